@@ -1,0 +1,308 @@
+//! Importing county ledgers: both files are checked before anything is written; rows are parsed
+//! on one thread while the store writes on another; every valid row goes in one transaction and
+//! every other row is reported with its file, row, column and reason.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Serialize;
+use tokio::sync::mpsc;
+use zhenxing_domain::{DivisionTree, IdNumber, Scope};
+use zhenxing_ledger::layout::{F, LedgerKind, header};
+use zhenxing_ledger::parse::{parse_household, parse_member};
+use zhenxing_ledger::read::{RawRow, SheetPlan};
+use zhenxing_ledger::{Ledger, LedgerError, RowError};
+use zhenxing_store::{Actor, ImportCounts, ImportSource, ImportTx, Rejection, RowOutcome};
+
+use crate::{App, AppError, Progress};
+
+/// Records parsed per batch handed to the store.
+const BATCH: usize = 4000;
+
+#[derive(Debug, Clone)]
+pub struct ImportRequest {
+    pub households: Option<PathBuf>,
+    pub members: Option<PathBuf>,
+    pub actor: Actor,
+    pub scope: Scope,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportReport {
+    pub import_id: Option<i64>,
+    pub counts: ImportCounts,
+    /// Data rows read (taken or rejected).
+    pub rows: u64,
+    #[serde(skip)]
+    pub errors: Vec<RowError>,
+}
+
+impl ImportReport {
+    /// 0 when every row was taken, 2 when some were rejected.
+    pub fn exit_code(&self) -> i32 {
+        if self.errors.is_empty() { 0 } else { 2 }
+    }
+
+    /// Rows rejected (a row with several problems counts once).
+    pub fn rejected_rows(&self) -> u64 {
+        let mut rows: Vec<(&str, Option<&str>, u64)> =
+            self.errors.iter().map(|e| (e.file.as_str(), e.sheet.as_deref(), e.row)).collect();
+        rows.sort_unstable();
+        rows.dedup();
+        rows.len() as u64
+    }
+}
+
+/// A batch of parsed rows travelling from the reading thread to the store.
+struct Batch<T> {
+    records: Vec<T>,
+    /// (sheet index, row number) of each record.
+    positions: Vec<(usize, u64)>,
+    errors: Vec<RowError>,
+    /// Household numbers of rows that failed to parse, for the members' messages.
+    failed_keys: Vec<(String, u64)>,
+    rows: u64,
+}
+
+impl<T> Batch<T> {
+    fn new() -> Batch<T> {
+        Batch { records: Vec::with_capacity(BATCH), positions: Vec::with_capacity(BATCH), errors: Vec::new(), failed_keys: Vec::new(), rows: 0 }
+    }
+}
+
+type Parser<T> = Box<dyn Fn(&str, &SheetPlan, &RawRow) -> Result<T, Vec<RowError>> + Send>;
+
+/// Reads `ledger` on a blocking thread, parsing rows and refusing repeats of a key within the
+/// file, and sends batches down a channel.
+fn spawn_reader<T, K>(
+    ledger: Ledger,
+    parse: Parser<T>,
+    key: fn(&T) -> K,
+    key_field: F,
+) -> (mpsc::Receiver<Batch<T>>, tokio::task::JoinHandle<Result<(), LedgerError>>)
+where
+    T: Send + 'static,
+    K: Hash + Eq + Send + 'static,
+{
+    let (tx, rx) = mpsc::channel::<Batch<T>>(4);
+    let handle = tokio::task::spawn_blocking(move || {
+        let file = ledger.file_name();
+        let sheets: Vec<Option<String>> = ledger.sheets.iter().map(|s| s.sheet.clone()).collect();
+        let mut seen: HashMap<K, (usize, u64)> = HashMap::new();
+        let mut batch = Batch::new();
+        let mut rows = 0u64;
+        let mut closed = false;
+        ledger.read_rows(&mut |plan, raw| {
+            rows += 1;
+            let sheet = sheets.iter().position(|s| *s == plan.sheet).unwrap_or(0);
+            match parse(&file, plan, &raw) {
+                Ok(record) => match seen.get(&key(&record)) {
+                    Some((first_sheet, first_row)) => {
+                        let at = match (&sheets[*first_sheet], *first_sheet == sheet) {
+                            (Some(s), false) => format!("工作表“{s}”第{first_row}行"),
+                            _ => format!("第{first_row}行"),
+                        };
+                        let i = plan.columns.get(key_field);
+                        let value = i.and_then(|i| raw.cells.get(i)).map(|c| c.text.trim().to_string()).unwrap_or_default();
+                        batch.errors.push(RowError {
+                            file: file.clone(),
+                            sheet: plan.sheet.clone(),
+                            row: raw.row,
+                            column: plan.columns.header(key_field).unwrap_or(header(ledger.kind, key_field)).to_string(),
+                            value: if key_field == F::IdNumber { zhenxing_domain::id_number::mask_id_str(&value) } else { value },
+                            reason: format!("与本文件{at}重复"),
+                            code: "duplicate_in_file",
+                        });
+                    }
+                    None => {
+                        seen.insert(key(&record), (sheet, raw.row));
+                        batch.records.push(record);
+                        batch.positions.push((sheet, raw.row));
+                    }
+                },
+                Err(errors) => {
+                    if let Some(no) = plan.columns.get(F::HouseholdNo).and_then(|i| raw.cells.get(i)) {
+                        batch.failed_keys.push((no.text.trim().to_string(), raw.row));
+                    }
+                    batch.errors.extend(errors);
+                }
+            }
+            if batch.records.len() >= BATCH || batch.errors.len() >= BATCH {
+                let mut full = std::mem::replace(&mut batch, Batch::new());
+                full.rows = rows;
+                if tx.blocking_send(full).is_err() {
+                    closed = true;
+                    return false;
+                }
+                rows = 0;
+            }
+            true
+        })?;
+        if !closed {
+            batch.rows = rows;
+            let _ = tx.blocking_send(batch);
+        }
+        Ok(())
+    });
+    (rx, handle)
+}
+
+fn join_error(e: tokio::task::JoinError) -> AppError {
+    AppError::Invalid(format!("读取文件的线程异常结束：{e}"))
+}
+
+struct Sheets {
+    file: String,
+    kind: LedgerKind,
+    plans: Vec<SheetPlan>,
+}
+
+impl Sheets {
+    fn of(ledger: &Ledger) -> Sheets {
+        Sheets { file: ledger.file_name(), kind: ledger.kind, plans: ledger.sheets.clone() }
+    }
+
+    fn error(&self, (sheet, row): (usize, u64), field: F, value: String, reason: String, code: &'static str) -> RowError {
+        let plan = self.plans.get(sheet);
+        RowError {
+            file: self.file.clone(),
+            sheet: plan.and_then(|p| p.sheet.clone()),
+            row,
+            column: plan.and_then(|p| p.columns.header(field)).unwrap_or(header(self.kind, field)).to_string(),
+            value,
+            reason,
+            code,
+        }
+    }
+}
+
+impl App {
+    /// Imports a households ledger, a members ledger, or both (households first).
+    pub async fn import(&self, req: &ImportRequest, progress: &dyn Progress) -> Result<ImportReport, AppError> {
+        let tree = self.tree().await;
+        if tree.is_empty() {
+            return Err(AppError::NoDivisions);
+        }
+        // Both files must be usable before anything is written.
+        let households = req.households.as_deref().map(|p| Ledger::open(p, LedgerKind::Households)).transpose()?;
+        let members = req.members.as_deref().map(|p| Ledger::open(p, LedgerKind::Members)).transpose()?;
+        if households.is_none() && members.is_none() {
+            return Err(AppError::Invalid("请至少指定户信息或成员信息文件".into()));
+        }
+        let source = ImportSource {
+            households_file: households.as_ref().map(Ledger::file_name),
+            members_file: members.as_ref().map(Ledger::file_name),
+        };
+        let mut tx = self.store().begin_import(&req.actor, req.scope, &source).await?;
+        let mut report = ImportReport::default();
+        let mut failed_households: HashMap<String, (String, u64)> = HashMap::new();
+        if let Some(ledger) = households {
+            import_households(tx.as_mut(), ledger, tree.clone(), &mut report, &mut failed_households, progress).await?;
+        }
+        if let Some(ledger) = members {
+            import_members(tx.as_mut(), ledger, &mut report, &failed_households, progress).await?;
+        }
+        report.counts.rejected = report.rejected_rows();
+        report.errors.sort_by(|a, b| (&a.file, &a.sheet, a.row).cmp(&(&b.file, &b.sheet, b.row)));
+        report.import_id = Some(tx.commit(&report.counts).await?);
+        Ok(report)
+    }
+}
+
+async fn import_households(
+    tx: &mut dyn ImportTx,
+    ledger: Ledger,
+    tree: Arc<DivisionTree>,
+    report: &mut ImportReport,
+    failed: &mut HashMap<String, (String, u64)>,
+    progress: &dyn Progress,
+) -> Result<(), AppError> {
+    let sheets = Sheets::of(&ledger);
+    progress.start(&format!("导入户信息 {}", sheets.file), 0);
+    let parse: Parser<zhenxing_domain::Household> = Box::new(move |file, plan, raw| parse_household(file, plan, raw, &tree));
+    let (mut rx, reader) = spawn_reader(ledger, parse, |h| h.no.clone(), F::HouseholdNo);
+    let mut rows = 0;
+    while let Some(batch) = rx.recv().await {
+        rows += batch.rows;
+        for (no, row) in batch.failed_keys {
+            failed.insert(no, (sheets.file.clone(), row));
+        }
+        report.errors.extend(batch.errors);
+        let outcomes = tx.households(&batch.records).await?;
+        for ((h, pos), outcome) in batch.records.iter().zip(batch.positions).zip(outcomes) {
+            let c = &mut report.counts;
+            match outcome {
+                RowOutcome::Inserted => c.households_inserted += 1,
+                RowOutcome::Updated => c.households_updated += 1,
+                RowOutcome::Unchanged => c.households_unchanged += 1,
+                RowOutcome::Rejected(r) => {
+                    failed.insert(h.no.as_str().to_string(), (sheets.file.clone(), pos.1));
+                    let (field, value) = match r {
+                        Rejection::OutOfScope => (F::VillageCode, h.village.to_string()),
+                        _ => (F::HouseholdNo, h.no.to_string()),
+                    };
+                    report.errors.push(sheets.error(pos, field, value, r.to_string(), r.code()));
+                }
+            }
+        }
+        progress.set(rows);
+    }
+    reader.await.map_err(join_error)??;
+    report.rows += rows;
+    progress.finish();
+    Ok(())
+}
+
+async fn import_members(
+    tx: &mut dyn ImportTx,
+    ledger: Ledger,
+    report: &mut ImportReport,
+    failed_households: &HashMap<String, (String, u64)>,
+    progress: &dyn Progress,
+) -> Result<(), AppError> {
+    let sheets = Sheets::of(&ledger);
+    progress.start(&format!("导入成员信息 {}", sheets.file), 0);
+    let parse: Parser<zhenxing_domain::Member> = Box::new(parse_member);
+    let (mut rx, reader) = spawn_reader(ledger, parse, |m| m.id, F::IdNumber);
+    let mut rows = 0;
+    while let Some(batch) = rx.recv().await {
+        rows += batch.rows;
+        report.errors.extend(batch.errors);
+        let outcomes = tx.members(&batch.records).await?;
+        for ((m, pos), outcome) in batch.records.iter().zip(batch.positions).zip(outcomes) {
+            let c = &mut report.counts;
+            match outcome {
+                RowOutcome::Inserted => c.members_inserted += 1,
+                RowOutcome::Updated => c.members_updated += 1,
+                RowOutcome::Unchanged => c.members_unchanged += 1,
+                RowOutcome::Rejected(r) => {
+                    let error = match (&r, failed_households.get(m.household_no.as_str())) {
+                        (Rejection::UnknownHousehold, Some((file, row))) => sheets.error(
+                            pos,
+                            F::HouseholdNo,
+                            m.household_no.to_string(),
+                            format!("所属户在“{file}”第{row}行有错误，未能导入"),
+                            "household_rejected",
+                        ),
+                        (Rejection::PersonInOtherHousehold(_), _) => {
+                            sheets.error(pos, F::IdNumber, id_masked(&m.id), r.to_string(), r.code())
+                        }
+                        _ => sheets.error(pos, F::HouseholdNo, m.household_no.to_string(), r.to_string(), r.code()),
+                    };
+                    report.errors.push(error);
+                }
+            }
+        }
+        progress.set(rows);
+    }
+    reader.await.map_err(join_error)??;
+    report.rows += rows;
+    progress.finish();
+    Ok(())
+}
+
+fn id_masked(id: &IdNumber) -> String {
+    id.masked()
+}

@@ -1,0 +1,41 @@
+//! The domain of zhenxing: the values every other layer speaks in.
+//!
+//! Everything here is pure (no IO, no async, no database or HTTP types). Values are parsed once at
+//! the edge (`AreaCode::parse`, `IdNumber::parse`, `Money::parse_yuan`, ...) and are valid by
+//! construction afterwards.
+#![forbid(unsafe_code)]
+
+pub mod area;
+pub mod date;
+pub mod division;
+pub mod error;
+pub mod household;
+pub mod household_no;
+pub mod id_number;
+pub mod labels;
+pub mod member;
+pub mod money;
+pub mod stats;
+pub mod year;
+
+pub use area::{AreaCode, AreaLevel, Scope};
+pub use date::LedgerDate;
+pub use division::{Division, DivisionTree};
+pub use error::ParseError;
+pub use household::{
+    EliminationMode, Household, HouseholdType, MonitorCategory, RiskType, RiskTypes,
+};
+pub use household_no::HouseholdNo;
+pub use id_number::{IdNumber, Sex};
+pub use member::{Health, Labour, Member, Relation};
+pub use money::Money;
+pub use year::PolicyYear;
+
+/// China has one time zone and no daylight saving: "today" for users is the date at UTC+8.
+pub fn today_in_china() -> chrono::NaiveDate {
+    let now = chrono::Utc::now();
+    match chrono::FixedOffset::east_opt(8 * 3600) {
+        Some(offset) => now.with_timezone(&offset).date_naive(),
+        None => now.date_naive(),
+    }
+}

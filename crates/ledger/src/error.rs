@@ -1,0 +1,81 @@
+//! What can be wrong with a ledger file (then nothing is imported) or with one of its rows (then
+//! that row is reported and the others go in).
+
+use std::fmt;
+
+use thiserror::Error;
+
+/// The file as a whole is unusable.
+#[derive(Debug, Error)]
+pub enum FileError {
+    #[error("无法读取文件：{0}")]
+    Io(String),
+    #[error("不支持的文件格式“{0}”，请使用 .csv 或 .xlsx")]
+    UnsupportedFormat(String),
+    #[error("xlsx 文件已损坏或不完整，无法读取：{0}")]
+    Xlsx(String),
+    #[error("CSV 文件读取失败：{0}")]
+    Csv(String),
+    #[error("文件为空")]
+    Empty,
+    #[error("不是{kind}台账：在前{rows}行中没有找到表头（缺少列：{missing}）")]
+    NotLedger { kind: &'static str, rows: usize, missing: String },
+    #[error("第{row}行表头中“{first}”和“{second}”是同一项，请删去其中一列")]
+    DuplicateColumn { row: u64, first: String, second: String },
+}
+
+impl FileError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            FileError::Io(_) => "io",
+            FileError::UnsupportedFormat(_) => "unsupported_format",
+            FileError::Xlsx(_) => "xlsx",
+            FileError::Csv(_) => "csv",
+            FileError::Empty => "empty_file",
+            FileError::NotLedger { .. } => "not_a_ledger",
+            FileError::DuplicateColumn { .. } => "duplicate_column",
+        }
+    }
+}
+
+/// A file error with the file it is about.
+#[derive(Debug, Error)]
+#[error("文件“{file}”{}：{error}", sheet.as_ref().map(|s| format!("工作表“{s}”")).unwrap_or_default())]
+pub struct LedgerError {
+    pub file: String,
+    pub sheet: Option<String>,
+    #[source]
+    pub error: FileError,
+}
+
+/// One problem with one row: where it is and why, in Chinese.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub file: String,
+    pub sheet: Option<String>,
+    /// The row number as the user sees it in Excel (1-based, counting title and header rows).
+    pub row: u64,
+    /// The column header as written in the file (or the canonical header).
+    pub column: String,
+    /// The offending value, masked when it may be personal data.
+    pub value: String,
+    pub reason: String,
+    pub code: &'static str,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(s) = &self.sheet {
+            write!(f, "[{s}]")?;
+        }
+        write!(f, " 第{}行", self.row)?;
+        if !self.column.is_empty() {
+            write!(f, " 列“{}”", self.column)?;
+        }
+        if !self.value.is_empty() {
+            write!(f, "（{}）", self.value)?;
+        }
+        write!(f, "：{}", self.reason)
+    }
+}

@@ -1,0 +1,412 @@
+//! Reading ledger files: CSV in UTF-8 (with or without BOM) or GBK/GB18030, and xlsx, streamed
+//! row by row; the header row is found by its names below any title rows.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use calamine::{DataRef, Dimensions, Reader, Xlsx};
+
+use crate::error::{FileError, LedgerError};
+use crate::layout::{F, LedgerKind, normalize_header};
+
+/// How far down a title block may push the header row.
+pub const HEADER_SEARCH_ROWS: usize = 30;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cell {
+    pub text: String,
+    /// A spreadsheet number too long to hold every digit (e.g. an ID number typed as a number).
+    pub lossy_number: bool,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell { text: s.into(), lossy_number: false }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    /// 1-based row number as Excel shows it.
+    pub row: u64,
+    pub cells: Vec<Cell>,
+}
+
+impl RawRow {
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| c.text.trim().is_empty())
+    }
+}
+
+/// Where each field is in a sheet, and what its header says there.
+#[derive(Debug, Clone, Default)]
+pub struct Columns {
+    index: HashMap<F, usize>,
+    headers: HashMap<F, String>,
+}
+
+impl Columns {
+    pub fn get(&self, f: F) -> Option<usize> {
+        self.index.get(&f).copied()
+    }
+
+    pub fn has(&self, f: F) -> bool {
+        self.index.contains_key(&f)
+    }
+
+    /// The header as the file writes it (for error reports).
+    pub fn header(&self, f: F) -> Option<&str> {
+        self.headers.get(&f).map(String::as_str)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv(Encoding),
+    Xlsx,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Gb18030,
+}
+
+/// A sheet (or the CSV file) that holds a ledger of the wanted kind.
+#[derive(Debug, Clone)]
+pub struct SheetPlan {
+    pub sheet: Option<String>,
+    pub header_row: u64,
+    pub columns: Columns,
+}
+
+/// A ledger file whose header rows have been found; its rows are read by [`Ledger::read_rows`].
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    pub path: PathBuf,
+    pub kind: LedgerKind,
+    pub format: Format,
+    pub sheets: Vec<SheetPlan>,
+    pub size_bytes: u64,
+}
+
+impl Ledger {
+    pub fn file_name(&self) -> String {
+        self.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| self.path.display().to_string())
+    }
+
+    fn err(&self, sheet: Option<&str>, error: FileError) -> LedgerError {
+        LedgerError { file: self.file_name(), sheet: sheet.map(str::to_string), error }
+    }
+
+    /// Opens `path` and finds the header of a `kind` ledger: in a CSV file, or in every sheet of
+    /// a workbook whose headers fit (an export may split a ledger over several sheets).
+    pub fn open(path: &Path, kind: LedgerKind) -> Result<Ledger, LedgerError> {
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let fail = |error: FileError| LedgerError { file: name.clone(), sheet: None, error };
+        let size_bytes = std::fs::metadata(path).map_err(|e| fail(FileError::Io(e.to_string())))?.len();
+        let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+        let mut ledger = Ledger { path: path.to_path_buf(), kind, format: Format::Xlsx, sheets: Vec::new(), size_bytes };
+        match ext.as_str() {
+            "csv" | "txt" => {
+                let encoding = detect_encoding(path).map_err(fail)?;
+                ledger.format = Format::Csv(encoding);
+                let mut first = Vec::new();
+                read_csv(path, encoding, &mut |row| {
+                    first.push(row);
+                    first.len() < HEADER_SEARCH_ROWS
+                })
+                .map_err(fail)?;
+                if first.is_empty() {
+                    return Err(fail(FileError::Empty));
+                }
+                let plan = find_header(kind, None, &first).map_err(fail)?;
+                ledger.sheets.push(plan);
+            }
+            "xlsx" | "xlsm" => {
+                let mut book = open_xlsx(path).map_err(fail)?;
+                let mut best_error = None;
+                for sheet in book.sheet_names() {
+                    let mut first = Vec::new();
+                    read_xlsx_sheet(&mut book, &sheet, &mut |row| {
+                        first.push(row);
+                        first.len() < HEADER_SEARCH_ROWS
+                    })
+                    .map_err(|e| ledger.err(Some(&sheet), e))?;
+                    match find_header(kind, Some(sheet.clone()), &first) {
+                        Ok(plan) => ledger.sheets.push(plan),
+                        Err(e) => {
+                            if best_error.is_none() || matches!(e, FileError::DuplicateColumn { .. }) {
+                                best_error = Some(e);
+                            }
+                        }
+                    }
+                }
+                if ledger.sheets.is_empty() {
+                    return Err(fail(best_error.unwrap_or(FileError::Empty)));
+                }
+            }
+            other => return Err(fail(FileError::UnsupportedFormat(if other.is_empty() { name.clone() } else { format!(".{other}") }))),
+        }
+        Ok(ledger)
+    }
+
+    /// Calls `on_row` for every data row below the header of every sheet (blank rows skipped),
+    /// with the sheet plan it belongs to. `on_row` returns false to stop.
+    pub fn read_rows(&self, on_row: &mut dyn FnMut(&SheetPlan, RawRow) -> bool) -> Result<(), LedgerError> {
+        match self.format {
+            Format::Csv(encoding) => {
+                let Some(plan) = self.sheets.first() else { return Ok(()) };
+                read_csv(&self.path, encoding, &mut |row| {
+                    if row.row <= plan.header_row || row.is_blank() { true } else { on_row(plan, row) }
+                })
+                .map_err(|e| self.err(None, e))
+            }
+            Format::Xlsx => {
+                let mut book = open_xlsx(&self.path).map_err(|e| self.err(None, e))?;
+                for plan in &self.sheets {
+                    let sheet = plan.sheet.clone().unwrap_or_default();
+                    let mut go_on = true;
+                    read_xlsx_sheet(&mut book, &sheet, &mut |row| {
+                        if row.row <= plan.header_row || row.is_blank() {
+                            return true;
+                        }
+                        go_on = on_row(plan, row);
+                        go_on
+                    })
+                    .map_err(|e| self.err(Some(&sheet), e))?;
+                    if !go_on {
+                        break;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Finds the header row among the first rows: the first row that has every required field. When
+/// the header spans two rows (a group header above, merged cells filled down), the lower row wins.
+fn find_header(kind: LedgerKind, sheet: Option<String>, rows: &[RawRow]) -> Result<SheetPlan, FileError> {
+    let lookup: HashMap<String, F> = kind
+        .fields()
+        .iter()
+        .flat_map(|f| f.names.iter().map(move |n| (normalize_header(n), f.field)))
+        .collect();
+    let mut best: Option<(usize, Vec<&'static str>)> = None;
+    let mut found: Option<SheetPlan> = None;
+    for row in rows {
+        let mut columns = Columns::default();
+        for (i, cell) in row.cells.iter().enumerate() {
+            let text = cell.text.trim();
+            if let Some(f) = lookup.get(&normalize_header(text)) {
+                match columns.headers.get(f) {
+                    // One header cell merged across columns (filled by the reader): keep the first.
+                    Some(first) if first == text => {}
+                    Some(first) => {
+                        return Err(FileError::DuplicateColumn { row: row.row, first: first.clone(), second: text.to_string() });
+                    }
+                    None => {
+                        columns.index.insert(*f, i);
+                        columns.headers.insert(*f, text.to_string());
+                    }
+                }
+            }
+        }
+        let missing: Vec<&'static str> = kind
+            .required()
+            .iter()
+            .filter(|group| !group.iter().any(|f| columns.has(*f)))
+            .map(|group| crate::layout::header(kind, group[0]))
+            .collect();
+        if missing.is_empty() {
+            match &found {
+                Some(prev) if prev.header_row + 1 == row.row => {
+                    found = Some(SheetPlan { sheet: sheet.clone(), header_row: row.row, columns });
+                }
+                Some(_) => break,
+                None => found = Some(SheetPlan { sheet: sheet.clone(), header_row: row.row, columns }),
+            }
+        } else if found.is_some() {
+            break;
+        } else if best.as_ref().is_none_or(|(n, _)| columns.index.len() > *n) {
+            best = Some((columns.index.len(), missing));
+        }
+    }
+    found.ok_or_else(|| FileError::NotLedger {
+        kind: kind.label(),
+        rows: HEADER_SEARCH_ROWS,
+        missing: best.map(|(_, m)| m.join("、")).unwrap_or_default(),
+    })
+}
+
+/// UTF-8 when the start of the file is valid UTF-8 (or has a BOM), else GB18030 (a superset of
+/// GBK, which is how Chinese Excel saves "CSV").
+fn detect_encoding(path: &Path) -> Result<Encoding, FileError> {
+    let mut head = vec![0u8; 256 * 1024];
+    let mut file = File::open(path).map_err(|e| FileError::Io(e.to_string()))?;
+    let mut n = 0;
+    while n < head.len() {
+        let got = file.read(&mut head[n..]).map_err(|e| FileError::Io(e.to_string()))?;
+        if got == 0 {
+            break;
+        }
+        n += got;
+    }
+    head.truncate(n);
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        return Ok(Encoding::Utf8);
+    }
+    match std::str::from_utf8(&head) {
+        Ok(_) => Ok(Encoding::Utf8),
+        // Cut in the middle of a character at the end of the sample: still UTF-8.
+        Err(e) if e.error_len().is_none() => Ok(Encoding::Utf8),
+        Err(_) => Ok(Encoding::Gb18030),
+    }
+}
+
+/// GBK's and GB18030's trail bytes never equal ASCII commas, quotes or line ends, so a CSV file
+/// in them can be split on the raw bytes and each field decoded afterwards.
+fn decode(bytes: &[u8], encoding: Encoding) -> String {
+    match encoding {
+        Encoding::Utf8 => String::from_utf8_lossy(bytes).into_owned(),
+        Encoding::Gb18030 => encoding_rs::GB18030.decode_without_bom_handling(bytes).0.into_owned(),
+    }
+}
+
+fn read_csv(path: &Path, encoding: Encoding, on_row: &mut dyn FnMut(RawRow) -> bool) -> Result<(), FileError> {
+    let file = File::open(path).map_err(|e| FileError::Io(e.to_string()))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(BufReader::with_capacity(1 << 20, file));
+    let mut record = csv::ByteRecord::new();
+    let mut row = 0u64;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {}
+            Err(e) => {
+                return Err(match e.kind() {
+                    csv::ErrorKind::Io(io) => FileError::Io(io.to_string()),
+                    _ => FileError::Csv(format!("第{}行：{e}", row + 1)),
+                });
+            }
+        }
+        row += 1;
+        let mut cells: Vec<Cell> = record.iter().map(|f| Cell::text(decode(f, encoding))).collect();
+        if row == 1
+            && let Some(first) = cells.first_mut()
+                && let Some(rest) = first.text.strip_prefix('\u{feff}') {
+                    first.text = rest.to_string();
+                }
+        if !on_row(RawRow { row, cells }) {
+            return Ok(());
+        }
+    }
+}
+
+type Book = Xlsx<BufReader<File>>;
+
+fn open_xlsx(path: &Path) -> Result<Book, FileError> {
+    calamine::open_workbook::<Book, _>(path).map_err(|e| FileError::Xlsx(e.to_string()))
+}
+
+fn cell_text(value: &DataRef<'_>) -> Cell {
+    match value {
+        DataRef::Empty => Cell::default(),
+        DataRef::String(s) => Cell::text(s.as_str()),
+        DataRef::SharedString(s) => Cell::text(*s),
+        DataRef::Int(i) => Cell::text(i.to_string()),
+        DataRef::Float(f) => {
+            if f.fract() == 0.0 && f.abs() < 1e15 {
+                Cell::text(format!("{}", *f as i64))
+            } else if f.abs() >= 1e15 {
+                Cell { text: format!("{f:.0}"), lossy_number: true }
+            } else {
+                Cell::text(f.to_string())
+            }
+        }
+        DataRef::Bool(b) => Cell::text(if *b { "是" } else { "否" }),
+        DataRef::DateTime(dt) => match dt.as_datetime() {
+            Some(d) => Cell::text(d.format("%Y-%m-%d").to_string()),
+            None => Cell::text(dt.as_f64().to_string()),
+        },
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::text(s.as_str()),
+        DataRef::Error(e) => Cell::text(format!("#{e:?}")),
+    }
+}
+
+/// Streams a sheet's rows (rows with no cells are skipped), filling each merged range with its
+/// top-left value, as the eye reads a merged cell.
+fn read_xlsx_sheet(book: &mut Book, sheet: &str, on_row: &mut dyn FnMut(RawRow) -> bool) -> Result<(), FileError> {
+    let xlsx_err = |e: calamine::XlsxError| FileError::Xlsx(e.to_string());
+    let mut merges: Vec<Dimensions> = book.merge_cells_by_sheet_name(sheet).map_err(xlsx_err)?;
+    merges.sort_by_key(|d| d.start);
+    let mut next_merge = 0usize;
+    // Merged ranges that cover the current row, with their top-left value once read.
+    let mut active: Vec<(Dimensions, Option<Cell>)> = Vec::new();
+
+    let mut reader = book.worksheet_cells_reader(sheet).map_err(xlsx_err)?;
+    let mut current: Option<(u32, Vec<Cell>)> = None;
+
+    let mut emit = |row_idx: u32, mut cells: Vec<Cell>, active: &mut Vec<(Dimensions, Option<Cell>)>, next_merge: &mut usize| -> bool {
+        active.retain(|(d, _)| d.end.0 >= row_idx);
+        while *next_merge < merges.len() && merges[*next_merge].start.0 <= row_idx {
+            let d = merges[*next_merge];
+            if d.end.0 >= row_idx {
+                active.push((d, None));
+            }
+            *next_merge += 1;
+        }
+        for (d, value) in active.iter_mut() {
+            let (top, left) = d.start;
+            if row_idx == top {
+                *value = cells.get(left as usize).cloned();
+            }
+            if let Some(v) = value.as_ref() {
+                let last = d.end.1 as usize;
+                if cells.len() <= last {
+                    cells.resize(last + 1, Cell::default());
+                }
+                for c in &mut cells[left as usize..=last] {
+                    if c.text.is_empty() {
+                        *c = v.clone();
+                    }
+                }
+            }
+        }
+        on_row(RawRow { row: u64::from(row_idx) + 1, cells })
+    };
+
+    loop {
+        let next = reader.next_cell().map_err(xlsx_err)?;
+        let Some(cell) = next else { break };
+        let (r, c) = cell.get_position();
+        let value = cell_text(cell.get_value());
+        match &mut current {
+            Some((row, cells)) if *row == r => {
+                let c = c as usize;
+                if cells.len() <= c {
+                    cells.resize(c + 1, Cell::default());
+                }
+                cells[c] = value;
+            }
+            _ => {
+                if let Some((row, cells)) = current.take()
+                    && !emit(row, cells, &mut active, &mut next_merge) {
+                        return Ok(());
+                    }
+                let mut cells = vec![Cell::default(); c as usize + 1];
+                cells[c as usize] = value;
+                current = Some((r, cells));
+            }
+        }
+    }
+    if let Some((row, cells)) = current.take() {
+        emit(row, cells, &mut active, &mut next_merge);
+    }
+    Ok(())
+}

@@ -1,0 +1,342 @@
+//! Writing ledgers: xlsx (a title row, the header, one sheet per ledger, split below Excel's row
+//! limit) and CSV (UTF-8 with BOM by default, so Excel opens it; or GBK).
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use zhenxing_domain::id_number::mask_phone;
+use zhenxing_domain::labels::flag_label;
+use zhenxing_domain::member::DibaoClass;
+use zhenxing_domain::{Household, HouseholdType, Member, Money};
+
+use crate::error::FileError;
+use crate::layout::{F, LedgerKind};
+
+/// Excel's limit is 1,048,576 rows; a title and a header row come first.
+pub const XLSX_MAX_DATA_ROWS: u32 = 1_048_576 - 2;
+
+/// A cell of an exported row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Out {
+    Text(String),
+    Int(i64),
+    Yuan(Money),
+}
+
+impl Out {
+    fn csv_text(&self) -> String {
+        match self {
+            Out::Text(s) => s.clone(),
+            Out::Int(i) => i.to_string(),
+            Out::Yuan(m) => m.yuan_string(),
+        }
+    }
+}
+
+fn text(s: impl Into<String>) -> Out {
+    Out::Text(s.into())
+}
+
+fn opt_text(s: &Option<String>) -> Out {
+    Out::Text(s.clone().unwrap_or_default())
+}
+
+fn opt_money(m: Option<Money>) -> Out {
+    m.map(Out::Yuan).unwrap_or(Out::Text(String::new()))
+}
+
+fn opt_flag(b: Option<bool>) -> Out {
+    text(b.map(flag_label).unwrap_or(""))
+}
+
+/// Names of the levels above a village, for the name columns of an export.
+#[derive(Debug, Clone, Default)]
+pub struct AreaNames {
+    pub province: String,
+    pub city: String,
+    pub county: String,
+    pub township: String,
+    pub village: String,
+}
+
+/// Whether personal data (ID numbers, phones) is written whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disclosure {
+    Masked,
+    Whole,
+}
+
+/// The cells of a household, in the order of [`crate::layout::HOUSEHOLD_FIELDS`].
+pub fn household_row(h: &Household, names: &AreaNames, disclosure: Disclosure) -> Vec<Out> {
+    let i = &h.income;
+    let m = &h.monitoring;
+    let phone = match (&h.phone, disclosure) {
+        (Some(p), Disclosure::Masked) => Some(mask_phone(p)),
+        (p, _) => p.clone(),
+    };
+    crate::layout::HOUSEHOLD_FIELDS
+        .iter()
+        .map(|field| match field.field {
+            F::HouseholdNo => text(h.no.as_str()),
+            F::VillageCode => text(h.village.to_string()),
+            F::HeadName => text(h.head_name.as_str()),
+            F::Size => Out::Int(i64::from(h.size)),
+            F::PerCapita => opt_money(h.per_capita_income()),
+            F::ExPoor => text(flag_label(h.household_type == HouseholdType::ExPoor)),
+            F::Category => text(m.category.map(|c| c.label()).unwrap_or("")),
+            F::Risks => text(m.risks.to_string()),
+            F::IdentifiedOn => text(m.identified_on.map(|d| d.to_string()).unwrap_or_default()),
+            F::Eliminated => text(flag_label(m.eliminated)),
+            F::EliminatedOn => text(m.eliminated_on.map(|d| d.to_string()).unwrap_or_default()),
+            F::EliminationMode => text(m.elimination_mode.map(|c| c.label()).unwrap_or("")),
+            F::ProvinceName => text(names.province.as_str()),
+            F::CityName => text(names.city.as_str()),
+            F::CountyName => text(names.county.as_str()),
+            F::TownshipName => text(names.township.as_str()),
+            F::VillageName => text(names.village.as_str()),
+            F::NaturalVillage => opt_text(&h.natural_village),
+            F::Address => opt_text(&h.address),
+            F::Phone => opt_text(&phone),
+            F::HouseholdType => text(h.household_type.label()),
+            F::Relocated => text(flag_label(h.relocated)),
+            F::RelocationSite => opt_text(&h.relocation_site),
+            F::NoLabour => text(flag_label(h.no_labour)),
+            F::HousingUnsafe => text(flag_label(h.housing_unsafe)),
+            F::SchoolDropout => text(flag_label(h.school_dropout)),
+            F::Uninsured => text(flag_label(h.uninsured)),
+            F::WaterUnsafe => text(flag_label(h.water_unsafe)),
+            F::IncomeYear => i.year.map(|y| Out::Int(i64::from(y.get()))).unwrap_or(text("")),
+            F::Wage => opt_money(i.wage),
+            F::Business => opt_money(i.business),
+            F::Property => opt_money(i.property),
+            F::Transfer => opt_money(i.transfer),
+            F::ProductionCost => opt_money(i.production_cost),
+            F::NetIncome => opt_money(i.net()),
+            F::Claims => opt_money(i.claims),
+            F::CompliantOutOfPocket => opt_money(i.compliant_out_of_pocket),
+            _ => text(""),
+        })
+        .collect()
+}
+
+/// The cells of a member, in the order of [`crate::layout::MEMBER_FIELDS`].
+pub fn member_row(m: &Member, disclosure: Disclosure) -> Vec<Out> {
+    let (id, phone) = match disclosure {
+        Disclosure::Whole => (m.id.as_str().to_string(), m.phone.clone()),
+        Disclosure::Masked => (m.id.masked(), m.phone.as_deref().map(mask_phone)),
+    };
+    crate::layout::MEMBER_FIELDS
+        .iter()
+        .map(|field| match field.field {
+            F::MemberNo => opt_text(&m.member_no),
+            F::HouseholdNo => text(m.household_no.as_str()),
+            F::IdNumber => text(id.as_str()),
+            F::Name => text(m.name.as_str()),
+            F::Sex => text(m.sex().label()),
+            F::BirthDate => text(m.birth_date().map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()),
+            F::Relation => text(m.relation.label()),
+            F::Health => text(m.health.map(|h| h.label()).unwrap_or("")),
+            F::Ethnicity => opt_text(&m.ethnicity),
+            F::Education => opt_text(&m.education),
+            F::Schooling => opt_text(&m.schooling),
+            F::DisabilityLevel => {
+                text(m.disability_level.map(|l| ["", "一级", "二级", "三级", "四级"].get(usize::from(l)).copied().unwrap_or("")).unwrap_or(""))
+            }
+            F::Labour => text(m.labour.map(|l| l.label()).unwrap_or("")),
+            F::MigrantPlace => opt_text(&m.migrant_place),
+            F::MigrantMonths => m.migrant_months.map(|n| Out::Int(i64::from(n))).unwrap_or(text("")),
+            F::WelfareJob => opt_flag(m.welfare_job),
+            F::MedicalInsurance => opt_flag(m.medical_insurance),
+            F::SeriousIllnessInsurance => opt_flag(m.serious_illness_insurance),
+            F::Pension => opt_flag(m.pension),
+            F::Dibao => text(m.dibao.map(DibaoClass::label).unwrap_or("否")),
+            F::Tekun => text(flag_label(m.tekun)),
+            F::Phone => opt_text(&phone),
+            _ => text(""),
+        })
+        .collect()
+}
+
+fn headers(kind: LedgerKind) -> Vec<&'static str> {
+    kind.fields().iter().map(|f| f.names.first().copied().unwrap_or("")).collect()
+}
+
+fn xlsx_err(e: XlsxError) -> FileError {
+    FileError::Io(e.to_string())
+}
+
+/// Writes a ledger workbook sheet by sheet, streaming rows to disk.
+pub struct XlsxLedgerWriter {
+    book: Workbook,
+    path: PathBuf,
+    title: String,
+    sheet: Option<(usize, LedgerKind, u32, u32)>,
+    sheets: usize,
+    bold: Format,
+    yuan: Format,
+}
+
+impl XlsxLedgerWriter {
+    /// `title` goes in the first row of each sheet (e.g. the area and export date).
+    pub fn create(path: &Path, title: &str) -> XlsxLedgerWriter {
+        XlsxLedgerWriter {
+            book: Workbook::new(),
+            path: path.to_path_buf(),
+            title: title.to_string(),
+            sheet: None,
+            sheets: 0,
+            bold: Format::new().set_bold(),
+            yuan: Format::new().set_num_format("0.00"),
+        }
+    }
+
+    /// Starts the sheets of a ledger (call once per kind, households first).
+    pub fn begin(&mut self, kind: LedgerKind) -> Result<(), FileError> {
+        self.new_sheet(kind, 1)
+    }
+
+    fn new_sheet(&mut self, kind: LedgerKind, part: u32) -> Result<(), FileError> {
+        let name = if part == 1 { kind.label().to_string() } else { format!("{}({part})", kind.label()) };
+        let sheet = self.book.add_worksheet_with_constant_memory().map_err(xlsx_err)?;
+        sheet.set_name(&name).map_err(xlsx_err)?;
+        sheet.write_string_with_format(0, 0, &self.title, &self.bold).map_err(xlsx_err)?;
+        for (c, h) in headers(kind).iter().enumerate() {
+            sheet.write_string_with_format(1, c as u16, *h, &self.bold).map_err(xlsx_err)?;
+        }
+        self.sheet = Some((self.sheets, kind, part, 0));
+        self.sheets += 1;
+        Ok(())
+    }
+
+    pub fn row(&mut self, cells: &[Out]) -> Result<(), FileError> {
+        let Some((index, kind, part, rows)) = self.sheet else { return Err(FileError::Io("no sheet begun".into())) };
+        if rows >= XLSX_MAX_DATA_ROWS {
+            self.new_sheet(kind, part + 1)?;
+            return self.row(cells);
+        }
+        let r = rows + 2;
+        let sheet = self.book.worksheet_from_index(index).map_err(xlsx_err)?;
+        for (c, cell) in cells.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Out::Text(s) if s.is_empty() => {}
+                Out::Text(s) => {
+                    sheet.write_string(r, c, s).map_err(xlsx_err)?;
+                }
+                Out::Int(i) => {
+                    sheet.write_number(r, c, *i as f64).map_err(xlsx_err)?;
+                }
+                Out::Yuan(m) => {
+                    sheet.write_number_with_format(r, c, m.yuan_f64(), &self.yuan).map_err(xlsx_err)?;
+                }
+            }
+        }
+        self.sheet = Some((index, kind, part, rows + 1));
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<PathBuf, FileError> {
+        self.book.save(&self.path).map_err(xlsx_err)?;
+        Ok(self.path)
+    }
+}
+
+/// CSV encodings for export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvEncoding {
+    /// UTF-8 with a byte-order mark: Excel opens it correctly.
+    Utf8Bom,
+    /// GBK, as Chinese Excel saves CSV.
+    Gbk,
+}
+
+pub struct CsvLedgerWriter {
+    out: csv::Writer<BufWriter<File>>,
+    encoding: CsvEncoding,
+    path: PathBuf,
+}
+
+impl CsvLedgerWriter {
+    pub fn create(path: &Path, kind: LedgerKind, encoding: CsvEncoding) -> Result<CsvLedgerWriter, FileError> {
+        let file = File::create(path).map_err(|e| FileError::Io(format!("{}: {e}", path.display())))?;
+        let mut buf = BufWriter::with_capacity(1 << 20, file);
+        if encoding == CsvEncoding::Utf8Bom {
+            buf.write_all(b"\xEF\xBB\xBF").map_err(|e| FileError::Io(e.to_string()))?;
+        }
+        let mut w = CsvLedgerWriter { out: csv::Writer::from_writer(buf), encoding, path: path.to_path_buf() };
+        let hs: Vec<Out> = headers(kind).into_iter().map(text).collect();
+        w.row(&hs)?;
+        Ok(w)
+    }
+
+    pub fn row(&mut self, cells: &[Out]) -> Result<(), FileError> {
+        let csv_err = |e: csv::Error| FileError::Io(e.to_string());
+        match self.encoding {
+            CsvEncoding::Utf8Bom => self.out.write_record(cells.iter().map(Out::csv_text)).map_err(csv_err),
+            CsvEncoding::Gbk => {
+                let encoded: Vec<Vec<u8>> =
+                    cells.iter().map(|c| encoding_rs::GBK.encode(&c.csv_text()).0.into_owned()).collect();
+                self.out.write_record(&encoded).map_err(csv_err)
+            }
+        }
+    }
+
+    pub fn finish(mut self) -> Result<PathBuf, FileError> {
+        self.out.flush().map_err(|e| FileError::Io(e.to_string()))?;
+        Ok(self.path)
+    }
+}
+
+const REPORT_HEADERS: [&str; 7] = ["文件", "工作表", "行号", "列", "内容", "原因", "错误代码"];
+
+fn report_row(e: &crate::RowError) -> Vec<Out> {
+    vec![
+        text(e.file.as_str()),
+        text(e.sheet.clone().unwrap_or_default()),
+        Out::Int(e.row as i64),
+        text(e.column.as_str()),
+        text(e.value.as_str()),
+        text(e.reason.as_str()),
+        text(e.code),
+    ]
+}
+
+/// Writes the rejected rows of an import: xlsx when `path` ends in `.xlsx`, else CSV (UTF-8 with
+/// BOM, so Excel shows the Chinese).
+pub fn write_error_report(path: &Path, errors: &[crate::RowError]) -> Result<(), FileError> {
+    let is_xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if is_xlsx {
+        let mut book = Workbook::new();
+        let bold = Format::new().set_bold();
+        let sheet = book.add_worksheet();
+        sheet.set_name("导入错误").map_err(xlsx_err)?;
+        for (c, h) in REPORT_HEADERS.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(xlsx_err)?;
+        }
+        for (r, e) in errors.iter().enumerate() {
+            for (c, cell) in report_row(e).iter().enumerate() {
+                let (r, c) = (r as u32 + 1, c as u16);
+                match cell {
+                    Out::Int(i) => sheet.write_number(r, c, *i as f64).map(|_| ()),
+                    other => sheet.write_string(r, c, other.csv_text()).map(|_| ()),
+                }
+                .map_err(xlsx_err)?;
+            }
+        }
+        sheet.set_column_width(5, 60).map_err(xlsx_err)?;
+        book.save(path).map_err(xlsx_err)
+    } else {
+        let file = File::create(path).map_err(|e| FileError::Io(format!("{}: {e}", path.display())))?;
+        let mut buf = BufWriter::new(file);
+        buf.write_all(b"\xEF\xBB\xBF").map_err(|e| FileError::Io(e.to_string()))?;
+        let mut w = csv::Writer::from_writer(buf);
+        let csv_err = |e: csv::Error| FileError::Io(e.to_string());
+        w.write_record(REPORT_HEADERS).map_err(csv_err)?;
+        for e in errors {
+            w.write_record(report_row(e).iter().map(Out::csv_text)).map_err(csv_err)?;
+        }
+        w.flush().map_err(|e| FileError::Io(e.to_string()))
+    }
+}

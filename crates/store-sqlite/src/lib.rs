@@ -1,0 +1,153 @@
+//! SQLite storage: one database file, WAL, one writer at a time, foreign keys on.
+#![forbid(unsafe_code)]
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::{Row as _, Sqlite, SqlitePool, Transaction, TypeInfo, ValueRef};
+use zhenxing_store::sql::{Db, Row, SqlStore, Tx, Value};
+use zhenxing_store::{Backend, StoreError, StoreResult};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+pub struct SqliteDb {
+    write: SqlitePool,
+    read: SqlitePool,
+}
+
+pub type SqliteStore = SqlStore<SqliteDb>;
+
+fn db_err(e: sqlx::Error) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+impl SqliteDb {
+    /// Opens (creating if needed) the database at `target`: a file path, or a `sqlite://` URL.
+    pub async fn open(target: &str) -> StoreResult<SqliteDb> {
+        let options = if target.starts_with("sqlite:") {
+            SqliteConnectOptions::from_str(target).map_err(db_err)?
+        } else {
+            SqliteConnectOptions::new().filename(Path::new(target))
+        };
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // Durable: a commit is on disk when it returns.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30))
+            // A generous page cache keeps the keys of a county-sized import in memory.
+            .pragma("cache_size", "-131072")
+            .pragma("temp_store", "MEMORY");
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(600))
+            .connect_with(options.clone())
+            .await
+            .map_err(db_err)?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(60))
+            .connect_with(options.pragma("cache_size", "-32768"))
+            .await
+            .map_err(db_err)?;
+        Ok(SqliteDb { write, read })
+    }
+
+    /// Writes a consistent copy of the live database to `path` (online: readers and the writer
+    /// go on meanwhile).
+    pub async fn backup_to(&self, path: &Path) -> StoreResult<()> {
+        let target = path.to_string_lossy().to_string();
+        sqlx::query("VACUUM INTO ?").bind(target).execute(&self.read).await.map_err(db_err)?;
+        Ok(())
+    }
+
+    pub async fn integrity_check(&self) -> StoreResult<String> {
+        let row = sqlx::query("PRAGMA integrity_check").fetch_one(&self.read).await.map_err(db_err)?;
+        row.try_get::<String, _>(0).map_err(db_err)
+    }
+
+    pub fn write_pool(&self) -> &SqlitePool {
+        &self.write
+    }
+}
+
+struct SqliteTx(Transaction<'static, Sqlite>);
+
+fn bind<'q>(
+    mut q: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    args: &'q [Value],
+) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+    for v in args {
+        q = match v {
+            Value::Int(i) => q.bind(*i),
+            Value::Text(s) => q.bind(s.as_deref()),
+        };
+    }
+    q
+}
+
+fn decode(row: &SqliteRow) -> StoreResult<Row> {
+    let mut out = Vec::with_capacity(row.columns().len());
+    for i in 0..row.columns().len() {
+        let raw = row.try_get_raw(i).map_err(db_err)?;
+        if raw.is_null() {
+            out.push(Value::Int(None));
+            continue;
+        }
+        let v = match raw.type_info().name() {
+            "INTEGER" | "BOOLEAN" => Value::Int(Some(row.try_get::<i64, _>(i).map_err(db_err)?)),
+            "REAL" => Value::Int(Some(row.try_get::<f64, _>(i).map_err(db_err)? as i64)),
+            _ => Value::Text(Some(row.try_get::<String, _>(i).map_err(db_err)?)),
+        };
+        out.push(v);
+    }
+    Ok(Row(out))
+}
+
+#[async_trait]
+impl Tx for SqliteTx {
+    async fn fetch(&mut self, sql: &str, args: &[Value]) -> StoreResult<Vec<Row>> {
+        let rows = bind(sqlx::query(sql), args).fetch_all(&mut *self.0).await.map_err(db_err)?;
+        rows.iter().map(decode).collect()
+    }
+
+    async fn execute(&mut self, sql: &str, args: &[Value]) -> StoreResult<u64> {
+        let done = bind(sqlx::query(sql), args).execute(&mut *self.0).await.map_err(db_err)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn commit(self: Box<Self>) -> StoreResult<()> {
+        self.0.commit().await.map_err(db_err)
+    }
+}
+
+#[async_trait]
+impl Db for SqliteDb {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        MIGRATOR.run(&self.write).await.map_err(|e| StoreError::Migration(e.to_string()))
+    }
+
+    async fn write(&self) -> StoreResult<Box<dyn Tx>> {
+        // IMMEDIATE takes the write lock now, so a second process waits (busy_timeout) instead of
+        // failing when a deferred transaction tries to upgrade.
+        let tx = self.write.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+        Ok(Box::new(SqliteTx(tx)))
+    }
+
+    async fn read(&self) -> StoreResult<Box<dyn Tx>> {
+        let tx = self.read.begin().await.map_err(db_err)?;
+        Ok(Box::new(SqliteTx(tx)))
+    }
+}
+
+pub async fn open_store(target: &str) -> StoreResult<SqliteStore> {
+    Ok(SqlStore::new(SqliteDb::open(target).await?))
+}

@@ -1,0 +1,131 @@
+//! What the store hands back besides domain values.
+
+use std::fmt;
+
+use serde::Serialize;
+use zhenxing_domain::{AreaCode, Household, HouseholdNo, Member};
+
+/// Who does something: written with every change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub name: String,
+}
+
+impl Actor {
+    /// The operator at the command line, who holds the database file itself.
+    pub fn command_line() -> Actor {
+        let user = std::env::var("USER").unwrap_or_else(|_| "operator".into());
+        Actor { user_id: None, name: format!("命令行:{user}") }
+    }
+}
+
+/// Where an import's rows came from, kept with the import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportSource {
+    pub households_file: Option<String>,
+    pub members_file: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportCounts {
+    pub households_inserted: u64,
+    pub households_updated: u64,
+    pub households_unchanged: u64,
+    pub members_inserted: u64,
+    pub members_updated: u64,
+    pub members_unchanged: u64,
+    pub rejected: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub started_at: String,
+    pub actor: String,
+    pub households_file: Option<String>,
+    pub members_file: Option<String>,
+    pub counts: ImportCounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowOutcome {
+    Inserted,
+    Updated,
+    Unchanged,
+    Rejected(Rejection),
+}
+
+/// Why the store refused a row that parsed well.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rejection {
+    /// The village is outside the importing user's area.
+    OutOfScope,
+    /// The household number is registered in another county.
+    HouseholdElsewhere,
+    /// The member's household is neither in this import nor registered (in scope).
+    UnknownHousehold,
+    /// The person is registered in another household.
+    PersonInOtherHousehold(Option<HouseholdNo>),
+}
+
+impl Rejection {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rejection::OutOfScope => "out_of_scope",
+            Rejection::HouseholdElsewhere => "household_elsewhere",
+            Rejection::UnknownHousehold => "unknown_household",
+            Rejection::PersonInOtherHousehold(_) => "person_in_other_household",
+        }
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rejection::OutOfScope => write!(f, "所在村不在您的管辖范围内"),
+            Rejection::HouseholdElsewhere => {
+                write!(f, "该户编号已在其他县登记，跨县迁移须先由原县办理迁出")
+            }
+            Rejection::UnknownHousehold => write!(f, "户编号在户信息中不存在"),
+            Rejection::PersonInOtherHousehold(Some(no)) => write!(f, "该人员已在户{no}中登记"),
+            Rejection::PersonInOtherHousehold(None) => write!(f, "该人员已在您管辖范围以外的其他户登记"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredHousehold {
+    pub county: AreaCode,
+    pub household: Household,
+    /// Members registered (not the declared size).
+    pub persons: u32,
+    pub version: i64,
+    pub updated_at: String,
+    pub updated_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMember {
+    pub county: AreaCode,
+    pub member: Member,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum HistorySubject {
+    Household,
+    /// A member, named by masked ID number.
+    Member(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryEntry {
+    pub subject: HistorySubject,
+    pub version: i64,
+    pub changed_at: String,
+    pub changed_by: String,
+    pub import_id: Option<i64>,
+    pub before: serde_json::Value,
+    pub after: serde_json::Value,
+}

@@ -1,0 +1,329 @@
+//! An import in one write transaction: rows are inserted, updated (with history) or refused.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use zhenxing_domain::{AreaCode, Household, HouseholdNo, Member, Scope};
+
+use super::columns::{
+    HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, META_COLUMNS, household_from_row, household_values, member_from_row,
+    member_values, select_list,
+};
+use super::{Db, Tx, Value, now_text, placeholders, tuples};
+use crate::{Actor, ImportCounts, ImportSource, ImportTx, Rejection, RowOutcome, StoreError, StoreResult};
+
+/// Rows per statement: large enough to amortise a round trip, small enough for the parameter
+/// limits of both backends (SQLite 32,766; PostgreSQL 65,535).
+const HOUSEHOLD_CHUNK: usize = 400;
+const MEMBER_CHUNK: usize = 400;
+
+pub(crate) struct SqlImport {
+    tx: Box<dyn Tx>,
+    scope: Scope,
+    actor: Actor,
+    import_id: i64,
+    now: String,
+}
+
+impl SqlImport {
+    pub(crate) async fn begin(db: &dyn Db, actor: &Actor, scope: Scope, source: &ImportSource) -> StoreResult<SqlImport> {
+        let mut tx = db.write().await?;
+        let now = now_text();
+        let scope_code = match scope {
+            Scope::All => None,
+            Scope::Area(a) => Some(a.as_i64()),
+        };
+        let rows = tx
+            .fetch(
+                "INSERT INTO imports (started_at, actor, user_id, scope_code, households_file, members_file) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                &[
+                    now.as_str().into(),
+                    actor.name.as_str().into(),
+                    actor.user_id.into(),
+                    scope_code.into(),
+                    source.households_file.clone().into(),
+                    source.members_file.clone().into(),
+                ],
+            )
+            .await?;
+        let import_id = rows.first().map(|r| r.int(0)).transpose()?.ok_or_else(|| StoreError::Database("no import id".into()))?;
+        Ok(SqlImport { tx, scope, actor: actor.clone(), import_id, now })
+    }
+
+    fn meta(&self, version: i64) -> [Value; 4] {
+        [version.into(), self.now.as_str().into(), self.actor.name.as_str().into(), self.import_id.into()]
+    }
+
+    async fn insert_rows(&mut self, table: &str, columns: &[&str], rows: Vec<Vec<Value>>) -> StoreResult<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let width = columns.len();
+        let sql = format!("INSERT INTO {table} ({}) VALUES {}", columns.join(", "), tuples(rows.len(), width));
+        let args: Vec<Value> = rows.into_iter().flatten().collect();
+        self.tx.execute(&sql, &args).await?;
+        Ok(())
+    }
+
+    async fn record_history(
+        &mut self,
+        table: &str,
+        key: &[(&str, Value)],
+        version: i64,
+        before: serde_json::Value,
+        after: serde_json::Value,
+    ) -> StoreResult<()> {
+        let mut columns: Vec<&str> = key.iter().map(|(c, _)| *c).collect();
+        columns.extend(["version", "changed_at", "changed_by", "import_id", "before_json", "after_json"]);
+        let mut args: Vec<Value> = key.iter().map(|(_, v)| v.clone()).collect();
+        args.extend([
+            version.into(),
+            self.now.as_str().into(),
+            self.actor.name.as_str().into(),
+            self.import_id.into(),
+            before.to_string().into(),
+            after.to_string().into(),
+        ]);
+        let sql = format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), placeholders(1, args.len()));
+        self.tx.execute(&sql, &args).await?;
+        Ok(())
+    }
+
+    async fn update_row(&mut self, table: &str, columns: &[&str], key_len: usize, values: Vec<Value>, version: i64) -> StoreResult<()> {
+        let mut sets: Vec<String> = columns[key_len..].iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
+        let n = columns.len() - key_len;
+        for (j, c) in META_COLUMNS.iter().enumerate() {
+            sets.push(format!("{c} = ${}", n + j + 1));
+        }
+        let key_first = n + META_COLUMNS.len() + 1;
+        let wheres: Vec<String> = columns[..key_len].iter().enumerate().map(|(i, c)| format!("{c} = ${}", key_first + i)).collect();
+        let sql = format!("UPDATE {table} SET {} WHERE {}", sets.join(", "), wheres.join(" AND "));
+        let mut args: Vec<Value> = values[key_len..].to_vec();
+        args.extend(self.meta(version));
+        args.extend(values[..key_len].iter().cloned());
+        self.tx.execute(&sql, &args).await?;
+        Ok(())
+    }
+
+    async fn households_chunk(&mut self, chunk: &[Household]) -> StoreResult<Vec<RowOutcome>> {
+        let nos: Vec<Value> = chunk.iter().map(|h| h.no.as_str().into()).collect();
+        let sql = format!("SELECT household_no, county_code FROM household_ids WHERE household_no IN ({})", placeholders(1, nos.len()));
+        let mut registered: HashMap<String, i64> = HashMap::new();
+        for r in self.tx.fetch(&sql, &nos).await? {
+            registered.insert(r.text(0)?, r.int(1)?);
+        }
+        let mut existing: HashMap<String, (Household, i64)> = HashMap::new();
+        if !registered.is_empty() {
+            let keys: Vec<Value> =
+                registered.iter().flat_map(|(no, county)| [Value::from(*county), Value::from(no.as_str())]).collect();
+            let sql = format!(
+                "SELECT {}, h.version FROM households h WHERE (h.county_code, h.household_no) IN (VALUES {})",
+                select_list("h", HOUSEHOLD_COLUMNS),
+                tuples(registered.len(), 2)
+            );
+            for r in self.tx.fetch(&sql, &keys).await? {
+                let (_, h) = household_from_row(&r, 0)?;
+                existing.insert(h.no.as_str().to_string(), (h, r.int(HOUSEHOLD_COLUMNS.len())?));
+            }
+        }
+
+        let mut outcomes = Vec::with_capacity(chunk.len());
+        let mut inserts = Vec::new();
+        let mut directory = Vec::new();
+        let mut updates = Vec::new();
+        for h in chunk {
+            let Some(county) = h.village.county() else {
+                outcomes.push(RowOutcome::Rejected(Rejection::OutOfScope));
+                continue;
+            };
+            if !self.scope.contains(h.village) {
+                outcomes.push(RowOutcome::Rejected(Rejection::OutOfScope));
+                continue;
+            }
+            match (registered.get(h.no.as_str()), existing.get(h.no.as_str())) {
+                (Some(c), _) if *c != county.as_i64() => outcomes.push(RowOutcome::Rejected(Rejection::HouseholdElsewhere)),
+                (Some(_), Some((old, version))) => {
+                    if !self.scope.contains(old.village) {
+                        outcomes.push(RowOutcome::Rejected(Rejection::OutOfScope));
+                    } else if old == h {
+                        outcomes.push(RowOutcome::Unchanged);
+                    } else {
+                        updates.push((county, old.clone(), h.clone(), version + 1));
+                        outcomes.push(RowOutcome::Updated);
+                    }
+                }
+                (Some(_), None) => return Err(StoreError::Corrupt(format!("户编号{}在目录中但户信息不存在", h.no))),
+                (None, _) => {
+                    let mut values = household_values(county, h);
+                    values.extend(self.meta(1));
+                    inserts.push(values);
+                    directory.push(vec![Value::from(h.no.as_str()), county.as_i64().into()]);
+                    outcomes.push(RowOutcome::Inserted);
+                }
+            }
+        }
+        let columns: Vec<&str> = HOUSEHOLD_COLUMNS.iter().chain(META_COLUMNS).copied().collect();
+        self.insert_rows("households", &columns, inserts).await?;
+        self.insert_rows("household_ids", &["household_no", "county_code"], directory).await?;
+        for (county, old, new, version) in updates {
+            self.update_row("households", HOUSEHOLD_COLUMNS, 2, household_values(county, &new), version).await?;
+            let key = [("county_code", Value::from(county.as_i64())), ("household_no", Value::from(new.no.as_str()))];
+            self.record_history("household_history", &key, version, json(&old)?, json(&new)?).await?;
+        }
+        Ok(outcomes)
+    }
+
+    async fn members_chunk(&mut self, chunk: &[Member]) -> StoreResult<Vec<RowOutcome>> {
+        let mut nos: Vec<&str> = chunk.iter().map(|m| m.household_no.as_str()).collect();
+        nos.sort_unstable();
+        nos.dedup();
+        let args: Vec<Value> = nos.iter().map(|n| Value::from(*n)).collect();
+        let sql = format!(
+            "SELECT i.household_no, h.county_code, h.village_code FROM household_ids i \
+             JOIN households h ON h.county_code = i.county_code AND h.household_no = i.household_no \
+             WHERE i.household_no IN ({})",
+            placeholders(1, args.len())
+        );
+        let mut households: HashMap<String, (AreaCode, AreaCode)> = HashMap::new();
+        for r in self.tx.fetch(&sql, &args).await? {
+            let county = AreaCode::from_i64(r.int(1)?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let village = AreaCode::from_i64(r.int(2)?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            households.insert(r.text(0)?, (county, village));
+        }
+
+        let ids: Vec<Value> = chunk.iter().map(|m| m.id.as_str().into()).collect();
+        let sql = format!(
+            "SELECT p.id_number, p.county_code, p.household_no, h.village_code FROM person_ids p \
+             JOIN households h ON h.county_code = p.county_code AND h.household_no = p.household_no \
+             WHERE p.id_number IN ({})",
+            placeholders(1, ids.len())
+        );
+        // id -> (county, household, village)
+        let mut persons: HashMap<String, (i64, String, i64)> = HashMap::new();
+        for r in self.tx.fetch(&sql, &ids).await? {
+            persons.insert(r.text(0)?, (r.int(1)?, r.text(2)?, r.int(3)?));
+        }
+        let same: Vec<(i64, String, String)> = chunk
+            .iter()
+            .filter_map(|m| {
+                persons.get(m.id.as_str()).filter(|(_, no, _)| no == m.household_no.as_str()).map(|(c, no, _)| (*c, no.clone(), m.id.as_str().to_string()))
+            })
+            .collect();
+        let mut existing: HashMap<String, (Member, i64)> = HashMap::new();
+        if !same.is_empty() {
+            let keys: Vec<Value> = same.iter().flat_map(|(c, no, id)| [Value::from(*c), no.as_str().into(), id.as_str().into()]).collect();
+            let sql = format!(
+                "SELECT {}, m.version FROM members m WHERE (m.county_code, m.household_no, m.id_number) IN (VALUES {})",
+                select_list("m", MEMBER_COLUMNS),
+                tuples(same.len(), 3)
+            );
+            for r in self.tx.fetch(&sql, &keys).await? {
+                let (_, m) = member_from_row(&r, 0)?;
+                existing.insert(m.id.as_str().to_string(), (m, r.int(MEMBER_COLUMNS.len())?));
+            }
+        }
+
+        let mut outcomes = Vec::with_capacity(chunk.len());
+        let mut inserts = Vec::new();
+        let mut directory = Vec::new();
+        let mut updates = Vec::new();
+        for m in chunk {
+            let Some((county, village)) = households.get(m.household_no.as_str()).copied() else {
+                outcomes.push(RowOutcome::Rejected(Rejection::UnknownHousehold));
+                continue;
+            };
+            if !self.scope.contains(village) {
+                outcomes.push(RowOutcome::Rejected(Rejection::UnknownHousehold));
+                continue;
+            }
+            match persons.get(m.id.as_str()) {
+                Some((_, other, other_village)) if other != m.household_no.as_str() => {
+                    let visible = AreaCode::from_i64(*other_village).is_ok_and(|v| self.scope.contains(v));
+                    let shown = if visible { HouseholdNo::parse(other).ok() } else { None };
+                    outcomes.push(RowOutcome::Rejected(Rejection::PersonInOtherHousehold(shown)));
+                }
+                Some(_) => match existing.get(m.id.as_str()) {
+                    Some((old, _)) if old == m => outcomes.push(RowOutcome::Unchanged),
+                    Some((old, version)) => {
+                        updates.push((county, old.clone(), m.clone(), version + 1));
+                        outcomes.push(RowOutcome::Updated);
+                    }
+                    None => return Err(StoreError::Corrupt(format!("人员{}在目录中但成员信息不存在", m.id))),
+                },
+                None => {
+                    let mut values = member_values(county, m);
+                    values.extend(self.meta(1));
+                    inserts.push(values);
+                    directory.push(vec![
+                        Value::from(m.id.as_str()),
+                        county.as_i64().into(),
+                        m.household_no.as_str().into(),
+                    ]);
+                    outcomes.push(RowOutcome::Inserted);
+                }
+            }
+        }
+        let columns: Vec<&str> = MEMBER_COLUMNS.iter().chain(META_COLUMNS).copied().collect();
+        self.insert_rows("members", &columns, inserts).await?;
+        self.insert_rows("person_ids", &["id_number", "county_code", "household_no"], directory).await?;
+        for (county, old, new, version) in updates {
+            self.update_row("members", MEMBER_COLUMNS, 3, member_values(county, &new), version).await?;
+            let key = [
+                ("county_code", Value::from(county.as_i64())),
+                ("household_no", Value::from(new.household_no.as_str())),
+                ("id_number", Value::from(new.id.as_str())),
+            ];
+            self.record_history("member_history", &key, version, json(&old)?, json(&new)?).await?;
+        }
+        Ok(outcomes)
+    }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> StoreResult<serde_json::Value> {
+    serde_json::to_value(v).map_err(|e| StoreError::Database(e.to_string()))
+}
+
+#[async_trait]
+impl ImportTx for SqlImport {
+    async fn households(&mut self, rows: &[Household]) -> StoreResult<Vec<RowOutcome>> {
+        let mut out = Vec::with_capacity(rows.len());
+        for chunk in rows.chunks(HOUSEHOLD_CHUNK) {
+            out.extend(self.households_chunk(chunk).await?);
+        }
+        Ok(out)
+    }
+
+    async fn members(&mut self, rows: &[Member]) -> StoreResult<Vec<RowOutcome>> {
+        let mut out = Vec::with_capacity(rows.len());
+        for chunk in rows.chunks(MEMBER_CHUNK) {
+            out.extend(self.members_chunk(chunk).await?);
+        }
+        Ok(out)
+    }
+
+    async fn commit(mut self: Box<Self>, c: &ImportCounts) -> StoreResult<i64> {
+        let n = |v: u64| Value::from(i64::try_from(v).unwrap_or(i64::MAX));
+        self.tx
+            .execute(
+                "UPDATE imports SET finished_at = $1, households_inserted = $2, households_updated = $3, \
+                 households_unchanged = $4, members_inserted = $5, members_updated = $6, members_unchanged = $7, \
+                 rejected = $8 WHERE id = $9",
+                &[
+                    now_text().into(),
+                    n(c.households_inserted),
+                    n(c.households_updated),
+                    n(c.households_unchanged),
+                    n(c.members_inserted),
+                    n(c.members_updated),
+                    n(c.members_unchanged),
+                    n(c.rejected),
+                    self.import_id.into(),
+                ],
+            )
+            .await?;
+        let id = self.import_id;
+        self.tx.commit().await?;
+        Ok(id)
+    }
+}

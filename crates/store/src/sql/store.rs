@@ -1,0 +1,413 @@
+//! [`Store`] over any [`Db`].
+
+use std::collections::{HashMap, VecDeque};
+
+use async_trait::async_trait;
+use futures::StreamExt;
+use futures::stream::{self, BoxStream};
+use zhenxing_domain::{AreaCode, AreaLevel, Division, HouseholdNo, IdNumber, Scope};
+
+use super::columns::{HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, household_from_row, member_from_row, select_list};
+use super::import::SqlImport;
+use super::{Db, Row, Tx, Value, tuples};
+use crate::{
+    Actor, Backend, HistoryEntry, HistorySubject, ImportCounts, ImportRecord, ImportSource, ImportTx, Store,
+    StoreError, StoreResult, StoredHousehold, StoredMember,
+};
+use zhenxing_domain::stats::Counts;
+
+/// Households per page when streaming an export.
+const EXPORT_PAGE: usize = 1000;
+
+pub struct SqlStore<D: Db> {
+    db: D,
+}
+
+impl<D: Db> SqlStore<D> {
+    pub fn new(db: D) -> SqlStore<D> {
+        SqlStore { db }
+    }
+
+    pub fn db(&self) -> &D {
+        &self.db
+    }
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+fn area(v: i64) -> StoreResult<AreaCode> {
+    AreaCode::from_i64(v).map_err(corrupt)
+}
+
+fn range_args(scope: Scope) -> [Value; 2] {
+    let (lo, hi) = scope.range();
+    [Value::from(lo as i64), Value::from(hi as i64)]
+}
+
+/// Counts the members of a household `h`.
+const PERSONS: &str =
+    "(SELECT COUNT(*) FROM members m WHERE m.county_code = h.county_code AND m.household_no = h.household_no)";
+
+fn stored_household(r: &Row) -> StoreResult<StoredHousehold> {
+    let (county, household) = household_from_row(r, 0)?;
+    let n = HOUSEHOLD_COLUMNS.len();
+    Ok(StoredHousehold {
+        county,
+        household,
+        persons: u32::try_from(r.int(n)?).map_err(corrupt)?,
+        version: r.int(n + 1)?,
+        updated_at: r.text(n + 2)?,
+        updated_by: r.text(n + 3)?,
+    })
+}
+
+fn stored_member(r: &Row) -> StoreResult<StoredMember> {
+    let (county, member) = member_from_row(r, 0)?;
+    Ok(StoredMember { county, member, version: r.int(MEMBER_COLUMNS.len())? })
+}
+
+/// Members in the order a ledger lists them: the head first, then by relation and age.
+fn sort_members(members: &mut [StoredMember]) {
+    members.sort_by(|a, b| {
+        (a.member.relation, a.member.birth_date(), a.member.id.as_str())
+            .cmp(&(b.member.relation, b.member.birth_date(), b.member.id.as_str()))
+    });
+}
+
+struct Pager {
+    tx: Option<Box<dyn Tx>>,
+    after: Option<(i64, String)>,
+    done: bool,
+}
+
+impl<D: Db> SqlStore<D> {
+    fn household_select(&self) -> String {
+        format!("SELECT {}, {PERSONS}, h.version, h.updated_at, h.updated_by FROM households h", select_list("h", HOUSEHOLD_COLUMNS))
+    }
+
+    /// The next page of households in scope after the pager's cursor.
+    async fn next_page(&self, scope: Scope, pager: &mut Pager) -> StoreResult<Vec<StoredHousehold>> {
+        if pager.tx.is_none() {
+            pager.tx = Some(self.db.read().await?);
+        }
+        let Some(tx) = pager.tx.as_mut() else { return Ok(Vec::new()) };
+        let mut args = range_args(scope).to_vec();
+        let cursor = match &pager.after {
+            None => String::new(),
+            Some((village, no)) => {
+                args.push((*village).into());
+                args.push(no.as_str().into());
+                "AND (h.village_code, h.household_no) > ($3, $4)".to_string()
+            }
+        };
+        let sql = format!(
+            "{} WHERE h.village_code BETWEEN $1 AND $2 {cursor} ORDER BY h.village_code, h.household_no LIMIT {EXPORT_PAGE}",
+            self.household_select()
+        );
+        let rows = tx.fetch(&sql, &args).await?;
+        let page = rows.iter().map(stored_household).collect::<StoreResult<Vec<_>>>()?;
+        if page.len() < EXPORT_PAGE {
+            pager.done = true;
+        }
+        pager.after = page.last().map(|h| (h.household.village.as_i64(), h.household.no.as_str().to_string()));
+        Ok(page)
+    }
+
+    /// Members of the given households, grouped in the households' order.
+    async fn members_of(&self, tx: &mut dyn Tx, page: &[StoredHousehold]) -> StoreResult<Vec<StoredMember>> {
+        if page.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<Value> =
+            page.iter().flat_map(|h| [Value::from(h.county.as_i64()), h.household.no.as_str().into()]).collect();
+        let sql = format!(
+            "SELECT {}, m.version FROM members m WHERE (m.county_code, m.household_no) IN (VALUES {})",
+            select_list("m", MEMBER_COLUMNS),
+            tuples(page.len(), 2)
+        );
+        let mut by_household: HashMap<String, Vec<StoredMember>> = HashMap::new();
+        for r in tx.fetch(&sql, &keys).await? {
+            let m = stored_member(&r)?;
+            by_household.entry(m.member.household_no.as_str().to_string()).or_default().push(m);
+        }
+        let mut out = Vec::new();
+        for h in page {
+            if let Some(mut ms) = by_household.remove(h.household.no.as_str()) {
+                sort_members(&mut ms);
+                out.extend(ms);
+            }
+        }
+        Ok(out)
+    }
+
+    fn pages(&self, scope: Scope, area: AreaCode, with_members: bool) -> BoxStream<'_, StoreResult<(Vec<StoredHousehold>, Vec<StoredMember>)>> {
+        let Some(scope) = scope.narrow(area) else {
+            return stream::empty().boxed();
+        };
+        let pager = Pager { tx: None, after: None, done: false };
+        stream::unfold(pager, move |mut pager| async move {
+            if pager.done {
+                return None;
+            }
+            let result = async {
+                let page = self.next_page(scope, &mut pager).await?;
+                let members = match (with_members, pager.tx.as_mut()) {
+                    (true, Some(tx)) => self.members_of(tx.as_mut(), &page).await?,
+                    _ => Vec::new(),
+                };
+                Ok((page, members))
+            }
+            .await;
+            if result.is_err() {
+                pager.done = true;
+            }
+            Some((result, pager))
+        })
+        .boxed()
+    }
+}
+
+#[async_trait]
+impl<D: Db> Store for SqlStore<D> {
+    fn backend(&self) -> Backend {
+        self.db.backend()
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        self.db.migrate().await
+    }
+
+    async fn load_divisions(&self, edition: u16, divisions: &[Division]) -> StoreResult<usize> {
+        let mut sorted: Vec<&Division> = divisions.iter().collect();
+        sorted.sort_by_key(|d| (d.level, d.code));
+        let mut tx = self.db.write().await?;
+        for chunk in sorted.chunks(2000) {
+            let args: Vec<Value> = chunk
+                .iter()
+                .flat_map(|d| {
+                    [
+                        Value::from(d.code.as_i64()),
+                        d.name.as_str().into(),
+                        i64::from(d.level.number()).into(),
+                        Value::Int(d.parent.map(AreaCode::as_i64)),
+                        i64::from(edition).into(),
+                    ]
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO divisions (code, name, level, parent_code, edition) VALUES {} \
+                 ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, \
+                 parent_code = excluded.parent_code, edition = excluded.edition",
+                tuples(chunk.len(), 5)
+            );
+            tx.execute(&sql, &args).await?;
+        }
+        tx.commit().await?;
+        Ok(divisions.len())
+    }
+
+    async fn divisions(&self) -> StoreResult<Vec<Division>> {
+        let mut tx = self.db.read().await?;
+        let rows = tx.fetch("SELECT code, name, level, parent_code FROM divisions ORDER BY code", &[]).await?;
+        rows.iter()
+            .map(|r| {
+                let level = u8::try_from(r.int(2)?).ok().and_then(AreaLevel::from_number).ok_or_else(|| corrupt("区划级别"))?;
+                Ok(Division {
+                    code: area(r.int(0)?)?,
+                    name: r.text(1)?,
+                    level,
+                    parent: r.opt_int(3)?.map(area).transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    async fn begin_import(&self, actor: &Actor, scope: Scope, source: &ImportSource) -> StoreResult<Box<dyn ImportTx>> {
+        Ok(Box::new(SqlImport::begin(&self.db, actor, scope, source).await?))
+    }
+
+    async fn household(&self, scope: Scope, no: &HouseholdNo) -> StoreResult<Option<StoredHousehold>> {
+        let mut tx = self.db.read().await?;
+        let sql = format!(
+            "{} JOIN household_ids i ON i.county_code = h.county_code AND i.household_no = h.household_no \
+             WHERE i.household_no = $1 AND h.village_code BETWEEN $2 AND $3",
+            self.household_select()
+        );
+        let [lo, hi] = range_args(scope);
+        let rows = tx.fetch(&sql, &[no.as_str().into(), lo, hi]).await?;
+        rows.first().map(stored_household).transpose()
+    }
+
+    async fn members(&self, scope: Scope, no: &HouseholdNo) -> StoreResult<Vec<StoredMember>> {
+        let Some(h) = self.household(scope, no).await? else { return Ok(Vec::new()) };
+        let mut tx = self.db.read().await?;
+        self.members_of(tx.as_mut(), &[h]).await
+    }
+
+    async fn household_of_person(&self, scope: Scope, id: &IdNumber) -> StoreResult<Option<HouseholdNo>> {
+        let mut tx = self.db.read().await?;
+        let [lo, hi] = range_args(scope);
+        let rows = tx
+            .fetch(
+                "SELECT p.household_no FROM person_ids p JOIN households h \
+                 ON h.county_code = p.county_code AND h.household_no = p.household_no \
+                 WHERE p.id_number = $1 AND h.village_code BETWEEN $2 AND $3",
+                &[id.as_str().into(), lo, hi],
+            )
+            .await?;
+        rows.first().map(|r| HouseholdNo::parse(&r.text(0)?).map_err(corrupt)).transpose()
+    }
+
+    async fn history(&self, scope: Scope, no: &HouseholdNo) -> StoreResult<Vec<HistoryEntry>> {
+        let Some(h) = self.household(scope, no).await? else { return Ok(Vec::new()) };
+        let mut tx = self.db.read().await?;
+        let key = [Value::from(h.county.as_i64()), no.as_str().into()];
+        let mut entries = Vec::new();
+        let parse = |s: String| serde_json::from_str(&s).map_err(corrupt);
+        for r in tx
+            .fetch(
+                "SELECT version, changed_at, changed_by, import_id, before_json, after_json FROM household_history \
+                 WHERE county_code = $1 AND household_no = $2",
+                &key,
+            )
+            .await?
+        {
+            entries.push(HistoryEntry {
+                subject: HistorySubject::Household,
+                version: r.int(0)?,
+                changed_at: r.text(1)?,
+                changed_by: r.text(2)?,
+                import_id: r.opt_int(3)?,
+                before: parse(r.text(4)?)?,
+                after: parse(r.text(5)?)?,
+            });
+        }
+        for r in tx
+            .fetch(
+                "SELECT version, changed_at, changed_by, import_id, before_json, after_json, id_number FROM member_history \
+                 WHERE county_code = $1 AND household_no = $2",
+                &key,
+            )
+            .await?
+        {
+            let id = IdNumber::parse(&r.text(6)?).map_err(corrupt)?;
+            entries.push(HistoryEntry {
+                subject: HistorySubject::Member(id.masked()),
+                version: r.int(0)?,
+                changed_at: r.text(1)?,
+                changed_by: r.text(2)?,
+                import_id: r.opt_int(3)?,
+                before: parse(r.text(4)?)?,
+                after: parse(r.text(5)?)?,
+            });
+        }
+        entries.sort_by(|a, b| b.changed_at.cmp(&a.changed_at).then(b.version.cmp(&a.version)));
+        Ok(entries)
+    }
+
+    fn export_households(&self, scope: Scope, area: AreaCode) -> BoxStream<'_, StoreResult<StoredHousehold>> {
+        self.pages(scope, area, false)
+            .flat_map(|page| match page {
+                Ok((households, _)) => stream::iter(households.into_iter().map(Ok).collect::<VecDeque<_>>()).boxed(),
+                Err(e) => stream::once(async move { Err(e) }).boxed(),
+            })
+            .boxed()
+    }
+
+    fn export_members(&self, scope: Scope, area: AreaCode) -> BoxStream<'_, StoreResult<StoredMember>> {
+        self.pages(scope, area, true)
+            .flat_map(|page| match page {
+                Ok((_, members)) => stream::iter(members.into_iter().map(Ok).collect::<VecDeque<_>>()).boxed(),
+                Err(e) => stream::once(async move { Err(e) }).boxed(),
+            })
+            .boxed()
+    }
+
+    async fn village_counts(&self, scope: Scope) -> StoreResult<Vec<(AreaCode, Counts)>> {
+        let mut tx = self.db.read().await?;
+        let (lo, hi) = scope.range();
+        // Members are keyed by county: bound their scan by the counties the scope touches.
+        let county_lo = lo / 1_000_000 * 1_000_000;
+        let sql = "SELECT h.village_code, COUNT(*), \
+             CAST(COALESCE(SUM(p.n), 0) AS BIGINT), \
+             CAST(SUM(CASE WHEN h.monitor_category IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN h.monitor_category IS NOT NULL THEN p.n ELSE 0 END), 0) AS BIGINT), \
+             CAST(SUM(CASE WHEN h.eliminated = 1 THEN 1 ELSE 0 END) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN h.eliminated = 1 THEN p.n ELSE 0 END), 0) AS BIGINT) \
+             FROM households h LEFT JOIN ( \
+                 SELECT county_code, household_no, COUNT(*) AS n FROM members \
+                 WHERE county_code BETWEEN $3 AND $2 GROUP BY county_code, household_no \
+             ) p ON p.county_code = h.county_code AND p.household_no = h.household_no \
+             WHERE h.village_code BETWEEN $1 AND $2 GROUP BY h.village_code ORDER BY h.village_code";
+        let rows = tx.fetch(sql, &[(lo as i64).into(), (hi as i64).into(), (county_lo as i64).into()]).await?;
+        let count = |r: &Row, i: usize| -> StoreResult<u64> { u64::try_from(r.int(i)?).map_err(corrupt) };
+        rows.iter()
+            .map(|r| {
+                Ok((area(r.int(0)?)?, Counts {
+                    households: count(r, 1)?,
+                    persons: count(r, 2)?,
+                    monitored_households: count(r, 3)?,
+                    monitored_persons: count(r, 4)?,
+                    eliminated_households: count(r, 5)?,
+                    eliminated_persons: count(r, 6)?,
+                }))
+            })
+            .collect()
+    }
+
+    async fn imports(&self, scope: Scope, limit: u32) -> StoreResult<Vec<ImportRecord>> {
+        let mut tx = self.db.read().await?;
+        let (filter, args): (&str, Vec<Value>) = match scope {
+            Scope::All => ("", vec![]),
+            Scope::Area(_) => {
+                let [lo, hi] = range_args(scope);
+                ("WHERE scope_code BETWEEN $1 AND $2", vec![lo, hi])
+            }
+        };
+        let sql = format!(
+            "SELECT id, started_at, actor, households_file, members_file, households_inserted, households_updated, \
+             households_unchanged, members_inserted, members_updated, members_unchanged, rejected \
+             FROM imports {filter} ORDER BY id DESC LIMIT {limit}"
+        );
+        let rows = tx.fetch(&sql, &args).await?;
+        let n = |r: &Row, i: usize| -> StoreResult<u64> { Ok(r.opt_int(i)?.unwrap_or(0).max(0) as u64) };
+        rows.iter()
+            .map(|r| {
+                Ok(ImportRecord {
+                    id: r.int(0)?,
+                    started_at: r.text(1)?,
+                    actor: r.text(2)?,
+                    households_file: r.opt_text(3)?,
+                    members_file: r.opt_text(4)?,
+                    counts: ImportCounts {
+                        households_inserted: n(r, 5)?,
+                        households_updated: n(r, 6)?,
+                        households_unchanged: n(r, 7)?,
+                        members_inserted: n(r, 8)?,
+                        members_updated: n(r, 9)?,
+                        members_unchanged: n(r, 10)?,
+                        rejected: n(r, 11)?,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
+        let mut tx = self.db.read().await?;
+        let rows = tx.fetch("SELECT value FROM meta WHERE key = $1", &[key.into()]).await?;
+        rows.first().map(|r| r.text(0)).transpose()
+    }
+
+    async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()> {
+        let mut tx = self.db.write().await?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[key.into(), value.into()],
+        )
+        .await?;
+        tx.commit().await
+    }
+}

@@ -1,0 +1,298 @@
+//! What each command does: parse its arguments into domain values, call the use case, print.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use zhenxing_app::export::ExportRequest;
+use zhenxing_app::import::ImportRequest;
+use zhenxing_app::synth::{Synth, SynthOptions};
+use zhenxing_app::App;
+use zhenxing_app::store::Actor;
+use zhenxing_domain::stats::AreaFigures;
+use zhenxing_domain::{AreaCode, AreaLevel, Scope};
+use zhenxing_ledger::LedgerKind;
+use zhenxing_ledger::write::{CsvEncoding, CsvLedgerWriter, Disclosure, XlsxLedgerWriter, household_row, member_row, write_error_report};
+
+use crate::progress::Bars;
+use crate::{Command, CsvEncodingArg, Depth, StatsFormat};
+
+fn area(s: &str) -> Result<AreaCode> {
+    AreaCode::parse(s).with_context(|| format!("区划代码“{s}”无效"))
+}
+
+fn level(d: Depth) -> AreaLevel {
+    match d {
+        Depth::Province => AreaLevel::Province,
+        Depth::City => AreaLevel::City,
+        Depth::County => AreaLevel::County,
+        Depth::Township => AreaLevel::Township,
+        Depth::Village => AreaLevel::Village,
+    }
+}
+
+fn encoding(e: CsvEncodingArg) -> CsvEncoding {
+    match e {
+        CsvEncodingArg::Utf8 => CsvEncoding::Utf8Bom,
+        CsvEncodingArg::Gbk => CsvEncoding::Gbk,
+    }
+}
+
+/// Opens a database that `init` has prepared.
+async fn open(db: &str) -> Result<App> {
+    let app = App::open(db).await?;
+    if app.tree().await.is_empty() {
+        bail!("数据库 {db} 中还没有区划，请先运行 zhenxing init --db {db}");
+    }
+    Ok(app)
+}
+
+pub async fn run(command: Command) -> Result<i32> {
+    match command {
+        Command::Init { db, divisions, edition } => {
+            let app = App::open(&db).await?;
+            let n = app.load_divisions(divisions.as_deref(), edition).await?;
+            println!("数据库 {db} 已就绪，载入区划 {n} 个。");
+            Ok(0)
+        }
+        Command::Migrate { db } => {
+            App::open(&db).await?;
+            println!("数据库 {db} 的结构已是最新。");
+            Ok(0)
+        }
+        Command::Import { db, households, members, errors, area: only } => {
+            let app = open(&db).await?;
+            let scope = match only {
+                Some(a) => Scope::Area(area(&a)?),
+                None => Scope::All,
+            };
+            let req = ImportRequest { households, members, actor: Actor::command_line(), scope };
+            let report = app.import(&req, &Bars::default()).await?;
+            let c = &report.counts;
+            println!(
+                "读取{}行：户 新增{} 更新{} 未变{}；成员 新增{} 更新{} 未变{}；拒绝{}行。",
+                report.rows,
+                c.households_inserted,
+                c.households_updated,
+                c.households_unchanged,
+                c.members_inserted,
+                c.members_updated,
+                c.members_unchanged,
+                c.rejected
+            );
+            for e in report.errors.iter().take(20) {
+                eprintln!("{e}");
+            }
+            if report.errors.len() > 20 {
+                eprintln!("……另有{}条错误", report.errors.len() - 20);
+            }
+            if let Some(path) = errors {
+                write_error_report(&path, &report.errors).with_context(|| format!("写错误报告 {}", path.display()))?;
+                if !report.errors.is_empty() {
+                    println!("错误明细已写入 {}", path.display());
+                }
+            }
+            Ok(report.exit_code())
+        }
+        Command::Export { db, area: a, out, unmasked, encoding: enc } => {
+            let app = open(&db).await?;
+            let req = ExportRequest {
+                scope: Scope::All,
+                area: area(&a)?,
+                out,
+                disclosure: if unmasked { Disclosure::Whole } else { Disclosure::Masked },
+                csv_encoding: encoding(enc),
+            };
+            let result = app.export(&req, &Bars::default()).await?;
+            println!("导出户{}户、成员{}人：", result.households, result.members);
+            for f in result.files {
+                println!("  {}", f.display());
+            }
+            Ok(0)
+        }
+        Command::Stats { db, area: a, depth, format } => {
+            let app = open(&db).await?;
+            let root = a.as_deref().map(area).transpose()?;
+            let rows = app.stats(Scope::All, root, level(depth)).await?;
+            print_stats(&rows, format)?;
+            Ok(0)
+        }
+        Command::Demo { db, households, seed } => demo(&db, households, seed).await,
+        Command::Generate { out, households, seed, area: a, format, encoding: enc } => {
+            generate(&out, households, seed, a.as_deref(), &format, encoding(enc))
+        }
+    }
+}
+
+async fn demo(db: &str, households: u64, seed: u64) -> Result<i32> {
+    let path = Path::new(db);
+    if path.exists() {
+        let existing = App::open(db).await?;
+        if existing.store().meta("demo").await?.as_deref() != Some("1") {
+            bail!("{db} 不是演示数据库，为免覆盖真实数据，请用 --db 指定另一个文件");
+        }
+        drop(existing);
+        for suffix in ["", "-wal", "-shm"] {
+            let p = format!("{db}{suffix}");
+            if Path::new(&p).exists() {
+                std::fs::remove_file(&p).with_context(|| format!("删除旧的演示数据库 {p}"))?;
+            }
+        }
+    }
+    let app = App::open(db).await?;
+    app.store().set_meta("demo", "1").await?;
+    let n = app.load_divisions(None, None).await?;
+    println!("演示数据库 {db}：载入甘肃省区划 {n} 个（2023 年版）。");
+    let counts = app
+        .add_synthetic(&SynthOptions::new(households, seed), &Actor { user_id: None, name: "演示数据".into() }, &Bars::default())
+        .await?;
+    println!("生成农户 {} 户、成员 {} 人（种子 {seed}）。\n", counts.households_inserted, counts.members_inserted);
+    let rows = app.stats(Scope::All, None, AreaLevel::City).await?;
+    print_stats(&rows, StatsFormat::Table)?;
+    println!("\n查看某县各乡村：zhenxing stats --db {db} --area 620102 --depth village");
+    Ok(0)
+}
+
+fn generate(out: &Path, households: u64, seed: u64, only: Option<&str>, format: &str, enc: CsvEncoding) -> Result<i32> {
+    let tree = zhenxing_domain::DivisionTree::build(zhenxing_app::divisions::parse_divisions(zhenxing_app::divisions::GANSU_2023)?)
+        .context("区划")?;
+    let mut opts = SynthOptions::new(households, seed);
+    opts.area = only.map(area).transpose()?;
+    std::fs::create_dir_all(out).with_context(|| format!("创建目录 {}", out.display()))?;
+    let names = |v: AreaCode| {
+        let mut n = zhenxing_ledger::write::AreaNames::default();
+        for d in tree.path(v) {
+            match d.level {
+                AreaLevel::Province => n.province = d.name.clone(),
+                AreaLevel::City => n.city = d.name.clone(),
+                AreaLevel::County => n.county = d.name.clone(),
+                AreaLevel::Township => n.township = d.name.clone(),
+                AreaLevel::Village => n.village = d.name.clone(),
+            }
+        }
+        n
+    };
+    let (mut h_rows, mut m_rows) = (Vec::new(), Vec::new());
+    for (h, ms) in Synth::new(&tree, &opts) {
+        h_rows.push(household_row(&h, &names(h.village), Disclosure::Whole));
+        m_rows.extend(ms.iter().map(|m| member_row(m, Disclosure::Whole)));
+    }
+    let files = if format == "xlsx" {
+        let path = out.join("ledger.xlsx");
+        let mut w = XlsxLedgerWriter::create(&path, "生成的演示台账");
+        w.begin(LedgerKind::Households)?;
+        for r in &h_rows {
+            w.row(r)?;
+        }
+        w.begin(LedgerKind::Members)?;
+        for r in &m_rows {
+            w.row(r)?;
+        }
+        vec![w.finish()?]
+    } else {
+        let mut files = Vec::new();
+        for (kind, name, rows) in [(LedgerKind::Households, "households.csv", &h_rows), (LedgerKind::Members, "members.csv", &m_rows)] {
+            let mut w = CsvLedgerWriter::create(&out.join(name), kind, enc)?;
+            for r in rows {
+                w.row(r)?;
+            }
+            files.push(w.finish()?);
+        }
+        files
+    };
+    println!("生成户 {} 户、成员 {} 人：", h_rows.len(), m_rows.len());
+    for f in files {
+        println!("  {}", f.display());
+    }
+    Ok(0)
+}
+
+/// Terminal width of a string: CJK characters take two columns.
+fn width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+fn pad(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+}
+
+const STATS_COLUMNS: [&str; 9] = [
+    "code",
+    "name",
+    "level",
+    "households",
+    "persons",
+    "monitored_households",
+    "monitored_persons",
+    "eliminated_households",
+    "eliminated_persons",
+];
+
+fn stats_values(r: &AreaFigures) -> [String; 9] {
+    let c = &r.counts;
+    [
+        r.code.to_string(),
+        r.name.clone(),
+        r.level.number().to_string(),
+        c.households.to_string(),
+        c.persons.to_string(),
+        c.monitored_households.to_string(),
+        c.monitored_persons.to_string(),
+        c.eliminated_households.to_string(),
+        c.eliminated_persons.to_string(),
+    ]
+}
+
+fn print_stats(rows: &[AreaFigures], format: StatsFormat) -> Result<()> {
+    match format {
+        StatsFormat::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::stdout());
+            w.write_record(STATS_COLUMNS)?;
+            for r in rows {
+                w.write_record(stats_values(r))?;
+            }
+            w.flush()?;
+        }
+        StatsFormat::Json => {
+            let list: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| {
+                    let v = stats_values(r);
+                    let mut o = serde_json::Map::new();
+                    for (i, k) in STATS_COLUMNS.iter().enumerate() {
+                        let value = if i >= 2 { serde_json::Value::from(v[i].parse::<u64>().unwrap_or(0)) } else { v[i].clone().into() };
+                        o.insert((*k).into(), value);
+                    }
+                    serde_json::Value::Object(o)
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&list)?);
+        }
+        StatsFormat::Table => {
+            let headers = ["代码", "名称", "级别", "户数", "人数", "监测户数", "监测人数", "消除风险户数", "消除风险人数"];
+            let table: Vec<[String; 9]> = rows
+                .iter()
+                .map(|r| {
+                    let mut v = stats_values(r);
+                    v[1] = format!("{}{}", "  ".repeat(usize::from(r.level.number()).saturating_sub(1)), v[1]);
+                    v[2] = r.level.label().to_string();
+                    v
+                })
+                .collect();
+            let widths: Vec<usize> =
+                (0..9).map(|i| table.iter().map(|r| width(&r[i])).chain([width(headers[i])]).max().unwrap_or(0)).collect();
+            let line = |cells: &[String]| {
+                cells
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| if i >= 3 { format!("{}{c}", " ".repeat(widths[i].saturating_sub(width(c)))) } else { pad(c, widths[i]) })
+                    .collect::<Vec<_>>()
+                    .join("  ")
+            };
+            println!("{}", line(&headers.map(String::from)));
+            for r in &table {
+                println!("{}", line(r));
+            }
+        }
+    }
+    Ok(())
+}

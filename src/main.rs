@@ -1,0 +1,153 @@
+//! `zhenxing`: the command line of the platform.
+#![forbid(unsafe_code)]
+
+mod commands;
+mod progress;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "zhenxing", version, about = "振兴：防止返贫动态监测和帮扶平台")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum StatsFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum CsvEncodingArg {
+    /// UTF-8 with BOM (opens correctly in Excel)
+    Utf8,
+    /// GBK, as Chinese Excel saves CSV
+    Gbk,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Depth {
+    Province,
+    City,
+    County,
+    Township,
+    Village,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create or upgrade a database and load the division tree (Gansu 2023 unless --divisions).
+    Init {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        /// A division CSV (code,name,level,parent_code) of another province.
+        #[arg(long)]
+        divisions: Option<PathBuf>,
+        /// Edition year of the division codes.
+        #[arg(long)]
+        edition: Option<u16>,
+    },
+    /// Bring the database schema up to date.
+    Migrate {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+    },
+    /// Import county ledgers (CSV in UTF-8 or GBK, or xlsx). Exit status 0: all rows taken;
+    /// 2: some rejected (see --errors); 1: a file is unusable and nothing was written.
+    Import {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        /// Households ledger (户信息).
+        #[arg(long)]
+        households: Option<PathBuf>,
+        /// Members ledger (成员信息); may be the same workbook as --households.
+        #[arg(long)]
+        members: Option<PathBuf>,
+        /// Write rejected rows here (.csv or .xlsx).
+        #[arg(long)]
+        errors: Option<PathBuf>,
+        /// Refuse rows outside this area.
+        #[arg(long)]
+        area: Option<String>,
+    },
+    /// Export the ledgers of an area (.xlsx: one workbook; .csv: two files side by side).
+    Export {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        area: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// Write ID numbers and phones whole (they are masked otherwise).
+        #[arg(long)]
+        unmasked: bool,
+        #[arg(long, value_enum, default_value = "utf8")]
+        encoding: CsvEncodingArg,
+    },
+    /// Registry figures for an area and every area under it.
+    Stats {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        area: Option<String>,
+        /// Lowest level to list.
+        #[arg(long, value_enum, default_value = "village")]
+        depth: Depth,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StatsFormat,
+    },
+    /// Create a demo database (the Gansu tree and generated households) and show its figures.
+    Demo {
+        #[arg(long, env = "ZHENXING_DEMO_DB", default_value = "zhenxing-demo.db")]
+        db: String,
+        #[arg(long, default_value_t = 5000)]
+        households: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Write generated ledgers (households and members) for trying the import.
+    Generate {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 1000)]
+        households: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Only villages under this area.
+        #[arg(long)]
+        area: Option<String>,
+        /// xlsx or csv.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        #[arg(long, value_enum, default_value = "utf8")]
+        encoding: CsvEncodingArg,
+    },
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("ZHENXING_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("错误：无法启动运行时：{e}");
+            std::process::exit(1);
+        }
+    };
+    let code = match runtime.block_on(commands::run(cli.command)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            1
+        }
+    };
+    std::process::exit(code);
+}
