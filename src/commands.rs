@@ -3,15 +3,18 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
+use zhenxing_app::App;
 use zhenxing_app::export::ExportRequest;
 use zhenxing_app::import::ImportRequest;
-use zhenxing_app::synth::{Synth, SynthOptions};
-use zhenxing_app::App;
 use zhenxing_app::store::Actor;
+use zhenxing_app::synth::{Synth, SynthOptions};
 use zhenxing_domain::stats::AreaFigures;
 use zhenxing_domain::{AreaCode, AreaLevel, Scope};
 use zhenxing_ledger::LedgerKind;
-use zhenxing_ledger::write::{CsvEncoding, CsvLedgerWriter, Disclosure, XlsxLedgerWriter, household_row, member_row, write_error_report};
+use zhenxing_ledger::write::{
+    CsvEncoding, CsvLedgerWriter, Disclosure, XlsxLedgerWriter, household_row, member_row,
+    write_error_report,
+};
 
 use crate::progress::Bars;
 use crate::{Command, CsvEncodingArg, Depth, StatsFormat};
@@ -48,7 +51,11 @@ async fn open(db: &str) -> Result<App> {
 
 pub async fn run(command: Command) -> Result<i32> {
     match command {
-        Command::Init { db, divisions, edition } => {
+        Command::Init {
+            db,
+            divisions,
+            edition,
+        } => {
             let app = App::open(&db).await?;
             let n = app.load_divisions(divisions.as_deref(), edition).await?;
             println!("数据库 {db} 已就绪，载入区划 {n} 个。");
@@ -59,13 +66,24 @@ pub async fn run(command: Command) -> Result<i32> {
             println!("数据库 {db} 的结构已是最新。");
             Ok(0)
         }
-        Command::Import { db, households, members, errors, area: only } => {
+        Command::Import {
+            db,
+            households,
+            members,
+            errors,
+            area: only,
+        } => {
             let app = open(&db).await?;
             let scope = match only {
                 Some(a) => Scope::Area(area(&a)?),
                 None => Scope::All,
             };
-            let req = ImportRequest { households, members, actor: Actor::command_line(), scope };
+            let req = ImportRequest {
+                households,
+                members,
+                actor: Actor::command_line(),
+                scope,
+            };
             let report = app.import(&req, &Bars::default()).await?;
             let c = &report.counts;
             println!(
@@ -86,20 +104,31 @@ pub async fn run(command: Command) -> Result<i32> {
                 eprintln!("……另有{}条错误", report.errors.len() - 20);
             }
             if let Some(path) = errors {
-                write_error_report(&path, &report.errors).with_context(|| format!("写错误报告 {}", path.display()))?;
+                write_error_report(&path, &report.errors)
+                    .with_context(|| format!("写错误报告 {}", path.display()))?;
                 if !report.errors.is_empty() {
                     println!("错误明细已写入 {}", path.display());
                 }
             }
             Ok(report.exit_code())
         }
-        Command::Export { db, area: a, out, unmasked, encoding: enc } => {
+        Command::Export {
+            db,
+            area: a,
+            out,
+            unmasked,
+            encoding: enc,
+        } => {
             let app = open(&db).await?;
             let req = ExportRequest {
                 scope: Scope::All,
                 area: area(&a)?,
                 out,
-                disclosure: if unmasked { Disclosure::Whole } else { Disclosure::Masked },
+                disclosure: if unmasked {
+                    Disclosure::Whole
+                } else {
+                    Disclosure::Masked
+                },
                 csv_encoding: encoding(enc),
             };
             let result = app.export(&req, &Bars::default()).await?;
@@ -109,17 +138,31 @@ pub async fn run(command: Command) -> Result<i32> {
             }
             Ok(0)
         }
-        Command::Stats { db, area: a, depth, format } => {
+        Command::Stats {
+            db,
+            area: a,
+            depth,
+            format,
+        } => {
             let app = open(&db).await?;
             let root = a.as_deref().map(area).transpose()?;
             let rows = app.stats(Scope::All, root, level(depth)).await?;
             print_stats(&rows, format)?;
             Ok(0)
         }
-        Command::Demo { db, households, seed } => demo(&db, households, seed).await,
-        Command::Generate { out, households, seed, area: a, format, encoding: enc } => {
-            generate(&out, households, seed, a.as_deref(), &format, encoding(enc))
-        }
+        Command::Demo {
+            db,
+            households,
+            seed,
+        } => demo(&db, households, seed).await,
+        Command::Generate {
+            out,
+            households,
+            seed,
+            area: a,
+            format,
+            encoding: enc,
+        } => generate(&out, households, seed, a.as_deref(), &format, encoding(enc)),
     }
 }
 
@@ -143,18 +186,37 @@ async fn demo(db: &str, households: u64, seed: u64) -> Result<i32> {
     let n = app.load_divisions(None, None).await?;
     println!("演示数据库 {db}：载入甘肃省区划 {n} 个（2023 年版）。");
     let counts = app
-        .add_synthetic(&SynthOptions::new(households, seed), &Actor { user_id: None, name: "演示数据".into() }, &Bars::default())
+        .add_synthetic(
+            &SynthOptions::new(households, seed),
+            &Actor {
+                user_id: None,
+                name: "演示数据".into(),
+            },
+            &Bars::default(),
+        )
         .await?;
-    println!("生成农户 {} 户、成员 {} 人（种子 {seed}）。\n", counts.households_inserted, counts.members_inserted);
+    println!(
+        "生成农户 {} 户、成员 {} 人（种子 {seed}）。\n",
+        counts.households_inserted, counts.members_inserted
+    );
     let rows = app.stats(Scope::All, None, AreaLevel::City).await?;
     print_stats(&rows, StatsFormat::Table)?;
     println!("\n查看某县各乡村：zhenxing stats --db {db} --area 620102 --depth village");
     Ok(0)
 }
 
-fn generate(out: &Path, households: u64, seed: u64, only: Option<&str>, format: &str, enc: CsvEncoding) -> Result<i32> {
-    let tree = zhenxing_domain::DivisionTree::build(zhenxing_app::divisions::parse_divisions(zhenxing_app::divisions::GANSU_2023)?)
-        .context("区划")?;
+fn generate(
+    out: &Path,
+    households: u64,
+    seed: u64,
+    only: Option<&str>,
+    format: &str,
+    enc: CsvEncoding,
+) -> Result<i32> {
+    let tree = zhenxing_domain::DivisionTree::build(zhenxing_app::divisions::parse_divisions(
+        zhenxing_app::divisions::GANSU_2023,
+    )?)
+    .context("区划")?;
     let mut opts = SynthOptions::new(households, seed);
     opts.area = only.map(area).transpose()?;
     std::fs::create_dir_all(out).with_context(|| format!("创建目录 {}", out.display()))?;
@@ -190,7 +252,10 @@ fn generate(out: &Path, households: u64, seed: u64, only: Option<&str>, format: 
         vec![w.finish()?]
     } else {
         let mut files = Vec::new();
-        for (kind, name, rows) in [(LedgerKind::Households, "households.csv", &h_rows), (LedgerKind::Members, "members.csv", &m_rows)] {
+        for (kind, name, rows) in [
+            (LedgerKind::Households, "households.csv", &h_rows),
+            (LedgerKind::Members, "members.csv", &m_rows),
+        ] {
             let mut w = CsvLedgerWriter::create(&out.join(name), kind, enc)?;
             for r in rows {
                 w.row(r)?;
@@ -259,7 +324,11 @@ fn print_stats(rows: &[AreaFigures], format: StatsFormat) -> Result<()> {
                     let v = stats_values(r);
                     let mut o = serde_json::Map::new();
                     for (i, k) in STATS_COLUMNS.iter().enumerate() {
-                        let value = if i >= 2 { serde_json::Value::from(v[i].parse::<u64>().unwrap_or(0)) } else { v[i].clone().into() };
+                        let value = if i >= 2 {
+                            serde_json::Value::from(v[i].parse::<u64>().unwrap_or(0))
+                        } else {
+                            v[i].clone().into()
+                        };
                         o.insert((*k).into(), value);
                     }
                     serde_json::Value::Object(o)
@@ -268,23 +337,51 @@ fn print_stats(rows: &[AreaFigures], format: StatsFormat) -> Result<()> {
             println!("{}", serde_json::to_string_pretty(&list)?);
         }
         StatsFormat::Table => {
-            let headers = ["代码", "名称", "级别", "户数", "人数", "监测户数", "监测人数", "消除风险户数", "消除风险人数"];
+            let headers = [
+                "代码",
+                "名称",
+                "级别",
+                "户数",
+                "人数",
+                "监测户数",
+                "监测人数",
+                "消除风险户数",
+                "消除风险人数",
+            ];
             let table: Vec<[String; 9]> = rows
                 .iter()
                 .map(|r| {
                     let mut v = stats_values(r);
-                    v[1] = format!("{}{}", "  ".repeat(usize::from(r.level.number()).saturating_sub(1)), v[1]);
+                    v[1] = format!(
+                        "{}{}",
+                        "  ".repeat(usize::from(r.level.number()).saturating_sub(1)),
+                        v[1]
+                    );
                     v[2] = r.level.label().to_string();
                     v
                 })
                 .collect();
-            let widths: Vec<usize> =
-                (0..9).map(|i| table.iter().map(|r| width(&r[i])).chain([width(headers[i])]).max().unwrap_or(0)).collect();
+            let widths: Vec<usize> = (0..9)
+                .map(|i| {
+                    table
+                        .iter()
+                        .map(|r| width(&r[i]))
+                        .chain([width(headers[i])])
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect();
             let line = |cells: &[String]| {
                 cells
                     .iter()
                     .enumerate()
-                    .map(|(i, c)| if i >= 3 { format!("{}{c}", " ".repeat(widths[i].saturating_sub(width(c)))) } else { pad(c, widths[i]) })
+                    .map(|(i, c)| {
+                        if i >= 3 {
+                            format!("{}{c}", " ".repeat(widths[i].saturating_sub(width(c))))
+                        } else {
+                            pad(c, widths[i])
+                        }
+                    })
                     .collect::<Vec<_>>()
                     .join("  ")
             };

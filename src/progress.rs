@@ -19,7 +19,8 @@ impl Progress for Bars {
             )
         } else {
             ProgressBar::new_spinner().with_style(
-                ProgressStyle::with_template("{spinner} {msg} {pos}行 {per_sec}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                ProgressStyle::with_template("{spinner} {msg} {pos}行 {per_sec}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
             )
         };
         bar.set_message(phase.to_string());

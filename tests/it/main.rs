@@ -1,1 +1,9 @@
-//! Integration tests: one binary.
+//! Integration tests: one binary, one module per feature. Every fixture is made by the test
+//! that uses it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli;
+mod ledger_import;
+mod round_trip;
+mod stats;
+mod support;

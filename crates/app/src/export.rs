@@ -8,7 +8,10 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 use zhenxing_domain::{AreaCode, AreaLevel, DivisionTree, Scope};
 use zhenxing_ledger::LedgerKind;
-use zhenxing_ledger::write::{AreaNames, CsvEncoding, CsvLedgerWriter, Disclosure, Out, XlsxLedgerWriter, household_row, member_row};
+use zhenxing_ledger::write::{
+    AreaNames, CsvEncoding, CsvLedgerWriter, Disclosure, Out, XlsxLedgerWriter, household_row,
+    member_row,
+};
 
 use crate::{App, AppError, Progress};
 
@@ -51,7 +54,10 @@ fn names_of(tree: &DivisionTree, village: AreaCode) -> AreaNames {
 
 /// `out.csv` → `out_户信息.csv` and `out_成员信息.csv`.
 pub fn csv_paths(out: &Path) -> (PathBuf, PathBuf) {
-    let stem = out.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "台账".into());
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "台账".into());
     let dir = out.parent().unwrap_or(Path::new(""));
     (
         dir.join(format!("{stem}_{}.csv", LedgerKind::Households.label())),
@@ -64,10 +70,19 @@ fn output_err(e: impl std::fmt::Display) -> AppError {
 }
 
 /// Writes what it receives, on a blocking thread (file IO and zip compression).
-fn spawn_writer(out: PathBuf, title: String, encoding: CsvEncoding) -> (mpsc::Sender<Chunk>, tokio::task::JoinHandle<Result<Vec<PathBuf>, AppError>>) {
+fn spawn_writer(
+    out: PathBuf,
+    title: String,
+    encoding: CsvEncoding,
+) -> (
+    mpsc::Sender<Chunk>,
+    tokio::task::JoinHandle<Result<Vec<PathBuf>, AppError>>,
+) {
     let (tx, mut rx) = mpsc::channel::<Chunk>(4);
     let handle = tokio::task::spawn_blocking(move || {
-        let is_xlsx = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+        let is_xlsx = out
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
         if is_xlsx {
             let mut w = XlsxLedgerWriter::create(&out, &title);
             while let Some(chunk) = rx.blocking_recv() {
@@ -91,8 +106,14 @@ fn spawn_writer(out: PathBuf, title: String, encoding: CsvEncoding) -> (mpsc::Se
                         if let Some(w) = current.take() {
                             files.push(w.finish().map_err(output_err)?);
                         }
-                        let path = if kind == LedgerKind::Households { &h_path } else { &m_path };
-                        current = Some(CsvLedgerWriter::create(path, kind, encoding).map_err(output_err)?);
+                        let path = if kind == LedgerKind::Households {
+                            &h_path
+                        } else {
+                            &m_path
+                        };
+                        current = Some(
+                            CsvLedgerWriter::create(path, kind, encoding).map_err(output_err)?,
+                        );
                     }
                     Chunk::Rows(rows) => {
                         if let Some(w) = current.as_mut() {
@@ -114,21 +135,46 @@ fn spawn_writer(out: PathBuf, title: String, encoding: CsvEncoding) -> (mpsc::Se
 
 impl App {
     /// Exports every household and member under `req.area`.
-    pub async fn export(&self, req: &ExportRequest, progress: &dyn Progress) -> Result<ExportResult, AppError> {
+    pub async fn export(
+        &self,
+        req: &ExportRequest,
+        progress: &dyn Progress,
+    ) -> Result<ExportResult, AppError> {
         let tree = self.tree().await;
         let Some(area) = tree.get(req.area).filter(|_| req.scope.contains(req.area)) else {
             return Err(AppError::UnknownArea(req.area.to_string()));
         };
-        let ext = req.out.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+        let ext = req
+            .out
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
         if ext != "xlsx" && ext != "csv" {
-            return Err(AppError::Invalid(format!("导出文件应以 .xlsx 或 .csv 结尾：{}", req.out.display())));
+            return Err(AppError::Invalid(format!(
+                "导出文件应以 .xlsx 或 .csv 结尾：{}",
+                req.out.display()
+            )));
         }
-        let total: u64 = self.store().village_counts(Scope::Area(req.area)).await?.iter().map(|(_, c)| c.households).sum();
+        let total: u64 = self
+            .store()
+            .village_counts(Scope::Area(req.area))
+            .await?
+            .iter()
+            .map(|(_, c)| c.households)
+            .sum();
         let title = format!(
             "{} 防返贫监测台账（导出于{}{}）",
-            tree.path(area.code).iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(""),
+            tree.path(area.code)
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect::<Vec<_>>()
+                .join(""),
             zhenxing_domain::today_in_china().format("%Y-%m-%d"),
-            if req.disclosure == Disclosure::Masked { "，证件号码已脱敏" } else { "" }
+            if req.disclosure == Disclosure::Masked {
+                "，证件号码已脱敏"
+            } else {
+                ""
+            }
         );
         let (tx, writer) = spawn_writer(req.out.clone(), title, req.csv_encoding);
         let mut result = ExportResult::default();
@@ -136,13 +182,20 @@ impl App {
             let closed = |_| AppError::Output("写文件的线程已结束".into());
             let mut names: HashMap<AreaCode, AreaNames> = HashMap::new();
             progress.start("导出户信息", total);
-            tx.send(Chunk::Begin(LedgerKind::Households)).await.map_err(closed)?;
-            let mut stream = self.store().export_households(req.scope, req.area).chunks(1000);
+            tx.send(Chunk::Begin(LedgerKind::Households))
+                .await
+                .map_err(closed)?;
+            let mut stream = self
+                .store()
+                .export_households(req.scope, req.area)
+                .chunks(1000);
             while let Some(chunk) = stream.next().await {
                 let mut rows = Vec::with_capacity(chunk.len());
                 for h in chunk {
                     let h = h?;
-                    let n = names.entry(h.household.village).or_insert_with(|| names_of(&tree, h.household.village));
+                    let n = names
+                        .entry(h.household.village)
+                        .or_insert_with(|| names_of(&tree, h.household.village));
                     rows.push(household_row(&h.household, n, req.disclosure));
                 }
                 result.households += rows.len() as u64;
@@ -151,8 +204,13 @@ impl App {
             }
             progress.finish();
             progress.start("导出成员信息", total);
-            tx.send(Chunk::Begin(LedgerKind::Members)).await.map_err(closed)?;
-            let mut stream = self.store().export_members(req.scope, req.area).chunks(2000);
+            tx.send(Chunk::Begin(LedgerKind::Members))
+                .await
+                .map_err(closed)?;
+            let mut stream = self
+                .store()
+                .export_members(req.scope, req.area)
+                .chunks(2000);
             let mut households_seen = 0u64;
             let mut last: Option<String> = None;
             while let Some(chunk) = stream.next().await {

@@ -47,8 +47,11 @@ impl ImportReport {
 
     /// Rows rejected (a row with several problems counts once).
     pub fn rejected_rows(&self) -> u64 {
-        let mut rows: Vec<(&str, Option<&str>, u64)> =
-            self.errors.iter().map(|e| (e.file.as_str(), e.sheet.as_deref(), e.row)).collect();
+        let mut rows: Vec<(&str, Option<&str>, u64)> = self
+            .errors
+            .iter()
+            .map(|e| (e.file.as_str(), e.sheet.as_deref(), e.row))
+            .collect();
         rows.sort_unstable();
         rows.dedup();
         rows.len() as u64
@@ -68,7 +71,13 @@ struct Batch<T> {
 
 impl<T> Batch<T> {
     fn new() -> Batch<T> {
-        Batch { records: Vec::with_capacity(BATCH), positions: Vec::with_capacity(BATCH), errors: Vec::new(), failed_keys: Vec::new(), rows: 0 }
+        Batch {
+            records: Vec::with_capacity(BATCH),
+            positions: Vec::with_capacity(BATCH),
+            errors: Vec::new(),
+            failed_keys: Vec::new(),
+            rows: 0,
+        }
     }
 }
 
@@ -81,7 +90,10 @@ fn spawn_reader<T, K>(
     parse: Parser<T>,
     key: fn(&T) -> K,
     key_field: F,
-) -> (mpsc::Receiver<Batch<T>>, tokio::task::JoinHandle<Result<(), LedgerError>>)
+) -> (
+    mpsc::Receiver<Batch<T>>,
+    tokio::task::JoinHandle<Result<(), LedgerError>>,
+)
 where
     T: Send + 'static,
     K: Hash + Eq + Send + 'static,
@@ -90,7 +102,8 @@ where
     let handle = tokio::task::spawn_blocking(move || {
         let file = ledger.file_name();
         let sheets: Vec<Option<String>> = ledger.sheets.iter().map(|s| s.sheet.clone()).collect();
-        let mut seen: HashMap<K, (usize, u64)> = HashMap::new();
+        // (sheet, row) of each key's first row; u16/u32 keep a 3.5-million-row file's map small.
+        let mut seen: HashMap<K, (u16, u32)> = HashMap::new();
         let mut batch = Batch::new();
         let mut rows = 0u64;
         let mut closed = false;
@@ -100,31 +113,52 @@ where
             match parse(&file, plan, &raw) {
                 Ok(record) => match seen.get(&key(&record)) {
                     Some((first_sheet, first_row)) => {
-                        let at = match (&sheets[*first_sheet], *first_sheet == sheet) {
+                        let first_sheet = usize::from(*first_sheet);
+                        let at = match (&sheets[first_sheet], first_sheet == sheet) {
                             (Some(s), false) => format!("工作表“{s}”第{first_row}行"),
                             _ => format!("第{first_row}行"),
                         };
                         let i = plan.columns.get(key_field);
-                        let value = i.and_then(|i| raw.cells.get(i)).map(|c| c.text.trim().to_string()).unwrap_or_default();
+                        let value = i
+                            .and_then(|i| raw.cells.get(i))
+                            .map(|c| c.text.trim().to_string())
+                            .unwrap_or_default();
                         batch.errors.push(RowError {
                             file: file.clone(),
                             sheet: plan.sheet.clone(),
                             row: raw.row,
-                            column: plan.columns.header(key_field).unwrap_or(header(ledger.kind, key_field)).to_string(),
-                            value: if key_field == F::IdNumber { zhenxing_domain::id_number::mask_id_str(&value) } else { value },
+                            column: plan
+                                .columns
+                                .header(key_field)
+                                .unwrap_or(header(ledger.kind, key_field))
+                                .to_string(),
+                            value: if key_field == F::IdNumber {
+                                zhenxing_domain::id_number::mask_id_str(&value)
+                            } else {
+                                value
+                            },
                             reason: format!("与本文件{at}重复"),
                             code: "duplicate_in_file",
                         });
                     }
                     None => {
-                        seen.insert(key(&record), (sheet, raw.row));
+                        seen.insert(
+                            key(&record),
+                            (sheet as u16, raw.row.min(u64::from(u32::MAX)) as u32),
+                        );
                         batch.records.push(record);
                         batch.positions.push((sheet, raw.row));
                     }
                 },
                 Err(errors) => {
-                    if let Some(no) = plan.columns.get(F::HouseholdNo).and_then(|i| raw.cells.get(i)) {
-                        batch.failed_keys.push((no.text.trim().to_string(), raw.row));
+                    if let Some(no) = plan
+                        .columns
+                        .get(F::HouseholdNo)
+                        .and_then(|i| raw.cells.get(i))
+                    {
+                        batch
+                            .failed_keys
+                            .push((no.text.trim().to_string(), raw.row));
                     }
                     batch.errors.extend(errors);
                 }
@@ -161,16 +195,30 @@ struct Sheets {
 
 impl Sheets {
     fn of(ledger: &Ledger) -> Sheets {
-        Sheets { file: ledger.file_name(), kind: ledger.kind, plans: ledger.sheets.clone() }
+        Sheets {
+            file: ledger.file_name(),
+            kind: ledger.kind,
+            plans: ledger.sheets.clone(),
+        }
     }
 
-    fn error(&self, (sheet, row): (usize, u64), field: F, value: String, reason: String, code: &'static str) -> RowError {
+    fn error(
+        &self,
+        (sheet, row): (usize, u64),
+        field: F,
+        value: String,
+        reason: String,
+        code: &'static str,
+    ) -> RowError {
         let plan = self.plans.get(sheet);
         RowError {
             file: self.file.clone(),
             sheet: plan.and_then(|p| p.sheet.clone()),
             row,
-            column: plan.and_then(|p| p.columns.header(field)).unwrap_or(header(self.kind, field)).to_string(),
+            column: plan
+                .and_then(|p| p.columns.header(field))
+                .unwrap_or(header(self.kind, field))
+                .to_string(),
             value,
             reason,
             code,
@@ -180,14 +228,26 @@ impl Sheets {
 
 impl App {
     /// Imports a households ledger, a members ledger, or both (households first).
-    pub async fn import(&self, req: &ImportRequest, progress: &dyn Progress) -> Result<ImportReport, AppError> {
+    pub async fn import(
+        &self,
+        req: &ImportRequest,
+        progress: &dyn Progress,
+    ) -> Result<ImportReport, AppError> {
         let tree = self.tree().await;
         if tree.is_empty() {
             return Err(AppError::NoDivisions);
         }
         // Both files must be usable before anything is written.
-        let households = req.households.as_deref().map(|p| Ledger::open(p, LedgerKind::Households)).transpose()?;
-        let members = req.members.as_deref().map(|p| Ledger::open(p, LedgerKind::Members)).transpose()?;
+        let households = req
+            .households
+            .as_deref()
+            .map(|p| Ledger::open(p, LedgerKind::Households))
+            .transpose()?;
+        let members = req
+            .members
+            .as_deref()
+            .map(|p| Ledger::open(p, LedgerKind::Members))
+            .transpose()?;
         if households.is_none() && members.is_none() {
             return Err(AppError::Invalid("请至少指定户信息或成员信息文件".into()));
         }
@@ -195,17 +255,37 @@ impl App {
             households_file: households.as_ref().map(Ledger::file_name),
             members_file: members.as_ref().map(Ledger::file_name),
         };
-        let mut tx = self.store().begin_import(&req.actor, req.scope, &source).await?;
+        let mut tx = self
+            .store()
+            .begin_import(&req.actor, req.scope, &source)
+            .await?;
         let mut report = ImportReport::default();
         let mut failed_households: HashMap<String, (String, u64)> = HashMap::new();
         if let Some(ledger) = households {
-            import_households(tx.as_mut(), ledger, tree.clone(), &mut report, &mut failed_households, progress).await?;
+            import_households(
+                tx.as_mut(),
+                ledger,
+                tree.clone(),
+                &mut report,
+                &mut failed_households,
+                progress,
+            )
+            .await?;
         }
         if let Some(ledger) = members {
-            import_members(tx.as_mut(), ledger, &mut report, &failed_households, progress).await?;
+            import_members(
+                tx.as_mut(),
+                ledger,
+                &mut report,
+                &failed_households,
+                progress,
+            )
+            .await?;
         }
         report.counts.rejected = report.rejected_rows();
-        report.errors.sort_by(|a, b| (&a.file, &a.sheet, a.row).cmp(&(&b.file, &b.sheet, b.row)));
+        report
+            .errors
+            .sort_by(|a, b| (&a.file, &a.sheet, a.row).cmp(&(&b.file, &b.sheet, b.row)));
         report.import_id = Some(tx.commit(&report.counts).await?);
         Ok(report)
     }
@@ -221,7 +301,8 @@ async fn import_households(
 ) -> Result<(), AppError> {
     let sheets = Sheets::of(&ledger);
     progress.start(&format!("导入户信息 {}", sheets.file), 0);
-    let parse: Parser<zhenxing_domain::Household> = Box::new(move |file, plan, raw| parse_household(file, plan, raw, &tree));
+    let parse: Parser<zhenxing_domain::Household> =
+        Box::new(move |file, plan, raw| parse_household(file, plan, raw, &tree));
     let (mut rx, reader) = spawn_reader(ledger, parse, |h| h.no.clone(), F::HouseholdNo);
     let mut rows = 0;
     while let Some(batch) = rx.recv().await {
@@ -243,7 +324,9 @@ async fn import_households(
                         Rejection::OutOfScope => (F::VillageCode, h.village.to_string()),
                         _ => (F::HouseholdNo, h.no.to_string()),
                     };
-                    report.errors.push(sheets.error(pos, field, value, r.to_string(), r.code()));
+                    report
+                        .errors
+                        .push(sheets.error(pos, field, value, r.to_string(), r.code()));
                 }
             }
         }
@@ -265,7 +348,7 @@ async fn import_members(
     let sheets = Sheets::of(&ledger);
     progress.start(&format!("导入成员信息 {}", sheets.file), 0);
     let parse: Parser<zhenxing_domain::Member> = Box::new(parse_member);
-    let (mut rx, reader) = spawn_reader(ledger, parse, |m| m.id, F::IdNumber);
+    let (mut rx, reader) = spawn_reader(ledger, parse, |m| m.id.digits(), F::IdNumber);
     let mut rows = 0;
     while let Some(batch) = rx.recv().await {
         rows += batch.rows;
@@ -286,10 +369,20 @@ async fn import_members(
                             format!("所属户在“{file}”第{row}行有错误，未能导入"),
                             "household_rejected",
                         ),
-                        (Rejection::PersonInOtherHousehold(_), _) => {
-                            sheets.error(pos, F::IdNumber, id_masked(&m.id), r.to_string(), r.code())
-                        }
-                        _ => sheets.error(pos, F::HouseholdNo, m.household_no.to_string(), r.to_string(), r.code()),
+                        (Rejection::PersonInOtherHousehold(_), _) => sheets.error(
+                            pos,
+                            F::IdNumber,
+                            id_masked(&m.id),
+                            r.to_string(),
+                            r.code(),
+                        ),
+                        _ => sheets.error(
+                            pos,
+                            F::HouseholdNo,
+                            m.household_no.to_string(),
+                            r.to_string(),
+                            r.code(),
+                        ),
                     };
                     report.errors.push(error);
                 }

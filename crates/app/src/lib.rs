@@ -24,7 +24,10 @@ pub use zhenxing_store as store;
 /// `postgres://` URL.
 pub async fn open_store(target: &str) -> Result<Arc<dyn Store>, AppError> {
     if target.starts_with("postgres://") || target.starts_with("postgresql://") {
-        return Err(StoreError::UnsupportedUrl(format!("{target}（此版本未包含 PostgreSQL 支持）")).into());
+        return Err(StoreError::UnsupportedUrl(format!(
+            "{target}（此版本未包含 PostgreSQL 支持）"
+        ))
+        .into());
     }
     if target.contains("://") && !target.starts_with("sqlite://") {
         return Err(StoreError::UnsupportedUrl(target.to_string()).into());
@@ -49,7 +52,10 @@ impl App {
 
     pub async fn from_store(store: Arc<dyn Store>) -> Result<App, AppError> {
         store.migrate().await?;
-        let app = App { store, tree: Arc::new(RwLock::new(Arc::new(DivisionTree::default()))) };
+        let app = App {
+            store,
+            tree: Arc::new(RwLock::new(Arc::new(DivisionTree::default()))),
+        };
         app.reload_tree().await?;
         Ok(app)
     }
@@ -65,7 +71,8 @@ impl App {
 
     pub async fn reload_tree(&self) -> Result<(), AppError> {
         let divisions = self.store.divisions().await?;
-        let tree = DivisionTree::build(divisions).map_err(|e| AppError::Divisions(e.to_string()))?;
+        let tree =
+            DivisionTree::build(divisions).map_err(|e| AppError::Divisions(e.to_string()))?;
         *self.tree.write().await = Arc::new(tree);
         Ok(())
     }

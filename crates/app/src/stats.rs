@@ -8,7 +8,12 @@ use crate::{App, AppError};
 impl App {
     /// The figures of `area` (the caller's whole scope when `None`) and of every area under it
     /// down to `max_level`.
-    pub async fn stats(&self, scope: Scope, area: Option<AreaCode>, max_level: AreaLevel) -> Result<Vec<AreaFigures>, AppError> {
+    pub async fn stats(
+        &self,
+        scope: Scope,
+        area: Option<AreaCode>,
+        max_level: AreaLevel,
+    ) -> Result<Vec<AreaFigures>, AppError> {
         let tree = self.tree().await;
         let roots: Vec<AreaCode> = match (area, scope) {
             (Some(a), _) => vec![a],

@@ -8,8 +8,9 @@ use zhenxing_domain::household::{Income, Monitoring};
 use zhenxing_domain::id_number::check_char;
 use zhenxing_domain::member::DibaoClass;
 use zhenxing_domain::{
-    AreaCode, AreaLevel, DivisionTree, EliminationMode, Health, Household, HouseholdNo, HouseholdType, IdNumber,
-    Labour, LedgerDate, Member, Money, MonitorCategory, PolicyYear, Relation, RiskType, RiskTypes,
+    AreaCode, AreaLevel, DivisionTree, EliminationMode, Health, Household, HouseholdNo,
+    HouseholdType, IdNumber, Labour, LedgerDate, Member, Money, MonitorCategory, PolicyYear,
+    Relation, RiskType, RiskTypes,
 };
 
 /// SplitMix64: small, fast, and the same sequence on every machine and version.
@@ -61,7 +62,9 @@ impl Rng {
     pub fn weighted(&mut self, cumulative: &[f64]) -> usize {
         let total = cumulative.last().copied().unwrap_or(0.0);
         let x = self.f64() * total;
-        cumulative.partition_point(|c| *c <= x).min(cumulative.len().saturating_sub(1))
+        cumulative
+            .partition_point(|c| *c <= x)
+            .min(cumulative.len().saturating_sub(1))
     }
 }
 
@@ -85,11 +88,13 @@ const RISKS: [(RiskType, f64); 11] = [
 
 fn cumulative(weights: impl IntoIterator<Item = f64>) -> Vec<f64> {
     let mut t = 0.0;
-    weights.into_iter().map(|w| {
-        t += w;
-        t
-    })
-    .collect()
+    weights
+        .into_iter()
+        .map(|w| {
+            t += w;
+            t
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -104,7 +109,12 @@ pub struct SynthOptions {
 
 impl SynthOptions {
     pub fn new(households: u64, seed: u64) -> SynthOptions {
-        SynthOptions { households, seed, area: None, as_of: NaiveDate::from_ymd_opt(2025, 10, 31).unwrap_or_default() }
+        SynthOptions {
+            households,
+            seed,
+            area: None,
+            as_of: NaiveDate::from_ymd_opt(2025, 10, 31).unwrap_or_default(),
+        }
     }
 }
 
@@ -139,9 +149,15 @@ impl Synth {
                 if d.level != AreaLevel::Village {
                     continue;
                 }
-                let w = if d.name.contains("村民委员会") || d.name.ends_with('村') || d.name.ends_with("村委会") {
+                let w = if d.name.contains("村民委员会")
+                    || d.name.ends_with('村')
+                    || d.name.ends_with("村委会")
+                {
                     1.0
-                } else if d.name.contains("社区") || d.name.contains("居委会") || d.name.contains("居民委员会") {
+                } else if d.name.contains("社区")
+                    || d.name.contains("居委会")
+                    || d.name.contains("居民委员会")
+                {
                     0.25
                 } else {
                     0.1
@@ -188,7 +204,11 @@ impl Synth {
 
     fn surname(&mut self) -> char {
         // The first thirty surnames are the commonest.
-        let n = if self.rng.chance(0.7) { 30 } else { self.surnames.len() };
+        let n = if self.rng.chance(0.7) {
+            30
+        } else {
+            self.surnames.len()
+        };
         self.surnames[self.rng.below(n as u64) as usize]
     }
 
@@ -199,9 +219,10 @@ impl Synth {
             let first17 = format!("{region}{}{seq:03}", birth.format("%Y%m%d"));
             let full = format!("{first17}{}", check_char(first17.as_bytes()) as char);
             if let Ok(id) = IdNumber::parse(&full)
-                && self.used_ids.insert(id) {
-                    return Some(id);
-                }
+                && self.used_ids.insert(id)
+            {
+                return Some(id);
+            }
         }
         None
     }
@@ -212,13 +233,21 @@ impl Synth {
     }
 
     fn phone(&mut self) -> String {
-        let prefix = ["138", "139", "150", "151", "152", "158", "177", "181", "189", "199"];
-        format!("{}{:08}", self.rng.pick(&prefix), self.rng.below(100_000_000))
+        let prefix = [
+            "138", "139", "150", "151", "152", "158", "177", "181", "189", "199",
+        ];
+        format!(
+            "{}{:08}",
+            self.rng.pick(&prefix),
+            self.rng.below(100_000_000)
+        )
     }
 
     /// The next household and its members, or `None` when all are made.
     pub fn next_household(&mut self) -> Option<(Household, Vec<Member>)> {
-        while self.next_village < self.villages.len() && self.next_in_village >= self.counts[self.next_village] {
+        while self.next_village < self.villages.len()
+            && self.next_in_village >= self.counts[self.next_village]
+        {
             self.next_village += 1;
             self.next_in_village = 0;
             self.village_factor = (0.45 * self.rng.normal()).exp();
@@ -230,7 +259,9 @@ impl Synth {
         let rng_size = self.rng.weighted(&self.size_cum) as u32 + 1;
         let vf = self.village_factor;
         let ex_poor = self.rng.chance((0.40 * vf).min(0.85));
-        let monitored = self.rng.chance(((if ex_poor { 0.10 } else { 0.045 }) * vf).min(0.6));
+        let monitored = self
+            .rng
+            .chance(((if ex_poor { 0.10 } else { 0.045 }) * vf).min(0.6));
         let as_of = self.as_of;
 
         let mut monitoring = Monitoring::default();
@@ -255,8 +286,11 @@ impl Synth {
                 if eliminated <= as_of {
                     monitoring.eliminated = true;
                     monitoring.eliminated_on = Some(LedgerDate::Day(eliminated));
-                    monitoring.elimination_mode =
-                        Some(if self.rng.chance(0.9) { EliminationMode::Assisted } else { EliminationMode::Natural });
+                    monitoring.elimination_mode = Some(if self.rng.chance(0.9) {
+                        EliminationMode::Assisted
+                    } else {
+                        EliminationMode::Natural
+                    });
                 }
             }
         }
@@ -279,7 +313,11 @@ impl Synth {
             transfer: Some(fen(net * 0.17 + cost)),
             production_cost: Some(fen(cost)),
             declared_per_capita: None,
-            claims: if monitored && self.rng.chance(0.2) { Some(fen(self.rng.lognormal(7.5, 0.8))) } else { None },
+            claims: if monitored && self.rng.chance(0.2) {
+                Some(fen(self.rng.lognormal(7.5, 0.8)))
+            } else {
+                None
+            },
             compliant_out_of_pocket: if monitored && monitoring.risks.contains(RiskType::Illness) {
                 Some(fen(self.rng.lognormal(9.0, 0.7)))
             } else {
@@ -292,22 +330,49 @@ impl Synth {
         let head_male = self.rng.chance(0.86);
         let head_age = 24 + self.rng.below(64) as i64;
         let head_surname = self.surname();
-        let mut people: Vec<(Relation, bool, i64, char)> = vec![(Relation::Head, head_male, head_age, head_surname)];
+        let mut people: Vec<(Relation, bool, i64, char)> =
+            vec![(Relation::Head, head_male, head_age, head_surname)];
         let mut left = rng_size - 1;
         if left > 0 && self.rng.chance(0.85) {
             let spouse_surname = self.surname();
-            people.push((Relation::Spouse, !head_male, (head_age + self.rng.below(11) as i64 - 6).max(20), spouse_surname));
+            people.push((
+                Relation::Spouse,
+                !head_male,
+                (head_age + self.rng.below(11) as i64 - 6).max(20),
+                spouse_surname,
+            ));
             left -= 1;
         }
         for _ in 0..left {
             let male = self.rng.chance(0.5);
             let u = self.rng.f64();
             let (relation, age) = if head_age < 45 || u < 0.55 {
-                (if male { Relation::Son } else { Relation::Daughter }, (head_age - 20 - self.rng.below(18) as i64).max(0))
+                (
+                    if male {
+                        Relation::Son
+                    } else {
+                        Relation::Daughter
+                    },
+                    (head_age - 20 - self.rng.below(18) as i64).max(0),
+                )
             } else if u < 0.75 && head_age >= 50 {
-                (if male { Relation::Grandson } else { Relation::Granddaughter }, (head_age - 42 - self.rng.below(20) as i64).max(0))
+                (
+                    if male {
+                        Relation::Grandson
+                    } else {
+                        Relation::Granddaughter
+                    },
+                    (head_age - 42 - self.rng.below(20) as i64).max(0),
+                )
             } else if u < 0.88 && head_age < 65 {
-                (if male { Relation::Father } else { Relation::Mother }, (head_age + 20 + self.rng.below(14) as i64).min(99))
+                (
+                    if male {
+                        Relation::Father
+                    } else {
+                        Relation::Mother
+                    },
+                    (head_age + 20 + self.rng.below(14) as i64).min(99),
+                )
             } else {
                 (Relation::Other, 1 + self.rng.below(89) as i64)
             };
@@ -321,7 +386,8 @@ impl Synth {
         let mut head_name = String::new();
         let mut any_labour = false;
         for (i, (relation, male, age, surname)) in people.into_iter().enumerate() {
-            let birth = ref_day - Duration::days((age as f64 * 365.25) as i64 + self.rng.below(365) as i64);
+            let birth =
+                ref_day - Duration::days((age as f64 * 365.25) as i64 + self.rng.below(365) as i64);
             let id = self.id_number(county, birth, male)?;
             let name = self.name(surname, male);
             if i == 0 {
@@ -333,7 +399,15 @@ impl Synth {
             } else if i == 0 && disabled_risk {
                 Health::Disabled
             } else if age >= 55 {
-                if u < 0.70 { Health::Healthy } else if u < 0.88 { Health::Chronic } else if u < 0.94 { Health::SeriousIllness } else { Health::Disabled }
+                if u < 0.70 {
+                    Health::Healthy
+                } else if u < 0.88 {
+                    Health::Chronic
+                } else if u < 0.94 {
+                    Health::SeriousIllness
+                } else {
+                    Health::Disabled
+                }
             } else if u < 0.92 {
                 Health::Healthy
             } else if u < 0.96 {
@@ -346,7 +420,11 @@ impl Synth {
             let labour = if !(16..=70).contains(&age) {
                 None
             } else if health == Health::Disabled || health == Health::SeriousIllness {
-                Some(if self.rng.chance(0.5) { Labour::Lost } else { Labour::Weak })
+                Some(if self.rng.chance(0.5) {
+                    Labour::Lost
+                } else {
+                    Labour::Weak
+                })
             } else if age > 60 {
                 Some(Labour::Weak)
             } else if self.rng.chance(0.15) {
@@ -355,32 +433,52 @@ impl Synth {
                 Some(Labour::Ordinary)
             };
             any_labour |= labour.is_some_and(Labour::can_work);
-            let migrant = labour.is_some_and(|l| matches!(l, Labour::Ordinary | Labour::Skilled)) && self.rng.chance(0.45);
+            let migrant = labour.is_some_and(|l| matches!(l, Labour::Ordinary | Labour::Skilled))
+                && self.rng.chance(0.45);
             members.push(Member {
                 household_no: no.clone(),
                 id,
                 member_no: Some(format!("{no}{:02}", i + 1)),
                 name,
                 relation,
-                ethnicity: Some(if self.rng.chance(0.9) { "汉族" } else { *self.rng.pick(&["回族", "藏族", "东乡族", "土族", "裕固族"]) }.to_string()),
+                ethnicity: Some(
+                    if self.rng.chance(0.9) {
+                        "汉族"
+                    } else {
+                        *self.rng.pick(&["回族", "藏族", "东乡族", "土族", "裕固族"])
+                    }
+                    .to_string(),
+                ),
                 education: None,
                 schooling: match age {
                     0..=5 => Some("学前教育".to_string()),
                     6..=11 => Some("小学".to_string()),
                     12..=14 => Some("七年级至九年级".to_string()),
-                    15..=17 => Some(if self.rng.chance(0.8) { "普通高中" } else { "中职" }.to_string()),
+                    15..=17 => Some(
+                        if self.rng.chance(0.8) {
+                            "普通高中"
+                        } else {
+                            "中职"
+                        }
+                        .to_string(),
+                    ),
                     _ => None,
                 },
                 health: Some(health),
                 disability_level: (health == Health::Disabled).then(|| 1 + self.rng.below(4) as u8),
                 labour,
-                migrant_place: migrant.then(|| self.rng.pick(&["省内县外", "县内", "省外"]).to_string()),
+                migrant_place: migrant
+                    .then(|| self.rng.pick(&["省内县外", "县内", "省外"]).to_string()),
                 migrant_months: migrant.then(|| 3 + self.rng.below(10) as u8),
                 welfare_job: Some(monitored && labour.is_some() && self.rng.chance(0.08)),
                 medical_insurance: Some(self.rng.chance(0.995)),
                 serious_illness_insurance: Some(self.rng.chance(0.99)),
                 pension: (age >= 16).then(|| self.rng.chance(0.95)),
-                dibao: (monitored && self.rng.chance(0.2)).then_some(if self.rng.chance(0.5) { DibaoClass::First } else { DibaoClass::Second }),
+                dibao: (monitored && self.rng.chance(0.2)).then_some(if self.rng.chance(0.5) {
+                    DibaoClass::First
+                } else {
+                    DibaoClass::Second
+                }),
                 tekun: false,
                 phone: (i == 0 && age < 75).then(|| self.phone()),
             });
@@ -388,12 +486,19 @@ impl Synth {
         let household = Household {
             no,
             village,
-            natural_village: Some(format!("{}社", ["一", "二", "三", "四", "五", "六"][self.rng.below(6) as usize])),
+            natural_village: Some(format!(
+                "{}社",
+                ["一", "二", "三", "四", "五", "六"][self.rng.below(6) as usize]
+            )),
             address: None,
             phone: members.first().and_then(|m| m.phone.clone()),
             head_name,
             size: rng_size,
-            household_type: if ex_poor { HouseholdType::ExPoor } else { HouseholdType::Ordinary },
+            household_type: if ex_poor {
+                HouseholdType::ExPoor
+            } else {
+                HouseholdType::Ordinary
+            },
             relocated: ex_poor && self.rng.chance(0.08),
             relocation_site: None,
             no_labour: !any_labour,
@@ -406,7 +511,10 @@ impl Synth {
         };
         let mut household = household;
         if household.relocated {
-            household.relocation_site = Some(format!("{}安置点", &household.head_name.chars().take(1).collect::<String>()));
+            household.relocation_site = Some(format!(
+                "{}安置点",
+                &household.head_name.chars().take(1).collect::<String>()
+            ));
         }
         Some((household, members))
     }
@@ -416,34 +524,6 @@ impl Iterator for Synth {
     type Item = (Household, Vec<Member>);
     fn next(&mut self) -> Option<Self::Item> {
         self.next_household()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::divisions::{GANSU_2023, parse_divisions};
-
-    #[test]
-    fn deterministic_and_valid() {
-        let tree = DivisionTree::build(parse_divisions(GANSU_2023).unwrap()).unwrap();
-        let county = AreaCode::parse("620102").unwrap();
-        let opts = SynthOptions { area: Some(county), ..SynthOptions::new(300, 7) };
-        let a: Vec<_> = Synth::new(&tree, &opts).collect();
-        let b: Vec<_> = Synth::new(&tree, &opts).collect();
-        assert_eq!(a.len(), 300);
-        assert_eq!(a, b);
-        for (h, ms) in &a {
-            assert!(county.contains(h.village));
-            assert!(h.check().is_empty(), "{:?}", h.check());
-            assert_eq!(ms.len() as u32, h.size);
-            assert_eq!(ms[0].relation, Relation::Head);
-            for m in ms {
-                assert!(m.check(None, None).is_empty());
-            }
-        }
-        let other: Vec<_> = Synth::new(&tree, &SynthOptions { seed: 8, ..opts }).collect();
-        assert_ne!(a, other);
     }
 }
 
@@ -460,8 +540,14 @@ impl crate::App {
         if tree.is_empty() {
             return Err(crate::AppError::NoDivisions);
         }
-        let source = zhenxing_store::ImportSource { households_file: Some(format!("synthetic seed={}", opts.seed)), members_file: None };
-        let mut tx = self.store().begin_import(actor, zhenxing_domain::Scope::All, &source).await?;
+        let source = zhenxing_store::ImportSource {
+            households_file: Some(format!("synthetic seed={}", opts.seed)),
+            members_file: None,
+        };
+        let mut tx = self
+            .store()
+            .begin_import(actor, zhenxing_domain::Scope::All, &source)
+            .await?;
         let mut counts = zhenxing_store::ImportCounts::default();
         let mut synth = Synth::new(&tree, opts);
         progress.start("生成演示数据", opts.households);
@@ -498,5 +584,36 @@ impl crate::App {
         progress.finish();
         tx.commit(&counts).await?;
         Ok(counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::divisions::{GANSU_2023, parse_divisions};
+
+    #[test]
+    fn deterministic_and_valid() {
+        let tree = DivisionTree::build(parse_divisions(GANSU_2023).unwrap()).unwrap();
+        let county = AreaCode::parse("620102").unwrap();
+        let opts = SynthOptions {
+            area: Some(county),
+            ..SynthOptions::new(300, 7)
+        };
+        let a: Vec<_> = Synth::new(&tree, &opts).collect();
+        let b: Vec<_> = Synth::new(&tree, &opts).collect();
+        assert_eq!(a.len(), 300);
+        assert_eq!(a, b);
+        for (h, ms) in &a {
+            assert!(county.contains(h.village));
+            assert!(h.check().is_empty(), "{:?}", h.check());
+            assert_eq!(ms.len() as u32, h.size);
+            assert_eq!(ms[0].relation, Relation::Head);
+            for m in ms {
+                assert!(m.check(None, None).is_empty());
+            }
+        }
+        let other: Vec<_> = Synth::new(&tree, &SynthOptions { seed: 8, ..opts }).collect();
+        assert_ne!(a, other);
     }
 }

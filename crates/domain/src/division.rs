@@ -229,7 +229,8 @@ impl DivisionTree {
 
     /// Whether `name` names the division `code` (exactly or without the usual suffixes).
     pub fn name_matches(&self, code: AreaCode, name: &str) -> bool {
-        self.name(code).is_some_and(|n| n == name.trim() || short_name(n) == short_name(name))
+        self.name(code)
+            .is_some_and(|n| n == name.trim() || short_name(n) == short_name(name))
     }
 
     /// A village given by its code: it must exist and be a village.

@@ -114,6 +114,13 @@ impl IdNumber {
         NaiveDate::from_ymd_opt(y, m, d)
     }
 
+    /// The first 17 digits as one number: a compact key (the check character follows from them).
+    pub fn digits(&self) -> u64 {
+        self.0[..17]
+            .iter()
+            .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0'))
+    }
+
     pub fn sex(&self) -> Sex {
         if (self.0[16] - b'0') % 2 == 1 {
             Sex::Male

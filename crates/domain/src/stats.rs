@@ -86,7 +86,12 @@ mod tests {
     fn tree() -> DivisionTree {
         let d = |s: &str| {
             let code = AreaCode::parse(s).unwrap();
-            Division { code, name: s.into(), level: code.level(), parent: code.parent() }
+            Division {
+                code,
+                name: s.into(),
+                level: code.level(),
+                parent: code.parent(),
+            }
         };
         DivisionTree::build(vec![
             d("620000000000"),
@@ -102,15 +107,27 @@ mod tests {
 
     #[test]
     fn sums_up_the_tree() {
-        let c = |h: u64| Counts { households: h, persons: 3 * h, ..Counts::default() };
+        let c = |h: u64| Counts {
+            households: h,
+            persons: 3 * h,
+            ..Counts::default()
+        };
         let v = |s: &str| AreaCode::parse(s).unwrap();
         let rows = rollup(
             &tree(),
             v("620100000000"),
             AreaLevel::Village,
-            [(v("620102001001"), c(2)), (v("620102001002"), c(5)), (v("620102002003"), c(1)), (v("630102001001"), c(9))],
+            [
+                (v("620102001001"), c(2)),
+                (v("620102001002"), c(5)),
+                (v("620102002003"), c(1)),
+                (v("630102001001"), c(9)),
+            ],
         );
-        let by: HashMap<String, u64> = rows.iter().map(|r| (r.code.to_string(), r.counts.households)).collect();
+        let by: HashMap<String, u64> = rows
+            .iter()
+            .map(|r| (r.code.to_string(), r.counts.households))
+            .collect();
         assert_eq!(by["620100000000"], 8);
         assert_eq!(by["620102000000"], 8);
         assert_eq!(by["620102001000"], 7);
@@ -118,7 +135,12 @@ mod tests {
         assert_eq!(by["620102002000"], 1);
         assert_eq!(by.get("620000000000"), None);
         assert_eq!(rows.len(), 6);
-        let counties = rollup(&tree(), v("620100000000"), AreaLevel::County, [(v("620102001001"), c(2))]);
+        let counties = rollup(
+            &tree(),
+            v("620100000000"),
+            AreaLevel::County,
+            [(v("620102001001"), c(2))],
+        );
         assert_eq!(counties.len(), 2);
     }
 }

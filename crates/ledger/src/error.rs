@@ -19,9 +19,17 @@ pub enum FileError {
     #[error("文件为空")]
     Empty,
     #[error("不是{kind}台账：在前{rows}行中没有找到表头（缺少列：{missing}）")]
-    NotLedger { kind: &'static str, rows: usize, missing: String },
+    NotLedger {
+        kind: &'static str,
+        rows: usize,
+        missing: String,
+    },
     #[error("第{row}行表头中“{first}”和“{second}”是同一项，请删去其中一列")]
-    DuplicateColumn { row: u64, first: String, second: String },
+    DuplicateColumn {
+        row: u64,
+        first: String,
+        second: String,
+    },
 }
 
 impl FileError {

@@ -35,7 +35,12 @@ impl LedgerKind {
                 &[F::VillageCode, F::VillageName],
                 &[F::HouseholdType, F::ExPoor],
             ],
-            LedgerKind::Members => &[&[F::HouseholdNo], &[F::IdNumber], &[F::Name], &[F::Relation]],
+            LedgerKind::Members => &[
+                &[F::HouseholdNo],
+                &[F::IdNumber],
+                &[F::Name],
+                &[F::Relation],
+            ],
         }
     }
 }
@@ -119,48 +124,133 @@ const fn f(field: F, names: &'static [&'static str]) -> Field {
 /// the rest of DOMAIN §3-§5.
 pub const HOUSEHOLD_FIELDS: &[Field] = &[
     f(F::HouseholdNo, &["户编号", "户码", "家庭编号", "户主编号"]),
-    f(F::VillageCode, &["所在村代码", "行政村代码", "村代码", "村级区划代码", "区划代码"]),
+    f(
+        F::VillageCode,
+        &[
+            "所在村代码",
+            "行政村代码",
+            "村代码",
+            "村级区划代码",
+            "区划代码",
+        ],
+    ),
     f(F::HeadName, &["户主姓名", "户主"]),
-    f(F::Size, &["家庭人口数", "人口数", "家庭人口", "户人口数", "家庭成员数"]),
-    f(F::PerCapita, &["人均纯收入（元）", "人均纯收入", "家庭人均纯收入", "人均收入"]),
+    f(
+        F::Size,
+        &["家庭人口数", "人口数", "家庭人口", "户人口数", "家庭成员数"],
+    ),
+    f(
+        F::PerCapita,
+        &[
+            "人均纯收入（元）",
+            "人均纯收入",
+            "家庭人均纯收入",
+            "人均收入",
+        ],
+    ),
     f(F::ExPoor, &["是否脱贫户"]),
     f(F::Category, &["监测对象类别", "监测类型", "监测对象类型"]),
-    f(F::Risks, &["致贫返贫风险", "风险类型", "致贫返贫风险类型", "返贫致贫风险", "主要风险类型"]),
-    f(F::IdentifiedOn, &["识别监测时间", "识别时间", "纳入监测时间", "识别日期"]),
-    f(F::Eliminated, &["风险是否已消除", "是否消除风险", "风险消除", "是否风险消除"]),
-    f(F::EliminatedOn, &["风险消除时间", "消除时间", "风险消除日期"]),
+    f(
+        F::Risks,
+        &[
+            "致贫返贫风险",
+            "风险类型",
+            "致贫返贫风险类型",
+            "返贫致贫风险",
+            "主要风险类型",
+        ],
+    ),
+    f(
+        F::IdentifiedOn,
+        &["识别监测时间", "识别时间", "纳入监测时间", "识别日期"],
+    ),
+    f(
+        F::Eliminated,
+        &["风险是否已消除", "是否消除风险", "风险消除", "是否风险消除"],
+    ),
+    f(
+        F::EliminatedOn,
+        &["风险消除时间", "消除时间", "风险消除日期"],
+    ),
     f(F::EliminationMode, &["风险消除方式", "消除方式"]),
-    f(F::ProvinceName, &["省", "省份", "省(区、市)", "省（区、市）"]),
-    f(F::CityName, &["市(州)", "市州", "市", "地市", "市（州）"]),
-    f(F::CountyName, &["县(市、区)", "县", "县区", "区县", "县（市、区）"]),
-    f(F::TownshipName, &["乡(镇)", "乡镇", "乡", "镇", "乡（镇）", "乡镇(街道)"]),
-    f(F::VillageName, &["行政村", "村", "村名", "村(社区)", "行政村名称"]),
+    f(F::ProvinceName, &["省", "省份", "省(区、市)"]),
+    f(F::CityName, &["市(州)", "市州", "市", "地市"]),
+    f(F::CountyName, &["县(市、区)", "县", "县区", "区县"]),
+    f(
+        F::TownshipName,
+        &["乡(镇)", "乡镇", "乡", "镇", "乡镇(街道)"],
+    ),
+    f(
+        F::VillageName,
+        &["行政村", "村", "村名", "村(社区)", "行政村名称"],
+    ),
     f(F::NaturalVillage, &["自然村", "自然村(组)", "组"]),
     f(F::Address, &["地址", "家庭住址", "住址"]),
-    f(F::Phone, &["联系电话", "电话", "手机号", "联系方式", "户主联系电话"]),
+    f(
+        F::Phone,
+        &["联系电话", "电话", "手机号", "联系方式", "户主联系电话"],
+    ),
     f(F::HouseholdType, &["户类型", "农户类型"]),
-    f(F::Relocated, &["是否易地扶贫搬迁户", "是否易地搬迁户", "易地扶贫搬迁户", "是否搬迁户"]),
+    f(
+        F::Relocated,
+        &[
+            "是否易地扶贫搬迁户",
+            "是否易地搬迁户",
+            "易地扶贫搬迁户",
+            "是否搬迁户",
+        ],
+    ),
     f(F::RelocationSite, &["安置点", "安置区", "搬迁安置点"]),
     f(F::NoLabour, &["是否整户无劳动能力", "整户无劳动能力"]),
-    f(F::HousingUnsafe, &["住房安全未保障", "住房不安全", "是否住房不安全"]),
-    f(F::SchoolDropout, &["义务教育失学辍学", "有失学辍学", "是否有失学辍学"]),
-    f(F::Uninsured, &["未参加基本医疗保险", "有未参保成员", "是否有未参保成员"]),
-    f(F::WaterUnsafe, &["饮水安全未保障", "饮水不安全", "是否饮水不安全"]),
+    f(
+        F::HousingUnsafe,
+        &["住房安全未保障", "住房不安全", "是否住房不安全"],
+    ),
+    f(
+        F::SchoolDropout,
+        &["义务教育失学辍学", "有失学辍学", "是否有失学辍学"],
+    ),
+    f(
+        F::Uninsured,
+        &["未参加基本医疗保险", "有未参保成员", "是否有未参保成员"],
+    ),
+    f(
+        F::WaterUnsafe,
+        &["饮水安全未保障", "饮水不安全", "是否饮水不安全"],
+    ),
     f(F::IncomeYear, &["收入年度", "年度"]),
     f(F::Wage, &["工资性收入（元）", "工资性收入"]),
     f(F::Business, &["生产经营性收入（元）", "生产经营性收入"]),
     f(F::Property, &["财产性收入（元）", "财产性收入"]),
     f(F::Transfer, &["转移性收入（元）", "转移性收入"]),
-    f(F::ProductionCost, &["生产经营性支出（元）", "生产经营性支出"]),
-    f(F::NetIncome, &["家庭纯收入（元）", "家庭纯收入", "家庭年纯收入"]),
+    f(
+        F::ProductionCost,
+        &["生产经营性支出（元）", "生产经营性支出"],
+    ),
+    f(
+        F::NetIncome,
+        &["家庭纯收入（元）", "家庭纯收入", "家庭年纯收入"],
+    ),
     f(F::Claims, &["理赔收入（元）", "理赔收入"]),
-    f(F::CompliantOutOfPocket, &["合规自付支出（元）", "合规自付支出"]),
+    f(
+        F::CompliantOutOfPocket,
+        &["合规自付支出（元）", "合规自付支出"],
+    ),
 ];
 
 pub const MEMBER_FIELDS: &[Field] = &[
     f(F::MemberNo, &["成员编号", "人员编号"]),
     f(F::HouseholdNo, &["户编号", "户码", "家庭编号"]),
-    f(F::IdNumber, &["证件号码", "身份证号", "身份证号码", "公民身份号码", "证件号"]),
+    f(
+        F::IdNumber,
+        &[
+            "证件号码",
+            "身份证号",
+            "身份证号码",
+            "公民身份号码",
+            "证件号",
+        ],
+    ),
     f(F::Name, &["姓名", "成员姓名"]),
     f(F::Sex, &["性别"]),
     f(F::BirthDate, &["出生日期", "出生年月"]),
@@ -172,11 +262,31 @@ pub const MEMBER_FIELDS: &[Field] = &[
     f(F::DisabilityLevel, &["残疾等级"]),
     f(F::Labour, &["劳动技能", "劳动能力"]),
     f(F::MigrantPlace, &["务工地点", "务工所在地", "务工区域"]),
-    f(F::MigrantMonths, &["务工时间（月）", "务工时间", "务工月数"]),
+    f(
+        F::MigrantMonths,
+        &["务工时间（月）", "务工时间", "务工月数"],
+    ),
     f(F::WelfareJob, &["是否公益岗位", "公益岗位"]),
-    f(F::MedicalInsurance, &["是否参加城乡居民基本医疗保险", "是否参加基本医疗保险", "基本医疗保险"]),
-    f(F::SeriousIllnessInsurance, &["是否参加大病保险", "大病保险"]),
-    f(F::Pension, &["是否参加城乡居民基本养老保险", "是否参加基本养老保险", "基本养老保险"]),
+    f(
+        F::MedicalInsurance,
+        &[
+            "是否参加城乡居民基本医疗保险",
+            "是否参加基本医疗保险",
+            "基本医疗保险",
+        ],
+    ),
+    f(
+        F::SeriousIllnessInsurance,
+        &["是否参加大病保险", "大病保险"],
+    ),
+    f(
+        F::Pension,
+        &[
+            "是否参加城乡居民基本养老保险",
+            "是否参加基本养老保险",
+            "基本养老保险",
+        ],
+    ),
     f(F::Dibao, &["低保", "是否享受低保", "低保类别", "是否低保"]),
     f(F::Tekun, &["是否特困供养", "特困供养", "特困", "是否特困"]),
     f(F::Phone, &["联系电话", "电话", "手机号"]),
@@ -197,7 +307,11 @@ pub fn normalize_header(s: &str) -> String {
 
 /// The canonical header of a field in a layout.
 pub fn header(kind: LedgerKind, field: F) -> &'static str {
-    kind.fields().iter().find(|f| f.field == field).and_then(|f| f.names.first().copied()).unwrap_or("")
+    kind.fields()
+        .iter()
+        .find(|f| f.field == field)
+        .and_then(|f| f.names.first().copied())
+        .unwrap_or("")
 }
 
 #[cfg(test)]
@@ -211,7 +325,10 @@ mod tests {
             let mut seen = HashSet::new();
             for field in kind.fields() {
                 for name in field.names {
-                    assert!(seen.insert(normalize_header(name)), "{name} twice in {kind:?}");
+                    assert!(
+                        seen.insert(normalize_header(name)),
+                        "{name} twice in {kind:?}"
+                    );
                 }
             }
         }

@@ -8,8 +8,9 @@ use zhenxing_domain::id_number::mask_id_str;
 use zhenxing_domain::labels::parse_flag;
 use zhenxing_domain::member::DibaoClass;
 use zhenxing_domain::{
-    AreaCode, AreaLevel, DivisionTree, EliminationMode, Health, Household, HouseholdNo, HouseholdType, IdNumber,
-    Labour, LedgerDate, Member, Money, MonitorCategory, ParseError, PolicyYear, Relation, RiskTypes, Sex,
+    AreaCode, AreaLevel, DivisionTree, EliminationMode, Health, Household, HouseholdNo,
+    HouseholdType, IdNumber, Labour, LedgerDate, Member, Money, MonitorCategory, ParseError,
+    PolicyYear, Relation, RiskTypes, Sex,
 };
 
 use crate::error::RowError;
@@ -37,7 +38,13 @@ fn masked(f: F, value: &str) -> String {
 
 impl<'a> Row<'a> {
     fn new(file: &'a str, kind: LedgerKind, plan: &'a SheetPlan, row: &'a RawRow) -> Row<'a> {
-        Row { file, kind, plan, row, errors: Vec::new() }
+        Row {
+            file,
+            kind,
+            plan,
+            row,
+            errors: Vec::new(),
+        }
     }
 
     /// The trimmed text of a field, `None` when the column is absent or the cell empty.
@@ -48,7 +55,11 @@ impl<'a> Row<'a> {
     }
 
     fn column(&self, f: F) -> String {
-        self.plan.columns.header(f).unwrap_or_else(|| header(self.kind, f)).to_string()
+        self.plan
+            .columns
+            .header(f)
+            .unwrap_or_else(|| header(self.kind, f))
+            .to_string()
     }
 
     fn error(&mut self, f: F, reason: impl Display, code: &'static str) {
@@ -64,7 +75,11 @@ impl<'a> Row<'a> {
         });
     }
 
-    fn required<T>(&mut self, f: F, parse: impl FnOnce(&str) -> Result<T, ParseError>) -> Option<T> {
+    fn required<T>(
+        &mut self,
+        f: F,
+        parse: impl FnOnce(&str) -> Result<T, ParseError>,
+    ) -> Option<T> {
         match self.get(f) {
             None => {
                 self.error(f, "必填项为空", "missing");
@@ -74,7 +89,11 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn optional<T>(&mut self, f: F, parse: impl FnOnce(&str) -> Result<T, ParseError>) -> Option<T> {
+    fn optional<T>(
+        &mut self,
+        f: F,
+        parse: impl FnOnce(&str) -> Result<T, ParseError>,
+    ) -> Option<T> {
         let s = self.get(f)?;
         self.parsed(f, parse(s))
     }
@@ -117,7 +136,9 @@ impl<'a> Row<'a> {
     fn phone(&mut self, f: F) -> Option<String> {
         let s = self.get(f)?;
         let digits = s.chars().filter(char::is_ascii_digit).count();
-        let ok = s.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | ' ' | '+' | '(' | ')' | '、' | ','));
+        let ok = s
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | ' ' | '+' | '(' | ')' | '、' | ','));
         if !ok || !(7..=40).contains(&digits) {
             self.error(f, "电话号码格式错误", "phone");
             return None;
@@ -155,7 +176,11 @@ impl<'a> Row<'a> {
 
 fn small_int(s: &str, max: u32) -> Result<u32, ParseError> {
     let n: u32 = s.trim().parse().map_err(|_| ParseError::Integer)?;
-    if n > max { Err(ParseError::Integer) } else { Ok(n) }
+    if n > max {
+        Err(ParseError::Integer)
+    } else {
+        Ok(n)
+    }
 }
 
 fn tree_error(e: &TreeError) -> &'static str {
@@ -177,11 +202,16 @@ fn village(r: &mut Row<'_>, tree: &DivisionTree) -> Option<AreaCode> {
             Ok(code) => {
                 // A name given beside the code must name the same village.
                 if let Some(name) = r.get(F::VillageName)
-                    && !tree.name_matches(code, name) {
-                        let official = tree.name(code).unwrap_or("").to_string();
-                        r.error(F::VillageName, format!("行政村名称与所在村代码{code}（{official}）不符"), "village_mismatch");
-                        return None;
-                    }
+                    && !tree.name_matches(code, name)
+                {
+                    let official = tree.name(code).unwrap_or("").to_string();
+                    r.error(
+                        F::VillageName,
+                        format!("行政村名称与所在村代码{code}（{official}）不符"),
+                        "village_mismatch",
+                    );
+                    return None;
+                }
                 Some(code)
             }
             Err(e) => {
@@ -190,18 +220,23 @@ fn village(r: &mut Row<'_>, tree: &DivisionTree) -> Option<AreaCode> {
             }
         };
     }
-    let given: Vec<(AreaLevel, &str)> = names.iter().filter_map(|(l, n)| n.map(|n| (*l, n))).collect();
+    let given: Vec<(AreaLevel, &str)> = names
+        .iter()
+        .filter_map(|(l, n)| n.map(|n| (*l, n)))
+        .collect();
     match tree.resolve(&given) {
         Ok(code) => Some(code),
         Err(e) => {
             let f = match &e {
-                TreeError::UnknownName { level, .. } | TreeError::AmbiguousName { level, .. } => match level {
-                    AreaLevel::Province => F::ProvinceName,
-                    AreaLevel::City => F::CityName,
-                    AreaLevel::County => F::CountyName,
-                    AreaLevel::Township => F::TownshipName,
-                    AreaLevel::Village => F::VillageName,
-                },
+                TreeError::UnknownName { level, .. } | TreeError::AmbiguousName { level, .. } => {
+                    match level {
+                        AreaLevel::Province => F::ProvinceName,
+                        AreaLevel::City => F::CityName,
+                        AreaLevel::County => F::CountyName,
+                        AreaLevel::Township => F::TownshipName,
+                        AreaLevel::Village => F::VillageName,
+                    }
+                }
                 _ => F::VillageCode,
             };
             r.error(f, &e, tree_error(&e));
@@ -211,7 +246,12 @@ fn village(r: &mut Row<'_>, tree: &DivisionTree) -> Option<AreaCode> {
 }
 
 /// Parses one row of a households ledger.
-pub fn parse_household(file: &str, plan: &SheetPlan, row: &RawRow, tree: &DivisionTree) -> Result<Household, Vec<RowError>> {
+pub fn parse_household(
+    file: &str,
+    plan: &SheetPlan,
+    row: &RawRow,
+    tree: &DivisionTree,
+) -> Result<Household, Vec<RowError>> {
     let mut r = Row::new(file, LedgerKind::Households, plan, row);
     let no = r.required(F::HouseholdNo, HouseholdNo::parse);
     let village = village(&mut r, tree);
@@ -222,11 +262,19 @@ pub fn parse_household(file: &str, plan: &SheetPlan, row: &RawRow, tree: &Divisi
     let size = r.required(F::Size, |s| small_int(s, 1000));
     let household_type = match (r.get(F::HouseholdType), r.get(F::ExPoor)) {
         (Some(_), _) => r.optional(F::HouseholdType, HouseholdType::parse),
-        (None, Some(_)) => r
-            .optional(F::ExPoor, parse_flag)
-            .map(|ex| if ex { HouseholdType::ExPoor } else { HouseholdType::Ordinary }),
+        (None, Some(_)) => r.optional(F::ExPoor, parse_flag).map(|ex| {
+            if ex {
+                HouseholdType::ExPoor
+            } else {
+                HouseholdType::Ordinary
+            }
+        }),
         (None, None) => {
-            let f = if r.plan.columns.has(F::HouseholdType) { F::HouseholdType } else { F::ExPoor };
+            let f = if r.plan.columns.has(F::HouseholdType) {
+                F::HouseholdType
+            } else {
+                F::ExPoor
+            };
             r.error(f, "必填项为空", "missing");
             None
         }
@@ -272,8 +320,11 @@ pub fn parse_household(file: &str, plan: &SheetPlan, row: &RawRow, tree: &Divisi
                 income,
                 monitoring,
             };
-            let errors = h.check();
-            r.record_errors(errors);
+            // Rules between fields only speak when every field parsed (no echoes of one mistake).
+            if r.errors.is_empty() {
+                let errors = h.check();
+                r.record_errors(errors);
+            }
             Some(h)
         }
         _ => None,
@@ -294,7 +345,12 @@ fn disability_level(s: &str) -> Result<u8, ParseError> {
         "二" | "2" => 2,
         "三" | "3" => 3,
         "四" | "4" => 4,
-        _ => return Err(ParseError::Label { kind: "残疾等级", allowed: &["一级", "二级", "三级", "四级"] }),
+        _ => {
+            return Err(ParseError::Label {
+                kind: "残疾等级",
+                allowed: &["一级", "二级", "三级", "四级"],
+            });
+        }
     };
     Ok(n)
 }
@@ -310,9 +366,17 @@ fn dibao(s: &str) -> Result<Option<DibaoClass>, ParseError> {
 pub fn parse_member(file: &str, plan: &SheetPlan, row: &RawRow) -> Result<Member, Vec<RowError>> {
     let mut r = Row::new(file, LedgerKind::Members, plan, row);
     let household_no = r.required(F::HouseholdNo, HouseholdNo::parse);
-    let lossy = plan.columns.get(F::IdNumber).and_then(|i| row.cells.get(i)).is_some_and(|c| c.lossy_number);
+    let lossy = plan
+        .columns
+        .get(F::IdNumber)
+        .and_then(|i| row.cells.get(i))
+        .is_some_and(|c| c.lossy_number);
     let id = if lossy {
-        r.error(F::IdNumber, "证件号码被 Excel 存成了数字，末几位已丢失；请把该列设为文本后重新录入", "id_as_number");
+        r.error(
+            F::IdNumber,
+            "证件号码被 Excel 存成了数字，末几位已丢失；请把该列设为文本后重新录入",
+            "id_as_number",
+        );
         None
     } else {
         r.required(F::IdNumber, IdNumber::parse)
@@ -322,7 +386,12 @@ pub fn parse_member(file: &str, plan: &SheetPlan, row: &RawRow) -> Result<Member
         r.error(F::Name, "姓名过长", "too_long");
     }
     let relation = r.required(F::Relation, Relation::parse);
-    let sex = r.optional(F::Sex, |s| Sex::from_label(s).ok_or(ParseError::Label { kind: "性别", allowed: &["男", "女"] }));
+    let sex = r.optional(F::Sex, |s| {
+        Sex::from_label(s).ok_or(ParseError::Label {
+            kind: "性别",
+            allowed: &["男", "女"],
+        })
+    });
     let birth = r.optional(F::BirthDate, |s| match LedgerDate::parse(s)? {
         LedgerDate::Day(d) => Ok(d),
         LedgerDate::Month(_) => Err(ParseError::Date),
@@ -342,7 +411,9 @@ pub fn parse_member(file: &str, plan: &SheetPlan, row: &RawRow) -> Result<Member
                 disability_level: r.optional(F::DisabilityLevel, disability_level),
                 labour: r.optional(F::Labour, Labour::parse),
                 migrant_place: r.text(F::MigrantPlace),
-                migrant_months: r.optional(F::MigrantMonths, |s| small_int(s, 255)).map(|n| n as u8),
+                migrant_months: r
+                    .optional(F::MigrantMonths, |s| small_int(s, 255))
+                    .map(|n| n as u8),
                 welfare_job: r.opt_flag(F::WelfareJob),
                 medical_insurance: r.opt_flag(F::MedicalInsurance),
                 serious_illness_insurance: r.opt_flag(F::SeriousIllnessInsurance),
@@ -351,8 +422,10 @@ pub fn parse_member(file: &str, plan: &SheetPlan, row: &RawRow) -> Result<Member
                 tekun: r.flag(F::Tekun),
                 phone: r.phone(F::Phone),
             };
-            let errors = m.check(sex, birth);
-            r.record_errors(errors);
+            if r.errors.is_empty() {
+                let errors = m.check(sex, birth);
+                r.record_errors(errors);
+            }
             Some(m)
         }
         _ => None,

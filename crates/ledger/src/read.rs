@@ -23,7 +23,10 @@ pub struct Cell {
 
 impl Cell {
     pub fn text(s: impl Into<String>) -> Cell {
-        Cell { text: s.into(), lossy_number: false }
+        Cell {
+            text: s.into(),
+            lossy_number: false,
+        }
     }
 }
 
@@ -94,21 +97,46 @@ pub struct Ledger {
 
 impl Ledger {
     pub fn file_name(&self) -> String {
-        self.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| self.path.display().to_string())
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| self.path.display().to_string())
     }
 
     fn err(&self, sheet: Option<&str>, error: FileError) -> LedgerError {
-        LedgerError { file: self.file_name(), sheet: sheet.map(str::to_string), error }
+        LedgerError {
+            file: self.file_name(),
+            sheet: sheet.map(str::to_string),
+            error,
+        }
     }
 
     /// Opens `path` and finds the header of a `kind` ledger: in a CSV file, or in every sheet of
     /// a workbook whose headers fit (an export may split a ledger over several sheets).
     pub fn open(path: &Path, kind: LedgerKind) -> Result<Ledger, LedgerError> {
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-        let fail = |error: FileError| LedgerError { file: name.clone(), sheet: None, error };
-        let size_bytes = std::fs::metadata(path).map_err(|e| fail(FileError::Io(e.to_string())))?.len();
-        let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-        let mut ledger = Ledger { path: path.to_path_buf(), kind, format: Format::Xlsx, sheets: Vec::new(), size_bytes };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let fail = |error: FileError| LedgerError {
+            file: name.clone(),
+            sheet: None,
+            error,
+        };
+        let size_bytes = std::fs::metadata(path)
+            .map_err(|e| fail(FileError::Io(e.to_string())))?
+            .len();
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let mut ledger = Ledger {
+            path: path.to_path_buf(),
+            kind,
+            format: Format::Xlsx,
+            sheets: Vec::new(),
+            size_bytes,
+        };
         match ext.as_str() {
             "csv" | "txt" => {
                 let encoding = detect_encoding(path).map_err(fail)?;
@@ -138,7 +166,9 @@ impl Ledger {
                     match find_header(kind, Some(sheet.clone()), &first) {
                         Ok(plan) => ledger.sheets.push(plan),
                         Err(e) => {
-                            if best_error.is_none() || matches!(e, FileError::DuplicateColumn { .. }) {
+                            if best_error.is_none()
+                                || matches!(e, FileError::DuplicateColumn { .. })
+                            {
                                 best_error = Some(e);
                             }
                         }
@@ -148,19 +178,34 @@ impl Ledger {
                     return Err(fail(best_error.unwrap_or(FileError::Empty)));
                 }
             }
-            other => return Err(fail(FileError::UnsupportedFormat(if other.is_empty() { name.clone() } else { format!(".{other}") }))),
+            other => {
+                return Err(fail(FileError::UnsupportedFormat(if other.is_empty() {
+                    name.clone()
+                } else {
+                    format!(".{other}")
+                })));
+            }
         }
         Ok(ledger)
     }
 
     /// Calls `on_row` for every data row below the header of every sheet (blank rows skipped),
     /// with the sheet plan it belongs to. `on_row` returns false to stop.
-    pub fn read_rows(&self, on_row: &mut dyn FnMut(&SheetPlan, RawRow) -> bool) -> Result<(), LedgerError> {
+    pub fn read_rows(
+        &self,
+        on_row: &mut dyn FnMut(&SheetPlan, RawRow) -> bool,
+    ) -> Result<(), LedgerError> {
         match self.format {
             Format::Csv(encoding) => {
-                let Some(plan) = self.sheets.first() else { return Ok(()) };
+                let Some(plan) = self.sheets.first() else {
+                    return Ok(());
+                };
                 read_csv(&self.path, encoding, &mut |row| {
-                    if row.row <= plan.header_row || row.is_blank() { true } else { on_row(plan, row) }
+                    if row.row <= plan.header_row || row.is_blank() {
+                        true
+                    } else {
+                        on_row(plan, row)
+                    }
                 })
                 .map_err(|e| self.err(None, e))
             }
@@ -189,7 +234,11 @@ impl Ledger {
 
 /// Finds the header row among the first rows: the first row that has every required field. When
 /// the header spans two rows (a group header above, merged cells filled down), the lower row wins.
-fn find_header(kind: LedgerKind, sheet: Option<String>, rows: &[RawRow]) -> Result<SheetPlan, FileError> {
+fn find_header(
+    kind: LedgerKind,
+    sheet: Option<String>,
+    rows: &[RawRow],
+) -> Result<SheetPlan, FileError> {
     let lookup: HashMap<String, F> = kind
         .fields()
         .iter()
@@ -206,7 +255,11 @@ fn find_header(kind: LedgerKind, sheet: Option<String>, rows: &[RawRow]) -> Resu
                     // One header cell merged across columns (filled by the reader): keep the first.
                     Some(first) if first == text => {}
                     Some(first) => {
-                        return Err(FileError::DuplicateColumn { row: row.row, first: first.clone(), second: text.to_string() });
+                        return Err(FileError::DuplicateColumn {
+                            row: row.row,
+                            first: first.clone(),
+                            second: text.to_string(),
+                        });
                     }
                     None => {
                         columns.index.insert(*f, i);
@@ -224,10 +277,20 @@ fn find_header(kind: LedgerKind, sheet: Option<String>, rows: &[RawRow]) -> Resu
         if missing.is_empty() {
             match &found {
                 Some(prev) if prev.header_row + 1 == row.row => {
-                    found = Some(SheetPlan { sheet: sheet.clone(), header_row: row.row, columns });
+                    found = Some(SheetPlan {
+                        sheet: sheet.clone(),
+                        header_row: row.row,
+                        columns,
+                    });
                 }
                 Some(_) => break,
-                None => found = Some(SheetPlan { sheet: sheet.clone(), header_row: row.row, columns }),
+                None => {
+                    found = Some(SheetPlan {
+                        sheet: sheet.clone(),
+                        header_row: row.row,
+                        columns,
+                    })
+                }
             }
         } else if found.is_some() {
             break;
@@ -249,7 +312,9 @@ fn detect_encoding(path: &Path) -> Result<Encoding, FileError> {
     let mut file = File::open(path).map_err(|e| FileError::Io(e.to_string()))?;
     let mut n = 0;
     while n < head.len() {
-        let got = file.read(&mut head[n..]).map_err(|e| FileError::Io(e.to_string()))?;
+        let got = file
+            .read(&mut head[n..])
+            .map_err(|e| FileError::Io(e.to_string()))?;
         if got == 0 {
             break;
         }
@@ -272,11 +337,18 @@ fn detect_encoding(path: &Path) -> Result<Encoding, FileError> {
 fn decode(bytes: &[u8], encoding: Encoding) -> String {
     match encoding {
         Encoding::Utf8 => String::from_utf8_lossy(bytes).into_owned(),
-        Encoding::Gb18030 => encoding_rs::GB18030.decode_without_bom_handling(bytes).0.into_owned(),
+        Encoding::Gb18030 => encoding_rs::GB18030
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
     }
 }
 
-fn read_csv(path: &Path, encoding: Encoding, on_row: &mut dyn FnMut(RawRow) -> bool) -> Result<(), FileError> {
+fn read_csv(
+    path: &Path,
+    encoding: Encoding,
+    on_row: &mut dyn FnMut(RawRow) -> bool,
+) -> Result<(), FileError> {
     let file = File::open(path).map_err(|e| FileError::Io(e.to_string()))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -296,12 +368,16 @@ fn read_csv(path: &Path, encoding: Encoding, on_row: &mut dyn FnMut(RawRow) -> b
             }
         }
         row += 1;
-        let mut cells: Vec<Cell> = record.iter().map(|f| Cell::text(decode(f, encoding))).collect();
+        let mut cells: Vec<Cell> = record
+            .iter()
+            .map(|f| Cell::text(decode(f, encoding)))
+            .collect();
         if row == 1
             && let Some(first) = cells.first_mut()
-                && let Some(rest) = first.text.strip_prefix('\u{feff}') {
-                    first.text = rest.to_string();
-                }
+            && let Some(rest) = first.text.strip_prefix('\u{feff}')
+        {
+            first.text = rest.to_string();
+        }
         if !on_row(RawRow { row, cells }) {
             return Ok(());
         }
@@ -324,7 +400,10 @@ fn cell_text(value: &DataRef<'_>) -> Cell {
             if f.fract() == 0.0 && f.abs() < 1e15 {
                 Cell::text(format!("{}", *f as i64))
             } else if f.abs() >= 1e15 {
-                Cell { text: format!("{f:.0}"), lossy_number: true }
+                Cell {
+                    text: format!("{f:.0}"),
+                    lossy_number: true,
+                }
             } else {
                 Cell::text(f.to_string())
             }
@@ -341,7 +420,11 @@ fn cell_text(value: &DataRef<'_>) -> Cell {
 
 /// Streams a sheet's rows (rows with no cells are skipped), filling each merged range with its
 /// top-left value, as the eye reads a merged cell.
-fn read_xlsx_sheet(book: &mut Book, sheet: &str, on_row: &mut dyn FnMut(RawRow) -> bool) -> Result<(), FileError> {
+fn read_xlsx_sheet(
+    book: &mut Book,
+    sheet: &str,
+    on_row: &mut dyn FnMut(RawRow) -> bool,
+) -> Result<(), FileError> {
     let xlsx_err = |e: calamine::XlsxError| FileError::Xlsx(e.to_string());
     let mut merges: Vec<Dimensions> = book.merge_cells_by_sheet_name(sheet).map_err(xlsx_err)?;
     merges.sort_by_key(|d| d.start);
@@ -352,7 +435,11 @@ fn read_xlsx_sheet(book: &mut Book, sheet: &str, on_row: &mut dyn FnMut(RawRow) 
     let mut reader = book.worksheet_cells_reader(sheet).map_err(xlsx_err)?;
     let mut current: Option<(u32, Vec<Cell>)> = None;
 
-    let mut emit = |row_idx: u32, mut cells: Vec<Cell>, active: &mut Vec<(Dimensions, Option<Cell>)>, next_merge: &mut usize| -> bool {
+    let mut emit = |row_idx: u32,
+                    mut cells: Vec<Cell>,
+                    active: &mut Vec<(Dimensions, Option<Cell>)>,
+                    next_merge: &mut usize|
+     -> bool {
         active.retain(|(d, _)| d.end.0 >= row_idx);
         while *next_merge < merges.len() && merges[*next_merge].start.0 <= row_idx {
             let d = merges[*next_merge];
@@ -378,7 +465,10 @@ fn read_xlsx_sheet(book: &mut Book, sheet: &str, on_row: &mut dyn FnMut(RawRow) 
                 }
             }
         }
-        on_row(RawRow { row: u64::from(row_idx) + 1, cells })
+        on_row(RawRow {
+            row: u64::from(row_idx) + 1,
+            cells,
+        })
     };
 
     loop {
@@ -396,9 +486,10 @@ fn read_xlsx_sheet(book: &mut Book, sheet: &str, on_row: &mut dyn FnMut(RawRow) 
             }
             _ => {
                 if let Some((row, cells)) = current.take()
-                    && !emit(row, cells, &mut active, &mut next_merge) {
-                        return Ok(());
-                    }
+                    && !emit(row, cells, &mut active, &mut next_merge)
+                {
+                    return Ok(());
+                }
                 let mut cells = vec![Cell::default(); c as usize + 1];
                 cells[c as usize] = value;
                 current = Some((r, cells));

@@ -107,7 +107,10 @@ pub fn household_row(h: &Household, names: &AreaNames, disclosure: Disclosure) -
             F::SchoolDropout => text(flag_label(h.school_dropout)),
             F::Uninsured => text(flag_label(h.uninsured)),
             F::WaterUnsafe => text(flag_label(h.water_unsafe)),
-            F::IncomeYear => i.year.map(|y| Out::Int(i64::from(y.get()))).unwrap_or(text("")),
+            F::IncomeYear => i
+                .year
+                .map(|y| Out::Int(i64::from(y.get())))
+                .unwrap_or(text("")),
             F::Wage => opt_money(i.wage),
             F::Business => opt_money(i.business),
             F::Property => opt_money(i.property),
@@ -135,18 +138,32 @@ pub fn member_row(m: &Member, disclosure: Disclosure) -> Vec<Out> {
             F::IdNumber => text(id.as_str()),
             F::Name => text(m.name.as_str()),
             F::Sex => text(m.sex().label()),
-            F::BirthDate => text(m.birth_date().map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()),
+            F::BirthDate => text(
+                m.birth_date()
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+            ),
             F::Relation => text(m.relation.label()),
             F::Health => text(m.health.map(|h| h.label()).unwrap_or("")),
             F::Ethnicity => opt_text(&m.ethnicity),
             F::Education => opt_text(&m.education),
             F::Schooling => opt_text(&m.schooling),
-            F::DisabilityLevel => {
-                text(m.disability_level.map(|l| ["", "一级", "二级", "三级", "四级"].get(usize::from(l)).copied().unwrap_or("")).unwrap_or(""))
-            }
+            F::DisabilityLevel => text(
+                m.disability_level
+                    .map(|l| {
+                        ["", "一级", "二级", "三级", "四级"]
+                            .get(usize::from(l))
+                            .copied()
+                            .unwrap_or("")
+                    })
+                    .unwrap_or(""),
+            ),
             F::Labour => text(m.labour.map(|l| l.label()).unwrap_or("")),
             F::MigrantPlace => opt_text(&m.migrant_place),
-            F::MigrantMonths => m.migrant_months.map(|n| Out::Int(i64::from(n))).unwrap_or(text("")),
+            F::MigrantMonths => m
+                .migrant_months
+                .map(|n| Out::Int(i64::from(n)))
+                .unwrap_or(text("")),
             F::WelfareJob => opt_flag(m.welfare_job),
             F::MedicalInsurance => opt_flag(m.medical_insurance),
             F::SeriousIllnessInsurance => opt_flag(m.serious_illness_insurance),
@@ -160,7 +177,10 @@ pub fn member_row(m: &Member, disclosure: Disclosure) -> Vec<Out> {
 }
 
 fn headers(kind: LedgerKind) -> Vec<&'static str> {
-    kind.fields().iter().map(|f| f.names.first().copied().unwrap_or("")).collect()
+    kind.fields()
+        .iter()
+        .map(|f| f.names.first().copied().unwrap_or(""))
+        .collect()
 }
 
 fn xlsx_err(e: XlsxError) -> FileError {
@@ -174,6 +194,7 @@ pub struct XlsxLedgerWriter {
     title: String,
     sheet: Option<(usize, LedgerKind, u32, u32)>,
     sheets: usize,
+    max_rows: u32,
     bold: Format,
     yuan: Format,
 }
@@ -187,9 +208,16 @@ impl XlsxLedgerWriter {
             title: title.to_string(),
             sheet: None,
             sheets: 0,
+            max_rows: XLSX_MAX_DATA_ROWS,
             bold: Format::new().set_bold(),
             yuan: Format::new().set_num_format("0.00"),
         }
+    }
+
+    /// Splits sheets after `rows` data rows instead of at Excel's limit.
+    pub fn with_max_rows(mut self, rows: u32) -> XlsxLedgerWriter {
+        self.max_rows = rows.clamp(1, XLSX_MAX_DATA_ROWS);
+        self
     }
 
     /// Starts the sheets of a ledger (call once per kind, households first).
@@ -198,12 +226,23 @@ impl XlsxLedgerWriter {
     }
 
     fn new_sheet(&mut self, kind: LedgerKind, part: u32) -> Result<(), FileError> {
-        let name = if part == 1 { kind.label().to_string() } else { format!("{}({part})", kind.label()) };
-        let sheet = self.book.add_worksheet_with_constant_memory().map_err(xlsx_err)?;
+        let name = if part == 1 {
+            kind.label().to_string()
+        } else {
+            format!("{}({part})", kind.label())
+        };
+        let sheet = self
+            .book
+            .add_worksheet_with_constant_memory()
+            .map_err(xlsx_err)?;
         sheet.set_name(&name).map_err(xlsx_err)?;
-        sheet.write_string_with_format(0, 0, &self.title, &self.bold).map_err(xlsx_err)?;
+        sheet
+            .write_string_with_format(0, 0, &self.title, &self.bold)
+            .map_err(xlsx_err)?;
         for (c, h) in headers(kind).iter().enumerate() {
-            sheet.write_string_with_format(1, c as u16, *h, &self.bold).map_err(xlsx_err)?;
+            sheet
+                .write_string_with_format(1, c as u16, *h, &self.bold)
+                .map_err(xlsx_err)?;
         }
         self.sheet = Some((self.sheets, kind, part, 0));
         self.sheets += 1;
@@ -211,8 +250,10 @@ impl XlsxLedgerWriter {
     }
 
     pub fn row(&mut self, cells: &[Out]) -> Result<(), FileError> {
-        let Some((index, kind, part, rows)) = self.sheet else { return Err(FileError::Io("no sheet begun".into())) };
-        if rows >= XLSX_MAX_DATA_ROWS {
+        let Some((index, kind, part, rows)) = self.sheet else {
+            return Err(FileError::Io("no sheet begun".into()));
+        };
+        if rows >= self.max_rows {
             self.new_sheet(kind, part + 1)?;
             return self.row(cells);
         }
@@ -229,7 +270,9 @@ impl XlsxLedgerWriter {
                     sheet.write_number(r, c, *i as f64).map_err(xlsx_err)?;
                 }
                 Out::Yuan(m) => {
-                    sheet.write_number_with_format(r, c, m.yuan_f64(), &self.yuan).map_err(xlsx_err)?;
+                    sheet
+                        .write_number_with_format(r, c, m.yuan_f64(), &self.yuan)
+                        .map_err(xlsx_err)?;
                 }
             }
         }
@@ -259,13 +302,23 @@ pub struct CsvLedgerWriter {
 }
 
 impl CsvLedgerWriter {
-    pub fn create(path: &Path, kind: LedgerKind, encoding: CsvEncoding) -> Result<CsvLedgerWriter, FileError> {
-        let file = File::create(path).map_err(|e| FileError::Io(format!("{}: {e}", path.display())))?;
+    pub fn create(
+        path: &Path,
+        kind: LedgerKind,
+        encoding: CsvEncoding,
+    ) -> Result<CsvLedgerWriter, FileError> {
+        let file =
+            File::create(path).map_err(|e| FileError::Io(format!("{}: {e}", path.display())))?;
         let mut buf = BufWriter::with_capacity(1 << 20, file);
         if encoding == CsvEncoding::Utf8Bom {
-            buf.write_all(b"\xEF\xBB\xBF").map_err(|e| FileError::Io(e.to_string()))?;
+            buf.write_all(b"\xEF\xBB\xBF")
+                .map_err(|e| FileError::Io(e.to_string()))?;
         }
-        let mut w = CsvLedgerWriter { out: csv::Writer::from_writer(buf), encoding, path: path.to_path_buf() };
+        let mut w = CsvLedgerWriter {
+            out: csv::Writer::from_writer(buf),
+            encoding,
+            path: path.to_path_buf(),
+        };
         let hs: Vec<Out> = headers(kind).into_iter().map(text).collect();
         w.row(&hs)?;
         Ok(w)
@@ -274,10 +327,15 @@ impl CsvLedgerWriter {
     pub fn row(&mut self, cells: &[Out]) -> Result<(), FileError> {
         let csv_err = |e: csv::Error| FileError::Io(e.to_string());
         match self.encoding {
-            CsvEncoding::Utf8Bom => self.out.write_record(cells.iter().map(Out::csv_text)).map_err(csv_err),
+            CsvEncoding::Utf8Bom => self
+                .out
+                .write_record(cells.iter().map(Out::csv_text))
+                .map_err(csv_err),
             CsvEncoding::Gbk => {
-                let encoded: Vec<Vec<u8>> =
-                    cells.iter().map(|c| encoding_rs::GBK.encode(&c.csv_text()).0.into_owned()).collect();
+                let encoded: Vec<Vec<u8>> = cells
+                    .iter()
+                    .map(|c| encoding_rs::GBK.encode(&c.csv_text()).0.into_owned())
+                    .collect();
                 self.out.write_record(&encoded).map_err(csv_err)
             }
         }
@@ -306,14 +364,18 @@ fn report_row(e: &crate::RowError) -> Vec<Out> {
 /// Writes the rejected rows of an import: xlsx when `path` ends in `.xlsx`, else CSV (UTF-8 with
 /// BOM, so Excel shows the Chinese).
 pub fn write_error_report(path: &Path, errors: &[crate::RowError]) -> Result<(), FileError> {
-    let is_xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let is_xlsx = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
     if is_xlsx {
         let mut book = Workbook::new();
         let bold = Format::new().set_bold();
         let sheet = book.add_worksheet();
         sheet.set_name("导入错误").map_err(xlsx_err)?;
         for (c, h) in REPORT_HEADERS.iter().enumerate() {
-            sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(xlsx_err)?;
+            sheet
+                .write_string_with_format(0, c as u16, *h, &bold)
+                .map_err(xlsx_err)?;
         }
         for (r, e) in errors.iter().enumerate() {
             for (c, cell) in report_row(e).iter().enumerate() {
@@ -328,14 +390,17 @@ pub fn write_error_report(path: &Path, errors: &[crate::RowError]) -> Result<(),
         sheet.set_column_width(5, 60).map_err(xlsx_err)?;
         book.save(path).map_err(xlsx_err)
     } else {
-        let file = File::create(path).map_err(|e| FileError::Io(format!("{}: {e}", path.display())))?;
+        let file =
+            File::create(path).map_err(|e| FileError::Io(format!("{}: {e}", path.display())))?;
         let mut buf = BufWriter::new(file);
-        buf.write_all(b"\xEF\xBB\xBF").map_err(|e| FileError::Io(e.to_string()))?;
+        buf.write_all(b"\xEF\xBB\xBF")
+            .map_err(|e| FileError::Io(e.to_string()))?;
         let mut w = csv::Writer::from_writer(buf);
         let csv_err = |e: csv::Error| FileError::Io(e.to_string());
         w.write_record(REPORT_HEADERS).map_err(csv_err)?;
         for e in errors {
-            w.write_record(report_row(e).iter().map(Out::csv_text)).map_err(csv_err)?;
+            w.write_record(report_row(e).iter().map(Out::csv_text))
+                .map_err(csv_err)?;
         }
         w.flush().map_err(|e| FileError::Io(e.to_string()))
     }

@@ -1,7 +1,8 @@
 -- The registry. Every registry table has the county code in its primary key (and in every
 -- foreign key between registry tables), so that the PostgreSQL schema, which mirrors this one,
 -- can be distributed by county. Codes are integers (620102001001); money is integer fen; dates
--- are text: 'YYYY-MM-DD', or 'YYYY-MM' when a ledger gave only the month.
+-- are text: 'YYYY-MM-DD', or 'YYYY-MM' when a ledger gave only the month. A member's sex and
+-- birth date are not stored: they are part of the ID number.
 
 -- Settings of the database itself.
 CREATE TABLE meta (
@@ -18,13 +19,16 @@ CREATE TABLE divisions (
 );
 CREATE INDEX divisions_parent ON divisions (parent_code);
 
-CREATE TABLE imports (
+-- Who changed the registry and when: an import, or an edit. Every registry row and every
+-- history entry names the change set that wrote it.
+CREATE TABLE changesets (
     id                   INTEGER PRIMARY KEY,
-    started_at           TEXT    NOT NULL,
+    at                   TEXT    NOT NULL,
     finished_at          TEXT,
     actor                TEXT    NOT NULL,
     user_id              INTEGER,
     scope_code           INTEGER,
+    kind                 TEXT    NOT NULL,
     households_file      TEXT,
     members_file         TEXT,
     households_inserted  INTEGER,
@@ -70,9 +74,7 @@ CREATE TABLE households (
     eliminated_on           TEXT,
     elimination_mode        INTEGER,
     version                 INTEGER NOT NULL,
-    updated_at              TEXT    NOT NULL,
-    updated_by              TEXT    NOT NULL,
-    import_id               INTEGER,
+    changeset_id            INTEGER NOT NULL REFERENCES changesets (id),
     PRIMARY KEY (county_code, household_no)
 ) WITHOUT ROWID;
 CREATE INDEX households_village ON households (village_code, household_no);
@@ -83,8 +85,6 @@ CREATE TABLE members (
     id_number                 TEXT    NOT NULL,
     member_no                 TEXT,
     name                      TEXT    NOT NULL,
-    sex                       INTEGER NOT NULL,
-    birth_date                TEXT    NOT NULL,
     relation                  INTEGER NOT NULL,
     ethnicity                 TEXT,
     education                 TEXT,
@@ -102,9 +102,7 @@ CREATE TABLE members (
     tekun                     INTEGER NOT NULL DEFAULT 0,
     phone                     TEXT,
     version                   INTEGER NOT NULL,
-    updated_at                TEXT    NOT NULL,
-    updated_by                TEXT    NOT NULL,
-    import_id                 INTEGER,
+    changeset_id              INTEGER NOT NULL REFERENCES changesets (id),
     PRIMARY KEY (county_code, household_no, id_number),
     FOREIGN KEY (county_code, household_no) REFERENCES households (county_code, household_no)
 ) WITHOUT ROWID;
@@ -128,9 +126,7 @@ CREATE TABLE household_history (
     county_code  INTEGER NOT NULL,
     household_no TEXT    NOT NULL,
     version      INTEGER NOT NULL,
-    changed_at   TEXT    NOT NULL,
-    changed_by   TEXT    NOT NULL,
-    import_id    INTEGER,
+    changeset_id INTEGER NOT NULL REFERENCES changesets (id),
     before_json  TEXT    NOT NULL,
     after_json   TEXT    NOT NULL,
     PRIMARY KEY (county_code, household_no, version)
@@ -141,9 +137,7 @@ CREATE TABLE member_history (
     household_no TEXT    NOT NULL,
     id_number    TEXT    NOT NULL,
     version      INTEGER NOT NULL,
-    changed_at   TEXT    NOT NULL,
-    changed_by   TEXT    NOT NULL,
-    import_id    INTEGER,
+    changeset_id INTEGER NOT NULL REFERENCES changesets (id),
     before_json  TEXT    NOT NULL,
     after_json   TEXT    NOT NULL,
     PRIMARY KEY (county_code, household_no, id_number, version)

@@ -6,7 +6,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{Row as _, Sqlite, SqlitePool, Transaction, TypeInfo, ValueRef};
 use zhenxing_store::sql::{Db, Row, SqlStore, Tx, Value};
 use zhenxing_store::{Backend, StoreError, StoreResult};
@@ -61,12 +63,19 @@ impl SqliteDb {
     /// go on meanwhile).
     pub async fn backup_to(&self, path: &Path) -> StoreResult<()> {
         let target = path.to_string_lossy().to_string();
-        sqlx::query("VACUUM INTO ?").bind(target).execute(&self.read).await.map_err(db_err)?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(target)
+            .execute(&self.read)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 
     pub async fn integrity_check(&self) -> StoreResult<String> {
-        let row = sqlx::query("PRAGMA integrity_check").fetch_one(&self.read).await.map_err(db_err)?;
+        let row = sqlx::query("PRAGMA integrity_check")
+            .fetch_one(&self.read)
+            .await
+            .map_err(db_err)?;
         row.try_get::<String, _>(0).map_err(db_err)
     }
 
@@ -77,9 +86,47 @@ impl SqliteDb {
 
 struct SqliteTx(Transaction<'static, Sqlite>);
 
+/// The store writes `$1, $2, ...`. SQLite resolves each *named* parameter with a linear search,
+/// so binding a 10,000-parameter multi-row insert takes quadratic time; anonymous `?` parameters
+/// bind directly. When the parameters appear exactly in order, they become `?`.
+fn positional(sql: &str) -> Option<String> {
+    if !sql.contains('$') {
+        return None;
+    }
+    let bytes = sql.as_bytes();
+    let mut out = String::with_capacity(sql.len());
+    let mut expected = 1usize;
+    let mut last = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' {
+            let start = i + 1;
+            let mut end = start;
+            while end < bytes.len() && bytes[end].is_ascii_digit() {
+                end += 1;
+            }
+            if end > start {
+                let n: usize = sql[start..end].parse().ok()?;
+                if n != expected {
+                    return None;
+                }
+                expected += 1;
+                out.push_str(&sql[last..i]);
+                out.push('?');
+                last = end;
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out.push_str(&sql[last..]);
+    Some(out)
+}
+
 fn bind<'q>(
     mut q: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
-    args: &'q [Value],
+    args: &'q [Value<'_>],
 ) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
     for v in args {
         q = match v {
@@ -101,7 +148,7 @@ fn decode(row: &SqliteRow) -> StoreResult<Row> {
         let v = match raw.type_info().name() {
             "INTEGER" | "BOOLEAN" => Value::Int(Some(row.try_get::<i64, _>(i).map_err(db_err)?)),
             "REAL" => Value::Int(Some(row.try_get::<f64, _>(i).map_err(db_err)? as i64)),
-            _ => Value::Text(Some(row.try_get::<String, _>(i).map_err(db_err)?)),
+            _ => Value::Text(Some(row.try_get::<String, _>(i).map_err(db_err)?.into())),
         };
         out.push(v);
     }
@@ -110,13 +157,23 @@ fn decode(row: &SqliteRow) -> StoreResult<Row> {
 
 #[async_trait]
 impl Tx for SqliteTx {
-    async fn fetch(&mut self, sql: &str, args: &[Value]) -> StoreResult<Vec<Row>> {
-        let rows = bind(sqlx::query(sql), args).fetch_all(&mut *self.0).await.map_err(db_err)?;
+    async fn fetch(&mut self, sql: &str, args: &[Value<'_>]) -> StoreResult<Vec<Row>> {
+        let rewritten = positional(sql);
+        let sql = rewritten.as_deref().unwrap_or(sql);
+        let rows = bind(sqlx::query(sql), args)
+            .fetch_all(&mut *self.0)
+            .await
+            .map_err(db_err)?;
         rows.iter().map(decode).collect()
     }
 
-    async fn execute(&mut self, sql: &str, args: &[Value]) -> StoreResult<u64> {
-        let done = bind(sqlx::query(sql), args).execute(&mut *self.0).await.map_err(db_err)?;
+    async fn execute(&mut self, sql: &str, args: &[Value<'_>]) -> StoreResult<u64> {
+        let rewritten = positional(sql);
+        let sql = rewritten.as_deref().unwrap_or(sql);
+        let done = bind(sqlx::query(sql), args)
+            .execute(&mut *self.0)
+            .await
+            .map_err(db_err)?;
         Ok(done.rows_affected())
     }
 
@@ -132,13 +189,20 @@ impl Db for SqliteDb {
     }
 
     async fn migrate(&self) -> StoreResult<()> {
-        MIGRATOR.run(&self.write).await.map_err(|e| StoreError::Migration(e.to_string()))
+        MIGRATOR
+            .run(&self.write)
+            .await
+            .map_err(|e| StoreError::Migration(e.to_string()))
     }
 
     async fn write(&self) -> StoreResult<Box<dyn Tx>> {
         // IMMEDIATE takes the write lock now, so a second process waits (busy_timeout) instead of
         // failing when a deferred transaction tries to upgrade.
-        let tx = self.write.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+        let tx = self
+            .write
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_err)?;
         Ok(Box::new(SqliteTx(tx)))
     }
 
@@ -150,4 +214,20 @@ impl Db for SqliteDb {
 
 pub async fn open_store(target: &str) -> StoreResult<SqliteStore> {
     Ok(SqlStore::new(SqliteDb::open(target).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::positional;
+
+    #[test]
+    fn rewrites_only_ordered_parameters() {
+        assert_eq!(
+            positional("a = $1 AND b IN ($2,$3)").as_deref(),
+            Some("a = ? AND b IN (?,?)")
+        );
+        assert_eq!(positional("a BETWEEN $3 AND $2"), None);
+        assert_eq!(positional("x = $1 OR y = $1"), None);
+        assert_eq!(positional("no params"), None);
+    }
 }

@@ -39,23 +39,44 @@ pub trait Store: Send + Sync {
 
     /// Starts an import: everything written through the returned transaction becomes visible
     /// at once on [`ImportTx::commit`], or not at all.
-    async fn begin_import(&self, actor: &Actor, scope: Scope, source: &ImportSource) -> StoreResult<Box<dyn ImportTx>>;
+    async fn begin_import(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        source: &ImportSource,
+    ) -> StoreResult<Box<dyn ImportTx>>;
 
-    async fn household(&self, scope: Scope, no: &HouseholdNo) -> StoreResult<Option<StoredHousehold>>;
+    async fn household(
+        &self,
+        scope: Scope,
+        no: &HouseholdNo,
+    ) -> StoreResult<Option<StoredHousehold>>;
 
     async fn members(&self, scope: Scope, no: &HouseholdNo) -> StoreResult<Vec<StoredMember>>;
 
     /// The household a person belongs to, if it is in scope.
-    async fn household_of_person(&self, scope: Scope, id: &IdNumber) -> StoreResult<Option<HouseholdNo>>;
+    async fn household_of_person(
+        &self,
+        scope: Scope,
+        id: &IdNumber,
+    ) -> StoreResult<Option<HouseholdNo>>;
 
     /// Every recorded change of a household and its members, newest first.
     async fn history(&self, scope: Scope, no: &HouseholdNo) -> StoreResult<Vec<HistoryEntry>>;
 
     /// Households under `area` in (village, household number) order, read in one snapshot.
-    fn export_households(&self, scope: Scope, area: AreaCode) -> BoxStream<'_, StoreResult<StoredHousehold>>;
+    fn export_households(
+        &self,
+        scope: Scope,
+        area: AreaCode,
+    ) -> BoxStream<'_, StoreResult<StoredHousehold>>;
 
     /// Members of the households under `area`, in the same household order.
-    fn export_members(&self, scope: Scope, area: AreaCode) -> BoxStream<'_, StoreResult<StoredMember>>;
+    fn export_members(
+        &self,
+        scope: Scope,
+        area: AreaCode,
+    ) -> BoxStream<'_, StoreResult<StoredMember>>;
 
     /// Registered and monitoring counts per village, for the villages in scope.
     async fn village_counts(&self, scope: Scope) -> StoreResult<Vec<(AreaCode, Counts)>>;

@@ -16,7 +16,10 @@ impl Actor {
     /// The operator at the command line, who holds the database file itself.
     pub fn command_line() -> Actor {
         let user = std::env::var("USER").unwrap_or_else(|_| "operator".into());
-        Actor { user_id: None, name: format!("命令行:{user}") }
+        Actor {
+            user_id: None,
+            name: format!("命令行:{user}"),
+        }
     }
 }
 
@@ -89,7 +92,9 @@ impl fmt::Display for Rejection {
             }
             Rejection::UnknownHousehold => write!(f, "户编号在户信息中不存在"),
             Rejection::PersonInOtherHousehold(Some(no)) => write!(f, "该人员已在户{no}中登记"),
-            Rejection::PersonInOtherHousehold(None) => write!(f, "该人员已在您管辖范围以外的其他户登记"),
+            Rejection::PersonInOtherHousehold(None) => {
+                write!(f, "该人员已在您管辖范围以外的其他户登记")
+            }
         }
     }
 }
@@ -125,7 +130,7 @@ pub struct HistoryEntry {
     pub version: i64,
     pub changed_at: String,
     pub changed_by: String,
-    pub import_id: Option<i64>,
+    pub changeset_id: i64,
     pub before: serde_json::Value,
     pub after: serde_json::Value,
 }

@@ -3,8 +3,8 @@
 use zhenxing_domain::household::{Income, Monitoring};
 use zhenxing_domain::member::DibaoClass;
 use zhenxing_domain::{
-    AreaCode, EliminationMode, Health, Household, HouseholdNo, HouseholdType, IdNumber, Labour, LedgerDate, Member,
-    Money, MonitorCategory, PolicyYear, Relation, RiskTypes,
+    AreaCode, EliminationMode, Health, Household, HouseholdNo, HouseholdType, IdNumber, Labour,
+    LedgerDate, Member, Money, MonitorCategory, PolicyYear, Relation, RiskTypes,
 };
 
 use super::{Row, Value};
@@ -51,8 +51,6 @@ pub const MEMBER_COLUMNS: &[&str] = &[
     "id_number",
     "member_no",
     "name",
-    "sex",
-    "birth_date",
     "relation",
     "ethnicity",
     "education",
@@ -71,37 +69,42 @@ pub const MEMBER_COLUMNS: &[&str] = &[
     "phone",
 ];
 
-/// Columns written with every insert and update, after the data columns.
-pub const META_COLUMNS: &[&str] = &["version", "updated_at", "updated_by", "import_id"];
+/// Columns written with every insert and update, after the data columns: the row's version and
+/// the change set (who, when) that wrote it.
+pub const META_COLUMNS: &[&str] = &["version", "changeset_id"];
 
 /// `h.county_code, h.household_no, ...` for a select.
 pub fn select_list(alias: &str, columns: &[&str]) -> String {
-    columns.iter().map(|c| format!("{alias}.{c}")).collect::<Vec<_>>().join(", ")
+    columns
+        .iter()
+        .map(|c| format!("{alias}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-fn money(m: Option<Money>) -> Value {
+fn money(m: Option<Money>) -> Value<'static> {
     Value::Int(m.map(Money::fen))
 }
 
-fn date(d: Option<LedgerDate>) -> Value {
-    Value::Text(d.map(|d| d.to_string()))
+fn date(d: Option<LedgerDate>) -> Value<'static> {
+    d.map(|d| d.to_string()).into()
 }
 
-pub fn household_values(county: AreaCode, h: &Household) -> Vec<Value> {
+pub fn household_values(county: AreaCode, h: &Household) -> Vec<Value<'_>> {
     let i = &h.income;
     let m = &h.monitoring;
     vec![
         county.as_i64().into(),
         h.no.as_str().into(),
         h.village.as_i64().into(),
-        h.natural_village.clone().into(),
-        h.address.clone().into(),
-        h.phone.clone().into(),
+        (&h.natural_village).into(),
+        (&h.address).into(),
+        (&h.phone).into(),
         h.head_name.as_str().into(),
         i64::from(h.size).into(),
         h.household_type.code().into(),
         h.relocated.into(),
-        h.relocation_site.clone().into(),
+        (&h.relocation_site).into(),
         h.no_labour.into(),
         h.housing_unsafe.into(),
         h.school_dropout.into(),
@@ -139,11 +142,14 @@ fn opt_money(row: &Row, i: usize) -> StoreResult<Option<Money>> {
 }
 
 fn opt_date(row: &Row, i: usize) -> StoreResult<Option<LedgerDate>> {
-    row.opt_text(i)?.map(|s| LedgerDate::from_stored(&s).map_err(|e| corrupt("日期", e))).transpose()
+    row.opt_text(i)?
+        .map(|s| LedgerDate::from_stored(&s).map_err(|e| corrupt("日期", e)))
+        .transpose()
 }
 
 fn label<T>(code: Option<i64>, from: fn(i64) -> Option<T>, what: &str) -> StoreResult<Option<T>> {
-    code.map(|c| from(c).ok_or_else(|| corrupt(what, c))).transpose()
+    code.map(|c| from(c).ok_or_else(|| corrupt(what, c)))
+        .transpose()
 }
 
 /// Decodes a household from `row`, its columns starting at `at` in [`HOUSEHOLD_COLUMNS`] order.
@@ -152,11 +158,15 @@ pub fn household_from_row(row: &Row, at: usize) -> StoreResult<(AreaCode, Househ
     let county = area(row.int(c(0))?)?;
     let no = HouseholdNo::parse(&row.text(c(1))?).map_err(|e| corrupt("户编号", e))?;
     let size = u32::try_from(row.int(c(7))?).map_err(|e| corrupt("家庭人口数", e))?;
-    let household_type =
-        label(Some(row.int(c(8))?), HouseholdType::from_code, "户类型")?.ok_or_else(|| corrupt("户类型", "空"))?;
+    let household_type = label(Some(row.int(c(8))?), HouseholdType::from_code, "户类型")?
+        .ok_or_else(|| corrupt("户类型", "空"))?;
     let year = row
         .opt_int(c(16))?
-        .map(|y| u16::try_from(y).map_err(|e| corrupt("年度", e)).and_then(|y| PolicyYear::new(y).map_err(|e| corrupt("年度", e))))
+        .map(|y| {
+            u16::try_from(y)
+                .map_err(|e| corrupt("年度", e))
+                .and_then(|y| PolicyYear::new(y).map_err(|e| corrupt("年度", e)))
+        })
         .transpose()?;
     let household = Household {
         no,
@@ -186,37 +196,40 @@ pub fn household_from_row(row: &Row, at: usize) -> StoreResult<(AreaCode, Househ
             compliant_out_of_pocket: opt_money(row, c(24))?,
         },
         monitoring: Monitoring {
-            category: label(row.opt_int(c(26))?, MonitorCategory::from_code, "监测对象类别")?,
+            category: label(
+                row.opt_int(c(26))?,
+                MonitorCategory::from_code,
+                "监测对象类别",
+            )?,
             risks: RiskTypes::from_mask(row.int(c(27))?),
             identified_on: opt_date(row, c(28))?,
             eliminated: row.flag(c(29))?,
             eliminated_on: opt_date(row, c(30))?,
-            elimination_mode: label(row.opt_int(c(31))?, EliminationMode::from_code, "风险消除方式")?,
+            elimination_mode: label(
+                row.opt_int(c(31))?,
+                EliminationMode::from_code,
+                "风险消除方式",
+            )?,
         },
     };
     Ok((county, household))
 }
 
-pub fn member_values(county: AreaCode, m: &Member) -> Vec<Value> {
+pub fn member_values(county: AreaCode, m: &Member) -> Vec<Value<'_>> {
     vec![
         county.as_i64().into(),
         m.household_no.as_str().into(),
         m.id.as_str().into(),
-        m.member_no.clone().into(),
+        (&m.member_no).into(),
         m.name.as_str().into(),
-        Value::Int(Some(match m.sex() {
-            zhenxing_domain::Sex::Male => 1,
-            zhenxing_domain::Sex::Female => 2,
-        })),
-        Value::Text(m.birth_date().map(|d| d.format("%Y-%m-%d").to_string())),
         m.relation.code().into(),
-        m.ethnicity.clone().into(),
-        m.education.clone().into(),
-        m.schooling.clone().into(),
+        (&m.ethnicity).into(),
+        (&m.education).into(),
+        (&m.schooling).into(),
         Value::Int(m.health.map(Health::code)),
         Value::Int(m.disability_level.map(i64::from)),
         Value::Int(m.labour.map(Labour::code)),
-        m.migrant_place.clone().into(),
+        (&m.migrant_place).into(),
         Value::Int(m.migrant_months.map(i64::from)),
         m.welfare_job.into(),
         m.medical_insurance.into(),
@@ -224,12 +237,14 @@ pub fn member_values(county: AreaCode, m: &Member) -> Vec<Value> {
         m.pension.into(),
         Value::Int(m.dibao.map(DibaoClass::code)),
         m.tekun.into(),
-        m.phone.clone().into(),
+        (&m.phone).into(),
     ]
 }
 
 fn small(row: &Row, i: usize, what: &str) -> StoreResult<Option<u8>> {
-    row.opt_int(i)?.map(|v| u8::try_from(v).map_err(|e| corrupt(what, e))).transpose()
+    row.opt_int(i)?
+        .map(|v| u8::try_from(v).map_err(|e| corrupt(what, e)))
+        .transpose()
 }
 
 /// Decodes a member from `row`, its columns starting at `at` in [`MEMBER_COLUMNS`] order.
@@ -241,23 +256,23 @@ pub fn member_from_row(row: &Row, at: usize) -> StoreResult<(AreaCode, Member)> 
         id: IdNumber::parse(&row.text(c(2))?).map_err(|e| corrupt("证件号码", e))?,
         member_no: row.opt_text(c(3))?,
         name: row.text(c(4))?,
-        relation: label(Some(row.int(c(7))?), Relation::from_code, "与户主关系")?
+        relation: label(Some(row.int(c(5))?), Relation::from_code, "与户主关系")?
             .ok_or_else(|| corrupt("与户主关系", "空"))?,
-        ethnicity: row.opt_text(c(8))?,
-        education: row.opt_text(c(9))?,
-        schooling: row.opt_text(c(10))?,
-        health: label(row.opt_int(c(11))?, Health::from_code, "健康状况")?,
-        disability_level: small(row, c(12), "残疾等级")?,
-        labour: label(row.opt_int(c(13))?, Labour::from_code, "劳动技能")?,
-        migrant_place: row.opt_text(c(14))?,
-        migrant_months: small(row, c(15), "务工时间")?,
-        welfare_job: row.opt_flag(c(16))?,
-        medical_insurance: row.opt_flag(c(17))?,
-        serious_illness_insurance: row.opt_flag(c(18))?,
-        pension: row.opt_flag(c(19))?,
-        dibao: label(row.opt_int(c(20))?, DibaoClass::from_code, "低保类别")?,
-        tekun: row.flag(c(21))?,
-        phone: row.opt_text(c(22))?,
+        ethnicity: row.opt_text(c(6))?,
+        education: row.opt_text(c(7))?,
+        schooling: row.opt_text(c(8))?,
+        health: label(row.opt_int(c(9))?, Health::from_code, "健康状况")?,
+        disability_level: small(row, c(10), "残疾等级")?,
+        labour: label(row.opt_int(c(11))?, Labour::from_code, "劳动技能")?,
+        migrant_place: row.opt_text(c(12))?,
+        migrant_months: small(row, c(13), "务工时间")?,
+        welfare_job: row.opt_flag(c(14))?,
+        medical_insurance: row.opt_flag(c(15))?,
+        serious_illness_insurance: row.opt_flag(c(16))?,
+        pension: row.opt_flag(c(17))?,
+        dibao: label(row.opt_int(c(18))?, DibaoClass::from_code, "低保类别")?,
+        tekun: row.flag(c(19))?,
+        phone: row.opt_text(c(20))?,
     };
     Ok((county, member))
 }

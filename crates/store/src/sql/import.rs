@@ -6,99 +6,127 @@ use async_trait::async_trait;
 use zhenxing_domain::{AreaCode, Household, HouseholdNo, Member, Scope};
 
 use super::columns::{
-    HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, META_COLUMNS, household_from_row, household_values, member_from_row,
-    member_values, select_list,
+    HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, META_COLUMNS, household_from_row, household_values,
+    member_from_row, member_values, select_list,
 };
-use super::{Db, Tx, Value, now_text, placeholders, tuples};
-use crate::{Actor, ImportCounts, ImportSource, ImportTx, Rejection, RowOutcome, StoreError, StoreResult};
+use super::{Db, Tx, Value, now_text, placeholders, tuples, tuples_for};
+use crate::{
+    Actor, Backend, ImportCounts, ImportSource, ImportTx, Rejection, RowOutcome, StoreError,
+    StoreResult,
+};
 
 /// Rows per statement: large enough to amortise a round trip, small enough for the parameter
 /// limits of both backends (SQLite 32,766; PostgreSQL 65,535).
-const HOUSEHOLD_CHUNK: usize = 400;
-const MEMBER_CHUNK: usize = 400;
+const HOUSEHOLD_CHUNK: usize = 800;
+const MEMBER_CHUNK: usize = 1200;
 
 pub(crate) struct SqlImport {
     tx: Box<dyn Tx>,
+    backend: Backend,
     scope: Scope,
-    actor: Actor,
-    import_id: i64,
-    now: String,
+    changeset: i64,
+    /// Multi-row INSERT statements by (table, rows): built once, reused for every full chunk.
+    inserts: HashMap<(&'static str, usize), String>,
 }
 
 impl SqlImport {
-    pub(crate) async fn begin(db: &dyn Db, actor: &Actor, scope: Scope, source: &ImportSource) -> StoreResult<SqlImport> {
+    pub(crate) async fn begin(
+        db: &dyn Db,
+        actor: &Actor,
+        scope: Scope,
+        source: &ImportSource,
+    ) -> StoreResult<SqlImport> {
         let mut tx = db.write().await?;
-        let now = now_text();
-        let scope_code = match scope {
-            Scope::All => None,
-            Scope::Area(a) => Some(a.as_i64()),
-        };
-        let rows = tx
-            .fetch(
-                "INSERT INTO imports (started_at, actor, user_id, scope_code, households_file, members_file) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                &[
-                    now.as_str().into(),
-                    actor.name.as_str().into(),
-                    actor.user_id.into(),
-                    scope_code.into(),
-                    source.households_file.clone().into(),
-                    source.members_file.clone().into(),
-                ],
-            )
-            .await?;
-        let import_id = rows.first().map(|r| r.int(0)).transpose()?.ok_or_else(|| StoreError::Database("no import id".into()))?;
-        Ok(SqlImport { tx, scope, actor: actor.clone(), import_id, now })
+        let changeset = open_changeset(tx.as_mut(), actor, scope, "import", source).await?;
+        Ok(SqlImport {
+            tx,
+            backend: db.backend(),
+            scope,
+            changeset,
+            inserts: HashMap::new(),
+        })
     }
 
-    fn meta(&self, version: i64) -> [Value; 4] {
-        [version.into(), self.now.as_str().into(), self.actor.name.as_str().into(), self.import_id.into()]
+    fn meta(&self, version: i64) -> [Value<'static>; 2] {
+        [version.into(), self.changeset.into()]
     }
 
-    async fn insert_rows(&mut self, table: &str, columns: &[&str], rows: Vec<Vec<Value>>) -> StoreResult<()> {
+    async fn insert_rows(
+        &mut self,
+        table: &'static str,
+        columns: &[&str],
+        rows: Vec<Vec<Value<'_>>>,
+    ) -> StoreResult<()> {
         if rows.is_empty() {
             return Ok(());
         }
-        let width = columns.len();
-        let sql = format!("INSERT INTO {table} ({}) VALUES {}", columns.join(", "), tuples(rows.len(), width));
+        let backend = self.backend;
+        let sql = self.inserts.entry((table, rows.len())).or_insert_with(|| {
+            format!(
+                "INSERT INTO {table} ({}) VALUES {}",
+                columns.join(", "),
+                tuples_for(backend, rows.len(), columns.len())
+            )
+        });
         let args: Vec<Value> = rows.into_iter().flatten().collect();
-        self.tx.execute(&sql, &args).await?;
+        self.tx.execute(sql, &args).await?;
         Ok(())
     }
 
     async fn record_history(
         &mut self,
         table: &str,
-        key: &[(&str, Value)],
+        key: &[(&str, Value<'_>)],
         version: i64,
         before: serde_json::Value,
         after: serde_json::Value,
     ) -> StoreResult<()> {
         let mut columns: Vec<&str> = key.iter().map(|(c, _)| *c).collect();
-        columns.extend(["version", "changed_at", "changed_by", "import_id", "before_json", "after_json"]);
+        columns.extend(["version", "changeset_id", "before_json", "after_json"]);
         let mut args: Vec<Value> = key.iter().map(|(_, v)| v.clone()).collect();
         args.extend([
             version.into(),
-            self.now.as_str().into(),
-            self.actor.name.as_str().into(),
-            self.import_id.into(),
+            self.changeset.into(),
             before.to_string().into(),
             after.to_string().into(),
         ]);
-        let sql = format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), placeholders(1, args.len()));
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES ({})",
+            columns.join(", "),
+            placeholders(1, args.len())
+        );
         self.tx.execute(&sql, &args).await?;
         Ok(())
     }
 
-    async fn update_row(&mut self, table: &str, columns: &[&str], key_len: usize, values: Vec<Value>, version: i64) -> StoreResult<()> {
-        let mut sets: Vec<String> = columns[key_len..].iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
+    async fn update_row(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        key_len: usize,
+        values: Vec<Value<'_>>,
+        version: i64,
+    ) -> StoreResult<()> {
+        let mut sets: Vec<String> = columns[key_len..]
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 1))
+            .collect();
         let n = columns.len() - key_len;
         for (j, c) in META_COLUMNS.iter().enumerate() {
             sets.push(format!("{c} = ${}", n + j + 1));
         }
         let key_first = n + META_COLUMNS.len() + 1;
-        let wheres: Vec<String> = columns[..key_len].iter().enumerate().map(|(i, c)| format!("{c} = ${}", key_first + i)).collect();
-        let sql = format!("UPDATE {table} SET {} WHERE {}", sets.join(", "), wheres.join(" AND "));
+        let wheres: Vec<String> = columns[..key_len]
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", key_first + i))
+            .collect();
+        let sql = format!(
+            "UPDATE {table} SET {} WHERE {}",
+            sets.join(", "),
+            wheres.join(" AND ")
+        );
         let mut args: Vec<Value> = values[key_len..].to_vec();
         args.extend(self.meta(version));
         args.extend(values[..key_len].iter().cloned());
@@ -108,15 +136,20 @@ impl SqlImport {
 
     async fn households_chunk(&mut self, chunk: &[Household]) -> StoreResult<Vec<RowOutcome>> {
         let nos: Vec<Value> = chunk.iter().map(|h| h.no.as_str().into()).collect();
-        let sql = format!("SELECT household_no, county_code FROM household_ids WHERE household_no IN ({})", placeholders(1, nos.len()));
+        let sql = format!(
+            "SELECT household_no, county_code FROM household_ids WHERE household_no IN ({})",
+            placeholders(1, nos.len())
+        );
         let mut registered: HashMap<String, i64> = HashMap::new();
         for r in self.tx.fetch(&sql, &nos).await? {
             registered.insert(r.text(0)?, r.int(1)?);
         }
         let mut existing: HashMap<String, (Household, i64)> = HashMap::new();
         if !registered.is_empty() {
-            let keys: Vec<Value> =
-                registered.iter().flat_map(|(no, county)| [Value::from(*county), Value::from(no.as_str())]).collect();
+            let keys: Vec<Value> = registered
+                .iter()
+                .flat_map(|(no, county)| [Value::from(*county), Value::from(no.as_str())])
+                .collect();
             let sql = format!(
                 "SELECT {}, h.version FROM households h WHERE (h.county_code, h.household_no) IN (VALUES {})",
                 select_list("h", HOUSEHOLD_COLUMNS),
@@ -124,7 +157,10 @@ impl SqlImport {
             );
             for r in self.tx.fetch(&sql, &keys).await? {
                 let (_, h) = household_from_row(&r, 0)?;
-                existing.insert(h.no.as_str().to_string(), (h, r.int(HOUSEHOLD_COLUMNS.len())?));
+                existing.insert(
+                    h.no.as_str().to_string(),
+                    (h, r.int(HOUSEHOLD_COLUMNS.len())?),
+                );
             }
         }
 
@@ -142,7 +178,9 @@ impl SqlImport {
                 continue;
             }
             match (registered.get(h.no.as_str()), existing.get(h.no.as_str())) {
-                (Some(c), _) if *c != county.as_i64() => outcomes.push(RowOutcome::Rejected(Rejection::HouseholdElsewhere)),
+                (Some(c), _) if *c != county.as_i64() => {
+                    outcomes.push(RowOutcome::Rejected(Rejection::HouseholdElsewhere))
+                }
                 (Some(_), Some((old, version))) => {
                     if !self.scope.contains(old.village) {
                         outcomes.push(RowOutcome::Rejected(Rejection::OutOfScope));
@@ -153,7 +191,12 @@ impl SqlImport {
                         outcomes.push(RowOutcome::Updated);
                     }
                 }
-                (Some(_), None) => return Err(StoreError::Corrupt(format!("户编号{}在目录中但户信息不存在", h.no))),
+                (Some(_), None) => {
+                    return Err(StoreError::Corrupt(format!(
+                        "户编号{}在目录中但户信息不存在",
+                        h.no
+                    )));
+                }
                 (None, _) => {
                     let mut values = household_values(county, h);
                     values.extend(self.meta(1));
@@ -163,13 +206,29 @@ impl SqlImport {
                 }
             }
         }
-        let columns: Vec<&str> = HOUSEHOLD_COLUMNS.iter().chain(META_COLUMNS).copied().collect();
+        let columns: Vec<&str> = HOUSEHOLD_COLUMNS
+            .iter()
+            .chain(META_COLUMNS)
+            .copied()
+            .collect();
         self.insert_rows("households", &columns, inserts).await?;
-        self.insert_rows("household_ids", &["household_no", "county_code"], directory).await?;
+        self.insert_rows("household_ids", &["household_no", "county_code"], directory)
+            .await?;
         for (county, old, new, version) in updates {
-            self.update_row("households", HOUSEHOLD_COLUMNS, 2, household_values(county, &new), version).await?;
-            let key = [("county_code", Value::from(county.as_i64())), ("household_no", Value::from(new.no.as_str()))];
-            self.record_history("household_history", &key, version, json(&old)?, json(&new)?).await?;
+            self.update_row(
+                "households",
+                HOUSEHOLD_COLUMNS,
+                2,
+                household_values(county, &new),
+                version,
+            )
+            .await?;
+            let key = [
+                ("county_code", Value::from(county.as_i64())),
+                ("household_no", Value::from(new.no.as_str())),
+            ];
+            self.record_history("household_history", &key, version, json(&old)?, json(&new)?)
+                .await?;
         }
         Ok(outcomes)
     }
@@ -187,8 +246,10 @@ impl SqlImport {
         );
         let mut households: HashMap<String, (AreaCode, AreaCode)> = HashMap::new();
         for r in self.tx.fetch(&sql, &args).await? {
-            let county = AreaCode::from_i64(r.int(1)?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let village = AreaCode::from_i64(r.int(2)?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let county =
+                AreaCode::from_i64(r.int(1)?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let village =
+                AreaCode::from_i64(r.int(2)?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             households.insert(r.text(0)?, (county, village));
         }
 
@@ -207,12 +268,18 @@ impl SqlImport {
         let same: Vec<(i64, String, String)> = chunk
             .iter()
             .filter_map(|m| {
-                persons.get(m.id.as_str()).filter(|(_, no, _)| no == m.household_no.as_str()).map(|(c, no, _)| (*c, no.clone(), m.id.as_str().to_string()))
+                persons
+                    .get(m.id.as_str())
+                    .filter(|(_, no, _)| no == m.household_no.as_str())
+                    .map(|(c, no, _)| (*c, no.clone(), m.id.as_str().to_string()))
             })
             .collect();
         let mut existing: HashMap<String, (Member, i64)> = HashMap::new();
         if !same.is_empty() {
-            let keys: Vec<Value> = same.iter().flat_map(|(c, no, id)| [Value::from(*c), no.as_str().into(), id.as_str().into()]).collect();
+            let keys: Vec<Value> = same
+                .iter()
+                .flat_map(|(c, no, id)| [Value::from(*c), no.as_str().into(), id.as_str().into()])
+                .collect();
             let sql = format!(
                 "SELECT {}, m.version FROM members m WHERE (m.county_code, m.household_no, m.id_number) IN (VALUES {})",
                 select_list("m", MEMBER_COLUMNS),
@@ -239,9 +306,16 @@ impl SqlImport {
             }
             match persons.get(m.id.as_str()) {
                 Some((_, other, other_village)) if other != m.household_no.as_str() => {
-                    let visible = AreaCode::from_i64(*other_village).is_ok_and(|v| self.scope.contains(v));
-                    let shown = if visible { HouseholdNo::parse(other).ok() } else { None };
-                    outcomes.push(RowOutcome::Rejected(Rejection::PersonInOtherHousehold(shown)));
+                    let visible =
+                        AreaCode::from_i64(*other_village).is_ok_and(|v| self.scope.contains(v));
+                    let shown = if visible {
+                        HouseholdNo::parse(other).ok()
+                    } else {
+                        None
+                    };
+                    outcomes.push(RowOutcome::Rejected(Rejection::PersonInOtherHousehold(
+                        shown,
+                    )));
                 }
                 Some(_) => match existing.get(m.id.as_str()) {
                     Some((old, _)) if old == m => outcomes.push(RowOutcome::Unchanged),
@@ -249,7 +323,12 @@ impl SqlImport {
                         updates.push((county, old.clone(), m.clone(), version + 1));
                         outcomes.push(RowOutcome::Updated);
                     }
-                    None => return Err(StoreError::Corrupt(format!("人员{}在目录中但成员信息不存在", m.id))),
+                    None => {
+                        return Err(StoreError::Corrupt(format!(
+                            "人员{}在目录中但成员信息不存在",
+                            m.id
+                        )));
+                    }
                 },
                 None => {
                     let mut values = member_values(county, m);
@@ -266,18 +345,64 @@ impl SqlImport {
         }
         let columns: Vec<&str> = MEMBER_COLUMNS.iter().chain(META_COLUMNS).copied().collect();
         self.insert_rows("members", &columns, inserts).await?;
-        self.insert_rows("person_ids", &["id_number", "county_code", "household_no"], directory).await?;
+        self.insert_rows(
+            "person_ids",
+            &["id_number", "county_code", "household_no"],
+            directory,
+        )
+        .await?;
         for (county, old, new, version) in updates {
-            self.update_row("members", MEMBER_COLUMNS, 3, member_values(county, &new), version).await?;
+            self.update_row(
+                "members",
+                MEMBER_COLUMNS,
+                3,
+                member_values(county, &new),
+                version,
+            )
+            .await?;
             let key = [
                 ("county_code", Value::from(county.as_i64())),
                 ("household_no", Value::from(new.household_no.as_str())),
                 ("id_number", Value::from(new.id.as_str())),
             ];
-            self.record_history("member_history", &key, version, json(&old)?, json(&new)?).await?;
+            self.record_history("member_history", &key, version, json(&old)?, json(&new)?)
+                .await?;
         }
         Ok(outcomes)
     }
+}
+
+/// Starts a change set: who changes the registry, when, and (for imports) from which files.
+pub(crate) async fn open_changeset(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    scope: Scope,
+    kind: &str,
+    source: &ImportSource,
+) -> StoreResult<i64> {
+    let scope_code = match scope {
+        Scope::All => None,
+        Scope::Area(a) => Some(a.as_i64()),
+    };
+    let rows = tx
+        .fetch(
+            "INSERT INTO changesets (at, actor, user_id, scope_code, kind, households_file, members_file) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            &[
+                now_text().into(),
+                actor.name.as_str().into(),
+                actor.user_id.into(),
+                scope_code.into(),
+                kind.into(),
+                source.households_file.as_deref().into(),
+                source.members_file.as_deref().into(),
+            ],
+        )
+        .await?;
+    rows.first()
+        .map(|r| r.int(0))
+        .transpose()?
+        .ok_or_else(|| StoreError::Database("no change set id".into()))
 }
 
 fn json<T: serde::Serialize>(v: &T) -> StoreResult<serde_json::Value> {
@@ -306,7 +431,7 @@ impl ImportTx for SqlImport {
         let n = |v: u64| Value::from(i64::try_from(v).unwrap_or(i64::MAX));
         self.tx
             .execute(
-                "UPDATE imports SET finished_at = $1, households_inserted = $2, households_updated = $3, \
+                "UPDATE changesets SET finished_at = $1, households_inserted = $2, households_updated = $3, \
                  households_unchanged = $4, members_inserted = $5, members_updated = $6, members_unchanged = $7, \
                  rejected = $8 WHERE id = $9",
                 &[
@@ -318,11 +443,11 @@ impl ImportTx for SqlImport {
                     n(c.members_updated),
                     n(c.members_unchanged),
                     n(c.rejected),
-                    self.import_id.into(),
+                    self.changeset.into(),
                 ],
             )
             .await?;
-        let id = self.import_id;
+        let id = self.changeset;
         self.tx.commit().await?;
         Ok(id)
     }

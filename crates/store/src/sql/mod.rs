@@ -8,99 +8,113 @@ mod columns;
 mod import;
 mod store;
 
+use std::borrow::Cow;
+
 use async_trait::async_trait;
 
 pub use store::SqlStore;
 
 use crate::{Backend, StoreError, StoreResult};
 
-/// A parameter or column value. Nulls carry their type: PostgreSQL needs it.
+/// A parameter or column value. Nulls carry their type: PostgreSQL needs it. Text borrows from
+/// the record it was taken from, so a million-row import copies no strings on the way in.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Value {
+pub enum Value<'a> {
     Int(Option<i64>),
-    Text(Option<String>),
+    Text(Option<Cow<'a, str>>),
 }
 
-impl From<i64> for Value {
-    fn from(v: i64) -> Value {
+impl From<i64> for Value<'_> {
+    fn from(v: i64) -> Self {
         Value::Int(Some(v))
     }
 }
 
-impl From<Option<i64>> for Value {
-    fn from(v: Option<i64>) -> Value {
+impl From<Option<i64>> for Value<'_> {
+    fn from(v: Option<i64>) -> Self {
         Value::Int(v)
     }
 }
 
-impl From<bool> for Value {
-    fn from(v: bool) -> Value {
+impl From<bool> for Value<'_> {
+    fn from(v: bool) -> Self {
         Value::Int(Some(i64::from(v)))
     }
 }
 
-impl From<Option<bool>> for Value {
-    fn from(v: Option<bool>) -> Value {
+impl From<Option<bool>> for Value<'_> {
+    fn from(v: Option<bool>) -> Self {
         Value::Int(v.map(i64::from))
     }
 }
 
-impl From<String> for Value {
-    fn from(v: String) -> Value {
-        Value::Text(Some(v))
+impl From<String> for Value<'_> {
+    fn from(v: String) -> Self {
+        Value::Text(Some(Cow::Owned(v)))
     }
 }
 
-impl From<&str> for Value {
-    fn from(v: &str) -> Value {
-        Value::Text(Some(v.to_string()))
+impl<'a> From<&'a str> for Value<'a> {
+    fn from(v: &'a str) -> Self {
+        Value::Text(Some(Cow::Borrowed(v)))
     }
 }
 
-impl From<Option<String>> for Value {
-    fn from(v: Option<String>) -> Value {
-        Value::Text(v)
+impl From<Option<String>> for Value<'_> {
+    fn from(v: Option<String>) -> Self {
+        Value::Text(v.map(Cow::Owned))
     }
 }
 
-impl From<Option<&str>> for Value {
-    fn from(v: Option<&str>) -> Value {
-        Value::Text(v.map(str::to_string))
+impl<'a> From<Option<&'a str>> for Value<'a> {
+    fn from(v: Option<&'a str>) -> Self {
+        Value::Text(v.map(Cow::Borrowed))
+    }
+}
+
+impl<'a> From<&'a Option<String>> for Value<'a> {
+    fn from(v: &'a Option<String>) -> Self {
+        Value::Text(v.as_deref().map(Cow::Borrowed))
     }
 }
 
 /// One result row, columns in select order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row(pub Vec<Value>);
+pub struct Row(pub Vec<Value<'static>>);
 
 impl Row {
-    fn get(&self, i: usize) -> StoreResult<&Value> {
-        self.0.get(i).ok_or_else(|| StoreError::Corrupt(format!("result has no column {i}")))
+    fn get(&self, i: usize) -> StoreResult<&Value<'static>> {
+        self.0
+            .get(i)
+            .ok_or_else(|| StoreError::Corrupt(format!("result has no column {i}")))
     }
 
     pub fn opt_int(&self, i: usize) -> StoreResult<Option<i64>> {
         match self.get(i)? {
             Value::Int(v) => Ok(*v),
             Value::Text(None) => Ok(None),
-            Value::Text(Some(s)) => {
-                s.parse().map(Some).map_err(|_| StoreError::Corrupt(format!("column {i}: not an integer: {s}")))
-            }
+            Value::Text(Some(s)) => s
+                .parse()
+                .map(Some)
+                .map_err(|_| StoreError::Corrupt(format!("column {i}: not an integer: {s}"))),
         }
     }
 
     pub fn int(&self, i: usize) -> StoreResult<i64> {
-        self.opt_int(i)?.ok_or_else(|| StoreError::Corrupt(format!("column {i} is null")))
+        self.opt_int(i)?
+            .ok_or_else(|| StoreError::Corrupt(format!("column {i} is null")))
     }
 
     pub fn opt_text(&self, i: usize) -> StoreResult<Option<String>> {
         match self.get(i)? {
-            Value::Text(v) => Ok(v.clone()),
+            Value::Text(v) => Ok(v.as_ref().map(|s| s.to_string())),
             Value::Int(v) => Ok(v.map(|n| n.to_string())),
         }
     }
 
     pub fn text(&self, i: usize) -> StoreResult<String> {
-        self.opt_text(i)?.ok_or_else(|| StoreError::Corrupt(format!("column {i} is null")))
+        self.opt_text(i)?
+            .ok_or_else(|| StoreError::Corrupt(format!("column {i} is null")))
     }
 
     pub fn flag(&self, i: usize) -> StoreResult<bool> {
@@ -129,9 +143,9 @@ pub trait Db: Send + Sync + 'static {
 
 #[async_trait]
 pub trait Tx: Send {
-    async fn fetch(&mut self, sql: &str, args: &[Value]) -> StoreResult<Vec<Row>>;
+    async fn fetch(&mut self, sql: &str, args: &[Value<'_>]) -> StoreResult<Vec<Row>>;
 
-    async fn execute(&mut self, sql: &str, args: &[Value]) -> StoreResult<u64>;
+    async fn execute(&mut self, sql: &str, args: &[Value<'_>]) -> StoreResult<u64>;
 
     async fn commit(self: Box<Self>) -> StoreResult<()>;
 }
@@ -149,18 +163,31 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
     s
 }
 
-/// `($1,$2),($3,$4),...`: `rows` tuples of `width` parameters, for multi-row VALUES.
-pub(crate) fn tuples(rows: usize, width: usize) -> String {
+/// `($1,$2),($3,$4),...`: `rows` tuples of `width` parameters, for multi-row VALUES. SQLite gets
+/// anonymous `?` parameters: it binds named ones by a linear search each.
+pub(crate) fn tuples_for(backend: Backend, rows: usize, width: usize) -> String {
     let mut s = String::with_capacity(rows * (width * 5 + 3));
     for r in 0..rows {
         if r > 0 {
             s.push(',');
         }
         s.push('(');
-        s.push_str(&placeholders(r * width + 1, width));
+        match backend {
+            Backend::Sqlite => {
+                for i in 0..width {
+                    s.push_str(if i == 0 { "?" } else { ",?" });
+                }
+            }
+            Backend::Postgres => s.push_str(&placeholders(r * width + 1, width)),
+        }
         s.push(')');
     }
     s
+}
+
+/// `tuples_for` in the `$n` form every backend accepts.
+pub(crate) fn tuples(rows: usize, width: usize) -> String {
+    tuples_for(Backend::Postgres, rows, width)
 }
 
 pub(crate) fn now_text() -> String {
@@ -175,5 +202,6 @@ mod tests {
     fn placeholder_lists() {
         assert_eq!(placeholders(3, 3), "$3,$4,$5");
         assert_eq!(tuples(2, 2), "($1,$2),($3,$4)");
+        assert_eq!(tuples_for(Backend::Sqlite, 2, 2), "(?,?),(?,?)");
     }
 }

@@ -7,12 +7,14 @@ use futures::StreamExt;
 use futures::stream::{self, BoxStream};
 use zhenxing_domain::{AreaCode, AreaLevel, Division, HouseholdNo, IdNumber, Scope};
 
-use super::columns::{HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, household_from_row, member_from_row, select_list};
+use super::columns::{
+    HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, household_from_row, member_from_row, select_list,
+};
 use super::import::SqlImport;
 use super::{Db, Row, Tx, Value, tuples};
 use crate::{
-    Actor, Backend, HistoryEntry, HistorySubject, ImportCounts, ImportRecord, ImportSource, ImportTx, Store,
-    StoreError, StoreResult, StoredHousehold, StoredMember,
+    Actor, Backend, HistoryEntry, HistorySubject, ImportCounts, ImportRecord, ImportSource,
+    ImportTx, Store, StoreError, StoreResult, StoredHousehold, StoredMember,
 };
 use zhenxing_domain::stats::Counts;
 
@@ -41,14 +43,13 @@ fn area(v: i64) -> StoreResult<AreaCode> {
     AreaCode::from_i64(v).map_err(corrupt)
 }
 
-fn range_args(scope: Scope) -> [Value; 2] {
+fn range_args(scope: Scope) -> [Value<'static>; 2] {
     let (lo, hi) = scope.range();
     [Value::from(lo as i64), Value::from(hi as i64)]
 }
 
 /// Counts the members of a household `h`.
-const PERSONS: &str =
-    "(SELECT COUNT(*) FROM members m WHERE m.county_code = h.county_code AND m.household_no = h.household_no)";
+const PERSONS: &str = "(SELECT COUNT(*) FROM members m WHERE m.county_code = h.county_code AND m.household_no = h.household_no)";
 
 fn stored_household(r: &Row) -> StoreResult<StoredHousehold> {
     let (county, household) = household_from_row(r, 0)?;
@@ -65,14 +66,26 @@ fn stored_household(r: &Row) -> StoreResult<StoredHousehold> {
 
 fn stored_member(r: &Row) -> StoreResult<StoredMember> {
     let (county, member) = member_from_row(r, 0)?;
-    Ok(StoredMember { county, member, version: r.int(MEMBER_COLUMNS.len())? })
+    Ok(StoredMember {
+        county,
+        member,
+        version: r.int(MEMBER_COLUMNS.len())?,
+    })
 }
 
 /// Members in the order a ledger lists them: the head first, then by relation and age.
 fn sort_members(members: &mut [StoredMember]) {
     members.sort_by(|a, b| {
-        (a.member.relation, a.member.birth_date(), a.member.id.as_str())
-            .cmp(&(b.member.relation, b.member.birth_date(), b.member.id.as_str()))
+        (
+            a.member.relation,
+            a.member.birth_date(),
+            a.member.id.as_str(),
+        )
+            .cmp(&(
+                b.member.relation,
+                b.member.birth_date(),
+                b.member.id.as_str(),
+            ))
     });
 }
 
@@ -84,15 +97,24 @@ struct Pager {
 
 impl<D: Db> SqlStore<D> {
     fn household_select(&self) -> String {
-        format!("SELECT {}, {PERSONS}, h.version, h.updated_at, h.updated_by FROM households h", select_list("h", HOUSEHOLD_COLUMNS))
+        format!(
+            "SELECT {}, {PERSONS}, h.version, c.at, c.actor FROM households h JOIN changesets c ON c.id = h.changeset_id",
+            select_list("h", HOUSEHOLD_COLUMNS)
+        )
     }
 
     /// The next page of households in scope after the pager's cursor.
-    async fn next_page(&self, scope: Scope, pager: &mut Pager) -> StoreResult<Vec<StoredHousehold>> {
+    async fn next_page(
+        &self,
+        scope: Scope,
+        pager: &mut Pager,
+    ) -> StoreResult<Vec<StoredHousehold>> {
         if pager.tx.is_none() {
             pager.tx = Some(self.db.read().await?);
         }
-        let Some(tx) = pager.tx.as_mut() else { return Ok(Vec::new()) };
+        let Some(tx) = pager.tx.as_mut() else {
+            return Ok(Vec::new());
+        };
         let mut args = range_args(scope).to_vec();
         let cursor = match &pager.after {
             None => String::new(),
@@ -107,21 +129,40 @@ impl<D: Db> SqlStore<D> {
             self.household_select()
         );
         let rows = tx.fetch(&sql, &args).await?;
-        let page = rows.iter().map(stored_household).collect::<StoreResult<Vec<_>>>()?;
+        let page = rows
+            .iter()
+            .map(stored_household)
+            .collect::<StoreResult<Vec<_>>>()?;
         if page.len() < EXPORT_PAGE {
             pager.done = true;
         }
-        pager.after = page.last().map(|h| (h.household.village.as_i64(), h.household.no.as_str().to_string()));
+        pager.after = page.last().map(|h| {
+            (
+                h.household.village.as_i64(),
+                h.household.no.as_str().to_string(),
+            )
+        });
         Ok(page)
     }
 
     /// Members of the given households, grouped in the households' order.
-    async fn members_of(&self, tx: &mut dyn Tx, page: &[StoredHousehold]) -> StoreResult<Vec<StoredMember>> {
+    async fn members_of(
+        &self,
+        tx: &mut dyn Tx,
+        page: &[StoredHousehold],
+    ) -> StoreResult<Vec<StoredMember>> {
         if page.is_empty() {
             return Ok(Vec::new());
         }
-        let keys: Vec<Value> =
-            page.iter().flat_map(|h| [Value::from(h.county.as_i64()), h.household.no.as_str().into()]).collect();
+        let keys: Vec<Value> = page
+            .iter()
+            .flat_map(|h| {
+                [
+                    Value::from(h.county.as_i64()),
+                    h.household.no.as_str().into(),
+                ]
+            })
+            .collect();
         let sql = format!(
             "SELECT {}, m.version FROM members m WHERE (m.county_code, m.household_no) IN (VALUES {})",
             select_list("m", MEMBER_COLUMNS),
@@ -130,7 +171,10 @@ impl<D: Db> SqlStore<D> {
         let mut by_household: HashMap<String, Vec<StoredMember>> = HashMap::new();
         for r in tx.fetch(&sql, &keys).await? {
             let m = stored_member(&r)?;
-            by_household.entry(m.member.household_no.as_str().to_string()).or_default().push(m);
+            by_household
+                .entry(m.member.household_no.as_str().to_string())
+                .or_default()
+                .push(m);
         }
         let mut out = Vec::new();
         for h in page {
@@ -142,11 +186,20 @@ impl<D: Db> SqlStore<D> {
         Ok(out)
     }
 
-    fn pages(&self, scope: Scope, area: AreaCode, with_members: bool) -> BoxStream<'_, StoreResult<(Vec<StoredHousehold>, Vec<StoredMember>)>> {
+    fn pages(
+        &self,
+        scope: Scope,
+        area: AreaCode,
+        with_members: bool,
+    ) -> BoxStream<'_, StoreResult<(Vec<StoredHousehold>, Vec<StoredMember>)>> {
         let Some(scope) = scope.narrow(area) else {
             return stream::empty().boxed();
         };
-        let pager = Pager { tx: None, after: None, done: false };
+        let pager = Pager {
+            tx: None,
+            after: None,
+            done: false,
+        };
         stream::unfold(pager, move |mut pager| async move {
             if pager.done {
                 return None;
@@ -210,10 +263,18 @@ impl<D: Db> Store for SqlStore<D> {
 
     async fn divisions(&self) -> StoreResult<Vec<Division>> {
         let mut tx = self.db.read().await?;
-        let rows = tx.fetch("SELECT code, name, level, parent_code FROM divisions ORDER BY code", &[]).await?;
+        let rows = tx
+            .fetch(
+                "SELECT code, name, level, parent_code FROM divisions ORDER BY code",
+                &[],
+            )
+            .await?;
         rows.iter()
             .map(|r| {
-                let level = u8::try_from(r.int(2)?).ok().and_then(AreaLevel::from_number).ok_or_else(|| corrupt("区划级别"))?;
+                let level = u8::try_from(r.int(2)?)
+                    .ok()
+                    .and_then(AreaLevel::from_number)
+                    .ok_or_else(|| corrupt("区划级别"))?;
                 Ok(Division {
                     code: area(r.int(0)?)?,
                     name: r.text(1)?,
@@ -224,11 +285,22 @@ impl<D: Db> Store for SqlStore<D> {
             .collect()
     }
 
-    async fn begin_import(&self, actor: &Actor, scope: Scope, source: &ImportSource) -> StoreResult<Box<dyn ImportTx>> {
-        Ok(Box::new(SqlImport::begin(&self.db, actor, scope, source).await?))
+    async fn begin_import(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        source: &ImportSource,
+    ) -> StoreResult<Box<dyn ImportTx>> {
+        Ok(Box::new(
+            SqlImport::begin(&self.db, actor, scope, source).await?,
+        ))
     }
 
-    async fn household(&self, scope: Scope, no: &HouseholdNo) -> StoreResult<Option<StoredHousehold>> {
+    async fn household(
+        &self,
+        scope: Scope,
+        no: &HouseholdNo,
+    ) -> StoreResult<Option<StoredHousehold>> {
         let mut tx = self.db.read().await?;
         let sql = format!(
             "{} JOIN household_ids i ON i.county_code = h.county_code AND i.household_no = h.household_no \
@@ -241,12 +313,18 @@ impl<D: Db> Store for SqlStore<D> {
     }
 
     async fn members(&self, scope: Scope, no: &HouseholdNo) -> StoreResult<Vec<StoredMember>> {
-        let Some(h) = self.household(scope, no).await? else { return Ok(Vec::new()) };
+        let Some(h) = self.household(scope, no).await? else {
+            return Ok(Vec::new());
+        };
         let mut tx = self.db.read().await?;
         self.members_of(tx.as_mut(), &[h]).await
     }
 
-    async fn household_of_person(&self, scope: Scope, id: &IdNumber) -> StoreResult<Option<HouseholdNo>> {
+    async fn household_of_person(
+        &self,
+        scope: Scope,
+        id: &IdNumber,
+    ) -> StoreResult<Option<HouseholdNo>> {
         let mut tx = self.db.read().await?;
         let [lo, hi] = range_args(scope);
         let rows = tx
@@ -257,19 +335,23 @@ impl<D: Db> Store for SqlStore<D> {
                 &[id.as_str().into(), lo, hi],
             )
             .await?;
-        rows.first().map(|r| HouseholdNo::parse(&r.text(0)?).map_err(corrupt)).transpose()
+        rows.first()
+            .map(|r| HouseholdNo::parse(&r.text(0)?).map_err(corrupt))
+            .transpose()
     }
 
     async fn history(&self, scope: Scope, no: &HouseholdNo) -> StoreResult<Vec<HistoryEntry>> {
-        let Some(h) = self.household(scope, no).await? else { return Ok(Vec::new()) };
+        let Some(h) = self.household(scope, no).await? else {
+            return Ok(Vec::new());
+        };
         let mut tx = self.db.read().await?;
         let key = [Value::from(h.county.as_i64()), no.as_str().into()];
         let mut entries = Vec::new();
         let parse = |s: String| serde_json::from_str(&s).map_err(corrupt);
         for r in tx
             .fetch(
-                "SELECT version, changed_at, changed_by, import_id, before_json, after_json FROM household_history \
-                 WHERE county_code = $1 AND household_no = $2",
+                "SELECT x.version, c.at, c.actor, x.changeset_id, x.before_json, x.after_json FROM household_history x \
+                 JOIN changesets c ON c.id = x.changeset_id WHERE x.county_code = $1 AND x.household_no = $2",
                 &key,
             )
             .await?
@@ -279,15 +361,16 @@ impl<D: Db> Store for SqlStore<D> {
                 version: r.int(0)?,
                 changed_at: r.text(1)?,
                 changed_by: r.text(2)?,
-                import_id: r.opt_int(3)?,
+                changeset_id: r.int(3)?,
                 before: parse(r.text(4)?)?,
                 after: parse(r.text(5)?)?,
             });
         }
         for r in tx
             .fetch(
-                "SELECT version, changed_at, changed_by, import_id, before_json, after_json, id_number FROM member_history \
-                 WHERE county_code = $1 AND household_no = $2",
+                "SELECT x.version, c.at, c.actor, x.changeset_id, x.before_json, x.after_json, x.id_number \
+                 FROM member_history x JOIN changesets c ON c.id = x.changeset_id \
+                 WHERE x.county_code = $1 AND x.household_no = $2",
                 &key,
             )
             .await?
@@ -298,28 +381,44 @@ impl<D: Db> Store for SqlStore<D> {
                 version: r.int(0)?,
                 changed_at: r.text(1)?,
                 changed_by: r.text(2)?,
-                import_id: r.opt_int(3)?,
+                changeset_id: r.int(3)?,
                 before: parse(r.text(4)?)?,
                 after: parse(r.text(5)?)?,
             });
         }
-        entries.sort_by(|a, b| b.changed_at.cmp(&a.changed_at).then(b.version.cmp(&a.version)));
+        entries.sort_by(|a, b| {
+            b.changed_at
+                .cmp(&a.changed_at)
+                .then(b.version.cmp(&a.version))
+        });
         Ok(entries)
     }
 
-    fn export_households(&self, scope: Scope, area: AreaCode) -> BoxStream<'_, StoreResult<StoredHousehold>> {
+    fn export_households(
+        &self,
+        scope: Scope,
+        area: AreaCode,
+    ) -> BoxStream<'_, StoreResult<StoredHousehold>> {
         self.pages(scope, area, false)
             .flat_map(|page| match page {
-                Ok((households, _)) => stream::iter(households.into_iter().map(Ok).collect::<VecDeque<_>>()).boxed(),
+                Ok((households, _)) => {
+                    stream::iter(households.into_iter().map(Ok).collect::<VecDeque<_>>()).boxed()
+                }
                 Err(e) => stream::once(async move { Err(e) }).boxed(),
             })
             .boxed()
     }
 
-    fn export_members(&self, scope: Scope, area: AreaCode) -> BoxStream<'_, StoreResult<StoredMember>> {
+    fn export_members(
+        &self,
+        scope: Scope,
+        area: AreaCode,
+    ) -> BoxStream<'_, StoreResult<StoredMember>> {
         self.pages(scope, area, true)
             .flat_map(|page| match page {
-                Ok((_, members)) => stream::iter(members.into_iter().map(Ok).collect::<VecDeque<_>>()).boxed(),
+                Ok((_, members)) => {
+                    stream::iter(members.into_iter().map(Ok).collect::<VecDeque<_>>()).boxed()
+                }
                 Err(e) => stream::once(async move { Err(e) }).boxed(),
             })
             .boxed()
@@ -341,18 +440,31 @@ impl<D: Db> Store for SqlStore<D> {
                  WHERE county_code BETWEEN $3 AND $2 GROUP BY county_code, household_no \
              ) p ON p.county_code = h.county_code AND p.household_no = h.household_no \
              WHERE h.village_code BETWEEN $1 AND $2 GROUP BY h.village_code ORDER BY h.village_code";
-        let rows = tx.fetch(sql, &[(lo as i64).into(), (hi as i64).into(), (county_lo as i64).into()]).await?;
-        let count = |r: &Row, i: usize| -> StoreResult<u64> { u64::try_from(r.int(i)?).map_err(corrupt) };
+        let rows = tx
+            .fetch(
+                sql,
+                &[
+                    (lo as i64).into(),
+                    (hi as i64).into(),
+                    (county_lo as i64).into(),
+                ],
+            )
+            .await?;
+        let count =
+            |r: &Row, i: usize| -> StoreResult<u64> { u64::try_from(r.int(i)?).map_err(corrupt) };
         rows.iter()
             .map(|r| {
-                Ok((area(r.int(0)?)?, Counts {
-                    households: count(r, 1)?,
-                    persons: count(r, 2)?,
-                    monitored_households: count(r, 3)?,
-                    monitored_persons: count(r, 4)?,
-                    eliminated_households: count(r, 5)?,
-                    eliminated_persons: count(r, 6)?,
-                }))
+                Ok((
+                    area(r.int(0)?)?,
+                    Counts {
+                        households: count(r, 1)?,
+                        persons: count(r, 2)?,
+                        monitored_households: count(r, 3)?,
+                        monitored_persons: count(r, 4)?,
+                        eliminated_households: count(r, 5)?,
+                        eliminated_persons: count(r, 6)?,
+                    },
+                ))
             })
             .collect()
     }
@@ -363,16 +475,18 @@ impl<D: Db> Store for SqlStore<D> {
             Scope::All => ("", vec![]),
             Scope::Area(_) => {
                 let [lo, hi] = range_args(scope);
-                ("WHERE scope_code BETWEEN $1 AND $2", vec![lo, hi])
+                ("AND scope_code BETWEEN $1 AND $2", vec![lo, hi])
             }
         };
         let sql = format!(
-            "SELECT id, started_at, actor, households_file, members_file, households_inserted, households_updated, \
+            "SELECT id, at, actor, households_file, members_file, households_inserted, households_updated, \
              households_unchanged, members_inserted, members_updated, members_unchanged, rejected \
-             FROM imports {filter} ORDER BY id DESC LIMIT {limit}"
+             FROM changesets WHERE kind = 'import' {filter} ORDER BY id DESC LIMIT {limit}"
         );
         let rows = tx.fetch(&sql, &args).await?;
-        let n = |r: &Row, i: usize| -> StoreResult<u64> { Ok(r.opt_int(i)?.unwrap_or(0).max(0) as u64) };
+        let n = |r: &Row, i: usize| -> StoreResult<u64> {
+            Ok(r.opt_int(i)?.unwrap_or(0).max(0) as u64)
+        };
         rows.iter()
             .map(|r| {
                 Ok(ImportRecord {
@@ -397,7 +511,9 @@ impl<D: Db> Store for SqlStore<D> {
 
     async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
         let mut tx = self.db.read().await?;
-        let rows = tx.fetch("SELECT value FROM meta WHERE key = $1", &[key.into()]).await?;
+        let rows = tx
+            .fetch("SELECT value FROM meta WHERE key = $1", &[key.into()])
+            .await?;
         rows.first().map(|r| r.text(0)).transpose()
     }
 

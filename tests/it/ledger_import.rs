@@ -1,0 +1,599 @@
+//! Ledger import: the reference layout, every kind of bad row, encodings, xlsx, re-import.
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Format, Workbook};
+use zhenxing_app::AppError;
+use zhenxing_domain::{AreaCode, HouseholdNo, LedgerDate, Money, Scope};
+use zhenxing_store::HistorySubject;
+
+use crate::support::*;
+
+fn no(s: &str) -> HouseholdNo {
+    HouseholdNo::parse(s).unwrap()
+}
+
+#[tokio::test]
+async fn reference_layout_with_a_bad_row_of_each_kind() {
+    let env = Env::new().await;
+    let households = env.write(
+        "h.csv",
+        csv(
+            H_HEADER,
+            &[
+                "1001,620102010201,王伟,3,\"7,701.34\",是,脱贫不稳定户,因病;因残,2022-05-03,否,",
+                "1002,620102010202,李强,2,15000,否,,,,否,",
+                "1003,620102010201,,2,9000,否,,,,否,",
+                "1004,620102010299,张三,2,9000,否,,,,否,",
+                "1005,620102010000,张四,2,9000,否,,,,否,",
+                "1006,620102010201,张五,2,9000,是,边缘易致贫户,因病,2022-13-45,否,",
+                "1007,620102010201,张六,2,12a,否,,,,否,",
+                "1001,620102010201,王伟,3,7701.34,是,脱贫不稳定户,因病;因残,2022-05-03,否,",
+                "1008,620102010201,张七,2,5000,否,边缘易致贫户,,2023-01-01,否,",
+                "1009,620102010201,赵六,1,5000,是,脱贫不稳定户,因学,202205,是,45000",
+                "1010,620102010201,张八,abc,5000,否,,,,否,",
+                "1011,620102010201,张九,2,5000,否,边缘易致贫户,因穷,2023-01-01,否,",
+            ],
+        ),
+    );
+    let wang = id("620102", "19700101", 1);
+    let members = env.write(
+        "m.csv",
+        csv(
+            M_HEADER,
+            &[
+                &format!("1,1001,{wang},王伟,男,1970-01-01,户主,患有大病"),
+                &format!(
+                    "2,1001,{},李芳,女,1972-02-02,配偶,健康",
+                    id("620102", "19720202", 2)
+                ),
+                &format!(
+                    "3,1002,{},李强,男,1980-01-01,户主,健康",
+                    bad_check(&id("620102", "19800101", 3))
+                ),
+                &format!(
+                    "4,1002,{},李强,女,1980-01-01,户主,健康",
+                    id("620102", "19800101", 3)
+                ),
+                &format!(
+                    "5,9999,{},某人,男,1990-01-01,户主,健康",
+                    id("620102", "19900101", 5)
+                ),
+                &format!(
+                    "6,1003,{},张二,男,1990-01-01,户主,健康",
+                    id("620102", "19900101", 7)
+                ),
+                &format!("7,1001,{wang},王伟,男,1970-01-01,户主,患有大病"),
+                "8,1002,6201**********0011,某人,男,1990-01-01,之子,健康",
+                &format!(
+                    "9,1002,{},某人,男,1990-01-01,邻居,健康",
+                    id("620102", "19900101", 9)
+                ),
+                &format!(
+                    "10,1009,{},赵六,男,1960-06-01,户主,长期慢性病",
+                    id("620102", "19600601", 11)
+                ),
+            ],
+        ),
+    );
+    let report = env.import(Some(&households), Some(&members)).await.unwrap();
+    assert_eq!(
+        errors(&report),
+        vec![
+            (4, "户主姓名".into(), "missing"),
+            (5, "所在村代码".into(), "unknown_area_code"),
+            (6, "所在村代码".into(), "not_a_village"),
+            (7, "识别监测时间".into(), "date"),
+            (8, "人均纯收入（元）".into(), "money"),
+            (9, "户编号".into(), "duplicate_in_file"),
+            (10, "致贫返贫风险".into(), "category_without_risk"),
+            (12, "家庭人口数".into(), "integer"),
+            (13, "致贫返贫风险".into(), "label"),
+            (4, "证件号码".into(), "id_check"),
+            (5, "性别".into(), "sex_mismatch"),
+            (6, "户编号".into(), "unknown_household"),
+            (7, "户编号".into(), "household_rejected"),
+            (8, "证件号码".into(), "duplicate_in_file"),
+            (9, "证件号码".into(), "id_masked"),
+            (10, "与户主关系".into(), "label"),
+        ]
+    );
+    let c = &report.counts;
+    assert_eq!(
+        (c.households_inserted, c.members_inserted, c.rejected),
+        (3, 3, 16)
+    );
+    assert_eq!(report.exit_code(), 2);
+    // Messages say why, in Chinese, and name the file; no whole ID number in any of them.
+    let first = report.errors.iter().find(|e| e.code == "id_check").unwrap();
+    assert_eq!(first.file, "m.csv");
+    assert!(
+        first.reason.starts_with("证件号码校验码错误"),
+        "{}",
+        first.reason
+    );
+    assert!(first.value.contains('*'));
+    let dup = report
+        .errors
+        .iter()
+        .find(|e| e.code == "duplicate_in_file" && e.file == "h.csv")
+        .unwrap();
+    assert_eq!(dup.reason, "与本文件第2行重复");
+    let rejected = report
+        .errors
+        .iter()
+        .find(|e| e.code == "household_rejected")
+        .unwrap();
+    assert_eq!(rejected.reason, "所属户在“h.csv”第4行有错误，未能导入");
+    for e in &report.errors {
+        assert!(!e.to_string().contains(&wang), "{e}");
+    }
+
+    let store = env.app.store();
+    let h = store
+        .household(Scope::All, &no("1001"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        h.household.income.declared_per_capita,
+        Some(Money::from_fen(770134))
+    );
+    assert_eq!(h.household.monitoring.risks.to_string(), "因病;因残");
+    assert_eq!(h.persons, 2);
+    let h = store
+        .household(Scope::All, &no("1009"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        h.household.monitoring.identified_on,
+        Some(LedgerDate::Month(
+            NaiveDate::from_ymd_opt(2022, 5, 1).unwrap()
+        ))
+    );
+    assert_eq!(
+        h.household.monitoring.eliminated_on,
+        Some(LedgerDate::Day(
+            NaiveDate::from_ymd_opt(2023, 3, 15).unwrap()
+        ))
+    );
+
+    // A person already registered cannot join another household.
+    let moved = env.write(
+        "m2.csv",
+        csv(
+            M_HEADER,
+            &[&format!("1,1002,{wang},王伟,男,1970-01-01,之父,健康")],
+        ),
+    );
+    let report = env.import(None, Some(&moved)).await.unwrap();
+    assert_eq!(
+        errors(&report),
+        vec![(2, "证件号码".into(), "person_in_other_household")]
+    );
+    assert_eq!(report.errors[0].reason, "该人员已在户1001中登记");
+}
+
+#[tokio::test]
+async fn gbk_csv_as_chinese_excel_saves_it_and_utf8_with_bom() {
+    let env = Env::new().await;
+    let text = csv(
+        H_HEADER,
+        &["2001,620102010201,欧阳娜娜,2,8000,否,边缘易致贫户,因意外事故,2024/3/9,否,"],
+    );
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&text);
+    assert!(!unmappable);
+    let households = env.write("户.csv", gbk.as_ref());
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend(
+        csv(
+            M_HEADER,
+            &[&format!(
+                "1,2001,{},欧阳娜娜,女,1985-07-20,户主,健康",
+                id("620102", "19850720", 24)
+            )],
+        )
+        .as_bytes(),
+    );
+    let members = env.write("成员.csv", bom);
+    let report = env.import(Some(&households), Some(&members)).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let h = env
+        .app
+        .store()
+        .household(Scope::All, &no("2001"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(h.household.head_name, "欧阳娜娜");
+    assert_eq!(
+        h.household.monitoring.identified_on,
+        Some(LedgerDate::Day(
+            NaiveDate::from_ymd_opt(2024, 3, 9).unwrap()
+        ))
+    );
+    let members = env
+        .app
+        .store()
+        .members(Scope::All, &no("2001"))
+        .await
+        .unwrap();
+    assert_eq!(members[0].member.name, "欧阳娜娜");
+}
+
+#[tokio::test]
+async fn xlsx_with_a_title_row_merged_cells_and_columns_in_another_order() {
+    let env = Env::new().await;
+    let path = env.path("台账.xlsx");
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let sheet = book.add_worksheet().set_name("户").unwrap();
+    sheet
+        .merge_range(0, 0, 0, 5, "城关区伏龙坪街道 防返贫监测户台账", &bold)
+        .unwrap();
+    let headers = [
+        "户主姓名",
+        "户编号",
+        "家庭人口数",
+        "所在村代码",
+        "是否脱贫户",
+        "备注",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string(1, c as u16, *h).unwrap();
+    }
+    for (r, (name, no, size)) in [("王伟", "3001", 2), ("李强", "3002", 1)]
+        .iter()
+        .enumerate()
+    {
+        let r = r as u32 + 2;
+        sheet.write_string(r, 0, *name).unwrap();
+        sheet.write_string(r, 1, *no).unwrap();
+        sheet.write_number(r, 2, *size as f64).unwrap();
+        sheet.write_string(r, 3, V1).unwrap();
+        sheet.write_string(r, 4, "否").unwrap();
+        sheet.write_string(r, 5, "额外的列被忽略").unwrap();
+    }
+    // Members: 户编号 merged down over each household's rows, as county ledgers do.
+    let sheet = book.add_worksheet().set_name("成员").unwrap();
+    sheet.merge_range(0, 0, 0, 3, "成员信息", &bold).unwrap();
+    for (c, h) in ["户编号", "证件号码", "姓名", "与户主关系"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(1, c as u16, *h).unwrap();
+    }
+    sheet
+        .merge_range(2, 0, 3, 0, "3001", &Format::new())
+        .unwrap();
+    let rows = [
+        (id("620102", "19700101", 1), "王伟", "户主"),
+        (id("620102", "19720101", 2), "张红", "配偶"),
+        (id("620102", "19800101", 3), "李强", "户主"),
+    ];
+    sheet.write_string(4, 0, "3002").unwrap();
+    for (r, (idn, name, rel)) in rows.iter().enumerate() {
+        let r = r as u32 + 2;
+        sheet.write_string(r, 1, idn).unwrap();
+        sheet.write_string(r, 2, *name).unwrap();
+        sheet.write_string(r, 3, *rel).unwrap();
+    }
+    book.save(&path).unwrap();
+
+    let report = env.import(Some(&path), Some(&path)).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(
+        (
+            report.counts.households_inserted,
+            report.counts.members_inserted
+        ),
+        (2, 3)
+    );
+    let members = env
+        .app
+        .store()
+        .members(Scope::All, &no("3001"))
+        .await
+        .unwrap();
+    let names: Vec<&str> = members.iter().map(|m| m.member.name.as_str()).collect();
+    assert_eq!(names, ["王伟", "张红"]);
+}
+
+#[tokio::test]
+async fn an_unusable_file_writes_nothing() {
+    let env = Env::new().await;
+    let good = env.write(
+        "h.csv",
+        csv(H_HEADER, &["4001,620102010201,王伟,1,9000,否,,,,否,"]),
+    );
+
+    // A truncated workbook.
+    let path = env.path("cut.xlsx");
+    let mut book = Workbook::new();
+    book.add_worksheet().write_string(0, 0, "成员信息").unwrap();
+    book.save(&path).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    match env.import(Some(&good), Some(&path)).await {
+        Err(AppError::Ledger(e)) => {
+            assert_eq!(e.error.code(), "xlsx");
+            assert!(
+                e.to_string()
+                    .starts_with("文件“cut.xlsx”：xlsx 文件已损坏或不完整"),
+                "{e}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // A file that is not a ledger at all.
+    let other = env.write("名单.csv", "序号,项目名称,金额\r\n1,道路硬化,100000\r\n");
+    match env.import(Some(&good), Some(&other)).await {
+        Err(AppError::Ledger(e)) => {
+            assert_eq!(e.error.code(), "not_a_ledger");
+            assert_eq!(
+                e.to_string(),
+                "文件“名单.csv”：不是成员信息台账：在前30行中没有找到表头（缺少列：户编号、证件号码、姓名、与户主关系）"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let empty = env.write("empty.csv", "");
+    assert!(matches!(
+        env.import(Some(&empty), None).await,
+        Err(AppError::Ledger(_))
+    ));
+    let unknown = env.write("h.ods", "x");
+    assert!(matches!(
+        env.import(Some(&unknown), None).await,
+        Err(AppError::Ledger(_))
+    ));
+
+    // The good households file was not imported on its own: nothing was written at all.
+    assert_eq!(env.household_count().await, 0);
+    assert!(
+        env.app
+            .store()
+            .imports(Scope::All, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn villages_by_the_names_of_their_levels() {
+    let env = Env::new().await;
+    let households = env.write(
+        "h.csv",
+        csv(
+            "户编号,省,市(州),县(市、区),乡(镇),行政村,户主姓名,家庭人口数,户类型",
+            &[
+                "5001,甘肃省,兰州市,城关区,伏龙坪街道,红沟村,王伟,1,普通农户",
+                "5002,,,城关区,,头营村民委员会,李强,1,脱贫户",
+                "5003,,,,,大庄村委会,张三,1,普通农户",
+                "5004,,,城关区,,不存在村,张四,1,普通农户",
+                "5005,,,,,,张五,1,普通农户",
+            ],
+        ),
+    );
+    let report = env.import(Some(&households), None).await.unwrap();
+    assert_eq!(
+        errors(&report),
+        vec![
+            (4, "行政村".into(), "ambiguous_area_name"),
+            (5, "行政村".into(), "unknown_area_name"),
+            (6, "所在村代码".into(), "no_village")
+        ]
+    );
+    assert!(
+        report.errors[0].reason.contains("有多个同名区划"),
+        "{}",
+        report.errors[0].reason
+    );
+    let store = env.app.store();
+    assert_eq!(
+        store
+            .household(Scope::All, &no("5001"))
+            .await
+            .unwrap()
+            .unwrap()
+            .household
+            .village,
+        AreaCode::parse(V1).unwrap()
+    );
+    assert_eq!(
+        store
+            .household(Scope::All, &no("5002"))
+            .await
+            .unwrap()
+            .unwrap()
+            .household
+            .village,
+        AreaCode::parse(V2).unwrap()
+    );
+}
+
+#[tokio::test]
+async fn re_import_changes_nothing_and_an_update_keeps_history() {
+    let env = Env::new().await;
+    let rows = [
+        "6001,620102010201,王伟,2,9000,否,,,,否,",
+        "6002,620102010202,李强,1,12000,否,,,,否,",
+    ];
+    let h1 = env.write("h1.csv", csv(H_HEADER, &rows));
+    let idw = id("620102", "19700101", 1);
+    let m1 = env.write(
+        "m1.csv",
+        csv(
+            M_HEADER,
+            &[&format!("1,6001,{idw},王伟,男,1970-01-01,户主,健康")],
+        ),
+    );
+    let first = env.import(Some(&h1), Some(&m1)).await.unwrap();
+    assert_eq!(
+        (
+            first.counts.households_inserted,
+            first.counts.members_inserted
+        ),
+        (2, 1)
+    );
+    let again = env.import(Some(&h1), Some(&m1)).await.unwrap();
+    assert_eq!(
+        (
+            again.counts.households_unchanged,
+            again.counts.members_unchanged
+        ),
+        (2, 1)
+    );
+    assert_eq!(
+        (
+            again.counts.households_inserted,
+            again.counts.households_updated,
+            again.counts.members_updated
+        ),
+        (0, 0, 0)
+    );
+
+    let h2 = env.write(
+        "h2.csv",
+        csv(
+            H_HEADER,
+            &[
+                "6001,620102010201,王伟,2,5800,否,边缘易致贫户,因病,2025-03-01,否,",
+                rows[1],
+            ],
+        ),
+    );
+    let m2 = env.write(
+        "m2.csv",
+        csv(
+            M_HEADER,
+            &[&format!("1,6001,{idw},王伟,男,1970-01-01,户主,患有大病")],
+        ),
+    );
+    let update = env.import(Some(&h2), Some(&m2)).await.unwrap();
+    assert_eq!(
+        (
+            update.counts.households_updated,
+            update.counts.households_unchanged,
+            update.counts.members_updated
+        ),
+        (1, 1, 1)
+    );
+
+    let store = env.app.store();
+    let h = store
+        .household(Scope::All, &no("6001"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(h.version, 2);
+    assert_eq!(h.updated_by, "测试");
+    let history = store.history(Scope::All, &no("6001")).await.unwrap();
+    assert_eq!(history.len(), 2);
+    let household = history
+        .iter()
+        .find(|e| e.subject == HistorySubject::Household)
+        .unwrap();
+    assert_eq!(household.before["income"]["declared_per_capita"], 900000);
+    assert_eq!(household.after["income"]["declared_per_capita"], 580000);
+    assert_eq!(household.after["monitoring"]["category"], "边缘易致贫户");
+    let member = history
+        .iter()
+        .find(|e| matches!(e.subject, HistorySubject::Member(_)))
+        .unwrap();
+    assert_eq!(
+        member.subject,
+        HistorySubject::Member(zhenxing_domain::id_number::mask_id_str(&idw))
+    );
+    assert_eq!(member.before["health"], "健康");
+    assert_eq!(member.after["health"], "患有大病");
+    assert_eq!(member.changed_by, "测试");
+}
+
+#[tokio::test]
+async fn rows_outside_the_importers_area_or_county_are_refused() {
+    let env = Env::new().await;
+    let h = env.write(
+        "h.csv",
+        csv(
+            H_HEADER,
+            &[
+                "7001,620102010201,王伟,1,9000,否,,,,否,",
+                "7002,620521100001,李强,1,9000,否,,,,否,",
+            ],
+        ),
+    );
+    let county = AreaCode::parse("620102").unwrap();
+    let report = env
+        .import_in(Scope::Area(county), Some(&h), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        errors(&report),
+        vec![(3, "所在村代码".into(), "out_of_scope")]
+    );
+    assert_eq!(report.counts.households_inserted, 1);
+    // The same household number in another county is another county's household.
+    let moved = env.write(
+        "moved.csv",
+        csv(H_HEADER, &["7001,620521100001,王伟,1,9000,否,,,,否,"]),
+    );
+    let report = env.import(Some(&moved), None).await.unwrap();
+    assert_eq!(
+        errors(&report),
+        vec![(2, "户编号".into(), "household_elsewhere")]
+    );
+    // Members of a household outside the scope are "unknown" to that user.
+    let m = env.write(
+        "m.csv",
+        csv(
+            M_HEADER,
+            &[&format!(
+                "1,7001,{},王伟,男,1970-01-01,户主,健康",
+                id("620102", "19700101", 1)
+            )],
+        ),
+    );
+    let report = env
+        .import_in(
+            Scope::Area(AreaCode::parse("620521").unwrap()),
+            None,
+            Some(&m),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        errors(&report),
+        vec![(2, "户编号".into(), "unknown_household")]
+    );
+}
+
+#[tokio::test]
+async fn income_components_derive_the_per_capita_income() {
+    let env = Env::new().await;
+    let h = env.write(
+        "h.csv",
+        csv(
+            "户编号,所在村代码,户主姓名,家庭人口数,是否脱贫户,工资性收入,生产经营性收入,财产性收入,转移性收入,生产经营性支出,人均纯收入",
+            &["8001,620102010201,王伟,4,是,\"20,000\",8000,0,6000,2000,8000", "8002,620102010201,李强,4,是,20000,8000,0,6000,2000,9000"],
+        ),
+    );
+    let report = env.import(Some(&h), None).await.unwrap();
+    assert_eq!(
+        errors(&report),
+        vec![(3, "人均纯收入".into(), "per_capita_mismatch")]
+    );
+    let h = env
+        .app
+        .store()
+        .household(Scope::All, &no("8001"))
+        .await
+        .unwrap()
+        .unwrap()
+        .household;
+    assert_eq!(h.income.net(), Some(Money::from_yuan(32000)));
+    assert_eq!(h.per_capita_income(), Some(Money::from_yuan(8000)));
+    assert_eq!(h.income.declared_per_capita, None);
+}

@@ -1,0 +1,235 @@
+//! Export and import are one layout: an unmasked export imports back unchanged.
+
+use futures::TryStreamExt;
+use zhenxing_app::NoProgress;
+use zhenxing_app::export::ExportRequest;
+use zhenxing_app::synth::{Synth, SynthOptions};
+use zhenxing_domain::{AreaCode, Household, Member, Scope};
+use zhenxing_ledger::LedgerKind;
+use zhenxing_ledger::write::{
+    AreaNames, CsvEncoding, Disclosure, XlsxLedgerWriter, household_row, member_row,
+};
+use zhenxing_store::Actor;
+
+use crate::support::*;
+
+const COUNTY: &str = "620102";
+
+async fn seeded(households: u64) -> Env {
+    let env = Env::new().await;
+    let opts = SynthOptions {
+        area: Some(AreaCode::parse(COUNTY).unwrap()),
+        ..SynthOptions::new(households, 3)
+    };
+    env.app
+        .add_synthetic(
+            &opts,
+            &Actor {
+                user_id: None,
+                name: "生成".into(),
+            },
+            &NoProgress,
+        )
+        .await
+        .unwrap();
+    env
+}
+
+async fn everything(env: &Env) -> (Vec<Household>, Vec<Member>) {
+    let area = AreaCode::parse(COUNTY).unwrap();
+    let store = env.app.store();
+    let hs: Vec<Household> = store
+        .export_households(Scope::All, area)
+        .map_ok(|h| h.household)
+        .try_collect()
+        .await
+        .unwrap();
+    let ms: Vec<Member> = store
+        .export_members(Scope::All, area)
+        .map_ok(|m| m.member)
+        .try_collect()
+        .await
+        .unwrap();
+    (hs, ms)
+}
+
+fn export_req(
+    env: &Env,
+    name: &str,
+    disclosure: Disclosure,
+    csv_encoding: CsvEncoding,
+) -> ExportRequest {
+    ExportRequest {
+        scope: Scope::All,
+        area: AreaCode::parse(COUNTY).unwrap(),
+        out: env.path(name),
+        disclosure,
+        csv_encoding,
+    }
+}
+
+#[tokio::test]
+async fn unmasked_xlsx_export_imports_back_unchanged() {
+    let source = seeded(300).await;
+    let (households, members) = everything(&source).await;
+    assert_eq!(households.len(), 300);
+    let result = source
+        .app
+        .export(
+            &export_req(
+                &source,
+                "台账.xlsx",
+                Disclosure::Whole,
+                CsvEncoding::Utf8Bom,
+            ),
+            &NoProgress,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (result.households, result.members),
+        (300, members.len() as u64)
+    );
+    let file = &result.files[0];
+
+    // Into a new database: everything arrives, equal field by field.
+    let target = Env::new().await;
+    let report = target.import(Some(file), Some(file)).await.unwrap();
+    assert!(
+        report.errors.is_empty(),
+        "{:?}",
+        &report.errors[..report.errors.len().min(5)]
+    );
+    assert_eq!(everything(&target).await, (households, members.clone()));
+
+    // Into the database it came from: nothing changes.
+    let report = source.import(Some(file), Some(file)).await.unwrap();
+    let c = &report.counts;
+    assert_eq!(
+        (
+            c.households_unchanged,
+            c.members_unchanged,
+            c.households_updated,
+            c.members_updated
+        ),
+        (300, members.len() as u64, 0, 0)
+    );
+}
+
+#[tokio::test]
+async fn gbk_csv_export_is_two_files_that_import_back() {
+    let source = seeded(50).await;
+    let expected = everything(&source).await;
+    let result = source
+        .app
+        .export(
+            &export_req(&source, "ledger.csv", Disclosure::Whole, CsvEncoding::Gbk),
+            &NoProgress,
+        )
+        .await
+        .unwrap();
+    let names: Vec<String> = result
+        .files
+        .iter()
+        .map(|f| f.file_name().unwrap().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(names, ["ledger_户信息.csv", "ledger_成员信息.csv"]);
+    let bytes = std::fs::read(&result.files[0]).unwrap();
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "GBK bytes are not UTF-8"
+    );
+    let (text, _, bad) = encoding_rs::GBK.decode(&bytes);
+    assert!(!bad);
+    assert!(text.starts_with("户编号,所在村代码,户主姓名,家庭人口数,人均纯收入（元）,是否脱贫户,"));
+    let target = Env::new().await;
+    let report = target
+        .import(Some(&result.files[0]), Some(&result.files[1]))
+        .await
+        .unwrap();
+    assert!(report.errors.is_empty());
+    assert_eq!(everything(&target).await, expected);
+}
+
+#[tokio::test]
+async fn a_masked_export_shows_no_whole_id_or_phone() {
+    let source = seeded(40).await;
+    let (households, members) = everything(&source).await;
+    let result = source
+        .app
+        .export(
+            &export_req(
+                &source,
+                "masked.csv",
+                Disclosure::Masked,
+                CsvEncoding::Utf8Bom,
+            ),
+            &NoProgress,
+        )
+        .await
+        .unwrap();
+    let text = std::fs::read_to_string(&result.files[0]).unwrap()
+        + &std::fs::read_to_string(&result.files[1]).unwrap();
+    for m in &members {
+        assert!(!text.contains(m.id.as_str()));
+        assert!(text.contains(&m.id.masked()));
+    }
+    for p in households.iter().filter_map(|h| h.phone.as_deref()) {
+        assert!(!text.contains(p));
+    }
+    // Importing it back cannot work, and says why.
+    let target = Env::new().await;
+    let report = target
+        .import(Some(&result.files[0]), Some(&result.files[1]))
+        .await
+        .unwrap();
+    assert_eq!(report.counts.members_inserted, 0);
+    assert!(
+        report
+            .errors
+            .iter()
+            .all(|e| e.code == "id_masked" || e.code == "phone"),
+        "{:?}",
+        report.errors.first()
+    );
+}
+
+#[tokio::test]
+async fn a_ledger_split_over_several_sheets_imports_whole() {
+    let env = Env::new().await;
+    let tree = env.app.tree().await;
+    let opts = SynthOptions {
+        area: Some(AreaCode::parse(COUNTY).unwrap()),
+        ..SynthOptions::new(25, 9)
+    };
+    let path = env.path("split.xlsx");
+    let mut w = XlsxLedgerWriter::create(&path, "分表导出").with_max_rows(10);
+    let generated: Vec<(Household, Vec<Member>)> = Synth::new(&tree, &opts).collect();
+    w.begin(LedgerKind::Households).unwrap();
+    for (h, _) in &generated {
+        w.row(&household_row(h, &AreaNames::default(), Disclosure::Whole))
+            .unwrap();
+    }
+    w.begin(LedgerKind::Members).unwrap();
+    for m in generated.iter().flat_map(|(_, ms)| ms) {
+        w.row(&member_row(m, Disclosure::Whole)).unwrap();
+    }
+    w.finish().unwrap();
+    let sheets = calamine::open_workbook_auto(&path)
+        .map(|b: calamine::Sheets<_>| calamine::Reader::sheet_names(&b))
+        .unwrap();
+    assert_eq!(
+        &sheets[..4],
+        ["户信息", "户信息(2)", "户信息(3)", "成员信息"]
+    );
+    let report = env.import(Some(&path), Some(&path)).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors.first());
+    let members: usize = generated.iter().map(|(_, m)| m.len()).sum();
+    assert_eq!(
+        (
+            report.counts.households_inserted,
+            report.counts.members_inserted
+        ),
+        (25, members as u64)
+    );
+}
