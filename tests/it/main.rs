@@ -6,4 +6,5 @@ mod cli;
 mod ledger_import;
 mod round_trip;
 mod stats;
+mod story;
 mod support;

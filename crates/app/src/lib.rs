@@ -24,10 +24,8 @@ pub use zhenxing_store as store;
 /// `postgres://` URL.
 pub async fn open_store(target: &str) -> Result<Arc<dyn Store>, AppError> {
     if target.starts_with("postgres://") || target.starts_with("postgresql://") {
-        return Err(StoreError::UnsupportedUrl(format!(
-            "{target}（此版本未包含 PostgreSQL 支持）"
-        ))
-        .into());
+        let store = zhenxing_store_postgres::open_store(target).await?;
+        return Ok(Arc::new(store));
     }
     if target.contains("://") && !target.starts_with("sqlite://") {
         return Err(StoreError::UnsupportedUrl(target.to_string()).into());
