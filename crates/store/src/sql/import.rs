@@ -69,8 +69,7 @@ impl SqlImport {
             )
         });
         let args: Vec<Value> = rows.into_iter().flatten().collect();
-        self.tx.execute(sql, &args).await?;
-        Ok(())
+        self.tx.insert_many(table, columns, sql, &args).await
     }
 
     async fn record_history(

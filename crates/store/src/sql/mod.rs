@@ -147,6 +147,13 @@ pub trait Tx: Send {
 
     async fn execute(&mut self, sql: &str, args: &[Value<'_>]) -> StoreResult<u64>;
 
+    /// Appends rows to a table. The default is a multi-row INSERT; a backend with a bulk path
+    /// (PostgreSQL's COPY) overrides it. `insert_sql` is the INSERT for exactly `rows.len()`
+    /// rows, built by the caller (and cached across calls).
+    async fn insert_many(&mut self, _table: &str, _columns: &[&str], insert_sql: &str, rows: &[Value<'_>]) -> StoreResult<()> {
+        self.execute(insert_sql, rows).await.map(|_| ())
+    }
+
     async fn commit(self: Box<Self>) -> StoreResult<()>;
 }
 
