@@ -150,6 +150,19 @@ pub async fn run(command: Command) -> Result<i32> {
             print_stats(&rows, format)?;
             Ok(0)
         }
+        Command::Backup { db, out } => {
+            let app = App::open(&db).await?;
+            app.store().backup(&out).await?;
+            println!("已备份到 {}", out.display());
+            Ok(0)
+        }
+        Command::Restore { from, db, force } => restore(&from, &db, force).await,
+        Command::Check { db } => {
+            let app = App::open(&db).await?;
+            app.store().check_integrity().await?;
+            println!("数据库 {db} 完整。");
+            Ok(0)
+        }
         Command::Demo {
             db,
             households,
@@ -164,6 +177,40 @@ pub async fn run(command: Command) -> Result<i32> {
             encoding: enc,
         } => generate(&out, households, seed, a.as_deref(), &format, encoding(enc)),
     }
+}
+
+/// Checks a SQLite backup, then puts it in place of `db` (via a temporary file and a rename, so
+/// a failure leaves the old database as it was).
+async fn restore(from: &Path, db: &str, force: bool) -> Result<i32> {
+    if db.contains("://") && !db.starts_with("sqlite://") {
+        bail!(
+            "PostgreSQL 的备份请用 pg_restore 恢复：pg_restore --dbname {db} {}",
+            from.display()
+        );
+    }
+    let target = Path::new(db.strip_prefix("sqlite://").unwrap_or(db));
+    if target.exists() && !force {
+        bail!("{} 已存在；确认要替换它请加 --force", target.display());
+    }
+    let staging = target.with_extension("restoring");
+    std::fs::copy(from, &staging).with_context(|| format!("复制 {}", from.display()))?;
+    let checked = async {
+        let app = App::open(&staging.to_string_lossy()).await?;
+        app.store().check_integrity().await?;
+        anyhow::Ok(())
+    }
+    .await;
+    if let Err(e) = checked {
+        let _ = std::fs::remove_file(&staging);
+        return Err(e.context(format!("{} 不是完好的备份", from.display())));
+    }
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", staging.display()));
+        let _ = std::fs::remove_file(format!("{}{suffix}", target.display()));
+    }
+    std::fs::rename(&staging, target).with_context(|| format!("替换 {}", target.display()))?;
+    println!("已从 {} 恢复到 {}", from.display(), target.display());
+    Ok(0)
 }
 
 async fn demo(db: &str, households: u64, seed: u64) -> Result<i32> {

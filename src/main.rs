@@ -101,6 +101,29 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: StatsFormat,
     },
+    /// Write a consistent copy of the live database (SQLite: a database file; PostgreSQL: a
+    /// pg_dump archive).
+    Backup {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a SQLite backup as the database file TARGET (checked before it replaces anything).
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        /// Replace an existing database file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check the database: its own integrity check and the product's consistency rules.
+    Check {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+    },
     /// Create a demo database (the Gansu tree and generated households) and show its figures.
     Demo {
         #[arg(long, env = "ZHENXING_DEMO_DB", default_value = "zhenxing-demo.db")]

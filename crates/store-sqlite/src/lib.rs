@@ -59,26 +59,6 @@ impl SqliteDb {
         Ok(SqliteDb { write, read })
     }
 
-    /// Writes a consistent copy of the live database to `path` (online: readers and the writer
-    /// go on meanwhile).
-    pub async fn backup_to(&self, path: &Path) -> StoreResult<()> {
-        let target = path.to_string_lossy().to_string();
-        sqlx::query("VACUUM INTO ?")
-            .bind(target)
-            .execute(&self.read)
-            .await
-            .map_err(db_err)?;
-        Ok(())
-    }
-
-    pub async fn integrity_check(&self) -> StoreResult<String> {
-        let row = sqlx::query("PRAGMA integrity_check")
-            .fetch_one(&self.read)
-            .await
-            .map_err(db_err)?;
-        row.try_get::<String, _>(0).map_err(db_err)
-    }
-
     pub fn write_pool(&self) -> &SqlitePool {
         &self.write
     }
@@ -209,6 +189,45 @@ impl Db for SqliteDb {
     async fn read(&self) -> StoreResult<Box<dyn Tx>> {
         let tx = self.read.begin().await.map_err(db_err)?;
         Ok(Box::new(SqliteTx(tx)))
+    }
+
+    /// `VACUUM INTO`: a consistent, compact copy while readers and the writer go on.
+    async fn backup_to(&self, path: &Path) -> StoreResult<()> {
+        if path.exists() {
+            return Err(StoreError::Database(format!(
+                "备份文件 {} 已存在，不会覆盖",
+                path.display()
+            )));
+        }
+        let target = path.to_string_lossy().to_string();
+        sqlx::query("VACUUM INTO ?")
+            .bind(target)
+            .execute(&self.read)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn check_integrity(&self) -> StoreResult<()> {
+        let rows = sqlx::query("PRAGMA integrity_check")
+            .fetch_all(&self.read)
+            .await
+            .map_err(db_err)?;
+        let report: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.try_get::<String, _>(0).ok())
+            .collect();
+        if report == ["ok"] {
+            let fk = sqlx::query("PRAGMA foreign_key_check")
+                .fetch_all(&self.read)
+                .await
+                .map_err(db_err)?;
+            if fk.is_empty() {
+                return Ok(());
+            }
+            return Err(StoreError::Corrupt(format!("{} 行违反外键约束", fk.len())));
+        }
+        Err(StoreError::Corrupt(report.join("; ")))
     }
 }
 

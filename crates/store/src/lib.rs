@@ -31,6 +31,13 @@ pub trait Store: Send + Sync {
     /// Brings the schema to the newest version. Safe to run again.
     async fn migrate(&self) -> StoreResult<()>;
 
+    /// Writes a consistent copy of the live database to `path` (SQLite: a database file;
+    /// PostgreSQL: a `pg_dump` custom-format archive).
+    async fn backup(&self, path: &std::path::Path) -> StoreResult<()>;
+
+    /// Asks the database to check itself (SQLite: `PRAGMA integrity_check`).
+    async fn check_integrity(&self) -> StoreResult<()>;
+
     /// Loads or updates the division tree of an edition (codes present are updated, new ones
     /// added; codes still referenced by households are never removed).
     async fn load_divisions(&self, edition: u16, divisions: &[Division]) -> StoreResult<usize>;

@@ -139,6 +139,12 @@ pub trait Db: Send + Sync + 'static {
 
     /// A read-only transaction that sees one consistent snapshot.
     async fn read(&self) -> StoreResult<Box<dyn Tx>>;
+
+    /// Writes a consistent copy of the whole database to `path`, online.
+    async fn backup_to(&self, path: &std::path::Path) -> StoreResult<()>;
+
+    /// The database's own check of its files and structures: `Ok(())` when intact.
+    async fn check_integrity(&self) -> StoreResult<()>;
 }
 
 #[async_trait]
@@ -150,7 +156,13 @@ pub trait Tx: Send {
     /// Appends rows to a table. The default is a multi-row INSERT; a backend with a bulk path
     /// (PostgreSQL's COPY) overrides it. `insert_sql` is the INSERT for exactly `rows.len()`
     /// rows, built by the caller (and cached across calls).
-    async fn insert_many(&mut self, _table: &str, _columns: &[&str], insert_sql: &str, rows: &[Value<'_>]) -> StoreResult<()> {
+    async fn insert_many(
+        &mut self,
+        _table: &str,
+        _columns: &[&str],
+        insert_sql: &str,
+        rows: &[Value<'_>],
+    ) -> StoreResult<()> {
         self.execute(insert_sql, rows).await.map(|_| ())
     }
 

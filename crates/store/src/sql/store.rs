@@ -232,6 +232,31 @@ impl<D: Db> Store for SqlStore<D> {
         self.db.migrate().await
     }
 
+    async fn backup(&self, path: &std::path::Path) -> StoreResult<()> {
+        self.db.backup_to(path).await
+    }
+
+    async fn check_integrity(&self) -> StoreResult<()> {
+        self.db.check_integrity().await?;
+        let mut tx = self.db.read().await?;
+        let rows = tx
+            .fetch(
+                "SELECT (SELECT COUNT(*) FROM members m LEFT JOIN person_ids p ON p.id_number = m.id_number \
+                 WHERE p.id_number IS NULL OR p.county_code <> m.county_code OR p.household_no <> m.household_no) + \
+                 (SELECT COUNT(*) FROM households h LEFT JOIN household_ids i ON i.household_no = h.household_no \
+                 WHERE i.household_no IS NULL OR i.county_code <> h.county_code)",
+                &[],
+            )
+            .await?;
+        match rows.first().map(|r| r.int(0)).transpose()? {
+            Some(0) => Ok(()),
+            Some(n) => Err(StoreError::Corrupt(format!(
+                "{n} 行与户编号或证件号码目录不符"
+            ))),
+            None => Err(StoreError::Corrupt("完整性检查没有结果".into())),
+        }
+    }
+
     async fn load_divisions(&self, edition: u16, divisions: &[Division]) -> StoreResult<usize> {
         let mut sorted: Vec<&Division> = divisions.iter().collect();
         sorted.sort_by_key(|d| (d.level, d.code));
