@@ -8,7 +8,7 @@ use zhenxing_app::import::ImportRequest;
 use zhenxing_app::{App, NoProgress};
 use zhenxing_domain::{AreaCode, AreaLevel, HouseholdNo, IdNumber, Scope};
 use zhenxing_ledger::write::{CsvEncoding, Disclosure};
-use zhenxing_store::{Actor, Backend};
+use zhenxing_store::{Actor, Backend, RowOutcome};
 
 use crate::support::*;
 
@@ -184,6 +184,48 @@ pub async fn story(db: &str) {
         .unwrap();
     assert_eq!(exported.len(), 2);
     assert_eq!(store.imports(Scope::All, 10).await.unwrap().len(), 3);
+
+    // One household edited: versioned, with its history; outside the scope it is not found.
+    let mut h = store
+        .household(chengguan, &s001)
+        .await
+        .unwrap()
+        .unwrap()
+        .household;
+    h.phone = Some("13912345678".into());
+    assert_eq!(
+        store
+            .update_household(&actor(), chengguan, &h)
+            .await
+            .unwrap(),
+        RowOutcome::Updated
+    );
+    assert_eq!(
+        store
+            .update_household(&actor(), chengguan, &h)
+            .await
+            .unwrap(),
+        RowOutcome::Unchanged
+    );
+    let qingshui = Scope::Area(AreaCode::parse("620521").unwrap());
+    assert!(matches!(
+        store
+            .update_household(&actor(), qingshui, &h)
+            .await
+            .unwrap(),
+        RowOutcome::Rejected(_)
+    ));
+    let stored = store.household(chengguan, &s001).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.version, stored.household.phone.as_deref()),
+        (3, Some("13912345678"))
+    );
+    assert_eq!(store.history(chengguan, &s001).await.unwrap().len(), 2);
+    assert_eq!(
+        store.imports(Scope::All, 10).await.unwrap().len(),
+        3,
+        "an edit is not an import"
+    );
 }
 
 async fn all_households(db: &str) -> Vec<zhenxing_domain::Household> {

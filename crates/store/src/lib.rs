@@ -53,6 +53,16 @@ pub trait Store: Send + Sync {
         source: &ImportSource,
     ) -> StoreResult<Box<dyn ImportTx>>;
 
+    /// Changes one registered household (found within `scope`), keeping the previous value in
+    /// the history under a new change set of `actor`. `Unchanged` writes nothing; a household
+    /// not found in scope is `Rejected(UnknownHousehold)`.
+    async fn update_household(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        household: &Household,
+    ) -> StoreResult<RowOutcome>;
+
     async fn household(
         &self,
         scope: Scope,

@@ -34,10 +34,11 @@ impl SqlImport {
         db: &dyn Db,
         actor: &Actor,
         scope: Scope,
+        kind: &str,
         source: &ImportSource,
     ) -> StoreResult<SqlImport> {
         let mut tx = db.write().await?;
-        let changeset = open_changeset(tx.as_mut(), actor, scope, "import", source).await?;
+        let changeset = open_changeset(tx.as_mut(), actor, scope, kind, source).await?;
         Ok(SqlImport {
             tx,
             backend: db.backend(),

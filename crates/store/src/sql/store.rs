@@ -5,7 +5,7 @@ use std::collections::{HashMap, VecDeque};
 use async_trait::async_trait;
 use futures::StreamExt;
 use futures::stream::{self, BoxStream};
-use zhenxing_domain::{AreaCode, AreaLevel, Division, HouseholdNo, IdNumber, Scope};
+use zhenxing_domain::{AreaCode, AreaLevel, Division, Household, HouseholdNo, IdNumber, Scope};
 
 use super::columns::{
     HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, household_from_row, member_from_row, select_list,
@@ -14,7 +14,7 @@ use super::import::SqlImport;
 use super::{Db, Row, Tx, Value, tuples};
 use crate::{
     Actor, Backend, HistoryEntry, HistorySubject, ImportCounts, ImportRecord, ImportSource,
-    ImportTx, Store, StoreError, StoreResult, StoredHousehold, StoredMember,
+    ImportTx, Rejection, RowOutcome, Store, StoreError, StoreResult, StoredHousehold, StoredMember,
 };
 use zhenxing_domain::stats::Counts;
 
@@ -317,8 +317,32 @@ impl<D: Db> Store for SqlStore<D> {
         source: &ImportSource,
     ) -> StoreResult<Box<dyn ImportTx>> {
         Ok(Box::new(
-            SqlImport::begin(&self.db, actor, scope, source).await?,
+            SqlImport::begin(&self.db, actor, scope, "import", source).await?,
         ))
+    }
+
+    async fn update_household(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        household: &Household,
+    ) -> StoreResult<RowOutcome> {
+        if self.household(scope, &household.no).await?.is_none() {
+            return Ok(RowOutcome::Rejected(Rejection::UnknownHousehold));
+        }
+        let mut tx =
+            SqlImport::begin(&self.db, actor, scope, "edit", &ImportSource::default()).await?;
+        let outcome = tx.households(std::slice::from_ref(household)).await?.pop();
+        let outcome = outcome.ok_or_else(|| StoreError::Database("no outcome".into()))?;
+        let counts = ImportCounts {
+            households_updated: u64::from(outcome == RowOutcome::Updated),
+            households_unchanged: u64::from(outcome == RowOutcome::Unchanged),
+            ..ImportCounts::default()
+        };
+        if matches!(outcome, RowOutcome::Updated) {
+            Box::new(tx).commit(&counts).await?;
+        }
+        Ok(outcome)
     }
 
     async fn household(
