@@ -48,6 +48,17 @@ impl SqlImport {
         })
     }
 
+        /// The transaction, for other statements that must commit together with the rows written
+    /// here (e.g. a monitoring decision and the household fields it changes).
+    pub(crate) fn tx_mut(&mut self) -> &mut dyn Tx {
+        self.tx.as_mut()
+    }
+
+    /// The change set everything written here belongs to.
+    pub(crate) fn changeset(&self) -> i64 {
+        self.changeset
+    }
+
     fn meta(&self, version: i64) -> [Value<'static>; 2] {
         [version.into(), self.changeset.into()]
     }
