@@ -8,7 +8,6 @@ use zhenxing_app::export::ExportRequest;
 use zhenxing_app::import::ImportRequest;
 use zhenxing_app::store::Actor;
 use zhenxing_app::synth::{Synth, SynthOptions};
-use zhenxing_domain::stats::AreaFigures;
 use zhenxing_domain::{AreaCode, AreaLevel, Scope};
 use zhenxing_ledger::LedgerKind;
 use zhenxing_ledger::write::{
@@ -17,6 +16,7 @@ use zhenxing_ledger::write::{
 };
 
 use crate::progress::Bars;
+use crate::stats_cmd::{self, print_stats};
 use crate::{Command, CsvEncodingArg, Depth, StatsFormat};
 
 fn area(s: &str) -> Result<AreaCode> {
@@ -143,12 +143,37 @@ pub async fn run(command: Command) -> Result<i32> {
             area: a,
             depth,
             format,
+            as_of,
+            check,
+            over_ratio,
         } => {
             let app = open(&db).await?;
             let root = a.as_deref().map(area).transpose()?;
-            let rows = app.stats(Scope::All, root, level(depth)).await?;
-            print_stats(&rows, format)?;
-            Ok(0)
+            stats_cmd::stats(
+                &app,
+                root,
+                level(depth),
+                format,
+                as_of.as_deref(),
+                check,
+                over_ratio,
+            )
+            .await
+        }
+        Command::Report {
+            db,
+            area: a,
+            out,
+            as_of,
+            issue,
+            id,
+        } => {
+            let app = open(&db).await?;
+            stats_cmd::report(&app, area(&a)?, &out, as_of.as_deref(), issue, id).await
+        }
+        Command::ExPoorVillages { db, file, unset } => {
+            let app = open(&db).await?;
+            stats_cmd::ex_poor_villages(&app, &file, !unset).await
         }
         Command::Backup { db, out } => {
             let app = App::open(&db).await?;
@@ -246,7 +271,8 @@ async fn demo(db: &str, households: u64, seed: u64) -> Result<i32> {
         "生成农户 {} 户、成员 {} 人（种子 {seed}）。\n",
         counts.households_inserted, counts.members_inserted
     );
-    let rows = app.stats(Scope::All, None, AreaLevel::City).await?;
+    stats_cmd::mark_demo_ex_poor_villages(&app).await?;
+    let rows = app.stats(Scope::All, None, AreaLevel::City, None).await?;
     print_stats(&rows, StatsFormat::Table)?;
     println!("\n查看某县各乡村：zhenxing stats --db {db} --area 620102 --depth village");
     Ok(0)
@@ -316,127 +342,4 @@ fn generate(
         println!("  {}", f.display());
     }
     Ok(0)
-}
-
-/// Terminal width of a string: CJK characters take two columns.
-fn width(s: &str) -> usize {
-    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
-}
-
-fn pad(s: &str, w: usize) -> String {
-    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
-}
-
-const STATS_COLUMNS: [&str; 9] = [
-    "code",
-    "name",
-    "level",
-    "households",
-    "persons",
-    "monitored_households",
-    "monitored_persons",
-    "eliminated_households",
-    "eliminated_persons",
-];
-
-fn stats_values(r: &AreaFigures) -> [String; 9] {
-    let c = &r.counts;
-    [
-        r.code.to_string(),
-        r.name.clone(),
-        r.level.number().to_string(),
-        c.households.to_string(),
-        c.persons.to_string(),
-        c.monitored_households.to_string(),
-        c.monitored_persons.to_string(),
-        c.eliminated_households.to_string(),
-        c.eliminated_persons.to_string(),
-    ]
-}
-
-fn print_stats(rows: &[AreaFigures], format: StatsFormat) -> Result<()> {
-    match format {
-        StatsFormat::Csv => {
-            let mut w = csv::Writer::from_writer(std::io::stdout());
-            w.write_record(STATS_COLUMNS)?;
-            for r in rows {
-                w.write_record(stats_values(r))?;
-            }
-            w.flush()?;
-        }
-        StatsFormat::Json => {
-            let list: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|r| {
-                    let v = stats_values(r);
-                    let mut o = serde_json::Map::new();
-                    for (i, k) in STATS_COLUMNS.iter().enumerate() {
-                        let value = if i >= 2 {
-                            serde_json::Value::from(v[i].parse::<u64>().unwrap_or(0))
-                        } else {
-                            v[i].clone().into()
-                        };
-                        o.insert((*k).into(), value);
-                    }
-                    serde_json::Value::Object(o)
-                })
-                .collect();
-            println!("{}", serde_json::to_string_pretty(&list)?);
-        }
-        StatsFormat::Table => {
-            let headers = [
-                "代码",
-                "名称",
-                "级别",
-                "户数",
-                "人数",
-                "监测户数",
-                "监测人数",
-                "消除风险户数",
-                "消除风险人数",
-            ];
-            let table: Vec<[String; 9]> = rows
-                .iter()
-                .map(|r| {
-                    let mut v = stats_values(r);
-                    v[1] = format!(
-                        "{}{}",
-                        "  ".repeat(usize::from(r.level.number()).saturating_sub(1)),
-                        v[1]
-                    );
-                    v[2] = r.level.label().to_string();
-                    v
-                })
-                .collect();
-            let widths: Vec<usize> = (0..9)
-                .map(|i| {
-                    table
-                        .iter()
-                        .map(|r| width(&r[i]))
-                        .chain([width(headers[i])])
-                        .max()
-                        .unwrap_or(0)
-                })
-                .collect();
-            let line = |cells: &[String]| {
-                cells
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| {
-                        if i >= 3 {
-                            format!("{}{c}", " ".repeat(widths[i].saturating_sub(width(c))))
-                        } else {
-                            pad(c, widths[i])
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join("  ")
-            };
-            println!("{}", line(&headers.map(String::from)));
-            for r in &table {
-                println!("{}", line(r));
-            }
-        }
-    }
-    Ok(())
 }

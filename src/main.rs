@@ -3,6 +3,7 @@
 
 mod commands;
 mod progress;
+mod stats_cmd;
 
 use std::path::PathBuf;
 
@@ -100,6 +101,44 @@ enum Command {
         depth: Depth,
         #[arg(long, value_enum, default_value = "table")]
         format: StatsFormat,
+        /// Figures as of this date (2024-06-30); today when absent.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Recompute every figure from the registry and compare with the kept figures.
+        #[arg(long)]
+        check: bool,
+        /// List the villages on the verification list (未消除风险人口占比高于3%) instead.
+        #[arg(long)]
+        over_ratio: bool,
+    },
+    /// A dispatch report (调度表) of an area as xlsx: a sheet per level below, the verification
+    /// list, the change since the previous issued report.
+    Report {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        area: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Issue (freeze) the report: it is kept and reads the same from then on.
+        #[arg(long)]
+        issue: bool,
+        /// Export an issued report again, by its number.
+        #[arg(long)]
+        id: Option<i64>,
+    },
+    /// Mark villages as ex-poor villages (脱贫村), from a file with one village code per line
+    /// (or a CSV whose first column holds them).
+    ExPoorVillages {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        file: PathBuf,
+        /// Remove the mark instead.
+        #[arg(long)]
+        unset: bool,
     },
     /// Write a consistent copy of the live database (SQLite: a database file; PostgreSQL: a
     /// pg_dump archive).

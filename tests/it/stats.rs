@@ -1,109 +1,391 @@
-//! Registry statistics against an independent count of the same generated data.
+//! Statistics against an independent count of the same generated data, today and as of past
+//! dates; the kept figures against a recomputation; the dispatch report.
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use zhenxing_app::NoProgress;
+use zhenxing_app::report::write_report_xlsx;
 use zhenxing_app::synth::{Synth, SynthOptions};
-use zhenxing_domain::stats::Counts;
-use zhenxing_domain::{AreaCode, AreaLevel, Scope};
+use zhenxing_domain::stats::{BasisPoints, Counts, HouseholdState};
+use zhenxing_domain::{AreaCode, AreaLevel, Household, HouseholdNo, Member, Scope, today_in_china};
 use zhenxing_store::Actor;
 
 use crate::support::*;
 
-#[tokio::test]
-async fn figures_equal_an_independent_count_and_add_up_at_every_level() {
-    let env = Env::new().await;
-    let opts = SynthOptions {
-        area: Some(AreaCode::parse("620500").unwrap()),
-        ..SynthOptions::new(3000, 11)
-    };
-    env.app
-        .add_synthetic(
-            &opts,
-            &Actor {
-                user_id: None,
-                name: "生成".into(),
-            },
-            &NoProgress,
-        )
-        .await
-        .unwrap();
+fn actor() -> Actor {
+    Actor {
+        user_id: None,
+        name: "统计".into(),
+    }
+}
 
-    // Counted straight from the generator, by the prefix of each level.
-    let tree = env.app.tree().await;
-    let mut expected: HashMap<AreaCode, Counts> = HashMap::new();
-    for (h, members) in Synth::new(&tree, &opts) {
-        let persons = members.len() as u64;
+/// Counted straight from the generated records, written apart from the product's own code:
+/// each household adds itself to every prefix of its village code.
+fn expected(generated: &[(Household, Vec<Member>)], day: NaiveDate) -> HashMap<AreaCode, Counts> {
+    let mut out: HashMap<AreaCode, Counts> = HashMap::new();
+    let year_start = NaiveDate::from_ymd_opt(chrono::Datelike::year(&day), 1, 1).unwrap();
+    for (h, members) in generated {
+        let m = &h.monitoring;
+        let identified = m.identified_on.map(|d| d.first_day()).filter(|d| *d <= day);
+        let eliminated = identified.is_some()
+            && m.eliminated
+            && m.eliminated_on.is_some_and(|d| d.first_day() <= day);
+        let state = HouseholdState {
+            persons: members.len() as u64,
+            safety_net: members.iter().any(|m| m.dibao.is_some() || m.tekun),
+            category: identified.and(m.category),
+            eliminated,
+            mode: if eliminated { m.elimination_mode } else { None },
+            identified_this_year: identified.is_some_and(|d| d >= year_start),
+        };
         let mut code = Some(h.village);
         while let Some(c) = code {
-            let e = expected.entry(c).or_default();
-            e.households += 1;
-            e.persons += persons;
-            if h.monitoring.category.is_some() {
-                e.monitored_households += 1;
-                e.monitored_persons += persons;
-                if h.monitoring.eliminated {
-                    e.eliminated_households += 1;
-                    e.eliminated_persons += persons;
-                }
-            }
+            out.entry(c).or_default().add_household(&state);
             code = c.parent();
         }
     }
+    out
+}
 
-    let rows = env
-        .app
-        .stats(
-            Scope::All,
-            Some(AreaCode::parse("620500").unwrap()),
-            AreaLevel::Village,
-        )
+#[tokio::test]
+async fn figures_equal_an_independent_count_today_and_as_of_past_dates() {
+    let env = Env::new().await;
+    let city = AreaCode::parse("620500").unwrap();
+    let opts = SynthOptions {
+        area: Some(city),
+        ..SynthOptions::new(3000, 11)
+    };
+    env.app
+        .add_synthetic(&opts, &actor(), &NoProgress)
         .await
         .unwrap();
-    assert_eq!(
-        rows.len(),
-        tree.subtree(AreaCode::parse("620500").unwrap()).len()
-    );
-    for r in &rows {
-        assert_eq!(
-            r.counts,
-            expected.get(&r.code).copied().unwrap_or_default(),
-            "{} {}",
-            r.code,
-            r.name
-        );
-    }
-    let city = &rows[0];
-    assert_eq!(city.counts.households, 3000);
-    assert!(city.counts.monitored_households > 0 && city.counts.eliminated_households > 0);
+    let tree = env.app.tree().await;
+    let generated: Vec<_> = Synth::new(&tree, &opts).collect();
 
-    // Each area equals the sum of its children.
-    let by_code: HashMap<AreaCode, Counts> = rows.iter().map(|r| (r.code, r.counts)).collect();
-    for r in rows.iter().filter(|r| r.level < AreaLevel::Village) {
-        let mut sum = Counts::default();
-        for child in tree.children(r.code) {
-            sum += by_code[child];
+    let days = [
+        None,
+        Some(NaiveDate::from_ymd_opt(2021, 6, 30).unwrap()),
+        Some(NaiveDate::from_ymd_opt(2023, 1, 1).unwrap()),
+        Some(NaiveDate::from_ymd_opt(2024, 12, 31).unwrap()),
+    ];
+    for day in days {
+        let want = expected(&generated, day.unwrap_or_else(today_in_china));
+        let rows = env
+            .app
+            .stats(Scope::All, Some(city), AreaLevel::Village, day)
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), tree.subtree(city).len());
+        for r in &rows {
+            assert_eq!(
+                r.counts,
+                want.get(&r.code).copied().unwrap_or_default(),
+                "{day:?} {} {}",
+                r.code,
+                r.name
+            );
         }
-        assert_eq!(sum, r.counts, "{}", r.code);
+        // Each area equals the sum of its children, at every level.
+        let by_code: HashMap<AreaCode, Counts> = rows.iter().map(|r| (r.code, r.counts)).collect();
+        for r in rows.iter().filter(|r| r.level < AreaLevel::Village) {
+            let mut sum = Counts::default();
+            for child in tree.children(r.code) {
+                sum += by_code[child];
+            }
+            assert_eq!(sum, r.counts, "{day:?} {}", r.code);
+        }
     }
+    let now = &env
+        .app
+        .stats(Scope::All, Some(city), AreaLevel::City, None)
+        .await
+        .unwrap()[0];
+    assert_eq!(now.counts.households, 3000);
+    assert!(now.counts.monitored_households > 0 && now.counts.eliminated_households > 0);
+    let past = &env
+        .app
+        .stats(Scope::All, Some(city), AreaLevel::City, days[1])
+        .await
+        .unwrap()[0];
+    assert!(past.counts.monitored_households < now.counts.monitored_households);
 
     // A scope sees only its own area.
     let county = AreaCode::parse("620521").unwrap();
     let scoped = env
         .app
-        .stats(Scope::Area(county), None, AreaLevel::County)
+        .stats(Scope::Area(county), None, AreaLevel::County, None)
         .await
         .unwrap();
     assert_eq!(scoped.len(), 1);
-    assert_eq!(scoped[0].counts, expected[&county]);
     assert!(
         env.app
             .stats(
                 Scope::Area(county),
                 Some(AreaCode::parse("620100").unwrap()),
-                AreaLevel::County
+                AreaLevel::County,
+                None
             )
             .await
             .is_err()
+    );
+    let (area, children) = env
+        .app
+        .dashboard(Scope::Area(county), county)
+        .await
+        .unwrap();
+    assert_eq!(area.counts, scoped[0].counts);
+    assert_eq!(children.len(), tree.children(county).len());
+    assert!(
+        env.app
+            .stats(
+                Scope::All,
+                Some(city),
+                AreaLevel::City,
+                Some(today_in_china().succ_opt().unwrap())
+            )
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn kept_figures_follow_every_change_and_agree_with_a_recomputation() {
+    let env = Env::new().await;
+    let households = env.write(
+        "h.csv",
+        csv(
+            H_HEADER,
+            &[
+                "K001,620102010201,王伟,2,5000,是,脱贫不稳定户,因病,2024-01-10,否,",
+                "K002,620102010202,李强,1,9000,否,,,,否,",
+            ],
+        ),
+    );
+    let members = env.write(
+        "m.csv",
+        csv(
+            "成员编号,户编号,证件号码,姓名,与户主关系,低保",
+            &[
+                &format!("1,K001,{},王伟,户主,一类", id("620102", "19700101", 1)),
+                &format!("2,K001,{},张红,配偶,否", id("620102", "19720202", 2)),
+                &format!("3,K002,{},李强,户主,否", id("620102", "19800303", 3)),
+            ],
+        ),
+    );
+    env.import(Some(&households), Some(&members)).await.unwrap();
+    let county = AreaCode::parse("620102").unwrap();
+    let figures = |env: &Env| {
+        let app = env.app.clone();
+        async move {
+            app.stats(Scope::All, Some(county), AreaLevel::County, None)
+                .await
+                .unwrap()[0]
+                .counts
+        }
+    };
+    let c = figures(&env).await;
+    assert_eq!(
+        (
+            c.households,
+            c.persons,
+            c.monitored_households,
+            c.monitored_persons,
+            c.unstable_households,
+            c.safety_net_households
+        ),
+        (2, 3, 1, 2, 1, 1)
+    );
+    assert!(env.app.check_figures().await.unwrap().is_empty());
+
+    // Eliminated, by a later ledger: today's figures move; the past stays.
+    let update = env.write(
+        "h2.csv",
+        csv(
+            H_HEADER,
+            &["K001,620102010201,王伟,2,7000,是,脱贫不稳定户,因病,2024-01-10,是,2025-02-01"],
+        ),
+    );
+    env.import(Some(&update), None).await.unwrap();
+    let c = figures(&env).await;
+    assert_eq!(
+        (
+            c.eliminated_households,
+            c.eliminated_persons,
+            c.not_eliminated_persons()
+        ),
+        (1, 2, 0)
+    );
+    let before = env
+        .app
+        .stats(
+            Scope::All,
+            Some(county),
+            AreaLevel::County,
+            NaiveDate::from_ymd_opt(2024, 6, 30),
+        )
+        .await
+        .unwrap()[0]
+        .counts;
+    assert_eq!(
+        (before.monitored_households, before.eliminated_households),
+        (1, 0)
+    );
+    let early = env
+        .app
+        .stats(
+            Scope::All,
+            Some(county),
+            AreaLevel::County,
+            NaiveDate::from_ymd_opt(2023, 12, 31),
+        )
+        .await
+        .unwrap()[0]
+        .counts;
+    assert_eq!(early.monitored_households, 0);
+
+    // A new monitoring object by an edit, a new member by an import.
+    let store = env.app.store();
+    let mut h = store
+        .household(Scope::All, &HouseholdNo::parse("K002").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .household;
+    h.monitoring.category = Some(zhenxing_domain::MonitorCategory::SuddenHardship);
+    h.monitoring.risks = zhenxing_domain::RiskTypes::parse("因灾").unwrap();
+    h.monitoring.identified_on = zhenxing_domain::LedgerDate::parse("2025-07-01").ok();
+    store
+        .update_household(&actor(), Scope::All, &h)
+        .await
+        .unwrap();
+    let more = env.write(
+        "m2.csv",
+        csv(
+            "户编号,证件号码,姓名,与户主关系,是否特困供养",
+            &[&format!(
+                "K002,{},李小,之子,是",
+                id("620102", "20100101", 5)
+            )],
+        ),
+    );
+    env.import(None, Some(&more)).await.unwrap();
+    let c = figures(&env).await;
+    assert_eq!(
+        (
+            c.persons,
+            c.monitored_households,
+            c.sudden_households,
+            c.sudden_persons,
+            c.safety_net_households
+        ),
+        (4, 2, 1, 2, 2)
+    );
+    assert!(env.app.check_figures().await.unwrap().is_empty());
+    let (over, only_ex_poor) = env
+        .app
+        .over_ratio(Scope::All, Some(county), None, BasisPoints(300))
+        .await
+        .unwrap();
+    assert!(!only_ex_poor);
+    assert_eq!(
+        over.iter().map(|v| v.code.to_string()).collect::<Vec<_>>(),
+        ["620102010202"]
+    );
+}
+
+#[tokio::test]
+async fn an_issued_report_is_frozen_and_compared_with_the_previous_one() {
+    let env = Env::new().await;
+    let county = AreaCode::parse("620102").unwrap();
+    let h1 = env.write(
+        "h1.csv",
+        csv(
+            H_HEADER,
+            &["R001,620102010201,王伟,1,5000,是,脱贫不稳定户,因病,2024-01-10,否,"],
+        ),
+    );
+    env.import(Some(&h1), None).await.unwrap();
+    let first = env
+        .app
+        .issue_report(
+            &actor(),
+            Scope::All,
+            county,
+            NaiveDate::from_ymd_opt(2025, 1, 31),
+        )
+        .await
+        .unwrap();
+    let h2 = env.write(
+        "h2.csv",
+        csv(
+            H_HEADER,
+            &["R002,620102010202,李强,1,5000,否,边缘易致贫户,因学,2025-02-10,否,"],
+        ),
+    );
+    env.import(Some(&h2), None).await.unwrap();
+    let second = env
+        .app
+        .issue_report(&actor(), Scope::All, county, None)
+        .await
+        .unwrap();
+    let (prev_meta, prev) = second.previous.clone().unwrap();
+    assert_eq!(Some(prev_meta.id), first.issued.as_ref().map(|m| m.id));
+    let own = |c: &zhenxing_app::report::ReportContent| {
+        c.rows.iter().find(|r| r.code == county).unwrap().counts()
+    };
+    assert_eq!(
+        (
+            own(&prev).monitored_households,
+            own(&second.content).monitored_households
+        ),
+        (1, 2)
+    );
+
+    // Reading the first report again gives what was issued, whatever happened since.
+    let again = env
+        .app
+        .issued_report(Scope::All, first.issued.unwrap().id)
+        .await
+        .unwrap();
+    assert_eq!(own(&again.content).monitored_households, 1);
+    assert!(
+        env.app
+            .issued_report(
+                Scope::Area(AreaCode::parse("620521").unwrap()),
+                second.issued.as_ref().unwrap().id
+            )
+            .await
+            .is_err()
+    );
+
+    let path = env.path("调度表.xlsx");
+    write_report_xlsx(&second, &path).unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    let sheets = calamine::Reader::sheet_names(&book);
+    assert_eq!(sheets, ["汇总", "乡镇", "村社区", "核查村"]);
+    let summary = calamine::Reader::worksheet_range(&mut book, "汇总").unwrap();
+    let cell = |r: u32, c: u32| {
+        summary
+            .get_value((r, c))
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(cell(2, 0), "监测对象户数（累计）");
+    assert_eq!(
+        (cell(2, 1), cell(2, 2), cell(2, 3)),
+        ("2".into(), "1".into(), "1".into())
+    );
+    let villages = calamine::Reader::worksheet_range(&mut book, "村社区").unwrap();
+    assert_eq!(
+        villages.height() as usize,
+        2 + env
+            .app
+            .tree()
+            .await
+            .subtree(county)
+            .iter()
+            .filter(|d| d.level == AreaLevel::Village)
+            .count()
     );
 }

@@ -103,7 +103,7 @@ pub async fn story(db: &str) {
 
     // Statistics at every level add up.
     let rows = app
-        .stats(Scope::All, None, AreaLevel::County)
+        .stats(Scope::All, None, AreaLevel::County, None)
         .await
         .unwrap();
     let province = &rows[0];
@@ -375,9 +375,17 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         "households",
         "member_history",
         "members",
+        "monitoring_periods",
     ];
     let directories = ["household_ids", "person_ids"];
-    let reference = ["changesets", "divisions", "meta"];
+    let reference = [
+        "area_figures",
+        "changesets",
+        "divisions",
+        "meta",
+        "reports",
+        "village_attributes",
+    ];
     for (t,) in &tables {
         assert!(
             registry.contains(&t.as_str())

@@ -63,7 +63,7 @@ impl Env {
     pub async fn household_count(&self) -> u64 {
         self.app
             .store()
-            .village_counts(Scope::All)
+            .village_figures(Scope::All, zhenxing_domain::today_in_china())
             .await
             .unwrap()
             .iter()

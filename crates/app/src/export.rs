@@ -157,7 +157,7 @@ impl App {
         }
         let total: u64 = self
             .store()
-            .village_counts(Scope::Area(req.area))
+            .village_figures(Scope::Area(req.area), zhenxing_domain::today_in_china())
             .await?
             .iter()
             .map(|(_, c)| c.households)

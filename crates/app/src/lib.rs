@@ -7,6 +7,7 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod progress;
+pub mod report;
 pub mod stats;
 pub mod synth;
 

@@ -95,8 +95,54 @@ pub trait Store: Send + Sync {
         area: AreaCode,
     ) -> BoxStream<'_, StoreResult<StoredMember>>;
 
-    /// Registered and monitoring counts per village, for the villages in scope.
-    async fn village_counts(&self, scope: Scope) -> StoreResult<Vec<(AreaCode, Counts)>>;
+    /// The current figures of `area` and every area under it, as kept up to date with each
+    /// change (an area with nothing registered has no entry). Empty outside the scope.
+    async fn figures(&self, scope: Scope, area: AreaCode) -> StoreResult<Vec<(AreaCode, Counts)>>;
+
+    /// The current figures of the given areas only (a dashboard: an area and its children).
+    async fn figures_of(
+        &self,
+        scope: Scope,
+        areas: &[AreaCode],
+    ) -> StoreResult<Vec<(AreaCode, Counts)>>;
+
+    /// The year whose "newly identified" the stored figures count (`None` before any figures).
+    async fn figures_year(&self) -> StoreResult<Option<i32>>;
+
+    /// Village figures computed from the registry as of `day` (monitoring replayed from the
+    /// monitoring periods; registry counts as registered now), for the villages in scope.
+    async fn village_figures(
+        &self,
+        scope: Scope,
+        day: chrono::NaiveDate,
+    ) -> StoreResult<Vec<(AreaCode, Counts)>>;
+
+    /// Recomputes every stored figure from the registry (the check, and the new year's reset).
+    async fn recompute_figures(&self, today: chrono::NaiveDate) -> StoreResult<usize>;
+
+    /// Marks villages as ex-poor villages (脱贫村) or not.
+    async fn set_ex_poor_villages(&self, villages: &[AreaCode], ex_poor: bool) -> StoreResult<u64>;
+
+    /// The ex-poor villages in scope.
+    async fn ex_poor_villages(&self, scope: Scope) -> StoreResult<Vec<AreaCode>>;
+
+    /// Keeps an issued dispatch report (frozen: reports are never changed).
+    async fn save_report(
+        &self,
+        actor: &Actor,
+        area: AreaCode,
+        as_of: chrono::NaiveDate,
+        content: &serde_json::Value,
+    ) -> StoreResult<i64>;
+
+    /// Reports issued for `area`, newest first.
+    async fn reports(&self, scope: Scope, area: AreaCode) -> StoreResult<Vec<ReportMeta>>;
+
+    async fn report(
+        &self,
+        scope: Scope,
+        id: i64,
+    ) -> StoreResult<Option<(ReportMeta, serde_json::Value)>>;
 
     async fn imports(&self, scope: Scope, limit: u32) -> StoreResult<Vec<ImportRecord>>;
 

@@ -134,3 +134,13 @@ pub struct HistoryEntry {
     pub before: serde_json::Value,
     pub after: serde_json::Value,
 }
+
+/// An issued dispatch report (调度报告).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportMeta {
+    pub id: i64,
+    pub area: AreaCode,
+    pub as_of: chrono::NaiveDate,
+    pub issued_at: String,
+    pub issued_by: String,
+}

@@ -1,6 +1,6 @@
 //! An import in one write transaction: rows are inserted, updated (with history) or refused.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use async_trait::async_trait;
 use zhenxing_domain::{AreaCode, Household, HouseholdNo, Member, Scope};
@@ -9,7 +9,7 @@ use super::columns::{
     HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, META_COLUMNS, household_from_row, household_values,
     member_from_row, member_values, select_list,
 };
-use super::{Db, Tx, Value, now_text, placeholders, tuples, tuples_for};
+use super::{Db, Tx, Value, figures, now_text, placeholders, tuples, tuples_for};
 use crate::{
     Actor, Backend, ImportCounts, ImportSource, ImportTx, Rejection, RowOutcome, StoreError,
     StoreResult,
@@ -27,6 +27,13 @@ pub(crate) struct SqlImport {
     changeset: i64,
     /// Multi-row INSERT statements by (table, rows): built once, reused for every full chunk.
     inserts: HashMap<(&'static str, usize), String>,
+    /// Villages whose figures this transaction changed: refreshed before it commits.
+    touched: BTreeSet<i64>,
+}
+
+/// Whether a member counts for the household's 低保/特困 figure.
+fn safety_net(m: &Member) -> i64 {
+    i64::from(m.dibao.is_some() || m.tekun)
 }
 
 impl SqlImport {
@@ -45,10 +52,11 @@ impl SqlImport {
             scope,
             changeset,
             inserts: HashMap::new(),
+            touched: BTreeSet::new(),
         })
     }
 
-        /// The transaction, for other statements that must commit together with the rows written
+    /// The transaction, for other statements that must commit together with the rows written
     /// here (e.g. a monitoring decision and the household fields it changes).
     #[allow(dead_code)] // the monitoring workflow is its first user
     pub(crate) fn tx_mut(&mut self) -> &mut dyn Tx {
@@ -180,6 +188,7 @@ impl SqlImport {
         let mut outcomes = Vec::with_capacity(chunk.len());
         let mut inserts = Vec::new();
         let mut directory = Vec::new();
+        let mut periods = Vec::new();
         let mut updates = Vec::new();
         for h in chunk {
             let Some(county) = h.village.county() else {
@@ -215,6 +224,8 @@ impl SqlImport {
                     values.extend(self.meta(1));
                     inserts.push(values);
                     directory.push(vec![Value::from(h.no.as_str()), county.as_i64().into()]);
+                    periods.extend(figures::first_period(county, h, self.changeset));
+                    self.touched.insert(h.village.as_i64());
                     outcomes.push(RowOutcome::Inserted);
                 }
             }
@@ -227,7 +238,13 @@ impl SqlImport {
         self.insert_rows("households", &columns, inserts).await?;
         self.insert_rows("household_ids", &["household_no", "county_code"], directory)
             .await?;
+        self.insert_rows("monitoring_periods", &figures::PERIOD_COLUMNS, periods)
+            .await?;
         for (county, old, new, version) in updates {
+            self.touched.insert(old.village.as_i64());
+            self.touched.insert(new.village.as_i64());
+            figures::sync_periods(self.tx.as_mut(), county, Some(&old), &new, self.changeset)
+                .await?;
             self.update_row(
                 "households",
                 HOUSEHOLD_COLUMNS,
@@ -308,6 +325,8 @@ impl SqlImport {
         let mut inserts = Vec::new();
         let mut directory = Vec::new();
         let mut updates = Vec::new();
+        // (persons, 低保/特困 persons) added to each household
+        let mut deltas: HashMap<(i64, String), (i64, i64)> = HashMap::new();
         for m in chunk {
             let Some((county, village)) = households.get(m.household_no.as_str()).copied() else {
                 outcomes.push(RowOutcome::Rejected(Rejection::UnknownHousehold));
@@ -333,6 +352,11 @@ impl SqlImport {
                 Some(_) => match existing.get(m.id.as_str()) {
                     Some((old, _)) if old == m => outcomes.push(RowOutcome::Unchanged),
                     Some((old, version)) => {
+                        let d = deltas
+                            .entry((county.as_i64(), m.household_no.as_str().to_string()))
+                            .or_default();
+                        d.1 += safety_net(m) - safety_net(old);
+                        self.touched.insert(village.as_i64());
                         updates.push((county, old.clone(), m.clone(), version + 1));
                         outcomes.push(RowOutcome::Updated);
                     }
@@ -344,6 +368,12 @@ impl SqlImport {
                     }
                 },
                 None => {
+                    let d = deltas
+                        .entry((county.as_i64(), m.household_no.as_str().to_string()))
+                        .or_default();
+                    d.0 += 1;
+                    d.1 += safety_net(m);
+                    self.touched.insert(village.as_i64());
                     let mut values = member_values(county, m);
                     values.extend(self.meta(1));
                     inserts.push(values);
@@ -364,6 +394,9 @@ impl SqlImport {
             directory,
         )
         .await?;
+        let deltas: Vec<figures::PersonDelta> =
+            deltas.into_iter().filter(|(_, d)| *d != (0, 0)).collect();
+        figures::add_person_counts(self.tx.as_mut(), self.backend, &deltas).await?;
         for (county, old, new, version) in updates {
             self.update_row(
                 "members",
@@ -441,6 +474,8 @@ impl ImportTx for SqlImport {
     }
 
     async fn commit(mut self: Box<Self>, c: &ImportCounts) -> StoreResult<i64> {
+        let today = zhenxing_domain::today_in_china();
+        figures::refresh(self.tx.as_mut(), self.backend, &self.touched, today).await?;
         let n = |v: u64| Value::from(i64::try_from(v).unwrap_or(i64::MAX));
         self.tx
             .execute(

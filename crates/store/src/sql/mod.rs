@@ -5,6 +5,7 @@
 //! `ON CONFLICT`, row values, `RETURNING`); where they differ, [`Db::backend`] says which.
 
 mod columns;
+mod figures;
 mod import;
 mod store;
 

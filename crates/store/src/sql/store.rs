@@ -11,10 +11,11 @@ use super::columns::{
     HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, household_from_row, member_from_row, select_list,
 };
 use super::import::SqlImport;
-use super::{Db, Row, Tx, Value, tuples};
+use super::{Db, Row, Tx, Value, figures, placeholders, tuples};
 use crate::{
     Actor, Backend, HistoryEntry, HistorySubject, ImportCounts, ImportRecord, ImportSource,
-    ImportTx, Rejection, RowOutcome, Store, StoreError, StoreResult, StoredHousehold, StoredMember,
+    ImportTx, Rejection, ReportMeta, RowOutcome, Store, StoreError, StoreResult, StoredHousehold,
+    StoredMember,
 };
 use zhenxing_domain::stats::Counts;
 
@@ -61,6 +62,16 @@ fn stored_household(r: &Row) -> StoreResult<StoredHousehold> {
         version: r.int(n + 1)?,
         updated_at: r.text(n + 2)?,
         updated_by: r.text(n + 3)?,
+    })
+}
+
+fn report_meta(r: &Row) -> StoreResult<ReportMeta> {
+    Ok(ReportMeta {
+        id: r.int(0)?,
+        area: area(r.int(1)?)?,
+        as_of: chrono::NaiveDate::parse_from_str(&r.text(2)?, "%Y-%m-%d").map_err(corrupt)?,
+        issued_at: r.text(3)?,
+        issued_by: r.text(4)?,
     })
 }
 
@@ -473,49 +484,169 @@ impl<D: Db> Store for SqlStore<D> {
             .boxed()
     }
 
-    async fn village_counts(&self, scope: Scope) -> StoreResult<Vec<(AreaCode, Counts)>> {
+    async fn figures(&self, scope: Scope, area: AreaCode) -> StoreResult<Vec<(AreaCode, Counts)>> {
+        let Some(scope) = scope.narrow(area) else {
+            return Ok(Vec::new());
+        };
         let mut tx = self.db.read().await?;
-        let (lo, hi) = scope.range();
-        // Members are keyed by county: bound their scan by the counties the scope touches.
-        let county_lo = lo / 1_000_000 * 1_000_000;
-        let sql = "SELECT h.village_code, COUNT(*), \
-             CAST(COALESCE(SUM(p.n), 0) AS BIGINT), \
-             CAST(SUM(CASE WHEN h.monitor_category IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN h.monitor_category IS NOT NULL THEN p.n ELSE 0 END), 0) AS BIGINT), \
-             CAST(SUM(CASE WHEN h.eliminated = 1 THEN 1 ELSE 0 END) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN h.eliminated = 1 THEN p.n ELSE 0 END), 0) AS BIGINT) \
-             FROM households h LEFT JOIN ( \
-                 SELECT county_code, household_no, COUNT(*) AS n FROM members \
-                 WHERE county_code BETWEEN $3 AND $2 GROUP BY county_code, household_no \
-             ) p ON p.county_code = h.county_code AND p.household_no = h.household_no \
-             WHERE h.village_code BETWEEN $1 AND $2 GROUP BY h.village_code ORDER BY h.village_code";
+        figures::stored(
+            tx.as_mut(),
+            "WHERE code BETWEEN $1 AND $2",
+            &range_args(scope),
+        )
+        .await
+    }
+
+    async fn figures_of(
+        &self,
+        scope: Scope,
+        areas: &[AreaCode],
+    ) -> StoreResult<Vec<(AreaCode, Counts)>> {
+        let inside: Vec<Value> = areas
+            .iter()
+            .filter(|a| scope.contains(**a))
+            .map(|a| Value::from(a.as_i64()))
+            .collect();
+        if inside.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut tx = self.db.read().await?;
+        figures::stored(
+            tx.as_mut(),
+            &format!("WHERE code IN ({})", placeholders(1, inside.len())),
+            &inside,
+        )
+        .await
+    }
+
+    async fn figures_year(&self) -> StoreResult<Option<i32>> {
+        let mut tx = self.db.read().await?;
+        let rows = tx
+            .fetch("SELECT MIN(figures_year) FROM area_figures", &[])
+            .await?;
+        Ok(rows
+            .first()
+            .map(|r| r.opt_int(0))
+            .transpose()?
+            .flatten()
+            .map(|y| y as i32))
+    }
+
+    async fn village_figures(
+        &self,
+        scope: Scope,
+        day: chrono::NaiveDate,
+    ) -> StoreResult<Vec<(AreaCode, Counts)>> {
+        let mut tx = self.db.read().await?;
+        figures::villages_as_of(tx.as_mut(), scope, day).await
+    }
+
+    async fn recompute_figures(&self, today: chrono::NaiveDate) -> StoreResult<usize> {
+        let mut tx = self.db.write().await?;
+        let n = figures::recompute_all(tx.as_mut(), self.db.backend(), today).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    async fn set_ex_poor_villages(&self, villages: &[AreaCode], ex_poor: bool) -> StoreResult<u64> {
+        let mut tx = self.db.write().await?;
+        let mut n = 0;
+        for chunk in villages.chunks(500) {
+            let args: Vec<Value> = chunk
+                .iter()
+                .flat_map(|v| [Value::from(v.as_i64()), Value::from(ex_poor)])
+                .collect();
+            n += tx
+                .execute(
+                    &format!(
+                        "INSERT INTO village_attributes (village_code, ex_poor_village) VALUES {} \
+                         ON CONFLICT (village_code) DO UPDATE SET ex_poor_village = excluded.ex_poor_village",
+                        tuples(chunk.len(), 2)
+                    ),
+                    &args,
+                )
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    async fn ex_poor_villages(&self, scope: Scope) -> StoreResult<Vec<AreaCode>> {
+        let mut tx = self.db.read().await?;
         let rows = tx
             .fetch(
-                sql,
+                "SELECT village_code FROM village_attributes WHERE ex_poor_village = 1 \
+                 AND village_code BETWEEN $1 AND $2 ORDER BY village_code",
+                &range_args(scope),
+            )
+            .await?;
+        rows.iter().map(|r| area(r.int(0)?)).collect()
+    }
+
+    async fn save_report(
+        &self,
+        actor: &Actor,
+        area_code: AreaCode,
+        as_of: chrono::NaiveDate,
+        content: &serde_json::Value,
+    ) -> StoreResult<i64> {
+        let mut tx = self.db.write().await?;
+        let rows = tx
+            .fetch(
+                "INSERT INTO reports (area_code, as_of, issued_at, issued_by, content_json) VALUES ($1, $2, $3, $4, $5) RETURNING id",
                 &[
-                    (lo as i64).into(),
-                    (hi as i64).into(),
-                    (county_lo as i64).into(),
+                    area_code.as_i64().into(),
+                    as_of.format("%Y-%m-%d").to_string().into(),
+                    super::now_text().into(),
+                    actor.name.as_str().into(),
+                    content.to_string().into(),
                 ],
             )
             .await?;
-        let count =
-            |r: &Row, i: usize| -> StoreResult<u64> { u64::try_from(r.int(i)?).map_err(corrupt) };
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    area(r.int(0)?)?,
-                    Counts {
-                        households: count(r, 1)?,
-                        persons: count(r, 2)?,
-                        monitored_households: count(r, 3)?,
-                        monitored_persons: count(r, 4)?,
-                        eliminated_households: count(r, 5)?,
-                        eliminated_persons: count(r, 6)?,
-                    },
-                ))
-            })
-            .collect()
+        let id = rows
+            .first()
+            .map(|r| r.int(0))
+            .transpose()?
+            .ok_or_else(|| StoreError::Database("no report id".into()))?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn reports(&self, scope: Scope, area_code: AreaCode) -> StoreResult<Vec<ReportMeta>> {
+        if !scope.contains(area_code) {
+            return Ok(Vec::new());
+        }
+        let mut tx = self.db.read().await?;
+        let rows = tx
+            .fetch(
+                "SELECT id, area_code, as_of, issued_at, issued_by FROM reports WHERE area_code = $1 ORDER BY as_of DESC, id DESC",
+                &[area_code.as_i64().into()],
+            )
+            .await?;
+        rows.iter().map(report_meta).collect()
+    }
+
+    async fn report(
+        &self,
+        scope: Scope,
+        id: i64,
+    ) -> StoreResult<Option<(ReportMeta, serde_json::Value)>> {
+        let mut tx = self.db.read().await?;
+        let rows = tx
+            .fetch(
+                "SELECT id, area_code, as_of, issued_at, issued_by, content_json FROM reports WHERE id = $1",
+                &[id.into()],
+            )
+            .await?;
+        let Some(r) = rows.first() else {
+            return Ok(None);
+        };
+        let meta = report_meta(r)?;
+        if !scope.contains(meta.area) {
+            return Ok(None);
+        }
+        let content = serde_json::from_str(&r.text(5)?).map_err(corrupt)?;
+        Ok(Some((meta, content)))
     }
 
     async fn imports(&self, scope: Scope, limit: u32) -> StoreResult<Vec<ImportRecord>> {

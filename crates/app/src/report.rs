@@ -1,0 +1,424 @@
+//! Dispatch reports (调度): a dated snapshot of an area's figures at every level below it, with
+//! the verification list; frozen once issued, compared with the previous one, exported to xlsx
+//! with one sheet per level.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use serde::{Deserialize, Serialize};
+use zhenxing_domain::stats::{AreaFigures, BasisPoints, Counts, VillageOverRatio};
+use zhenxing_domain::{AreaCode, AreaLevel, Scope, today_in_china};
+use zhenxing_store::{Actor, ReportMeta};
+
+use crate::stats::DEFAULT_VILLAGE_RATIO;
+use crate::{App, AppError};
+
+/// The content of a report, as kept when issued.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportContent {
+    pub area: AreaCode,
+    pub area_name: String,
+    pub as_of: NaiveDate,
+    pub rows: Vec<ReportRow>,
+    pub ratio_basis_points: u32,
+    pub only_ex_poor_villages: bool,
+    pub over_ratio: Vec<OverRatioRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportRow {
+    pub code: AreaCode,
+    pub name: String,
+    pub level: u8,
+    pub counts: [u64; 17],
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverRatioRow {
+    pub code: AreaCode,
+    pub name: String,
+    pub not_eliminated_persons: u64,
+    pub base_persons: u64,
+}
+
+impl ReportRow {
+    fn of(f: &AreaFigures) -> ReportRow {
+        ReportRow {
+            code: f.code,
+            name: f.name.clone(),
+            level: f.level.number(),
+            counts: f.counts.values(),
+        }
+    }
+
+    pub fn counts(&self) -> Counts {
+        Counts::from_values(self.counts)
+    }
+}
+
+/// A report to show or export: the content, whether it was issued, and the previous issued
+/// report of the same area to compare with.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub content: ReportContent,
+    pub issued: Option<ReportMeta>,
+    pub previous: Option<(ReportMeta, ReportContent)>,
+}
+
+fn parse_content(v: serde_json::Value) -> Result<ReportContent, AppError> {
+    serde_json::from_value(v).map_err(|e| AppError::Invalid(format!("报告内容无法读取：{e}")))
+}
+
+impl App {
+    /// Builds the report of `area` as of `as_of` (today when `None`), not yet issued.
+    pub async fn build_report(
+        &self,
+        scope: Scope,
+        area: AreaCode,
+        as_of: Option<NaiveDate>,
+    ) -> Result<Report, AppError> {
+        let as_of_day = as_of.unwrap_or_else(today_in_china);
+        let figures = self
+            .stats(scope, Some(area), AreaLevel::Village, as_of)
+            .await?;
+        let (over, only_ex_poor) = self
+            .over_ratio(scope, Some(area), as_of, DEFAULT_VILLAGE_RATIO)
+            .await?;
+        let tree = self.tree().await;
+        let content = ReportContent {
+            area,
+            area_name: tree
+                .path(area)
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect::<Vec<_>>()
+                .join(""),
+            as_of: as_of_day,
+            rows: figures.iter().map(ReportRow::of).collect(),
+            ratio_basis_points: DEFAULT_VILLAGE_RATIO.0,
+            only_ex_poor_villages: only_ex_poor,
+            over_ratio: over
+                .iter()
+                .map(|v: &VillageOverRatio| OverRatioRow {
+                    code: v.code,
+                    name: v.name.clone(),
+                    not_eliminated_persons: v.not_eliminated_persons,
+                    base_persons: v.base_persons,
+                })
+                .collect(),
+        };
+        let previous = self.previous_report(scope, area, as_of_day, None).await?;
+        Ok(Report {
+            content,
+            issued: None,
+            previous,
+        })
+    }
+
+    async fn previous_report(
+        &self,
+        scope: Scope,
+        area: AreaCode,
+        before: NaiveDate,
+        not_id: Option<i64>,
+    ) -> Result<Option<(ReportMeta, ReportContent)>, AppError> {
+        let list = self.store().reports(scope, area).await?;
+        let Some(meta) = list
+            .into_iter()
+            .find(|m| m.as_of < before && Some(m.id) != not_id)
+        else {
+            return Ok(None);
+        };
+        match self.store().report(scope, meta.id).await? {
+            Some((meta, v)) => Ok(Some((meta, parse_content(v)?))),
+            None => Ok(None),
+        }
+    }
+
+    /// Issues (freezes) a report: from then on it reads the same whatever the registry does.
+    pub async fn issue_report(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        area: AreaCode,
+        as_of: Option<NaiveDate>,
+    ) -> Result<Report, AppError> {
+        let mut report = self.build_report(scope, area, as_of).await?;
+        let value =
+            serde_json::to_value(&report.content).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let id = self
+            .store()
+            .save_report(actor, area, report.content.as_of, &value)
+            .await?;
+        report.issued = self
+            .store()
+            .reports(scope, area)
+            .await?
+            .into_iter()
+            .find(|m| m.id == id);
+        Ok(report)
+    }
+
+    /// An issued report, as it was issued.
+    pub async fn issued_report(&self, scope: Scope, id: i64) -> Result<Report, AppError> {
+        let Some((meta, v)) = self.store().report(scope, id).await? else {
+            return Err(AppError::Invalid(format!(
+                "报告{id}不存在或不在您的管辖范围内"
+            )));
+        };
+        let content = parse_content(v)?;
+        let previous = self
+            .previous_report(scope, meta.area, meta.as_of, Some(meta.id))
+            .await?;
+        Ok(Report {
+            content,
+            issued: Some(meta),
+            previous,
+        })
+    }
+}
+
+/// The national column layout of a dispatch table: (header, value of a row).
+type Column = (&'static str, fn(&Counts) -> ReportValue);
+
+#[derive(Debug, Clone, Copy)]
+pub enum ReportValue {
+    Count(u64),
+    Percent(Option<f64>),
+}
+
+pub const COLUMNS: [Column; 21] = [
+    ("监测对象户数（累计）", |c| {
+        ReportValue::Count(c.monitored_households)
+    }),
+    ("监测对象人数（累计）", |c| {
+        ReportValue::Count(c.monitored_persons)
+    }),
+    ("脱贫不稳定户（户）", |c| {
+        ReportValue::Count(c.unstable_households)
+    }),
+    ("脱贫不稳定户（人）", |c| {
+        ReportValue::Count(c.unstable_persons)
+    }),
+    ("边缘易致贫户（户）", |c| {
+        ReportValue::Count(c.marginal_households)
+    }),
+    ("边缘易致贫户（人）", |c| {
+        ReportValue::Count(c.marginal_persons)
+    }),
+    ("突发严重困难户（户）", |c| {
+        ReportValue::Count(c.sudden_households)
+    }),
+    ("突发严重困难户（人）", |c| {
+        ReportValue::Count(c.sudden_persons)
+    }),
+    ("当年新识别（户）", |c| {
+        ReportValue::Count(c.new_households)
+    }),
+    ("当年新识别（人）", |c| {
+        ReportValue::Count(c.new_persons)
+    }),
+    ("已消除风险（户）", |c| {
+        ReportValue::Count(c.eliminated_households)
+    }),
+    ("已消除风险（人）", |c| {
+        ReportValue::Count(c.eliminated_persons)
+    }),
+    ("其中帮扶消除（户）", |c| {
+        ReportValue::Count(c.eliminated_assisted_households)
+    }),
+    ("其中自然消除（户）", |c| {
+        ReportValue::Count(c.eliminated_natural_households)
+    }),
+    ("未消除风险（户）", |c| {
+        ReportValue::Count(c.not_eliminated_households())
+    }),
+    ("未消除风险（人）", |c| {
+        ReportValue::Count(c.not_eliminated_persons())
+    }),
+    ("风险消除率（按户）", |c| {
+        ReportValue::Percent(c.elimination_rate_households())
+    }),
+    ("风险消除率（按人）", |c| {
+        ReportValue::Percent(c.elimination_rate_persons())
+    }),
+    ("低保特困户数", |c| {
+        ReportValue::Count(c.safety_net_households)
+    }),
+    ("登记户数", |c| ReportValue::Count(c.households)),
+    ("登记人数", |c| ReportValue::Count(c.persons)),
+];
+
+fn xlsx(e: XlsxError) -> AppError {
+    AppError::Output(e.to_string())
+}
+
+/// Writes the report: a summary sheet (the area, and the change since the previous report), a
+/// sheet per level below, and the verification list.
+pub fn write_report_xlsx(report: &Report, path: &Path) -> Result<(), AppError> {
+    let c = &report.content;
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let percent = Format::new().set_num_format("0.00%");
+    let title = format!(
+        "{} 防止返贫监测帮扶调度表（截至{}）{}",
+        c.area_name,
+        c.as_of.format("%Y年%-m月%-d日"),
+        match &report.issued {
+            Some(m) => format!(" 第{}号，{}发布", m.id, m.issued_by),
+            None => " 未发布".to_string(),
+        }
+    );
+    let previous: HashMap<AreaCode, Counts> = report
+        .previous
+        .iter()
+        .flat_map(|(_, p)| p.rows.iter().map(|r| (r.code, r.counts())))
+        .collect();
+    let write_value = |sheet: &mut rust_xlsxwriter::Worksheet,
+                       r: u32,
+                       col: u16,
+                       v: ReportValue|
+     -> Result<(), AppError> {
+        match v {
+            ReportValue::Count(n) => sheet.write_number(r, col, n as f64).map(|_| ()),
+            ReportValue::Percent(Some(p)) => sheet
+                .write_number_with_format(r, col, p, &percent)
+                .map(|_| ()),
+            ReportValue::Percent(None) => sheet.write_string(r, col, "—").map(|_| ()),
+        }
+        .map_err(xlsx)
+    };
+
+    // Summary: the area itself, with the previous report's figures and the change.
+    let sheet = book.add_worksheet().set_name("汇总").map_err(xlsx)?;
+    sheet
+        .write_string_with_format(0, 0, &title, &bold)
+        .map_err(xlsx)?;
+    let headers = ["指标", "本期", "上期", "较上期增减"];
+    for (i, h) in headers.iter().enumerate() {
+        sheet
+            .write_string_with_format(1, i as u16, *h, &bold)
+            .map_err(xlsx)?;
+    }
+    let own = c
+        .rows
+        .iter()
+        .find(|r| r.code == c.area)
+        .map(ReportRow::counts)
+        .unwrap_or_default();
+    let before = previous.get(&c.area).copied();
+    for (i, (name, f)) in COLUMNS.iter().enumerate() {
+        let r = i as u32 + 2;
+        sheet.write_string(r, 0, *name).map_err(xlsx)?;
+        write_value(sheet, r, 1, f(&own))?;
+        if let Some(b) = before {
+            write_value(sheet, r, 2, f(&b))?;
+            if let (ReportValue::Count(now), ReportValue::Count(then)) = (f(&own), f(&b)) {
+                sheet
+                    .write_number(r, 3, now as f64 - then as f64)
+                    .map_err(xlsx)?;
+            }
+        }
+    }
+    if let Some((m, p)) = &report.previous {
+        sheet
+            .write_string(
+                COLUMNS.len() as u32 + 3,
+                0,
+                format!("上期：第{}号，截至{}", m.id, p.as_of),
+            )
+            .map_err(xlsx)?;
+    }
+    sheet.set_column_width(0, 24).map_err(xlsx)?;
+
+    // One sheet per level below the area.
+    let area_level = c.area.level();
+    for level in AreaLevel::ALL.iter().filter(|l| **l > area_level) {
+        let rows: Vec<&ReportRow> = c
+            .rows
+            .iter()
+            .filter(|r| r.level == level.number())
+            .collect();
+        let sheet = book
+            .add_worksheet()
+            .set_name(level.label().replace(['(', ')', '、'], ""))
+            .map_err(xlsx)?;
+        sheet
+            .write_string_with_format(0, 0, &title, &bold)
+            .map_err(xlsx)?;
+        sheet
+            .write_string_with_format(1, 0, "区划代码", &bold)
+            .map_err(xlsx)?;
+        sheet
+            .write_string_with_format(1, 1, "名称", &bold)
+            .map_err(xlsx)?;
+        for (i, (name, _)) in COLUMNS.iter().enumerate() {
+            sheet
+                .write_string_with_format(1, i as u16 + 2, *name, &bold)
+                .map_err(xlsx)?;
+        }
+        for (n, row) in rows.iter().enumerate() {
+            let r = n as u32 + 2;
+            sheet
+                .write_string(r, 0, row.code.to_string())
+                .map_err(xlsx)?;
+            sheet.write_string(r, 1, &row.name).map_err(xlsx)?;
+            let counts = row.counts();
+            for (i, (_, f)) in COLUMNS.iter().enumerate() {
+                write_value(sheet, r, i as u16 + 2, f(&counts))?;
+            }
+        }
+        sheet.set_column_width(0, 14).map_err(xlsx)?;
+        sheet.set_column_width(1, 20).map_err(xlsx)?;
+    }
+
+    // The verification list.
+    let sheet = book.add_worksheet().set_name("核查村").map_err(xlsx)?;
+    let ratio = BasisPoints(c.ratio_basis_points);
+    sheet
+        .write_string_with_format(
+            0,
+            0,
+            format!(
+                "未消除风险人口占比高于{}%的{}（分母：村登记人口）",
+                ratio.percent(),
+                if c.only_ex_poor_villages {
+                    "脱贫村"
+                } else {
+                    "村"
+                }
+            ),
+            &bold,
+        )
+        .map_err(xlsx)?;
+    for (i, h) in ["区划代码", "村名", "未消除风险人数", "登记人数", "占比"]
+        .iter()
+        .enumerate()
+    {
+        sheet
+            .write_string_with_format(1, i as u16, *h, &bold)
+            .map_err(xlsx)?;
+    }
+    for (n, v) in c.over_ratio.iter().enumerate() {
+        let r = n as u32 + 2;
+        sheet.write_string(r, 0, v.code.to_string()).map_err(xlsx)?;
+        sheet.write_string(r, 1, &v.name).map_err(xlsx)?;
+        sheet
+            .write_number(r, 2, v.not_eliminated_persons as f64)
+            .map_err(xlsx)?;
+        sheet
+            .write_number(r, 3, v.base_persons as f64)
+            .map_err(xlsx)?;
+        let share = if v.base_persons > 0 {
+            v.not_eliminated_persons as f64 / v.base_persons as f64
+        } else {
+            0.0
+        };
+        sheet
+            .write_number_with_format(r, 4, share, &percent)
+            .map_err(xlsx)?;
+    }
+    book.save(path).map_err(xlsx)
+}

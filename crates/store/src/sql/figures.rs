@@ -1,0 +1,450 @@
+//! Figures (DOMAIN §10) in the store: the current figures of every area, kept in `area_figures`
+//! and refreshed in the transaction of each change; and figures as of any past date, replayed
+//! from `monitoring_periods`.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+use zhenxing_domain::stats::{COUNT_FIELDS, Counts, HouseholdState};
+use zhenxing_domain::{AreaCode, EliminationMode, Household, MonitorCategory, Scope};
+
+use super::{Backend, Row, Tx, Value, placeholders, tuples, tuples_for};
+use crate::{StoreError, StoreResult};
+
+/// `area_figures` columns after `code, figures_year`.
+pub(crate) fn figure_columns() -> Vec<&'static str> {
+    COUNT_FIELDS.iter().map(|(name, _)| *name).collect()
+}
+
+fn sum(expr: &str) -> String {
+    format!("CAST(COALESCE(SUM({expr}), 0) AS BIGINT)")
+}
+
+/// The current figures of villages, straight from `households` (a household's monitoring fields
+/// are its state today). `$1` is the first day of the current year.
+fn village_select(filter: &str) -> String {
+    let mon = "monitor_category IS NOT NULL";
+    let elim = "monitor_category IS NOT NULL AND eliminated = 1";
+    let new = "monitor_category IS NOT NULL AND identified_on >= $1";
+    let cols = [
+        "COUNT(*)".to_string(),
+        sum("persons"),
+        sum(&format!("CASE WHEN {mon} THEN 1 ELSE 0 END")),
+        sum(&format!("CASE WHEN {mon} THEN persons ELSE 0 END")),
+        sum(&format!("CASE WHEN {elim} THEN 1 ELSE 0 END")),
+        sum(&format!("CASE WHEN {elim} THEN persons ELSE 0 END")),
+        sum("CASE WHEN monitor_category = 1 THEN 1 ELSE 0 END"),
+        sum("CASE WHEN monitor_category = 1 THEN persons ELSE 0 END"),
+        sum("CASE WHEN monitor_category = 2 THEN 1 ELSE 0 END"),
+        sum("CASE WHEN monitor_category = 2 THEN persons ELSE 0 END"),
+        sum("CASE WHEN monitor_category = 3 THEN 1 ELSE 0 END"),
+        sum("CASE WHEN monitor_category = 3 THEN persons ELSE 0 END"),
+        sum(&format!(
+            "CASE WHEN {elim} AND elimination_mode = 1 THEN 1 ELSE 0 END"
+        )),
+        sum(&format!(
+            "CASE WHEN {elim} AND elimination_mode = 2 THEN 1 ELSE 0 END"
+        )),
+        sum(&format!("CASE WHEN {new} THEN 1 ELSE 0 END")),
+        sum(&format!("CASE WHEN {new} THEN persons ELSE 0 END")),
+        sum("CASE WHEN safety_net_persons > 0 THEN 1 ELSE 0 END"),
+    ];
+    format!(
+        "SELECT village_code, {} FROM households {filter} GROUP BY village_code",
+        cols.join(", ")
+    )
+}
+
+fn counts_at(row: &Row, at: usize) -> StoreResult<Counts> {
+    let mut v = [0u64; 17];
+    for (i, slot) in v.iter_mut().enumerate() {
+        *slot = u64::try_from(row.int(at + i)?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    }
+    Ok(Counts::from_values(v))
+}
+
+fn code(v: i64) -> StoreResult<AreaCode> {
+    AreaCode::from_i64(v).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn year_start(day: NaiveDate) -> String {
+    format!("{}-01-01", day.year())
+}
+
+/// Replaces the stored figures of `codes` by `rows` (an area with nothing registered has no row).
+async fn store_rows(
+    tx: &mut dyn Tx,
+    backend: Backend,
+    codes: &[i64],
+    rows: &[(i64, Counts)],
+    year: i32,
+) -> StoreResult<()> {
+    for chunk in codes.chunks(500) {
+        let args: Vec<Value> = chunk.iter().map(|c| Value::from(*c)).collect();
+        tx.execute(
+            &format!(
+                "DELETE FROM area_figures WHERE code IN ({})",
+                placeholders(1, args.len())
+            ),
+            &args,
+        )
+        .await?;
+    }
+    let mut columns = vec!["code", "figures_year"];
+    columns.extend(figure_columns());
+    for chunk in rows.chunks(800) {
+        let mut args: Vec<Value> = Vec::with_capacity(chunk.len() * columns.len());
+        for (c, counts) in chunk {
+            args.push((*c).into());
+            args.push(i64::from(year).into());
+            args.extend(counts.values().iter().map(|v| Value::from(*v as i64)));
+        }
+        let sql = format!(
+            "INSERT INTO area_figures ({}) VALUES {}",
+            columns.join(", "),
+            tuples_for(backend, chunk.len(), columns.len())
+        );
+        tx.execute(&sql, &args).await?;
+    }
+    Ok(())
+}
+
+/// Recomputes the figures of `villages` from the registry and then of every area above them
+/// from their children, in `tx`.
+pub(crate) async fn refresh(
+    tx: &mut dyn Tx,
+    backend: Backend,
+    villages: &BTreeSet<i64>,
+    today: NaiveDate,
+) -> StoreResult<()> {
+    if villages.is_empty() {
+        return Ok(());
+    }
+    let year = today.year();
+    let list: Vec<i64> = villages.iter().copied().collect();
+    let mut rows = Vec::new();
+    for chunk in list.chunks(500) {
+        let mut args: Vec<Value> = vec![year_start(today).into()];
+        args.extend(chunk.iter().map(|c| Value::from(*c)));
+        let sql = village_select(&format!(
+            "WHERE village_code IN ({})",
+            placeholders(2, chunk.len())
+        ));
+        for r in tx.fetch(&sql, &args).await? {
+            rows.push((r.int(0)?, counts_at(&r, 1)?));
+        }
+    }
+    store_rows(tx, backend, &list, &rows, year).await?;
+    sum_upwards(tx, backend, &list, year).await
+}
+
+/// Sums each level from the one below, from townships up to the province.
+async fn sum_upwards(
+    tx: &mut dyn Tx,
+    backend: Backend,
+    villages: &[i64],
+    year: i32,
+) -> StoreResult<()> {
+    let mut level: BTreeSet<i64> = villages
+        .iter()
+        .filter_map(|v| code(*v).ok()?.parent().map(AreaCode::as_i64))
+        .collect();
+    while !level.is_empty() {
+        let list: Vec<i64> = level.iter().copied().collect();
+        let mut rows = Vec::new();
+        let sums: Vec<String> = figure_columns()
+            .iter()
+            .map(|c| sum(&format!("f.{c}")))
+            .collect();
+        for chunk in list.chunks(500) {
+            let args: Vec<Value> = chunk.iter().map(|c| Value::from(*c)).collect();
+            let sql = format!(
+                "SELECT d.parent_code, {} FROM area_figures f JOIN divisions d ON d.code = f.code \
+                 WHERE d.parent_code IN ({}) GROUP BY d.parent_code",
+                sums.join(", "),
+                placeholders(1, args.len())
+            );
+            for r in tx.fetch(&sql, &args).await? {
+                rows.push((r.int(0)?, counts_at(&r, 1)?));
+            }
+        }
+        store_rows(tx, backend, &list, &rows, year).await?;
+        level = list
+            .iter()
+            .filter_map(|c| code(*c).ok()?.parent().map(AreaCode::as_i64))
+            .collect();
+    }
+    Ok(())
+}
+
+/// Recomputes every area's figures from the registry (one pass over the households).
+pub(crate) async fn recompute_all(
+    tx: &mut dyn Tx,
+    backend: Backend,
+    today: NaiveDate,
+) -> StoreResult<usize> {
+    let year = today.year();
+    let rows: Vec<(i64, Counts)> = tx
+        .fetch(&village_select(""), &[year_start(today).into()])
+        .await?
+        .iter()
+        .map(|r| Ok((r.int(0)?, counts_at(r, 1)?)))
+        .collect::<StoreResult<_>>()?;
+    tx.execute("DELETE FROM area_figures", &[]).await?;
+    let villages: Vec<i64> = rows.iter().map(|(c, _)| *c).collect();
+    store_rows(tx, backend, &[], &rows, year).await?;
+    sum_upwards(tx, backend, &villages, year).await?;
+    Ok(villages.len())
+}
+
+/// Stored figures of the given areas.
+pub(crate) async fn stored(
+    tx: &mut dyn Tx,
+    filter: &str,
+    args: &[Value<'_>],
+) -> StoreResult<Vec<(AreaCode, Counts)>> {
+    let sql = format!(
+        "SELECT code, {} FROM area_figures {filter} ORDER BY code",
+        figure_columns().join(", ")
+    );
+    tx.fetch(&sql, args)
+        .await?
+        .iter()
+        .map(|r| Ok((code(r.int(0)?)?, counts_at(r, 1)?)))
+        .collect()
+}
+
+/// Village figures as of `day`: registry counts as registered now; monitoring replayed from the
+/// periods that had begun by `day`, the latest one of each household deciding its state.
+pub(crate) async fn villages_as_of(
+    tx: &mut dyn Tx,
+    scope: Scope,
+    day: NaiveDate,
+) -> StoreResult<Vec<(AreaCode, Counts)>> {
+    let (lo, hi) = scope.range();
+    let range = [Value::from(lo as i64), Value::from(hi as i64)];
+    let mut by_village: HashMap<i64, Counts> = HashMap::new();
+    let sql = format!(
+        "SELECT village_code, COUNT(*), {}, {} FROM households WHERE village_code BETWEEN $1 AND $2 GROUP BY village_code",
+        sum("persons"),
+        sum("CASE WHEN safety_net_persons > 0 THEN 1 ELSE 0 END")
+    );
+    for r in tx.fetch(&sql, &range).await? {
+        let c = by_village.entry(r.int(0)?).or_default();
+        c.households = r.int(1)? as u64;
+        c.persons = r.int(2)? as u64;
+        c.safety_net_households = r.int(3)? as u64;
+    }
+    let day_text = day.format("%Y-%m-%d").to_string();
+    let start = year_start(day);
+    let rows = tx
+        .fetch(
+            "SELECT p.village_code, p.county_code, p.household_no, p.category, p.identified_on, p.eliminated_on, \
+             p.elimination_mode, h.persons FROM monitoring_periods p JOIN households h \
+             ON h.county_code = p.county_code AND h.household_no = p.household_no \
+             WHERE p.village_code BETWEEN $1 AND $2 AND p.identified_on <= $3 \
+             ORDER BY p.county_code, p.household_no, p.identified_on, p.seq",
+            &[range[0].clone(), range[1].clone(), day_text.as_str().into()],
+        )
+        .await?;
+    let mut i = 0;
+    while i < rows.len() {
+        // The last row of each household is its latest period by `day`.
+        let key = (rows[i].int(1)?, rows[i].text(2)?);
+        let mut j = i;
+        while j + 1 < rows.len() && (rows[j + 1].int(1)?, rows[j + 1].text(2)?) == key {
+            j += 1;
+        }
+        let r = &rows[j];
+        let eliminated_on = r.opt_text(5)?;
+        let state = HouseholdState {
+            persons: r.int(7)? as u64,
+            safety_net: false,
+            category: MonitorCategory::from_code(r.int(3)?),
+            eliminated: eliminated_on
+                .as_deref()
+                .is_some_and(|e| e <= day_text.as_str()),
+            mode: r.opt_int(6)?.and_then(EliminationMode::from_code),
+            identified_this_year: r.text(4)?.as_str() >= start.as_str(),
+        };
+        let state = HouseholdState {
+            mode: if state.eliminated { state.mode } else { None },
+            ..state
+        };
+        by_village
+            .entry(r.int(0)?)
+            .or_default()
+            .add_monitoring(&state);
+        i = j + 1;
+    }
+    let mut out: Vec<(AreaCode, Counts)> = by_village
+        .into_iter()
+        .map(|(v, c)| Ok((code(v)?, c)))
+        .collect::<StoreResult<_>>()?;
+    out.sort_by_key(|(c, _)| *c);
+    Ok(out)
+}
+
+/// Keeps a household's monitoring periods in step with its monitoring fields: the same
+/// identification date continues (or corrects) the latest period; a new date opens a new one;
+/// no category any more removes the latest.
+pub(crate) async fn sync_periods(
+    tx: &mut dyn Tx,
+    county: AreaCode,
+    old: Option<&Household>,
+    new: &Household,
+    changeset: i64,
+) -> StoreResult<()> {
+    let key = [Value::from(county.as_i64()), Value::from(new.no.as_str())];
+    if let Some(old) = old {
+        if old.village != new.village {
+            tx.execute(
+                "UPDATE monitoring_periods SET village_code = $1 WHERE county_code = $2 AND household_no = $3",
+                &[new.village.as_i64().into(), key[0].clone(), key[1].clone()],
+            )
+            .await?;
+        }
+        if old.monitoring == new.monitoring {
+            return Ok(());
+        }
+    }
+    let latest = tx
+        .fetch(
+            "SELECT seq, identified_on FROM monitoring_periods WHERE county_code = $1 AND household_no = $2 \
+             ORDER BY seq DESC LIMIT 1",
+            &key,
+        )
+        .await?;
+    let latest = latest
+        .first()
+        .map(|r| Ok::<_, StoreError>((r.int(0)?, r.text(1)?)))
+        .transpose()?;
+    let m = &new.monitoring;
+    let (Some(category), Some(identified)) = (m.category, m.identified_on) else {
+        if let Some((seq, _)) = latest {
+            tx.execute(
+                "DELETE FROM monitoring_periods WHERE county_code = $1 AND household_no = $2 AND seq = $3",
+                &[key[0].clone(), key[1].clone(), seq.into()],
+            )
+            .await?;
+        }
+        return Ok(());
+    };
+    let eliminated_on: Value = if m.eliminated {
+        m.eliminated_on.map(|d| d.to_string()).into()
+    } else {
+        Value::Text(None)
+    };
+    let mode = Value::Int(if m.eliminated {
+        m.elimination_mode.map(EliminationMode::code)
+    } else {
+        None
+    });
+    match latest {
+        Some((seq, identified_on)) if identified_on == identified.to_string() => {
+            tx.execute(
+                "UPDATE monitoring_periods SET category = $1, risk_mask = $2, eliminated_on = $3, elimination_mode = $4, \
+                 changeset_id = $5 WHERE county_code = $6 AND household_no = $7 AND seq = $8",
+                &[category.code().into(), m.risks.mask().into(), eliminated_on, mode, changeset.into(), key[0].clone(), key[1].clone(), seq.into()],
+            )
+            .await?;
+        }
+        other => {
+            let seq = other.map(|(s, _)| s + 1).unwrap_or(1);
+            tx.execute(
+                &format!(
+                    "INSERT INTO monitoring_periods (county_code, household_no, seq, village_code, category, risk_mask, \
+                     identified_on, eliminated_on, elimination_mode, changeset_id) VALUES {}",
+                    tuples(1, 10)
+                ),
+                &[
+                    key[0].clone(),
+                    key[1].clone(),
+                    seq.into(),
+                    new.village.as_i64().into(),
+                    category.code().into(),
+                    m.risks.mask().into(),
+                    identified.to_string().into(),
+                    eliminated_on,
+                    mode,
+                    changeset.into(),
+                ],
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The first rows of `monitoring_periods` for newly inserted households, as multi-row values.
+pub(crate) fn first_period(
+    county: AreaCode,
+    h: &Household,
+    changeset: i64,
+) -> Option<Vec<Value<'_>>> {
+    let m = &h.monitoring;
+    let (category, identified) = (m.category?, m.identified_on?);
+    Some(vec![
+        county.as_i64().into(),
+        h.no.as_str().into(),
+        1i64.into(),
+        h.village.as_i64().into(),
+        category.code().into(),
+        m.risks.mask().into(),
+        identified.to_string().into(),
+        if m.eliminated {
+            m.eliminated_on.map(|d| d.to_string()).into()
+        } else {
+            Value::Text(None)
+        },
+        Value::Int(if m.eliminated {
+            m.elimination_mode.map(EliminationMode::code)
+        } else {
+            None
+        }),
+        changeset.into(),
+    ])
+}
+
+pub(crate) const PERIOD_COLUMNS: [&str; 10] = [
+    "county_code",
+    "household_no",
+    "seq",
+    "village_code",
+    "category",
+    "risk_mask",
+    "identified_on",
+    "eliminated_on",
+    "elimination_mode",
+    "changeset_id",
+];
+
+/// A household (county, number) and what to add to its (persons, 低保/特困 persons).
+pub(crate) type PersonDelta = ((i64, String), (i64, i64));
+
+/// Adds `(persons, safety-net persons)` deltas to households, one statement per batch.
+pub(crate) async fn add_person_counts(
+    tx: &mut dyn Tx,
+    backend: Backend,
+    deltas: &[PersonDelta],
+) -> StoreResult<()> {
+    for chunk in deltas.chunks(1000) {
+        let mut args: Vec<Value> = Vec::with_capacity(chunk.len() * 4);
+        for ((county, no), (n, k)) in chunk {
+            args.extend([
+                Value::from(*county),
+                Value::from(no.as_str()),
+                Value::from(*n),
+                Value::from(*k),
+            ]);
+        }
+        let sql = format!(
+            "UPDATE households SET persons = households.persons + v.column3, \
+             safety_net_persons = households.safety_net_persons + v.column4 \
+             FROM (VALUES {}) AS v WHERE households.county_code = v.column1 AND households.household_no = v.column2",
+            tuples_for(backend, chunk.len(), 4)
+        );
+        tx.execute(&sql, &args).await?;
+    }
+    Ok(())
+}
