@@ -150,7 +150,17 @@ impl App {
         as_of: Option<NaiveDate>,
         ratio: BasisPoints,
     ) -> Result<(Vec<VillageOverRatio>, bool), AppError> {
-        let figures = self.stats(scope, area, AreaLevel::Village, as_of).await?;
+                let figures = self.stats(scope, area, AreaLevel::Village, as_of).await?;
+        self.over_ratio_of(scope, figures, ratio).await
+    }
+
+    /// The verification list from figures already computed (down to villages).
+    pub async fn over_ratio_of(
+        &self,
+        scope: Scope,
+        figures: Vec<AreaFigures>,
+        ratio: BasisPoints,
+    ) -> Result<(Vec<VillageOverRatio>, bool), AppError> {
         let ex_poor = self.store().ex_poor_villages(scope).await?;
         let only_ex_poor = !ex_poor.is_empty();
         let villages: Vec<AreaFigures> = if only_ex_poor {

@@ -21,38 +21,60 @@ fn sum(expr: &str) -> String {
 }
 
 /// The current figures of villages, straight from `households` (a household's monitoring fields
-/// are its state today). `$1` is the first day of the current year.
+/// are its state today), grouped by village and monitoring state: reading the covering index
+/// `households_figures` in order, with the per-figure sums done in Rust. `$1` is the first day
+/// of the current year.
 fn village_select(filter: &str) -> String {
-    let mon = "monitor_category IS NOT NULL";
-    let elim = "monitor_category IS NOT NULL AND eliminated = 1";
-    let new = "monitor_category IS NOT NULL AND identified_on >= $1";
-    let cols = [
-        "COUNT(*)".to_string(),
-        sum("persons"),
-        sum(&format!("CASE WHEN {mon} THEN 1 ELSE 0 END")),
-        sum(&format!("CASE WHEN {mon} THEN persons ELSE 0 END")),
-        sum(&format!("CASE WHEN {elim} THEN 1 ELSE 0 END")),
-        sum(&format!("CASE WHEN {elim} THEN persons ELSE 0 END")),
-        sum("CASE WHEN monitor_category = 1 THEN 1 ELSE 0 END"),
-        sum("CASE WHEN monitor_category = 1 THEN persons ELSE 0 END"),
-        sum("CASE WHEN monitor_category = 2 THEN 1 ELSE 0 END"),
-        sum("CASE WHEN monitor_category = 2 THEN persons ELSE 0 END"),
-        sum("CASE WHEN monitor_category = 3 THEN 1 ELSE 0 END"),
-        sum("CASE WHEN monitor_category = 3 THEN persons ELSE 0 END"),
-        sum(&format!(
-            "CASE WHEN {elim} AND elimination_mode = 1 THEN 1 ELSE 0 END"
-        )),
-        sum(&format!(
-            "CASE WHEN {elim} AND elimination_mode = 2 THEN 1 ELSE 0 END"
-        )),
-        sum(&format!("CASE WHEN {new} THEN 1 ELSE 0 END")),
-        sum(&format!("CASE WHEN {new} THEN persons ELSE 0 END")),
-        sum("CASE WHEN safety_net_persons > 0 THEN 1 ELSE 0 END"),
-    ];
     format!(
-        "SELECT village_code, {} FROM households {filter} GROUP BY village_code",
-        cols.join(", ")
+        "SELECT village_code, monitor_category, eliminated, elimination_mode, COUNT(*), {}, {}, {}, {} \
+         FROM households {filter} GROUP BY village_code, monitor_category, eliminated, elimination_mode",
+        sum("persons"),
+        sum("CASE WHEN identified_on >= $1 THEN 1 ELSE 0 END"),
+        sum("CASE WHEN identified_on >= $1 THEN persons ELSE 0 END"),
+        sum("CASE WHEN safety_net_persons > 0 THEN 1 ELSE 0 END"),
     )
+}
+
+/// Folds the rows of [`village_select`] into figures per village.
+fn fold_villages(rows: &[Row]) -> StoreResult<Vec<(i64, Counts)>> {
+    let mut by_village: std::collections::BTreeMap<i64, Counts> = std::collections::BTreeMap::new();
+    for r in rows {
+        let n = r.int(4)? as u64;
+        let persons = r.int(5)? as u64;
+        let c = by_village.entry(r.int(0)?).or_default();
+        c.households += n;
+        c.persons += persons;
+        c.safety_net_households += r.int(8)? as u64;
+        let Some(category) = r.opt_int(1)?.and_then(MonitorCategory::from_code) else { continue };
+        c.monitored_households += n;
+        c.monitored_persons += persons;
+        match category {
+            MonitorCategory::UnstableExPoor => {
+                c.unstable_households += n;
+                c.unstable_persons += persons;
+            }
+            MonitorCategory::MarginalAtRisk => {
+                c.marginal_households += n;
+                c.marginal_persons += persons;
+            }
+            MonitorCategory::SuddenHardship => {
+                c.sudden_households += n;
+                c.sudden_persons += persons;
+            }
+        }
+        if r.int(2)? == 1 {
+            c.eliminated_households += n;
+            c.eliminated_persons += persons;
+            match r.opt_int(3)?.and_then(EliminationMode::from_code) {
+                Some(EliminationMode::Assisted) => c.eliminated_assisted_households += n,
+                Some(EliminationMode::Natural) => c.eliminated_natural_households += n,
+                None => {}
+            }
+        }
+        c.new_households += r.int(6)? as u64;
+        c.new_persons += r.int(7)? as u64;
+    }
+    Ok(by_village.into_iter().collect())
 }
 
 fn counts_at(row: &Row, at: usize) -> StoreResult<Counts> {
@@ -184,12 +206,7 @@ pub(crate) async fn recompute_all(
     today: NaiveDate,
 ) -> StoreResult<usize> {
     let year = today.year();
-    let rows: Vec<(i64, Counts)> = tx
-        .fetch(&village_select(""), &[year_start(today).into()])
-        .await?
-        .iter()
-        .map(|r| Ok((r.int(0)?, counts_at(r, 1)?)))
-        .collect::<StoreResult<_>>()?;
+    let rows = fold_villages(&tx.fetch(&village_select(""), &[year_start(today).into()]).await?)?;
     tx.execute("DELETE FROM area_figures", &[]).await?;
     let villages: Vec<i64> = rows.iter().map(|(c, _)| *c).collect();
     store_rows(tx, backend, &[], &rows, year).await?;
