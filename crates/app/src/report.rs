@@ -83,7 +83,9 @@ impl App {
         let figures = self
             .stats(scope, Some(area), AreaLevel::Village, as_of)
             .await?;
-                let (over, only_ex_poor) = self.over_ratio_of(scope, figures.clone(), DEFAULT_VILLAGE_RATIO).await?;
+        let (over, only_ex_poor) = self
+            .over_ratio_of(scope, figures.clone(), DEFAULT_VILLAGE_RATIO)
+            .await?;
         let tree = self.tree().await;
         let content = ReportContent {
             area,

@@ -150,7 +150,7 @@ impl App {
         as_of: Option<NaiveDate>,
         ratio: BasisPoints,
     ) -> Result<(Vec<VillageOverRatio>, bool), AppError> {
-                let figures = self.stats(scope, area, AreaLevel::Village, as_of).await?;
+        let figures = self.stats(scope, area, AreaLevel::Village, as_of).await?;
         self.over_ratio_of(scope, figures, ratio).await
     }
 

@@ -20,7 +20,9 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 async fn stats(db: &str, samples: usize) -> Result<serde_json::Value> {
     let app = App::open(db).await?;
     let tree = app.tree().await;
-    let Some(province) = tree.roots().first().copied() else { bail!("no divisions") };
+    let Some(province) = tree.roots().first().copied() else {
+        bail!("no divisions")
+    };
 
     // The full all-level recomputation from the registry (every village, then every level).
     let t = Instant::now();
@@ -29,7 +31,9 @@ async fn stats(db: &str, samples: usize) -> Result<serde_json::Value> {
 
     // The same rollup for all areas, read back with names (what `zhenxing stats` prints).
     let t = Instant::now();
-    let all = app.stats(Scope::All, None, AreaLevel::Village, None).await?;
+    let all = app
+        .stats(Scope::All, None, AreaLevel::Village, None)
+        .await?;
     let read_all_s = t.elapsed().as_secs_f64();
 
     // Dashboards: an area and its children, for areas drawn at random from every level.
@@ -50,7 +54,9 @@ async fn stats(db: &str, samples: usize) -> Result<serde_json::Value> {
     // A report as of a past date for the whole province (replayed from the registry).
     let day = chrono::NaiveDate::from_ymd_opt(2024, 6, 30).unwrap_or_default();
     let t = Instant::now();
-    let as_of = app.stats(Scope::All, Some(province), AreaLevel::Village, Some(day)).await?;
+    let as_of = app
+        .stats(Scope::All, Some(province), AreaLevel::Village, Some(day))
+        .await?;
     let as_of_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let report = app.build_report(Scope::All, province, Some(day)).await?;
@@ -85,12 +91,23 @@ async fn stats(db: &str, samples: usize) -> Result<serde_json::Value> {
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     match args.get(1).map(String::as_str) {
         Some("stats") => {
-            let Some(db) = flag("--db") else { bail!("usage: zhenxing-bench stats --db FILE [--samples N]") };
-            let samples = flag("--samples").and_then(|s| s.parse().ok()).unwrap_or(500);
+            let Some(db) = flag("--db") else {
+                bail!("usage: zhenxing-bench stats --db FILE [--samples N]")
+            };
+            let samples = flag("--samples")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(500);
             println!("{}", runtime.block_on(stats(&db, samples))?);
         }
         _ => bail!("usage: zhenxing-bench stats --db FILE [--samples N]"),

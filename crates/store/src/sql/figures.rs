@@ -45,7 +45,9 @@ fn fold_villages(rows: &[Row]) -> StoreResult<Vec<(i64, Counts)>> {
         c.households += n;
         c.persons += persons;
         c.safety_net_households += r.int(8)? as u64;
-        let Some(category) = r.opt_int(1)?.and_then(MonitorCategory::from_code) else { continue };
+        let Some(category) = r.opt_int(1)?.and_then(MonitorCategory::from_code) else {
+            continue;
+        };
         c.monitored_households += n;
         c.monitored_persons += persons;
         match category {
@@ -152,9 +154,7 @@ pub(crate) async fn refresh(
             "WHERE village_code IN ({})",
             placeholders(2, chunk.len())
         ));
-        for r in tx.fetch(&sql, &args).await? {
-            rows.push((r.int(0)?, counts_at(&r, 1)?));
-        }
+        rows.extend(fold_villages(&tx.fetch(&sql, &args).await?)?);
     }
     store_rows(tx, backend, &list, &rows, year).await?;
     sum_upwards(tx, backend, &list, year).await
@@ -206,7 +206,10 @@ pub(crate) async fn recompute_all(
     today: NaiveDate,
 ) -> StoreResult<usize> {
     let year = today.year();
-    let rows = fold_villages(&tx.fetch(&village_select(""), &[year_start(today).into()]).await?)?;
+    let rows = fold_villages(
+        &tx.fetch(&village_select(""), &[year_start(today).into()])
+            .await?,
+    )?;
     tx.execute("DELETE FROM area_figures", &[]).await?;
     let villages: Vec<i64> = rows.iter().map(|(c, _)| *c).collect();
     store_rows(tx, backend, &[], &rows, year).await?;
