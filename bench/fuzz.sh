@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Fuzzes every parser at the edge for a bounded time each (not part of CI):
+#   values       ID numbers, area codes, amounts, dates, household numbers, years, risk lists
+#   ledger_csv   any bytes as a CSV ledger of either layout (encoding detection, header search, rows)
+#   ledger_xlsx  any bytes as an xlsx ledger (seeded with real workbooks written by the tests)
+# usage: bench/fuzz.sh [SECONDS_PER_TARGET]     (default 60)
+# cargo-fuzz needs nightly-only compiler flags; on the stable toolchain RUSTC_BOOTSTRAP=1 allows
+# them. Crashes are kept in fuzz/artifacts/<target>/.
+set -euo pipefail
+SECONDS_EACH=${1:-60}
+cd "$(dirname "$0")/../fuzz"
+command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+export RUSTC_BOOTSTRAP=1
+# xlsx seeds: any workbook the product writes
+mkdir -p seeds/ledger_xlsx
+if [ -z "$(ls seeds/ledger_xlsx)" ]; then
+  (cd .. && cargo run -q --release -- generate --out fuzz/seeds/ledger_xlsx --households 3 --format xlsx >/dev/null)
+fi
+status=0
+for target in values ledger_csv ledger_xlsx; do
+  mkdir -p "corpus/$target"
+  echo "== $target for ${SECONDS_EACH}s"
+  cargo fuzz run "$target" "corpus/$target" "seeds/$target" -- -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 \
+    || status=1
+done
+exit $status
