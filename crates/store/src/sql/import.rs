@@ -48,7 +48,7 @@ impl SqlImport {
         })
     }
 
-        /// The transaction, for other statements that must commit together with the rows written
+    /// The transaction, for other statements that must commit together with the rows written
     /// here (e.g. a monitoring decision and the household fields it changes).
     #[allow(dead_code)] // the monitoring workflow is its first user
     pub(crate) fn tx_mut(&mut self) -> &mut dyn Tx {
