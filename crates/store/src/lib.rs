@@ -7,6 +7,7 @@
 
 pub mod error;
 pub mod model;
+pub mod monitoring;
 pub mod sql;
 
 use async_trait::async_trait;
@@ -16,6 +17,7 @@ use zhenxing_domain::{AreaCode, Division, Household, HouseholdNo, IdNumber, Memb
 
 pub use error::{StoreError, StoreResult};
 pub use model::*;
+pub use monitoring::MonitoringStore;
 
 /// Which database is behind a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,7 @@ mod calendar;
 mod error;
 mod file;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use calendar::{CalendarConflict, Counting, Period, WorkCalendar};
 pub use error::{PolicyError, PolicyProblem};
@@ -21,7 +21,7 @@ use crate::money::Money;
 use crate::year::PolicyYear;
 
 /// Which policy made a decision: stored with every case step and verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PolicyRef {
     /// The province's code (`620000000000`).
     pub province: AreaCode,

@@ -3,14 +3,14 @@
 //! version that judged it.
 
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::household::{EliminationMode, RiskTypes};
 use crate::money::Money;
 use crate::policy::{BlockerCheck, Policy, PolicyRef};
 
 /// What the elimination is judged on: the registry, the plan, and what the visit verified.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EliminationFacts {
     pub identified_on: NaiveDate,
     pub proposed_on: NaiveDate,
@@ -34,15 +34,15 @@ pub struct EliminationFacts {
     pub whole_household_without_labour: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckResult {
-    pub check: &'static str,
+    pub check: String,
     pub passed: bool,
     /// The data behind it, for people: "纳入监测7个月（2022-03-01至2022-10-09），要求至少6个月".
     pub data: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlockerResult {
     pub code: String,
     pub label: String,
@@ -50,7 +50,7 @@ pub struct BlockerResult {
     pub checks: Vec<CheckResult>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verdict {
     pub policy: PolicyRef,
     pub mode: EliminationMode,
@@ -168,7 +168,7 @@ fn run(check: BlockerCheck, f: &EliminationFacts, threshold: Money) -> CheckResu
         ),
     };
     CheckResult {
-        check: check.code(),
+        check: check.code().to_string(),
         passed,
         data,
     }
