@@ -102,6 +102,10 @@ pub trait Store: Send + Sync {
 
     async fn imports(&self, scope: Scope, limit: u32) -> StoreResult<Vec<ImportRecord>>;
 
+    /// The monitoring lifecycle's storage (clues, cases, plans, visits, policies) of the same
+    /// database.
+    fn monitoring(&self) -> &dyn MonitoringStore;
+
     /// Settings of the database itself (e.g. whether it is a demo database).
     async fn meta(&self, key: &str) -> StoreResult<Option<String>>;
 

@@ -7,15 +7,15 @@
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use serde::Serialize;
+use zhenxing_domain::monitoring::workflow::ActionKind;
 use zhenxing_domain::monitoring::{
     CaseDue, CaseKind, CaseState, Channel, CheckAnswer, ClueInput, ClueStatus, Photo,
     PlannedMeasure, Stage, Verdict,
 };
-use zhenxing_domain::monitoring::workflow::ActionKind;
 use zhenxing_domain::policy::PolicyRef;
 use zhenxing_domain::{
-    AreaCode, EliminationMode, Household, HouseholdNo, Member, MonitorCategory, Money,
-    PolicyYear, RiskTypes, Scope,
+    AreaCode, EliminationMode, Household, HouseholdNo, Member, Money, MonitorCategory, PolicyYear,
+    RiskTypes, Scope,
 };
 
 use crate::{Actor, StoreResult};
@@ -250,8 +250,11 @@ pub type SubjectCursor = (AreaCode, HouseholdNo);
 #[async_trait]
 pub trait MonitoringStore: Send + Sync {
     /// Every stored version of a province's policy for a year, newest first.
-    async fn policies(&self, province: AreaCode, year: PolicyYear)
-    -> StoreResult<Vec<StoredPolicy>>;
+    async fn policies(
+        &self,
+        province: AreaCode,
+        year: PolicyYear,
+    ) -> StoreResult<Vec<StoredPolicy>>;
 
     async fn policy_version(&self, policy: PolicyRef) -> StoreResult<Option<StoredPolicy>>;
 

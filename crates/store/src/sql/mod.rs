@@ -96,7 +96,9 @@ impl Row {
         match self.get(i)? {
             Value::Int(v) => Ok(*v),
             Value::Text(None) | Value::Bytes(None) => Ok(None),
-            Value::Bytes(Some(_)) => Err(StoreError::Corrupt(format!("column {i}: not an integer"))),
+            Value::Bytes(Some(_)) => {
+                Err(StoreError::Corrupt(format!("column {i}: not an integer")))
+            }
             Value::Text(Some(s)) => s
                 .parse()
                 .map(Some)

@@ -15,7 +15,7 @@ use zhenxing_domain::monitoring::{
 };
 use zhenxing_domain::policy::PolicyRef;
 use zhenxing_domain::{
-    AreaCode, HouseholdNo, MonitorCategory, Money, PolicyYear, RiskType, RiskTypes, Scope,
+    AreaCode, HouseholdNo, Money, MonitorCategory, PolicyYear, RiskType, RiskTypes, Scope,
 };
 
 use super::columns::{
@@ -323,7 +323,12 @@ impl<D: Db> SqlStore<D> {
         Ok(())
     }
 
-    async fn clue_in(&self, tx: &mut dyn Tx, scope: Scope, id: i64) -> StoreResult<Option<StoredClue>> {
+    async fn clue_in(
+        &self,
+        tx: &mut dyn Tx,
+        scope: Scope,
+        id: i64,
+    ) -> StoreResult<Option<StoredClue>> {
         let rows = tx
             .fetch(
                 "SELECT id, county_code, village_code, household_no, subject_key, risk_mask, disaster_kind, \
@@ -569,7 +574,8 @@ impl<D: Db> MonitoringStore for SqlStore<D> {
         }
 
         let mut counts = ImportCounts::default();
-        if let (Some((household, members)), Writer::Registry(import)) = (&clue.register, &mut writer)
+        if let (Some((household, members)), Writer::Registry(import)) =
+            (&clue.register, &mut writer)
         {
             let outcome = import.households(std::slice::from_ref(household)).await?;
             if let Some(RowOutcome::Rejected(why)) = outcome.first() {
