@@ -226,6 +226,9 @@ pub async fn story(db: &str) {
         3,
         "an edit is not an import"
     );
+
+    // The monitoring lifecycle on the same database.
+    crate::monitoring::story(db).await;
 }
 
 async fn all_households(db: &str) -> Vec<zhenxing_domain::Household> {
@@ -276,7 +279,11 @@ async fn story_on_sqlite_then_backup_and_restore() {
     );
     assert!(zhenxing(&["check", "--db", &restored]).status.success());
     assert_eq!(all_households(&restored).await, all_households(&db).await);
-    assert_eq!(all_households(&restored).await.len(), 2);
+    assert_eq!(
+        all_households(&restored).await.len(),
+        3,
+        "two imported, one registered from a clue"
+    );
 
     // A damaged backup is refused and the database it would replace stays as it was.
     let bytes = std::fs::read(&backup).unwrap();
@@ -295,7 +302,11 @@ async fn story_on_sqlite_then_backup_and_restore() {
             .success(),
         "no overwrite without --force"
     );
-    assert_eq!(all_households(&restored).await.len(), 2);
+    assert_eq!(
+        all_households(&restored).await.len(),
+        3,
+        "two imported, one registered from a clue"
+    );
 }
 
 /// The server CI started, or `None` outside CI (then the PostgreSQL tests are skipped; in CI a
@@ -375,9 +386,18 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         "households",
         "member_history",
         "members",
+        // The monitoring lifecycle (0004_monitoring.sql).
+        "case_steps",
+        "cases",
+        "clue_evidence",
+        "clues",
+        "plan_measures",
+        "plans",
+        "visit_photos",
+        "visits",
     ];
     let directories = ["household_ids", "person_ids"];
-    let reference = ["changesets", "divisions", "meta"];
+    let reference = ["changesets", "divisions", "meta", "policies"];
     for (t,) in &tables {
         assert!(
             registry.contains(&t.as_str())

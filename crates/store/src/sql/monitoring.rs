@@ -540,7 +540,16 @@ impl<D: Db> MonitoringStore for SqlStore<D> {
                 _ => return Ok(None),
             }
         }
-        let key = clue.input.subject.key();
+        // Two clues about one household share a key: its number once it is registered (or
+        // registered now), else its head's ID number.
+        let no = clue
+            .household_no
+            .clone()
+            .or_else(|| clue.register.as_ref().map(|(h, _)| h.no.clone()));
+        let key = match &no {
+            Some(no) => format!("h:{no}"),
+            None => clue.input.subject.key(),
+        };
         let open = writer
             .tx()
             .fetch(
@@ -593,10 +602,6 @@ impl<D: Db> MonitoringStore for SqlStore<D> {
             counts.households_inserted = 1;
             counts.members_inserted = members.len() as u64;
         }
-        let no = clue
-            .household_no
-            .clone()
-            .or_else(|| clue.register.as_ref().map(|(h, _)| h.no.clone()));
         let new_household = match &clue.input.subject {
             zhenxing_domain::monitoring::ClueSubject::New(n) => Some(json(n)?),
             _ => None,
