@@ -95,9 +95,9 @@ impl App {
                     continue;
                 };
                 let key = (province, on.year());
-                if !policies.contains_key(&key) {
+                if let std::collections::btree_map::Entry::Vacant(slot) = policies.entry(key) {
                     let (p, _) = self.decision_policy(h.village, on).await?;
-                    policies.insert(key, p);
+                    slot.insert(p);
                 }
                 let Some(policy) = policies.get(&key) else {
                     continue;

@@ -222,7 +222,8 @@ mod tests {
         let p = policy();
         let risks = RiskTypes::parse("因病;因学").unwrap();
         use MeasureStatus::*;
-        let cases: Vec<(bool, bool, Vec<PlannedMeasure>, &str, Vec<&str>)> = vec![
+        type Case<'a> = (bool, bool, Vec<PlannedMeasure>, &'a str, Vec<&'a str>);
+        let cases: Vec<Case> = vec![
             (
                 true,
                 true,

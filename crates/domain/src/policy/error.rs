@@ -132,28 +132,28 @@ pub(crate) fn translate(message: &str) -> (Option<String>, PolicyProblem) {
             PolicyProblem::Value(format!("取值“{value}”无效，可用：{}", names.join("、"))),
         );
     }
-    if let Some(rest) = m.strip_prefix("invalid type: ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
-            return (
-                None,
-                PolicyProblem::Type {
-                    expected: type_name(expected),
-                    found: type_name(found),
-                },
-            );
-        }
+    if let Some(rest) = m.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return (
+            None,
+            PolicyProblem::Type {
+                expected: type_name(expected),
+                found: type_name(found),
+            },
+        );
     }
-    if let Some(rest) = m.strip_prefix("invalid value: ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
-            return (
-                None,
-                PolicyProblem::Value(format!(
-                    "取值无效：应为{}，实为{}",
-                    type_name(expected),
-                    type_name(found)
-                )),
-            );
-        }
+    if let Some(rest) = m.strip_prefix("invalid value: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return (
+            None,
+            PolicyProblem::Value(format!(
+                "取值无效：应为{}，实为{}",
+                type_name(expected),
+                type_name(found)
+            )),
+        );
     }
     if m.starts_with("duplicate key") {
         return (None, PolicyProblem::Duplicate("同一个键写了两次".into()));

@@ -228,13 +228,12 @@ impl<D: Db> SqlStore<D> {
         Ok(scope.contains(village).then_some((county, village)))
     }
 
+    /// Inserts a case of the household `(county, village, number)`.
     async fn insert_case(
         &self,
         tx: &mut dyn Tx,
         actor: &Actor,
-        county: AreaCode,
-        village: AreaCode,
-        no: &HouseholdNo,
+        (county, village, no): (AreaCode, AreaCode, &HouseholdNo),
         clue: Option<i64>,
         case: &CaseOpen,
     ) -> StoreResult<i64> {
@@ -639,7 +638,13 @@ impl<D: Db> MonitoringStore for SqlStore<D> {
         let mut case_id = None;
         if let (Some(case), Some(no)) = (&clue.case, &no) {
             let c = self
-                .insert_case(writer.tx(), actor, county, clue.village, no, Some(id), case)
+                .insert_case(
+                    writer.tx(),
+                    actor,
+                    (county, clue.village, no),
+                    Some(id),
+                    case,
+                )
                 .await?;
             writer
                 .tx()
@@ -743,7 +748,7 @@ impl<D: Db> MonitoringStore for SqlStore<D> {
             return Ok(None);
         };
         let id = self
-            .insert_case(tx.as_mut(), actor, county, village, no, None, case)
+            .insert_case(tx.as_mut(), actor, (county, village, no), None, case)
             .await?;
         tx.commit().await?;
         Ok(Some(id))
@@ -844,21 +849,21 @@ impl<D: Db> MonitoringStore for SqlStore<D> {
                 &args,
             )
             .await?;
-        if step.state.stage.is_closed() {
-            if let Some(clue) = case.clue_id {
-                writer
-                    .tx()
-                    .execute(
-                        "UPDATE clues SET status = $1, closed_on = $2 WHERE county_code = $3 AND id = $4 AND status = 1",
-                        &[
-                            ClueStatus::Closed.code().into(),
-                            day(step.state.stage_since),
-                            case.county.as_i64().into(),
-                            clue.into(),
-                        ],
-                    )
-                    .await?;
-            }
+        if step.state.stage.is_closed()
+            && let Some(clue) = case.clue_id
+        {
+            writer
+                .tx()
+                .execute(
+                    "UPDATE clues SET status = $1, closed_on = $2 WHERE county_code = $3 AND id = $4 AND status = 1",
+                    &[
+                        ClueStatus::Closed.code().into(),
+                        day(step.state.stage_since),
+                        case.county.as_i64().into(),
+                        clue.into(),
+                    ],
+                )
+                .await?;
         }
         writer.commit(&counts).await?;
         Ok(StepOutcome::Written)
