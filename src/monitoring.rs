@@ -291,15 +291,18 @@ pub async fn policy(command: PolicyCommand) -> Result<i32> {
             let province = area(&province)?;
             let year = PolicyYear::new(year).with_context(|| format!("年度 {year} 无效"))?;
             let p = app.policy_in_force(province, year).await?;
-            println!(
+            let header = format!(
                 "{}省{}年政策，版本：{}",
                 p.policy.province.prefix(),
                 p.policy.year,
                 p.version_label()
             );
             if full {
+                // The file alone on stdout, so it can be saved, edited and checked.
+                eprintln!("{header}");
                 print!("{}", p.content);
             } else {
+                println!("{header}");
                 print!("{}", summary(&p.policy));
             }
             Ok(0)
