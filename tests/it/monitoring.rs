@@ -178,6 +178,28 @@ pub async fn story(db: &str) {
         step(&app, &cadre, case, visit, "2022-03-02").await,
         Stage::Comparison
     );
+    // A decision taken on a stale page is refused; a neighbouring village sees no such case.
+    let stale = StepRequest {
+        case_id: case,
+        version: Some(1),
+        action: Action::Compare(ok("比对无异常")),
+        on: d("2022-03-03"),
+    };
+    assert_eq!(
+        app.act(&cadre, &stale).await.unwrap_err().code(),
+        "conflict"
+    );
+    let elsewhere = StepRequest {
+        version: None,
+        ..stale.clone()
+    };
+    assert_eq!(
+        app.act(&caller("邻村干部", V2), &elsewhere)
+            .await
+            .unwrap_err()
+            .code(),
+        "not_found"
+    );
     assert_eq!(
         step(
             &app,
