@@ -14,6 +14,7 @@ pub mod error;
 pub mod notice;
 pub mod plans;
 pub mod policy;
+pub mod reads;
 pub mod visits;
 
 use zhenxing_domain::{AreaLevel, Scope};
