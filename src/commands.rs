@@ -193,6 +193,8 @@ pub async fn run(command: Command) -> Result<i32> {
             households,
             seed,
         } => demo(&db, households, seed).await,
+        Command::Policy { command } => crate::monitoring::policy(command).await,
+        Command::Monitor { command } => crate::monitoring::monitor(command).await,
         Command::Generate {
             out,
             households,

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod commands;
+mod monitoring;
 mod progress;
 mod stats_cmd;
 
@@ -171,6 +172,17 @@ enum Command {
         households: u64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// The monitoring policy of a province and year: show, check an edited file, store it.
+    Policy {
+        #[command(subcommand)]
+        command: monitoring::PolicyCommand,
+    },
+    /// Monitoring work lists and batches: overdue cases, visits due, data checks, disaster
+    /// inclusion, the village public notice.
+    Monitor {
+        #[command(subcommand)]
+        command: monitoring::MonitorCommand,
     },
     /// Write generated ledgers (households and members) for trying the import.
     Generate {

@@ -4,6 +4,7 @@
 
 mod cli;
 mod ledger_import;
+mod monitoring;
 mod round_trip;
 mod stats;
 mod story;

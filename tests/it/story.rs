@@ -226,6 +226,26 @@ pub async fn story(db: &str) {
         3,
         "an edit is not an import"
     );
+
+    // The monitoring lifecycle on the same database.
+    crate::monitoring::story(db).await;
+
+    // Every decision changed the kept figures as a recomputation from the registry finds them.
+    assert_eq!(app.check_figures().await.unwrap(), vec![]);
+    let county = app
+        .stats(
+            Scope::All,
+            Some(AreaCode::parse("620102").unwrap()),
+            AreaLevel::County,
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(
+        county[0].counts.monitored_households >= 2,
+        "{:?}",
+        county[0].counts
+    );
 }
 
 async fn all_households(db: &str) -> Vec<zhenxing_domain::Household> {
@@ -276,7 +296,11 @@ async fn story_on_sqlite_then_backup_and_restore() {
     );
     assert!(zhenxing(&["check", "--db", &restored]).status.success());
     assert_eq!(all_households(&restored).await, all_households(&db).await);
-    assert_eq!(all_households(&restored).await.len(), 2);
+    assert_eq!(
+        all_households(&restored).await.len(),
+        3,
+        "two imported, one registered from a clue"
+    );
 
     // A damaged backup is refused and the database it would replace stays as it was.
     let bytes = std::fs::read(&backup).unwrap();
@@ -295,7 +319,11 @@ async fn story_on_sqlite_then_backup_and_restore() {
             .success(),
         "no overwrite without --force"
     );
-    assert_eq!(all_households(&restored).await.len(), 2);
+    assert_eq!(
+        all_households(&restored).await.len(),
+        3,
+        "two imported, one registered from a clue"
+    );
 }
 
 /// The server CI started, or `None` outside CI (then the PostgreSQL tests are skipped; in CI a
@@ -376,6 +404,15 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         "member_history",
         "members",
         "monitoring_periods",
+        // The monitoring lifecycle (0004_monitoring.sql).
+        "case_steps",
+        "cases",
+        "clue_evidence",
+        "clues",
+        "plan_measures",
+        "plans",
+        "visit_photos",
+        "visits",
     ];
     let directories = ["household_ids", "person_ids"];
     let reference = [
@@ -383,6 +420,7 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         "changesets",
         "divisions",
         "meta",
+        "policies",
         "reports",
         "village_attributes",
     ];

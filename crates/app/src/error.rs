@@ -19,6 +19,8 @@ pub enum AppError {
     Invalid(String),
     #[error("写文件失败：{0}")]
     Output(String),
+    #[error(transparent)]
+    Monitoring(#[from] crate::monitoring::MonitoringFailure),
 }
 
 impl AppError {
@@ -31,6 +33,7 @@ impl AppError {
             AppError::UnknownArea(_) => "unknown_area",
             AppError::Invalid(_) => "invalid",
             AppError::Output(_) => "output",
+            AppError::Monitoring(e) => e.code(),
         }
     }
 }

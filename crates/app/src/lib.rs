@@ -6,6 +6,7 @@ pub mod divisions;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod monitoring;
 pub mod progress;
 pub mod report;
 pub mod stats;

@@ -15,6 +15,8 @@ pub mod id_number;
 pub mod labels;
 pub mod member;
 pub mod money;
+pub mod monitoring;
+pub mod policy;
 pub mod stats;
 pub mod year;
 

@@ -8,6 +8,7 @@
 
 pub mod error;
 pub mod layout;
+pub mod monitoring;
 pub mod parse;
 pub mod read;
 pub mod write;

@@ -307,7 +307,7 @@ fn find_header(
 
 /// UTF-8 when the start of the file is valid UTF-8 (or has a BOM), else GB18030 (a superset of
 /// GBK, which is how Chinese Excel saves "CSV").
-fn detect_encoding(path: &Path) -> Result<Encoding, FileError> {
+pub(crate) fn detect_encoding(path: &Path) -> Result<Encoding, FileError> {
     let mut head = vec![0u8; 256 * 1024];
     let mut file = File::open(path).map_err(|e| FileError::Io(e.to_string()))?;
     let mut n = 0;
@@ -344,7 +344,7 @@ fn decode(bytes: &[u8], encoding: Encoding) -> String {
     }
 }
 
-fn read_csv(
+pub(crate) fn read_csv(
     path: &Path,
     encoding: Encoding,
     on_row: &mut dyn FnMut(RawRow) -> bool,
@@ -384,9 +384,9 @@ fn read_csv(
     }
 }
 
-type Book = Xlsx<BufReader<File>>;
+pub(crate) type Book = Xlsx<BufReader<File>>;
 
-fn open_xlsx(path: &Path) -> Result<Book, FileError> {
+pub(crate) fn open_xlsx(path: &Path) -> Result<Book, FileError> {
     calamine::open_workbook::<Book, _>(path).map_err(|e| FileError::Xlsx(e.to_string()))
 }
 
@@ -420,7 +420,7 @@ fn cell_text(value: &DataRef<'_>) -> Cell {
 
 /// Streams a sheet's rows (rows with no cells are skipped), filling each merged range with its
 /// top-left value, as the eye reads a merged cell.
-fn read_xlsx_sheet(
+pub(crate) fn read_xlsx_sheet(
     book: &mut Book,
     sheet: &str,
     on_row: &mut dyn FnMut(RawRow) -> bool,

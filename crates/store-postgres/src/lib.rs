@@ -56,6 +56,7 @@ fn bind<'q>(
         q = match v {
             Value::Int(i) => q.bind(*i),
             Value::Text(s) => q.bind(s.as_deref()),
+            Value::Bytes(b) => q.bind(b.as_deref()),
         };
     }
     q
@@ -74,6 +75,7 @@ fn decode(row: &PgRow) -> StoreResult<Row> {
             "INT4" => Value::Int(Some(i64::from(row.try_get::<i32, _>(i).map_err(db_err)?))),
             "INT8" => Value::Int(Some(row.try_get::<i64, _>(i).map_err(db_err)?)),
             "BOOL" => Value::Int(Some(i64::from(row.try_get::<bool, _>(i).map_err(db_err)?))),
+            "BYTEA" => Value::Bytes(Some(row.try_get::<Vec<u8>, _>(i).map_err(db_err)?.into())),
             _ => Value::Text(Some(row.try_get::<String, _>(i).map_err(db_err)?.into())),
         };
         out.push(v);
@@ -134,7 +136,14 @@ impl Tx for PgTx {
 /// A value in COPY's text format: `\N` for null; backslash, tab and line ends escaped.
 fn copy_text(out: &mut Vec<u8>, v: &Value<'_>) {
     match v {
-        Value::Int(None) | Value::Text(None) => out.extend_from_slice(b"\\N"),
+        Value::Int(None) | Value::Text(None) | Value::Bytes(None) => out.extend_from_slice(b"\\N"),
+        // bytea's hex form, its backslash escaped for COPY.
+        Value::Bytes(Some(b)) => {
+            out.extend_from_slice(b"\\\\x");
+            for byte in b.iter() {
+                out.extend_from_slice(format!("{byte:02x}").as_bytes());
+            }
+        }
         Value::Int(Some(i)) => out.extend_from_slice(i.to_string().as_bytes()),
         Value::Text(Some(s)) => {
             for b in s.bytes() {

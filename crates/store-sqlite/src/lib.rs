@@ -112,6 +112,7 @@ fn bind<'q>(
         q = match v {
             Value::Int(i) => q.bind(*i),
             Value::Text(s) => q.bind(s.as_deref()),
+            Value::Bytes(b) => q.bind(b.as_deref()),
         };
     }
     q
@@ -128,6 +129,7 @@ fn decode(row: &SqliteRow) -> StoreResult<Row> {
         let v = match raw.type_info().name() {
             "INTEGER" | "BOOLEAN" => Value::Int(Some(row.try_get::<i64, _>(i).map_err(db_err)?)),
             "REAL" => Value::Int(Some(row.try_get::<f64, _>(i).map_err(db_err)? as i64)),
+            "BLOB" => Value::Bytes(Some(row.try_get::<Vec<u8>, _>(i).map_err(db_err)?.into())),
             _ => Value::Text(Some(row.try_get::<String, _>(i).map_err(db_err)?.into())),
         };
         out.push(v);

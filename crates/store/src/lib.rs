@@ -7,6 +7,7 @@
 
 pub mod error;
 pub mod model;
+pub mod monitoring;
 pub mod sql;
 
 use async_trait::async_trait;
@@ -16,6 +17,7 @@ use zhenxing_domain::{AreaCode, Division, Household, HouseholdNo, IdNumber, Memb
 
 pub use error::{StoreError, StoreResult};
 pub use model::*;
+pub use monitoring::MonitoringStore;
 
 /// Which database is behind a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,6 +147,10 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Option<(ReportMeta, serde_json::Value)>>;
 
     async fn imports(&self, scope: Scope, limit: u32) -> StoreResult<Vec<ImportRecord>>;
+
+    /// The monitoring lifecycle's storage (clues, cases, plans, visits, policies) of the same
+    /// database.
+    fn monitoring(&self) -> &dyn MonitoringStore;
 
     /// Settings of the database itself (e.g. whether it is a demo database).
     async fn meta(&self, key: &str) -> StoreResult<Option<String>>;

@@ -7,6 +7,7 @@
 mod columns;
 mod figures;
 mod import;
+mod monitoring;
 mod store;
 
 use std::borrow::Cow;
@@ -23,6 +24,8 @@ use crate::{Backend, StoreError, StoreResult};
 pub enum Value<'a> {
     Int(Option<i64>),
     Text(Option<Cow<'a, str>>),
+    /// Binary data (visit photos): BLOB in SQLite, BYTEA in PostgreSQL.
+    Bytes(Option<Cow<'a, [u8]>>),
 }
 
 impl From<i64> for Value<'_> {
@@ -93,7 +96,10 @@ impl Row {
     pub fn opt_int(&self, i: usize) -> StoreResult<Option<i64>> {
         match self.get(i)? {
             Value::Int(v) => Ok(*v),
-            Value::Text(None) => Ok(None),
+            Value::Text(None) | Value::Bytes(None) => Ok(None),
+            Value::Bytes(Some(_)) => {
+                Err(StoreError::Corrupt(format!("column {i}: not an integer")))
+            }
             Value::Text(Some(s)) => s
                 .parse()
                 .map(Some)
@@ -110,6 +116,17 @@ impl Row {
         match self.get(i)? {
             Value::Text(v) => Ok(v.as_ref().map(|s| s.to_string())),
             Value::Int(v) => Ok(v.map(|n| n.to_string())),
+            Value::Bytes(None) => Ok(None),
+            Value::Bytes(Some(_)) => Err(StoreError::Corrupt(format!("column {i}: not text"))),
+        }
+    }
+
+    pub fn opt_bytes(&self, i: usize) -> StoreResult<Option<Vec<u8>>> {
+        match self.get(i)? {
+            Value::Bytes(v) => Ok(v.as_ref().map(|b| b.to_vec())),
+            Value::Int(None) | Value::Text(None) => Ok(None),
+            Value::Text(Some(s)) => Ok(Some(s.as_bytes().to_vec())),
+            Value::Int(Some(_)) => Err(StoreError::Corrupt(format!("column {i}: not bytes"))),
         }
     }
 

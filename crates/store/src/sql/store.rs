@@ -689,6 +689,10 @@ impl<D: Db> Store for SqlStore<D> {
             .collect()
     }
 
+    fn monitoring(&self) -> &dyn crate::MonitoringStore {
+        self
+    }
+
     async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
         let mut tx = self.db.read().await?;
         let rows = tx
