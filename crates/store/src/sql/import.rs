@@ -58,13 +58,11 @@ impl SqlImport {
 
     /// The transaction, for other statements that must commit together with the rows written
     /// here (e.g. a monitoring decision and the household fields it changes).
-    #[allow(dead_code)] // the monitoring workflow is its first user
     pub(crate) fn tx_mut(&mut self) -> &mut dyn Tx {
         self.tx.as_mut()
     }
 
     /// The change set everything written here belongs to.
-    #[allow(dead_code)]
     pub(crate) fn changeset(&self) -> i64 {
         self.changeset
     }
