@@ -17,6 +17,7 @@ pub mod member;
 pub mod money;
 pub mod monitoring;
 pub mod policy;
+pub mod screening;
 pub mod stats;
 pub mod year;
 

@@ -9,6 +9,8 @@ use serde::Deserialize;
 use super::error::translate;
 use super::*;
 
+mod screening;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPolicy {
@@ -28,6 +30,9 @@ struct RawPolicy {
     green_channel: RawGreenChannel,
     disaster: RawDisaster,
     village_ratio: RawRatio,
+    /// Department screening kinds; a policy without them cannot screen.
+    #[serde(default)]
+    screening: Vec<screening::RawKind>,
 }
 
 #[derive(Deserialize)]
@@ -660,6 +665,8 @@ impl Checker {
             },
         };
 
+        let screening = self.screening(&raw.screening);
+
         Some(Policy {
             province: province?,
             year: year?,
@@ -683,6 +690,7 @@ impl Checker {
             green_channel_risks,
             disaster_kinds,
             village_ratio,
+            screening,
         })
     }
 

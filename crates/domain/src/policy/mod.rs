@@ -18,6 +18,7 @@ pub use error::{PolicyError, PolicyProblem};
 use crate::area::{AreaCode, AreaLevel};
 use crate::household::{RiskType, RiskTypes};
 use crate::money::Money;
+use crate::screening::ScreeningKind;
 use crate::year::PolicyYear;
 
 /// Which policy made a decision: stored with every case step and verdict.
@@ -246,6 +247,8 @@ pub struct Policy {
     pub green_channel_risks: RiskTypes,
     pub disaster_kinds: Vec<String>,
     pub village_ratio: VillageRatio,
+    /// 部门筛查预警: the kinds of department file and their rules.
+    pub screening: Vec<ScreeningKind>,
 }
 
 /// The policy files shipped with the product: (province prefix, year, TOML text).
@@ -289,6 +292,11 @@ impl Policy {
         self.measure(code)
             .and_then(|m| self.category(&m.category))
             .map(|c| c.kind)
+    }
+
+    /// A kind of department file by its code (`medical`, ...).
+    pub fn screening_kind(&self, code: &str) -> Option<&ScreeningKind> {
+        self.screening.iter().find(|k| k.code == code.trim())
     }
 
     /// The due day of a period from `start` in this policy's calendar.

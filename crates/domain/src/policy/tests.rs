@@ -40,6 +40,23 @@ fn shipped_files_parse_with_the_defaults() {
         );
         assert_eq!(p.measure_kind("dibao"), Some(MeasureKind::SafetyNet));
         assert!(p.green_channel_risks.contains(RiskType::Disaster));
+        let kinds: Vec<&str> = p.screening.iter().map(|k| k.code.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "medical",
+                "disability",
+                "disaster",
+                "unemployment",
+                "dropout",
+                "housing",
+                "dibao"
+            ]
+        );
+        assert_eq!(
+            p.screening_kind("medical").map(|k| k.risk),
+            Some(RiskType::Illness)
+        );
     }
     // The 2022 calendar: the Spring Festival off, its make-up Saturday worked.
     let p = Policy::parse(gansu(2022)).unwrap();
@@ -166,6 +183,52 @@ fn edited_files_fail_with_clear_chinese_errors() {
             "[visits]",
             "[visit]",
             "visit（第59行）：不认识此项（可能拼写有误）",
+        ),
+        // Department screening kinds: a rule names a column of the right type.
+        (
+            "field = \"amount\", percent_of_threshold = 100",
+            "field = \"amt\", percent_of_threshold = 100",
+            "screening[0].rule.field：列“amt”不在 columns 中",
+        ),
+        (
+            "field = \"amount\", percent_of_threshold = 100",
+            "field = \"settled_on\", percent_of_threshold = 100",
+            "screening[0].rule.field：列“settled_on”的类型为日期，此规则须用金额列",
+        ),
+        (
+            "field = \"amount\", percent_of_threshold = 100",
+            "field = \"amount\", percent_of_threshold = 0",
+            "screening[0].rule.percent_of_threshold：应在1至1000之间",
+        ),
+        (
+            "rule = { rule = \"loss_share_of_income\", field = \"loss\", percent = 50 }",
+            "rule = { rule = \"loss_share\", field = \"loss\", percent = 50 }",
+            "取值“loss_share”无效，可用：income_after_spending、loss_share_of_income、value_in、any_row",
+        ),
+        (
+            "{ field = \"amount\", type = \"money\"",
+            "{ field = \"amount\", type = \"id_number\"",
+            "screening[0].columns：须有且只有一列 type = \"id_number\"（证件号码），实有2列",
+        ),
+        (
+            "recent = { field = \"issued_on\", days = 365 }",
+            "recent = { field = \"disability_type\", days = 365 }",
+            "screening[1].recent.field：列“disability_type”的类型为文字，此规则须用日期列",
+        ),
+        (
+            "code = \"disaster\"\nlabel = \"自然灾害损失\"",
+            "code = \"medical\"\nlabel = \"自然灾害损失\"",
+            "screening[2].code：重复：代码“medical”已用过",
+        ),
+        (
+            "risk = \"因务工就业不稳\"\ncolumns",
+            "risk = \"因失业\"\ncolumns",
+            "screening[3].risk：风险类型无法识别",
+        ),
+        (
+            "values = [\"C\", \"D\", \"C级\", \"D级\"]",
+            "values = [\" \"]",
+            "screening[5].rule.values：至少要有一个取值",
         ),
     ];
     let mut failures = Vec::new();

@@ -1,0 +1,255 @@
+use super::*;
+use crate::AreaCode;
+use crate::policy::{Policy, shipped};
+use crate::year::PolicyYear;
+
+fn policy() -> Policy {
+    let text = shipped(
+        AreaCode::parse("62").unwrap(),
+        PolicyYear::new(2025).unwrap(),
+    )
+    .unwrap();
+    Policy::parse(text).unwrap()
+}
+
+fn id(seq: u32) -> IdNumber {
+    let first17 = format!("62010219700101{seq:03}");
+    let check = crate::id_number::check_char(first17.as_bytes()) as char;
+    IdNumber::parse(&format!("{first17}{check}")).unwrap()
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Judges one household: `rows` are (member, cells after the ID column, in column order).
+fn judge(kind: &str, income: Option<&str>, size: u32, rows: &[(u32, &[&str])], on: &str) -> String {
+    let p = policy();
+    let kind = p.screening_kind(kind).unwrap();
+    let parsed: Vec<DepartmentRow> = rows
+        .iter()
+        .map(|(member, cells)| {
+            let id = id(*member);
+            let mut all: Vec<Option<&str>> = vec![Some(id.as_str())];
+            all.extend(cells.iter().map(|c| Some(*c)));
+            // The fixtures list the ID column first, as the shipped kinds do.
+            assert_eq!(kind.id_column(), 0);
+            kind.parse_row(&all).unwrap()
+        })
+        .collect();
+    let refs: Vec<&DepartmentRow> = parsed.iter().collect();
+    let facts = Facts {
+        size,
+        per_capita_income: income.map(|s| Money::parse_yuan(s).unwrap()),
+    };
+    match Screener::new(kind, p.threshold, day(on)).judge(facts, &refs) {
+        Judgement::Hit(hit) => format!(
+            "hit {} members={}",
+            hit.figures
+                .iter()
+                .map(|f| format!("{}={}", f.label, f.value))
+                .collect::<Vec<_>>()
+                .join(" "),
+            hit.members.len()
+        ),
+        Judgement::Below => "below".into(),
+        Judgement::NoIncome => "no income".into(),
+        Judgement::NotRecent => "not recent".into(),
+    }
+}
+
+#[test]
+fn each_rule_just_below_and_just_above_its_threshold() {
+    let on = "2025-06-30";
+    // (kind, per-capita income, size, rows, expected start of the answer)
+    let cases: &[(&str, Option<&str>, u32, &[(u32, &[&str])], &str)] = &[
+        // medical: 7000 - 1000.00 / 2 = 6500, not below 6500; one fen more is.
+        (
+            "medical",
+            Some("7000"),
+            2,
+            &[(1, &["600.00", ""]), (2, &["400.00", ""])],
+            "below",
+        ),
+        (
+            "medical",
+            Some("7000"),
+            2,
+            &[(1, &["600.00", ""]), (2, &["400.01", ""])],
+            "hit 人均纯收入=7000.00元 家庭人口数=2 合规自付金额合计=1000.01元 人均合规自付金额=500.01元 扣除后人均纯收入=6499.99元 预警标准=低于6500.00元（监测收入标准的100%） members=2",
+        ),
+        // The same person twice (two settlements) is summed.
+        (
+            "medical",
+            Some("6600"),
+            1,
+            &[(1, &["50", "2025-01-02"]), (1, &["50.01", "2025-02-03"])],
+            "hit",
+        ),
+        (
+            "medical",
+            Some("6600"),
+            1,
+            &[(1, &["50", "2025-01-02"]), (1, &["50", "2025-02-03"])],
+            "below",
+        ),
+        ("medical", None, 1, &[(1, &["50000", ""])], "no income"),
+        // disaster: loss above 50% of the yearly income (5000 x 2 = 10000).
+        (
+            "disaster",
+            Some("5000"),
+            2,
+            &[(1, &["5000.00", "洪涝", ""])],
+            "below",
+        ),
+        (
+            "disaster",
+            Some("5000"),
+            2,
+            &[(1, &["5000.01", "洪涝", ""])],
+            "hit 损失金额合计=5000.01元 人均纯收入=5000.00元 家庭人口数=2 家庭年纯收入=10000.00元 损失占年纯收入=50.0% 预警标准=超过家庭年纯收入的50% members=1",
+        ),
+        ("disaster", Some("0"), 3, &[(1, &["0.01", "", ""])], "hit"),
+        // disability: a grade 1-2 certificate issued within 365 days.
+        (
+            "disability",
+            None,
+            3,
+            &[(1, &["三级", "2025-06-01", ""])],
+            "below",
+        ),
+        (
+            "disability",
+            None,
+            3,
+            &[(1, &["二级", "2025-06-01", ""])],
+            "hit 残疾等级=二级 命中记录数=1 members=1",
+        ),
+        (
+            "disability",
+            None,
+            3,
+            &[(1, &["1级", "2024-06-30", "肢体"])],
+            "hit",
+        ),
+        (
+            "disability",
+            None,
+            3,
+            &[(1, &["1级", "2024-06-29", "肢体"])],
+            "not recent",
+        ),
+        (
+            "disability",
+            None,
+            3,
+            &[(1, &["一级", "2024-06", ""])],
+            "hit",
+        ),
+        // housing appraisal: C or D, any case and width.
+        ("housing", None, 2, &[(1, &["B级", ""])], "below"),
+        (
+            "housing",
+            None,
+            2,
+            &[(1, &["ｃ级", "2025-03-01"])],
+            "hit 鉴定等级=ｃ级 命中记录数=1 members=1",
+        ),
+        // unemployment: registered within 180 days.
+        (
+            "unemployment",
+            None,
+            4,
+            &[(1, &["2025-01-01", ""])],
+            "hit 记录数=1 members=1",
+        ),
+        (
+            "unemployment",
+            None,
+            4,
+            &[(1, &["2024-12-31", ""])],
+            "not recent",
+        ),
+        ("dropout", None, 4, &[(3, &["某小学", ""])], "hit"),
+        ("dibao", None, 4, &[(1, &["调整", ""])], "below"),
+        ("dibao", None, 4, &[(1, &["新纳入", ""])], "hit"),
+    ];
+    let mut failures = Vec::new();
+    for (kind, income, size, rows, expected) in cases {
+        let got = judge(kind, *income, *size, rows, on);
+        if !got.starts_with(expected) {
+            failures.push(format!(
+                "{kind} {income:?} x{size} {rows:?}:\n  expected {expected}\n  got      {got}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn rows_are_parsed_with_every_problem() {
+    let p = policy();
+    let kind = p.screening_kind("medical").unwrap();
+    let good = id(1);
+    let bad_check = format!("{}0", &good.as_str()[..17]);
+    let bad_check = if bad_check == good.as_str() {
+        format!("{}1", &good.as_str()[..17])
+    } else {
+        bad_check
+    };
+    // (cells, expected (column, code) list)
+    let cases: Vec<(Vec<Option<&str>>, Vec<(usize, &str)>)> = vec![
+        (vec![Some(good.as_str()), Some("12.5"), None], vec![]),
+        (vec![None, Some("12.5"), None], vec![(0, "missing")]),
+        (
+            vec![Some(&bad_check), Some("abc"), Some("2025-13-01")],
+            vec![(0, "id_check"), (1, "money"), (2, "date")],
+        ),
+        (
+            vec![Some(good.as_str()), Some(" "), None],
+            vec![(1, "missing")],
+        ),
+    ];
+    for (cells, expected) in cases {
+        let got: Vec<(usize, &str)> = match kind.parse_row(&cells) {
+            Ok(_) => vec![],
+            Err(errors) => errors.iter().map(|(i, e)| (*i, e.code())).collect(),
+        };
+        assert_eq!(got, expected, "{cells:?}");
+    }
+}
+
+#[test]
+fn a_household_s_rows_have_one_canonical_text_in_any_order() {
+    let p = policy();
+    let kind = p.screening_kind("medical").unwrap();
+    let row = |m: u32, amount: &str| {
+        kind.parse_row(&[Some(id(m).as_str()), Some(amount), None])
+            .unwrap()
+    };
+    let (a, b) = (row(1, "10"), row(2, "20.00"));
+    assert_eq!(
+        canonical_rows(kind, &[&a, &b]),
+        canonical_rows(kind, &[&b, &a])
+    );
+    assert_ne!(
+        canonical_rows(kind, &[&a, &b]),
+        canonical_rows(kind, &[&a, &row(2, "20.01")])
+    );
+}
+
+#[test]
+fn rules_read_in_chinese() {
+    let p = policy();
+    let text = |k: &str| p.screening_kind(k).unwrap().rule_text(p.threshold);
+    assert_eq!(
+        text("medical"),
+        "人均纯收入减去人均合规自付金额低于6500.00元（监测收入标准6500.00元的100%）"
+    );
+    assert_eq!(text("disaster"), "损失金额合计超过家庭年纯收入的50%");
+    assert_eq!(
+        text("disability"),
+        "残疾等级为一级、二级、1级、2级、1、2、Ⅰ级、Ⅱ级（发证日期在365天内）"
+    );
+    assert_eq!(normalize_value(" ｃ 级 "), "C级");
+}
