@@ -22,8 +22,15 @@ fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
+/// Rows of a household: (member, cells after the ID column).
+type Rows<'a> = &'a [(u32, &'a [&'a str])];
+/// (kind, per-capita income, size, rows, expected start of the answer)
+type Case<'a> = (&'a str, Option<&'a str>, u32, Rows<'a>, &'a str);
+/// (cells, expected (column, code) list)
+type RowCase<'a> = (Vec<Option<&'a str>>, Vec<(usize, &'a str)>);
+
 /// Judges one household: `rows` are (member, cells after the ID column, in column order).
-fn judge(kind: &str, income: Option<&str>, size: u32, rows: &[(u32, &[&str])], on: &str) -> String {
+fn judge(kind: &str, income: Option<&str>, size: u32, rows: Rows, on: &str) -> String {
     let p = policy();
     let kind = p.screening_kind(kind).unwrap();
     let parsed: Vec<DepartmentRow> = rows
@@ -61,8 +68,7 @@ fn judge(kind: &str, income: Option<&str>, size: u32, rows: &[(u32, &[&str])], o
 #[test]
 fn each_rule_just_below_and_just_above_its_threshold() {
     let on = "2025-06-30";
-    // (kind, per-capita income, size, rows, expected start of the answer)
-    let cases: &[(&str, Option<&str>, u32, &[(u32, &[&str])], &str)] = &[
+    let cases: &[Case] = &[
         // medical: 7000 - 1000.00 / 2 = 6500, not below 6500; one fen more is.
         (
             "medical",
@@ -197,8 +203,7 @@ fn rows_are_parsed_with_every_problem() {
     } else {
         bad_check
     };
-    // (cells, expected (column, code) list)
-    let cases: Vec<(Vec<Option<&str>>, Vec<(usize, &str)>)> = vec![
+    let cases: Vec<RowCase> = vec![
         (vec![Some(good.as_str()), Some("12.5"), None], vec![]),
         (vec![None, Some("12.5"), None], vec![(0, "missing")]),
         (
