@@ -24,6 +24,12 @@ pub enum FileError {
         rows: usize,
         missing: String,
     },
+    #[error("不是“{kind}”文件：在前{rows}行中没有找到表头（缺少列：{missing}）")]
+    NotDepartmentFile {
+        kind: String,
+        rows: usize,
+        missing: String,
+    },
     #[error("第{row}行表头中“{first}”和“{second}”是同一项，请删去其中一列")]
     DuplicateColumn {
         row: u64,
@@ -41,6 +47,7 @@ impl FileError {
             FileError::Csv(_) => "csv",
             FileError::Empty => "empty_file",
             FileError::NotLedger { .. } => "not_a_ledger",
+            FileError::NotDepartmentFile { .. } => "not_a_department_file",
             FileError::DuplicateColumn { .. } => "duplicate_column",
         }
     }

@@ -6,6 +6,7 @@
 //! Writing: [`write`] produces the same layout, so an unmasked export imports back unchanged.
 #![forbid(unsafe_code)]
 
+pub mod department;
 pub mod error;
 pub mod layout;
 pub mod monitoring;

@@ -1,0 +1,352 @@
+//! Department files for screening (部门筛查): CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or xlsx,
+//! read with the ledger reader. Their columns are not fixed here but come from the policy's
+//! [`ScreeningKind`]: the header row is found below any title rows by the kind's names, in any
+//! order, and rows stream with the cells of the kind's columns. The results of a screening go
+//! out as an xlsx table.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use calamine::Reader;
+use rust_xlsxwriter::{Format as CellFormat, Workbook, XlsxError};
+use zhenxing_domain::screening::{ScreeningKind, normalize_value};
+
+use crate::error::{FileError, LedgerError};
+use crate::read::{
+    Encoding, HEADER_SEARCH_ROWS, RawRow, detect_encoding, open_xlsx, read_csv, read_xlsx_sheet,
+};
+use crate::write::Out;
+
+/// A sheet (or the CSV file) holding rows of the kind: where its header is and where each of the
+/// kind's columns is.
+#[derive(Debug, Clone)]
+pub struct DepartmentSheet {
+    pub sheet: Option<String>,
+    pub header_row: u64,
+    /// Per column of the kind: its index in the row, if the sheet has it.
+    index: Vec<Option<usize>>,
+    /// Per column of the kind: the header as the sheet writes it.
+    headers: Vec<Option<String>>,
+}
+
+impl DepartmentSheet {
+    /// The cells of the kind's columns in a row (`None`: no such column, or beyond the row).
+    pub fn cells<'r>(&self, row: &'r RawRow) -> Vec<Option<&'r str>> {
+        self.index
+            .iter()
+            .map(|i| i.and_then(|i| row.cells.get(i)).map(|c| c.text.as_str()))
+            .collect()
+    }
+
+    /// The header of column `i` as written in the file, else the kind's canonical one.
+    pub fn header<'a>(&'a self, kind: &'a ScreeningKind, i: usize) -> &'a str {
+        self.headers
+            .get(i)
+            .and_then(|h| h.as_deref())
+            .or_else(|| kind.columns.get(i).map(|c| c.header()))
+            .unwrap_or("")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileFormat {
+    Csv(Encoding),
+    Xlsx,
+}
+
+/// A department file whose header has been found; rows are read by [`DepartmentFile::read_rows`].
+#[derive(Debug, Clone)]
+pub struct DepartmentFile {
+    pub path: PathBuf,
+    format: FileFormat,
+    pub sheets: Vec<DepartmentSheet>,
+}
+
+/// Finds the header among the first rows: the first row naming every required column (when the
+/// next row does too, as under a merged group header, the lower one wins).
+fn find_header(
+    kind: &ScreeningKind,
+    sheet: Option<String>,
+    rows: &[RawRow],
+) -> Result<DepartmentSheet, FileError> {
+    let lookup: HashMap<String, usize> = kind
+        .columns
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| c.names.iter().map(move |n| (normalize_value(n), i)))
+        .collect();
+    let mut found: Option<DepartmentSheet> = None;
+    let mut best: Option<(usize, Vec<String>)> = None;
+    for row in rows {
+        let mut index = vec![None; kind.columns.len()];
+        let mut headers: Vec<Option<String>> = vec![None; kind.columns.len()];
+        for (at, cell) in row.cells.iter().enumerate() {
+            let text = cell.text.trim();
+            let Some(&i) = lookup.get(&normalize_value(text)) else {
+                continue;
+            };
+            match &headers[i] {
+                // One header cell merged across columns (filled by the reader): keep the first.
+                Some(first) if first == text => {}
+                Some(first) => {
+                    return Err(FileError::DuplicateColumn {
+                        row: row.row,
+                        first: first.clone(),
+                        second: text.to_string(),
+                    });
+                }
+                None => {
+                    index[i] = Some(at);
+                    headers[i] = Some(text.to_string());
+                }
+            }
+        }
+        let missing: Vec<String> = kind
+            .columns
+            .iter()
+            .zip(&index)
+            .filter(|(c, i)| c.required && i.is_none())
+            .map(|(c, _)| c.header().to_string())
+            .collect();
+        if missing.is_empty() {
+            let plan = DepartmentSheet {
+                sheet: sheet.clone(),
+                header_row: row.row,
+                index,
+                headers,
+            };
+            match &found {
+                Some(prev) if prev.header_row + 1 == row.row => found = Some(plan),
+                Some(_) => break,
+                None => found = Some(plan),
+            }
+        } else if found.is_some() {
+            break;
+        } else {
+            let present = index.iter().filter(|i| i.is_some()).count();
+            if best.as_ref().is_none_or(|(n, _)| present > *n) {
+                best = Some((present, missing));
+            }
+        }
+    }
+    found.ok_or_else(|| FileError::NotDepartmentFile {
+        kind: kind.label.clone(),
+        rows: HEADER_SEARCH_ROWS,
+        missing: best.map(|(_, m)| m.join("、")).unwrap_or_else(|| {
+            kind.columns
+                .iter()
+                .map(|c| c.header())
+                .collect::<Vec<_>>()
+                .join("、")
+        }),
+    })
+}
+
+impl DepartmentFile {
+    pub fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| self.path.display().to_string())
+    }
+
+    fn err(&self, sheet: Option<&str>, error: FileError) -> LedgerError {
+        LedgerError {
+            file: self.file_name(),
+            sheet: sheet.map(str::to_string),
+            error,
+        }
+    }
+
+    /// Opens `path` and finds the kind's header: in a CSV file, or in every sheet of a workbook
+    /// that has it. A file without it is refused before anything is read.
+    pub fn open(path: &Path, kind: &ScreeningKind) -> Result<DepartmentFile, LedgerError> {
+        let mut file = DepartmentFile {
+            path: path.to_path_buf(),
+            format: FileFormat::Xlsx,
+            sheets: Vec::new(),
+        };
+        let fail = |error: FileError| file.err(None, error);
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        match ext.as_str() {
+            "csv" | "txt" => {
+                let encoding = detect_encoding(path).map_err(fail)?;
+                let mut first = Vec::new();
+                read_csv(path, encoding, &mut |row| {
+                    first.push(row);
+                    first.len() < HEADER_SEARCH_ROWS
+                })
+                .map_err(fail)?;
+                if first.is_empty() {
+                    return Err(fail(FileError::Empty));
+                }
+                let sheet = find_header(kind, None, &first).map_err(fail)?;
+                file.format = FileFormat::Csv(encoding);
+                file.sheets.push(sheet);
+            }
+            "xlsx" | "xlsm" => {
+                let mut book = open_xlsx(path).map_err(fail)?;
+                let mut best_error = None;
+                for name in book.sheet_names() {
+                    let mut first = Vec::new();
+                    read_xlsx_sheet(&mut book, &name, &mut |row| {
+                        first.push(row);
+                        first.len() < HEADER_SEARCH_ROWS
+                    })
+                    .map_err(|e| file.err(Some(&name), e))?;
+                    match find_header(kind, Some(name.clone()), &first) {
+                        Ok(sheet) => file.sheets.push(sheet),
+                        Err(e) => {
+                            if best_error.is_none()
+                                || matches!(e, FileError::DuplicateColumn { .. })
+                            {
+                                best_error = Some(e);
+                            }
+                        }
+                    }
+                }
+                if file.sheets.is_empty() {
+                    return Err(file.err(None, best_error.unwrap_or(FileError::Empty)));
+                }
+            }
+            other => {
+                let name = file.file_name();
+                return Err(file.err(
+                    None,
+                    FileError::UnsupportedFormat(if other.is_empty() {
+                        name
+                    } else {
+                        format!(".{other}")
+                    }),
+                ));
+            }
+        }
+        Ok(file)
+    }
+
+    /// Calls `on_row` for every data row below the header of every sheet (blank rows skipped),
+    /// with the sheet it belongs to. `on_row` returns false to stop.
+    pub fn read_rows(
+        &self,
+        on_row: &mut dyn FnMut(&DepartmentSheet, RawRow) -> bool,
+    ) -> Result<(), LedgerError> {
+        match self.format {
+            FileFormat::Csv(encoding) => {
+                let Some(sheet) = self.sheets.first() else {
+                    return Ok(());
+                };
+                read_csv(&self.path, encoding, &mut |row| {
+                    if row.row <= sheet.header_row || row.is_blank() {
+                        true
+                    } else {
+                        on_row(sheet, row)
+                    }
+                })
+                .map_err(|e| self.err(None, e))
+            }
+            FileFormat::Xlsx => {
+                let mut book = open_xlsx(&self.path).map_err(|e| self.err(None, e))?;
+                for sheet in &self.sheets {
+                    let name = sheet.sheet.clone().unwrap_or_default();
+                    let mut go_on = true;
+                    read_xlsx_sheet(&mut book, &name, &mut |row| {
+                        if row.row <= sheet.header_row || row.is_blank() {
+                            return true;
+                        }
+                        go_on = on_row(sheet, row);
+                        go_on
+                    })
+                    .map_err(|e| self.err(Some(&name), e))?;
+                    if !go_on {
+                        break;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn xlsx_err(e: XlsxError) -> FileError {
+    FileError::Io(e.to_string())
+}
+
+/// Writes a table (a title row, the header, the rows) as an xlsx workbook of one sheet, in
+/// constant memory; e.g. the results of a screening for an area.
+pub struct XlsxTableWriter {
+    book: Workbook,
+    path: PathBuf,
+    rows: u32,
+    yuan: CellFormat,
+}
+
+impl XlsxTableWriter {
+    pub fn create(
+        path: &Path,
+        sheet_name: &str,
+        title: &str,
+        headers: &[&str],
+    ) -> Result<XlsxTableWriter, FileError> {
+        let mut book = Workbook::new();
+        let bold = CellFormat::new().set_bold();
+        let sheet = book
+            .add_worksheet_with_constant_memory()
+            .map_err(xlsx_err)?;
+        sheet.set_name(sheet_name).map_err(xlsx_err)?;
+        sheet
+            .write_string_with_format(0, 0, title, &bold)
+            .map_err(xlsx_err)?;
+        for (c, h) in headers.iter().enumerate() {
+            sheet
+                .write_string_with_format(1, c as u16, *h, &bold)
+                .map_err(xlsx_err)?;
+        }
+        Ok(XlsxTableWriter {
+            book,
+            path: path.to_path_buf(),
+            rows: 0,
+            yuan: CellFormat::new().set_num_format("0.00"),
+        })
+    }
+
+    pub fn row(&mut self, cells: &[Out]) -> Result<(), FileError> {
+        if self.rows >= crate::write::XLSX_MAX_DATA_ROWS {
+            return Err(FileError::Io(format!(
+                "超过 Excel 的行数上限（{}行）",
+                crate::write::XLSX_MAX_DATA_ROWS
+            )));
+        }
+        let r = self.rows + 2;
+        let sheet = self.book.worksheet_from_index(0).map_err(xlsx_err)?;
+        for (c, cell) in cells.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Out::Text(s) if s.is_empty() => {}
+                Out::Text(s) => {
+                    sheet.write_string(r, c, s).map_err(xlsx_err)?;
+                }
+                Out::Int(i) => {
+                    sheet.write_number(r, c, *i as f64).map_err(xlsx_err)?;
+                }
+                Out::Yuan(m) => {
+                    sheet
+                        .write_number_with_format(r, c, m.yuan_f64(), &self.yuan)
+                        .map_err(xlsx_err)?;
+                }
+            }
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<PathBuf, FileError> {
+        self.book.save(&self.path).map_err(xlsx_err)?;
+        Ok(self.path)
+    }
+}
+
+#[cfg(test)]
+mod tests;
