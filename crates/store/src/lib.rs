@@ -8,6 +8,7 @@
 pub mod error;
 pub mod model;
 pub mod monitoring;
+pub mod screening;
 pub mod sql;
 
 use async_trait::async_trait;
@@ -18,6 +19,7 @@ use zhenxing_domain::{AreaCode, Division, Household, HouseholdNo, IdNumber, Memb
 pub use error::{StoreError, StoreResult};
 pub use model::*;
 pub use monitoring::MonitoringStore;
+pub use screening::ScreeningStore;
 
 /// Which database is behind a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,6 +153,10 @@ pub trait Store: Send + Sync {
     /// The monitoring lifecycle's storage (clues, cases, plans, visits, policies) of the same
     /// database.
     fn monitoring(&self) -> &dyn MonitoringStore;
+
+    /// Department screening's storage (matching persons in bulk, batches and their results) of
+    /// the same database.
+    fn screening(&self) -> &dyn ScreeningStore;
 
     /// Settings of the database itself (e.g. whether it is a demo database).
     async fn meta(&self, key: &str) -> StoreResult<Option<String>>;

@@ -8,6 +8,7 @@ mod columns;
 mod figures;
 mod import;
 mod monitoring;
+mod screening;
 mod store;
 
 use std::borrow::Cow;

@@ -26,15 +26,15 @@ use super::{Db, Row, SqlStore, Tx, Value, now_text, placeholders, tuples};
 use crate::monitoring::*;
 use crate::{Actor, ImportCounts, ImportSource, ImportTx, RowOutcome, StoreError, StoreResult};
 
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
+pub(super) fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
-fn area(v: i64) -> StoreResult<AreaCode> {
+pub(super) fn area(v: i64) -> StoreResult<AreaCode> {
     AreaCode::from_i64(v).map_err(corrupt)
 }
 
-fn day(d: NaiveDate) -> Value<'static> {
+pub(super) fn day(d: NaiveDate) -> Value<'static> {
     Value::from(d.format("%Y-%m-%d").to_string())
 }
 
@@ -42,11 +42,11 @@ fn opt_day(d: Option<NaiveDate>) -> Value<'static> {
     Value::from(d.map(|d| d.format("%Y-%m-%d").to_string()))
 }
 
-fn parse_day(s: &str) -> StoreResult<NaiveDate> {
+pub(super) fn parse_day(s: &str) -> StoreResult<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| corrupt(format!("日期 {s}: {e}")))
 }
 
-fn row_day(r: &Row, i: usize) -> StoreResult<NaiveDate> {
+pub(super) fn row_day(r: &Row, i: usize) -> StoreResult<NaiveDate> {
     parse_day(&r.text(i)?)
 }
 
@@ -54,11 +54,11 @@ fn row_opt_day(r: &Row, i: usize) -> StoreResult<Option<NaiveDate>> {
     r.opt_text(i)?.map(|s| parse_day(&s)).transpose()
 }
 
-fn json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
+pub(super) fn json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
     serde_json::to_string(v).map_err(|e| StoreError::Database(e.to_string()))
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> StoreResult<T> {
+pub(super) fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> StoreResult<T> {
     serde_json::from_str(s).map_err(corrupt)
 }
 
@@ -66,11 +66,11 @@ fn code<T>(v: i64, from: fn(i64) -> Option<T>, what: &str) -> StoreResult<T> {
     from(v).ok_or_else(|| corrupt(format!("{what}: {v}")))
 }
 
-fn household_no(s: &str) -> StoreResult<HouseholdNo> {
+pub(super) fn household_no(s: &str) -> StoreResult<HouseholdNo> {
     HouseholdNo::parse(s).map_err(corrupt)
 }
 
-fn policy_values(p: PolicyRef) -> [Value<'static>; 3] {
+pub(super) fn policy_values(p: PolicyRef) -> [Value<'static>; 3] {
     [
         p.province.as_i64().into(),
         i64::from(p.year.get()).into(),
@@ -78,7 +78,7 @@ fn policy_values(p: PolicyRef) -> [Value<'static>; 3] {
     ]
 }
 
-fn policy_from(r: &Row, at: usize) -> StoreResult<PolicyRef> {
+pub(super) fn policy_from(r: &Row, at: usize) -> StoreResult<PolicyRef> {
     Ok(PolicyRef {
         province: area(r.int(at)?)?,
         year: u16::try_from(r.int(at + 1)?)
@@ -205,6 +205,52 @@ fn state_values(s: &CaseState, due: &CaseDue) -> Vec<Value<'static>> {
     ]
 }
 
+/// The columns and values of a new case of the household `(county, village, number)` (one
+/// insert, or a row of a multi-row insert).
+pub(super) fn case_row(
+    actor: &Actor,
+    (county, village, no): (AreaCode, AreaCode, &HouseholdNo),
+    clue: Option<i64>,
+    case: &CaseOpen,
+) -> StoreResult<(Vec<&'static str>, Vec<Value<'static>>)> {
+    let mut columns: Vec<&'static str> = vec![
+        "county_code",
+        "household_no",
+        "village_code",
+        "kind",
+        "clue_id",
+        "channel",
+        "risk_mask",
+        "category",
+        "disaster_kind",
+        "elimination_json",
+        "policy_province",
+        "policy_year",
+        "policy_version",
+        "created_by",
+        "created_at",
+        "version",
+    ];
+    let elimination = case.elimination.as_ref().map(json).transpose()?;
+    let mut args: Vec<Value<'static>> = vec![
+        county.as_i64().into(),
+        no.as_str().to_string().into(),
+        village.as_i64().into(),
+        case.state.kind.code().into(),
+        clue.into(),
+        case.channel.code().into(),
+        case.risks.mask().into(),
+        Value::Int(case.category.map(MonitorCategory::code)),
+        case.disaster_kind.clone().into(),
+        elimination.into(),
+    ];
+    args.extend(policy_values(case.policy));
+    args.extend([actor.name.clone().into(), now_text().into(), 1i64.into()]);
+    columns.extend(STATE_COLUMNS);
+    args.extend(state_values(&case.state, &case.due));
+    Ok((columns, args))
+}
+
 impl<D: Db> SqlStore<D> {
     /// The (county, village) of a registered household, if it is in scope.
     async fn locate(
@@ -233,45 +279,11 @@ impl<D: Db> SqlStore<D> {
         &self,
         tx: &mut dyn Tx,
         actor: &Actor,
-        (county, village, no): (AreaCode, AreaCode, &HouseholdNo),
+        household: (AreaCode, AreaCode, &HouseholdNo),
         clue: Option<i64>,
         case: &CaseOpen,
     ) -> StoreResult<i64> {
-        let mut columns: Vec<&str> = vec![
-            "county_code",
-            "household_no",
-            "village_code",
-            "kind",
-            "clue_id",
-            "channel",
-            "risk_mask",
-            "category",
-            "disaster_kind",
-            "elimination_json",
-            "policy_province",
-            "policy_year",
-            "policy_version",
-            "created_by",
-            "created_at",
-            "version",
-        ];
-        let elimination = case.elimination.as_ref().map(json).transpose()?;
-        let mut args: Vec<Value> = vec![
-            county.as_i64().into(),
-            no.as_str().into(),
-            village.as_i64().into(),
-            case.state.kind.code().into(),
-            clue.into(),
-            case.channel.code().into(),
-            case.risks.mask().into(),
-            Value::Int(case.category.map(MonitorCategory::code)),
-            case.disaster_kind.clone().into(),
-            elimination.into(),
-        ];
-        args.extend(policy_values(case.policy));
-        args.extend([actor.name.clone().into(), now_text().into(), 1i64.into()]);
-        columns.extend(STATE_COLUMNS);
-        args.extend(state_values(&case.state, &case.due));
+        let (columns, args) = case_row(actor, household, clue, case)?;
         let sql = format!(
             "INSERT INTO cases ({}) VALUES ({}) RETURNING id",
             columns.join(", "),

@@ -693,6 +693,10 @@ impl<D: Db> Store for SqlStore<D> {
         self
     }
 
+    fn screening(&self) -> &dyn crate::ScreeningStore {
+        self
+    }
+
     async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
         let mut tx = self.db.read().await?;
         let rows = tx

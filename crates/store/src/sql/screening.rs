@@ -1,0 +1,822 @@
+//! [`ScreeningStore`] over any [`Db`]: persons matched in large sorted batches (one query per
+//! few thousand ID numbers, then one per few thousand households of a county), and a batch
+//! recorded with multi-row statements in one transaction.
+
+use std::collections::{BTreeMap, HashMap};
+
+use async_trait::async_trait;
+use zhenxing_domain::monitoring::{Channel, ClueStatus};
+use zhenxing_domain::{
+    AreaCode, AreaLevel, HouseholdNo, HouseholdType, IdNumber, Money, MonitorCategory, Scope,
+};
+
+use super::monitoring::{
+    area, case_row, corrupt, day, from_json, household_no, json, policy_from, policy_values,
+    row_day,
+};
+use super::{Db, Row, SqlStore, Tx, Value, now_text, placeholders, tuples_for};
+use crate::monitoring::CaseOpen;
+use crate::screening::*;
+use crate::{Actor, StoreError, StoreResult};
+
+/// ID numbers (or household numbers) per lookup: a few round trips for a large file, well within
+/// both backends' parameter limits.
+const MATCH_BATCH: usize = 4000;
+/// Households per write statement (the widest row, a case, has 28 columns).
+const WRITE_BATCH: usize = 500;
+
+/// Whether persons of `county` may be in `scope` (a scope below a county is decided by village).
+fn county_in_scope(scope: Scope, county: AreaCode) -> bool {
+    match scope {
+        Scope::All => true,
+        Scope::Area(a) if a.level() <= AreaLevel::County => a.contains(county),
+        Scope::Area(a) => county.contains(a),
+    }
+}
+
+/// Whether a batch made for `area` concerns a caller with `scope`.
+fn visible(scope: Scope, area: Option<AreaCode>) -> bool {
+    match (scope, area) {
+        (Scope::All, _) | (_, None) => true,
+        (Scope::Area(s), Some(a)) => s.contains(a) || a.contains(s),
+    }
+}
+
+fn default_category(t: HouseholdType) -> MonitorCategory {
+    match t {
+        HouseholdType::ExPoor => MonitorCategory::UnstableExPoor,
+        HouseholdType::Ordinary => MonitorCategory::MarginalAtRisk,
+    }
+}
+
+const SCREENING_SELECT: &str = "SELECT id, kind, kind_label, source, file_name, area_code, \
+    policy_province, policy_year, policy_version, rule, found_on, rows_read, rows_matched, \
+    rows_unmatched, rows_rejected, households, hits, created, attached, repeated, actor, created_at \
+    FROM screenings";
+
+fn count(r: &Row, i: usize) -> StoreResult<u64> {
+    u64::try_from(r.int(i)?).map_err(corrupt)
+}
+
+fn screening_from_row(r: &Row) -> StoreResult<StoredScreening> {
+    Ok(StoredScreening {
+        id: r.int(0)?,
+        kind: r.text(1)?,
+        kind_label: r.text(2)?,
+        source: r.text(3)?,
+        file_name: r.text(4)?,
+        area: r.opt_int(5)?.map(area).transpose()?,
+        policy: policy_from(r, 6)?,
+        rule: r.text(9)?,
+        found_on: row_day(r, 10)?,
+        counts: ScreeningCounts {
+            rows: count(r, 11)?,
+            matched: count(r, 12)?,
+            unmatched: count(r, 13)?,
+            rejected: count(r, 14)?,
+            households: count(r, 15)?,
+            hits: count(r, 16)?,
+            created: count(r, 17)?,
+            attached: count(r, 18)?,
+            repeated: count(r, 19)?,
+        },
+        actor: r.text(20)?,
+        created_at: r.text(21)?,
+    })
+}
+
+/// `key IN ($first, ...)` for `n` values.
+fn in_list(first: usize, n: usize) -> String {
+    format!("({})", placeholders(first, n))
+}
+
+/// What the transaction knows of a chunk of one county's hits before deciding.
+#[derive(Default)]
+struct ChunkState {
+    /// household number → (monitor category code, eliminated)
+    monitoring: HashMap<String, (Option<i64>, bool)>,
+    /// (household number, fingerprint) → (earlier batch, its clue)
+    earlier: HashMap<(String, String), (i64, Option<i64>)>,
+    /// household number → (open clue, its case)
+    open_clues: HashMap<String, (i64, Option<i64>)>,
+    /// household number → open case
+    open_cases: HashMap<String, i64>,
+}
+
+/// What to do with a hit, decided from the chunk's state.
+#[derive(Clone, Copy)]
+enum Plan {
+    Repeat(i64, Option<i64>),
+    Merge(i64, Option<i64>),
+    /// A new clue: with a case (`None`), or kept beside the household's state.
+    New(NewClue),
+}
+
+#[derive(Clone, Copy)]
+enum NewClue {
+    WithCase,
+    Monitored,
+    BesideCase(i64),
+}
+
+impl<D: Db> SqlStore<D> {
+    async fn chunk_state(
+        &self,
+        tx: &mut dyn Tx,
+        county: i64,
+        kind: &str,
+        hits: &[&HitWrite],
+    ) -> StoreResult<ChunkState> {
+        let mut state = ChunkState::default();
+        let nos: Vec<Value> = hits.iter().map(|h| Value::from(h.no.as_str())).collect();
+        let mut args = vec![Value::from(county)];
+        args.extend(nos.iter().cloned());
+        let list = in_list(2, nos.len());
+        for r in tx
+            .fetch(
+                &format!(
+                    "SELECT household_no, monitor_category, eliminated FROM households \
+                     WHERE county_code = $1 AND household_no IN {list}"
+                ),
+                &args,
+            )
+            .await?
+        {
+            state
+                .monitoring
+                .insert(r.text(0)?, (r.opt_int(1)?, r.flag(2)?));
+        }
+        for r in tx
+            .fetch(
+                &format!(
+                    "SELECT household_no, id FROM cases WHERE county_code = $1 \
+                     AND closed_on IS NULL AND household_no IN {list}"
+                ),
+                &args,
+            )
+            .await?
+        {
+            state.open_cases.insert(r.text(0)?, r.int(1)?);
+        }
+        let keys: Vec<Value> = hits
+            .iter()
+            .map(|h| Value::from(format!("h:{}", h.no)))
+            .collect();
+        let mut key_args = vec![Value::from(county)];
+        key_args.extend(keys);
+        for r in tx
+            .fetch(
+                &format!(
+                    "SELECT subject_key, id, case_id FROM clues WHERE county_code = $1 \
+                     AND status = 1 AND subject_key IN {list}"
+                ),
+                &key_args,
+            )
+            .await?
+        {
+            let key = r.text(0)?;
+            let no = key.strip_prefix("h:").unwrap_or(&key).to_string();
+            state.open_clues.insert(no, (r.int(1)?, r.opt_int(2)?));
+        }
+        let mut earlier_args = vec![Value::from(county), Value::from(kind)];
+        earlier_args.extend(nos);
+        for r in tx
+            .fetch(
+                &format!(
+                    "SELECT household_no, fingerprint, screening_id, clue_id FROM screening_results \
+                     WHERE county_code = $1 AND kind = $2 AND household_no IN {}",
+                    in_list(3, hits.len())
+                ),
+                &earlier_args,
+            )
+            .await?
+        {
+            state
+                .earlier
+                .entry((r.text(0)?, r.text(1)?))
+                .or_insert((r.int(2)?, r.opt_int(3)?));
+        }
+        Ok(state)
+    }
+
+    /// Records one chunk of a county's hits; fills their outcomes.
+    #[allow(clippy::too_many_arguments)]
+    async fn record_chunk(
+        &self,
+        tx: &mut dyn Tx,
+        actor: &Actor,
+        batch: &ScreeningWrite,
+        screening: i64,
+        county: AreaCode,
+        chunk: &[usize],
+        outcomes: &mut [Option<HitOutcome>],
+    ) -> StoreResult<()> {
+        let backend = self.db().backend();
+        let c = county.as_i64();
+        let hits: Vec<&HitWrite> = chunk.iter().map(|&i| &batch.hits[i]).collect();
+        let state = self.chunk_state(tx, c, &batch.kind, &hits).await?;
+
+        // Decide every hit.
+        let mut plans = Vec::with_capacity(hits.len());
+        for h in &hits {
+            let no = h.no.as_str();
+            let Some(&(category, eliminated)) = state.monitoring.get(no) else {
+                return Err(StoreError::Corrupt(format!("户{no}不在户信息中")));
+            };
+            let plan = if let Some(&(s, clue)) =
+                state.earlier.get(&(no.to_string(), h.fingerprint.clone()))
+            {
+                Plan::Repeat(s, clue)
+            } else if let Some(&(clue, case)) = state.open_clues.get(no) {
+                Plan::Merge(clue, case)
+            } else if category.is_some() && !eliminated {
+                Plan::New(NewClue::Monitored)
+            } else if let Some(&case) = state.open_cases.get(no) {
+                Plan::New(NewClue::BesideCase(case))
+            } else {
+                Plan::New(NewClue::WithCase)
+            };
+            plans.push(plan);
+        }
+
+        // New clues, with their ids back by subject key.
+        let now = now_text();
+        let clue_columns = [
+            "county_code",
+            "subject_key",
+            "household_no",
+            "village_code",
+            "risk_mask",
+            "disaster_kind",
+            "channel",
+            "found_on",
+            "status",
+            "created_by",
+            "created_at",
+        ];
+        let mut clue_ids: HashMap<String, i64> = HashMap::new();
+        let new: Vec<usize> = (0..hits.len())
+            .filter(|&k| matches!(plans[k], Plan::New(_)))
+            .collect();
+        if !new.is_empty() {
+            let mut args: Vec<Value> = Vec::with_capacity(new.len() * clue_columns.len());
+            for &k in &new {
+                let h = hits[k];
+                args.extend([
+                    Value::from(c),
+                    format!("h:{}", h.no).into(),
+                    h.no.as_str().into(),
+                    h.village.as_i64().into(),
+                    batch.risks.mask().into(),
+                    h.disaster_kind.as_deref().into(),
+                    Channel::DepartmentWarning.code().into(),
+                    day(batch.found_on),
+                    ClueStatus::Open.code().into(),
+                    actor.name.as_str().into(),
+                    now.as_str().into(),
+                ]);
+            }
+            let sql = format!(
+                "INSERT INTO clues ({}) VALUES {} RETURNING subject_key, id",
+                clue_columns.join(", "),
+                tuples_for(backend, new.len(), clue_columns.len())
+            );
+            for r in tx.fetch(&sql, &args).await? {
+                let key = r.text(0)?;
+                clue_ids.insert(
+                    key.strip_prefix("h:").unwrap_or(&key).to_string(),
+                    r.int(1)?,
+                );
+            }
+        }
+        let clue_of = |no: &HouseholdNo| -> StoreResult<i64> {
+            clue_ids
+                .get(no.as_str())
+                .copied()
+                .ok_or_else(|| StoreError::Database(format!("线索未写入：户{no}")))
+        };
+
+        // Cases of the new clues that open one, and the clues pointing to them.
+        let with_case: Vec<usize> = (0..hits.len())
+            .filter(|&k| matches!(plans[k], Plan::New(NewClue::WithCase)))
+            .collect();
+        let mut case_ids: HashMap<String, i64> = HashMap::new();
+        if !with_case.is_empty() {
+            let mut columns = Vec::new();
+            let mut args: Vec<Value> = Vec::new();
+            for &k in &with_case {
+                let h = hits[k];
+                let open = CaseOpen {
+                    channel: Channel::DepartmentWarning,
+                    state: batch.case_state.clone(),
+                    due: batch.case_due,
+                    policy: batch.policy,
+                    risks: batch.risks,
+                    category: Some(default_category(h.household_type)),
+                    disaster_kind: h.disaster_kind.clone(),
+                    elimination: None,
+                };
+                let (cols, values) = case_row(
+                    actor,
+                    (county, h.village, &h.no),
+                    Some(clue_of(&h.no)?),
+                    &open,
+                )?;
+                columns = cols;
+                args.extend(values);
+            }
+            let sql = format!(
+                "INSERT INTO cases ({}) VALUES {} RETURNING household_no, id",
+                columns.join(", "),
+                tuples_for(backend, with_case.len(), columns.len())
+            );
+            for r in tx.fetch(&sql, &args).await? {
+                case_ids.insert(r.text(0)?, r.int(1)?);
+            }
+            let mut args: Vec<Value> = Vec::new();
+            let mut sql = String::from("UPDATE clues SET case_id = CASE id");
+            for &k in &with_case {
+                let no = &hits[k].no;
+                let case = case_ids
+                    .get(no.as_str())
+                    .copied()
+                    .ok_or_else(|| StoreError::Database(format!("案件未写入：户{no}")))?;
+                args.push(clue_of(no)?.into());
+                args.push(case.into());
+                sql.push_str(&format!(" WHEN ${} THEN ${}", args.len() - 1, args.len()));
+            }
+            args.push(c.into());
+            let ids: Vec<Value> = with_case
+                .iter()
+                .map(|&k| clue_of(&hits[k].no).map(Value::from))
+                .collect::<StoreResult<_>>()?;
+            sql.push_str(&format!(
+                " END WHERE county_code = ${} AND id IN {}",
+                args.len(),
+                in_list(args.len() + 1, ids.len())
+            ));
+            args.extend(ids);
+            tx.execute(&sql, &args).await?;
+        }
+
+        // Merged: the risk joins the open clue and its case; the evidence gets the next number.
+        let merged: Vec<(i64, Option<i64>)> = plans
+            .iter()
+            .filter_map(|p| match p {
+                Plan::Merge(clue, case) => Some((*clue, *case)),
+                _ => None,
+            })
+            .collect();
+        let mut next_seq: HashMap<i64, i64> = HashMap::new();
+        if !merged.is_empty() {
+            let mask = batch.risks.mask();
+            let clues: Vec<Value> = merged.iter().map(|(id, _)| Value::from(*id)).collect();
+            let mut args = vec![Value::from(mask), Value::from(c)];
+            args.extend(clues.iter().cloned());
+            tx.execute(
+                &format!(
+                    "UPDATE clues SET risk_mask = risk_mask | $1 WHERE county_code = $2 AND id IN {}",
+                    in_list(3, clues.len())
+                ),
+                &args,
+            )
+            .await?;
+            let cases: Vec<Value> = merged
+                .iter()
+                .filter_map(|(_, case)| case.map(Value::from))
+                .collect();
+            if !cases.is_empty() {
+                let mut args = vec![Value::from(mask), Value::from(c)];
+                let n = cases.len();
+                args.extend(cases);
+                tx.execute(
+                    &format!(
+                        "UPDATE cases SET risk_mask = risk_mask | $1 WHERE county_code = $2 \
+                         AND closed_on IS NULL AND id IN {}",
+                        in_list(3, n)
+                    ),
+                    &args,
+                )
+                .await?;
+            }
+            let mut args = vec![Value::from(c)];
+            args.extend(clues);
+            for r in tx
+                .fetch(
+                    &format!(
+                        "SELECT clue_id, MAX(seq) FROM clue_evidence WHERE county_code = $1 \
+                         AND clue_id IN {} GROUP BY clue_id",
+                        in_list(2, merged.len())
+                    ),
+                    &args,
+                )
+                .await?
+            {
+                next_seq.insert(r.int(0)?, r.int(1)? + 1);
+            }
+        }
+
+        // Outcomes; evidence of every hit that is not a repeat; a result for every hit.
+        let evidence_columns = [
+            "county_code",
+            "clue_id",
+            "seq",
+            "channel",
+            "source",
+            "rule",
+            "figures_json",
+            "members_json",
+            "note",
+            "found_on",
+            "added_by",
+            "added_at",
+        ];
+        let result_columns = [
+            "county_code",
+            "screening_id",
+            "household_no",
+            "village_code",
+            "kind",
+            "fingerprint",
+            "outcome",
+            "clue_id",
+            "case_id",
+            "figures_json",
+            "members_json",
+        ];
+        let mut evidence: Vec<Value> = Vec::new();
+        let mut results: Vec<Value> = Vec::new();
+        for (k, (&i, h)) in chunk.iter().zip(&hits).enumerate() {
+            let outcome = match plans[k] {
+                Plan::Repeat(screening, clue) => HitOutcome::Repeated { screening, clue },
+                Plan::Merge(clue, case) => HitOutcome::Merged { clue, case },
+                Plan::New(NewClue::Monitored) => HitOutcome::Monitored {
+                    clue: clue_of(&h.no)?,
+                },
+                Plan::New(NewClue::BesideCase(case)) => HitOutcome::OpenCase {
+                    clue: clue_of(&h.no)?,
+                    case,
+                },
+                Plan::New(NewClue::WithCase) => HitOutcome::Created {
+                    clue: clue_of(&h.no)?,
+                    case: case_ids
+                        .get(h.no.as_str())
+                        .copied()
+                        .ok_or_else(|| StoreError::Database(format!("案件未写入：户{}", h.no)))?,
+                },
+            };
+            outcomes[i] = Some(outcome);
+            let figures = json(&h.evidence.figures)?;
+            let members = json(&h.evidence.members)?;
+            if let (Some(clue), false) = (outcome.clue(), matches!(plans[k], Plan::Repeat(..))) {
+                let seq = next_seq.get(&clue).copied().unwrap_or(1);
+                let e = &h.evidence;
+                evidence.extend([
+                    Value::from(c),
+                    clue.into(),
+                    seq.into(),
+                    e.channel.code().into(),
+                    e.source.as_str().into(),
+                    e.rule.as_deref().into(),
+                    figures.clone().into(),
+                    members.clone().into(),
+                    e.note.as_deref().into(),
+                    day(e.found_on),
+                    actor.name.as_str().into(),
+                    now.as_str().into(),
+                ]);
+            }
+            results.extend([
+                Value::from(c),
+                screening.into(),
+                h.no.as_str().into(),
+                h.village.as_i64().into(),
+                batch.kind.as_str().into(),
+                h.fingerprint.as_str().into(),
+                outcome.code().into(),
+                outcome.clue().into(),
+                outcome.case().into(),
+                figures.into(),
+                members.into(),
+            ]);
+        }
+        for (table, columns, rows) in [
+            ("clue_evidence", &evidence_columns[..], evidence),
+            ("screening_results", &result_columns[..], results),
+        ] {
+            if rows.is_empty() {
+                continue;
+            }
+            let n = rows.len() / columns.len();
+            let sql = format!(
+                "INSERT INTO {table} ({}) VALUES {}",
+                columns.join(", "),
+                tuples_for(backend, n, columns.len())
+            );
+            tx.insert_many(table, columns, &sql, &rows).await?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl<D: Db> ScreeningStore for SqlStore<D> {
+    async fn match_persons(&self, scope: Scope, ids: &[IdNumber]) -> StoreResult<Matches> {
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        order.sort_unstable_by(|a, b| ids[*a].cmp(&ids[*b]));
+        let mut tx = self.db().read().await?;
+
+        // The directory: each person's county and household.
+        let mut located: Vec<Option<(i64, String)>> = vec![None; ids.len()];
+        for chunk in order.chunks(MATCH_BATCH) {
+            let args: Vec<Value> = chunk
+                .iter()
+                .map(|&i| Value::from(ids[i].as_str()))
+                .collect();
+            let sql = format!(
+                "SELECT id_number, county_code, household_no FROM person_ids WHERE id_number IN {}",
+                in_list(1, args.len())
+            );
+            let mut found: HashMap<String, (i64, String)> = HashMap::new();
+            for r in tx.fetch(&sql, &args).await? {
+                found.insert(r.text(0)?, (r.int(1)?, r.text(2)?));
+            }
+            for &i in chunk {
+                located[i] = found.get(ids[i].as_str()).cloned();
+            }
+        }
+
+        // The households in scope, a county at a time.
+        let mut by_county: BTreeMap<i64, Vec<&str>> = BTreeMap::new();
+        for (c, no) in located.iter().flatten() {
+            if county_in_scope(scope, area(*c)?) {
+                by_county.entry(*c).or_default().push(no.as_str());
+            }
+        }
+        let mut households = Vec::new();
+        let mut index: HashMap<(i64, String), u32> = HashMap::new();
+        for (county, mut nos) in by_county {
+            nos.sort_unstable();
+            nos.dedup();
+            let county_code = area(county)?;
+            for chunk in nos.chunks(MATCH_BATCH) {
+                let mut args = vec![Value::from(county)];
+                args.extend(chunk.iter().map(|no| Value::from(*no)));
+                let sql = format!(
+                    "SELECT household_no, village_code, size, per_capita_income, household_type, \
+                     monitor_category, eliminated FROM households \
+                     WHERE county_code = $1 AND household_no IN {}",
+                    in_list(2, chunk.len())
+                );
+                for r in tx.fetch(&sql, &args).await? {
+                    let village = area(r.int(1)?)?;
+                    if !scope.contains(village) {
+                        continue;
+                    }
+                    let no = r.text(0)?;
+                    let h = ScreenedHousehold {
+                        county: county_code,
+                        no: household_no(&no)?,
+                        village,
+                        size: u32::try_from(r.int(2)?).map_err(corrupt)?,
+                        per_capita_income: r.opt_int(3)?.map(Money::from_fen),
+                        household_type: HouseholdType::from_code(r.int(4)?)
+                            .ok_or_else(|| corrupt("户类型"))?,
+                        category: r
+                            .opt_int(5)?
+                            .map(|c| {
+                                MonitorCategory::from_code(c).ok_or_else(|| corrupt("监测对象类别"))
+                            })
+                            .transpose()?,
+                        eliminated: r.flag(6)?,
+                    };
+                    index.insert((county, no), households.len() as u32);
+                    households.push(h);
+                }
+            }
+        }
+        let persons = located
+            .into_iter()
+            .map(|l| match l {
+                None => PersonMatch::NotRegistered,
+                Some(key) => match index.get(&key) {
+                    Some(&i) => PersonMatch::Household(i),
+                    None => PersonMatch::OutsideScope,
+                },
+            })
+            .collect();
+        Ok(Matches {
+            persons,
+            households,
+        })
+    }
+
+    async fn record_screening(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        batch: &ScreeningWrite,
+    ) -> StoreResult<Option<(StoredScreening, Vec<HitOutcome>)>> {
+        if batch
+            .hits
+            .iter()
+            .any(|h| !scope.contains(h.village) || h.village.county() != Some(h.county))
+        {
+            return Ok(None);
+        }
+        let mut tx = self.db().write().await?;
+        let created_at = now_text();
+        let c = batch.counts;
+        let mut args: Vec<Value> = vec![
+            batch.kind.as_str().into(),
+            batch.kind_label.as_str().into(),
+            batch.source.as_str().into(),
+            batch.file_name.as_str().into(),
+            batch.area.map(AreaCode::as_i64).into(),
+        ];
+        args.extend(policy_values(batch.policy));
+        args.extend([
+            batch.rule.as_str().into(),
+            day(batch.found_on),
+            (c.rows as i64).into(),
+            (c.matched as i64).into(),
+            (c.unmatched as i64).into(),
+            (c.rejected as i64).into(),
+            (c.households as i64).into(),
+            (batch.hits.len() as i64).into(),
+            0i64.into(),
+            0i64.into(),
+            0i64.into(),
+            actor.name.as_str().into(),
+            created_at.as_str().into(),
+        ]);
+        let rows = tx
+            .fetch(
+                &format!(
+                    "INSERT INTO screenings (kind, kind_label, source, file_name, area_code, \
+                     policy_province, policy_year, policy_version, rule, found_on, rows_read, \
+                     rows_matched, rows_unmatched, rows_rejected, households, hits, created, \
+                     attached, repeated, actor, created_at) VALUES ({}) RETURNING id",
+                    placeholders(1, args.len())
+                ),
+                &args,
+            )
+            .await?;
+        let id = rows
+            .first()
+            .map(|r| r.int(0))
+            .transpose()?
+            .ok_or_else(|| StoreError::Database("no screening id".into()))?;
+
+        // A county at a time, in household order, a chunk per statement.
+        let mut order: Vec<usize> = (0..batch.hits.len()).collect();
+        order.sort_by(|a, b| {
+            let (x, y) = (&batch.hits[*a], &batch.hits[*b]);
+            (x.county, x.no.as_str()).cmp(&(y.county, y.no.as_str()))
+        });
+        let mut outcomes: Vec<Option<HitOutcome>> = vec![None; batch.hits.len()];
+        let mut start = 0;
+        while start < order.len() {
+            let county = batch.hits[order[start]].county;
+            let mut end = start;
+            while end < order.len()
+                && end - start < WRITE_BATCH
+                && batch.hits[order[end]].county == county
+            {
+                end += 1;
+            }
+            self.record_chunk(
+                tx.as_mut(),
+                actor,
+                batch,
+                id,
+                county,
+                &order[start..end],
+                &mut outcomes,
+            )
+            .await?;
+            start = end;
+        }
+        let outcomes: Vec<HitOutcome> = outcomes
+            .into_iter()
+            .collect::<Option<_>>()
+            .ok_or_else(|| StoreError::Database("筛查结果不完整".into()))?;
+        let mut counts = batch.counts;
+        counts.hits = outcomes.len() as u64;
+        for o in &outcomes {
+            match o {
+                HitOutcome::Created { .. } => counts.created += 1,
+                HitOutcome::Repeated { .. } => counts.repeated += 1,
+                _ => counts.attached += 1,
+            }
+        }
+        tx.execute(
+            "UPDATE screenings SET created = $1, attached = $2, repeated = $3 WHERE id = $4",
+            &[
+                (counts.created as i64).into(),
+                (counts.attached as i64).into(),
+                (counts.repeated as i64).into(),
+                id.into(),
+            ],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some((
+            StoredScreening {
+                id,
+                kind: batch.kind.clone(),
+                kind_label: batch.kind_label.clone(),
+                source: batch.source.clone(),
+                file_name: batch.file_name.clone(),
+                area: batch.area,
+                policy: batch.policy,
+                rule: batch.rule.clone(),
+                found_on: batch.found_on,
+                counts,
+                actor: actor.name.clone(),
+                created_at,
+            },
+            outcomes,
+        )))
+    }
+
+    async fn screenings(&self, scope: Scope, limit: u32) -> StoreResult<Vec<StoredScreening>> {
+        let mut tx = self.db().read().await?;
+        let rows = tx
+            .fetch(&format!("{SCREENING_SELECT} ORDER BY id DESC"), &[])
+            .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let s = screening_from_row(r)?;
+            if visible(scope, s.area) {
+                out.push(s);
+                if out.len() >= limit as usize {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    async fn screening(&self, scope: Scope, id: i64) -> StoreResult<Option<StoredScreening>> {
+        let mut tx = self.db().read().await?;
+        let rows = tx
+            .fetch(&format!("{SCREENING_SELECT} WHERE id = $1"), &[id.into()])
+            .await?;
+        match rows.first() {
+            Some(r) => {
+                let s = screening_from_row(r)?;
+                Ok(visible(scope, s.area).then_some(s))
+            }
+            None => Ok(None),
+        }
+    }
+
+    async fn screening_results(
+        &self,
+        scope: Scope,
+        id: i64,
+        area_code: AreaCode,
+        after: Option<&ResultCursor>,
+        limit: u32,
+    ) -> StoreResult<Vec<ScreeningResult>> {
+        let Some(scope) = scope.narrow(area_code) else {
+            return Ok(Vec::new());
+        };
+        let (lo, hi) = scope.range();
+        let mut args: Vec<Value> = vec![id.into(), (lo as i64).into(), (hi as i64).into()];
+        let cursor = match after {
+            Some((village, no)) => {
+                args.push(village.as_i64().into());
+                args.push(no.as_str().into());
+                "AND (r.village_code, r.household_no) > ($4, $5)"
+            }
+            None => "",
+        };
+        let sql = format!(
+            "SELECT r.county_code, r.village_code, r.household_no, h.head_name, r.outcome, \
+             r.clue_id, r.case_id, r.figures_json, r.members_json FROM screening_results r \
+             JOIN households h ON h.county_code = r.county_code AND h.household_no = r.household_no \
+             WHERE r.screening_id = $1 AND r.village_code BETWEEN $2 AND $3 {cursor} \
+             ORDER BY r.village_code, r.household_no LIMIT {limit}"
+        );
+        let mut tx = self.db().read().await?;
+        tx.fetch(&sql, &args)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(ScreeningResult {
+                    county: area(r.int(0)?)?,
+                    village: area(r.int(1)?)?,
+                    no: household_no(&r.text(2)?)?,
+                    head_name: r.text(3)?,
+                    outcome: r.int(4)?,
+                    clue: r.opt_int(5)?,
+                    case: r.opt_int(6)?,
+                    figures: from_json(&r.text(7)?)?,
+                    members: from_json(&r.text(8)?)?,
+                })
+            })
+            .collect()
+    }
+}
