@@ -195,6 +195,35 @@ pub async fn run(command: Command) -> Result<i32> {
         } => demo(&db, households, seed).await,
         Command::Policy { command } => crate::monitoring::policy(command).await,
         Command::Monitor { command } => crate::monitoring::monitor(command).await,
+        Command::Screen {
+            db,
+            kind,
+            file,
+            report,
+            area: only,
+            date,
+            source,
+            format,
+        } => {
+            crate::screening::screen(crate::screening::ScreenArgs {
+                db,
+                kind,
+                file,
+                report,
+                area: only,
+                date,
+                source,
+                format,
+            })
+            .await
+        }
+        Command::ScreenResults {
+            db,
+            batch,
+            area: a,
+            out,
+            unmasked,
+        } => crate::screening::results(&db, batch, a.as_deref(), out, unmasked).await,
         Command::Generate {
             out,
             households,

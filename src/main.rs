@@ -4,6 +4,7 @@
 mod commands;
 mod monitoring;
 mod progress;
+mod screening;
 mod stats_cmd;
 
 use std::path::PathBuf;
@@ -183,6 +184,50 @@ enum Command {
     Monitor {
         #[command(subcommand)]
         command: monitoring::MonitorCommand,
+    },
+    /// Screen a department file (部门筛查预警) of a kind the policy describes against the registry:
+    /// every household crossing the kind's rule becomes a clue with its verification deadline
+    /// (or joins its open clue). Prints rows matched, clues created and attached, rows unmatched.
+    /// Exit status 2 when some rows could not be read (see --report).
+    Screen {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        /// The kind of file as the policy names it: medical, disability, disaster, unemployment,
+        /// dropout, housing, dibao (Gansu's policies).
+        #[arg(long)]
+        kind: String,
+        /// CSV (UTF-8 or GBK) or xlsx with the kind's columns.
+        #[arg(long)]
+        file: PathBuf,
+        /// Write unreadable rows and unmatched persons (with the reason) here (.csv or .xlsx).
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Screen only this area.
+        #[arg(long)]
+        area: Option<String>,
+        /// The screening day (default: today); it picks the policy year.
+        #[arg(long)]
+        date: Option<String>,
+        /// Who sent the file (default: the kind's department in the policy).
+        #[arg(long)]
+        source: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: screening::ScreenFormat,
+    },
+    /// Screening batches: list them, or export one batch's results for an area as xlsx.
+    ScreenResults {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        /// The batch number (as `screen` printed it); without it, the batches are listed.
+        #[arg(long)]
+        batch: Option<i64>,
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write ID numbers whole (they are masked otherwise).
+        #[arg(long)]
+        unmasked: bool,
     },
     /// Write generated ledgers (households and members) for trying the import.
     Generate {

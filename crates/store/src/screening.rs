@@ -17,7 +17,7 @@ use zhenxing_domain::{
 use crate::{Actor, StoreResult};
 
 /// A registered household as screening sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ScreenedHousehold {
     pub county: AreaCode,
     pub no: HouseholdNo,
@@ -134,13 +134,7 @@ impl HitOutcome {
     }
 
     pub fn label(self) -> &'static str {
-        match self {
-            HitOutcome::Created { .. } => "新线索，已进入识别",
-            HitOutcome::Merged { .. } => "证据并入未办结线索",
-            HitOutcome::Monitored { .. } => "已是监测对象，线索供调整帮扶计划",
-            HitOutcome::OpenCase { .. } => "已有正在办理的案件，线索附在案件旁",
-            HitOutcome::Repeated { .. } => "与此前批次相同，未重复登记",
-        }
+        outcome_label(self.code())
     }
 
     pub fn clue(self) -> Option<i64> {
@@ -159,6 +153,18 @@ impl HitOutcome {
             HitOutcome::Merged { case, .. } => case,
             _ => None,
         }
+    }
+}
+
+/// The Chinese label of an outcome by its stored code.
+pub fn outcome_label(code: i64) -> &'static str {
+    match code {
+        1 => "新线索，已进入识别",
+        2 => "证据并入未办结线索",
+        3 => "已是监测对象，线索供调整帮扶计划",
+        4 => "已有正在办理的案件，线索附在案件旁",
+        5 => "与此前批次相同，未重复登记",
+        _ => "",
     }
 }
 

@@ -19,6 +19,8 @@ pub enum Act {
     RecordVisit,
     EditPlan,
     ProposeElimination,
+    /// Screen a department's file (its clues enter identification in the counties).
+    Screen,
     /// A step of a case.
     Step(ActionKind),
 }
@@ -31,6 +33,7 @@ impl Act {
             Act::RecordVisit => "登记走访",
             Act::EditPlan => "制定帮扶计划",
             Act::ProposeElimination => "申请风险消除",
+            Act::Screen => "筛查部门数据",
             Act::Step(a) => a.label(),
         }
     }
@@ -40,6 +43,7 @@ impl Act {
         use AreaLevel::*;
         match self {
             Act::ManagePolicy => &[Province],
+            Act::Screen => &[Province, City, County],
             Act::RecordClue | Act::RecordVisit | Act::EditPlan | Act::ProposeElimination => {
                 &[County, Township, Village]
             }
@@ -112,6 +116,9 @@ mod tests {
             (&province, Act::ManagePolicy, true),
             (&county, Act::ManagePolicy, false),
             (&province, Act::RecordClue, false),
+            (&province, Act::Screen, true),
+            (&county, Act::Screen, true),
+            (&township, Act::Screen, false),
         ];
         for (caller, act, allowed) in cases {
             assert_eq!(

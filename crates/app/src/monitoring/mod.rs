@@ -15,6 +15,7 @@ pub mod notice;
 pub mod plans;
 pub mod policy;
 pub mod reads;
+pub mod screening;
 pub mod visits;
 
 use zhenxing_domain::{AreaLevel, Scope};

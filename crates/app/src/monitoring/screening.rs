@@ -1,0 +1,576 @@
+//! Department screening (部门筛查预警, DOMAIN §6): a department's file of a kind the policy
+//! describes is read (rows that cannot be read are reported as in the ledger import), its persons
+//! are matched against the registry in the caller's area in bulk, the rows of each household are
+//! judged by the kind's rule, and every household that crosses it becomes a clue with its
+//! verification deadline (or joins the household's open clue, or is kept for a monitored
+//! household). Persons not registered, or registered outside the area, are reported.
+//!
+//! A batch is repeatable: a household whose rows were screened before (same rows, any file)
+//! gets nothing new. Every batch is recorded with its counts and its results per household,
+//! which [`App::screening_results`] pages and [`App::export_screening_results`] writes as xlsx.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use zhenxing_domain::id_number::mask_id_str;
+use zhenxing_domain::monitoring::{CaseKind, CaseState, Channel, deadline};
+use zhenxing_domain::policy::Policy;
+use zhenxing_domain::screening::{
+    CellValue, DepartmentRow, Facts, Judgement, Screener, ScreeningKind, canonical_rows,
+};
+use zhenxing_domain::{AreaCode, AreaLevel, IdNumber, RiskType, RiskTypes, Scope};
+use zhenxing_ledger::RowError;
+use zhenxing_ledger::department::{DepartmentFile, XlsxTableWriter};
+use zhenxing_ledger::write::{Disclosure, Out};
+use zhenxing_store::screening::{
+    HitOutcome, HitWrite, PersonMatch, ResultCursor, ScreenedHousehold, ScreeningCounts,
+    ScreeningResult, ScreeningWrite, StoredScreening, outcome_label,
+};
+
+use super::access::{Act, allow};
+use super::clues::department_evidence;
+use super::{Caller, MonitoringFailure};
+use crate::{App, AppError};
+
+/// A text column with this field gives a disaster clue its 灾害种类.
+const DISASTER_KIND_FIELD: &str = "disaster_kind";
+
+#[derive(Debug, Clone)]
+pub struct ScreeningRequest {
+    /// The kind's code in the policy (`medical`, `disability`, ...).
+    pub kind: String,
+    pub file: PathBuf,
+    /// Screen only this area (within the caller's).
+    pub area: Option<AreaCode>,
+    /// The screening day: the clues' day, and the policy year.
+    pub found_on: NaiveDate,
+    /// Who sent the file; the kind's department by default.
+    pub source: Option<String>,
+}
+
+/// How long each part took, in seconds.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Timings {
+    /// Opening, reading and parsing the file.
+    pub read_s: f64,
+    /// Finding the persons and their households in the registry.
+    pub match_s: f64,
+    /// Grouping rows by household and judging them by the rule.
+    pub judge_s: f64,
+    /// Writing the batch, its results and the clues and cases.
+    pub write_s: f64,
+}
+
+/// A household that crossed the rule, and what became of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct HitReport {
+    pub household: ScreenedHousehold,
+    pub outcome: HitOutcome,
+    pub figures: Vec<zhenxing_domain::monitoring::Figure>,
+    pub members: Vec<IdNumber>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScreeningReport {
+    pub screening: StoredScreening,
+    pub counts: ScreeningCounts,
+    pub timings: Timings,
+    #[serde(skip)]
+    pub hits: Vec<HitReport>,
+    /// Rows that could not be read, persons not matched in the area (with the reason), and
+    /// households that could not be judged: the report the operator gets back.
+    #[serde(skip)]
+    pub problems: Vec<RowError>,
+}
+
+impl ScreeningReport {
+    /// 0 when every row could be read, 2 when some were rejected (unmatched persons are a
+    /// result, not an error).
+    pub fn exit_code(&self) -> i32 {
+        if self.counts.rejected == 0 { 0 } else { 2 }
+    }
+}
+
+/// The rows of a file, parsed.
+struct Parsed {
+    rows: Vec<DepartmentRow>,
+    /// (sheet index, row number) of each parsed row.
+    at: Vec<(u16, u64)>,
+    sheets: Vec<Option<String>>,
+    /// The ID column's header in each sheet.
+    id_headers: Vec<String>,
+    errors: Vec<RowError>,
+    read: u64,
+}
+
+fn shown(kind: &ScreeningKind, i: usize, value: &str) -> String {
+    match kind.columns.get(i).map(|c| c.column_type) {
+        Some(zhenxing_domain::screening::ColumnType::IdNumber) => mask_id_str(value.trim()),
+        _ => value.trim().chars().take(60).collect(),
+    }
+}
+
+fn read_file(file: &DepartmentFile, kind: &ScreeningKind) -> Result<Parsed, AppError> {
+    let name = file.file_name();
+    let sheets: Vec<Option<String>> = file.sheets.iter().map(|s| s.sheet.clone()).collect();
+    let id_column = kind.id_column();
+    let id_headers = file
+        .sheets
+        .iter()
+        .map(|s| s.header(kind, id_column).to_string())
+        .collect();
+    let mut parsed = Parsed {
+        rows: Vec::new(),
+        at: Vec::new(),
+        sheets,
+        id_headers,
+        errors: Vec::new(),
+        read: 0,
+    };
+    file.read_rows(&mut |sheet, raw| {
+        parsed.read += 1;
+        let index = parsed
+            .sheets
+            .iter()
+            .position(|s| *s == sheet.sheet)
+            .unwrap_or(0) as u16;
+        let cells = sheet.cells(&raw);
+        match kind.parse_row(&cells) {
+            Ok(row) => {
+                parsed.rows.push(row);
+                parsed.at.push((index, raw.row));
+            }
+            Err(errors) => {
+                for (i, e) in errors {
+                    parsed.errors.push(RowError {
+                        file: name.clone(),
+                        sheet: sheet.sheet.clone(),
+                        row: raw.row,
+                        column: sheet.header(kind, i).to_string(),
+                        value: cells
+                            .get(i)
+                            .copied()
+                            .flatten()
+                            .map(|v| shown(kind, i, v))
+                            .unwrap_or_default(),
+                        reason: e.to_string(),
+                        code: e.code(),
+                    });
+                }
+            }
+        }
+        true
+    })?;
+    Ok(parsed)
+}
+
+fn fingerprint(kind: &ScreeningKind, rows: &[&DepartmentRow]) -> String {
+    let digest = Sha256::digest(canonical_rows(kind, rows).as_bytes());
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The disaster kind of a household's rows, when the kind is about disasters.
+fn disaster_kind(kind: &ScreeningKind, rows: &[&DepartmentRow]) -> Option<String> {
+    if kind.risk != RiskType::Disaster {
+        return None;
+    }
+    let i = kind.column_index(DISASTER_KIND_FIELD)?;
+    rows.iter().find_map(|r| match r.values.get(i) {
+        Some(CellValue::Text(t)) => Some(t.clone()),
+        _ => None,
+    })
+}
+
+fn join_error(e: tokio::task::JoinError) -> AppError {
+    AppError::Invalid(format!("读取文件的线程异常结束：{e}"))
+}
+
+impl App {
+    /// The province whose policy screens `scope`: the scope's, or the only province of the
+    /// database.
+    async fn screening_province(&self, scope: Scope) -> Result<AreaCode, AppError> {
+        if let Scope::Area(a) = scope {
+            return Policy::province_of(a).ok_or_else(|| AppError::UnknownArea(a.to_string()));
+        }
+        let roots: Vec<AreaCode> = self
+            .tree()
+            .await
+            .roots()
+            .into_iter()
+            .filter(|r| r.level() == AreaLevel::Province)
+            .collect();
+        match roots.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(AppError::NoDivisions),
+            _ => Err(AppError::Invalid(
+                "数据库中有多个省，请指定筛查的地区（--area）".into(),
+            )),
+        }
+    }
+
+    /// Screens a department file (see the module's description).
+    pub async fn screen(
+        &self,
+        caller: &Caller,
+        req: &ScreeningRequest,
+    ) -> Result<ScreeningReport, AppError> {
+        allow(caller, Act::Screen)?;
+        let scope = match req.area {
+            Some(a) => caller
+                .scope
+                .narrow(a)
+                .ok_or_else(|| AppError::UnknownArea(a.to_string()))?,
+            None => caller.scope,
+        };
+        let province = self.screening_province(scope).await?;
+        let (policy, policy_ref) = self.decision_policy(province, req.found_on).await?;
+        let Some(kind) = policy.screening_kind(&req.kind).cloned() else {
+            let known: Vec<String> = policy
+                .screening
+                .iter()
+                .map(|k| format!("{}（{}）", k.code, k.label))
+                .collect();
+            return Err(AppError::Invalid(format!(
+                "{}没有筛查类别“{}”，可用：{}",
+                policy_ref,
+                req.kind,
+                if known.is_empty() {
+                    "无（请在政策文件中添加 [[screening]]）".to_string()
+                } else {
+                    known.join("、")
+                }
+            )));
+        };
+
+        // Read: the file must be usable before anything is matched or written.
+        let started = Instant::now();
+        let file = DepartmentFile::open(&req.file, &kind)?;
+        let file_name = file.file_name();
+        let reading_kind = kind.clone();
+        let parsed = tokio::task::spawn_blocking(move || read_file(&file, &reading_kind))
+            .await
+            .map_err(join_error)??;
+        let mut timings = Timings {
+            read_s: started.elapsed().as_secs_f64(),
+            ..Timings::default()
+        };
+
+        // Match: every distinct person once, in sorted order.
+        let started = Instant::now();
+        let mut ids: Vec<IdNumber> = parsed.rows.iter().map(|r| r.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let matches = self.store().screening().match_persons(scope, &ids).await?;
+        timings.match_s = started.elapsed().as_secs_f64();
+
+        // Judge: the rows of each household together.
+        let started = Instant::now();
+        let mut problems = parsed.errors;
+        let mut counts = ScreeningCounts {
+            rows: parsed.read,
+            rejected: problems
+                .iter()
+                .map(|e| (e.sheet.as_deref(), e.row))
+                .collect::<std::collections::HashSet<_>>()
+                .len() as u64,
+            ..ScreeningCounts::default()
+        };
+        let problem = |row: usize, column: &str, value: String, reason: String, code| {
+            let (sheet, line) = parsed.at[row];
+            RowError {
+                file: file_name.clone(),
+                sheet: parsed.sheets.get(usize::from(sheet)).cloned().flatten(),
+                row: line,
+                column: column.to_string(),
+                value,
+                reason,
+                code,
+            }
+        };
+        let id_header = |row: usize| -> &str {
+            let (sheet, _) = parsed.at[row];
+            parsed
+                .id_headers
+                .get(usize::from(sheet))
+                .map(String::as_str)
+                .unwrap_or("证件号码")
+        };
+        // (household, row) of every matched row, then grouped by household.
+        let mut matched: Vec<(u32, u32)> = Vec::with_capacity(parsed.rows.len());
+        for (r, row) in parsed.rows.iter().enumerate() {
+            let at = ids.binary_search(&row.id).ok();
+            match at.and_then(|i| matches.persons.get(i)) {
+                Some(PersonMatch::Household(h)) => matched.push((*h, r as u32)),
+                Some(PersonMatch::OutsideScope) => problems.push(problem(
+                    r,
+                    id_header(r),
+                    row.id.masked(),
+                    "此人登记在您管辖范围以外的户中，未纳入本次筛查".into(),
+                    "outside_area",
+                )),
+                Some(PersonMatch::NotRegistered) | None => problems.push(problem(
+                    r,
+                    id_header(r),
+                    row.id.masked(),
+                    "户籍信息中没有此人".into(),
+                    "not_registered",
+                )),
+            }
+        }
+        counts.matched = matched.len() as u64;
+        counts.unmatched = parsed.rows.len() as u64 - counts.matched;
+        matched.sort_unstable();
+        let screener = Screener::new(&kind, policy.threshold, req.found_on);
+        let rule = format!(
+            "{}：{}（{}）",
+            kind.label,
+            kind.rule_text(policy.threshold),
+            policy_ref
+        );
+        let source = req
+            .source
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| kind.department.clone());
+        let mut hits = Vec::new();
+        let mut judged: Vec<(u32, Vec<zhenxing_domain::monitoring::Figure>, Vec<IdNumber>)> =
+            Vec::new();
+        let mut rows: Vec<&DepartmentRow> = Vec::new();
+        for group in matched.chunk_by(|a, b| a.0 == b.0) {
+            counts.households += 1;
+            let h = &matches.households[group[0].0 as usize];
+            rows.clear();
+            rows.extend(group.iter().map(|(_, r)| &parsed.rows[*r as usize]));
+            let facts = Facts {
+                size: h.size,
+                per_capita_income: h.per_capita_income,
+            };
+            match screener.judge(facts, &rows) {
+                Judgement::Hit(hit) => {
+                    let evidence = department_evidence(
+                        &source,
+                        &rule,
+                        hit.figures
+                            .iter()
+                            .map(|f| (f.label.clone(), f.value.clone()))
+                            .collect(),
+                        hit.members.clone(),
+                        req.found_on,
+                    );
+                    hits.push(HitWrite {
+                        county: h.county,
+                        no: h.no.clone(),
+                        village: h.village,
+                        household_type: h.household_type,
+                        fingerprint: fingerprint(&kind, &rows),
+                        evidence,
+                        disaster_kind: disaster_kind(&kind, &rows),
+                    });
+                    judged.push((group[0].0, hit.figures, hit.members));
+                }
+                Judgement::NoIncome => problems.push(problem(
+                    group[0].1 as usize,
+                    "",
+                    String::new(),
+                    format!("户{}未登记人均纯收入，无法按规则判断，请核实", h.no),
+                    "no_income",
+                )),
+                Judgement::Below | Judgement::NotRecent => {}
+            }
+        }
+        timings.judge_s = started.elapsed().as_secs_f64();
+
+        // Write the batch with its clues and cases.
+        let started = Instant::now();
+        let calendar = self.deadline_calendar(&policy).await;
+        let case_state = CaseState::open(CaseKind::Identification, req.found_on);
+        let case_due = deadline::due(&case_state, &policy, &calendar, Channel::DepartmentWarning);
+        let mut risks = RiskTypes::default();
+        risks.insert(kind.risk);
+        let write = ScreeningWrite {
+            kind: kind.code.clone(),
+            kind_label: kind.label.clone(),
+            source,
+            file_name,
+            area: req.area,
+            policy: policy_ref,
+            rule,
+            found_on: req.found_on,
+            risks,
+            counts,
+            hits,
+            case_state,
+            case_due,
+        };
+        let (screening, outcomes) = self
+            .store()
+            .screening()
+            .record_screening(&caller.actor, scope, &write)
+            .await?
+            .ok_or_else(|| AppError::UnknownArea(format!("{:?}", req.area)))?;
+        timings.write_s = started.elapsed().as_secs_f64();
+
+        problems.sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
+        let hits = judged
+            .into_iter()
+            .zip(outcomes)
+            .map(|((h, figures, members), outcome)| HitReport {
+                household: matches.households[h as usize].clone(),
+                outcome,
+                figures,
+                members,
+            })
+            .collect();
+        Ok(ScreeningReport {
+            counts: screening.counts,
+            screening,
+            timings,
+            hits,
+            problems,
+        })
+    }
+
+    /// Batches the caller may see, newest first.
+    pub async fn screenings(
+        &self,
+        caller: &Caller,
+        limit: u32,
+    ) -> Result<Vec<StoredScreening>, AppError> {
+        Ok(self
+            .store()
+            .screening()
+            .screenings(caller.scope, limit)
+            .await?)
+    }
+
+    /// A page of a batch's results under `area`, in village order (the results page).
+    pub async fn screening_results(
+        &self,
+        caller: &Caller,
+        id: i64,
+        area: AreaCode,
+        after: Option<&ResultCursor>,
+        limit: u32,
+    ) -> Result<(StoredScreening, Vec<ScreeningResult>), AppError> {
+        let Some(batch) = self.store().screening().screening(caller.scope, id).await? else {
+            return Err(MonitoringFailure::NotFound {
+                what: "筛查批次",
+                key: id.to_string(),
+            }
+            .into());
+        };
+        if !caller.scope.contains(area) {
+            return Err(AppError::UnknownArea(area.to_string()));
+        }
+        let results = self
+            .store()
+            .screening()
+            .screening_results(caller.scope, id, area, after, limit)
+            .await?;
+        Ok((batch, results))
+    }
+
+    /// Writes a batch's results under `area` as an xlsx table; ID numbers masked unless
+    /// `disclosure` is whole. Returns the number of households written.
+    pub async fn export_screening_results(
+        &self,
+        caller: &Caller,
+        id: i64,
+        area: AreaCode,
+        out: &Path,
+        disclosure: Disclosure,
+    ) -> Result<u64, AppError> {
+        let (batch, mut page) = self
+            .screening_results(caller, id, area, None, RESULTS_PAGE)
+            .await?;
+        let tree = self.tree().await;
+        let title = format!(
+            "{}筛查结果：{}（批次{}，{}，{}）",
+            batch.kind_label,
+            tree.name(area).unwrap_or(""),
+            batch.id,
+            batch.found_on,
+            batch.policy
+        );
+        let mut writer = XlsxTableWriter::create(out, "筛查结果", &title, &RESULT_HEADERS)
+            .map_err(|e| AppError::Output(format!("{}：{e}", out.display())))?;
+        let mut written = 0u64;
+        let mut names: HashMap<AreaCode, String> = HashMap::new();
+        loop {
+            for r in &page {
+                let village = names
+                    .entry(r.village)
+                    .or_insert_with(|| {
+                        tree.path(r.village)
+                            .iter()
+                            .skip(2)
+                            .map(|d| d.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join("")
+                    })
+                    .clone();
+                let members: Vec<String> = r
+                    .members
+                    .iter()
+                    .map(|m| match disclosure {
+                        Disclosure::Whole => m.as_str().to_string(),
+                        Disclosure::Masked => m.masked(),
+                    })
+                    .collect();
+                let opt = |v: Option<i64>| v.map(Out::Int).unwrap_or(Out::Text(String::new()));
+                writer
+                    .row(&[
+                        Out::Text(r.village.to_string()),
+                        Out::Text(village),
+                        Out::Text(r.no.to_string()),
+                        Out::Text(r.head_name.clone()),
+                        Out::Text(outcome_label(r.outcome).to_string()),
+                        opt(r.clue),
+                        opt(r.case),
+                        Out::Text(
+                            r.figures
+                                .iter()
+                                .map(|f| format!("{}：{}", f.label, f.value))
+                                .collect::<Vec<_>>()
+                                .join("；"),
+                        ),
+                        Out::Text(members.join("、")),
+                    ])
+                    .map_err(|e| AppError::Output(e.to_string()))?;
+                written += 1;
+            }
+            let Some(last) = page.last() else { break };
+            if page.len() < RESULTS_PAGE as usize {
+                break;
+            }
+            let cursor = (last.village, last.no.clone());
+            page = self
+                .screening_results(caller, id, area, Some(&cursor), RESULTS_PAGE)
+                .await?
+                .1;
+        }
+        writer
+            .finish()
+            .map_err(|e| AppError::Output(format!("{}：{e}", out.display())))?;
+        Ok(written)
+    }
+}
+
+/// Results read per page when exporting.
+const RESULTS_PAGE: u32 = 2000;
+
+const RESULT_HEADERS: [&str; 9] = [
+    "村代码",
+    "乡镇村",
+    "户编号",
+    "户主姓名",
+    "处理结果",
+    "线索编号",
+    "案件编号",
+    "预警依据",
+    "匹配成员证件号码",
+];

@@ -1,0 +1,159 @@
+//! `zhenxing screen` (a department file screened against the registry) and `zhenxing
+//! screen-results` (the batches, and one batch's results for an area as xlsx).
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use clap::ValueEnum;
+use zhenxing_app::App;
+use zhenxing_app::monitoring::Caller;
+use zhenxing_app::monitoring::screening::ScreeningRequest;
+use zhenxing_domain::{AreaCode, today_in_china};
+use zhenxing_ledger::write::{Disclosure, write_error_report};
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ScreenFormat {
+    Table,
+    /// `{"rows":..,"matched":..,"created":..,"attached":..,"unmatched":..}`
+    Json,
+}
+
+/// The arguments of `zhenxing screen`.
+pub struct ScreenArgs {
+    pub db: String,
+    pub kind: String,
+    pub file: PathBuf,
+    pub report: Option<PathBuf>,
+    pub area: Option<String>,
+    pub date: Option<String>,
+    pub source: Option<String>,
+    pub format: ScreenFormat,
+}
+
+fn area(s: &str) -> Result<AreaCode> {
+    AreaCode::parse(s).with_context(|| format!("区划代码“{s}”无效"))
+}
+
+fn day(s: Option<&str>) -> Result<NaiveDate> {
+    match s {
+        None => Ok(today_in_china()),
+        Some(s) => zhenxing_domain::LedgerDate::parse(s)
+            .ok()
+            .filter(|d| !d.is_month())
+            .map(|d| d.first_day())
+            .with_context(|| format!("日期“{s}”无效（例：2025-05-03）")),
+    }
+}
+
+async fn open(db: &str) -> Result<App> {
+    let app = App::open(db).await?;
+    if app.tree().await.is_empty() {
+        bail!("数据库 {db} 中还没有区划，请先运行 zhenxing init --db {db}");
+    }
+    Ok(app)
+}
+
+pub async fn screen(a: ScreenArgs) -> Result<i32> {
+    let app = open(&a.db).await?;
+    let req = ScreeningRequest {
+        kind: a.kind,
+        file: a.file,
+        area: a.area.as_deref().map(area).transpose()?,
+        found_on: day(a.date.as_deref())?,
+        source: a.source,
+    };
+    let report = app.screen(&Caller::command_line(), &req).await?;
+    let c = report.counts;
+    match a.format {
+        ScreenFormat::Json => println!(
+            "{{\"rows\":{},\"matched\":{},\"created\":{},\"attached\":{},\"unmatched\":{}}}",
+            c.rows, c.matched, c.created, c.attached, c.unmatched
+        ),
+        ScreenFormat::Table => {
+            let s = &report.screening;
+            println!(
+                "读取{}行：匹配{}行（{}户），未匹配{}行，无法读取{}行。",
+                c.rows, c.matched, c.households, c.unmatched, c.rejected
+            );
+            println!(
+                "达到预警规则{}户：新线索（进入识别）{}户，附加证据{}户，与此前批次相同未重复登记{}户。",
+                c.hits, c.created, c.attached, c.repeated
+            );
+            println!("规则：{}；批次编号{}。", s.rule, s.id);
+            let t = report.timings;
+            println!(
+                "用时：读取{:.2}秒，匹配{:.2}秒，判断{:.2}秒，写入{:.2}秒。",
+                t.read_s, t.match_s, t.judge_s, t.write_s
+            );
+        }
+    }
+    for e in report.problems.iter().take(20) {
+        eprintln!("{e}");
+    }
+    if report.problems.len() > 20 {
+        eprintln!("……另有{}条", report.problems.len() - 20);
+    }
+    if let Some(path) = a.report {
+        write_error_report(&path, &report.problems)
+            .with_context(|| format!("写报告 {}", path.display()))?;
+        if !report.problems.is_empty() && matches!(a.format, ScreenFormat::Table) {
+            println!("未匹配和无法读取的行已写入 {}", path.display());
+        }
+    }
+    Ok(report.exit_code())
+}
+
+/// `zhenxing screen-results`: the batches, or one batch's results for an area as xlsx.
+pub async fn results(
+    db: &str,
+    batch: Option<i64>,
+    area_arg: Option<&str>,
+    out: Option<PathBuf>,
+    unmasked: bool,
+) -> Result<i32> {
+    let app = open(db).await?;
+    let caller = Caller::command_line();
+    let Some(id) = batch else {
+        println!("批次\t日期\t类别\t文件\t地区\t行数\t匹配\t新线索\t附加\t重复\t政策");
+        for s in app.screenings(&caller, 100).await? {
+            println!(
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                s.id,
+                s.found_on,
+                s.kind_label,
+                s.file_name,
+                s.area
+                    .map(|a| a.to_string())
+                    .unwrap_or_else(|| "全部".into()),
+                s.counts.rows,
+                s.counts.matched,
+                s.counts.created,
+                s.counts.attached,
+                s.counts.repeated,
+                s.policy
+            );
+        }
+        return Ok(0);
+    };
+    let Some(out) = out else {
+        bail!("请用 --out 指定导出文件（.xlsx）");
+    };
+    let root = match area_arg {
+        Some(a) => area(a)?,
+        None => match app.tree().await.roots().as_slice() {
+            [one] => *one,
+            _ => bail!("请用 --area 指定地区"),
+        },
+    };
+    let disclosure = if unmasked {
+        Disclosure::Whole
+    } else {
+        Disclosure::Masked
+    };
+    let n = app
+        .export_screening_results(&caller, id, root, &out, disclosure)
+        .await?;
+    println!("批次{id}在{root}的结果{n}户，已写入 {}", out.display());
+    Ok(0)
+}
