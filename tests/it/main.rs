@@ -6,6 +6,7 @@ mod cli;
 mod ledger_import;
 mod monitoring;
 mod round_trip;
+mod screening;
 mod stats;
 mod story;
 mod support;

@@ -17,7 +17,7 @@ use super::monitoring::{
 use super::{Db, Row, SqlStore, Tx, Value, now_text, placeholders, tuples_for};
 use crate::monitoring::CaseOpen;
 use crate::screening::*;
-use crate::{Actor, StoreError, StoreResult};
+use crate::{Actor, Backend, StoreError, StoreResult};
 
 /// ID numbers (or household numbers) per lookup: a few round trips for a large file, well within
 /// both backends' parameter limits.
@@ -85,6 +85,51 @@ fn screening_from_row(r: &Row) -> StoreResult<StoredScreening> {
     })
 }
 
+/// `SELECT <fields> FROM <from>` with the rows packed into one text value (`;` between rows,
+/// `,` between fields, NULL as empty): for lookups of many rows whose fields never contain
+/// either (ID numbers, codes, household numbers, integers, digests). One value instead of
+/// hundreds of thousands of rows: the SQLite driver's cost per row (a message between threads
+/// and an allocation per value) was several times the lookup itself.
+async fn fetch_packed(
+    tx: &mut dyn Tx,
+    backend: Backend,
+    fields: &[&str],
+    from: &str,
+    args: &[Value<'_>],
+) -> StoreResult<String> {
+    let row = fields
+        .iter()
+        .map(|f| format!("COALESCE(CAST({f} AS TEXT), '')"))
+        .collect::<Vec<_>>()
+        .join(" || ',' || ");
+    let aggregate = match backend {
+        Backend::Sqlite => format!("group_concat({row}, ';')"),
+        Backend::Postgres => format!("string_agg({row}, ';')"),
+    };
+    let rows = tx
+        .fetch(&format!("SELECT {aggregate} FROM {from}"), args)
+        .await?;
+    Ok(match rows.first() {
+        Some(r) => r.opt_text(0)?.unwrap_or_default(),
+        None => String::new(),
+    })
+}
+
+/// The rows of a packed answer, each with exactly `width` fields.
+fn packed_rows(text: &str, width: usize) -> StoreResult<Vec<Vec<&str>>> {
+    text.split(';')
+        .filter(|r| !r.is_empty())
+        .map(|r| {
+            let fields: Vec<&str> = r.split(',').collect();
+            if fields.len() == width {
+                Ok(fields)
+            } else {
+                Err(corrupt(format!("packed row: {r}")))
+            }
+        })
+        .collect()
+}
+
 /// `key IN ($first, ...)` for `n` values.
 fn in_list(first: usize, n: usize) -> String {
     format!("({})", placeholders(first, n))
@@ -127,74 +172,79 @@ impl<D: Db> SqlStore<D> {
         kind: &str,
         hits: &[&HitWrite],
     ) -> StoreResult<ChunkState> {
+        let backend = self.db().backend();
         let mut state = ChunkState::default();
         let nos: Vec<Value> = hits.iter().map(|h| Value::from(h.no.as_str())).collect();
         let mut args = vec![Value::from(county)];
         args.extend(nos.iter().cloned());
         let list = in_list(2, nos.len());
-        for r in tx
-            .fetch(
-                &format!(
-                    "SELECT household_no, monitor_category, eliminated FROM households \
-                     WHERE county_code = $1 AND household_no IN {list}"
-                ),
-                &args,
-            )
-            .await?
-        {
+        let int = |s: &str| s.parse::<i64>().map_err(corrupt);
+        let opt = |s: &str| {
+            if s.is_empty() {
+                Ok(None)
+            } else {
+                int(s).map(Some)
+            }
+        };
+
+        let text = fetch_packed(
+            tx,
+            backend,
+            &["household_no", "monitor_category", "eliminated"],
+            &format!("households WHERE county_code = $1 AND household_no IN {list}"),
+            &args,
+        )
+        .await?;
+        for f in packed_rows(&text, 3)? {
             state
                 .monitoring
-                .insert(r.text(0)?, (r.opt_int(1)?, r.flag(2)?));
+                .insert(f[0].to_string(), (opt(f[1])?, int(f[2])? != 0));
         }
-        for r in tx
-            .fetch(
-                &format!(
-                    "SELECT household_no, id FROM cases WHERE county_code = $1 \
-                     AND closed_on IS NULL AND household_no IN {list}"
-                ),
-                &args,
-            )
-            .await?
-        {
-            state.open_cases.insert(r.text(0)?, r.int(1)?);
+        let text = fetch_packed(
+            tx,
+            backend,
+            &["household_no", "id"],
+            &format!(
+                "cases WHERE county_code = $1 AND closed_on IS NULL AND household_no IN {list}"
+            ),
+            &args,
+        )
+        .await?;
+        for f in packed_rows(&text, 2)? {
+            state.open_cases.insert(f[0].to_string(), int(f[1])?);
         }
-        let keys: Vec<Value> = hits
-            .iter()
-            .map(|h| Value::from(format!("h:{}", h.no)))
-            .collect();
         let mut key_args = vec![Value::from(county)];
-        key_args.extend(keys);
-        for r in tx
-            .fetch(
-                &format!(
-                    "SELECT subject_key, id, case_id FROM clues WHERE county_code = $1 \
-                     AND status = 1 AND subject_key IN {list}"
-                ),
-                &key_args,
-            )
-            .await?
-        {
-            let key = r.text(0)?;
-            let no = key.strip_prefix("h:").unwrap_or(&key).to_string();
-            state.open_clues.insert(no, (r.int(1)?, r.opt_int(2)?));
+        key_args.extend(hits.iter().map(|h| Value::from(format!("h:{}", h.no))));
+        let text = fetch_packed(
+            tx,
+            backend,
+            &["subject_key", "id", "case_id"],
+            &format!("clues WHERE county_code = $1 AND status = 1 AND subject_key IN {list}"),
+            &key_args,
+        )
+        .await?;
+        for f in packed_rows(&text, 3)? {
+            let no = f[0].strip_prefix("h:").unwrap_or(f[0]).to_string();
+            state.open_clues.insert(no, (int(f[1])?, opt(f[2])?));
         }
         let mut earlier_args = vec![Value::from(county), Value::from(kind)];
         earlier_args.extend(nos);
-        for r in tx
-            .fetch(
-                &format!(
-                    "SELECT household_no, fingerprint, screening_id, clue_id FROM screening_results \
-                     WHERE county_code = $1 AND kind = $2 AND household_no IN {}",
-                    in_list(3, hits.len())
-                ),
-                &earlier_args,
-            )
-            .await?
-        {
+        let text = fetch_packed(
+            tx,
+            backend,
+            &["household_no", "fingerprint", "screening_id", "clue_id"],
+            &format!(
+                "screening_results WHERE county_code = $1 AND kind = $2 AND household_no IN {}",
+                in_list(3, hits.len())
+            ),
+            &earlier_args,
+        )
+        .await?;
+        for f in packed_rows(&text, 4)? {
             state
                 .earlier
-                .entry((r.text(0)?, r.text(1)?))
-                .or_insert((r.int(2)?, r.opt_int(3)?));
+                .entry((f[0].to_string(), f[1].to_string()))
+                .or_insert((int(f[2])?, opt(f[3])?));
         }
         Ok(state)
     }
@@ -210,11 +260,18 @@ impl<D: Db> SqlStore<D> {
         county: AreaCode,
         chunk: &[usize],
         outcomes: &mut [Option<HitOutcome>],
+        phases: &mut [f64; 4],
     ) -> StoreResult<()> {
         let backend = self.db().backend();
         let c = county.as_i64();
         let hits: Vec<&HitWrite> = chunk.iter().map(|&i| &batch.hits[i]).collect();
+        let mut clock = std::time::Instant::now();
+        let mut lap = |phase: usize| {
+            phases[phase] += clock.elapsed().as_secs_f64();
+            clock = std::time::Instant::now();
+        };
         let state = self.chunk_state(tx, c, &batch.kind, &hits).await?;
+        lap(0);
 
         // Decide every hit.
         let mut plans = Vec::with_capacity(hits.len());
@@ -289,6 +346,7 @@ impl<D: Db> SqlStore<D> {
                 );
             }
         }
+        lap(1);
         let clue_of = |no: &HouseholdNo| -> StoreResult<i64> {
             clue_ids
                 .get(no.as_str())
@@ -358,6 +416,8 @@ impl<D: Db> SqlStore<D> {
             args.extend(ids);
             tx.execute(&sql, &args).await?;
         }
+
+        lap(2);
 
         // Merged: the risk joins the open clue and its case; the evidence gets the next number.
         let merged: Vec<(i64, Option<i64>)> = plans
@@ -515,6 +575,7 @@ impl<D: Db> SqlStore<D> {
             );
             tx.insert_many(table, columns, &sql, &rows).await?;
         }
+        lap(3);
         Ok(())
     }
 }
@@ -524,6 +585,7 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
     async fn match_persons(&self, scope: Scope, ids: &[IdNumber]) -> StoreResult<Matches> {
         let mut order: Vec<usize> = (0..ids.len()).collect();
         order.sort_unstable_by(|a, b| ids[*a].cmp(&ids[*b]));
+        let backend = self.db().backend();
         let mut tx = self.db().read().await?;
 
         // The directory: each person's county and household.
@@ -533,13 +595,17 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
                 .iter()
                 .map(|&i| Value::from(ids[i].as_str()))
                 .collect();
-            let sql = format!(
-                "SELECT id_number, county_code, household_no FROM person_ids WHERE id_number IN {}",
-                in_list(1, args.len())
-            );
-            let mut found: HashMap<String, (i64, String)> = HashMap::new();
-            for r in tx.fetch(&sql, &args).await? {
-                found.insert(r.text(0)?, (r.int(1)?, r.text(2)?));
+            let text = fetch_packed(
+                tx.as_mut(),
+                backend,
+                &["id_number", "county_code", "household_no"],
+                &format!("person_ids WHERE id_number IN {}", in_list(1, args.len())),
+                &args,
+            )
+            .await?;
+            let mut found: HashMap<&str, (i64, String)> = HashMap::with_capacity(chunk.len());
+            for f in packed_rows(&text, 3)? {
+                found.insert(f[0], (f[1].parse().map_err(corrupt)?, f[2].to_string()));
             }
             for &i in chunk {
                 located[i] = found.get(ids[i].as_str()).cloned();
@@ -562,35 +628,55 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
             for chunk in nos.chunks(MATCH_BATCH) {
                 let mut args = vec![Value::from(county)];
                 args.extend(chunk.iter().map(|no| Value::from(*no)));
-                let sql = format!(
-                    "SELECT household_no, village_code, size, per_capita_income, household_type, \
-                     monitor_category, eliminated FROM households \
-                     WHERE county_code = $1 AND household_no IN {}",
-                    in_list(2, chunk.len())
-                );
-                for r in tx.fetch(&sql, &args).await? {
-                    let village = area(r.int(1)?)?;
+                let text = fetch_packed(
+                    tx.as_mut(),
+                    backend,
+                    &[
+                        "household_no",
+                        "village_code",
+                        "size",
+                        "per_capita_income",
+                        "household_type",
+                        "monitor_category",
+                        "eliminated",
+                    ],
+                    &format!(
+                        "households WHERE county_code = $1 AND household_no IN {}",
+                        in_list(2, chunk.len())
+                    ),
+                    &args,
+                )
+                .await?;
+                for f in packed_rows(&text, 7)? {
+                    let [no, village, size, income, kind, category, eliminated] = f[..] else {
+                        continue;
+                    };
+                    let int = |s: &str| s.parse::<i64>().map_err(corrupt);
+                    let village = area(int(village)?)?;
                     if !scope.contains(village) {
                         continue;
                     }
-                    let no = r.text(0)?;
                     let h = ScreenedHousehold {
                         county: county_code,
-                        no: household_no(&no)?,
+                        no: household_no(no)?,
                         village,
-                        size: u32::try_from(r.int(2)?).map_err(corrupt)?,
-                        per_capita_income: r.opt_int(3)?.map(Money::from_fen),
-                        household_type: HouseholdType::from_code(r.int(4)?)
+                        size: u32::try_from(int(size)?).map_err(corrupt)?,
+                        per_capita_income: match income {
+                            "" => None,
+                            s => Some(Money::from_fen(int(s)?)),
+                        },
+                        household_type: HouseholdType::from_code(int(kind)?)
                             .ok_or_else(|| corrupt("户类型"))?,
-                        category: r
-                            .opt_int(5)?
-                            .map(|c| {
-                                MonitorCategory::from_code(c).ok_or_else(|| corrupt("监测对象类别"))
-                            })
-                            .transpose()?,
-                        eliminated: r.flag(6)?,
+                        category: match category {
+                            "" => None,
+                            s => Some(
+                                MonitorCategory::from_code(int(s)?)
+                                    .ok_or_else(|| corrupt("监测对象类别"))?,
+                            ),
+                        },
+                        eliminated: int(eliminated)? != 0,
                     };
-                    index.insert((county, no), households.len() as u32);
+                    index.insert((county, no.to_string()), households.len() as u32);
                     households.push(h);
                 }
             }
@@ -675,6 +761,8 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
             (x.county, x.no.as_str()).cmp(&(y.county, y.no.as_str()))
         });
         let mut outcomes: Vec<Option<HitOutcome>> = vec![None; batch.hits.len()];
+        // Seconds spent reading state, writing clues, writing cases, writing the rest.
+        let mut phases = [0f64; 4];
         let mut start = 0;
         while start < order.len() {
             let county = batch.hits[order[start]].county;
@@ -693,6 +781,7 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
                 county,
                 &order[start..end],
                 &mut outcomes,
+                &mut phases,
             )
             .await?;
             start = end;
@@ -720,7 +809,16 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
             ],
         )
         .await?;
+        let committing = std::time::Instant::now();
         tx.commit().await?;
+        tracing::debug!(
+            state_s = phases[0],
+            clues_s = phases[1],
+            cases_s = phases[2],
+            evidence_and_results_s = phases[3],
+            commit_s = committing.elapsed().as_secs_f64(),
+            "screening batch written"
+        );
         Ok(Some((
             StoredScreening {
                 id,

@@ -1,0 +1,724 @@
+//! Department screening: files of the policy's kinds screened against a small registry, each
+//! rule just below and just above its threshold, duplicate and unmatched ID numbers, GBK and
+//! xlsx files, repeated batches, the results export and the command line.
+
+use std::process::Command;
+
+use calamine::Reader;
+use chrono::NaiveDate;
+use zhenxing_app::App;
+use zhenxing_app::monitoring::Caller;
+use zhenxing_app::monitoring::screening::{ScreeningReport, ScreeningRequest};
+use zhenxing_domain::{AreaCode, HouseholdNo, MonitorCategory, Scope};
+use zhenxing_ledger::write::Disclosure;
+use zhenxing_store::Actor;
+use zhenxing_store::screening::HitOutcome;
+
+use crate::support::*;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Another county's village (清水县).
+const OTHER: &str = "620521100001";
+
+/// The persons of the registry, by a short name.
+fn person(name: &str) -> String {
+    let (region, birth, seq) = match name {
+        "a1" => ("620102", "19700101", 1),
+        "a2" => ("620102", "19720202", 2),
+        "b1" => ("620102", "19750505", 3),
+        "b2" => ("620102", "19760606", 4),
+        "c1" => ("620102", "19500303", 5),
+        "d1" => ("620102", "19600404", 7),
+        "e1" => ("620102", "19800808", 9),
+        "f1" => ("620521", "19810909", 11),
+        // Not registered.
+        "x1" => ("620102", "19900101", 13),
+        other => panic!("{other}"),
+    };
+    id(region, birth, seq)
+}
+
+/// A member row whose sex and birth date agree with the ID number.
+fn member(no: &str, name: &str, relation: &str) -> String {
+    let id = person(name);
+    let sex = if (id.as_bytes()[16] - b'0') % 2 == 1 {
+        "男"
+    } else {
+        "女"
+    };
+    let birth = format!("{}-{}-{}", &id[6..10], &id[10..12], &id[12..14]);
+    format!("{name},{no},{id},{name},{sex},{birth},{relation},健康")
+}
+
+/// A001-A004 in 红沟村 (V1), A005 in the next village (V2), B001 in another county.
+async fn registry() -> Env {
+    let env = Env::new().await;
+    let households = env.write(
+        "户.csv",
+        csv(
+            H_HEADER,
+            &[
+                &format!("A001,{V1},甲,2,7000,否,,,,否,"),
+                &format!("A002,{V1},乙,2,7000,否,,,,否,"),
+                &format!("A003,{V1},丙,1,6600,是,,,,否,"),
+                &format!("A004,{V1},丁,1,3000,是,脱贫不稳定户,因病,2024-04-01,否,"),
+                &format!("A005,{V2},戊,1,5000,否,,,,否,"),
+                &format!("B001,{OTHER},己,1,4000,否,,,,否,"),
+            ],
+        ),
+    );
+    let members = env.write(
+        "成员.csv",
+        csv(
+            M_HEADER,
+            &[
+                &member("A001", "a1", "户主"),
+                &member("A001", "a2", "配偶"),
+                &member("A002", "b1", "户主"),
+                &member("A002", "b2", "配偶"),
+                &member("A003", "c1", "户主"),
+                &member("A004", "d1", "户主"),
+                &member("A005", "e1", "户主"),
+                &member("B001", "f1", "户主"),
+            ],
+        ),
+    );
+    let report = env.import(Some(&households), Some(&members)).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    env
+}
+
+const MEDICAL: &str = "证件号码,自付金额（元）,结算日期";
+
+/// A medical file: (person, amount) rows.
+fn medical(rows: &[(&str, &str)]) -> String {
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|(p, amount)| {
+            let id = match *p {
+                "bad" => {
+                    let good = person("x1");
+                    bad_check(&good)
+                }
+                p => person(p),
+            };
+            format!("{id},{amount},2025-03-01")
+        })
+        .collect();
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    csv(MEDICAL, &refs)
+}
+
+async fn screen(
+    app: &App,
+    caller: &Caller,
+    kind: &str,
+    file: &std::path::Path,
+    area: Option<&str>,
+) -> ScreeningReport {
+    let req = ScreeningRequest {
+        kind: kind.into(),
+        file: file.to_path_buf(),
+        area: area.map(|a| AreaCode::parse(a).unwrap()),
+        found_on: d("2025-06-30"),
+        source: None,
+    };
+    match app.screen(caller, &req).await {
+        Ok(r) => r,
+        Err(e) => panic!("{kind}: {e}"),
+    }
+}
+
+/// (rows, matched, unmatched, rejected, households, hits, created, attached, repeated)
+fn counts(r: &ScreeningReport) -> [u64; 9] {
+    let c = r.counts;
+    [
+        c.rows,
+        c.matched,
+        c.unmatched,
+        c.rejected,
+        c.households,
+        c.hits,
+        c.created,
+        c.attached,
+        c.repeated,
+    ]
+}
+
+/// (household, outcome) of each hit, in household order.
+fn outcomes(r: &ScreeningReport) -> Vec<(String, &'static str)> {
+    let mut v: Vec<(String, &'static str)> = r
+        .hits
+        .iter()
+        .map(|h| {
+            let o = match h.outcome {
+                HitOutcome::Created { .. } => "created",
+                HitOutcome::Merged { .. } => "merged",
+                HitOutcome::Monitored { .. } => "monitored",
+                HitOutcome::OpenCase { .. } => "open case",
+                HitOutcome::Repeated { .. } => "repeated",
+            };
+            (h.household.no.to_string(), o)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// (row, column, code) of each reported row.
+fn problems(r: &ScreeningReport) -> Vec<(u64, String, &'static str)> {
+    r.problems
+        .iter()
+        .map(|e| (e.row, e.column.clone(), e.code))
+        .collect()
+}
+
+fn operator() -> Caller {
+    Caller::command_line()
+}
+
+fn caller(area: &str) -> Caller {
+    Caller {
+        actor: Actor {
+            user_id: None,
+            name: "测试".into(),
+        },
+        scope: Scope::Area(AreaCode::parse(area).unwrap()),
+    }
+}
+
+#[tokio::test]
+async fn medical_rule_at_its_threshold_with_duplicate_and_unmatched_ids() {
+    let env = registry().await;
+    let file = env.write(
+        "医保.csv",
+        medical(&[
+            ("a1", "600"),    // A001: 7000 - 1000.00 / 2 = 6500, not below
+            ("a2", "400"),    //
+            ("b1", "600"),    // A002: 7000 - 1000.01 / 2 = 6499.99, below
+            ("b2", "400.01"), //
+            ("c1", "50"),     // A003: the same person twice, summed: 6600 - 100.01
+            ("c1", "50.01"),  //
+            ("d1", "100"),    // A004: monitored already
+            ("e1", "9000"),   // A005: another village, outside the area screened
+            ("f1", "100"),    // B001: another county
+            ("x1", "200"),    // not registered
+            ("bad", "100"),   // a wrong check character
+            ("a1", "abc"),    // not an amount
+        ]),
+    );
+    let r = screen(&env.app, &operator(), "medical", &file, Some(V1)).await;
+    assert_eq!(counts(&r), [12, 7, 3, 2, 4, 3, 2, 1, 0]);
+    assert_eq!(
+        outcomes(&r),
+        [
+            ("A002".to_string(), "created"),
+            ("A003".to_string(), "created"),
+            ("A004".to_string(), "monitored"),
+        ]
+    );
+    assert_eq!(
+        problems(&r),
+        [
+            (9, "证件号码".to_string(), "outside_area"),
+            (10, "证件号码".to_string(), "outside_area"),
+            (11, "证件号码".to_string(), "not_registered"),
+            (12, "证件号码".to_string(), "id_check"),
+            (13, "自付金额（元）".to_string(), "money"),
+        ]
+    );
+    // ID numbers in the report are masked.
+    assert!(r.problems[2].value.starts_with("6201") && r.problems[2].value.contains("****"));
+
+    // The clue says which rule and policy version found it, with the figures and members; its
+    // case's first step is due by the policy (warning verification in 7 working days, the data
+    // comparison alongside it in 5: the earlier counts).
+    let store = env.app.store().monitoring();
+    let a002 = r
+        .hits
+        .iter()
+        .find(|h| h.household.no.as_str() == "A002")
+        .unwrap();
+    let HitOutcome::Created { clue, case } = a002.outcome else {
+        panic!()
+    };
+    let clue = store.clue(Scope::All, clue).await.unwrap().unwrap();
+    let e = &clue.evidence[0];
+    assert_eq!(e.source, "县医疗保障局");
+    assert_eq!(
+        e.rule.as_deref(),
+        Some(
+            "医保合规自付费用：人均纯收入减去人均合规自付金额低于6500.00元（监测收入标准6500.00元的100%）（62-2025第1版）"
+        )
+    );
+    let figures: Vec<String> = e
+        .figures
+        .iter()
+        .map(|f| format!("{}={}", f.label, f.value))
+        .collect();
+    assert!(
+        figures.contains(&"扣除后人均纯收入=6499.99元".to_string()),
+        "{figures:?}"
+    );
+    assert_eq!(e.members.len(), 2);
+    assert_eq!(clue.risks.to_string(), "因病");
+    let case = store.case(Scope::All, case).await.unwrap().unwrap();
+    assert_eq!(case.due.step, Some(d("2025-07-07")));
+    assert_eq!(case.category, Some(MonitorCategory::MarginalAtRisk));
+    let a003 = r
+        .hits
+        .iter()
+        .find(|h| h.household.no.as_str() == "A003")
+        .unwrap();
+    let case = store
+        .case(Scope::All, a003.outcome.case().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(case.category, Some(MonitorCategory::UnstableExPoor));
+    // The monitored household's clue opens no case.
+    let a004 = r
+        .hits
+        .iter()
+        .find(|h| h.household.no.as_str() == "A004")
+        .unwrap();
+    assert_eq!(a004.outcome.case(), None);
+    assert!(
+        store
+            .open_case_of(Scope::All, &HouseholdNo::parse("A004").unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // The whole county: A005 is now in the area; B001 is still outside.
+    let r = screen(&env.app, &caller("620102"), "medical", &file, None).await;
+    assert_eq!(
+        outcomes(&r),
+        [
+            ("A002".to_string(), "repeated"),
+            ("A003".to_string(), "repeated"),
+            ("A004".to_string(), "repeated"),
+            ("A005".to_string(), "created"),
+        ]
+    );
+    assert_eq!(counts(&r), [12, 8, 2, 2, 5, 4, 1, 0, 3]);
+}
+
+#[tokio::test]
+async fn a_repeated_batch_makes_no_second_clue_and_new_rows_join_the_open_clue() {
+    let env = registry().await;
+    let rows = [
+        ("b1", "600"),
+        ("b2", "400.01"),
+        ("c1", "100.01"),
+        ("d1", "10"),
+    ];
+    let text = medical(&rows);
+    let first = env.write("医保1月.csv", &text);
+    let r = screen(&env.app, &operator(), "medical", &first, None).await;
+    assert_eq!(counts(&r), [4, 4, 0, 0, 3, 3, 2, 1, 0]);
+
+    // The same rows again, saved by Excel in GBK and in another order: nothing new.
+    let mut reordered = rows;
+    reordered.reverse();
+    let gbk = env.write(
+        "医保1月（另存）.csv",
+        encoding_rs::GBK.encode(&medical(&reordered)).0,
+    );
+    let r = screen(&env.app, &operator(), "medical", &gbk, None).await;
+    assert_eq!(counts(&r), [4, 4, 0, 0, 3, 3, 0, 0, 3]);
+    let open = env
+        .app
+        .store()
+        .monitoring()
+        .open_clues(Scope::All, 100)
+        .await
+        .unwrap();
+    assert_eq!(open.len(), 3, "no second clue");
+    assert!(
+        open.iter().all(|c| c.evidence.len() == 1),
+        "no evidence twice"
+    );
+
+    // A new settlement of A002 joins its open clue; A001 crosses the line now.
+    let second = env.write(
+        "医保2月.csv",
+        medical(&[
+            ("b1", "600"),
+            ("b2", "400.01"),
+            ("b2", "5"),
+            ("a1", "1000.02"),
+        ]),
+    );
+    let r = screen(&env.app, &operator(), "medical", &second, None).await;
+    assert_eq!(
+        outcomes(&r),
+        [
+            ("A001".to_string(), "created"),
+            ("A002".to_string(), "merged"),
+        ]
+    );
+    let a002 = r
+        .hits
+        .iter()
+        .find(|h| h.household.no.as_str() == "A002")
+        .unwrap();
+    let clue = env
+        .app
+        .store()
+        .monitoring()
+        .clue(Scope::All, a002.outcome.clue().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(clue.evidence.len(), 2);
+
+    // Every batch is kept with its counts.
+    let batches = env.app.screenings(&operator(), 10).await.unwrap();
+    let kept: Vec<(i64, u64, u64, u64)> = batches
+        .iter()
+        .map(|s| (s.id, s.counts.created, s.counts.attached, s.counts.repeated))
+        .collect();
+    assert_eq!(kept, [(3, 1, 1, 0), (2, 0, 0, 3), (1, 2, 1, 0)]);
+}
+
+#[tokio::test]
+async fn disability_in_gbk_a_new_grade_one_or_two_certificate() {
+    let env = registry().await;
+    let text = csv(
+        "残疾人证办理情况（2025年上半年）,,,\r\n证件号码,残疾类别,残疾等级,发证日期",
+        &[
+            &format!("{},肢体,三级,2025-05-01", person("a1")), // grade 3: below
+            &format!("{},视力,二级,2025-05-01", person("b1")), // grade 2, new: hit
+            &format!("{},肢体,1级,2024-06-30", person("c1")),  // 365 days before: hit
+            &format!("{},肢体,一级,2024-06-29", person("d1")), // 366 days before: not new
+            &format!("{},肢体,二级,", person("e1")),           // no date: rejected
+        ],
+    );
+    let file = env.write("残联.csv", encoding_rs::GBK.encode(&text).0);
+    let r = screen(&env.app, &operator(), "disability", &file, None).await;
+    assert_eq!(counts(&r), [5, 4, 0, 1, 4, 2, 2, 0, 0]);
+    assert_eq!(
+        outcomes(&r),
+        [
+            ("A002".to_string(), "created"),
+            ("A003".to_string(), "created")
+        ]
+    );
+    assert_eq!(problems(&r), [(7, "发证日期".to_string(), "missing")]);
+    let clue = env
+        .app
+        .store()
+        .monitoring()
+        .clue(Scope::All, r.hits[0].outcome.clue().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(clue.risks.to_string(), "因残");
+}
+
+#[tokio::test]
+async fn disaster_losses_in_xlsx_above_half_the_yearly_income() {
+    let env = registry().await;
+    let path = env.path("受灾.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows = [
+        ["灾害种类", "户主身份证号", "直接经济损失（元）"],
+        // A001: 7000 x 2 = 14000 a year; 7000.00 is half, not above.
+        ["洪涝", &person("a1"), "7000.00"],
+        // A002: the same income; 7000.01 is above.
+        ["冰雹", &person("b2"), "7000.01"],
+        // A004 (3000 a year): two members' losses summed... one member, two rows.
+        ["洪涝", &person("d1"), "1000"],
+        ["洪涝", &person("d1"), "500.01"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    book.save(&path).unwrap();
+    let r = screen(&env.app, &operator(), "disaster", &path, None).await;
+    assert_eq!(
+        outcomes(&r),
+        [
+            ("A002".to_string(), "created"),
+            ("A004".to_string(), "monitored")
+        ]
+    );
+    let a002 = r
+        .hits
+        .iter()
+        .find(|h| h.household.no.as_str() == "A002")
+        .unwrap();
+    let clue = env
+        .app
+        .store()
+        .monitoring()
+        .clue(Scope::All, a002.outcome.clue().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(clue.disaster_kind.as_deref(), Some("冰雹"));
+    assert_eq!(clue.risks.to_string(), "因自然灾害");
+}
+
+#[tokio::test]
+async fn the_other_kinds_of_the_gansu_policy() {
+    let env = registry().await;
+    // (kind, header, rows (person, rest of the row), households hit)
+    let cases: &[(&str, &str, &[(&str, &str)], &[&str])] = &[
+        (
+            "housing",
+            "户主证件号码,鉴定等级,鉴定日期",
+            &[
+                ("a1", "B级,2025-01-01"),
+                ("b1", "ｃ级,2025-01-01"),
+                ("c1", "D,"),
+            ],
+            &["A002", "A003"],
+        ),
+        (
+            "unemployment",
+            "证件号码,失业登记日期",
+            &[("a1", "2025-01-01"), ("b1", "2024-12-31")],
+            &["A001"],
+        ),
+        (
+            "dropout",
+            "学生身份证号,学校",
+            &[("c1", "某小学")],
+            &["A003"],
+        ),
+        (
+            "dibao",
+            "证件号码,变动类型",
+            &[("a1", "调整"), ("b1", "新纳入"), ("c1", "退出")],
+            &["A002", "A003"],
+        ),
+    ];
+    for (kind, header, rows, expected) in cases {
+        let lines: Vec<String> = rows
+            .iter()
+            .map(|(p, rest)| format!("{},{rest}", person(p)))
+            .collect();
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let file = env.write(&format!("{kind}.csv"), csv(header, &refs));
+        let r = screen(&env.app, &operator(), kind, &file, None).await;
+        let hit: Vec<String> = outcomes(&r).into_iter().map(|(h, _)| h).collect();
+        assert_eq!(hit, *expected, "{kind}");
+        assert_eq!(r.counts.rejected, 0, "{kind}: {:?}", r.problems);
+    }
+}
+
+#[tokio::test]
+async fn who_may_screen_and_what_a_file_of_the_wrong_kind_gets() {
+    let env = registry().await;
+    let file = env.write("医保.csv", medical(&[("f1", "5000"), ("b1", "5000")]));
+    // A township officer may not; a county officer screens only the county's persons.
+    let req = ScreeningRequest {
+        kind: "medical".into(),
+        file: file.clone(),
+        area: None,
+        found_on: d("2025-06-30"),
+        source: Some("市医保局".into()),
+    };
+    let e = env
+        .app
+        .screen(&caller("620102010"), &req)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "forbidden");
+    let r = env.app.screen(&caller("620521"), &req).await.unwrap();
+    assert_eq!(counts(&r), [2, 1, 1, 0, 1, 1, 1, 0, 0]);
+    assert_eq!(problems(&r), [(3, "证件号码".to_string(), "outside_area")]);
+    // A kind the policy does not have; a file without the kind's columns.
+    let mut unknown = req.clone();
+    unknown.kind = "tax".into();
+    let e = env.app.screen(&operator(), &unknown).await.unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("没有筛查类别“tax”，可用：medical（医保合规自付费用）"),
+        "{e}"
+    );
+    let mut wrong = req.clone();
+    wrong.kind = "disability".into();
+    let e = env.app.screen(&operator(), &wrong).await.unwrap_err();
+    assert!(e.to_string().contains("缺少列：残疾等级、发证日期"), "{e}");
+    assert_eq!(env.app.screenings(&operator(), 10).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn results_of_an_area_export_as_xlsx_with_ids_masked() {
+    let env = registry().await;
+    let file = env.write(
+        "医保.csv",
+        medical(&[
+            ("b1", "600"),
+            ("b2", "400.01"),
+            ("c1", "100.01"),
+            ("e1", "9000"),
+        ]),
+    );
+    let r = screen(&env.app, &operator(), "medical", &file, None).await;
+    let batch = r.screening.id;
+    let village = AreaCode::parse(V1).unwrap();
+    let (_, page) = env
+        .app
+        .screening_results(&operator(), batch, village, None, 10)
+        .await
+        .unwrap();
+    let nos: Vec<&str> = page.iter().map(|p| p.no.as_str()).collect();
+    assert_eq!(nos, ["A002", "A003"], "V2's household is not in V1's list");
+    let (_, next) = env
+        .app
+        .screening_results(
+            &operator(),
+            batch,
+            village,
+            Some(&(page[0].village, page[0].no.clone())),
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(next.len(), 1);
+
+    let out = env.path("结果.xlsx");
+    let n = env
+        .app
+        .export_screening_results(
+            &operator(),
+            batch,
+            AreaCode::parse("620102").unwrap(),
+            &out,
+            Disclosure::Masked,
+        )
+        .await
+        .unwrap();
+    assert_eq!(n, 3);
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    let range = book.worksheet_range("筛查结果").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert!(
+        rows[0][0]
+            .starts_with("医保合规自付费用筛查结果：城关区（批次1，2025-06-30，62-2025第1版）"),
+        "{:?}",
+        rows[0]
+    );
+    assert_eq!(
+        rows[1][0..5],
+        ["村代码", "乡镇村", "户编号", "户主姓名", "处理结果"]
+    );
+    assert_eq!(rows.len(), 5);
+    assert_eq!(rows[2][2], "A002");
+    assert_eq!(rows[2][4], "新线索，已进入识别");
+    assert!(
+        rows[2][7].contains("扣除后人均纯收入：6499.99元"),
+        "{}",
+        rows[2][7]
+    );
+    let b1 = person("b1");
+    assert!(!rows[2][8].contains(&b1), "masked: {}", rows[2][8]);
+    assert!(rows[2][8].contains(&format!("{}**********{}", &b1[..4], &b1[14..])));
+    // Another county's officer gets nothing of it.
+    assert!(
+        env.app
+            .export_screening_results(
+                &caller("620521"),
+                batch,
+                AreaCode::parse("620102").unwrap(),
+                &env.path("x.xlsx"),
+                Disclosure::Masked,
+            )
+            .await
+            .is_err()
+    );
+}
+
+fn zhenxing(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_zhenxing"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_screen_command_prints_json_and_writes_the_report() {
+    let env = registry().await;
+    let db = env.path("test.db").to_string_lossy().to_string();
+    let file = env.write(
+        "医保.csv",
+        medical(&[
+            ("b1", "600"),
+            ("b2", "400.01"),
+            ("d1", "10"),
+            ("x1", "5"),
+            ("bad", "1"),
+        ]),
+    );
+    let report = env.path("报告.csv");
+    let args = |format: &str| {
+        vec![
+            "screen".to_string(),
+            "--db".into(),
+            db.clone(),
+            "--kind".into(),
+            "medical".into(),
+            "--file".into(),
+            file.to_string_lossy().to_string(),
+            "--date".into(),
+            "2025-06-30".into(),
+            "--report".into(),
+            report.to_string_lossy().to_string(),
+            "--format".into(),
+            format.into(),
+        ]
+    };
+    let a = args("json");
+    let out = zhenxing(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(2), "a row could not be read");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "{\"rows\":5,\"matched\":3,\"created\":1,\"attached\":1,\"unmatched\":1}\n"
+    );
+    let written = std::fs::read_to_string(&report).unwrap();
+    assert!(written.contains("户籍信息中没有此人"), "{written}");
+    assert!(written.contains("证件号码校验码错误"), "{written}");
+
+    let a = args("table");
+    let out = zhenxing(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(
+            "达到预警规则2户：新线索（进入识别）0户，附加证据0户，与此前批次相同未重复登记2户。"
+        ),
+        "{stdout}"
+    );
+    let out = zhenxing(&["screen-results", "--db", &db]);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 3);
+    let xlsx = env.path("结果.xlsx").to_string_lossy().to_string();
+    let out = zhenxing(&[
+        "screen-results",
+        "--db",
+        &db,
+        "--batch",
+        "1",
+        "--out",
+        &xlsx,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("结果2户"));
+}
