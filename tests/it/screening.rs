@@ -722,3 +722,68 @@ async fn the_screen_command_prints_json_and_writes_the_report() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("结果2户"));
 }
+
+/// The screening step of the story (run on SQLite and PostgreSQL by `story.rs`): the county
+/// screens a medical file against the story's registry (S001 in 红沟村, S002 in another county).
+pub async fn story(db: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(db).await.unwrap();
+    let county = caller("620102");
+    let wang = id("620102", "19700101", 1);
+    let li = id("620521", "19800303", 5);
+    let stranger = id("620102", "19900101", 13);
+    let file = dir.path().join("医保.csv");
+    std::fs::write(
+        &file,
+        csv(
+            MEDICAL,
+            &[
+                &format!("{wang},20000,2025-03-01"),
+                &format!("{li},100,2025-03-02"),
+                &format!("{stranger},5,2025-03-03"),
+            ],
+        ),
+    )
+    .unwrap();
+    let r = screen(&app, &county, "medical", &file, None).await;
+    assert_eq!(counts(&r)[..6], [3, 1, 2, 0, 1, 1]);
+    assert_eq!(r.counts.created + r.counts.attached, 1, "{:?}", r.counts);
+    assert_eq!(
+        problems(&r),
+        [
+            (3, "证件号码".to_string(), "outside_area"),
+            (4, "证件号码".to_string(), "not_registered"),
+        ]
+    );
+    let clue = app
+        .store()
+        .monitoring()
+        .clue(county.scope, r.hits[0].outcome.clue().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let rule = clue.evidence.last().and_then(|e| e.rule.clone()).unwrap();
+    assert!(rule.ends_with("（62-2025第1版）"), "{rule}");
+
+    // The same file again: nothing new.
+    let again = screen(&app, &county, "medical", &file, None).await;
+    assert_eq!(
+        (
+            again.counts.created,
+            again.counts.attached,
+            again.counts.repeated
+        ),
+        (0, 0, 1)
+    );
+    let area = AreaCode::parse("620102").unwrap();
+    let (_, page) = app
+        .screening_results(&county, r.screening.id, area, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0].no.as_str(), "S001");
+    // Another county's officer sees the batches of its own area only.
+    let other = caller("620521");
+    assert!(app.screenings(&other, 10).await.unwrap().is_empty());
+    assert_eq!(app.screenings(&county, 10).await.unwrap().len(), 2);
+}

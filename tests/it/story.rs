@@ -230,6 +230,9 @@ pub async fn story(db: &str) {
     // The monitoring lifecycle on the same database.
     crate::monitoring::story(db).await;
 
+    // Department screening on the same registry.
+    crate::screening::story(db).await;
+
     // Every decision changed the kept figures as a recomputation from the registry finds them.
     assert_eq!(app.check_figures().await.unwrap(), vec![]);
     let county = app
@@ -413,6 +416,8 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         "plans",
         "visit_photos",
         "visits",
+        // Department screening (0005_screening.sql).
+        "screening_results",
     ];
     let directories = ["household_ids", "person_ids"];
     let reference = [
@@ -422,6 +427,7 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         "meta",
         "policies",
         "reports",
+        "screenings",
         "village_attributes",
     ];
     for (t,) in &tables {

@@ -396,7 +396,10 @@ impl App {
             kind_label: kind.label.clone(),
             source,
             file_name,
-            area: req.area,
+            area: match scope {
+                Scope::Area(a) => Some(a),
+                Scope::All => None,
+            },
             policy: policy_ref,
             rule,
             found_on: req.found_on,
@@ -411,7 +414,7 @@ impl App {
             .screening()
             .record_screening(&caller.actor, scope, &write)
             .await?
-            .ok_or_else(|| AppError::UnknownArea(format!("{:?}", req.area)))?;
+            .ok_or_else(|| AppError::UnknownArea(format!("{scope:?}")))?;
         timings.write_s = started.elapsed().as_secs_f64();
 
         problems.sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
