@@ -83,8 +83,8 @@ pub async fn screen(a: ScreenArgs) -> Result<i32> {
             println!("规则：{}；批次编号{}。", s.rule, s.id);
             let t = report.timings;
             println!(
-                "用时：读取{:.2}秒，匹配{:.2}秒，判断{:.2}秒，写入{:.2}秒。",
-                t.read_s, t.match_s, t.judge_s, t.write_s
+                "用时：读取并匹配{:.2}秒（其中读取{:.2}秒，同时进行），判断{:.2}秒，写入{:.2}秒。",
+                t.read_and_match_s, t.read_s, t.judge_s, t.write_s
             );
         }
     }

@@ -786,4 +786,21 @@ pub async fn story(db: &str) {
     let other = caller("620521");
     assert!(app.screenings(&other, 10).await.unwrap().is_empty());
     assert_eq!(app.screenings(&county, 10).await.unwrap().len(), 2);
+
+    // The province's file, screened by the operator: S002 (risk eliminated, no open case) is
+    // identified again, with a case due by the policy.
+    let province = dir.path().join("省医保.csv");
+    std::fs::write(&province, csv(MEDICAL, &[&format!("{li},9000,2025-03-02")])).unwrap();
+    let r = screen(&app, &operator(), "medical", &province, None).await;
+    assert_eq!(outcomes(&r), [("S002".to_string(), "created")]);
+    let case = app
+        .store()
+        .monitoring()
+        .case(Scope::All, r.hits[0].outcome.case().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(case.category, Some(MonitorCategory::MarginalAtRisk));
+    assert_eq!(case.due.step, Some(d("2025-07-07")));
+    assert_eq!(app.screenings(&other, 10).await.unwrap().len(), 1);
 }

@@ -454,8 +454,13 @@ impl<'a> Screener<'a> {
 
     /// Judges the rows of one household's members (all the rows of the file that matched it).
     pub fn judge(&self, facts: Facts, rows: &[&DepartmentRow]) -> Judgement {
-        let rows: Vec<&DepartmentRow> =
-            rows.iter().copied().filter(|r| self.is_recent(r)).collect();
+        let recent: Vec<&DepartmentRow>;
+        let rows = if self.since.is_some() {
+            recent = rows.iter().copied().filter(|r| self.is_recent(r)).collect();
+            &recent[..]
+        } else {
+            rows
+        };
         if rows.is_empty() {
             return Judgement::NotRecent;
         }
@@ -474,7 +479,7 @@ impl<'a> Screener<'a> {
                 let Some(income) = facts.per_capita_income else {
                     return Judgement::NoIncome;
                 };
-                let total = self.total(&rows);
+                let total = self.total(rows);
                 let n = i128::from(size);
                 // income - total / n < threshold * p / 100, multiplied out to stay exact in fen.
                 let left = (i128::from(income.fen()) * n - i128::from(total.fen())) * 100;
@@ -505,14 +510,14 @@ impl<'a> Screener<'a> {
                             ),
                         ),
                     ],
-                    members: members(&rows),
+                    members: members(rows),
                 })
             }
             Rule::LossShareOfIncome { percent, .. } => {
                 let Some(income) = facts.per_capita_income else {
                     return Judgement::NoIncome;
                 };
-                let loss = self.total(&rows);
+                let loss = self.total(rows);
                 let yearly = i128::from(income.fen()) * i128::from(size);
                 // loss > yearly * percent / 100; any loss counts when there is no income.
                 let crosses = if yearly <= 0 {
@@ -541,7 +546,7 @@ impl<'a> Screener<'a> {
                         figure("损失占年纯收入", share),
                         figure("预警标准", format!("超过家庭年纯收入的{percent}%")),
                     ],
-                    members: members(&rows),
+                    members: members(rows),
                 })
             }
             Rule::ValueIn { .. } => {
@@ -576,33 +581,10 @@ impl<'a> Screener<'a> {
             }
             Rule::AnyRow => Judgement::Hit(Hit {
                 figures: vec![figure("记录数", rows.len().to_string())],
-                members: members(&rows),
+                members: members(rows),
             }),
         }
     }
-}
-
-/// The canonical text of a household's rows for a kind: equal for the same rows in any order,
-/// file format or encoding. Its digest tells a repeated batch from new data.
-pub fn canonical_rows(kind: &ScreeningKind, rows: &[&DepartmentRow]) -> String {
-    let mut lines: Vec<String> = rows
-        .iter()
-        .map(|r| {
-            let mut line = r.id.as_str().to_string();
-            for v in &r.values {
-                line.push('\u{1f}');
-                line.push_str(&v.text());
-            }
-            line
-        })
-        .collect();
-    lines.sort_unstable();
-    let mut out = kind.code.clone();
-    for l in lines {
-        out.push('\n');
-        out.push_str(&l);
-    }
-    out
 }
 
 #[cfg(test)]

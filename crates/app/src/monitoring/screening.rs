@@ -9,30 +9,31 @@
 //! gets nothing new. Every batch is recorded with its counts and its results per household,
 //! which [`App::screening_results`] pages and [`App::export_screening_results`] writes as xlsx.
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use tokio::sync::mpsc;
 use zhenxing_domain::id_number::mask_id_str;
-use zhenxing_domain::monitoring::{CaseKind, CaseState, Channel, deadline};
+use zhenxing_domain::monitoring::{CaseKind, CaseState, Channel, Evidence, deadline};
 use zhenxing_domain::policy::Policy;
 use zhenxing_domain::screening::{
-    CellValue, DepartmentRow, Facts, Judgement, Screener, ScreeningKind, canonical_rows,
+    CellValue, DepartmentRow, Facts, Judgement, Screener, ScreeningKind,
 };
-use zhenxing_domain::{AreaCode, AreaLevel, IdNumber, RiskType, RiskTypes, Scope};
+use zhenxing_domain::{AreaCode, AreaLevel, HouseholdNo, IdNumber, RiskType, RiskTypes, Scope};
 use zhenxing_ledger::RowError;
 use zhenxing_ledger::department::{DepartmentFile, XlsxTableWriter};
 use zhenxing_ledger::write::{Disclosure, Out};
 use zhenxing_store::screening::{
-    HitOutcome, HitWrite, PersonMatch, ResultCursor, ScreenedHousehold, ScreeningCounts,
+    HitOutcome, HitWrite, Matches, PersonMatch, ResultCursor, ScreenedHousehold, ScreeningCounts,
     ScreeningResult, ScreeningWrite, StoredScreening, outcome_label,
 };
 
 use super::access::{Act, allow};
-use super::clues::department_evidence;
 use super::{Caller, MonitoringFailure};
 use crate::{App, AppError};
 
@@ -55,15 +56,18 @@ pub struct ScreeningRequest {
 /// How long each part took, in seconds.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct Timings {
-    /// Opening, reading and parsing the file.
+    /// Reading and parsing the file (on its own thread, alongside the matching).
     pub read_s: f64,
-    /// Finding the persons and their households in the registry.
-    pub match_s: f64,
+    /// From opening the file until every person is matched: reading and matching overlap.
+    pub read_and_match_s: f64,
     /// Grouping rows by household and judging them by the rule.
     pub judge_s: f64,
     /// Writing the batch, its results and the clues and cases.
     pub write_s: f64,
 }
+
+/// A batch of persons being matched in the registry.
+type MatchTask = tokio::task::JoinHandle<Result<(Vec<IdNumber>, Matches), AppError>>;
 
 /// A household that crossed the rule, and what became of it.
 #[derive(Debug, Clone, Serialize)]
@@ -95,16 +99,37 @@ impl ScreeningReport {
     }
 }
 
+/// Rows read per batch handed from the reading thread to the matching.
+const READ_BATCH: usize = 32_768;
+/// Batches being matched at once (each on its own read connection).
+const MATCHES_IN_FLIGHT: usize = 2;
+
 /// The rows of a file, parsed.
+#[derive(Default)]
 struct Parsed {
     rows: Vec<DepartmentRow>,
     /// (sheet index, row number) of each parsed row.
     at: Vec<(u16, u64)>,
-    sheets: Vec<Option<String>>,
-    /// The ID column's header in each sheet.
-    id_headers: Vec<String>,
     errors: Vec<RowError>,
     read: u64,
+}
+
+impl Parsed {
+    fn append(&mut self, mut batch: Parsed) {
+        self.rows.append(&mut batch.rows);
+        self.at.append(&mut batch.at);
+        self.errors.append(&mut batch.errors);
+        self.read += batch.read;
+    }
+}
+
+/// Where a person of the file is, as matching finds out.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    Pending,
+    Household(u32),
+    OutsideScope,
+    NotRegistered,
 }
 
 fn shown(kind: &ScreeningKind, i: usize, value: &str) -> String {
@@ -114,39 +139,29 @@ fn shown(kind: &ScreeningKind, i: usize, value: &str) -> String {
     }
 }
 
-fn read_file(file: &DepartmentFile, kind: &ScreeningKind) -> Result<Parsed, AppError> {
+/// Reads and parses the file, sending batches of rows down `out`; returns the seconds it took.
+fn read_batches(
+    file: &DepartmentFile,
+    kind: &ScreeningKind,
+    out: &mpsc::Sender<Parsed>,
+) -> Result<f64, AppError> {
+    let started = Instant::now();
     let name = file.file_name();
     let sheets: Vec<Option<String>> = file.sheets.iter().map(|s| s.sheet.clone()).collect();
-    let id_column = kind.id_column();
-    let id_headers = file
-        .sheets
-        .iter()
-        .map(|s| s.header(kind, id_column).to_string())
-        .collect();
-    let mut parsed = Parsed {
-        rows: Vec::new(),
-        at: Vec::new(),
-        sheets,
-        id_headers,
-        errors: Vec::new(),
-        read: 0,
-    };
+    let mut batch = Parsed::default();
+    let mut closed = false;
     file.read_rows(&mut |sheet, raw| {
-        parsed.read += 1;
-        let index = parsed
-            .sheets
-            .iter()
-            .position(|s| *s == sheet.sheet)
-            .unwrap_or(0) as u16;
+        batch.read += 1;
+        let index = sheets.iter().position(|s| *s == sheet.sheet).unwrap_or(0) as u16;
         let cells = sheet.cells(&raw);
         match kind.parse_row(&cells) {
             Ok(row) => {
-                parsed.rows.push(row);
-                parsed.at.push((index, raw.row));
+                batch.rows.push(row);
+                batch.at.push((index, raw.row));
             }
             Err(errors) => {
                 for (i, e) in errors {
-                    parsed.errors.push(RowError {
+                    batch.errors.push(RowError {
                         file: name.clone(),
                         sheet: sheet.sheet.clone(),
                         row: raw.row,
@@ -163,14 +178,63 @@ fn read_file(file: &DepartmentFile, kind: &ScreeningKind) -> Result<Parsed, AppE
                 }
             }
         }
+        if batch.read as usize >= READ_BATCH {
+            if out.blocking_send(std::mem::take(&mut batch)).is_err() {
+                closed = true;
+                return false;
+            }
+        }
         true
     })?;
-    Ok(parsed)
+    if !closed {
+        let _ = out.blocking_send(batch);
+    }
+    Ok(started.elapsed().as_secs_f64())
 }
 
+/// The digest of a household's rows: the same for the same rows in any order, file format or
+/// encoding (each row hashed from its parsed values, the row digests sorted, then hashed with
+/// the kind). A repeated batch is told from new data by it.
 fn fingerprint(kind: &ScreeningKind, rows: &[&DepartmentRow]) -> String {
-    let digest = Sha256::digest(canonical_rows(kind, rows).as_bytes());
-    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    let mut digests: Vec<[u8; 32]> = rows
+        .iter()
+        .map(|r| {
+            let mut h = Sha256::new();
+            h.update(r.id.as_str().as_bytes());
+            for v in &r.values {
+                match v {
+                    CellValue::Empty => h.update([0u8]),
+                    CellValue::Money(m) => {
+                        h.update([1u8]);
+                        h.update(m.fen().to_le_bytes());
+                    }
+                    CellValue::Date(d) => {
+                        h.update([2u8, u8::from(d.is_month())]);
+                        h.update(d.first_day().num_days_from_ce().to_le_bytes());
+                    }
+                    CellValue::Text(t) => {
+                        h.update([3u8]);
+                        h.update((t.len() as u64).to_le_bytes());
+                        h.update(t.as_bytes());
+                    }
+                }
+            }
+            h.finalize().into()
+        })
+        .collect();
+    digests.sort_unstable();
+    let mut h = Sha256::new();
+    h.update(kind.code.as_bytes());
+    for d in &digests {
+        h.update(d);
+    }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(32);
+    for b in &h.finalize()[..16] {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    out
 }
 
 /// The disaster kind of a household's rows, when the kind is about disasters.
@@ -246,30 +310,89 @@ impl App {
             )));
         };
 
-        // Read: the file must be usable before anything is matched or written.
+        // Read and match: the file must be usable before anything is matched or written; then
+        // rows are parsed on a thread of their own while the persons of each batch are matched
+        // (each person once, the batch's ID numbers sorted, two batches at a time).
         let started = Instant::now();
         let file = DepartmentFile::open(&req.file, &kind)?;
         let file_name = file.file_name();
+        let sheets: Vec<Option<String>> = file.sheets.iter().map(|s| s.sheet.clone()).collect();
+        let id_headers: Vec<String> = file
+            .sheets
+            .iter()
+            .map(|s| s.header(&kind, kind.id_column()).to_string())
+            .collect();
+        let (sender, mut batches) = mpsc::channel::<Parsed>(8);
         let reading_kind = kind.clone();
-        let parsed = tokio::task::spawn_blocking(move || read_file(&file, &reading_kind))
-            .await
-            .map_err(join_error)??;
+        let reader =
+            tokio::task::spawn_blocking(move || read_batches(&file, &reading_kind, &sender));
+        let mut parsed = Parsed::default();
+        let mut places: HashMap<u64, Place> = HashMap::new();
+        let mut households: Vec<ScreenedHousehold> = Vec::new();
+        let mut household_index: HashMap<(AreaCode, HouseholdNo), u32> = HashMap::new();
+        let mut in_flight: VecDeque<MatchTask> = VecDeque::new();
+        let mut merge = |(ids, m): (Vec<IdNumber>, Matches), places: &mut HashMap<u64, Place>| {
+            let global: Vec<u32> = m
+                .households
+                .into_iter()
+                .map(|h| {
+                    let next = households.len() as u32;
+                    *household_index
+                        .entry((h.county, h.no.clone()))
+                        .or_insert_with(|| {
+                            households.push(h);
+                            next
+                        })
+                })
+                .collect();
+            for (id, p) in ids.iter().zip(m.persons) {
+                let place = match p {
+                    PersonMatch::Household(i) => global
+                        .get(i as usize)
+                        .map(|g| Place::Household(*g))
+                        .unwrap_or(Place::NotRegistered),
+                    PersonMatch::OutsideScope => Place::OutsideScope,
+                    PersonMatch::NotRegistered => Place::NotRegistered,
+                };
+                places.insert(id.digits(), place);
+            }
+        };
+        while let Some(batch) = batches.recv().await {
+            let mut new: Vec<IdNumber> = Vec::new();
+            for r in &batch.rows {
+                if let Entry::Vacant(e) = places.entry(r.id.digits()) {
+                    e.insert(Place::Pending);
+                    new.push(r.id);
+                }
+            }
+            parsed.append(batch);
+            if !new.is_empty() {
+                new.sort_unstable();
+                let store = self.store().clone();
+                in_flight.push_back(tokio::spawn(async move {
+                    let m = store.screening().match_persons(scope, &new).await?;
+                    Ok((new, m))
+                }));
+            }
+            while in_flight.len() >= MATCHES_IN_FLIGHT {
+                if let Some(task) = in_flight.pop_front() {
+                    merge(task.await.map_err(join_error)??, &mut places);
+                }
+            }
+        }
+        while let Some(task) = in_flight.pop_front() {
+            merge(task.await.map_err(join_error)??, &mut places);
+        }
+        let read_s = reader.await.map_err(join_error)??;
         let mut timings = Timings {
-            read_s: started.elapsed().as_secs_f64(),
+            read_s,
+            read_and_match_s: started.elapsed().as_secs_f64(),
             ..Timings::default()
         };
 
-        // Match: every distinct person once, in sorted order.
-        let started = Instant::now();
-        let mut ids: Vec<IdNumber> = parsed.rows.iter().map(|r| r.id).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let matches = self.store().screening().match_persons(scope, &ids).await?;
-        timings.match_s = started.elapsed().as_secs_f64();
-
         // Judge: the rows of each household together.
         let started = Instant::now();
-        let mut problems = parsed.errors;
+        let mut problems = std::mem::take(&mut parsed.errors);
         let mut counts = ScreeningCounts {
             rows: parsed.read,
             rejected: problems
@@ -283,7 +406,7 @@ impl App {
             let (sheet, line) = parsed.at[row];
             RowError {
                 file: file_name.clone(),
-                sheet: parsed.sheets.get(usize::from(sheet)).cloned().flatten(),
+                sheet: sheets.get(usize::from(sheet)).cloned().flatten(),
                 row: line,
                 column: column.to_string(),
                 value,
@@ -293,8 +416,7 @@ impl App {
         };
         let id_header = |row: usize| -> &str {
             let (sheet, _) = parsed.at[row];
-            parsed
-                .id_headers
+            id_headers
                 .get(usize::from(sheet))
                 .map(String::as_str)
                 .unwrap_or("证件号码")
@@ -302,17 +424,16 @@ impl App {
         // (household, row) of every matched row, then grouped by household.
         let mut matched: Vec<(u32, u32)> = Vec::with_capacity(parsed.rows.len());
         for (r, row) in parsed.rows.iter().enumerate() {
-            let at = ids.binary_search(&row.id).ok();
-            match at.and_then(|i| matches.persons.get(i)) {
-                Some(PersonMatch::Household(h)) => matched.push((*h, r as u32)),
-                Some(PersonMatch::OutsideScope) => problems.push(problem(
+            match places.get(&row.id.digits()) {
+                Some(Place::Household(h)) => matched.push((*h, r as u32)),
+                Some(Place::OutsideScope) => problems.push(problem(
                     r,
                     id_header(r),
                     row.id.masked(),
                     "此人登记在您管辖范围以外的户中，未纳入本次筛查".into(),
                     "outside_area",
                 )),
-                Some(PersonMatch::NotRegistered) | None => problems.push(problem(
+                _ => problems.push(problem(
                     r,
                     id_header(r),
                     row.id.masked(),
@@ -337,12 +458,11 @@ impl App {
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| kind.department.clone());
         let mut hits = Vec::new();
-        let mut judged: Vec<(u32, Vec<zhenxing_domain::monitoring::Figure>, Vec<IdNumber>)> =
-            Vec::new();
+        let mut hit_households: Vec<u32> = Vec::new();
         let mut rows: Vec<&DepartmentRow> = Vec::new();
         for group in matched.chunk_by(|a, b| a.0 == b.0) {
             counts.households += 1;
-            let h = &matches.households[group[0].0 as usize];
+            let h = &households[group[0].0 as usize];
             rows.clear();
             rows.extend(group.iter().map(|(_, r)| &parsed.rows[*r as usize]));
             let facts = Facts {
@@ -351,26 +471,24 @@ impl App {
             };
             match screener.judge(facts, &rows) {
                 Judgement::Hit(hit) => {
-                    let evidence = department_evidence(
-                        &source,
-                        &rule,
-                        hit.figures
-                            .iter()
-                            .map(|f| (f.label.clone(), f.value.clone()))
-                            .collect(),
-                        hit.members.clone(),
-                        req.found_on,
-                    );
                     hits.push(HitWrite {
                         county: h.county,
                         no: h.no.clone(),
                         village: h.village,
                         household_type: h.household_type,
                         fingerprint: fingerprint(&kind, &rows),
-                        evidence,
+                        evidence: Evidence {
+                            channel: Channel::DepartmentWarning,
+                            source: source.clone(),
+                            rule: Some(rule.clone()),
+                            figures: hit.figures,
+                            members: hit.members,
+                            note: None,
+                            found_on: req.found_on,
+                        },
                         disaster_kind: disaster_kind(&kind, &rows),
                     });
-                    judged.push((group[0].0, hit.figures, hit.members));
+                    hit_households.push(group[0].0);
                 }
                 Judgement::NoIncome => problems.push(problem(
                     group[0].1 as usize,
@@ -418,14 +536,16 @@ impl App {
         timings.write_s = started.elapsed().as_secs_f64();
 
         problems.sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
-        let hits = judged
+        let hits = write
+            .hits
             .into_iter()
+            .zip(hit_households)
             .zip(outcomes)
-            .map(|((h, figures, members), outcome)| HitReport {
-                household: matches.households[h as usize].clone(),
+            .map(|((hit, h), outcome)| HitReport {
+                household: households[h as usize].clone(),
                 outcome,
-                figures,
-                members,
+                figures: hit.evidence.figures,
+                members: hit.evidence.members,
             })
             .collect();
         Ok(ScreeningReport {

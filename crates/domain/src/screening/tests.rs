@@ -225,25 +225,6 @@ fn rows_are_parsed_with_every_problem() {
 }
 
 #[test]
-fn a_household_s_rows_have_one_canonical_text_in_any_order() {
-    let p = policy();
-    let kind = p.screening_kind("medical").unwrap();
-    let row = |m: u32, amount: &str| {
-        kind.parse_row(&[Some(id(m).as_str()), Some(amount), None])
-            .unwrap()
-    };
-    let (a, b) = (row(1, "10"), row(2, "20.00"));
-    assert_eq!(
-        canonical_rows(kind, &[&a, &b]),
-        canonical_rows(kind, &[&b, &a])
-    );
-    assert_ne!(
-        canonical_rows(kind, &[&a, &b]),
-        canonical_rows(kind, &[&a, &row(2, "20.01")])
-    );
-}
-
-#[test]
 fn rules_read_in_chinese() {
     let p = policy();
     let text = |k: &str| p.screening_kind(k).unwrap().rule_text(p.threshold);

@@ -22,8 +22,8 @@ use crate::{Actor, Backend, StoreError, StoreResult};
 /// ID numbers (or household numbers) per lookup: a few round trips for a large file, well within
 /// both backends' parameter limits.
 const MATCH_BATCH: usize = 4000;
-/// Households per write statement (the widest row, a case, has 28 columns).
-const WRITE_BATCH: usize = 500;
+/// Households per write statement (the widest row written with parameters, evidence, has 12).
+const WRITE_BATCH: usize = 1000;
 
 /// Whether persons of `county` may be in `scope` (a scope below a county is decided by village).
 fn county_in_scope(scope: Scope, county: AreaCode) -> bool {
@@ -296,127 +296,177 @@ impl<D: Db> SqlStore<D> {
             plans.push(plan);
         }
 
-        // New clues, with their ids back by subject key.
+        // New clues, inserted from the households (a parameter per household), then the cases of
+        // those that open one, inserted from the clues; then their ids, packed.
         let now = now_text();
-        let clue_columns = [
-            "county_code",
-            "subject_key",
-            "household_no",
-            "village_code",
-            "risk_mask",
-            "disaster_kind",
-            "channel",
-            "found_on",
-            "status",
-            "created_by",
-            "created_at",
-        ];
-        let mut clue_ids: HashMap<String, i64> = HashMap::new();
+        let keys = |ks: &[usize]| -> Vec<Value> {
+            ks.iter()
+                .map(|&k| Value::from(format!("h:{}", hits[k].no)))
+                .collect()
+        };
         let new: Vec<usize> = (0..hits.len())
             .filter(|&k| matches!(plans[k], Plan::New(_)))
             .collect();
-        if !new.is_empty() {
-            let mut args: Vec<Value> = Vec::with_capacity(new.len() * clue_columns.len());
-            for &k in &new {
-                let h = hits[k];
-                args.extend([
-                    Value::from(c),
-                    format!("h:{}", h.no).into(),
-                    h.no.as_str().into(),
-                    h.village.as_i64().into(),
-                    batch.risks.mask().into(),
-                    h.disaster_kind.as_deref().into(),
-                    Channel::DepartmentWarning.code().into(),
-                    day(batch.found_on),
-                    ClueStatus::Open.code().into(),
-                    actor.name.as_str().into(),
-                    now.as_str().into(),
-                ]);
-            }
-            let sql = format!(
-                "INSERT INTO clues ({}) VALUES {} RETURNING subject_key, id",
-                clue_columns.join(", "),
-                tuples_for(backend, new.len(), clue_columns.len())
-            );
-            for r in tx.fetch(&sql, &args).await? {
-                let key = r.text(0)?;
-                clue_ids.insert(
-                    key.strip_prefix("h:").unwrap_or(&key).to_string(),
-                    r.int(1)?,
-                );
-            }
-        }
-        lap(1);
-        let clue_of = |no: &HouseholdNo| -> StoreResult<i64> {
-            clue_ids
-                .get(no.as_str())
-                .copied()
-                .ok_or_else(|| StoreError::Database(format!("线索未写入：户{no}")))
-        };
-
-        // Cases of the new clues that open one, and the clues pointing to them.
         let with_case: Vec<usize> = (0..hits.len())
             .filter(|&k| matches!(plans[k], Plan::New(NewClue::WithCase)))
             .collect();
-        let mut case_ids: HashMap<String, i64> = HashMap::new();
+        let mut clue_ids: HashMap<String, (i64, Option<i64>)> = HashMap::new();
+        if !new.is_empty() {
+            let mut args: Vec<Value> = vec![
+                c.into(),
+                batch.risks.mask().into(),
+                Channel::DepartmentWarning.code().into(),
+                day(batch.found_on),
+                ClueStatus::Open.code().into(),
+                actor.name.as_str().into(),
+                now.as_str().into(),
+                c.into(),
+            ];
+            args.extend(new.iter().map(|&k| Value::from(hits[k].no.as_str())));
+            tx.execute(
+                &format!(
+                    "INSERT INTO clues (county_code, subject_key, household_no, village_code, \
+                     risk_mask, channel, found_on, status, created_by, created_at) \
+                     SELECT $1, 'h:' || household_no, household_no, village_code, $2, $3, $4, $5, \
+                     $6, $7 FROM households WHERE county_code = $8 AND household_no IN {}",
+                    in_list(9, new.len())
+                ),
+                &args,
+            )
+            .await?;
+            let kinds: Vec<usize> = new
+                .iter()
+                .copied()
+                .filter(|&k| hits[k].disaster_kind.is_some())
+                .collect();
+            if !kinds.is_empty() {
+                let mut args: Vec<Value> = Vec::new();
+                let mut sql = String::from("UPDATE clues SET disaster_kind = CASE subject_key");
+                for &k in &kinds {
+                    args.push(format!("h:{}", hits[k].no).into());
+                    args.push(hits[k].disaster_kind.as_deref().into());
+                    sql.push_str(&format!(" WHEN ${} THEN ${}", args.len() - 1, args.len()));
+                }
+                args.push(c.into());
+                sql.push_str(&format!(
+                    " END WHERE county_code = ${} AND status = 1 AND subject_key IN {}",
+                    args.len(),
+                    in_list(args.len() + 1, kinds.len())
+                ));
+                args.extend(keys(&kinds));
+                tx.execute(&sql, &args).await?;
+            }
+        }
+        lap(1);
         if !with_case.is_empty() {
-            let mut columns = Vec::new();
+            // Every case of the batch opens the same way; the household's own values come from
+            // the clue and the household.
+            let template = CaseOpen {
+                channel: Channel::DepartmentWarning,
+                state: batch.case_state.clone(),
+                due: batch.case_due,
+                policy: batch.policy,
+                risks: batch.risks,
+                category: None,
+                disaster_kind: None,
+                elimination: None,
+            };
+            let first = hits[with_case[0]];
+            let (columns, values) = case_row(
+                actor,
+                (county, first.village, &first.no),
+                Some(0),
+                &template,
+            )?;
+            let category = HouseholdType::ALL.iter().fold(
+                String::from("CASE h.household_type"),
+                |mut sql, t| {
+                    sql.push_str(&format!(
+                        " WHEN {} THEN {}",
+                        t.code(),
+                        default_category(*t).code()
+                    ));
+                    sql
+                },
+            ) + " END";
             let mut args: Vec<Value> = Vec::new();
-            for &k in &with_case {
-                let h = hits[k];
-                let open = CaseOpen {
-                    channel: Channel::DepartmentWarning,
-                    state: batch.case_state.clone(),
-                    due: batch.case_due,
-                    policy: batch.policy,
-                    risks: batch.risks,
-                    category: Some(default_category(h.household_type)),
-                    disaster_kind: h.disaster_kind.clone(),
-                    elimination: None,
-                };
-                let (cols, values) = case_row(
-                    actor,
-                    (county, h.village, &h.no),
-                    Some(clue_of(&h.no)?),
-                    &open,
-                )?;
-                columns = cols;
-                args.extend(values);
-            }
-            let sql = format!(
-                "INSERT INTO cases ({}) VALUES {} RETURNING household_no, id",
-                columns.join(", "),
-                tuples_for(backend, with_case.len(), columns.len())
-            );
-            for r in tx.fetch(&sql, &args).await? {
-                case_ids.insert(r.text(0)?, r.int(1)?);
-            }
-            let mut args: Vec<Value> = Vec::new();
-            let mut sql = String::from("UPDATE clues SET case_id = CASE id");
-            for &k in &with_case {
-                let no = &hits[k].no;
-                let case = case_ids
-                    .get(no.as_str())
-                    .copied()
-                    .ok_or_else(|| StoreError::Database(format!("案件未写入：户{no}")))?;
-                args.push(clue_of(no)?.into());
-                args.push(case.into());
-                sql.push_str(&format!(" WHEN ${} THEN ${}", args.len() - 1, args.len()));
+            let mut exprs: Vec<String> = Vec::new();
+            for (column, value) in columns.iter().zip(values) {
+                exprs.push(match *column {
+                    "county_code" => "c.county_code".into(),
+                    "household_no" => "c.household_no".into(),
+                    "village_code" => "c.village_code".into(),
+                    "clue_id" => "c.id".into(),
+                    "disaster_kind" => "c.disaster_kind".into(),
+                    "category" => category.clone(),
+                    _ => {
+                        args.push(value);
+                        format!("${}", args.len())
+                    }
+                });
             }
             args.push(c.into());
-            let ids: Vec<Value> = with_case
-                .iter()
-                .map(|&k| clue_of(&hits[k].no).map(Value::from))
-                .collect::<StoreResult<_>>()?;
-            sql.push_str(&format!(
-                " END WHERE county_code = ${} AND id IN {}",
+            let sql = format!(
+                "INSERT INTO cases ({}) SELECT {} FROM clues c JOIN households h \
+                 ON h.county_code = c.county_code AND h.household_no = c.household_no \
+                 WHERE c.county_code = ${} AND c.status = 1 AND c.subject_key IN {}",
+                columns.join(", "),
+                exprs.join(", "),
                 args.len(),
-                in_list(args.len() + 1, ids.len())
-            ));
-            args.extend(ids);
+                in_list(args.len() + 1, with_case.len())
+            );
+            args.extend(keys(&with_case));
             tx.execute(&sql, &args).await?;
+            let mut args = vec![Value::from(c)];
+            args.extend(keys(&with_case));
+            tx.execute(
+                &format!(
+                    "UPDATE clues SET case_id = (SELECT x.id FROM cases x \
+                     WHERE x.county_code = clues.county_code AND x.household_no = clues.household_no \
+                     AND x.closed_on IS NULL) \
+                     WHERE county_code = $1 AND status = 1 AND subject_key IN {}",
+                    in_list(2, with_case.len())
+                ),
+                &args,
+            )
+            .await?;
         }
-
+        if !new.is_empty() {
+            let mut args = vec![Value::from(c)];
+            args.extend(keys(&new));
+            let text = fetch_packed(
+                tx,
+                backend,
+                &["household_no", "id", "case_id"],
+                &format!(
+                    "clues WHERE county_code = $1 AND status = 1 AND subject_key IN {}",
+                    in_list(2, new.len())
+                ),
+                &args,
+            )
+            .await?;
+            let int = |s: &str| s.parse::<i64>().map_err(corrupt);
+            for f in packed_rows(&text, 3)? {
+                let case = if f[2].is_empty() {
+                    None
+                } else {
+                    Some(int(f[2])?)
+                };
+                clue_ids.insert(f[0].to_string(), (int(f[1])?, case));
+            }
+        }
+        let clue_of = |no: &HouseholdNo| -> StoreResult<i64> {
+            clue_ids
+                .get(no.as_str())
+                .map(|(id, _)| *id)
+                .ok_or_else(|| StoreError::Database(format!("线索未写入：户{no}")))
+        };
+        let case_of = |no: &HouseholdNo| -> StoreResult<i64> {
+            clue_ids
+                .get(no.as_str())
+                .and_then(|(_, case)| *case)
+                .ok_or_else(|| StoreError::Database(format!("案件未写入：户{no}")))
+        };
         lap(2);
 
         // Merged: the risk joins the open clue and its case; the evidence gets the next number.
@@ -519,10 +569,7 @@ impl<D: Db> SqlStore<D> {
                 },
                 Plan::New(NewClue::WithCase) => HitOutcome::Created {
                     clue: clue_of(&h.no)?,
-                    case: case_ids
-                        .get(h.no.as_str())
-                        .copied()
-                        .ok_or_else(|| StoreError::Database(format!("案件未写入：户{}", h.no)))?,
+                    case: case_of(&h.no)?,
                 },
             };
             outcomes[i] = Some(outcome);
