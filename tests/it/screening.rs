@@ -468,11 +468,13 @@ async fn disaster_losses_in_xlsx_above_half_the_yearly_income() {
     assert_eq!(clue.risks.to_string(), "因自然灾害");
 }
 
+/// (kind, header, rows (person, rest of the row), households hit)
+type KindCase<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
+
 #[tokio::test]
 async fn the_other_kinds_of_the_gansu_policy() {
     let env = registry().await;
-    // (kind, header, rows (person, rest of the row), households hit)
-    let cases: &[(&str, &str, &[(&str, &str)], &[&str])] = &[
+    let cases: &[KindCase] = &[
         (
             "housing",
             "户主证件号码,鉴定等级,鉴定日期",

@@ -1,5 +1,10 @@
 //! `zhenxing-bench stats --db FILE`: times the statistics operations in-process on a database
 //! prepared by `zhenxing import`, and prints one JSON line. Driven by `bench/run.sh`.
+//!
+//! `zhenxing-bench screen --db FILE --file medical.csv [--hits OUT]`: screens a department file
+//! in-process (as `zhenxing screen` does) and prints one JSON line with the time of each part;
+//! `--hits` writes the household numbers found that were never monitoring objects (what the
+//! baselines' screening query selects), sorted, one per line. Driven by `bench/screening.sh`.
 #![forbid(unsafe_code)]
 
 use std::time::Instant;
@@ -89,6 +94,68 @@ async fn stats(db: &str, samples: usize) -> Result<serde_json::Value> {
     }))
 }
 
+async fn screen(
+    db: &str,
+    file: &str,
+    kind: &str,
+    date: &str,
+    hits_out: Option<&str>,
+) -> Result<serde_json::Value> {
+    use zhenxing_app::monitoring::Caller;
+    use zhenxing_app::monitoring::screening::ScreeningRequest;
+    let app = App::open(db).await?;
+    let Ok(found_on) = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") else {
+        bail!("--date {date}: not a date")
+    };
+    let req = ScreeningRequest {
+        kind: kind.to_string(),
+        file: file.into(),
+        area: None,
+        found_on,
+        source: None,
+    };
+    let t = Instant::now();
+    let report = app.screen(&Caller::command_line(), &req).await?;
+    let total_s = t.elapsed().as_secs_f64();
+    // The households the baselines select: crossing the rule and never a monitoring object.
+    let mut never_monitored: Vec<&str> = report
+        .hits
+        .iter()
+        .filter(|h| h.household.category.is_none())
+        .map(|h| h.household.no.as_str())
+        .collect();
+    never_monitored.sort_unstable();
+    if let Some(path) = hits_out {
+        let mut text = never_monitored.join("\n");
+        text.push('\n');
+        std::fs::write(path, text)?;
+    }
+    let c = report.counts;
+    let t = report.timings;
+    Ok(serde_json::json!({
+        "tool": "zhenxing",
+        "rows": c.rows,
+        "matched": c.matched,
+        "unmatched": c.unmatched,
+        "rejected": c.rejected,
+        "households": c.households,
+        "hits": c.hits,
+        "created": c.created,
+        "attached": c.attached,
+        "repeated": c.repeated,
+        "never_monitored_hits": never_monitored.len(),
+        "read_s": t.read_s,
+        "read_and_match_s": t.read_and_match_s,
+        "judge_s": t.judge_s,
+        "match_and_judge_s": t.read_and_match_s + t.judge_s,
+        "write_s": t.write_s,
+        "total_s": total_s,
+    }))
+}
+
+const USAGE: &str = "usage: zhenxing-bench stats --db FILE [--samples N]\n       \
+    zhenxing-bench screen --db FILE --file CSV [--kind medical] [--date 2025-11-01] [--hits OUT]";
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let flag = |name: &str| {
@@ -102,15 +169,25 @@ fn main() -> Result<()> {
         .build()?;
     match args.get(1).map(String::as_str) {
         Some("stats") => {
-            let Some(db) = flag("--db") else {
-                bail!("usage: zhenxing-bench stats --db FILE [--samples N]")
-            };
+            let Some(db) = flag("--db") else { bail!(USAGE) };
             let samples = flag("--samples")
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(500);
             println!("{}", runtime.block_on(stats(&db, samples))?);
         }
-        _ => bail!("usage: zhenxing-bench stats --db FILE [--samples N]"),
+        Some("screen") => {
+            let (Some(db), Some(file)) = (flag("--db"), flag("--file")) else {
+                bail!(USAGE)
+            };
+            let kind = flag("--kind").unwrap_or_else(|| "medical".into());
+            let date = flag("--date").unwrap_or_else(|| "2025-11-01".into());
+            let hits = flag("--hits");
+            println!(
+                "{}",
+                runtime.block_on(screen(&db, &file, &kind, &date, hits.as_deref()))?
+            );
+        }
+        _ => bail!(USAGE),
     }
     Ok(())
 }

@@ -178,11 +178,11 @@ fn read_batches(
                 }
             }
         }
-        if batch.read as usize >= READ_BATCH {
-            if out.blocking_send(std::mem::take(&mut batch)).is_err() {
-                closed = true;
-                return false;
-            }
+        if batch.read as usize >= READ_BATCH
+            && out.blocking_send(std::mem::take(&mut batch)).is_err()
+        {
+            closed = true;
+            return false;
         }
         true
     })?;
