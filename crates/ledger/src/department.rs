@@ -13,7 +13,8 @@ use zhenxing_domain::screening::{ScreeningKind, normalize_value};
 
 use crate::error::{FileError, LedgerError};
 use crate::read::{
-    Encoding, HEADER_SEARCH_ROWS, RawRow, detect_encoding, open_xlsx, read_csv, read_xlsx_sheet,
+    Encoding, HEADER_SEARCH_ROWS, RawRow, decode_borrowed, detect_encoding, open_xlsx, read_csv,
+    read_csv_records, read_xlsx_sheet,
 };
 use crate::write::Out;
 
@@ -31,7 +32,7 @@ pub struct DepartmentSheet {
 
 impl DepartmentSheet {
     /// The cells of the kind's columns in a row (`None`: no such column, or beyond the row).
-    pub fn cells<'r>(&self, row: &'r RawRow) -> Vec<Option<&'r str>> {
+    fn cells<'r>(&self, row: &'r RawRow) -> Vec<Option<&'r str>> {
         self.index
             .iter()
             .map(|i| i.and_then(|i| row.cells.get(i)).map(|c| c.text.as_str()))
@@ -227,23 +228,37 @@ impl DepartmentFile {
         Ok(file)
     }
 
-    /// Calls `on_row` for every data row below the header of every sheet (blank rows skipped),
-    /// with the sheet it belongs to. `on_row` returns false to stop.
+    /// Calls `on_row` for every data row below the header of every sheet (rows blank in the
+    /// kind's columns skipped) with the sheet, the row number as Excel shows it, and the cells of
+    /// the kind's columns (`None`: no such column). `on_row` returns false to stop. CSV fields
+    /// are borrowed from the record when they are UTF-8 already: a large file is read without a
+    /// copy of every cell.
     pub fn read_rows(
         &self,
-        on_row: &mut dyn FnMut(&DepartmentSheet, RawRow) -> bool,
+        on_row: &mut dyn FnMut(&DepartmentSheet, u64, &[Option<&str>]) -> bool,
     ) -> Result<(), LedgerError> {
         match self.format {
             FileFormat::Csv(encoding) => {
                 let Some(sheet) = self.sheets.first() else {
                     return Ok(());
                 };
-                read_csv(&self.path, encoding, &mut |row| {
-                    if row.row <= sheet.header_row || row.is_blank() {
-                        true
-                    } else {
-                        on_row(sheet, row)
+                read_csv_records(&self.path, &mut |row, record| {
+                    if row <= sheet.header_row {
+                        return true;
                     }
+                    let cells: Vec<Option<std::borrow::Cow<'_, str>>> = sheet
+                        .index
+                        .iter()
+                        .map(|i| {
+                            i.and_then(|i| record.get(i))
+                                .map(|f| decode_borrowed(f, encoding))
+                        })
+                        .collect();
+                    if cells.iter().flatten().all(|c| c.trim().is_empty()) {
+                        return true;
+                    }
+                    let refs: Vec<Option<&str>> = cells.iter().map(|c| c.as_deref()).collect();
+                    on_row(sheet, row, &refs)
                 })
                 .map_err(|e| self.err(None, e))
             }
@@ -256,7 +271,7 @@ impl DepartmentFile {
                         if row.row <= sheet.header_row || row.is_blank() {
                             return true;
                         }
-                        go_on = on_row(sheet, row);
+                        go_on = on_row(sheet, row.row, &sheet.cells(&row));
                         go_on
                     })
                     .map_err(|e| self.err(Some(&name), e))?;

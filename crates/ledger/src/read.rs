@@ -335,12 +335,45 @@ pub(crate) fn detect_encoding(path: &Path) -> Result<Encoding, FileError> {
 /// GBK's and GB18030's trail bytes never equal ASCII commas, quotes or line ends, so a CSV file
 /// in them can be split on the raw bytes and each field decoded afterwards.
 fn decode(bytes: &[u8], encoding: Encoding) -> String {
+    decode_borrowed(bytes, encoding).into_owned()
+}
+
+/// A field as text, borrowed from the record when it is UTF-8 already.
+pub(crate) fn decode_borrowed(bytes: &[u8], encoding: Encoding) -> std::borrow::Cow<'_, str> {
     match encoding {
-        Encoding::Utf8 => String::from_utf8_lossy(bytes).into_owned(),
-        Encoding::Gb18030 => encoding_rs::GB18030
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned(),
+        Encoding::Utf8 => String::from_utf8_lossy(bytes),
+        Encoding::Gb18030 => encoding_rs::GB18030.decode_without_bom_handling(bytes).0,
+    }
+}
+
+/// Streams the raw records of a CSV file with their 1-based row numbers (for readers that
+/// take only some fields and want no copy of the others).
+pub(crate) fn read_csv_records(
+    path: &Path,
+    on_record: &mut dyn FnMut(u64, &csv::ByteRecord) -> bool,
+) -> Result<(), FileError> {
+    let file = File::open(path).map_err(|e| FileError::Io(e.to_string()))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(BufReader::with_capacity(1 << 20, file));
+    let mut record = csv::ByteRecord::new();
+    let mut row = 0u64;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {}
+            Err(e) => {
+                return Err(match e.kind() {
+                    csv::ErrorKind::Io(io) => FileError::Io(io.to_string()),
+                    _ => FileError::Csv(format!("第{}行：{e}", row + 1)),
+                });
+            }
+        }
+        row += 1;
+        if !on_record(row, &record) {
+            return Ok(());
+        }
     }
 }
 

@@ -150,21 +150,20 @@ fn read_batches(
     let sheets: Vec<Option<String>> = file.sheets.iter().map(|s| s.sheet.clone()).collect();
     let mut batch = Parsed::default();
     let mut closed = false;
-    file.read_rows(&mut |sheet, raw| {
+    file.read_rows(&mut |sheet, row, cells| {
         batch.read += 1;
         let index = sheets.iter().position(|s| *s == sheet.sheet).unwrap_or(0) as u16;
-        let cells = sheet.cells(&raw);
-        match kind.parse_row(&cells) {
-            Ok(row) => {
-                batch.rows.push(row);
-                batch.at.push((index, raw.row));
+        match kind.parse_row(cells) {
+            Ok(parsed) => {
+                batch.rows.push(parsed);
+                batch.at.push((index, row));
             }
             Err(errors) => {
                 for (i, e) in errors {
                     batch.errors.push(RowError {
                         file: name.clone(),
                         sheet: sheet.sheet.clone(),
-                        row: raw.row,
+                        row,
                         column: sheet.header(kind, i).to_string(),
                         value: cells
                             .get(i)

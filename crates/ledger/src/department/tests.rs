@@ -18,9 +18,9 @@ fn kind(code: &str) -> ScreeningKind {
 /// Every data row as (row number, the kind's cells joined by `|`).
 fn rows(file: &DepartmentFile) -> Vec<(u64, String)> {
     let mut out = Vec::new();
-    file.read_rows(&mut |sheet, row| {
-        let cells: Vec<&str> = sheet.cells(&row).iter().map(|c| c.unwrap_or("-")).collect();
-        out.push((row.row, cells.join("|")));
+    file.read_rows(&mut |_, row, cells| {
+        let cells: Vec<&str> = cells.iter().map(|c| c.unwrap_or("-")).collect();
+        out.push((row, cells.join("|")));
         true
     })
     .unwrap();

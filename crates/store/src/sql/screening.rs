@@ -115,6 +115,23 @@ async fn fetch_packed(
     })
 }
 
+/// The rows of a packed answer as arrays of `N` fields, borrowed from the answer.
+fn packed_fields<const N: usize>(text: &str) -> impl Iterator<Item = StoreResult<[&str; N]>> {
+    text.split(';').filter(|r| !r.is_empty()).map(|r| {
+        let mut fields = [""; N];
+        let mut parts = r.split(',');
+        for f in fields.iter_mut() {
+            *f = parts
+                .next()
+                .ok_or_else(|| corrupt(format!("packed row: {r}")))?;
+        }
+        if parts.next().is_some() {
+            return Err(corrupt(format!("packed row: {r}")));
+        }
+        Ok(fields)
+    })
+}
+
 /// The rows of a packed answer, each with exactly `width` fields.
 fn packed_rows(text: &str, width: usize) -> StoreResult<Vec<Vec<&str>>> {
     text.split(';')
@@ -635,43 +652,44 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
         let backend = self.db().backend();
         let mut tx = self.db().read().await?;
 
-        // The directory: each person's county and household.
-        let mut located: Vec<Option<(i64, String)>> = vec![None; ids.len()];
+        // The directory: each person's county and household (the answers are kept, and parsed
+        // in place, so nothing is copied per person).
+        let mut directory = Vec::new();
         for chunk in order.chunks(MATCH_BATCH) {
             let args: Vec<Value> = chunk
                 .iter()
                 .map(|&i| Value::from(ids[i].as_str()))
                 .collect();
-            let text = fetch_packed(
-                tx.as_mut(),
-                backend,
-                &["id_number", "county_code", "household_no"],
-                &format!("person_ids WHERE id_number IN {}", in_list(1, args.len())),
-                &args,
-            )
-            .await?;
-            let mut found: HashMap<&str, (i64, String)> = HashMap::with_capacity(chunk.len());
-            for f in packed_rows(&text, 3)? {
-                found.insert(f[0], (f[1].parse().map_err(corrupt)?, f[2].to_string()));
-            }
-            for &i in chunk {
-                located[i] = found.get(ids[i].as_str()).cloned();
+            directory.push(
+                fetch_packed(
+                    tx.as_mut(),
+                    backend,
+                    &["id_number", "county_code", "household_no"],
+                    &format!("person_ids WHERE id_number IN {}", in_list(1, args.len())),
+                    &args,
+                )
+                .await?,
+            );
+        }
+        let mut found: HashMap<&str, (i64, &str)> = HashMap::with_capacity(ids.len());
+        for text in &directory {
+            for f in packed_fields::<3>(text) {
+                let [id, county, no] = f?;
+                found.insert(id, (county.parse().map_err(corrupt)?, no));
             }
         }
 
         // The households in scope, a county at a time.
         let mut by_county: BTreeMap<i64, Vec<&str>> = BTreeMap::new();
-        for (c, no) in located.iter().flatten() {
-            if county_in_scope(scope, area(*c)?) {
-                by_county.entry(*c).or_default().push(no.as_str());
+        for &(county, no) in found.values() {
+            if county_in_scope(scope, area(county)?) {
+                by_county.entry(county).or_default().push(no);
             }
         }
-        let mut households = Vec::new();
-        let mut index: HashMap<(i64, String), u32> = HashMap::new();
+        let mut answers = Vec::new();
         for (county, mut nos) in by_county {
             nos.sort_unstable();
             nos.dedup();
-            let county_code = area(county)?;
             for chunk in nos.chunks(MATCH_BATCH) {
                 let mut args = vec![Value::from(county)];
                 args.extend(chunk.iter().map(|no| Value::from(*no)));
@@ -679,6 +697,7 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
                     tx.as_mut(),
                     backend,
                     &[
+                        "county_code",
                         "household_no",
                         "village_code",
                         "size",
@@ -694,45 +713,57 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
                     &args,
                 )
                 .await?;
-                for f in packed_rows(&text, 7)? {
-                    let [no, village, size, income, kind, category, eliminated] = f[..] else {
-                        continue;
-                    };
-                    let int = |s: &str| s.parse::<i64>().map_err(corrupt);
-                    let village = area(int(village)?)?;
-                    if !scope.contains(village) {
-                        continue;
-                    }
-                    let h = ScreenedHousehold {
-                        county: county_code,
-                        no: household_no(no)?,
-                        village,
-                        size: u32::try_from(int(size)?).map_err(corrupt)?,
-                        per_capita_income: match income {
-                            "" => None,
-                            s => Some(Money::from_fen(int(s)?)),
-                        },
-                        household_type: HouseholdType::from_code(int(kind)?)
-                            .ok_or_else(|| corrupt("户类型"))?,
-                        category: match category {
-                            "" => None,
-                            s => Some(
-                                MonitorCategory::from_code(int(s)?)
-                                    .ok_or_else(|| corrupt("监测对象类别"))?,
-                            ),
-                        },
-                        eliminated: int(eliminated)? != 0,
-                    };
-                    index.insert((county, no.to_string()), households.len() as u32);
-                    households.push(h);
-                }
+                answers.push(text);
             }
         }
-        let persons = located
-            .into_iter()
-            .map(|l| match l {
+        let int = |s: &str| s.parse::<i64>().map_err(corrupt);
+        let mut households = Vec::new();
+        let mut index: HashMap<(i64, &str), u32> = HashMap::new();
+        for text in &answers {
+            for f in packed_fields::<8>(text) {
+                let [
+                    county,
+                    no,
+                    village,
+                    size,
+                    income,
+                    kind,
+                    category,
+                    eliminated,
+                ] = f?;
+                let village = area(int(village)?)?;
+                if !scope.contains(village) {
+                    continue;
+                }
+                let county = int(county)?;
+                index.insert((county, no), households.len() as u32);
+                households.push(ScreenedHousehold {
+                    county: area(county)?,
+                    no: household_no(no)?,
+                    village,
+                    size: u32::try_from(int(size)?).map_err(corrupt)?,
+                    per_capita_income: match income {
+                        "" => None,
+                        s => Some(Money::from_fen(int(s)?)),
+                    },
+                    household_type: HouseholdType::from_code(int(kind)?)
+                        .ok_or_else(|| corrupt("户类型"))?,
+                    category: match category {
+                        "" => None,
+                        s => Some(
+                            MonitorCategory::from_code(int(s)?)
+                                .ok_or_else(|| corrupt("监测对象类别"))?,
+                        ),
+                    },
+                    eliminated: int(eliminated)? != 0,
+                });
+            }
+        }
+        let persons = ids
+            .iter()
+            .map(|id| match found.get(id.as_str()) {
                 None => PersonMatch::NotRegistered,
-                Some(key) => match index.get(&key) {
+                Some(key) => match index.get(key) {
                     Some(&i) => PersonMatch::Household(i),
                     None => PersonMatch::OutsideScope,
                 },
