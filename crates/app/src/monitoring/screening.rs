@@ -9,7 +9,6 @@
 //! gets nothing new. Every batch is recorded with its counts and its results per household,
 //! which [`App::screening_results`] pages and [`App::export_screening_results`] writes as xlsx.
 
-use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -24,7 +23,7 @@ use zhenxing_domain::policy::Policy;
 use zhenxing_domain::screening::{
     CellValue, DepartmentRow, Facts, Judgement, Screener, ScreeningKind,
 };
-use zhenxing_domain::{AreaCode, AreaLevel, HouseholdNo, IdNumber, RiskType, RiskTypes, Scope};
+use zhenxing_domain::{AreaCode, AreaLevel, IdNumber, RiskType, RiskTypes, Scope};
 use zhenxing_ledger::RowError;
 use zhenxing_ledger::department::{DepartmentFile, XlsxTableWriter};
 use zhenxing_ledger::write::{Disclosure, Out};
@@ -123,10 +122,9 @@ impl Parsed {
     }
 }
 
-/// Where a person of the file is, as matching finds out.
+/// Where a person of the file is, as matching found out.
 #[derive(Debug, Clone, Copy)]
 enum Place {
-    Pending,
     Household(u32),
     OutsideScope,
     NotRegistered,
@@ -326,61 +324,72 @@ impl App {
         let reader =
             tokio::task::spawn_blocking(move || read_batches(&file, &reading_kind, &sender));
         let mut parsed = Parsed::default();
-        let mut places: HashMap<u64, Place> = HashMap::new();
+        // Each person as matched, and the households found, batch by batch (a household whose
+        // members fall in two batches is found twice: made one below).
+        let mut places: Vec<(u64, Place)> = Vec::new();
         let mut households: Vec<ScreenedHousehold> = Vec::new();
-        let mut household_index: HashMap<(AreaCode, HouseholdNo), u32> = HashMap::new();
         let mut in_flight: VecDeque<MatchTask> = VecDeque::new();
-        let mut merge = |(ids, m): (Vec<IdNumber>, Matches), places: &mut HashMap<u64, Place>| {
-            let global: Vec<u32> = m
-                .households
-                .into_iter()
-                .map(|h| {
-                    let next = households.len() as u32;
-                    *household_index
-                        .entry((h.county, h.no.clone()))
-                        .or_insert_with(|| {
-                            households.push(h);
-                            next
-                        })
-                })
-                .collect();
-            for (id, p) in ids.iter().zip(m.persons) {
+        let merge = |(ids, m): (Vec<IdNumber>, Matches),
+                     places: &mut Vec<(u64, Place)>,
+                     households: &mut Vec<ScreenedHousehold>| {
+            let base = households.len() as u32;
+            households.extend(m.households);
+            places.extend(ids.iter().zip(m.persons).map(|(id, p)| {
                 let place = match p {
-                    PersonMatch::Household(i) => global
-                        .get(i as usize)
-                        .map(|g| Place::Household(*g))
-                        .unwrap_or(Place::NotRegistered),
+                    PersonMatch::Household(i) => Place::Household(base + i),
                     PersonMatch::OutsideScope => Place::OutsideScope,
                     PersonMatch::NotRegistered => Place::NotRegistered,
                 };
-                places.insert(id.digits(), place);
-            }
+                (id.digits(), place)
+            }));
         };
         while let Some(batch) = batches.recv().await {
-            let mut new: Vec<IdNumber> = Vec::new();
-            for r in &batch.rows {
-                if let Entry::Vacant(e) = places.entry(r.id.digits()) {
-                    e.insert(Place::Pending);
-                    new.push(r.id);
-                }
-            }
+            let mut ids: Vec<IdNumber> = batch.rows.iter().map(|r| r.id).collect();
+            ids.sort_unstable();
+            ids.dedup();
             parsed.append(batch);
-            if !new.is_empty() {
-                new.sort_unstable();
+            if !ids.is_empty() {
                 let store = self.store().clone();
                 in_flight.push_back(tokio::spawn(async move {
-                    let m = store.screening().match_persons(scope, &new).await?;
-                    Ok((new, m))
+                    let m = store.screening().match_persons(scope, &ids).await?;
+                    Ok((ids, m))
                 }));
             }
             while in_flight.len() >= MATCHES_IN_FLIGHT {
                 if let Some(task) = in_flight.pop_front() {
-                    merge(task.await.map_err(join_error)??, &mut places);
+                    merge(
+                        task.await.map_err(join_error)??,
+                        &mut places,
+                        &mut households,
+                    );
                 }
             }
         }
         while let Some(task) = in_flight.pop_front() {
-            merge(task.await.map_err(join_error)??, &mut places);
+            merge(
+                task.await.map_err(join_error)??,
+                &mut places,
+                &mut households,
+            );
+        }
+        let mut by_key: Vec<u32> = (0..households.len() as u32).collect();
+        let key = |i: &u32| {
+            let h = &households[*i as usize];
+            (h.county, h.no.as_str())
+        };
+        by_key.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+        let mut canonical: Vec<u32> = (0..households.len() as u32).collect();
+        for run in by_key.chunk_by(|a, b| key(a) == key(b)) {
+            for &i in run {
+                canonical[i as usize] = run[0];
+            }
+        }
+        places.sort_unstable_by_key(|(person, _)| *person);
+        places.dedup_by_key(|(person, _)| *person);
+        for (_, place) in places.iter_mut() {
+            if let Place::Household(h) = place {
+                *h = canonical[*h as usize];
+            }
         }
         let read_s = reader.await.map_err(join_error)??;
         let mut timings = Timings {
@@ -423,8 +432,12 @@ impl App {
         // (household, row) of every matched row, then grouped by household.
         let mut matched: Vec<(u32, u32)> = Vec::with_capacity(parsed.rows.len());
         for (r, row) in parsed.rows.iter().enumerate() {
-            match places.get(&row.id.digits()) {
-                Some(Place::Household(h)) => matched.push((*h, r as u32)),
+            let place = places
+                .binary_search_by_key(&row.id.digits(), |(person, _)| *person)
+                .ok()
+                .map(|i| places[i].1);
+            match place {
+                Some(Place::Household(h)) => matched.push((h, r as u32)),
                 Some(Place::OutsideScope) => problems.push(problem(
                     r,
                     id_header(r),

@@ -2,7 +2,7 @@
 //! few thousand ID numbers, then one per few thousand households of a county), and a batch
 //! recorded with multi-row statements in one transaction.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use async_trait::async_trait;
 use zhenxing_domain::monitoring::{Channel, ClueStatus};
@@ -145,6 +145,42 @@ fn packed_rows(text: &str, width: usize) -> StoreResult<Vec<Vec<&str>>> {
             }
         })
         .collect()
+}
+
+/// A list of values passed as one parameter `$n` and read as a table `j` with the position
+/// (from 0) and the value of each item: `json_each` in SQLite, `unnest … WITH ORDINALITY` in
+/// PostgreSQL. Returns (the table, the position expression, the value expression). One
+/// parameter instead of thousands: binding each was a good part of a large lookup.
+fn list_source(backend: Backend, n: usize) -> (String, String, &'static str) {
+    match backend {
+        Backend::Sqlite => (format!("json_each(${n}) j"), "j.key".into(), "j.value"),
+        Backend::Postgres => (
+            format!("unnest(string_to_array(${n}, ',')) WITH ORDINALITY AS j(value, key)"),
+            "j.key - 1".into(),
+            "j.value",
+        ),
+    }
+}
+
+/// The parameter of [`list_source`] for items that need no quoting (ID numbers, household
+/// numbers: digits, letters, `-`, `_`).
+fn list_value(backend: Backend, items: &[&str]) -> Value<'static> {
+    let mut s = String::with_capacity(items.iter().map(|i| i.len() + 3).sum::<usize>() + 2);
+    let (open, quote, close) = match backend {
+        Backend::Sqlite => ("[", "\"", "]"),
+        Backend::Postgres => ("", "", ""),
+    };
+    s.push_str(open);
+    for (k, item) in items.iter().enumerate() {
+        if k > 0 {
+            s.push(',');
+        }
+        s.push_str(quote);
+        s.push_str(item);
+        s.push_str(quote);
+    }
+    s.push_str(close);
+    Value::from(s)
 }
 
 /// `key IN ($first, ...)` for `n` values.
@@ -647,78 +683,78 @@ impl<D: Db> SqlStore<D> {
 #[async_trait]
 impl<D: Db> ScreeningStore for SqlStore<D> {
     async fn match_persons(&self, scope: Scope, ids: &[IdNumber]) -> StoreResult<Matches> {
-        let mut order: Vec<usize> = (0..ids.len()).collect();
-        order.sort_unstable_by(|a, b| ids[*a].cmp(&ids[*b]));
+        let mut sorted: Vec<&str> = ids.iter().map(IdNumber::as_str).collect();
+        sorted.sort_unstable();
+        sorted.dedup();
         let backend = self.db().backend();
         let mut tx = self.db().read().await?;
 
-        // The directory: each person's county and household (the answers are kept, and parsed
-        // in place, so nothing is copied per person).
+        // The directory: each person's county and household, a chunk of sorted ID numbers per
+        // statement, passed as one list value. Answers are kept and parsed in place; persons
+        // come back by their position in the chunk.
         let mut directory = Vec::new();
-        for chunk in order.chunks(MATCH_BATCH) {
-            let args: Vec<Value> = chunk
-                .iter()
-                .map(|&i| Value::from(ids[i].as_str()))
-                .collect();
+        for chunk in sorted.chunks(MATCH_BATCH) {
+            let (list, key, value) = list_source(backend, 1);
             directory.push(
                 fetch_packed(
                     tx.as_mut(),
                     backend,
-                    &["id_number", "county_code", "household_no"],
-                    &format!("person_ids WHERE id_number IN {}", in_list(1, args.len())),
-                    &args,
+                    &[key.as_str(), "p.county_code", "p.household_no"],
+                    &format!("{list} JOIN person_ids p ON p.id_number = {value}"),
+                    &[list_value(backend, chunk)],
                 )
                 .await?,
             );
         }
-        let mut found: HashMap<&str, (i64, &str)> = HashMap::with_capacity(ids.len());
-        for text in &directory {
+        let mut located: Vec<Option<(i64, &str)>> = vec![None; sorted.len()];
+        for (c, text) in directory.iter().enumerate() {
             for f in packed_fields::<3>(text) {
-                let [id, county, no] = f?;
-                found.insert(id, (county.parse().map_err(corrupt)?, no));
+                let [at, county, no] = f?;
+                let at = c * MATCH_BATCH + at.parse::<usize>().map_err(corrupt)?;
+                if let Some(slot) = located.get_mut(at) {
+                    *slot = Some((county.parse().map_err(corrupt)?, no));
+                }
             }
         }
 
         // The households in scope, a county at a time.
-        let mut by_county: BTreeMap<i64, Vec<&str>> = BTreeMap::new();
-        for &(county, no) in found.values() {
-            if county_in_scope(scope, area(county)?) {
-                by_county.entry(county).or_default().push(no);
-            }
-        }
+        let mut keys: Vec<(i64, &str)> = located.iter().flatten().copied().collect();
+        keys.sort_unstable();
+        keys.dedup();
         let mut answers = Vec::new();
-        for (county, mut nos) in by_county {
-            nos.sort_unstable();
-            nos.dedup();
-            for chunk in nos.chunks(MATCH_BATCH) {
-                let mut args = vec![Value::from(county)];
-                args.extend(chunk.iter().map(|no| Value::from(*no)));
-                let text = fetch_packed(
-                    tx.as_mut(),
-                    backend,
-                    &[
-                        "county_code",
-                        "household_no",
-                        "village_code",
-                        "size",
-                        "per_capita_income",
-                        "household_type",
-                        "monitor_category",
-                        "eliminated",
-                    ],
-                    &format!(
-                        "households WHERE county_code = $1 AND household_no IN {}",
-                        in_list(2, chunk.len())
-                    ),
-                    &args,
-                )
-                .await?;
-                answers.push(text);
+        for group in keys.chunk_by(|a, b| a.0 == b.0) {
+            let county = group[0].0;
+            if !county_in_scope(scope, area(county)?) {
+                continue;
+            }
+            for chunk in group.chunks(MATCH_BATCH) {
+                let nos: Vec<&str> = chunk.iter().map(|(_, no)| *no).collect();
+                let (list, _, value) = list_source(backend, 2);
+                answers.push(
+                    fetch_packed(
+                        tx.as_mut(),
+                        backend,
+                        &[
+                            "h.county_code",
+                            "h.household_no",
+                            "h.village_code",
+                            "h.size",
+                            "h.per_capita_income",
+                            "h.household_type",
+                            "h.monitor_category",
+                            "h.eliminated",
+                        ],
+                        &format!(
+                            "{list} JOIN households h ON h.county_code = $1 AND h.household_no = {value}"
+                        ),
+                        &[Value::from(county), list_value(backend, &nos)],
+                    )
+                    .await?,
+                );
             }
         }
         let int = |s: &str| s.parse::<i64>().map_err(corrupt);
-        let mut households = Vec::new();
-        let mut index: HashMap<(i64, &str), u32> = HashMap::new();
+        let mut found: Vec<((i64, &str), ScreenedHousehold)> = Vec::with_capacity(keys.len());
         for text in &answers {
             for f in packed_fields::<8>(text) {
                 let [
@@ -736,42 +772,51 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
                     continue;
                 }
                 let county = int(county)?;
-                index.insert((county, no), households.len() as u32);
-                households.push(ScreenedHousehold {
-                    county: area(county)?,
-                    no: household_no(no)?,
-                    village,
-                    size: u32::try_from(int(size)?).map_err(corrupt)?,
-                    per_capita_income: match income {
-                        "" => None,
-                        s => Some(Money::from_fen(int(s)?)),
+                found.push((
+                    (county, no),
+                    ScreenedHousehold {
+                        county: area(county)?,
+                        no: household_no(no)?,
+                        village,
+                        size: u32::try_from(int(size)?).map_err(corrupt)?,
+                        per_capita_income: match income {
+                            "" => None,
+                            s => Some(Money::from_fen(int(s)?)),
+                        },
+                        household_type: HouseholdType::from_code(int(kind)?)
+                            .ok_or_else(|| corrupt("户类型"))?,
+                        category: match category {
+                            "" => None,
+                            s => Some(
+                                MonitorCategory::from_code(int(s)?)
+                                    .ok_or_else(|| corrupt("监测对象类别"))?,
+                            ),
+                        },
+                        eliminated: int(eliminated)? != 0,
                     },
-                    household_type: HouseholdType::from_code(int(kind)?)
-                        .ok_or_else(|| corrupt("户类型"))?,
-                    category: match category {
-                        "" => None,
-                        s => Some(
-                            MonitorCategory::from_code(int(s)?)
-                                .ok_or_else(|| corrupt("监测对象类别"))?,
-                        ),
-                    },
-                    eliminated: int(eliminated)? != 0,
-                });
+                ));
             }
         }
+        found.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let persons = ids
             .iter()
-            .map(|id| match found.get(id.as_str()) {
-                None => PersonMatch::NotRegistered,
-                Some(key) => match index.get(key) {
-                    Some(&i) => PersonMatch::Household(i),
-                    None => PersonMatch::OutsideScope,
-                },
+            .map(|id| {
+                let place = sorted
+                    .binary_search(&id.as_str())
+                    .ok()
+                    .and_then(|k| located[k]);
+                match place {
+                    None => PersonMatch::NotRegistered,
+                    Some(key) => match found.binary_search_by(|(k, _)| k.cmp(&key)) {
+                        Ok(i) => PersonMatch::Household(i as u32),
+                        Err(_) => PersonMatch::OutsideScope,
+                    },
+                }
             })
             .collect();
         Ok(Matches {
             persons,
-            households,
+            households: found.into_iter().map(|(_, h)| h).collect(),
         })
     }
 
