@@ -19,6 +19,21 @@ pub enum AppError {
     Invalid(String),
     #[error("写文件失败：{0}")]
     Output(String),
+    /// No valid session or token.
+    #[error("请先登录")]
+    Unauthenticated,
+    /// Wrong name or password, or a disabled user (the caller is not told which).
+    #[error("用户名或密码错误")]
+    LoginFailed,
+    #[error("登录失败次数过多，请{minutes}分钟后再试")]
+    TooManyAttempts { minutes: u64 },
+    #[error("您的角色没有此项权限")]
+    Forbidden,
+    /// Not there, or outside the caller's area: the caller cannot tell which.
+    #[error("未找到，或不在您的管辖范围内")]
+    NotFound,
+    #[error("用户名“{0}”已被使用")]
+    UserExists(String),
 }
 
 impl AppError {
@@ -31,6 +46,12 @@ impl AppError {
             AppError::UnknownArea(_) => "unknown_area",
             AppError::Invalid(_) => "invalid",
             AppError::Output(_) => "output",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::LoginFailed => "login_failed",
+            AppError::TooManyAttempts { .. } => "too_many_attempts",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::UserExists(_) => "user_exists",
         }
     }
 }

@@ -5,8 +5,10 @@
 //! household outside it does not exist for that caller.
 #![forbid(unsafe_code)]
 
+pub mod accounts;
 pub mod error;
 pub mod model;
+pub mod search;
 pub mod sql;
 
 use async_trait::async_trait;
@@ -14,7 +16,9 @@ use futures::stream::BoxStream;
 use zhenxing_domain::stats::Counts;
 use zhenxing_domain::{AreaCode, Division, Household, HouseholdNo, IdNumber, Member, Scope};
 
+pub use accounts::AccountStore;
 pub use error::{StoreError, StoreResult};
+pub use search::HouseholdSearch;
 pub use model::*;
 
 /// Which database is behind a store.

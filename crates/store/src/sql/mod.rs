@@ -4,8 +4,10 @@
 //! back [`Row`]s. The SQL here is the common dialect of SQLite and PostgreSQL (`$n` parameters,
 //! `ON CONFLICT`, row values, `RETURNING`); where they differ, [`Db::backend`] says which.
 
+mod accounts;
 mod columns;
 mod import;
+mod search;
 mod store;
 
 use std::borrow::Cow;
