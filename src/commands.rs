@@ -41,7 +41,7 @@ fn encoding(e: CsvEncodingArg) -> CsvEncoding {
 }
 
 /// Opens a database that `init` has prepared.
-async fn open(db: &str) -> Result<App> {
+pub(crate) async fn open(db: &str) -> Result<App> {
     let app = App::open(db).await?;
     if app.tree().await.is_empty() {
         bail!("数据库 {db} 中还没有区划，请先运行 zhenxing init --db {db}");
@@ -154,7 +154,14 @@ pub async fn run(command: Command) -> Result<i32> {
             db,
             households,
             seed,
-        } => demo(&db, households, seed).await,
+            no_serve,
+            listen,
+        } => demo(&db, households, seed, (!no_serve).then_some(listen)).await,
+        Command::Serve { db, listen, https } => {
+            let app = open(&db).await?;
+            crate::users::serve(app, listen, https).await
+        }
+        Command::User { action } => crate::users::run(action).await,
         Command::Generate {
             out,
             households,
@@ -166,7 +173,12 @@ pub async fn run(command: Command) -> Result<i32> {
     }
 }
 
-async fn demo(db: &str, households: u64, seed: u64) -> Result<i32> {
+async fn demo(
+    db: &str,
+    households: u64,
+    seed: u64,
+    listen: Option<std::net::SocketAddr>,
+) -> Result<i32> {
     let path = Path::new(db);
     if path.exists() {
         let existing = App::open(db).await?;
@@ -202,7 +214,20 @@ async fn demo(db: &str, households: u64, seed: u64) -> Result<i32> {
     let rows = app.stats(Scope::All, None, AreaLevel::City).await?;
     print_stats(&rows, StatsFormat::Table)?;
     println!("\n查看某县各乡村：zhenxing stats --db {db} --area 620102 --depth village");
-    Ok(0)
+    let users = crate::users::demo_users(&app).await?;
+    let tree = app.tree().await;
+    println!("\n演示账号（每次运行重新生成密码）：");
+    for (name, role, area, password) in &users {
+        println!(
+            "  {name:<10} {password:<14} {}（{}）",
+            role.label(),
+            tree.name(*area).unwrap_or("")
+        );
+    }
+    match listen {
+        None => Ok(0),
+        Some(listen) => crate::users::serve(app, listen, false).await,
+    }
 }
 
 fn generate(

@@ -8,3 +8,4 @@ mod round_trip;
 mod stats;
 mod story;
 mod support;
+mod web;
