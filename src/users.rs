@@ -118,7 +118,10 @@ pub async fn run(action: UserCommand) -> Result<i32> {
         UserCommand::Token { db, name, label } => {
             let app = open(&db).await?;
             let (token, secret) = app.create_token_for(&name, &label).await?;
-            println!("已为 {name} 创建令牌 #{}（{}）。只显示这一次：", token.id, token.label);
+            println!(
+                "已为 {name} 创建令牌 #{}（{}）。只显示这一次：",
+                token.id, token.label
+            );
             println!("{secret}");
             Ok(0)
         }
@@ -147,7 +150,9 @@ pub async fn demo_users(app: &App) -> Result<Vec<(String, Role, AreaCode, String
                 *sums.entry(a).or_default() += c.households;
             }
         }
-        sums.into_iter().max_by_key(|(a, n)| (*n, std::cmp::Reverse(*a))).map(|(a, _)| a)
+        sums.into_iter()
+            .max_by_key(|(a, n)| (*n, std::cmp::Reverse(*a)))
+            .map(|(a, _)| a)
     };
     let county = best(|v| v.county(), None).context("演示数据中没有农户")?;
     let village = best(Some, Some(county)).context("演示数据中没有农户")?;

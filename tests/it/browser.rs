@@ -24,7 +24,9 @@ fn webdriver_url() -> Option<String> {
                 std::env::var("ZHENXING_CI").is_err(),
                 "CI must run the browser tests: ZHENXING_WEBDRIVER is not set"
             );
-            eprintln!("skipped: start chromedriver and set ZHENXING_WEBDRIVER=http://127.0.0.1:PORT");
+            eprintln!(
+                "skipped: start chromedriver and set ZHENXING_WEBDRIVER=http://127.0.0.1:PORT"
+            );
             None
         }
     }
@@ -74,14 +76,14 @@ async fn wait_for(c: &Client, xpath: &str) -> fantoccini::elements::Element {
         .at_most(Duration::from_secs(20))
         .for_element(Locator::XPath(xpath))
         .await
-        .unwrap_or_else(|e| {
-            panic!("waiting for {xpath}: {e}")
-        })
+        .unwrap_or_else(|e| panic!("waiting for {xpath}: {e}"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_story_login_tree_search_household_import_logout() {
-    let Some(webdriver) = webdriver_url() else { return };
+    let Some(webdriver) = webdriver_url() else {
+        return;
+    };
     let site = Site::new().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -102,29 +104,75 @@ async fn browser_story_login_tree_search_household_import_logout() {
         wait_for(&c, "//button[@id='login']").await;
         assert!(c.current_url().await.unwrap().path().starts_with("/login"));
         shot(&c, "01-login").await;
-        c.find(Locator::Id("name")).await.unwrap().send_keys("a_officer").await.unwrap();
-        c.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
-        c.find(Locator::Id("login")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Id("name"))
+            .await
+            .unwrap()
+            .send_keys("a_officer")
+            .await
+            .unwrap();
+        c.find(Locator::Id("password"))
+            .await
+            .unwrap()
+            .send_keys(PASSWORD)
+            .await
+            .unwrap();
+        c.find(Locator::Id("login"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
 
         // The county, then down the tree to the village.
         wait_for(&c, "//h1[contains(., '城关区')]").await;
-        assert_eq!(c.find(Locator::Id("whoami")).await.unwrap().text().await.unwrap(), "a_officer");
+        assert_eq!(
+            c.find(Locator::Id("whoami"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap(),
+            "a_officer"
+        );
         shot(&c, "02-county").await;
-        c.find(Locator::LinkText("伏龙坪街道")).await.unwrap().click().await.unwrap();
+        c.find(Locator::LinkText("伏龙坪街道"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         wait_for(&c, "//h1[contains(., '伏龙坪街道')]").await;
         shot(&c, "03-township").await;
-        c.find(Locator::LinkText("红沟村民委员会")).await.unwrap().click().await.unwrap();
+        c.find(Locator::LinkText("红沟村民委员会"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         wait_for(&c, "//h1[contains(., '红沟村民委员会')]").await;
         assert!(c.current_url().await.unwrap().path().ends_with(V1));
         shot(&c, "04-village").await;
 
         // The village's households; search one by a member's ID number.
-        c.find(Locator::Id("list-households")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Id("list-households"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         let q = wait_for(&c, "//input[@id='q']").await;
         q.send_keys(&site.zhang_id).await.unwrap();
-        c.find(Locator::Id("search")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Id("search"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         let link = wait_for(&c, "//table[@id='household-list']//a[text()='A001']").await;
-        let rows = c.find_all(Locator::Css("#household-list tbody tr")).await.unwrap();
+        let rows = c
+            .find_all(Locator::Css("#household-list tbody tr"))
+            .await
+            .unwrap();
         assert_eq!(rows.len(), 1);
         shot(&c, "05-search").await;
 
@@ -135,7 +183,12 @@ async fn browser_story_login_tree_search_household_import_logout() {
         let wang = IdNumber::parse(&site.wang_id).unwrap();
         assert_eq!(ids[0].text().await.unwrap(), wang.masked());
         shot(&c, "06-household").await;
-        c.find(Locator::Id("reveal")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Id("reveal"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         wait_for(&c, "//p[@id='revealed']").await;
         let ids = c.find_all(Locator::Css("#members td.id")).await.unwrap();
         assert_eq!(ids[0].text().await.unwrap(), site.wang_id);
@@ -154,16 +207,38 @@ async fn browser_story_login_tree_search_household_import_logout() {
         c.goto(&format!("{base}/import")).await.unwrap();
         let input = wait_for(&c, "//input[@id='households-file']").await;
         input.send_keys(&ledger.to_string_lossy()).await.unwrap();
-        c.find(Locator::Id("import")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Id("import"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         let errors = wait_for(&c, "//table[@id='row-errors']").await;
         let text = errors.text().await.unwrap();
-        assert!(text.contains("620102019999") && text.contains("所在村代码"), "{text}");
-        let result = c.find(Locator::Id("import-result")).await.unwrap().text().await.unwrap();
-        assert!(result.contains("新增1户") && result.contains("拒绝1行"), "{result}");
+        assert!(
+            text.contains("620102019999") && text.contains("所在村代码"),
+            "{text}"
+        );
+        let result = c
+            .find(Locator::Id("import-result"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            result.contains("新增1户") && result.contains("拒绝1行"),
+            "{result}"
+        );
         shot(&c, "07-import").await;
 
         // Log out: back at the login page, and the old page is gone.
-        c.find(Locator::Id("logout")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Id("logout"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         wait_for(&c, "//button[@id='login']").await;
         c.goto(&format!("{base}/households/A001")).await.unwrap();
         wait_for(&c, "//button[@id='login']").await;

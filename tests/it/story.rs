@@ -13,7 +13,10 @@ use zhenxing_store::{Actor, Backend};
 use crate::support::*;
 
 fn actor() -> Actor {
-    Actor { user_id: None, name: "故事".into() }
+    Actor {
+        user_id: None,
+        name: "故事".into(),
+    }
 }
 
 /// Import, browse within and across areas, statistics, an update with history, export and
@@ -46,15 +49,32 @@ pub async fn story(db: &str) {
             M_HEADER,
             &[
                 &format!("1,S001,{wang},王伟,男,1970-01-01,户主,患有大病"),
-                &format!("2,S001,{},张红,女,1972-02-02,配偶,健康", id("620102", "19720202", 2)),
+                &format!(
+                    "2,S001,{},张红,女,1972-02-02,配偶,健康",
+                    id("620102", "19720202", 2)
+                ),
                 &format!("3,S002,{li},李强,男,1980-03-03,户主,健康"),
             ],
         ),
     );
-    let req = ImportRequest { households: Some(households), members: Some(members), actor: actor(), scope: Scope::All };
+    let req = ImportRequest {
+        households: Some(households),
+        members: Some(members),
+        actor: actor(),
+        scope: Scope::All,
+    };
     let report = app.import(&req, &NoProgress).await.unwrap();
-    assert_eq!(errors(&report), vec![(4, "所在村代码".to_string(), "unknown_area_code")]);
-    assert_eq!((report.counts.households_inserted, report.counts.members_inserted), (2, 3));
+    assert_eq!(
+        errors(&report),
+        vec![(4, "所在村代码".to_string(), "unknown_area_code")]
+    );
+    assert_eq!(
+        (
+            report.counts.households_inserted,
+            report.counts.members_inserted
+        ),
+        (2, 3)
+    );
 
     // Browse: a county sees its own household and not the other county's.
     let store = app.store();
@@ -65,22 +85,64 @@ pub async fn story(db: &str) {
     assert_eq!((h.household.head_name.as_str(), h.persons), ("王伟", 2));
     assert!(store.household(chengguan, &s002).await.unwrap().is_none());
     assert!(store.members(chengguan, &s002).await.unwrap().is_empty());
-    assert_eq!(store.household_of_person(Scope::All, &IdNumber::parse(&li).unwrap()).await.unwrap(), Some(s002.clone()));
-    assert_eq!(store.household_of_person(chengguan, &IdNumber::parse(&li).unwrap()).await.unwrap(), None);
+    assert_eq!(
+        store
+            .household_of_person(Scope::All, &IdNumber::parse(&li).unwrap())
+            .await
+            .unwrap(),
+        Some(s002.clone())
+    );
+    assert_eq!(
+        store
+            .household_of_person(chengguan, &IdNumber::parse(&li).unwrap())
+            .await
+            .unwrap(),
+        None
+    );
     assert!(store.history(chengguan, &s002).await.unwrap().is_empty());
 
     // Statistics at every level add up.
-    let rows = app.stats(Scope::All, None, AreaLevel::County).await.unwrap();
+    let rows = app
+        .stats(Scope::All, None, AreaLevel::County)
+        .await
+        .unwrap();
     let province = &rows[0];
     assert_eq!(province.code.to_string(), "620000000000");
     let c = province.counts;
-    assert_eq!((c.households, c.persons, c.monitored_households, c.monitored_persons, c.eliminated_households, c.eliminated_persons), (2, 3, 2, 3, 1, 1));
-    let county = rows.iter().find(|r| r.code.to_string() == "620521000000").unwrap();
-    assert_eq!((county.counts.households, county.counts.eliminated_persons), (1, 1));
+    assert_eq!(
+        (
+            c.households,
+            c.persons,
+            c.monitored_households,
+            c.monitored_persons,
+            c.eliminated_households,
+            c.eliminated_persons
+        ),
+        (2, 3, 2, 3, 1, 1)
+    );
+    let county = rows
+        .iter()
+        .find(|r| r.code.to_string() == "620521000000")
+        .unwrap();
+    assert_eq!(
+        (county.counts.households, county.counts.eliminated_persons),
+        (1, 1)
+    );
 
     // An updated ledger: the change is kept with its previous value.
-    let update = write("h2.csv", csv(H_HEADER, &["S001,620102010201,王伟,2,7200,是,脱贫不稳定户,因病,2024-04-01,是,2025-01-10"]));
-    let req = ImportRequest { households: Some(update), members: None, actor: actor(), scope: chengguan };
+    let update = write(
+        "h2.csv",
+        csv(
+            H_HEADER,
+            &["S001,620102010201,王伟,2,7200,是,脱贫不稳定户,因病,2024-04-01,是,2025-01-10"],
+        ),
+    );
+    let req = ImportRequest {
+        households: Some(update),
+        members: None,
+        actor: actor(),
+        scope: chengguan,
+    };
     let report = app.import(&req, &NoProgress).await.unwrap();
     assert_eq!(report.counts.households_updated, 1);
     let history = store.history(chengguan, &s001).await.unwrap();
@@ -100,11 +162,26 @@ pub async fn story(db: &str) {
     };
     let result = app.export(&export, &NoProgress).await.unwrap();
     assert_eq!((result.households, result.members), (1, 2));
-    let req = ImportRequest { households: Some(out.clone()), members: Some(out), actor: actor(), scope: chengguan };
+    let req = ImportRequest {
+        households: Some(out.clone()),
+        members: Some(out),
+        actor: actor(),
+        scope: chengguan,
+    };
     let report = app.import(&req, &NoProgress).await.unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
-    assert_eq!((report.counts.households_unchanged, report.counts.members_unchanged), (1, 2));
-    let exported: Vec<_> = store.export_households(Scope::All, AreaCode::parse("620000").unwrap()).try_collect().await.unwrap();
+    assert_eq!(
+        (
+            report.counts.households_unchanged,
+            report.counts.members_unchanged
+        ),
+        (1, 2)
+    );
+    let exported: Vec<_> = store
+        .export_households(Scope::All, AreaCode::parse("620000").unwrap())
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(exported.len(), 2);
     assert_eq!(store.imports(Scope::All, 10).await.unwrap().len(), 3);
 }
@@ -124,7 +201,10 @@ pub fn postgres_url() -> Option<String> {
     match std::env::var("ZHENXING_TEST_PG") {
         Ok(url) if !url.is_empty() => Some(url),
         _ => {
-            assert!(std::env::var("ZHENXING_CI").is_err(), "CI must run the PostgreSQL tests: ZHENXING_TEST_PG is not set");
+            assert!(
+                std::env::var("ZHENXING_CI").is_err(),
+                "CI must run the PostgreSQL tests: ZHENXING_TEST_PG is not set"
+            );
             eprintln!("skipped: set ZHENXING_TEST_PG=postgres://... to run against PostgreSQL");
             None
         }
@@ -134,11 +214,24 @@ pub fn postgres_url() -> Option<String> {
 /// A new, empty database on the test server; its URL.
 pub async fn fresh_postgres(base: &str) -> String {
     static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let name = format!("zx_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
+    let name = format!(
+        "zx_test_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    );
     let mut conn = sqlx::PgConnection::connect(base).await.unwrap();
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut conn).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
-    let (before, after) = base.split_once('?').map(|(b, a)| (b, format!("?{a}"))).unwrap_or((base, String::new()));
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let (before, after) = base
+        .split_once('?')
+        .map(|(b, a)| (b, format!("?{a}")))
+        .unwrap_or((base, String::new()));
     let root = before.rsplit_once('/').map(|(r, _)| r).unwrap_or(before);
     format!("{root}/{name}{after}")
 }
@@ -168,12 +261,28 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
     .await
     .unwrap();
     // Each table has a role; a new table must be given one here (and in ARCHITECTURE.md).
-    let registry = ["household_history", "households", "member_history", "members"];
+    let registry = [
+        "household_history",
+        "households",
+        "member_history",
+        "members",
+    ];
     let directories = ["household_ids", "person_ids"];
-    let reference = ["api_tokens", "audit_head", "audit_log", "changesets", "divisions", "meta", "sessions", "users"];
+    let reference = [
+        "api_tokens",
+        "audit_head",
+        "audit_log",
+        "changesets",
+        "divisions",
+        "meta",
+        "sessions",
+        "users",
+    ];
     for (t,) in &tables {
         assert!(
-            registry.contains(&t.as_str()) || directories.contains(&t.as_str()) || reference.contains(&t.as_str()),
+            registry.contains(&t.as_str())
+                || directories.contains(&t.as_str())
+                || reference.contains(&t.as_str()),
             "table {t} has no distribution role"
         );
     }
@@ -188,19 +297,35 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
     .await
     .unwrap();
     for t in registry {
-        let pk = keys.iter().find(|(table, kind, _, _)| table == t && kind == "p").unwrap_or_else(|| panic!("{t} has no primary key"));
-        assert!(pk.3.contains(&"county_code".to_string()), "{t}: primary key {:?} lacks county_code", pk.3);
+        let pk = keys
+            .iter()
+            .find(|(table, kind, _, _)| table == t && kind == "p")
+            .unwrap_or_else(|| panic!("{t} has no primary key"));
+        assert!(
+            pk.3.contains(&"county_code".to_string()),
+            "{t}: primary key {:?} lacks county_code",
+            pk.3
+        );
     }
     for (table, kind, target, columns) in &keys {
         if !registry.contains(&table.as_str()) {
             continue;
         }
         match kind.as_str() {
-            "u" => assert!(columns.contains(&"county_code".to_string()), "{table}: unique key {columns:?} lacks county_code"),
+            "u" => assert!(
+                columns.contains(&"county_code".to_string()),
+                "{table}: unique key {columns:?} lacks county_code"
+            ),
             "f" if registry.contains(&target.as_str()) => {
-                assert!(columns.contains(&"county_code".to_string()), "{table} -> {target}: foreign key {columns:?} lacks county_code")
+                assert!(
+                    columns.contains(&"county_code".to_string()),
+                    "{table} -> {target}: foreign key {columns:?} lacks county_code"
+                )
             }
-            "f" => assert!(reference.contains(&target.as_str()), "{table} -> {target}: a registry table may only refer to reference tables"),
+            "f" => assert!(
+                reference.contains(&target.as_str()),
+                "{table} -> {target}: a registry table may only refer to reference tables"
+            ),
             _ => {}
         }
     }

@@ -184,9 +184,19 @@ impl Site {
     }
 
     /// A urlencoded form POST; the session's CSRF token is added when `csrf`.
-    pub async fn post_form(&self, uri: &str, session: Option<&Session>, fields: &[(&str, &str)], csrf: bool) -> Response {
-        let mut fields: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        let mut b = Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    pub async fn post_form(
+        &self,
+        uri: &str,
+        session: Option<&Session>,
+        fields: &[(&str, &str)],
+        csrf: bool,
+    ) -> Response {
+        let mut fields: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let mut b =
+            Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         if let Some(s) = session {
             b = b.header(header::COOKIE, format!("zx_session={}", s.cookie));
             if csrf {
@@ -224,7 +234,10 @@ impl Site {
         let r = self.try_login(name, PASSWORD, None).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{name}: {}", r.body);
         let cookie = r.cookie("zx_session").unwrap();
-        let mut s = Session { cookie, csrf: String::new() };
+        let mut s = Session {
+            cookie,
+            csrf: String::new(),
+        };
         let page = self.get("/tokens", Some(&s)).await;
         s.csrf = csrf_of(&page.body);
         assert_eq!(s.csrf.len(), 64, "{}", page.body);
@@ -297,7 +310,10 @@ fn b_markers(site: &Site) -> Vec<String> {
 
 fn assert_clean(what: &str, body: &str, markers: &[String]) {
     for m in markers {
-        assert!(!body.contains(m.as_str()), "{what}: the answer contains {m}:\n{body}");
+        assert!(
+            !body.contains(m.as_str()),
+            "{what}: the answer contains {m}:\n{body}"
+        );
     }
 }
 
@@ -307,7 +323,17 @@ async fn no_route_reaches_outside_the_callers_area() {
     let site = Site::new().await;
     // County B's own activity that A must not see: an import with a bad row, a token, a login.
     let b = site.login("b_admin").await;
-    let (ct, body) = multipart(&[("households", "b.csv", &csv(H_HEADER, &["B002,620521100001,李强,1,9000,否,,,,否,", "B003,999999999999,坏行,1,9000,否,,,,否,"]))]);
+    let (ct, body) = multipart(&[(
+        "households",
+        "b.csv",
+        &csv(
+            H_HEADER,
+            &[
+                "B002,620521100001,李强,1,9000,否,,,,否,",
+                "B003,999999999999,坏行,1,9000,否,,,,否,",
+            ],
+        ),
+    )]);
     let r = site
         .send(
             Request::post(format!("/import?csrf={}", b.csrf))
@@ -319,73 +345,293 @@ async fn no_route_reaches_outside_the_callers_area() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let b_import = site.app().store().imports(Scope::All, 1).await.unwrap()[0].id;
-    let (b_token, _) = site.app().create_token_for("b_admin", "B的令牌").await.unwrap();
-    let b_user = site.app().user_by_name(Manager::CommandLine, "b_officer").await.unwrap();
+    let (b_token, _) = site
+        .app()
+        .create_token_for("b_admin", "B的令牌")
+        .await
+        .unwrap();
+    let b_user = site
+        .app()
+        .user_by_name(Manager::CommandLine, "b_officer")
+        .await
+        .unwrap();
 
-    let s = |method, path, uri: String, expect, who| Sample { method, path, uri, body: None, expect, who, echo: None };
-    let search = |path, uri: String, typed: &str| Sample { echo: Some(typed.to_string()), ..s("GET", path, uri, Expect::Clean, "a_admin") };
+    let s = |method, path, uri: String, expect, who| Sample {
+        method,
+        path,
+        uri,
+        body: None,
+        expect,
+        who,
+        echo: None,
+    };
+    let search = |path, uri: String, typed: &str| Sample {
+        echo: Some(typed.to_string()),
+        ..s("GET", path, uri, Expect::Clean, "a_admin")
+    };
     let import_body = || Some(multipart(&[("households", "x.csv", &foreign_ledger())]));
     let mut samples = vec![
         s("GET", "/login", "/login".into(), Expect::Clean, "a_admin"),
         s("POST", "/login", "/login".into(), Expect::Denied, "a_admin"),
-        s("GET", "/assets/{*path}", "/assets/app.css".into(), Expect::Clean, "a_admin"),
-        s("GET", "/api/docs", "/api/docs".into(), Expect::Clean, "a_admin"),
-        s("GET", "/api/v1/openapi.json", "/api/v1/openapi.json".into(), Expect::Clean, "a_admin"),
-        s("GET", "/healthz", "/healthz".into(), Expect::Clean, "a_admin"),
-        s("POST", "/logout", "/logout".into(), Expect::Clean, "a_admin"),
+        s(
+            "GET",
+            "/assets/{*path}",
+            "/assets/app.css".into(),
+            Expect::Clean,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/api/docs",
+            "/api/docs".into(),
+            Expect::Clean,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/api/v1/openapi.json",
+            "/api/v1/openapi.json".into(),
+            Expect::Clean,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/healthz",
+            "/healthz".into(),
+            Expect::Clean,
+            "a_admin",
+        ),
+        s(
+            "POST",
+            "/logout",
+            "/logout".into(),
+            Expect::Clean,
+            "a_admin",
+        ),
         s("GET", "/", "/".into(), Expect::Clean, "a_admin"),
-        s("GET", "/areas/{code}", format!("/areas/{COUNTY_B}"), Expect::Denied, "a_admin"),
-        s("GET", "/areas/{code}", "/areas/620000".into(), Expect::Denied, "a_admin"),
-        s("GET", "/areas/{code}", format!("/areas/{COUNTY_A}"), Expect::Clean, "a_admin"),
-        s("GET", "/households", format!("/households?area={COUNTY_B}"), Expect::Denied, "a_admin"),
+        s(
+            "GET",
+            "/areas/{code}",
+            format!("/areas/{COUNTY_B}"),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/areas/{code}",
+            "/areas/620000".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/areas/{code}",
+            format!("/areas/{COUNTY_A}"),
+            Expect::Clean,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/households",
+            format!("/households?area={COUNTY_B}"),
+            Expect::Denied,
+            "a_admin",
+        ),
         search("/households", "/households?q=B001".into(), "B001"),
-        search("/households", format!("/households?q={}", site.li_id), &site.li_id),
-        search("/households", format!("/households?q={}", urlencoding("李强")), "李强"),
-        s("GET", "/households/{no}", "/households/B001".into(), Expect::Denied, "a_admin"),
-        s("POST", "/households/{no}/reveal", "/households/B001/reveal".into(), Expect::Denied, "a_admin"),
+        search(
+            "/households",
+            format!("/households?q={}", site.li_id),
+            &site.li_id,
+        ),
+        search(
+            "/households",
+            format!("/households?q={}", urlencoding("李强")),
+            "李强",
+        ),
+        s(
+            "GET",
+            "/households/{no}",
+            "/households/B001".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "POST",
+            "/households/{no}/reveal",
+            "/households/B001/reveal".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
         s("GET", "/import", "/import".into(), Expect::Clean, "a_admin"),
-        Sample { body: import_body(), ..s("POST", "/import", "/import".into(), Expect::RowsRefused, "a_admin") },
-        s("GET", "/imports/{id}/errors", format!("/imports/{b_import}/errors"), Expect::Denied, "a_admin"),
-        s("GET", "/export", format!("/export?area={COUNTY_B}"), Expect::Denied, "a_admin"),
+        Sample {
+            body: import_body(),
+            ..s(
+                "POST",
+                "/import",
+                "/import".into(),
+                Expect::RowsRefused,
+                "a_admin",
+            )
+        },
+        s(
+            "GET",
+            "/imports/{id}/errors",
+            format!("/imports/{b_import}/errors"),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/export",
+            format!("/export?area={COUNTY_B}"),
+            Expect::Denied,
+            "a_admin",
+        ),
         s("GET", "/users", "/users".into(), Expect::Clean, "a_admin"),
         s("POST", "/users", "/users".into(), Expect::Denied, "a_admin"),
-        s("POST", "/users/{id}/reset", format!("/users/{}/reset", b_user.id), Expect::Denied, "a_admin"),
-        s("POST", "/users/{id}/disable", format!("/users/{}/disable", b_user.id), Expect::Denied, "a_admin"),
-        s("POST", "/users/{id}/enable", format!("/users/{}/enable", b_user.id), Expect::Denied, "a_admin"),
+        s(
+            "POST",
+            "/users/{id}/reset",
+            format!("/users/{}/reset", b_user.id),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "POST",
+            "/users/{id}/disable",
+            format!("/users/{}/disable", b_user.id),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "POST",
+            "/users/{id}/enable",
+            format!("/users/{}/enable", b_user.id),
+            Expect::Denied,
+            "a_admin",
+        ),
         s("GET", "/audit", "/audit".into(), Expect::Denied, "a_admin"),
         s("GET", "/audit", "/audit".into(), Expect::Clean, "a_auditor"),
         s("GET", "/tokens", "/tokens".into(), Expect::Clean, "a_admin"),
-        s("POST", "/tokens", "/tokens".into(), Expect::Clean, "a_admin"),
-        s("POST", "/tokens/{id}/revoke", format!("/tokens/{}/revoke", b_token.id), Expect::Denied, "a_admin"),
-        s("GET", "/api/v1/me", "/api/v1/me".into(), Expect::Clean, "a_admin"),
-        s("GET", "/api/v1/areas/{code}", format!("/api/v1/areas/{COUNTY_B}"), Expect::Denied, "a_admin"),
-        s("GET", "/api/v1/households", format!("/api/v1/households?area={COUNTY_B}"), Expect::Denied, "a_admin"),
-        search("/api/v1/households", format!("/api/v1/households?q={}", site.li_id), &site.li_id),
-        s("GET", "/api/v1/households/{no}", "/api/v1/households/B001".into(), Expect::Denied, "a_admin"),
-        s("GET", "/api/v1/households/{no}", "/api/v1/households/B001?reveal=true".into(), Expect::Denied, "a_admin"),
-        Sample { body: import_body(), ..s("POST", "/api/v1/imports", "/api/v1/imports".into(), Expect::RowsRefused, "a_admin") },
-        s("GET", "/api/v1/stats", format!("/api/v1/stats?area={COUNTY_B}"), Expect::Denied, "a_admin"),
-        s("GET", "/api/v1/stats", "/api/v1/stats?area=620000&depth=county".into(), Expect::Denied, "a_admin"),
+        s(
+            "POST",
+            "/tokens",
+            "/tokens".into(),
+            Expect::Clean,
+            "a_admin",
+        ),
+        s(
+            "POST",
+            "/tokens/{id}/revoke",
+            format!("/tokens/{}/revoke", b_token.id),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/api/v1/me",
+            "/api/v1/me".into(),
+            Expect::Clean,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/api/v1/areas/{code}",
+            format!("/api/v1/areas/{COUNTY_B}"),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/api/v1/households",
+            format!("/api/v1/households?area={COUNTY_B}"),
+            Expect::Denied,
+            "a_admin",
+        ),
+        search(
+            "/api/v1/households",
+            format!("/api/v1/households?q={}", site.li_id),
+            &site.li_id,
+        ),
+        s(
+            "GET",
+            "/api/v1/households/{no}",
+            "/api/v1/households/B001".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/api/v1/households/{no}",
+            "/api/v1/households/B001?reveal=true".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
+        Sample {
+            body: import_body(),
+            ..s(
+                "POST",
+                "/api/v1/imports",
+                "/api/v1/imports".into(),
+                Expect::RowsRefused,
+                "a_admin",
+            )
+        },
+        s(
+            "GET",
+            "/api/v1/stats",
+            format!("/api/v1/stats?area={COUNTY_B}"),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/api/v1/stats",
+            "/api/v1/stats?area=620000&depth=county".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
     ];
     // Form bodies that would act on B.
     for sample in samples.iter_mut() {
         if sample.path == "/users" && sample.method == "POST" {
-            let form = serde_urlencoded::to_string([("name", "intruder"), ("role", "village_cadre"), ("area", VILLAGE_B)]).unwrap();
-            sample.body = Some(("application/x-www-form-urlencoded".into(), form.into_bytes()));
+            let form = serde_urlencoded::to_string([
+                ("name", "intruder"),
+                ("role", "village_cadre"),
+                ("area", VILLAGE_B),
+            ])
+            .unwrap();
+            sample.body = Some((
+                "application/x-www-form-urlencoded".into(),
+                form.into_bytes(),
+            ));
         }
         if sample.path == "/tokens" && sample.method == "POST" {
-            sample.body = Some(("application/x-www-form-urlencoded".into(), b"label=A%E7%9A%84".to_vec()));
+            sample.body = Some((
+                "application/x-www-form-urlencoded".into(),
+                b"label=A%E7%9A%84".to_vec(),
+            ));
         }
         if sample.path == "/login" && sample.method == "POST" {
-            let form = serde_urlencoded::to_string([("name", "someone"), ("password", PASSWORD)]).unwrap();
-            sample.body = Some(("application/x-www-form-urlencoded".into(), form.into_bytes()));
+            let form =
+                serde_urlencoded::to_string([("name", "someone"), ("password", PASSWORD)]).unwrap();
+            sample.body = Some((
+                "application/x-www-form-urlencoded".into(),
+                form.into_bytes(),
+            ));
         }
     }
 
     // The samples cover the router's table, and nothing else.
-    let routes: BTreeSet<(&str, &str)> = zhenxing_web::routes::specs().iter().map(|r| (r.method, r.path)).collect();
+    let routes: BTreeSet<(&str, &str)> = zhenxing_web::routes::specs()
+        .iter()
+        .map(|r| (r.method, r.path))
+        .collect();
     let sampled: BTreeSet<(&str, &str)> = samples.iter().map(|s| (s.method, s.path)).collect();
-    assert_eq!(routes, sampled, "every route needs an access sample, and every sample a route");
+    assert_eq!(
+        routes, sampled,
+        "every route needs an access sample, and every sample a route"
+    );
 
     let markers = b_markers(&site);
     let mut a_markers = markers.clone();
@@ -394,11 +640,21 @@ async fn no_route_reaches_outside_the_callers_area() {
     let mut sessions = std::collections::HashMap::new();
     let mut tokens = std::collections::HashMap::new();
     for sample in &samples {
-        let spec = specs.iter().find(|r| (r.method, r.path) == (sample.method, sample.path)).unwrap();
+        let spec = specs
+            .iter()
+            .find(|r| (r.method, r.path) == (sample.method, sample.path))
+            .unwrap();
         let is_api = spec.access == Access::Api;
         let build = |auth: Option<(&str, &str)>, csrf: Option<&str>| {
             let uri = match csrf {
-                Some(c) if sample.body.as_ref().is_some_and(|b| b.0.starts_with("multipart")) => format!("{}?csrf={c}", sample.uri),
+                Some(c)
+                    if sample
+                        .body
+                        .as_ref()
+                        .is_some_and(|b| b.0.starts_with("multipart")) =>
+                {
+                    format!("{}?csrf={c}", sample.uri)
+                }
                 _ => sample.uri.clone(),
             };
             let mut b = Request::builder().method(sample.method).uri(uri);
@@ -429,14 +685,26 @@ async fn no_route_reaches_outside_the_callers_area() {
         let r = site.send(build(None, None)).await;
         let what = format!("anonymous {} {}", sample.method, sample.uri);
         match spec.access {
-            Access::Public => assert!(r.status.is_success() || r.status == StatusCode::FORBIDDEN, "{what}: {}", r.status),
+            Access::Public => assert!(
+                r.status.is_success() || r.status == StatusCode::FORBIDDEN,
+                "{what}: {}",
+                r.status
+            ),
             Access::Page => {
                 assert_eq!(r.status, StatusCode::SEE_OTHER, "{what}");
-                assert!(r.location().starts_with("/login"), "{what}: {}", r.location());
+                assert!(
+                    r.location().starts_with("/login"),
+                    "{what}: {}",
+                    r.location()
+                );
             }
             Access::Api => {
                 assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{what}");
-                assert!(r.body.contains("\"code\":\"unauthenticated\""), "{what}: {}", r.body);
+                assert!(
+                    r.body.contains("\"code\":\"unauthenticated\""),
+                    "{what}: {}",
+                    r.body
+                );
             }
         }
         assert_clean(&what, &r.body, &a_markers);
@@ -446,7 +714,8 @@ async fn no_route_reaches_outside_the_callers_area() {
             if !tokens.contains_key(sample.who) {
                 tokens.insert(sample.who, site.token(sample.who).await);
             }
-            site.send(build(Some(("bearer", &tokens[sample.who])), None)).await
+            site.send(build(Some(("bearer", &tokens[sample.who])), None))
+                .await
         } else {
             // Logging out ends the session: that sample gets one of its own.
             let session = if sample.path == "/logout" {
@@ -457,7 +726,11 @@ async fn no_route_reaches_outside_the_callers_area() {
                 }
                 sessions[sample.who].clone()
             };
-            site.send(build(Some(("cookie", &session.cookie)), Some(&session.csrf))).await
+            site.send(build(
+                Some(("cookie", &session.cookie)),
+                Some(&session.csrf),
+            ))
+            .await
         };
         let what = format!("{} {} {}", sample.who, sample.method, sample.uri);
         match sample.expect {
@@ -470,12 +743,20 @@ async fn no_route_reaches_outside_the_callers_area() {
             Expect::Clean => assert!(r.status.as_u16() < 400, "{what}: {} {}", r.status, r.body),
             Expect::RowsRefused => {
                 assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
-                assert!(r.body.contains("所在村不在您的管辖范围内"), "{what}: {}", r.body);
+                assert!(
+                    r.body.contains("所在村不在您的管辖范围内"),
+                    "{what}: {}",
+                    r.body
+                );
             }
         }
         let body = match &sample.echo {
             Some(typed) => {
-                assert!(r.body.contains("没有符合条件的农户") || r.body.contains("\"items\":[]"), "{what}: found something: {}", r.body);
+                assert!(
+                    r.body.contains("没有符合条件的农户") || r.body.contains("\"items\":[]"),
+                    "{what}: found something: {}",
+                    r.body
+                );
                 r.body.replace(typed.as_str(), "")
             }
             None => r.body,
@@ -484,13 +765,45 @@ async fn no_route_reaches_outside_the_callers_area() {
     }
     // Nothing of B changed hands.
     let b001 = zhenxing_domain::HouseholdNo::parse("B001").unwrap();
-    let h = site.app().store().household(Scope::All, &b001).await.unwrap().unwrap();
+    let h = site
+        .app()
+        .store()
+        .household(Scope::All, &b001)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(h.household.head_name, "李强");
-    assert!(site.app().store().household(Scope::All, &zhenxing_domain::HouseholdNo::parse("X900").unwrap()).await.unwrap().is_none());
-    let b_officer = site.app().user_by_name(Manager::CommandLine, "b_officer").await.unwrap();
+    assert!(
+        site.app()
+            .store()
+            .household(
+                Scope::All,
+                &zhenxing_domain::HouseholdNo::parse("X900").unwrap()
+            )
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let b_officer = site
+        .app()
+        .user_by_name(Manager::CommandLine, "b_officer")
+        .await
+        .unwrap();
     assert!(!b_officer.disabled);
-    assert!(site.app().user_by_name(Manager::CommandLine, "intruder").await.is_err());
-    assert!(site.app().tokens(&caller(&site, "b_admin").await).await.unwrap().iter().all(|t| t.revoked_at.is_none()));
+    assert!(
+        site.app()
+            .user_by_name(Manager::CommandLine, "intruder")
+            .await
+            .is_err()
+    );
+    assert!(
+        site.app()
+            .tokens(&caller(&site, "b_admin").await)
+            .await
+            .unwrap()
+            .iter()
+            .all(|t| t.revoked_at.is_none())
+    );
 }
 
 fn urlencoding(s: &str) -> String {
@@ -499,7 +812,11 @@ fn urlencoding(s: &str) -> String {
 
 async fn caller(site: &Site, name: &str) -> zhenxing_app::auth::Caller {
     zhenxing_app::auth::Caller {
-        user: site.app().user_by_name(Manager::CommandLine, name).await.unwrap(),
+        user: site
+            .app()
+            .user_by_name(Manager::CommandLine, name)
+            .await
+            .unwrap(),
         via: zhenxing_app::auth::Via::Token,
     }
 }
@@ -509,7 +826,11 @@ async fn caller(site: &Site, name: &str) -> zhenxing_app::auth::Caller {
 async fn state_changing_requests_need_the_csrf_token() {
     let site = Site::new().await;
     let s = site.login("a_admin").await;
-    let a_user = site.app().user_by_name(Manager::CommandLine, "a_cadre").await.unwrap();
+    let a_user = site
+        .app()
+        .user_by_name(Manager::CommandLine, "a_cadre")
+        .await
+        .unwrap();
     for spec in zhenxing_web::routes::specs() {
         if spec.method != "POST" || spec.path == "/login" {
             continue;
@@ -524,26 +845,50 @@ async fn state_changing_requests_need_the_csrf_token() {
                 fields.push(("csrf", t.as_str()));
             }
             let r = site.post_form(&uri, Some(&s), &fields, false).await;
-            assert_eq!(r.status, StatusCode::FORBIDDEN, "POST {uri} with csrf {token:?}: {}", r.body);
+            assert_eq!(
+                r.status,
+                StatusCode::FORBIDDEN,
+                "POST {uri} with csrf {token:?}: {}",
+                r.body
+            );
             assert!(r.body.contains("页面已过期"), "{}", r.body);
         }
     }
     // Nothing happened: no reveal, no reset, no disable.
     let actions = site.audit_actions().await;
-    assert!(actions.iter().all(|(_, a, _)| a == "login" || a == "user_create"), "{actions:?}");
+    assert!(
+        actions
+            .iter()
+            .all(|(_, a, _)| a == "login" || a == "user_create"),
+        "{actions:?}"
+    );
     // With the token it goes through.
-    let r = site.post_form("/households/A001/reveal", Some(&s), &[], true).await;
+    let r = site
+        .post_form("/households/A001/reveal", Some(&s), &[], true)
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     // A Bearer token needs no CSRF token, but a cookie on the API does.
     let (ct, body) = multipart(&[("households", "x.csv", &foreign_ledger())]);
     let r = site
-        .send(Request::post("/api/v1/imports").header(header::COOKIE, format!("zx_session={}", s.cookie)).header(header::CONTENT_TYPE, ct.clone()).body(Body::from(body.clone())).unwrap())
+        .send(
+            Request::post("/api/v1/imports")
+                .header(header::COOKIE, format!("zx_session={}", s.cookie))
+                .header(header::CONTENT_TYPE, ct.clone())
+                .body(Body::from(body.clone()))
+                .unwrap(),
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.body.contains("\"code\":\"csrf\""), "{}", r.body);
     let token = site.token("a_admin").await;
     let r = site
-        .send(Request::post("/api/v1/imports").header(header::AUTHORIZATION, format!("Bearer {token}")).header(header::CONTENT_TYPE, ct).body(Body::from(body)).unwrap())
+        .send(
+            Request::post("/api/v1/imports")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
@@ -554,12 +899,24 @@ async fn login_issues_a_new_session_and_logout_ends_it() {
     // A session id planted in the browser before login is not taken over.
     let planted = "a".repeat(64);
     let page = site.get("/login", None).await;
-    let form = serde_urlencoded::to_string([("name", "a_admin"), ("password", PASSWORD), ("csrf", &csrf_of(&page.body)), ("next", "/")]).unwrap();
+    let form = serde_urlencoded::to_string([
+        ("name", "a_admin"),
+        ("password", PASSWORD),
+        ("csrf", &csrf_of(&page.body)),
+        ("next", "/"),
+    ])
+    .unwrap();
     let r = site
         .send(
             Request::post("/login")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .header(header::COOKIE, format!("zx_session={planted}; zx_login={}", page.cookie("zx_login").unwrap()))
+                .header(
+                    header::COOKIE,
+                    format!(
+                        "zx_session={planted}; zx_login={}",
+                        page.cookie("zx_login").unwrap()
+                    ),
+                )
                 .body(Body::from(form))
                 .unwrap(),
         )
@@ -568,38 +925,97 @@ async fn login_issues_a_new_session_and_logout_ends_it() {
     let issued = r.cookie("zx_session").unwrap();
     assert_ne!(issued, planted);
     assert_eq!(issued.len(), 64);
-    let set = r.headers.get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>().join("\n");
-    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
+    let set = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
     assert!(!set.contains("Secure"), "plain http: no Secure flag");
-    let planted_session = Session { cookie: planted, csrf: String::new() };
-    assert_eq!(site.get("/", Some(&planted_session)).await.status, StatusCode::SEE_OTHER);
+    let planted_session = Session {
+        cookie: planted,
+        csrf: String::new(),
+    };
+    assert_eq!(
+        site.get("/", Some(&planted_session)).await.status,
+        StatusCode::SEE_OTHER
+    );
     // Two logins, two sessions.
     let s1 = site.login("a_admin").await;
     let s2 = site.login("a_admin").await;
     assert_ne!(s1.cookie, s2.cookie);
     assert_ne!(s1.csrf, s2.csrf);
     // The login form's own token is required.
-    let r = site.post_form("/login", None, &[("name", "a_admin"), ("password", PASSWORD)], false).await;
+    let r = site
+        .post_form(
+            "/login",
+            None,
+            &[("name", "a_admin"), ("password", PASSWORD)],
+            false,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.cookie("zx_session").is_none());
     // Logout ends the session on the server, not only in the browser.
     let r = site.post_form("/logout", Some(&s1), &[], true).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/login");
-    assert!(site.get("/", Some(&s1)).await.location().starts_with("/login"));
-    assert_eq!(site.get("/", Some(&s2)).await.location(), format!("/areas/{COUNTY_A}"));
+    assert!(
+        site.get("/", Some(&s1))
+            .await
+            .location()
+            .starts_with("/login")
+    );
+    assert_eq!(
+        site.get("/", Some(&s2)).await.location(),
+        format!("/areas/{COUNTY_A}")
+    );
     // Disabling a user ends their sessions; resetting a password too.
     let admin = site.login("a_admin").await;
     let cadre = site.login("a_cadre").await;
-    let cadre_id = site.app().user_by_name(Manager::CommandLine, "a_cadre").await.unwrap().id;
-    let r = site.post_form(&format!("/users/{cadre_id}/disable"), Some(&admin), &[], true).await;
+    let cadre_id = site
+        .app()
+        .user_by_name(Manager::CommandLine, "a_cadre")
+        .await
+        .unwrap()
+        .id;
+    let r = site
+        .post_form(
+            &format!("/users/{cadre_id}/disable"),
+            Some(&admin),
+            &[],
+            true,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert!(site.get("/", Some(&cadre)).await.location().starts_with("/login"));
-    assert_eq!(site.try_login("a_cadre", PASSWORD, None).await.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        site.get("/", Some(&cadre))
+            .await
+            .location()
+            .starts_with("/login")
+    );
+    assert_eq!(
+        site.try_login("a_cadre", PASSWORD, None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     // Served over https, cookies are Secure.
     let secure = zhenxing_web::router(AppState::new(site.app().clone(), true));
-    let r = secure.oneshot(Request::get("/login").body(Body::empty()).unwrap()).await.unwrap();
-    let set = r.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
+    let r = secure
+        .oneshot(Request::get("/login").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let set = r
+        .headers()
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(set.contains("; Secure"), "{set}");
 }
 
@@ -607,7 +1023,9 @@ async fn login_issues_a_new_session_and_logout_ends_it() {
 async fn login_attempts_are_limited_per_account_and_per_address() {
     let site = Site::new().await;
     for i in 0..5 {
-        let r = site.try_login("a_admin", "wrong-password", Some("10.0.0.1")).await;
+        let r = site
+            .try_login("a_admin", "wrong-password", Some("10.0.0.1"))
+            .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "attempt {i}");
         assert!(r.body.contains("用户名或密码错误"));
     }
@@ -617,18 +1035,38 @@ async fn login_attempts_are_limited_per_account_and_per_address() {
     assert!(r.body.contains("登录失败次数过多"), "{}", r.body);
     assert!(r.cookie("zx_session").is_none());
     // Another account is not.
-    assert_eq!(site.try_login("a_officer", PASSWORD, Some("10.0.0.1")).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        site.try_login("a_officer", PASSWORD, Some("10.0.0.1"))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
     // One address trying many names is stopped too (20 failures).
     for i in 0..15 {
-        let r = site.try_login(&format!("nobody{i}"), "x", Some("10.0.0.1")).await;
+        let r = site
+            .try_login(&format!("nobody{i}"), "x", Some("10.0.0.1"))
+            .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "attempt {i}");
     }
-    assert_eq!(site.try_login("a_cadre", PASSWORD, Some("10.0.0.1")).await.status, StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(site.try_login("a_cadre", PASSWORD, Some("10.0.0.3")).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        site.try_login("a_cadre", PASSWORD, Some("10.0.0.1"))
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        site.try_login("a_cadre", PASSWORD, Some("10.0.0.3"))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
     // An unknown name and a wrong password get the same answer.
     let unknown = site.try_login("nobody", "x", Some("10.0.0.9")).await;
     let wrong = site.try_login("b_admin", "x", Some("10.0.0.9")).await;
-    assert_eq!((unknown.status, wrong.status), (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED));
+    assert_eq!(
+        (unknown.status, wrong.status),
+        (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED)
+    );
 }
 
 #[tokio::test]
@@ -644,39 +1082,77 @@ async fn personal_data_is_masked_and_every_whole_view_is_audited() {
     assert!(r.body.contains("显示完整身份证号和电话"));
     let before = site.audit_actions().await.len();
     // Asking to see them whole: shown, and audited.
-    let r = site.post_form("/households/A001/reveal", Some(&cadre), &[], true).await;
+    let r = site
+        .post_form("/households/A001/reveal", Some(&cadre), &[], true)
+        .await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains(&site.wang_id) && r.body.contains(&site.zhang_id), "{}", r.body);
+    assert!(
+        r.body.contains(&site.wang_id) && r.body.contains(&site.zhang_id),
+        "{}",
+        r.body
+    );
     let actions = site.audit_actions().await;
     assert_eq!(actions.len(), before + 1);
-    assert_eq!(actions[0], ("a_cadre".to_string(), "reveal_personal_data".to_string(), "household:A001".to_string()));
+    assert_eq!(
+        actions[0],
+        (
+            "a_cadre".to_string(),
+            "reveal_personal_data".to_string(),
+            "household:A001".to_string()
+        )
+    );
     // A role that may not see them whole is refused, and nothing is logged as seen.
     let province = site.login("province").await;
     let r = site.get("/households/A001", Some(&province)).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(!r.body.contains("显示完整身份证号和电话"));
-    let r = site.post_form("/households/A001/reveal", Some(&province), &[], true).await;
+    let r = site
+        .post_form("/households/A001/reveal", Some(&province), &[], true)
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(!r.body.contains(&site.wang_id));
-    assert_eq!(site.audit_actions().await.len(), before + 2, "only the province admin's login was added");
+    assert_eq!(
+        site.audit_actions().await.len(),
+        before + 2,
+        "only the province admin's login was added"
+    );
     // The API: masked by default; whole only with a token and a role that may.
     let token = site.token("a_cadre").await;
-    let r = site.api(Method::GET, "/api/v1/households/A001", &token).await;
+    let r = site
+        .api(Method::GET, "/api/v1/households/A001", &token)
+        .await;
     let json: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(json["members"][0]["id_number"], wang.masked());
     assert_eq!(json["revealed"], false);
-    let r = site.api(Method::GET, "/api/v1/households/A001?reveal=true", &token).await;
+    let r = site
+        .api(Method::GET, "/api/v1/households/A001?reveal=true", &token)
+        .await;
     let json: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(json["members"][0]["id_number"], site.wang_id.as_str());
-    let r = site.get("/api/v1/households/A001?reveal=true", Some(&cadre)).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "a cookie may not reveal over GET");
-    let reveals = site.audit_actions().await.iter().filter(|(_, a, _)| a == "reveal_personal_data").count();
+    let r = site
+        .get("/api/v1/households/A001?reveal=true", Some(&cadre))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "a cookie may not reveal over GET"
+    );
+    let reveals = site
+        .audit_actions()
+        .await
+        .iter()
+        .filter(|(_, a, _)| a == "reveal_personal_data")
+        .count();
     assert_eq!(reveals, 2);
     // The auditor of the county reads the entries; the chain holds.
     let auditor = site.login("a_auditor").await;
     let r = site.get("/audit", Some(&auditor)).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("查看完整身份证号和电话") && r.body.contains("household:A001"), "{}", r.body);
+    assert!(
+        r.body.contains("查看完整身份证号和电话") && r.body.contains("household:A001"),
+        "{}",
+        r.body
+    );
     let check = site.app().verify_audit().await.unwrap();
     assert_eq!(check.broken_at, None);
     assert_eq!(check.entries as usize, site.audit_actions().await.len());
@@ -685,7 +1161,9 @@ async fn personal_data_is_masked_and_every_whole_view_is_audited() {
 #[tokio::test]
 async fn households_are_found_by_id_name_or_number_and_paged_by_cursor() {
     let site = Site::new().await;
-    let rows: Vec<String> = (0..120).map(|i| format!("P{i:03},620102010202,马{i},1,9000,否,,,,否,")).collect();
+    let rows: Vec<String> = (0..120)
+        .map(|i| format!("P{i:03},620102010202,马{i},1,9000,否,,,,否,"))
+        .collect();
     let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
     let h = site.env.write("many.csv", csv(H_HEADER, &rows));
     site.env.import(Some(&h), None).await.unwrap();
@@ -699,17 +1177,51 @@ async fn households_are_found_by_id_name_or_number_and_paged_by_cursor() {
             serde_json::from_str::<serde_json::Value>(&r.body).unwrap()
         }
     };
-    let nos = |j: &serde_json::Value| j["items"].as_array().unwrap().iter().map(|i| i["no"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let nos = |j: &serde_json::Value| {
+        j["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["no"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
     // By a member's ID number, by name (head or member, a prefix), by number.
-    assert_eq!(nos(&get(format!("/api/v1/households?q={}", site.zhang_id)).await), ["A001"]);
-    assert_eq!(nos(&get(format!("/api/v1/households?q={}", urlencoding("张红"))).await), ["A001"]);
-    assert_eq!(nos(&get(format!("/api/v1/households?q={}", urlencoding("王"))).await), ["A001"]);
-    assert_eq!(nos(&get("/api/v1/households?q=A002".into()).await), ["A002"]);
-    assert_eq!(nos(&get(format!("/api/v1/households?q={}", site.li_id)).await), Vec::<String>::new());
+    assert_eq!(
+        nos(&get(format!("/api/v1/households?q={}", site.zhang_id)).await),
+        ["A001"]
+    );
+    assert_eq!(
+        nos(&get(format!("/api/v1/households?q={}", urlencoding("张红"))).await),
+        ["A001"]
+    );
+    assert_eq!(
+        nos(&get(format!("/api/v1/households?q={}", urlencoding("王"))).await),
+        ["A001"]
+    );
+    assert_eq!(
+        nos(&get("/api/v1/households?q=A002".into()).await),
+        ["A002"]
+    );
+    assert_eq!(
+        nos(&get(format!("/api/v1/households?q={}", site.li_id)).await),
+        Vec::<String>::new()
+    );
     // Filters.
-    assert_eq!(nos(&get("/api/v1/households?category=any".into()).await), ["A001"]);
-    assert_eq!(nos(&get("/api/v1/households?risk=1&eliminated=no".into()).await), ["A001"]);
-    assert_eq!(get("/api/v1/households?type=2".into()).await["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        nos(&get("/api/v1/households?category=any".into()).await),
+        ["A001"]
+    );
+    assert_eq!(
+        nos(&get("/api/v1/households?risk=1&eliminated=no".into()).await),
+        ["A001"]
+    );
+    assert_eq!(
+        get("/api/v1/households?type=2".into()).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     // Every household once, in order, page after page.
     let mut seen = Vec::new();
     let mut uri = "/api/v1/households?area=620102010202&limit=50".to_string();
@@ -717,7 +1229,12 @@ async fn households_are_found_by_id_name_or_number_and_paged_by_cursor() {
         let j = get(uri.clone()).await;
         seen.extend(nos(&j));
         match j["next_page"].as_str() {
-            Some(next) => uri = format!("/api/v1/households?area=620102010202&limit=50&page={}", urlencoding(next)),
+            Some(next) => {
+                uri = format!(
+                    "/api/v1/households?area=620102010202&limit=50&page={}",
+                    urlencoding(next)
+                )
+            }
             None => break,
         }
     }
@@ -726,7 +1243,9 @@ async fn households_are_found_by_id_name_or_number_and_paged_by_cursor() {
     sorted.sort();
     assert_eq!(seen, sorted);
     // A page that is not a cursor is a client error, in Chinese, with a stable code.
-    let r = site.api(Method::GET, "/api/v1/households?page=bogus", &token).await;
+    let r = site
+        .api(Method::GET, "/api/v1/households?page=bogus", &token)
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let e: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(e["code"], "invalid");
@@ -735,9 +1254,17 @@ async fn households_are_found_by_id_name_or_number_and_paged_by_cursor() {
     let s = site.login("a_officer").await;
     let full = site.get("/households?area=620102010202", Some(&s)).await;
     assert!(full.body.contains("<html") && full.body.contains("下一页"));
-    let req = Request::get("/households?area=620102010202").header(header::COOKIE, format!("zx_session={}", s.cookie)).header("HX-Request", "true").body(Body::empty()).unwrap();
+    let req = Request::get("/households?area=620102010202")
+        .header(header::COOKIE, format!("zx_session={}", s.cookie))
+        .header("HX-Request", "true")
+        .body(Body::empty())
+        .unwrap();
     let partial = site.send(req).await;
-    assert!(!partial.body.contains("<html") && partial.body.contains("household-list"), "{}", partial.body);
+    assert!(
+        !partial.body.contains("<html") && partial.body.contains("household-list"),
+        "{}",
+        partial.body
+    );
 }
 
 #[tokio::test]
@@ -746,39 +1273,94 @@ async fn api_answers_areas_stats_and_its_own_description() {
     let token = site.token("a_admin").await;
     let r = site.api(Method::GET, "/api/v1/areas/620102", &token).await;
     let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    assert_eq!((j["name"].as_str(), j["counts"]["households"].as_u64(), j["counts"]["persons"].as_u64()), (Some("城关区"), Some(2), Some(2)));
-    let fulongping = j["children"].as_array().unwrap().iter().find(|c| c["code"] == "620102010000").unwrap();
+    assert_eq!(
+        (
+            j["name"].as_str(),
+            j["counts"]["households"].as_u64(),
+            j["counts"]["persons"].as_u64()
+        ),
+        (Some("城关区"), Some(2), Some(2))
+    );
+    let fulongping = j["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "620102010000")
+        .unwrap();
     assert_eq!(fulongping["counts"]["households"], 2);
-    let r = site.api(Method::GET, "/api/v1/stats?area=620102010000&depth=village", &token).await;
+    let r = site
+        .api(
+            Method::GET,
+            "/api/v1/stats?area=620102010000&depth=village",
+            &token,
+        )
+        .await;
     let rows: Vec<serde_json::Value> = serde_json::from_str(&r.body).unwrap();
     assert_eq!(rows[0]["code"], "620102010000");
-    assert!(rows.iter().any(|r| r["code"] == V1 && r["counts"]["monitored_households"] == 1));
-    let r = site.api(Method::GET, "/api/v1/households/NOPE", &token).await;
+    assert!(
+        rows.iter()
+            .any(|r| r["code"] == V1 && r["counts"]["monitored_households"] == 1)
+    );
+    let r = site
+        .api(Method::GET, "/api/v1/households/NOPE", &token)
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert_eq!(r.body, r#"{"code":"not_found","message":"未找到，或不在您的管辖范围内"}"#);
+    assert_eq!(
+        r.body,
+        r#"{"code":"not_found","message":"未找到，或不在您的管辖范围内"}"#
+    );
     let r = site.api(Method::GET, "/api/v1/me", "zx_notatoken").await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     // The document lists every API route of the table.
-    let doc: serde_json::Value = serde_json::from_str(&site.get("/api/v1/openapi.json", None).await.body).unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_str(&site.get("/api/v1/openapi.json", None).await.body).unwrap();
     for spec in zhenxing_web::routes::specs() {
         if spec.access == Access::Api {
             let method = spec.method.to_lowercase();
-            assert!(doc["paths"][spec.path][&method].is_object(), "{} {} is not documented", spec.method, spec.path);
+            assert!(
+                doc["paths"][spec.path][&method].is_object(),
+                "{} {} is not documented",
+                spec.method,
+                spec.path
+            );
         }
     }
     // Swagger UI and htmx are served from the binary.
     let docs = site.get("/api/docs", None).await;
-    assert!(docs.body.contains("/assets/vendor/swagger-ui/swagger-ui-bundle.js"));
-    for asset in ["/assets/vendor/swagger-ui/swagger-ui-bundle.js", "/assets/vendor/htmx/htmx.min.js", "/assets/vendor/echarts/echarts.min.js", "/assets/app.css"] {
+    assert!(
+        docs.body
+            .contains("/assets/vendor/swagger-ui/swagger-ui-bundle.js")
+    );
+    for asset in [
+        "/assets/vendor/swagger-ui/swagger-ui-bundle.js",
+        "/assets/vendor/htmx/htmx.min.js",
+        "/assets/vendor/echarts/echarts.min.js",
+        "/assets/app.css",
+    ] {
         let r = site.get(asset, None).await;
         assert_eq!(r.status, StatusCode::OK, "{asset}");
         assert!(r.body.len() > 1000, "{asset}");
     }
     // No page refers to anything outside the server.
     let s = site.login("a_admin").await;
-    for page in ["/login", "/areas/620102", "/households", "/households/A001", "/import", "/users", "/tokens", "/api/docs"] {
+    for page in [
+        "/login",
+        "/areas/620102",
+        "/households",
+        "/households/A001",
+        "/import",
+        "/users",
+        "/tokens",
+        "/api/docs",
+    ] {
         let body = site.get(page, Some(&s)).await.body;
-        for attr in ["src=\"http", "href=\"http", "src=\"//", "href=\"//", "url(http"] {
+        for attr in [
+            "src=\"http",
+            "href=\"http",
+            "src=\"//",
+            "href=\"//",
+            "url(http",
+        ] {
             assert!(!body.contains(attr), "{page} loads from elsewhere: {attr}");
         }
     }
@@ -789,25 +1371,93 @@ async fn administrators_manage_users_within_their_area_and_rank() {
     let site = Site::new().await;
     let admin = site.login("a_admin").await;
     // A village cadre in the county, with a generated password shown once.
-    let r = site.post_form("/users", Some(&admin), &[("name", "new_cadre"), ("role", "village_cadre"), ("area", V2)], true).await;
+    let r = site
+        .post_form(
+            "/users",
+            Some(&admin),
+            &[
+                ("name", "new_cadre"),
+                ("role", "village_cadre"),
+                ("area", V2),
+            ],
+            true,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let secret = r.body.split("初始密码：").nth(1).unwrap().chars().take(12).collect::<String>();
-    assert_eq!(site.try_login("new_cadre", &secret, None).await.status, StatusCode::SEE_OTHER);
+    let secret = r
+        .body
+        .split("初始密码：")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take(12)
+        .collect::<String>();
+    assert_eq!(
+        site.try_login("new_cadre", &secret, None).await.status,
+        StatusCode::SEE_OTHER
+    );
     // Not a role at the wrong level, not another county admin, not a name twice.
-    let r = site.post_form("/users", Some(&admin), &[("name", "x1"), ("role", "village_cadre"), ("area", COUNTY_A)], true).await;
+    let r = site
+        .post_form(
+            "/users",
+            Some(&admin),
+            &[
+                ("name", "x1"),
+                ("role", "village_cadre"),
+                ("area", COUNTY_A),
+            ],
+            true,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("所属区划应为村(社区)级"), "{}", r.body);
-    let r = site.post_form("/users", Some(&admin), &[("name", "x2"), ("role", "county_admin"), ("area", COUNTY_A)], true).await;
+    let r = site
+        .post_form(
+            "/users",
+            Some(&admin),
+            &[("name", "x2"), ("role", "county_admin"), ("area", COUNTY_A)],
+            true,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = site.post_form("/users", Some(&admin), &[("name", "new_cadre"), ("role", "village_cadre"), ("area", V2)], true).await;
+    let r = site
+        .post_form(
+            "/users",
+            Some(&admin),
+            &[
+                ("name", "new_cadre"),
+                ("role", "village_cadre"),
+                ("area", V2),
+            ],
+            true,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("已被使用"));
     // Non-administrators see no user list.
     let officer = site.login("a_officer").await;
-    assert_eq!(site.get("/users", Some(&officer)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        site.get("/users", Some(&officer)).await.status,
+        StatusCode::FORBIDDEN
+    );
     // Every change is in the audit log.
     let actions = site.audit_actions().await;
-    assert!(actions.iter().any(|(who, what, _)| who == "a_admin" && what == "user_create"));
-    let r = site.app().add_user(Manager::User(&caller(&site, "a_admin").await), AddUser { name: "b_spy".into(), role: Role::VillageCadre, area: AreaCode::parse(VILLAGE_B).unwrap(), password: None }).await;
+    assert!(
+        actions
+            .iter()
+            .any(|(who, what, _)| who == "a_admin" && what == "user_create")
+    );
+    let r = site
+        .app()
+        .add_user(
+            Manager::User(&caller(&site, "a_admin").await),
+            AddUser {
+                name: "b_spy".into(),
+                role: Role::VillageCadre,
+                area: AreaCode::parse(VILLAGE_B).unwrap(),
+                password: None,
+            },
+        )
+        .await;
     assert!(matches!(r, Err(AppError::UnknownArea(_))), "{r:?}");
 }

@@ -41,7 +41,11 @@ pub fn action_label(action: &str) -> &'static str {
 }
 
 impl App {
-    pub(crate) async fn audit(&self, actor: &Actor, entry: NewAudit) -> Result<AuditRecord, AppError> {
+    pub(crate) async fn audit(
+        &self,
+        actor: &Actor,
+        entry: NewAudit,
+    ) -> Result<AuditRecord, AppError> {
         Ok(self.accounts().append_audit(actor, &entry).await?)
     }
 

@@ -8,12 +8,12 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use zhenxing_domain::audit::{secret_hash, to_hex};
 use zhenxing_domain::{Permission, Scope};
-use zhenxing_store::accounts::{ApiToken, NewAudit, NewSession, User};
 use zhenxing_store::Actor;
+use zhenxing_store::accounts::{ApiToken, NewAudit, NewSession, User};
 
 use crate::{App, AppError};
 
@@ -176,7 +176,12 @@ impl Default for LoginGuard {
     }
 }
 
-fn blocked(map: &Mutex<HashMap<String, Window>>, key: &str, p: LimitPolicy, now: Instant) -> Option<Duration> {
+fn blocked(
+    map: &Mutex<HashMap<String, Window>>,
+    key: &str,
+    p: LimitPolicy,
+    now: Instant,
+) -> Option<Duration> {
     let map = map.lock().unwrap_or_else(|e| e.into_inner());
     let w = map.get(key)?;
     let elapsed = now.saturating_duration_since(w.started);
@@ -237,7 +242,12 @@ fn now_text() -> String {
 
 impl App {
     /// Checks a name and password; on success opens a new session.
-    pub async fn login(&self, name: &str, password: &str, client: &str) -> Result<LoginOk, AppError> {
+    pub async fn login(
+        &self,
+        name: &str,
+        password: &str,
+        client: &str,
+    ) -> Result<LoginOk, AppError> {
         let name = name.trim();
         if let Some(wait) = self.login_guard.blocked(name, client, Instant::now()) {
             return Err(AppError::TooManyAttempts {

@@ -163,7 +163,11 @@ fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>)
                 serde_json::Value::String(s) => s.clone(),
                 serde_json::Value::Array(items) => items
                     .iter()
-                    .map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string()))
+                    .map(|i| {
+                        i.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| i.to_string())
+                    })
                     .collect::<Vec<_>>()
                     .join(";"),
                 n => n.to_string(),

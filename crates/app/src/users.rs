@@ -2,8 +2,8 @@
 //! operator at the command line, who holds the database.
 
 use zhenxing_domain::{AreaCode, Permission, Role, Scope};
-use zhenxing_store::accounts::{ApiToken, NewUser, User};
 use zhenxing_store::Actor;
+use zhenxing_store::accounts::{ApiToken, NewUser, User};
 
 use crate::auth::{Caller, check_password_strength, generate_password, hash_password};
 use crate::{App, AppError};
@@ -66,9 +66,7 @@ pub fn check_name(name: &str) -> Result<&str, AppError> {
     let name = name.trim();
     let n = name.chars().count();
     if !(2..=32).contains(&n) || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(AppError::Invalid(
-            "用户名应为2至32个字符，不含空格".into(),
-        ));
+        return Err(AppError::Invalid("用户名应为2至32个字符，不含空格".into()));
     }
     Ok(name)
 }

@@ -55,7 +55,10 @@ impl Role {
     }
 
     pub fn from_cli_name(name: &str) -> Option<Role> {
-        Role::ALL.iter().copied().find(|r| r.cli_name() == name.trim())
+        Role::ALL
+            .iter()
+            .copied()
+            .find(|r| r.cli_name() == name.trim())
     }
 
     /// The levels of area a user of this role may belong to.

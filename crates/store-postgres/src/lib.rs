@@ -25,7 +25,9 @@ fn db_err(e: sqlx::Error) -> StoreError {
 impl PgDb {
     /// Connects to `url` (`postgres://user@host/db`, or `?host=/socket/dir` for a unix socket).
     pub async fn open(url: &str) -> StoreResult<PgDb> {
-        let options = PgConnectOptions::from_str(url).map_err(db_err)?.application_name("zhenxing");
+        let options = PgConnectOptions::from_str(url)
+            .map_err(db_err)?
+            .application_name("zhenxing");
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(60))
@@ -78,12 +80,18 @@ fn decode(row: &PgRow) -> StoreResult<Row> {
 #[async_trait]
 impl Tx for PgTx {
     async fn fetch(&mut self, sql: &str, args: &[Value<'_>]) -> StoreResult<Vec<Row>> {
-        let rows = bind(sqlx::query(sql), args).fetch_all(&mut *self.0).await.map_err(db_err)?;
+        let rows = bind(sqlx::query(sql), args)
+            .fetch_all(&mut *self.0)
+            .await
+            .map_err(db_err)?;
         rows.iter().map(decode).collect()
     }
 
     async fn execute(&mut self, sql: &str, args: &[Value<'_>]) -> StoreResult<u64> {
-        let done = bind(sqlx::query(sql), args).execute(&mut *self.0).await.map_err(db_err)?;
+        let done = bind(sqlx::query(sql), args)
+            .execute(&mut *self.0)
+            .await
+            .map_err(db_err)?;
         Ok(done.rows_affected())
     }
 
@@ -99,7 +107,10 @@ impl Db for PgDb {
     }
 
     async fn migrate(&self) -> StoreResult<()> {
-        MIGRATOR.run(&self.pool).await.map_err(|e| StoreError::Migration(e.to_string()))
+        MIGRATOR
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Migration(e.to_string()))
     }
 
     async fn write(&self) -> StoreResult<Box<dyn Tx>> {
@@ -108,7 +119,11 @@ impl Db for PgDb {
     }
 
     async fn read(&self) -> StoreResult<Box<dyn Tx>> {
-        let tx = self.pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await.map_err(db_err)?;
+        let tx = self
+            .pool
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .await
+            .map_err(db_err)?;
         Ok(Box::new(PgTx(tx)))
     }
 }

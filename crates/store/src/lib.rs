@@ -18,8 +18,8 @@ use zhenxing_domain::{AreaCode, Division, Household, HouseholdNo, IdNumber, Memb
 
 pub use accounts::AccountStore;
 pub use error::{StoreError, StoreResult};
-pub use search::HouseholdSearch;
 pub use model::*;
+pub use search::HouseholdSearch;
 
 /// Which database is behind a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

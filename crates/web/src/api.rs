@@ -152,7 +152,13 @@ pub async fn households(
     let filter = q.filter()?;
     let page = state
         .app
-        .households(&caller, area, &filter, q.page.as_deref(), limit.limit.unwrap_or(50))
+        .households(
+            &caller,
+            area,
+            &filter,
+            q.page.as_deref(),
+            limit.limit.unwrap_or(50),
+        )
         .await?;
     Ok(Json(HouseholdList {
         items: page
@@ -419,7 +425,10 @@ pub async fn import(
     if up.households.is_none() && up.members.is_none() {
         return Err(WebError::BadRequest("请上传 households 或 members 文件".into()).into());
     }
-    let report = state.app.import_as(&caller, up.households, up.members).await?;
+    let report = state
+        .app
+        .import_as(&caller, up.households, up.members)
+        .await?;
     let c = &report.counts;
     let json = ImportJson {
         import_id: report.import_id,

@@ -58,7 +58,13 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// `name=value` with the attributes every cookie of ours has.
-pub fn set_cookie(name: &str, value: &str, path: &str, max_age: Option<i64>, secure: bool) -> HeaderValue {
+pub fn set_cookie(
+    name: &str,
+    value: &str,
+    path: &str,
+    max_age: Option<i64>,
+    secure: bool,
+) -> HeaderValue {
     let mut s = format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax");
     if let Some(age) = max_age {
         s.push_str(&format!("; Max-Age={age}"));
@@ -111,7 +117,10 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         match state.app.token_caller(token).await {
             Ok(Some(caller)) => Some(Authenticated { caller, csrf: None }),
             Ok(None) => {
-                return refuse(&path, WebError::App(zhenxing_app::AppError::Unauthenticated));
+                return refuse(
+                    &path,
+                    WebError::App(zhenxing_app::AppError::Unauthenticated),
+                );
             }
             Err(e) => return refuse(&path, e.into()),
         }
@@ -129,21 +138,23 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     // The login form checks its own double-submit token: there is no session yet.
-    if unsafe_method && path != "/login" {
-        if let Some(Authenticated {
-            caller: Caller { via: Via::Session, .. },
+    if unsafe_method
+        && path != "/login"
+        && let Some(Authenticated {
+            caller: Caller {
+                via: Via::Session, ..
+            },
             csrf: Some(expected),
         }) = &resolved
-        {
-            let (ok, rebuilt) = csrf_matches(req, expected).await;
-            let Some(rebuilt) = rebuilt else {
-                return refuse(&path, WebError::TooLarge);
-            };
-            if !ok {
-                return refuse(&path, WebError::Csrf);
-            }
-            req = rebuilt;
+    {
+        let (ok, rebuilt) = csrf_matches(req, expected).await;
+        let Some(rebuilt) = rebuilt else {
+            return refuse(&path, WebError::TooLarge);
+        };
+        if !ok {
+            return refuse(&path, WebError::Csrf);
         }
+        req = rebuilt;
     }
     if let Some(a) = resolved {
         req.extensions_mut().insert(a);
@@ -235,7 +246,9 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
             .extensions
             .get::<Authenticated>()
             .map(|a| ApiUser(a.caller.clone()))
-            .ok_or(ApiError(WebError::App(zhenxing_app::AppError::Unauthenticated)))
+            .ok_or(ApiError(WebError::App(
+                zhenxing_app::AppError::Unauthenticated,
+            )))
     }
 }
 

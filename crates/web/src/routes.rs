@@ -42,7 +42,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
     vec![
         (r("GET", "/login", Public), get(pages::login::show)),
         (r("POST", "/login", Public), post(pages::login::submit)),
-        (r("GET", "/assets/{*path}", Public), get(assets::serve_asset)),
+        (
+            r("GET", "/assets/{*path}", Public),
+            get(assets::serve_asset),
+        ),
         (r("GET", "/api/docs", Public), get(assets::api_docs)),
         (r("GET", "/api/v1/openapi.json", Public), get(api::openapi)),
         (r("GET", "/healthz", Public), get(|| async { "ok" })),
@@ -50,26 +53,56 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (r("GET", "/", Page), get(pages::login::home)),
         (r("GET", "/areas/{code}", Page), get(pages::areas::show)),
         (r("GET", "/households", Page), get(pages::households::list)),
-        (r("GET", "/households/{no}", Page), get(pages::households::show)),
-        (r("POST", "/households/{no}/reveal", Page), post(pages::households::reveal)),
+        (
+            r("GET", "/households/{no}", Page),
+            get(pages::households::show),
+        ),
+        (
+            r("POST", "/households/{no}/reveal", Page),
+            post(pages::households::reveal),
+        ),
         (r("GET", "/import", Page), get(pages::ledgers::form)),
-        (r("POST", "/import", Page), post(pages::ledgers::submit).layer(upload)),
-        (r("GET", "/imports/{id}/errors", Page), get(pages::ledgers::error_report)),
+        (
+            r("POST", "/import", Page),
+            post(pages::ledgers::submit).layer(upload),
+        ),
+        (
+            r("GET", "/imports/{id}/errors", Page),
+            get(pages::ledgers::error_report),
+        ),
         (r("GET", "/export", Page), get(pages::ledgers::export)),
         (r("GET", "/users", Page), get(pages::users::list)),
         (r("POST", "/users", Page), post(pages::users::add)),
-        (r("POST", "/users/{id}/reset", Page), post(pages::users::reset)),
-        (r("POST", "/users/{id}/disable", Page), post(pages::users::disable)),
-        (r("POST", "/users/{id}/enable", Page), post(pages::users::enable)),
+        (
+            r("POST", "/users/{id}/reset", Page),
+            post(pages::users::reset),
+        ),
+        (
+            r("POST", "/users/{id}/disable", Page),
+            post(pages::users::disable),
+        ),
+        (
+            r("POST", "/users/{id}/enable", Page),
+            post(pages::users::enable),
+        ),
         (r("GET", "/audit", Page), get(pages::audit::list)),
         (r("GET", "/tokens", Page), get(pages::tokens::list)),
         (r("POST", "/tokens", Page), post(pages::tokens::create)),
-        (r("POST", "/tokens/{id}/revoke", Page), post(pages::tokens::revoke)),
+        (
+            r("POST", "/tokens/{id}/revoke", Page),
+            post(pages::tokens::revoke),
+        ),
         (r("GET", "/api/v1/me", Api), get(api::me)),
         (r("GET", "/api/v1/areas/{code}", Api), get(api::area)),
         (r("GET", "/api/v1/households", Api), get(api::households)),
-        (r("GET", "/api/v1/households/{no}", Api), get(api::household)),
-        (r("POST", "/api/v1/imports", Api), post(api::import).layer(upload)),
+        (
+            r("GET", "/api/v1/households/{no}", Api),
+            get(api::household),
+        ),
+        (
+            r("POST", "/api/v1/imports", Api),
+            post(api::import).layer(upload),
+        ),
         (r("GET", "/api/v1/stats", Api), get(api::stats)),
     ]
 }

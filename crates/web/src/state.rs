@@ -28,8 +28,11 @@ impl AppState {
 /// last few per server), each readable only by the user who imported.
 #[derive(Default)]
 pub struct ErrorReports {
-    recent: Mutex<VecDeque<((i64, i64), Arc<Vec<RowError>>)>>,
+    recent: Mutex<VecDeque<Report>>,
 }
+
+/// (user id, import id) and the import's row errors.
+type Report = ((i64, i64), Arc<Vec<RowError>>);
 
 const KEEP_REPORTS: usize = 64;
 

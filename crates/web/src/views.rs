@@ -101,7 +101,13 @@ pub fn download(bytes: Vec<u8>, file_name: &str, content_type: &'static str) -> 
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     let ascii: String = file_name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let disposition = format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",

@@ -11,8 +11,7 @@ use crate::accounts::{
 use crate::{Actor, StoreError, StoreResult};
 
 const USER_COLUMNS: &str = "u.id, u.name, u.role, u.area_code, u.disabled, u.created_at";
-const AUDIT_COLUMNS: &str =
-    "seq, at, actor_id, actor, action, area_code, subject, before_json, after_json, prev_hash, hash";
+const AUDIT_COLUMNS: &str = "seq, at, actor_id, actor, action, area_code, subject, before_json, after_json, prev_hash, hash";
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())

@@ -10,7 +10,9 @@ use zhenxing_domain::{
 };
 
 use super::{Db, Row, SqlStore, Value};
-use crate::search::{HouseholdCursor, HouseholdFilter, HouseholdSearch, HouseholdSummary, SearchText};
+use crate::search::{
+    HouseholdCursor, HouseholdFilter, HouseholdSearch, HouseholdSummary, SearchText,
+};
 use crate::{StoreError, StoreResult};
 
 /// The last character of the Basic Multilingual Plane: `name >= q AND name < q || MAX` is a
@@ -143,4 +145,3 @@ impl<D: Db> HouseholdSearch for SqlStore<D> {
         rows.iter().map(summary).collect()
     }
 }
-

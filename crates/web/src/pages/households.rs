@@ -7,8 +7,8 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
 use zhenxing_app::browse::HouseholdDetail;
-use zhenxing_domain::{HouseholdNo, HouseholdType, MonitorCategory, RiskType};
 use zhenxing_app::store::search::{HouseholdFilter, SearchText};
+use zhenxing_domain::{HouseholdNo, HouseholdType, MonitorCategory, RiskType};
 
 use crate::auth::PageUser;
 use crate::error::{PageError, WebError};
@@ -42,7 +42,11 @@ pub struct ListQuery {
     pub page: Option<String>,
 }
 
-fn code_param<T>(s: &Option<String>, from: fn(i64) -> Option<T>, what: &str) -> Result<Option<T>, WebError> {
+fn code_param<T>(
+    s: &Option<String>,
+    from: fn(i64) -> Option<T>,
+    what: &str,
+) -> Result<Option<T>, WebError> {
     match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(v) => v
@@ -66,7 +70,9 @@ impl ListQuery {
             "" => {}
             "any" => f.monitored = Some(true),
             "none" => f.monitored = Some(false),
-            _ => f.category = code_param(&self.category, MonitorCategory::from_code, "监测对象类别")?,
+            _ => {
+                f.category = code_param(&self.category, MonitorCategory::from_code, "监测对象类别")?
+            }
         }
         f.eliminated = match self.eliminated.as_deref().map(str::trim).unwrap_or("") {
             "" => None,
@@ -154,7 +160,11 @@ struct ListPartial {
     v: ListView,
 }
 
-fn labels<T: Copy>(all: &[T], code: fn(T) -> i64, label: fn(T) -> &'static str) -> Vec<(String, String)> {
+fn labels<T: Copy>(
+    all: &[T],
+    code: fn(T) -> i64,
+    label: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
     all.iter()
         .map(|t| (code(*t).to_string(), label(*t).to_string()))
         .collect()
@@ -193,7 +203,11 @@ pub async fn list(
                 household_type: s.household_type.label(),
                 category: s.category.map(MonitorCategory::label).unwrap_or(""),
                 risks: s.risks.to_string(),
-                eliminated: if s.category.is_some() { flag(s.eliminated) } else { "" },
+                eliminated: if s.category.is_some() {
+                    flag(s.eliminated)
+                } else {
+                    ""
+                },
                 income: opt(&s.per_capita_income),
             }
         })
@@ -202,16 +216,33 @@ pub async fn list(
         ("any".to_string(), "全部监测对象".to_string()),
         ("none".to_string(), "非监测对象".to_string()),
     ];
-    categories.extend(labels(MonitorCategory::ALL, MonitorCategory::code, MonitorCategory::label));
+    categories.extend(labels(
+        MonitorCategory::ALL,
+        MonitorCategory::code,
+        MonitorCategory::label,
+    ));
     let v = ListView {
         area_name: page.area.name.clone(),
         q: q.q.clone().unwrap_or_default(),
-        types: choices(&q.household_type, labels(HouseholdType::ALL, HouseholdType::code, HouseholdType::label)),
+        types: choices(
+            &q.household_type,
+            labels(
+                HouseholdType::ALL,
+                HouseholdType::code,
+                HouseholdType::label,
+            ),
+        ),
         categories: choices(&q.category, categories),
-        risks: choices(&q.risk, labels(RiskType::ALL, RiskType::code, RiskType::label)),
+        risks: choices(
+            &q.risk,
+            labels(RiskType::ALL, RiskType::code, RiskType::label),
+        ),
         eliminated: choices(
             &q.eliminated,
-            vec![("yes".into(), "已消除".into()), ("no".into(), "未消除".into())],
+            vec![
+                ("yes".into(), "已消除".into()),
+                ("no".into(), "未消除".into()),
+            ],
         ),
         rows,
         first_href: q.page.as_ref().map(|_| q.href(&area_code, None)),
@@ -270,20 +301,58 @@ fn detail_view(d: HouseholdDetail) -> DetailView {
             field("户编号", h.no.to_string()),
             field("户主", h.head_name.clone()),
             field("户类型", h.household_type.label()),
-            field("家庭人口数", format!("{}人（已登记成员{}人）", h.size, d.stored.persons)),
+            field(
+                "家庭人口数",
+                format!("{}人（已登记成员{}人）", h.size, d.stored.persons),
+            ),
             field("自然村", opt(&h.natural_village)),
             field("住址", opt(&h.address)),
             field("联系电话", opt(&h.phone)),
             field("易地扶贫搬迁户", flag(h.relocated)),
             field("安置点", opt(&h.relocation_site)),
             field("整户无劳动能力", flag(h.no_labour)),
-            field("最近修改", format!("{}，{}", zhenxing_app::browse::china_time(&d.stored.updated_at), d.stored.updated_by)),
+            field(
+                "最近修改",
+                format!(
+                    "{}，{}",
+                    zhenxing_app::browse::china_time(&d.stored.updated_at),
+                    d.stored.updated_by
+                ),
+            ),
         ],
         guarantees: vec![
-            field("住房安全", if h.housing_unsafe { "未保障" } else { "已保障" }),
-            field("义务教育", if h.school_dropout { "有适龄儿童失学辍学" } else { "已保障" }),
-            field("基本医疗保险", if h.uninsured { "有成员未参保" } else { "已保障" }),
-            field("饮水安全", if h.water_unsafe { "未保障" } else { "已保障" }),
+            field(
+                "住房安全",
+                if h.housing_unsafe {
+                    "未保障"
+                } else {
+                    "已保障"
+                },
+            ),
+            field(
+                "义务教育",
+                if h.school_dropout {
+                    "有适龄儿童失学辍学"
+                } else {
+                    "已保障"
+                },
+            ),
+            field(
+                "基本医疗保险",
+                if h.uninsured {
+                    "有成员未参保"
+                } else {
+                    "已保障"
+                },
+            ),
+            field(
+                "饮水安全",
+                if h.water_unsafe {
+                    "未保障"
+                } else {
+                    "已保障"
+                },
+            ),
         ],
         income: vec![
             field("年度", opt(&i.year.map(|y| y.get()))),
@@ -298,12 +367,27 @@ fn detail_view(d: HouseholdDetail) -> DetailView {
             field("合规自付支出（元）", money(&i.compliant_out_of_pocket)),
         ],
         monitoring: vec![
-            field("监测对象类别", m.category.map(MonitorCategory::label).unwrap_or("非监测对象")),
+            field(
+                "监测对象类别",
+                m.category
+                    .map(MonitorCategory::label)
+                    .unwrap_or("非监测对象"),
+            ),
             field("风险类型", m.risks.to_string()),
             field("识别监测时间", opt(&m.identified_on)),
-            field("风险是否已消除", if m.category.is_some() { flag(m.eliminated) } else { "" }),
+            field(
+                "风险是否已消除",
+                if m.category.is_some() {
+                    flag(m.eliminated)
+                } else {
+                    ""
+                },
+            ),
             field("风险消除时间", opt(&m.eliminated_on)),
-            field("风险消除方式", m.elimination_mode.map(|e| e.label()).unwrap_or("")),
+            field(
+                "风险消除方式",
+                m.elimination_mode.map(|e| e.label()).unwrap_or(""),
+            ),
         ],
         d,
     }
@@ -322,7 +406,12 @@ fn parse_no(s: &str) -> Result<HouseholdNo, WebError> {
     HouseholdNo::parse(s).map_err(|_| WebError::NotFound)
 }
 
-async fn detail(state: &AppState, user: &PageUser, no: &str, reveal: bool) -> Result<Response, PageError> {
+async fn detail(
+    state: &AppState,
+    user: &PageUser,
+    no: &str,
+    reveal: bool,
+) -> Result<Response, PageError> {
     let no = parse_no(no)?;
     let d = state.app.household(&user.caller, &no, reveal).await?;
     let v = detail_view(d);

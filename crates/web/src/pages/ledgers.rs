@@ -189,7 +189,11 @@ pub async fn submit(
         )
         .await);
     }
-    match state.app.import_as(&user.caller, up.households, up.members).await {
+    match state
+        .app
+        .import_as(&user.caller, up.households, up.members)
+        .await
+    {
         Ok(report) => {
             let view = result_view(&report);
             if let Some(id) = report.import_id {
@@ -198,7 +202,14 @@ pub async fn submit(
             Ok(page(&state, &user, StatusCode::OK, Some(view), None).await)
         }
         Err(e @ (zhenxing_app::AppError::Ledger(_) | zhenxing_app::AppError::Invalid(_))) => {
-            Ok(page(&state, &user, StatusCode::BAD_REQUEST, None, Some(e.to_string())).await)
+            Ok(page(
+                &state,
+                &user,
+                StatusCode::BAD_REQUEST,
+                None,
+                Some(e.to_string()),
+            )
+            .await)
         }
         Err(e) => Err(e.into()),
     }
@@ -224,14 +235,20 @@ pub async fn error_report(
     let csv = q.format.as_deref() == Some("csv");
     let bytes = report_bytes(&errors, csv).await?;
     let name = format!("导入错误_{id}.{}", if csv { "csv" } else { "xlsx" });
-    Ok(download(bytes, &name, if csv { "text/csv; charset=utf-8" } else { XLSX }))
+    Ok(download(
+        bytes,
+        &name,
+        if csv { "text/csv; charset=utf-8" } else { XLSX },
+    ))
 }
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 async fn report_bytes(errors: &[RowError], csv: bool) -> Result<Vec<u8>, WebError> {
     let dir = tempfile::tempdir().map_err(internal)?;
-    let path = dir.path().join(if csv { "errors.csv" } else { "errors.xlsx" });
+    let path = dir
+        .path()
+        .join(if csv { "errors.csv" } else { "errors.xlsx" });
     let errors = errors.to_vec();
     let p = path.clone();
     tokio::task::spawn_blocking(move || zhenxing_ledger::write::write_error_report(&p, &errors))
@@ -260,6 +277,12 @@ pub async fn export(
     let out = dir.path().join("export.xlsx");
     state.app.export_as(&user.caller, area, &out).await?;
     let bytes = tokio::fs::read(&out).await.map_err(internal)?;
-    let name = state.app.tree().await.name(area).unwrap_or("台账").to_string();
+    let name = state
+        .app
+        .tree()
+        .await
+        .name(area)
+        .unwrap_or("台账")
+        .to_string();
     Ok(download(bytes, &format!("{name}_台账.xlsx"), XLSX))
 }

@@ -2,15 +2,17 @@
 //! beforehand is never taken over); the login form has a double-submit token of its own.
 
 use askama::Template;
-use axum::{Extension, Form};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
 use serde::Deserialize;
 use zhenxing_app::AppError;
 use zhenxing_app::auth::{SESSION_HOURS, random_hex};
 
-use crate::auth::{Authenticated, ClientAddr, LOGIN_COOKIE, PageUser, SESSION_COOKIE, cookie, set_cookie};
+use crate::auth::{
+    Authenticated, ClientAddr, LOGIN_COOKIE, PageUser, SESSION_COOKIE, cookie, set_cookie,
+};
 use crate::error::PageError;
 use crate::state::AppState;
 use crate::views::{UserCtx, render_with};
@@ -34,9 +36,7 @@ pub struct NextQuery {
 /// Only paths of this site: never `//host` or `https://...`.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => {
-            n.to_string()
-        }
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
         _ => "/".to_string(),
     }
 }
@@ -62,7 +62,13 @@ fn login_page(
     );
     r.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(LOGIN_COOKIE, &csrf, "/login", Some(3600), state.secure_cookies),
+        set_cookie(
+            LOGIN_COOKIE,
+            &csrf,
+            "/login",
+            Some(3600),
+            state.secure_cookies,
+        ),
     );
     Ok(r)
 }

@@ -83,7 +83,14 @@ pub async fn create(
     match state.app.create_token(&user.caller, &f.label).await {
         Ok((_, secret)) => page(&state, &user, StatusCode::OK, Some(secret), None).await,
         Err(e @ AppError::Invalid(_)) => {
-            page(&state, &user, StatusCode::BAD_REQUEST, None, Some(e.to_string())).await
+            page(
+                &state,
+                &user,
+                StatusCode::BAD_REQUEST,
+                None,
+                Some(e.to_string()),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

@@ -54,7 +54,12 @@ struct Outcome {
     error: Option<String>,
 }
 
-async fn page(state: &AppState, user: &PageUser, status: StatusCode, o: Outcome) -> Result<Response, PageError> {
+async fn page(
+    state: &AppState,
+    user: &PageUser,
+    status: StatusCode,
+    o: Outcome,
+) -> Result<Response, PageError> {
     let by = Manager::User(&user.caller);
     let users = state.app.users(by).await?;
     let tree = state.app.tree().await;
@@ -79,7 +84,12 @@ async fn page(state: &AppState, user: &PageUser, status: StatusCode, o: Outcome)
         .map(|r| RoleChoice {
             value: r.cli_name(),
             label: r.label(),
-            levels: r.levels().iter().map(|l| l.label()).collect::<Vec<_>>().join("、"),
+            levels: r
+                .levels()
+                .iter()
+                .map(|l| l.label())
+                .collect::<Vec<_>>()
+                .join("、"),
         })
         .collect();
     Ok(render_with(
@@ -138,16 +148,28 @@ pub async fn add(
         Ok(added) => {
             let o = Outcome {
                 notice: Some(format!("已新增用户“{}”。", added.user.name)),
-                secret: added
-                    .generated_password
-                    .map(|p| format!("{} 的初始密码：{p}（只显示这一次，请转交本人）", added.user.name)),
+                secret: added.generated_password.map(|p| {
+                    format!(
+                        "{} 的初始密码：{p}（只显示这一次，请转交本人）",
+                        added.user.name
+                    )
+                }),
                 error: None,
             };
             page(&state, &user, StatusCode::OK, o).await
         }
         Err(e) => {
             let error = form_error(e)?;
-            page(&state, &user, StatusCode::BAD_REQUEST, Outcome { error: Some(error), ..Outcome::default() }).await
+            page(
+                &state,
+                &user,
+                StatusCode::BAD_REQUEST,
+                Outcome {
+                    error: Some(error),
+                    ..Outcome::default()
+                },
+            )
+            .await
         }
     }
 }
@@ -172,24 +194,63 @@ pub async fn reset(
     page(&state, &user, StatusCode::OK, o).await
 }
 
-async fn set_disabled(state: AppState, user: PageUser, id: &str, disabled: bool) -> Result<Response, PageError> {
+async fn set_disabled(
+    state: AppState,
+    user: PageUser,
+    id: &str,
+    disabled: bool,
+) -> Result<Response, PageError> {
     let id = user_id(id)?;
-    match state.app.set_disabled(Manager::User(&user.caller), id, disabled).await {
+    match state
+        .app
+        .set_disabled(Manager::User(&user.caller), id, disabled)
+        .await
+    {
         Ok(()) => {
-            let notice = if disabled { "用户已停用，其登录已失效。" } else { "用户已启用。" };
-            page(&state, &user, StatusCode::OK, Outcome { notice: Some(notice.into()), ..Outcome::default() }).await
+            let notice = if disabled {
+                "用户已停用，其登录已失效。"
+            } else {
+                "用户已启用。"
+            };
+            page(
+                &state,
+                &user,
+                StatusCode::OK,
+                Outcome {
+                    notice: Some(notice.into()),
+                    ..Outcome::default()
+                },
+            )
+            .await
         }
         Err(e) => {
             let error = form_error(e)?;
-            page(&state, &user, StatusCode::BAD_REQUEST, Outcome { error: Some(error), ..Outcome::default() }).await
+            page(
+                &state,
+                &user,
+                StatusCode::BAD_REQUEST,
+                Outcome {
+                    error: Some(error),
+                    ..Outcome::default()
+                },
+            )
+            .await
         }
     }
 }
 
-pub async fn disable(State(state): State<AppState>, user: PageUser, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn disable(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     set_disabled(state, user, &id, true).await
 }
 
-pub async fn enable(State(state): State<AppState>, user: PageUser, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn enable(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     set_disabled(state, user, &id, false).await
 }
