@@ -185,6 +185,9 @@ async fn demo(
         if existing.store().meta("demo").await?.as_deref() != Some("1") {
             bail!("{db} 不是演示数据库，为免覆盖真实数据，请用 --db 指定另一个文件");
         }
+        // Every connection must be closed before the files go: SQLite removes `-wal` by name
+        // when its last connection closes, and that would be the new database's by then.
+        existing.close().await;
         drop(existing);
         for suffix in ["", "-wal", "-shm"] {
             let p = format!("{db}{suffix}");

@@ -26,9 +26,26 @@ pub use progress::{NoProgress, Progress};
 pub use zhenxing_store as store;
 
 /// Everything a backend provides: the registry, accounts and the audit log, and search.
-pub trait Database: Store + AccountStore + HouseholdSearch {}
+#[async_trait::async_trait]
+pub trait Database: Store + AccountStore + HouseholdSearch {
+    /// Closes every connection and waits until they are closed (SQLite: the WAL is checkpointed
+    /// and removed before this returns).
+    async fn close(&self);
+}
 
-impl<T: Store + AccountStore + HouseholdSearch + ?Sized> Database for T {}
+#[async_trait::async_trait]
+impl Database for zhenxing_store_sqlite::SqliteStore {
+    async fn close(&self) {
+        self.db().close().await;
+    }
+}
+
+#[async_trait::async_trait]
+impl Database for zhenxing_store_postgres::PgStore {
+    async fn close(&self) {
+        self.db().pool().close().await;
+    }
+}
 
 /// Opens the database named by `target`: a file path or `sqlite://` URL (embedded SQLite), or a
 /// `postgres://` URL.
@@ -53,6 +70,7 @@ pub async fn open_store(target: &str) -> Result<Arc<dyn Store>, AppError> {
 /// The store and what is cached from it.
 #[derive(Clone)]
 pub struct App {
+    db: Arc<dyn Database>,
     store: Arc<dyn Store>,
     accounts: Arc<dyn AccountStore>,
     search: Arc<dyn HouseholdSearch>,
@@ -72,7 +90,8 @@ impl App {
         let app = App {
             store: db.clone(),
             accounts: db.clone(),
-            search: db,
+            search: db.clone(),
+            db,
             tree: Arc::new(RwLock::new(Arc::new(DivisionTree::default()))),
             login_guard: Arc::new(auth::LoginGuard::default()),
         };
@@ -82,6 +101,11 @@ impl App {
 
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
+    }
+
+    /// Closes the database's connections and waits for them (before its files are removed).
+    pub async fn close(&self) {
+        self.db.close().await;
     }
 
     /// Users, sessions, tokens and the audit log.

@@ -81,6 +81,9 @@ impl<D: Db> HouseholdSearch for SqlStore<D> {
         let lo = w.param((lo as i64).into());
         let hi = w.param((hi as i64).into());
         w.push(format!("h.village_code BETWEEN {lo} AND {hi}"));
+        // A name search starts from the name indexes (the matches are few next to the area's
+        // households); the others narrow by primary key.
+        let mut from = "households h".to_string();
         match &filter.text {
             None => {}
             Some(SearchText::IdNumber(id)) => {
@@ -96,13 +99,13 @@ impl<D: Db> HouseholdSearch for SqlStore<D> {
                 ));
             }
             Some(SearchText::Name(name)) => {
-                let from = w.param(name.clone().into());
-                let to = w.param(format!("{name}{PREFIX_END}").into());
-                w.push(format!(
-                    "(h.county_code, h.household_no) IN (\
-                     SELECT county_code, household_no FROM households WHERE head_name >= {from} AND head_name < {to} \
-                     UNION SELECT county_code, household_no FROM members WHERE name >= {from} AND name < {to})"
-                ));
+                let first = w.param(name.clone().into());
+                let end = w.param(format!("{name}{PREFIX_END}").into());
+                from = format!(
+                    "(SELECT county_code, household_no FROM households WHERE head_name >= {first} AND head_name < {end} \
+                     UNION SELECT county_code, household_no FROM members WHERE name >= {first} AND name < {end}) k \
+                     JOIN households h ON h.county_code = k.county_code AND h.household_no = k.household_no"
+                );
             }
         }
         if let Some(t) = filter.household_type {
@@ -136,7 +139,7 @@ impl<D: Db> HouseholdSearch for SqlStore<D> {
             "SELECT h.county_code, h.household_no, h.village_code, h.head_name, h.size, h.household_type, \
              h.monitor_category, h.risk_mask, h.eliminated, h.per_capita_income, \
              (SELECT COUNT(*) FROM members m WHERE m.county_code = h.county_code AND m.household_no = h.household_no) \
-             FROM households h WHERE {} ORDER BY h.village_code, h.household_no LIMIT {}",
+             FROM {from} WHERE {} ORDER BY h.village_code, h.household_no LIMIT {}",
             w.clauses.join(" AND "),
             limit.min(500)
         );
