@@ -244,6 +244,16 @@ async fn browser_story_login_tree_search_household_import_logout() {
         wait_for(&c, "//button[@id='login']").await;
         assert!(c.current_url().await.unwrap().path().starts_with("/login"));
         shot(&c, "08-logged-out").await;
+
+        // The API's description, rendered by the vendored Swagger UI.
+        c.goto(&format!("{base}/api/docs")).await.unwrap();
+        wait_for(&c, "//*[contains(@class, 'opblock-summary-path')]").await;
+        let paths = c
+            .find_all(Locator::Css(".opblock-summary-path"))
+            .await
+            .unwrap();
+        assert!(paths.len() >= 6, "{} operations shown", paths.len());
+        shot(&c, "09-api-docs").await;
     };
     // Close the browser whatever happened, then report.
     let outcome = tokio::time::timeout(Duration::from_secs(180), result).await;
