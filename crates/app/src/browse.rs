@@ -3,6 +3,10 @@
 //! "not found". ID numbers and phones are masked unless the caller's role may see them whole and
 //! they ask to, and then the view is written to the audit log first.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
 use zhenxing_domain::id_number::{mask_id_str, mask_phone};
 use zhenxing_domain::stats::{AreaFigures, Counts};
 use zhenxing_domain::{AreaCode, Division, HouseholdNo, Member, Permission};
@@ -15,6 +19,40 @@ use crate::{App, AppError};
 
 /// Households per page, at most.
 pub const MAX_PAGE: u32 = 200;
+
+/// How long an area's counts are reused. Counting a province's registry reads every household
+/// (about a second per 300,000); the tree pages show counts at most this old. An import through
+/// this server clears them at once; one by another process shows after this long.
+pub const COUNTS_TTL: Duration = Duration::from_secs(30);
+
+/// The recent counts of areas (an area and its children), for the tree pages.
+#[derive(Default)]
+pub struct CountsCache {
+    entries: Mutex<HashMap<AreaCode, (Instant, Arc<Vec<AreaFigures>>)>>,
+}
+
+impl CountsCache {
+    fn get(&self, code: AreaCode, now: Instant) -> Option<Arc<Vec<AreaFigures>>> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(&code)
+            .filter(|(at, _)| now.saturating_duration_since(*at) < COUNTS_TTL)
+            .map(|(_, f)| f.clone())
+    }
+
+    fn put(&self, code: AreaCode, now: Instant, figures: Arc<Vec<AreaFigures>>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.retain(|_, (at, _)| now.saturating_duration_since(*at) < COUNTS_TTL);
+        entries.insert(code, (now, figures));
+    }
+
+    pub fn clear(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct AreaView {
@@ -220,6 +258,11 @@ fn change_view(e: &HistoryEntry) -> ChangeView {
 }
 
 impl App {
+    /// Forgets the counts of the tree pages (after the registry changed).
+    pub fn counts_changed(&self) {
+        self.area_counts.clear();
+    }
+
     /// The caller's area or one under it, with its children and their counts.
     pub async fn area(&self, caller: &Caller, code: AreaCode) -> Result<AreaView, AppError> {
         caller.require(Permission::ReadRegistry)?;
@@ -230,15 +273,24 @@ impl App {
             _ => return Err(AppError::NotFound),
         };
         let child_level = code.level().child().unwrap_or(code.level());
-        let figures = self.stats(scope, Some(code), child_level).await?;
+        let now = Instant::now();
+        let figures = match self.area_counts.get(code, now) {
+            Some(f) => f,
+            None => {
+                let f = Arc::new(self.stats(scope, Some(code), child_level).await?);
+                self.area_counts.put(code, now, f.clone());
+                f
+            }
+        };
         let counts = figures
             .iter()
             .find(|f| f.code == code)
             .map(|f| f.counts)
             .unwrap_or_default();
         let children = figures
-            .into_iter()
+            .iter()
             .filter(|f| f.code != code && f.level == child_level)
+            .cloned()
             .collect();
         let path = tree
             .path(code)

@@ -28,6 +28,7 @@ impl App {
             scope: caller.scope(),
         };
         let report = self.import(&req, &NoProgress).await?;
+        self.counts_changed();
         self.audit(
             &caller.actor(),
             NewAudit {

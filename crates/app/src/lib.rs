@@ -76,6 +76,7 @@ pub struct App {
     search: Arc<dyn HouseholdSearch>,
     tree: Arc<RwLock<Arc<DivisionTree>>>,
     login_guard: Arc<auth::LoginGuard>,
+    area_counts: Arc<browse::CountsCache>,
 }
 
 impl App {
@@ -94,6 +95,7 @@ impl App {
             db,
             tree: Arc::new(RwLock::new(Arc::new(DivisionTree::default()))),
             login_guard: Arc::new(auth::LoginGuard::default()),
+            area_counts: Arc::new(browse::CountsCache::default()),
         };
         app.reload_tree().await?;
         Ok(app)
