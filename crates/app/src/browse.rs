@@ -28,8 +28,11 @@ pub const COUNTS_TTL: Duration = Duration::from_secs(30);
 /// The recent counts of areas (an area and its children), for the tree pages.
 #[derive(Default)]
 pub struct CountsCache {
-    entries: Mutex<HashMap<AreaCode, (Instant, Arc<Vec<AreaFigures>>)>>,
+    entries: Mutex<HashMap<AreaCode, Counted>>,
 }
+
+/// When an area's figures were counted, and the figures.
+type Counted = (Instant, Arc<Vec<AreaFigures>>);
 
 impl CountsCache {
     fn get(&self, code: AreaCode, now: Instant) -> Option<Arc<Vec<AreaFigures>>> {
