@@ -79,6 +79,21 @@ async fn wait_for(c: &Client, xpath: &str) -> fantoccini::elements::Element {
         .unwrap_or_else(|e| panic!("waiting for {xpath}: {e}"))
 }
 
+/// Waits until the address bar satisfies `ok` (htmx pushes it after swapping the content in).
+async fn wait_url(c: &Client, what: &str, ok: impl Fn(&str, &str) -> bool) {
+    for _ in 0..200 {
+        let url = c.current_url().await.unwrap();
+        if ok(url.path(), url.query().unwrap_or("")) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "the address never showed {what}: {}",
+        c.current_url().await.unwrap()
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_story_login_tree_search_household_import_logout() {
     let Some(webdriver) = webdriver_url() else {
@@ -150,7 +165,7 @@ async fn browser_story_login_tree_search_household_import_logout() {
             .await
             .unwrap();
         wait_for(&c, "//h1[contains(., '红沟村民委员会')]").await;
-        assert!(c.current_url().await.unwrap().path().ends_with(V1));
+        wait_url(&c, "the village", |path, _| path.ends_with(V1)).await;
         shot(&c, "04-village").await;
 
         // The village's households; search one by a member's ID number.
@@ -168,12 +183,13 @@ async fn browser_story_login_tree_search_household_import_logout() {
             .click()
             .await
             .unwrap();
-        let link = wait_for(&c, "//table[@id='household-list']//a[text()='A001']").await;
+        wait_url(&c, "the query", |_, query| query.contains("q=")).await;
         let rows = c
             .find_all(Locator::Css("#household-list tbody tr"))
             .await
             .unwrap();
         assert_eq!(rows.len(), 1);
+        let link = wait_for(&c, "//table[@id='household-list']//a[text()='A001']").await;
         shot(&c, "05-search").await;
 
         // The household: ID numbers masked, whole on request.
