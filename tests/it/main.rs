@@ -2,6 +2,8 @@
 //! that uses it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
+mod browser;
 mod cli;
 mod ledger_import;
 mod monitoring;
@@ -9,3 +11,4 @@ mod round_trip;
 mod stats;
 mod story;
 mod support;
+mod web;

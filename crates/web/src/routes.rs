@@ -1,0 +1,130 @@
+//! Every route, in one table: the router is built from it and the access test walks it, so a
+//! route cannot be added without the test trying it as an outsider and as a stranger.
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{MethodRouter, get, post};
+
+use crate::state::AppState;
+use crate::{api, assets, pages};
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone: the login page, assets, the API's description.
+    Public,
+    /// A signed-in browser user; others are sent to the login page.
+    Page,
+    /// A token or a session; others get 401 JSON.
+    Api,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+/// Largest upload of ledgers (a province's xlsx is ~100 MB).
+const UPLOAD_LIMIT: usize = 512 * 1024 * 1024;
+
+fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
+    use Access::*;
+    let r = |method, path, access| RouteSpec {
+        method,
+        path,
+        access,
+    };
+    let upload = DefaultBodyLimit::max(UPLOAD_LIMIT);
+    vec![
+        (r("GET", "/login", Public), get(pages::login::show)),
+        (r("POST", "/login", Public), post(pages::login::submit)),
+        (
+            r("GET", "/assets/{*path}", Public),
+            get(assets::serve_asset),
+        ),
+        (r("GET", "/api/docs", Public), get(assets::api_docs)),
+        (r("GET", "/api/v1/openapi.json", Public), get(api::openapi)),
+        (r("GET", "/healthz", Public), get(|| async { "ok" })),
+        (r("POST", "/logout", Page), post(pages::login::logout)),
+        (r("GET", "/", Page), get(pages::login::home)),
+        (r("GET", "/areas/{code}", Page), get(pages::areas::show)),
+        (r("GET", "/households", Page), get(pages::households::list)),
+        (
+            r("GET", "/households/{no}", Page),
+            get(pages::households::show),
+        ),
+        (
+            r("POST", "/households/{no}/reveal", Page),
+            post(pages::households::reveal),
+        ),
+        (r("GET", "/import", Page), get(pages::ledgers::form)),
+        (
+            r("POST", "/import", Page),
+            post(pages::ledgers::submit).layer(upload),
+        ),
+        (
+            r("GET", "/imports/{id}/errors", Page),
+            get(pages::ledgers::error_report),
+        ),
+        (r("GET", "/export", Page), get(pages::ledgers::export)),
+        (r("GET", "/users", Page), get(pages::users::list)),
+        (r("POST", "/users", Page), post(pages::users::add)),
+        (
+            r("POST", "/users/{id}/reset", Page),
+            post(pages::users::reset),
+        ),
+        (
+            r("POST", "/users/{id}/disable", Page),
+            post(pages::users::disable),
+        ),
+        (
+            r("POST", "/users/{id}/enable", Page),
+            post(pages::users::enable),
+        ),
+        (r("GET", "/audit", Page), get(pages::audit::list)),
+        (r("GET", "/tokens", Page), get(pages::tokens::list)),
+        (r("POST", "/tokens", Page), post(pages::tokens::create)),
+        (
+            r("POST", "/tokens/{id}/revoke", Page),
+            post(pages::tokens::revoke),
+        ),
+        (r("GET", "/api/v1/me", Api), get(api::me)),
+        (r("GET", "/api/v1/areas/{code}", Api), get(api::area)),
+        (r("GET", "/api/v1/households", Api), get(api::households)),
+        (
+            r("GET", "/api/v1/households/{no}", Api),
+            get(api::household),
+        ),
+        (
+            r("POST", "/api/v1/imports", Api),
+            post(api::import).layer(upload),
+        ),
+        (r("GET", "/api/v1/stats", Api), get(api::stats)),
+    ]
+}
+
+/// The routes the router serves (for the access test).
+pub fn specs() -> Vec<RouteSpec> {
+    table().into_iter().map(|(s, _)| s).collect()
+}
+
+/// The routes, one method router per path.
+pub fn routes() -> Router<AppState> {
+    let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
+    for (spec, handler) in table() {
+        let merged = match by_path.remove(spec.path) {
+            Some(existing) => existing.merge(handler),
+            None => handler,
+        };
+        by_path.insert(spec.path, merged);
+    }
+    by_path
+        .into_iter()
+        .fold(Router::new(), |router, (path, handler)| {
+            router.route(path, handler)
+        })
+}
