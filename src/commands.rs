@@ -182,6 +182,29 @@ pub async fn run(command: Command) -> Result<i32> {
             Ok(0)
         }
         Command::Restore { from, db, force } => restore(&from, &db, force).await,
+        Command::Audit {
+            command: crate::AuditCommand::Verify { db },
+        } => {
+            let app = App::open(&db).await?;
+            let check = app.verify_audit().await?;
+            match (check.broken_at, check.head_mismatch) {
+                (None, None) => {
+                    println!("审计日志完整：{} 条记录，哈希链无误。", check.entries);
+                    Ok(0)
+                }
+                (Some(seq), _) => {
+                    eprintln!(
+                        "审计日志第{seq}条被改动或删除（此前{}条无误）。",
+                        check.entries
+                    );
+                    Ok(1)
+                }
+                (None, Some((head, last))) => {
+                    eprintln!("审计日志的末尾被截去：链头记录到第{head}条，日志只到第{last}条。");
+                    Ok(1)
+                }
+            }
+        }
         Command::Check { db } => {
             let app = App::open(&db).await?;
             app.store().check_integrity().await?;

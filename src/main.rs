@@ -166,6 +166,11 @@ enum Command {
         #[arg(long, env = "ZHENXING_DB")]
         db: String,
     },
+    /// The audit log: `verify` recomputes the hash chain and compares its end with the head.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Create a demo database (the Gansu tree, generated households, a user at each level) and
     /// serve it on the web.
     Demo {
@@ -309,4 +314,13 @@ fn main() {
         }
     };
     std::process::exit(code);
+}
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Prove the audit log is whole: every entry's hash, the chain of hashes, and its head.
+    Verify {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+    },
 }

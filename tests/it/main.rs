@@ -7,6 +7,7 @@ mod browser;
 mod cli;
 mod ledger_import;
 mod monitoring;
+mod reliability;
 mod round_trip;
 mod stats;
 mod story;

@@ -21,6 +21,15 @@ pub struct ChainCheck {
     pub entries: u64,
     /// The first entry whose hashes do not hold.
     pub broken_at: Option<i64>,
+    /// The chain ends before (or after) the head recorded with the last append: entries were
+    /// cut off the end (or added past it).
+    pub head_mismatch: Option<(i64, i64)>,
+}
+
+impl ChainCheck {
+    pub fn intact(&self) -> bool {
+        self.broken_at.is_none() && self.head_mismatch.is_none()
+    }
 }
 
 /// A Chinese name for each action code.
@@ -79,9 +88,13 @@ impl App {
         loop {
             let page = self.accounts().audit_chain(last_seq, 1000).await?;
             if page.is_empty() {
+                let (head_seq, head_hash) = self.accounts().audit_head().await?;
+                let head_mismatch =
+                    (head_seq != last_seq || head_hash != prev).then_some((head_seq, last_seq));
                 return Ok(ChainCheck {
                     entries,
                     broken_at: None,
+                    head_mismatch,
                 });
             }
             for e in &page {
@@ -101,6 +114,7 @@ impl App {
                     return Ok(ChainCheck {
                         entries,
                         broken_at: Some(e.seq),
+                        head_mismatch: None,
                     });
                 }
                 prev = e.hash.clone();

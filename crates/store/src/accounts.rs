@@ -164,4 +164,7 @@ pub trait AccountStore: Send + Sync {
 
     /// The whole chain in order, from `after_seq` on, for verification.
     async fn audit_chain(&self, after_seq: i64, limit: u32) -> StoreResult<Vec<AuditRecord>>;
+
+    /// The chain's head as last appended: (last sequence number, its hash).
+    async fn audit_head(&self) -> StoreResult<(i64, String)>;
 }

@@ -521,4 +521,15 @@ impl<D: Db> AccountStore for SqlStore<D> {
             .await?;
         rows.iter().map(audit_from_row).collect()
     }
+
+    async fn audit_head(&self) -> StoreResult<(i64, String)> {
+        let mut tx = self.db().read().await?;
+        let rows = tx
+            .fetch("SELECT seq, hash FROM audit_head WHERE id = 1", &[])
+            .await?;
+        let r = rows
+            .first()
+            .ok_or_else(|| StoreError::Corrupt("审计日志没有链头".into()))?;
+        Ok((r.int(0)?, r.text(1)?))
+    }
 }
