@@ -4,6 +4,8 @@
 
 use std::time::Instant;
 
+mod load;
+
 use anyhow::{Result, bail};
 use zhenxing_app::App;
 use zhenxing_app::synth::Rng;
@@ -110,7 +112,21 @@ fn main() -> Result<()> {
                 .unwrap_or(500);
             println!("{}", runtime.block_on(stats(&db, samples))?);
         }
-        _ => bail!("usage: zhenxing-bench stats --db FILE [--samples N]"),
+        Some("load") => {
+            let list = |name: &str| flag(name).map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default();
+            let opts = load::LoadOptions {
+                addr: flag("--addr").unwrap_or_else(|| "127.0.0.1:8080".into()),
+                token: flag("--token").unwrap_or_default(),
+                clients: flag("--clients").and_then(|s| s.parse().ok()).unwrap_or(50),
+                seconds: flag("--seconds").and_then(|s| s.parse().ok()).unwrap_or(60),
+                write_percent: flag("--write-percent").and_then(|s| s.parse().ok()).unwrap_or(5),
+                areas: list("--areas"),
+                households: list("--households"),
+                village: flag("--village").unwrap_or_default(),
+            };
+            println!("{}", runtime.block_on(load::run(opts))?);
+        }
+        _ => bail!("usage: zhenxing-bench stats --db FILE [--samples N] | load --addr HOST:PORT --token T --areas A,B --households H1,H2 --village V [--clients N] [--seconds S] [--write-percent P]"),
     }
     Ok(())
 }
