@@ -159,6 +159,18 @@ impl App {
         Ok(report)
     }
 
+    /// The issued reports of `area` (exactly that area), newest first.
+    pub async fn issued_reports(
+        &self,
+        scope: Scope,
+        area: AreaCode,
+    ) -> Result<Vec<ReportMeta>, AppError> {
+        if !scope.contains(area) {
+            return Err(AppError::UnknownArea(area.to_string()));
+        }
+        Ok(self.store().reports(scope, area).await?)
+    }
+
     /// Issues a report as a signed-in user (roles that may issue dispatch reports only).
     pub async fn issue_report_as(
         &self,

@@ -31,6 +31,12 @@ pub struct RouteSpec {
 /// Largest upload of ledgers (a province's xlsx is ~100 MB).
 const UPLOAD_LIMIT: usize = 512 * 1024 * 1024;
 
+/// Largest visit: nine photos of 2 MB and the form.
+const VISIT_LIMIT: usize = 20 * 1024 * 1024;
+
+/// Largest disaster list.
+const LIST_LIMIT: usize = 64 * 1024 * 1024;
+
 fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
     use Access::*;
     let r = |method, path, access| RouteSpec {
@@ -39,6 +45,9 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         access,
     };
     let upload = DefaultBodyLimit::max(UPLOAD_LIMIT);
+    let visit = DefaultBodyLimit::max(VISIT_LIMIT);
+    let list = DefaultBodyLimit::max(LIST_LIMIT);
+    use pages::monitoring as m;
     vec![
         (r("GET", "/login", Public), get(pages::login::show)),
         (r("POST", "/login", Public), post(pages::login::submit)),
@@ -91,6 +100,87 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             r("POST", "/tokens/{id}/revoke", Page),
             post(pages::tokens::revoke),
+        ),
+        // The public application form: households apply without an account.
+        (r("GET", "/apply", Public), get(m::apply::form)),
+        (r("POST", "/apply", Public), post(m::apply::submit)),
+        // The monitoring lifecycle.
+        (r("GET", "/monitoring", Page), get(m::work::workbench)),
+        (r("GET", "/monitoring/cases", Page), get(m::work::list)),
+        (r("GET", "/monitoring/cases/{id}", Page), get(m::case::show)),
+        (
+            r("POST", "/monitoring/cases/{id}/steps", Page),
+            post(m::case::step),
+        ),
+        (r("GET", "/monitoring/clues", Page), get(m::clues::list)),
+        (r("POST", "/monitoring/clues", Page), post(m::clues::record)),
+        (
+            r("GET", "/monitoring/notice/{village}", Page),
+            get(m::notice::show),
+        ),
+        (
+            r("GET", "/monitoring/notice/{village}/xlsx", Page),
+            get(m::notice::xlsx),
+        ),
+        (r("GET", "/households/{no}/plan", Page), get(m::plan::show)),
+        (r("POST", "/households/{no}/plan", Page), post(m::plan::save)),
+        (
+            r("GET", "/households/{no}/visits", Page),
+            get(m::visits::list),
+        ),
+        (
+            r("POST", "/households/{no}/visits", Page),
+            post(m::visits::record).layer(visit),
+        ),
+        (
+            r("GET", "/monitoring/visits/{id}/photos/{seq}", Page),
+            get(m::visits::photo),
+        ),
+        (r("GET", "/monitoring/visits-due", Page), get(m::visits::due)),
+        (
+            r("GET", "/households/{no}/elimination", Page),
+            get(m::elimination::form),
+        ),
+        (
+            r("POST", "/households/{no}/elimination", Page),
+            post(m::elimination::propose),
+        ),
+        (r("GET", "/monitoring/checks", Page), get(m::checks::report)),
+        (r("GET", "/monitoring/policy", Page), get(m::policy::show)),
+        (r("POST", "/monitoring/policy", Page), post(m::policy::save)),
+        (
+            r("POST", "/monitoring/policy/check", Page),
+            post(m::policy::check),
+        ),
+        (
+            r("GET", "/monitoring/disaster", Page),
+            get(m::disaster::form),
+        ),
+        (
+            r("POST", "/monitoring/disaster", Page),
+            post(m::disaster::upload).layer(list),
+        ),
+        // Statistics and dispatch reports.
+        (r("GET", "/dashboard", Page), get(pages::dashboard::show)),
+        (r("GET", "/dashboard/trend", Page), get(pages::dashboard::trend)),
+        (
+            r("GET", "/dashboard/verification", Page),
+            get(pages::dashboard::verification_list),
+        ),
+        (r("GET", "/reports", Page), get(pages::reports::list)),
+        (r("POST", "/reports", Page), post(pages::reports::issue)),
+        (
+            r("GET", "/reports/preview", Page),
+            get(pages::reports::preview),
+        ),
+        (
+            r("GET", "/reports/preview/xlsx", Page),
+            get(pages::reports::preview_xlsx),
+        ),
+        (r("GET", "/reports/{id}", Page), get(pages::reports::show)),
+        (
+            r("GET", "/reports/{id}/xlsx", Page),
+            get(pages::reports::issued_xlsx),
         ),
         (r("GET", "/api/v1/me", Api), get(api::me)),
         (r("GET", "/api/v1/areas/{code}", Api), get(api::area)),
