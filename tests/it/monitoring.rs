@@ -14,8 +14,8 @@ use zhenxing_domain::monitoring::{
     Channel, CheckAnswer, Evidence, MeasureStatus, NewHousehold, PlannedMeasure, Stage,
 };
 use zhenxing_domain::{
-    AreaCode, AreaLevel, EliminationMode, HouseholdType, IdNumber, Money, MonitorCategory, Role,
-    RiskType, RiskTypes, Scope,
+    AreaCode, AreaLevel, EliminationMode, HouseholdType, IdNumber, Money, MonitorCategory,
+    RiskType, RiskTypes, Role, Scope,
 };
 use zhenxing_store::Actor;
 use zhenxing_store::monitoring::ClueOutcome;

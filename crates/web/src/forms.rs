@@ -204,11 +204,10 @@ pub fn measure_status(s: &str) -> Result<MeasureStatus, WebError> {
 /// The measures of the plan form: rows `measure_N`, `risk_N`, `starts_N`, `ends_N`,
 /// `status_N`, `note_N`; a row without a measure is left out.
 pub fn plan_measures(f: &Fields) -> Result<Vec<PlannedMeasure>, WebError> {
-    let mut rows: Vec<usize> = f
-        .0
-        .iter()
-        .filter_map(|(k, _)| k.strip_prefix("measure_")?.parse().ok())
-        .collect();
+    let mut rows: Vec<usize> =
+        f.0.iter()
+            .filter_map(|(k, _)| k.strip_prefix("measure_")?.parse().ok())
+            .collect();
     rows.sort_unstable();
     rows.dedup();
     let mut out = Vec::new();
@@ -318,7 +317,10 @@ mod tests {
             action_kind("township_review").ok(),
             Some(ActionKind::TownshipReview)
         );
-        assert_eq!(action_kind("县级审批").ok(), Some(ActionKind::CountyApproval));
+        assert_eq!(
+            action_kind("县级审批").ok(),
+            Some(ActionKind::CountyApproval)
+        );
         assert!(action_kind("approve_all").is_err());
         for (k, _) in ACTION_NAMES {
             assert_eq!(action_kind(action_name(k)).ok(), Some(k));

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, get, post, put};
 
 use crate::state::AppState;
 use crate::{api, assets, pages};
@@ -123,7 +123,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             get(m::notice::xlsx),
         ),
         (r("GET", "/households/{no}/plan", Page), get(m::plan::show)),
-        (r("POST", "/households/{no}/plan", Page), post(m::plan::save)),
+        (
+            r("POST", "/households/{no}/plan", Page),
+            post(m::plan::save),
+        ),
         (
             r("GET", "/households/{no}/visits", Page),
             get(m::visits::list),
@@ -136,7 +139,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("GET", "/monitoring/visits/{id}/photos/{seq}", Page),
             get(m::visits::photo),
         ),
-        (r("GET", "/monitoring/visits-due", Page), get(m::visits::due)),
+        (
+            r("GET", "/monitoring/visits-due", Page),
+            get(m::visits::due),
+        ),
         (
             r("GET", "/households/{no}/elimination", Page),
             get(m::elimination::form),
@@ -162,7 +168,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         ),
         // Statistics and dispatch reports.
         (r("GET", "/dashboard", Page), get(pages::dashboard::show)),
-        (r("GET", "/dashboard/trend", Page), get(pages::dashboard::trend)),
+        (
+            r("GET", "/dashboard/trend", Page),
+            get(pages::dashboard::trend),
+        ),
         (
             r("GET", "/dashboard/verification", Page),
             get(pages::dashboard::verification_list),
@@ -193,7 +202,117 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("POST", "/api/v1/imports", Api),
             post(api::import).layer(upload),
         ),
-        (r("GET", "/api/v1/stats", Api), get(api::stats)),
+        (r("GET", "/api/v1/stats", Api), get(api::stats::stats)),
+        (
+            r("GET", "/api/v1/stats/verification", Api),
+            get(api::stats::verification),
+        ),
+        (r("GET", "/api/v1/reports", Api), get(api::stats::reports)),
+        (r("POST", "/api/v1/reports", Api), post(api::stats::issue)),
+        (
+            r("GET", "/api/v1/reports/preview", Api),
+            get(api::stats::preview),
+        ),
+        (
+            r("GET", "/api/v1/reports/{id}", Api),
+            get(api::stats::report),
+        ),
+        (
+            r("GET", "/api/v1/reports/{id}/xlsx", Api),
+            get(api::stats::report_xlsx),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/policies/{province}/{year}", Api),
+            get(api::policy::in_force),
+        ),
+        (
+            r("POST", "/api/v1/monitoring/policies/{province}/{year}", Api),
+            post(api::policy::set),
+        ),
+        (
+            r(
+                "GET",
+                "/api/v1/monitoring/policies/{province}/{year}/versions",
+                Api,
+            ),
+            get(api::policy::versions),
+        ),
+        (
+            r(
+                "POST",
+                "/api/v1/monitoring/policies/{province}/{year}/check",
+                Api,
+            ),
+            post(api::policy::check),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/clues", Api),
+            get(api::monitoring::clues),
+        ),
+        (
+            r("POST", "/api/v1/monitoring/clues", Api),
+            post(api::monitoring::record_clue),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/cases", Api),
+            get(api::monitoring::cases),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/cases/mine", Api),
+            get(api::monitoring::my_cases),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/cases/{id}", Api),
+            get(api::monitoring::case),
+        ),
+        (
+            r("POST", "/api/v1/monitoring/cases/{id}/steps", Api),
+            post(api::monitoring::step),
+        ),
+        (
+            r("POST", "/api/v1/monitoring/eliminations", Api),
+            post(api::monitoring::propose_elimination),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/households/{no}/plan", Api),
+            get(api::monitoring::plan),
+        ),
+        (
+            r("PUT", "/api/v1/monitoring/households/{no}/plan", Api),
+            put(api::monitoring::save_plan),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/households/{no}/visits", Api),
+            get(api::monitoring::visits),
+        ),
+        (
+            r("POST", "/api/v1/monitoring/households/{no}/visits", Api),
+            post(api::monitoring::record_visit).layer(DefaultBodyLimit::max(VISIT_LIMIT)),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/visits/{id}/photos/{seq}", Api),
+            get(api::monitoring::visit_photo),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/visits-due", Api),
+            get(api::monitoring::visits_due),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/notice/{village}", Api),
+            get(api::monitoring::notice),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/notice/{village}/xlsx", Api),
+            get(api::monitoring::notice_xlsx),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/checks", Api),
+            get(api::monitoring::checks),
+        ),
+        (
+            r("POST", "/api/v1/monitoring/disaster", Api),
+            post(api::monitoring::disaster).layer(DefaultBodyLimit::max(LIST_LIMIT)),
+        ),
     ]
 }
 

@@ -23,10 +23,7 @@ impl AppState {
             app,
             secure_cookies,
             reports: Arc::new(ErrorReports::default()),
-            applications: Arc::new(RateLimit::new(
-                APPLICATIONS_PER_ADDRESS,
-                APPLICATION_WINDOW,
-            )),
+            applications: Arc::new(RateLimit::new(APPLICATIONS_PER_ADDRESS, APPLICATION_WINDOW)),
         }
     }
 }

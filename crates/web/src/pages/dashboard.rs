@@ -48,7 +48,12 @@ impl DashboardQuery {
     /// The date asked for: `None` for today.
     pub fn as_of(&self) -> Result<Option<NaiveDate>, WebError> {
         let today = today_in_china();
-        match self.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        match self
+            .as_of
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => Ok(None),
             Some(s) => {
                 let d = parse_day("统计日期", s)?;
@@ -89,7 +94,9 @@ pub fn pct(p: Option<f64>) -> Option<f64> {
 }
 
 pub fn pct_text(p: Option<f64>) -> String {
-    pct(p).map(|p| format!("{p:.2}%")).unwrap_or_else(|| "—".into())
+    pct(p)
+        .map(|p| format!("{p:.2}%"))
+        .unwrap_or_else(|| "—".into())
 }
 
 pub struct Indicator {

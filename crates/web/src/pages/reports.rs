@@ -69,7 +69,11 @@ fn change_text(now: ReportValue, before: ReportValue) -> String {
     match (now, before) {
         (ReportValue::Count(a), ReportValue::Count(b)) => {
             let d = a as i128 - b as i128;
-            if d > 0 { format!("+{d}") } else { d.to_string() }
+            if d > 0 {
+                format!("+{d}")
+            } else {
+                d.to_string()
+            }
         }
         (ReportValue::Percent(Some(a)), ReportValue::Percent(Some(b))) => {
             format!("{:+.2}个百分点", (a - b) * 100.0)
@@ -98,7 +102,9 @@ pub fn report_view(r: &Report) -> ReportView {
             label,
             now: value_text(f(&own)),
             before: before.map(|b| value_text(f(&b))).unwrap_or_default(),
-            change: before.map(|b| change_text(f(&own), f(&b))).unwrap_or_default(),
+            change: before
+                .map(|b| change_text(f(&own), f(&b)))
+                .unwrap_or_default(),
         })
         .collect();
     let next = c.area.level().child();
@@ -111,7 +117,10 @@ pub fn report_view(r: &Report) -> ReportView {
             LevelRow {
                 code: x.code.to_string(),
                 name: x.name.clone(),
-                values: COLUMNS.iter().map(|(_, f)| value_text(f(&counts))).collect(),
+                values: COLUMNS
+                    .iter()
+                    .map(|(_, f)| value_text(f(&counts)))
+                    .collect(),
             }
         })
         .collect();
@@ -308,7 +317,11 @@ pub async fn issue(
         .app
         .issue_report_as(&user.caller, area, q.as_of()?)
         .await?;
-    let id = r.issued.as_ref().map(|m| m.id).ok_or_else(|| internal("报告未保存"))?;
+    let id = r
+        .issued
+        .as_ref()
+        .map(|m| m.id)
+        .ok_or_else(|| internal("报告未保存"))?;
     Ok(Redirect::to(&format!("/reports/{id}")).into_response())
 }
 

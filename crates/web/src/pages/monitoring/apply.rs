@@ -94,7 +94,10 @@ async fn page(
                 name: d.name.clone(),
             })
             .collect();
-        (places, area.map(|a| full_name(&tree, a)).unwrap_or_default())
+        (
+            places,
+            area.map(|a| full_name(&tree, a)).unwrap_or_default(),
+        )
     };
     // A signed-in user posts with the session's token; anyone else with the form's own.
     let (csrf, fresh) = match session.and_then(|a| a.csrf.clone()) {
@@ -126,7 +129,13 @@ async fn page(
     if fresh {
         r.headers_mut().append(
             header::SET_COOKIE,
-            set_cookie(APPLY_COOKIE, &csrf, "/apply", Some(3600), state.secure_cookies),
+            set_cookie(
+                APPLY_COOKIE,
+                &csrf,
+                "/apply",
+                Some(3600),
+                state.secure_cookies,
+            ),
         );
     }
     Ok(r)
@@ -167,7 +176,9 @@ fn application(f: &Fields) -> Result<Application, WebError> {
         .ok_or_else(|| WebError::BadRequest("请填写家庭人口（1到30）".into()))?;
     let risks = risks(f.all("risks"))?;
     if risks.is_empty() {
-        return Err(WebError::BadRequest("请至少选择一项遇到的困难（风险类型）".into()));
+        return Err(WebError::BadRequest(
+            "请至少选择一项遇到的困难（风险类型）".into(),
+        ));
     }
     Ok(Application {
         village,

@@ -257,10 +257,7 @@ async fn page(
     done: Option<String>,
 ) -> Result<Response, PageError> {
     let caller = user.caller.monitoring();
-    let d = state
-        .app
-        .case_detail(&caller, id, today_in_china())
-        .await?;
+    let d = state.app.case_detail(&caller, id, today_in_china()).await?;
     let tree = state.app.tree().await;
     let v = view(&d, &caller, &tree);
     Ok(render_with(

@@ -36,7 +36,11 @@ pub struct ClueRow {
 pub fn clue_row(tree: &DivisionTree, c: &StoredClue) -> ClueRow {
     ClueRow {
         id: c.id,
-        no: c.household_no.as_ref().map(|n| n.to_string()).unwrap_or_default(),
+        no: c
+            .household_no
+            .as_ref()
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
         place: place(tree, c.village),
         risks: c.risks.to_string(),
         found_on: day(Some(c.found_on)),
@@ -135,7 +139,10 @@ async fn page(
 
 fn report_text(r: &ClueReport) -> String {
     let mut s = match &r.outcome {
-        ClueOutcome::Created { clue, case: Some(c) } => {
+        ClueOutcome::Created {
+            clue,
+            case: Some(c),
+        } => {
             format!("已登记线索第{clue}号，并立案第{c}号识别案件")
         }
         ClueOutcome::Created { clue, case: None } => format!("已登记线索第{clue}号"),
@@ -159,7 +166,11 @@ pub async fn list(State(state): State<AppState>, user: PageUser) -> Result<Respo
     page(&state, &user, StatusCode::OK, None, None).await
 }
 
-fn code_of<T>(s: Option<&str>, from: fn(i64) -> Option<T>, what: &str) -> Result<Option<T>, WebError> {
+fn code_of<T>(
+    s: Option<&str>,
+    from: fn(i64) -> Option<T>,
+    what: &str,
+) -> Result<Option<T>, WebError> {
     match s {
         None => Ok(None),
         Some(v) => v
@@ -181,9 +192,9 @@ fn subject(f: &Fields) -> Result<SubjectRef, WebError> {
             ),
         });
     }
-    let name = f
-        .get("head_name")
-        .ok_or_else(|| WebError::BadRequest("请填写户编号或身份证号，新户请填写户主姓名和身份证号".into()))?;
+    let name = f.get("head_name").ok_or_else(|| {
+        WebError::BadRequest("请填写户编号或身份证号，新户请填写户主姓名和身份证号".into())
+    })?;
     let id = IdNumber::parse(f.get("head_id").unwrap_or(""))
         .map_err(|e| WebError::BadRequest(format!("户主身份证号：{e}")))?;
     let village = AreaCode::parse(f.get("village").unwrap_or(""))
@@ -213,8 +224,8 @@ fn subject(f: &Fields) -> Result<SubjectRef, WebError> {
 
 /// The clue the form describes.
 pub fn clue_request(f: &Fields, user_name: &str) -> Result<ClueRequest, WebError> {
-    let channel = code_of(f.get("channel"), Channel::from_code, "发现渠道")?
-        .unwrap_or(Channel::VisitFinding);
+    let channel =
+        code_of(f.get("channel"), Channel::from_code, "发现渠道")?.unwrap_or(Channel::VisitFinding);
     let risks = risks(f.all("risks"))?;
     if risks.is_empty() {
         return Err(WebError::BadRequest("请至少选择一项风险类型".into()));
@@ -232,7 +243,11 @@ pub fn clue_request(f: &Fields, user_name: &str) -> Result<ClueRequest, WebError
             note: f.get("note").map(str::to_string),
             found_on: past_day("发现日期", f.get("found_on"))?,
         },
-        category: code_of(f.get("category"), MonitorCategory::from_code, "监测对象类别")?,
+        category: code_of(
+            f.get("category"),
+            MonitorCategory::from_code,
+            "监测对象类别",
+        )?,
         green_channel: f.checked("green_channel"),
     })
 }

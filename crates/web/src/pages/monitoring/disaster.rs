@@ -80,7 +80,9 @@ pub async fn batch_of(
 ) -> Result<(std::path::PathBuf, DisasterBatch), WebError> {
     let f = &up.fields;
     let Some((_, file_name, bytes)) = up.files.iter().find(|(n, _, _)| n == "list") else {
-        return Err(WebError::BadRequest("请选择受灾户名单文件（xlsx或CSV）".into()));
+        return Err(WebError::BadRequest(
+            "请选择受灾户名单文件（xlsx或CSV）".into(),
+        ));
     };
     let kind = f
         .get("kind")

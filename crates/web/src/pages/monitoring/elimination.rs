@@ -67,7 +67,11 @@ async fn page(
             h.per_capita_income()
                 .map(|x| x.to_string())
                 .unwrap_or_else(|| "未填报".into()),
-            if m.eliminated { "，风险已消除" } else { "" }
+            if m.eliminated {
+                "，风险已消除"
+            } else {
+                ""
+            }
         ),
         None => "非监测对象".into(),
     };
@@ -126,7 +130,16 @@ pub async fn form(
     Path(no): Path<String>,
 ) -> Result<Response, PageError> {
     let no = parse_no(&no)?;
-    page(&state, &user, &no, StatusCode::OK, Fields::default(), None, None).await
+    page(
+        &state,
+        &user,
+        &no,
+        StatusCode::OK,
+        Fields::default(),
+        None,
+        None,
+    )
+    .await
 }
 
 /// The proposal the form describes.

@@ -122,11 +122,10 @@ fn rows_of(measures: &[PlannedMeasure]) -> Vec<MeasureRow> {
 
 /// The rows as submitted (kept when the plan is refused, so nothing typed is lost).
 fn rows_of_form(f: &Fields) -> Vec<MeasureRow> {
-    let mut ns: Vec<usize> = f
-        .0
-        .iter()
-        .filter_map(|(k, _)| k.strip_prefix("measure_")?.parse().ok())
-        .collect();
+    let mut ns: Vec<usize> =
+        f.0.iter()
+            .filter_map(|(k, _)| k.strip_prefix("measure_")?.parse().ok())
+            .collect();
     ns.sort_unstable();
     ns.dedup();
     ns.into_iter()
@@ -169,7 +168,11 @@ async fn page(
             c.label(),
             m.risks,
             m.identified_on.map(|d| d.to_string()).unwrap_or_default(),
-            if m.eliminated { "，风险已消除" } else { "" }
+            if m.eliminated {
+                "，风险已消除"
+            } else {
+                ""
+            }
         ),
         None => "非监测对象".into(),
     };
@@ -218,7 +221,12 @@ async fn page(
         rows.push(MeasureRow {
             n: start + i + 1,
             measure: String::new(),
-            risk: m.risks.iter().next().map(|r| r.code().to_string()).unwrap_or_default(),
+            risk: m
+                .risks
+                .iter()
+                .next()
+                .map(|r| r.code().to_string())
+                .unwrap_or_default(),
             starts: day(Some(today)),
             ends: String::new(),
             status: MeasureStatus::Planned.code().to_string(),
@@ -323,6 +331,16 @@ pub async fn save(
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/households/{no}/plan?saved=1")).into_response()),
         Err(e) if e.status() == StatusCode::NOT_FOUND => Err(PageError(e)),
-        Err(e) => page(&state, &user, &no, e.status(), Some((&f, e.message())), false).await,
+        Err(e) => {
+            page(
+                &state,
+                &user,
+                &no,
+                e.status(),
+                Some((&f, e.message())),
+                false,
+            )
+            .await
+        }
     }
 }

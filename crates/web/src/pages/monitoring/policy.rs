@@ -157,11 +157,7 @@ pub fn summary(p: &Policy) -> Vec<Line> {
         ),
         line(
             "措施目录",
-            format!(
-                "{}类{}项",
-                p.measure_categories.len(),
-                p.measures.len()
-            ),
+            format!("{}类{}项", p.measure_categories.len(), p.measures.len()),
         ),
         line("绿色通道风险", p.green_channel_risks.to_string()),
         line(
@@ -216,12 +212,16 @@ async fn page(
     let found = state.app.policy_in_force(province, year).await;
     let (version, summary_lines, content) = match &found {
         Ok(f) => (f.version_label(), summary(&f.policy), f.content.clone()),
-        Err(AppError::Monitoring(MonitoringFailure::NoPolicy { .. })) => (
-            "本年度尚无政策文件".to_string(),
-            Vec::new(),
-            String::new(),
-        ),
-        Err(_) => return Err(found.err().map(WebError::from).unwrap_or(WebError::NotFound).into()),
+        Err(AppError::Monitoring(MonitoringFailure::NoPolicy { .. })) => {
+            ("本年度尚无政策文件".to_string(), Vec::new(), String::new())
+        }
+        Err(_) => {
+            return Err(found
+                .err()
+                .map(WebError::from)
+                .unwrap_or(WebError::NotFound)
+                .into());
+        }
     };
     let versions = state
         .app
@@ -268,8 +268,21 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let province = province_of_user(&user, q.province.as_deref())?;
     let year = year_param(q.year.as_deref())?;
-    let saved = q.saved.map(|v| format!("已存为第{v}版，此后的决定按新版本办理。"));
-    page(&state, &user, province, year, StatusCode::OK, None, None, None, saved).await
+    let saved = q
+        .saved
+        .map(|v| format!("已存为第{v}版，此后的决定按新版本办理。"));
+    page(
+        &state,
+        &user,
+        province,
+        year,
+        StatusCode::OK,
+        None,
+        None,
+        None,
+        saved,
+    )
+    .await
 }
 
 pub fn check_result(text: &str) -> CheckResult {

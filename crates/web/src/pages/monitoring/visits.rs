@@ -59,7 +59,10 @@ pub fn visit_line(v: &StoredVisit, labels: &[(String, String)]) -> VisitLine {
                 )
             })
             .collect(),
-        income: v.per_capita_income.map(|m| m.to_string()).unwrap_or_default(),
+        income: v
+            .per_capita_income
+            .map(|m| m.to_string())
+            .unwrap_or_default(),
         finding: v.finding.clone().unwrap_or_default(),
         triggers: v.triggers.join("、"),
         photos: (1..=v.photos).collect(),
@@ -108,7 +111,11 @@ async fn page(
     let policy = form_policy(state, h.village).await.ok();
     let labels: Vec<(String, String)> = policy
         .iter()
-        .flat_map(|p| p.visit_checks.iter().map(|c| (c.code.clone(), c.label.clone())))
+        .flat_map(|p| {
+            p.visit_checks
+                .iter()
+                .map(|c| (c.code.clone(), c.label.clone()))
+        })
         .collect();
     let lines = state
         .app
@@ -172,9 +179,7 @@ pub fn visit_request(
     let f = &up.fields;
     let per_capita_income = f
         .get("per_capita_income")
-        .map(|s| {
-            Money::parse_yuan(s).map_err(|e| WebError::BadRequest(format!("人均纯收入：{e}")))
-        })
+        .map(|s| Money::parse_yuan(s).map_err(|e| WebError::BadRequest(format!("人均纯收入：{e}"))))
         .transpose()?;
     Ok(VisitRequest {
         household: no,
@@ -183,10 +188,7 @@ pub fn visit_request(
         answers: check_answers(f, codes),
         per_capita_income,
         finding: f.get("finding").map(str::to_string),
-        photos: up
-            .files_named("photos")
-            .map(<[u8]>::to_vec)
-            .collect(),
+        photos: up.files_named("photos").map(<[u8]>::to_vec).collect(),
     })
 }
 

@@ -65,11 +65,7 @@ pub async fn workbench(
         area_name: ctx.area_name.clone(),
         user: Some(ctx),
         today: today.format("%Y-%m-%d").to_string(),
-        mine: CaseTable::html(
-            "my-cases",
-            &mine,
-            "本周没有需要您办理的案件。",
-        ),
+        mine: CaseTable::html("my-cases", &mine, "本周没有需要您办理的案件。"),
         mine_count: mine.len(),
         more_overdue: overdue.len() as u32 == PAGE,
         overdue: CaseTable::html("overdue-cases", &overdue, "没有逾期的案件。"),
@@ -207,16 +203,13 @@ struct CaseListPartial {
     v: CaseListView,
 }
 
-fn choices<T: Copy>(
+fn choices<T: Copy + PartialEq>(
     all: &[T],
     code: fn(T) -> i64,
     label: fn(T) -> &'static str,
     current: Option<T>,
     keep: fn(T) -> bool,
-) -> Vec<Choice>
-where
-    T: PartialEq,
-{
+) -> Vec<Choice> {
     all.iter()
         .copied()
         .filter(|t| keep(*t))
