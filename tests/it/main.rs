@@ -12,3 +12,4 @@ mod stats;
 mod story;
 mod support;
 mod web;
+mod web_monitoring;
