@@ -132,15 +132,24 @@ pub fn policy_for(year: i32) -> String {
     .replace("2025年", &format!("{year}年"))
 }
 
-/// Stores this year's policy (as the province administrator would).
+/// Stores this year's policy and last year's (as the province administrator would), unless
+/// shipped: what happened in the last months can be decided.
 pub async fn store_policy_for_this_year(app: &App) {
     use chrono::Datelike;
     let year = zhenxing_domain::today_in_china().year();
-    app.set_policy(
-        &zhenxing_app::monitoring::Caller::command_line(),
-        &policy_for(year),
-        Some("测试：本年度政策"),
-    )
-    .await
-    .unwrap();
+    for y in [year - 1, year] {
+        let shipped = zhenxing_domain::policy::SHIPPED
+            .iter()
+            .any(|(p, sy, _)| *p == "62" && i32::from(*sy) == y);
+        if shipped {
+            continue;
+        }
+        app.set_policy(
+            &zhenxing_app::monitoring::Caller::command_line(),
+            &policy_for(y),
+            Some("测试：本年度政策"),
+        )
+        .await
+        .unwrap();
+    }
 }
