@@ -32,13 +32,15 @@ pub struct VisitLine {
     pub recorded_by: String,
 }
 
+/// A visit as its log shows it; `labels` name the policy's 六必查 codes and (as `trigger:CODE`)
+/// its 六必访 codes.
 pub fn visit_line(v: &StoredVisit, labels: &[(String, String)]) -> VisitLine {
     let label = |code: &str| {
         labels
             .iter()
             .find(|(c, _)| c == code)
             .map(|(_, l)| l.clone())
-            .unwrap_or_else(|| code.to_string())
+            .unwrap_or_else(|| code.trim_start_matches("trigger:").to_string())
     };
     VisitLine {
         id: v.id,
@@ -64,7 +66,12 @@ pub fn visit_line(v: &StoredVisit, labels: &[(String, String)]) -> VisitLine {
             .map(|m| m.to_string())
             .unwrap_or_default(),
         finding: v.finding.clone().unwrap_or_default(),
-        triggers: v.triggers.join("、"),
+        triggers: v
+            .triggers
+            .iter()
+            .map(|t| label(&format!("trigger:{t}")))
+            .collect::<Vec<_>>()
+            .join("、"),
         photos: (1..=v.photos).collect(),
         recorded_by: v.recorded_by.clone(),
     }
@@ -115,6 +122,11 @@ async fn page(
             p.visit_checks
                 .iter()
                 .map(|c| (c.code.clone(), c.label.clone()))
+                .chain(
+                    p.visit_triggers
+                        .iter()
+                        .map(|t| (format!("trigger:{}", t.code), t.label.clone())),
+                )
         })
         .collect();
     let lines = state
