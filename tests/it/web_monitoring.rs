@@ -381,7 +381,7 @@ async fn a_case_goes_from_clue_to_approval_through_the_pages_by_role() {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = site.get(&r.location().to_string(), Some(&county)).await;
+    let page = site.get(r.location(), Some(&county)).await;
     assert!(page.body.contains("审批通过") && page.body.contains("已办理：县级审批"));
     for who in ["a_cadre", "a_township", "a_officer"] {
         assert!(
@@ -887,7 +887,7 @@ async fn plans_visits_and_photos() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = site.get(&r.location().to_string(), Some(&cadre)).await;
+    let page = site.get(r.location(), Some(&cadre)).await;
     assert!(
         page.body.contains("帮扶计划已保存") && page.body.contains("落实中"),
         "{}",
@@ -1033,7 +1033,7 @@ async fn the_policy_editor_shows_problems_before_storing() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = site.get(&r.location().to_string(), Some(&province)).await;
+    let page = site.get(r.location(), Some(&province)).await;
     assert!(
         page.body.contains("已存为第2版")
             && page.body.contains("6900.00元")
