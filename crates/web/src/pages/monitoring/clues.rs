@@ -73,10 +73,19 @@ struct CluesPage {
     case_id: Option<i64>,
 }
 
+/// Villages offered in a list, at most (a county's); a larger area types the code.
+const VILLAGE_CHOICES: usize = 1000;
+
 fn villages(tree: &DivisionTree, area: AreaCode) -> Vec<Choice> {
-    tree.subtree(area)
+    let all: Vec<_> = tree
+        .subtree(area)
         .into_iter()
         .filter(|d| d.level == AreaLevel::Village)
+        .collect();
+    if all.len() > VILLAGE_CHOICES {
+        return Vec::new();
+    }
+    all.into_iter()
         .map(|d| Choice {
             value: d.code.to_string(),
             label: place(tree, d.code),
