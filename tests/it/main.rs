@@ -13,3 +13,4 @@ mod stats;
 mod story;
 mod support;
 mod web;
+mod web_monitoring;

@@ -23,6 +23,8 @@ pub const COUNTY_A: &str = "620102000000";
 /// County B: 清水县; its village 北城居民委员会.
 pub const COUNTY_B: &str = "620521000000";
 pub const VILLAGE_B: &str = "620521100001";
+/// The township of county A's villages V1 and V2 (伏龙坪街道).
+pub const TOWNSHIP_A: &str = "620102010000";
 
 /// Two counties' households and users of several roles in each.
 pub struct Site {
@@ -130,6 +132,7 @@ impl Site {
             ("a_admin", Role::CountyAdmin, COUNTY_A),
             ("a_officer", Role::CountyOfficer, COUNTY_A),
             ("a_cadre", Role::VillageCadre, V1),
+            ("a_township", Role::TownshipOfficer, TOWNSHIP_A),
             ("a_auditor", Role::Auditor, COUNTY_A),
             ("b_admin", Role::CountyAdmin, COUNTY_B),
             ("b_officer", Role::CountyOfficer, COUNTY_B),
@@ -149,6 +152,7 @@ impl Site {
                 .await
                 .unwrap();
         }
+        store_policy_for_this_year(&env.app).await;
         let router = zhenxing_web::router(AppState::new(env.app.clone(), false));
         Site {
             env,
@@ -279,6 +283,8 @@ enum Expect {
     Clean,
     /// An import: answered, with the foreign row refused as outside the area.
     RowsRefused,
+    /// A list of households: answered, each foreign row refused with this reason.
+    ListRefused,
 }
 
 struct Sample {
@@ -592,6 +598,184 @@ async fn no_route_reaches_outside_the_callers_area() {
             "a_admin",
         ),
     ];
+    // The monitoring lifecycle, statistics and reports: county B has a case, a visit with a
+    // photo, a plan and an issued report.
+    let b = crate::web_monitoring::b_monitoring(&site).await;
+    let (bc, bv, br) = (b.case, b.visit, b.report);
+    let form = |fields: &[(&str, &str)]| {
+        Some((
+            "application/x-www-form-urlencoded".to_string(),
+            serde_urlencoded::to_string(fields).unwrap().into_bytes(),
+        ))
+    };
+    let json =
+        |v: serde_json::Value| Some(("application/json".to_string(), v.to_string().into_bytes()));
+    let today = zhenxing_domain::today_in_china()
+        .format("%Y-%m-%d")
+        .to_string();
+    let b_list = || {
+        Some(crate::web_monitoring::multipart_body(
+            &[("kind", "洪涝")],
+            &[("list", "受灾户.csv", "户编号\r\nB001\r\n".as_bytes())],
+        ))
+    };
+    let b_visit = || {
+        Some(crate::web_monitoring::multipart_body(
+            &[("check_income", "ok"), ("visit", r#"{"answers": []}"#)],
+            &[("photos", "a.jpg", &crate::web_monitoring::jpeg())],
+        ))
+    };
+    let with = |sample: Sample, body: Option<(String, Vec<u8>)>| Sample { body, ..sample };
+    let own = |method, path, uri: String| s(method, path, uri, Expect::Clean, "a_admin");
+    let denied = |method, path, uri: String| s(method, path, uri, Expect::Denied, "a_admin");
+    let head = id("620102", "19950505", 77);
+    samples.extend([
+        s("GET", "/apply", "/apply".into(), Expect::Clean, "a_admin"),
+        with(
+            s("POST", "/apply", "/apply".into(), Expect::Clean, "a_admin"),
+            form(&[
+                ("village", V1),
+                ("head_name", "申请人"),
+                ("head_id", &head),
+                ("size", "2"),
+                ("risks", "1"),
+            ]),
+        ),
+        own("GET", "/monitoring", "/monitoring".into()),
+        denied("GET", "/monitoring/cases", format!("/monitoring/cases?area={COUNTY_B}")),
+        own("GET", "/monitoring/cases", "/monitoring/cases?overdue=1".into()),
+        denied("GET", "/monitoring/cases/{id}", format!("/monitoring/cases/{bc}")),
+        with(
+            denied("POST", "/monitoring/cases/{id}/steps", format!("/monitoring/cases/{bc}/steps")),
+            form(&[("action", "visit"), ("opinion", "x"), ("promise_signed", "1"), ("on", &today)]),
+        ),
+        own("GET", "/monitoring/clues", "/monitoring/clues".into()),
+        with(
+            denied("POST", "/monitoring/clues", "/monitoring/clues".into()),
+            form(&[("household", "B001"), ("risks", "1")]),
+        ),
+        with(
+            denied("POST", "/monitoring/clues", "/monitoring/clues".into()),
+            form(&[("household", &b.head_id), ("risks", "1")]),
+        ),
+        denied("GET", "/monitoring/notice/{village}", format!("/monitoring/notice/{VILLAGE_B}")),
+        own("GET", "/monitoring/notice/{village}", format!("/monitoring/notice/{COUNTY_A}")),
+        denied("GET", "/monitoring/notice/{village}/xlsx", format!("/monitoring/notice/{VILLAGE_B}/xlsx")),
+        denied("GET", "/households/{no}/plan", "/households/B001/plan".into()),
+        with(
+            denied("POST", "/households/{no}/plan", "/households/B001/plan".into()),
+            form(&[("cadre_name", "外县"), ("measure_1", "microcredit"), ("risk_1", "4"), ("starts_1", &today)]),
+        ),
+        denied("GET", "/households/{no}/visits", "/households/B001/visits".into()),
+        with(denied("POST", "/households/{no}/visits", "/households/B001/visits".into()), b_visit()),
+        denied("GET", "/monitoring/visits/{id}/photos/{seq}", format!("/monitoring/visits/{bv}/photos/1")),
+        denied("GET", "/monitoring/visits-due", format!("/monitoring/visits-due?area={COUNTY_B}")),
+        own("GET", "/monitoring/visits-due", "/monitoring/visits-due".into()),
+        denied("GET", "/households/{no}/elimination", "/households/B001/elimination".into()),
+        with(
+            denied("POST", "/households/{no}/elimination", "/households/B001/elimination".into()),
+            form(&[("mode", "1"), ("income_stable_months", "9"), ("essential_spending_resolved", "yes")]),
+        ),
+        denied("GET", "/monitoring/checks", format!("/monitoring/checks?area={COUNTY_B}")),
+        own("GET", "/monitoring/checks", "/monitoring/checks".into()),
+        own("GET", "/monitoring/policy", "/monitoring/policy".into()),
+        denied("GET", "/monitoring/policy", "/monitoring/policy?province=630000000000".into()),
+        with(
+            denied("POST", "/monitoring/policy", "/monitoring/policy".into()),
+            form(&[("content", &policy_for(2026))]),
+        ),
+        with(
+            own("POST", "/monitoring/policy/check", "/monitoring/policy/check".into()),
+            form(&[("content", "format = 1")]),
+        ),
+        own("GET", "/monitoring/disaster", "/monitoring/disaster".into()),
+        Sample {
+            echo: Some("B001".into()),
+            ..with(
+                s("POST", "/monitoring/disaster", "/monitoring/disaster".into(), Expect::ListRefused, "a_admin"),
+                b_list(),
+            )
+        },
+        denied("GET", "/dashboard", format!("/dashboard?area={COUNTY_B}")),
+        denied("GET", "/dashboard", "/dashboard?area=620000".into()),
+        own("GET", "/dashboard", "/dashboard".into()),
+        denied("GET", "/dashboard/trend", format!("/dashboard/trend?area={COUNTY_B}")),
+        own("GET", "/dashboard/trend", "/dashboard/trend".into()),
+        denied("GET", "/dashboard/verification", format!("/dashboard/verification?area={COUNTY_B}")),
+        own("GET", "/dashboard/verification", "/dashboard/verification".into()),
+        denied("GET", "/reports", format!("/reports?area={COUNTY_B}")),
+        own("GET", "/reports", "/reports".into()),
+        with(denied("POST", "/reports", "/reports".into()), form(&[("area", COUNTY_B)])),
+        denied("GET", "/reports/preview", format!("/reports/preview?area={COUNTY_B}")),
+        own("GET", "/reports/preview", "/reports/preview".into()),
+        denied("GET", "/reports/preview/xlsx", format!("/reports/preview/xlsx?area={COUNTY_B}")),
+        denied("GET", "/reports/{id}", format!("/reports/{br}")),
+        denied("GET", "/reports/{id}/xlsx", format!("/reports/{br}/xlsx")),
+        denied("GET", "/api/v1/stats/verification", format!("/api/v1/stats/verification?area={COUNTY_B}")),
+        denied("GET", "/api/v1/reports", format!("/api/v1/reports?area={COUNTY_B}")),
+        with(
+            denied("POST", "/api/v1/reports", "/api/v1/reports".into()),
+            json(serde_json::json!({"area": COUNTY_B})),
+        ),
+        denied("GET", "/api/v1/reports/preview", format!("/api/v1/reports/preview?area={COUNTY_B}")),
+        denied("GET", "/api/v1/reports/{id}", format!("/api/v1/reports/{br}")),
+        denied("GET", "/api/v1/reports/{id}/xlsx", format!("/api/v1/reports/{br}/xlsx")),
+        own("GET", "/api/v1/monitoring/policies/{province}/{year}", "/api/v1/monitoring/policies/62/2025".into()),
+        denied("GET", "/api/v1/monitoring/policies/{province}/{year}", "/api/v1/monitoring/policies/63/2025".into()),
+        with(
+            denied("POST", "/api/v1/monitoring/policies/{province}/{year}", "/api/v1/monitoring/policies/62/2026".into()),
+            json(serde_json::json!({"content": policy_for(2026)})),
+        ),
+        denied("GET", "/api/v1/monitoring/policies/{province}/{year}/versions", "/api/v1/monitoring/policies/63/2025/versions".into()),
+        with(
+            denied("POST", "/api/v1/monitoring/policies/{province}/{year}/check", "/api/v1/monitoring/policies/63/2025/check".into()),
+            json(serde_json::json!({"content": "format = 1"})),
+        ),
+        denied("GET", "/api/v1/monitoring/clues", format!("/api/v1/monitoring/clues?area={COUNTY_B}")),
+        own("GET", "/api/v1/monitoring/clues", "/api/v1/monitoring/clues".into()),
+        with(
+            denied("POST", "/api/v1/monitoring/clues", "/api/v1/monitoring/clues".into()),
+            json(serde_json::json!({"household": "B001", "risks": ["因病"]})),
+        ),
+        with(
+            denied("POST", "/api/v1/monitoring/clues", "/api/v1/monitoring/clues".into()),
+            json(serde_json::json!({"new_household": {"village": VILLAGE_B, "head_name": "越界", "head_id": id("620521", "19990909", 8)}, "risks": ["因病"]})),
+        ),
+        denied("GET", "/api/v1/monitoring/cases", format!("/api/v1/monitoring/cases?area={COUNTY_B}")),
+        own("GET", "/api/v1/monitoring/cases", "/api/v1/monitoring/cases".into()),
+        own("GET", "/api/v1/monitoring/cases/mine", "/api/v1/monitoring/cases/mine".into()),
+        denied("GET", "/api/v1/monitoring/cases/{id}", format!("/api/v1/monitoring/cases/{bc}")),
+        with(
+            denied("POST", "/api/v1/monitoring/cases/{id}/steps", format!("/api/v1/monitoring/cases/{bc}/steps")),
+            json(serde_json::json!({"action": "withdraw", "opinion": "越界撤回"})),
+        ),
+        with(
+            denied("POST", "/api/v1/monitoring/eliminations", "/api/v1/monitoring/eliminations".into()),
+            json(serde_json::json!({"household": "B001", "mode": "自然消除"})),
+        ),
+        denied("GET", "/api/v1/monitoring/households/{no}/plan", "/api/v1/monitoring/households/B001/plan".into()),
+        with(
+            denied("PUT", "/api/v1/monitoring/households/{no}/plan", "/api/v1/monitoring/households/B001/plan".into()),
+            json(serde_json::json!({"cadre_name": "外县", "measures": []})),
+        ),
+        denied("GET", "/api/v1/monitoring/households/{no}/visits", "/api/v1/monitoring/households/B001/visits".into()),
+        with(
+            denied("POST", "/api/v1/monitoring/households/{no}/visits", "/api/v1/monitoring/households/B001/visits".into()),
+            b_visit(),
+        ),
+        denied("GET", "/api/v1/monitoring/visits/{id}/photos/{seq}", format!("/api/v1/monitoring/visits/{bv}/photos/1")),
+        denied("GET", "/api/v1/monitoring/visits-due", format!("/api/v1/monitoring/visits-due?area={COUNTY_B}")),
+        denied("GET", "/api/v1/monitoring/notice/{village}", format!("/api/v1/monitoring/notice/{VILLAGE_B}")),
+        denied("GET", "/api/v1/monitoring/notice/{village}/xlsx", format!("/api/v1/monitoring/notice/{VILLAGE_B}/xlsx")),
+        denied("GET", "/api/v1/monitoring/checks", format!("/api/v1/monitoring/checks?area={COUNTY_B}")),
+        Sample {
+            echo: Some("B001".into()),
+            ..with(
+                s("POST", "/api/v1/monitoring/disaster", "/api/v1/monitoring/disaster".into(), Expect::ListRefused, "a_admin"),
+                b_list(),
+            )
+        },
+    ]);
     // Form bodies that would act on B.
     for sample in samples.iter_mut() {
         if sample.path == "/users" && sample.method == "POST" {
@@ -633,7 +817,15 @@ async fn no_route_reaches_outside_the_callers_area() {
         "every route needs an access sample, and every sample a route"
     );
 
-    let markers = b_markers(&site);
+    let mut markers = b_markers(&site);
+    let b_head = zhenxing_domain::IdNumber::parse(&b.head_id).unwrap();
+    markers.extend([
+        "李明亮".to_string(),
+        b.head_id.clone(),
+        b_head.masked(),
+        "北城走访".into(),
+        "13911112222".into(),
+    ]);
     let mut a_markers = markers.clone();
     a_markers.extend(["A001".to_string(), "王伟".to_string(), site.wang_id.clone()]);
     let specs = zhenxing_web::routes::specs();
@@ -749,14 +941,24 @@ async fn no_route_reaches_outside_the_callers_area() {
                     r.body
                 );
             }
+            Expect::ListRefused => {
+                assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
+                assert!(
+                    r.body.contains("不存在或不在您的管辖范围内"),
+                    "{what}: {}",
+                    r.body
+                );
+            }
         }
         let body = match &sample.echo {
             Some(typed) => {
-                assert!(
-                    r.body.contains("没有符合条件的农户") || r.body.contains("\"items\":[]"),
-                    "{what}: found something: {}",
-                    r.body
-                );
+                if sample.expect == Expect::Clean {
+                    assert!(
+                        r.body.contains("没有符合条件的农户") || r.body.contains("\"items\":[]"),
+                        "{what}: found something: {}",
+                        r.body
+                    );
+                }
                 r.body.replace(typed.as_str(), "")
             }
             None => r.body,
@@ -832,19 +1034,33 @@ async fn state_changing_requests_need_the_csrf_token() {
         .await
         .unwrap();
     for spec in zhenxing_web::routes::specs() {
-        if spec.method != "POST" || spec.path == "/login" {
+        if !matches!(spec.method, "POST" | "PUT") || spec.path == "/login" {
             continue;
         }
         let uri = spec
             .path
             .replace("{no}", "A001")
-            .replace("{id}", &a_user.id.to_string());
+            .replace("{id}", &a_user.id.to_string())
+            .replace("{province}", "62")
+            .replace("{year}", "2025");
         for token in [None, Some("0".repeat(64))] {
             let mut fields = vec![("label", "x")];
             if let Some(t) = &token {
                 fields.push(("csrf", t.as_str()));
             }
-            let r = site.post_form(&uri, Some(&s), &fields, false).await;
+            let r = if spec.method == "PUT" {
+                let body = serde_urlencoded::to_string(&fields).unwrap();
+                site.send(
+                    Request::put(&uri)
+                        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .header(header::COOKIE, format!("zx_session={}", s.cookie))
+                        .body(Body::from(body))
+                        .unwrap(),
+                )
+                .await
+            } else {
+                site.post_form(&uri, Some(&s), &fields, false).await
+            };
             assert_eq!(
                 r.status,
                 StatusCode::FORBIDDEN,

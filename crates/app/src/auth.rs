@@ -60,6 +60,11 @@ impl Caller {
             name: self.user.name.clone(),
         }
     }
+
+    /// The same caller for the monitoring lifecycle's use cases (acting in their role).
+    pub fn monitoring(&self) -> crate::monitoring::Caller {
+        crate::monitoring::Caller::user(self.actor(), self.user.role, self.user.area)
+    }
 }
 
 /// A live browser session.

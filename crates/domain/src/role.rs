@@ -36,6 +36,8 @@ pub enum Permission {
     AdministerUsers,
     /// Read the audit log of the area.
     ReadAudit,
+    /// Issue (freeze) a dispatch report of the area.
+    IssueReport,
 }
 
 impl Role {
@@ -91,6 +93,10 @@ impl Role {
             Import => matches!(self, CountyAdmin | CountyOfficer | TownshipOfficer),
             AdministerUsers => matches!(self, ProvinceAdmin | CityAdmin | CountyAdmin),
             ReadAudit => matches!(self, Auditor),
+            IssueReport => matches!(
+                self,
+                ProvinceAdmin | CityAdmin | CountyAdmin | CountyOfficer
+            ),
         }
     }
 
@@ -148,27 +154,28 @@ mod tests {
 
     #[test]
     fn permission_table() {
-        // (role, whole personal data, import, administer users, audit)
+        // (role, whole personal data, import, administer users, audit, issue reports)
         let table = [
-            (Role::ProvinceAdmin, false, false, true, false),
-            (Role::CityAdmin, false, false, true, false),
-            (Role::CountyAdmin, true, true, true, false),
-            (Role::CountyOfficer, true, true, false, false),
-            (Role::TownshipOfficer, true, true, false, false),
-            (Role::VillageCadre, true, false, false, false),
-            (Role::TeamMember, true, false, false, false),
-            (Role::DepartmentOperator, false, false, false, false),
-            (Role::Auditor, false, false, false, true),
+            (Role::ProvinceAdmin, false, false, true, false, true),
+            (Role::CityAdmin, false, false, true, false, true),
+            (Role::CountyAdmin, true, true, true, false, true),
+            (Role::CountyOfficer, true, true, false, false, true),
+            (Role::TownshipOfficer, true, true, false, false, false),
+            (Role::VillageCadre, true, false, false, false, false),
+            (Role::TeamMember, true, false, false, false, false),
+            (Role::DepartmentOperator, false, false, false, false, false),
+            (Role::Auditor, false, false, false, true, false),
         ];
         assert_eq!(table.len(), Role::ALL.len());
-        for (role, whole, import, admin, audit) in table {
+        for (role, whole, import, admin, audit, report) in table {
             let got = (
                 role.may(SeeWholePersonalData),
                 role.may(Import),
                 role.may(AdministerUsers),
                 role.may(ReadAudit),
+                role.may(IssueReport),
             );
-            assert_eq!(got, (whole, import, admin, audit), "{role:?}");
+            assert_eq!(got, (whole, import, admin, audit, report), "{role:?}");
             assert!(role.may(ReadRegistry));
             assert_eq!(Role::from_cli_name(role.cli_name()), Some(role));
         }

@@ -11,6 +11,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod error;
+pub mod forms;
 pub mod pages;
 pub mod routes;
 pub mod state;

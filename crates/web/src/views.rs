@@ -20,12 +20,22 @@ pub struct UserCtx {
     pub may_import: bool,
     pub may_admin: bool,
     pub may_audit: bool,
+    /// The monitoring lifecycle: record clues, visits; keep the policy; disaster lists.
+    pub may_clue: bool,
+    pub may_visit: bool,
+    pub may_policy: bool,
+    pub may_disaster: bool,
+    pub may_report: bool,
+    /// The user's village (for the village's notice), when their area is one.
+    pub village: Option<String>,
 }
 
 impl UserCtx {
     pub async fn of(state: &AppState, u: &PageUser) -> UserCtx {
+        use zhenxing_app::monitoring::access::{Act, may};
         let tree = state.app.tree().await;
         let user = &u.caller.user;
+        let m = u.caller.monitoring();
         UserCtx {
             name: user.name.clone(),
             role: user.role.label(),
@@ -35,6 +45,13 @@ impl UserCtx {
             may_import: user.role.may(Permission::Import),
             may_admin: user.role.may(Permission::AdministerUsers),
             may_audit: user.role.may(Permission::ReadAudit),
+            may_clue: may(&m, Act::RecordClue),
+            may_visit: may(&m, Act::RecordVisit),
+            may_policy: may(&m, Act::ManagePolicy),
+            may_disaster: may(&m, Act::IncludeDisasterList),
+            may_report: user.role.may(Permission::IssueReport),
+            village: (user.area.level() == zhenxing_domain::AreaLevel::Village)
+                .then(|| user.area.to_string()),
         }
     }
 }
@@ -130,4 +147,38 @@ pub fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
 /// Area codes as links and labels.
 pub fn code_text(c: AreaCode) -> String {
     c.to_string()
+}
+
+/// A date as users write it (`2022-03-01`); empty for none.
+pub fn day(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// A share as a percentage with two decimals (`63.64%`), `—` when there is no base.
+pub fn percent(p: Option<f64>) -> String {
+    match p {
+        Some(p) => format!("{:.2}%", p * 100.0),
+        None => "—".to_string(),
+    }
+}
+
+/// JSON for a `data-*` attribute (askama escapes it; the browser gives it back as written).
+pub fn json_attr(v: &impl serde::Serialize) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+}
+
+/// The names of an area's levels below the county (`伏龙坪街道 红沟村民委员会`), or its own name.
+pub fn place(tree: &zhenxing_domain::DivisionTree, code: AreaCode) -> String {
+    let path = tree.path(code);
+    let below: Vec<&str> = path
+        .iter()
+        .filter(|d| d.level > zhenxing_domain::AreaLevel::County)
+        .map(|d| d.name.as_str())
+        .collect();
+    if below.is_empty() {
+        tree.name(code).unwrap_or("").to_string()
+    } else {
+        below.join(" ")
+    }
 }

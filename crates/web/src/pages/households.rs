@@ -393,6 +393,16 @@ fn detail_view(d: HouseholdDetail) -> DetailView {
     }
 }
 
+/// A case of the household, for the monitoring section of its page.
+pub struct HouseholdCase {
+    pub id: i64,
+    pub kind: &'static str,
+    pub stage: &'static str,
+    pub opened_on: String,
+    pub due: String,
+    pub overdue: bool,
+}
+
 #[derive(Template)]
 #[template(path = "household.html")]
 struct DetailPage {
@@ -400,6 +410,9 @@ struct DetailPage {
     user: Option<UserCtx>,
     csrf: String,
     v: DetailView,
+    cases: Vec<HouseholdCase>,
+    /// Monitored and not eliminated: an elimination may be proposed.
+    may_eliminate: bool,
 }
 
 fn parse_no(s: &str) -> Result<HouseholdNo, WebError> {
@@ -414,12 +427,31 @@ async fn detail(
 ) -> Result<Response, PageError> {
     let no = parse_no(no)?;
     let d = state.app.household(&user.caller, &no, reveal).await?;
+    let today = zhenxing_domain::today_in_china();
+    let cases = state
+        .app
+        .household_cases(&user.caller.monitoring(), &no)
+        .await?
+        .into_iter()
+        .map(|c| HouseholdCase {
+            id: c.id,
+            kind: c.kind().label(),
+            stage: c.state.stage.label(),
+            opened_on: crate::views::day(Some(c.state.opened_on)),
+            due: crate::views::day(c.due.next()),
+            overdue: c.due.is_overdue(today),
+        })
+        .collect();
+    let m = &d.stored.household.monitoring;
+    let may_eliminate = m.category.is_some() && !m.eliminated;
     let v = detail_view(d);
     Ok(render(&DetailPage {
         title: format!("{} {}", v.head, v.no),
         user: Some(UserCtx::of(state, user).await),
         csrf: user.csrf.clone(),
         v,
+        cases,
+        may_eliminate,
     }))
 }
 

@@ -2,8 +2,11 @@
 
 pub mod areas;
 pub mod audit;
+pub mod dashboard;
 pub mod households;
 pub mod ledgers;
 pub mod login;
+pub mod monitoring;
+pub mod reports;
 pub mod tokens;
 pub mod users;

@@ -11,7 +11,11 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use zhenxing_app::auth::Via;
 use zhenxing_app::browse::HouseholdDetail;
 use zhenxing_domain::stats::Counts;
-use zhenxing_domain::{AreaLevel, HouseholdNo, MonitorCategory};
+use zhenxing_domain::{HouseholdNo, MonitorCategory};
+
+pub mod monitoring;
+pub mod policy;
+pub mod stats;
 
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody, WebError, internal};
@@ -56,6 +60,9 @@ pub struct AreaSummary {
     /// 1 province .. 5 village.
     pub level: u8,
     pub counts: CountsJson,
+    /// Every figure of DOMAIN §10 (statistics answers only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub figures: Option<stats::FiguresJson>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -95,6 +102,7 @@ pub async fn area(
                 name: c.name,
                 level: c.level.number(),
                 counts: c.counts.into(),
+                figures: None,
             })
             .collect(),
     }))
@@ -372,6 +380,20 @@ pub struct ImportCountsJson {
     pub rejected: u64,
 }
 
+impl RowErrorJson {
+    pub fn of(e: &zhenxing_ledger::RowError) -> RowErrorJson {
+        RowErrorJson {
+            file: e.file.clone(),
+            sheet: e.sheet.clone(),
+            row: e.row,
+            column: e.column.clone(),
+            value: e.value.clone(),
+            reason: e.reason.clone(),
+            code: e.code.to_string(),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RowErrorJson {
     pub file: String,
@@ -462,72 +484,6 @@ pub async fn import(
     Ok(Json(json))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct StatsQuery {
-    /// Area code; the caller's own area when absent.
-    pub area: Option<String>,
-    /// Lowest level listed: `province`, `city`, `county`, `township` or `village` (default:
-    /// one level below the area).
-    pub depth: Option<String>,
-    /// Figures as of this date (`2024-06-30`); today when absent.
-    pub as_of: Option<String>,
-}
-
-#[utoipa::path(get, path = "/api/v1/stats", tag = "统计",
-    params(StatsQuery),
-    responses((status = 200, body = Vec<AreaSummary>, description = "The area and every area under it down to `depth`, in code order."),
-        (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn stats(
-    State(state): State<AppState>,
-    ApiUser(caller): ApiUser,
-    Query(q): Query<StatsQuery>,
-) -> Result<Json<Vec<AreaSummary>>, ApiError> {
-    caller.require(zhenxing_domain::Permission::ReadRegistry)?;
-    let area = match q.area.as_deref().filter(|a| !a.is_empty()) {
-        Some(a) => parse_area(a)?,
-        None => caller.user.area,
-    };
-    if !caller.scope().contains(area) {
-        return Err(WebError::NotFound.into());
-    }
-    let depth = match q.depth.as_deref().unwrap_or("") {
-        "" => area.level().child().unwrap_or(AreaLevel::Village),
-        "province" => AreaLevel::Province,
-        "city" => AreaLevel::City,
-        "county" => AreaLevel::County,
-        "township" => AreaLevel::Township,
-        "village" => AreaLevel::Village,
-        other => return Err(WebError::BadRequest(format!("depth 无效：{other}")).into()),
-    };
-    let as_of = match q.as_of.as_deref().filter(|d| !d.is_empty()) {
-        None => None,
-        Some(d) => match zhenxing_domain::LedgerDate::parse(d) {
-            Ok(zhenxing_domain::LedgerDate::Day(day)) => Some(day),
-            _ => {
-                return Err(
-                    WebError::BadRequest(format!("as_of 应为日期，如 2024-06-30：{d}")).into(),
-                );
-            }
-        },
-    };
-    let rows = state
-        .app
-        .stats(caller.scope(), Some(area), depth, as_of)
-        .await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|r| AreaSummary {
-                code: r.code.to_string(),
-                name: r.name,
-                level: r.level.number(),
-                counts: r.counts.into(),
-            })
-            .collect(),
-    ))
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeJson {
     pub id: i64,
@@ -567,8 +523,16 @@ impl Modify for BearerScheme {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "振兴 防止返贫动态监测平台 API", version = "1",
-        description = "按区划范围访问农户台账。用 `Authorization: Bearer TOKEN` 调用（令牌在“API令牌”页面创建，或用 `zhenxing user token`）。错误返回 `{\"code\": \"...\", \"message\": \"中文说明\"}`；管辖范围以外的数据一律返回 404。"),
-    paths(area, households, household, import, stats, me),
+        description = "按区划范围访问农户台账、防返贫监测帮扶（线索、识别和消除案件、帮扶计划、走访、公示、数据检查、政策参数）和统计调度。用 `Authorization: Bearer TOKEN` 调用（令牌在“API令牌”页面创建，或用 `zhenxing user token`）。错误返回 `{\"code\": \"...\", \"message\": \"中文说明\"}`；管辖范围以外的数据一律返回 404。"),
+    paths(area, households, household, import, stats::stats, me,
+        stats::verification, stats::reports, stats::issue, stats::preview, stats::report,
+        stats::report_xlsx,
+        policy::in_force, policy::versions, policy::check, policy::set,
+        monitoring::cases, monitoring::my_cases, monitoring::case, monitoring::step,
+        monitoring::clues, monitoring::record_clue, monitoring::propose_elimination,
+        monitoring::plan, monitoring::save_plan, monitoring::visits, monitoring::record_visit,
+        monitoring::visit_photo, monitoring::visits_due, monitoring::notice,
+        monitoring::notice_xlsx, monitoring::checks, monitoring::disaster),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme)
 )]
