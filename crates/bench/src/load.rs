@@ -34,7 +34,9 @@ struct Conn {
 }
 
 async fn connect(addr: &str) -> Result<Conn> {
-    let stream = TcpStream::connect(addr).await.with_context(|| format!("connect {addr}"))?;
+    let stream = TcpStream::connect(addr)
+        .await
+        .with_context(|| format!("connect {addr}"))?;
     stream.set_nodelay(true)?;
     let (send, conn) = http1::handshake(TokioIo::new(stream)).await?;
     tokio::spawn(async move {
@@ -77,7 +79,10 @@ fn import(addr: &str, token: &str, no: &str, village: &str) -> Result<Request<Fu
     Ok(Request::post("/api/v1/imports")
         .header("host", addr)
         .header("authorization", format!("Bearer {token}"))
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
         .body(Full::new(Bytes::from(body)))?)
 }
 
@@ -101,8 +106,13 @@ pub async fn run(opts: LoadOptions) -> Result<serde_json::Value> {
     let started = Instant::now();
     let mut tasks = Vec::new();
     for client in 0..opts.clients {
-        let (opts, tally, read_ms, write_ms, written) =
-            (opts.clone(), tally.clone(), read_ms.clone(), write_ms.clone(), written.clone());
+        let (opts, tally, read_ms, write_ms, written) = (
+            opts.clone(),
+            tally.clone(),
+            read_ms.clone(),
+            write_ms.clone(),
+            written.clone(),
+        );
         tasks.push(tokio::spawn(async move {
             let mut rng = Rng::new(client as u64 + 1);
             let mut conn = match connect(&opts.addr).await {
@@ -119,13 +129,28 @@ pub async fn run(opts: LoadOptions) -> Result<serde_json::Value> {
                 let (req, no) = if is_write {
                     seq += 1;
                     let no = format!("LOAD{client:03}{seq:07}");
-                    (import(&opts.addr, &opts.token, &no, &opts.village), Some(no))
+                    (
+                        import(&opts.addr, &opts.token, &no, &opts.village),
+                        Some(no),
+                    )
                 } else {
                     let path = match rng.below(4) {
-                        0 => format!("/api/v1/areas/{}", opts.areas[rng.below(opts.areas.len() as u64) as usize]),
-                        1 => format!("/api/v1/households?area={}", opts.areas[rng.below(opts.areas.len() as u64) as usize]),
-                        2 => format!("/api/v1/stats?area={}", opts.areas[rng.below(opts.areas.len() as u64) as usize]),
-                        _ => format!("/api/v1/households/{}", opts.households[rng.below(opts.households.len() as u64) as usize]),
+                        0 => format!(
+                            "/api/v1/areas/{}",
+                            opts.areas[rng.below(opts.areas.len() as u64) as usize]
+                        ),
+                        1 => format!(
+                            "/api/v1/households?area={}",
+                            opts.areas[rng.below(opts.areas.len() as u64) as usize]
+                        ),
+                        2 => format!(
+                            "/api/v1/stats?area={}",
+                            opts.areas[rng.below(opts.areas.len() as u64) as usize]
+                        ),
+                        _ => format!(
+                            "/api/v1/households/{}",
+                            opts.households[rng.below(opts.households.len() as u64) as usize]
+                        ),
                     };
                     (get(&opts.addr, &opts.token, &path), None)
                 };
@@ -148,7 +173,13 @@ pub async fn run(opts: LoadOptions) -> Result<serde_json::Value> {
                     }
                     Ok((status, body)) => {
                         tally.errors.fetch_add(1, Ordering::Relaxed);
-                        eprintln!("{status}: {}", String::from_utf8_lossy(&body).chars().take(200).collect::<String>());
+                        eprintln!(
+                            "{status}: {}",
+                            String::from_utf8_lossy(&body)
+                                .chars()
+                                .take(200)
+                                .collect::<String>()
+                        );
                     }
                     Err(e) => {
                         tally.errors.fetch_add(1, Ordering::Relaxed);
@@ -174,7 +205,11 @@ pub async fn run(opts: LoadOptions) -> Result<serde_json::Value> {
     let mut conn = connect(&opts.addr).await?;
     let mut lost = 0u64;
     for no in &written {
-        let (status, _) = call(&mut conn, get(&opts.addr, &opts.token, &format!("/api/v1/households/{no}"))?).await?;
+        let (status, _) = call(
+            &mut conn,
+            get(&opts.addr, &opts.token, &format!("/api/v1/households/{no}"))?,
+        )
+        .await?;
         if status != 200 {
             lost += 1;
         }

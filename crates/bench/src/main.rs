@@ -113,20 +113,28 @@ fn main() -> Result<()> {
             println!("{}", runtime.block_on(stats(&db, samples))?);
         }
         Some("load") => {
-            let list = |name: &str| flag(name).map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default();
+            let list = |name: &str| {
+                flag(name)
+                    .map(|s| s.split(',').map(str::to_string).collect())
+                    .unwrap_or_default()
+            };
             let opts = load::LoadOptions {
                 addr: flag("--addr").unwrap_or_else(|| "127.0.0.1:8080".into()),
                 token: flag("--token").unwrap_or_default(),
                 clients: flag("--clients").and_then(|s| s.parse().ok()).unwrap_or(50),
                 seconds: flag("--seconds").and_then(|s| s.parse().ok()).unwrap_or(60),
-                write_percent: flag("--write-percent").and_then(|s| s.parse().ok()).unwrap_or(5),
+                write_percent: flag("--write-percent")
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(5),
                 areas: list("--areas"),
                 households: list("--households"),
                 village: flag("--village").unwrap_or_default(),
             };
             println!("{}", runtime.block_on(load::run(opts))?);
         }
-        _ => bail!("usage: zhenxing-bench stats --db FILE [--samples N] | load --addr HOST:PORT --token T --areas A,B --households H1,H2 --village V [--clients N] [--seconds S] [--write-percent P]"),
+        _ => bail!(
+            "usage: zhenxing-bench stats --db FILE [--samples N] | load --addr HOST:PORT --token T --areas A,B --households H1,H2 --village V [--clients N] [--seconds S] [--write-percent P]"
+        ),
     }
     Ok(())
 }
