@@ -250,12 +250,17 @@ pub async fn acknowledged_writes_survive_a_kill(db: &str) {
                 let mut child = Command::new(env!("CARGO_BIN_EXE_zhenxing"))
                     .args(["import", "--db", &db, "--households", h, "--members", m])
                     .stdout(Stdio::null())
-                    .stderr(Stdio::null())
+                    .stderr(Stdio::piped())
                     .spawn()
                     .unwrap();
                 loop {
                     if let Some(status) = child.try_wait().unwrap() {
-                        assert!(status.success());
+                        if !status.success() {
+                            let mut err = String::new();
+                            use std::io::Read;
+                            let _ = child.stderr.take().unwrap().read_to_string(&mut err);
+                            panic!("writer {w}: import {h} failed ({status}): {err}");
+                        }
                         acknowledged += 1;
                         break;
                     }
@@ -281,6 +286,9 @@ pub async fn acknowledged_writes_survive_a_kill(db: &str) {
         n >= acknowledged && n <= acknowledged + 3,
         "{acknowledged} acknowledged, {n} present"
     );
+    // The writers refreshed the same areas' figures at once; none may have missed another's rows.
+    let out = ok(&zhenxing(&["stats", "--db", db, "--check"]));
+    assert!(out.contains("一致"), "{out}");
 }
 
 #[tokio::test]
