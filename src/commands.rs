@@ -41,7 +41,7 @@ fn encoding(e: CsvEncodingArg) -> CsvEncoding {
 }
 
 /// Opens a database that `init` has prepared.
-async fn open(db: &str) -> Result<App> {
+pub(crate) async fn open(db: &str) -> Result<App> {
     let app = App::open(db).await?;
     if app.tree().await.is_empty() {
         bail!("数据库 {db} 中还没有区划，请先运行 zhenxing init --db {db}");
@@ -182,6 +182,29 @@ pub async fn run(command: Command) -> Result<i32> {
             Ok(0)
         }
         Command::Restore { from, db, force } => restore(&from, &db, force).await,
+        Command::Audit {
+            command: crate::AuditCommand::Verify { db },
+        } => {
+            let app = App::open(&db).await?;
+            let check = app.verify_audit().await?;
+            match (check.broken_at, check.head_mismatch) {
+                (None, None) => {
+                    println!("审计日志完整：{} 条记录，哈希链无误。", check.entries);
+                    Ok(0)
+                }
+                (Some(seq), _) => {
+                    eprintln!(
+                        "审计日志第{seq}条被改动或删除（此前{}条无误）。",
+                        check.entries
+                    );
+                    Ok(1)
+                }
+                (None, Some((head, last))) => {
+                    eprintln!("审计日志的末尾被截去：链头记录到第{head}条，日志只到第{last}条。");
+                    Ok(1)
+                }
+            }
+        }
         Command::Check { db } => {
             let app = App::open(&db).await?;
             app.store().check_integrity().await?;
@@ -192,7 +215,14 @@ pub async fn run(command: Command) -> Result<i32> {
             db,
             households,
             seed,
-        } => demo(&db, households, seed).await,
+            no_serve,
+            listen,
+        } => demo(&db, households, seed, (!no_serve).then_some(listen)).await,
+        Command::Serve { db, listen, https } => {
+            let app = open(&db).await?;
+            crate::users::serve(app, listen, https).await
+        }
+        Command::User { action } => crate::users::run(action).await,
         Command::Policy { command } => crate::monitoring::policy(command).await,
         Command::Monitor { command } => crate::monitoring::monitor(command).await,
         Command::Screen {
@@ -269,13 +299,21 @@ async fn restore(from: &Path, db: &str, force: bool) -> Result<i32> {
     Ok(0)
 }
 
-async fn demo(db: &str, households: u64, seed: u64) -> Result<i32> {
+async fn demo(
+    db: &str,
+    households: u64,
+    seed: u64,
+    listen: Option<std::net::SocketAddr>,
+) -> Result<i32> {
     let path = Path::new(db);
     if path.exists() {
         let existing = App::open(db).await?;
         if existing.store().meta("demo").await?.as_deref() != Some("1") {
             bail!("{db} 不是演示数据库，为免覆盖真实数据，请用 --db 指定另一个文件");
         }
+        // Every connection must be closed before the files go: SQLite removes `-wal` by name
+        // when its last connection closes, and that would be the new database's by then.
+        existing.close().await;
         drop(existing);
         for suffix in ["", "-wal", "-shm"] {
             let p = format!("{db}{suffix}");
@@ -306,7 +344,20 @@ async fn demo(db: &str, households: u64, seed: u64) -> Result<i32> {
     let rows = app.stats(Scope::All, None, AreaLevel::City, None).await?;
     print_stats(&rows, StatsFormat::Table)?;
     println!("\n查看某县各乡村：zhenxing stats --db {db} --area 620102 --depth village");
-    Ok(0)
+    let users = crate::users::demo_users(&app).await?;
+    let tree = app.tree().await;
+    println!("\n演示账号（每次运行重新生成密码）：");
+    for (name, role, area, password) in &users {
+        println!(
+            "  {name:<10} {password:<14} {}（{}）",
+            role.label(),
+            tree.name(*area).unwrap_or("")
+        );
+    }
+    match listen {
+        None => Ok(0),
+        Some(listen) => crate::users::serve(app, listen, false).await,
+    }
 }
 
 fn generate(

@@ -6,7 +6,9 @@ mod monitoring;
 mod progress;
 mod screening;
 mod stats_cmd;
+mod users;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -165,7 +167,13 @@ enum Command {
         #[arg(long, env = "ZHENXING_DB")]
         db: String,
     },
-    /// Create a demo database (the Gansu tree and generated households) and show its figures.
+    /// The audit log: `verify` recomputes the hash chain and compares its end with the head.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Create a demo database (the Gansu tree, generated households, a user at each level) and
+    /// serve it on the web.
     Demo {
         #[arg(long, env = "ZHENXING_DEMO_DB", default_value = "zhenxing-demo.db")]
         db: String,
@@ -173,6 +181,26 @@ enum Command {
         households: u64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Only build the database; do not serve.
+        #[arg(long)]
+        no_serve: bool,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Serve the web app and the JSON API.
+    Serve {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long, env = "ZHENXING_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Users reach the server over https (e.g. through a TLS proxy): mark cookies Secure.
+        #[arg(long)]
+        https: bool,
+    },
+    /// Manage users: add, reset a password, disable, enable, list, make an API token.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
     },
     /// The monitoring policy of a province and year: show, check an edited file, store it.
     Policy {
@@ -248,6 +276,62 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Add a user. The password is read from standard input when it is not a terminal
+    /// (`echo PASSWORD | zhenxing user add ...`); otherwise one is generated and printed.
+    Add {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        name: String,
+        /// province_admin, city_admin, county_admin, county_officer, township_officer,
+        /// village_cadre, team_member, department_operator or auditor.
+        #[arg(long)]
+        role: String,
+        /// The user's area (division code).
+        #[arg(long)]
+        area: String,
+    },
+    /// Set a new password (from standard input, or generated and printed); ends the user's
+    /// sessions.
+    Reset {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Disable a user (ends their sessions; their tokens stop working).
+    Disable {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Enable a disabled user again.
+    Enable {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// List the users.
+    List {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+    },
+    /// Make an API token for a user (printed once; only its hash is kept).
+    Token {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        name: String,
+        /// What the token is for.
+        #[arg(long, default_value = "命令行创建")]
+        label: String,
+    },
+}
+
 fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -275,4 +359,13 @@ fn main() {
         }
     };
     std::process::exit(code);
+}
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Prove the audit log is whole: every entry's hash, the chain of hashes, and its head.
+    Verify {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+    },
 }

@@ -127,15 +127,137 @@ fn import_exit_codes_and_the_error_report() {
 fn demo_builds_a_database_and_refuses_to_overwrite_a_real_one() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db").to_string_lossy().to_string();
-    let out = zhenxing(&["demo", "--db", &db, "--households", "400"]);
+    let out = zhenxing(&["demo", "--db", &db, "--households", "400", "--no-serve"]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("甘肃省"));
+    assert!(text(&out).contains("演示账号"), "{}", text(&out));
+    assert!(text(&out).contains("sheng") && text(&out).contains("省级管理员（甘肃省）"));
     // Run again: the demo database is rebuilt.
-    let again = zhenxing(&["demo", "--db", &db, "--households", "400"]);
+    let again = zhenxing(&["demo", "--db", &db, "--households", "400", "--no-serve"]);
     assert!(again.status.success(), "{}", text(&again));
     let real = dir.path().join("real.db").to_string_lossy().to_string();
     assert!(zhenxing(&["init", "--db", &real]).status.success());
-    let refused = zhenxing(&["demo", "--db", &real]);
+    let refused = zhenxing(&["demo", "--db", &real, "--no-serve"]);
     assert_eq!(refused.status.code(), Some(1));
     assert!(text(&refused).contains("不是演示数据库"));
+}
+
+/// `GET path` over plain HTTP/1.0 (no client library needed): status line and body.
+fn http_get(addr: &str, path: &str, token: Option<&str>) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).ok()?;
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n{auth}\r\n").ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    Some(out)
+}
+
+fn zhenxing_with_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhenxing"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn users_tokens_and_the_server_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("z.db").to_string_lossy().to_string();
+    assert!(zhenxing(&["init", "--db", &db]).status.success());
+    let add = [
+        "user",
+        "add",
+        "--db",
+        &db,
+        "--name",
+        "wang",
+        "--role",
+        "county_admin",
+        "--area",
+        "620102",
+    ];
+    // The password from standard input: nothing printed.
+    let out = zhenxing_with_stdin(&add, "secret-pass-1\n");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("已新增用户 wang（县级管理员，城关区 620102000000）"));
+    assert!(!text(&out).contains("初始密码"));
+    // No password given: one is generated and printed.
+    let out = zhenxing(&[
+        "user", "add", "--db", &db, "--name", "li", "--role", "auditor", "--area", "62",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("初始密码："));
+    let out = zhenxing(&[
+        "user", "add", "--db", &db, "--name", "x", "--role", "root", "--area", "62",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("角色“root”无效"), "{}", text(&out));
+    let out = zhenxing_with_stdin(&add, "secret-pass-1\n");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("已被使用"));
+
+    let out = zhenxing(&["user", "token", "--db", &db, "--name", "wang"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let token = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find(|l| l.starts_with("zx_"))
+        .unwrap()
+        .to_string();
+
+    // Serve on a free port; the token works until the user is disabled.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_zhenxing"))
+        .args(["serve", "--db", &db, "--listen", &addr])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut up = None;
+    for _ in 0..100 {
+        up = http_get(&addr, "/healthz", None);
+        if up.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let me = http_get(&addr, "/api/v1/me", Some(&token)).unwrap_or_default();
+    let anonymous = http_get(&addr, "/api/v1/me", None).unwrap_or_default();
+    let disabled = zhenxing(&["user", "disable", "--db", &db, "--name", "wang"]);
+    let after = http_get(&addr, "/api/v1/me", Some(&token)).unwrap_or_default();
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(up.unwrap_or_default().ends_with("ok"));
+    assert!(
+        me.starts_with("HTTP/1.0 200") && me.contains("\"role\":\"county_admin\""),
+        "{me}"
+    );
+    assert!(anonymous.starts_with("HTTP/1.0 401"), "{anonymous}");
+    assert!(disabled.status.success(), "{}", text(&disabled));
+    assert!(after.starts_with("HTTP/1.0 401"), "{after}");
+    let list = zhenxing(&["user", "list", "--db", &db]);
+    assert!(
+        text(&list).contains("wang\tcounty_admin\t620102000000\t城关区\t已停用"),
+        "{}",
+        text(&list)
+    );
 }

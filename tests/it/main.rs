@@ -2,11 +2,16 @@
 //! that uses it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
+mod browser;
 mod cli;
 mod ledger_import;
 mod monitoring;
+mod reliability;
 mod round_trip;
 mod screening;
 mod stats;
 mod story;
 mod support;
+mod web;
+mod web_monitoring;

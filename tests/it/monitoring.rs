@@ -14,8 +14,8 @@ use zhenxing_domain::monitoring::{
     Channel, CheckAnswer, Evidence, MeasureStatus, NewHousehold, PlannedMeasure, Stage,
 };
 use zhenxing_domain::{
-    AreaCode, EliminationMode, HouseholdType, IdNumber, Money, MonitorCategory, RiskType,
-    RiskTypes, Scope,
+    AreaCode, AreaLevel, EliminationMode, HouseholdType, IdNumber, Money, MonitorCategory,
+    RiskType, RiskTypes, Role, Scope,
 };
 use zhenxing_store::Actor;
 use zhenxing_store::monitoring::ClueOutcome;
@@ -26,14 +26,25 @@ fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
+/// A user of `area` in the role that works at its level (village cadre, township officer,
+/// county officer, province administrator).
 fn caller(name: &str, area: &str) -> Caller {
-    Caller {
-        actor: Actor {
+    let area = AreaCode::parse(area).unwrap();
+    let role = match area.level() {
+        AreaLevel::Village => Role::VillageCadre,
+        AreaLevel::Township => Role::TownshipOfficer,
+        AreaLevel::County => Role::CountyOfficer,
+        AreaLevel::City => Role::CityAdmin,
+        AreaLevel::Province => Role::ProvinceAdmin,
+    };
+    Caller::user(
+        Actor {
             user_id: None,
             name: name.into(),
         },
-        scope: Scope::Area(AreaCode::parse(area).unwrap()),
-    }
+        role,
+        area,
+    )
 }
 
 fn ok(s: &str) -> Decision {

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use zhenxing_app::App;
 use zhenxing_app::monitoring::Caller;
 use zhenxing_app::monitoring::screening::{ScreeningReport, ScreeningRequest};
-use zhenxing_domain::{AreaCode, HouseholdNo, MonitorCategory, Scope};
+use zhenxing_domain::{AreaCode, AreaLevel, HouseholdNo, MonitorCategory, Role, Scope};
 use zhenxing_ledger::write::Disclosure;
 use zhenxing_store::Actor;
 use zhenxing_store::screening::HitOutcome;
@@ -180,14 +180,19 @@ fn operator() -> Caller {
     Caller::command_line()
 }
 
+/// A user of `area`: a township officer below the county, a county officer at it.
 fn caller(area: &str) -> Caller {
-    Caller {
-        actor: Actor {
-            user_id: None,
-            name: "测试".into(),
-        },
-        scope: Scope::Area(AreaCode::parse(area).unwrap()),
-    }
+    let area = AreaCode::parse(area).unwrap();
+    let role = if area.level() == AreaLevel::Township {
+        Role::TownshipOfficer
+    } else {
+        Role::CountyOfficer
+    };
+    let actor = Actor {
+        user_id: None,
+        name: "测试".into(),
+    };
+    Caller::user(actor, role, area)
 }
 
 #[tokio::test]

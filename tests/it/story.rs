@@ -421,13 +421,18 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
     ];
     let directories = ["household_ids", "person_ids"];
     let reference = [
+        "api_tokens",
         "area_figures",
+        "audit_head",
+        "audit_log",
         "changesets",
         "divisions",
         "meta",
         "policies",
         "reports",
         "screenings",
+        "sessions",
+        "users",
         "village_attributes",
     ];
     for (t,) in &tables {

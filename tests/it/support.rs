@@ -112,3 +112,40 @@ pub fn errors(report: &ImportReport) -> Vec<(u64, String, &'static str)> {
 /// A village of 城关区, 兰州市 (伏龙坪街道 红沟村民委员会) and two more.
 pub const V1: &str = "620102010201";
 pub const V2: &str = "620102010202";
+
+/// Gansu's policy for `year`: the 2025 file with that year and no holidays. The shipped files
+/// end in 2025, and whatever is dated today needs the policy of today's year.
+pub fn policy_for(year: i32) -> String {
+    let text = zhenxing_domain::policy::SHIPPED
+        .iter()
+        .find(|(p, y, _)| *p == "62" && *y == 2025)
+        .unwrap()
+        .2;
+    let start = text.find("[calendar]").unwrap();
+    let end = text.find("[visits]").unwrap();
+    format!(
+        "{}[calendar]\nholidays = []\nworkdays = []\n\n{}",
+        &text[..start],
+        &text[end..]
+    )
+    .replace("year = 2025", &format!("year = {year}"))
+    .replace("2025年", &format!("{year}年"))
+}
+
+/// Stores this year's policy and last year's (as the province administrator would): what
+/// happened in the last months can be decided.
+pub async fn store_policy_for_this_year(app: &App) {
+    use chrono::Datelike;
+    let year = zhenxing_domain::today_in_china().year();
+    // Stored even where a file ships for the year: the tests' dates need a calendar without
+    // holidays, and a stored version 1 to edit.
+    for y in [year - 1, year] {
+        app.set_policy(
+            &zhenxing_app::monitoring::Caller::command_line(),
+            &policy_for(y),
+            Some("测试：本年度政策"),
+        )
+        .await
+        .unwrap();
+    }
+}

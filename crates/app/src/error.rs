@@ -21,6 +21,21 @@ pub enum AppError {
     Output(String),
     #[error(transparent)]
     Monitoring(#[from] crate::monitoring::MonitoringFailure),
+    /// No valid session or token.
+    #[error("请先登录")]
+    Unauthenticated,
+    /// Wrong name or password, or a disabled user (the caller is not told which).
+    #[error("用户名或密码错误")]
+    LoginFailed,
+    #[error("登录失败次数过多，请{minutes}分钟后再试")]
+    TooManyAttempts { minutes: u64 },
+    #[error("您的角色没有此项权限")]
+    Forbidden,
+    /// Not there, or outside the caller's area: the caller cannot tell which.
+    #[error("未找到，或不在您的管辖范围内")]
+    NotFound,
+    #[error("用户名“{0}”已被使用")]
+    UserExists(String),
 }
 
 impl AppError {
@@ -34,6 +49,12 @@ impl AppError {
             AppError::Invalid(_) => "invalid",
             AppError::Output(_) => "output",
             AppError::Monitoring(e) => e.code(),
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::LoginFailed => "login_failed",
+            AppError::TooManyAttempts { .. } => "too_many_attempts",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::UserExists(_) => "user_exists",
         }
     }
 }

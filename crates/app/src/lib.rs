@@ -2,29 +2,56 @@
 //! call these and nothing below them.
 #![forbid(unsafe_code)]
 
+pub mod audit;
+pub mod auth;
+pub mod browse;
 pub mod divisions;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod ledgers;
 pub mod monitoring;
 pub mod progress;
 pub mod report;
 pub mod stats;
 pub mod synth;
+pub mod users;
 
 use std::sync::Arc;
 
 use tokio::sync::RwLock;
 use zhenxing_domain::DivisionTree;
-use zhenxing_store::{Store, StoreError};
+use zhenxing_store::{AccountStore, HouseholdSearch, Store, StoreError};
 
 pub use error::AppError;
 pub use progress::{NoProgress, Progress};
 pub use zhenxing_store as store;
 
+/// Everything a backend provides: the registry, accounts and the audit log, and search.
+#[async_trait::async_trait]
+pub trait Database: Store + AccountStore + HouseholdSearch {
+    /// Closes every connection and waits until they are closed (SQLite: the WAL is checkpointed
+    /// and removed before this returns).
+    async fn close(&self);
+}
+
+#[async_trait::async_trait]
+impl Database for zhenxing_store_sqlite::SqliteStore {
+    async fn close(&self) {
+        self.db().close().await;
+    }
+}
+
+#[async_trait::async_trait]
+impl Database for zhenxing_store_postgres::PgStore {
+    async fn close(&self) {
+        self.db().pool().close().await;
+    }
+}
+
 /// Opens the database named by `target`: a file path or `sqlite://` URL (embedded SQLite), or a
 /// `postgres://` URL.
-pub async fn open_store(target: &str) -> Result<Arc<dyn Store>, AppError> {
+pub async fn open_database(target: &str) -> Result<Arc<dyn Database>, AppError> {
     if target.starts_with("postgres://") || target.starts_with("postgresql://") {
         let store = zhenxing_store_postgres::open_store(target).await?;
         return Ok(Arc::new(store));
@@ -36,25 +63,39 @@ pub async fn open_store(target: &str) -> Result<Arc<dyn Store>, AppError> {
     Ok(Arc::new(store))
 }
 
+/// [`open_database`], seen as the registry store only.
+pub async fn open_store(target: &str) -> Result<Arc<dyn Store>, AppError> {
+    let db: Arc<dyn Store> = open_database(target).await?;
+    Ok(db)
+}
+
 /// The store and what is cached from it.
 #[derive(Clone)]
 pub struct App {
+    db: Arc<dyn Database>,
     store: Arc<dyn Store>,
+    accounts: Arc<dyn AccountStore>,
+    search: Arc<dyn HouseholdSearch>,
     tree: Arc<RwLock<Arc<DivisionTree>>>,
+    login_guard: Arc<auth::LoginGuard>,
 }
 
 impl App {
     /// Opens the database, bringing its schema up to date.
     pub async fn open(target: &str) -> Result<App, AppError> {
-        let store = open_store(target).await?;
-        App::from_store(store).await
+        let db = open_database(target).await?;
+        App::from_database(db).await
     }
 
-    pub async fn from_store(store: Arc<dyn Store>) -> Result<App, AppError> {
-        store.migrate().await?;
+    pub async fn from_database(db: Arc<dyn Database>) -> Result<App, AppError> {
+        db.migrate().await?;
         let app = App {
-            store,
+            store: db.clone(),
+            accounts: db.clone(),
+            search: db.clone(),
+            db,
             tree: Arc::new(RwLock::new(Arc::new(DivisionTree::default()))),
+            login_guard: Arc::new(auth::LoginGuard::default()),
         };
         app.reload_tree().await?;
         Ok(app)
@@ -62,6 +103,16 @@ impl App {
 
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
+    }
+
+    /// Closes the database's connections and waits for them (before its files are removed).
+    pub async fn close(&self) {
+        self.db.close().await;
+    }
+
+    /// Users, sessions, tokens and the audit log.
+    pub fn accounts(&self) -> &Arc<dyn AccountStore> {
+        &self.accounts
     }
 
     /// The division tree as loaded (cheap to clone).

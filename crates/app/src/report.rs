@@ -12,7 +12,6 @@ use zhenxing_domain::stats::{AreaFigures, BasisPoints, Counts, VillageOverRatio}
 use zhenxing_domain::{AreaCode, AreaLevel, Scope, today_in_china};
 use zhenxing_store::{Actor, ReportMeta};
 
-use crate::stats::DEFAULT_VILLAGE_RATIO;
 use crate::{App, AppError};
 
 /// The content of a report, as kept when issued.
@@ -83,9 +82,8 @@ impl App {
         let figures = self
             .stats(scope, Some(area), AreaLevel::Village, as_of)
             .await?;
-        let (over, only_ex_poor) = self
-            .over_ratio_of(scope, figures.clone(), DEFAULT_VILLAGE_RATIO)
-            .await?;
+        let ratio = self.village_ratio(area, as_of_day).await;
+        let (over, only_ex_poor) = self.over_ratio_of(scope, figures.clone(), ratio).await?;
         let tree = self.tree().await;
         let content = ReportContent {
             area,
@@ -97,7 +95,7 @@ impl App {
                 .join(""),
             as_of: as_of_day,
             rows: figures.iter().map(ReportRow::of).collect(),
-            ratio_basis_points: DEFAULT_VILLAGE_RATIO.0,
+            ratio_basis_points: ratio.0,
             only_ex_poor_villages: only_ex_poor,
             over_ratio: over
                 .iter()
@@ -161,12 +159,34 @@ impl App {
         Ok(report)
     }
 
+    /// The issued reports of `area` (exactly that area), newest first.
+    pub async fn issued_reports(
+        &self,
+        scope: Scope,
+        area: AreaCode,
+    ) -> Result<Vec<ReportMeta>, AppError> {
+        if !scope.contains(area) {
+            return Err(AppError::UnknownArea(area.to_string()));
+        }
+        Ok(self.store().reports(scope, area).await?)
+    }
+
+    /// Issues a report as a signed-in user (roles that may issue dispatch reports only).
+    pub async fn issue_report_as(
+        &self,
+        caller: &crate::auth::Caller,
+        area: AreaCode,
+        as_of: Option<NaiveDate>,
+    ) -> Result<Report, AppError> {
+        caller.require(zhenxing_domain::Permission::IssueReport)?;
+        self.issue_report(&caller.actor(), caller.scope(), area, as_of)
+            .await
+    }
+
     /// An issued report, as it was issued.
     pub async fn issued_report(&self, scope: Scope, id: i64) -> Result<Report, AppError> {
         let Some((meta, v)) = self.store().report(scope, id).await? else {
-            return Err(AppError::Invalid(format!(
-                "报告{id}不存在或不在您的管辖范围内"
-            )));
+            return Err(AppError::NotFound);
         };
         let content = parse_content(v)?;
         let previous = self

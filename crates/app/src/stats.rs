@@ -140,6 +140,22 @@ impl App {
         Ok((figures(area), children))
     }
 
+    /// The village ratio of the verification list for `area` on `on`: the province's policy of
+    /// that year, or [`DEFAULT_VILLAGE_RATIO`] when there is none.
+    pub async fn village_ratio(&self, area: AreaCode, on: NaiveDate) -> BasisPoints {
+        let year = u16::try_from(on.year())
+            .ok()
+            .and_then(|y| zhenxing_domain::PolicyYear::new(y).ok());
+        let province = zhenxing_domain::policy::Policy::province_of(area);
+        match (province, year) {
+            (Some(p), Some(y)) => match self.policy_in_force(p, y).await {
+                Ok(found) => BasisPoints(found.policy.village_ratio.limit_basis_points),
+                Err(_) => DEFAULT_VILLAGE_RATIO,
+            },
+            _ => DEFAULT_VILLAGE_RATIO,
+        }
+    }
+
     /// The verification list (核查): the ex-poor villages under `area` whose share of
     /// not-eliminated monitoring persons is above `ratio`. Where no village is marked as an
     /// ex-poor village, every village is checked.

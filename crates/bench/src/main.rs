@@ -9,6 +9,8 @@
 
 use std::time::Instant;
 
+mod load;
+
 use anyhow::{Result, bail};
 use zhenxing_app::App;
 use zhenxing_app::synth::Rng;
@@ -154,7 +156,9 @@ async fn screen(
 }
 
 const USAGE: &str = "usage: zhenxing-bench stats --db FILE [--samples N]\n       \
-    zhenxing-bench screen --db FILE --file CSV [--kind medical] [--date 2025-11-01] [--hits OUT]";
+    zhenxing-bench screen --db FILE --file CSV [--kind medical] [--date 2025-11-01] [--hits OUT]\n       \
+    zhenxing-bench load --addr HOST:PORT --token T --areas A,B --households H1,H2 --village V \
+    [--clients N] [--seconds S] [--write-percent P]";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -186,6 +190,26 @@ fn main() -> Result<()> {
                 "{}",
                 runtime.block_on(screen(&db, &file, &kind, &date, hits.as_deref()))?
             );
+        }
+        Some("load") => {
+            let list = |name: &str| {
+                flag(name)
+                    .map(|s| s.split(',').map(str::to_string).collect())
+                    .unwrap_or_default()
+            };
+            let opts = load::LoadOptions {
+                addr: flag("--addr").unwrap_or_else(|| "127.0.0.1:8080".into()),
+                token: flag("--token").unwrap_or_default(),
+                clients: flag("--clients").and_then(|s| s.parse().ok()).unwrap_or(50),
+                seconds: flag("--seconds").and_then(|s| s.parse().ok()).unwrap_or(60),
+                write_percent: flag("--write-percent")
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(5),
+                areas: list("--areas"),
+                households: list("--households"),
+                village: flag("--village").unwrap_or_default(),
+            };
+            println!("{}", runtime.block_on(load::run(opts))?);
         }
         _ => bail!(USAGE),
     }

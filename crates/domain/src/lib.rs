@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod area;
+pub mod audit;
 pub mod date;
 pub mod division;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod member;
 pub mod money;
 pub mod monitoring;
 pub mod policy;
+pub mod role;
 pub mod screening;
 pub mod stats;
 pub mod year;
@@ -32,6 +34,7 @@ pub use household_no::HouseholdNo;
 pub use id_number::{IdNumber, Sex};
 pub use member::{Health, Labour, Member, Relation};
 pub use money::Money;
+pub use role::{Permission, Role};
 pub use year::PolicyYear;
 
 /// China has one time zone and no daylight saving: "today" for users is the date at UTC+8.

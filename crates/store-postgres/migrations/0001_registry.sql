@@ -1,4 +1,8 @@
--- The registry on PostgreSQL: the same tables as the SQLite schema, with PostgreSQL types.
+-- The registry on PostgreSQL. Household numbers and ID numbers compare byte by byte (COLLATE "C"):
+-- they are codes, not words, so their order (exports, keyset pages) must not depend on the
+-- server's locale, as it does on SQLite.
+--
+-- The same tables as the SQLite schema, with PostgreSQL types.
 --
 -- Ready for Citus: every registry table (households, members and their histories) has the
 -- county code in its primary key and in every foreign key between them, so they can be
@@ -41,7 +45,7 @@ CREATE TABLE changesets (
 
 CREATE TABLE households (
     county_code             BIGINT   NOT NULL,
-    household_no            TEXT     NOT NULL,
+    household_no            TEXT COLLATE "C"     NOT NULL,
     village_code            BIGINT   NOT NULL REFERENCES divisions (code),
     natural_village         TEXT,
     address                 TEXT,
@@ -80,8 +84,8 @@ CREATE INDEX households_village ON households (village_code, household_no);
 
 CREATE TABLE members (
     county_code               BIGINT   NOT NULL,
-    household_no              TEXT     NOT NULL,
-    id_number                 TEXT     NOT NULL,
+    household_no              TEXT COLLATE "C"     NOT NULL,
+    id_number                 TEXT COLLATE "C"     NOT NULL,
     member_no                 TEXT,
     name                      TEXT     NOT NULL,
     relation                  SMALLINT NOT NULL,
@@ -107,19 +111,19 @@ CREATE TABLE members (
 );
 
 CREATE TABLE household_ids (
-    household_no TEXT   NOT NULL PRIMARY KEY,
+    household_no TEXT COLLATE "C"   NOT NULL PRIMARY KEY,
     county_code  BIGINT NOT NULL
 );
 
 CREATE TABLE person_ids (
-    id_number    TEXT   NOT NULL PRIMARY KEY,
+    id_number    TEXT COLLATE "C"   NOT NULL PRIMARY KEY,
     county_code  BIGINT NOT NULL,
-    household_no TEXT   NOT NULL
+    household_no TEXT COLLATE "C"   NOT NULL
 );
 
 CREATE TABLE household_history (
     county_code  BIGINT NOT NULL,
-    household_no TEXT   NOT NULL,
+    household_no TEXT COLLATE "C"   NOT NULL,
     version      BIGINT NOT NULL,
     changeset_id BIGINT NOT NULL REFERENCES changesets (id),
     before_json  TEXT   NOT NULL,
@@ -129,8 +133,8 @@ CREATE TABLE household_history (
 
 CREATE TABLE member_history (
     county_code  BIGINT NOT NULL,
-    household_no TEXT   NOT NULL,
-    id_number    TEXT   NOT NULL,
+    household_no TEXT COLLATE "C"   NOT NULL,
+    id_number    TEXT COLLATE "C"   NOT NULL,
     version      BIGINT NOT NULL,
     changeset_id BIGINT NOT NULL REFERENCES changesets (id),
     before_json  TEXT   NOT NULL,

@@ -14,7 +14,7 @@ CREATE INDEX households_figures ON households (village_code) INCLUDE (monitor_ca
 -- while at risk). Figures "as of a date" replay these.
 CREATE TABLE monitoring_periods (
     county_code      BIGINT  NOT NULL,
-    household_no     TEXT    NOT NULL,
+    household_no     TEXT COLLATE "C"    NOT NULL,
     seq              INTEGER NOT NULL,
     village_code     BIGINT  NOT NULL,
     category         INTEGER NOT NULL,

@@ -62,6 +62,12 @@ impl SqliteDb {
     pub fn write_pool(&self) -> &SqlitePool {
         &self.write
     }
+
+    /// Closes both pools and waits until every connection is closed.
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
 }
 
 struct SqliteTx(Transaction<'static, Sqlite>);

@@ -5,10 +5,12 @@
 //! household outside it does not exist for that caller.
 #![forbid(unsafe_code)]
 
+pub mod accounts;
 pub mod error;
 pub mod model;
 pub mod monitoring;
 pub mod screening;
+pub mod search;
 pub mod sql;
 
 use async_trait::async_trait;
@@ -16,10 +18,12 @@ use futures::stream::BoxStream;
 use zhenxing_domain::stats::Counts;
 use zhenxing_domain::{AreaCode, Division, Household, HouseholdNo, IdNumber, Member, Scope};
 
+pub use accounts::AccountStore;
 pub use error::{StoreError, StoreResult};
 pub use model::*;
 pub use monitoring::MonitoringStore;
 pub use screening::ScreeningStore;
+pub use search::HouseholdSearch;
 
 /// Which database is behind a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use zhenxing_store::monitoring::{
     CaseOpen, CaseQuery, EliminationProposal, StepOutcome, StepRecord, StepWrite, StoredCase,
 };
 
-use super::access::{Act, allow};
+use super::access::{Act, allow, may};
 use super::{Caller, MonitoringFailure};
 use crate::{App, AppError};
 
@@ -369,12 +369,14 @@ impl App {
         limit: u32,
     ) -> Result<Vec<StoredCase>, AppError> {
         let sunday = today + Duration::days(i64::from(6 - today.weekday().num_days_from_monday()));
+        // The stages of the caller's level whose step the caller's role may take.
         let stages: Vec<Stage> = match caller.level() {
             None => Vec::new(),
             Some(level) => Stage::ALL
                 .iter()
                 .copied()
                 .filter(|s| s.acting_level() == Some(level))
+                .filter(|s| stage_action(*s).is_some_and(|a| may(caller, Act::Step(a))))
                 .collect(),
         };
         if caller.level().is_some() && stages.is_empty() {
@@ -387,6 +389,18 @@ impl App {
             ..CaseQuery::default()
         };
         Ok(self.store().monitoring().cases(caller.scope, &q).await?)
+    }
+
+    /// Open cases of the caller's area (or `area` within it) matching `query` (overdue as of a
+    /// day, due by a day, at some stages, of a kind), by due day, a page after the cursor.
+    pub async fn cases_matching(
+        &self,
+        caller: &Caller,
+        area: Option<AreaCode>,
+        query: &CaseQuery,
+    ) -> Result<Vec<StoredCase>, AppError> {
+        let scope = Self::narrowed(caller, area)?;
+        Ok(self.store().monitoring().cases(scope, query).await?)
     }
 
     /// Open cases of an area by due day (a page of at most `limit`, after the cursor).
@@ -406,6 +420,19 @@ impl App {
             ..CaseQuery::default()
         };
         Ok(self.store().monitoring().cases(scope, &q).await?)
+    }
+}
+
+/// The step that moves a case on from `stage` (none for a closed case).
+pub fn stage_action(stage: Stage) -> Option<ActionKind> {
+    match stage {
+        Stage::HomeVisit => Some(ActionKind::Visit),
+        Stage::Comparison => Some(ActionKind::Compare),
+        Stage::VillageReview => Some(ActionKind::VillageReview),
+        Stage::PublicNotice => Some(ActionKind::CloseNotice),
+        Stage::TownshipReview => Some(ActionKind::TownshipReview),
+        Stage::CountyApproval => Some(ActionKind::CountyApproval),
+        _ => None,
     }
 }
 

@@ -15,7 +15,8 @@ use zhenxing_domain::monitoring::{
     deadline,
 };
 use zhenxing_domain::{
-    Household, HouseholdNo, HouseholdType, IdNumber, Member, MonitorCategory, Relation, RiskTypes,
+    AreaCode, Household, HouseholdNo, HouseholdType, IdNumber, Member, MonitorCategory, Relation,
+    RiskTypes,
 };
 use zhenxing_store::StoredHousehold;
 use zhenxing_store::monitoring::{CaseOpen, ClueOutcome, ClueWrite};
@@ -282,6 +283,83 @@ impl App {
             due: due_out,
             note,
         })
+    }
+}
+
+/// A household's own application through the public form (DOMAIN §6, channel 1), made without
+/// an account.
+#[derive(Debug, Clone)]
+pub struct Application {
+    pub village: AreaCode,
+    pub head_name: String,
+    pub head_id: IdNumber,
+    pub size: u32,
+    pub household_type: HouseholdType,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub risks: RiskTypes,
+    /// The household's own words.
+    pub note: Option<String>,
+    pub on: NaiveDate,
+}
+
+/// Who records an application made through the public form.
+pub const ONLINE_APPLICANT: &str = "农户网上申请";
+
+impl App {
+    /// Records a household's application as a clue of the application channel, for its village
+    /// only (never the green channel: a cadre decides that). The answer says nothing of the
+    /// registry (whether the household is registered, monitored, or has an open case): the
+    /// applicant is not signed in.
+    pub async fn apply_online(&self, a: &Application) -> Result<(), AppError> {
+        let tree = self.tree().await;
+        if tree
+            .get(a.village)
+            .is_none_or(|d| d.level != zhenxing_domain::AreaLevel::Village)
+        {
+            return Err(AppError::UnknownArea(a.village.to_string()));
+        }
+        let head_name = a.head_name.trim();
+        if head_name.is_empty() || head_name.chars().count() > 50 {
+            return Err(AppError::Invalid("请填写户主姓名（50字以内）".into()));
+        }
+        let note = match a.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            Some(n) => Some(Remark::parse("情况说明", n)?.to_string()),
+            None => None,
+        };
+        let caller = Caller {
+            actor: zhenxing_store::Actor {
+                user_id: None,
+                name: ONLINE_APPLICANT.into(),
+            },
+            scope: zhenxing_domain::Scope::Area(a.village),
+            party: super::Party::Applicant,
+        };
+        let req = ClueRequest {
+            subject: SubjectRef::New(NewHousehold {
+                village: a.village,
+                head_name: head_name.to_string(),
+                head_id: a.head_id,
+                size: a.size,
+                household_type: a.household_type,
+                phone: a.phone.clone().filter(|p| !p.trim().is_empty()),
+                address: a.address.clone().filter(|p| !p.trim().is_empty()),
+            }),
+            risks: a.risks,
+            disaster_kind: None,
+            evidence: Evidence {
+                channel: Channel::Application,
+                source: format!("{ONLINE_APPLICANT}（{head_name}）"),
+                rule: None,
+                figures: Vec::new(),
+                members: Vec::new(),
+                note,
+                found_on: a.on,
+            },
+            category: None,
+            green_channel: false,
+        };
+        self.record_clue(&caller, &req).await.map(|_| ())
     }
 }
 

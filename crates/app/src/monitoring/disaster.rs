@@ -13,6 +13,7 @@ use zhenxing_ledger::monitoring::{ListRow, read_household_list};
 use zhenxing_store::monitoring::ClueOutcome;
 
 use super::Caller;
+use super::access::{Act, allow};
 use super::clues::{ClueRequest, SubjectRef};
 use crate::{App, AppError};
 
@@ -73,6 +74,7 @@ impl App {
         path: &Path,
         batch: &DisasterBatch,
     ) -> Result<DisasterReport, AppError> {
+        allow(caller, Act::IncludeDisasterList)?;
         let list = read_household_list(path)?;
         let file = list.file.clone();
         let mut report = DisasterReport::default();

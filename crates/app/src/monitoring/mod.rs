@@ -18,16 +18,28 @@ pub mod reads;
 pub mod screening;
 pub mod visits;
 
-use zhenxing_domain::{AreaLevel, Scope};
+use zhenxing_domain::{AreaCode, AreaLevel, Role, Scope};
 use zhenxing_store::Actor;
 
 pub use error::MonitoringFailure;
 
-/// Who acts and what they may see.
+/// In what capacity a caller acts: what [`access::allow`] decides on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    /// The operator at the command line, who holds the database itself.
+    Operator,
+    /// A signed-in user with their role.
+    User(Role),
+    /// A household applying through the public form, without an account: it may only apply.
+    Applicant,
+}
+
+/// Who acts, in which capacity, and what they may see.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
     pub actor: Actor,
     pub scope: Scope,
+    pub party: Party,
 }
 
 impl Caller {
@@ -36,6 +48,16 @@ impl Caller {
         Caller {
             actor: Actor::command_line(),
             scope: Scope::All,
+            party: Party::Operator,
+        }
+    }
+
+    /// A user of `role` whose area is `area`.
+    pub fn user(actor: Actor, role: Role, area: AreaCode) -> Caller {
+        Caller {
+            actor,
+            scope: Scope::Area(area),
+            party: Party::User(role),
         }
     }
 

@@ -25,12 +25,25 @@ impl App {
         Ok(self.store().monitoring().open_clues(scope, limit).await?)
     }
 
+    /// The household must be in the caller's area: else it is not found (not an empty list).
+    async fn visible(&self, caller: &Caller, no: &HouseholdNo) -> Result<(), AppError> {
+        match self.store().household(caller.scope, no).await? {
+            Some(_) => Ok(()),
+            None => Err(super::MonitoringFailure::NotFound {
+                what: "户",
+                key: no.to_string(),
+            }
+            .into()),
+        }
+    }
+
     /// Every case of a household, newest first.
     pub async fn household_cases(
         &self,
         caller: &Caller,
         no: &HouseholdNo,
     ) -> Result<Vec<StoredCase>, AppError> {
+        self.visible(caller, no).await?;
         Ok(self
             .store()
             .monitoring()
@@ -44,6 +57,7 @@ impl App {
         caller: &Caller,
         no: &HouseholdNo,
     ) -> Result<Vec<StoredVisit>, AppError> {
+        self.visible(caller, no).await?;
         Ok(self.store().monitoring().visits(caller.scope, no).await?)
     }
 

@@ -257,6 +257,8 @@ pub const SHIPPED: &[(&str, u16, &str)] = &[
     ("62", 2023, include_str!("../../policies/62-2023.toml")),
     ("62", 2024, include_str!("../../policies/62-2024.toml")),
     ("62", 2025, include_str!("../../policies/62-2025.toml")),
+    ("62", 2026, include_str!("../../policies/62-2026.toml")),
+    ("62", 2027, include_str!("../../policies/62-2027.toml")),
 ];
 
 /// The shipped file for a province and year, if there is one.

@@ -144,6 +144,7 @@ pub(crate) async fn refresh(
     if villages.is_empty() {
         return Ok(());
     }
+    lock_figures(tx, backend).await?;
     let year = today.year();
     let list: Vec<i64> = villages.iter().copied().collect();
     let mut rows = Vec::new();
@@ -158,6 +159,25 @@ pub(crate) async fn refresh(
     }
     store_rows(tx, backend, &list, &rows, year).await?;
     sum_upwards(tx, backend, &list, year).await
+}
+
+/// The key of the transaction lock that serialises figure refreshes on PostgreSQL.
+const FIGURES_LOCK: i64 = 0x7a68_6669_6775; // "zhfigu"
+
+/// Serialises the writers that recompute figures. The figures of an area are recomputed from the
+/// registry and from the rows of its children, so two transactions doing it at once under READ
+/// COMMITTED would each miss the other's uncommitted rows (and collide on the rows they both
+/// replace). The lock is taken after a writer's own registry rows are written and held to its
+/// commit, so the next writer's reads see them. SQLite has one writer already.
+async fn lock_figures(tx: &mut dyn Tx, backend: Backend) -> StoreResult<()> {
+    if backend == Backend::Postgres {
+        tx.execute(
+            "SELECT pg_advisory_xact_lock($1)",
+            &[Value::from(FIGURES_LOCK)],
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Sums each level from the one below, from townships up to the province.
@@ -205,6 +225,7 @@ pub(crate) async fn recompute_all(
     backend: Backend,
     today: NaiveDate,
 ) -> StoreResult<usize> {
+    lock_figures(tx, backend).await?;
     let year = today.year();
     let rows = fold_villages(
         &tx.fetch(&village_select(""), &[year_start(today).into()])

@@ -4,11 +4,13 @@
 //! back [`Row`]s. The SQL here is the common dialect of SQLite and PostgreSQL (`$n` parameters,
 //! `ON CONFLICT`, row values, `RETURNING`); where they differ, [`Db::backend`] says which.
 
+mod accounts;
 mod columns;
 mod figures;
 mod import;
 mod monitoring;
 mod screening;
+mod search;
 mod store;
 
 use std::borrow::Cow;

@@ -1,0 +1,126 @@
+//! The audit log: reading it (auditors, within their area) and checking its hash chain.
+
+use zhenxing_domain::Permission;
+use zhenxing_domain::audit::{AuditFields, GENESIS, entry_hash};
+use zhenxing_store::Actor;
+use zhenxing_store::accounts::{AuditRecord, NewAudit};
+
+use crate::auth::Caller;
+use crate::{App, AppError};
+
+#[derive(Debug, Clone)]
+pub struct AuditPage {
+    pub entries: Vec<AuditRecord>,
+    /// Pass as `before` for the next (older) page.
+    pub next_before: Option<i64>,
+}
+
+/// The result of walking the chain from the first entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainCheck {
+    pub entries: u64,
+    /// The first entry whose hashes do not hold.
+    pub broken_at: Option<i64>,
+    /// The chain ends before (or after) the head recorded with the last append: entries were
+    /// cut off the end (or added past it).
+    pub head_mismatch: Option<(i64, i64)>,
+}
+
+impl ChainCheck {
+    pub fn intact(&self) -> bool {
+        self.broken_at.is_none() && self.head_mismatch.is_none()
+    }
+}
+
+/// A Chinese name for each action code.
+pub fn action_label(action: &str) -> &'static str {
+    match action {
+        "login" => "登录",
+        "reveal_personal_data" => "查看完整身份证号和电话",
+        "import" => "导入台账",
+        "export" => "导出台账",
+        "user_create" => "新增用户",
+        "user_reset_password" => "重置密码",
+        "user_disable" => "停用用户",
+        "user_enable" => "启用用户",
+        "token_create" => "创建API令牌",
+        "token_revoke" => "吊销API令牌",
+        _ => "其他",
+    }
+}
+
+impl App {
+    pub(crate) async fn audit(
+        &self,
+        actor: &Actor,
+        entry: NewAudit,
+    ) -> Result<AuditRecord, AppError> {
+        Ok(self.accounts().append_audit(actor, &entry).await?)
+    }
+
+    /// Entries about the caller's area, newest first.
+    pub async fn audit_log(
+        &self,
+        caller: &Caller,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<AuditPage, AppError> {
+        caller.require(Permission::ReadAudit)?;
+        let limit = limit.clamp(1, 500);
+        let entries = self
+            .accounts()
+            .audit_entries(caller.scope(), before, limit)
+            .await?;
+        let next_before = (entries.len() == limit as usize)
+            .then(|| entries.last().map(|e| e.seq))
+            .flatten();
+        Ok(AuditPage {
+            entries,
+            next_before,
+        })
+    }
+
+    /// Recomputes every hash of the chain, in order.
+    pub async fn verify_audit(&self) -> Result<ChainCheck, AppError> {
+        let mut prev = GENESIS.to_string();
+        let mut last_seq = 0;
+        let mut entries = 0;
+        loop {
+            let page = self.accounts().audit_chain(last_seq, 1000).await?;
+            if page.is_empty() {
+                let (head_seq, head_hash) = self.accounts().audit_head().await?;
+                let head_mismatch =
+                    (head_seq != last_seq || head_hash != prev).then_some((head_seq, last_seq));
+                return Ok(ChainCheck {
+                    entries,
+                    broken_at: None,
+                    head_mismatch,
+                });
+            }
+            for e in &page {
+                let expected = entry_hash(&AuditFields {
+                    seq: e.seq,
+                    at: &e.at,
+                    actor_id: e.actor_id,
+                    actor: &e.actor,
+                    action: &e.action,
+                    area: e.area.map(|a| a.as_i64()),
+                    subject: &e.subject,
+                    before: &e.before,
+                    after: &e.after,
+                    prev_hash: &e.prev_hash,
+                });
+                if e.prev_hash != prev || e.hash != expected || e.seq != last_seq + 1 {
+                    return Ok(ChainCheck {
+                        entries,
+                        broken_at: Some(e.seq),
+                        head_mismatch: None,
+                    });
+                }
+                prev = e.hash.clone();
+                last_seq = e.seq;
+                entries += 1;
+            }
+        }
+    }
+}

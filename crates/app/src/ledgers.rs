@@ -1,0 +1,86 @@
+//! Ledger import and export as a signed-in user: the role must allow it, the area bounds it, and
+//! each is written to the audit log (the rows themselves keep their history in the registry).
+
+use std::path::{Path, PathBuf};
+
+use zhenxing_domain::{AreaCode, Permission};
+use zhenxing_ledger::write::{CsvEncoding, Disclosure};
+use zhenxing_store::accounts::NewAudit;
+
+use crate::auth::Caller;
+use crate::export::{ExportRequest, ExportResult};
+use crate::import::{ImportReport, ImportRequest};
+use crate::{App, AppError, NoProgress};
+
+impl App {
+    /// Imports the caller's ledgers into their area (rows outside it are refused row by row).
+    pub async fn import_as(
+        &self,
+        caller: &Caller,
+        households: Option<PathBuf>,
+        members: Option<PathBuf>,
+    ) -> Result<ImportReport, AppError> {
+        caller.require(Permission::Import)?;
+        let req = ImportRequest {
+            households,
+            members,
+            actor: caller.actor(),
+            scope: caller.scope(),
+        };
+        let report = self.import(&req, &NoProgress).await?;
+        self.audit(
+            &caller.actor(),
+            NewAudit {
+                action: "import",
+                area: Some(caller.user.area),
+                subject: format!("import:{}", report.import_id.unwrap_or(0)),
+                before: String::new(),
+                after: serde_json::json!({
+                    "rows": report.rows,
+                    "counts": report.counts,
+                })
+                .to_string(),
+            },
+        )
+        .await?;
+        Ok(report)
+    }
+
+    /// Exports the ledgers of `area` (masked) to `out` (.xlsx or .csv).
+    pub async fn export_as(
+        &self,
+        caller: &Caller,
+        area: AreaCode,
+        out: &Path,
+    ) -> Result<ExportResult, AppError> {
+        caller.require(Permission::Export)?;
+        if !caller.scope().contains(area) || self.tree().await.get(area).is_none() {
+            return Err(AppError::NotFound);
+        }
+        let req = ExportRequest {
+            scope: caller.scope(),
+            area,
+            out: out.to_path_buf(),
+            disclosure: Disclosure::Masked,
+            csv_encoding: CsvEncoding::Utf8Bom,
+        };
+        let result = self.export(&req, &NoProgress).await?;
+        self.audit(
+            &caller.actor(),
+            NewAudit {
+                action: "export",
+                area: Some(area),
+                subject: format!("area:{area}"),
+                before: String::new(),
+                after: serde_json::json!({
+                    "households": result.households,
+                    "members": result.members,
+                    "masked": true,
+                })
+                .to_string(),
+            },
+        )
+        .await?;
+        Ok(result)
+    }
+}

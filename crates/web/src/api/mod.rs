@@ -1,0 +1,543 @@
+//! The JSON API under `/api/v1`, over the same use cases as the pages, described by an OpenAPI
+//! document (utoipa) at `/api/v1/openapi.json`. Callers send `Authorization: Bearer TOKEN` (or,
+//! from the browser, the session cookie and the `X-CSRF-Token` header on POST). Errors are
+//! [`ErrorBody`] JSON.
+
+use axum::Json;
+use axum::extract::{Multipart, Path, Query, State};
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+use zhenxing_app::auth::Via;
+use zhenxing_app::browse::HouseholdDetail;
+use zhenxing_domain::stats::Counts;
+use zhenxing_domain::{HouseholdNo, MonitorCategory};
+
+pub mod monitoring;
+pub mod policy;
+pub mod stats;
+
+use crate::auth::ApiUser;
+use crate::error::{ApiError, ErrorBody, WebError, internal};
+use crate::pages::areas::parse_area;
+use crate::pages::households::ListQuery;
+use crate::pages::ledgers::save_uploads;
+use crate::state::AppState;
+
+/// Registry counts of an area.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountsJson {
+    /// 户数
+    pub households: u64,
+    /// 人数
+    pub persons: u64,
+    /// 监测户数
+    pub monitored_households: u64,
+    pub monitored_persons: u64,
+    /// 风险已消除的监测户数
+    pub eliminated_households: u64,
+    pub eliminated_persons: u64,
+}
+
+impl From<Counts> for CountsJson {
+    fn from(c: Counts) -> Self {
+        CountsJson {
+            households: c.households,
+            persons: c.persons,
+            monitored_households: c.monitored_households,
+            monitored_persons: c.monitored_persons,
+            eliminated_households: c.eliminated_households,
+            eliminated_persons: c.eliminated_persons,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AreaSummary {
+    /// 12-digit division code.
+    pub code: String,
+    pub name: String,
+    /// 1 province .. 5 village.
+    pub level: u8,
+    pub counts: CountsJson,
+    /// Every figure of DOMAIN §10 (statistics answers only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub figures: Option<stats::FiguresJson>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AreaJson {
+    pub code: String,
+    pub name: String,
+    pub level: u8,
+    /// 省 / 市(州) / 县(市、区) / 乡(镇) / 村(社区)
+    pub level_label: String,
+    pub counts: CountsJson,
+    /// The areas one level down.
+    pub children: Vec<AreaSummary>,
+}
+
+#[utoipa::path(get, path = "/api/v1/areas/{code}", tag = "区划",
+    params(("code" = String, Path, description = "区划代码（12位，或2/4/6/9位前缀）")),
+    responses((status = 200, body = AreaJson), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn area(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    Path(code): Path<String>,
+) -> Result<Json<AreaJson>, ApiError> {
+    let code = parse_area(&code)?;
+    let v = state.app.area(&caller, code).await?;
+    Ok(Json(AreaJson {
+        code: v.area.code.to_string(),
+        name: v.area.name.clone(),
+        level: v.area.level.number(),
+        level_label: v.area.level.label().to_string(),
+        counts: v.counts.into(),
+        children: v
+            .children
+            .into_iter()
+            .map(|c| AreaSummary {
+                code: c.code.to_string(),
+                name: c.name,
+                level: c.level.number(),
+                counts: c.counts.into(),
+                figures: None,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HouseholdItem {
+    /// 户编号
+    pub no: String,
+    pub village_code: String,
+    /// 乡镇和村的名称
+    pub place: String,
+    pub head_name: String,
+    /// 家庭人口数（台账填报）
+    pub size: u32,
+    /// 已登记成员数
+    pub persons: u32,
+    pub household_type: String,
+    pub monitor_category: Option<String>,
+    pub risks: Vec<String>,
+    pub eliminated: bool,
+    /// 人均纯收入（元，两位小数）
+    pub per_capita_income: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HouseholdList {
+    pub items: Vec<HouseholdItem>,
+    /// Pass as `page` for the next page; absent on the last page.
+    pub next_page: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Limit {
+    /// Households per page, 1..200 (default 50).
+    pub limit: Option<u32>,
+}
+
+#[utoipa::path(get, path = "/api/v1/households", tag = "农户",
+    params(ListQuery, Limit),
+    responses((status = 200, body = HouseholdList, description = "Households in (village, 户编号) order. Pages are keyset cursors: pass `next_page` as `page`."),
+        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn households(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    Query(q): Query<ListQuery>,
+    Query(limit): Query<Limit>,
+) -> Result<Json<HouseholdList>, ApiError> {
+    let area = match q.area.as_deref().filter(|a| !a.is_empty()) {
+        Some(a) => parse_area(a)?,
+        None => caller.user.area,
+    };
+    let filter = q.filter()?;
+    let page = state
+        .app
+        .households(
+            &caller,
+            area,
+            &filter,
+            q.page.as_deref(),
+            limit.limit.unwrap_or(50),
+        )
+        .await?;
+    Ok(Json(HouseholdList {
+        items: page
+            .rows
+            .into_iter()
+            .map(|r| {
+                let s = r.summary;
+                HouseholdItem {
+                    no: s.no.to_string(),
+                    village_code: s.village.to_string(),
+                    place: r.place,
+                    head_name: s.head_name,
+                    size: s.size,
+                    persons: s.persons,
+                    household_type: s.household_type.label().to_string(),
+                    monitor_category: s.category.map(|c| c.label().to_string()),
+                    risks: s.risks.iter().map(|r| r.label().to_string()).collect(),
+                    eliminated: s.eliminated,
+                    per_capita_income: s.per_capita_income.map(|m| m.yuan_string()),
+                }
+            })
+            .collect(),
+        next_page: page.next,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberJson {
+    pub name: String,
+    /// 证件号码: masked (`6201**********1234`) unless revealed.
+    pub id_number: String,
+    pub sex: String,
+    pub birth_date: String,
+    pub relation: String,
+    pub health: Option<String>,
+    pub disability_level: Option<u8>,
+    pub labour: Option<String>,
+    pub migrant_place: Option<String>,
+    pub migrant_months: Option<u8>,
+    pub medical_insurance: Option<bool>,
+    pub pension: Option<bool>,
+    pub dibao: Option<String>,
+    pub tekun: bool,
+    /// Masked unless revealed.
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldChangeJson {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeJson {
+    /// China time, `2024-03-09 14:03`.
+    pub at: String,
+    pub by: String,
+    pub subject: String,
+    pub changes: Vec<FieldChangeJson>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HouseholdJson {
+    pub no: String,
+    pub village_code: String,
+    /// Province to village names.
+    pub place: Vec<String>,
+    pub head_name: String,
+    pub size: u32,
+    pub persons: u32,
+    pub household_type: String,
+    pub natural_village: Option<String>,
+    pub address: Option<String>,
+    /// Masked unless revealed.
+    pub phone: Option<String>,
+    pub relocated: bool,
+    pub relocation_site: Option<String>,
+    pub no_labour: bool,
+    pub housing_unsafe: bool,
+    pub school_dropout: bool,
+    pub uninsured: bool,
+    pub water_unsafe: bool,
+    pub income_year: Option<u16>,
+    /// 人均纯收入（元）
+    pub per_capita_income: Option<String>,
+    pub monitor_category: Option<String>,
+    pub risks: Vec<String>,
+    /// `2024-03-09`, or `2024-03` when the ledger gave a month.
+    pub identified_on: Option<String>,
+    pub eliminated: bool,
+    pub eliminated_on: Option<String>,
+    pub members: Vec<MemberJson>,
+    /// Newest first; ID numbers and phones in it are masked.
+    pub history: Vec<ChangeJson>,
+    /// Whole ID numbers and phones are shown (and the view was audited).
+    pub revealed: bool,
+}
+
+fn household_json(d: HouseholdDetail) -> HouseholdJson {
+    let h = &d.stored.household;
+    let m = &h.monitoring;
+    HouseholdJson {
+        no: h.no.to_string(),
+        village_code: h.village.to_string(),
+        place: d.place.iter().map(|p| p.name.clone()).collect(),
+        head_name: h.head_name.clone(),
+        size: h.size,
+        persons: d.stored.persons,
+        household_type: h.household_type.label().to_string(),
+        natural_village: h.natural_village.clone(),
+        address: h.address.clone(),
+        phone: h.phone.clone(),
+        relocated: h.relocated,
+        relocation_site: h.relocation_site.clone(),
+        no_labour: h.no_labour,
+        housing_unsafe: h.housing_unsafe,
+        school_dropout: h.school_dropout,
+        uninsured: h.uninsured,
+        water_unsafe: h.water_unsafe,
+        income_year: h.income.year.map(|y| y.get()),
+        per_capita_income: h.per_capita_income().map(|m| m.yuan_string()),
+        monitor_category: m.category.map(MonitorCategory::label).map(String::from),
+        risks: m.risks.iter().map(|r| r.label().to_string()).collect(),
+        identified_on: m.identified_on.map(|d| d.to_string()),
+        eliminated: m.eliminated,
+        eliminated_on: m.eliminated_on.map(|d| d.to_string()),
+        members: d
+            .members
+            .iter()
+            .map(|v| {
+                let x = &v.member;
+                MemberJson {
+                    name: x.name.clone(),
+                    id_number: v.id_text.clone(),
+                    sex: v.sex.to_string(),
+                    birth_date: v.birth_date.clone(),
+                    relation: x.relation.label().to_string(),
+                    health: x.health.map(|h| h.label().to_string()),
+                    disability_level: x.disability_level,
+                    labour: x.labour.map(|l| l.label().to_string()),
+                    migrant_place: x.migrant_place.clone(),
+                    migrant_months: x.migrant_months,
+                    medical_insurance: x.medical_insurance,
+                    pension: x.pension,
+                    dibao: x.dibao.map(|d| d.label().to_string()),
+                    tekun: x.tekun,
+                    phone: x.phone.clone(),
+                }
+            })
+            .collect(),
+        history: d
+            .history
+            .iter()
+            .map(|c| ChangeJson {
+                at: c.at.clone(),
+                by: c.by.clone(),
+                subject: c.subject.clone(),
+                changes: c
+                    .changes
+                    .iter()
+                    .map(|f| FieldChangeJson {
+                        field: f.field.clone(),
+                        before: f.before.clone(),
+                        after: f.after.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        revealed: d.revealed,
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RevealQuery {
+    /// `true`: whole ID numbers and phones (roles allowed only, with a token; audited).
+    pub reveal: Option<bool>,
+}
+
+#[utoipa::path(get, path = "/api/v1/households/{no}", tag = "农户",
+    params(("no" = String, Path, description = "户编号"), RevealQuery),
+    responses((status = 200, body = HouseholdJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn household(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    Path(no): Path<String>,
+    Query(q): Query<RevealQuery>,
+) -> Result<Json<HouseholdJson>, ApiError> {
+    let no = HouseholdNo::parse(&no).map_err(|_| WebError::NotFound)?;
+    let reveal = q.reveal.unwrap_or(false);
+    // A GET that a cookie carries could be made by another site; whole data only with a token.
+    if reveal && caller.via != Via::Token {
+        return Err(WebError::App(zhenxing_app::AppError::Forbidden).into());
+    }
+    let d = state.app.household(&caller, &no, reveal).await?;
+    Ok(Json(household_json(d)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportCountsJson {
+    pub households_inserted: u64,
+    pub households_updated: u64,
+    pub households_unchanged: u64,
+    pub members_inserted: u64,
+    pub members_updated: u64,
+    pub members_unchanged: u64,
+    /// Rows refused (a row with several problems counts once).
+    pub rejected: u64,
+}
+
+impl RowErrorJson {
+    pub fn of(e: &zhenxing_ledger::RowError) -> RowErrorJson {
+        RowErrorJson {
+            file: e.file.clone(),
+            sheet: e.sheet.clone(),
+            row: e.row,
+            column: e.column.clone(),
+            value: e.value.clone(),
+            reason: e.reason.clone(),
+            code: e.code.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RowErrorJson {
+    pub file: String,
+    pub sheet: Option<String>,
+    /// Row number as Excel shows it.
+    pub row: u64,
+    pub column: String,
+    /// The value, masked when it may be personal data.
+    pub value: String,
+    /// 中文原因
+    pub reason: String,
+    /// Stable code, e.g. `id_check`, `unknown_area_code`, `out_of_scope`.
+    pub code: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportJson {
+    pub import_id: Option<i64>,
+    /// Data rows read.
+    pub rows: u64,
+    pub counts: ImportCountsJson,
+    pub errors: Vec<RowErrorJson>,
+}
+
+/// The multipart form of an import: either file or both.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ImportForm {
+    /// 户信息表 (xlsx or CSV in UTF-8/GBK)
+    #[schema(value_type = Option<String>, format = Binary)]
+    households: Option<Vec<u8>>,
+    /// 成员信息表
+    #[schema(value_type = Option<String>, format = Binary)]
+    members: Option<Vec<u8>>,
+}
+
+#[utoipa::path(post, path = "/api/v1/imports", tag = "台账",
+    request_body(content = ImportForm, content_type = "multipart/form-data"),
+    responses((status = 200, body = ImportJson, description = "Valid rows are in; `errors` lists the rows refused."),
+        (status = 400, body = ErrorBody, description = "A file is unusable: nothing was written."),
+        (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn import(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    multipart: Multipart,
+) -> Result<Json<ImportJson>, ApiError> {
+    caller.require(zhenxing_domain::Permission::Import)?;
+    let dir = tempfile::tempdir().map_err(internal)?;
+    let up = save_uploads(multipart, dir.path()).await?;
+    if up.households.is_none() && up.members.is_none() {
+        return Err(WebError::BadRequest("请上传 households 或 members 文件".into()).into());
+    }
+    let report = state
+        .app
+        .import_as(&caller, up.households, up.members)
+        .await?;
+    let c = &report.counts;
+    let json = ImportJson {
+        import_id: report.import_id,
+        rows: report.rows,
+        counts: ImportCountsJson {
+            households_inserted: c.households_inserted,
+            households_updated: c.households_updated,
+            households_unchanged: c.households_unchanged,
+            members_inserted: c.members_inserted,
+            members_updated: c.members_updated,
+            members_unchanged: c.members_unchanged,
+            rejected: c.rejected,
+        },
+        errors: report
+            .errors
+            .iter()
+            .map(|e| RowErrorJson {
+                file: e.file.clone(),
+                sheet: e.sheet.clone(),
+                row: e.row,
+                column: e.column.clone(),
+                value: e.value.clone(),
+                reason: e.reason.clone(),
+                code: e.code.to_string(),
+            })
+            .collect(),
+    };
+    if let Some(id) = report.import_id {
+        state.reports.put(caller.user.id, id, report.errors);
+    }
+    Ok(Json(json))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeJson {
+    pub id: i64,
+    pub name: String,
+    /// `county_admin`, `village_cadre`, ...
+    pub role: String,
+    pub role_label: String,
+    pub area: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "账号",
+    responses((status = 200, body = MeJson), (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn me(ApiUser(caller): ApiUser) -> Json<MeJson> {
+    let u = caller.user;
+    Json(MeJson {
+        id: u.id,
+        name: u.name,
+        role: u.role.cli_name().to_string(),
+        role_label: u.role.label().to_string(),
+        area: u.area.to_string(),
+    })
+}
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "振兴 防止返贫动态监测平台 API", version = "1",
+        description = "按区划范围访问农户台账、防返贫监测帮扶（线索、识别和消除案件、帮扶计划、走访、公示、数据检查、政策参数）和统计调度。用 `Authorization: Bearer TOKEN` 调用（令牌在“API令牌”页面创建，或用 `zhenxing user token`）。错误返回 `{\"code\": \"...\", \"message\": \"中文说明\"}`；管辖范围以外的数据一律返回 404。"),
+    paths(area, households, household, import, stats::stats, me,
+        stats::verification, stats::reports, stats::issue, stats::preview, stats::report,
+        stats::report_xlsx,
+        policy::in_force, policy::versions, policy::check, policy::set,
+        monitoring::cases, monitoring::my_cases, monitoring::case, monitoring::step,
+        monitoring::clues, monitoring::record_clue, monitoring::propose_elimination,
+        monitoring::plan, monitoring::save_plan, monitoring::visits, monitoring::record_visit,
+        monitoring::visit_photo, monitoring::visits_due, monitoring::notice,
+        monitoring::notice_xlsx, monitoring::checks, monitoring::disaster),
+    components(schemas(ErrorBody)),
+    modifiers(&BearerScheme)
+)]
+pub struct ApiDoc;
+
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

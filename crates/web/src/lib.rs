@@ -1,0 +1,108 @@
+//! The web app and JSON API of zhenxing: server-rendered pages in Chinese (askama + htmx, every
+//! asset embedded) and `/api/v1` with its OpenAPI document, both over the use cases of
+//! `zhenxing-app` and nothing below them.
+//!
+//! Invariants: every route is in [`routes::specs`] (the access test walks it); every route but
+//! the public ones needs a signed-in caller and reads only their area; every state-changing
+//! request made with a session cookie carries the session's CSRF token.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod error;
+pub mod forms;
+pub mod pages;
+pub mod routes;
+pub mod state;
+pub mod views;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::http::{HeaderValue, Request, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use zhenxing_app::App;
+
+pub use routes::{Access, RouteSpec};
+pub use state::AppState;
+
+/// Headers every answer carries: no caching of personal data, no framing, no sniffing, and a
+/// content policy that allows nothing from elsewhere.
+async fn security_headers(req: Request<axum::body::Body>, next: Next) -> Response {
+    let is_asset = req.uri().path().starts_with("/assets/");
+    let mut r = next.run(req).await;
+    let h = r.headers_mut();
+    if !is_asset {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+             connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+    );
+    r
+}
+
+async fn not_found(req: Request<axum::body::Body>) -> Response {
+    let e = error::WebError::NotFound;
+    if req.uri().path().starts_with("/api/") {
+        error::ApiError(e).into_response()
+    } else {
+        error::PageError(e).into_response()
+    }
+}
+
+/// The whole app: routes, authentication and CSRF, headers.
+pub fn router(state: AppState) -> Router {
+    routes::routes()
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub listen: SocketAddr,
+    /// Served over https (a TLS proxy in front): cookies are marked `Secure`.
+    pub https: bool,
+}
+
+/// Serves until Ctrl-C.
+pub async fn serve(app: App, opts: &ServeOptions) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(opts.listen).await?;
+    serve_on(listener, app, opts.https, shutdown_signal()).await
+}
+
+/// Serves on a bound listener until `shutdown` completes (tests bind port 0).
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    app: App,
+    https: bool,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let router = router(AppState::new(app, https));
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}

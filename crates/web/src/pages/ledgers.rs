@@ -1,0 +1,288 @@
+//! Ledger import (upload, row-level error report shown and downloadable) and export (xlsx,
+//! masked).
+
+use std::path::{Path as FsPath, PathBuf};
+
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use tokio::io::AsyncWriteExt;
+use zhenxing_app::import::ImportReport;
+use zhenxing_ledger::RowError;
+
+use crate::auth::PageUser;
+use crate::error::{PageError, WebError, internal};
+use crate::pages::areas::parse_area;
+use crate::state::AppState;
+use crate::views::{UserCtx, download, render_with};
+
+/// Row errors shown on the page; all of them are in the downloadable report.
+const SHOWN_ERRORS: usize = 200;
+
+pub struct ErrorRow {
+    pub file: String,
+    pub sheet: String,
+    pub row: u64,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+pub struct ResultView {
+    pub import_id: i64,
+    pub rows: u64,
+    pub households: String,
+    pub members: String,
+    pub rejected: u64,
+    pub error_count: usize,
+    pub errors: Vec<ErrorRow>,
+}
+
+fn result_view(r: &ImportReport) -> ResultView {
+    let c = &r.counts;
+    ResultView {
+        import_id: r.import_id.unwrap_or(0),
+        rows: r.rows,
+        households: format!(
+            "新增{}户，更新{}户，未变{}户",
+            c.households_inserted, c.households_updated, c.households_unchanged
+        ),
+        members: format!(
+            "新增{}人，更新{}人，未变{}人",
+            c.members_inserted, c.members_updated, c.members_unchanged
+        ),
+        rejected: c.rejected,
+        error_count: r.errors.len(),
+        errors: r
+            .errors
+            .iter()
+            .take(SHOWN_ERRORS)
+            .map(|e| ErrorRow {
+                file: e.file.clone(),
+                sheet: e.sheet.clone().unwrap_or_default(),
+                row: e.row,
+                column: e.column.clone(),
+                value: e.value.clone(),
+                reason: e.reason.clone(),
+            })
+            .collect(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    title: &'static str,
+    user: Option<UserCtx>,
+    csrf: String,
+    area_name: String,
+    result: Option<ResultView>,
+    error: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    user: &PageUser,
+    status: StatusCode,
+    result: Option<ResultView>,
+    error: Option<String>,
+) -> Response {
+    let ctx = UserCtx::of(state, user).await;
+    render_with(
+        status,
+        &ImportPage {
+            title: "导入台账",
+            csrf: user.csrf.clone(),
+            area_name: ctx.area_name.clone(),
+            user: Some(ctx),
+            result,
+            error,
+        },
+    )
+}
+
+pub async fn form(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    user.caller.require(zhenxing_domain::Permission::Import)?;
+    Ok(page(&state, &user, StatusCode::OK, None, None).await)
+}
+
+/// A file name of the upload that cannot leave the folder: the last component, no separators.
+fn safe_file_name(name: Option<&str>, fallback: &str) -> String {
+    let name = name
+        .unwrap_or("")
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_start_matches('.');
+    if name.is_empty() {
+        fallback.to_string()
+    } else {
+        name.chars().take(100).collect()
+    }
+}
+
+/// The uploaded ledgers, saved in `dir`.
+pub struct Uploaded {
+    pub households: Option<PathBuf>,
+    pub members: Option<PathBuf>,
+}
+
+pub async fn save_uploads(mut multipart: Multipart, dir: &FsPath) -> Result<Uploaded, WebError> {
+    let mut up = Uploaded {
+        households: None,
+        members: None,
+    };
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| WebError::BadRequest(format!("上传的表单无法读取：{e}")))?
+    {
+        let kind = match field.name() {
+            Some("households") => "households",
+            Some("members") => "members",
+            _ => continue,
+        };
+        let file_name = safe_file_name(field.file_name(), &format!("{kind}.csv"));
+        let sub = dir.join(kind);
+        tokio::fs::create_dir_all(&sub).await.map_err(internal)?;
+        let path = sub.join(&file_name);
+        let mut file = tokio::fs::File::create(&path).await.map_err(internal)?;
+        let mut size = 0usize;
+        while let Some(chunk) = field
+            .chunk()
+            .await
+            .map_err(|e| WebError::BadRequest(format!("上传中断：{e}")))?
+        {
+            size += chunk.len();
+            file.write_all(&chunk).await.map_err(internal)?;
+        }
+        file.flush().await.map_err(internal)?;
+        if size == 0 {
+            continue;
+        }
+        match kind {
+            "households" => up.households = Some(path),
+            _ => up.members = Some(path),
+        }
+    }
+    Ok(up)
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    user: PageUser,
+    multipart: Multipart,
+) -> Result<Response, PageError> {
+    user.caller.require(zhenxing_domain::Permission::Import)?;
+    let dir = tempfile::tempdir().map_err(internal)?;
+    let up = save_uploads(multipart, dir.path()).await?;
+    if up.households.is_none() && up.members.is_none() {
+        return Ok(page(
+            &state,
+            &user,
+            StatusCode::BAD_REQUEST,
+            None,
+            Some("请选择要上传的户信息表或成员信息表".into()),
+        )
+        .await);
+    }
+    match state
+        .app
+        .import_as(&user.caller, up.households, up.members)
+        .await
+    {
+        Ok(report) => {
+            let view = result_view(&report);
+            if let Some(id) = report.import_id {
+                state.reports.put(user.caller.user.id, id, report.errors);
+            }
+            Ok(page(&state, &user, StatusCode::OK, Some(view), None).await)
+        }
+        Err(e @ (zhenxing_app::AppError::Ledger(_) | zhenxing_app::AppError::Invalid(_))) => {
+            Ok(page(
+                &state,
+                &user,
+                StatusCode::BAD_REQUEST,
+                None,
+                Some(e.to_string()),
+            )
+            .await)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ReportQuery {
+    format: Option<String>,
+}
+
+/// The error report of one of the caller's own recent imports, as xlsx or CSV.
+pub async fn error_report(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, PageError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let errors = state
+        .reports
+        .get(user.caller.user.id, id)
+        .ok_or(WebError::NotFound)?;
+    let csv = q.format.as_deref() == Some("csv");
+    let bytes = report_bytes(&errors, csv).await?;
+    let name = format!("导入错误_{id}.{}", if csv { "csv" } else { "xlsx" });
+    Ok(download(
+        bytes,
+        &name,
+        if csv { "text/csv; charset=utf-8" } else { XLSX },
+    ))
+}
+
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+async fn report_bytes(errors: &[RowError], csv: bool) -> Result<Vec<u8>, WebError> {
+    let dir = tempfile::tempdir().map_err(internal)?;
+    let path = dir
+        .path()
+        .join(if csv { "errors.csv" } else { "errors.xlsx" });
+    let errors = errors.to_vec();
+    let p = path.clone();
+    tokio::task::spawn_blocking(move || zhenxing_ledger::write::write_error_report(&p, &errors))
+        .await
+        .map_err(internal)?
+        .map_err(internal)?;
+    tokio::fs::read(&path).await.map_err(internal)
+}
+
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    area: Option<String>,
+}
+
+/// The ledgers of an area as one xlsx workbook, ID numbers and phones masked.
+pub async fn export(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, PageError> {
+    let area = match q.area.as_deref().filter(|a| !a.is_empty()) {
+        Some(a) => parse_area(a)?,
+        None => user.caller.user.area,
+    };
+    let dir = tempfile::tempdir().map_err(internal)?;
+    let out = dir.path().join("export.xlsx");
+    state.app.export_as(&user.caller, area, &out).await?;
+    let bytes = tokio::fs::read(&out).await.map_err(internal)?;
+    let name = state
+        .app
+        .tree()
+        .await
+        .name(area)
+        .unwrap_or("台账")
+        .to_string();
+    Ok(download(bytes, &format!("{name}_台账.xlsx"), XLSX))
+}

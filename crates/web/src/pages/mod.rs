@@ -1,0 +1,12 @@
+//! The pages: each view a full page, and for lists an htmx fragment of the same data.
+
+pub mod areas;
+pub mod audit;
+pub mod dashboard;
+pub mod households;
+pub mod ledgers;
+pub mod login;
+pub mod monitoring;
+pub mod reports;
+pub mod tokens;
+pub mod users;

@@ -1,0 +1,339 @@
+//! Every route, in one table: the router is built from it and the access test walks it, so a
+//! route cannot be added without the test trying it as an outsider and as a stranger.
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{MethodRouter, get, post, put};
+
+use crate::state::AppState;
+use crate::{api, assets, pages};
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone: the login page, assets, the API's description.
+    Public,
+    /// A signed-in browser user; others are sent to the login page.
+    Page,
+    /// A token or a session; others get 401 JSON.
+    Api,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+/// Largest upload of ledgers (a province's xlsx is ~100 MB).
+const UPLOAD_LIMIT: usize = 512 * 1024 * 1024;
+
+/// Largest visit: nine photos of 2 MB and the form.
+const VISIT_LIMIT: usize = 20 * 1024 * 1024;
+
+/// Largest disaster list.
+const LIST_LIMIT: usize = 64 * 1024 * 1024;
+
+fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
+    use Access::*;
+    let r = |method, path, access| RouteSpec {
+        method,
+        path,
+        access,
+    };
+    let upload = DefaultBodyLimit::max(UPLOAD_LIMIT);
+    let visit = DefaultBodyLimit::max(VISIT_LIMIT);
+    let list = DefaultBodyLimit::max(LIST_LIMIT);
+    use pages::monitoring as m;
+    vec![
+        (r("GET", "/login", Public), get(pages::login::show)),
+        (r("POST", "/login", Public), post(pages::login::submit)),
+        (
+            r("GET", "/assets/{*path}", Public),
+            get(assets::serve_asset),
+        ),
+        (r("GET", "/api/docs", Public), get(assets::api_docs)),
+        (r("GET", "/api/v1/openapi.json", Public), get(api::openapi)),
+        (r("GET", "/healthz", Public), get(|| async { "ok" })),
+        (r("POST", "/logout", Page), post(pages::login::logout)),
+        (r("GET", "/", Page), get(pages::login::home)),
+        (r("GET", "/areas/{code}", Page), get(pages::areas::show)),
+        (r("GET", "/households", Page), get(pages::households::list)),
+        (
+            r("GET", "/households/{no}", Page),
+            get(pages::households::show),
+        ),
+        (
+            r("POST", "/households/{no}/reveal", Page),
+            post(pages::households::reveal),
+        ),
+        (r("GET", "/import", Page), get(pages::ledgers::form)),
+        (
+            r("POST", "/import", Page),
+            post(pages::ledgers::submit).layer(upload),
+        ),
+        (
+            r("GET", "/imports/{id}/errors", Page),
+            get(pages::ledgers::error_report),
+        ),
+        (r("GET", "/export", Page), get(pages::ledgers::export)),
+        (r("GET", "/users", Page), get(pages::users::list)),
+        (r("POST", "/users", Page), post(pages::users::add)),
+        (
+            r("POST", "/users/{id}/reset", Page),
+            post(pages::users::reset),
+        ),
+        (
+            r("POST", "/users/{id}/disable", Page),
+            post(pages::users::disable),
+        ),
+        (
+            r("POST", "/users/{id}/enable", Page),
+            post(pages::users::enable),
+        ),
+        (r("GET", "/audit", Page), get(pages::audit::list)),
+        (r("GET", "/tokens", Page), get(pages::tokens::list)),
+        (r("POST", "/tokens", Page), post(pages::tokens::create)),
+        (
+            r("POST", "/tokens/{id}/revoke", Page),
+            post(pages::tokens::revoke),
+        ),
+        // The public application form: households apply without an account.
+        (r("GET", "/apply", Public), get(m::apply::form)),
+        (r("POST", "/apply", Public), post(m::apply::submit)),
+        // The monitoring lifecycle.
+        (r("GET", "/monitoring", Page), get(m::work::workbench)),
+        (r("GET", "/monitoring/cases", Page), get(m::work::list)),
+        (r("GET", "/monitoring/cases/{id}", Page), get(m::case::show)),
+        (
+            r("POST", "/monitoring/cases/{id}/steps", Page),
+            post(m::case::step),
+        ),
+        (r("GET", "/monitoring/clues", Page), get(m::clues::list)),
+        (r("POST", "/monitoring/clues", Page), post(m::clues::record)),
+        (
+            r("GET", "/monitoring/notice/{village}", Page),
+            get(m::notice::show),
+        ),
+        (
+            r("GET", "/monitoring/notice/{village}/xlsx", Page),
+            get(m::notice::xlsx),
+        ),
+        (r("GET", "/households/{no}/plan", Page), get(m::plan::show)),
+        (
+            r("POST", "/households/{no}/plan", Page),
+            post(m::plan::save),
+        ),
+        (
+            r("GET", "/households/{no}/visits", Page),
+            get(m::visits::list),
+        ),
+        (
+            r("POST", "/households/{no}/visits", Page),
+            post(m::visits::record).layer(visit),
+        ),
+        (
+            r("GET", "/monitoring/visits/{id}/photos/{seq}", Page),
+            get(m::visits::photo),
+        ),
+        (
+            r("GET", "/monitoring/visits-due", Page),
+            get(m::visits::due),
+        ),
+        (
+            r("GET", "/households/{no}/elimination", Page),
+            get(m::elimination::form),
+        ),
+        (
+            r("POST", "/households/{no}/elimination", Page),
+            post(m::elimination::propose),
+        ),
+        (r("GET", "/monitoring/checks", Page), get(m::checks::report)),
+        (r("GET", "/monitoring/policy", Page), get(m::policy::show)),
+        (r("POST", "/monitoring/policy", Page), post(m::policy::save)),
+        (
+            r("POST", "/monitoring/policy/check", Page),
+            post(m::policy::check),
+        ),
+        (
+            r("GET", "/monitoring/disaster", Page),
+            get(m::disaster::form),
+        ),
+        (
+            r("POST", "/monitoring/disaster", Page),
+            post(m::disaster::upload).layer(list),
+        ),
+        // Statistics and dispatch reports.
+        (r("GET", "/dashboard", Page), get(pages::dashboard::show)),
+        (
+            r("GET", "/dashboard/trend", Page),
+            get(pages::dashboard::trend),
+        ),
+        (
+            r("GET", "/dashboard/verification", Page),
+            get(pages::dashboard::verification_list),
+        ),
+        (r("GET", "/reports", Page), get(pages::reports::list)),
+        (r("POST", "/reports", Page), post(pages::reports::issue)),
+        (
+            r("GET", "/reports/preview", Page),
+            get(pages::reports::preview),
+        ),
+        (
+            r("GET", "/reports/preview/xlsx", Page),
+            get(pages::reports::preview_xlsx),
+        ),
+        (r("GET", "/reports/{id}", Page), get(pages::reports::show)),
+        (
+            r("GET", "/reports/{id}/xlsx", Page),
+            get(pages::reports::issued_xlsx),
+        ),
+        (r("GET", "/api/v1/me", Api), get(api::me)),
+        (r("GET", "/api/v1/areas/{code}", Api), get(api::area)),
+        (r("GET", "/api/v1/households", Api), get(api::households)),
+        (
+            r("GET", "/api/v1/households/{no}", Api),
+            get(api::household),
+        ),
+        (
+            r("POST", "/api/v1/imports", Api),
+            post(api::import).layer(upload),
+        ),
+        (r("GET", "/api/v1/stats", Api), get(api::stats::stats)),
+        (
+            r("GET", "/api/v1/stats/verification", Api),
+            get(api::stats::verification),
+        ),
+        (r("GET", "/api/v1/reports", Api), get(api::stats::reports)),
+        (r("POST", "/api/v1/reports", Api), post(api::stats::issue)),
+        (
+            r("GET", "/api/v1/reports/preview", Api),
+            get(api::stats::preview),
+        ),
+        (
+            r("GET", "/api/v1/reports/{id}", Api),
+            get(api::stats::report),
+        ),
+        (
+            r("GET", "/api/v1/reports/{id}/xlsx", Api),
+            get(api::stats::report_xlsx),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/policies/{province}/{year}", Api),
+            get(api::policy::in_force),
+        ),
+        (
+            r("POST", "/api/v1/monitoring/policies/{province}/{year}", Api),
+            post(api::policy::set),
+        ),
+        (
+            r(
+                "GET",
+                "/api/v1/monitoring/policies/{province}/{year}/versions",
+                Api,
+            ),
+            get(api::policy::versions),
+        ),
+        (
+            r(
+                "POST",
+                "/api/v1/monitoring/policies/{province}/{year}/check",
+                Api,
+            ),
+            post(api::policy::check),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/clues", Api),
+            get(api::monitoring::clues),
+        ),
+        (
+            r("POST", "/api/v1/monitoring/clues", Api),
+            post(api::monitoring::record_clue),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/cases", Api),
+            get(api::monitoring::cases),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/cases/mine", Api),
+            get(api::monitoring::my_cases),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/cases/{id}", Api),
+            get(api::monitoring::case),
+        ),
+        (
+            r("POST", "/api/v1/monitoring/cases/{id}/steps", Api),
+            post(api::monitoring::step),
+        ),
+        (
+            r("POST", "/api/v1/monitoring/eliminations", Api),
+            post(api::monitoring::propose_elimination),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/households/{no}/plan", Api),
+            get(api::monitoring::plan),
+        ),
+        (
+            r("PUT", "/api/v1/monitoring/households/{no}/plan", Api),
+            put(api::monitoring::save_plan),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/households/{no}/visits", Api),
+            get(api::monitoring::visits),
+        ),
+        (
+            r("POST", "/api/v1/monitoring/households/{no}/visits", Api),
+            post(api::monitoring::record_visit).layer(DefaultBodyLimit::max(VISIT_LIMIT)),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/visits/{id}/photos/{seq}", Api),
+            get(api::monitoring::visit_photo),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/visits-due", Api),
+            get(api::monitoring::visits_due),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/notice/{village}", Api),
+            get(api::monitoring::notice),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/notice/{village}/xlsx", Api),
+            get(api::monitoring::notice_xlsx),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/checks", Api),
+            get(api::monitoring::checks),
+        ),
+        (
+            r("POST", "/api/v1/monitoring/disaster", Api),
+            post(api::monitoring::disaster).layer(DefaultBodyLimit::max(LIST_LIMIT)),
+        ),
+    ]
+}
+
+/// The routes the router serves (for the access test).
+pub fn specs() -> Vec<RouteSpec> {
+    table().into_iter().map(|(s, _)| s).collect()
+}
+
+/// The routes, one method router per path.
+pub fn routes() -> Router<AppState> {
+    let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
+    for (spec, handler) in table() {
+        let merged = match by_path.remove(spec.path) {
+            Some(existing) => existing.merge(handler),
+            None => handler,
+        };
+        by_path.insert(spec.path, merged);
+    }
+    by_path
+        .into_iter()
+        .fold(Router::new(), |router, (path, handler)| {
+            router.route(path, handler)
+        })
+}

@@ -1,0 +1,698 @@
+//! The product in a real browser: Debian's headless Chromium driven over WebDriver. Log in, walk
+//! the tree to a village, find a household by ID number, open it, import a ledger with a bad
+//! row, log out; screenshots of the main pages go to `target/screenshots/`.
+//!
+//! Needs a running chromedriver named by `ZHENXING_WEBDRIVER` (e.g. `http://127.0.0.1:9515`;
+//! `.ci/run` starts one). Without it the test is skipped, except in CI (`ZHENXING_CI`), where
+//! that is a failure.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use zhenxing_domain::IdNumber;
+
+use crate::support::*;
+use crate::web::{PASSWORD, Site};
+
+fn webdriver_url() -> Option<String> {
+    match std::env::var("ZHENXING_WEBDRIVER") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var("ZHENXING_CI").is_err(),
+                "CI must run the browser tests: ZHENXING_WEBDRIVER is not set"
+            );
+            eprintln!(
+                "skipped: start chromedriver and set ZHENXING_WEBDRIVER=http://127.0.0.1:PORT"
+            );
+            None
+        }
+    }
+}
+
+fn screenshot_dir() -> PathBuf {
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let dir = target.join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn browser(webdriver: &str, profile: &std::path::Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    let mut options = serde_json::json!({
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-dev-shm-usage",
+            "--window-size=1280,1000",
+            "--lang=zh-CN",
+            format!("--user-data-dir={}", profile.display()),
+        ]
+    });
+    if std::path::Path::new("/usr/bin/chromium").exists() {
+        options["binary"] = "/usr/bin/chromium".into();
+    }
+    caps.insert("goog:chromeOptions".into(), options);
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps)
+        .connect(webdriver)
+        .await
+        .unwrap_or_else(|e| panic!("cannot start Chromium through {webdriver}: {e}"))
+}
+
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
+}
+
+async fn wait_for(c: &Client, xpath: &str) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(xpath))
+        .await
+        .unwrap_or_else(|e| panic!("waiting for {xpath}: {e}"))
+}
+
+/// Waits until the address bar satisfies `ok` (htmx pushes it after swapping the content in).
+async fn wait_url(c: &Client, what: &str, ok: impl Fn(&str, &str) -> bool) {
+    for _ in 0..200 {
+        let url = c.current_url().await.unwrap();
+        if ok(url.path(), url.query().unwrap_or("")) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "the address never showed {what}: {}",
+        c.current_url().await.unwrap()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_story_login_tree_search_household_import_logout() {
+    let Some(webdriver) = webdriver_url() else {
+        return;
+    };
+    let site = Site::new().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(zhenxing_web::serve_on(
+        listener,
+        site.app().clone(),
+        false,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(&webdriver, profile.path()).await;
+    let result = async {
+        // Not signed in: the login page.
+        c.goto(&format!("{base}/")).await.unwrap();
+        wait_for(&c, "//button[@id='login']").await;
+        assert!(c.current_url().await.unwrap().path().starts_with("/login"));
+        shot(&c, "01-login").await;
+        c.find(Locator::Id("name"))
+            .await
+            .unwrap()
+            .send_keys("a_officer")
+            .await
+            .unwrap();
+        c.find(Locator::Id("password"))
+            .await
+            .unwrap()
+            .send_keys(PASSWORD)
+            .await
+            .unwrap();
+        c.find(Locator::Id("login"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+
+        // The county, then down the tree to the village.
+        wait_for(&c, "//h1[contains(., '城关区')]").await;
+        assert_eq!(
+            c.find(Locator::Id("whoami"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap(),
+            "a_officer"
+        );
+        shot(&c, "02-county").await;
+        c.find(Locator::LinkText("伏龙坪街道"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&c, "//h1[contains(., '伏龙坪街道')]").await;
+        shot(&c, "03-township").await;
+        c.find(Locator::LinkText("红沟村民委员会"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&c, "//h1[contains(., '红沟村民委员会')]").await;
+        wait_url(&c, "the village", |path, _| path.ends_with(V1)).await;
+        shot(&c, "04-village").await;
+
+        // The village's households; search one by a member's ID number.
+        c.find(Locator::Id("list-households"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let q = wait_for(&c, "//input[@id='q']").await;
+        q.send_keys(&site.zhang_id).await.unwrap();
+        c.find(Locator::Id("search"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_url(&c, "the query", |_, query| query.contains("q=")).await;
+        let rows = c
+            .find_all(Locator::Css("#household-list tbody tr"))
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        let link = wait_for(&c, "//table[@id='household-list']//a[text()='A001']").await;
+        shot(&c, "05-search").await;
+
+        // The household: ID numbers masked, whole on request.
+        link.click().await.unwrap();
+        wait_for(&c, "//h1[contains(., '王伟户')]").await;
+        let ids = c.find_all(Locator::Css("#members td.id")).await.unwrap();
+        let wang = IdNumber::parse(&site.wang_id).unwrap();
+        assert_eq!(ids[0].text().await.unwrap(), wang.masked());
+        shot(&c, "06-household").await;
+        c.find(Locator::Id("reveal"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&c, "//p[@id='revealed']").await;
+        let ids = c.find_all(Locator::Css("#members td.id")).await.unwrap();
+        assert_eq!(ids[0].text().await.unwrap(), site.wang_id);
+
+        // Import a ledger with a bad row: the row and its reason are shown.
+        let ledger = site.env.write(
+            "浏览器导入.csv",
+            csv(
+                H_HEADER,
+                &[
+                    "W001,620102010202,孙强,3,8000,否,,,,否,",
+                    "W002,620102019999,错村,1,8000,否,,,,否,",
+                ],
+            ),
+        );
+        c.goto(&format!("{base}/import")).await.unwrap();
+        let input = wait_for(&c, "//input[@id='households-file']").await;
+        input.send_keys(&ledger.to_string_lossy()).await.unwrap();
+        c.find(Locator::Id("import"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let errors = wait_for(&c, "//table[@id='row-errors']").await;
+        let text = errors.text().await.unwrap();
+        assert!(
+            text.contains("620102019999") && text.contains("所在村代码"),
+            "{text}"
+        );
+        let result = c
+            .find(Locator::Id("import-result"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            result.contains("新增1户") && result.contains("拒绝1行"),
+            "{result}"
+        );
+        shot(&c, "07-import").await;
+
+        // Log out: back at the login page, and the old page is gone.
+        c.find(Locator::Id("logout"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&c, "//button[@id='login']").await;
+        c.goto(&format!("{base}/households/A001")).await.unwrap();
+        wait_for(&c, "//button[@id='login']").await;
+        assert!(c.current_url().await.unwrap().path().starts_with("/login"));
+        shot(&c, "08-logged-out").await;
+
+        // The API's description, rendered by the vendored Swagger UI.
+        c.goto(&format!("{base}/api/docs")).await.unwrap();
+        wait_for(&c, "//*[contains(@class, 'opblock-summary-path')]").await;
+        let paths = c
+            .find_all(Locator::Css(".opblock-summary-path"))
+            .await
+            .unwrap();
+        assert!(paths.len() >= 6, "{} operations shown", paths.len());
+        shot(&c, "09-api-docs").await;
+    };
+    // Close the browser whatever happened, then report.
+    let outcome = tokio::time::timeout(Duration::from_secs(180), result).await;
+    let _ = c.close().await;
+    let _ = stop.send(());
+    let _ = server.await;
+    outcome.expect("the browser story took over 3 minutes");
+}
+
+/// A 1×1 PNG: a real picture for the visit's photo.
+const PNG: [u8; 67] = [
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
+];
+
+async fn by_id(c: &Client, id: &str) -> fantoccini::elements::Element {
+    wait_for(c, &format!("//*[@id='{id}']")).await
+}
+
+async fn click(c: &Client, id: &str) {
+    by_id(c, id).await.click().await.unwrap();
+}
+
+/// Replaces the text of an input.
+async fn fill(c: &Client, id: &str, text: &str) {
+    let e = by_id(c, id).await;
+    e.clear().await.unwrap();
+    e.send_keys(text).await.unwrap();
+}
+
+async fn choose(c: &Client, id: &str, value: &str) {
+    by_id(c, id).await.select_by_value(value).await.unwrap();
+}
+
+/// Waits for `ok`; a page showing `#<error>` instead fails with its message.
+async fn wait_done(c: &Client, ok: &str, error: &str) {
+    for _ in 0..200 {
+        if c.find(Locator::XPath(ok)).await.is_ok() {
+            return;
+        }
+        if let Ok(e) = c.find(Locator::Id(error)).await {
+            panic!("{ok}: {}", e.text().await.unwrap_or_default());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("waiting for {ok}");
+}
+
+async fn login(c: &Client, base: &str, name: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(c, "name", name).await;
+    fill(c, "password", PASSWORD).await;
+    click(c, "login").await;
+    wait_for(c, &format!("//span[@id='whoami' and text()='{name}']")).await;
+}
+
+async fn logout(c: &Client) {
+    click(c, "logout").await;
+    wait_for(c, "//button[@id='login']").await;
+}
+
+/// Takes the step `name` on the open case page, dated `on`.
+async fn step(c: &Client, name: &str, label: &str, opinion: &str, on: &str, promise: bool) {
+    fill(c, &format!("opinion-{name}"), opinion).await;
+    fill(c, &format!("on-{name}"), on).await;
+    if promise {
+        click(c, &format!("promise-{name}")).await;
+    }
+    click(c, &format!("submit-{name}")).await;
+    wait_done(
+        c,
+        &format!("//p[@id='step-done' and contains(., '已办理：{label}')]"),
+        "step-error",
+    )
+    .await;
+}
+
+/// The text of column `col` of every body row of table `id`.
+async fn table_column(c: &Client, id: &str, col: usize) -> Vec<String> {
+    let v = c
+        .execute(
+            "var col = arguments[1];\
+             return Array.from(document.querySelectorAll('#' + arguments[0] + ' tbody tr'))\
+             .map(function (r) { return r.cells[col].textContent.trim(); });",
+            vec![id.into(), col.into()],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(v).unwrap()
+}
+
+/// The data ECharts draws in `id`: categories and each series' values (once it is drawn).
+async fn chart_data(c: &Client, id: &str) -> (Vec<String>, Vec<Vec<f64>>) {
+    for _ in 0..100 {
+        let v = c
+            .execute(
+                "var el = document.getElementById(arguments[0]);\
+                 var ch = el && window.echarts && echarts.getInstanceByDom(el);\
+                 if (!ch) { return null; }\
+                 var o = ch.getOption();\
+                 return [o.xAxis[0].data, o.series.map(function (s) { return s.data; })];",
+                vec![id.into()],
+            )
+            .await
+            .unwrap();
+        if !v.is_null() {
+            return serde_json::from_value(v).unwrap();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chart {id} was never drawn");
+}
+
+fn percents(cells: &[String]) -> Vec<f64> {
+    cells
+        .iter()
+        .map(|c| c.trim_end_matches('%').parse().unwrap_or(0.0))
+        .collect()
+}
+
+/// One household from a cadre's clue to the county's approval, its plan and visit, and on to
+/// the elimination of its risk, by a village cadre, a township officer and a county officer,
+/// each with the steps of their role; then the county's dashboard (the charts drawn by ECharts
+/// show the numbers of their tables), a dispatch report and the public application form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_story_case_from_clue_to_approval_to_elimination() {
+    let Some(webdriver) = webdriver_url() else {
+        return;
+    };
+    let site = Site::new().await;
+    let h = site.env.write(
+        "c101.csv",
+        csv(H_HEADER, &["C101,620102010201,陈明,3,9000,否,,,,否,"]),
+    );
+    site.env.import(Some(&h), None).await.unwrap();
+    crate::web_monitoring::dashboard_data(&site).await;
+    let photo = site.env.write("走访照片.png", PNG);
+    let today = zhenxing_domain::today_in_china();
+    let day = |n: i64| {
+        (today - chrono::Duration::days(n))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(zhenxing_web::serve_on(
+        listener,
+        site.app().clone(),
+        false,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(&webdriver, profile.path()).await;
+    let result = async {
+        // The village cadre records the clue (a visit finding) about 陈明's household.
+        login(&c, &base, "a_cadre").await;
+        c.goto(&format!("{base}/monitoring/clues")).await.unwrap();
+        fill(&c, "clue-household", "C101").await;
+        click(&c, "clue-risk-1").await;
+        fill(&c, "clue-source", "村干部走访发现").await;
+        fill(&c, "clue-found-on", &day(240)).await;
+        shot(&c, "10-clue-form").await;
+        click(&c, "record-clue").await;
+        wait_done(&c, "//p[@id='clue-result']", "clue-error").await;
+        shot(&c, "11-clue-recorded").await;
+        click(&c, "open-case").await;
+        wait_for(&c, "//h1[@id='case-title' and contains(., '识别纳入')]").await;
+        let case_url = c.current_url().await.unwrap().to_string();
+        assert!(
+            c.find(Locator::Id("step-township_review")).await.is_err(),
+            "a village cadre has no township review"
+        );
+        shot(&c, "12-case").await;
+
+        // The village's steps.
+        step(
+            &c,
+            "visit",
+            "入户核实",
+            "入户核实，因病支出大，情况属实",
+            &day(239),
+            true,
+        )
+        .await;
+        step(
+            &c,
+            "compare",
+            "数据比对",
+            "医保数据比对无异常",
+            &day(238),
+            false,
+        )
+        .await;
+        step(
+            &c,
+            "village_review",
+            "民主评议",
+            "村民代表评议通过",
+            &day(237),
+            false,
+        )
+        .await;
+        // The public notice of the village: the household, no ID number or phone.
+        c.goto(&format!("{base}/monitoring/notice/{V1}"))
+            .await
+            .unwrap();
+        let notice = wait_for(&c, "//table[@id='notice-rows']").await;
+        let text = notice.text().await.unwrap();
+        assert!(
+            text.contains("陈明") && text.contains("拟纳入监测对象"),
+            "{text}"
+        );
+        shot(&c, "13-notice").await;
+        c.goto(&case_url).await.unwrap();
+        step(
+            &c,
+            "close_notice",
+            "公示结束",
+            "公示期满无异议",
+            &day(231),
+            false,
+        )
+        .await;
+        logout(&c).await;
+
+        // The township officer finds it in the week's queue and reviews it.
+        login(&c, &base, "a_township").await;
+        c.goto(&format!("{base}/monitoring")).await.unwrap();
+        let link = wait_for(&c, "//table[@id='my-cases']//a[contains(., '号')]").await;
+        shot(&c, "14-township-queue").await;
+        link.click().await.unwrap();
+        step(
+            &c,
+            "township_review",
+            "乡镇审核",
+            "同意上报",
+            &day(230),
+            false,
+        )
+        .await;
+        logout(&c).await;
+
+        // The county officer approves: 陈明's household is a monitoring object.
+        login(&c, &base, "a_officer").await;
+        c.goto(&case_url).await.unwrap();
+        step(
+            &c,
+            "county_approval",
+            "县级审批",
+            "同意纳入监测",
+            &day(229),
+            false,
+        )
+        .await;
+        let facts = by_id(&c, "case-facts").await.text().await.unwrap();
+        assert!(facts.contains("审批通过"), "{facts}");
+        shot(&c, "15-approved").await;
+        logout(&c).await;
+
+        // The cadre: the plan (a measure on the risk), a visit with a photo.
+        login(&c, &base, "a_cadre").await;
+        c.goto(&format!("{base}/households/C101")).await.unwrap();
+        click(&c, "open-plan").await;
+        fill(&c, "plan-cadre-name", "a_cadre").await;
+        choose(&c, "plan-measure-1", "medical_assistance").await;
+        choose(&c, "plan-risk-1", "1").await;
+        fill(&c, "plan-starts-1", &day(228)).await;
+        choose(&c, "plan-status-1", "3").await;
+        click(&c, "save-plan").await;
+        wait_done(&c, "//p[@id='plan-saved']", "plan-error").await;
+        shot(&c, "16-plan").await;
+        c.goto(&format!("{base}/households/C101/visits"))
+            .await
+            .unwrap();
+        fill(&c, "visit-date", &day(200)).await;
+        for check in crate::web_monitoring::CHECKS {
+            click(&c, &format!("check-{check}-ok")).await;
+        }
+        fill(&c, "visit-income", "9000").await;
+        fill(&c, "visit-finding", "医疗救助已落实，收入稳定").await;
+        by_id(&c, "visit-photos")
+            .await
+            .send_keys(&photo.to_string_lossy())
+            .await
+            .unwrap();
+        click(&c, "record-visit").await;
+        wait_done(&c, "//p[@id='visit-saved']", "visit-error").await;
+        wait_for(&c, "//table[@id='visit-log']//img[@class='thumb']").await;
+        shot(&c, "17-visits").await;
+
+        // The elimination proposal: every blocker passes, and the case opens.
+        c.goto(&format!("{base}/households/C101")).await.unwrap();
+        click(&c, "open-elimination").await;
+        fill(&c, "elimination-on", &day(10)).await;
+        fill(&c, "elimination-months", "8").await;
+        choose(&c, "elimination-spending", "yes").await;
+        click(&c, "propose-elimination").await;
+        wait_done(&c, "//p[@id='elimination-case']", "elimination-error").await;
+        let verdict = by_id(&c, "blockers").await.text().await.unwrap();
+        assert!(!verdict.contains("未通过"), "{verdict}");
+        assert_eq!(
+            c.find_all(Locator::Css("#blockers tbody tr"))
+                .await
+                .unwrap()
+                .len(),
+            7
+        );
+        shot(&c, "18-elimination-verdict").await;
+        click(&c, "open-elimination-case").await;
+        wait_for(&c, "//h1[@id='case-title' and contains(., '风险消除')]").await;
+        let elimination_url = c.current_url().await.unwrap().to_string();
+        step(
+            &c,
+            "visit",
+            "入户核实",
+            "核实收入稳定，风险已消除",
+            &day(9),
+            false,
+        )
+        .await;
+        step(
+            &c,
+            "village_review",
+            "民主评议",
+            "评议同意消除",
+            &day(8),
+            false,
+        )
+        .await;
+        step(&c, "close_notice", "公示结束", "公示无异议", &day(2), false).await;
+        logout(&c).await;
+        login(&c, &base, "a_township").await;
+        c.goto(&elimination_url).await.unwrap();
+        step(
+            &c,
+            "township_review",
+            "乡镇审核",
+            "同意消除",
+            &day(1),
+            false,
+        )
+        .await;
+        logout(&c).await;
+        login(&c, &base, "a_officer").await;
+        c.goto(&elimination_url).await.unwrap();
+        step(
+            &c,
+            "county_approval",
+            "县级审批",
+            "同意标注风险消除",
+            &day(0),
+            false,
+        )
+        .await;
+        shot(&c, "19-eliminated").await;
+        c.goto(&format!("{base}/households/C101")).await.unwrap();
+        let h = wait_for(&c, "//section[h2='监测']")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(h.contains("帮扶消除") && h.contains(&day(0)), "{h}");
+
+        // The county's dashboard: the charts show the numbers of the tables.
+        c.goto(&format!("{base}/dashboard")).await.unwrap();
+        wait_for(&c, "//table[@id='trend-table']").await;
+        let (names, rates) = chart_data(&c, "chart-rate").await;
+        assert_eq!(names, table_column(&c, "children", 0).await);
+        assert_eq!(rates[0], percents(&table_column(&c, "children", 8).await));
+        assert_eq!(rates[1], percents(&table_column(&c, "children", 9).await));
+        let (_, shares) = chart_data(&c, "chart-villages").await;
+        assert_eq!(shares[0], percents(&table_column(&c, "villages", 3).await));
+        let (dates, series) = chart_data(&c, "chart-trend").await;
+        assert_eq!(dates, table_column(&c, "trend-table", 0).await);
+        for (i, col) in [1, 2, 3].into_iter().enumerate() {
+            let cells: Vec<f64> = table_column(&c, "trend-table", col)
+                .await
+                .iter()
+                .map(|x| x.parse().unwrap())
+                .collect();
+            assert_eq!(series[i], cells, "trend series {i}");
+        }
+        assert!(rates[0].iter().any(|r| *r > 0.0));
+        shot(&c, "20-dashboard").await;
+        c.goto(&format!("{base}/dashboard?as_of={}", day(300)))
+            .await
+            .unwrap();
+        wait_for(&c, "//h1[@id='dashboard-title' and contains(., '截至')]").await;
+        chart_data(&c, "chart-rate").await;
+        shot(&c, "21-dashboard-as-of").await;
+
+        // A dispatch report, issued and frozen.
+        c.goto(&format!("{base}/reports")).await.unwrap();
+        click(&c, "build").await;
+        wait_for(&c, "//p[@id='report-status' and contains(., '未发布')]").await;
+        click(&c, "issue-report").await;
+        wait_for(&c, "//p[@id='report-status' and contains(., '已冻结')]").await;
+        shot(&c, "22-report").await;
+        c.goto(&format!("{base}/monitoring/policy")).await.unwrap();
+        wait_for(&c, "//dl[@id='policy-summary']").await;
+        shot(&c, "23-policy").await;
+        logout(&c).await;
+
+        // A household applies by itself, without logging in (the village's QR code).
+        c.goto(&format!("{base}/apply?village={V1}")).await.unwrap();
+        fill(&c, "apply-name", "郑红").await;
+        fill(&c, "apply-id", &id("620102", "19820303", 8)).await;
+        fill(&c, "apply-size", "3").await;
+        click(&c, "apply-risk-2").await;
+        shot(&c, "24-apply").await;
+        click(&c, "apply-submit").await;
+        wait_done(&c, "//p[@id='apply-done']", "apply-error").await;
+        shot(&c, "25-applied").await;
+    };
+    let outcome = tokio::time::timeout(Duration::from_secs(300), result).await;
+    let _ = c.close().await;
+    let _ = stop.send(());
+    let _ = server.await;
+    outcome.expect("the browser story took over 5 minutes");
+}

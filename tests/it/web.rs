@@ -1,0 +1,1679 @@
+//! The web app and API through the router (no sockets): access by area, CSRF, sessions, login
+//! limits, masking and the audit log. `Site` is the fixture the browser tests share.
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use zhenxing_app::users::{AddUser, Manager};
+use zhenxing_app::{App, AppError};
+use zhenxing_domain::{AreaCode, Role, Scope};
+use zhenxing_web::{Access, AppState};
+
+use crate::support::*;
+
+pub const PASSWORD: &str = "correct-horse-9";
+/// County A: 城关区; its village 红沟村 under 伏龙坪街道.
+pub const COUNTY_A: &str = "620102000000";
+/// County B: 清水县; its village 北城居民委员会.
+pub const COUNTY_B: &str = "620521000000";
+pub const VILLAGE_B: &str = "620521100001";
+/// The township of county A's villages V1 and V2 (伏龙坪街道).
+pub const TOWNSHIP_A: &str = "620102010000";
+
+/// Two counties' households and users of several roles in each.
+pub struct Site {
+    pub env: Env,
+    pub router: Router,
+    /// Whole ID numbers of A's members.
+    pub wang_id: String,
+    pub zhang_id: String,
+    /// The whole ID number of B's member.
+    pub li_id: String,
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Response {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// The value the answer sets for cookie `name`.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| v.split(';').next())
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    }
+}
+
+/// A signed-in browser.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// `value="..."` of the first hidden `csrf` input of a page.
+pub fn csrf_of(html: &str) -> String {
+    let key = "name=\"csrf\" value=\"";
+    let start = html.find(key).map(|i| i + key.len()).unwrap_or(0);
+    html[start..].split('"').next().unwrap_or("").to_string()
+}
+
+pub fn multipart(parts: &[(&str, &str, &str)]) -> (String, Vec<u8>) {
+    let boundary = "zxBoundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (field, file, content) in parts {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A households ledger with one row in county B's village: refused when A imports it.
+pub fn foreign_ledger() -> String {
+    csv(H_HEADER, &["X900,620521100001,外县户,1,9000,否,,,,否,"])
+}
+
+impl Site {
+    pub async fn new() -> Site {
+        let env = Env::new().await;
+        let wang_id = id("620102", "19700101", 1);
+        let zhang_id = id("620102", "19720202", 2);
+        let li_id = id("620521", "19800303", 5);
+        let h = env.write(
+            "h.csv",
+            csv(
+                H_HEADER,
+                &[
+                    "A001,620102010201,王伟,2,5800,是,脱贫不稳定户,因病,2024-04-01,否,",
+                    "A002,620102010202,赵刚,1,9000,否,,,,否,",
+                    "B001,620521100001,李强,1,9000,否,边缘易致贫户,因灾,2023-07-15,否,",
+                ],
+            ),
+        );
+        let m = env.write(
+            "m.csv",
+            csv(
+                M_HEADER,
+                &[
+                    &format!("1,A001,{wang_id},王伟,男,1970-01-01,户主,患有大病"),
+                    &format!("2,A001,{zhang_id},张红,女,1972-02-02,配偶,健康"),
+                    &format!("3,B001,{li_id},李强,男,1980-03-03,户主,健康"),
+                ],
+            ),
+        );
+        let report = env.import(Some(&h), Some(&m)).await.unwrap();
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        let users = [
+            ("a_admin", Role::CountyAdmin, COUNTY_A),
+            ("a_officer", Role::CountyOfficer, COUNTY_A),
+            ("a_cadre", Role::VillageCadre, V1),
+            ("a_township", Role::TownshipOfficer, TOWNSHIP_A),
+            ("a_auditor", Role::Auditor, COUNTY_A),
+            ("b_admin", Role::CountyAdmin, COUNTY_B),
+            ("b_officer", Role::CountyOfficer, COUNTY_B),
+            ("province", Role::ProvinceAdmin, "620000000000"),
+        ];
+        for (name, role, area) in users {
+            env.app
+                .add_user(
+                    Manager::CommandLine,
+                    AddUser {
+                        name: name.into(),
+                        role,
+                        area: AreaCode::parse(area).unwrap(),
+                        password: Some(PASSWORD.into()),
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        store_policy_for_this_year(&env.app).await;
+        let router = zhenxing_web::router(AppState::new(env.app.clone(), false));
+        Site {
+            env,
+            router,
+            wang_id,
+            zhang_id,
+            li_id,
+        }
+    }
+
+    pub fn app(&self) -> &App {
+        &self.env.app
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Response {
+        let r = self.router.clone().oneshot(req).await.unwrap();
+        let status = r.status();
+        let headers = r.headers().clone();
+        let bytes = r.into_body().collect().await.unwrap().to_bytes();
+        Response {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).to_string(),
+        }
+    }
+
+    pub async fn get(&self, uri: &str, session: Option<&Session>) -> Response {
+        let mut b = Request::get(uri);
+        if let Some(s) = session {
+            b = b.header(header::COOKIE, format!("zx_session={}", s.cookie));
+        }
+        self.send(b.body(Body::empty()).unwrap()).await
+    }
+
+    /// A urlencoded form POST; the session's CSRF token is added when `csrf`.
+    pub async fn post_form(
+        &self,
+        uri: &str,
+        session: Option<&Session>,
+        fields: &[(&str, &str)],
+        csrf: bool,
+    ) -> Response {
+        let mut fields: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let mut b =
+            Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(s) = session {
+            b = b.header(header::COOKIE, format!("zx_session={}", s.cookie));
+            if csrf {
+                fields.push(("csrf".into(), s.csrf.clone()));
+            }
+        }
+        let body = serde_urlencoded::to_string(&fields).unwrap();
+        self.send(b.body(Body::from(body)).unwrap()).await
+    }
+
+    /// Logs in from `client` (an IP address); the answer to the POST.
+    pub async fn try_login(&self, name: &str, password: &str, client: Option<&str>) -> Response {
+        let page = self.get("/login", None).await;
+        let login_cookie = page.cookie("zx_login").unwrap();
+        let form = serde_urlencoded::to_string([
+            ("name", name),
+            ("password", password),
+            ("csrf", &csrf_of(&page.body)),
+            ("next", "/"),
+        ])
+        .unwrap();
+        let mut req = Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("zx_login={login_cookie}"))
+            .body(Body::from(form))
+            .unwrap();
+        if let Some(ip) = client {
+            let addr: SocketAddr = format!("{ip}:40000").parse().unwrap();
+            req.extensions_mut().insert(ConnectInfo(addr));
+        }
+        self.send(req).await
+    }
+
+    pub async fn login(&self, name: &str) -> Session {
+        let r = self.try_login(name, PASSWORD, None).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{name}: {}", r.body);
+        let cookie = r.cookie("zx_session").unwrap();
+        let mut s = Session {
+            cookie,
+            csrf: String::new(),
+        };
+        let page = self.get("/tokens", Some(&s)).await;
+        s.csrf = csrf_of(&page.body);
+        assert_eq!(s.csrf.len(), 64, "{}", page.body);
+        s
+    }
+
+    pub async fn token(&self, name: &str) -> String {
+        self.app().create_token_for(name, "测试").await.unwrap().1
+    }
+
+    pub async fn api(&self, method: Method, uri: &str, token: &str) -> Response {
+        let req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        self.send(req).await
+    }
+
+    pub async fn audit_actions(&self) -> Vec<(String, String, String)> {
+        self.app()
+            .accounts()
+            .audit_entries(Scope::All, None, 1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.actor, e.action, e.subject))
+            .collect()
+    }
+}
+
+/// What a stranger's request must get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// 403 or 404.
+    Denied,
+    /// Any answer, as long as nothing of the other county is in it.
+    Clean,
+    /// An import: answered, with the foreign row refused as outside the area.
+    RowsRefused,
+    /// A list of households: answered, each foreign row refused with this reason.
+    ListRefused,
+}
+
+struct Sample {
+    method: &'static str,
+    path: &'static str,
+    uri: String,
+    body: Option<(String, Vec<u8>)>,
+    expect: Expect,
+    /// Which of county A's callers tries it.
+    who: &'static str,
+    /// What the caller typed (a search): the page may show it back, and must find nothing.
+    echo: Option<String>,
+}
+
+/// Everything of county B that must never reach a caller of county A.
+fn b_markers(site: &Site) -> Vec<String> {
+    let li = zhenxing_domain::IdNumber::parse(&site.li_id).unwrap();
+    vec![
+        "B001".into(),
+        "李强".into(),
+        "清水县".into(),
+        "北城居民委员会".into(),
+        "b_admin".into(),
+        "b_officer".into(),
+        site.li_id.clone(),
+        li.masked(),
+    ]
+}
+
+fn assert_clean(what: &str, body: &str, markers: &[String]) {
+    for m in markers {
+        assert!(
+            !body.contains(m.as_str()),
+            "{what}: the answer contains {m}:\n{body}"
+        );
+    }
+}
+
+/// Every route, tried by an anonymous caller and by callers of county A on county B's data.
+#[tokio::test]
+async fn no_route_reaches_outside_the_callers_area() {
+    let site = Site::new().await;
+    // County B's own activity that A must not see: an import with a bad row, a token, a login.
+    let b = site.login("b_admin").await;
+    let (ct, body) = multipart(&[(
+        "households",
+        "b.csv",
+        &csv(
+            H_HEADER,
+            &[
+                "B002,620521100001,李强,1,9000,否,,,,否,",
+                "B003,999999999999,坏行,1,9000,否,,,,否,",
+            ],
+        ),
+    )]);
+    let r = site
+        .send(
+            Request::post(format!("/import?csrf={}", b.csrf))
+                .header(header::COOKIE, format!("zx_session={}", b.cookie))
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let b_import = site.app().store().imports(Scope::All, 1).await.unwrap()[0].id;
+    let (b_token, _) = site
+        .app()
+        .create_token_for("b_admin", "B的令牌")
+        .await
+        .unwrap();
+    let b_user = site
+        .app()
+        .user_by_name(Manager::CommandLine, "b_officer")
+        .await
+        .unwrap();
+
+    let s = |method, path, uri: String, expect, who| Sample {
+        method,
+        path,
+        uri,
+        body: None,
+        expect,
+        who,
+        echo: None,
+    };
+    let search = |path, uri: String, typed: &str| Sample {
+        echo: Some(typed.to_string()),
+        ..s("GET", path, uri, Expect::Clean, "a_admin")
+    };
+    let import_body = || Some(multipart(&[("households", "x.csv", &foreign_ledger())]));
+    let mut samples = vec![
+        s("GET", "/login", "/login".into(), Expect::Clean, "a_admin"),
+        s("POST", "/login", "/login".into(), Expect::Denied, "a_admin"),
+        s(
+            "GET",
+            "/assets/{*path}",
+            "/assets/app.css".into(),
+            Expect::Clean,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/api/docs",
+            "/api/docs".into(),
+            Expect::Clean,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/api/v1/openapi.json",
+            "/api/v1/openapi.json".into(),
+            Expect::Clean,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/healthz",
+            "/healthz".into(),
+            Expect::Clean,
+            "a_admin",
+        ),
+        s(
+            "POST",
+            "/logout",
+            "/logout".into(),
+            Expect::Clean,
+            "a_admin",
+        ),
+        s("GET", "/", "/".into(), Expect::Clean, "a_admin"),
+        s(
+            "GET",
+            "/areas/{code}",
+            format!("/areas/{COUNTY_B}"),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/areas/{code}",
+            "/areas/620000".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/areas/{code}",
+            format!("/areas/{COUNTY_A}"),
+            Expect::Clean,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/households",
+            format!("/households?area={COUNTY_B}"),
+            Expect::Denied,
+            "a_admin",
+        ),
+        search("/households", "/households?q=B001".into(), "B001"),
+        search(
+            "/households",
+            format!("/households?q={}", site.li_id),
+            &site.li_id,
+        ),
+        search(
+            "/households",
+            format!("/households?q={}", urlencoding("李强")),
+            "李强",
+        ),
+        s(
+            "GET",
+            "/households/{no}",
+            "/households/B001".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "POST",
+            "/households/{no}/reveal",
+            "/households/B001/reveal".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s("GET", "/import", "/import".into(), Expect::Clean, "a_admin"),
+        Sample {
+            body: import_body(),
+            ..s(
+                "POST",
+                "/import",
+                "/import".into(),
+                Expect::RowsRefused,
+                "a_admin",
+            )
+        },
+        s(
+            "GET",
+            "/imports/{id}/errors",
+            format!("/imports/{b_import}/errors"),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/export",
+            format!("/export?area={COUNTY_B}"),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s("GET", "/users", "/users".into(), Expect::Clean, "a_admin"),
+        s("POST", "/users", "/users".into(), Expect::Denied, "a_admin"),
+        s(
+            "POST",
+            "/users/{id}/reset",
+            format!("/users/{}/reset", b_user.id),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "POST",
+            "/users/{id}/disable",
+            format!("/users/{}/disable", b_user.id),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "POST",
+            "/users/{id}/enable",
+            format!("/users/{}/enable", b_user.id),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s("GET", "/audit", "/audit".into(), Expect::Denied, "a_admin"),
+        s("GET", "/audit", "/audit".into(), Expect::Clean, "a_auditor"),
+        s("GET", "/tokens", "/tokens".into(), Expect::Clean, "a_admin"),
+        s(
+            "POST",
+            "/tokens",
+            "/tokens".into(),
+            Expect::Clean,
+            "a_admin",
+        ),
+        s(
+            "POST",
+            "/tokens/{id}/revoke",
+            format!("/tokens/{}/revoke", b_token.id),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/api/v1/me",
+            "/api/v1/me".into(),
+            Expect::Clean,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/api/v1/areas/{code}",
+            format!("/api/v1/areas/{COUNTY_B}"),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/api/v1/households",
+            format!("/api/v1/households?area={COUNTY_B}"),
+            Expect::Denied,
+            "a_admin",
+        ),
+        search(
+            "/api/v1/households",
+            format!("/api/v1/households?q={}", site.li_id),
+            &site.li_id,
+        ),
+        s(
+            "GET",
+            "/api/v1/households/{no}",
+            "/api/v1/households/B001".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/api/v1/households/{no}",
+            "/api/v1/households/B001?reveal=true".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
+        Sample {
+            body: import_body(),
+            ..s(
+                "POST",
+                "/api/v1/imports",
+                "/api/v1/imports".into(),
+                Expect::RowsRefused,
+                "a_admin",
+            )
+        },
+        s(
+            "GET",
+            "/api/v1/stats",
+            format!("/api/v1/stats?area={COUNTY_B}"),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/api/v1/stats",
+            "/api/v1/stats?area=620000&depth=county".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
+    ];
+    // The monitoring lifecycle, statistics and reports: county B has a case, a visit with a
+    // photo, a plan and an issued report.
+    let b = crate::web_monitoring::b_monitoring(&site).await;
+    let (bc, bv, br) = (b.case, b.visit, b.report);
+    let form = |fields: &[(&str, &str)]| {
+        Some((
+            "application/x-www-form-urlencoded".to_string(),
+            serde_urlencoded::to_string(fields).unwrap().into_bytes(),
+        ))
+    };
+    let json =
+        |v: serde_json::Value| Some(("application/json".to_string(), v.to_string().into_bytes()));
+    let today = zhenxing_domain::today_in_china()
+        .format("%Y-%m-%d")
+        .to_string();
+    let b_list = || {
+        Some(crate::web_monitoring::multipart_body(
+            &[("kind", "洪涝")],
+            &[("list", "受灾户.csv", "户编号\r\nB001\r\n".as_bytes())],
+        ))
+    };
+    let b_visit = || {
+        Some(crate::web_monitoring::multipart_body(
+            &[("check_income", "ok"), ("visit", r#"{"answers": []}"#)],
+            &[("photos", "a.jpg", &crate::web_monitoring::jpeg())],
+        ))
+    };
+    let with = |sample: Sample, body: Option<(String, Vec<u8>)>| Sample { body, ..sample };
+    let own = |method, path, uri: String| s(method, path, uri, Expect::Clean, "a_admin");
+    let denied = |method, path, uri: String| s(method, path, uri, Expect::Denied, "a_admin");
+    let head = id("620102", "19950505", 77);
+    samples.extend([
+        s("GET", "/apply", "/apply".into(), Expect::Clean, "a_admin"),
+        with(
+            s("POST", "/apply", "/apply".into(), Expect::Clean, "a_admin"),
+            form(&[
+                ("village", V1),
+                ("head_name", "申请人"),
+                ("head_id", &head),
+                ("size", "2"),
+                ("risks", "1"),
+            ]),
+        ),
+        own("GET", "/monitoring", "/monitoring".into()),
+        denied("GET", "/monitoring/cases", format!("/monitoring/cases?area={COUNTY_B}")),
+        own("GET", "/monitoring/cases", "/monitoring/cases?overdue=1".into()),
+        denied("GET", "/monitoring/cases/{id}", format!("/monitoring/cases/{bc}")),
+        with(
+            denied("POST", "/monitoring/cases/{id}/steps", format!("/monitoring/cases/{bc}/steps")),
+            form(&[("action", "visit"), ("opinion", "x"), ("promise_signed", "1"), ("on", &today)]),
+        ),
+        own("GET", "/monitoring/clues", "/monitoring/clues".into()),
+        with(
+            denied("POST", "/monitoring/clues", "/monitoring/clues".into()),
+            form(&[("household", "B001"), ("risks", "1")]),
+        ),
+        with(
+            denied("POST", "/monitoring/clues", "/monitoring/clues".into()),
+            form(&[("household", &b.head_id), ("risks", "1")]),
+        ),
+        denied("GET", "/monitoring/notice/{village}", format!("/monitoring/notice/{VILLAGE_B}")),
+        own("GET", "/monitoring/notice/{village}", format!("/monitoring/notice/{COUNTY_A}")),
+        denied("GET", "/monitoring/notice/{village}/xlsx", format!("/monitoring/notice/{VILLAGE_B}/xlsx")),
+        denied("GET", "/households/{no}/plan", "/households/B001/plan".into()),
+        with(
+            denied("POST", "/households/{no}/plan", "/households/B001/plan".into()),
+            form(&[("cadre_name", "外县"), ("measure_1", "microcredit"), ("risk_1", "4"), ("starts_1", &today)]),
+        ),
+        denied("GET", "/households/{no}/visits", "/households/B001/visits".into()),
+        with(denied("POST", "/households/{no}/visits", "/households/B001/visits".into()), b_visit()),
+        denied("GET", "/monitoring/visits/{id}/photos/{seq}", format!("/monitoring/visits/{bv}/photos/1")),
+        denied("GET", "/monitoring/visits-due", format!("/monitoring/visits-due?area={COUNTY_B}")),
+        own("GET", "/monitoring/visits-due", "/monitoring/visits-due".into()),
+        denied("GET", "/households/{no}/elimination", "/households/B001/elimination".into()),
+        with(
+            denied("POST", "/households/{no}/elimination", "/households/B001/elimination".into()),
+            form(&[("mode", "1"), ("income_stable_months", "9"), ("essential_spending_resolved", "yes")]),
+        ),
+        denied("GET", "/monitoring/checks", format!("/monitoring/checks?area={COUNTY_B}")),
+        own("GET", "/monitoring/checks", "/monitoring/checks".into()),
+        own("GET", "/monitoring/policy", "/monitoring/policy".into()),
+        denied("GET", "/monitoring/policy", "/monitoring/policy?province=630000000000".into()),
+        with(
+            denied("POST", "/monitoring/policy", "/monitoring/policy".into()),
+            form(&[("content", &policy_for(2026))]),
+        ),
+        with(
+            own("POST", "/monitoring/policy/check", "/monitoring/policy/check".into()),
+            form(&[("content", "format = 1")]),
+        ),
+        own("GET", "/monitoring/disaster", "/monitoring/disaster".into()),
+        Sample {
+            echo: Some("B001".into()),
+            ..with(
+                s("POST", "/monitoring/disaster", "/monitoring/disaster".into(), Expect::ListRefused, "a_admin"),
+                b_list(),
+            )
+        },
+        denied("GET", "/dashboard", format!("/dashboard?area={COUNTY_B}")),
+        denied("GET", "/dashboard", "/dashboard?area=620000".into()),
+        own("GET", "/dashboard", "/dashboard".into()),
+        denied("GET", "/dashboard/trend", format!("/dashboard/trend?area={COUNTY_B}")),
+        own("GET", "/dashboard/trend", "/dashboard/trend".into()),
+        denied("GET", "/dashboard/verification", format!("/dashboard/verification?area={COUNTY_B}")),
+        own("GET", "/dashboard/verification", "/dashboard/verification".into()),
+        denied("GET", "/reports", format!("/reports?area={COUNTY_B}")),
+        own("GET", "/reports", "/reports".into()),
+        with(denied("POST", "/reports", "/reports".into()), form(&[("area", COUNTY_B)])),
+        denied("GET", "/reports/preview", format!("/reports/preview?area={COUNTY_B}")),
+        own("GET", "/reports/preview", "/reports/preview".into()),
+        denied("GET", "/reports/preview/xlsx", format!("/reports/preview/xlsx?area={COUNTY_B}")),
+        denied("GET", "/reports/{id}", format!("/reports/{br}")),
+        denied("GET", "/reports/{id}/xlsx", format!("/reports/{br}/xlsx")),
+        denied("GET", "/api/v1/stats/verification", format!("/api/v1/stats/verification?area={COUNTY_B}")),
+        denied("GET", "/api/v1/reports", format!("/api/v1/reports?area={COUNTY_B}")),
+        with(
+            denied("POST", "/api/v1/reports", "/api/v1/reports".into()),
+            json(serde_json::json!({"area": COUNTY_B})),
+        ),
+        denied("GET", "/api/v1/reports/preview", format!("/api/v1/reports/preview?area={COUNTY_B}")),
+        denied("GET", "/api/v1/reports/{id}", format!("/api/v1/reports/{br}")),
+        denied("GET", "/api/v1/reports/{id}/xlsx", format!("/api/v1/reports/{br}/xlsx")),
+        own("GET", "/api/v1/monitoring/policies/{province}/{year}", "/api/v1/monitoring/policies/62/2025".into()),
+        denied("GET", "/api/v1/monitoring/policies/{province}/{year}", "/api/v1/monitoring/policies/63/2025".into()),
+        with(
+            denied("POST", "/api/v1/monitoring/policies/{province}/{year}", "/api/v1/monitoring/policies/62/2026".into()),
+            json(serde_json::json!({"content": policy_for(2026)})),
+        ),
+        denied("GET", "/api/v1/monitoring/policies/{province}/{year}/versions", "/api/v1/monitoring/policies/63/2025/versions".into()),
+        with(
+            denied("POST", "/api/v1/monitoring/policies/{province}/{year}/check", "/api/v1/monitoring/policies/63/2025/check".into()),
+            json(serde_json::json!({"content": "format = 1"})),
+        ),
+        denied("GET", "/api/v1/monitoring/clues", format!("/api/v1/monitoring/clues?area={COUNTY_B}")),
+        own("GET", "/api/v1/monitoring/clues", "/api/v1/monitoring/clues".into()),
+        with(
+            denied("POST", "/api/v1/monitoring/clues", "/api/v1/monitoring/clues".into()),
+            json(serde_json::json!({"household": "B001", "risks": ["因病"]})),
+        ),
+        with(
+            denied("POST", "/api/v1/monitoring/clues", "/api/v1/monitoring/clues".into()),
+            json(serde_json::json!({"new_household": {"village": VILLAGE_B, "head_name": "越界", "head_id": id("620521", "19990909", 8)}, "risks": ["因病"]})),
+        ),
+        denied("GET", "/api/v1/monitoring/cases", format!("/api/v1/monitoring/cases?area={COUNTY_B}")),
+        own("GET", "/api/v1/monitoring/cases", "/api/v1/monitoring/cases".into()),
+        own("GET", "/api/v1/monitoring/cases/mine", "/api/v1/monitoring/cases/mine".into()),
+        denied("GET", "/api/v1/monitoring/cases/{id}", format!("/api/v1/monitoring/cases/{bc}")),
+        with(
+            denied("POST", "/api/v1/monitoring/cases/{id}/steps", format!("/api/v1/monitoring/cases/{bc}/steps")),
+            json(serde_json::json!({"action": "withdraw", "opinion": "越界撤回"})),
+        ),
+        with(
+            denied("POST", "/api/v1/monitoring/eliminations", "/api/v1/monitoring/eliminations".into()),
+            json(serde_json::json!({"household": "B001", "mode": "自然消除"})),
+        ),
+        denied("GET", "/api/v1/monitoring/households/{no}/plan", "/api/v1/monitoring/households/B001/plan".into()),
+        with(
+            denied("PUT", "/api/v1/monitoring/households/{no}/plan", "/api/v1/monitoring/households/B001/plan".into()),
+            json(serde_json::json!({"cadre_name": "外县", "measures": []})),
+        ),
+        denied("GET", "/api/v1/monitoring/households/{no}/visits", "/api/v1/monitoring/households/B001/visits".into()),
+        with(
+            denied("POST", "/api/v1/monitoring/households/{no}/visits", "/api/v1/monitoring/households/B001/visits".into()),
+            b_visit(),
+        ),
+        denied("GET", "/api/v1/monitoring/visits/{id}/photos/{seq}", format!("/api/v1/monitoring/visits/{bv}/photos/1")),
+        denied("GET", "/api/v1/monitoring/visits-due", format!("/api/v1/monitoring/visits-due?area={COUNTY_B}")),
+        denied("GET", "/api/v1/monitoring/notice/{village}", format!("/api/v1/monitoring/notice/{VILLAGE_B}")),
+        denied("GET", "/api/v1/monitoring/notice/{village}/xlsx", format!("/api/v1/monitoring/notice/{VILLAGE_B}/xlsx")),
+        denied("GET", "/api/v1/monitoring/checks", format!("/api/v1/monitoring/checks?area={COUNTY_B}")),
+        Sample {
+            echo: Some("B001".into()),
+            ..with(
+                s("POST", "/api/v1/monitoring/disaster", "/api/v1/monitoring/disaster".into(), Expect::ListRefused, "a_admin"),
+                b_list(),
+            )
+        },
+    ]);
+    // Form bodies that would act on B.
+    for sample in samples.iter_mut() {
+        if sample.path == "/users" && sample.method == "POST" {
+            let form = serde_urlencoded::to_string([
+                ("name", "intruder"),
+                ("role", "village_cadre"),
+                ("area", VILLAGE_B),
+            ])
+            .unwrap();
+            sample.body = Some((
+                "application/x-www-form-urlencoded".into(),
+                form.into_bytes(),
+            ));
+        }
+        if sample.path == "/tokens" && sample.method == "POST" {
+            sample.body = Some((
+                "application/x-www-form-urlencoded".into(),
+                b"label=A%E7%9A%84".to_vec(),
+            ));
+        }
+        if sample.path == "/login" && sample.method == "POST" {
+            let form =
+                serde_urlencoded::to_string([("name", "someone"), ("password", PASSWORD)]).unwrap();
+            sample.body = Some((
+                "application/x-www-form-urlencoded".into(),
+                form.into_bytes(),
+            ));
+        }
+    }
+
+    // The samples cover the router's table, and nothing else.
+    let routes: BTreeSet<(&str, &str)> = zhenxing_web::routes::specs()
+        .iter()
+        .map(|r| (r.method, r.path))
+        .collect();
+    let sampled: BTreeSet<(&str, &str)> = samples.iter().map(|s| (s.method, s.path)).collect();
+    assert_eq!(
+        routes, sampled,
+        "every route needs an access sample, and every sample a route"
+    );
+
+    let mut markers = b_markers(&site);
+    let b_head = zhenxing_domain::IdNumber::parse(&b.head_id).unwrap();
+    markers.extend([
+        "李明亮".to_string(),
+        b.head_id.clone(),
+        b_head.masked(),
+        "北城走访".into(),
+        "13911112222".into(),
+    ]);
+    let mut a_markers = markers.clone();
+    a_markers.extend(["A001".to_string(), "王伟".to_string(), site.wang_id.clone()]);
+    let specs = zhenxing_web::routes::specs();
+    let mut sessions = std::collections::HashMap::new();
+    let mut tokens = std::collections::HashMap::new();
+    for sample in &samples {
+        let spec = specs
+            .iter()
+            .find(|r| (r.method, r.path) == (sample.method, sample.path))
+            .unwrap();
+        let is_api = spec.access == Access::Api;
+        let build = |auth: Option<(&str, &str)>, csrf: Option<&str>| {
+            let uri = match csrf {
+                Some(c)
+                    if sample
+                        .body
+                        .as_ref()
+                        .is_some_and(|b| b.0.starts_with("multipart")) =>
+                {
+                    format!("{}?csrf={c}", sample.uri)
+                }
+                _ => sample.uri.clone(),
+            };
+            let mut b = Request::builder().method(sample.method).uri(uri);
+            match auth {
+                Some(("cookie", v)) => b = b.header(header::COOKIE, format!("zx_session={v}")),
+                Some((_, v)) => b = b.header(header::AUTHORIZATION, format!("Bearer {v}")),
+                None => {}
+            }
+            let body = match &sample.body {
+                Some((ct, bytes)) => {
+                    b = b.header(header::CONTENT_TYPE, ct.as_str());
+                    let mut bytes = bytes.clone();
+                    if let (Some(c), false) = (csrf, ct.starts_with("multipart")) {
+                        bytes.extend_from_slice(format!("&csrf={c}").as_bytes());
+                    }
+                    Body::from(bytes)
+                }
+                None if sample.method == "POST" && csrf.is_some() => {
+                    b = b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                    Body::from(format!("csrf={}", csrf.unwrap_or_default()))
+                }
+                None => Body::empty(),
+            };
+            b.body(body).unwrap()
+        };
+
+        // Anonymous.
+        let r = site.send(build(None, None)).await;
+        let what = format!("anonymous {} {}", sample.method, sample.uri);
+        match spec.access {
+            Access::Public => assert!(
+                r.status.is_success() || r.status == StatusCode::FORBIDDEN,
+                "{what}: {}",
+                r.status
+            ),
+            Access::Page => {
+                assert_eq!(r.status, StatusCode::SEE_OTHER, "{what}");
+                assert!(
+                    r.location().starts_with("/login"),
+                    "{what}: {}",
+                    r.location()
+                );
+            }
+            Access::Api => {
+                assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{what}");
+                assert!(
+                    r.body.contains("\"code\":\"unauthenticated\""),
+                    "{what}: {}",
+                    r.body
+                );
+            }
+        }
+        assert_clean(&what, &r.body, &a_markers);
+
+        // A caller of county A.
+        let r = if is_api {
+            if !tokens.contains_key(sample.who) {
+                tokens.insert(sample.who, site.token(sample.who).await);
+            }
+            site.send(build(Some(("bearer", &tokens[sample.who])), None))
+                .await
+        } else {
+            // Logging out ends the session: that sample gets one of its own.
+            let session = if sample.path == "/logout" {
+                site.login(sample.who).await
+            } else {
+                if !sessions.contains_key(sample.who) {
+                    sessions.insert(sample.who, site.login(sample.who).await);
+                }
+                sessions[sample.who].clone()
+            };
+            site.send(build(
+                Some(("cookie", &session.cookie)),
+                Some(&session.csrf),
+            ))
+            .await
+        };
+        let what = format!("{} {} {}", sample.who, sample.method, sample.uri);
+        match sample.expect {
+            Expect::Denied => assert!(
+                r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN,
+                "{what}: {} {}",
+                r.status,
+                r.body
+            ),
+            Expect::Clean => assert!(r.status.as_u16() < 400, "{what}: {} {}", r.status, r.body),
+            Expect::RowsRefused => {
+                assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
+                assert!(
+                    r.body.contains("所在村不在您的管辖范围内"),
+                    "{what}: {}",
+                    r.body
+                );
+            }
+            Expect::ListRefused => {
+                assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
+                assert!(
+                    r.body.contains("不存在或不在您的管辖范围内"),
+                    "{what}: {}",
+                    r.body
+                );
+            }
+        }
+        let body = match &sample.echo {
+            Some(typed) => {
+                if sample.expect == Expect::Clean {
+                    assert!(
+                        r.body.contains("没有符合条件的农户") || r.body.contains("\"items\":[]"),
+                        "{what}: found something: {}",
+                        r.body
+                    );
+                }
+                r.body.replace(typed.as_str(), "")
+            }
+            None => r.body,
+        };
+        assert_clean(&what, &body, &markers);
+    }
+    // Nothing of B changed hands.
+    let b001 = zhenxing_domain::HouseholdNo::parse("B001").unwrap();
+    let h = site
+        .app()
+        .store()
+        .household(Scope::All, &b001)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(h.household.head_name, "李强");
+    assert!(
+        site.app()
+            .store()
+            .household(
+                Scope::All,
+                &zhenxing_domain::HouseholdNo::parse("X900").unwrap()
+            )
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let b_officer = site
+        .app()
+        .user_by_name(Manager::CommandLine, "b_officer")
+        .await
+        .unwrap();
+    assert!(!b_officer.disabled);
+    assert!(
+        site.app()
+            .user_by_name(Manager::CommandLine, "intruder")
+            .await
+            .is_err()
+    );
+    assert!(
+        site.app()
+            .tokens(&caller(&site, "b_admin").await)
+            .await
+            .unwrap()
+            .iter()
+            .all(|t| t.revoked_at.is_none())
+    );
+}
+
+fn urlencoding(s: &str) -> String {
+    zhenxing_web::views::urlencode(s)
+}
+
+async fn caller(site: &Site, name: &str) -> zhenxing_app::auth::Caller {
+    zhenxing_app::auth::Caller {
+        user: site
+            .app()
+            .user_by_name(Manager::CommandLine, name)
+            .await
+            .unwrap(),
+        via: zhenxing_app::auth::Via::Token,
+    }
+}
+
+/// Every state-changing route refuses a session cookie without the session's CSRF token.
+#[tokio::test]
+async fn state_changing_requests_need_the_csrf_token() {
+    let site = Site::new().await;
+    let s = site.login("a_admin").await;
+    let a_user = site
+        .app()
+        .user_by_name(Manager::CommandLine, "a_cadre")
+        .await
+        .unwrap();
+    for spec in zhenxing_web::routes::specs() {
+        if !matches!(spec.method, "POST" | "PUT") || spec.path == "/login" {
+            continue;
+        }
+        let uri = spec
+            .path
+            .replace("{no}", "A001")
+            .replace("{id}", &a_user.id.to_string())
+            .replace("{province}", "62")
+            .replace("{year}", "2025");
+        for token in [None, Some("0".repeat(64))] {
+            let mut fields = vec![("label", "x")];
+            if let Some(t) = &token {
+                fields.push(("csrf", t.as_str()));
+            }
+            let r = if spec.method == "PUT" {
+                let body = serde_urlencoded::to_string(&fields).unwrap();
+                site.send(
+                    Request::put(&uri)
+                        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .header(header::COOKIE, format!("zx_session={}", s.cookie))
+                        .body(Body::from(body))
+                        .unwrap(),
+                )
+                .await
+            } else {
+                site.post_form(&uri, Some(&s), &fields, false).await
+            };
+            assert_eq!(
+                r.status,
+                StatusCode::FORBIDDEN,
+                "POST {uri} with csrf {token:?}: {}",
+                r.body
+            );
+            assert!(r.body.contains("页面已过期"), "{}", r.body);
+        }
+    }
+    // Nothing happened: no reveal, no reset, no disable.
+    let actions = site.audit_actions().await;
+    assert!(
+        actions
+            .iter()
+            .all(|(_, a, _)| a == "login" || a == "user_create"),
+        "{actions:?}"
+    );
+    // With the token it goes through.
+    let r = site
+        .post_form("/households/A001/reveal", Some(&s), &[], true)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    // A Bearer token needs no CSRF token, but a cookie on the API does.
+    let (ct, body) = multipart(&[("households", "x.csv", &foreign_ledger())]);
+    let r = site
+        .send(
+            Request::post("/api/v1/imports")
+                .header(header::COOKIE, format!("zx_session={}", s.cookie))
+                .header(header::CONTENT_TYPE, ct.clone())
+                .body(Body::from(body.clone()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("\"code\":\"csrf\""), "{}", r.body);
+    let token = site.token("a_admin").await;
+    let r = site
+        .send(
+            Request::post("/api/v1/imports")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+#[tokio::test]
+async fn login_issues_a_new_session_and_logout_ends_it() {
+    let site = Site::new().await;
+    // A session id planted in the browser before login is not taken over.
+    let planted = "a".repeat(64);
+    let page = site.get("/login", None).await;
+    let form = serde_urlencoded::to_string([
+        ("name", "a_admin"),
+        ("password", PASSWORD),
+        ("csrf", &csrf_of(&page.body)),
+        ("next", "/"),
+    ])
+    .unwrap();
+    let r = site
+        .send(
+            Request::post("/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(
+                    header::COOKIE,
+                    format!(
+                        "zx_session={planted}; zx_login={}",
+                        page.cookie("zx_login").unwrap()
+                    ),
+                )
+                .body(Body::from(form))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let issued = r.cookie("zx_session").unwrap();
+    assert_ne!(issued, planted);
+    assert_eq!(issued.len(), 64);
+    let set = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
+    assert!(!set.contains("Secure"), "plain http: no Secure flag");
+    let planted_session = Session {
+        cookie: planted,
+        csrf: String::new(),
+    };
+    assert_eq!(
+        site.get("/", Some(&planted_session)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Two logins, two sessions.
+    let s1 = site.login("a_admin").await;
+    let s2 = site.login("a_admin").await;
+    assert_ne!(s1.cookie, s2.cookie);
+    assert_ne!(s1.csrf, s2.csrf);
+    // The login form's own token is required.
+    let r = site
+        .post_form(
+            "/login",
+            None,
+            &[("name", "a_admin"), ("password", PASSWORD)],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.cookie("zx_session").is_none());
+    // Logout ends the session on the server, not only in the browser.
+    let r = site.post_form("/logout", Some(&s1), &[], true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/login");
+    assert!(
+        site.get("/", Some(&s1))
+            .await
+            .location()
+            .starts_with("/login")
+    );
+    assert_eq!(
+        site.get("/", Some(&s2)).await.location(),
+        format!("/areas/{COUNTY_A}")
+    );
+    // Disabling a user ends their sessions; resetting a password too.
+    let admin = site.login("a_admin").await;
+    let cadre = site.login("a_cadre").await;
+    let cadre_id = site
+        .app()
+        .user_by_name(Manager::CommandLine, "a_cadre")
+        .await
+        .unwrap()
+        .id;
+    let r = site
+        .post_form(
+            &format!("/users/{cadre_id}/disable"),
+            Some(&admin),
+            &[],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        site.get("/", Some(&cadre))
+            .await
+            .location()
+            .starts_with("/login")
+    );
+    assert_eq!(
+        site.try_login("a_cadre", PASSWORD, None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // Served over https, cookies are Secure.
+    let secure = zhenxing_web::router(AppState::new(site.app().clone(), true));
+    let r = secure
+        .oneshot(Request::get("/login").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let set = r
+        .headers()
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(set.contains("; Secure"), "{set}");
+}
+
+#[tokio::test]
+async fn login_attempts_are_limited_per_account_and_per_address() {
+    let site = Site::new().await;
+    for i in 0..5 {
+        let r = site
+            .try_login("a_admin", "wrong-password", Some("10.0.0.1"))
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "attempt {i}");
+        assert!(r.body.contains("用户名或密码错误"));
+    }
+    // The account is locked, even with the right password and from elsewhere.
+    let r = site.try_login("a_admin", PASSWORD, Some("10.0.0.2")).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(r.body.contains("登录失败次数过多"), "{}", r.body);
+    assert!(r.cookie("zx_session").is_none());
+    // Another account is not.
+    assert_eq!(
+        site.try_login("a_officer", PASSWORD, Some("10.0.0.1"))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    // One address trying many names is stopped too (20 failures).
+    for i in 0..15 {
+        let r = site
+            .try_login(&format!("nobody{i}"), "x", Some("10.0.0.1"))
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    assert_eq!(
+        site.try_login("a_cadre", PASSWORD, Some("10.0.0.1"))
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        site.try_login("a_cadre", PASSWORD, Some("10.0.0.3"))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    // An unknown name and a wrong password get the same answer.
+    let unknown = site.try_login("nobody", "x", Some("10.0.0.9")).await;
+    let wrong = site.try_login("b_admin", "x", Some("10.0.0.9")).await;
+    assert_eq!(
+        (unknown.status, wrong.status),
+        (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED)
+    );
+}
+
+#[tokio::test]
+async fn personal_data_is_masked_and_every_whole_view_is_audited() {
+    let site = Site::new().await;
+    let wang = zhenxing_domain::IdNumber::parse(&site.wang_id).unwrap();
+    let cadre = site.login("a_cadre").await;
+    // Lists and the detail show masked numbers.
+    let r = site.get("/households/A001", Some(&cadre)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains(&wang.masked()), "{}", r.body);
+    assert!(!r.body.contains(&site.wang_id));
+    assert!(r.body.contains("显示完整身份证号和电话"));
+    let before = site.audit_actions().await.len();
+    // Asking to see them whole: shown, and audited.
+    let r = site
+        .post_form("/households/A001/reveal", Some(&cadre), &[], true)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains(&site.wang_id) && r.body.contains(&site.zhang_id),
+        "{}",
+        r.body
+    );
+    let actions = site.audit_actions().await;
+    assert_eq!(actions.len(), before + 1);
+    assert_eq!(
+        actions[0],
+        (
+            "a_cadre".to_string(),
+            "reveal_personal_data".to_string(),
+            "household:A001".to_string()
+        )
+    );
+    // A role that may not see them whole is refused, and nothing is logged as seen.
+    let province = site.login("province").await;
+    let r = site.get("/households/A001", Some(&province)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.body.contains("显示完整身份证号和电话"));
+    let r = site
+        .post_form("/households/A001/reveal", Some(&province), &[], true)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!r.body.contains(&site.wang_id));
+    assert_eq!(
+        site.audit_actions().await.len(),
+        before + 2,
+        "only the province admin's login was added"
+    );
+    // The API: masked by default; whole only with a token and a role that may.
+    let token = site.token("a_cadre").await;
+    let r = site
+        .api(Method::GET, "/api/v1/households/A001", &token)
+        .await;
+    let json: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(json["members"][0]["id_number"], wang.masked());
+    assert_eq!(json["revealed"], false);
+    let r = site
+        .api(Method::GET, "/api/v1/households/A001?reveal=true", &token)
+        .await;
+    let json: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(json["members"][0]["id_number"], site.wang_id.as_str());
+    let r = site
+        .get("/api/v1/households/A001?reveal=true", Some(&cadre))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "a cookie may not reveal over GET"
+    );
+    let reveals = site
+        .audit_actions()
+        .await
+        .iter()
+        .filter(|(_, a, _)| a == "reveal_personal_data")
+        .count();
+    assert_eq!(reveals, 2);
+    // The auditor of the county reads the entries; the chain holds.
+    let auditor = site.login("a_auditor").await;
+    let r = site.get("/audit", Some(&auditor)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains("查看完整身份证号和电话") && r.body.contains("household:A001"),
+        "{}",
+        r.body
+    );
+    let check = site.app().verify_audit().await.unwrap();
+    assert_eq!(check.broken_at, None);
+    assert_eq!(check.entries as usize, site.audit_actions().await.len());
+}
+
+#[tokio::test]
+async fn households_are_found_by_id_name_or_number_and_paged_by_cursor() {
+    let site = Site::new().await;
+    let rows: Vec<String> = (0..120)
+        .map(|i| format!("P{i:03},620102010202,马{i},1,9000,否,,,,否,"))
+        .collect();
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let h = site.env.write("many.csv", csv(H_HEADER, &rows));
+    site.env.import(Some(&h), None).await.unwrap();
+    let token = site.token("a_officer").await;
+    let get = |uri: String| {
+        let site = &site;
+        let token = token.clone();
+        async move {
+            let r = site.api(Method::GET, &uri, &token).await;
+            assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.body);
+            serde_json::from_str::<serde_json::Value>(&r.body).unwrap()
+        }
+    };
+    let nos = |j: &serde_json::Value| {
+        j["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["no"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    // By a member's ID number, by name (head or member, a prefix), by number.
+    assert_eq!(
+        nos(&get(format!("/api/v1/households?q={}", site.zhang_id)).await),
+        ["A001"]
+    );
+    assert_eq!(
+        nos(&get(format!("/api/v1/households?q={}", urlencoding("张红"))).await),
+        ["A001"]
+    );
+    assert_eq!(
+        nos(&get(format!("/api/v1/households?q={}", urlencoding("王"))).await),
+        ["A001"]
+    );
+    assert_eq!(
+        nos(&get("/api/v1/households?q=A002".into()).await),
+        ["A002"]
+    );
+    assert_eq!(
+        nos(&get(format!("/api/v1/households?q={}", site.li_id)).await),
+        Vec::<String>::new()
+    );
+    // Filters.
+    assert_eq!(
+        nos(&get("/api/v1/households?category=any".into()).await),
+        ["A001"]
+    );
+    assert_eq!(
+        nos(&get("/api/v1/households?risk=1&eliminated=no".into()).await),
+        ["A001"]
+    );
+    assert_eq!(
+        get("/api/v1/households?type=2".into()).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // Every household once, in order, page after page.
+    let mut seen = Vec::new();
+    let mut uri = "/api/v1/households?area=620102010202&limit=50".to_string();
+    loop {
+        let j = get(uri.clone()).await;
+        seen.extend(nos(&j));
+        match j["next_page"].as_str() {
+            Some(next) => {
+                uri = format!(
+                    "/api/v1/households?area=620102010202&limit=50&page={}",
+                    urlencoding(next)
+                )
+            }
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 121);
+    let mut sorted = seen.clone();
+    sorted.sort();
+    assert_eq!(seen, sorted);
+    // A page that is not a cursor is a client error, in Chinese, with a stable code.
+    let r = site
+        .api(Method::GET, "/api/v1/households?page=bogus", &token)
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let e: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(e["code"], "invalid");
+    assert!(e["message"].as_str().unwrap().contains("分页"));
+    // The page and its htmx fragment.
+    let s = site.login("a_officer").await;
+    let full = site.get("/households?area=620102010202", Some(&s)).await;
+    assert!(full.body.contains("<html") && full.body.contains("下一页"));
+    let req = Request::get("/households?area=620102010202")
+        .header(header::COOKIE, format!("zx_session={}", s.cookie))
+        .header("HX-Request", "true")
+        .body(Body::empty())
+        .unwrap();
+    let partial = site.send(req).await;
+    assert!(
+        !partial.body.contains("<html") && partial.body.contains("household-list"),
+        "{}",
+        partial.body
+    );
+}
+
+#[tokio::test]
+async fn api_answers_areas_stats_and_its_own_description() {
+    let site = Site::new().await;
+    let token = site.token("a_admin").await;
+    let r = site.api(Method::GET, "/api/v1/areas/620102", &token).await;
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(
+        (
+            j["name"].as_str(),
+            j["counts"]["households"].as_u64(),
+            j["counts"]["persons"].as_u64()
+        ),
+        (Some("城关区"), Some(2), Some(2))
+    );
+    let fulongping = j["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "620102010000")
+        .unwrap();
+    assert_eq!(fulongping["counts"]["households"], 2);
+    let r = site
+        .api(
+            Method::GET,
+            "/api/v1/stats?area=620102010000&depth=village",
+            &token,
+        )
+        .await;
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(rows[0]["code"], "620102010000");
+    assert!(
+        rows.iter()
+            .any(|r| r["code"] == V1 && r["counts"]["monitored_households"] == 1)
+    );
+    let r = site
+        .api(Method::GET, "/api/v1/households/NOPE", &token)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        r.body,
+        r#"{"code":"not_found","message":"未找到，或不在您的管辖范围内"}"#
+    );
+    let r = site.api(Method::GET, "/api/v1/me", "zx_notatoken").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    // The document lists every API route of the table.
+    let doc: serde_json::Value =
+        serde_json::from_str(&site.get("/api/v1/openapi.json", None).await.body).unwrap();
+    for spec in zhenxing_web::routes::specs() {
+        if spec.access == Access::Api {
+            let method = spec.method.to_lowercase();
+            assert!(
+                doc["paths"][spec.path][&method].is_object(),
+                "{} {} is not documented",
+                spec.method,
+                spec.path
+            );
+        }
+    }
+    // Swagger UI and htmx are served from the binary.
+    let docs = site.get("/api/docs", None).await;
+    assert!(
+        docs.body
+            .contains("/assets/vendor/swagger-ui/swagger-ui-bundle.js")
+    );
+    for asset in [
+        "/assets/vendor/swagger-ui/swagger-ui-bundle.js",
+        "/assets/vendor/htmx/htmx.min.js",
+        "/assets/vendor/echarts/echarts.min.js",
+        "/assets/app.css",
+    ] {
+        let r = site.get(asset, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{asset}");
+        assert!(r.body.len() > 1000, "{asset}");
+    }
+    // No page refers to anything outside the server.
+    let s = site.login("a_admin").await;
+    for page in [
+        "/login",
+        "/areas/620102",
+        "/households",
+        "/households/A001",
+        "/import",
+        "/users",
+        "/tokens",
+        "/api/docs",
+    ] {
+        let body = site.get(page, Some(&s)).await.body;
+        for attr in [
+            "src=\"http",
+            "href=\"http",
+            "src=\"//",
+            "href=\"//",
+            "url(http",
+        ] {
+            assert!(!body.contains(attr), "{page} loads from elsewhere: {attr}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn administrators_manage_users_within_their_area_and_rank() {
+    let site = Site::new().await;
+    let admin = site.login("a_admin").await;
+    // A village cadre in the county, with a generated password shown once.
+    let r = site
+        .post_form(
+            "/users",
+            Some(&admin),
+            &[
+                ("name", "new_cadre"),
+                ("role", "village_cadre"),
+                ("area", V2),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let secret = r
+        .body
+        .split("初始密码：")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take(12)
+        .collect::<String>();
+    assert_eq!(
+        site.try_login("new_cadre", &secret, None).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Not a role at the wrong level, not another county admin, not a name twice.
+    let r = site
+        .post_form(
+            "/users",
+            Some(&admin),
+            &[
+                ("name", "x1"),
+                ("role", "village_cadre"),
+                ("area", COUNTY_A),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("所属区划应为村(社区)级"), "{}", r.body);
+    let r = site
+        .post_form(
+            "/users",
+            Some(&admin),
+            &[("name", "x2"), ("role", "county_admin"), ("area", COUNTY_A)],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = site
+        .post_form(
+            "/users",
+            Some(&admin),
+            &[
+                ("name", "new_cadre"),
+                ("role", "village_cadre"),
+                ("area", V2),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("已被使用"));
+    // Non-administrators see no user list.
+    let officer = site.login("a_officer").await;
+    assert_eq!(
+        site.get("/users", Some(&officer)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // Every change is in the audit log.
+    let actions = site.audit_actions().await;
+    assert!(
+        actions
+            .iter()
+            .any(|(who, what, _)| who == "a_admin" && what == "user_create")
+    );
+    let r = site
+        .app()
+        .add_user(
+            Manager::User(&caller(&site, "a_admin").await),
+            AddUser {
+                name: "b_spy".into(),
+                role: Role::VillageCadre,
+                area: AreaCode::parse(VILLAGE_B).unwrap(),
+                password: None,
+            },
+        )
+        .await;
+    assert!(matches!(r, Err(AppError::UnknownArea(_))), "{r:?}");
+}
