@@ -18,6 +18,10 @@ use crate::read::{
 };
 use crate::write::Out;
 
+/// What [`DepartmentFile::read_rows`] calls for each row: the sheet, the row number as Excel
+/// shows it, the cells of the kind's columns; false stops the reading.
+pub type RowVisitor<'a> = dyn FnMut(&DepartmentSheet, u64, &[Option<&str>]) -> bool + 'a;
+
 /// A sheet (or the CSV file) holding rows of the kind: where its header is and where each of the
 /// kind's columns is.
 #[derive(Debug, Clone)]
@@ -233,10 +237,7 @@ impl DepartmentFile {
     /// the kind's columns (`None`: no such column). `on_row` returns false to stop. CSV fields
     /// are borrowed from the record when they are UTF-8 already: a large file is read without a
     /// copy of every cell.
-    pub fn read_rows(
-        &self,
-        on_row: &mut dyn FnMut(&DepartmentSheet, u64, &[Option<&str>]) -> bool,
-    ) -> Result<(), LedgerError> {
+    pub fn read_rows(&self, on_row: &mut RowVisitor<'_>) -> Result<(), LedgerError> {
         match self.format {
             FileFormat::Csv(encoding) => {
                 let Some(sheet) = self.sheets.first() else {
