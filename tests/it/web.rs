@@ -285,6 +285,8 @@ enum Expect {
     RowsRefused,
     /// A list of households: answered, each foreign row refused with this reason.
     ListRefused,
+    /// A department file: answered, each person of another county left out as such.
+    ScreenedOutside,
 }
 
 struct Sample {
@@ -601,7 +603,7 @@ async fn no_route_reaches_outside_the_callers_area() {
     // The monitoring lifecycle, statistics and reports: county B has a case, a visit with a
     // photo, a plan and an issued report.
     let b = crate::web_monitoring::b_monitoring(&site).await;
-    let (bc, bv, br) = (b.case, b.visit, b.report);
+    let (bc, bv, br, bs) = (b.case, b.visit, b.report, b.screening);
     let form = |fields: &[(&str, &str)]| {
         Some((
             "application/x-www-form-urlencoded".to_string(),
@@ -619,6 +621,16 @@ async fn no_route_reaches_outside_the_callers_area() {
             &[("list", "受灾户.csv", "户编号\r\nB001\r\n".as_bytes())],
         ))
     };
+    let b_screening_file = |head: &str| {
+        let csv = format!("证件号码,残疾类别,残疾等级,发证日期\r\n{head},视力,二级,{today}\r\n");
+        Some(crate::web_monitoring::multipart_body(
+            &[("kind", "disability")],
+            &[("file", "残联.csv", csv.as_bytes())],
+        ))
+    };
+    let b_screening_masked = zhenxing_domain::IdNumber::parse(&b.head_id)
+        .unwrap()
+        .masked();
     let b_visit = || {
         Some(crate::web_monitoring::multipart_body(
             &[("check_income", "ok"), ("visit", r#"{"answers": []}"#)],
@@ -696,6 +708,17 @@ async fn no_route_reaches_outside_the_callers_area() {
                 b_list(),
             )
         },
+        own("GET", "/monitoring/screening", "/monitoring/screening".into()),
+        Sample {
+            echo: Some(b_screening_masked.clone()),
+            ..with(
+                s("POST", "/monitoring/screening", "/monitoring/screening".into(), Expect::ScreenedOutside, "a_admin"),
+                b_screening_file(&b.head_id),
+            )
+        },
+        denied("GET", "/monitoring/screening/{id}", format!("/monitoring/screening/{bs}")),
+        denied("GET", "/monitoring/screening/{id}", format!("/monitoring/screening/{bs}?area={COUNTY_B}")),
+        denied("GET", "/monitoring/screening/{id}/xlsx", format!("/monitoring/screening/{bs}/xlsx")),
         denied("GET", "/dashboard", format!("/dashboard?area={COUNTY_B}")),
         denied("GET", "/dashboard", "/dashboard?area=620000".into()),
         own("GET", "/dashboard", "/dashboard".into()),
@@ -775,6 +798,16 @@ async fn no_route_reaches_outside_the_callers_area() {
                 b_list(),
             )
         },
+        own("GET", "/api/v1/monitoring/screenings", "/api/v1/monitoring/screenings".into()),
+        Sample {
+            echo: Some(b_screening_masked.clone()),
+            ..with(
+                s("POST", "/api/v1/monitoring/screenings", "/api/v1/monitoring/screenings".into(), Expect::ScreenedOutside, "a_admin"),
+                b_screening_file(&b.head_id),
+            )
+        },
+        denied("GET", "/api/v1/monitoring/screenings/{id}/results", format!("/api/v1/monitoring/screenings/{bs}/results")),
+        denied("GET", "/api/v1/monitoring/screenings/{id}/results", format!("/api/v1/monitoring/screenings/{bs}/results?area={COUNTY_B}")),
     ]);
     // Form bodies that would act on B.
     for sample in samples.iter_mut() {
@@ -937,6 +970,14 @@ async fn no_route_reaches_outside_the_callers_area() {
                 assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
                 assert!(
                     r.body.contains("所在村不在您的管辖范围内"),
+                    "{what}: {}",
+                    r.body
+                );
+            }
+            Expect::ScreenedOutside => {
+                assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
+                assert!(
+                    r.body.contains("此人登记在您管辖范围以外的户中"),
                     "{what}: {}",
                     r.body
                 );

@@ -11,6 +11,7 @@ use zhenxing_app::monitoring::cases::StepRequest;
 use zhenxing_app::monitoring::clues::{ClueRequest, SubjectRef};
 use zhenxing_app::monitoring::plans::PlanRequest;
 use zhenxing_app::monitoring::visits::VisitRequest;
+use zhenxing_app::store::screening::outcome_label;
 use zhenxing_app::users::Manager;
 use zhenxing_domain::monitoring::workflow::{Action, Decision, Remark};
 use zhenxing_domain::monitoring::{Channel, CheckAnswer, Evidence, NewHousehold};
@@ -49,6 +50,8 @@ pub struct BData {
     pub case: i64,
     pub visit: i64,
     pub report: i64,
+    /// A department screening batch of B's persons.
+    pub screening: i64,
     /// The head of the household registered with B's clue.
     pub head_id: String,
 }
@@ -132,10 +135,32 @@ pub async fn b_monitoring(site: &Site) -> BData {
         .issued
         .unwrap()
         .id;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("残联.csv");
+    std::fs::write(
+        &file,
+        format!("证件号码,残疾类别,残疾等级,发证日期\n{head_id},肢体,一级,{today}\n"),
+    )
+    .unwrap();
+    let screening = app
+        .screen(
+            &admin.monitoring(),
+            &zhenxing_app::monitoring::screening::ScreeningRequest {
+                kind: "disability".into(),
+                file,
+                area: Some(AreaCode::parse("620521").unwrap()),
+                found_on: today,
+                source: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(screening.counts.hits, 1, "{:?}", screening.problems);
     BData {
         case,
         visit,
         report,
+        screening: screening.screening.id,
         head_id,
     }
 }
@@ -808,7 +833,11 @@ async fn the_village_notice_shows_no_personal_data() {
 }
 
 async fn xlsx_bytes(site: &Site, s: &Session) -> Vec<u8> {
-    let req = Request::get(format!("/monitoring/notice/{V1}/xlsx"))
+    bytes_of(site, s, &format!("/monitoring/notice/{V1}/xlsx")).await
+}
+
+async fn bytes_of(site: &Site, s: &Session, uri: &str) -> Vec<u8> {
+    let req = Request::get(uri)
         .header(header::COOKIE, format!("zx_session={}", s.cookie))
         .body(Body::empty())
         .unwrap();
@@ -1347,4 +1376,137 @@ async fn dispatch_reports_are_issued_frozen_and_compared() {
     let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(j["summary"][0]["change"], 4.0);
     assert_eq!(j["previous"]["as_of"], "2024-12-31");
+}
+
+/// Department screening in the browser and over the API: a county officer uploads a disability
+/// file; the page reports each row that was not taken (masked), the results page lists the
+/// household the rule flagged with its case, the xlsx has the same rows, and the same file sent
+/// again over the API records nothing new.
+#[tokio::test]
+async fn department_files_are_screened_from_the_page_and_the_api() {
+    let site = Site::new().await;
+    let officer = site.login("a_officer").await;
+    let today = today();
+    let stranger = id("620102", "19900909", 41);
+    let csv = format!(
+        "残疾人证办理情况\r\n证件号码,残疾类别,残疾等级,发证日期\r\n{},视力,一级,{today}\r\n{},肢体,三级,{today}\r\n{stranger},肢体,一级,{today}\r\n123,肢体,一级,{today}\r\n",
+        site.wang_id, site.zhang_id
+    );
+    // GBK, as Chinese Excel saves it.
+    let gbk = encoding_rs::GBK.encode(&csv).0.to_vec();
+    let (ct, body) = multipart_body(&[("kind", "disability")], &[("file", "残联.csv", &gbk)]);
+    let r = site
+        .send(
+            Request::post(format!("/monitoring/screening?csrf={}", officer.csrf))
+                .header(header::COOKIE, format!("zx_session={}", officer.cookie))
+                .header(header::CONTENT_TYPE, ct.clone())
+                .body(Body::from(body.clone()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body.contains(
+            "读取4行，比对上2行，未比对上1行，无法读取1行；触发规则1户，新登记线索0户，证据并入1户"
+        ),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("户籍信息中没有此人"), "{}", r.body);
+    assert!(!r.body.contains(&stranger), "a whole ID number on the page");
+    assert!(
+        r.body
+            .contains(&IdNumber::parse(&stranger).unwrap().masked()),
+        "{}",
+        r.body
+    );
+    let at = r.body.find("/monitoring/screening/").unwrap() + "/monitoring/screening/".len();
+    let batch: i64 = r.body[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap();
+    // The results: A001, monitored already, keeps the clue for its plan; the members masked.
+    let page = site
+        .get(&format!("/monitoring/screening/{batch}"), Some(&officer))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("A001") && page.body.contains(outcome_label(3)),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains(&site.wang_id));
+    let clues = site.get("/monitoring/clues", Some(&officer)).await;
+    assert!(clues.body.contains("县残疾人联合会"), "{}", clues.body);
+    // The xlsx.
+    let bytes = bytes_of(
+        &site,
+        &officer,
+        &format!("/monitoring/screening/{batch}/xlsx"),
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.xlsx");
+    std::fs::write(&path, &bytes).unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    use calamine::Reader;
+    let sheet = book.worksheet_range("筛查结果").unwrap();
+    let text: Vec<String> = sheet
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
+    assert!(text.iter().any(|c| c == "A001"), "{text:?}");
+    assert!(!text.iter().any(|c| c.contains(&site.wang_id)), "{text:?}");
+    assert!(
+        text.iter()
+            .any(|c| c.contains(&IdNumber::parse(&site.wang_id).unwrap().masked())),
+        "{text:?}"
+    );
+    // The same file again over the API: nothing new.
+    let token = site.token("a_officer").await;
+    let r = site
+        .send(
+            Request::post("/api/v1/monitoring/screenings")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["batch"]["counts"]["hits"], 1, "{v}");
+    assert_eq!(v["batch"]["counts"]["created"], 0, "{v}");
+    assert_eq!(v["batch"]["counts"]["repeated"], 1, "{v}");
+    assert_eq!(v["problems"].as_array().unwrap().len(), 2, "{v}");
+    let second = v["batch"]["id"].as_i64().unwrap();
+    let r = site
+        .api(
+            Method::GET,
+            &format!("/api/v1/monitoring/screenings/{batch}/results"),
+            &token,
+        )
+        .await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["items"][0]["household_no"], "A001", "{v}");
+    assert!(v["items"][0]["clue"].is_i64(), "{v}");
+    assert_eq!(v["items"][0]["outcome"], outcome_label(3), "{v}");
+    assert_eq!(v["items"].as_array().unwrap().len(), 1, "{v}");
+    let r = site
+        .api(Method::GET, "/api/v1/monitoring/screenings", &token)
+        .await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let ids: Vec<i64> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [second, batch]);
+    // A township officer sees the batches, but may not screen.
+    let township = site.login("a_township").await;
+    let p = site.get("/monitoring/screening", Some(&township)).await;
+    assert!(!p.body.contains("screening-form"), "{}", p.body);
 }

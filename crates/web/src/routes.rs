@@ -166,6 +166,22 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("POST", "/monitoring/disaster", Page),
             post(m::disaster::upload).layer(list),
         ),
+        (
+            r("GET", "/monitoring/screening", Page),
+            get(m::screening::index),
+        ),
+        (
+            r("POST", "/monitoring/screening", Page),
+            post(m::screening::upload).layer(upload),
+        ),
+        (
+            r("GET", "/monitoring/screening/{id}", Page),
+            get(m::screening::results),
+        ),
+        (
+            r("GET", "/monitoring/screening/{id}/xlsx", Page),
+            get(m::screening::xlsx),
+        ),
         // Statistics and dispatch reports.
         (r("GET", "/dashboard", Page), get(pages::dashboard::show)),
         (
@@ -312,6 +328,18 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             r("POST", "/api/v1/monitoring/disaster", Api),
             post(api::monitoring::disaster).layer(DefaultBodyLimit::max(LIST_LIMIT)),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/screenings", Api),
+            get(api::screening::batches),
+        ),
+        (
+            r("POST", "/api/v1/monitoring/screenings", Api),
+            post(api::screening::screen).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/screenings/{id}/results", Api),
+            get(api::screening::results),
         ),
     ]
 }

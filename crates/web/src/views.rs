@@ -25,6 +25,8 @@ pub struct UserCtx {
     pub may_visit: bool,
     pub may_policy: bool,
     pub may_disaster: bool,
+    /// Screen a department's file.
+    pub may_screen: bool,
     pub may_report: bool,
     /// The user's village (for the village's notice), when their area is one.
     pub village: Option<String>,
@@ -49,6 +51,7 @@ impl UserCtx {
             may_visit: may(&m, Act::RecordVisit),
             may_policy: may(&m, Act::ManagePolicy),
             may_disaster: may(&m, Act::IncludeDisasterList),
+            may_screen: may(&m, Act::Screen),
             may_report: user.role.may(Permission::IssueReport),
             village: (user.area.level() == zhenxing_domain::AreaLevel::Village)
                 .then(|| user.area.to_string()),

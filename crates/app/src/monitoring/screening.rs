@@ -582,6 +582,15 @@ impl App {
             .await?)
     }
 
+    /// A batch, if the caller may see it.
+    pub async fn screening(
+        &self,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<Option<StoredScreening>, AppError> {
+        Ok(self.store().screening().screening(caller.scope, id).await?)
+    }
+
     /// A page of a batch's results under `area`, in village order (the results page).
     pub async fn screening_results(
         &self,

@@ -15,6 +15,7 @@ use zhenxing_domain::{HouseholdNo, MonitorCategory};
 
 pub mod monitoring;
 pub mod policy;
+pub mod screening;
 pub mod stats;
 
 use crate::auth::ApiUser;
@@ -532,7 +533,8 @@ impl Modify for BearerScheme {
         monitoring::clues, monitoring::record_clue, monitoring::propose_elimination,
         monitoring::plan, monitoring::save_plan, monitoring::visits, monitoring::record_visit,
         monitoring::visit_photo, monitoring::visits_due, monitoring::notice,
-        monitoring::notice_xlsx, monitoring::checks, monitoring::disaster),
+        monitoring::notice_xlsx, monitoring::checks, monitoring::disaster,
+        screening::screen, screening::batches, screening::results),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme)
 )]

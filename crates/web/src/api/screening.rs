@@ -1,0 +1,208 @@
+//! `/api/v1/monitoring/screenings`: department screening over the API, the same use cases as
+//! the pages (`pages::monitoring::screening`): upload a department file of a policy kind, list
+//! the batches, page through a batch's results under an area.
+
+use axum::Json;
+use axum::extract::{Multipart, Path, Query, State};
+use serde::Serialize;
+use utoipa::ToSchema;
+use zhenxing_app::store::screening::{ScreeningCounts, StoredScreening, outcome_label};
+
+use super::RowErrorJson;
+use crate::auth::ApiUser;
+use crate::error::{ApiError, ErrorBody, internal};
+use crate::forms::Upload;
+use crate::pages::monitoring::screening::{
+    PAGE, ResultsQuery, batch_of, cursor_text, parse_cursor, request_of, results_area,
+};
+use crate::state::AppState;
+
+/// A department file and what it is (multipart form).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ScreeningForm {
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// The kind's code in the policy: `medical`, `disability`, `disaster`, `unemployment`,
+    /// `dropout`, `housing`, `dibao`, ...
+    kind: String,
+    /// 筛查日期 (today when absent): the clues' day and the policy year.
+    date: Option<String>,
+    /// 报送部门 (the kind's department when absent).
+    source: Option<String>,
+    /// Screen only this area (within the caller's).
+    area: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountsJson {
+    pub rows: u64,
+    pub matched: u64,
+    pub unmatched: u64,
+    pub rejected: u64,
+    pub households: u64,
+    pub hits: u64,
+    pub created: u64,
+    pub attached: u64,
+    pub repeated: u64,
+}
+
+impl CountsJson {
+    fn of(c: &ScreeningCounts) -> CountsJson {
+        CountsJson {
+            rows: c.rows,
+            matched: c.matched,
+            unmatched: c.unmatched,
+            rejected: c.rejected,
+            households: c.households,
+            hits: c.hits,
+            created: c.created,
+            attached: c.attached,
+            repeated: c.repeated,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchJson {
+    pub id: i64,
+    pub kind: String,
+    pub kind_label: String,
+    pub source: String,
+    pub file_name: String,
+    pub area: Option<String>,
+    /// The policy version that judged the rows.
+    pub policy: String,
+    pub rule: String,
+    pub found_on: String,
+    pub counts: CountsJson,
+    pub actor: String,
+    pub created_at: String,
+}
+
+impl BatchJson {
+    fn of(b: &StoredScreening) -> BatchJson {
+        BatchJson {
+            id: b.id,
+            kind: b.kind.clone(),
+            kind_label: b.kind_label.clone(),
+            source: b.source.clone(),
+            file_name: b.file_name.clone(),
+            area: b.area.map(|a| a.to_string()),
+            policy: b.policy.to_string(),
+            rule: b.rule.clone(),
+            found_on: b.found_on.to_string(),
+            counts: CountsJson::of(&b.counts),
+            actor: b.actor.clone(),
+            created_at: b.created_at.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScreeningJson {
+    pub batch: BatchJson,
+    /// Unreadable rows and unmatched persons (ID numbers masked), each with its reason.
+    pub problems: Vec<RowErrorJson>,
+}
+
+#[utoipa::path(post, path = "/api/v1/monitoring/screenings", tag = "监测帮扶",
+    request_body(content = ScreeningForm, content_type = "multipart/form-data"),
+    responses((status = 200, body = ScreeningJson, description = "The batch with its counts; rows not taken with their reason."),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn screen(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    multipart: Multipart,
+) -> Result<Json<ScreeningJson>, ApiError> {
+    let up = Upload::read(multipart).await?;
+    let dir = tempfile::tempdir().map_err(internal)?;
+    let req = request_of(&up, dir.path()).await?;
+    let r = state.app.screen(&caller.monitoring(), &req).await?;
+    let mut batch = BatchJson::of(&r.screening);
+    batch.counts = CountsJson::of(&r.counts);
+    Ok(Json(ScreeningJson {
+        batch,
+        problems: r.problems.iter().map(RowErrorJson::of).collect(),
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/monitoring/screenings", tag = "监测帮扶",
+    responses((status = 200, body = Vec<BatchJson>, description = "The batches the caller may see, newest first.")),
+    security(("bearer" = [])))]
+pub async fn batches(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+) -> Result<Json<Vec<BatchJson>>, ApiError> {
+    let list = state.app.screenings(&caller.monitoring(), 200).await?;
+    Ok(Json(list.iter().map(BatchJson::of).collect()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResultJson {
+    pub village: String,
+    pub household_no: String,
+    pub head_name: String,
+    pub outcome: String,
+    pub clue: Option<i64>,
+    pub case: Option<i64>,
+    /// The figures behind the hit, as the rule computed them.
+    pub figures: Vec<(String, String)>,
+    /// The matched members' ID numbers, masked.
+    pub members: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResultsJson {
+    pub batch: BatchJson,
+    pub area: String,
+    pub items: Vec<ResultJson>,
+    /// Pass as `after` for the next page; absent on the last.
+    pub next: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/monitoring/screenings/{id}/results", tag = "监测帮扶",
+    params(("id" = i64, Path, description = "Batch"), ResultsQuery),
+    responses((status = 200, body = ResultsJson), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn results(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    Path(id): Path<i64>,
+    Query(q): Query<ResultsQuery>,
+) -> Result<Json<ResultsJson>, ApiError> {
+    let m = caller.monitoring();
+    let batch = batch_of(&state, &m, id).await?;
+    let area = results_area(&m, batch.area, q.area.as_deref())?;
+    let after = parse_cursor(q.after.as_deref())?;
+    let (batch, rows) = state
+        .app
+        .screening_results(&m, id, area, after.as_ref(), PAGE)
+        .await?;
+    let next = (rows.len() == PAGE as usize)
+        .then(|| rows.last().map(cursor_text))
+        .flatten();
+    Ok(Json(ResultsJson {
+        batch: BatchJson::of(&batch),
+        area: area.to_string(),
+        items: rows
+            .iter()
+            .map(|r| ResultJson {
+                village: r.village.to_string(),
+                household_no: r.no.to_string(),
+                head_name: r.head_name.clone(),
+                outcome: outcome_label(r.outcome).to_string(),
+                clue: r.clue,
+                case: r.case,
+                figures: r
+                    .figures
+                    .iter()
+                    .map(|f| (f.label.clone(), f.value.clone()))
+                    .collect(),
+                members: r.members.iter().map(|m| m.masked()).collect(),
+            })
+            .collect(),
+        next,
+    }))
+}
