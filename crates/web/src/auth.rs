@@ -79,7 +79,7 @@ fn is_api(path: &str) -> bool {
     path.starts_with("/api/")
 }
 
-fn refuse(path: &str, e: WebError) -> Response {
+pub(crate) fn refuse(path: &str, e: WebError) -> Response {
     if is_api(path) {
         ApiError(e).into_response()
     } else {

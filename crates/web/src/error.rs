@@ -17,7 +17,7 @@ pub enum WebError {
     BadRequest(String),
     #[error("未找到，或不在您的管辖范围内")]
     NotFound,
-    #[error("上传的文件过大")]
+    #[error("上传的文件或提交的内容过大，超过了允许的大小")]
     TooLarge,
     #[error("服务器内部错误，请稍后重试")]
     Internal(String),

@@ -53,6 +53,31 @@ async fn security_headers(req: Request<axum::body::Body>, next: Next) -> Respons
     r
 }
 
+/// Bodies too large for their route get the product's answer (`too_large`, in Chinese, JSON on
+/// the API), not the framework's plain text; a declared length above the largest any route takes
+/// is refused before a byte of the body is read.
+async fn body_limits(req: Request<axum::body::Body>, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > routes::UPLOAD_LIMIT as u64) {
+        return auth::refuse(&path, error::WebError::TooLarge);
+    }
+    let r = next.run(req).await;
+    let ours = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
+    if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE && !ours {
+        return auth::refuse(&path, error::WebError::TooLarge);
+    }
+    r
+}
+
 async fn not_found(req: Request<axum::body::Body>) -> Response {
     let e = error::WebError::NotFound;
     if req.uri().path().starts_with("/api/") {
@@ -70,6 +95,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::authenticate,
         ))
+        .layer(middleware::from_fn(body_limits))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
 }

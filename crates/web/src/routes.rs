@@ -29,7 +29,7 @@ pub struct RouteSpec {
 }
 
 /// Largest upload of ledgers (a province's xlsx is ~100 MB).
-const UPLOAD_LIMIT: usize = 512 * 1024 * 1024;
+pub const UPLOAD_LIMIT: usize = 512 * 1024 * 1024;
 
 /// Largest visit: nine photos of 2 MB and the form.
 const VISIT_LIMIT: usize = 20 * 1024 * 1024;
