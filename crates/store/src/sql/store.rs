@@ -327,9 +327,9 @@ impl<D: Db> Store for SqlStore<D> {
         scope: Scope,
         source: &ImportSource,
     ) -> StoreResult<Box<dyn ImportTx>> {
-        Ok(Box::new(
-            SqlImport::begin(&self.db, actor, scope, "import", source).await?,
-        ))
+        let mut import = SqlImport::begin(&self.db, actor, scope, "import", source).await?;
+        import.defer_search_indexes_if_empty().await?;
+        Ok(Box::new(import))
     }
 
     async fn update_household(
