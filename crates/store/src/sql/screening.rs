@@ -162,6 +162,17 @@ fn list_source(backend: Backend, n: usize) -> (String, String, &'static str) {
     }
 }
 
+/// How a [`list_source`] is joined to the table it looks up: SQLite must be told to read the
+/// list first (`CROSS JOIN` fixes its join order); left to choose, it may scan a county's
+/// households once per item of the list (measured: 0.84 s instead of 3 ms for 3,000 households).
+/// PostgreSQL plans the join itself.
+fn list_join(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "CROSS JOIN",
+        Backend::Postgres => "JOIN",
+    }
+}
+
 /// The parameter of [`list_source`] for items that need no quoting (ID numbers, household
 /// numbers: digits, letters, `-`, `_`).
 fn list_value(backend: Backend, items: &[&str]) -> Value<'static> {
@@ -700,7 +711,10 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
                     tx.as_mut(),
                     backend,
                     &[key.as_str(), "p.county_code", "p.household_no"],
-                    &format!("{list} JOIN person_ids p ON p.id_number = {value}"),
+                    &format!(
+                        "{list} {} person_ids p ON p.id_number = {value}",
+                        list_join(backend)
+                    ),
                     &[list_value(backend, chunk)],
                 )
                 .await?,
@@ -745,7 +759,8 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
                             "h.eliminated",
                         ],
                         &format!(
-                            "{list} JOIN households h ON h.county_code = $1 AND h.household_no = {value}"
+                            "{list} {} households h ON h.county_code = $1 AND h.household_no = {value}",
+                            list_join(backend)
                         ),
                         &[Value::from(county), list_value(backend, &nos)],
                     )
