@@ -93,13 +93,16 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[(((sorted.len() - 1) as f64) * p).round() as usize]
 }
 
+/// The kinds of read, in the order of the request mix.
+const KINDS: [&str; 4] = ["area", "household_list", "stats", "household"];
+
 pub async fn run(opts: LoadOptions) -> Result<serde_json::Value> {
     if opts.areas.is_empty() || opts.households.is_empty() {
         bail!("no areas or households to read");
     }
     let opts = Arc::new(opts);
     let tally = Arc::new(Tally::default());
-    let read_ms = Arc::new(Mutex::new(Vec::<f64>::new()));
+    let read_ms = Arc::new(Mutex::new(vec![Vec::<f64>::new(); KINDS.len()]));
     let write_ms = Arc::new(Mutex::new(Vec::<f64>::new()));
     let written = Arc::new(Mutex::new(Vec::<String>::new()));
     let end = Instant::now() + Duration::from_secs(opts.seconds);
@@ -122,10 +125,11 @@ pub async fn run(opts: LoadOptions) -> Result<serde_json::Value> {
                     return;
                 }
             };
-            let (mut reads, mut writes) = (Vec::new(), Vec::new());
+            let (mut reads, mut writes) = (vec![Vec::new(); KINDS.len()], Vec::new());
             let mut seq = 0u64;
             while Instant::now() < end {
                 let is_write = rng.below(100) < opts.write_percent;
+                let kind = rng.below(4) as usize;
                 let (req, no) = if is_write {
                     seq += 1;
                     let no = format!("LOAD{client:03}{seq:07}");
@@ -134,7 +138,7 @@ pub async fn run(opts: LoadOptions) -> Result<serde_json::Value> {
                         Some(no),
                     )
                 } else {
-                    let path = match rng.below(4) {
+                    let path = match kind {
                         0 => format!(
                             "/api/v1/areas/{}",
                             opts.areas[rng.below(opts.areas.len() as u64) as usize]
@@ -167,7 +171,7 @@ pub async fn run(opts: LoadOptions) -> Result<serde_json::Value> {
                             tally.writes.fetch_add(1, Ordering::Relaxed);
                             written.lock().await.push(no);
                         } else {
-                            reads.push(ms);
+                            reads[kind].push(ms);
                             tally.reads.fetch_add(1, Ordering::Relaxed);
                         }
                     }
@@ -191,7 +195,10 @@ pub async fn run(opts: LoadOptions) -> Result<serde_json::Value> {
                     }
                 }
             }
-            read_ms.lock().await.extend(reads);
+            let mut all = read_ms.lock().await;
+            for (k, v) in reads.into_iter().enumerate() {
+                all[k].extend(v);
+            }
             write_ms.lock().await.extend(writes);
         }));
     }
@@ -214,9 +221,18 @@ pub async fn run(opts: LoadOptions) -> Result<serde_json::Value> {
             lost += 1;
         }
     }
-    let mut r = read_ms.lock().await.clone();
+    let by_kind = read_ms.lock().await.clone();
+    let mut r: Vec<f64> = by_kind.iter().flatten().copied().collect();
     let mut w = write_ms.lock().await.clone();
     r.sort_by(f64::total_cmp);
+    let mut kinds = serde_json::Map::new();
+    for (name, mut v) in KINDS.iter().zip(by_kind) {
+        v.sort_by(f64::total_cmp);
+        kinds.insert(
+            name.to_string(),
+            serde_json::json!({"n": v.len(), "p50_ms": percentile(&v, 0.5), "p99_ms": percentile(&v, 0.99)}),
+        );
+    }
     w.sort_by(f64::total_cmp);
     let reads = tally.reads.load(Ordering::Relaxed);
     let writes = tally.writes.load(Ordering::Relaxed);
@@ -232,5 +248,6 @@ pub async fn run(opts: LoadOptions) -> Result<serde_json::Value> {
         "read_p99_ms": percentile(&r, 0.99),
         "write_p50_ms": percentile(&w, 0.5),
         "write_p99_ms": percentile(&w, 0.99),
+        "reads_by_kind": kinds,
     }))
 }
