@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::{Column, PgPool, Postgres, Row as _, Transaction, TypeInfo, ValueRef};
+use sqlx::{
+    Column, ConnectOptions as _, PgPool, Postgres, Row as _, Transaction, TypeInfo, ValueRef,
+};
 use zhenxing_store::sql::{Db, Row, SqlStore, Tx, Value};
 use zhenxing_store::{Backend, StoreError, StoreResult};
 
@@ -28,7 +30,8 @@ impl PgDb {
     pub async fn open(url: &str) -> StoreResult<PgDb> {
         let options = PgConnectOptions::from_str(url)
             .map_err(db_err)?
-            .application_name("zhenxing");
+            .application_name("zhenxing")
+            .log_slow_statements(log::LevelFilter::Debug, Duration::from_secs(1));
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(60))

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
-use sqlx::{Row as _, Sqlite, SqlitePool, Transaction, TypeInfo, ValueRef};
+use sqlx::{ConnectOptions as _, Row as _, Sqlite, SqlitePool, Transaction, TypeInfo, ValueRef};
 use zhenxing_store::sql::{Db, Row, SqlStore, Tx, Value};
 use zhenxing_store::{Backend, StoreError, StoreResult};
 
@@ -43,7 +43,10 @@ impl SqliteDb {
             .busy_timeout(Duration::from_secs(30))
             // A generous page cache keeps the keys of a county-sized import in memory.
             .pragma("cache_size", "-131072")
-            .pragma("temp_store", "MEMORY");
+            .pragma("temp_store", "MEMORY")
+            // A bulk import's statements take seconds by design: not a warning for the user
+            // (`RUST_LOG=sqlx=debug` shows them).
+            .log_slow_statements(log::LevelFilter::Debug, Duration::from_secs(1));
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(600))
