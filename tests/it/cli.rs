@@ -261,3 +261,133 @@ fn users_tokens_and_the_server_on_the_command_line() {
         text(&list)
     );
 }
+
+/// What the product prints and logs — the import's output and its error report, the server's log
+/// at debug level while users search by ID number, open a household and reveal it — holds no
+/// whole ID number or phone.
+#[test]
+fn output_and_logs_show_no_whole_id_number_or_phone() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).to_string_lossy().to_string();
+    let db = p("z.db");
+    assert!(zhenxing(&["init", "--db", &db]).status.success());
+    let wang = id("620102", "19700101", 1);
+    let zhang = id("620102", "19720202", 2);
+    let stranger = id("620102", "19800808", 3);
+    let phone = "13912345678";
+    std::fs::write(
+        p("h.csv"),
+        csv(
+            &format!("{H_HEADER},联系电话"),
+            &[
+                &format!(
+                    "A001,620102010201,王伟,2,5800,是,脱贫不稳定户,因病,2024-04-01,否,,{phone}"
+                ),
+                "A002,999999999999,赵刚,1,9000,否,,,,否,,",
+            ],
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        p("m.csv"),
+        csv(
+            M_HEADER,
+            &[
+                &format!("1,A001,{wang},王伟,男,1970-01-01,户主,患有大病"),
+                &format!("2,A001,{zhang},张红,女,1972-02-02,配偶,健康"),
+                // The same person again, and a person of a household that was refused.
+                &format!("3,A001,{zhang},张红,女,1972-02-02,配偶,健康"),
+                &format!("4,A002,{stranger},赵刚,男,1980-08-08,户主,健康"),
+            ],
+        ),
+    )
+    .unwrap();
+    let import = zhenxing(&[
+        "import",
+        "--db",
+        &db,
+        "--households",
+        &p("h.csv"),
+        "--members",
+        &p("m.csv"),
+        "--errors",
+        &p("errors.csv"),
+    ]);
+    assert_eq!(import.status.code(), Some(2), "{}", text(&import));
+    let report = std::fs::read(p("errors.csv")).unwrap();
+    let report = String::from_utf8_lossy(&report).to_string();
+    assert!(report.contains("A002"), "{report}");
+
+    let add = [
+        "user",
+        "add",
+        "--db",
+        &db,
+        "--name",
+        "wang",
+        "--role",
+        "county_admin",
+        "--area",
+        "620102",
+    ];
+    assert!(
+        zhenxing_with_stdin(&add, "secret-pass-1\n")
+            .status
+            .success()
+    );
+    let out = zhenxing(&["user", "token", "--db", &db, "--name", "wang"]);
+    let token = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find(|l| l.starts_with("zx_"))
+        .unwrap()
+        .to_string();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let log = std::fs::File::create(p("serve.log")).unwrap();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_zhenxing"))
+        .args(["serve", "--db", &db, "--listen", &addr])
+        .env("RUST_LOG", "debug")
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if http_get(&addr, "/healthz", None).is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let found =
+        http_get(&addr, &format!("/api/v1/households?q={wang}"), Some(&token)).unwrap_or_default();
+    let revealed =
+        http_get(&addr, "/api/v1/households/A001?reveal=true", Some(&token)).unwrap_or_default();
+    let missing = http_get(
+        &addr,
+        &format!("/api/v1/households?q={stranger}"),
+        Some(&token),
+    )
+    .unwrap_or_default();
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(found.contains("A001"), "{found}");
+    assert!(
+        revealed.contains(&wang),
+        "the reveal itself answers whole: {revealed}"
+    );
+    assert!(missing.starts_with("HTTP/1.0 200"), "{missing}");
+    let log = std::fs::read_to_string(p("serve.log")).unwrap();
+    assert!(!log.is_empty(), "the server logged nothing at debug level");
+    for (what, s) in [
+        ("import output", text(&import)),
+        ("error report", report),
+        ("server log", log),
+    ] {
+        for secret in [&wang, &zhang, &stranger, &phone.to_string()] {
+            assert!(!s.contains(secret.as_str()), "{what} shows {secret}: {s}");
+        }
+    }
+}
