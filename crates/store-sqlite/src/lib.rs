@@ -50,7 +50,9 @@ impl SqliteDb {
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(600))
-            .connect_with(options.clone())
+            // The writer sorts on disk: a first load's index build would otherwise hold the
+            // whole sort in memory (1 M households: 578 MiB peak instead of 394 MiB).
+            .connect_with(options.clone().pragma("temp_store", "FILE"))
             .await
             .map_err(db_err)?;
         let read = SqlitePoolOptions::new()
