@@ -315,6 +315,16 @@ async fn demo(
         // when its last connection closes, and that would be the new database's by then.
         existing.close().await;
         drop(existing);
+        // The pools' close returns before each connection's thread has closed its handle; the
+        // last one to close checkpoints and deletes `-wal`. Wait for that before anything of the
+        // new database exists (seen in CI: the new database's `-wal` deleted under it).
+        let wal = format!("{db}-wal");
+        for _ in 0..200 {
+            if !Path::new(&wal).exists() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
         for suffix in ["", "-wal", "-shm"] {
             let p = format!("{db}{suffix}");
             if Path::new(&p).exists() {
