@@ -16,13 +16,25 @@ use crate::state::AppState;
 use crate::views::{UserCtx, day, render_with};
 
 /// Row errors shown, at most.
-const SHOWN: usize = 500;
+pub const SHOWN: usize = 500;
 
+/// A row of an uploaded list that was not taken, as the pages show it (values already masked).
 pub struct ErrorLine {
     pub row: u64,
     pub column: String,
     pub value: String,
     pub reason: String,
+}
+
+impl ErrorLine {
+    pub fn of(e: &zhenxing_ledger::RowError) -> ErrorLine {
+        ErrorLine {
+            row: e.row,
+            column: e.column.clone(),
+            value: e.value.clone(),
+            reason: e.reason.clone(),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -47,12 +59,7 @@ async fn page(
     let errors = report
         .iter()
         .flat_map(|r| r.errors.iter().take(SHOWN))
-        .map(|e| ErrorLine {
-            row: e.row,
-            column: e.column.clone(),
-            value: e.value.clone(),
-            reason: e.reason.clone(),
-        })
+        .map(ErrorLine::of)
         .collect();
     Ok(render_with(
         status,

@@ -23,21 +23,13 @@ use crate::error::{PageError, WebError, internal};
 use crate::forms::{Upload, past_day};
 use crate::pages::areas::parse_area;
 use crate::pages::households::Choice;
+use crate::pages::monitoring::disaster::{ErrorLine, SHOWN};
 use crate::pages::monitoring::notice::XLSX;
 use crate::state::AppState;
 use crate::views::{UserCtx, day, download, place, render_with};
 
-/// Problem rows shown on the page, at most (the API returns them all).
-const SHOWN: usize = 500;
 /// Results per page.
 pub const PAGE: u32 = 100;
-
-pub struct ProblemLine {
-    pub row: u64,
-    pub column: String,
-    pub value: String,
-    pub reason: String,
-}
 
 pub struct BatchRow {
     pub id: i64,
@@ -94,7 +86,7 @@ struct ScreeningPage {
     kind_notes: Vec<String>,
     batches: Vec<BatchRow>,
     report: Option<BatchRow>,
-    problems: Vec<ProblemLine>,
+    problems: Vec<ErrorLine>,
     problems_total: usize,
     error: Option<String>,
 }
@@ -162,12 +154,7 @@ async fn page(
     let problems = report
         .iter()
         .flat_map(|r| r.problems.iter().take(SHOWN))
-        .map(|e| ProblemLine {
-            row: e.row,
-            column: e.column.clone(),
-            value: e.value.clone(),
-            reason: e.reason.clone(),
-        })
+        .map(ErrorLine::of)
         .collect();
     Ok(render_with(
         status,
