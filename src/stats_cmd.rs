@@ -37,7 +37,10 @@ pub async fn stats(
             return Ok(0);
         }
         for m in &mismatches {
-            eprintln!("{}：保存的 {:?}，重算的 {:?}", m.code, m.kept, m.recomputed);
+            eprintln!(
+                "{} {}：保存的 {}，重算的 {}",
+                m.code, m.what, m.kept, m.recomputed
+            );
         }
         eprintln!("{} 个区划的统计数与重算结果不一致", mismatches.len());
         return Ok(1);
@@ -175,6 +178,10 @@ fn stats_columns() -> Vec<&'static str> {
         "not_eliminated_persons",
         "elimination_rate_households",
         "elimination_rate_persons",
+        "coverage_rate",
+        "approvals",
+        "median_days_to_approval",
+        "overdue_cases",
     ]);
     c
 }
@@ -196,6 +203,14 @@ fn stats_values(r: &AreaFigures) -> Vec<String> {
         c.not_eliminated_persons().to_string(),
         rate(c.elimination_rate_households()),
         rate(c.elimination_rate_persons()),
+        rate(c.coverage_rate()),
+        r.work.approvals.count().to_string(),
+        r.work
+            .approvals
+            .median()
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        r.work.overdue_cases.to_string(),
     ]);
     v
 }
@@ -221,10 +236,15 @@ pub fn print_stats(rows: &[AreaFigures], format: StatsFormat) -> Result<()> {
                         let v = &values[i];
                         let value = match i {
                             0 | 1 => serde_json::Value::from(v.clone()),
-                            _ if k.starts_with("elimination_rate") => v
-                                .parse::<f64>()
-                                .map(serde_json::Value::from)
-                                .unwrap_or(serde_json::Value::Null),
+                            _ if k.ends_with("rate_households")
+                                || k.ends_with("rate_persons")
+                                || *k == "coverage_rate"
+                                || *k == "median_days_to_approval" =>
+                            {
+                                v.parse::<f64>()
+                                    .map(serde_json::Value::from)
+                                    .unwrap_or(serde_json::Value::Null)
+                            }
                             _ => serde_json::Value::from(v.parse::<u64>().unwrap_or(0)),
                         };
                         o.insert((*k).into(), value);

@@ -99,7 +99,9 @@ fn import_exit_codes_and_the_error_report() {
         "{header}"
     );
     assert!(
-        header.ends_with(",elimination_rate_households,elimination_rate_persons"),
+        header.ends_with(
+            ",elimination_rate_households,elimination_rate_persons,coverage_rate,approvals,median_days_to_approval,overdue_cases"
+        ),
         "{header}"
     );
     let row = lines.next().unwrap();
@@ -121,6 +123,10 @@ fn import_exit_codes_and_the_error_report() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json[0]["households"], 2);
     assert_eq!(json[0]["name"], "红沟村民委员会");
+    // Nothing approved: no median (null, not 0); nothing late.
+    assert_eq!(json[0]["approvals"], 0);
+    assert!(json[0]["median_days_to_approval"].is_null());
+    assert_eq!(json[0]["overdue_cases"], 0);
 }
 
 #[test]

@@ -413,6 +413,27 @@ pub async fn story(db: &str) {
         measure("education_aid", RiskType::Schooling),
     ];
     app.save_plan(&cadre, &plan).await.unwrap();
+    // The work figures of the county as of past dates: overdue before the approval, then one
+    // approval after 20 days (2022-03-01 → 03-21), covered by a measure from 2022-03-25.
+    let county_code = AreaCode::parse("620102").unwrap();
+    let figures_on = |on: &str| {
+        let app = &app;
+        let on = d(on);
+        async move {
+            app.stats(Scope::All, Some(county_code), AreaLevel::County, Some(on))
+                .await
+                .unwrap()
+                .remove(0)
+        }
+    };
+    let before = figures_on("2022-03-20").await;
+    assert_eq!(before.work.overdue_cases, 1);
+    assert_eq!(before.work.approvals.count(), 0);
+    let after = figures_on("2022-03-24").await;
+    assert_eq!(after.work.overdue_cases, 0);
+    assert_eq!(after.work.approvals.median(), Some(20.0));
+    assert_eq!(after.counts.covered_households, 0);
+    assert_eq!(figures_on("2022-04-01").await.counts.covered_households, 1);
     let view = app.plan_view(&cadre, &no, d("2022-05-01")).await.unwrap();
     assert_eq!(
         view.findings.iter().map(|f| f.code()).collect::<Vec<_>>(),

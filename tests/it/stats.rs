@@ -38,6 +38,7 @@ fn expected(generated: &[(Household, Vec<Member>)], day: NaiveDate) -> HashMap<A
             eliminated,
             mode: if eliminated { m.elimination_mode } else { None },
             identified_this_year: identified.is_some_and(|d| d >= year_start),
+            has_measure: false,
         };
         let mut code = Some(h.village);
         while let Some(c) = code {
@@ -388,4 +389,306 @@ async fn an_issued_report_is_frozen_and_compared_with_the_previous_one() {
             .filter(|d| d.level == AreaLevel::Village)
             .count()
     );
+}
+
+/// A user of `area` in the role that works at its level.
+fn worker(area: AreaCode) -> zhenxing_app::monitoring::Caller {
+    use zhenxing_domain::Role;
+    let role = match area.level() {
+        AreaLevel::Village => Role::VillageCadre,
+        AreaLevel::Township => Role::TownshipOfficer,
+        _ => Role::CountyOfficer,
+    };
+    zhenxing_app::monitoring::Caller::user(actor(), role, area)
+}
+
+/// One case of the work test, as the test itself recorded it.
+struct Driven {
+    village: AreaCode,
+    case: i64,
+    found: NaiveDate,
+    approved: Option<NaiveDate>,
+    measure_from: Option<NaiveDate>,
+}
+
+/// Every area above and at `village`.
+fn prefixes(village: AreaCode) -> Vec<AreaCode> {
+    let mut out = vec![village];
+    while let Some(p) = out.last().and_then(|c| c.parent()) {
+        out.push(p);
+    }
+    out
+}
+
+#[tokio::test]
+async fn work_figures_equal_an_independent_count_today_and_as_of_past_dates() {
+    use zhenxing_app::monitoring::cases::StepRequest;
+    use zhenxing_app::monitoring::clues::{ClueRequest, SubjectRef};
+    use zhenxing_app::monitoring::plans::PlanRequest;
+    use zhenxing_domain::monitoring::workflow::{Action, Decision, Remark};
+    use zhenxing_domain::monitoring::{Channel, Evidence, MeasureStatus, PlannedMeasure, Stage};
+    use zhenxing_domain::stats::{Timeliness, Work};
+    use zhenxing_domain::{RiskType, RiskTypes};
+
+    let env = Env::new().await;
+    store_policy_for_this_year(&env.app).await;
+    let city = AreaCode::parse("620500").unwrap();
+    let opts = SynthOptions {
+        area: Some(city),
+        ..SynthOptions::new(800, 5)
+    };
+    env.app
+        .add_synthetic(&opts, &actor(), &NoProgress)
+        .await
+        .unwrap();
+    let tree = env.app.tree().await;
+    let generated: Vec<_> = Synth::new(&tree, &opts).collect();
+    // Households not monitored yet, in different villages.
+    let mut seen = std::collections::HashSet::new();
+    let picked: Vec<&Household> = generated
+        .iter()
+        .map(|(h, _)| h)
+        .filter(|h| h.monitoring.category.is_none() && seen.insert(h.village))
+        .take(18)
+        .collect();
+    assert_eq!(picked.len(), 18);
+
+    let ok = |s: &str| Decision::Approve(Remark::parse("意见", s).unwrap());
+    let day = |d: NaiveDate, n: i64| d + chrono::Duration::days(n);
+    let today = today_in_china();
+    let act = |case: i64, who: AreaCode, action: Action, on: NaiveDate| {
+        let app = &env.app;
+        async move {
+            let req = StepRequest {
+                case_id: case,
+                version: None,
+                action,
+                on,
+            };
+            app.act(&worker(who), &req)
+                .await
+                .unwrap_or_else(|e| panic!("{on}: {e}"))
+                .state
+                .stage
+        }
+    };
+    let mut driven = Vec::new();
+    for (i, h) in picked.iter().enumerate() {
+        let i64i = i as i64;
+        // Three cases at the end of last year, the rest spread over this one.
+        let found = if i < 3 {
+            NaiveDate::from_ymd_opt(2025, 11, 24).unwrap() + chrono::Duration::days(9 * i64i)
+        } else {
+            NaiveDate::from_ymd_opt(2026, 2, 2).unwrap() + chrono::Duration::days(11 * i64i)
+        };
+        assert!(found < today);
+        let clue = ClueRequest {
+            subject: SubjectRef::Household(h.no.clone()),
+            risks: RiskTypes::parse("因病").unwrap(),
+            disaster_kind: None,
+            evidence: Evidence {
+                channel: Channel::VisitFinding,
+                source: "走访".into(),
+                rule: None,
+                figures: vec![],
+                members: vec![],
+                note: None,
+                found_on: found,
+            },
+            category: None,
+            green_channel: false,
+        };
+        let report = env
+            .app
+            .record_clue(&worker(h.village), &clue)
+            .await
+            .unwrap();
+        let case = match report.outcome {
+            zhenxing_store::monitoring::ClueOutcome::Created {
+                case: Some(case), ..
+            } => case,
+            other => panic!("{other:?}"),
+        };
+        let village = h.village;
+        let township = village.parent().unwrap();
+        let county = township.parent().unwrap();
+        let visit = Action::Visit {
+            decision: ok("属实"),
+            promise_signed: true,
+        };
+        let mut approved = None;
+        let mut measure_from = None;
+        act(case, village, visit, found).await;
+        if i % 3 != 1 {
+            act(case, village, Action::Compare(ok("无异常")), found).await;
+            act(
+                case,
+                village,
+                Action::VillageReview(ok("通过")),
+                day(found, 1),
+            )
+            .await;
+            act(
+                case,
+                village,
+                Action::CloseNotice(ok("无异议")),
+                day(found, 6),
+            )
+            .await;
+            act(
+                case,
+                township,
+                Action::TownshipReview(ok("同意")),
+                day(found, 7),
+            )
+            .await;
+        }
+        if i % 3 == 0 || i == 5 {
+            let on = day(found, 8 + (i64i % 5) * 3);
+            assert_eq!(
+                act(case, county, Action::CountyApproval(ok("同意")), on).await,
+                Stage::Approved
+            );
+            approved = Some(on);
+            if i % 2 == 0 {
+                let from = day(on, 2);
+                env.app
+                    .save_plan(
+                        &worker(village),
+                        &PlanRequest {
+                            household: h.no.clone(),
+                            cadre_name: Some("帮扶人".into()),
+                            cadre_phone: None,
+                            measures: vec![PlannedMeasure {
+                                measure: "medical_assistance".into(),
+                                risk: RiskType::Illness,
+                                starts_on: from,
+                                ends_on: None,
+                                status: MeasureStatus::InProgress,
+                                note: None,
+                            }],
+                            today: from,
+                        },
+                    )
+                    .await
+                    .unwrap();
+                measure_from = Some(from);
+            }
+        }
+        driven.push(Driven {
+            village,
+            case,
+            found,
+            approved,
+            measure_from,
+        });
+    }
+    assert!(driven.iter().filter(|d| d.approved.is_some()).count() >= 6);
+
+    // The steps of every case, as the case page shows them.
+    let province = worker(AreaCode::parse("620000").unwrap());
+    let mut details = Vec::new();
+    for d in &driven {
+        details.push(env.app.case_detail(&province, d.case, today).await.unwrap());
+    }
+
+    // Counted from the test's own records and the cases' step records.
+    let expected_work = |on: NaiveDate| {
+        let mut out: HashMap<AreaCode, (Work, u64)> = HashMap::new();
+        let year_start = NaiveDate::from_ymd_opt(chrono::Datelike::year(&on), 1, 1).unwrap();
+        for (d, detail) in driven.iter().zip(&details) {
+            let mut w = Work::default();
+            let mut covered = 0;
+            if let Some(a) = d.approved.filter(|a| *a <= on && *a >= year_start) {
+                let mut t = Timeliness::default();
+                t.add((a - d.found).num_days() as u32, 1);
+                w.approvals = t;
+            }
+            let closed = d.approved;
+            let open = d.found <= on && closed.is_none_or(|c| c > on);
+            if open {
+                let due = match detail.steps.iter().find(|s| s.acted_on > on) {
+                    Some(s) => s.due_on,
+                    None => detail.case.due.next(),
+                };
+                if due.is_some_and(|due| due < on) {
+                    w.overdue_cases = 1;
+                }
+            }
+            let at_risk = d.approved.is_some_and(|a| a <= on);
+            let measured = if on >= today {
+                d.measure_from.is_some()
+            } else {
+                d.measure_from.is_some_and(|m| m <= on)
+            };
+            if at_risk && measured {
+                covered = 1;
+            }
+            for c in prefixes(d.village) {
+                let e = out.entry(c).or_default();
+                e.0 += &w;
+                e.1 += covered;
+            }
+        }
+        out
+    };
+
+    let days = [
+        None,
+        Some(NaiveDate::from_ymd_opt(2025, 12, 10).unwrap()),
+        Some(NaiveDate::from_ymd_opt(2026, 3, 20).unwrap()),
+        Some(NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()),
+        Some(NaiveDate::from_ymd_opt(2026, 8, 31).unwrap()),
+    ];
+    let mut overdue_seen = 0;
+    let mut approvals_seen = 0;
+    for on in days {
+        let want = expected_work(on.unwrap_or(today));
+        let rows = env
+            .app
+            .stats(Scope::All, Some(city), AreaLevel::Village, on)
+            .await
+            .unwrap();
+        for r in &rows {
+            let (w, covered) = want.get(&r.code).cloned().unwrap_or_default();
+            assert_eq!(r.work, w, "{on:?} {} {}", r.code, r.name);
+            assert_eq!(r.counts.covered_households, covered, "{on:?} {}", r.code);
+        }
+        let top = &rows[0];
+        overdue_seen += top.work.overdue_cases;
+        approvals_seen += top.work.approvals.count();
+        // Each area's work equals the sum of its children's.
+        let by_code: HashMap<AreaCode, &Work> = rows.iter().map(|r| (r.code, &r.work)).collect();
+        for r in rows.iter().filter(|r| r.level < AreaLevel::Village) {
+            let mut sum = Work::default();
+            for child in tree.children(r.code) {
+                sum += by_code[child];
+            }
+            assert_eq!(&sum, by_code[&r.code], "{on:?} {}", r.code);
+        }
+    }
+    assert!(overdue_seen > 0 && approvals_seen > 0);
+
+    // Today's overdue figure is the overdue list's length, area by area.
+    let (area, children) = env.app.dashboard(Scope::All, city).await.unwrap();
+    let list = env
+        .app
+        .overdue_cases(&worker(city), None, today, 1000)
+        .await
+        .unwrap();
+    assert_eq!(area.work.overdue_cases, list.len() as u64);
+    for c in &children {
+        let n = list.iter().filter(|x| c.code.contains(x.village)).count();
+        assert_eq!(c.work.overdue_cases, n as u64, "{}", c.code);
+    }
+    let want = expected_work(today);
+    assert_eq!(area.work, want[&city].0);
+    assert_eq!(area.counts.covered_households, want[&city].1);
+    assert!(area.counts.covered_households > 0);
+    // The kept histograms agree with the cases, and survive a recomputation.
+    assert!(env.app.check_figures().await.unwrap().is_empty());
+    env.app.store().recompute_figures(today).await.unwrap();
+    let (again, _) = env.app.dashboard(Scope::All, city).await.unwrap();
+    assert_eq!(again.work, area.work);
+    assert_eq!(again.counts, area.counts);
 }

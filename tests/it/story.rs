@@ -444,6 +444,7 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
     let reference = [
         "api_tokens",
         "area_figures",
+        "area_timeliness",
         "audit_head",
         "audit_log",
         "changesets",

@@ -1279,6 +1279,15 @@ async fn dashboard_charts_show_the_numbers_of_their_tables() {
             .to_string(),
         now[0]
     );
+    // The work figures: the townships' overdue cases add up to the county's (none here: no
+    // case is open), and nothing approved has no median.
+    let overdue: u64 = column(html, "children", 13)
+        .iter()
+        .map(|c| c.parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(j[0]["figures"]["overdue_cases"].as_u64(), Some(overdue));
+    assert!(j[0]["figures"]["median_days_to_approval"].is_null());
+    assert_eq!(column(html, "children", 12)[0], "—");
     let r = site
         .api(
             Method::GET,

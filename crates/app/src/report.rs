@@ -8,7 +8,9 @@ use std::path::Path;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use serde::{Deserialize, Serialize};
-use zhenxing_domain::stats::{AreaFigures, BasisPoints, Counts, VillageOverRatio};
+use zhenxing_domain::stats::{
+    AreaFigures, BasisPoints, COUNT_FIELDS, Counts, VillageOverRatio, Work,
+};
 use zhenxing_domain::{AreaCode, AreaLevel, Scope, today_in_china};
 use zhenxing_store::{Actor, ReportMeta};
 
@@ -31,7 +33,12 @@ pub struct ReportRow {
     pub code: AreaCode,
     pub name: String,
     pub level: u8,
-    pub counts: [u64; 17],
+    /// The counts in [`COUNT_FIELDS`] order (a report issued before a count was added has
+    /// fewer: the missing ones read as 0).
+    pub counts: Vec<u64>,
+    /// The work figures (absent from reports issued before they existed).
+    #[serde(default)]
+    pub work: Work,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,12 +55,17 @@ impl ReportRow {
             code: f.code,
             name: f.name.clone(),
             level: f.level.number(),
-            counts: f.counts.values(),
+            counts: f.counts.values().to_vec(),
+            work: f.work.clone(),
         }
     }
 
     pub fn counts(&self) -> Counts {
-        Counts::from_values(self.counts)
+        let mut v = [0u64; COUNT_FIELDS.len()];
+        for (slot, n) in v.iter_mut().zip(&self.counts) {
+            *slot = *n;
+        }
+        Counts::from_values(v)
     }
 }
 
@@ -201,74 +213,91 @@ impl App {
 }
 
 /// The national column layout of a dispatch table: (header, value of a row).
-type Column = (&'static str, fn(&Counts) -> ReportValue);
+type Column = (&'static str, fn(&Counts, &Work) -> ReportValue);
 
 #[derive(Debug, Clone, Copy)]
 pub enum ReportValue {
     Count(u64),
     Percent(Option<f64>),
+    /// A number of days (a median may end in .5), none when there is nothing to measure.
+    Days(Option<f64>),
 }
 
-pub const COLUMNS: [Column; 21] = [
-    ("监测对象户数（累计）", |c| {
+pub const COLUMNS: [Column; 26] = [
+    ("监测对象户数（累计）", |c, _| {
         ReportValue::Count(c.monitored_households)
     }),
-    ("监测对象人数（累计）", |c| {
+    ("监测对象人数（累计）", |c, _| {
         ReportValue::Count(c.monitored_persons)
     }),
-    ("脱贫不稳定户（户）", |c| {
+    ("脱贫不稳定户（户）", |c, _| {
         ReportValue::Count(c.unstable_households)
     }),
-    ("脱贫不稳定户（人）", |c| {
+    ("脱贫不稳定户（人）", |c, _| {
         ReportValue::Count(c.unstable_persons)
     }),
-    ("边缘易致贫户（户）", |c| {
+    ("边缘易致贫户（户）", |c, _| {
         ReportValue::Count(c.marginal_households)
     }),
-    ("边缘易致贫户（人）", |c| {
+    ("边缘易致贫户（人）", |c, _| {
         ReportValue::Count(c.marginal_persons)
     }),
-    ("突发严重困难户（户）", |c| {
+    ("突发严重困难户（户）", |c, _| {
         ReportValue::Count(c.sudden_households)
     }),
-    ("突发严重困难户（人）", |c| {
+    ("突发严重困难户（人）", |c, _| {
         ReportValue::Count(c.sudden_persons)
     }),
-    ("当年新识别（户）", |c| {
+    ("当年新识别（户）", |c, _| {
         ReportValue::Count(c.new_households)
     }),
-    ("当年新识别（人）", |c| {
+    ("当年新识别（人）", |c, _| {
         ReportValue::Count(c.new_persons)
     }),
-    ("已消除风险（户）", |c| {
+    ("已消除风险（户）", |c, _| {
         ReportValue::Count(c.eliminated_households)
     }),
-    ("已消除风险（人）", |c| {
+    ("已消除风险（人）", |c, _| {
         ReportValue::Count(c.eliminated_persons)
     }),
-    ("其中帮扶消除（户）", |c| {
+    ("其中帮扶消除（户）", |c, _| {
         ReportValue::Count(c.eliminated_assisted_households)
     }),
-    ("其中自然消除（户）", |c| {
+    ("其中自然消除（户）", |c, _| {
         ReportValue::Count(c.eliminated_natural_households)
     }),
-    ("未消除风险（户）", |c| {
+    ("未消除风险（户）", |c, _| {
         ReportValue::Count(c.not_eliminated_households())
     }),
-    ("未消除风险（人）", |c| {
+    ("未消除风险（人）", |c, _| {
         ReportValue::Count(c.not_eliminated_persons())
     }),
-    ("风险消除率（按户）", |c| {
+    ("风险消除率（按户）", |c, _| {
         ReportValue::Percent(c.elimination_rate_households())
     }),
-    ("风险消除率（按人）", |c| {
+    ("风险消除率（按人）", |c, _| {
         ReportValue::Percent(c.elimination_rate_persons())
     }),
-    ("低保特困户数", |c| {
+    ("低保特困户数", |c, _| {
         ReportValue::Count(c.safety_net_households)
     }),
-    ("登记户数", |c| ReportValue::Count(c.households)),
-    ("登记人数", |c| ReportValue::Count(c.persons)),
+    ("登记户数", |c, _| ReportValue::Count(c.households)),
+    ("登记人数", |c, _| ReportValue::Count(c.persons)),
+    ("已落实帮扶措施户数", |c, _| {
+        ReportValue::Count(c.covered_households)
+    }),
+    ("帮扶措施落实率（未消除风险户）", |c, _| {
+        ReportValue::Percent(c.coverage_rate())
+    }),
+    ("当年识别审批户数", |_, w| {
+        ReportValue::Count(w.approvals.count())
+    }),
+    ("线索到审批用时中位数（天）", |_, w| {
+        ReportValue::Days(w.approvals.median())
+    }),
+    ("逾期未办结案件数", |_, w| {
+        ReportValue::Count(w.overdue_cases)
+    }),
 ];
 
 fn xlsx(e: XlsxError) -> AppError {
@@ -291,10 +320,14 @@ pub fn write_report_xlsx(report: &Report, path: &Path) -> Result<(), AppError> {
             None => " 未发布".to_string(),
         }
     );
-    let previous: HashMap<AreaCode, Counts> = report
+    let previous: HashMap<AreaCode, (Counts, Work)> = report
         .previous
         .iter()
-        .flat_map(|(_, p)| p.rows.iter().map(|r| (r.code, r.counts())))
+        .flat_map(|(_, p)| {
+            p.rows
+                .iter()
+                .map(|r| (r.code, (r.counts(), r.work.clone())))
+        })
         .collect();
     let write_value = |sheet: &mut rust_xlsxwriter::Worksheet,
                        r: u32,
@@ -306,7 +339,10 @@ pub fn write_report_xlsx(report: &Report, path: &Path) -> Result<(), AppError> {
             ReportValue::Percent(Some(p)) => sheet
                 .write_number_with_format(r, col, p, &percent)
                 .map(|_| ()),
-            ReportValue::Percent(None) => sheet.write_string(r, col, "—").map(|_| ()),
+            ReportValue::Days(Some(d)) => sheet.write_number(r, col, d).map(|_| ()),
+            ReportValue::Percent(None) | ReportValue::Days(None) => {
+                sheet.write_string(r, col, "—").map(|_| ())
+            }
         }
         .map_err(xlsx)
     };
@@ -322,20 +358,22 @@ pub fn write_report_xlsx(report: &Report, path: &Path) -> Result<(), AppError> {
             .write_string_with_format(1, i as u16, *h, &bold)
             .map_err(xlsx)?;
     }
-    let own = c
+    let (own, own_work) = c
         .rows
         .iter()
         .find(|r| r.code == c.area)
-        .map(ReportRow::counts)
+        .map(|r| (r.counts(), r.work.clone()))
         .unwrap_or_default();
-    let before = previous.get(&c.area).copied();
+    let before = previous.get(&c.area);
     for (i, (name, f)) in COLUMNS.iter().enumerate() {
         let r = i as u32 + 2;
         sheet.write_string(r, 0, *name).map_err(xlsx)?;
-        write_value(sheet, r, 1, f(&own))?;
-        if let Some(b) = before {
-            write_value(sheet, r, 2, f(&b))?;
-            if let (ReportValue::Count(now), ReportValue::Count(then)) = (f(&own), f(&b)) {
+        write_value(sheet, r, 1, f(&own, &own_work))?;
+        if let Some((b, bw)) = before {
+            write_value(sheet, r, 2, f(b, bw))?;
+            if let (ReportValue::Count(now), ReportValue::Count(then)) =
+                (f(&own, &own_work), f(b, bw))
+            {
                 sheet
                     .write_number(r, 3, now as f64 - then as f64)
                     .map_err(xlsx)?;
@@ -387,7 +425,7 @@ pub fn write_report_xlsx(report: &Report, path: &Path) -> Result<(), AppError> {
             sheet.write_string(r, 1, &row.name).map_err(xlsx)?;
             let counts = row.counts();
             for (i, (_, f)) in COLUMNS.iter().enumerate() {
-                write_value(sheet, r, i as u16 + 2, f(&counts))?;
+                write_value(sheet, r, i as u16 + 2, f(&counts, &row.work))?;
             }
         }
         sheet.set_column_width(0, 14).map_err(xlsx)?;

@@ -2,10 +2,14 @@
 //! change) or as of any past date (replayed from the registry); the 3% verification list.
 
 use chrono::{Datelike, NaiveDate};
+use std::collections::HashMap;
+
 use zhenxing_domain::stats::{
-    AreaFigures, BasisPoints, Counts, VillageOverRatio, over_ratio, rollup,
+    AreaFigures, BasisPoints, Counts, Timeliness, VillageOverRatio, Work, over_ratio, rollup,
+    sum_up,
 };
 use zhenxing_domain::{AreaCode, AreaLevel, DivisionTree, Scope, today_in_china};
+use zhenxing_store::AreaSet;
 
 use crate::{App, AppError};
 
@@ -17,8 +21,10 @@ pub const DEFAULT_VILLAGE_RATIO: BasisPoints = BasisPoints(300);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FigureMismatch {
     pub code: AreaCode,
-    pub kept: Counts,
-    pub recomputed: Counts,
+    /// Which figures: 统计数 (the counts) or 审批用时 (days from clue to approval).
+    pub what: &'static str,
+    pub kept: String,
+    pub recomputed: String,
 }
 
 /// The subtree of `root` down to `max_level`, each area with its figures (zero when absent).
@@ -28,7 +34,7 @@ fn with_names(
     max_level: AreaLevel,
     figures: &[(AreaCode, Counts)],
 ) -> Vec<AreaFigures> {
-    let by_code: std::collections::HashMap<AreaCode, Counts> = figures.iter().copied().collect();
+    let by_code: HashMap<AreaCode, Counts> = figures.iter().copied().collect();
     tree.subtree(root)
         .into_iter()
         .filter(|d| d.level <= max_level)
@@ -37,8 +43,27 @@ fn with_names(
             name: d.name.clone(),
             level: d.level,
             counts: by_code.get(&d.code).copied().unwrap_or_default(),
+            work: Work::default(),
         })
         .collect()
+}
+
+/// Puts the work figures of each area into `figures`: the approvals as given per area, the
+/// overdue cases summed up from their villages.
+fn with_work(
+    tree: &DivisionTree,
+    root: AreaCode,
+    figures: &mut [AreaFigures],
+    approvals: HashMap<AreaCode, Timeliness>,
+    overdue: Vec<(AreaCode, u64)>,
+) {
+    let overdue = sum_up(tree, root, overdue);
+    for f in figures {
+        f.work = Work {
+            overdue_cases: overdue.get(&f.code).copied().unwrap_or_default(),
+            approvals: approvals.get(&f.code).cloned().unwrap_or_default(),
+        };
+    }
 }
 
 impl App {
@@ -94,14 +119,39 @@ impl App {
             Some(day) if day < today => {
                 for root in roots {
                     let villages = self.store().village_figures(Scope::Area(root), day).await?;
-                    out.extend(rollup(&tree, root, max_level, villages));
+                    let mut figures = rollup(&tree, root, max_level, villages);
+                    let approvals = sum_up(
+                        &tree,
+                        root,
+                        self.store()
+                            .village_approvals(Scope::Area(root), day)
+                            .await?,
+                    );
+                    let overdue = self
+                        .store()
+                        .village_overdue(Scope::Area(root), day, today)
+                        .await?;
+                    with_work(&tree, root, &mut figures, approvals, overdue);
+                    out.extend(figures);
                 }
             }
             _ => {
                 self.ensure_current_figures().await?;
                 for root in roots {
                     let kept = self.store().figures(scope, root).await?;
-                    out.extend(with_names(&tree, root, max_level, &kept));
+                    let mut figures = with_names(&tree, root, max_level, &kept);
+                    let approvals = self
+                        .store()
+                        .kept_approvals(scope, AreaSet::Under(root), today.year())
+                        .await?
+                        .into_iter()
+                        .collect();
+                    let overdue = self
+                        .store()
+                        .village_overdue(Scope::Area(root), today, today)
+                        .await?;
+                    with_work(&tree, root, &mut figures, approvals, overdue);
+                    out.extend(figures);
                 }
             }
         }
@@ -119,14 +169,28 @@ impl App {
             return Err(AppError::UnknownArea(area.to_string()));
         };
         self.ensure_current_figures().await?;
+        let today = today_in_china();
         let mut codes = vec![area];
         codes.extend_from_slice(tree.children(area));
-        let kept: std::collections::HashMap<AreaCode, Counts> = self
+        let kept: HashMap<AreaCode, Counts> = self
             .store()
             .figures_of(scope, &codes)
             .await?
             .into_iter()
             .collect();
+        let approvals: HashMap<AreaCode, Timeliness> = self
+            .store()
+            .kept_approvals(scope, AreaSet::Only(&codes), today.year())
+            .await?
+            .into_iter()
+            .collect();
+        let overdue = sum_up(
+            &tree,
+            area,
+            self.store()
+                .village_overdue(Scope::Area(area), today, today)
+                .await?,
+        );
         let figures = |code: AreaCode| {
             let d = tree.get(code);
             AreaFigures {
@@ -134,6 +198,10 @@ impl App {
                 name: d.map(|d| d.name.clone()).unwrap_or_default(),
                 level: code.level(),
                 counts: kept.get(&code).copied().unwrap_or_default(),
+                work: Work {
+                    overdue_cases: overdue.get(&code).copied().unwrap_or_default(),
+                    approvals: approvals.get(&code).cloned().unwrap_or_default(),
+                },
             }
         };
         let children = tree.children(d.code).iter().map(|c| figures(*c)).collect();
@@ -207,19 +275,43 @@ impl App {
                     .village_figures(Scope::Area(root), today)
                     .await?,
             );
-            let kept: std::collections::HashMap<AreaCode, Counts> = self
+            let kept: HashMap<AreaCode, Counts> = self
                 .store()
                 .figures(Scope::All, root)
                 .await?
                 .into_iter()
                 .collect();
+            let kept_approvals: HashMap<AreaCode, Timeliness> = self
+                .store()
+                .kept_approvals(Scope::All, AreaSet::Under(root), today.year())
+                .await?
+                .into_iter()
+                .collect();
+            let approvals = sum_up(
+                &tree,
+                root,
+                self.store()
+                    .village_approvals(Scope::Area(root), today)
+                    .await?,
+            );
             for r in recomputed {
                 let k = kept.get(&r.code).copied().unwrap_or_default();
                 if k != r.counts {
                     mismatches.push(FigureMismatch {
                         code: r.code,
-                        kept: k,
-                        recomputed: r.counts,
+                        what: "统计数",
+                        kept: format!("{k:?}"),
+                        recomputed: format!("{:?}", r.counts),
+                    });
+                }
+                let k = kept_approvals.get(&r.code).cloned().unwrap_or_default();
+                let a = approvals.get(&r.code).cloned().unwrap_or_default();
+                if k != a {
+                    mismatches.push(FigureMismatch {
+                        code: r.code,
+                        what: "识别审批用时",
+                        kept: format!("{:?}", k.0),
+                        recomputed: format!("{:?}", a.0),
                     });
                 }
             }

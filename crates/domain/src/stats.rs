@@ -37,11 +37,14 @@ pub struct Counts {
     pub new_persons: u64,
     /// Households with a member in 低保 or 特困.
     pub safety_net_households: u64,
+    /// Of the monitoring objects whose risk is not eliminated, those with at least one assistance
+    /// measure in their plan (帮扶措施落实; as of a past date: a measure begun by then).
+    pub covered_households: u64,
 }
 
 /// The stored and exported order of the counts, with their machine names (for CSV/JSON and
 /// the store's columns) and Chinese labels (for tables and xlsx).
-pub const COUNT_FIELDS: [(&str, &str); 17] = [
+pub const COUNT_FIELDS: [(&str, &str); 18] = [
     ("households", "户数"),
     ("persons", "人数"),
     ("monitored_households", "监测对象户数"),
@@ -59,10 +62,11 @@ pub const COUNT_FIELDS: [(&str, &str); 17] = [
     ("new_households", "当年新识别户数"),
     ("new_persons", "当年新识别人数"),
     ("safety_net_households", "低保特困户数"),
+    ("covered_households", "已落实帮扶措施户数"),
 ];
 
 impl Counts {
-    pub fn values(&self) -> [u64; 17] {
+    pub fn values(&self) -> [u64; 18] {
         [
             self.households,
             self.persons,
@@ -81,10 +85,11 @@ impl Counts {
             self.new_households,
             self.new_persons,
             self.safety_net_households,
+            self.covered_households,
         ]
     }
 
-    pub fn from_values(v: [u64; 17]) -> Counts {
+    pub fn from_values(v: [u64; 18]) -> Counts {
         Counts {
             households: v[0],
             persons: v[1],
@@ -103,6 +108,7 @@ impl Counts {
             new_households: v[14],
             new_persons: v[15],
             safety_net_households: v[16],
+            covered_households: v[17],
         }
     }
 
@@ -125,6 +131,11 @@ impl Counts {
     /// 风险消除率 by persons: eliminated / cumulative monitoring persons.
     pub fn elimination_rate_persons(&self) -> Option<f64> {
         ratio(self.eliminated_persons, self.monitored_persons)
+    }
+
+    /// 帮扶措施落实率: of the not-eliminated monitoring households, the share with a measure.
+    pub fn coverage_rate(&self) -> Option<f64> {
+        ratio(self.covered_households, self.not_eliminated_households())
     }
 
     /// Counts one household (with `persons` members) into these counts.
@@ -158,6 +169,9 @@ impl Counts {
                 self.sudden_persons += p;
             }
         }
+        if !h.eliminated && h.has_measure {
+            self.covered_households += 1;
+        }
         if h.eliminated {
             self.eliminated_households += 1;
             self.eliminated_persons += p;
@@ -187,6 +201,8 @@ pub struct HouseholdState {
     pub eliminated: bool,
     pub mode: Option<crate::household::EliminationMode>,
     pub identified_this_year: bool,
+    /// At least one assistance measure in the household's plan.
+    pub has_measure: bool,
 }
 
 impl AddAssign for Counts {
@@ -199,12 +215,113 @@ impl AddAssign for Counts {
     }
 }
 
+/// Days from the clue (or the opening of the case) to the county's approval of each approved
+/// identification: a histogram (days → cases), so that areas add up and the median is exact.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Timeliness(pub std::collections::BTreeMap<u32, u64>);
+
+impl Timeliness {
+    pub fn add(&mut self, days: u32, cases: u64) {
+        if cases > 0 {
+            *self.0.entry(days).or_default() += cases;
+        }
+    }
+
+    /// How many approvals.
+    pub fn count(&self) -> u64 {
+        self.0.values().sum()
+    }
+
+    /// The median of the days (the mean of the two middle ones for an even count), `None` when
+    /// nothing was approved.
+    pub fn median(&self) -> Option<f64> {
+        let n = self.count();
+        if n == 0 {
+            return None;
+        }
+        // The 0-based ranks of the middle element(s).
+        let (lo, hi) = ((n - 1) / 2, n / 2);
+        let (mut a, mut b) = (None, None);
+        let mut seen = 0u64;
+        for (&days, &k) in &self.0 {
+            let next = seen + k;
+            if a.is_none() && lo < next {
+                a = Some(days);
+            }
+            if hi < next {
+                b = Some(days);
+                break;
+            }
+            seen = next;
+        }
+        Some((f64::from(a?) + f64::from(b?)) / 2.0)
+    }
+}
+
+impl AddAssign<&Timeliness> for Timeliness {
+    fn add_assign(&mut self, o: &Timeliness) {
+        for (&d, &k) in &o.0 {
+            self.add(d, k);
+        }
+    }
+}
+
+/// The work figures of an area on a day (DOMAIN §7, §10): what is late, and how fast
+/// identification went in the year.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Work {
+    /// Open cases (identification or elimination) past a deadline on the day.
+    pub overdue_cases: u64,
+    /// Identifications approved from the first of the year up to the day.
+    pub approvals: Timeliness,
+}
+
+impl AddAssign<&Work> for Work {
+    fn add_assign(&mut self, o: &Work) {
+        self.overdue_cases += o.overdue_cases;
+        self.approvals += &o.approvals;
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AreaFigures {
     pub code: AreaCode,
     pub name: String,
     pub level: AreaLevel,
     pub counts: Counts,
+    pub work: Work,
+}
+
+/// Sums village values up the tree: `root` and every area under it get the sum of their
+/// villages (villages no longer in the tree count towards their nearest ancestor that is).
+pub fn sum_up<T: Default + for<'a> AddAssign<&'a T>>(
+    tree: &DivisionTree,
+    root: AreaCode,
+    villages: impl IntoIterator<Item = (AreaCode, T)>,
+) -> HashMap<AreaCode, T> {
+    let mut sums: HashMap<AreaCode, T> = HashMap::new();
+    for (village, value) in villages {
+        if !root.contains(village) {
+            continue;
+        }
+        let mut code = Some(village);
+        while let Some(c) = code {
+            if tree.get(c).is_some() {
+                *sums.entry(c).or_default() += &value;
+            }
+            if c == root {
+                break;
+            }
+            code = c.parent();
+        }
+    }
+    sums
+}
+
+impl<'a> AddAssign<&'a Counts> for Counts {
+    fn add_assign(&mut self, o: &'a Counts) {
+        *self += *o;
+    }
 }
 
 /// The figures of `root` and of every area under it (down to `max_level`), in code order.
@@ -215,22 +332,7 @@ pub fn rollup(
     max_level: AreaLevel,
     villages: impl IntoIterator<Item = (AreaCode, Counts)>,
 ) -> Vec<AreaFigures> {
-    let mut sums: HashMap<AreaCode, Counts> = HashMap::new();
-    for (village, counts) in villages {
-        if !root.contains(village) {
-            continue;
-        }
-        let mut code = Some(village);
-        while let Some(c) = code {
-            if tree.get(c).is_some() {
-                *sums.entry(c).or_default() += counts;
-            }
-            if c == root {
-                break;
-            }
-            code = c.parent();
-        }
-    }
+    let sums = sum_up(tree, root, villages);
     tree.subtree(root)
         .into_iter()
         .filter(|d| d.level <= max_level)
@@ -239,6 +341,7 @@ pub fn rollup(
             name: d.name.clone(),
             level: d.level,
             counts: sums.get(&d.code).copied().unwrap_or_default(),
+            work: Work::default(),
         })
         .collect()
 }
@@ -268,6 +371,70 @@ mod tests {
             d("620102002000"),
         ])
         .unwrap()
+    }
+
+    fn median_of_sorted(days: &[u32]) -> Option<f64> {
+        let mut v = days.to_vec();
+        v.sort_unstable();
+        let n = v.len();
+        (n > 0).then(|| (f64::from(v[(n - 1) / 2]) + f64::from(v[n / 2])) / 2.0)
+    }
+
+    #[test]
+    fn median_of_the_days_to_approval() {
+        let of = |days: &[u32]| {
+            let mut t = Timeliness::default();
+            for d in days {
+                t.add(*d, 1);
+            }
+            t
+        };
+        assert_eq!(of(&[]).median(), None);
+        assert_eq!(of(&[9]).median(), Some(9.0));
+        assert_eq!(of(&[3, 20]).median(), Some(11.5));
+        assert_eq!(of(&[14, 3, 15, 15]).median(), Some(14.5));
+        assert_eq!(of(&[1, 1, 1, 30]).median(), Some(1.0));
+        let mut a = of(&[2, 4]);
+        a += &of(&[4, 100, 101]);
+        assert_eq!(a.count(), 5);
+        assert_eq!(a.median(), Some(4.0));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_histogram_median_is_the_median(days in proptest::collection::vec(0u32..60, 0..200),
+                                              split in 0usize..200) {
+            let split = split.min(days.len());
+            let (mut a, mut b) = (Timeliness::default(), Timeliness::default());
+            for d in &days[..split] { a.add(*d, 1); }
+            for d in &days[split..] { b.add(*d, 1); }
+            a += &b;
+            proptest::prop_assert_eq!(a.count(), days.len() as u64);
+            proptest::prop_assert_eq!(a.median(), median_of_sorted(&days));
+        }
+    }
+
+    #[test]
+    fn coverage_counts_not_eliminated_households_with_a_measure() {
+        use crate::household::MonitorCategory;
+        let mut c = Counts::default();
+        let h = |eliminated: bool, has_measure: bool| HouseholdState {
+            persons: 3,
+            category: Some(MonitorCategory::MarginalAtRisk),
+            eliminated,
+            has_measure,
+            ..HouseholdState::default()
+        };
+        c.add_household(&h(false, true));
+        c.add_household(&h(false, false));
+        c.add_household(&h(true, true));
+        c.add_household(&HouseholdState {
+            has_measure: true,
+            ..HouseholdState::default()
+        });
+        assert_eq!(c.covered_households, 1);
+        assert_eq!(c.not_eliminated_households(), 2);
+        assert_eq!(c.coverage_rate(), Some(0.5));
     }
 
     #[test]
@@ -377,6 +544,7 @@ mod ratio_tests {
             name: "红沟村".into(),
             level: AreaLevel::Village,
             counts: c,
+            work: Work::default(),
         };
         assert_eq!(over_ratio(&[v(c)], r).len(), 1);
         c.eliminated_persons = 7;

@@ -125,6 +125,32 @@ pub trait Store: Send + Sync {
         day: chrono::NaiveDate,
     ) -> StoreResult<Vec<(AreaCode, Counts)>>;
 
+    /// Kept histograms of the days from clue to approval of the identifications approved in
+    /// `year`, of the given areas in scope (an area with no approval has no entry).
+    async fn kept_approvals(
+        &self,
+        scope: Scope,
+        areas: AreaSet<'_>,
+        year: i32,
+    ) -> StoreResult<Vec<(AreaCode, zhenxing_domain::stats::Timeliness)>>;
+
+    /// Approved identifications per village in scope from the first of `day`'s year to `day`,
+    /// computed from the cases.
+    async fn village_approvals(
+        &self,
+        scope: Scope,
+        day: chrono::NaiveDate,
+    ) -> StoreResult<Vec<(AreaCode, zhenxing_domain::stats::Timeliness)>>;
+
+    /// Open cases past a deadline at the end of `day`, per village in scope (`today` decides
+    /// whether the current deadlines apply or the ones in force then).
+    async fn village_overdue(
+        &self,
+        scope: Scope,
+        day: chrono::NaiveDate,
+        today: chrono::NaiveDate,
+    ) -> StoreResult<Vec<(AreaCode, u64)>>;
+
     /// Recomputes every stored figure from the registry (the check, and the new year's reset).
     async fn recompute_figures(&self, today: chrono::NaiveDate) -> StoreResult<usize>;
 

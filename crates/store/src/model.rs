@@ -144,3 +144,12 @@ pub struct ReportMeta {
     pub issued_at: String,
     pub issued_by: String,
 }
+
+/// Which areas' kept figures to read.
+#[derive(Debug, Clone, Copy)]
+pub enum AreaSet<'a> {
+    /// An area and every area under it.
+    Under(zhenxing_domain::AreaCode),
+    /// These areas only.
+    Only(&'a [zhenxing_domain::AreaCode]),
+}

@@ -26,12 +26,13 @@ fn sum(expr: &str) -> String {
 /// of the current year.
 fn village_select(filter: &str) -> String {
     format!(
-        "SELECT village_code, monitor_category, eliminated, elimination_mode, COUNT(*), {}, {}, {}, {} \
+        "SELECT village_code, monitor_category, eliminated, elimination_mode, COUNT(*), {}, {}, {}, {}, {} \
          FROM households {filter} GROUP BY village_code, monitor_category, eliminated, elimination_mode",
         sum("persons"),
         sum("CASE WHEN identified_on >= $1 THEN 1 ELSE 0 END"),
         sum("CASE WHEN identified_on >= $1 THEN persons ELSE 0 END"),
         sum("CASE WHEN safety_net_persons > 0 THEN 1 ELSE 0 END"),
+        sum("CASE WHEN measures > 0 THEN 1 ELSE 0 END"),
     )
 }
 
@@ -64,6 +65,9 @@ fn fold_villages(rows: &[Row]) -> StoreResult<Vec<(i64, Counts)>> {
                 c.sudden_persons += persons;
             }
         }
+        if r.int(2)? != 1 {
+            c.covered_households += r.int(9)? as u64;
+        }
         if r.int(2)? == 1 {
             c.eliminated_households += n;
             c.eliminated_persons += persons;
@@ -80,7 +84,7 @@ fn fold_villages(rows: &[Row]) -> StoreResult<Vec<(i64, Counts)>> {
 }
 
 fn counts_at(row: &Row, at: usize) -> StoreResult<Counts> {
-    let mut v = [0u64; 17];
+    let mut v = [0u64; COUNT_FIELDS.len()];
     for (i, slot) in v.iter_mut().enumerate() {
         *slot = u64::try_from(row.int(at + i)?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     }
@@ -169,7 +173,7 @@ const FIGURES_LOCK: i64 = 0x7a68_6669_6775; // "zhfigu"
 /// COMMITTED would each miss the other's uncommitted rows (and collide on the rows they both
 /// replace). The lock is taken after a writer's own registry rows are written and held to its
 /// commit, so the next writer's reads see them. SQLite has one writer already.
-async fn lock_figures(tx: &mut dyn Tx, backend: Backend) -> StoreResult<()> {
+pub(crate) async fn lock_figures(tx: &mut dyn Tx, backend: Backend) -> StoreResult<()> {
     if backend == Backend::Postgres {
         tx.execute(
             "SELECT pg_advisory_xact_lock($1)",
@@ -235,6 +239,7 @@ pub(crate) async fn recompute_all(
     let villages: Vec<i64> = rows.iter().map(|(c, _)| *c).collect();
     store_rows(tx, backend, &[], &rows, year).await?;
     sum_upwards(tx, backend, &villages, year).await?;
+    super::work::rebuild(tx, backend).await?;
     Ok(villages.len())
 }
 
@@ -281,7 +286,9 @@ pub(crate) async fn villages_as_of(
     let rows = tx
         .fetch(
             "SELECT p.village_code, p.county_code, p.household_no, p.category, p.identified_on, p.eliminated_on, \
-             p.elimination_mode, h.persons FROM monitoring_periods p JOIN households h \
+             p.elimination_mode, h.persons, CASE WHEN h.measures > 0 AND EXISTS (SELECT 1 FROM plan_measures m \
+             WHERE m.county_code = p.county_code AND m.household_no = p.household_no AND m.starts_on <= $3 AND m.status <> 4) \
+             THEN 1 ELSE 0 END FROM monitoring_periods p JOIN households h \
              ON h.county_code = p.county_code AND h.household_no = p.household_no \
              WHERE p.village_code BETWEEN $1 AND $2 AND p.identified_on <= $3 \
              ORDER BY p.county_code, p.household_no, p.identified_on, p.seq",
@@ -307,6 +314,7 @@ pub(crate) async fn villages_as_of(
                 .is_some_and(|e| e <= day_text.as_str()),
             mode: r.opt_int(6)?.and_then(EliminationMode::from_code),
             identified_this_year: r.text(4)?.as_str() >= start.as_str(),
+            has_measure: r.int(8)? == 1,
         };
         let state = HouseholdState {
             mode: if state.eliminated { state.mode } else { None },

@@ -12,6 +12,7 @@ mod monitoring;
 mod screening;
 mod search;
 mod store;
+mod work;
 
 use std::borrow::Cow;
 

@@ -861,6 +861,16 @@ impl<D: Db> MonitoringStore for SqlStore<D> {
                 &args,
             )
             .await?;
+        if case.kind() == CaseKind::Identification && step.state.stage == Stage::Approved {
+            super::work::add_approval(
+                writer.tx(),
+                self.db().backend(),
+                case.village,
+                step.state.opened_on,
+                step.state.stage_since,
+            )
+            .await?;
+        }
         if step.state.stage.is_closed()
             && let Some(clue) = case.clue_id
         {
@@ -981,7 +991,7 @@ impl<D: Db> MonitoringStore for SqlStore<D> {
         measures: &[PlannedMeasure],
     ) -> StoreResult<bool> {
         let mut tx = self.db().write().await?;
-        let Some((county, _)) = self.locate(tx.as_mut(), scope, no).await? else {
+        let Some((county, village)) = self.locate(tx.as_mut(), scope, no).await? else {
             return Ok(false);
         };
         let key = [Value::from(county.as_i64()), no.as_str().into()];
@@ -1018,8 +1028,29 @@ impl<D: Db> MonitoringStore for SqlStore<D> {
             ]);
             tx.execute(
                 "INSERT INTO plan_measures (county_code, household_no, seq, measure_code, risk, starts_on, ends_on, status, note) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 &args,
+            )
+            .await?;
+        }
+        // Coverage is a figure: the household's count of measures and its village's figures
+        // change with the plan.
+        let active = measures.iter().filter(|m| m.is_active()).count();
+        let mut args = vec![Value::from(active as i64)];
+        args.extend(key.iter().cloned());
+        let changed = tx
+            .execute(
+                "UPDATE households SET measures = $1 WHERE county_code = $2 AND household_no = $3 \
+                 AND measures <> $1",
+                &args,
+            )
+            .await?;
+        if changed > 0 {
+            super::figures::refresh(
+                tx.as_mut(),
+                self.db().backend(),
+                &std::collections::BTreeSet::from([village.as_i64()]),
+                zhenxing_domain::today_in_china(),
             )
             .await?;
         }

@@ -11,13 +11,13 @@ use super::columns::{
     HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, household_from_row, member_from_row, select_list,
 };
 use super::import::SqlImport;
-use super::{Db, Row, Tx, Value, figures, placeholders, tuples};
+use super::{Db, Row, Tx, Value, figures, placeholders, tuples, work};
 use crate::{
-    Actor, Backend, HistoryEntry, HistorySubject, ImportCounts, ImportRecord, ImportSource,
-    ImportTx, Rejection, ReportMeta, RowOutcome, Store, StoreError, StoreResult, StoredHousehold,
-    StoredMember,
+    Actor, AreaSet, Backend, HistoryEntry, HistorySubject, ImportCounts, ImportRecord,
+    ImportSource, ImportTx, Rejection, ReportMeta, RowOutcome, Store, StoreError, StoreResult,
+    StoredHousehold, StoredMember,
 };
-use zhenxing_domain::stats::Counts;
+use zhenxing_domain::stats::{Counts, Timeliness};
 
 /// Households per page when streaming an export.
 const EXPORT_PAGE: usize = 1000;
@@ -539,6 +539,35 @@ impl<D: Db> Store for SqlStore<D> {
     ) -> StoreResult<Vec<(AreaCode, Counts)>> {
         let mut tx = self.db.read().await?;
         figures::villages_as_of(tx.as_mut(), scope, day).await
+    }
+
+    async fn kept_approvals(
+        &self,
+        scope: Scope,
+        areas: AreaSet<'_>,
+        year: i32,
+    ) -> StoreResult<Vec<(AreaCode, Timeliness)>> {
+        let mut tx = self.db.read().await?;
+        work::kept(tx.as_mut(), scope, areas, year).await
+    }
+
+    async fn village_approvals(
+        &self,
+        scope: Scope,
+        day: chrono::NaiveDate,
+    ) -> StoreResult<Vec<(AreaCode, Timeliness)>> {
+        let mut tx = self.db.read().await?;
+        work::approvals_by_village(tx.as_mut(), scope, day).await
+    }
+
+    async fn village_overdue(
+        &self,
+        scope: Scope,
+        day: chrono::NaiveDate,
+        today: chrono::NaiveDate,
+    ) -> StoreResult<Vec<(AreaCode, u64)>> {
+        let mut tx = self.db.read().await?;
+        work::overdue_by_village(tx.as_mut(), scope, day, today).await
     }
 
     async fn recompute_figures(&self, today: chrono::NaiveDate) -> StoreResult<usize> {

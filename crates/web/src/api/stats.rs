@@ -8,7 +8,7 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use zhenxing_app::report::{COLUMNS, Report, ReportRow, ReportValue};
-use zhenxing_domain::stats::{BasisPoints, Counts};
+use zhenxing_domain::stats::{BasisPoints, Counts, Work};
 use zhenxing_domain::{AreaLevel, LedgerDate};
 
 use super::{AreaSummary, CountsJson};
@@ -55,10 +55,20 @@ pub struct FiguresJson {
     pub elimination_rate_persons: Option<f64>,
     /// 低保特困户数
     pub safety_net_households: u64,
+    /// 已落实帮扶措施户数: not-eliminated monitoring households with at least one measure.
+    pub covered_households: u64,
+    /// 帮扶措施落实率: covered ÷ not-eliminated monitoring households, in percent.
+    pub coverage_rate: Option<f64>,
+    /// 当年识别审批户数: identifications approved from 1 January to the date.
+    pub approvals: u64,
+    /// 线索到审批用时中位数（天）: median days from the clue to the county's approval of those.
+    pub median_days_to_approval: Option<f64>,
+    /// 逾期未办结案件数: open cases past a deadline on the date.
+    pub overdue_cases: u64,
 }
 
-impl From<&Counts> for FiguresJson {
-    fn from(c: &Counts) -> Self {
+impl FiguresJson {
+    pub fn of(c: &Counts, w: &Work) -> Self {
         FiguresJson {
             households: c.households,
             persons: c.persons,
@@ -81,6 +91,11 @@ impl From<&Counts> for FiguresJson {
             elimination_rate_households: pct(c.elimination_rate_households()),
             elimination_rate_persons: pct(c.elimination_rate_persons()),
             safety_net_households: c.safety_net_households,
+            covered_households: c.covered_households,
+            coverage_rate: pct(c.coverage_rate()),
+            approvals: w.approvals.count(),
+            median_days_to_approval: w.approvals.median(),
+            overdue_cases: w.overdue_cases,
         }
     }
 }
@@ -145,7 +160,7 @@ pub async fn stats(
                 code: r.code.to_string(),
                 name: r.name,
                 level: r.level.number(),
-                figures: Some(FiguresJson::from(&r.counts)),
+                figures: Some(FiguresJson::of(&r.counts, &r.work)),
                 counts: CountsJson::from(r.counts),
             })
             .collect(),
@@ -255,6 +270,7 @@ fn number(v: ReportValue) -> Option<f64> {
     match v {
         ReportValue::Count(n) => Some(n as f64),
         ReportValue::Percent(p) => pct(p),
+        ReportValue::Days(d) => d,
     }
 }
 
@@ -273,7 +289,7 @@ pub fn report_json(r: &Report) -> ReportJson {
     let own_of = |rows: &[ReportRow]| {
         rows.iter()
             .find(|x| x.code == c.area)
-            .map(ReportRow::counts)
+            .map(|x| (x.counts(), x.work.clone()))
     };
     let own = own_of(&c.rows).unwrap_or_default();
     let before = r.previous.as_ref().and_then(|(_, p)| own_of(&p.rows));
@@ -290,15 +306,15 @@ pub fn report_json(r: &Report) -> ReportJson {
                 code: x.code.to_string(),
                 name: x.name.clone(),
                 level: x.level,
-                figures: FiguresJson::from(&x.counts()),
+                figures: FiguresJson::of(&x.counts(), &x.work),
             })
             .collect(),
         previous: r.previous.as_ref().map(|(m, _)| meta_json(m)),
         summary: COLUMNS
             .iter()
             .map(|(h, f)| {
-                let now = number(f(&own));
-                let then = before.and_then(|b| number(f(&b)));
+                let now = number(f(&own.0, &own.1));
+                let then = before.as_ref().and_then(|b| number(f(&b.0, &b.1)));
                 ChangeJson {
                     column: h.to_string(),
                     now,

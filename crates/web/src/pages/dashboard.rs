@@ -12,8 +12,8 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
-use zhenxing_app::report::{COLUMNS, ReportValue};
-use zhenxing_domain::stats::{AreaFigures, BasisPoints, Counts, VillageOverRatio};
+use zhenxing_app::report::COLUMNS;
+use zhenxing_domain::stats::{AreaFigures, BasisPoints, Counts, VillageOverRatio, Work};
 use zhenxing_domain::{AreaCode, AreaLevel, Scope, today_in_china};
 
 use crate::auth::PageUser;
@@ -105,15 +105,12 @@ pub struct Indicator {
 }
 
 /// The national layout's indicators of one area.
-pub fn indicators(c: &Counts) -> Vec<Indicator> {
+pub fn indicators(c: &Counts, w: &Work) -> Vec<Indicator> {
     COLUMNS
         .iter()
         .map(|(label, f)| Indicator {
             label,
-            value: match f(c) {
-                ReportValue::Count(n) => n.to_string(),
-                ReportValue::Percent(p) => pct_text(p),
-            },
+            value: super::reports::value_text(f(c, w)),
         })
         .collect()
 }
@@ -131,6 +128,9 @@ pub struct ChildRow {
     pub rate_households: String,
     pub rate_persons: String,
     pub safety_net_households: u64,
+    pub coverage_rate: String,
+    pub median_days: String,
+    pub overdue_cases: u64,
     pub is_village: bool,
 }
 
@@ -149,6 +149,9 @@ fn child_row(f: &AreaFigures) -> ChildRow {
         rate_households: pct_text(c.elimination_rate_households()),
         rate_persons: pct_text(c.elimination_rate_persons()),
         safety_net_households: c.safety_net_households,
+        coverage_rate: pct_text(c.coverage_rate()),
+        median_days: super::reports::days_text(f.work.approvals.median()),
+        overdue_cases: f.work.overdue_cases,
         is_village: f.level == AreaLevel::Village,
     }
 }
@@ -351,7 +354,7 @@ pub async fn show(
         as_of: shown.format("%Y年%-m月%-d日").to_string(),
         as_of_param: as_of.map(|d| day(Some(d))).unwrap_or_default(),
         is_today: as_of.is_none(),
-        indicators: indicators(&own.counts),
+        indicators: indicators(&own.counts, &own.work),
         child_level: area.level().child().map(|l| l.label()).unwrap_or(""),
         children: rows,
         rate_chart: json_attr(&rate_chart),

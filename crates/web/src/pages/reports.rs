@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use zhenxing_app::report::{COLUMNS, Report, ReportRow, ReportValue, write_report_xlsx};
-use zhenxing_domain::stats::{BasisPoints, Counts};
+use zhenxing_domain::stats::{BasisPoints, Counts, Work};
 use zhenxing_domain::{AreaLevel, Permission};
 
 use crate::auth::PageUser;
@@ -61,6 +61,16 @@ pub fn value_text(v: ReportValue) -> String {
     match v {
         ReportValue::Count(n) => n.to_string(),
         ReportValue::Percent(p) => pct_text(p),
+        ReportValue::Days(d) => days_text(d),
+    }
+}
+
+/// A number of days (`14`, `14.5`), `—` when there is nothing to measure.
+pub fn days_text(d: Option<f64>) -> String {
+    match d {
+        Some(d) if d.fract() == 0.0 => format!("{d:.0}"),
+        Some(d) => format!("{d:.1}"),
+        None => "—".into(),
     }
 }
 
@@ -78,32 +88,34 @@ fn change_text(now: ReportValue, before: ReportValue) -> String {
         (ReportValue::Percent(Some(a)), ReportValue::Percent(Some(b))) => {
             format!("{:+.2}个百分点", (a - b) * 100.0)
         }
+        (ReportValue::Days(Some(a)), ReportValue::Days(Some(b))) => {
+            format!("{:+}天", a - b)
+        }
         _ => String::new(),
     }
 }
 
 pub fn report_view(r: &Report) -> ReportView {
     let c = &r.content;
-    let own = c
-        .rows
-        .iter()
-        .find(|x| x.code == c.area)
-        .map(ReportRow::counts)
-        .unwrap_or_default();
-    let before: Option<Counts> = r.previous.as_ref().and_then(|(_, p)| {
-        p.rows
-            .iter()
+    let own_of = |rows: &[ReportRow]| {
+        rows.iter()
             .find(|x| x.code == c.area)
-            .map(ReportRow::counts)
-    });
+            .map(|x| (x.counts(), x.work.clone()))
+    };
+    let (own, own_work) = own_of(&c.rows).unwrap_or_default();
+    let before: Option<(Counts, Work)> = r.previous.as_ref().and_then(|(_, p)| own_of(&p.rows));
     let summary = COLUMNS
         .iter()
         .map(|(label, f)| SummaryRow {
             label,
-            now: value_text(f(&own)),
-            before: before.map(|b| value_text(f(&b))).unwrap_or_default(),
+            now: value_text(f(&own, &own_work)),
+            before: before
+                .as_ref()
+                .map(|(b, bw)| value_text(f(b, bw)))
+                .unwrap_or_default(),
             change: before
-                .map(|b| change_text(f(&own), f(&b)))
+                .as_ref()
+                .map(|(b, bw)| change_text(f(&own, &own_work), f(b, bw)))
                 .unwrap_or_default(),
         })
         .collect();
@@ -119,7 +131,7 @@ pub fn report_view(r: &Report) -> ReportView {
                 name: x.name.clone(),
                 values: COLUMNS
                     .iter()
-                    .map(|(_, f)| value_text(f(&counts)))
+                    .map(|(_, f)| value_text(f(&counts, &x.work)))
                     .collect(),
             }
         })
