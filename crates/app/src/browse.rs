@@ -315,17 +315,20 @@ impl App {
     ) -> Result<HouseholdDetail, AppError> {
         caller.require(Permission::ReadRegistry)?;
         let scope = caller.scope();
-        let mut stored = self
-            .store()
-            .household(scope, no)
-            .await?
-            .ok_or(AppError::NotFound)?;
         let may_reveal = caller.may(Permission::SeeWholePersonalData);
         if reveal && !may_reveal {
             return Err(AppError::Forbidden);
         }
-        let members = self.store().members(scope, no).await?;
-        let history = self.store().history(scope, no).await?;
+        // One snapshot: the household, its members and its history agree with each other.
+        let zhenxing_store::HouseholdRecord {
+            household: mut stored,
+            members,
+            history,
+        } = self
+            .store()
+            .household_record(scope, no)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if reveal {
             self.audit(
                 &caller.actor(),

@@ -78,6 +78,9 @@ pub struct App {
     search: Arc<dyn HouseholdSearch>,
     tree: Arc<RwLock<Arc<DivisionTree>>>,
     login_guard: Arc<auth::LoginGuard>,
+    /// The year whose kept figures this process has seen current (0: not yet): no need to ask
+    /// the store again until the year turns (a recomputation keeps the year it computed).
+    figures_year_seen: Arc<std::sync::atomic::AtomicI32>,
 }
 
 impl App {
@@ -96,6 +99,7 @@ impl App {
             db,
             tree: Arc::new(RwLock::new(Arc::new(DivisionTree::default()))),
             login_guard: Arc::new(auth::LoginGuard::default()),
+            figures_year_seen: Arc::new(std::sync::atomic::AtomicI32::new(0)),
         };
         app.reload_tree().await?;
         Ok(app)

@@ -92,10 +92,16 @@ impl App {
     /// The kept figures count "newly identified" for one year; in a new year (or in a database
     /// whose figures were never computed) they are recomputed once.
     async fn ensure_current_figures(&self) -> Result<(), AppError> {
+        use std::sync::atomic::Ordering;
         let today = today_in_china();
+        if self.figures_year_seen.load(Ordering::Relaxed) == today.year() {
+            return Ok(());
+        }
         if self.store().figures_year().await? != Some(today.year()) {
             self.store().recompute_figures(today).await?;
         }
+        self.figures_year_seen
+            .store(today.year(), Ordering::Relaxed);
         Ok(())
     }
 
@@ -138,19 +144,19 @@ impl App {
             _ => {
                 self.ensure_current_figures().await?;
                 for root in roots {
-                    let kept = self.store().figures(scope, root).await?;
-                    let mut figures = with_names(&tree, root, max_level, &kept);
-                    let approvals = self
+                    let current = self
                         .store()
-                        .kept_approvals(scope, AreaSet::Under(root), today.year())
-                        .await?
-                        .into_iter()
-                        .collect();
-                    let overdue = self
-                        .store()
-                        .village_overdue(Scope::Area(root), today, today)
+                        .current_figures(scope, AreaSet::Under(root), root, today)
                         .await?;
-                    with_work(&tree, root, &mut figures, approvals, overdue);
+                    let mut figures = with_names(&tree, root, max_level, &current.counts);
+                    let approvals = current.approvals.into_iter().collect();
+                    with_work(
+                        &tree,
+                        root,
+                        &mut figures,
+                        approvals,
+                        current.overdue_villages,
+                    );
                     out.extend(figures);
                 }
             }
@@ -172,25 +178,13 @@ impl App {
         let today = today_in_china();
         let mut codes = vec![area];
         codes.extend_from_slice(tree.children(area));
-        let kept: HashMap<AreaCode, Counts> = self
+        let current = self
             .store()
-            .figures_of(scope, &codes)
-            .await?
-            .into_iter()
-            .collect();
-        let approvals: HashMap<AreaCode, Timeliness> = self
-            .store()
-            .kept_approvals(scope, AreaSet::Only(&codes), today.year())
-            .await?
-            .into_iter()
-            .collect();
-        let overdue = sum_up(
-            &tree,
-            area,
-            self.store()
-                .village_overdue(Scope::Area(area), today, today)
-                .await?,
-        );
+            .current_figures(scope, AreaSet::Only(&codes), area, today)
+            .await?;
+        let kept: HashMap<AreaCode, Counts> = current.counts.into_iter().collect();
+        let approvals: HashMap<AreaCode, Timeliness> = current.approvals.into_iter().collect();
+        let overdue = sum_up(&tree, area, current.overdue_villages);
         let figures = |code: AreaCode| {
             let d = tree.get(code);
             AreaFigures {

@@ -89,6 +89,13 @@ pub trait Store: Send + Sync {
     /// Every recorded change of a household and its members, newest first.
     async fn history(&self, scope: Scope, no: &HouseholdNo) -> StoreResult<Vec<HistoryEntry>>;
 
+    /// A household with its members and history, read in one snapshot (the household page).
+    async fn household_record(
+        &self,
+        scope: Scope,
+        no: &HouseholdNo,
+    ) -> StoreResult<Option<HouseholdRecord>>;
+
     /// Households under `area` in (village, household number) order, read in one snapshot.
     fn export_households(
         &self,
@@ -124,6 +131,16 @@ pub trait Store: Send + Sync {
         scope: Scope,
         day: chrono::NaiveDate,
     ) -> StoreResult<Vec<(AreaCode, Counts)>>;
+
+    /// The kept figures and histograms (of `today`'s year) of `areas` and the overdue cases of
+    /// the villages under `overdue_under`, in one snapshot (what a dashboard shows).
+    async fn current_figures(
+        &self,
+        scope: Scope,
+        areas: AreaSet<'_>,
+        overdue_under: AreaCode,
+        today: chrono::NaiveDate,
+    ) -> StoreResult<CurrentFigures>;
 
     /// Kept histograms of the days from clue to approval of the identifications approved in
     /// `year`, of the given areas in scope (an area with no approval has no entry).

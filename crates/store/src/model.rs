@@ -153,3 +153,23 @@ pub enum AreaSet<'a> {
     /// These areas only.
     Only(&'a [zhenxing_domain::AreaCode]),
 }
+
+/// A household with its members and every recorded change, as one snapshot shows them.
+#[derive(Debug, Clone)]
+pub struct HouseholdRecord {
+    pub household: StoredHousehold,
+    pub members: Vec<StoredMember>,
+    pub history: Vec<HistoryEntry>,
+}
+
+/// The current figures of some areas, read in one snapshot: the kept counts and histograms of
+/// the areas, and the villages' overdue cases under one area.
+#[derive(Debug, Clone, Default)]
+pub struct CurrentFigures {
+    pub counts: Vec<(zhenxing_domain::AreaCode, zhenxing_domain::stats::Counts)>,
+    pub approvals: Vec<(
+        zhenxing_domain::AreaCode,
+        zhenxing_domain::stats::Timeliness,
+    )>,
+    pub overdue_villages: Vec<(zhenxing_domain::AreaCode, u64)>,
+}

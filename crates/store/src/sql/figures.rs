@@ -235,12 +235,30 @@ pub(crate) async fn recompute_all(
         &tx.fetch(&village_select(""), &[year_start(today).into()])
             .await?,
     )?;
+    // Every level at once, in memory: each village adds itself to its ancestors in the tree.
+    let parents: HashMap<i64, i64> = tx
+        .fetch(
+            "SELECT code, parent_code FROM divisions WHERE parent_code IS NOT NULL",
+            &[],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((r.int(0)?, r.int(1)?)))
+        .collect::<StoreResult<_>>()?;
+    let mut all: std::collections::BTreeMap<i64, Counts> = std::collections::BTreeMap::new();
+    for (village, counts) in &rows {
+        let mut code = *village;
+        *all.entry(code).or_default() += *counts;
+        while let Some(parent) = parents.get(&code) {
+            *all.entry(*parent).or_default() += *counts;
+            code = *parent;
+        }
+    }
     tx.execute("DELETE FROM area_figures", &[]).await?;
-    let villages: Vec<i64> = rows.iter().map(|(c, _)| *c).collect();
-    store_rows(tx, backend, &[], &rows, year).await?;
-    sum_upwards(tx, backend, &villages, year).await?;
+    let all: Vec<(i64, Counts)> = all.into_iter().collect();
+    store_rows(tx, backend, &[], &all, year).await?;
     super::work::rebuild(tx, backend).await?;
-    Ok(villages.len())
+    Ok(rows.len())
 }
 
 /// Stored figures of the given areas.

@@ -13,9 +13,9 @@ use super::columns::{
 use super::import::SqlImport;
 use super::{Db, Row, Tx, Value, figures, placeholders, tuples, work};
 use crate::{
-    Actor, AreaSet, Backend, HistoryEntry, HistorySubject, ImportCounts, ImportRecord,
-    ImportSource, ImportTx, Rejection, ReportMeta, RowOutcome, Store, StoreError, StoreResult,
-    StoredHousehold, StoredMember,
+    Actor, AreaSet, Backend, CurrentFigures, HistoryEntry, HistorySubject, HouseholdRecord,
+    ImportCounts, ImportRecord, ImportSource, ImportTx, Rejection, ReportMeta, RowOutcome, Store,
+    StoreError, StoreResult, StoredHousehold, StoredMember,
 };
 use zhenxing_domain::stats::{Counts, Timeliness};
 
@@ -157,6 +157,23 @@ impl<D: Db> SqlStore<D> {
     }
 
     /// Members of the given households, grouped in the households' order.
+    /// A household in scope, read in `tx`.
+    async fn household_in(
+        &self,
+        tx: &mut dyn Tx,
+        scope: Scope,
+        no: &HouseholdNo,
+    ) -> StoreResult<Option<StoredHousehold>> {
+        let sql = format!(
+            "{} JOIN household_ids i ON i.county_code = h.county_code AND i.household_no = h.household_no \
+             WHERE i.household_no = $1 AND h.village_code BETWEEN $2 AND $3",
+            self.household_select()
+        );
+        let [lo, hi] = range_args(scope);
+        let rows = tx.fetch(&sql, &[no.as_str().into(), lo, hi]).await?;
+        rows.first().map(stored_household).transpose()
+    }
+
     async fn members_of(
         &self,
         tx: &mut dyn Tx,
@@ -362,22 +379,35 @@ impl<D: Db> Store for SqlStore<D> {
         no: &HouseholdNo,
     ) -> StoreResult<Option<StoredHousehold>> {
         let mut tx = self.db.read().await?;
-        let sql = format!(
-            "{} JOIN household_ids i ON i.county_code = h.county_code AND i.household_no = h.household_no \
-             WHERE i.household_no = $1 AND h.village_code BETWEEN $2 AND $3",
-            self.household_select()
-        );
-        let [lo, hi] = range_args(scope);
-        let rows = tx.fetch(&sql, &[no.as_str().into(), lo, hi]).await?;
-        rows.first().map(stored_household).transpose()
+        self.household_in(tx.as_mut(), scope, no).await
     }
 
     async fn members(&self, scope: Scope, no: &HouseholdNo) -> StoreResult<Vec<StoredMember>> {
-        let Some(h) = self.household(scope, no).await? else {
+        let mut tx = self.db.read().await?;
+        let Some(h) = self.household_in(tx.as_mut(), scope, no).await? else {
             return Ok(Vec::new());
         };
-        let mut tx = self.db.read().await?;
         self.members_of(tx.as_mut(), &[h]).await
+    }
+
+    async fn household_record(
+        &self,
+        scope: Scope,
+        no: &HouseholdNo,
+    ) -> StoreResult<Option<HouseholdRecord>> {
+        let mut tx = self.db.read().await?;
+        let Some(h) = self.household_in(tx.as_mut(), scope, no).await? else {
+            return Ok(None);
+        };
+        let members = self
+            .members_of(tx.as_mut(), std::slice::from_ref(&h))
+            .await?;
+        let history = history_in(tx.as_mut(), &h, no).await?;
+        Ok(Some(HouseholdRecord {
+            household: h,
+            members,
+            history,
+        }))
     }
 
     async fn household_of_person(
@@ -401,57 +431,11 @@ impl<D: Db> Store for SqlStore<D> {
     }
 
     async fn history(&self, scope: Scope, no: &HouseholdNo) -> StoreResult<Vec<HistoryEntry>> {
-        let Some(h) = self.household(scope, no).await? else {
+        let mut tx = self.db.read().await?;
+        let Some(h) = self.household_in(tx.as_mut(), scope, no).await? else {
             return Ok(Vec::new());
         };
-        let mut tx = self.db.read().await?;
-        let key = [Value::from(h.county.as_i64()), no.as_str().into()];
-        let mut entries = Vec::new();
-        let parse = |s: String| serde_json::from_str(&s).map_err(corrupt);
-        for r in tx
-            .fetch(
-                "SELECT x.version, c.at, c.actor, x.changeset_id, x.before_json, x.after_json FROM household_history x \
-                 JOIN changesets c ON c.id = x.changeset_id WHERE x.county_code = $1 AND x.household_no = $2",
-                &key,
-            )
-            .await?
-        {
-            entries.push(HistoryEntry {
-                subject: HistorySubject::Household,
-                version: r.int(0)?,
-                changed_at: r.text(1)?,
-                changed_by: r.text(2)?,
-                changeset_id: r.int(3)?,
-                before: parse(r.text(4)?)?,
-                after: parse(r.text(5)?)?,
-            });
-        }
-        for r in tx
-            .fetch(
-                "SELECT x.version, c.at, c.actor, x.changeset_id, x.before_json, x.after_json, x.id_number \
-                 FROM member_history x JOIN changesets c ON c.id = x.changeset_id \
-                 WHERE x.county_code = $1 AND x.household_no = $2",
-                &key,
-            )
-            .await?
-        {
-            let id = IdNumber::parse(&r.text(6)?).map_err(corrupt)?;
-            entries.push(HistoryEntry {
-                subject: HistorySubject::Member(id.masked()),
-                version: r.int(0)?,
-                changed_at: r.text(1)?,
-                changed_by: r.text(2)?,
-                changeset_id: r.int(3)?,
-                before: parse(r.text(4)?)?,
-                after: parse(r.text(5)?)?,
-            });
-        }
-        entries.sort_by(|a, b| {
-            b.changed_at
-                .cmp(&a.changed_at)
-                .then(b.version.cmp(&a.version))
-        });
-        Ok(entries)
+        history_in(tx.as_mut(), &h, no).await
     }
 
     fn export_households(
@@ -539,6 +523,57 @@ impl<D: Db> Store for SqlStore<D> {
     ) -> StoreResult<Vec<(AreaCode, Counts)>> {
         let mut tx = self.db.read().await?;
         figures::villages_as_of(tx.as_mut(), scope, day).await
+    }
+
+    async fn current_figures(
+        &self,
+        scope: Scope,
+        areas: AreaSet<'_>,
+        overdue_under: AreaCode,
+        today: chrono::NaiveDate,
+    ) -> StoreResult<CurrentFigures> {
+        use chrono::Datelike;
+        let mut tx = self.db.read().await?;
+        let counts = match areas {
+            AreaSet::Under(area) => match scope.narrow(area) {
+                Some(narrow) => {
+                    figures::stored(
+                        tx.as_mut(),
+                        "WHERE code BETWEEN $1 AND $2",
+                        &range_args(narrow),
+                    )
+                    .await?
+                }
+                None => Vec::new(),
+            },
+            AreaSet::Only(list) => {
+                let inside: Vec<Value> = list
+                    .iter()
+                    .filter(|a| scope.contains(**a))
+                    .map(|a| Value::from(a.as_i64()))
+                    .collect();
+                if inside.is_empty() {
+                    Vec::new()
+                } else {
+                    figures::stored(
+                        tx.as_mut(),
+                        &format!("WHERE code IN ({})", placeholders(1, inside.len())),
+                        &inside,
+                    )
+                    .await?
+                }
+            }
+        };
+        let approvals = work::kept(tx.as_mut(), scope, areas, today.year()).await?;
+        let overdue_villages = match scope.narrow(overdue_under) {
+            Some(narrow) => work::overdue_by_village(tx.as_mut(), narrow, today, today).await?,
+            None => Vec::new(),
+        };
+        Ok(CurrentFigures {
+            counts,
+            approvals,
+            overdue_villages,
+        })
     }
 
     async fn kept_approvals(
@@ -743,4 +778,59 @@ impl<D: Db> Store for SqlStore<D> {
         .await?;
         tx.commit().await
     }
+}
+
+/// Every recorded change of the household `h` and its members, newest first, read in `tx`.
+async fn history_in(
+    tx: &mut dyn Tx,
+    h: &StoredHousehold,
+    no: &HouseholdNo,
+) -> StoreResult<Vec<HistoryEntry>> {
+    let key = [Value::from(h.county.as_i64()), no.as_str().into()];
+    let mut entries = Vec::new();
+    let parse = |s: String| serde_json::from_str(&s).map_err(corrupt);
+    for r in tx
+        .fetch(
+            "SELECT x.version, c.at, c.actor, x.changeset_id, x.before_json, x.after_json FROM household_history x \
+             JOIN changesets c ON c.id = x.changeset_id WHERE x.county_code = $1 AND x.household_no = $2",
+            &key,
+        )
+        .await?
+    {
+        entries.push(HistoryEntry {
+            subject: HistorySubject::Household,
+            version: r.int(0)?,
+            changed_at: r.text(1)?,
+            changed_by: r.text(2)?,
+            changeset_id: r.int(3)?,
+            before: parse(r.text(4)?)?,
+            after: parse(r.text(5)?)?,
+        });
+    }
+    for r in tx
+        .fetch(
+            "SELECT x.version, c.at, c.actor, x.changeset_id, x.before_json, x.after_json, x.id_number \
+             FROM member_history x JOIN changesets c ON c.id = x.changeset_id \
+             WHERE x.county_code = $1 AND x.household_no = $2",
+            &key,
+        )
+        .await?
+    {
+        let id = IdNumber::parse(&r.text(6)?).map_err(corrupt)?;
+        entries.push(HistoryEntry {
+            subject: HistorySubject::Member(id.masked()),
+            version: r.int(0)?,
+            changed_at: r.text(1)?,
+            changed_by: r.text(2)?,
+            changeset_id: r.int(3)?,
+            before: parse(r.text(4)?)?,
+            after: parse(r.text(5)?)?,
+        });
+    }
+    entries.sort_by(|a, b| {
+        b.changed_at
+            .cmp(&a.changed_at)
+            .then(b.version.cmp(&a.version))
+    });
+    Ok(entries)
 }
