@@ -277,18 +277,19 @@ async fn story_on_sqlite_then_backup_and_restore() {
     let app = App::open(&db).await.unwrap();
     assert_eq!(app.store().backend(), Backend::Sqlite);
     app.store().check_integrity().await.unwrap();
-    // The first import dropped the name-search indexes and built them again before committing.
+    // The first import dropped the name-search and figures indexes and built them again before
+    // committing.
     let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{db}"))
         .await
         .unwrap();
     let indexes: Vec<(String,)> = sqlx::query_as(
         "SELECT name FROM sqlite_master WHERE type = 'index' \
-         AND name IN ('households_head_name', 'members_name') ORDER BY name",
+         AND name IN ('households_head_name', 'members_name', 'households_figures') ORDER BY name",
     )
     .fetch_all(&mut conn)
     .await
     .unwrap();
-    assert_eq!(indexes.len(), 2, "{indexes:?}");
+    assert_eq!(indexes.len(), 3, "{indexes:?}");
 
     let backup = path("backup.db");
     assert!(
@@ -393,12 +394,12 @@ async fn story_on_postgres() {
     let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
     let indexes: Vec<(String,)> = sqlx::query_as(
         "SELECT indexname::text FROM pg_indexes \
-         WHERE indexname IN ('households_head_name', 'members_name') ORDER BY 1",
+         WHERE indexname IN ('households_head_name', 'members_name', 'households_figures') ORDER BY 1",
     )
     .fetch_all(&mut conn)
     .await
     .unwrap();
-    assert_eq!(indexes.len(), 2, "{indexes:?}");
+    assert_eq!(indexes.len(), 3, "{indexes:?}");
     // Backup is pg_dump's custom format.
     let dir = tempfile::tempdir().unwrap();
     let backup = dir.path().join("story.dump");

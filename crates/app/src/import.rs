@@ -287,9 +287,19 @@ impl App {
             .errors
             .sort_by(|a, b| (&a.file, &a.sheet, a.row).cmp(&(&b.file, &b.sheet, b.row)));
         report.import_id = Some(tx.commit(&report.counts).await?);
+        let c = &report.counts;
+        let written =
+            c.households_inserted + c.households_updated + c.members_inserted + c.members_updated;
+        if written >= SETTLE_AFTER_ROWS {
+            self.store().settle().await?;
+        }
         Ok(report)
     }
 }
+
+/// Rows written by one import above which the database folds the import into its main files
+/// (a county's ledger and up; a household edited on a page is far below).
+const SETTLE_AFTER_ROWS: u64 = 20_000;
 
 async fn import_households(
     tx: &mut dyn ImportTx,

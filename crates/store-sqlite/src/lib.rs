@@ -221,6 +221,16 @@ impl Db for SqliteDb {
         Ok(())
     }
 
+    async fn settle(&self) -> StoreResult<()> {
+        // Readers on an older snapshot may keep part of the WAL in use: then this checkpoints
+        // what it can (busy is an answer, not an error) and the rest waits for the next one.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.write)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
     async fn check_integrity(&self) -> StoreResult<()> {
         let rows = sqlx::query("PRAGMA integrity_check")
             .fetch_all(&self.read)

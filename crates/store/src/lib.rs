@@ -46,6 +46,9 @@ pub trait Store: Send + Sync {
     /// Asks the database to check itself (SQLite: `PRAGMA integrity_check`).
     async fn check_integrity(&self) -> StoreResult<()>;
 
+    /// After a bulk write (a large import): folds it into the database's main files.
+    async fn settle(&self) -> StoreResult<()>;
+
     /// Loads or updates the division tree of an edition (codes present are updated, new ones
     /// added; codes still referenced by households are never removed).
     async fn load_divisions(&self, edition: u16, divisions: &[Division]) -> StoreResult<usize>;

@@ -167,6 +167,13 @@ pub trait Db: Send + Sync + 'static {
 
     /// The database's own check of its files and structures: `Ok(())` when intact.
     async fn check_integrity(&self) -> StoreResult<()>;
+
+    /// After a bulk write: lets the database fold what it wrote into its main files (SQLite:
+    /// checkpoints the WAL into the database file and truncates it, so later reads do not look
+    /// every page up in a WAL as large as the database). Nothing to do by default.
+    async fn settle(&self) -> StoreResult<()> {
+        Ok(())
+    }
 }
 
 #[async_trait]

@@ -264,6 +264,10 @@ impl<D: Db> Store for SqlStore<D> {
         self.db.backup_to(path).await
     }
 
+    async fn settle(&self) -> StoreResult<()> {
+        self.db.settle().await
+    }
+
     async fn check_integrity(&self) -> StoreResult<()> {
         self.db.check_integrity().await?;
         let mut tx = self.db.read().await?;
