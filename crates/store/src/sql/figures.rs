@@ -261,8 +261,46 @@ pub(crate) async fn recompute_all(
     Ok(rows.len())
 }
 
+/// Stored figures of `areas` in scope.
+pub(crate) async fn stored_of(
+    tx: &mut dyn Tx,
+    scope: Scope,
+    areas: crate::AreaSet<'_>,
+) -> StoreResult<Vec<(AreaCode, Counts)>> {
+    match areas {
+        crate::AreaSet::Under(area) => {
+            let Some(narrow) = scope.narrow(area) else {
+                return Ok(Vec::new());
+            };
+            let (lo, hi) = narrow.range();
+            stored(
+                tx,
+                "WHERE code BETWEEN $1 AND $2",
+                &[Value::from(lo as i64), Value::from(hi as i64)],
+            )
+            .await
+        }
+        crate::AreaSet::Only(list) => {
+            let inside: Vec<Value> = list
+                .iter()
+                .filter(|a| scope.contains(**a))
+                .map(|a| Value::from(a.as_i64()))
+                .collect();
+            if inside.is_empty() {
+                return Ok(Vec::new());
+            }
+            stored(
+                tx,
+                &format!("WHERE code IN ({})", placeholders(1, inside.len())),
+                &inside,
+            )
+            .await
+        }
+    }
+}
+
 /// Stored figures of the given areas.
-pub(crate) async fn stored(
+async fn stored(
     tx: &mut dyn Tx,
     filter: &str,
     args: &[Value<'_>],

@@ -11,7 +11,7 @@ use super::columns::{
     HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, household_from_row, member_from_row, select_list,
 };
 use super::import::SqlImport;
-use super::{Db, Row, Tx, Value, figures, placeholders, tuples, work};
+use super::{Db, Row, Tx, Value, figures, tuples, work};
 use crate::{
     Actor, AreaSet, Backend, CurrentFigures, HistoryEntry, HistorySubject, HouseholdRecord,
     ImportCounts, ImportRecord, ImportSource, ImportTx, Rejection, ReportMeta, RowOutcome, Store,
@@ -473,16 +473,8 @@ impl<D: Db> Store for SqlStore<D> {
     }
 
     async fn figures(&self, scope: Scope, area: AreaCode) -> StoreResult<Vec<(AreaCode, Counts)>> {
-        let Some(scope) = scope.narrow(area) else {
-            return Ok(Vec::new());
-        };
         let mut tx = self.db.read().await?;
-        figures::stored(
-            tx.as_mut(),
-            "WHERE code BETWEEN $1 AND $2",
-            &range_args(scope),
-        )
-        .await
+        figures::stored_of(tx.as_mut(), scope, AreaSet::Under(area)).await
     }
 
     async fn figures_of(
@@ -490,21 +482,8 @@ impl<D: Db> Store for SqlStore<D> {
         scope: Scope,
         areas: &[AreaCode],
     ) -> StoreResult<Vec<(AreaCode, Counts)>> {
-        let inside: Vec<Value> = areas
-            .iter()
-            .filter(|a| scope.contains(**a))
-            .map(|a| Value::from(a.as_i64()))
-            .collect();
-        if inside.is_empty() {
-            return Ok(Vec::new());
-        }
         let mut tx = self.db.read().await?;
-        figures::stored(
-            tx.as_mut(),
-            &format!("WHERE code IN ({})", placeholders(1, inside.len())),
-            &inside,
-        )
-        .await
+        figures::stored_of(tx.as_mut(), scope, AreaSet::Only(areas)).await
     }
 
     async fn figures_year(&self) -> StoreResult<Option<i32>> {
@@ -538,36 +517,7 @@ impl<D: Db> Store for SqlStore<D> {
     ) -> StoreResult<CurrentFigures> {
         use chrono::Datelike;
         let mut tx = self.db.read().await?;
-        let counts = match areas {
-            AreaSet::Under(area) => match scope.narrow(area) {
-                Some(narrow) => {
-                    figures::stored(
-                        tx.as_mut(),
-                        "WHERE code BETWEEN $1 AND $2",
-                        &range_args(narrow),
-                    )
-                    .await?
-                }
-                None => Vec::new(),
-            },
-            AreaSet::Only(list) => {
-                let inside: Vec<Value> = list
-                    .iter()
-                    .filter(|a| scope.contains(**a))
-                    .map(|a| Value::from(a.as_i64()))
-                    .collect();
-                if inside.is_empty() {
-                    Vec::new()
-                } else {
-                    figures::stored(
-                        tx.as_mut(),
-                        &format!("WHERE code IN ({})", placeholders(1, inside.len())),
-                        &inside,
-                    )
-                    .await?
-                }
-            }
-        };
+        let counts = figures::stored_of(tx.as_mut(), scope, areas).await?;
         let approvals = work::kept(tx.as_mut(), scope, areas, today.year()).await?;
         let overdue_villages = match scope.narrow(overdue_under) {
             Some(narrow) => work::overdue_by_village(tx.as_mut(), narrow, today, today).await?,
