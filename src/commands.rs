@@ -351,6 +351,23 @@ async fn demo(
         counts.households_inserted, counts.members_inserted
     );
     stats_cmd::mark_demo_ex_poor_villages(&app).await?;
+    let work = app
+        .add_demo_work(
+            zhenxing_domain::today_in_china(),
+            seed,
+            (households / 10).min(300) as usize,
+        )
+        .await?;
+    if work.policies > 0 {
+        println!(
+            "本年度尚无政策文件：已沿用最近一年的甘肃省政策参数 {} 份（见“政策参数”页，请核对）。",
+            work.policies
+        );
+    }
+    println!(
+        "演示监测工作：识别案件 {} 件（已审批纳入 {} 户，其余在办），帮扶计划 {} 户。\n",
+        work.cases, work.approved, work.plans
+    );
     let rows = app.stats(Scope::All, None, AreaLevel::City, None).await?;
     print_stats(&rows, StatsFormat::Table)?;
     println!("\n查看某县各乡村：zhenxing stats --db {db} --area 620102 --depth village");

@@ -138,6 +138,27 @@ fn demo_builds_a_database_and_refuses_to_overwrite_a_real_one() {
     assert!(text(&out).contains("甘肃省"));
     assert!(text(&out).contains("演示账号"), "{}", text(&out));
     assert!(text(&out).contains("sheng") && text(&out).contains("省级管理员（甘肃省）"));
+    // Monitoring work made through the use cases: cases in every stage, approvals, plans; the
+    // kept figures agree with a recomputation.
+    assert!(
+        text(&out).contains("演示监测工作：识别案件 40 件"),
+        "{}",
+        text(&out)
+    );
+    let stats = zhenxing(&[
+        "stats", "--db", &db, "--depth", "province", "--format", "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    let p = &json[0];
+    assert!(p["approvals"].as_u64().unwrap() > 0, "{p}");
+    assert!(
+        p["median_days_to_approval"].as_f64().unwrap() >= 11.0,
+        "{p}"
+    );
+    assert!(p["overdue_cases"].as_u64().unwrap() > 0, "{p}");
+    assert!(p["covered_households"].as_u64().unwrap() > 0, "{p}");
+    let check = zhenxing(&["stats", "--db", &db, "--check"]);
+    assert!(check.status.success(), "{}", text(&check));
     // Run again: the demo database is rebuilt.
     let again = zhenxing(&["demo", "--db", &db, "--households", "400", "--no-serve"]);
     assert!(again.status.success(), "{}", text(&again));

@@ -121,15 +121,7 @@ pub fn policy_for(year: i32) -> String {
         .find(|(p, y, _)| *p == "62" && *y == 2025)
         .unwrap()
         .2;
-    let start = text.find("[calendar]").unwrap();
-    let end = text.find("[visits]").unwrap();
-    format!(
-        "{}[calendar]\nholidays = []\nworkdays = []\n\n{}",
-        &text[..start],
-        &text[end..]
-    )
-    .replace("year = 2025", &format!("year = {year}"))
-    .replace("2025年", &format!("{year}年"))
+    zhenxing_domain::policy::carried_forward(text, 2025, year as u16)
 }
 
 /// Stores this year's policy and last year's (as the province administrator would): what

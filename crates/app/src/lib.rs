@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod browse;
+pub mod demo_work;
 pub mod divisions;
 pub mod error;
 pub mod export;

@@ -252,6 +252,22 @@ pub struct Policy {
 }
 
 /// The policy files shipped with the product: (province prefix, year, TOML text).
+/// A shipped policy text carried forward from its year `from` to the year `to`: the same rules,
+/// the year and the titles changed, and no holidays (the calendar of `from` does not fit `to`;
+/// the province enters `to`'s holidays when it confirms the year's policy).
+pub fn carried_forward(text: &str, from: u16, to: u16) -> String {
+    let text = match (text.find("[calendar]"), text.find("\n[visits]")) {
+        (Some(start), Some(end)) if start < end => format!(
+            "{}[calendar]\nholidays = []\nworkdays = []\n{}",
+            &text[..start],
+            &text[end..]
+        ),
+        _ => text.to_string(),
+    };
+    text.replace(&format!("year = {from}"), &format!("year = {to}"))
+        .replace(&format!("{from}年"), &format!("{to}年"))
+}
+
 pub const SHIPPED: &[(&str, u16, &str)] = &[
     ("62", 2022, include_str!("../../policies/62-2022.toml")),
     ("62", 2023, include_str!("../../policies/62-2023.toml")),

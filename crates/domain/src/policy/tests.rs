@@ -252,3 +252,31 @@ fn percent_forms() {
         assert_eq!(file::percent(bad), None, "{bad}");
     }
 }
+
+#[test]
+fn a_policy_carried_forward_is_the_same_rules_in_the_new_year_without_holidays() {
+    let text = carried_forward(gansu(2027), 2027, 2031);
+    let p = Policy::parse(&text).unwrap_or_else(|e| {
+        panic!(
+            "{}",
+            e.iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    let before = Policy::parse(gansu(2027)).unwrap();
+    assert_eq!(p.year.get(), 2031);
+    assert!(p.title.contains("2031年"), "{}", p.title);
+    assert_eq!(p.threshold, before.threshold);
+    assert_eq!(p.deadlines, before.deadlines);
+    assert_eq!(p.blockers.len(), before.blockers.len());
+    assert_eq!(p.measures.len(), before.measures.len());
+    assert!(!text.contains("2027-"), "no date of the old year is left");
+    // No holidays until the province enters them: New Year's Day 2031 counts as a working day.
+    let new_year = NaiveDate::from_ymd_opt(2031, 1, 1).unwrap();
+    assert!(
+        p.calendar.is_working_day(new_year),
+        "2031-01-01 is a Wednesday"
+    );
+}

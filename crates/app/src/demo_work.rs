@@ -1,0 +1,325 @@
+//! Monitoring work for the demo database, made through the use cases a county would use: clues
+//! taken through the identification procedure to approval, cases left at each stage (the older
+//! ones past their deadlines), and assistance plans — so that the work lists, the case pages and
+//! the dashboard's coverage, timeliness and overdue figures have something to show.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use futures::StreamExt;
+use zhenxing_domain::monitoring::workflow::{Action, Decision, Remark};
+use zhenxing_domain::monitoring::{Channel, Evidence, MeasureStatus, PlannedMeasure};
+use zhenxing_domain::policy::{Policy, SHIPPED, carried_forward};
+use zhenxing_domain::{
+    AreaCode, AreaLevel, Household, PolicyYear, RiskType, RiskTypes, Role, Scope,
+};
+use zhenxing_store::Actor;
+
+use crate::monitoring::Caller;
+use crate::monitoring::cases::StepRequest;
+use crate::monitoring::clues::{ClueRequest, SubjectRef};
+use crate::monitoring::plans::PlanRequest;
+use crate::{App, AppError};
+
+/// What [`App::add_demo_work`] made.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DemoWork {
+    /// Policies carried forward to years no shipped file covers.
+    pub policies: usize,
+    pub cases: usize,
+    pub approved: usize,
+    pub plans: usize,
+}
+
+/// A household ordered by its number (for the selection heap).
+struct HouseholdByNo(Household);
+
+impl PartialEq for HouseholdByNo {
+    fn eq(&self, o: &Self) -> bool {
+        self.0.no == o.0.no
+    }
+}
+impl Eq for HouseholdByNo {}
+impl PartialOrd for HouseholdByNo {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for HouseholdByNo {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        self.0.no.as_str().cmp(o.0.no.as_str())
+    }
+}
+
+/// A deterministic spread of numbers from the seed and a household number.
+fn mix(seed: u64, s: &str) -> u64 {
+    let mut h = seed ^ 0x9e37_79b9_7f4a_7c15;
+    for b in s.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^ (h >> 29)
+}
+
+fn demo_actor() -> Actor {
+    Actor {
+        user_id: None,
+        name: "演示数据".into(),
+    }
+}
+
+/// The worker of `area`'s level: village cadre, township officer, county officer.
+fn worker(area: AreaCode) -> Caller {
+    let role = match area.level() {
+        AreaLevel::Village => Role::VillageCadre,
+        AreaLevel::Township => Role::TownshipOfficer,
+        _ => Role::CountyOfficer,
+    };
+    Caller::user(demo_actor(), role, area)
+}
+
+fn ok(text: &str) -> Option<Decision> {
+    Remark::parse("意见", text).ok().map(Decision::Approve)
+}
+
+/// The first catalogue measure aimed at `risk`.
+fn measure_for(policy: &Policy, risk: RiskType) -> Option<String> {
+    policy
+        .measures
+        .iter()
+        .find(|m| m.risks.contains(risk))
+        .map(|m| m.code.clone())
+}
+
+impl App {
+    /// Makes up to `cases` identification cases among households not yet monitored, dated over
+    /// the last five months before `today`, and plans for most monitored households at risk.
+    /// Years after the last shipped policy get it carried forward (as a province administrator
+    /// would until the year's file is confirmed). Nothing here may stop the demo: a step the
+    /// rules refuse is left out.
+    pub async fn add_demo_work(
+        &self,
+        today: NaiveDate,
+        seed: u64,
+        cases: usize,
+    ) -> Result<DemoWork, AppError> {
+        let mut made = DemoWork::default();
+        let tree = self.tree().await;
+        let roots = tree.roots();
+        for root in &roots {
+            made.policies += self.carry_policies_forward(*root, today).await?;
+        }
+        // The households: not monitored (for new cases), and monitored at risk (for plans).
+        // Of those not monitored, the `cases` with the smallest mix of seed and number: spread
+        // over the province, the same for the same seed, and never more than `cases` held.
+        let mut fresh: std::collections::BinaryHeap<(u64, HouseholdByNo)> =
+            std::collections::BinaryHeap::new();
+        let mut at_risk: Vec<Household> = Vec::new();
+        for root in roots {
+            let mut stream = self.store().export_households(Scope::All, root);
+            while let Some(h) = stream.next().await {
+                let h = h?.household;
+                let m = &h.monitoring;
+                let key = mix(seed, h.no.as_str());
+                if m.category.is_none() {
+                    fresh.push((key, HouseholdByNo(h)));
+                    if fresh.len() > cases {
+                        fresh.pop();
+                    }
+                } else if !m.eliminated && !key.is_multiple_of(4) {
+                    at_risk.push(h);
+                }
+            }
+        }
+        let mut fresh: Vec<(u64, Household)> =
+            fresh.into_iter().map(|(k, h)| (k, h.0)).collect();
+        fresh.sort_by_key(|(k, _)| *k);
+        let fresh: Vec<Household> = fresh.into_iter().map(|(_, h)| h).collect();
+        let risks = [RiskType::Illness, RiskType::Schooling, RiskType::Disability];
+        for (i, h) in fresh.iter().enumerate() {
+            let spread = mix(seed, h.no.as_str());
+            let found = today - Duration::days(2 + (spread % 150) as i64);
+            let risk = risks[i % risks.len()];
+            if let Some(approved) = self.demo_case(h, found, risk, i % 6, today).await {
+                made.cases += 1;
+                if let Some(on) = approved {
+                    made.approved += 1;
+                    let from = (on + Duration::days(3)).min(today);
+                    made.plans += usize::from(self.demo_plan(h, risk, from).await);
+                }
+            }
+        }
+        for h in &at_risk {
+            let Some(risk) = h.monitoring.risks.iter().next() else {
+                continue;
+            };
+            let from = h
+                .monitoring
+                .identified_on
+                .map(|d| d.first_day() + Duration::days(20))
+                .unwrap_or(today)
+                .min(today);
+            made.plans += usize::from(self.demo_plan(h, risk, from).await);
+        }
+        Ok(made)
+    }
+
+    /// Stores, for this year and last, the latest shipped policy of the province carried
+    /// forward where the store and the shipped files have none.
+    async fn carry_policies_forward(
+        &self,
+        area: AreaCode,
+        today: NaiveDate,
+    ) -> Result<usize, AppError> {
+        let Some(province) = Policy::province_of(area) else {
+            return Ok(0);
+        };
+        let prefix = province.to_string()[..2].to_string();
+        let mut stored = 0;
+        for year in [today.year() - 1, today.year()] {
+            let Some(y) = u16::try_from(year)
+                .ok()
+                .and_then(|y| PolicyYear::new(y).ok())
+            else {
+                continue;
+            };
+            if self.policy_in_force(province, y).await.is_ok() {
+                continue;
+            }
+            let Some((_, from, text)) = SHIPPED
+                .iter()
+                .filter(|(p, y, _)| *p == prefix && i32::from(*y) < year)
+                .max_by_key(|(_, y, _)| *y)
+            else {
+                continue;
+            };
+            let note =
+                format!("演示：沿用{from}年政策参数（未含{year}年节假日），请按本年度文件核对");
+            self.set_policy(
+                &Caller::command_line(),
+                &carried_forward(text, *from, year as u16),
+                Some(&note),
+            )
+            .await?;
+            stored += 1;
+        }
+        Ok(stored)
+    }
+
+    /// One case for `h` from a clue found on `found`, taken as far as `stage` says (0–2:
+    /// approved, 3: visited, 4: at the county, 5: just opened) and no later than `today`.
+    /// `None` when the clue was not taken; else the approval day, if approved.
+    async fn demo_case(
+        &self,
+        h: &Household,
+        found: NaiveDate,
+        risk: RiskType,
+        stage: usize,
+        today: NaiveDate,
+    ) -> Option<Option<NaiveDate>> {
+        let village = h.village;
+        let township = village.parent()?;
+        let county = township.parent()?;
+        let clue = ClueRequest {
+            subject: SubjectRef::Household(h.no.clone()),
+            risks: {
+                let mut r = RiskTypes::default();
+                r.insert(risk);
+                r
+            },
+            disaster_kind: None,
+            evidence: Evidence {
+                channel: if stage.is_multiple_of(2) {
+                    Channel::VisitFinding
+                } else {
+                    Channel::Application
+                },
+                source: "演示：入户走访发现".into(),
+                rule: None,
+                figures: vec![],
+                members: vec![],
+                note: None,
+                found_on: found,
+            },
+            category: None,
+            green_channel: false,
+        };
+        let report = self.record_clue(&worker(village), &clue).await.ok()?;
+        let zhenxing_store::monitoring::ClueOutcome::Created {
+            case: Some(case), ..
+        } = report.outcome
+        else {
+            return Some(None);
+        };
+        let slow = (mix(found.num_days_from_ce() as u64, h.no.as_str()) % 12) as i64;
+        let mut steps: Vec<(AreaCode, Action, i64)> = Vec::new();
+        if stage != 5 {
+            steps.push((
+                village,
+                Action::Visit {
+                    decision: ok("入户核实，情况属实")?,
+                    promise_signed: true,
+                },
+                1,
+            ));
+        }
+        if matches!(stage, 0..=2 | 4) {
+            steps.extend([
+                (village, Action::Compare(ok("比对无异常")?), 2),
+                (village, Action::VillageReview(ok("民主评议通过")?), 3),
+                (village, Action::CloseNotice(ok("公示无异议")?), 9),
+                (township, Action::TownshipReview(ok("同意")?), 10),
+            ]);
+        }
+        if stage <= 2 {
+            steps.push((
+                county,
+                Action::CountyApproval(ok("同意纳入监测")?),
+                11 + slow,
+            ));
+        }
+        let mut approved = None;
+        for (who, action, after) in steps {
+            let on = found + Duration::days(after);
+            if on > today {
+                break;
+            }
+            let is_approval = matches!(action, Action::CountyApproval(_));
+            let req = StepRequest {
+                case_id: case,
+                version: None,
+                action,
+                on,
+            };
+            if self.act(&worker(who), &req).await.is_err() {
+                break;
+            }
+            if is_approval {
+                approved = Some(on);
+            }
+        }
+        Some(approved)
+    }
+
+    /// A plan for `h`: its village's cadre responsible, one measure on `risk` from `from`.
+    async fn demo_plan(&self, h: &Household, risk: RiskType, from: NaiveDate) -> bool {
+        let Ok((policy, _)) = self.decision_policy(h.village, from).await else {
+            return false;
+        };
+        let Some(measure) = measure_for(&policy, risk) else {
+            return false;
+        };
+        let req = PlanRequest {
+            household: h.no.clone(),
+            cadre_name: Some("驻村工作队员".into()),
+            cadre_phone: None,
+            measures: vec![PlannedMeasure {
+                measure,
+                risk,
+                starts_on: from,
+                ends_on: None,
+                status: MeasureStatus::InProgress,
+                note: None,
+            }],
+            today: from,
+        };
+        self.save_plan(&worker(h.village), &req).await.is_ok()
+    }
+}
