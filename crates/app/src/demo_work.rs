@@ -128,8 +128,7 @@ impl App {
                 }
             }
         }
-        let mut fresh: Vec<(u64, Household)> =
-            fresh.into_iter().map(|(k, h)| (k, h.0)).collect();
+        let mut fresh: Vec<(u64, Household)> = fresh.into_iter().map(|(k, h)| (k, h.0)).collect();
         fresh.sort_by_key(|(k, _)| *k);
         let fresh: Vec<Household> = fresh.into_iter().map(|(_, h)| h).collect();
         let risks = [RiskType::Illness, RiskType::Schooling, RiskType::Disability];
