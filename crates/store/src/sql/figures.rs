@@ -26,7 +26,8 @@ fn sum(expr: &str) -> String {
 /// of the current year.
 fn village_select(filter: &str) -> String {
     format!(
-        "SELECT village_code, monitor_category, eliminated, elimination_mode, COUNT(*), {}, {}, {}, {}, {} \
+        "SELECT village_code, monitor_category, eliminated, elimination_mode, COUNT(*) AS n, {} AS p, \
+         {} AS nh, {} AS np, {} AS s, {} AS m \
          FROM households {filter} GROUP BY village_code, monitor_category, eliminated, elimination_mode",
         sum("persons"),
         sum("CASE WHEN identified_on >= $1 THEN 1 ELSE 0 END"),
@@ -36,17 +37,34 @@ fn village_select(filter: &str) -> String {
     )
 }
 
+/// One row of [`village_select`]: village, category, eliminated, mode, households, persons,
+/// new households, new persons, 低保/特困 households, households with a measure.
+type Group = [Option<i64>; 10];
+
+fn group_of_row(r: &Row) -> StoreResult<Group> {
+    let mut g: Group = [None; 10];
+    for (i, slot) in g.iter_mut().enumerate() {
+        *slot = r.opt_int(i)?;
+    }
+    Ok(g)
+}
+
 /// Folds the rows of [`village_select`] into figures per village.
-fn fold_villages(rows: &[Row]) -> StoreResult<Vec<(i64, Counts)>> {
+fn fold_villages(
+    groups: impl IntoIterator<Item = StoreResult<Group>>,
+) -> StoreResult<Vec<(i64, Counts)>> {
     let mut by_village: std::collections::BTreeMap<i64, Counts> = std::collections::BTreeMap::new();
-    for r in rows {
-        let n = r.int(4)? as u64;
-        let persons = r.int(5)? as u64;
-        let c = by_village.entry(r.int(0)?).or_default();
+    let int =
+        |v: Option<i64>| v.ok_or_else(|| StoreError::Corrupt("figures: a count is null".into()));
+    for g in groups {
+        let g = g?;
+        let n = int(g[4])? as u64;
+        let persons = int(g[5])? as u64;
+        let c = by_village.entry(int(g[0])?).or_default();
         c.households += n;
         c.persons += persons;
-        c.safety_net_households += r.int(8)? as u64;
-        let Some(category) = r.opt_int(1)?.and_then(MonitorCategory::from_code) else {
+        c.safety_net_households += int(g[8])? as u64;
+        let Some(category) = g[1].and_then(MonitorCategory::from_code) else {
             continue;
         };
         c.monitored_households += n;
@@ -65,20 +83,19 @@ fn fold_villages(rows: &[Row]) -> StoreResult<Vec<(i64, Counts)>> {
                 c.sudden_persons += persons;
             }
         }
-        if r.int(2)? != 1 {
-            c.covered_households += r.int(9)? as u64;
-        }
-        if r.int(2)? == 1 {
+        if int(g[2])? == 1 {
             c.eliminated_households += n;
             c.eliminated_persons += persons;
-            match r.opt_int(3)?.and_then(EliminationMode::from_code) {
+            match g[3].and_then(EliminationMode::from_code) {
                 Some(EliminationMode::Assisted) => c.eliminated_assisted_households += n,
                 Some(EliminationMode::Natural) => c.eliminated_natural_households += n,
                 None => {}
             }
+        } else {
+            c.covered_households += int(g[9])? as u64;
         }
-        c.new_households += r.int(6)? as u64;
-        c.new_persons += r.int(7)? as u64;
+        c.new_households += int(g[6])? as u64;
+        c.new_persons += int(g[7])? as u64;
     }
     Ok(by_village.into_iter().collect())
 }
@@ -159,7 +176,9 @@ pub(crate) async fn refresh(
             "WHERE village_code IN ({})",
             placeholders(2, chunk.len())
         ));
-        rows.extend(fold_villages(&tx.fetch(&sql, &args).await?)?);
+        rows.extend(fold_villages(
+            tx.fetch(&sql, &args).await?.iter().map(group_of_row),
+        )?);
     }
     store_rows(tx, backend, &list, &rows, year).await?;
     sum_upwards(tx, backend, &list, year).await
@@ -231,10 +250,38 @@ pub(crate) async fn recompute_all(
 ) -> StoreResult<usize> {
     lock_figures(tx, backend).await?;
     let year = today.year();
-    let rows = fold_villages(
-        &tx.fetch(&village_select(""), &[year_start(today).into()])
-            .await?,
-    )?;
+    // Packed into one text value: the driver's cost per row was as much as the grouping.
+    let packed = super::screening::fetch_packed(
+        tx,
+        backend,
+        &[
+            "village_code",
+            "monitor_category",
+            "eliminated",
+            "elimination_mode",
+            "n",
+            "p",
+            "nh",
+            "np",
+            "s",
+            "m",
+        ],
+        &format!("({}) g", village_select("")),
+        &[year_start(today).into()],
+    )
+    .await?;
+    let rows = fold_villages(super::screening::packed_fields::<10>(&packed).map(|f| {
+        let mut g: Group = [None; 10];
+        for (slot, text) in g.iter_mut().zip(f?) {
+            if !text.is_empty() {
+                *slot = Some(
+                    text.parse()
+                        .map_err(|e| StoreError::Corrupt(format!("figures: {text}: {e}")))?,
+                );
+            }
+        }
+        Ok(g)
+    }))?;
     // Every level at once, in memory: each village adds itself to its ancestors in the tree.
     let parents: HashMap<i64, i64> = tx
         .fetch(

@@ -90,7 +90,7 @@ fn screening_from_row(r: &Row) -> StoreResult<StoredScreening> {
 /// either (ID numbers, codes, household numbers, integers, digests). One value instead of
 /// hundreds of thousands of rows: the SQLite driver's cost per row (a message between threads
 /// and an allocation per value) was several times the lookup itself.
-async fn fetch_packed(
+pub(super) async fn fetch_packed(
     tx: &mut dyn Tx,
     backend: Backend,
     fields: &[&str],
@@ -116,7 +116,9 @@ async fn fetch_packed(
 }
 
 /// The rows of a packed answer as arrays of `N` fields, borrowed from the answer.
-fn packed_fields<const N: usize>(text: &str) -> impl Iterator<Item = StoreResult<[&str; N]>> {
+pub(super) fn packed_fields<const N: usize>(
+    text: &str,
+) -> impl Iterator<Item = StoreResult<[&str; N]>> {
     text.split(';').filter(|r| !r.is_empty()).map(|r| {
         let mut fields = [""; N];
         let mut parts = r.split(',');
