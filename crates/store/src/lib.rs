@@ -117,13 +117,6 @@ pub trait Store: Send + Sync {
     /// change (an area with nothing registered has no entry). Empty outside the scope.
     async fn figures(&self, scope: Scope, area: AreaCode) -> StoreResult<Vec<(AreaCode, Counts)>>;
 
-    /// The current figures of the given areas only (a dashboard: an area and its children).
-    async fn figures_of(
-        &self,
-        scope: Scope,
-        areas: &[AreaCode],
-    ) -> StoreResult<Vec<(AreaCode, Counts)>>;
-
     /// The year whose "newly identified" the stored figures count (`None` before any figures).
     async fn figures_year(&self) -> StoreResult<Option<i32>>;
 

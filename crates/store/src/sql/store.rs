@@ -477,15 +477,6 @@ impl<D: Db> Store for SqlStore<D> {
         figures::stored_of(tx.as_mut(), scope, AreaSet::Under(area)).await
     }
 
-    async fn figures_of(
-        &self,
-        scope: Scope,
-        areas: &[AreaCode],
-    ) -> StoreResult<Vec<(AreaCode, Counts)>> {
-        let mut tx = self.db.read().await?;
-        figures::stored_of(tx.as_mut(), scope, AreaSet::Only(areas)).await
-    }
-
     async fn figures_year(&self) -> StoreResult<Option<i32>> {
         let mut tx = self.db.read().await?;
         let rows = tx
