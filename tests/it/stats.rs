@@ -151,6 +151,117 @@ async fn figures_equal_an_independent_count_today_and_as_of_past_dates() {
 }
 
 #[tokio::test]
+async fn a_recomputation_corrects_kept_figures_that_went_wrong() {
+    let env = Env::new().await;
+    let city = AreaCode::parse("620500").unwrap();
+    let opts = SynthOptions {
+        area: Some(city),
+        ..SynthOptions::new(800, 5)
+    };
+    env.app
+        .add_synthetic(&opts, &actor(), &NoProgress)
+        .await
+        .unwrap();
+    let right = env
+        .app
+        .stats(Scope::All, Some(city), AreaLevel::Village, None)
+        .await
+        .unwrap();
+    let village = right
+        .iter()
+        .find(|r| r.level == AreaLevel::Village && r.counts.households > 0)
+        .unwrap()
+        .code;
+    let empty = right
+        .iter()
+        .find(|r| r.level == AreaLevel::Village && r.counts.households == 0)
+        .unwrap()
+        .code;
+    let county = right
+        .iter()
+        .find(|r| r.level == AreaLevel::County && r.counts.households > 0)
+        .unwrap()
+        .code;
+    let other = right
+        .iter()
+        .find(|r| r.level == AreaLevel::Township && r.counts.households > 0)
+        .unwrap()
+        .code;
+
+    // Damage the kept figures behind the product's back: a wrong count, a missing area, an
+    // area with nothing registered given figures, a row kept from another year.
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", env.path("test.db").display()))
+        .await
+        .unwrap();
+    for (sql, code) in [
+        (
+            "UPDATE area_figures SET persons = persons + 7 WHERE code = ?",
+            village,
+        ),
+        ("DELETE FROM area_figures WHERE code = ?", county),
+        (
+            "UPDATE area_figures SET figures_year = figures_year - 1 WHERE code = ?",
+            other,
+        ),
+    ] {
+        let done = sqlx::query(sql)
+            .bind(code.as_i64())
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert_eq!(done.rows_affected(), 1, "{sql}");
+    }
+    let mut columns = vec!["code".to_string(), "figures_year".to_string()];
+    columns.extend(
+        zhenxing_domain::stats::COUNT_FIELDS
+            .iter()
+            .map(|(c, _)| c.to_string()),
+    );
+    sqlx::query(&format!(
+        "INSERT INTO area_figures ({}) VALUES (?, ?{})",
+        columns.join(", "),
+        ", 1".repeat(columns.len() - 2)
+    ))
+    .bind(empty.as_i64())
+    .bind(i64::from(chrono::Datelike::year(&today_in_china())))
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+
+    let wrong: Vec<AreaCode> = env
+        .app
+        .check_figures()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.code)
+        .collect();
+    for code in [village, county, empty] {
+        assert!(wrong.contains(&code), "{code} not reported in {wrong:?}");
+    }
+    env.app
+        .store()
+        .recompute_figures(today_in_china())
+        .await
+        .unwrap();
+    assert_eq!(env.app.check_figures().await.unwrap(), vec![]);
+    let again = env
+        .app
+        .stats(Scope::All, Some(city), AreaLevel::Village, None)
+        .await
+        .unwrap();
+    assert_eq!(again.len(), right.len());
+    for (a, r) in again.iter().zip(&right) {
+        assert_eq!((a.code, a.counts), (r.code, r.counts), "{}", r.name);
+    }
+    assert_eq!(
+        env.app.store().figures_year().await.unwrap(),
+        Some(chrono::Datelike::year(&today_in_china()))
+    );
+}
+
+#[tokio::test]
 async fn kept_figures_follow_every_change_and_agree_with_a_recomputation() {
     let env = Env::new().await;
     let households = env.write(

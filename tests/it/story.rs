@@ -284,12 +284,12 @@ async fn story_on_sqlite_then_backup_and_restore() {
         .unwrap();
     let indexes: Vec<(String,)> = sqlx::query_as(
         "SELECT name FROM sqlite_master WHERE type = 'index' \
-         AND name IN ('households_head_name', 'members_name', 'households_figures') ORDER BY name",
+         AND name IN ('households_head_name', 'members_name', 'households_registered', 'households_monitored') ORDER BY name",
     )
     .fetch_all(&mut conn)
     .await
     .unwrap();
-    assert_eq!(indexes.len(), 3, "{indexes:?}");
+    assert_eq!(indexes.len(), 4, "{indexes:?}");
 
     let backup = path("backup.db");
     assert!(
@@ -394,12 +394,12 @@ async fn story_on_postgres() {
     let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
     let indexes: Vec<(String,)> = sqlx::query_as(
         "SELECT indexname::text FROM pg_indexes \
-         WHERE indexname IN ('households_head_name', 'members_name', 'households_figures') ORDER BY 1",
+         WHERE indexname IN ('households_head_name', 'members_name', 'households_registered', 'households_monitored') ORDER BY 1",
     )
     .fetch_all(&mut conn)
     .await
     .unwrap();
-    assert_eq!(indexes.len(), 3, "{indexes:?}");
+    assert_eq!(indexes.len(), 4, "{indexes:?}");
     // Backup is pg_dump's custom format.
     let dir = tempfile::tempdir().unwrap();
     let backup = dir.path().join("story.dump");

@@ -36,11 +36,23 @@ pub(crate) struct SqlImport {
 /// Indexes built once after a first load instead of row by row: the name-search indexes
 /// (migrations `0002_accounts.sql`; 3.5 M random inserts into `members_name` cost more than the
 /// rest of the import together, a sort-based build a few seconds) and the figures' covering
-/// index (`0006_work_figures.sql`; households arrive in number order, not village order, and
-/// every household's member count is updated after its members: built at the end, it is also
+/// indexes (`0007_figure_indexes.sql`; households arrive in number order, not village order, and
+/// every household's member count is updated after its members: built at the end, they are also
 /// laid out in village order for the full recomputation). Each as its backend's migration
 /// creates it.
-fn deferred_indexes(backend: Backend) -> [(&'static str, &'static str); 3] {
+fn deferred_indexes(backend: Backend) -> [(&'static str, &'static str); 4] {
+    let (registered, monitored) = match backend {
+        Backend::Sqlite => (
+            "CREATE INDEX households_registered ON households (village_code, persons, safety_net_persons)",
+            "CREATE INDEX households_monitored ON households (village_code, monitor_category, eliminated, \
+             elimination_mode, identified_on, persons, measures) WHERE monitor_category IS NOT NULL",
+        ),
+        Backend::Postgres => (
+            "CREATE INDEX households_registered ON households (village_code) INCLUDE (persons, safety_net_persons)",
+            "CREATE INDEX households_monitored ON households (village_code) INCLUDE (monitor_category, \
+             eliminated, elimination_mode, identified_on, persons, measures) WHERE monitor_category IS NOT NULL",
+        ),
+    };
     [
         (
             "households_head_name",
@@ -50,19 +62,8 @@ fn deferred_indexes(backend: Backend) -> [(&'static str, &'static str); 3] {
             "members_name",
             "CREATE INDEX members_name ON members (name)",
         ),
-        (
-            "households_figures",
-            match backend {
-                Backend::Sqlite => {
-                    "CREATE INDEX households_figures ON households (village_code, monitor_category, eliminated, \
-                     elimination_mode, identified_on, persons, safety_net_persons, measures)"
-                }
-                Backend::Postgres => {
-                    "CREATE INDEX households_figures ON households (village_code) INCLUDE (monitor_category, \
-                     eliminated, elimination_mode, identified_on, persons, safety_net_persons, measures)"
-                }
-            },
-        ),
+        ("households_registered", registered),
+        ("households_monitored", monitored),
     ]
 }
 

@@ -9,6 +9,7 @@ mod columns;
 mod figures;
 mod import;
 mod monitoring;
+mod packed;
 mod screening;
 mod search;
 mod store;

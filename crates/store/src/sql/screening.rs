@@ -14,6 +14,7 @@ use super::monitoring::{
     area, case_row, corrupt, day, from_json, household_no, json, policy_from, policy_values,
     row_day,
 };
+use super::packed::{fetch_packed, packed_fields, packed_rows};
 use super::{Db, Row, SqlStore, Tx, Value, now_text, placeholders, tuples_for};
 use crate::monitoring::CaseOpen;
 use crate::screening::*;
@@ -83,70 +84,6 @@ fn screening_from_row(r: &Row) -> StoreResult<StoredScreening> {
         actor: r.text(20)?,
         created_at: r.text(21)?,
     })
-}
-
-/// `SELECT <fields> FROM <from>` with the rows packed into one text value (`;` between rows,
-/// `,` between fields, NULL as empty): for lookups of many rows whose fields never contain
-/// either (ID numbers, codes, household numbers, integers, digests). One value instead of
-/// hundreds of thousands of rows: the SQLite driver's cost per row (a message between threads
-/// and an allocation per value) was several times the lookup itself.
-pub(super) async fn fetch_packed(
-    tx: &mut dyn Tx,
-    backend: Backend,
-    fields: &[&str],
-    from: &str,
-    args: &[Value<'_>],
-) -> StoreResult<String> {
-    let row = fields
-        .iter()
-        .map(|f| format!("COALESCE(CAST({f} AS TEXT), '')"))
-        .collect::<Vec<_>>()
-        .join(" || ',' || ");
-    let aggregate = match backend {
-        Backend::Sqlite => format!("group_concat({row}, ';')"),
-        Backend::Postgres => format!("string_agg({row}, ';')"),
-    };
-    let rows = tx
-        .fetch(&format!("SELECT {aggregate} FROM {from}"), args)
-        .await?;
-    Ok(match rows.first() {
-        Some(r) => r.opt_text(0)?.unwrap_or_default(),
-        None => String::new(),
-    })
-}
-
-/// The rows of a packed answer as arrays of `N` fields, borrowed from the answer.
-pub(super) fn packed_fields<const N: usize>(
-    text: &str,
-) -> impl Iterator<Item = StoreResult<[&str; N]>> {
-    text.split(';').filter(|r| !r.is_empty()).map(|r| {
-        let mut fields = [""; N];
-        let mut parts = r.split(',');
-        for f in fields.iter_mut() {
-            *f = parts
-                .next()
-                .ok_or_else(|| corrupt(format!("packed row: {r}")))?;
-        }
-        if parts.next().is_some() {
-            return Err(corrupt(format!("packed row: {r}")));
-        }
-        Ok(fields)
-    })
-}
-
-/// The rows of a packed answer, each with exactly `width` fields.
-fn packed_rows(text: &str, width: usize) -> StoreResult<Vec<Vec<&str>>> {
-    text.split(';')
-        .filter(|r| !r.is_empty())
-        .map(|r| {
-            let fields: Vec<&str> = r.split(',').collect();
-            if fields.len() == width {
-                Ok(fields)
-            } else {
-                Err(corrupt(format!("packed row: {r}")))
-            }
-        })
-        .collect()
 }
 
 /// A list of values passed as one parameter `$n` and read as a table `j` with the position

@@ -551,10 +551,7 @@ impl<D: Db> Store for SqlStore<D> {
     }
 
     async fn recompute_figures(&self, today: chrono::NaiveDate) -> StoreResult<usize> {
-        let mut tx = self.db.write().await?;
-        let n = figures::recompute_all(tx.as_mut(), self.db.backend(), today).await?;
-        tx.commit().await?;
-        Ok(n)
+        figures::recompute_all(&self.db, today).await
     }
 
     async fn set_ex_poor_villages(&self, villages: &[AreaCode], ex_poor: bool) -> StoreResult<u64> {
