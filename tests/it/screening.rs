@@ -811,3 +811,64 @@ pub async fn story(db: &str) {
     assert_eq!(case.due.step, Some(d("2025-07-07")));
     assert_eq!(app.screenings(&other, 10).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn persons_are_matched_in_the_order_asked_with_repeats_and_the_callers_area() {
+    use zhenxing_domain::IdNumber;
+    use zhenxing_store::screening::PersonMatch;
+    let env = registry().await;
+    let ids: Vec<IdNumber> = ["e1", "x1", "a2", "f1", "a1", "e1", "b1"]
+        .iter()
+        .map(|p| IdNumber::parse(&person(p)).unwrap())
+        .collect();
+    let county = AreaCode::parse("620102").unwrap();
+    let m = env
+        .app
+        .store()
+        .screening()
+        .match_persons(Scope::Area(county), &ids)
+        .await
+        .unwrap();
+    // The households in (county, number) order; each person pointing at its own.
+    let nos: Vec<&str> = m.households.iter().map(|h| h.no.as_str()).collect();
+    assert_eq!(nos, ["A001", "A002", "A005"]);
+    let at = |no: &str| PersonMatch::Household(nos.iter().position(|n| *n == no).unwrap() as u32);
+    assert_eq!(
+        m.persons,
+        [
+            at("A005"),
+            PersonMatch::NotRegistered,
+            at("A001"),
+            PersonMatch::OutsideScope,
+            at("A001"),
+            at("A005"),
+            at("A002"),
+        ]
+    );
+    // The same persons asked sorted and once each give the same places.
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let again = env
+        .app
+        .store()
+        .screening()
+        .match_persons(Scope::Area(county), &sorted)
+        .await
+        .unwrap();
+    assert_eq!(again.households.len(), 3);
+    for (id, place) in ids.iter().zip(&m.persons) {
+        let k = sorted.iter().position(|s| s == id).unwrap();
+        assert_eq!(again.persons[k], *place, "{}", id.masked());
+    }
+    // From the whole province, 己 (another county) is found too.
+    let all = env
+        .app
+        .store()
+        .screening()
+        .match_persons(Scope::All, &ids)
+        .await
+        .unwrap();
+    assert_eq!(all.households.len(), 4);
+    assert!(matches!(all.persons[3], PersonMatch::Household(_)));
+}

@@ -670,10 +670,23 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
             }
         }
 
-        // The households in scope, a county at a time.
-        let mut keys: Vec<(i64, &str)> = located.iter().flatten().copied().collect();
-        keys.sort_unstable();
-        keys.dedup();
+        // The households in scope, a county at a time. Each located person's household key,
+        // sorted with the person's position: the distinct keys to look up, and for every person
+        // the index of its key (no search per person afterwards).
+        let mut by_key: Vec<((i64, &str), u32)> = located
+            .iter()
+            .enumerate()
+            .filter_map(|(k, l)| l.map(|key| (key, k as u32)))
+            .collect();
+        by_key.sort_unstable();
+        let mut keys: Vec<(i64, &str)> = Vec::with_capacity(by_key.len());
+        let mut key_of: Vec<Option<u32>> = vec![None; sorted.len()];
+        for (key, k) in &by_key {
+            if keys.last() != Some(key) {
+                keys.push(*key);
+            }
+            key_of[*k as usize] = Some(keys.len() as u32 - 1);
+        }
         let mut answers = Vec::new();
         for group in keys.chunk_by(|a, b| a.0 == b.0) {
             let county = group[0].0;
@@ -752,22 +765,37 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
             }
         }
         found.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let persons = ids
-            .iter()
-            .map(|id| {
-                let place = sorted
-                    .binary_search(&id.as_str())
-                    .ok()
-                    .and_then(|k| located[k]);
-                match place {
-                    None => PersonMatch::NotRegistered,
-                    Some(key) => match found.binary_search_by(|(k, _)| k.cmp(&key)) {
-                        Ok(i) => PersonMatch::Household(i as u32),
-                        Err(_) => PersonMatch::OutsideScope,
-                    },
-                }
-            })
-            .collect();
+        // Each key's household (None: outside the scope), walking the two sorted lists together.
+        let mut household_of: Vec<Option<u32>> = vec![None; keys.len()];
+        let mut f = 0;
+        for (i, key) in keys.iter().enumerate() {
+            while f < found.len() && found[f].0 < *key {
+                f += 1;
+            }
+            if f < found.len() && found[f].0 == *key {
+                household_of[i] = Some(f as u32);
+            }
+        }
+        let place = |k: usize| match key_of[k] {
+            None => PersonMatch::NotRegistered,
+            Some(key) => match household_of[key as usize] {
+                Some(h) => PersonMatch::Household(h),
+                None => PersonMatch::OutsideScope,
+            },
+        };
+        // The caller usually asks in sorted order without repeats: then the positions are the same.
+        let persons = if ids.len() == sorted.len()
+            && ids.iter().zip(&sorted).all(|(a, b)| a.as_str() == *b)
+        {
+            (0..ids.len()).map(place).collect()
+        } else {
+            ids.iter()
+                .map(|id| match sorted.binary_search(&id.as_str()) {
+                    Ok(k) => place(k),
+                    Err(_) => PersonMatch::NotRegistered,
+                })
+                .collect()
+        };
         Ok(Matches {
             persons,
             households: found.into_iter().map(|(_, h)| h).collect(),
