@@ -49,18 +49,25 @@ fn expected(generated: &[(Household, Vec<Member>)], day: NaiveDate) -> HashMap<A
     out
 }
 
-#[tokio::test]
-async fn figures_equal_an_independent_count_today_and_as_of_past_dates() {
-    let env = Env::new().await;
+/// Generated households in 天水市 (`n` of them, from `seed`), added to `env`'s registry: the
+/// city and the options that regenerate the same records.
+async fn synthetic_city(env: &Env, n: u64, seed: u64) -> (AreaCode, SynthOptions) {
     let city = AreaCode::parse("620500").unwrap();
     let opts = SynthOptions {
         area: Some(city),
-        ..SynthOptions::new(3000, 11)
+        ..SynthOptions::new(n, seed)
     };
     env.app
         .add_synthetic(&opts, &actor(), &NoProgress)
         .await
         .unwrap();
+    (city, opts)
+}
+
+#[tokio::test]
+async fn figures_equal_an_independent_count_today_and_as_of_past_dates() {
+    let env = Env::new().await;
+    let (city, opts) = synthetic_city(&env, 3000, 11).await;
     let tree = env.app.tree().await;
     let generated: Vec<_> = Synth::new(&tree, &opts).collect();
 
@@ -153,15 +160,7 @@ async fn figures_equal_an_independent_count_today_and_as_of_past_dates() {
 #[tokio::test]
 async fn a_recomputation_corrects_kept_figures_that_went_wrong() {
     let env = Env::new().await;
-    let city = AreaCode::parse("620500").unwrap();
-    let opts = SynthOptions {
-        area: Some(city),
-        ..SynthOptions::new(800, 5)
-    };
-    env.app
-        .add_synthetic(&opts, &actor(), &NoProgress)
-        .await
-        .unwrap();
+    let (city, _) = synthetic_city(&env, 800, 5).await;
     let right = env
         .app
         .stats(Scope::All, Some(city), AreaLevel::Village, None)
@@ -543,15 +542,7 @@ async fn work_figures_equal_an_independent_count_today_and_as_of_past_dates() {
 
     let env = Env::new().await;
     store_policy_for_this_year(&env.app).await;
-    let city = AreaCode::parse("620500").unwrap();
-    let opts = SynthOptions {
-        area: Some(city),
-        ..SynthOptions::new(800, 5)
-    };
-    env.app
-        .add_synthetic(&opts, &actor(), &NoProgress)
-        .await
-        .unwrap();
+    let (city, opts) = synthetic_city(&env, 800, 5).await;
     let tree = env.app.tree().await;
     let generated: Vec<_> = Synth::new(&tree, &opts).collect();
     // Households not monitored yet, in different villages.
