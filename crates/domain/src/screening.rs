@@ -374,7 +374,9 @@ fn last_day(d: LedgerDate) -> NaiveDate {
 }
 
 fn yuan(m: Money) -> String {
-    format!("{}元", m.yuan_string())
+    let mut s = m.yuan_string();
+    s.push('元');
+    s
 }
 
 fn figure(label: impl Into<String>, value: impl Into<String>) -> Figure {
@@ -393,6 +395,9 @@ pub struct Screener<'a> {
     since: Option<(usize, NaiveDate)>,
     field: Option<usize>,
     values: Vec<String>,
+    /// The labels of a hit's evidence that do not change from household to household, made
+    /// once: the total, the per-capita figure, the warning standard.
+    labels: [String; 3],
 }
 
 impl<'a> Screener<'a> {
@@ -407,12 +412,32 @@ impl<'a> Screener<'a> {
             Rule::ValueIn { values, .. } => values.iter().map(|v| normalize_value(v)).collect(),
             _ => Vec::new(),
         };
+        let field = kind.rule.field().and_then(|f| kind.column_index(f));
+        let label = field
+            .and_then(|i| kind.columns.get(i))
+            .map(Column::label)
+            .unwrap_or("");
+        let standard = match &kind.rule {
+            Rule::IncomeAfterSpending {
+                percent_of_threshold,
+                ..
+            } => format!(
+                "低于{}（监测收入标准的{}%）",
+                yuan(Money::from_fen(
+                    (i128::from(threshold.fen()) * i128::from(*percent_of_threshold) / 100) as i64
+                )),
+                percent_of_threshold
+            ),
+            Rule::LossShareOfIncome { percent, .. } => format!("超过家庭年纯收入的{percent}%"),
+            _ => String::new(),
+        };
         Screener {
             kind,
             threshold,
             since,
-            field: kind.rule.field().and_then(|f| kind.column_index(f)),
+            field,
             values,
+            labels: [format!("{label}合计"), format!("人均{label}"), standard],
         }
     }
 
@@ -455,7 +480,7 @@ impl<'a> Screener<'a> {
     /// Judges the rows of one household's members (all the rows of the file that matched it).
     pub fn judge(&self, facts: Facts, rows: &[&DepartmentRow]) -> Judgement {
         let recent: Vec<&DepartmentRow>;
-        let rows = if self.since.is_some() {
+        let rows = if self.since.is_some() && !rows.iter().all(|r| self.is_recent(r)) {
             recent = rows.iter().copied().filter(|r| self.is_recent(r)).collect();
             &recent[..]
         } else {
@@ -489,26 +514,15 @@ impl<'a> Screener<'a> {
                     return Judgement::Below;
                 }
                 let per_capita = total.divide(size);
-                let label = self.field_label();
+                let [total_label, per_capita_label, standard] = &self.labels;
                 Judgement::Hit(Hit {
                     figures: vec![
                         figure("人均纯收入", yuan(income)),
                         figure("家庭人口数", size.to_string()),
-                        figure(format!("{label}合计"), yuan(total)),
-                        figure(format!("人均{label}"), yuan(per_capita)),
+                        figure(total_label.as_str(), yuan(total)),
+                        figure(per_capita_label.as_str(), yuan(per_capita)),
                         figure("扣除后人均纯收入", yuan(income - per_capita)),
-                        figure(
-                            "预警标准",
-                            format!(
-                                "低于{}（监测收入标准的{}%）",
-                                yuan(Money::from_fen(
-                                    (i128::from(self.threshold.fen())
-                                        * i128::from(*percent_of_threshold)
-                                        / 100) as i64
-                                )),
-                                percent_of_threshold
-                            ),
-                        ),
+                        figure("预警标准", standard.as_str()),
                     ],
                     members: members(rows),
                 })
@@ -533,10 +547,10 @@ impl<'a> Screener<'a> {
                 } else {
                     "—".to_string()
                 };
-                let label = self.field_label();
+                let [total_label, _, standard] = &self.labels;
                 Judgement::Hit(Hit {
                     figures: vec![
-                        figure(format!("{label}合计"), yuan(loss)),
+                        figure(total_label.as_str(), yuan(loss)),
                         figure("人均纯收入", yuan(income)),
                         figure("家庭人口数", size.to_string()),
                         figure(
@@ -544,7 +558,7 @@ impl<'a> Screener<'a> {
                             yuan(Money::from_fen(yearly.clamp(0, i128::from(i64::MAX)) as i64)),
                         ),
                         figure("损失占年纯收入", share),
-                        figure("预警标准", format!("超过家庭年纯收入的{percent}%")),
+                        figure("预警标准", standard.as_str()),
                     ],
                     members: members(rows),
                 })
