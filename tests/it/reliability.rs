@@ -164,6 +164,10 @@ async fn households(db: &str) -> u64 {
         .map(|(_, c)| c.households)
         .sum();
     app.store().check_integrity().await.unwrap();
+    // Closed, not just dropped: a dropped pool's connections end their transactions only when
+    // the runtime next runs, and the caller may block on an import (whose first load drops
+    // indexes on PostgreSQL, waiting for every reader of the tables) before it does.
+    app.close().await;
     n
 }
 

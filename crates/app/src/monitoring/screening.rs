@@ -99,7 +99,7 @@ impl ScreeningReport {
 }
 
 /// Rows read per batch handed from the reading thread to the matching.
-const READ_BATCH: usize = 32_768;
+const READ_BATCH: usize = 131_072;
 /// Batches being matched at once (each on its own read connection).
 const MATCHES_IN_FLIGHT: usize = 2;
 
@@ -128,6 +128,25 @@ enum Place {
     Household(u32),
     OutsideScope,
     NotRegistered,
+}
+
+/// What judging a run of households found, in the households' order.
+#[derive(Default)]
+struct Judged {
+    households: u64,
+    hits: Vec<HitWrite>,
+    /// Each hit's household (an index into the matched households).
+    households_hit: Vec<u32>,
+    problems: Vec<RowError>,
+}
+
+impl Judged {
+    fn append(&mut self, mut later: Judged) {
+        self.households += later.households;
+        self.hits.append(&mut later.hits);
+        self.households_hit.append(&mut later.households_hit);
+        self.problems.append(&mut later.problems);
+    }
 }
 
 fn shown(kind: &ScreeningKind, i: usize, value: &str) -> String {
@@ -469,49 +488,71 @@ impl App {
             .clone()
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| kind.department.clone());
-        let mut hits = Vec::new();
-        let mut hit_households: Vec<u32> = Vec::new();
-        let mut rows: Vec<&DepartmentRow> = Vec::new();
-        for group in matched.chunk_by(|a, b| a.0 == b.0) {
-            counts.households += 1;
-            let h = &households[group[0].0 as usize];
-            rows.clear();
-            rows.extend(group.iter().map(|(_, r)| &parsed.rows[*r as usize]));
-            let facts = Facts {
-                size: h.size,
-                per_capita_income: h.per_capita_income,
-            };
-            match screener.judge(facts, &rows) {
-                Judgement::Hit(hit) => {
-                    hits.push(HitWrite {
-                        county: h.county,
-                        no: h.no.clone(),
-                        village: h.village,
-                        household_type: h.household_type,
-                        fingerprint: fingerprint(&kind, &rows),
-                        evidence: Evidence {
-                            channel: Channel::DepartmentWarning,
-                            source: source.clone(),
-                            rule: Some(rule.clone()),
-                            figures: hit.figures,
-                            members: hit.members,
-                            note: None,
-                            found_on: req.found_on,
-                        },
-                        disaster_kind: disaster_kind(&kind, &rows),
-                    });
-                    hit_households.push(group[0].0);
+        // Each household judged on its own: the matched rows are cut in two at a household's
+        // boundary and the halves judged side by side, then put back in order.
+        let judge_part = |part: &[(u32, u32)]| {
+            let mut judged = Judged::default();
+            let mut rows: Vec<&DepartmentRow> = Vec::new();
+            for group in part.chunk_by(|a, b| a.0 == b.0) {
+                judged.households += 1;
+                let h = &households[group[0].0 as usize];
+                rows.clear();
+                rows.extend(group.iter().map(|(_, r)| &parsed.rows[*r as usize]));
+                let facts = Facts {
+                    size: h.size,
+                    per_capita_income: h.per_capita_income,
+                };
+                match screener.judge(facts, &rows) {
+                    Judgement::Hit(hit) => {
+                        judged.hits.push(HitWrite {
+                            county: h.county,
+                            no: h.no.clone(),
+                            village: h.village,
+                            household_type: h.household_type,
+                            fingerprint: fingerprint(&kind, &rows),
+                            evidence: Evidence {
+                                channel: Channel::DepartmentWarning,
+                                source: source.clone(),
+                                rule: Some(rule.clone()),
+                                figures: hit.figures,
+                                members: hit.members,
+                                note: None,
+                                found_on: req.found_on,
+                            },
+                            disaster_kind: disaster_kind(&kind, &rows),
+                        });
+                        judged.households_hit.push(group[0].0);
+                    }
+                    Judgement::NoIncome => judged.problems.push(problem(
+                        group[0].1 as usize,
+                        "",
+                        String::new(),
+                        format!("户{}未登记人均纯收入，无法按规则判断，请核实", h.no),
+                        "no_income",
+                    )),
+                    Judgement::Below | Judgement::NotRecent => {}
                 }
-                Judgement::NoIncome => problems.push(problem(
-                    group[0].1 as usize,
-                    "",
-                    String::new(),
-                    format!("户{}未登记人均纯收入，无法按规则判断，请核实", h.no),
-                    "no_income",
-                )),
-                Judgement::Below | Judgement::NotRecent => {}
             }
-        }
+            judged
+        };
+        let half = matched.len() / 2;
+        let cut = half
+            + matched[half..]
+                .iter()
+                .position(|m| half == 0 || m.0 != matched[half - 1].0)
+                .unwrap_or(matched.len() - half);
+        let (first, second) = matched.split_at(cut);
+        let (mut judged, rest) = std::thread::scope(|s| {
+            let other = s.spawn(|| judge_part(second));
+            let mine = judge_part(first);
+            (mine, other.join())
+        });
+        let rest = rest.map_err(|_| AppError::Invalid("判断规则的线程异常结束".into()))?;
+        judged.append(rest);
+        counts.households = judged.households;
+        problems.append(&mut judged.problems);
+        let hits = judged.hits;
+        let hit_households = judged.households_hit;
         timings.judge_s = started.elapsed().as_secs_f64();
 
         // Write the batch with its clues and cases.
