@@ -56,7 +56,10 @@ pub trait Store: Send + Sync {
     async fn divisions(&self) -> StoreResult<Vec<Division>>;
 
     /// Starts an import: everything written through the returned transaction becomes visible
-    /// at once on [`ImportTx::commit`], or not at all.
+    /// at once on [`ImportTx::commit`], or not at all. Within one import each household number
+    /// and each ID number is given at most once (the ledger reader refuses a repeat with its
+    /// row): a first load into an empty registry looks nothing up, and a repeat there fails
+    /// the whole import on the database's key instead of being rejected as a row.
     async fn begin_import(
         &self,
         actor: &Actor,

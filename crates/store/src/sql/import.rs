@@ -29,8 +29,10 @@ pub(crate) struct SqlImport {
     inserts: HashMap<(&'static str, usize), String>,
     /// Villages whose figures this transaction changed: refreshed before it commits.
     touched: BTreeSet<i64>,
-    /// The name indexes were dropped for a first load: built again before the commit.
-    deferred_indexes: bool,
+    /// A first load (the registry was empty when the transaction began): the deferred indexes
+    /// were dropped and are built again before the commit, and no row of the file can be
+    /// registered already, so nothing is looked up.
+    first_load: bool,
 }
 
 /// Indexes built once after a first load instead of row by row: the name-search indexes
@@ -89,7 +91,7 @@ impl SqlImport {
             changeset,
             inserts: HashMap::new(),
             touched: BTreeSet::new(),
-            deferred_indexes: false,
+            first_load: false,
         })
     }
 
@@ -110,7 +112,7 @@ impl SqlImport {
                     .execute(&format!("DROP INDEX IF EXISTS {name}"), &[])
                     .await?;
             }
-            self.deferred_indexes = true;
+            self.first_load = true;
         }
         Ok(())
     }
@@ -219,8 +221,11 @@ impl SqlImport {
             placeholders(1, nos.len())
         );
         let mut registered: HashMap<String, i64> = HashMap::new();
-        for r in self.tx.fetch(&sql, &nos).await? {
-            registered.insert(r.text(0)?, r.int(1)?);
+        // A first load finds nobody registered: the reader refuses a number repeated in the file.
+        if !self.first_load {
+            for r in self.tx.fetch(&sql, &nos).await? {
+                registered.insert(r.text(0)?, r.int(1)?);
+            }
         }
         let mut existing: HashMap<String, (Household, i64)> = HashMap::new();
         if !registered.is_empty() {
@@ -349,8 +354,12 @@ impl SqlImport {
         );
         // id -> (county, household, village)
         let mut persons: HashMap<String, (i64, String, i64)> = HashMap::new();
-        for r in self.tx.fetch(&sql, &ids).await? {
-            persons.insert(r.text(0)?, (r.int(1)?, r.text(2)?, r.int(3)?));
+        // A first load finds nobody registered: the reader refuses an ID number repeated in the
+        // file (with the households' lookups: a million households 54.9 s → 48.6 s).
+        if !self.first_load {
+            for r in self.tx.fetch(&sql, &ids).await? {
+                persons.insert(r.text(0)?, (r.int(1)?, r.text(2)?, r.int(3)?));
+            }
         }
         let same: Vec<(i64, String, String)> = chunk
             .iter()
@@ -532,7 +541,7 @@ impl ImportTx for SqlImport {
 
     async fn commit(mut self: Box<Self>, c: &ImportCounts) -> StoreResult<i64> {
         let today = zhenxing_domain::today_in_china();
-        if self.deferred_indexes {
+        if self.first_load {
             for (_, create) in deferred_indexes(self.backend) {
                 self.tx.execute(create, &[]).await?;
             }
