@@ -5,7 +5,8 @@
 #              does it (SQLite, durable): reading and matching, judging, then writing the batch,
 #              its results and the clues and cases, each timed
 #   DuckDB   - the `screening` phase of ../shared/bench/baseline_duckdb.py on the same data
-#              (bench layout, in memory)
+#              (bench layout, in memory; the medical rows were read in its import phase), and
+#              bench/screening_duckdb_file.py: the same SQL with the medical CSV read in the timing
 # and checks that both find the same households (zhenxing's hits that were never monitoring
 # objects = the baseline's `monitor_type = 'none'` rows).
 # usage: bench/screening.sh [REPS]          (default 3)
@@ -44,6 +45,8 @@ for rep in $(seq "$REPS"); do
   load=$(cut -d' ' -f1 /proc/loadavg)
   python3 "$SHARED/baseline_duckdb.py" "$WORK/duckdb" | tail -1 \
     | sed 's/^{/{"rep": '"$rep"', "side": "baseline", "load": '"$load"', /' >> "$RES"
+  python3 "$ROOT/bench/screening_duckdb_file.py" "$SHARED" "$WORK/duckdb" | tail -1 \
+    | sed 's/^{/{"rep": '"$rep"', "side": "baseline_file", /' >> "$RES"
   DB="$WORK/run.db"
   rm -f "$DB" "$DB-wal" "$DB-shm"
   cp "$BASE_DB" "$DB"
@@ -66,6 +69,9 @@ w = [r["write_s"] for r in zx]
 print(f"\nmedians of {len(zx)} runs (load average at start: {', '.join(str(r['load']) for r in zx)})")
 print(f"duckdb screening             {med(d):.3f} s ({rng(d)})")
 print(f"zhenxing read+match+judge    {med(m):.3f} s ({rng(m)})  ratio {med(m) / med(d):.2f}")
+df = [r["screening_from_file_s"] for r in rows if r["side"] == "baseline_file"]
+if df:
+    print(f"duckdb reading the file too  {med(df):.3f} s ({rng(df)})  ratio {med(m) / med(df):.2f}")
 print(f"  read and match (overlapped) {med([r['read_and_match_s'] for r in zx]):.3f} s, of which reading "
       f"{med([r['read_s'] for r in zx]):.3f} s; judge {med([r['judge_s'] for r in zx]):.3f} s")
 print(f"zhenxing write (batch, results, clues, cases) {med(w):.3f} s ({rng(w)})")
