@@ -269,6 +269,30 @@ pub async fn open_store(target: &str) -> StoreResult<SqliteStore> {
 mod tests {
     use super::{PAGE_SIZE, SqliteDb, positional};
 
+    /// `.cargo/config.toml` compiles the bundled SQLite without the process-wide page-cache
+    /// lock and without memory statistics (ARCHITECTURE, Decisions): connections reading side
+    /// by side would otherwise wait on each other.
+    #[tokio::test]
+    async fn sqlite_is_built_without_the_shared_page_cache_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = SqliteDb::open(dir.path().join("o.db").to_str().unwrap())
+            .await
+            .unwrap();
+        let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options")
+            .fetch_all(&db.read)
+            .await
+            .unwrap();
+        assert!(
+            !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+            "{options:?}"
+        );
+        assert!(
+            options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+            "{options:?}"
+        );
+        db.close().await;
+    }
+
     #[tokio::test]
     async fn a_new_database_has_large_pages_and_an_old_one_keeps_its_own() {
         let dir = tempfile::tempdir().unwrap();
