@@ -233,3 +233,38 @@ async fn a_ledger_split_over_several_sheets_imports_whole() {
         (25, members as u64)
     );
 }
+
+/// A first load into an empty registry looks nothing up (the ledger reader refuses repeats
+/// before the store sees them). A repeat given to the store anyway fails the whole import on the
+/// database's key and writes nothing; the same rows given once load.
+#[tokio::test]
+async fn a_first_load_with_a_repeated_household_fails_whole_and_writes_nothing() {
+    let (households, members) = everything(&seeded(3).await).await;
+    let env = Env::new().await;
+    let actor = Actor {
+        user_id: None,
+        name: "测试".into(),
+    };
+    let source = zhenxing_store::ImportSource::default();
+    let store = env.app.store();
+
+    let mut tx = store
+        .begin_import(&actor, Scope::All, &source)
+        .await
+        .unwrap();
+    let twice = [households[0].clone(), households[0].clone()];
+    assert!(tx.households(&twice).await.is_err());
+    drop(tx);
+    assert_eq!(env.household_count().await, 0);
+
+    let mut tx = store
+        .begin_import(&actor, Scope::All, &source)
+        .await
+        .unwrap();
+    tx.households(&households).await.unwrap();
+    tx.members(&members).await.unwrap();
+    tx.commit(&Default::default()).await.unwrap();
+    let (back_h, back_m) = everything(&env).await;
+    assert_eq!(back_h.len(), households.len());
+    assert_eq!(back_m.len(), members.len());
+}
