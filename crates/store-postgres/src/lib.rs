@@ -110,7 +110,7 @@ impl Tx for PgTx {
         table: &str,
         columns: &[&str],
         _insert_sql: &str,
-        rows: &[Value<'_>],
+        rows: Vec<Value<'static>>,
     ) -> StoreResult<()> {
         if rows.is_empty() || columns.is_empty() {
             return Ok(());

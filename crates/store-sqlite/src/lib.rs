@@ -1,15 +1,20 @@
 //! SQLite storage: one database file, WAL, one writer at a time, foreign keys on.
 #![forbid(unsafe_code)]
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+    SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
 };
-use sqlx::{ConnectOptions as _, Row as _, Sqlite, SqlitePool, Transaction, TypeInfo, ValueRef};
+use sqlx::{
+    Arguments as _, ConnectOptions as _, Row as _, Sqlite, SqlitePool, Transaction, TypeInfo,
+    ValueRef,
+};
 use zhenxing_store::sql::{Db, Row, SqlStore, Tx, Value};
 use zhenxing_store::{Backend, StoreError, StoreResult};
 
@@ -122,18 +127,36 @@ fn positional(sql: &str) -> Option<String> {
     Some(out)
 }
 
-fn bind<'q>(
-    mut q: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
-    args: &'q [Value<'_>],
-) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+/// The parameters of a statement, room for all of them taken at once (a 30,000-parameter insert
+/// grew its list a dozen times, copying it each time). Texts are borrowed: sqlx copies them when
+/// it hands the statement to its worker thread.
+fn arguments<'q>(args: &'q [Value<'_>]) -> StoreResult<SqliteArguments<'q>> {
+    let mut out = SqliteArguments::default();
+    out.reserve(args.len(), 0);
     for v in args {
-        q = match v {
-            Value::Int(i) => q.bind(*i),
-            Value::Text(s) => q.bind(s.as_deref()),
-            Value::Bytes(b) => q.bind(b.as_deref()),
-        };
+        match v {
+            Value::Int(i) => out.add(*i),
+            Value::Text(s) => out.add(s.as_deref()),
+            Value::Bytes(b) => out.add(b.as_deref()),
+        }
+        .map_err(|e| StoreError::Database(e.to_string()))?;
     }
-    q
+    Ok(out)
+}
+
+/// [`arguments`] taking the values: owned texts move to the worker thread without a copy.
+fn owned_arguments(args: Vec<Value<'static>>) -> StoreResult<SqliteArguments<'static>> {
+    let mut out = SqliteArguments::default();
+    out.reserve(args.len(), 0);
+    for v in args {
+        match v {
+            Value::Int(i) => out.add(i),
+            Value::Text(s) => out.add(s),
+            Value::Bytes(b) => out.add(b.map(Cow::into_owned)),
+        }
+        .map_err(|e| StoreError::Database(e.to_string()))?;
+    }
+    Ok(out)
 }
 
 fn decode(row: &SqliteRow) -> StoreResult<Row> {
@@ -160,7 +183,7 @@ impl Tx for SqliteTx {
     async fn fetch(&mut self, sql: &str, args: &[Value<'_>]) -> StoreResult<Vec<Row>> {
         let rewritten = positional(sql);
         let sql = rewritten.as_deref().unwrap_or(sql);
-        let rows = bind(sqlx::query(sql), args)
+        let rows = sqlx::query_with(sql, arguments(args)?)
             .fetch_all(&mut *self.0)
             .await
             .map_err(db_err)?;
@@ -170,7 +193,17 @@ impl Tx for SqliteTx {
     async fn execute(&mut self, sql: &str, args: &[Value<'_>]) -> StoreResult<u64> {
         let rewritten = positional(sql);
         let sql = rewritten.as_deref().unwrap_or(sql);
-        let done = bind(sqlx::query(sql), args)
+        let done = sqlx::query_with(sql, arguments(args)?)
+            .execute(&mut *self.0)
+            .await
+            .map_err(db_err)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn execute_owned(&mut self, sql: &str, args: Vec<Value<'static>>) -> StoreResult<u64> {
+        let rewritten = positional(sql);
+        let sql = rewritten.as_deref().unwrap_or(sql);
+        let done = sqlx::query_with(sql, owned_arguments(args)?)
             .execute(&mut *self.0)
             .await
             .map_err(db_err)?;

@@ -15,10 +15,13 @@ use super::monitoring::{
     row_day,
 };
 use super::packed::{fetch_packed, packed_fields, packed_rows};
-use super::{Db, Row, SqlStore, Tx, Value, now_text, placeholders, tuples_for};
+use super::{
+    Db, Row, SqlStore, Tx, Value, list_join, list_source, list_value, now_text, placeholders,
+    tuples_for,
+};
 use crate::monitoring::CaseOpen;
 use crate::screening::*;
-use crate::{Actor, Backend, StoreError, StoreResult};
+use crate::{Actor, StoreError, StoreResult};
 
 /// ID numbers (or household numbers) per lookup: a few round trips for a large file, well within
 /// both backends' parameter limits.
@@ -84,53 +87,6 @@ fn screening_from_row(r: &Row) -> StoreResult<StoredScreening> {
         actor: r.text(20)?,
         created_at: r.text(21)?,
     })
-}
-
-/// A list of values passed as one parameter `$n` and read as a table `j` with the position
-/// (from 0) and the value of each item: `json_each` in SQLite, `unnest … WITH ORDINALITY` in
-/// PostgreSQL. Returns (the table, the position expression, the value expression). One
-/// parameter instead of thousands: binding each was a good part of a large lookup.
-fn list_source(backend: Backend, n: usize) -> (String, String, &'static str) {
-    match backend {
-        Backend::Sqlite => (format!("json_each(${n}) j"), "j.key".into(), "j.value"),
-        Backend::Postgres => (
-            format!("unnest(string_to_array(${n}, ',')) WITH ORDINALITY AS j(value, key)"),
-            "j.key - 1".into(),
-            "j.value",
-        ),
-    }
-}
-
-/// How a [`list_source`] is joined to the table it looks up: SQLite must be told to read the
-/// list first (`CROSS JOIN` fixes its join order); left to choose, it may scan a county's
-/// households once per item of the list (measured: 0.84 s instead of 3 ms for 3,000 households).
-/// PostgreSQL plans the join itself.
-fn list_join(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Sqlite => "CROSS JOIN",
-        Backend::Postgres => "JOIN",
-    }
-}
-
-/// The parameter of [`list_source`] for items that need no quoting (ID numbers, household
-/// numbers: digits, letters, `-`, `_`).
-fn list_value(backend: Backend, items: &[&str]) -> Value<'static> {
-    let mut s = String::with_capacity(items.iter().map(|i| i.len() + 3).sum::<usize>() + 2);
-    let (open, quote, close) = match backend {
-        Backend::Sqlite => ("[", "\"", "]"),
-        Backend::Postgres => ("", "", ""),
-    };
-    s.push_str(open);
-    for (k, item) in items.iter().enumerate() {
-        if k > 0 {
-            s.push(',');
-        }
-        s.push_str(quote);
-        s.push_str(item);
-        s.push_str(quote);
-    }
-    s.push_str(close);
-    Value::from(s)
 }
 
 /// `key IN ($first, ...)` for `n` values.
@@ -623,7 +579,8 @@ impl<D: Db> SqlStore<D> {
                 columns.join(", "),
                 tuples_for(backend, n, columns.len())
             );
-            tx.insert_many(table, columns, &sql, &rows).await?;
+            let rows = rows.into_iter().map(Value::into_static).collect();
+            tx.insert_many(table, columns, &sql, rows).await?;
         }
         lap(3);
         Ok(())
