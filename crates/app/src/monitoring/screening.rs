@@ -396,14 +396,16 @@ impl App {
             let h = &households[*i as usize];
             (h.county, h.no.as_str())
         };
-        by_key.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+        // Each batch's households come sorted: a stable sort merges the runs (the unstable one
+        // sorted 350,000 keys from scratch).
+        by_key.sort_by(|a, b| key(a).cmp(&key(b)));
         let mut canonical: Vec<u32> = (0..households.len() as u32).collect();
         for run in by_key.chunk_by(|a, b| key(a) == key(b)) {
             for &i in run {
                 canonical[i as usize] = run[0];
             }
         }
-        places.sort_unstable_by_key(|(person, _)| *person);
+        places.sort_by_key(|(person, _)| *person);
         places.dedup_by_key(|(person, _)| *person);
         for (_, place) in places.iter_mut() {
             if let Place::Household(h) = place {
@@ -475,7 +477,24 @@ impl App {
         }
         counts.matched = matched.len() as u64;
         counts.unmatched = parsed.rows.len() as u64 - counts.matched;
-        matched.sort_unstable();
+        // By household, each household's rows in file order: placed by counting (the rows are
+        // in file order already).
+        let matched = {
+            let mut next = vec![0u32; households.len() + 1];
+            for (h, _) in &matched {
+                next[*h as usize + 1] += 1;
+            }
+            for i in 1..next.len() {
+                next[i] += next[i - 1];
+            }
+            let mut sorted = vec![(0u32, 0u32); matched.len()];
+            for &(h, r) in &matched {
+                let at = &mut next[h as usize];
+                sorted[*at as usize] = (h, r);
+                *at += 1;
+            }
+            sorted
+        };
         let screener = Screener::new(&kind, policy.threshold, req.found_on);
         let rule = format!(
             "{}：{}（{}）",
