@@ -917,3 +917,67 @@ async fn disaster_list_from_the_command_line() {
             .any(|r| r["household_no"] == "D003")
     );
 }
+
+#[tokio::test]
+async fn data_checks_judge_2021_by_its_policy_and_say_which_years_have_none() {
+    let env = Env::new().await;
+    // Risk eliminated in 2021 (the mechanism's first year, 6,000 yuan) and in 2020, before it.
+    let households = env.write(
+        "h.csv",
+        csv(
+            H_HEADER,
+            &[
+                "3001,620102010201,王伟,1,9000,是,脱贫不稳定户,因病,2021-03-01,是,2021-09-01",
+                "3002,620102010201,李强,1,9000,是,脱贫不稳定户,因病,2020-03-01,是,2020-09-01",
+                "3003,620102010201,张三,1,9000,是,脱贫不稳定户,因病,2020-05-01,是,2020-10-01",
+            ],
+        ),
+    );
+    let members = env.write(
+        "m.csv",
+        csv(
+            M_HEADER,
+            &[
+                &format!(
+                    "1,3001,{},王伟,男,1970-01-01,户主,健康",
+                    id("620102", "19700101", 11)
+                ),
+                &format!(
+                    "1,3002,{},李强,男,1971-01-01,户主,健康",
+                    id("620102", "19710101", 13)
+                ),
+                &format!(
+                    "1,3003,{},张三,男,1972-01-01,户主,健康",
+                    id("620102", "19720101", 15)
+                ),
+            ],
+        ),
+    );
+    let report = env.import(Some(&households), Some(&members)).await.unwrap();
+    assert_eq!(report.exit_code(), 0, "{:?}", report.errors);
+
+    let county = caller("县", "620102000000");
+    let checks = env
+        .app
+        .data_check_report(&county, None, d("2026-11-29"))
+        .await
+        .expect("a year without a policy does not fail the report");
+    assert_eq!(checks.monitored_households, 3);
+    // 2021 has its shipped policy; 2020 has none: its two households are counted, not checked.
+    assert_eq!(checks.unchecked, vec![(2020, 2)]);
+    assert!(
+        !checks
+            .findings
+            .iter()
+            .any(|f| f.household_no.as_str() == "3002" || f.household_no.as_str() == "3003"),
+        "{:?}",
+        checks.findings
+    );
+    let (policy, reference) = env
+        .app
+        .decision_policy(AreaCode::parse("620102010201").unwrap(), d("2021-09-01"))
+        .await
+        .unwrap();
+    assert_eq!(policy.threshold, Money::from_yuan(6000));
+    assert!(reference.to_string().contains("2021"), "{reference}");
+}

@@ -11,7 +11,7 @@ use zhenxing_domain::policy::Policy;
 use zhenxing_domain::{AreaCode, HouseholdNo};
 use zhenxing_store::monitoring::SubjectCursor;
 
-use super::Caller;
+use super::{Caller, MonitoringFailure};
 use crate::{App, AppError};
 
 #[derive(Debug, Clone, Serialize)]
@@ -42,6 +42,9 @@ pub struct DataCheckReport {
     /// Per village: (code, name, households with at least one finding).
     pub by_village: Vec<(AreaCode, String, u64)>,
     pub findings: Vec<FindingRow>,
+    /// Households not checked because no policy exists for the year they would be judged by
+    /// (e.g. eliminated before the mechanism's first year): (year, households), by year.
+    pub unchecked: Vec<(i32, u64)>,
 }
 
 const PAGE: u32 = 1000;
@@ -68,8 +71,9 @@ impl App {
             .narrow(root)
             .ok_or_else(|| AppError::UnknownArea(root.to_string()))?;
         let name = |code: AreaCode| tree.get(code).map(|d| d.name.clone()).unwrap_or_default();
-        // Policies by (province, year), parsed once.
-        let mut policies: BTreeMap<(AreaCode, i32), Policy> = BTreeMap::new();
+        // Policies by (province, year), parsed once; `None`: there is none for that year.
+        let mut policies: BTreeMap<(AreaCode, i32), Option<Policy>> = BTreeMap::new();
+        let mut unchecked: BTreeMap<i32, u64> = BTreeMap::new();
         let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
         let mut villages: BTreeMap<AreaCode, u64> = BTreeMap::new();
         let mut findings = Vec::new();
@@ -96,10 +100,16 @@ impl App {
                 };
                 let key = (province, on.year());
                 if let std::collections::btree_map::Entry::Vacant(slot) = policies.entry(key) {
-                    let (p, _) = self.decision_policy(h.village, on).await?;
-                    slot.insert(p);
+                    // A year without a policy leaves its households unchecked (and said so),
+                    // not the whole report failed.
+                    slot.insert(match self.decision_policy(h.village, on).await {
+                        Ok((p, _)) => Some(p),
+                        Err(AppError::Monitoring(MonitoringFailure::NoPolicy { .. })) => None,
+                        Err(e) => return Err(e),
+                    });
                 }
-                let Some(policy) = policies.get(&key) else {
+                let Some(Some(policy)) = policies.get(&key) else {
+                    *unchecked.entry(on.year()).or_default() += 1;
                     continue;
                 };
                 let subject = CheckSubject {
@@ -146,6 +156,7 @@ impl App {
             totals,
             by_village: villages.into_iter().map(|(v, n)| (v, name(v), n)).collect(),
             findings,
+            unchecked: unchecked.into_iter().collect(),
         })
     }
 }

@@ -269,6 +269,7 @@ pub fn carried_forward(text: &str, from: u16, to: u16) -> String {
 }
 
 pub const SHIPPED: &[(&str, u16, &str)] = &[
+    ("62", 2021, include_str!("../../policies/62-2021.toml")),
     ("62", 2022, include_str!("../../policies/62-2022.toml")),
     ("62", 2023, include_str!("../../policies/62-2023.toml")),
     ("62", 2024, include_str!("../../policies/62-2024.toml")),

@@ -23,7 +23,9 @@ fn shipped_files_parse_with_the_defaults() {
         });
         assert_eq!(p.year.get(), year);
         assert_eq!(p.province.to_string(), "620000000000");
-        assert_eq!(p.threshold, Money::from_yuan(6500));
+        // 2021: the national line of the mechanism's first year; Gansu's 6,500 from 2022.
+        let yuan = if year == 2021 { 6000 } else { 6500 };
+        assert_eq!(p.threshold, Money::from_yuan(yuan));
         assert_eq!(p.notice, Period::calendar(5));
         assert_eq!(p.deadlines.home_visit, Period::working(5));
         assert_eq!(p.deadlines.whole, Period::working(15));
@@ -68,6 +70,13 @@ fn shipped_files_parse_with_the_defaults() {
     assert!(!p.calendar.is_working_day(d("2022-10-07")));
     assert!(p.calendar.is_working_day(d("2022-10-08")));
     assert_eq!(p.due(d("2022-09-29"), Period::working(3)), d("2022-10-09"));
+    // 2021, the mechanism's first year: about 6,000 yuan, and that year's holidays.
+    let p = Policy::parse(gansu(2021)).unwrap();
+    assert_eq!(p.threshold, Money::from_yuan(6000));
+    assert!(!p.calendar.is_working_day(d("2021-02-16")));
+    assert!(p.calendar.is_working_day(d("2021-02-20")));
+    assert!(p.calendar.is_working_day(d("2021-09-18")));
+    assert_eq!(p.due(d("2021-09-30"), Period::working(1)), d("2021-10-08"));
 }
 
 /// Replaces `from` (which must occur) in the 2022 file and returns the errors as

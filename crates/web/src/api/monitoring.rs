@@ -1150,6 +1150,14 @@ pub struct ChecksJson {
     pub totals: Vec<RuleCountJson>,
     pub by_village: Vec<VillageCountJson>,
     pub findings: Vec<FindingRowJson>,
+    /// Households left unchecked for want of a policy of the year they would be judged by.
+    pub unchecked: Vec<UncheckedJson>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UncheckedJson {
+    pub year: i32,
+    pub households: u64,
 }
 
 #[utoipa::path(get, path = "/api/v1/monitoring/checks", tag = "监测帮扶",
@@ -1200,6 +1208,14 @@ pub async fn checks(
                 rule: f.rule.into(),
                 label: f.label.into(),
                 detail: f.detail.clone(),
+            })
+            .collect(),
+        unchecked: r
+            .unchecked
+            .iter()
+            .map(|(year, households)| UncheckedJson {
+                year: *year,
+                households: *households,
             })
             .collect(),
     }))
