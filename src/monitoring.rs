@@ -414,7 +414,14 @@ pub async fn monitor(command: MonitorCommand) -> Result<i32> {
                 format,
             )?;
             if matches!(format, StatsFormat::Table) {
-                println!("共{}件逾期（截至{today}）。", rows.len());
+                if rows.len() as u32 >= limit {
+                    println!(
+                        "列出前{}件逾期（截至{today}）：已到 --limit 上限，可能还有更多。",
+                        rows.len()
+                    );
+                } else {
+                    println!("共{}件逾期（截至{today}）。", rows.len());
+                }
             }
             Ok(0)
         }
@@ -428,7 +435,7 @@ pub async fn monitor(command: MonitorCommand) -> Result<i32> {
             let app = open(&db).await?;
             let today = day(today.as_deref())?;
             let a = a.as_deref().map(area).transpose()?;
-            let (due, _) = app.due_for_visit(&caller, a, today, limit, None).await?;
+            let (due, more) = app.due_for_visit(&caller, a, today, limit, None).await?;
             let rows: Vec<Vec<String>> = due
                 .iter()
                 .map(|d| {
@@ -458,7 +465,14 @@ pub async fn monitor(command: MonitorCommand) -> Result<i32> {
                 format,
             )?;
             if matches!(format, StatsFormat::Table) {
-                println!("共{}户应走访（截至{today}）。", rows.len());
+                if more.is_some() {
+                    println!(
+                        "列出前{}户应走访（截至{today}）：已到 --limit 上限，可能还有更多。",
+                        rows.len()
+                    );
+                } else {
+                    println!("共{}户应走访（截至{today}）。", rows.len());
+                }
             }
             Ok(0)
         }

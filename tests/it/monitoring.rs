@@ -916,6 +916,45 @@ async fn disaster_list_from_the_command_line() {
             .iter()
             .any(|r| r["household_no"] == "D003")
     );
+    // A list cut at --limit says so instead of giving the cut as the total.
+    let all = v.as_array().unwrap().len();
+    let table = |limit: usize| {
+        let out = zhenxing(&[
+            "monitor",
+            "visits-due",
+            "--db",
+            &db,
+            "--area",
+            "620102",
+            "--today",
+            "2022-07-27",
+            "--limit",
+            &limit.to_string(),
+        ]);
+        assert!(out.status.success(), "{}", text(&out));
+        text(&out)
+    };
+    let whole = table(all + 1);
+    assert!(whole.contains(&format!("共{all}户应走访")), "{whole}");
+    assert!(all > 1, "{v}");
+    let cut = table(all - 1);
+    assert!(
+        cut.contains(&format!("列出前{}户应走访", all - 1)) && cut.contains("--limit"),
+        "{cut}"
+    );
+    let out = zhenxing(&[
+        "monitor",
+        "overdue",
+        "--db",
+        &db,
+        "--area",
+        "620102",
+        "--today",
+        "2022-07-23",
+        "--limit",
+        "1",
+    ]);
+    assert!(text(&out).contains("列出前1件逾期"), "{}", text(&out));
 }
 
 #[tokio::test]
