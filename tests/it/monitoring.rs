@@ -692,7 +692,11 @@ async fn policy_commands_show_check_and_version() {
     );
     assert!(shown.contains("版本：内置默认"), "{shown}");
 
-    let original = zhenxing_domain::policy::SHIPPED[0].2;
+    let original = zhenxing_domain::policy::SHIPPED
+        .iter()
+        .find(|(p, y, _)| *p == "62" && *y == 2022)
+        .unwrap()
+        .2;
     let bad = env.write(
         "bad.toml",
         original.replace(
