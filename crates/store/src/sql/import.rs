@@ -9,6 +9,7 @@ use super::columns::{
     HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, META_COLUMNS, household_from_row, household_values,
     member_from_row, member_values, select_list,
 };
+use super::packed::{fetch_packed, packed_fields};
 use super::{
     Db, Tx, Value, figures, list_join, list_source, list_value, now_text, placeholders, tuples,
     tuples_for,
@@ -423,29 +424,47 @@ impl SqlImport {
         // and its village among those touched: the directory alone says where one is.
         let (list, _, value) = list_source(self.backend, 1);
         let join = list_join(self.backend);
-        let sql = if self.first_load {
-            format!(
-                "SELECT i.household_no, i.county_code, NULL FROM {list} {join} household_ids i \
-                 ON i.household_no = {value}"
-            )
-        } else {
-            format!(
-                "SELECT i.household_no, h.county_code, h.village_code FROM {list} {join} household_ids i \
-                 ON i.household_no = {value} \
-                 JOIN households h ON h.county_code = i.county_code AND h.household_no = i.household_no"
-            )
-        };
+        let from = format!("{list} {join} household_ids i ON i.household_no = {value}");
         let args = [list_value(self.backend, &nos)];
-        let mut households: HashMap<String, (AreaCode, Option<AreaCode>)> = HashMap::new();
-        for r in self.tx.fetch(&sql, &args).await? {
-            let county =
-                AreaCode::from_i64(r.int(1)?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let village = r
-                .opt_int(2)?
-                .map(AreaCode::from_i64)
-                .transpose()
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            households.insert(r.text(0)?, (county, village));
+        let code = |s: &str| {
+            s.parse::<i64>()
+                .map_err(|e| StoreError::Corrupt(e.to_string()))
+                .and_then(|c| AreaCode::from_i64(c).map_err(|e| StoreError::Corrupt(e.to_string())))
+        };
+        // Packed into one answer (`sql::packed`): the driver's cost per row was most of it.
+        let mut households: HashMap<&str, (AreaCode, Option<AreaCode>)> = HashMap::new();
+        let answer = if self.first_load {
+            fetch_packed(
+                self.tx.as_mut(),
+                self.backend,
+                &["i.household_no", "i.county_code"],
+                &from,
+                &args,
+            )
+            .await?
+        } else {
+            fetch_packed(
+                self.tx.as_mut(),
+                self.backend,
+                &["i.household_no", "h.county_code", "h.village_code"],
+                &format!(
+                    "{from} JOIN households h ON h.county_code = i.county_code \
+                     AND h.household_no = i.household_no"
+                ),
+                &args,
+            )
+            .await?
+        };
+        if self.first_load {
+            for f in packed_fields::<2>(&answer) {
+                let [no, county] = f?;
+                households.insert(no, (code(county)?, None));
+            }
+        } else {
+            for f in packed_fields::<3>(&answer) {
+                let [no, county, village] = f?;
+                households.insert(no, (code(county)?, Some(code(village)?)));
+            }
         }
 
         let ids: Vec<Value> = chunk.iter().map(|m| m.id.as_str().into()).collect();
