@@ -128,24 +128,11 @@ fn positional(sql: &str) -> Option<String> {
 }
 
 /// The parameters of a statement, room for all of them taken at once (a 30,000-parameter insert
-/// grew its list a dozen times, copying it each time). Texts are borrowed: sqlx copies them when
-/// it hands the statement to its worker thread.
-fn arguments<'q>(args: &'q [Value<'_>]) -> StoreResult<SqliteArguments<'q>> {
-    let mut out = SqliteArguments::default();
-    out.reserve(args.len(), 0);
-    for v in args {
-        match v {
-            Value::Int(i) => out.add(*i),
-            Value::Text(s) => out.add(s.as_deref()),
-            Value::Bytes(b) => out.add(b.as_deref()),
-        }
-        .map_err(|e| StoreError::Database(e.to_string()))?;
-    }
-    Ok(out)
-}
-
-/// [`arguments`] taking the values: owned texts move to the worker thread without a copy.
-fn owned_arguments(args: Vec<Value<'static>>) -> StoreResult<SqliteArguments<'static>> {
+/// grew its list a dozen times, copying it each time). Owned texts move to sqlx's worker thread
+/// as they are; borrowed ones are copied when sqlx hands the statement over.
+fn arguments<'q>(
+    args: impl ExactSizeIterator<Item = Value<'q>>,
+) -> StoreResult<SqliteArguments<'q>> {
     let mut out = SqliteArguments::default();
     out.reserve(args.len(), 0);
     for v in args {
@@ -157,6 +144,27 @@ fn owned_arguments(args: Vec<Value<'static>>) -> StoreResult<SqliteArguments<'st
         .map_err(|e| StoreError::Database(e.to_string()))?;
     }
     Ok(out)
+}
+
+/// A value borrowing the text of `v`.
+fn borrowed<'q>(v: &'q Value<'_>) -> Value<'q> {
+    match v {
+        Value::Int(i) => Value::Int(*i),
+        Value::Text(s) => Value::Text(s.as_deref().map(Cow::Borrowed)),
+        Value::Bytes(b) => Value::Bytes(b.as_deref().map(Cow::Borrowed)),
+    }
+}
+
+impl SqliteTx {
+    async fn run(&mut self, sql: &str, args: SqliteArguments<'_>) -> StoreResult<u64> {
+        let rewritten = positional(sql);
+        let sql = rewritten.as_deref().unwrap_or(sql);
+        let done = sqlx::query_with(sql, args)
+            .execute(&mut *self.0)
+            .await
+            .map_err(db_err)?;
+        Ok(done.rows_affected())
+    }
 }
 
 fn decode(row: &SqliteRow) -> StoreResult<Row> {
@@ -183,7 +191,7 @@ impl Tx for SqliteTx {
     async fn fetch(&mut self, sql: &str, args: &[Value<'_>]) -> StoreResult<Vec<Row>> {
         let rewritten = positional(sql);
         let sql = rewritten.as_deref().unwrap_or(sql);
-        let rows = sqlx::query_with(sql, arguments(args)?)
+        let rows = sqlx::query_with(sql, arguments(args.iter().map(borrowed))?)
             .fetch_all(&mut *self.0)
             .await
             .map_err(db_err)?;
@@ -191,23 +199,11 @@ impl Tx for SqliteTx {
     }
 
     async fn execute(&mut self, sql: &str, args: &[Value<'_>]) -> StoreResult<u64> {
-        let rewritten = positional(sql);
-        let sql = rewritten.as_deref().unwrap_or(sql);
-        let done = sqlx::query_with(sql, arguments(args)?)
-            .execute(&mut *self.0)
-            .await
-            .map_err(db_err)?;
-        Ok(done.rows_affected())
+        self.run(sql, arguments(args.iter().map(borrowed))?).await
     }
 
     async fn execute_owned(&mut self, sql: &str, args: Vec<Value<'static>>) -> StoreResult<u64> {
-        let rewritten = positional(sql);
-        let sql = rewritten.as_deref().unwrap_or(sql);
-        let done = sqlx::query_with(sql, owned_arguments(args)?)
-            .execute(&mut *self.0)
-            .await
-            .map_err(db_err)?;
-        Ok(done.rows_affected())
+        self.run(sql, arguments(args.into_iter())?).await
     }
 
     async fn commit(self: Box<Self>) -> StoreResult<()> {
