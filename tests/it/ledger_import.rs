@@ -420,14 +420,21 @@ async fn re_import_changes_nothing_and_an_update_keeps_history() {
     let rows = [
         "6001,620102010201,王伟,2,9000,否,,,,否,",
         "6002,620102010202,李强,1,12000,否,,,,否,",
+        // A name with a quote, a comma and a backslash: the re-import reads stored rows back
+        // packed as JSON, where they are escaped.
+        r#"6003,620102010201,"阿""依,古\丽",1,8000,否,,,,否,"#,
     ];
     let h1 = env.write("h1.csv", csv(H_HEADER, &rows));
     let idw = id("620102", "19700101", 1);
+    let ida = id("620102", "19800101", 2);
     let m1 = env.write(
         "m1.csv",
         csv(
             M_HEADER,
-            &[&format!("1,6001,{idw},王伟,男,1970-01-01,户主,健康")],
+            &[
+                &format!("1,6001,{idw},王伟,男,1970-01-01,户主,健康"),
+                &format!(r#"1,6003,{ida},"阿""依,古\丽",女,1980-01-01,户主,健康"#),
+            ],
         ),
     );
     let first = env.import(Some(&h1), Some(&m1)).await.unwrap();
@@ -436,7 +443,7 @@ async fn re_import_changes_nothing_and_an_update_keeps_history() {
             first.counts.households_inserted,
             first.counts.members_inserted
         ),
-        (2, 1)
+        (3, 2)
     );
     let again = env.import(Some(&h1), Some(&m1)).await.unwrap();
     assert_eq!(
@@ -444,7 +451,7 @@ async fn re_import_changes_nothing_and_an_update_keeps_history() {
             again.counts.households_unchanged,
             again.counts.members_unchanged
         ),
-        (2, 1)
+        (3, 2)
     );
     assert_eq!(
         (
@@ -483,6 +490,13 @@ async fn re_import_changes_nothing_and_an_update_keeps_history() {
     );
 
     let store = env.app.store();
+    let odd = store
+        .household(Scope::All, &no("6003"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(odd.household.head_name, r#"阿"依,古\丽"#);
+    assert_eq!(odd.version, 1);
     let h = store
         .household(Scope::All, &no("6001"))
         .await

@@ -7,12 +7,11 @@ use zhenxing_domain::{AreaCode, Household, HouseholdNo, Member, Scope};
 
 use super::columns::{
     HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, META_COLUMNS, household_from_row, household_values,
-    member_from_row, member_values, select_list,
+    member_from_row, member_values,
 };
-use super::packed::{fetch_packed, packed_fields};
+use super::packed::{fetch_packed, fetch_packed_rows, packed_fields};
 use super::{
-    Db, Tx, Value, figures, list_join, list_source, list_value, now_text, placeholders, tuples,
-    tuples_for,
+    Db, Tx, Value, figures, list_join, list_source, list_value, now_text, placeholders, tuples_for,
 };
 use crate::{
     Actor, Backend, ImportCounts, ImportSource, ImportTx, Rejection, RowOutcome, StoreError,
@@ -258,35 +257,39 @@ impl SqlImport {
         chunk: &'r [Household],
         plan: &mut HouseholdPlan<'r>,
     ) -> StoreResult<()> {
-        let nos: Vec<Value> = chunk.iter().map(|h| h.no.as_str().into()).collect();
-        let sql = format!(
-            "SELECT household_no, county_code FROM household_ids WHERE household_no IN ({})",
-            placeholders(1, nos.len())
-        );
+        // Each registered number's county, and its household as stored: one packed answer (the
+        // driver's cost per returned row was most of a re-import). A first load finds nobody
+        // registered: the reader refuses a number repeated in the file.
         let mut registered: HashMap<String, i64> = HashMap::new();
-        // A first load finds nobody registered: the reader refuses a number repeated in the file.
-        if !self.first_load {
-            for r in self.tx.fetch(&sql, &nos).await? {
-                registered.insert(r.text(0)?, r.int(1)?);
-            }
-        }
         let mut existing: HashMap<String, (Household, i64)> = HashMap::new();
-        if !registered.is_empty() {
-            let keys: Vec<Value> = registered
-                .iter()
-                .flat_map(|(no, county)| [Value::from(*county), Value::from(no.as_str())])
-                .collect();
-            let sql = format!(
-                "SELECT {}, h.version FROM households h WHERE (h.county_code, h.household_no) IN (VALUES {})",
-                select_list("h", HOUSEHOLD_COLUMNS),
-                tuples(registered.len(), 2)
-            );
-            for r in self.tx.fetch(&sql, &keys).await? {
-                let (_, h) = household_from_row(&r, 0)?;
-                existing.insert(
-                    h.no.as_str().to_string(),
-                    (h, r.int(HOUSEHOLD_COLUMNS.len())?),
-                );
+        if !self.first_load {
+            let nos: Vec<&str> = chunk.iter().map(|h| h.no.as_str()).collect();
+            let (list, _, value) = list_source(self.backend, 1);
+            let mut fields = vec!["i.household_no".to_string(), "i.county_code".to_string()];
+            fields.extend(HOUSEHOLD_COLUMNS.iter().map(|c| format!("h.{c}")));
+            fields.push("h.version".to_string());
+            let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+            let rows = fetch_packed_rows(
+                self.tx.as_mut(),
+                self.backend,
+                &fields,
+                &format!(
+                    "{list} {} household_ids i ON i.household_no = {value} \
+                     LEFT JOIN households h ON h.county_code = i.county_code \
+                     AND h.household_no = i.household_no",
+                    list_join(self.backend)
+                ),
+                &[list_value(self.backend, &nos)],
+            )
+            .await?;
+            for r in rows {
+                let no = r.text(0)?;
+                registered.insert(no.clone(), r.int(1)?);
+                // No household for a registered number: reported below, when a row needs it.
+                if let Some(version) = r.opt_int(2 + HOUSEHOLD_COLUMNS.len())? {
+                    let (_, h) = household_from_row(&r, 2)?;
+                    existing.insert(no, (h, version));
+                }
             }
         }
 
@@ -467,45 +470,49 @@ impl SqlImport {
             }
         }
 
-        let ids: Vec<Value> = chunk.iter().map(|m| m.id.as_str().into()).collect();
-        let sql = format!(
-            "SELECT p.id_number, p.county_code, p.household_no, h.village_code FROM person_ids p \
-             JOIN households h ON h.county_code = p.county_code AND h.household_no = p.household_no \
-             WHERE p.id_number IN ({})",
-            placeholders(1, ids.len())
-        );
+        // Each registered person's household and its village, and the member as stored there:
+        // one packed answer. A first load finds nobody registered: the reader refuses an ID
+        // number repeated in the file (with the households' lookups: a million households
+        // 54.9 s → 48.6 s).
         // id -> (county, household, village)
         let mut persons: HashMap<String, (i64, String, i64)> = HashMap::new();
-        // A first load finds nobody registered: the reader refuses an ID number repeated in the
-        // file (with the households' lookups: a million households 54.9 s → 48.6 s).
-        if !self.first_load {
-            for r in self.tx.fetch(&sql, &ids).await? {
-                persons.insert(r.text(0)?, (r.int(1)?, r.text(2)?, r.int(3)?));
-            }
-        }
-        let same: Vec<(i64, String, String)> = chunk
-            .iter()
-            .filter_map(|m| {
-                persons
-                    .get(m.id.as_str())
-                    .filter(|(_, no, _)| no == m.household_no.as_str())
-                    .map(|(c, no, _)| (*c, no.clone(), m.id.as_str().to_string()))
-            })
-            .collect();
         let mut existing: HashMap<String, (Member, i64)> = HashMap::new();
-        if !same.is_empty() {
-            let keys: Vec<Value> = same
-                .iter()
-                .flat_map(|(c, no, id)| [Value::from(*c), no.as_str().into(), id.as_str().into()])
-                .collect();
-            let sql = format!(
-                "SELECT {}, m.version FROM members m WHERE (m.county_code, m.household_no, m.id_number) IN (VALUES {})",
-                select_list("m", MEMBER_COLUMNS),
-                tuples(same.len(), 3)
-            );
-            for r in self.tx.fetch(&sql, &keys).await? {
-                let (_, m) = member_from_row(&r, 0)?;
-                existing.insert(m.id.as_str().to_string(), (m, r.int(MEMBER_COLUMNS.len())?));
+        if !self.first_load {
+            let mut ids: Vec<&str> = chunk.iter().map(|m| m.id.as_str()).collect();
+            ids.sort_unstable();
+            let mut fields: Vec<String> = [
+                "p.id_number",
+                "p.county_code",
+                "p.household_no",
+                "h.village_code",
+            ]
+            .map(str::to_string)
+            .to_vec();
+            fields.extend(MEMBER_COLUMNS.iter().map(|c| format!("m.{c}")));
+            fields.push("m.version".to_string());
+            let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+            let rows = fetch_packed_rows(
+                self.tx.as_mut(),
+                self.backend,
+                &fields,
+                &format!(
+                    "{list} {join} person_ids p ON p.id_number = {value} \
+                     JOIN households h ON h.county_code = p.county_code \
+                     AND h.household_no = p.household_no \
+                     LEFT JOIN members m ON m.county_code = p.county_code \
+                     AND m.household_no = p.household_no AND m.id_number = p.id_number"
+                ),
+                &[list_value(self.backend, &ids)],
+            )
+            .await?;
+            for r in rows {
+                let id = r.text(0)?;
+                persons.insert(id.clone(), (r.int(1)?, r.text(2)?, r.int(3)?));
+                // No member for a registered person: reported below, when a row needs it.
+                if let Some(version) = r.opt_int(4 + MEMBER_COLUMNS.len())? {
+                    let (_, m) = member_from_row(&r, 4)?;
+                    existing.insert(id, (m, version));
+                }
             }
         }
 
