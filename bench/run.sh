@@ -3,6 +3,8 @@
 # on the same generated data (../shared/bench, or $ZX_SHARED_BENCH):
 #   import  - `zhenxing import` of the ledger layout (durable, into SQLite) vs DuckDB's in-memory
 #             import of the same data (bench layout); peak memory of both
+#   re-import - `zhenxing import` of the same ledger again into that database: every row
+#             compared, nothing changes (a county's monthly re-import; no baseline does this)
 #   stats   - the full all-level recomputation, dashboards, an as-of report (in-process timings
 #             by zhenxing-bench) vs DuckDB's rollup of all 19,224 areas
 # usage: bench/run.sh [HOUSEHOLDS] [REPS]        (defaults: 1000000 3)
@@ -46,7 +48,10 @@ for rep in $(seq "$REPS"); do
   echo "{\"rep\": $rep, \"side\": \"zhenxing\", \"op\": \"import\", $t, \"db_mb\": $(( $(stat -c %s "$DB") / 1048576 ))}" >> "$RES"
   s=$("$ZXB" stats --db "$DB" --samples 500)
   echo "{\"rep\": $rep, \"side\": \"zhenxing\", \"op\": \"stats\", ${s#\{}" >> "$RES"
-  tail -3 "$RES"
+  t=$(timed "$ZX" import --db "$DB" --households "$LEDGER/households.csv" --members "$LEDGER/persons.csv")
+  grep -q "新增0 更新0.*新增0 更新0" "$DATA/out.txt" || { echo "re-import changed rows:"; cat "$DATA/out.txt"; exit 1; }
+  echo "{\"rep\": $rep, \"side\": \"zhenxing\", \"op\": \"reimport\", $t}" >> "$RES"
+  tail -4 "$RES"
 done
 
 python3 - "$RES" <<'PY'
@@ -58,11 +63,15 @@ def med(xs):
 duck = [r for r in rows if r.get("side") == "baseline"]
 imp = [r for r in rows if r.get("op") == "import"]
 st = [r for r in rows if r.get("op") == "stats"]
+re = [r for r in rows if r.get("op") == "reimport"]
 d_import = med([r["import_s"] for r in duck]); d_rollup = med([r["rollup_s"] for r in duck])
 z_import = med([r["wall_s"] for r in imp]); z_rec = med([r["recompute_all_levels_s"] for r in st])
 print(f"\nmedians of {len(imp)} runs")
 print(f"import   zhenxing {z_import:.2f} s (peak {med([r['peak_rss_mb'] for r in imp]):.0f} MiB, db {med([r['db_mb'] for r in imp]):.0f} MiB)"
       f"  duckdb {d_import:.2f} s (peak {med([r['maxrss_mb_after_import'] for r in duck]):.0f} MiB)  ratio {z_import/d_import:.2f}")
+if re:
+    print(f"re-import of the same ledger (nothing changes) zhenxing {med([r['wall_s'] for r in re]):.2f} s "
+          f"(peak {med([r['peak_rss_mb'] for r in re]):.0f} MiB)")
 print(f"rollup   zhenxing recompute {z_rec:.3f} s  duckdb {d_rollup:.3f} s  ratio {z_rec/d_rollup:.2f}")
 print(f"dashboard p50 {med([r['dashboard_p50_ms'] for r in st]):.2f} ms  p99 {med([r['dashboard_p99_ms'] for r in st]):.2f} ms  "
       f"max {med([r['dashboard_max_ms'] for r in st]):.2f} ms")
