@@ -6,9 +6,9 @@ use sqlx::Connection;
 use zhenxing_app::export::ExportRequest;
 use zhenxing_app::import::ImportRequest;
 use zhenxing_app::{App, NoProgress};
-use zhenxing_domain::{AreaCode, AreaLevel, HouseholdNo, IdNumber, Scope};
+use zhenxing_domain::{AreaCode, AreaLevel, Health, HouseholdNo, IdNumber, Scope};
 use zhenxing_ledger::write::{CsvEncoding, Disclosure};
-use zhenxing_store::{Actor, Backend, RowOutcome};
+use zhenxing_store::{Actor, Backend, HistorySubject, RowOutcome};
 
 use crate::support::*;
 
@@ -137,19 +137,59 @@ pub async fn story(db: &str) {
             &["S001,620102010201,王伟,2,7200,是,脱贫不稳定户,因病,2024-04-01,是,2025-01-10"],
         ),
     );
+    // 王伟 recovered: his member row changes too, beside the unchanged 张红.
+    let update_members = write(
+        "m2.csv",
+        csv(
+            M_HEADER,
+            &[
+                &format!("1,S001,{wang},王伟,男,1970-01-01,户主,健康"),
+                &format!(
+                    "2,S001,{},张红,女,1972-02-02,配偶,健康",
+                    id("620102", "19720202", 2)
+                ),
+            ],
+        ),
+    );
     let req = ImportRequest {
         households: Some(update),
-        members: None,
+        members: Some(update_members),
         actor: actor(),
         scope: chengguan,
     };
     let report = app.import(&req, &NoProgress).await.unwrap();
-    assert_eq!(report.counts.households_updated, 1);
+    assert_eq!(
+        (
+            report.counts.households_updated,
+            report.counts.members_updated,
+            report.counts.members_unchanged
+        ),
+        (1, 1, 1)
+    );
     let history = store.history(chengguan, &s001).await.unwrap();
-    assert_eq!(history.len(), 1);
-    assert_eq!(history[0].before["monitoring"]["eliminated"], false);
-    assert_eq!(history[0].after["monitoring"]["eliminated"], true);
-    assert_eq!(history[0].changed_by, "故事");
+    assert_eq!(history.len(), 2);
+    let household = history
+        .iter()
+        .find(|e| e.subject == HistorySubject::Household)
+        .unwrap();
+    assert_eq!(household.before["monitoring"]["eliminated"], false);
+    assert_eq!(household.after["monitoring"]["eliminated"], true);
+    assert_eq!(household.changed_by, "故事");
+    let member = history
+        .iter()
+        .find(|e| matches!(e.subject, HistorySubject::Member(_)))
+        .unwrap();
+    assert_eq!(
+        (&member.before["health"], &member.after["health"]),
+        (&serde_json::json!("患有大病"), &serde_json::json!("健康"))
+    );
+    let s001_members = store.members(chengguan, &s001).await.unwrap();
+    assert!(
+        s001_members
+            .iter()
+            .any(|m| m.member.id.as_str() == wang && m.member.health == Some(Health::Healthy)),
+        "{s001_members:?}"
+    );
 
     // Export the county and import it back: nothing changes.
     let out = dir.path().join("城关区.xlsx");
@@ -220,7 +260,8 @@ pub async fn story(db: &str) {
         (stored.version, stored.household.phone.as_deref()),
         (3, Some("13912345678"))
     );
-    assert_eq!(store.history(chengguan, &s001).await.unwrap().len(), 2);
+    // The import's household and member changes, and this edit.
+    assert_eq!(store.history(chengguan, &s001).await.unwrap().len(), 3);
     assert_eq!(
         store.imports(Scope::All, 10).await.unwrap().len(),
         3,
