@@ -5,7 +5,9 @@
 #   zhenxing - a private cluster with the baseline's server settings; `zhenxing init` then
 #              `zhenxing import` of the ledger layout (parsed, validated, COPY into the product's
 #              schema with its keys, history and kept figures, one transaction), then
-#              `zhenxing-bench stats` (the full all-level recomputation, dashboards, as-of)
+#              `zhenxing-bench stats` (the full all-level recomputation, dashboards, as-of); then
+#              the same ledger imported again (nothing changes) and an updated one
+#              (bench/update_ledger.py), as bench/run.sh does on SQLite
 # usage: bench/postgres.sh [HOUSEHOLDS] [REPS]     (defaults: 1000000 1; run as root, the
 #        clusters belong to the postgres OS user). Data in $BENCH_DATA as bench/run.sh keeps it.
 set -euo pipefail
@@ -22,6 +24,8 @@ RES="$OUT/postgres.jsonl"
 : > "$RES"
 [ -f "$BENCH/persons.csv" ] || python3 "$SHARED/gen_registry.py" --households "$N" --seed 42 --out "$BENCH"
 [ -f "$LEDGER/persons.csv" ] || python3 "$SHARED/gen_registry.py" --households "$N" --seed 42 --layout ledger --out "$LEDGER"
+UPDATED="$DATA/ledger-$N-updated"
+[ -f "$UPDATED/persons.csv" ] || python3 "$ROOT/bench/update_ledger.py" "$LEDGER" "$UPDATED"
 (cd "$ROOT" && cargo build --release -q -p zhenxing -p zhenxing-bench)
 ZX="$ROOT/target/release/zhenxing"
 ZXB="$ROOT/target/release/zhenxing-bench"
@@ -55,9 +59,15 @@ for rep in $(seq "$REPS"); do
   echo "{\"rep\": $rep, \"side\": \"zhenxing\", \"op\": \"import\", \"wall_s\": $T_IMPORT, \"client_peak_rss_mb\": $(( $(cat "$ZPG/rss.txt") / 1024 )), \"db_mb\": $DBMB}" >> "$RES"
   s=$("$ZXB" stats --db "$URL" --samples 200)
   echo "{\"rep\": $rep, \"side\": \"zhenxing\", \"op\": \"stats\", ${s#\{}" >> "$RES"
+  for step in reimport:"$LEDGER" update:"$UPDATED"; do
+    T0=$(now)
+    "$ZX" import --db "$URL" --households "${step#*:}/households.csv" --members "${step#*:}/persons.csv" > "$ZPG/import.txt"
+    echo "{\"rep\": $rep, \"side\": \"zhenxing\", \"op\": \"${step%%:*}\", \"wall_s\": $(since "$T0")}" >> "$RES"
+    cat "$ZPG/import.txt"
+  done
   as_pg "$PGBIN/pg_ctl" -D "$ZPG/data" -m fast stop >/dev/null
   trap - EXIT
-  tail -3 "$RES"
+  tail -5 "$RES"
 done
 
 python3 - "$RES" <<'PY'
@@ -75,6 +85,10 @@ print(f"import  zhenxing {zi:.1f} s (db {med([r['db_mb'] for r in imp]):.0f} MiB
 print(f"rollup  zhenxing recompute {zr:.2f} s  baseline {br:.2f} s  ratio {zr/br:.2f}")
 print(f"dashboard p50 {med([r['dashboard_p50_ms'] for r in st]):.2f} ms  p99 {med([r['dashboard_p99_ms'] for r in st]):.2f} ms; "
       f"as-of province {med([r['as_of_province_all_levels_s'] for r in st]):.2f} s")
+for op, what in [("reimport", "the same ledger again (nothing changes)"), ("update", "an updated ledger (1 household in 10, 1 member in 20)")]:
+    xs = [r["wall_s"] for r in rows if r.get("op") == op]
+    if xs:
+        print(f"import of {what}: zhenxing {med(xs):.1f} s")
 for r in st[:1]:
     print(f"same figures: monitoring persons {r['mon_persons_total']} (baseline {b[0].get('mon_persons_total')}), eliminated {r['eliminated_total']} (baseline {b[0].get('eliminated_total')})")
 PY

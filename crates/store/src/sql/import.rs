@@ -77,7 +77,6 @@ fn deferred_indexes(backend: Backend) -> [(&'static str, &'static str); 4] {
 const PERSON_DIRECTORY: &str = "INSERT INTO person_ids (id_number, county_code, household_no) \
      SELECT id_number, county_code, household_no FROM members ORDER BY id_number";
 
-/// Whether a member counts for the household's 低保/特困 figure.
 /// `($1::bigint, $2::text, ...), ...` for `rows` rows typed like `first` (PostgreSQL).
 fn typed_tuples(first: &[Value<'_>], rows: usize) -> String {
     let casts: Vec<&str> = first
@@ -105,6 +104,7 @@ fn typed_tuples(first: &[Value<'_>], rows: usize) -> String {
     s
 }
 
+/// Whether a member counts for the household's 低保/特困 figure.
 fn safety_net(m: &Member) -> i64 {
     i64::from(m.dibao.is_some() || m.tekun)
 }
@@ -218,7 +218,7 @@ impl SqlImport {
     /// Updates rows of `table` in place, `chunk` rows per statement: each row's `columns` values
     /// (the first `key_len` of them its key) and its new version. One statement per row was
     /// most of a re-import that changes rows (a message to the database and back for each:
-    /// 100,000 households and 175,175 members changed, with their history, took 81 s).
+    /// 100,000 households and 175,175 members changed, with their history, took 84 s).
     async fn update_many(
         &mut self,
         table: &'static str,
