@@ -441,6 +441,23 @@ async fn story_on_postgres() {
     .await
     .unwrap();
     assert_eq!(indexes.len(), 4, "{indexes:?}");
+    // The first import also dropped the registry tables' foreign keys and added them again:
+    // the same ones as a database just made.
+    let keys_sql = "SELECT conrelid::regclass::text, conname::text, pg_get_constraintdef(oid) \
+         FROM pg_constraint WHERE contype = 'f' \
+         AND conrelid IN ('households'::regclass, 'members'::regclass, 'monitoring_periods'::regclass) \
+         ORDER BY 1, 2";
+    let keys: Vec<(String, String, String)> =
+        sqlx::query_as(keys_sql).fetch_all(&mut conn).await.unwrap();
+    let empty = fresh_postgres(&base).await;
+    App::open(&empty).await.unwrap();
+    let mut fresh = sqlx::PgConnection::connect(&empty).await.unwrap();
+    let want: Vec<(String, String, String)> = sqlx::query_as(keys_sql)
+        .fetch_all(&mut fresh)
+        .await
+        .unwrap();
+    assert!(want.len() >= 4, "{want:?}");
+    assert_eq!(keys, want);
     // Backup is pg_dump's custom format.
     let dir = tempfile::tempdir().unwrap();
     let backup = dir.path().join("story.dump");

@@ -34,6 +34,9 @@ pub(crate) struct SqlImport {
     /// were dropped and are built again before the commit, and no row of the file can be
     /// registered already, so nothing is looked up.
     first_load: bool,
+    /// A first load on PostgreSQL: the registry tables' foreign keys, dropped inside the
+    /// transaction and added again before the commit (table, name, definition).
+    deferred_keys: Vec<(String, String, String)>,
 }
 
 /// Indexes built once after a first load instead of row by row: the name-search indexes
@@ -69,6 +72,13 @@ fn deferred_indexes(backend: Backend) -> [(&'static str, &'static str); 4] {
         ("households_monitored", monitored),
     ]
 }
+
+/// The foreign keys of the tables a first load writes, on PostgreSQL: table, constraint name
+/// (both quoted as identifiers) and definition, to drop and add again.
+const DEFERRED_KEYS: &str = "SELECT c.conrelid::regclass::text, quote_ident(c.conname), \
+     pg_get_constraintdef(c.oid) FROM pg_constraint c WHERE c.contype = 'f' \
+     AND c.conrelid IN ('households'::regclass, 'members'::regclass, 'monitoring_periods'::regclass) \
+     ORDER BY 1, 2";
 
 /// How a first load fills the person directory: from the members written, sorted by ID number.
 /// Inserted row by row, the directory took its entries in the file's order, a random place of a
@@ -127,6 +137,7 @@ impl SqlImport {
             inserts: HashMap::new(),
             touched: BTreeSet::new(),
             first_load: false,
+            deferred_keys: Vec::new(),
         })
     }
 
@@ -146,6 +157,17 @@ impl SqlImport {
                 self.tx
                     .execute(&format!("DROP INDEX IF EXISTS {name}"), &[])
                     .await?;
+            }
+            if self.backend == Backend::Postgres {
+                // PostgreSQL checks a foreign key by a query per row written (two per household
+                // and per member); added back at the end, each is one join over the table.
+                for r in self.tx.fetch(DEFERRED_KEYS, &[]).await? {
+                    let (table, name) = (r.text(0)?, r.text(1)?);
+                    self.tx
+                        .execute(&format!("ALTER TABLE {table} DROP CONSTRAINT {name}"), &[])
+                        .await?;
+                    self.deferred_keys.push((table, name, r.text(2)?));
+                }
             }
             self.first_load = true;
         }
@@ -796,6 +818,14 @@ impl ImportTx for SqlImport {
             self.tx.execute(PERSON_DIRECTORY, &[]).await?;
             for (_, create) in deferred_indexes(self.backend) {
                 self.tx.execute(create, &[]).await?;
+            }
+            for (table, name, definition) in std::mem::take(&mut self.deferred_keys) {
+                self.tx
+                    .execute(
+                        &format!("ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"),
+                        &[],
+                    )
+                    .await?;
             }
         }
         figures::refresh(self.tx.as_mut(), self.backend, &self.touched, today).await?;
