@@ -9,7 +9,7 @@ use super::columns::{
     HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, META_COLUMNS, household_from_row, household_values,
     member_from_row, member_values,
 };
-use super::packed::{fetch_packed, fetch_packed_rows, packed_fields};
+use super::packed::{fetch_packed, packed_fields, typed_rows};
 use super::{Db, Tx, Value, figures, list_join, list_source, list_value, now_text, tuples_for};
 use crate::{
     Actor, Backend, ImportCounts, ImportSource, ImportTx, Rejection, RowOutcome, StoreError,
@@ -313,97 +313,7 @@ impl SqlImport {
         .await
     }
 
-    /// Looks up a chunk of households and decides each: its outcome, and what to write.
-    async fn plan_households<'r>(
-        &mut self,
-        chunk: &'r [Household],
-        plan: &mut HouseholdPlan<'r>,
-    ) -> StoreResult<()> {
-        // Each registered number's county, and its household as stored: one packed answer (the
-        // driver's cost per returned row was most of a re-import). A first load finds nobody
-        // registered: the reader refuses a number repeated in the file.
-        let mut registered: HashMap<String, i64> = HashMap::new();
-        let mut existing: HashMap<String, (Household, i64)> = HashMap::new();
-        if !self.first_load {
-            let nos: Vec<&str> = chunk.iter().map(|h| h.no.as_str()).collect();
-            let (list, _, value) = list_source(self.backend, 1);
-            let mut fields = vec!["i.household_no".to_string(), "i.county_code".to_string()];
-            fields.extend(HOUSEHOLD_COLUMNS.iter().map(|c| format!("h.{c}")));
-            fields.push("h.version".to_string());
-            let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
-            let rows = fetch_packed_rows(
-                self.tx.as_mut(),
-                self.backend,
-                &fields,
-                &format!(
-                    "{list} {} household_ids i ON i.household_no = {value} \
-                     LEFT JOIN households h ON h.county_code = i.county_code \
-                     AND h.household_no = i.household_no",
-                    list_join(self.backend)
-                ),
-                &[list_value(self.backend, &nos)],
-            )
-            .await?;
-            for r in rows {
-                let no = r.text(0)?;
-                registered.insert(no.clone(), r.int(1)?);
-                // No household for a registered number: reported below, when a row needs it.
-                if let Some(version) = r.opt_int(2 + HOUSEHOLD_COLUMNS.len())? {
-                    let (_, h) = household_from_row(&r, 2)?;
-                    existing.insert(no, (h, version));
-                }
-            }
-        }
-
-        for h in chunk {
-            let Some(county) = h.village.county() else {
-                plan.outcomes
-                    .push(RowOutcome::Rejected(Rejection::OutOfScope));
-                continue;
-            };
-            if !self.scope.contains(h.village) {
-                plan.outcomes
-                    .push(RowOutcome::Rejected(Rejection::OutOfScope));
-                continue;
-            }
-            match (
-                registered.get(h.no.as_str()),
-                existing.remove(h.no.as_str()),
-            ) {
-                (Some(c), _) if *c != county.as_i64() => plan
-                    .outcomes
-                    .push(RowOutcome::Rejected(Rejection::HouseholdElsewhere)),
-                (Some(_), Some((old, version))) => {
-                    if !self.scope.contains(old.village) {
-                        plan.outcomes
-                            .push(RowOutcome::Rejected(Rejection::OutOfScope));
-                    } else if old == *h {
-                        plan.outcomes.push(RowOutcome::Unchanged);
-                    } else {
-                        plan.updates.push((county, old, h, version + 1));
-                        plan.outcomes.push(RowOutcome::Updated);
-                    }
-                }
-                (Some(_), None) => {
-                    return Err(StoreError::Corrupt(format!(
-                        "户编号{}在目录中但户信息不存在",
-                        h.no
-                    )));
-                }
-                (None, _) => {
-                    if h.monitoring.category.is_some() && h.monitoring.identified_on.is_some() {
-                        plan.periods.push((county, h));
-                    }
-                    plan.inserts.push((county, h));
-                    self.touched.insert(h.village.as_i64());
-                    plan.outcomes.push(RowOutcome::Inserted);
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Writes what [`SqlImport::plan_households`] decided for a batch.
+    /// Writes what [`decide_households`] decided for a batch.
     async fn write_households(&mut self, plan: HouseholdPlan<'_>) -> StoreResult<()> {
         let columns: Vec<&str> = HOUSEHOLD_COLUMNS
             .iter()
@@ -486,175 +396,7 @@ impl SqlImport {
         .await
     }
 
-    /// Looks up a chunk of members and decides each: its outcome, and what to write.
-    async fn plan_members<'r>(
-        &mut self,
-        chunk: &'r [Member],
-        plan: &mut MemberPlan<'r>,
-    ) -> StoreResult<()> {
-        let mut nos: Vec<&str> = chunk.iter().map(|m| m.household_no.as_str()).collect();
-        nos.sort_unstable();
-        nos.dedup();
-        // The chunk's households as one list parameter (binding each of ~350 was most of the
-        // statement). A first load's households all came in this transaction, each in the scope
-        // and its village among those touched: the directory alone says where one is.
-        let (list, _, value) = list_source(self.backend, 1);
-        let join = list_join(self.backend);
-        let from = format!("{list} {join} household_ids i ON i.household_no = {value}");
-        let args = [list_value(self.backend, &nos)];
-        let code = |s: &str| {
-            s.parse::<i64>()
-                .map_err(|e| StoreError::Corrupt(e.to_string()))
-                .and_then(|c| AreaCode::from_i64(c).map_err(|e| StoreError::Corrupt(e.to_string())))
-        };
-        // Packed into one answer (`sql::packed`): the driver's cost per row was most of it.
-        let mut households: HashMap<&str, (AreaCode, Option<AreaCode>)> = HashMap::new();
-        let answer = if self.first_load {
-            fetch_packed(
-                self.tx.as_mut(),
-                self.backend,
-                &["i.household_no", "i.county_code"],
-                &from,
-                &args,
-            )
-            .await?
-        } else {
-            fetch_packed(
-                self.tx.as_mut(),
-                self.backend,
-                &["i.household_no", "h.county_code", "h.village_code"],
-                &format!(
-                    "{from} JOIN households h ON h.county_code = i.county_code \
-                     AND h.household_no = i.household_no"
-                ),
-                &args,
-            )
-            .await?
-        };
-        if self.first_load {
-            for f in packed_fields::<2>(&answer) {
-                let [no, county] = f?;
-                households.insert(no, (code(county)?, None));
-            }
-        } else {
-            for f in packed_fields::<3>(&answer) {
-                let [no, county, village] = f?;
-                households.insert(no, (code(county)?, Some(code(village)?)));
-            }
-        }
-
-        // Each registered person's household and its village, and the member as stored there:
-        // one packed answer. A first load finds nobody registered: the reader refuses an ID
-        // number repeated in the file (with the households' lookups: a million households
-        // 54.9 s → 48.6 s).
-        // id -> (county, household, village)
-        let mut persons: HashMap<String, (i64, String, i64)> = HashMap::new();
-        let mut existing: HashMap<String, (Member, i64)> = HashMap::new();
-        if !self.first_load {
-            let mut ids: Vec<&str> = chunk.iter().map(|m| m.id.as_str()).collect();
-            ids.sort_unstable();
-            let mut fields: Vec<String> = [
-                "p.id_number",
-                "p.county_code",
-                "p.household_no",
-                "h.village_code",
-            ]
-            .map(str::to_string)
-            .to_vec();
-            fields.extend(MEMBER_COLUMNS.iter().map(|c| format!("m.{c}")));
-            fields.push("m.version".to_string());
-            let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
-            let rows = fetch_packed_rows(
-                self.tx.as_mut(),
-                self.backend,
-                &fields,
-                &format!(
-                    "{list} {join} person_ids p ON p.id_number = {value} \
-                     JOIN households h ON h.county_code = p.county_code \
-                     AND h.household_no = p.household_no \
-                     LEFT JOIN members m ON m.county_code = p.county_code \
-                     AND m.household_no = p.household_no AND m.id_number = p.id_number"
-                ),
-                &[list_value(self.backend, &ids)],
-            )
-            .await?;
-            for r in rows {
-                let id = r.text(0)?;
-                persons.insert(id.clone(), (r.int(1)?, r.text(2)?, r.int(3)?));
-                // No member for a registered person: reported below, when a row needs it.
-                if let Some(version) = r.opt_int(4 + MEMBER_COLUMNS.len())? {
-                    let (_, m) = member_from_row(&r, 4)?;
-                    existing.insert(id, (m, version));
-                }
-            }
-        }
-
-        for m in chunk {
-            let Some((county, village)) = households.get(m.household_no.as_str()).copied() else {
-                plan.outcomes
-                    .push(RowOutcome::Rejected(Rejection::UnknownHousehold));
-                continue;
-            };
-            if village.is_some_and(|v| !self.scope.contains(v)) {
-                plan.outcomes
-                    .push(RowOutcome::Rejected(Rejection::UnknownHousehold));
-                continue;
-            }
-            let touch = |touched: &mut BTreeSet<i64>| {
-                if let Some(v) = village {
-                    touched.insert(v.as_i64());
-                }
-            };
-            match persons.get(m.id.as_str()) {
-                Some((_, other, other_village)) if other != m.household_no.as_str() => {
-                    let visible =
-                        AreaCode::from_i64(*other_village).is_ok_and(|v| self.scope.contains(v));
-                    let shown = if visible {
-                        HouseholdNo::parse(other).ok()
-                    } else {
-                        None
-                    };
-                    plan.outcomes
-                        .push(RowOutcome::Rejected(Rejection::PersonInOtherHousehold(
-                            shown,
-                        )));
-                }
-                Some(_) => match existing.remove(m.id.as_str()) {
-                    Some((old, _)) if old == *m => plan.outcomes.push(RowOutcome::Unchanged),
-                    Some((old, version)) => {
-                        let d = plan
-                            .deltas
-                            .entry((county.as_i64(), m.household_no.as_str().to_string()))
-                            .or_default();
-                        d.1 += safety_net(m) - safety_net(&old);
-                        touch(&mut self.touched);
-                        plan.updates.push((county, old, m, version + 1));
-                        plan.outcomes.push(RowOutcome::Updated);
-                    }
-                    None => {
-                        return Err(StoreError::Corrupt(format!(
-                            "人员{}在目录中但成员信息不存在",
-                            m.id
-                        )));
-                    }
-                },
-                None => {
-                    let d = plan
-                        .deltas
-                        .entry((county.as_i64(), m.household_no.as_str().to_string()))
-                        .or_default();
-                    d.0 += 1;
-                    d.1 += safety_net(m);
-                    touch(&mut self.touched);
-                    plan.inserts.push((county, m));
-                    plan.outcomes.push(RowOutcome::Inserted);
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Writes what [`SqlImport::plan_members`] decided for a batch.
+    /// Writes what [`decide_members`] decided for a batch.
     async fn write_members(&mut self, plan: MemberPlan<'_>) -> StoreResult<()> {
         let columns: Vec<&str> = MEMBER_COLUMNS.iter().chain(META_COLUMNS).copied().collect();
         let meta = self.meta(1);
@@ -729,6 +471,303 @@ impl SqlImport {
     }
 }
 
+/// The fields of a later import's households lookup: each registered number, its county, and its
+/// household as stored with its version.
+fn household_lookup_fields() -> Vec<String> {
+    let mut fields = vec!["i.household_no".to_string(), "i.county_code".to_string()];
+    fields.extend(HOUSEHOLD_COLUMNS.iter().map(|c| format!("h.{c}")));
+    fields.push("h.version".to_string());
+    fields
+}
+
+/// Looks up a chunk of households: each registered number's county, and its household as stored,
+/// one packed answer (the driver's cost per returned row was most of a re-import). A first load
+/// finds nobody registered (the reader refuses a number repeated in the file): nothing to ask.
+async fn lookup_households(
+    tx: &mut dyn Tx,
+    backend: Backend,
+    first_load: bool,
+    chunk: &[Household],
+) -> StoreResult<String> {
+    if first_load || chunk.is_empty() {
+        return Ok(String::new());
+    }
+    let nos: Vec<&str> = chunk.iter().map(|h| h.no.as_str()).collect();
+    let (list, _, value) = list_source(backend, 1);
+    let fields = household_lookup_fields();
+    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+    fetch_packed(
+        tx,
+        backend,
+        &fields,
+        &format!(
+            "{list} {} household_ids i ON i.household_no = {value} \
+             LEFT JOIN households h ON h.county_code = i.county_code \
+             AND h.household_no = i.household_no",
+            list_join(backend)
+        ),
+        &[list_value(backend, &nos)],
+    )
+    .await
+}
+
+/// Decides each household of a chunk from what [`lookup_households`] answered: its outcome, and
+/// what to write.
+fn decide_households<'r>(
+    scope: Scope,
+    touched: &mut BTreeSet<i64>,
+    chunk: &'r [Household],
+    answer: &str,
+    plan: &mut HouseholdPlan<'r>,
+) -> StoreResult<()> {
+    let mut registered: HashMap<String, i64> = HashMap::new();
+    let mut existing: HashMap<String, (Household, i64)> = HashMap::new();
+    for r in typed_rows(answer, HOUSEHOLD_COLUMNS.len() + 3)? {
+        let no = r.text(0)?;
+        registered.insert(no.clone(), r.int(1)?);
+        // No household for a registered number: reported below, when a row needs it.
+        if let Some(version) = r.opt_int(2 + HOUSEHOLD_COLUMNS.len())? {
+            let (_, h) = household_from_row(&r, 2)?;
+            existing.insert(no, (h, version));
+        }
+    }
+    for h in chunk {
+        let Some(county) = h.village.county() else {
+            plan.outcomes
+                .push(RowOutcome::Rejected(Rejection::OutOfScope));
+            continue;
+        };
+        if !scope.contains(h.village) {
+            plan.outcomes
+                .push(RowOutcome::Rejected(Rejection::OutOfScope));
+            continue;
+        }
+        match (
+            registered.get(h.no.as_str()),
+            existing.remove(h.no.as_str()),
+        ) {
+            (Some(c), _) if *c != county.as_i64() => plan
+                .outcomes
+                .push(RowOutcome::Rejected(Rejection::HouseholdElsewhere)),
+            (Some(_), Some((old, version))) => {
+                if !scope.contains(old.village) {
+                    plan.outcomes
+                        .push(RowOutcome::Rejected(Rejection::OutOfScope));
+                } else if old == *h {
+                    plan.outcomes.push(RowOutcome::Unchanged);
+                } else {
+                    plan.updates.push((county, old, h, version + 1));
+                    plan.outcomes.push(RowOutcome::Updated);
+                }
+            }
+            (Some(_), None) => {
+                return Err(StoreError::Corrupt(format!(
+                    "户编号{}在目录中但户信息不存在",
+                    h.no
+                )));
+            }
+            (None, _) => {
+                if h.monitoring.category.is_some() && h.monitoring.identified_on.is_some() {
+                    plan.periods.push((county, h));
+                }
+                plan.inserts.push((county, h));
+                touched.insert(h.village.as_i64());
+                plan.outcomes.push(RowOutcome::Inserted);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The fields of a later import's persons lookup: each registered person's county, household
+/// and its village, and the member as stored there with its version.
+fn person_lookup_fields() -> Vec<String> {
+    let mut fields: Vec<String> = [
+        "p.id_number",
+        "p.county_code",
+        "p.household_no",
+        "h.village_code",
+    ]
+    .map(str::to_string)
+    .to_vec();
+    fields.extend(MEMBER_COLUMNS.iter().map(|c| format!("m.{c}")));
+    fields.push("m.version".to_string());
+    fields
+}
+
+/// Looks up a chunk of members, each a packed answer: their households (where each is), and
+/// unless a first load, each registered person's household and the member as stored there.
+async fn lookup_members(
+    tx: &mut dyn Tx,
+    backend: Backend,
+    first_load: bool,
+    chunk: &[Member],
+) -> StoreResult<[String; 2]> {
+    if chunk.is_empty() {
+        return Ok([String::new(), String::new()]);
+    }
+    let mut nos: Vec<&str> = chunk.iter().map(|m| m.household_no.as_str()).collect();
+    nos.sort_unstable();
+    nos.dedup();
+    // The chunk's households as one list parameter (binding each of ~350 was most of the
+    // statement). A first load's households all came in this transaction, each in the scope
+    // and its village among those touched: the directory alone says where one is.
+    let (list, _, value) = list_source(backend, 1);
+    let join = list_join(backend);
+    let from = format!("{list} {join} household_ids i ON i.household_no = {value}");
+    let args = [list_value(backend, &nos)];
+    let households = if first_load {
+        fetch_packed(
+            tx,
+            backend,
+            &["i.household_no", "i.county_code"],
+            &from,
+            &args,
+        )
+        .await?
+    } else {
+        fetch_packed(
+            tx,
+            backend,
+            &["i.household_no", "h.county_code", "h.village_code"],
+            &format!(
+                "{from} JOIN households h ON h.county_code = i.county_code \
+                 AND h.household_no = i.household_no"
+            ),
+            &args,
+        )
+        .await?
+    };
+    // A first load finds nobody registered: the reader refuses an ID number repeated in the
+    // file (with the households' lookups: a million households 54.9 s → 48.6 s).
+    if first_load {
+        return Ok([households, String::new()]);
+    }
+    let mut ids: Vec<&str> = chunk.iter().map(|m| m.id.as_str()).collect();
+    ids.sort_unstable();
+    let fields = person_lookup_fields();
+    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+    let persons = fetch_packed(
+        tx,
+        backend,
+        &fields,
+        &format!(
+            "{list} {join} person_ids p ON p.id_number = {value} \
+             JOIN households h ON h.county_code = p.county_code \
+             AND h.household_no = p.household_no \
+             LEFT JOIN members m ON m.county_code = p.county_code \
+             AND m.household_no = p.household_no AND m.id_number = p.id_number"
+        ),
+        &[list_value(backend, &ids)],
+    )
+    .await?;
+    Ok([households, persons])
+}
+
+/// Decides each member of a chunk from what [`lookup_members`] answered: its outcome, and what
+/// to write.
+fn decide_members<'r>(
+    scope: Scope,
+    first_load: bool,
+    touched: &mut BTreeSet<i64>,
+    chunk: &'r [Member],
+    [answer, persons_answer]: &[String; 2],
+    plan: &mut MemberPlan<'r>,
+) -> StoreResult<()> {
+    let code = |s: &str| {
+        s.parse::<i64>()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))
+            .and_then(|c| AreaCode::from_i64(c).map_err(|e| StoreError::Corrupt(e.to_string())))
+    };
+    let mut households: HashMap<&str, (AreaCode, Option<AreaCode>)> = HashMap::new();
+    if first_load {
+        for f in packed_fields::<2>(answer) {
+            let [no, county] = f?;
+            households.insert(no, (code(county)?, None));
+        }
+    } else {
+        for f in packed_fields::<3>(answer) {
+            let [no, county, village] = f?;
+            households.insert(no, (code(county)?, Some(code(village)?)));
+        }
+    }
+    // id -> (county, household, village)
+    let mut persons: HashMap<String, (i64, String, i64)> = HashMap::new();
+    let mut existing: HashMap<String, (Member, i64)> = HashMap::new();
+    for r in typed_rows(persons_answer, MEMBER_COLUMNS.len() + 5)? {
+        let id = r.text(0)?;
+        persons.insert(id.clone(), (r.int(1)?, r.text(2)?, r.int(3)?));
+        // No member for a registered person: reported below, when a row needs it.
+        if let Some(version) = r.opt_int(4 + MEMBER_COLUMNS.len())? {
+            let (_, m) = member_from_row(&r, 4)?;
+            existing.insert(id, (m, version));
+        }
+    }
+
+    for m in chunk {
+        let Some((county, village)) = households.get(m.household_no.as_str()).copied() else {
+            plan.outcomes
+                .push(RowOutcome::Rejected(Rejection::UnknownHousehold));
+            continue;
+        };
+        if village.is_some_and(|v| !scope.contains(v)) {
+            plan.outcomes
+                .push(RowOutcome::Rejected(Rejection::UnknownHousehold));
+            continue;
+        }
+        let touch = |touched: &mut BTreeSet<i64>| {
+            if let Some(v) = village {
+                touched.insert(v.as_i64());
+            }
+        };
+        match persons.get(m.id.as_str()) {
+            Some((_, other, other_village)) if other != m.household_no.as_str() => {
+                let visible = AreaCode::from_i64(*other_village).is_ok_and(|v| scope.contains(v));
+                let shown = if visible {
+                    HouseholdNo::parse(other).ok()
+                } else {
+                    None
+                };
+                plan.outcomes
+                    .push(RowOutcome::Rejected(Rejection::PersonInOtherHousehold(
+                        shown,
+                    )));
+            }
+            Some(_) => match existing.remove(m.id.as_str()) {
+                Some((old, _)) if old == *m => plan.outcomes.push(RowOutcome::Unchanged),
+                Some((old, version)) => {
+                    let d = plan
+                        .deltas
+                        .entry((county.as_i64(), m.household_no.as_str().to_string()))
+                        .or_default();
+                    d.1 += safety_net(m) - safety_net(&old);
+                    touch(touched);
+                    plan.updates.push((county, old, m, version + 1));
+                    plan.outcomes.push(RowOutcome::Updated);
+                }
+                None => {
+                    return Err(StoreError::Corrupt(format!(
+                        "人员{}在目录中但成员信息不存在",
+                        m.id
+                    )));
+                }
+            },
+            None => {
+                let d = plan
+                    .deltas
+                    .entry((county.as_i64(), m.household_no.as_str().to_string()))
+                    .or_default();
+                d.0 += 1;
+                d.1 += safety_net(m);
+                touch(touched);
+                plan.inserts.push((county, m));
+                plan.outcomes.push(RowOutcome::Inserted);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// What a batch of households comes to: each row's outcome, the rows to insert (with their
 /// county; those monitored also open a monitoring period) and the updates (old value, new,
 /// next version).
@@ -792,9 +831,27 @@ impl ImportTx for SqlImport {
     async fn households(&mut self, rows: &[Household]) -> StoreResult<Vec<RowOutcome>> {
         // Every lookup first, then every write: the reader refuses a household number repeated
         // in the file, so no row of the batch depends on another's write.
+        // Each chunk's lookup runs while the one before is decided (on SQLite, in its worker
+        // thread; on PostgreSQL, in the server).
         let mut plan = HouseholdPlan::default();
-        for chunk in rows.chunks(HOUSEHOLD_CHUNK) {
-            self.plan_households(chunk, &mut plan).await?;
+        let (backend, first_load, scope) = (self.backend, self.first_load, self.scope);
+        let mut chunks = rows.chunks(HOUSEHOLD_CHUNK);
+        let mut current = chunks.next();
+        let mut answer = match current {
+            Some(c) => lookup_households(self.tx.as_mut(), backend, first_load, c).await?,
+            None => String::new(),
+        };
+        while let Some(chunk) = current {
+            let next = chunks.next();
+            let (tx, touched) = (self.tx.as_mut(), &mut self.touched);
+            let (fetched, decided) = futures::future::join(
+                lookup_households(tx, backend, first_load, next.unwrap_or_default()),
+                async { decide_households(scope, touched, chunk, &answer, &mut plan) },
+            )
+            .await;
+            decided?;
+            answer = fetched?;
+            current = next;
         }
         let outcomes = std::mem::take(&mut plan.outcomes);
         self.write_households(plan).await?;
@@ -804,8 +861,24 @@ impl ImportTx for SqlImport {
     async fn members(&mut self, rows: &[Member]) -> StoreResult<Vec<RowOutcome>> {
         // As for households: the reader refuses an ID number repeated in the file.
         let mut plan = MemberPlan::default();
-        for chunk in rows.chunks(MEMBER_CHUNK) {
-            self.plan_members(chunk, &mut plan).await?;
+        let (backend, first_load, scope) = (self.backend, self.first_load, self.scope);
+        let mut chunks = rows.chunks(MEMBER_CHUNK);
+        let mut current = chunks.next();
+        let mut answers = match current {
+            Some(c) => lookup_members(self.tx.as_mut(), backend, first_load, c).await?,
+            None => Default::default(),
+        };
+        while let Some(chunk) = current {
+            let next = chunks.next();
+            let (tx, touched) = (self.tx.as_mut(), &mut self.touched);
+            let (fetched, decided) = futures::future::join(
+                lookup_members(tx, backend, first_load, next.unwrap_or_default()),
+                async { decide_members(scope, first_load, touched, chunk, &answers, &mut plan) },
+            )
+            .await;
+            decided?;
+            answers = fetched?;
+            current = next;
         }
         let outcomes = std::mem::take(&mut plan.outcomes);
         self.write_members(plan).await?;

@@ -238,22 +238,10 @@ pub(super) fn packed_fields<const N: usize>(
         .chain((0..rows).map(move |i| Ok(std::array::from_fn(|c| cols[c][i]))))
 }
 
-/// The rows of `SELECT <fields> FROM <from>` fetched packed ([`fetch_packed`]) and decoded whole,
-/// as [`Tx::fetch`] would return them: for reading many full rows (a re-import's existing
-/// households and members), whatever their texts hold.
-pub(super) async fn fetch_packed_rows(
-    tx: &mut dyn Tx,
-    backend: Backend,
-    fields: &[&str],
-    from: &str,
-    args: &[Value<'_>],
-) -> StoreResult<Vec<Row>> {
-    let text = fetch_packed(tx, backend, fields, from, args).await?;
-    typed_rows(&text, fields.len())
-}
-
-/// The rows of a packed answer with their values typed (see [`Cursor::typed`]).
-fn typed_rows(text: &str, width: usize) -> StoreResult<Vec<Row>> {
+/// The rows of a packed answer ([`fetch_packed`]) decoded whole, with their values typed (see
+/// [`Cursor::typed`]), as [`Tx::fetch`] would return them: for many full rows (a re-import's
+/// stored households and members), whatever their texts hold.
+pub(super) fn typed_rows(text: &str, width: usize) -> StoreResult<Vec<Row>> {
     let cols = columns_with(text, width, Cursor::typed)?;
     let rows = cols.first().map_or(0, Vec::len);
     let mut cols: Vec<_> = cols.into_iter().map(Vec::into_iter).collect();
