@@ -283,21 +283,32 @@ impl SqlImport {
         Ok(())
     }
 
-    /// Records the previous and the new value of each changed row in `table`: its key's
-    /// values, its new version, the two values as JSON.
-    async fn record_history(
+    /// Writes the changed rows of `table` and records each in `history` with its previous and
+    /// new value: per row its `columns` values (the first `key_len` its key), its new version,
+    /// and the two values as JSON.
+    async fn write_changes(
         &mut self,
         table: &'static str,
-        key: &[&str],
+        history: &'static str,
+        columns: &[&str],
+        key_len: usize,
         chunk: usize,
-        entries: Vec<(Vec<Value<'static>>, i64, String, String)>,
+        changes: Vec<Change>,
     ) -> StoreResult<()> {
-        let mut columns = key.to_vec();
-        columns.extend(["version", "changeset_id", "before_json", "after_json"]);
+        let mut entries = Vec::with_capacity(changes.len());
+        let mut rows = Vec::with_capacity(changes.len());
+        for (values, version, before, after) in changes {
+            entries.push((values[..key_len].to_vec(), version, before, after));
+            rows.push((values, version));
+        }
+        self.update_many(table, columns, key_len, chunk, rows)
+            .await?;
+        let mut history_columns = columns[..key_len].to_vec();
+        history_columns.extend(["version", "changeset_id", "before_json", "after_json"]);
         let changeset = self.changeset;
         self.insert_pipelined(
-            table,
-            &columns,
+            history,
+            &history_columns,
             chunk,
             &entries,
             |(k, version, before, after), out| {
@@ -362,36 +373,27 @@ impl SqlImport {
             },
         )
         .await?;
-        let mut rows = Vec::with_capacity(plan.updates.len());
-        let mut history = Vec::with_capacity(plan.updates.len());
+        let mut changes = Vec::with_capacity(plan.updates.len());
         for (county, old, new, version) in plan.updates {
             self.touched.insert(old.village.as_i64());
             self.touched.insert(new.village.as_i64());
             figures::sync_periods(self.tx.as_mut(), county, Some(&old), new, self.changeset)
                 .await?;
-            let key = vec![
-                Value::from(county.as_i64()),
-                Value::from(new.no.as_str().to_string()),
-            ];
-            history.push((
-                key,
+            let values = household_values(county, new);
+            changes.push((
+                values.into_iter().map(Value::into_static).collect(),
                 version,
                 json(&old)?.to_string(),
                 json(new)?.to_string(),
             ));
-            let values = household_values(county, new);
-            rows.push((
-                values.into_iter().map(Value::into_static).collect(),
-                version,
-            ));
         }
-        self.update_many("households", HOUSEHOLD_COLUMNS, 2, HOUSEHOLD_CHUNK, rows)
-            .await?;
-        self.record_history(
+        self.write_changes(
+            "households",
             "household_history",
-            &["county_code", "household_no"],
+            HOUSEHOLD_COLUMNS,
+            2,
             HOUSEHOLD_CHUNK,
-            history,
+            changes,
         )
         .await
     }
@@ -439,33 +441,23 @@ impl SqlImport {
             .filter(|(_, d)| *d != (0, 0))
             .collect();
         figures::add_person_counts(self.tx.as_mut(), self.backend, &deltas).await?;
-        let mut rows = Vec::with_capacity(plan.updates.len());
-        let mut history = Vec::with_capacity(plan.updates.len());
+        let mut changes = Vec::with_capacity(plan.updates.len());
         for (county, old, new, version) in plan.updates {
-            let key = vec![
-                Value::from(county.as_i64()),
-                Value::from(new.household_no.as_str().to_string()),
-                Value::from(new.id.as_str().to_string()),
-            ];
-            history.push((
-                key,
+            let values = member_values(county, new);
+            changes.push((
+                values.into_iter().map(Value::into_static).collect(),
                 version,
                 json(&old)?.to_string(),
                 json(new)?.to_string(),
             ));
-            let values = member_values(county, new);
-            rows.push((
-                values.into_iter().map(Value::into_static).collect(),
-                version,
-            ));
         }
-        self.update_many("members", MEMBER_COLUMNS, 3, MEMBER_CHUNK, rows)
-            .await?;
-        self.record_history(
+        self.write_changes(
+            "members",
             "member_history",
-            &["county_code", "household_no", "id_number"],
+            MEMBER_COLUMNS,
+            3,
             MEMBER_CHUNK,
-            history,
+            changes,
         )
         .await
     }
@@ -767,6 +759,9 @@ fn decide_members<'r>(
     }
     Ok(())
 }
+
+/// A changed row: its values, its new version, its previous and new value as JSON.
+type Change = (Vec<Value<'static>>, i64, String, String);
 
 /// What a batch of households comes to: each row's outcome, the rows to insert (with their
 /// county; those monitored also open a monitoring period) and the updates (old value, new,
