@@ -3,6 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use async_trait::async_trait;
+use futures::future::BoxFuture;
 use zhenxing_domain::{AreaCode, Household, HouseholdNo, Member, Scope};
 
 use super::columns::{
@@ -760,6 +761,35 @@ fn decide_members<'r>(
     Ok(())
 }
 
+/// Decides `rows` a chunk at a time from what `lookup` found for it; each chunk's lookup runs
+/// while the one before is decided (on SQLite in its worker thread, on PostgreSQL in the server).
+async fn pipelined<'r, T: Sync, A: Default>(
+    tx: &mut dyn Tx,
+    rows: &'r [T],
+    chunk: usize,
+    lookup: impl for<'a> Fn(&'a mut dyn Tx, &'a [T]) -> BoxFuture<'a, StoreResult<A>>,
+    mut decide: impl FnMut(&'r [T], &A) -> StoreResult<()>,
+) -> StoreResult<()> {
+    let mut chunks = rows.chunks(chunk.max(1));
+    let mut current = chunks.next();
+    let mut answer = match current {
+        Some(c) => lookup(&mut *tx, c).await?,
+        None => A::default(),
+    };
+    while let Some(part) = current {
+        let next = chunks.next();
+        let (fetched, decided) =
+            futures::future::join(lookup(&mut *tx, next.unwrap_or_default()), async {
+                decide(part, &answer)
+            })
+            .await;
+        decided?;
+        answer = fetched?;
+        current = next;
+    }
+    Ok(())
+}
+
 /// A changed row: its values, its new version, its previous and new value as JSON.
 type Change = (Vec<Value<'static>>, i64, String, String);
 
@@ -826,28 +856,17 @@ impl ImportTx for SqlImport {
     async fn households(&mut self, rows: &[Household]) -> StoreResult<Vec<RowOutcome>> {
         // Every lookup first, then every write: the reader refuses a household number repeated
         // in the file, so no row of the batch depends on another's write.
-        // Each chunk's lookup runs while the one before is decided (on SQLite, in its worker
-        // thread; on PostgreSQL, in the server).
         let mut plan = HouseholdPlan::default();
         let (backend, first_load, scope) = (self.backend, self.first_load, self.scope);
-        let mut chunks = rows.chunks(HOUSEHOLD_CHUNK);
-        let mut current = chunks.next();
-        let mut answer = match current {
-            Some(c) => lookup_households(self.tx.as_mut(), backend, first_load, c).await?,
-            None => String::new(),
-        };
-        while let Some(chunk) = current {
-            let next = chunks.next();
-            let (tx, touched) = (self.tx.as_mut(), &mut self.touched);
-            let (fetched, decided) = futures::future::join(
-                lookup_households(tx, backend, first_load, next.unwrap_or_default()),
-                async { decide_households(scope, touched, chunk, &answer, &mut plan) },
-            )
-            .await;
-            decided?;
-            answer = fetched?;
-            current = next;
-        }
+        let (tx, touched) = (self.tx.as_mut(), &mut self.touched);
+        pipelined(
+            tx,
+            rows,
+            HOUSEHOLD_CHUNK,
+            |tx, c| Box::pin(lookup_households(tx, backend, first_load, c)),
+            |c, answer| decide_households(scope, touched, c, answer, &mut plan),
+        )
+        .await?;
         let outcomes = std::mem::take(&mut plan.outcomes);
         self.write_households(plan).await?;
         Ok(outcomes)
@@ -857,24 +876,15 @@ impl ImportTx for SqlImport {
         // As for households: the reader refuses an ID number repeated in the file.
         let mut plan = MemberPlan::default();
         let (backend, first_load, scope) = (self.backend, self.first_load, self.scope);
-        let mut chunks = rows.chunks(MEMBER_CHUNK);
-        let mut current = chunks.next();
-        let mut answers = match current {
-            Some(c) => lookup_members(self.tx.as_mut(), backend, first_load, c).await?,
-            None => Default::default(),
-        };
-        while let Some(chunk) = current {
-            let next = chunks.next();
-            let (tx, touched) = (self.tx.as_mut(), &mut self.touched);
-            let (fetched, decided) = futures::future::join(
-                lookup_members(tx, backend, first_load, next.unwrap_or_default()),
-                async { decide_members(scope, first_load, touched, chunk, &answers, &mut plan) },
-            )
-            .await;
-            decided?;
-            answers = fetched?;
-            current = next;
-        }
+        let (tx, touched) = (self.tx.as_mut(), &mut self.touched);
+        pipelined(
+            tx,
+            rows,
+            MEMBER_CHUNK,
+            |tx, c| Box::pin(lookup_members(tx, backend, first_load, c)),
+            |c, answers| decide_members(scope, first_load, touched, c, answers, &mut plan),
+        )
+        .await?;
         let outcomes = std::mem::take(&mut plan.outcomes);
         self.write_members(plan).await?;
         Ok(outcomes)
