@@ -268,3 +268,45 @@ async fn a_first_load_with_a_repeated_household_fails_whole_and_writes_nothing()
     assert_eq!(back_h.len(), households.len());
     assert_eq!(back_m.len(), members.len());
 }
+
+/// A first load is written without the database checking each row's references (the store
+/// resolved them itself), and checked as a whole before it commits: a household of a village
+/// the division tree does not hold fails the import, and nothing is written.
+#[tokio::test]
+async fn a_first_load_referring_to_an_unknown_village_fails_whole_and_writes_nothing() {
+    let (households, members) = everything(&seeded(3).await).await;
+    let env = Env::new().await;
+    let actor = Actor {
+        user_id: None,
+        name: "测试".into(),
+    };
+    let source = zhenxing_store::ImportSource::default();
+    let store = env.app.store();
+
+    let mut nowhere = households.clone();
+    let county = nowhere[0].village.county().unwrap();
+    nowhere[0].village = AreaCode::parse(&format!("{}999999", &county.to_string()[..6])).unwrap();
+    let mut tx = store
+        .begin_import(&actor, Scope::All, &source)
+        .await
+        .unwrap();
+    let refused = match tx.households(&nowhere).await {
+        Err(_) => true,
+        Ok(_) => {
+            tx.members(&members).await.is_err() || tx.commit(&Default::default()).await.is_err()
+        }
+    };
+    assert!(refused);
+    assert_eq!(env.household_count().await, 0);
+
+    // The same rows with their own villages load, and the registry's references hold.
+    let mut tx = store
+        .begin_import(&actor, Scope::All, &source)
+        .await
+        .unwrap();
+    tx.households(&households).await.unwrap();
+    tx.members(&members).await.unwrap();
+    tx.commit(&Default::default()).await.unwrap();
+    assert_eq!(env.household_count().await, households.len() as u64);
+    store.check_integrity().await.unwrap();
+}

@@ -62,6 +62,20 @@ impl SqliteDb {
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(600))
+            // A first load turns the writer's foreign-key checks off for its transaction
+            // (`write_unchecked`); every other writer has them on, however that one ended. A
+            // connection that cannot turn them on again is closed, not used.
+            .before_acquire(|conn, _| {
+                Box::pin(async move {
+                    sqlx::query("PRAGMA foreign_keys = ON")
+                        .execute(&mut *conn)
+                        .await?;
+                    let on: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+                        .fetch_one(&mut *conn)
+                        .await?;
+                    Ok(on == 1)
+                })
+            })
             // The writer sorts on disk: a first load's index build would otherwise hold the
             // whole sort in memory (1 M households: 578 MiB peak instead of 394 MiB).
             .connect_with(options.clone().pragma("temp_store", "FILE"))
@@ -235,6 +249,20 @@ impl Db for SqliteDb {
         Ok(Box::new(SqliteTx(tx)))
     }
 
+    /// The writer with foreign keys off (SQLite can change that only outside a transaction);
+    /// the write pool turns them on again before the connection's next use.
+    async fn write_unchecked(&self) -> StoreResult<Box<dyn Tx>> {
+        let mut conn = self.write.acquire().await.map_err(db_err)?;
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&mut *conn)
+            .await
+            .map_err(db_err)?;
+        let tx = Transaction::begin(conn, Some("BEGIN IMMEDIATE".into()))
+            .await
+            .map_err(db_err)?;
+        Ok(Box::new(SqliteTx(tx)))
+    }
+
     async fn read(&self) -> StoreResult<Box<dyn Tx>> {
         let tx = self.read.begin().await.map_err(db_err)?;
         Ok(Box::new(SqliteTx(tx)))
@@ -297,6 +325,7 @@ pub async fn open_store(target: &str) -> StoreResult<SqliteStore> {
 #[cfg(test)]
 mod tests {
     use super::{PAGE_SIZE, SqliteDb, positional};
+    use zhenxing_store::sql::Db as _;
 
     /// `.cargo/config.toml` compiles the bundled SQLite without the process-wide page-cache
     /// lock and without memory statistics (ARCHITECTURE, Decisions): connections reading side
@@ -358,6 +387,38 @@ mod tests {
         pool.close().await;
         let db = SqliteDb::open(old.to_str().unwrap()).await.unwrap();
         assert_eq!(page_size(&db).await, 4096);
+        db.close().await;
+    }
+
+    /// Only a writer asked for unchecked skips the foreign keys; the next writer checks them,
+    /// whether the unchecked one was rolled back or committed.
+    #[tokio::test]
+    async fn foreign_keys_are_checked_again_after_an_unchecked_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = SqliteDb::open(dir.path().join("fk.db").to_str().unwrap())
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+            .execute(&db.write)
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE child (p INTEGER REFERENCES parent (id))")
+            .execute(&db.write)
+            .await
+            .unwrap();
+        let dangling = "INSERT INTO child (p) VALUES (7)";
+        for commit in [false, true] {
+            let mut tx = db.write_unchecked().await.unwrap();
+            tx.execute(dangling, &[]).await.unwrap();
+            if commit {
+                tx.commit().await.unwrap();
+            } else {
+                drop(tx);
+            }
+            let mut tx = db.write().await.unwrap();
+            let refused = tx.execute(dangling, &[]).await.unwrap_err();
+            assert!(refused.to_string().contains("FOREIGN KEY"), "{refused}");
+        }
         db.close().await;
     }
 

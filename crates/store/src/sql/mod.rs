@@ -171,6 +171,13 @@ pub trait Db: Send + Sync + 'static {
     /// A read-write transaction. SQLite has one writer at a time; callers wait their turn.
     async fn write(&self) -> StoreResult<Box<dyn Tx>>;
 
+    /// A read-write transaction in which the database does not check foreign keys row by row,
+    /// for a writer that resolved every reference it writes itself: a first load into an empty
+    /// registry (`SqlImport`). The default is [`Db::write`].
+    async fn write_unchecked(&self) -> StoreResult<Box<dyn Tx>> {
+        self.write().await
+    }
+
     /// A read-only transaction that sees one consistent snapshot.
     async fn read(&self) -> StoreResult<Box<dyn Tx>>;
 

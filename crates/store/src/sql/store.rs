@@ -10,7 +10,7 @@ use zhenxing_domain::{AreaCode, AreaLevel, Division, Household, HouseholdNo, IdN
 use super::columns::{
     HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, household_from_row, member_from_row, select_list,
 };
-use super::import::SqlImport;
+use super::import::{REGISTRY_EMPTY, SqlImport};
 use super::{Db, Row, Tx, Value, figures, tuples, work};
 use crate::{
     Actor, AreaSet, Backend, CurrentFigures, HistoryEntry, HistorySubject, HouseholdRecord,
@@ -348,6 +348,25 @@ impl<D: Db> Store for SqlStore<D> {
         scope: Scope,
         source: &ImportSource,
     ) -> StoreResult<Box<dyn ImportTx>> {
+        // A first load resolves every reference it writes itself (see `SqlImport::first_load`),
+        // so the database need not check them row by row: begun unchecked when the registry
+        // looks empty, and checked again inside the transaction.
+        let empty = {
+            let mut tx = self.db.read().await?;
+            !tx.fetch(REGISTRY_EMPTY, &[]).await?.is_empty()
+        };
+        if empty {
+            let tx = self.db.write_unchecked().await?;
+            let mut import =
+                SqlImport::begin_on(tx, self.db.backend(), actor, scope, "import", source).await?;
+            if import.defer_search_indexes_if_empty().await? {
+                // PostgreSQL checks the keys it dropped when it adds them again.
+                import.unchecked = self.db.backend() == Backend::Sqlite;
+                return Ok(Box::new(import));
+            }
+            // Written to meanwhile: this transaction is rolled back, and the import begins as
+            // any later one.
+        }
         let mut import = SqlImport::begin(&self.db, actor, scope, "import", source).await?;
         import.defer_search_indexes_if_empty().await?;
         Ok(Box::new(import))
