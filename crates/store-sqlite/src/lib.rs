@@ -66,13 +66,15 @@ impl SqliteDb {
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(600))
             // A first load turns the writer's foreign-key checks off for its transaction
-            // (`write_unchecked`) and shrinks its page cache (the import's sorts); every other
-            // writer has them on and the full cache, however that one ended. A connection that
+            // (`write_unchecked`), shrinks its page cache and lends its sorts a helper thread;
+            // every other writer has the keys on, the full cache and no helper, however that
+            // one ended. A connection that
             // cannot turn them on again is closed, not used.
             .before_acquire(|conn, _| {
                 Box::pin(async move {
                     sqlx::query(&format!(
-                        "PRAGMA foreign_keys = ON; PRAGMA cache_size = -{WRITER_CACHE_KIB}"
+                        "PRAGMA foreign_keys = ON; PRAGMA cache_size = -{WRITER_CACHE_KIB}; \
+                         PRAGMA threads = 0"
                     ))
                     .execute(&mut *conn)
                     .await?;
@@ -417,6 +419,7 @@ mod tests {
             let mut tx = db.write_unchecked().await.unwrap();
             tx.execute(dangling, &[]).await.unwrap();
             tx.execute("PRAGMA cache_size = -4096", &[]).await.unwrap();
+            tx.execute("PRAGMA threads = 1", &[]).await.unwrap();
             if commit {
                 tx.commit().await.unwrap();
             } else {
@@ -427,6 +430,8 @@ mod tests {
             assert!(refused.to_string().contains("FOREIGN KEY"), "{refused}");
             let cache = tx.fetch("PRAGMA cache_size", &[]).await.unwrap();
             assert_eq!(cache[0].int(0).unwrap(), -i64::from(WRITER_CACHE_KIB));
+            let threads = tx.fetch("PRAGMA threads", &[]).await.unwrap();
+            assert_eq!(threads[0].int(0).unwrap(), 0);
         }
         db.close().await;
     }
