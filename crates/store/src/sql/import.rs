@@ -35,13 +35,13 @@ pub(crate) struct SqlImport {
     /// were dropped and are built again before the commit, and no row of the file can be
     /// registered already, so nothing is looked up.
     first_load: bool,
-    /// A first load begun with [`Db::write_unchecked`] (SQLite: no foreign-key check per row).
+    /// A first load begun with [`Db::write_bulk`] (SQLite: no foreign-key check per row).
     /// Sound because a first load writes only references it resolved itself: every household's
     /// village from the division tree read from `divisions` (checked again before the commit, one
     /// pass), every member's household from `household_ids` written with the households of this
     /// transaction (the registry and both directories were empty when it began), every row's
     /// change set its own.
-    pub(crate) unchecked: bool,
+    pub(crate) bulk: bool,
     /// A first load on PostgreSQL: the registry tables' foreign keys, dropped inside the
     /// transaction and added again before the commit (table, name, definition).
     deferred_keys: Vec<(String, String, String)>,
@@ -82,7 +82,7 @@ fn deferred_indexes(backend: Backend) -> [(&'static str, &'static str); 4] {
 }
 
 /// Answers a row when the registry is empty: no household, no member, and neither directory
-/// holds an entry (a first load relies on all four: see [`SqlImport::unchecked`]).
+/// holds an entry (a first load relies on all four: see [`SqlImport::bulk`]).
 pub(crate) const REGISTRY_EMPTY: &str = "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM households) \
      AND NOT EXISTS (SELECT 1 FROM members) AND NOT EXISTS (SELECT 1 FROM household_ids) \
      AND NOT EXISTS (SELECT 1 FROM person_ids)";
@@ -162,7 +162,7 @@ impl SqlImport {
             inserts: HashMap::new(),
             touched: BTreeSet::new(),
             first_load: false,
-            unchecked: false,
+            bulk: false,
             deferred_keys: Vec::new(),
         })
     }
@@ -191,19 +191,6 @@ impl SqlImport {
                 }
             }
             self.first_load = true;
-            if self.backend == Backend::Sqlite {
-                // A first load appends, and SQLite sorts (the indexes and the directory built at
-                // the end) in runs as large as the page cache: runs of 4 MiB instead of 128 MiB
-                // sort in the processor's caches. A million households: 24.5 s → 23.9 s, peak
-                // memory 374 → 236 MiB; in the `sqlite3` shell the members' name index 4.4 s →
-                // 2.6 s, the person directory 4.3 s → 3.3 s. The write pool sets the writer's
-                // own size (and no helper thread) again before its next use.
-                self.tx.execute("PRAGMA cache_size = -4096", &[]).await?;
-                // One helper thread sorts runs beside SQLite's own (the importing threads are
-                // idle by then): the directory 2.31 s → 1.83 s, the name index 2.08 s → 1.80 s,
-                // with the same peak memory.
-                self.tx.execute("PRAGMA threads = 1", &[]).await?;
-            }
         }
         Ok(self.first_load)
     }
@@ -925,22 +912,13 @@ impl ImportTx for SqlImport {
 
     async fn commit(mut self: Box<Self>, c: &ImportCounts) -> StoreResult<i64> {
         let today = zhenxing_domain::today_in_china();
-        if self.unchecked {
-            // The households' villages and the periods' households, one pass each (0.14 s for
-            // a million households); the members' households are found in the directory when
-            // decided (a pass over them took 1.6 s, what checking them row by row took 2.2 s).
-            for table in ["households", "monitoring_periods"] {
-                let wrong = self
-                    .tx
-                    .fetch(&format!("PRAGMA foreign_key_check({table})"), &[])
-                    .await?;
-                if !wrong.is_empty() {
-                    return Err(StoreError::Corrupt(format!(
-                        "{table}中有{}行引用了不存在的记录",
-                        wrong.len()
-                    )));
-                }
-            }
+        if self.bulk {
+            // The households' villages and the periods' households, one pass each (0.15 s for
+            // a million households on SQLite); the members' households were found in the
+            // directory when decided (a pass over them took 1.6 s).
+            self.tx
+                .check_references(&["households", "monitoring_periods"])
+                .await?;
         }
         if self.first_load {
             self.tx.execute(PERSON_DIRECTORY, &[]).await?;

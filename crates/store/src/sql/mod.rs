@@ -171,10 +171,13 @@ pub trait Db: Send + Sync + 'static {
     /// A read-write transaction. SQLite has one writer at a time; callers wait their turn.
     async fn write(&self) -> StoreResult<Box<dyn Tx>>;
 
-    /// A read-write transaction in which the database does not check foreign keys row by row,
-    /// for a writer that resolved every reference it writes itself: a first load into an empty
-    /// registry (`SqlImport`). The default is [`Db::write`].
-    async fn write_unchecked(&self) -> StoreResult<Box<dyn Tx>> {
+    /// A read-write transaction for a first load into an empty registry (`SqlImport`), which
+    /// resolves every reference it writes itself and only appends: the database need not check
+    /// foreign keys row by row, and may set itself up for appending and sorting (SQLite: keys
+    /// off, a small page cache, a helper thread for sorts; see its `Db`). The writer checks what
+    /// it did not resolve with [`Tx::check_references`] before committing. The default is
+    /// [`Db::write`].
+    async fn write_bulk(&self) -> StoreResult<Box<dyn Tx>> {
         self.write().await
     }
 
@@ -220,6 +223,13 @@ pub trait Tx: Send {
         rows: Vec<Value<'static>>,
     ) -> StoreResult<()> {
         self.execute_owned(insert_sql, rows).await.map(|_| ())
+    }
+
+    /// In a transaction from [`Db::write_bulk`]: fails unless every foreign key of `tables`
+    /// holds. Nothing to do where the database checked them as rows were written (the default;
+    /// PostgreSQL validates the keys a first load dropped when it adds them again).
+    async fn check_references(&mut self, _tables: &[&str]) -> StoreResult<()> {
+        Ok(())
     }
 
     async fn commit(self: Box<Self>) -> StoreResult<()>;

@@ -348,20 +348,19 @@ impl<D: Db> Store for SqlStore<D> {
         scope: Scope,
         source: &ImportSource,
     ) -> StoreResult<Box<dyn ImportTx>> {
-        // A first load resolves every reference it writes itself (see `SqlImport::first_load`),
-        // so the database need not check them row by row: begun unchecked when the registry
-        // looks empty, and checked again inside the transaction.
+        // A first load resolves every reference it writes itself (see `SqlImport::bulk`), so
+        // the database need not check them row by row: begun with the bulk writer when the
+        // registry looks empty, and checked again inside the transaction.
         let empty = {
             let mut tx = self.db.read().await?;
             !tx.fetch(REGISTRY_EMPTY, &[]).await?.is_empty()
         };
         if empty {
-            let tx = self.db.write_unchecked().await?;
+            let tx = self.db.write_bulk().await?;
             let mut import =
                 SqlImport::begin_on(tx, self.db.backend(), actor, scope, "import", source).await?;
             if import.defer_search_indexes_if_empty().await? {
-                // PostgreSQL checks the keys it dropped when it adds them again.
-                import.unchecked = self.db.backend() == Backend::Sqlite;
+                import.bulk = true;
                 return Ok(Box::new(import));
             }
             // Written to meanwhile: this transaction is rolled back, and the import begins as
