@@ -234,6 +234,28 @@ async fn a_ledger_split_over_several_sheets_imports_whole() {
     );
 }
 
+/// An import begun straight on the store, as the command-line operator's (`Scope::All`).
+async fn begin_first_load(env: &Env) -> Box<dyn zhenxing_store::ImportTx> {
+    let actor = Actor {
+        user_id: None,
+        name: "测试".into(),
+    };
+    let source = zhenxing_store::ImportSource::default();
+    env.app
+        .store()
+        .begin_import(&actor, Scope::All, &source)
+        .await
+        .unwrap()
+}
+
+/// Loads `households` and `members` in one import that must succeed.
+async fn load(env: &Env, households: &[Household], members: &[Member]) {
+    let mut tx = begin_first_load(env).await;
+    tx.households(households).await.unwrap();
+    tx.members(members).await.unwrap();
+    tx.commit(&Default::default()).await.unwrap();
+}
+
 /// A first load into an empty registry looks nothing up (the ledger reader refuses repeats
 /// before the store sees them). A repeat given to the store anyway fails the whole import on the
 /// database's key and writes nothing; the same rows given once load.
@@ -241,29 +263,14 @@ async fn a_ledger_split_over_several_sheets_imports_whole() {
 async fn a_first_load_with_a_repeated_household_fails_whole_and_writes_nothing() {
     let (households, members) = everything(&seeded(3).await).await;
     let env = Env::new().await;
-    let actor = Actor {
-        user_id: None,
-        name: "测试".into(),
-    };
-    let source = zhenxing_store::ImportSource::default();
-    let store = env.app.store();
 
-    let mut tx = store
-        .begin_import(&actor, Scope::All, &source)
-        .await
-        .unwrap();
+    let mut tx = begin_first_load(&env).await;
     let twice = [households[0].clone(), households[0].clone()];
     assert!(tx.households(&twice).await.is_err());
     drop(tx);
     assert_eq!(env.household_count().await, 0);
 
-    let mut tx = store
-        .begin_import(&actor, Scope::All, &source)
-        .await
-        .unwrap();
-    tx.households(&households).await.unwrap();
-    tx.members(&members).await.unwrap();
-    tx.commit(&Default::default()).await.unwrap();
+    load(&env, &households, &members).await;
     let (back_h, back_m) = everything(&env).await;
     assert_eq!(back_h.len(), households.len());
     assert_eq!(back_m.len(), members.len());
@@ -276,20 +283,11 @@ async fn a_first_load_with_a_repeated_household_fails_whole_and_writes_nothing()
 async fn a_first_load_referring_to_an_unknown_village_fails_whole_and_writes_nothing() {
     let (households, members) = everything(&seeded(3).await).await;
     let env = Env::new().await;
-    let actor = Actor {
-        user_id: None,
-        name: "测试".into(),
-    };
-    let source = zhenxing_store::ImportSource::default();
-    let store = env.app.store();
 
     let mut nowhere = households.clone();
     let county = nowhere[0].village.county().unwrap();
     nowhere[0].village = AreaCode::parse(&format!("{}999999", &county.to_string()[..6])).unwrap();
-    let mut tx = store
-        .begin_import(&actor, Scope::All, &source)
-        .await
-        .unwrap();
+    let mut tx = begin_first_load(&env).await;
     let refused = match tx.households(&nowhere).await {
         Err(_) => true,
         Ok(_) => {
@@ -300,13 +298,7 @@ async fn a_first_load_referring_to_an_unknown_village_fails_whole_and_writes_not
     assert_eq!(env.household_count().await, 0);
 
     // The same rows with their own villages load, and the registry's references hold.
-    let mut tx = store
-        .begin_import(&actor, Scope::All, &source)
-        .await
-        .unwrap();
-    tx.households(&households).await.unwrap();
-    tx.members(&members).await.unwrap();
-    tx.commit(&Default::default()).await.unwrap();
+    load(&env, &households, &members).await;
     assert_eq!(env.household_count().await, households.len() as u64);
-    store.check_integrity().await.unwrap();
+    env.app.store().check_integrity().await.unwrap();
 }
