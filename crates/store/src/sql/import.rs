@@ -486,13 +486,19 @@ impl SqlImport {
     }
 }
 
+/// The fields of a later import's lookup: `lead`, then every column of the row as stored (table
+/// alias `alias`), then its version.
+fn lookup_fields(lead: &[&str], alias: &str, columns: &[&str]) -> Vec<String> {
+    let mut fields: Vec<String> = lead.iter().map(|f| f.to_string()).collect();
+    fields.extend(columns.iter().map(|c| format!("{alias}.{c}")));
+    fields.push(format!("{alias}.version"));
+    fields
+}
+
 /// The fields of a later import's households lookup: each registered number, its county, and its
 /// household as stored with its version.
 fn household_lookup_fields() -> Vec<String> {
-    let mut fields = vec!["i.household_no".to_string(), "i.county_code".to_string()];
-    fields.extend(HOUSEHOLD_COLUMNS.iter().map(|c| format!("h.{c}")));
-    fields.push("h.version".to_string());
-    fields
+    lookup_fields(&["i.household_no", "i.county_code"], "h", HOUSEHOLD_COLUMNS)
 }
 
 /// Looks up a chunk of households: each registered number's county, and its household as stored,
@@ -602,17 +608,16 @@ fn decide_households<'r>(
 /// The fields of a later import's persons lookup: each registered person's county, household
 /// and its village, and the member as stored there with its version.
 fn person_lookup_fields() -> Vec<String> {
-    let mut fields: Vec<String> = [
-        "p.id_number",
-        "p.county_code",
-        "p.household_no",
-        "h.village_code",
-    ]
-    .map(str::to_string)
-    .to_vec();
-    fields.extend(MEMBER_COLUMNS.iter().map(|c| format!("m.{c}")));
-    fields.push("m.version".to_string());
-    fields
+    lookup_fields(
+        &[
+            "p.id_number",
+            "p.county_code",
+            "p.household_no",
+            "h.village_code",
+        ],
+        "m",
+        MEMBER_COLUMNS,
+    )
 }
 
 /// Looks up a chunk of members, each a packed answer: their households (where each is), and
