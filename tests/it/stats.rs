@@ -260,6 +260,120 @@ async fn a_recomputation_corrects_kept_figures_that_went_wrong() {
     );
 }
 
+/// A refresh of more than a thousand villages reads every village's figures in one pass and
+/// stores those it was asked for: the figures of the villages another import wrote stay as they
+/// were, and every level still agrees with a recomputation.
+#[tokio::test]
+async fn a_refresh_of_many_villages_keeps_the_other_villages_figures() {
+    let env = Env::new().await;
+    let (tianshui, _) = synthetic_city(&env, 3000, 11).await;
+    let figures = |code: AreaCode| {
+        let app = env.app.clone();
+        async move {
+            app.stats(Scope::All, Some(code), AreaLevel::Village, None)
+                .await
+                .unwrap()
+        }
+    };
+    let before = figures(tianshui).await;
+    let dingxi = AreaCode::parse("621100").unwrap();
+    let opts = SynthOptions {
+        area: Some(dingxi),
+        ..SynthOptions::new(4000, 12)
+    };
+    env.app
+        .add_synthetic(&opts, &actor(), &NoProgress)
+        .await
+        .unwrap();
+    let tree = env.app.tree().await;
+    let generated: Vec<_> = Synth::new(&tree, &opts).collect();
+    let touched: std::collections::HashSet<AreaCode> =
+        generated.iter().map(|(h, _)| h.village).collect();
+    assert!(touched.len() > 1000, "{} villages", touched.len());
+    assert_eq!(figures(tianshui).await, before);
+    let expected = expected(&generated, today_in_china());
+    for area in figures(dingxi).await {
+        let want = expected.get(&area.code).copied().unwrap_or_default();
+        assert_eq!(
+            (
+                area.counts.households,
+                area.counts.persons,
+                area.counts.monitored_households
+            ),
+            (want.households, want.persons, want.monitored_households),
+            "{}",
+            area.code
+        );
+    }
+    assert!(env.app.check_figures().await.unwrap().is_empty());
+}
+
+/// The figures count the members registered, whatever size (家庭人口数) the ledger declared,
+/// and the 低保/特困 persons among them: on a first load as on a later import.
+#[tokio::test]
+async fn a_first_load_counts_the_members_registered_not_the_declared_size() {
+    let env = Env::new().await;
+    let households = env.write(
+        "h.csv",
+        csv(
+            H_HEADER,
+            &[
+                "S001,620102010201,王伟,4,5000,否,,,,否,",
+                "S002,620102010202,李强,1,9000,否,,,,否,",
+                "S003,620102010203,赵刚,2,9000,否,,,,否,",
+                "S004,620102010204,孙丽,2,9000,否,,,,否,",
+            ],
+        ),
+    );
+    let members = env.write(
+        "m.csv",
+        csv(
+            "户编号,证件号码,姓名,与户主关系,低保,是否特困供养",
+            &[
+                &format!("S001,{},王伟,户主,一类,否", id("620102", "19700101", 1)),
+                &format!("S001,{},张红,配偶,否,否", id("620102", "19720202", 2)),
+                &format!("S002,{},李强,户主,否,否", id("620102", "19800303", 3)),
+                &format!("S002,{},李一,之子,否,否", id("620102", "20050303", 4)),
+                &format!("S002,{},李二,之女,否,否", id("620102", "20070303", 5)),
+                &format!("S004,{},孙丽,户主,否,是", id("620102", "19600404", 6)),
+                &format!("S004,{},孙三,之子,否,否", id("620102", "19900404", 7)),
+            ],
+        ),
+    );
+    env.import(Some(&households), Some(&members)).await.unwrap();
+    let village = |code: &str| {
+        let (app, code) = (env.app.clone(), AreaCode::parse(code).unwrap());
+        async move {
+            let c = app
+                .stats(Scope::All, Some(code), AreaLevel::Village, None)
+                .await
+                .unwrap()[0]
+                .counts;
+            (c.households, c.persons, c.safety_net_households)
+        }
+    };
+    assert_eq!(village("620102010201").await, (1, 2, 1));
+    assert_eq!(village("620102010202").await, (1, 3, 0));
+    assert_eq!(village("620102010203").await, (1, 0, 0));
+    assert_eq!(village("620102010204").await, (1, 2, 1));
+    assert!(env.app.check_figures().await.unwrap().is_empty());
+
+    // A later import counts as it goes.
+    let more = env.write(
+        "m2.csv",
+        csv(
+            "户编号,证件号码,姓名,与户主关系,低保",
+            &[&format!(
+                "S003,{},赵刚,户主,二类",
+                id("620102", "19750505", 8)
+            )],
+        ),
+    );
+    env.import(None, Some(&more)).await.unwrap();
+    assert_eq!(village("620102010203").await, (1, 1, 1));
+    assert!(env.app.check_figures().await.unwrap().is_empty());
+}
+
 #[tokio::test]
 async fn kept_figures_follow_every_change_and_agree_with_a_recomputation() {
     let env = Env::new().await;

@@ -207,6 +207,12 @@ async fn store_rows(
     Ok(())
 }
 
+/// Above this many villages, [`refresh`] reads every village's figures in one pass and keeps
+/// those asked for, instead of a statement per 500 villages: each of those is a pass over the
+/// households on PostgreSQL after a first load, whose new rows it has no statistics for yet
+/// (a million households, 17,718 villages: 6.6 s in 36 statements).
+const WHOLE_PASS_VILLAGES: usize = 1000;
+
 /// Recomputes the figures of `villages` from the registry and then of every area above them
 /// from their children, in `tx`.
 pub(crate) async fn refresh(
@@ -222,33 +228,32 @@ pub(crate) async fn refresh(
     let year = today.year();
     let list: Vec<i64> = villages.iter().copied().collect();
     let mut rows = Vec::new();
-    for chunk in list.chunks(500) {
+    // The villages a statement at a time, or all in one pass.
+    let chunks: Vec<&[i64]> = if list.len() > WHOLE_PASS_VILLAGES {
+        vec![&[]]
+    } else {
+        list.chunks(500).collect()
+    };
+    for chunk in chunks {
+        // Among `chunk` (none: every village), its list's parameters from `first`.
+        let among = |first: usize| {
+            if chunk.is_empty() {
+                String::new()
+            } else {
+                format!("village_code IN ({})", placeholders(first, chunk.len()))
+            }
+        };
         let codes: Vec<Value> = chunk.iter().map(|c| Value::from(*c)).collect();
-        let registered = tx
-            .fetch(
-                &registered_select(&format!(
-                    "village_code IN ({})",
-                    placeholders(1, chunk.len())
-                )),
-                &codes,
-            )
-            .await?;
+        let registered = tx.fetch(&registered_select(&among(1)), &codes).await?;
         let mut args: Vec<Value> = vec![year_start(today).into()];
         args.extend(codes);
-        let monitored = tx
-            .fetch(
-                &monitored_select(&format!(
-                    "village_code IN ({})",
-                    placeholders(2, chunk.len())
-                )),
-                &args,
-            )
-            .await?;
+        let monitored = tx.fetch(&monitored_select(&among(2)), &args).await?;
         rows.extend(fold_villages(
             registered.iter().map(fields_of_row::<4>),
             monitored.iter().map(fields_of_row::<9>),
         )?);
     }
+    rows.retain(|(c, _)| villages.contains(c));
     rows.sort_unstable_by_key(|(c, _)| *c);
     store_rows(tx, backend, &list, &rows, year).await?;
     sum_upwards(tx, backend, &list, year).await

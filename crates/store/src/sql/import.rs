@@ -40,13 +40,98 @@ pub(crate) struct SqlImport {
     /// A first load begun with [`Db::write_bulk`] (SQLite: no foreign-key check per row).
     /// Sound because a first load writes only references it resolved itself: every household's
     /// village from the division tree read from `divisions` (checked again before the commit, one
-    /// pass), every member's household from `household_ids` written with the households of this
-    /// transaction (the registry and both directories were empty when it began), every row's
-    /// change set its own.
+    /// pass), every member's household from [`LoadedHouseholds`], the households this
+    /// transaction wrote (the registry and both directories were empty when it began), every
+    /// row's change set its own.
     pub(crate) bulk: bool,
     /// A first load on PostgreSQL: the registry tables' foreign keys, dropped inside the
     /// transaction and added again before the commit (table, name, definition).
     deferred_keys: Vec<(String, String, String)>,
+    /// A first load's households (see there).
+    loaded: LoadedHouseholds,
+}
+
+/// The households a first load has written, in memory: where each member's household is (the
+/// registry was empty, so these are all there are: no lookup in `household_ids` per members
+/// batch, which took PostgreSQL 4.8 s for a million households), and its persons counted ahead.
+/// Each household is written with its declared size (家庭人口数) as its persons, none of them
+/// 低保/特困; what its members then come to, less that, is kept here and written before the commit
+/// where not zero — nowhere when a ledger's sizes agree with its members. (A later import
+/// updates the counts of each members batch as it goes; on a first load those updates rewrote
+/// every household a second time: 2.5 s of SQLite's time, 11.7 s of PostgreSQL's, and as many
+/// dead rows there.) About 40 bytes a household.
+#[derive(Default)]
+struct LoadedHouseholds {
+    /// Every household number written, one after another.
+    numbers: String,
+    /// Per household: where its number is in `numbers`, its county, and the persons and
+    /// 低保/特困 persons to add. Sorted by number when `sorted` (a household number is the
+    /// registry's key: one county each).
+    households: Vec<(std::ops::Range<usize>, i64, i64, i64)>,
+    sorted: bool,
+}
+
+impl LoadedHouseholds {
+    /// Household `no` of `county` is written with `size` persons, none of them 低保/特困.
+    fn written(&mut self, county: i64, no: &str, size: u32) {
+        let start = self.numbers.len();
+        self.numbers.push_str(no);
+        let end = self.numbers.len();
+        self.households
+            .push((start..end, county, -i64::from(size), 0));
+        self.sorted = false;
+    }
+
+    /// Sorts the households by number for [`LoadedHouseholds::find`].
+    fn sort(&mut self) {
+        if !self.sorted {
+            let numbers = &self.numbers;
+            self.households
+                .sort_unstable_by(|a, b| numbers[a.0.clone()].cmp(&numbers[b.0.clone()]));
+            self.sorted = true;
+        }
+    }
+
+    /// Household `no`'s place, once sorted.
+    fn find(&self, no: &str) -> Option<usize> {
+        if !self.sorted {
+            return None;
+        }
+        self.households
+            .binary_search_by(|h| self.numbers[h.0.clone()].cmp(no))
+            .ok()
+    }
+
+    /// The county of household `no`, if written here (once sorted).
+    fn county_of(&self, no: &str) -> Option<i64> {
+        self.find(no).map(|i| self.households[i].1)
+    }
+
+    /// Adds what a batch of members came to; returns what is not for a household written here.
+    fn add(&mut self, deltas: HashMap<(i64, String), (i64, i64)>) -> Vec<figures::PersonDelta> {
+        self.sort();
+        let mut rest = Vec::new();
+        for ((county, no), (n, k)) in deltas {
+            match self.find(&no) {
+                Some(i) if self.households[i].1 == county => {
+                    self.households[i].2 += n;
+                    self.households[i].3 += k;
+                }
+                _ => rest.push(((county, no), (n, k))),
+            }
+        }
+        rest
+    }
+
+    /// The households whose members differ from what was written, and by how much.
+    fn corrections(self) -> Vec<figures::PersonDelta> {
+        let numbers = self.numbers;
+        self.households
+            .into_iter()
+            .filter(|h| (h.2, h.3) != (0, 0))
+            .map(|(no, county, n, k)| ((county, numbers[no].to_string()), (n, k)))
+            .collect()
+    }
 }
 
 /// Indexes built once after a first load instead of row by row: the name-search indexes
@@ -166,6 +251,7 @@ impl SqlImport {
             first_load: false,
             bulk: false,
             deferred_keys: Vec::new(),
+            loaded: LoadedHouseholds::default(),
         })
     }
 
@@ -349,11 +435,18 @@ impl SqlImport {
 
     /// Writes what [`decide_households`] decided for a batch.
     async fn write_households(&mut self, plan: HouseholdPlan<'_>) -> StoreResult<()> {
-        let columns: Vec<&str> = HOUSEHOLD_COLUMNS
+        let first_load = self.first_load;
+        let mut columns: Vec<&str> = HOUSEHOLD_COLUMNS
             .iter()
             .chain(META_COLUMNS)
             .copied()
             .collect();
+        if first_load {
+            columns.push("persons");
+            for (county, h) in &plan.inserts {
+                self.loaded.written(county.as_i64(), h.no.as_str(), h.size);
+            }
+        }
         let meta = self.meta(1);
         let changeset = self.changeset;
         self.insert_pipelined(
@@ -368,6 +461,9 @@ impl SqlImport {
                         .map(Value::into_static),
                 );
                 out.extend(meta.iter().cloned());
+                if first_load {
+                    out.push(i64::from(h.size).into());
+                }
             },
         )
         .await?;
@@ -458,11 +554,13 @@ impl SqlImport {
             )
             .await?;
         }
-        let deltas: Vec<figures::PersonDelta> = plan
-            .deltas
-            .into_iter()
-            .filter(|(_, d)| *d != (0, 0))
-            .collect();
+        let deltas: Vec<figures::PersonDelta> = if self.first_load {
+            self.loaded.add(plan.deltas)
+        } else {
+            plan.deltas.into_iter().collect()
+        };
+        let deltas: Vec<figures::PersonDelta> =
+            deltas.into_iter().filter(|(_, d)| *d != (0, 0)).collect();
         figures::add_person_counts(self.tx.as_mut(), self.backend, &deltas).await?;
         let mut changes = Vec::with_capacity(plan.updates.len());
         for (county, old, new, version) in plan.updates {
@@ -628,46 +726,31 @@ async fn lookup_members(
     first_load: bool,
     chunk: &[Member],
 ) -> StoreResult<[String; 2]> {
-    if chunk.is_empty() {
+    // A first load knows its households ([`LoadedHouseholds`]) and finds nobody registered:
+    // the reader refuses an ID number repeated in the file (with the households' lookups: a
+    // million households 54.9 s → 48.6 s).
+    if first_load || chunk.is_empty() {
         return Ok([String::new(), String::new()]);
     }
     let mut nos: Vec<&str> = chunk.iter().map(|m| m.household_no.as_str()).collect();
     nos.sort_unstable();
     nos.dedup();
     // The chunk's households as one list parameter (binding each of ~350 was most of the
-    // statement). A first load's households all came in this transaction, each in the scope
-    // and its village among those touched: the directory alone says where one is.
+    // statement).
     let (list, _, value) = list_source(backend, 1);
     let join = list_join(backend);
-    let from = format!("{list} {join} household_ids i ON i.household_no = {value}");
-    let args = [list_value(backend, &nos)];
-    let households = if first_load {
-        fetch_packed(
-            tx,
-            backend,
-            &["i.household_no", "i.county_code"],
-            &from,
-            &args,
-        )
-        .await?
-    } else {
-        fetch_packed(
-            tx,
-            backend,
-            &["i.household_no", "h.county_code", "h.village_code"],
-            &format!(
-                "{from} JOIN households h ON h.county_code = i.county_code \
-                 AND h.household_no = i.household_no"
-            ),
-            &args,
-        )
-        .await?
-    };
-    // A first load finds nobody registered: the reader refuses an ID number repeated in the
-    // file (with the households' lookups: a million households 54.9 s → 48.6 s).
-    if first_load {
-        return Ok([households, String::new()]);
-    }
+    let households = fetch_packed(
+        tx,
+        backend,
+        &["i.household_no", "h.county_code", "h.village_code"],
+        &format!(
+            "{list} {join} household_ids i ON i.household_no = {value} \
+             JOIN households h ON h.county_code = i.county_code \
+             AND h.household_no = i.household_no"
+        ),
+        &[list_value(backend, &nos)],
+    )
+    .await?;
     let mut ids: Vec<&str> = chunk.iter().map(|m| m.id.as_str()).collect();
     ids.sort_unstable();
     let fields = person_lookup_fields();
@@ -693,29 +776,31 @@ async fn lookup_members(
 /// to write.
 fn decide_members<'r>(
     scope: Scope,
-    first_load: bool,
+    first_load: Option<&LoadedHouseholds>,
     touched: &mut BTreeSet<i64>,
     chunk: &'r [Member],
     [answer, persons_answer]: &[String; 2],
     plan: &mut MemberPlan<'r>,
 ) -> StoreResult<()> {
-    let code = |s: &str| {
-        s.parse::<i64>()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))
-            .and_then(|c| AreaCode::from_i64(c).map_err(|e| StoreError::Corrupt(e.to_string())))
-    };
+    let corrupt = |e: String| StoreError::Corrupt(e);
+    let code = |c: i64| AreaCode::from_i64(c).map_err(|e| corrupt(e.to_string()));
     let mut households: HashMap<&str, (AreaCode, Option<AreaCode>)> = HashMap::new();
-    if first_load {
-        for f in packed_fields::<2>(answer) {
-            let [no, county] = f?;
-            households.insert(no, (code(county)?, None));
-        }
-    } else {
-        for f in packed_fields::<3>(answer) {
-            let [no, county, village] = f?;
-            households.insert(no, (code(county)?, Some(code(village)?)));
-        }
+    for f in packed_fields::<3>(answer) {
+        let [no, county, village] = f?;
+        let int = |s: &str| s.parse::<i64>().map_err(|e| corrupt(e.to_string()));
+        households.insert(no, (code(int(county)?)?, Some(code(int(village)?)?)));
     }
+    // Where a member's household is (its village only when looked up: a first load's households
+    // are all in the scope, their villages touched when written).
+    let household = |no: &str| -> StoreResult<Option<(AreaCode, Option<AreaCode>)>> {
+        match first_load {
+            Some(loaded) => loaded
+                .county_of(no)
+                .map(|c| code(c).map(|c| (c, None)))
+                .transpose(),
+            None => Ok(households.get(no).copied()),
+        }
+    };
     // id -> (county, household, village)
     let mut persons: HashMap<String, (i64, String, i64)> = HashMap::new();
     let mut existing: HashMap<String, (Row, i64)> = HashMap::new();
@@ -729,7 +814,7 @@ fn decide_members<'r>(
     }
 
     for m in chunk {
-        let Some((county, village)) = households.get(m.household_no.as_str()).copied() else {
+        let Some((county, village)) = household(m.household_no.as_str())? else {
             plan.outcomes
                 .push(RowOutcome::Rejected(Rejection::UnknownHousehold));
             continue;
@@ -926,13 +1011,17 @@ impl ImportTx for SqlImport {
         // As for households: the reader refuses an ID number repeated in the file.
         let mut plan = MemberPlan::default();
         let (backend, first_load, scope) = (self.backend, self.first_load, self.scope);
+        if first_load {
+            self.loaded.sort();
+        }
+        let loaded = first_load.then_some(&self.loaded);
         let (tx, touched) = (self.tx.as_mut(), &mut self.touched);
         pipelined(
             tx,
             rows,
             MEMBER_CHUNK,
             |tx, c| Box::pin(lookup_members(tx, backend, first_load, c)),
-            |c, answers| decide_members(scope, first_load, touched, c, answers, &mut plan),
+            |c, answers| decide_members(scope, loaded, touched, c, answers, &mut plan),
         )
         .await?;
         let outcomes = std::mem::take(&mut plan.outcomes);
@@ -951,6 +1040,8 @@ impl ImportTx for SqlImport {
                 .await?;
         }
         if self.first_load {
+            let corrections = std::mem::take(&mut self.loaded).corrections();
+            figures::add_person_counts(self.tx.as_mut(), self.backend, &corrections).await?;
             self.tx.execute(PERSON_DIRECTORY, &[]).await?;
             for (_, create) in deferred_indexes(self.backend) {
                 self.tx.execute(create, &[]).await?;
@@ -992,7 +1083,63 @@ impl ImportTx for SqlImport {
 
 #[cfg(test)]
 mod tests {
-    use super::{Value, same_values};
+    use std::collections::HashMap;
+
+    use super::{LoadedHouseholds, Value, same_values};
+
+    #[test]
+    fn a_first_loads_households_are_found_by_number_and_corrected_where_members_differ() {
+        let mut loaded = LoadedHouseholds::default();
+        loaded.written(620102, "2", 3);
+        loaded.written(620102, "10", 1);
+        loaded.written(620103, "3", 2);
+        loaded.written(620102, "7", 2);
+        loaded.sort();
+        assert_eq!(loaded.county_of("3"), Some(620103));
+        assert_eq!(loaded.county_of("10"), Some(620102));
+        assert_eq!(loaded.county_of("1"), None);
+        // What batches of members came to: (county, household, persons, 低保/特困 persons). One
+        // household's members in two batches; members of households not written here, or given
+        // another county, are returned.
+        let batch = |deltas: &[(i64, &str, i64, i64)]| -> HashMap<(i64, String), (i64, i64)> {
+            deltas
+                .iter()
+                .map(|(c, no, n, k)| ((*c, no.to_string()), (*n, *k)))
+                .collect()
+        };
+        assert!(
+            loaded
+                .add(batch(&[(620102, "2", 2, 0), (620103, "3", 2, 1)]))
+                .is_empty()
+        );
+        loaded.written(620104, "1", 1);
+        assert_eq!(loaded.county_of("1"), None, "unsorted");
+        let mut rest = loaded.add(batch(&[
+            (620102, "2", 1, 0),
+            (620102, "10", 3, 0),
+            (620104, "1", 1, 0),
+            (620105, "5", 1, 1),
+            (620105, "7", 1, 0),
+        ]));
+        rest.sort();
+        assert_eq!(
+            rest,
+            vec![
+                ((620105, "5".to_string()), (1, 1)),
+                ((620105, "7".to_string()), (1, 0))
+            ]
+        );
+        let mut corrections = loaded.corrections();
+        corrections.sort();
+        assert_eq!(
+            corrections,
+            vec![
+                ((620102, "10".to_string()), (2, 0)),
+                ((620102, "7".to_string()), (-2, 0)),
+                ((620103, "3".to_string()), (0, 1)),
+            ]
+        );
+    }
 
     #[test]
     fn a_row_is_the_same_only_when_every_written_value_is_stored() {
