@@ -110,7 +110,7 @@ where
         ledger.read_rows(&mut |plan, raw| {
             rows += 1;
             let sheet = sheets.iter().position(|s| *s == plan.sheet).unwrap_or(0);
-            match parse(&file, plan, &raw) {
+            match parse(&file, plan, raw) {
                 Ok(record) => match seen.get(&key(&record)) {
                     Some((first_sheet, first_row)) => {
                         let first_sheet = usize::from(*first_sheet);

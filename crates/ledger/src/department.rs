@@ -181,7 +181,7 @@ impl DepartmentFile {
                 let encoding = detect_encoding(path).map_err(fail)?;
                 let mut first = Vec::new();
                 read_csv(path, encoding, &mut |row| {
-                    first.push(row);
+                    first.push(row.clone());
                     first.len() < HEADER_SEARCH_ROWS
                 })
                 .map_err(fail)?;

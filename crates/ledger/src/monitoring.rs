@@ -112,12 +112,12 @@ pub fn read_household_list(path: &Path) -> Result<HouseholdList, LedgerError> {
                 seen += 1;
                 match &columns {
                     None => {
-                        columns = find_columns(&r);
+                        columns = find_columns(r);
                         seen < HEADER_SEARCH_ROWS || columns.is_some()
                     }
                     Some(c) => {
                         if !r.is_blank() {
-                            rows.push(take(None, &r, c));
+                            rows.push(take(None, r, c));
                         }
                         true
                     }

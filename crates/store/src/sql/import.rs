@@ -66,7 +66,8 @@ struct LoadedHouseholds {
     numbers: String,
     /// Per household: where its number is in `numbers`, its county, and the persons and
     /// 低保/特困 persons to add. Sorted by number when `sorted` (a household number is the
-    /// registry's key: one county each).
+    /// registry's key: one county each), shorter numbers first, so that numbers counted up in a
+    /// file lie side by side and a members file in household order finds each next to the last.
     households: Vec<(std::ops::Range<usize>, i64, i64, i64)>,
     sorted: bool,
 }
@@ -82,29 +83,56 @@ impl LoadedHouseholds {
         self.sorted = false;
     }
 
+    /// The order of [`LoadedHouseholds::households`]: shorter numbers first, then by bytes.
+    fn order(a: &str, b: &str) -> std::cmp::Ordering {
+        a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+    }
+
     /// Sorts the households by number for [`LoadedHouseholds::find`].
     fn sort(&mut self) {
         if !self.sorted {
             let numbers = &self.numbers;
             self.households
-                .sort_unstable_by(|a, b| numbers[a.0.clone()].cmp(&numbers[b.0.clone()]));
+                .sort_unstable_by(|a, b| Self::order(&numbers[a.0.clone()], &numbers[b.0.clone()]));
             self.sorted = true;
         }
     }
 
-    /// Household `no`'s place, once sorted.
-    fn find(&self, no: &str) -> Option<usize> {
+    /// Household `no`'s place, once sorted; looked for first at `near` and after it, which is
+    /// then set to the place found.
+    fn find_near(&self, no: &str, near: &mut usize) -> Option<usize> {
         if !self.sorted {
             return None;
         }
-        self.households
-            .binary_search_by(|h| self.numbers[h.0.clone()].cmp(no))
-            .ok()
+        let is = |i: usize| {
+            self.households
+                .get(i)
+                .is_some_and(|h| &self.numbers[h.0.clone()] == no)
+        };
+        let found = if is(*near) {
+            Some(*near)
+        } else if is(*near + 1) {
+            Some(*near + 1)
+        } else {
+            self.households
+                .binary_search_by(|h| Self::order(&self.numbers[h.0.clone()], no))
+                .ok()
+        };
+        if let Some(i) = found {
+            *near = i;
+        }
+        found
     }
 
-    /// The county of household `no`, if written here (once sorted).
-    fn county_of(&self, no: &str) -> Option<i64> {
-        self.find(no).map(|i| self.households[i].1)
+    /// Household `no`'s place, once sorted.
+    fn find(&self, no: &str) -> Option<usize> {
+        self.find_near(no, &mut 0)
+    }
+
+    /// The county of household `no`, if written here (once sorted), looked for from `near` as
+    /// [`LoadedHouseholds::find_near`] does.
+    fn county_of(&self, no: &str, near: &mut usize) -> Option<i64> {
+        self.find_near(no, near).map(|i| self.households[i].1)
     }
 
     /// Adds what a batch of members came to; returns what is not for a household written here.
@@ -792,10 +820,11 @@ fn decide_members<'r>(
     }
     // Where a member's household is (its village only when looked up: a first load's households
     // are all in the scope, their villages touched when written).
-    let household = |no: &str| -> StoreResult<Option<(AreaCode, Option<AreaCode>)>> {
+    let mut near = 0;
+    let mut household = |no: &str| -> StoreResult<Option<(AreaCode, Option<AreaCode>)>> {
         match first_load {
             Some(loaded) => loaded
-                .county_of(no)
+                .county_of(no, &mut near)
                 .map(|c| code(c).map(|c| (c, None)))
                 .transpose(),
             None => Ok(households.get(no).copied()),
@@ -1095,9 +1124,17 @@ mod tests {
         loaded.written(620103, "3", 2);
         loaded.written(620102, "7", 2);
         loaded.sort();
-        assert_eq!(loaded.county_of("3"), Some(620103));
-        assert_eq!(loaded.county_of("10"), Some(620102));
-        assert_eq!(loaded.county_of("1"), None);
+        assert_eq!(loaded.county_of("3", &mut 0), Some(620103));
+        assert_eq!(loaded.county_of("10", &mut 3), Some(620102));
+        assert_eq!(loaded.county_of("1", &mut 0), None);
+        // Shorter numbers first: 2, 3, 7, 10; the place found is kept for the next search.
+        let mut near = 0;
+        assert_eq!(loaded.county_of("7", &mut near), Some(620102));
+        assert_eq!(near, 2);
+        assert_eq!(loaded.county_of("10", &mut near), Some(620102));
+        assert_eq!(near, 3);
+        assert_eq!(loaded.county_of("2", &mut near), Some(620102));
+        assert_eq!(near, 0);
         // What batches of members came to: (county, household, persons, 低保/特困 persons). One
         // household's members in two batches; members of households not written here, or given
         // another county, are returned.
@@ -1113,7 +1150,7 @@ mod tests {
                 .is_empty()
         );
         loaded.written(620104, "1", 1);
-        assert_eq!(loaded.county_of("1"), None, "unsorted");
+        assert_eq!(loaded.county_of("1", &mut 0), None, "unsorted");
         let mut rest = loaded.add(batch(&[
             (620102, "2", 1, 0),
             (620102, "10", 3, 0),
