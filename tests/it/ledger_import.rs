@@ -174,6 +174,34 @@ async fn reference_layout_with_a_bad_row_of_each_kind() {
     assert_eq!(report.errors[0].reason, "该人员已在户1001中登记");
 }
 
+/// A bad row is reported at the row Excel shows it on: an empty line in the file is an empty row
+/// there, and a quoted line break (an address on two lines) stays within its row.
+#[tokio::test]
+async fn rows_are_reported_as_excel_numbers_them() {
+    let env = Env::new().await;
+    let households = env.write(
+        "h.csv",
+        csv(
+            "户编号,所在村代码,户主姓名,家庭人口数,人均纯收入（元）,是否脱贫户,家庭住址",
+            &[
+                "E001,620102010201,王伟,1,5000,否,\"红沟村\r\n一组\"",
+                "",
+                "E002,620102010201,,1,5000,否,",
+                "E003,620102010299,李强,1,5000,否,",
+            ],
+        ),
+    );
+    let report = env.import(Some(&households), None).await.unwrap();
+    // Header row 1; E001 row 2 (two lines); an empty row 3; E002 row 4; E003 row 5.
+    assert_eq!(
+        errors(&report)
+            .iter()
+            .map(|(row, column, _)| (*row, column.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(4, "户主姓名"), (5, "所在村代码")]
+    );
+}
+
 #[tokio::test]
 async fn gbk_csv_as_chinese_excel_saves_it_and_utf8_with_bom() {
     let env = Env::new().await;

@@ -342,8 +342,40 @@ pub(crate) fn decode_borrowed(bytes: &[u8], encoding: Encoding) -> std::borrow::
     }
 }
 
-/// Streams the raw records of a CSV file with their 1-based row numbers (for readers that
-/// take only some fields and want no copy of the others).
+/// Excel's row numbers for a CSV file's records: one row per record (line breaks inside a quoted
+/// field stay in its row) and one per empty line between records, which Excel shows as an empty
+/// row and the csv reader skips. Counting records alone put every row after an empty line too
+/// low in the error report. (Empty lines above the first record are not counted: the reader's
+/// line after a record includes its line end or not depending on the line ends, so only the
+/// steps from one record to the next tell.)
+#[derive(Default)]
+struct ExcelRows {
+    row: u64,
+    /// The reader's line after the last record.
+    last_line: u64,
+}
+
+impl ExcelRows {
+    /// The row of `record`, after which the reader is on line `line`.
+    fn of(&mut self, record: &csv::ByteRecord, line: u64) -> u64 {
+        let bytes = record.as_slice();
+        let breaks = if bytes.contains(&b'\n') {
+            bytes.iter().filter(|&&b| b == b'\n').count() as u64
+        } else {
+            0
+        };
+        self.row += if self.row == 0 {
+            1
+        } else {
+            1 + line.saturating_sub(self.last_line + breaks + 1)
+        };
+        self.last_line = line;
+        self.row
+    }
+}
+
+/// Streams the raw records of a CSV file with their row numbers as Excel shows them (for
+/// readers that take only some fields and want no copy of the others).
 pub(crate) fn read_csv_records(
     path: &Path,
     on_record: &mut dyn FnMut(u64, &csv::ByteRecord) -> bool,
@@ -354,7 +386,7 @@ pub(crate) fn read_csv_records(
         .flexible(true)
         .from_reader(BufReader::with_capacity(1 << 20, file));
     let mut record = csv::ByteRecord::new();
-    let mut row = 0u64;
+    let mut rows = ExcelRows::default();
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => return Ok(()),
@@ -362,11 +394,11 @@ pub(crate) fn read_csv_records(
             Err(e) => {
                 return Err(match e.kind() {
                     csv::ErrorKind::Io(io) => FileError::Io(io.to_string()),
-                    _ => FileError::Csv(format!("第{}行：{e}", row + 1)),
+                    _ => FileError::Csv(format!("第{}行：{e}", rows.row + 1)),
                 });
             }
         }
-        row += 1;
+        let row = rows.of(&record, reader.position().line());
         if !on_record(row, &record) {
             return Ok(());
         }
@@ -380,29 +412,12 @@ pub(crate) fn read_csv(
     encoding: Encoding,
     on_row: &mut dyn FnMut(&RawRow) -> bool,
 ) -> Result<(), FileError> {
-    let file = File::open(path).map_err(|e| FileError::Io(e.to_string()))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(BufReader::with_capacity(1 << 20, file));
-    let mut record = csv::ByteRecord::new();
-    let mut row = 0u64;
     let mut raw = RawRow {
         row: 0,
         cells: Vec::new(),
     };
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => return Ok(()),
-            Ok(true) => {}
-            Err(e) => {
-                return Err(match e.kind() {
-                    csv::ErrorKind::Io(io) => FileError::Io(io.to_string()),
-                    _ => FileError::Csv(format!("第{}行：{e}", row + 1)),
-                });
-            }
-        }
-        row += 1;
+    read_csv_records(path, &mut |row, record| {
+        let first = raw.row == 0;
         // One row's cells, reused: their text is written over in place (a new string for every
         // field, 39 M for a province's ledger, cost a first load 1.5 s of CPU).
         raw.row = row;
@@ -412,16 +427,14 @@ pub(crate) fn read_csv(
             cell.text.push_str(&decode_borrowed(field, encoding));
             cell.lossy_number = false;
         }
-        if row == 1
-            && let Some(first) = raw.cells.first_mut()
-            && let Some(rest) = first.text.strip_prefix('\u{feff}')
+        if first
+            && let Some(cell) = raw.cells.first_mut()
+            && let Some(rest) = cell.text.strip_prefix('\u{feff}')
         {
-            first.text = rest.to_string();
+            cell.text = rest.to_string();
         }
-        if !on_row(&raw) {
-            return Ok(());
-        }
-    }
+        on_row(&raw)
+    })
 }
 
 pub(crate) type Book = Xlsx<BufReader<File>>;
@@ -547,30 +560,38 @@ mod tests {
     use super::{Encoding, read_csv};
 
     /// The reader writes each row over the last one's cells: a shorter row keeps none of the
-    /// longer one's, a longer one gets its own, a GB18030 field is decoded in place.
+    /// longer one's, a longer one gets its own, a GB18030 field is decoded in place; each row is
+    /// numbered as Excel shows it.
     #[test]
     fn each_csv_row_is_read_whole_over_the_one_before() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("rows.csv");
-        let mut bytes = b"\xEF\xBB\xBFa,bb,ccc\r\nd\r\n".to_vec();
-        bytes.extend(encoding_rs::GB18030.encode("王伟,是").0.iter());
-        bytes.extend(b",\"x,y\"\r\nlast,row\r\n");
-        std::fs::write(&path, &bytes).unwrap();
-        let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
-        read_csv(&path, Encoding::Gb18030, &mut |row| {
-            rows.push((row.row, row.cells.iter().map(|c| c.text.clone()).collect()));
-            true
-        })
-        .unwrap();
-        let texts = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            rows,
-            vec![
-                (1, texts(&["a", "bb", "ccc"])),
-                (2, texts(&["d"])),
-                (3, texts(&["王伟", "是", "x,y"])),
-                (4, texts(&["last", "row"])),
-            ]
-        );
+        for end in ["\r\n", "\n"] {
+            let path = dir.path().join("rows.csv");
+            let text = "\u{feff}a,bb,ccc|d|王伟,是,\"x,y\"||\"two|lines\",z|||last,row|";
+            let text = text.replace('|', end);
+            let (bytes, _, _) = encoding_rs::GB18030.encode(&text);
+            // A UTF-8 BOM before GB18030 text: the reader drops it.
+            let bytes = [&b"\xEF\xBB\xBF"[..], &bytes[4..]].concat();
+            std::fs::write(&path, bytes).unwrap();
+            let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
+            read_csv(&path, Encoding::Gb18030, &mut |row| {
+                rows.push((row.row, row.cells.iter().map(|c| c.text.clone()).collect()));
+                true
+            })
+            .unwrap();
+            let texts = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+            assert_eq!(
+                rows,
+                vec![
+                    (1, texts(&["a", "bb", "ccc"])),
+                    (2, texts(&["d"])),
+                    (3, texts(&["王伟", "是", "x,y"])),
+                    // Excel's rows: an empty line is an empty row; a quoted line break is not.
+                    (5, texts(&[&format!("two{end}lines"), "z"])),
+                    (8, texts(&["last", "row"])),
+                ],
+                "{end:?}"
+            );
+        }
     }
 }
