@@ -582,13 +582,12 @@ impl SqlImport {
             )
             .await?;
         }
-        let deltas: Vec<figures::PersonDelta> = if self.first_load {
+        let mut deltas: Vec<figures::PersonDelta> = if self.first_load {
             self.loaded.add(plan.deltas)
         } else {
             plan.deltas.into_iter().collect()
         };
-        let deltas: Vec<figures::PersonDelta> =
-            deltas.into_iter().filter(|(_, d)| *d != (0, 0)).collect();
+        deltas.retain(|(_, d)| *d != (0, 0));
         figures::add_person_counts(self.tx.as_mut(), self.backend, &deltas).await?;
         let mut changes = Vec::with_capacity(plan.updates.len());
         for (county, old, new, version) in plan.updates {
@@ -810,13 +809,16 @@ fn decide_members<'r>(
     [answer, persons_answer]: &[String; 2],
     plan: &mut MemberPlan<'r>,
 ) -> StoreResult<()> {
-    let corrupt = |e: String| StoreError::Corrupt(e);
-    let code = |c: i64| AreaCode::from_i64(c).map_err(|e| corrupt(e.to_string()));
+    let code = |c: i64| AreaCode::from_i64(c).map_err(|e| StoreError::Corrupt(e.to_string()));
+    let parsed = |s: &str| {
+        s.parse::<i64>()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))
+            .and_then(code)
+    };
     let mut households: HashMap<&str, (AreaCode, Option<AreaCode>)> = HashMap::new();
     for f in packed_fields::<3>(answer) {
         let [no, county, village] = f?;
-        let int = |s: &str| s.parse::<i64>().map_err(|e| corrupt(e.to_string()));
-        households.insert(no, (code(int(county)?)?, Some(code(int(village)?)?)));
+        households.insert(no, (parsed(county)?, Some(parsed(village)?)));
     }
     // Where a member's household is (its village only when looked up: a first load's households
     // are all in the scope, their villages touched when written).
