@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use calamine::{DataRef, Dimensions, Reader, Xlsx};
@@ -345,14 +345,16 @@ pub(crate) fn decode_borrowed(bytes: &[u8], encoding: Encoding) -> std::borrow::
 /// Excel's row numbers for a CSV file's records: one row per record (line breaks inside a quoted
 /// field stay in its row) and one per empty line between records, which Excel shows as an empty
 /// row and the csv reader skips. Counting records alone put every row after an empty line too
-/// low in the error report. (Empty lines above the first record are not counted: the reader's
-/// line after a record includes its line end or not depending on the line ends, so only the
-/// steps from one record to the next tell.)
+/// low in the error report. The reader's line after a record includes its line end or not
+/// depending on the line ends, so only the steps from one record to the next tell; the empty
+/// lines above the first record are counted from the file's first bytes instead.
 #[derive(Default)]
 struct ExcelRows {
     row: u64,
     /// The reader's line after the last record.
     last_line: u64,
+    /// Empty lines above the first record.
+    leading: u64,
 }
 
 impl ExcelRows {
@@ -365,13 +367,23 @@ impl ExcelRows {
             0
         };
         self.row += if self.row == 0 {
-            1
+            1 + self.leading
         } else {
             1 + line.saturating_sub(self.last_line + breaks + 1)
         };
         self.last_line = line;
         self.row
     }
+}
+
+/// The empty lines at the start of `head`, which the csv reader skips as it does any line ends
+/// before a record (a BOM is text: its line is a row).
+fn leading_empty_lines(head: &[u8]) -> u64 {
+    let ends = head
+        .iter()
+        .position(|&b| b != b'\r' && b != b'\n')
+        .unwrap_or(head.len());
+    head[..ends].iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 /// Streams the raw records of a CSV file with their row numbers as Excel shows them (for
@@ -381,12 +393,17 @@ pub(crate) fn read_csv_records(
     on_record: &mut dyn FnMut(u64, &csv::ByteRecord) -> bool,
 ) -> Result<(), FileError> {
     let file = File::open(path).map_err(|e| FileError::Io(e.to_string()))?;
+    let mut input = BufReader::with_capacity(1 << 20, file);
+    let head = input.fill_buf().map_err(|e| FileError::Io(e.to_string()))?;
+    let mut rows = ExcelRows {
+        leading: leading_empty_lines(head),
+        ..ExcelRows::default()
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(BufReader::with_capacity(1 << 20, file));
+        .from_reader(input);
     let mut record = csv::ByteRecord::new();
-    let mut rows = ExcelRows::default();
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => return Ok(()),
@@ -590,6 +607,19 @@ mod tests {
                     (5, texts(&[&format!("two{end}lines"), "z"])),
                     (8, texts(&["last", "row"])),
                 ],
+                "{end:?}"
+            );
+            // Empty lines above the first record are rows too.
+            std::fs::write(&path, format!("{end}{end}a,b{end}{end}c{end}")).unwrap();
+            let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
+            read_csv(&path, Encoding::Utf8, &mut |row| {
+                rows.push((row.row, row.cells.iter().map(|c| c.text.clone()).collect()));
+                true
+            })
+            .unwrap();
+            assert_eq!(
+                rows,
+                vec![(3, texts(&["a", "b"])), (5, texts(&["c"]))],
                 "{end:?}"
             );
         }
