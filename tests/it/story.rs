@@ -465,6 +465,115 @@ async fn story_on_postgres() {
     assert!(std::fs::read(&backup).unwrap().starts_with(b"PGDMP"));
 }
 
+/// A name search finds the names that begin with the text, on a database whose locale sorts
+/// otherwise too: ICU's root collation puts the radical ⺩ beside 王, so the search's range
+/// (`name >= '王' AND name < '王' || U+FFFF`) took ⺩伟 for a 王 until names compared by code
+/// point (migration `0008_names_by_code_point.sql`). The first load's directory also gets its
+/// key back.
+#[tokio::test]
+async fn postgres_name_search_is_by_code_point_whatever_the_locale() {
+    use zhenxing_store::search::{HouseholdFilter, SearchText};
+    let Some(base) = postgres_url() else { return };
+    let url = fresh_postgres(&base).await;
+    let name = url
+        .split('?')
+        .next()
+        .and_then(|u| u.rsplit_once('/'))
+        .unwrap()
+        .1
+        .to_string();
+    let mut conn = sqlx::PgConnection::connect(&base).await.unwrap();
+    sqlx::query(&format!("DROP DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query(&format!(
+        "CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'und'"
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let app = App::open(&url).await.unwrap();
+    app.load_divisions(None, None).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let households = dir.path().join("h.csv");
+    let members = dir.path().join("m.csv");
+    std::fs::write(
+        &households,
+        csv(
+            H_HEADER,
+            &[
+                "R01,620102010201,王伟,1,9000,否,,,,否,",
+                "R02,620102010201,⺩伟,1,9000,否,,,,否,",
+                "R03,620102010201,汪伟,1,9000,否,,,,否,",
+            ],
+        ),
+    )
+    .unwrap();
+    let row = |no: &str, seq: u32, name: &str| {
+        format!(
+            "1,{no},{},{name},男,1970-01-01,户主,健康",
+            id("620102", "19700101", seq)
+        )
+    };
+    std::fs::write(
+        &members,
+        csv(
+            M_HEADER,
+            &[
+                &row("R01", 1, "王伟"),
+                &row("R02", 3, "⺩伟"),
+                &row("R03", 5, "汪伟"),
+            ],
+        ),
+    )
+    .unwrap();
+    let req = ImportRequest {
+        households: Some(households),
+        members: Some(members),
+        actor: actor(),
+        scope: Scope::All,
+    };
+    let report = app.import(&req, &NoProgress).await.unwrap();
+    assert_eq!(report.counts.members_inserted, 3, "{:?}", report.errors);
+    let db = zhenxing_app::open_database(&url).await.unwrap();
+    let find = |text: &str| {
+        let store = db.clone();
+        let filter = HouseholdFilter {
+            text: SearchText::parse(text),
+            ..HouseholdFilter::default()
+        };
+        async move {
+            store
+                .search_households(
+                    Scope::All,
+                    AreaCode::parse("620102").unwrap(),
+                    &filter,
+                    None,
+                    50,
+                )
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|h| h.no.to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(find("王").await, ["R01"]);
+    assert_eq!(find("⺩伟").await, ["R02"]);
+    assert_eq!(find("汪").await, ["R03"]);
+    // The directory was filled without its key and has it again.
+    let mut db = sqlx::PgConnection::connect(&url).await.unwrap();
+    let key: (String,) = sqlx::query_as(
+        "SELECT pg_get_constraintdef(oid) FROM pg_constraint \
+         WHERE conrelid = 'person_ids'::regclass AND contype = 'p'",
+    )
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    assert_eq!(key.0, "PRIMARY KEY (id_number)");
+}
+
 /// Citus distributes a table by one column; unique keys and foreign keys must include it. Every
 /// registry table is distributed by county, so the county code must be in each of its keys.
 #[tokio::test]
