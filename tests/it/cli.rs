@@ -84,7 +84,12 @@ fn import_exit_codes_and_the_error_report() {
     let junk = write("junk.csv", "a,b\n1,2\n".into());
     let out = zhenxing(&["import", "--db", &db, "--households", &junk]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(text(&out).contains("不是户信息台账"));
+    assert_eq!(
+        text(&out).matches("不是户信息台账").count(),
+        1,
+        "said once: {}",
+        text(&out)
+    );
 
     let out = zhenxing(&[
         "stats", "--db", &db, "--area", "620102", "--depth", "county", "--format", "csv",

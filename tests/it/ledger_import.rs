@@ -366,6 +366,40 @@ async fn an_unusable_file_writes_nothing() {
         }
         other => panic!("{other:?}"),
     }
+    // Excel's "Unicode text" (UTF-16) and a workbook renamed to .csv: told what to do.
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            H_HEADER
+                .replace(',', "\t")
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    let utf16_path = env.path("unicode.csv");
+    std::fs::write(&utf16_path, utf16).unwrap();
+    let renamed = env.path("renamed.csv");
+    std::fs::copy(&path, &renamed).unwrap();
+    for (file, code, message) in [
+        (
+            &utf16_path,
+            "utf16",
+            "文件“unicode.csv”：文件是 UTF-16 编码",
+        ),
+        (
+            &renamed,
+            "binary_file",
+            "文件“renamed.csv”：不是文本格式的 CSV 文件",
+        ),
+    ] {
+        match env.import(Some(file), None).await {
+            Err(AppError::Ledger(e)) => {
+                assert_eq!(e.error.code(), code);
+                assert!(e.to_string().starts_with(message), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
     let empty = env.write("empty.csv", "");
     assert!(matches!(
         env.import(Some(&empty), None).await,

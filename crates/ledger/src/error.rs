@@ -10,7 +10,7 @@ use thiserror::Error;
 pub enum FileError {
     #[error("无法读取文件：{0}")]
     Io(String),
-    #[error("不支持的文件格式“{0}”，请使用 .csv 或 .xlsx")]
+    #[error("不支持的文件格式“{0}”，请使用 .csv 或 .xlsx（可在 Excel 中“另存为”）")]
     UnsupportedFormat(String),
     #[error("xlsx 文件已损坏或不完整，无法读取：{0}")]
     Xlsx(String),
@@ -18,6 +18,14 @@ pub enum FileError {
     Csv(String),
     #[error("文件为空")]
     Empty,
+    #[error(
+        "文件是 UTF-16 编码（Excel 的“Unicode 文本”），请在 Excel 中另存为“CSV（逗号分隔）”或 .xlsx 后再导入"
+    )]
+    Utf16,
+    #[error(
+        "不是文本格式的 CSV 文件（含有二进制内容，可能是改了扩展名的 Excel 文件），请在 Excel 中另存为“CSV（逗号分隔）”或 .xlsx 后再导入"
+    )]
+    Binary,
     #[error("不是{kind}台账：在前{rows}行中没有找到表头（缺少列：{missing}）")]
     NotLedger {
         kind: &'static str,
@@ -46,6 +54,8 @@ impl FileError {
             FileError::Xlsx(_) => "xlsx",
             FileError::Csv(_) => "csv",
             FileError::Empty => "empty_file",
+            FileError::Utf16 => "utf16",
+            FileError::Binary => "binary_file",
             FileError::NotLedger { .. } => "not_a_ledger",
             FileError::NotDepartmentFile { .. } => "not_a_department_file",
             FileError::DuplicateColumn { .. } => "duplicate_column",
@@ -59,7 +69,8 @@ impl FileError {
 pub struct LedgerError {
     pub file: String,
     pub sheet: Option<String>,
-    #[source]
+    /// Not the error's `source`: its message is already in this one's, and a chain printed
+    /// whole (`{:#}`) said it twice.
     pub error: FileError,
 }
 

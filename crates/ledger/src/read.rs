@@ -324,6 +324,14 @@ pub(crate) fn detect_encoding(path: &Path) -> Result<Encoding, FileError> {
     if head.starts_with(b"\xEF\xBB\xBF") {
         return Ok(Encoding::Utf8);
     }
+    // Excel's "Unicode text" is UTF-16 with a BOM; a text CSV in UTF-8 or GB18030 never holds
+    // a zero byte, an xlsx or xls renamed to .csv does.
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        return Err(FileError::Utf16);
+    }
+    if head.contains(&0) {
+        return Err(FileError::Binary);
+    }
     match std::str::from_utf8(&head) {
         Ok(_) => Ok(Encoding::Utf8),
         // Cut in the middle of a character at the end of the sample: still UTF-8.
