@@ -368,6 +368,15 @@ async fn demo(
         "演示监测工作：识别案件 {} 件（已审批纳入 {} 户，其余在办），帮扶计划 {} 户。\n",
         work.cases, work.approved, work.plans
     );
+    if let Some(s) = app
+        .add_demo_screening(zhenxing_domain::today_in_china(), seed)
+        .await?
+    {
+        println!(
+            "演示部门筛查（县医疗保障局医保结算数据）：{} 行，匹配到户 {} 行，新登记预警线索 {} 条，并入已有线索或登记给监测户 {} 条，库中无此人 {} 行，无法读取 {} 行（见“部门筛查”页）。\n",
+            s.rows, s.matched, s.created, s.attached, s.unmatched, s.rejected
+        );
+    }
     let rows = app.stats(Scope::All, None, AreaLevel::City, None).await?;
     print_stats(&rows, StatsFormat::Table)?;
     println!("\n查看某县各乡村：zhenxing stats --db {db} --area 620102 --depth village");

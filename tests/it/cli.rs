@@ -150,6 +150,24 @@ fn demo_builds_a_database_and_refuses_to_overwrite_a_real_one() {
         "{}",
         text(&out)
     );
+    // A department's medical file screened: new clues, the two strangers and the mistyped
+    // ID number reported.
+    let said = text(&out);
+    let screened = said
+        .lines()
+        .find(|l| l.starts_with("演示部门筛查"))
+        .unwrap_or_else(|| panic!("{said}"));
+    let created: u64 = screened
+        .split("新登记预警线索 ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{screened}"));
+    assert!(created > 0, "{screened}");
+    assert!(
+        screened.contains("库中无此人 2 行，无法读取 1 行"),
+        "{screened}"
+    );
     let stats = zhenxing(&[
         "stats", "--db", &db, "--depth", "province", "--format", "json",
     ]);

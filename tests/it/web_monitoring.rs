@@ -1447,6 +1447,13 @@ async fn department_files_are_screened_from_the_page_and_the_api() {
         page.body
     );
     assert!(!page.body.contains(&site.wang_id));
+    // The batch says what could not be read, as the upload's answer did.
+    assert!(
+        page.body
+            .contains("未比对上1行，无法读取<span id=\"batch-rejected\">1</span>行"),
+        "{}",
+        page.body
+    );
     let clues = site.get("/monitoring/clues", Some(&officer)).await;
     assert!(clues.body.contains("县残疾人联合会"), "{}", clues.body);
     // The xlsx.

@@ -17,6 +17,7 @@ use crate::monitoring::Caller;
 use crate::monitoring::cases::StepRequest;
 use crate::monitoring::clues::{ClueRequest, SubjectRef};
 use crate::monitoring::plans::PlanRequest;
+use crate::monitoring::screening::ScreeningRequest;
 use crate::{App, AppError};
 
 /// What [`App::add_demo_work`] made.
@@ -28,6 +29,20 @@ pub struct DemoWork {
     pub approved: usize,
     pub plans: usize,
 }
+
+/// What [`App::add_demo_screening`] did with its medical file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DemoScreening {
+    pub rows: u64,
+    pub matched: u64,
+    pub created: u64,
+    pub attached: u64,
+    pub unmatched: u64,
+    pub rejected: u64,
+}
+
+/// Rows of the demo's medical file taken from the registry.
+const DEMO_MEDICAL_ROWS: usize = 200;
 
 /// A household ordered by its number (for the selection heap).
 struct HouseholdByNo(Household);
@@ -320,5 +335,107 @@ impl App {
             today: from,
         };
         self.save_plan(&worker(h.village), &req).await.is_ok()
+    }
+}
+
+impl App {
+    /// Screens a medical file as a county's medical insurance bureau would send it (GBK, as
+    /// Chinese Excel saves a CSV): up to `DEMO_MEDICAL_ROWS` persons of the registry with their
+    /// out-of-pocket spending, some high enough to cross the policy's rule, two persons the
+    /// registry does not hold and one row with a mistyped ID number — so the screening pages
+    /// show new clues, evidence joined to open ones, the unmatched and the rejected. The file
+    /// is written to a directory of its own under the system's temporary directory and removed
+    /// afterwards. `None` when the province's policy has no medical kind.
+    pub async fn add_demo_screening(
+        &self,
+        today: NaiveDate,
+        seed: u64,
+    ) -> Result<Option<DemoScreening>, AppError> {
+        let tree = self.tree().await;
+        let roots = tree.roots();
+        let Some(province) = roots.first().copied() else {
+            return Ok(None);
+        };
+        let (policy, _) = self.decision_policy(province, today).await?;
+        if policy.screening_kind("medical").is_none() {
+            return Ok(None);
+        }
+        // The persons with the smallest mix of seed and ID number: the same for the same seed.
+        let mut picked: std::collections::BinaryHeap<(u64, String, String)> =
+            std::collections::BinaryHeap::new();
+        let mut county = None;
+        let mut members = 0usize;
+        for root in roots {
+            let mut stream = self.store().export_members(Scope::All, root);
+            while let Some(m) = stream.next().await {
+                let m = m?;
+                county.get_or_insert(m.county);
+                members += 1;
+                let id = m.member.id.as_str().to_string();
+                picked.push((mix(seed, &id), id, m.member.name));
+                if picked.len() > DEMO_MEDICAL_ROWS {
+                    picked.pop();
+                }
+            }
+        }
+        let Some(county) = county else {
+            return Ok(None);
+        };
+        // A file of one person in twenty at most (a small demo gets a smaller file).
+        let mut picked = picked.into_vec();
+        picked.sort();
+        picked.truncate((members / 20).max(1));
+        let mut text = String::from("证件号码,姓名,合规自付金额（元）,结算日期\r\n");
+        for (key, id, name) in &picked {
+            // Two in five spent enough to matter for a household of a few persons.
+            let yuan = if key % 5 < 2 {
+                30_000 + key % 50_000
+            } else {
+                300 + key % 4_000
+            };
+            let settled = today - Duration::days(5 + (key % 60) as i64);
+            text.push_str(&format!("{id},{name},{yuan}.00,{settled}\r\n"));
+        }
+        // Not in the registry (valid numbers of the first county, born 1 January 1950).
+        for seq in [997u32, 999] {
+            let first17 = format!("{}19500101{seq:03}", &county.to_string()[..6]);
+            let check = char::from(zhenxing_domain::id_number::check_char(first17.as_bytes()));
+            text.push_str(&format!("{first17}{check},外地就医,8000.00,{today}\r\n"));
+        }
+        if let Some((_, id, name)) = picked.first() {
+            // A wrong check character, the commonest typing error the check catches.
+            let right = zhenxing_domain::id_number::check_char(&id.as_bytes()[..17]);
+            let mistyped = format!("{}{}", &id[..17], if right == b'0' { '1' } else { '0' });
+            text.push_str(&format!("{mistyped},{name},1200.00,{today}\r\n"));
+        }
+        let dir = std::env::temp_dir().join(format!("zhenxing-demo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| AppError::Output(e.to_string()))?;
+        let file = dir.join("县医疗保障局-医保结算数据.csv");
+        let (bytes, _, _) = encoding_rs::GBK.encode(&text);
+        let written = std::fs::write(&file, &bytes).map_err(|e| AppError::Output(e.to_string()));
+        let report = match written {
+            Ok(()) => {
+                let req = ScreeningRequest {
+                    kind: "medical".into(),
+                    file: file.clone(),
+                    area: None,
+                    found_on: today,
+                    source: None,
+                };
+                let caller = Caller::user(demo_actor(), Role::ProvinceAdmin, province);
+                self.screen(&caller, &req).await
+            }
+            Err(e) => Err(e),
+        };
+        let _ = std::fs::remove_dir_all(&dir);
+        let c = report?.counts;
+        Ok(Some(DemoScreening {
+            rows: c.rows,
+            matched: c.matched,
+            created: c.created,
+            attached: c.attached,
+            unmatched: c.unmatched,
+            rejected: c.rejected,
+        }))
     }
 }
