@@ -374,6 +374,86 @@ async fn a_first_load_counts_the_members_registered_not_the_declared_size() {
     assert!(env.app.check_figures().await.unwrap().is_empty());
 }
 
+/// A province's first load reads its members in batches of thousands: a household's members
+/// on both sides of a batch boundary, or far apart in the file, still count once each, and a
+/// household whose members differ from its declared size is corrected.
+#[tokio::test]
+async fn a_first_load_counts_members_that_span_its_batches() {
+    let env = Env::new().await;
+    const N: usize = 6_000;
+    let villages = ["620102010201", "620102010202", "620102010203"];
+    let households: Vec<String> = (0..N)
+        .map(|i| format!("B{i:05},{},户主{i},3,9000,否,,,,否,", villages[i % 3]))
+        .collect();
+    // Three members each, but every hundredth household has two; the last household's first
+    // member comes first in the file.
+    let mut members: Vec<String> = Vec::new();
+    let mut k = 0usize;
+    for i in 0..N {
+        let size = if i % 100 == 50 { 2 } else { 3 };
+        for j in 0..size {
+            let birth = format!("19{:02}01{:02}", 40 + (k / 14_000) % 60, 1 + (k / 500) % 28);
+            let id = id("620102", &birth, (k % 500) as u32 * 2 + 1);
+            let relation = if j == 0 { "户主" } else { "之子" };
+            members.push(format!("B{i:05},{id},成员{k},{relation}"));
+            k += 1;
+        }
+    }
+    let last = members.len() - 3;
+    let first_of_last = members.remove(last);
+    members.insert(0, first_of_last);
+    let h = env.write(
+        "h.csv",
+        csv(
+            H_HEADER,
+            &households.iter().map(String::as_str).collect::<Vec<_>>(),
+        ),
+    );
+    let m = env.write(
+        "m.csv",
+        csv(
+            "户编号,证件号码,姓名,与户主关系",
+            &members.iter().map(String::as_str).collect::<Vec<_>>(),
+        ),
+    );
+    let report = env.import(Some(&h), Some(&m)).await.unwrap();
+    assert!(
+        report.errors.is_empty(),
+        "{:?}",
+        &report.errors[..3.min(report.errors.len())]
+    );
+    assert_eq!(report.counts.members_inserted as usize, k);
+    let county = env
+        .app
+        .stats(
+            Scope::All,
+            Some(AreaCode::parse("620102").unwrap()),
+            AreaLevel::County,
+            None,
+        )
+        .await
+        .unwrap()[0]
+        .counts;
+    assert_eq!(
+        (county.households as usize, county.persons as usize),
+        (N, k)
+    );
+    let persons = |no: &str| {
+        let (store, no) = (env.app.store().clone(), HouseholdNo::parse(no).unwrap());
+        async move {
+            store
+                .household(Scope::All, &no)
+                .await
+                .unwrap()
+                .unwrap()
+                .persons
+        }
+    };
+    assert_eq!(persons("B05999").await, 3);
+    assert_eq!(persons("B00050").await, 2);
+    assert!(env.app.check_figures().await.unwrap().is_empty());
+}
+
 #[tokio::test]
 async fn kept_figures_follow_every_change_and_agree_with_a_recomputation() {
     let env = Env::new().await;

@@ -19,7 +19,7 @@ use zhenxing_store::{Actor, ImportCounts, ImportSource, ImportTx, Rejection, Row
 use crate::{App, AppError, Progress};
 
 /// Records parsed per batch handed to the store.
-const BATCH: usize = 4000;
+const BATCH: usize = 16000;
 
 #[derive(Debug, Clone)]
 pub struct ImportRequest {
