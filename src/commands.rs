@@ -42,8 +42,12 @@ fn encoding(e: CsvEncodingArg) -> CsvEncoding {
 
 /// Opens a database that `init` has prepared.
 pub(crate) async fn open(db: &str) -> Result<App> {
-    let app = App::open(db).await?;
+    prepared(App::open(db).await?, db).await
+}
+
+async fn prepared(app: App, db: &str) -> Result<App> {
     if app.tree().await.is_empty() {
+        app.close().await;
         bail!("数据库 {db} 中还没有区划，请先运行 zhenxing init --db {db}");
     }
     Ok(app)
@@ -73,7 +77,6 @@ pub async fn run(command: Command) -> Result<i32> {
             errors,
             area: only,
         } => {
-            let app = open(&db).await?;
             let scope = match only {
                 Some(a) => Scope::Area(area(&a)?),
                 None => Scope::All,
@@ -84,7 +87,12 @@ pub async fn run(command: Command) -> Result<i32> {
                 actor: Actor::command_line(),
                 scope,
             };
-            let report = app.import(&req, &Bars::default()).await?;
+            // A ledger import expects the database to itself (a rollback journal while nobody
+            // else has it open: each page written once); closed, it is WAL again.
+            let app = prepared(App::open_alone(&db).await?, &db).await?;
+            let report = app.import(&req, &Bars::default()).await;
+            app.close().await;
+            let report = report?;
             let c = &report.counts;
             println!(
                 "读取{}行：户 新增{} 更新{} 未变{}；成员 新增{} 更新{} 未变{}；拒绝{}行。",

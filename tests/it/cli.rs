@@ -39,6 +39,11 @@ fn import_exit_codes_and_the_error_report() {
     );
     let out = zhenxing(&["import", "--db", &db, "--households", &good]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // The import had the file to itself (a rollback journal) and left it as a server expects
+    // it: in WAL (header bytes 18 and 19 are 2), the journal gone.
+    let header = std::fs::read(&db).unwrap();
+    assert_eq!((header[18], header[19]), (2, 2));
+    assert!(!std::path::Path::new(&format!("{db}-journal")).exists());
 
     let bad = write(
         "bad.csv",

@@ -27,6 +27,7 @@ use zhenxing_store::{AccountStore, HouseholdSearch, Store, StoreError};
 pub use error::AppError;
 pub use progress::{NoProgress, Progress};
 pub use zhenxing_store as store;
+pub use zhenxing_store_sqlite::Sharing;
 
 /// Everything a backend provides: the registry, accounts and the audit log, and search.
 #[async_trait::async_trait]
@@ -53,6 +54,15 @@ impl Database for zhenxing_store_postgres::PgStore {
 /// Opens the database named by `target`: a file path or `sqlite://` URL (embedded SQLite), or a
 /// `postgres://` URL.
 pub async fn open_database(target: &str) -> Result<Arc<dyn Database>, AppError> {
+    open_database_with(target, Sharing::Shared).await
+}
+
+/// [`open_database`], saying whether others may use the database meanwhile (SQLite only: see
+/// [`Sharing`]; PostgreSQL is always shared).
+pub async fn open_database_with(
+    target: &str,
+    sharing: Sharing,
+) -> Result<Arc<dyn Database>, AppError> {
     if target.starts_with("postgres://") || target.starts_with("postgresql://") {
         let store = zhenxing_store_postgres::open_store(target).await?;
         return Ok(Arc::new(store));
@@ -60,7 +70,7 @@ pub async fn open_database(target: &str) -> Result<Arc<dyn Database>, AppError> 
     if target.contains("://") && !target.starts_with("sqlite://") {
         return Err(StoreError::UnsupportedUrl(target.to_string()).into());
     }
-    let store = zhenxing_store_sqlite::open_store(target).await?;
+    let store = zhenxing_store_sqlite::open_store_with(target, sharing).await?;
     Ok(Arc::new(store))
 }
 
@@ -88,6 +98,13 @@ impl App {
     /// Opens the database, bringing its schema up to date.
     pub async fn open(target: &str) -> Result<App, AppError> {
         let db = open_database(target).await?;
+        App::from_database(db).await
+    }
+
+    /// [`App::open`] for a batch command that expects the database to itself (a ledger import
+    /// from the command line): see [`Sharing::Alone`]. Call [`App::close`] when done.
+    pub async fn open_alone(target: &str) -> Result<App, AppError> {
+        let db = open_database_with(target, Sharing::Alone).await?;
         App::from_database(db).await
     }
 
