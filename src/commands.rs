@@ -45,7 +45,7 @@ pub(crate) async fn open(db: &str) -> Result<App> {
     prepared(App::open(db).await?, db).await
 }
 
-async fn prepared(app: App, db: &str) -> Result<App> {
+pub(crate) async fn prepared(app: App, db: &str) -> Result<App> {
     if app.tree().await.is_empty() {
         app.close().await;
         bail!("数据库 {db} 中还没有区划，请先运行 zhenxing init --db {db}");

@@ -46,16 +46,7 @@ fn day(s: Option<&str>) -> Result<NaiveDate> {
     }
 }
 
-async fn open(db: &str) -> Result<App> {
-    let app = App::open(db).await?;
-    if app.tree().await.is_empty() {
-        bail!("数据库 {db} 中还没有区划，请先运行 zhenxing init --db {db}");
-    }
-    Ok(app)
-}
-
 pub async fn screen(a: ScreenArgs) -> Result<i32> {
-    let app = open(&a.db).await?;
     let req = ScreeningRequest {
         kind: a.kind,
         file: a.file,
@@ -63,7 +54,12 @@ pub async fn screen(a: ScreenArgs) -> Result<i32> {
         found_on: day(a.date.as_deref())?,
         source: a.source,
     };
-    let report = app.screen(&Caller::command_line(), &req).await?;
+    // Like a ledger import, a screening's batch is written through a rollback journal while
+    // the command has the database alone (`Sharing::Alone`).
+    let app = crate::commands::prepared(App::open_alone(&a.db).await?, &a.db).await?;
+    let report = app.screen(&Caller::command_line(), &req).await;
+    app.close().await;
+    let report = report?;
     let c = report.counts;
     match a.format {
         ScreenFormat::Json => println!(
@@ -112,7 +108,7 @@ pub async fn results(
     out: Option<PathBuf>,
     unmasked: bool,
 ) -> Result<i32> {
-    let app = open(db).await?;
+    let app = crate::commands::open(db).await?;
     let caller = Caller::command_line();
     let Some(id) = batch else {
         println!("批次\t日期\t类别\t文件\t地区\t行数\t匹配\t新线索\t附加\t重复\t政策");

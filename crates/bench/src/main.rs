@@ -105,7 +105,8 @@ async fn screen(
 ) -> Result<serde_json::Value> {
     use zhenxing_app::monitoring::Caller;
     use zhenxing_app::monitoring::screening::ScreeningRequest;
-    let app = App::open(db).await?;
+    // As `zhenxing screen` opens it: alone (a rollback journal while nobody else has the file).
+    let app = App::open_alone(db).await?;
     let Ok(found_on) = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") else {
         bail!("--date {date}: not a date")
     };
@@ -117,7 +118,9 @@ async fn screen(
         source: None,
     };
     let t = Instant::now();
-    let report = app.screen(&Caller::command_line(), &req).await?;
+    let report = app.screen(&Caller::command_line(), &req).await;
+    app.close().await;
+    let report = report?;
     let total_s = t.elapsed().as_secs_f64();
     // The households the baselines select: crossing the rule and never a monitoring object.
     let mut never_monitored: Vec<&str> = report
