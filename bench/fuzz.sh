@@ -3,6 +3,8 @@
 #   values       ID numbers, area codes, amounts, dates, household numbers, years, risk lists
 #   ledger_csv   any bytes as a CSV ledger of either layout (encoding detection, header search, rows)
 #   ledger_xlsx  any bytes as an xlsx ledger (seeded with real workbooks written by the tests)
+#   department   any bytes as a department file (csv or xlsx) of every screening kind of the
+#                policy: header search, rows, the kind's cells parsed, the rows judged
 # usage: bench/fuzz.sh [SECONDS_PER_TARGET]     (default 60)
 # cargo-fuzz needs nightly-only compiler flags; on the stable toolchain RUSTC_BOOTSTRAP=1 allows
 # them. Crashes are kept in fuzz/artifacts/<target>/.
@@ -17,7 +19,7 @@ if [ -z "$(ls seeds/ledger_xlsx)" ]; then
   (cd .. && cargo run -q --release -- generate --out fuzz/seeds/ledger_xlsx --households 3 --format xlsx >/dev/null)
 fi
 status=0
-for target in values ledger_csv ledger_xlsx; do
+for target in values ledger_csv ledger_xlsx department; do
   mkdir -p "corpus/$target"
   echo "== $target for ${SECONDS_EACH}s"
   cargo fuzz run "$target" "corpus/$target" "seeds/$target" -- -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 \

@@ -15,7 +15,9 @@ fuzz_target!(|data: &[u8]| {
     }
     let tree = DivisionTree::default();
     for kind in [LedgerKind::Households, LedgerKind::Members] {
-        let Ok(ledger) = Ledger::open(&path, kind) else { continue };
+        let Ok(ledger) = Ledger::open(&path, kind) else {
+            continue;
+        };
         let _ = ledger.read_rows(&mut |plan, row| {
             match kind {
                 LedgerKind::Households => {

@@ -5,7 +5,9 @@ use libfuzzer_sys::fuzz_target;
 use zhenxing_domain::{AreaCode, HouseholdNo, IdNumber, LedgerDate, Money, PolicyYear, RiskTypes};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(s) = std::str::from_utf8(data) else { return };
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(id) = IdNumber::parse(s) {
         // A parsed number always has a birth date and masks to the same length.
         assert!(id.birth_date().is_some());
