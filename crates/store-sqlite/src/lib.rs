@@ -31,11 +31,11 @@ pub struct SqliteDb {
 pub enum Sharing {
     /// WAL: readers (the server, another command) go on while one writer writes.
     Shared,
-    /// A batch command (a ledger import) that expects the database to itself. While no other
-    /// connection has the file open, it writes through a rollback journal (`TRUNCATE`): each page
-    /// goes to the database file once, where WAL writes it to the log and copies it again at the
-    /// checkpoint — a province's first load 18.7 → 17.4 s, an updated ledger 32 → 29.7 s
-    /// (BENCHMARKS). Durable the same (`synchronous=FULL`): a crash leaves a hot journal that
+    /// A batch command (`zhenxing import`, `zhenxing screen`) that expects the database to
+    /// itself. While no other connection has the file open, it writes through a rollback journal
+    /// (`TRUNCATE`): each page goes to the database file once, where WAL writes it to the log and
+    /// copies it again at the checkpoint — a province's first load 18.8 → 17.1 s on average of
+    /// four pairs, an updated ledger 32 → 29.7 s (BENCHMARKS). Durable the same (`synchronous=FULL`): a crash leaves a hot journal that
     /// the next connection rolls back. When another connection holds the file (a running server),
     /// SQLite refuses the switch and everything stays WAL. `close` sets WAL back; a process that
     /// ends without it leaves the file in rollback mode, and the next [`Sharing::Shared`] open
@@ -121,8 +121,9 @@ impl SqliteDb {
             .await
             .map_err(db_err)?;
         if sharing == Sharing::Alone {
-            // Refused (SQLITE_BUSY, at once) while another connection has the file open in WAL:
-            // then it stays WAL, shared as usual.
+            // Leaving WAL is refused (SQLITE_BUSY, at once) while another connection has the
+            // file open — in WAL each holds a shared lock on it: then it stays WAL, shared as
+            // usual.
             if let Err(e) = sqlx::query("PRAGMA journal_mode = TRUNCATE")
                 .execute(&write)
                 .await
@@ -148,8 +149,9 @@ impl SqliteDb {
     }
 
     /// Closes both pools and waits until every connection is closed. Opened
-    /// [`Sharing::Alone`], the file is set back to WAL first (when the readers are gone: the
-    /// switch needs the only connection). Should that fail, the next shared open sets it.
+    /// [`Sharing::Alone`], the file is set back to WAL first (entering WAL needs no other
+    /// connection gone: in rollback mode an idle one holds no lock). Should it fail, the next
+    /// shared open sets WAL.
     pub async fn close(&self) {
         self.read.close().await;
         if self.sharing == Sharing::Alone
@@ -537,6 +539,18 @@ mod tests {
         (bytes[18], bytes[19])
     }
 
+    /// Waits until the last WAL connection of this process has closed its handle (it removes
+    /// `-wal`; the pools are closed and dropped before): until then the file is not alone.
+    async fn gone(wal: &std::path::Path) {
+        for _ in 0..500 {
+            if !wal.exists() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("{} is still there", wal.display());
+    }
+
     async fn count(pool: &sqlx::SqlitePool) -> i64 {
         sqlx::query_scalar("SELECT COUNT(*) FROM t")
             .fetch_one(pool)
@@ -558,7 +572,9 @@ mod tests {
             .await
             .unwrap();
         db.close().await;
+        drop(db);
         assert_eq!(header_mode(&path), (2, 2));
+        gone(&dir.path().join("a.db-wal")).await;
 
         let db = SqliteDb::open_with(target, Sharing::Alone).await.unwrap();
         assert_eq!(db.journal_mode().await.unwrap(), "truncate");
@@ -572,6 +588,9 @@ mod tests {
         db.close().await;
         assert_eq!(header_mode(&path), (2, 2));
         assert!(!dir.path().join("a.db-journal").exists());
+
+        drop(db);
+        gone(&dir.path().join("a.db-wal")).await;
 
         // A batch that ends without closing leaves the rollback mode behind.
         let db = SqliteDb::open_with(target, Sharing::Alone).await.unwrap();
