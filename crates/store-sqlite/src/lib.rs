@@ -551,6 +551,16 @@ mod tests {
         panic!("{} is still there", wal.display());
     }
 
+    /// A database opened shared (WAL) with an empty table `t`.
+    async fn shared_with_table(target: &str) -> SqliteDb {
+        let db = SqliteDb::open(target).await.unwrap();
+        sqlx::query("CREATE TABLE t (x)")
+            .execute(&db.write)
+            .await
+            .unwrap();
+        db
+    }
+
     async fn count(pool: &sqlx::SqlitePool) -> i64 {
         sqlx::query_scalar("SELECT COUNT(*) FROM t")
             .fetch_one(pool)
@@ -566,11 +576,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.db");
         let target = path.to_str().unwrap();
-        let db = SqliteDb::open(target).await.unwrap();
-        sqlx::query("CREATE TABLE t (x)")
-            .execute(&db.write)
-            .await
-            .unwrap();
+        let db = shared_with_table(target).await;
         db.close().await;
         drop(db);
         assert_eq!(header_mode(&path), (2, 2));
@@ -611,11 +617,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("b.db");
         let target = path.to_str().unwrap();
-        let server = SqliteDb::open(target).await.unwrap();
-        sqlx::query("CREATE TABLE t (x)")
-            .execute(&server.write)
-            .await
-            .unwrap();
+        let server = shared_with_table(target).await;
         let batch = SqliteDb::open_with(target, Sharing::Alone).await.unwrap();
         assert_eq!(batch.journal_mode().await.unwrap(), "wal");
         let mut tx = batch.write_bulk().await.unwrap();
