@@ -54,6 +54,18 @@ impl IdNumber {
     /// Parses an ID number as people type it: spaces anywhere, full-width digits, a lower-case
     /// or full-width x. The stored form is 17 ASCII digits and `0-9` or `X`.
     pub fn parse(input: &str) -> Result<IdNumber, ParseError> {
+        // Most cells hold exactly the 18 characters, the last upper-case: taken as they are.
+        if let Ok(bytes) = <[u8; 18]>::try_from(input.as_bytes())
+            && bytes[..17].iter().all(u8::is_ascii_digit)
+            && (bytes[17].is_ascii_digit() || bytes[17] == b'X')
+            && bytes[17] == check_char(&bytes[..17])
+        {
+            let id = IdNumber(bytes);
+            return match id.birth_date() {
+                Some(_) => Ok(id),
+                None => Err(ParseError::IdBirthDate),
+            };
+        }
         let mut out = [0u8; 18];
         let mut len = 0usize;
         let mut masked = false;
@@ -107,11 +119,13 @@ impl IdNumber {
     }
 
     pub fn birth_date(&self) -> Option<NaiveDate> {
-        let s = self.as_str();
-        let y = s.get(6..10)?.parse().ok()?;
-        let m = s.get(10..12)?.parse().ok()?;
-        let d = s.get(12..14)?.parse().ok()?;
-        NaiveDate::from_ymd_opt(y, m, d)
+        // Digits 7-14 are YYYYMMDD; the 17 first characters are digits (checked by `parse`).
+        let n = |from: usize, to: usize| {
+            self.0[from..to].iter().try_fold(0u32, |acc, b| {
+                b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
+            })
+        };
+        NaiveDate::from_ymd_opt(i32::try_from(n(6, 10)?).ok()?, n(10, 12)?, n(12, 14)?)
     }
 
     /// The first 17 digits as one number: a compact key (the check character follows from them).
@@ -279,6 +293,14 @@ mod tests {
                     prop_assert!(IdNumber::parse(&t).is_err());
                 }
             }
+        }
+
+        /// The 18 characters as they are (the quick path) and the same typed with a space in
+        /// them (the path for typed forms) give the same number or the same error.
+        #[test]
+        fn plain_and_typed_forms_agree(s in "[0-9]{6}(19|20)[0-9]{2}[01][0-9][0-3][0-9][0-9]{3}[0-9Xx]") {
+            let typed = format!("{} {}", &s[..6], &s[6..]);
+            prop_assert_eq!(IdNumber::parse(&s), IdNumber::parse(&typed));
         }
 
         #[test]

@@ -66,7 +66,7 @@ pub struct Timings {
 }
 
 /// A batch of persons being matched in the registry.
-type MatchTask = tokio::task::JoinHandle<Result<(Vec<IdNumber>, Matches), AppError>>;
+type MatchTask = tokio::task::JoinHandle<Result<(Vec<u32>, Matches), AppError>>;
 
 /// A household that crossed the rule, and what became of it.
 #[derive(Debug, Clone, Serialize)]
@@ -343,35 +343,47 @@ impl App {
         let reader =
             tokio::task::spawn_blocking(move || read_batches(&file, &reading_kind, &sender));
         let mut parsed = Parsed::default();
-        // Each person as matched, and the households found, batch by batch (a household whose
-        // members fall in two batches is found twice: made one below).
-        let mut places: Vec<(u64, Place)> = Vec::new();
+        // Each row's place as matched, and the households found, batch by batch (a household
+        // whose members fall in two batches is found twice: made one below). A batch's distinct
+        // persons are matched once each, and each row keeps the index of its person.
+        let mut places: Vec<Place> = Vec::new();
         let mut households: Vec<ScreenedHousehold> = Vec::new();
         let mut in_flight: VecDeque<MatchTask> = VecDeque::new();
-        let merge = |(ids, m): (Vec<IdNumber>, Matches),
-                     places: &mut Vec<(u64, Place)>,
+        let merge = |(slots, m): (Vec<u32>, Matches),
+                     places: &mut Vec<Place>,
                      households: &mut Vec<ScreenedHousehold>| {
             let base = households.len() as u32;
             households.extend(m.households);
-            places.extend(ids.iter().zip(m.persons).map(|(id, p)| {
-                let place = match p {
-                    PersonMatch::Household(i) => Place::Household(base + i),
-                    PersonMatch::OutsideScope => Place::OutsideScope,
-                    PersonMatch::NotRegistered => Place::NotRegistered,
-                };
-                (id.digits(), place)
+            places.extend(slots.iter().map(|&s| match m.persons.get(s as usize) {
+                Some(PersonMatch::Household(i)) => Place::Household(base + i),
+                Some(PersonMatch::OutsideScope) => Place::OutsideScope,
+                Some(PersonMatch::NotRegistered) | None => Place::NotRegistered,
             }));
         };
         while let Some(batch) = batches.recv().await {
-            let mut ids: Vec<IdNumber> = batch.rows.iter().map(|r| r.id).collect();
-            ids.sort_unstable();
-            ids.dedup();
+            // (person, row in the batch), sorted: the distinct persons to match, and each row's.
+            let mut order: Vec<(IdNumber, u32)> = batch
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(r, row)| (row.id, r as u32))
+                .collect();
+            order.sort_unstable();
+            let mut ids: Vec<IdNumber> = Vec::with_capacity(order.len());
+            let mut slots = vec![0u32; order.len()];
+            for (id, r) in &order {
+                if ids.last() != Some(id) {
+                    ids.push(*id);
+                }
+                slots[*r as usize] = ids.len() as u32 - 1;
+            }
+            drop(order);
             parsed.append(batch);
             if !ids.is_empty() {
                 let store = self.store().clone();
                 in_flight.push_back(tokio::spawn(async move {
                     let m = store.screening().match_persons(scope, &ids).await?;
-                    Ok((ids, m))
+                    Ok((slots, m))
                 }));
             }
             while in_flight.len() >= MATCHES_IN_FLIGHT {
@@ -405,9 +417,7 @@ impl App {
                 canonical[i as usize] = run[0];
             }
         }
-        places.sort_by_key(|(person, _)| *person);
-        places.dedup_by_key(|(person, _)| *person);
-        for (_, place) in places.iter_mut() {
+        for place in places.iter_mut() {
             if let Place::Household(h) = place {
                 *h = canonical[*h as usize];
             }
@@ -453,20 +463,16 @@ impl App {
         // (household, row) of every matched row, then grouped by household.
         let mut matched: Vec<(u32, u32)> = Vec::with_capacity(parsed.rows.len());
         for (r, row) in parsed.rows.iter().enumerate() {
-            let place = places
-                .binary_search_by_key(&row.id.digits(), |(person, _)| *person)
-                .ok()
-                .map(|i| places[i].1);
-            match place {
-                Some(Place::Household(h)) => matched.push((h, r as u32)),
-                Some(Place::OutsideScope) => problems.push(problem(
+            match places.get(r).copied().unwrap_or(Place::NotRegistered) {
+                Place::Household(h) => matched.push((h, r as u32)),
+                Place::OutsideScope => problems.push(problem(
                     r,
                     id_header(r),
                     row.id.masked(),
                     "此人登记在您管辖范围以外的户中，未纳入本次筛查".into(),
                     "outside_area",
                 )),
-                _ => problems.push(problem(
+                Place::NotRegistered => problems.push(problem(
                     r,
                     id_header(r),
                     row.id.masked(),
