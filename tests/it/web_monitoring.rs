@@ -1447,6 +1447,21 @@ async fn department_files_are_screened_from_the_page_and_the_api() {
         page.body
     );
     assert!(!page.body.contains(&site.wang_id));
+    // What became of the area's households, counted for the area shown.
+    let line = format!("触发规则1户：{}1户。", outcome_label(3));
+    assert!(page.body.contains(&line), "{}", page.body);
+    let next_village = site
+        .get(
+            &format!("/monitoring/screening/{batch}?area=620102010202"),
+            Some(&officer),
+        )
+        .await;
+    assert_eq!(next_village.status, StatusCode::OK, "{}", next_village.body);
+    assert!(
+        next_village.body.contains("触发规则0户。") && !next_village.body.contains(&line),
+        "{}",
+        next_village.body
+    );
     // The batch says what could not be read, as the upload's answer did.
     assert!(
         page.body

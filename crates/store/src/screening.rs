@@ -226,6 +226,15 @@ pub trait ScreeningStore: Send + Sync {
 
     async fn screening(&self, scope: Scope, id: i64) -> StoreResult<Option<StoredScreening>>;
 
+    /// How many of a batch's results under `area` (within `scope`) had each outcome, by
+    /// outcome code (see [`outcome_label`]); outcomes with none are left out.
+    async fn screening_outcomes(
+        &self,
+        scope: Scope,
+        id: i64,
+        area: AreaCode,
+    ) -> StoreResult<Vec<(i64, u64)>>;
+
     /// A batch's results under `area` (within `scope`), in (village, household number) order,
     /// a page after `after`.
     async fn screening_results(

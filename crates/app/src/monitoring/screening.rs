@@ -684,6 +684,31 @@ impl App {
         Ok((batch, results))
     }
 
+    /// How many of a batch's results under `area` had each outcome: (outcome code, households),
+    /// the codes of [`outcome_label`].
+    pub async fn screening_outcomes(
+        &self,
+        caller: &Caller,
+        id: i64,
+        area: AreaCode,
+    ) -> Result<Vec<(i64, u64)>, AppError> {
+        if self.screening(caller, id).await?.is_none() {
+            return Err(MonitoringFailure::NotFound {
+                what: "筛查批次",
+                key: id.to_string(),
+            }
+            .into());
+        }
+        if !caller.scope.contains(area) {
+            return Err(AppError::UnknownArea(area.to_string()));
+        }
+        Ok(self
+            .store()
+            .screening()
+            .screening_outcomes(caller.scope, id, area)
+            .await?)
+    }
+
     /// Writes a batch's results under `area` as an xlsx table; ID numbers masked unless
     /// `disclosure` is whole. Returns the number of households written.
     pub async fn export_screening_results(

@@ -930,6 +930,29 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
         }
     }
 
+    async fn screening_outcomes(
+        &self,
+        scope: Scope,
+        id: i64,
+        area_code: AreaCode,
+    ) -> StoreResult<Vec<(i64, u64)>> {
+        let Some(scope) = scope.narrow(area_code) else {
+            return Ok(Vec::new());
+        };
+        let (lo, hi) = scope.range();
+        let mut tx = self.db().read().await?;
+        tx.fetch(
+            "SELECT r.outcome, COUNT(*) FROM screening_results r \
+             WHERE r.screening_id = $1 AND r.village_code BETWEEN $2 AND $3 \
+             GROUP BY r.outcome ORDER BY r.outcome",
+            &[id.into(), (lo as i64).into(), (hi as i64).into()],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((r.int(0)?, count(r, 1)?)))
+        .collect()
+    }
+
     async fn screening_results(
         &self,
         scope: Scope,

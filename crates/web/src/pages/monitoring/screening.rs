@@ -333,10 +333,26 @@ struct ResultsPage {
     batch: BatchRow,
     area: String,
     area_name: String,
+    /// The area's households that crossed the rule, by what became of them.
+    outcomes: String,
     /// The areas one level down, to narrow the list.
     children: Vec<Choice>,
     rows: Vec<ResultLine>,
     next: Option<String>,
+}
+
+/// "触发规则N户：新线索，已进入识别a户；…" for an area's results.
+fn outcomes_line(outcomes: &[(i64, u64)]) -> String {
+    let total: u64 = outcomes.iter().map(|(_, n)| n).sum();
+    let parts: Vec<String> = outcomes
+        .iter()
+        .map(|(code, n)| format!("{}{n}户", outcome_label(*code)))
+        .collect();
+    if parts.is_empty() {
+        "触发规则0户".to_string()
+    } else {
+        format!("触发规则{total}户：{}", parts.join("；"))
+    }
 }
 
 /// `/monitoring/screening/{id}`: a batch's results under an area, a page at a time.
@@ -353,6 +369,11 @@ pub async fn results(
     let (batch, rows) = state
         .app
         .screening_results(&m, id, area, after.as_ref(), PAGE)
+        .await
+        .map_err(WebError::from)?;
+    let outcomes = state
+        .app
+        .screening_outcomes(&m, id, area)
         .await
         .map_err(WebError::from)?;
     let tree = state.app.tree().await;
@@ -376,6 +397,7 @@ pub async fn results(
             batch: batch_row(&tree, &batch),
             area: area.to_string(),
             area_name: place(&tree, area),
+            outcomes: outcomes_line(&outcomes),
             children,
             rows: rows.iter().map(|r| result_line(&tree, r)).collect(),
             next,
