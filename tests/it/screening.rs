@@ -810,6 +810,24 @@ pub async fn story(db: &str) {
     assert_eq!(case.category, Some(MonitorCategory::MarginalAtRisk));
     assert_eq!(case.due.step, Some(d("2025-07-07")));
     assert_eq!(app.screenings(&other, 10).await.unwrap().len(), 1);
+    // What became of the batch's households, counted for the area asked: one new clue in
+    // 620521, none in 620102.
+    let batch = r.screening.id;
+    let county_b = AreaCode::parse("620521").unwrap();
+    let new_clue = (1, 1);
+    assert_eq!(
+        app.screening_outcomes(&other, batch, county_b)
+            .await
+            .unwrap(),
+        [new_clue]
+    );
+    assert_eq!(
+        app.screening_outcomes(&operator(), batch, area)
+            .await
+            .unwrap(),
+        []
+    );
+    assert!(app.screening_outcomes(&other, batch, area).await.is_err());
 }
 
 #[tokio::test]
