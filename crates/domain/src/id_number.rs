@@ -54,18 +54,33 @@ impl IdNumber {
     /// Parses an ID number as people type it: spaces anywhere, full-width digits, a lower-case
     /// or full-width x. The stored form is 17 ASCII digits and `0-9` or `X`.
     pub fn parse(input: &str) -> Result<IdNumber, ParseError> {
-        // Most cells hold exactly the 18 characters, the last upper-case: taken as they are.
-        if let Ok(bytes) = <[u8; 18]>::try_from(input.as_bytes())
-            && bytes[..17].iter().all(u8::is_ascii_digit)
-            && (bytes[17].is_ascii_digit() || bytes[17] == b'X')
-            && bytes[17] == check_char(&bytes[..17])
-        {
-            let id = IdNumber(bytes);
-            return match id.birth_date() {
-                Some(_) => Ok(id),
-                None => Err(ParseError::IdBirthDate),
-            };
+        // Most cells hold exactly the 18 characters in their stored form: taken as they are.
+        let out = match <[u8; 18]>::try_from(input.as_bytes()) {
+            Ok(plain)
+                if plain[..17].iter().all(u8::is_ascii_digit)
+                    && (plain[17].is_ascii_digit() || plain[17] == b'X') =>
+            {
+                plain
+            }
+            _ => Self::typed_form(input)?,
+        };
+        let expected = check_char(&out[..17]);
+        if out[17] != expected {
+            return Err(ParseError::IdCheck {
+                expected: expected as char,
+                found: out[17] as char,
+            });
         }
+        let id = IdNumber(out);
+        if id.birth_date().is_none() {
+            return Err(ParseError::IdBirthDate);
+        }
+        Ok(id)
+    }
+
+    /// The 18 characters of a typed ID number in their stored form (spaces and dashes dropped,
+    /// full-width digits and x made ASCII, x upper-case), the first 17 of them digits.
+    fn typed_form(input: &str) -> Result<[u8; 18], ParseError> {
         let mut out = [0u8; 18];
         let mut len = 0usize;
         let mut masked = false;
@@ -98,18 +113,7 @@ impl IdNumber {
         if !out[..17].iter().all(u8::is_ascii_digit) {
             return Err(ParseError::IdCharacters);
         }
-        let expected = check_char(&out[..17]);
-        if out[17] != expected {
-            return Err(ParseError::IdCheck {
-                expected: expected as char,
-                found: out[17] as char,
-            });
-        }
-        let id = IdNumber(out);
-        if id.birth_date().is_none() {
-            return Err(ParseError::IdBirthDate);
-        }
-        Ok(id)
+        Ok(out)
     }
 
     /// The whole number. Showing it to a user requires the role to allow it and an audit entry.
@@ -295,8 +299,8 @@ mod tests {
             }
         }
 
-        /// The 18 characters as they are (the quick path) and the same typed with a space in
-        /// them (the path for typed forms) give the same number or the same error.
+        /// The 18 characters as they are (taken without `typed_form`) and the same typed with a
+        /// space in them give the same number or the same error.
         #[test]
         fn plain_and_typed_forms_agree(s in "[0-9]{6}(19|20)[0-9]{2}[01][0-9][0-3][0-9][0-9]{3}[0-9Xx]") {
             let typed = format!("{} {}", &s[..6], &s[6..]);

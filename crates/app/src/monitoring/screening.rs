@@ -666,16 +666,7 @@ impl App {
         after: Option<&ResultCursor>,
         limit: u32,
     ) -> Result<(StoredScreening, Vec<ScreeningResult>), AppError> {
-        let Some(batch) = self.store().screening().screening(caller.scope, id).await? else {
-            return Err(MonitoringFailure::NotFound {
-                what: "筛查批次",
-                key: id.to_string(),
-            }
-            .into());
-        };
-        if !caller.scope.contains(area) {
-            return Err(AppError::UnknownArea(area.to_string()));
-        }
+        let batch = self.batch_for_area(caller, id, area).await?;
         let results = self
             .store()
             .screening()
@@ -692,21 +683,32 @@ impl App {
         id: i64,
         area: AreaCode,
     ) -> Result<Vec<(i64, u64)>, AppError> {
-        if self.screening(caller, id).await?.is_none() {
-            return Err(MonitoringFailure::NotFound {
-                what: "筛查批次",
-                key: id.to_string(),
-            }
-            .into());
-        }
-        if !caller.scope.contains(area) {
-            return Err(AppError::UnknownArea(area.to_string()));
-        }
+        self.batch_for_area(caller, id, area).await?;
         Ok(self
             .store()
             .screening()
             .screening_outcomes(caller.scope, id, area)
             .await?)
+    }
+
+    /// The batch, if the caller may see it, and `area` within the caller's.
+    async fn batch_for_area(
+        &self,
+        caller: &Caller,
+        id: i64,
+        area: AreaCode,
+    ) -> Result<StoredScreening, AppError> {
+        let Some(batch) = self.screening(caller, id).await? else {
+            return Err(MonitoringFailure::NotFound {
+                what: "筛查批次",
+                key: id.to_string(),
+            }
+            .into());
+        };
+        if !caller.scope.contains(area) {
+            return Err(AppError::UnknownArea(area.to_string()));
+        }
+        Ok(batch)
     }
 
     /// Writes a batch's results under `area` as an xlsx table; ID numbers masked unless
