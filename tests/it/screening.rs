@@ -326,6 +326,14 @@ async fn a_repeated_batch_makes_no_second_clue_and_new_rows_join_the_open_clue()
     let first = env.write("医保1月.csv", &text);
     let r = screen(&env.app, &operator(), "medical", &first, None).await;
     assert_eq!(counts(&r), [4, 4, 0, 0, 3, 3, 2, 1, 0]);
+    let figures_of_a002 = |r: &ScreeningReport| {
+        r.hits
+            .iter()
+            .find(|h| h.household.no.as_str() == "A002")
+            .map(|h| h.figures.clone())
+            .unwrap()
+    };
+    let january = figures_of_a002(&r);
 
     // The same rows again, saved by Excel in GBK and in another order: nothing new.
     let mut reordered = rows;
@@ -381,6 +389,11 @@ async fn a_repeated_batch_makes_no_second_clue_and_new_rows_join_the_open_clue()
         .unwrap()
         .unwrap();
     assert_eq!(clue.evidence.len(), 2);
+    // Each piece of evidence has its own batch's figures (kept with that batch's result).
+    let february = figures_of_a002(&r);
+    assert_ne!(january, february);
+    assert_eq!(clue.evidence[0].figures, january);
+    assert_eq!(clue.evidence[1].figures, february);
 
     // Every batch is kept with its counts.
     let batches = env.app.screenings(&operator(), 10).await.unwrap();
@@ -389,6 +402,119 @@ async fn a_repeated_batch_makes_no_second_clue_and_new_rows_join_the_open_clue()
         .map(|s| (s.id, s.counts.created, s.counts.attached, s.counts.repeated))
         .collect();
     assert_eq!(kept, [(3, 1, 1, 0), (2, 0, 0, 3), (1, 2, 1, 0)]);
+}
+
+#[tokio::test]
+async fn a_hits_evidence_is_kept_once_and_rows_written_before_read_as_they_are() {
+    let env = registry().await;
+    let file = env.write(
+        "医保.csv",
+        medical(&[("b1", "600"), ("b2", "400.01"), ("d1", "10")]),
+    );
+    let r = screen(&env.app, &operator(), "medical", &file, None).await;
+    let monitoring = env.app.store().monitoring();
+    let batch = r.screening.id;
+    let a002 = r
+        .hits
+        .iter()
+        .find(|h| h.household.no.as_str() == "A002")
+        .unwrap();
+    let clue_id = a002.outcome.clue().unwrap();
+    let read = || async {
+        let clue = monitoring.clue(Scope::All, clue_id).await.unwrap().unwrap();
+        let (_, page) = env
+            .app
+            .screening_results(&operator(), batch, AreaCode::parse(V1).unwrap(), None, 10)
+            .await
+            .unwrap();
+        (clue.evidence, page)
+    };
+
+    // The clue's evidence is the batch's rule and the household's figures and members.
+    let (evidence, results) = read().await;
+    assert_eq!(evidence.len(), 1);
+    assert_eq!(evidence[0].rule.as_deref(), Some(r.screening.rule.as_str()));
+    assert_eq!(evidence[0].source, r.screening.source);
+    assert_eq!(evidence[0].figures, a002.figures);
+    assert_eq!(evidence[0].members, a002.members);
+    assert_eq!(evidence[0].found_on, d("2025-06-30"));
+    let result = results.iter().find(|x| x.no.as_str() == "A002").unwrap();
+    assert_eq!(result.figures, a002.figures);
+    assert!(a002.figures.len() >= 5, "{:?}", a002.figures);
+
+    // Stored once: the evidence names the batch; the result keeps the values, the batch the
+    // labels.
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", env.path("test.db").display()))
+        .await
+        .unwrap();
+    let (rule, figures, members, screening): (Option<String>, String, String, Option<i64>) =
+        sqlx::query_as(
+            "SELECT rule, figures_json, members_json, screening_id FROM clue_evidence \
+             WHERE clue_id = ?",
+        )
+        .bind(clue_id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        (rule, figures.as_str(), members.as_str(), screening),
+        (None, "[]", "[]", Some(batch))
+    );
+    let (stored,): (String,) = sqlx::query_as(
+        "SELECT figures_json FROM screening_results WHERE screening_id = ? AND household_no = 'A002'",
+    )
+    .bind(batch)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let values: Vec<&str> = a002.figures.iter().map(|f| f.value.as_str()).collect();
+    assert_eq!(stored, serde_json::to_string(&values).unwrap());
+    let (labels,): (String,) = sqlx::query_as("SELECT figure_labels FROM screenings WHERE id = ?")
+        .bind(batch)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let expected: Vec<&str> = a002.figures.iter().map(|f| f.label.as_str()).collect();
+    assert_eq!(labels, serde_json::to_string(&expected).unwrap());
+
+    // A batch's values without its labels are refused as damaged, not shown without names.
+    sqlx::query("UPDATE screenings SET figure_labels = NULL WHERE id = ?")
+        .bind(batch)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let damaged = env
+        .app
+        .screening_results(&operator(), batch, AreaCode::parse(V1).unwrap(), None, 10)
+        .await;
+    assert!(damaged.is_err(), "{damaged:?}");
+
+    // A database screened before this form: every row has its own text, the batch no labels.
+    // It reads the same.
+    for hit in &r.hits {
+        sqlx::query(
+            "UPDATE screening_results SET figures_json = ? WHERE screening_id = ? AND household_no = ?",
+        )
+        .bind(serde_json::to_string(&hit.figures).unwrap())
+        .bind(batch)
+        .bind(hit.household.no.as_str())
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    let done = sqlx::query(
+        "UPDATE clue_evidence SET rule = ?, figures_json = ?, members_json = ?, screening_id = NULL \
+         WHERE clue_id = ?",
+    )
+    .bind(&r.screening.rule)
+    .bind(serde_json::to_string(&a002.figures).unwrap())
+    .bind(serde_json::to_string(&a002.members).unwrap())
+    .bind(clue_id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert_eq!(done.rows_affected(), 1);
+    assert_eq!(read().await, (evidence, results));
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use serde::Serialize;
-use zhenxing_domain::monitoring::{CaseDue, CaseState, Evidence, Figure};
+use zhenxing_domain::monitoring::{CaseDue, CaseState, Figure};
 use zhenxing_domain::policy::PolicyRef;
 use zhenxing_domain::{
     AreaCode, HouseholdNo, HouseholdType, IdNumber, Money, MonitorCategory, RiskTypes, Scope,
@@ -57,7 +57,11 @@ pub struct HitWrite {
     pub household_type: HouseholdType,
     /// The digest of the household's rows (a repeat has the same).
     pub fingerprint: String,
-    pub evidence: Evidence,
+    /// The figures behind the hit. With the batch's source, rule and day they are the evidence
+    /// the hit adds to a clue, kept once: in the household's result.
+    pub figures: Vec<Figure>,
+    /// The household's members found in the file.
+    pub members: Vec<IdNumber>,
     pub disaster_kind: Option<String>,
 }
 

@@ -18,7 +18,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 use zhenxing_domain::id_number::mask_id_str;
-use zhenxing_domain::monitoring::{CaseKind, CaseState, Channel, Evidence, deadline};
+use zhenxing_domain::monitoring::{CaseKind, CaseState, Channel, deadline};
 use zhenxing_domain::policy::Policy;
 use zhenxing_domain::screening::{
     CellValue, DepartmentRow, Facts, Judgement, Screener, ScreeningKind,
@@ -535,15 +535,8 @@ impl App {
                             village: h.village,
                             household_type: h.household_type,
                             fingerprint: fingerprint(&kind, &rows),
-                            evidence: Evidence {
-                                channel: Channel::DepartmentWarning,
-                                source: source.clone(),
-                                rule: Some(rule.clone()),
-                                figures: hit.figures,
-                                members: hit.members,
-                                note: None,
-                                found_on: req.found_on,
-                            },
+                            figures: hit.figures,
+                            members: hit.members,
                             disaster_kind: disaster_kind(&kind, &rows),
                         });
                         judged.households_hit.push(group[0].0);
@@ -622,8 +615,8 @@ impl App {
             .map(|((hit, h), outcome)| HitReport {
                 household: households[h as usize].clone(),
                 outcome,
-                figures: hit.evidence.figures,
-                members: hit.evidence.members,
+                figures: hit.figures,
+                members: hit.members,
             })
             .collect();
         Ok(ScreeningReport {

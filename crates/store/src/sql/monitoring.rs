@@ -356,11 +356,18 @@ impl<D: Db> SqlStore<D> {
         }
         let county = area(r.int(1)?)?;
         let mut evidence = Vec::new();
+        // A screening's evidence names its batch: the rule is the batch's, the figures and
+        // members the household's result in it (`0009_screening_evidence_once.sql`).
         for e in tx
             .fetch(
-                "SELECT channel, source, rule, figures_json, members_json, note, found_on FROM clue_evidence \
-                 WHERE county_code = $1 AND clue_id = $2 ORDER BY seq",
-                &[county.as_i64().into(), id.into()],
+                "SELECT e.channel, e.source, COALESCE(e.rule, s.rule), \
+                 COALESCE(r.figures_json, e.figures_json), COALESCE(r.members_json, e.members_json), \
+                 e.note, e.found_on, s.figure_labels FROM clue_evidence e \
+                 LEFT JOIN screenings s ON s.id = e.screening_id \
+                 LEFT JOIN screening_results r ON r.county_code = e.county_code \
+                 AND r.screening_id = e.screening_id AND r.household_no = $3 \
+                 WHERE e.county_code = $1 AND e.clue_id = $2 ORDER BY e.seq",
+                &[county.as_i64().into(), id.into(), r.opt_text(3)?.into()],
             )
             .await?
         {
@@ -368,7 +375,7 @@ impl<D: Db> SqlStore<D> {
                 channel: code(e.int(0)?, Channel::from_code, "发现渠道")?,
                 source: e.text(1)?,
                 rule: e.opt_text(2)?,
-                figures: from_json(&e.text(3)?)?,
+                figures: super::screening::figures_from(&e.text(3)?, e.opt_text(7)?.as_deref())?,
                 members: from_json(&e.text(4)?)?,
                 note: e.opt_text(5)?,
                 found_on: row_day(&e, 6)?,

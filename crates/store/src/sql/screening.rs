@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use zhenxing_domain::monitoring::{Channel, ClueStatus};
+use zhenxing_domain::monitoring::{Channel, ClueStatus, Figure};
 use zhenxing_domain::{
     AreaCode, AreaLevel, HouseholdNo, HouseholdType, IdNumber, Money, MonitorCategory, Scope,
 };
@@ -26,7 +26,7 @@ use crate::{Actor, StoreError, StoreResult};
 /// ID numbers (or household numbers) per lookup: a few round trips for a large file, well within
 /// both backends' parameter limits.
 const MATCH_BATCH: usize = 4000;
-/// Households per write statement (the widest row written with parameters, evidence, has 12).
+/// Households per write statement (the widest row written with parameters, evidence, has 13).
 const WRITE_BATCH: usize = 1000;
 
 /// Whether persons of `county` may be in `scope` (a scope below a county is decided by village).
@@ -92,6 +92,51 @@ fn screening_from_row(r: &Row) -> StoreResult<StoredScreening> {
 /// `key IN ($first, ...)` for `n` values.
 fn in_list(first: usize, n: usize) -> String {
     format!("({})", placeholders(first, n))
+}
+
+/// A result's figures as stored: only their values when the labels are the batch's
+/// (`screenings.figure_labels`), else labels and values.
+fn figures_text(figures: &[Figure], labels: Option<&[&str]>) -> StoreResult<String> {
+    let same = labels.is_some_and(|l| {
+        l.len() == figures.len() && l.iter().zip(figures).all(|(l, f)| *l == f.label)
+    });
+    if same {
+        json(&figures.iter().map(|f| f.value.as_str()).collect::<Vec<_>>())
+    } else {
+        json(&figures)
+    }
+}
+
+/// The two forms [`figures_text`] writes.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum StoredFigures {
+    Values(Vec<String>),
+    Labelled(Vec<Figure>),
+}
+
+/// A result's figures read back; `labels` is the batch's `figure_labels` (JSON).
+pub(super) fn figures_from(text: &str, labels: Option<&str>) -> StoreResult<Vec<Figure>> {
+    match from_json::<StoredFigures>(text)? {
+        StoredFigures::Labelled(figures) => Ok(figures),
+        StoredFigures::Values(values) if values.is_empty() => Ok(Vec::new()),
+        StoredFigures::Values(values) => {
+            let labels: Vec<String> =
+                from_json(labels.ok_or_else(|| corrupt("筛查结果只有数值，批次没有指标名称"))?)?;
+            if labels.len() != values.len() {
+                return Err(corrupt(format!(
+                    "筛查结果有{}个数值，批次有{}个指标名称",
+                    values.len(),
+                    labels.len()
+                )));
+            }
+            Ok(labels
+                .into_iter()
+                .zip(values)
+                .map(|(label, value)| Figure { label, value })
+                .collect())
+        }
+    }
 }
 
 /// What the transaction knows of a chunk of one county's hits before deciding.
@@ -216,6 +261,7 @@ impl<D: Db> SqlStore<D> {
         actor: &Actor,
         batch: &ScreeningWrite,
         screening: i64,
+        labels: Option<&[&str]>,
         county: AreaCode,
         chunk: &[usize],
         outcomes: &mut [Option<HitOutcome>],
@@ -499,6 +545,7 @@ impl<D: Db> SqlStore<D> {
             "found_on",
             "added_by",
             "added_at",
+            "screening_id",
         ];
         let result_columns = [
             "county_code",
@@ -532,26 +579,28 @@ impl<D: Db> SqlStore<D> {
                 },
             };
             outcomes[i] = Some(outcome);
-            let figures = json(&h.evidence.figures)?;
-            let members = json(&h.evidence.members)?;
             if let (Some(clue), false) = (outcome.clue(), matches!(plans[k], Plan::Repeat(..))) {
+                // The batch's rule and the result's figures and members are the evidence's: it
+                // names the batch instead of copying them (`clue_evidence.screening_id`).
                 let seq = next_seq.get(&clue).copied().unwrap_or(1);
-                let e = &h.evidence;
                 evidence.extend([
                     Value::from(c),
                     clue.into(),
                     seq.into(),
-                    e.channel.code().into(),
-                    e.source.as_str().into(),
-                    e.rule.as_deref().into(),
-                    figures.clone().into(),
-                    members.clone().into(),
-                    e.note.as_deref().into(),
-                    day(e.found_on),
+                    Channel::DepartmentWarning.code().into(),
+                    batch.source.as_str().into(),
+                    Value::Text(None),
+                    "[]".into(),
+                    "[]".into(),
+                    Value::Text(None),
+                    day(batch.found_on),
                     actor.name.as_str().into(),
                     now.as_str().into(),
+                    screening.into(),
                 ]);
             }
+            let figures = figures_text(&h.figures, labels)?;
+            let members = json(&h.members)?;
             results.extend([
                 Value::from(c),
                 screening.into(),
@@ -770,6 +819,11 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
         {
             return Ok(None);
         }
+        // Every hit of a rule has the same labels: kept once, with the batch.
+        let labels: Option<Vec<&str>> = batch
+            .hits
+            .first()
+            .map(|h| h.figures.iter().map(|f| f.label.as_str()).collect());
         let mut tx = self.db().write().await?;
         let created_at = now_text();
         let c = batch.counts;
@@ -795,6 +849,7 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
             0i64.into(),
             actor.name.as_str().into(),
             created_at.as_str().into(),
+            labels.as_ref().map(json).transpose()?.into(),
         ]);
         let rows = tx
             .fetch(
@@ -802,7 +857,7 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
                     "INSERT INTO screenings (kind, kind_label, source, file_name, area_code, \
                      policy_province, policy_year, policy_version, rule, found_on, rows_read, \
                      rows_matched, rows_unmatched, rows_rejected, households, hits, created, \
-                     attached, repeated, actor, created_at) VALUES ({}) RETURNING id",
+                     attached, repeated, actor, created_at, figure_labels) VALUES ({}) RETURNING id",
                     placeholders(1, args.len())
                 ),
                 &args,
@@ -838,6 +893,7 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
                 actor,
                 batch,
                 id,
+                labels.as_deref(),
                 county,
                 &order[start..end],
                 &mut outcomes,
@@ -982,6 +1038,16 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
              ORDER BY r.village_code, r.household_no LIMIT {limit}"
         );
         let mut tx = self.db().read().await?;
+        let labels = tx
+            .fetch(
+                "SELECT figure_labels FROM screenings WHERE id = $1",
+                &[id.into()],
+            )
+            .await?
+            .first()
+            .map(|r| r.opt_text(0))
+            .transpose()?
+            .flatten();
         tx.fetch(&sql, &args)
             .await?
             .iter()
@@ -994,7 +1060,7 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
                     outcome: r.int(4)?,
                     clue: r.opt_int(5)?,
                     case: r.opt_int(6)?,
-                    figures: from_json(&r.text(7)?)?,
+                    figures: figures_from(&r.text(7)?, labels.as_deref())?,
                     members: from_json(&r.text(8)?)?,
                 })
             })
