@@ -7,7 +7,10 @@
 #              schema with its keys, history and kept figures, one transaction), then
 #              `zhenxing-bench stats` (the full all-level recomputation, dashboards, as-of); then
 #              the same ledger imported again (nothing changes) and an updated one
-#              (bench/update_ledger.py), as bench/run.sh does on SQLite
+#              (bench/update_ledger.py), as bench/run.sh does on SQLite. Before the second
+#              import, the 500,000-row medical file is screened (`zhenxing-bench screen`, as
+#              bench/screening.sh on SQLite) against the baseline's screening query, the same
+#              households checked
 # usage: bench/postgres.sh [HOUSEHOLDS] [REPS]     (defaults: 1000000 1; run as root, the
 #        clusters belong to the postgres OS user). Data in $BENCH_DATA as bench/run.sh keeps it.
 set -euo pipefail
@@ -59,6 +62,9 @@ for rep in $(seq "$REPS"); do
   echo "{\"rep\": $rep, \"side\": \"zhenxing\", \"op\": \"import\", \"wall_s\": $T_IMPORT, \"client_peak_rss_mb\": $(( $(cat "$ZPG/rss.txt") / 1024 )), \"db_mb\": $DBMB}" >> "$RES"
   s=$("$ZXB" stats --db "$URL" --samples 200)
   echo "{\"rep\": $rep, \"side\": \"zhenxing\", \"op\": \"stats\", ${s#\{}" >> "$RES"
+  # Department screening of the registry as imported (the data the baseline screens).
+  "$ZXB" screen --db "$URL" --file "$LEDGER/medical.csv" --date 2025-11-01 --hits "$ZPG/hits.txt" \
+    | sed 's/^{/{"rep": '"$rep"', "side": "zhenxing", "op": "screen", /' >> "$RES"
   for step in reimport:"$LEDGER" update:"$UPDATED"; do
     T0=$(now)
     "$ZX" import --db "$URL" --households "${step#*:}/households.csv" --members "${step#*:}/persons.csv" > "$ZPG/import.txt"
@@ -70,7 +76,7 @@ for rep in $(seq "$REPS"); do
   tail -5 "$RES"
 done
 
-python3 - "$RES" <<'PY'
+python3 - "$RES" "$BENCH/out-pg/screening.csv" "$ZPG/hits.txt" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 med = lambda xs: statistics.median(xs) if xs else float("nan")
@@ -89,6 +95,19 @@ for op, what in [("reimport", "the same ledger again (nothing changes)"), ("upda
     xs = [r["wall_s"] for r in rows if r.get("op") == op]
     if xs:
         print(f"import of {what}: zhenxing {med(xs):.1f} s")
+sc = [r for r in rows if r.get("op") == "screen"]
+if sc:
+    bs = med([r["screening_s"] for r in b])
+    mj = med([r["match_and_judge_s"] for r in sc])
+    print(f"screening  zhenxing read+match+judge {mj:.2f} s, writing the batch {med([r['write_s'] for r in sc]):.2f} s "
+          f"({sc[-1]['hits']} hits: {sc[-1]['created']} new clues, {sc[-1]['attached']} attached); baseline {bs:.2f} s  ratio {mj/bs:.2f}")
 for r in st[:1]:
     print(f"same figures: monitoring persons {r['mon_persons_total']} (baseline {b[0].get('mon_persons_total')}), eliminated {r['eliminated_total']} (baseline {b[0].get('eliminated_total')})")
+if sc:
+    import csv
+    base = {r["household_id"] for r in csv.DictReader(open(sys.argv[2]))}
+    ours = {l.strip() for l in open(sys.argv[3]) if l.strip()}
+    print(f"households never monitored and over the line: zhenxing {len(ours)}, baseline {len(base)}, same set: {base == ours}")
+    if base != ours:
+        sys.exit(1)
 PY

@@ -954,6 +954,40 @@ pub async fn story(db: &str) {
         []
     );
     assert!(app.screening_outcomes(&other, batch, area).await.is_err());
+
+    // A later settlement of S002 joins its open clue and case; the clue keeps each batch's
+    // evidence, with that batch's rule and figures.
+    let later = dir.path().join("省医保2月.csv");
+    std::fs::write(
+        &later,
+        csv(
+            MEDICAL,
+            &[
+                &format!("{li},9000,2025-03-02"),
+                &format!("{li},800,2025-04-02"),
+            ],
+        ),
+    )
+    .unwrap();
+    let merged = screen(&app, &operator(), "medical", &later, None).await;
+    assert_eq!(outcomes(&merged), [("S002".to_string(), "merged")]);
+    let clue = app
+        .store()
+        .monitoring()
+        .clue(Scope::All, r.hits[0].outcome.clue().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let figures: Vec<_> = clue.evidence.iter().map(|e| e.figures.clone()).collect();
+    assert_eq!(
+        figures,
+        [r.hits[0].figures.clone(), merged.hits[0].figures.clone()]
+    );
+    assert!(
+        clue.evidence
+            .iter()
+            .all(|e| e.rule.as_deref() == Some(r.screening.rule.as_str()))
+    );
 }
 
 #[tokio::test]

@@ -51,6 +51,16 @@ impl PgDb {
 
 struct PgTx(Transaction<'static, Postgres>);
 
+/// Statements with more parameters than this (lists of keys: `column IN ($2, …, $1001)`) are
+/// sent unnamed, so the server plans each run for its values. A named statement gets, after five
+/// runs, a generic plan made once for the tables as they are then, kept for the connection's
+/// life. A screening batch's transaction grows the clues and cases from nothing to 100,000 rows:
+/// the generic plan made at its fifth chunk read a county's rows by the county alone and tested
+/// each against the 1,000 parameters one by one (150 ms a statement; the batch took 21 s to
+/// write). Planned for its values, the list is a constant the server hashes or looks up in the
+/// index (BENCHMARKS, PostgreSQL). Such statements' text changes with the list's length anyway.
+const PREPARED_MAX_ARGS: usize = 64;
+
 fn bind<'q>(
     mut q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
     args: &'q [Value<'_>],
@@ -90,6 +100,7 @@ fn decode(row: &PgRow) -> StoreResult<Row> {
 impl Tx for PgTx {
     async fn fetch(&mut self, sql: &str, args: &[Value<'_>]) -> StoreResult<Vec<Row>> {
         let rows = bind(sqlx::query(sql), args)
+            .persistent(args.len() <= PREPARED_MAX_ARGS)
             .fetch_all(&mut *self.0)
             .await
             .map_err(db_err)?;
@@ -98,6 +109,7 @@ impl Tx for PgTx {
 
     async fn execute(&mut self, sql: &str, args: &[Value<'_>]) -> StoreResult<u64> {
         let done = bind(sqlx::query(sql), args)
+            .persistent(args.len() <= PREPARED_MAX_ARGS)
             .execute(&mut *self.0)
             .await
             .map_err(db_err)?;

@@ -282,6 +282,36 @@ pub(crate) fn list_value(backend: Backend, items: &[&str]) -> Value<'static> {
     Value::from(s)
 }
 
+/// A statement's parameters, built with their placeholders.
+#[derive(Default)]
+pub(crate) struct Args<'a> {
+    pub values: Vec<Value<'a>>,
+}
+
+impl<'a> Args<'a> {
+    /// Adds a parameter; answers its placeholder.
+    pub fn push(&mut self, v: impl Into<Value<'a>>) -> String {
+        self.values.push(v.into());
+        format!("${}", self.values.len())
+    }
+
+    /// `column IN ($a, …, $b)`, a parameter per item. (On PostgreSQL a statement with that many
+    /// parameters is planned for its values each time it runs: see the PostgreSQL backend's
+    /// `PREPARED_MAX_ARGS`.)
+    pub fn one_of(&mut self, column: &str, items: &[&'a str]) -> String {
+        let first = self.values.len() + 1;
+        self.values.extend(items.iter().map(|i| Value::from(*i)));
+        format!("{column} IN ({})", placeholders(first, items.len()))
+    }
+
+    /// [`Args::one_of`] for integer keys.
+    pub fn one_of_ids(&mut self, column: &str, ids: &[i64]) -> String {
+        let first = self.values.len() + 1;
+        self.values.extend(ids.iter().map(|i| Value::from(*i)));
+        format!("{column} IN ({})", placeholders(first, ids.len()))
+    }
+}
+
 /// `$first, $first+1, ...` for `n` parameters.
 pub(crate) fn placeholders(first: usize, n: usize) -> String {
     let mut s = String::with_capacity(n * 5);

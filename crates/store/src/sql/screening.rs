@@ -16,7 +16,7 @@ use super::monitoring::{
 };
 use super::packed::{fetch_packed, packed_fields, packed_rows};
 use super::{
-    Db, Row, SqlStore, Tx, Value, list_join, list_source, list_value, now_text, placeholders,
+    Args, Db, Row, SqlStore, Tx, Value, list_join, list_source, list_value, now_text, placeholders,
     tuples_for,
 };
 use crate::monitoring::CaseOpen;
@@ -87,11 +87,6 @@ fn screening_from_row(r: &Row) -> StoreResult<StoredScreening> {
         actor: r.text(20)?,
         created_at: r.text(21)?,
     })
-}
-
-/// `key IN ($first, ...)` for `n` values.
-fn in_list(first: usize, n: usize) -> String {
-    format!("({})", placeholders(first, n))
 }
 
 /// A result's figures as stored: only their values when the labels are the batch's
@@ -178,10 +173,9 @@ impl<D: Db> SqlStore<D> {
     ) -> StoreResult<ChunkState> {
         let backend = self.db().backend();
         let mut state = ChunkState::default();
-        let nos: Vec<Value> = hits.iter().map(|h| Value::from(h.no.as_str())).collect();
-        let mut args = vec![Value::from(county)];
-        args.extend(nos.iter().cloned());
-        let list = in_list(2, nos.len());
+        let nos: Vec<&str> = hits.iter().map(|h| h.no.as_str()).collect();
+        let keys: Vec<String> = hits.iter().map(|h| format!("h:{}", h.no)).collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         let int = |s: &str| s.parse::<i64>().map_err(corrupt);
         let opt = |s: &str| {
             if s.is_empty() {
@@ -191,12 +185,18 @@ impl<D: Db> SqlStore<D> {
             }
         };
 
+        let mut args = Args::default();
+        let where_ = format!(
+            "county_code = {} AND {}",
+            args.push(county),
+            args.one_of("household_no", &nos)
+        );
         let text = fetch_packed(
             tx,
             backend,
             &["household_no", "monitor_category", "eliminated"],
-            &format!("households WHERE county_code = $1 AND household_no IN {list}"),
-            &args,
+            &format!("households WHERE {where_}"),
+            &args.values,
         )
         .await?;
         for f in packed_rows(&text, 3)? {
@@ -208,40 +208,44 @@ impl<D: Db> SqlStore<D> {
             tx,
             backend,
             &["household_no", "id"],
-            &format!(
-                "cases WHERE county_code = $1 AND closed_on IS NULL AND household_no IN {list}"
-            ),
-            &args,
+            &format!("cases WHERE {where_} AND closed_on IS NULL"),
+            &args.values,
         )
         .await?;
         for f in packed_rows(&text, 2)? {
             state.open_cases.insert(f[0].to_string(), int(f[1])?);
         }
-        let mut key_args = vec![Value::from(county)];
-        key_args.extend(hits.iter().map(|h| Value::from(format!("h:{}", h.no))));
+        let mut args = Args::default();
+        let where_ = format!(
+            "county_code = {} AND status = 1 AND {}",
+            args.push(county),
+            args.one_of("subject_key", &keys)
+        );
         let text = fetch_packed(
             tx,
             backend,
             &["subject_key", "id", "case_id"],
-            &format!("clues WHERE county_code = $1 AND status = 1 AND subject_key IN {list}"),
-            &key_args,
+            &format!("clues WHERE {where_}"),
+            &args.values,
         )
         .await?;
         for f in packed_rows(&text, 3)? {
             let no = f[0].strip_prefix("h:").unwrap_or(f[0]).to_string();
             state.open_clues.insert(no, (int(f[1])?, opt(f[2])?));
         }
-        let mut earlier_args = vec![Value::from(county), Value::from(kind)];
-        earlier_args.extend(nos);
+        let mut args = Args::default();
+        let where_ = format!(
+            "county_code = {} AND kind = {} AND {}",
+            args.push(county),
+            args.push(kind),
+            args.one_of("household_no", &nos)
+        );
         let text = fetch_packed(
             tx,
             backend,
             &["household_no", "fingerprint", "screening_id", "clue_id"],
-            &format!(
-                "screening_results WHERE county_code = $1 AND kind = $2 AND household_no IN {}",
-                in_list(3, hits.len())
-            ),
-            &earlier_args,
+            &format!("screening_results WHERE {where_}"),
+            &args.values,
         )
         .await?;
         for f in packed_rows(&text, 4)? {
@@ -301,14 +305,12 @@ impl<D: Db> SqlStore<D> {
             plans.push(plan);
         }
 
-        // New clues, inserted from the households (a parameter per household), then the cases of
-        // those that open one, inserted from the clues; then their ids, packed.
+        // New clues, inserted from the households (the chunk's household numbers a list), then
+        // the cases of those that open one, inserted from the clues; then their ids, packed.
         let now = now_text();
-        let keys = |ks: &[usize]| -> Vec<Value> {
-            ks.iter()
-                .map(|&k| Value::from(format!("h:{}", hits[k].no)))
-                .collect()
-        };
+        let key_text: Vec<String> = hits.iter().map(|h| format!("h:{}", h.no)).collect();
+        let keys =
+            |ks: &[usize]| -> Vec<&str> { ks.iter().map(|&k| key_text[k].as_str()).collect() };
         let new: Vec<usize> = (0..hits.len())
             .filter(|&k| matches!(plans[k], Plan::New(_)))
             .collect();
@@ -317,49 +319,51 @@ impl<D: Db> SqlStore<D> {
             .collect();
         let mut clue_ids: HashMap<String, (i64, Option<i64>)> = HashMap::new();
         if !new.is_empty() {
-            let mut args: Vec<Value> = vec![
-                c.into(),
-                batch.risks.mask().into(),
-                Channel::DepartmentWarning.code().into(),
-                day(batch.found_on),
-                ClueStatus::Open.code().into(),
-                actor.name.as_str().into(),
-                now.as_str().into(),
-                c.into(),
+            let nos: Vec<&str> = new.iter().map(|&k| hits[k].no.as_str()).collect();
+            let mut args = Args::default();
+            let values = [
+                args.push(c),
+                args.push(batch.risks.mask()),
+                args.push(Channel::DepartmentWarning.code()),
+                args.push(day(batch.found_on)),
+                args.push(ClueStatus::Open.code()),
+                args.push(actor.name.as_str()),
+                args.push(now.as_str()),
             ];
-            args.extend(new.iter().map(|&k| Value::from(hits[k].no.as_str())));
-            tx.execute(
-                &format!(
-                    "INSERT INTO clues (county_code, subject_key, household_no, village_code, \
-                     risk_mask, channel, found_on, status, created_by, created_at) \
-                     SELECT $1, 'h:' || household_no, household_no, village_code, $2, $3, $4, $5, \
-                     $6, $7 FROM households WHERE county_code = $8 AND household_no IN {}",
-                    in_list(9, new.len())
-                ),
-                &args,
-            )
-            .await?;
+            let sql = format!(
+                "INSERT INTO clues (county_code, subject_key, household_no, village_code, \
+                 risk_mask, channel, found_on, status, created_by, created_at) \
+                 SELECT {0}, 'h:' || household_no, household_no, village_code, {1}, {2}, {3}, {4}, \
+                 {5}, {6} FROM households WHERE county_code = {0} AND {7}",
+                values[0],
+                values[1],
+                values[2],
+                values[3],
+                values[4],
+                values[5],
+                values[6],
+                args.one_of("household_no", &nos)
+            );
+            tx.execute(&sql, &args.values).await?;
             let kinds: Vec<usize> = new
                 .iter()
                 .copied()
                 .filter(|&k| hits[k].disaster_kind.is_some())
                 .collect();
             if !kinds.is_empty() {
-                let mut args: Vec<Value> = Vec::new();
+                let mut args = Args::default();
                 let mut sql = String::from("UPDATE clues SET disaster_kind = CASE subject_key");
                 for &k in &kinds {
-                    args.push(format!("h:{}", hits[k].no).into());
-                    args.push(hits[k].disaster_kind.as_deref().into());
-                    sql.push_str(&format!(" WHEN ${} THEN ${}", args.len() - 1, args.len()));
+                    let when = args.push(key_text[k].as_str());
+                    let then = args.push(hits[k].disaster_kind.as_deref());
+                    sql.push_str(&format!(" WHEN {when} THEN {then}"));
                 }
-                args.push(c.into());
+                let county = args.push(c);
+                let list = args.one_of("subject_key", &keys(&kinds));
                 sql.push_str(&format!(
-                    " END WHERE county_code = ${} AND status = 1 AND subject_key IN {}",
-                    args.len(),
-                    in_list(args.len() + 1, kinds.len())
+                    " END WHERE county_code = {county} AND status = 1 AND {list}"
                 ));
-                args.extend(keys(&kinds));
-                tx.execute(&sql, &args).await?;
+                tx.execute(&sql, &args.values).await?;
             }
         }
         lap(1);
@@ -394,7 +398,7 @@ impl<D: Db> SqlStore<D> {
                     sql
                 },
             ) + " END";
-            let mut args: Vec<Value> = Vec::new();
+            let mut args = Args::default();
             let mut exprs: Vec<String> = Vec::new();
             for (column, value) in columns.iter().zip(values) {
                 exprs.push(match *column {
@@ -404,50 +408,43 @@ impl<D: Db> SqlStore<D> {
                     "clue_id" => "c.id".into(),
                     "disaster_kind" => "c.disaster_kind".into(),
                     "category" => category.clone(),
-                    _ => {
-                        args.push(value);
-                        format!("${}", args.len())
-                    }
+                    _ => args.push(value),
                 });
             }
-            args.push(c.into());
+            let county_p = args.push(c);
+            let list = args.one_of("c.subject_key", &keys(&with_case));
             let sql = format!(
                 "INSERT INTO cases ({}) SELECT {} FROM clues c JOIN households h \
                  ON h.county_code = c.county_code AND h.household_no = c.household_no \
-                 WHERE c.county_code = ${} AND c.status = 1 AND c.subject_key IN {}",
+                 WHERE c.county_code = {county_p} AND c.status = 1 AND {list}",
                 columns.join(", "),
                 exprs.join(", "),
-                args.len(),
-                in_list(args.len() + 1, with_case.len())
             );
-            args.extend(keys(&with_case));
-            tx.execute(&sql, &args).await?;
-            let mut args = vec![Value::from(c)];
-            args.extend(keys(&with_case));
-            tx.execute(
-                &format!(
-                    "UPDATE clues SET case_id = (SELECT x.id FROM cases x \
-                     WHERE x.county_code = clues.county_code AND x.household_no = clues.household_no \
-                     AND x.closed_on IS NULL) \
-                     WHERE county_code = $1 AND status = 1 AND subject_key IN {}",
-                    in_list(2, with_case.len())
-                ),
-                &args,
-            )
-            .await?;
+            tx.execute(&sql, &args.values).await?;
+            let mut args = Args::default();
+            let sql = format!(
+                "UPDATE clues SET case_id = (SELECT x.id FROM cases x \
+                 WHERE x.county_code = clues.county_code AND x.household_no = clues.household_no \
+                 AND x.closed_on IS NULL) \
+                 WHERE county_code = {} AND status = 1 AND {}",
+                args.push(c),
+                args.one_of("subject_key", &keys(&with_case))
+            );
+            tx.execute(&sql, &args.values).await?;
         }
         if !new.is_empty() {
-            let mut args = vec![Value::from(c)];
-            args.extend(keys(&new));
+            let mut args = Args::default();
+            let where_ = format!(
+                "county_code = {} AND status = 1 AND {}",
+                args.push(c),
+                args.one_of("subject_key", &keys(&new))
+            );
             let text = fetch_packed(
                 tx,
                 backend,
                 &["household_no", "id", "case_id"],
-                &format!(
-                    "clues WHERE county_code = $1 AND status = 1 AND subject_key IN {}",
-                    in_list(2, new.len())
-                ),
-                &args,
+                &format!("clues WHERE {where_}"),
+                &args.values,
             )
             .await?;
             let int = |s: &str| s.parse::<i64>().map_err(corrupt);
@@ -485,48 +482,35 @@ impl<D: Db> SqlStore<D> {
         let mut next_seq: HashMap<i64, i64> = HashMap::new();
         if !merged.is_empty() {
             let mask = batch.risks.mask();
-            let clues: Vec<Value> = merged.iter().map(|(id, _)| Value::from(*id)).collect();
-            let mut args = vec![Value::from(mask), Value::from(c)];
-            args.extend(clues.iter().cloned());
-            tx.execute(
-                &format!(
-                    "UPDATE clues SET risk_mask = risk_mask | $1 WHERE county_code = $2 AND id IN {}",
-                    in_list(3, clues.len())
-                ),
-                &args,
-            )
-            .await?;
-            let cases: Vec<Value> = merged
-                .iter()
-                .filter_map(|(_, case)| case.map(Value::from))
-                .collect();
+            let clues: Vec<i64> = merged.iter().map(|(id, _)| *id).collect();
+            let mut args = Args::default();
+            let sql = format!(
+                "UPDATE clues SET risk_mask = risk_mask | {} WHERE county_code = {} AND {}",
+                args.push(mask),
+                args.push(c),
+                args.one_of_ids("id", &clues)
+            );
+            tx.execute(&sql, &args.values).await?;
+            let cases: Vec<i64> = merged.iter().filter_map(|(_, case)| *case).collect();
             if !cases.is_empty() {
-                let mut args = vec![Value::from(mask), Value::from(c)];
-                let n = cases.len();
-                args.extend(cases);
-                tx.execute(
-                    &format!(
-                        "UPDATE cases SET risk_mask = risk_mask | $1 WHERE county_code = $2 \
-                         AND closed_on IS NULL AND id IN {}",
-                        in_list(3, n)
-                    ),
-                    &args,
-                )
-                .await?;
+                let mut args = Args::default();
+                let sql = format!(
+                    "UPDATE cases SET risk_mask = risk_mask | {} WHERE county_code = {} \
+                     AND closed_on IS NULL AND {}",
+                    args.push(mask),
+                    args.push(c),
+                    args.one_of_ids("id", &cases)
+                );
+                tx.execute(&sql, &args.values).await?;
             }
-            let mut args = vec![Value::from(c)];
-            args.extend(clues);
-            for r in tx
-                .fetch(
-                    &format!(
-                        "SELECT clue_id, MAX(seq) FROM clue_evidence WHERE county_code = $1 \
-                         AND clue_id IN {} GROUP BY clue_id",
-                        in_list(2, merged.len())
-                    ),
-                    &args,
-                )
-                .await?
-            {
+            let mut args = Args::default();
+            let sql = format!(
+                "SELECT clue_id, MAX(seq) FROM clue_evidence WHERE county_code = {} \
+                 AND {} GROUP BY clue_id",
+                args.push(c),
+                args.one_of_ids("clue_id", &clues)
+            );
+            for r in tx.fetch(&sql, &args.values).await? {
                 next_seq.insert(r.int(0)?, r.int(1)? + 1);
             }
         }
