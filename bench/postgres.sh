@@ -30,8 +30,8 @@ RES="$OUT/postgres.jsonl"
 UPDATED="$DATA/ledger-$N-updated"
 [ -f "$UPDATED/persons.csv" ] || python3 "$ROOT/bench/update_ledger.py" "$LEDGER" "$UPDATED"
 (cd "$ROOT" && cargo build --release -q -p zhenxing -p zhenxing-bench)
-ZX="$ROOT/target/release/zhenxing"
-ZXB="$ROOT/target/release/zhenxing-bench"
+ZX=${ZX:-$ROOT/target/release/zhenxing}
+ZXB=${ZXB:-$ROOT/target/release/zhenxing-bench}
 PGBIN=$(dirname "$(readlink -f "$(command -v postgres || ls /usr/lib/postgresql/*/bin/postgres | tail -1)")")
 as_pg() { runuser -u postgres -- "$@"; }
 now() { date +%s.%N; }

@@ -49,17 +49,8 @@ impl PgDb {
     }
 }
 
-struct PgTx(Transaction<'static, Postgres>);
-
-/// Statements with more parameters than this (lists of keys: `column IN ($2, …, $1001)`) are
-/// sent unnamed, so the server plans each run for its values. A named statement gets, after five
-/// runs, a generic plan made once for the tables as they are then, kept for the connection's
-/// life. A screening batch's transaction grows the clues and cases from nothing to 100,000 rows:
-/// the generic plan made at its fifth chunk read a county's rows by the county alone and tested
-/// each against the 1,000 parameters one by one (150 ms a statement; the batch took 21 s to
-/// write). Planned for its values, the list is a constant the server hashes or looks up in the
-/// index (BENCHMARKS, PostgreSQL). Such statements' text changes with the list's length anyway.
-const PREPARED_MAX_ARGS: usize = 64;
+/// A transaction, and whether its statements are planned for their values (`Tx::plan_each_run`).
+struct PgTx(Transaction<'static, Postgres>, bool);
 
 fn bind<'q>(
     mut q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
@@ -100,7 +91,7 @@ fn decode(row: &PgRow) -> StoreResult<Row> {
 impl Tx for PgTx {
     async fn fetch(&mut self, sql: &str, args: &[Value<'_>]) -> StoreResult<Vec<Row>> {
         let rows = bind(sqlx::query(sql), args)
-            .persistent(args.len() <= PREPARED_MAX_ARGS)
+            .persistent(!self.1)
             .fetch_all(&mut *self.0)
             .await
             .map_err(db_err)?;
@@ -109,11 +100,15 @@ impl Tx for PgTx {
 
     async fn execute(&mut self, sql: &str, args: &[Value<'_>]) -> StoreResult<u64> {
         let done = bind(sqlx::query(sql), args)
-            .persistent(args.len() <= PREPARED_MAX_ARGS)
+            .persistent(!self.1)
             .execute(&mut *self.0)
             .await
             .map_err(db_err)?;
         Ok(done.rows_affected())
+    }
+
+    fn plan_each_run(&mut self) {
+        self.1 = true;
     }
 
     /// COPY in text format: one round trip for the whole batch, no parameter limit.
@@ -189,7 +184,7 @@ impl Db for PgDb {
 
     async fn write(&self) -> StoreResult<Box<dyn Tx>> {
         let tx = self.pool.begin().await.map_err(db_err)?;
-        Ok(Box::new(PgTx(tx)))
+        Ok(Box::new(PgTx(tx, false)))
     }
 
     async fn read(&self) -> StoreResult<Box<dyn Tx>> {
@@ -198,7 +193,7 @@ impl Db for PgDb {
             .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             .await
             .map_err(db_err)?;
-        Ok(Box::new(PgTx(tx)))
+        Ok(Box::new(PgTx(tx, false)))
     }
 
     /// `pg_dump --format=custom`: a consistent snapshot of the live database; restore it with

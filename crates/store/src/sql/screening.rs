@@ -809,6 +809,8 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
             .first()
             .map(|h| h.figures.iter().map(|f| f.label.as_str()).collect());
         let mut tx = self.db().write().await?;
+        // The chunks look up clues and cases the chunks before wrote (see `Tx::plan_each_run`).
+        tx.plan_each_run();
         let created_at = now_text();
         let c = batch.counts;
         let mut args: Vec<Value> = vec![
