@@ -307,19 +307,12 @@ impl<'a> Args<'a> {
         format!("${}", self.values.len())
     }
 
-    /// `column IN ($a, …, $b)`, a parameter per item. (A transaction that runs many such lists
-    /// against tables it grows asks for [`Tx::plan_each_run`].)
-    pub fn one_of(&mut self, column: &str, items: &[&'a str]) -> String {
+    /// `column IN ($a, …, $b)`, a parameter per item (text or integer keys). (A transaction that
+    /// runs many such lists against tables it grows asks for [`Tx::plan_each_run`].)
+    pub fn one_of<T: Copy + Into<Value<'a>>>(&mut self, column: &str, items: &[T]) -> String {
         let first = self.values.len() + 1;
-        self.values.extend(items.iter().map(|i| Value::from(*i)));
+        self.values.extend(items.iter().map(|i| (*i).into()));
         format!("{column} IN ({})", placeholders(first, items.len()))
-    }
-
-    /// [`Args::one_of`] for integer keys.
-    pub fn one_of_ids(&mut self, column: &str, ids: &[i64]) -> String {
-        let first = self.values.len() + 1;
-        self.values.extend(ids.iter().map(|i| Value::from(*i)));
-        format!("{column} IN ({})", placeholders(first, ids.len()))
     }
 }
 

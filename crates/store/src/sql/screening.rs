@@ -488,7 +488,7 @@ impl<D: Db> SqlStore<D> {
                 "UPDATE clues SET risk_mask = risk_mask | {} WHERE county_code = {} AND {}",
                 args.push(mask),
                 args.push(c),
-                args.one_of_ids("id", &clues)
+                args.one_of("id", &clues)
             );
             tx.execute(&sql, &args.values).await?;
             let cases: Vec<i64> = merged.iter().filter_map(|(_, case)| *case).collect();
@@ -499,7 +499,7 @@ impl<D: Db> SqlStore<D> {
                      AND closed_on IS NULL AND {}",
                     args.push(mask),
                     args.push(c),
-                    args.one_of_ids("id", &cases)
+                    args.one_of("id", &cases)
                 );
                 tx.execute(&sql, &args.values).await?;
             }
@@ -508,7 +508,7 @@ impl<D: Db> SqlStore<D> {
                 "SELECT clue_id, MAX(seq) FROM clue_evidence WHERE county_code = {} \
                  AND {} GROUP BY clue_id",
                 args.push(c),
-                args.one_of_ids("clue_id", &clues)
+                args.one_of("clue_id", &clues)
             );
             for r in tx.fetch(&sql, &args.values).await? {
                 next_seq.insert(r.int(0)?, r.int(1)? + 1);
