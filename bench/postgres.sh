@@ -13,6 +13,7 @@
 #              households checked
 # usage: bench/postgres.sh [HOUSEHOLDS] [REPS]     (defaults: 1000000 1; run as root, the
 #        clusters belong to the postgres OS user). Data in $BENCH_DATA as bench/run.sh keeps it.
+#        ZX=… ZXB=… measure other builds' `zhenxing` and `zhenxing-bench` (builds taking turns).
 set -euo pipefail
 N=${1:-1000000}
 REPS=${2:-1}

@@ -64,9 +64,14 @@ impl ClueSubject {
     /// The key two clues about the same household share (for merging duplicates).
     pub fn key(&self) -> String {
         match self {
-            ClueSubject::Registered(no) => format!("h:{no}"),
+            ClueSubject::Registered(no) => Self::household_key(no),
             ClueSubject::New(n) => format!("p:{}", n.head_id.as_str()),
         }
+    }
+
+    /// The key of a clue about the registered household `no`.
+    pub fn household_key(no: &HouseholdNo) -> String {
+        format!("h:{no}")
     }
 }
 

@@ -10,8 +10,8 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use zhenxing_domain::monitoring::workflow::ActionKind;
 use zhenxing_domain::monitoring::{
-    CaseDue, CaseKind, CaseState, Channel, CheckAnswer, ClueStatus, Evidence, MeasureStatus,
-    PlannedMeasure, Stage,
+    CaseDue, CaseKind, CaseState, Channel, CheckAnswer, ClueStatus, ClueSubject, Evidence,
+    MeasureStatus, PlannedMeasure, Stage,
 };
 use zhenxing_domain::policy::PolicyRef;
 use zhenxing_domain::{
@@ -565,7 +565,7 @@ impl<D: Db> MonitoringStore for SqlStore<D> {
             .clone()
             .or_else(|| clue.register.as_ref().map(|(h, _)| h.no.clone()));
         let key = match &no {
-            Some(no) => format!("h:{no}"),
+            Some(no) => ClueSubject::household_key(no),
             None => clue.input.subject.key(),
         };
         let open = writer
@@ -621,7 +621,7 @@ impl<D: Db> MonitoringStore for SqlStore<D> {
             counts.members_inserted = members.len() as u64;
         }
         let new_household = match &clue.input.subject {
-            zhenxing_domain::monitoring::ClueSubject::New(n) => Some(json(n)?),
+            ClueSubject::New(n) => Some(json(n)?),
             _ => None,
         };
         let args: Vec<Value> = vec![

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use zhenxing_domain::monitoring::{Channel, ClueStatus, Figure};
+use zhenxing_domain::monitoring::{Channel, ClueStatus, ClueSubject, Figure};
 use zhenxing_domain::{
     AreaCode, AreaLevel, HouseholdNo, HouseholdType, IdNumber, Money, MonitorCategory, Scope,
 };
@@ -170,12 +170,11 @@ impl<D: Db> SqlStore<D> {
         county: i64,
         kind: &str,
         hits: &[&HitWrite],
+        keys: &[&str],
     ) -> StoreResult<ChunkState> {
         let backend = self.db().backend();
         let mut state = ChunkState::default();
         let nos: Vec<&str> = hits.iter().map(|h| h.no.as_str()).collect();
-        let keys: Vec<String> = hits.iter().map(|h| format!("h:{}", h.no)).collect();
-        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         let int = |s: &str| s.parse::<i64>().map_err(corrupt);
         let opt = |s: &str| {
             if s.is_empty() {
@@ -219,19 +218,20 @@ impl<D: Db> SqlStore<D> {
         let where_ = format!(
             "county_code = {} AND status = 1 AND {}",
             args.push(county),
-            args.one_of("subject_key", &keys)
+            args.one_of("subject_key", keys)
         );
         let text = fetch_packed(
             tx,
             backend,
-            &["subject_key", "id", "case_id"],
+            &["household_no", "id", "case_id"],
             &format!("clues WHERE {where_}"),
             &args.values,
         )
         .await?;
         for f in packed_rows(&text, 3)? {
-            let no = f[0].strip_prefix("h:").unwrap_or(f[0]).to_string();
-            state.open_clues.insert(no, (int(f[1])?, opt(f[2])?));
+            state
+                .open_clues
+                .insert(f[0].to_string(), (int(f[1])?, opt(f[2])?));
         }
         let mut args = Args::default();
         let where_ = format!(
@@ -279,7 +279,15 @@ impl<D: Db> SqlStore<D> {
             phases[phase] += clock.elapsed().as_secs_f64();
             clock = std::time::Instant::now();
         };
-        let state = self.chunk_state(tx, c, &batch.kind, &hits).await?;
+        // Each household's clue key (`h:` and its number), for the lookups and writes below.
+        let key_text: Vec<String> = hits
+            .iter()
+            .map(|h| ClueSubject::household_key(&h.no))
+            .collect();
+        let all_keys: Vec<&str> = key_text.iter().map(String::as_str).collect();
+        let state = self
+            .chunk_state(tx, c, &batch.kind, &hits, &all_keys)
+            .await?;
         lap(0);
 
         // Decide every hit.
@@ -308,9 +316,7 @@ impl<D: Db> SqlStore<D> {
         // New clues, inserted from the households (the chunk's household numbers a list), then
         // the cases of those that open one, inserted from the clues; then their ids, packed.
         let now = now_text();
-        let key_text: Vec<String> = hits.iter().map(|h| format!("h:{}", h.no)).collect();
-        let keys =
-            |ks: &[usize]| -> Vec<&str> { ks.iter().map(|&k| key_text[k].as_str()).collect() };
+        let keys = |ks: &[usize]| -> Vec<&str> { ks.iter().map(|&k| all_keys[k]).collect() };
         let new: Vec<usize> = (0..hits.len())
             .filter(|&k| matches!(plans[k], Plan::New(_)))
             .collect();
@@ -354,7 +360,7 @@ impl<D: Db> SqlStore<D> {
                 let mut args = Args::default();
                 let mut sql = String::from("UPDATE clues SET disaster_kind = CASE subject_key");
                 for &k in &kinds {
-                    let when = args.push(key_text[k].as_str());
+                    let when = args.push(all_keys[k]);
                     let then = args.push(hits[k].disaster_kind.as_deref());
                     sql.push_str(&format!(" WHEN {when} THEN {then}"));
                 }
