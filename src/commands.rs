@@ -261,7 +261,8 @@ pub async fn run(command: Command) -> Result<i32> {
             area: a,
             out,
             unmasked,
-        } => crate::screening::results(&db, batch, a.as_deref(), out, unmasked).await,
+            left_out,
+        } => crate::screening::results(&db, batch, a.as_deref(), out, unmasked, left_out).await,
         Command::Generate {
             out,
             households,

@@ -242,7 +242,8 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: screening::ScreenFormat,
     },
-    /// Screening batches: list them, or export one batch's results for an area as xlsx.
+    /// Screening batches: list them, or export one batch's results for an area as xlsx (or,
+    /// with `--left-out`, the rows of its file it left out, with their reasons).
     ScreenResults {
         #[arg(long, env = "ZHENXING_DB")]
         db: String,
@@ -256,6 +257,10 @@ enum Command {
         /// Write ID numbers whole (they are masked otherwise).
         #[arg(long)]
         unmasked: bool,
+        /// Export the rows the batch left out (not read, not registered, outside the area),
+        /// kept with it as its report showed them.
+        #[arg(long, conflicts_with_all = ["area", "unmasked"])]
+        left_out: bool,
     },
     /// Write generated ledgers (households and members) for trying the import.
     Generate {

@@ -1,5 +1,6 @@
 //! `zhenxing screen` (a department file screened against the registry) and `zhenxing
-//! screen-results` (the batches, and one batch's results for an area as xlsx).
+//! screen-results` (the batches, one batch's results for an area as xlsx, or the rows of its
+//! file it left out).
 
 use std::path::PathBuf;
 
@@ -107,14 +108,15 @@ pub async fn results(
     area_arg: Option<&str>,
     out: Option<PathBuf>,
     unmasked: bool,
+    left_out: bool,
 ) -> Result<i32> {
     let app = crate::commands::open(db).await?;
     let caller = Caller::command_line();
     let Some(id) = batch else {
-        println!("批次\t日期\t类别\t文件\t地区\t行数\t匹配\t新线索\t附加\t重复\t政策");
+        println!("批次\t日期\t类别\t文件\t地区\t行数\t匹配\t新线索\t附加\t重复\t未纳入\t政策");
         for s in app.screenings(&caller, 100).await? {
             println!(
-                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                 s.id,
                 s.found_on,
                 s.kind_label,
@@ -127,6 +129,9 @@ pub async fn results(
                 s.counts.created,
                 s.counts.attached,
                 s.counts.repeated,
+                s.problems
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| "-".into()),
                 s.policy
             );
         }
@@ -135,6 +140,11 @@ pub async fn results(
     let Some(out) = out else {
         bail!("请用 --out 指定导出文件（.xlsx）");
     };
+    if left_out {
+        let n = app.export_screening_problems(&caller, id, &out).await?;
+        println!("批次{id}未纳入的行{n}条，已写入 {}", out.display());
+        return Ok(0);
+    }
     let root = match area_arg {
         Some(a) => area(a)?,
         None => match app.tree().await.roots().as_slice() {

@@ -776,6 +776,167 @@ async fn results_of_an_area_export_as_xlsx_with_ids_masked() {
     );
 }
 
+/// The rows a batch left out (not read, not registered, outside the area) are kept with it, in
+/// the report's order and as it showed them, for whoever sees the whole batch: paged, counted by
+/// reason and exported as xlsx. A caller below the batch's area, or beside it, gets none.
+#[tokio::test]
+async fn the_rows_left_out_are_kept_with_the_batch_for_who_sees_it_whole() {
+    let env = registry().await;
+    let file = env.write(
+        "医保.csv",
+        medical(&[
+            ("b1", "600"),
+            ("f1", "100"),  // B001: another county
+            ("x1", "200"),  // not registered
+            ("bad", "100"), // a wrong check character
+            ("a1", "abc"),  // not an amount
+            ("x1", "300"),  // not registered, again
+        ]),
+    );
+    let county = caller("620102");
+    let r = screen(&env.app, &county, "medical", &file, None).await;
+    let batch = r.screening.id;
+    assert_eq!(r.screening.problems, Some(5));
+    let (stored, kept) = env
+        .app
+        .screening_problems(&county, batch, None, 100)
+        .await
+        .unwrap();
+    assert_eq!(stored.problems, Some(5), "the batch read back says so too");
+    let seen: Vec<(u64, u64, String, String, String, String)> = kept
+        .iter()
+        .map(|(seq, p)| {
+            (
+                *seq,
+                p.row,
+                p.column.clone(),
+                p.value.clone(),
+                p.reason.clone(),
+                p.code.clone(),
+            )
+        })
+        .collect();
+    let reported: Vec<(u64, u64, String, String, String, String)> = r
+        .problems
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            (
+                i as u64 + 1,
+                e.row,
+                e.column.clone(),
+                e.value.clone(),
+                e.reason.clone(),
+                e.code.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(seen, reported);
+    let codes: Vec<&str> = kept.iter().map(|(_, p)| p.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "outside_area",
+            "not_registered",
+            "id_check",
+            "money",
+            "not_registered"
+        ]
+    );
+    assert!(kept.iter().all(|(_, p)| p.sheet.is_none()));
+    let x1 = person("x1");
+    assert!(
+        kept.iter().all(|(_, p)| !p.value.contains(&x1)),
+        "kept masked"
+    );
+    // Paged by number.
+    let (_, first) = env
+        .app
+        .screening_problems(&county, batch, None, 2)
+        .await
+        .unwrap();
+    let (_, rest) = env
+        .app
+        .screening_problems(&county, batch, Some(first[1].0), 100)
+        .await
+        .unwrap();
+    assert_eq!([first, rest].concat(), kept);
+    // Counted by code.
+    let by_code = env
+        .app
+        .screening_problem_counts(&county, batch)
+        .await
+        .unwrap();
+    assert_eq!(
+        by_code,
+        [
+            ("id_check".to_string(), 1),
+            ("money".to_string(), 1),
+            ("not_registered".to_string(), 2),
+            ("outside_area".to_string(), 1),
+        ]
+    );
+    // Exported in the columns of the import's error report.
+    let out = env.path("未纳入.xlsx");
+    let n = env
+        .app
+        .export_screening_problems(&county, batch, &out)
+        .await
+        .unwrap();
+    assert_eq!(n, 5);
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    let rows: Vec<Vec<String>> = book
+        .worksheet_range("未纳入的行")
+        .unwrap()
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert!(rows[0][0].contains("医保.csv（批次"), "{:?}", rows[0]);
+    assert_eq!(
+        rows[1],
+        ["文件", "工作表", "行号", "列", "内容", "原因", "错误代码"]
+    );
+    assert_eq!(rows.len(), 7);
+    for (row, (_, p)) in rows[2..].iter().zip(&kept) {
+        assert_eq!(row[0], "医保.csv");
+        assert_eq!(row[2], p.row.to_string());
+        assert_eq!(row[4], p.value);
+        assert_eq!(row[5], p.reason);
+        assert_eq!(row[6], p.code);
+    }
+    // The batch's township sees the batch, not the whole file's rows; another county nothing.
+    let township = caller(&format!("{}000", &V1[..9]));
+    assert!(env.app.screening(&township, batch).await.unwrap().is_some());
+    let refused = env
+        .app
+        .screening_problems(&township, batch, None, 100)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "forbidden", "{refused}");
+    assert!(
+        env.app
+            .export_screening_problems(&township, batch, &env.path("t.xlsx"))
+            .await
+            .is_err()
+    );
+    let beside = env
+        .app
+        .screening_problems(&caller("620521"), batch, None, 100)
+        .await
+        .unwrap_err();
+    assert_eq!(beside.code(), "not_found", "{beside}");
+    // A batch with every row taken keeps none, and says so.
+    let clean = env.write("全部.csv", medical(&[("b1", "600")]));
+    let r = screen(&env.app, &county, "medical", &clean, None).await;
+    assert_eq!(r.screening.problems, Some(0));
+    let (_, none) = env
+        .app
+        .screening_problems(&county, r.screening.id, None, 100)
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+}
+
 fn zhenxing(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_zhenxing"))
         .args(args)
@@ -854,6 +1015,44 @@ async fn the_screen_command_prints_json_and_writes_the_report() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("结果2户"));
+    // The batch's rows left out, later: the same as the report the first run wrote.
+    let out = zhenxing(&["screen-results", "--db", &db]);
+    let listed = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        listed.lines().next().unwrap().contains("\t未纳入\t"),
+        "{listed}"
+    );
+    let left = env.path("未纳入.xlsx").to_string_lossy().to_string();
+    let out = zhenxing(&[
+        "screen-results",
+        "--db",
+        &db,
+        "--batch",
+        "1",
+        "--left-out",
+        "--out",
+        &left,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("批次1未纳入的行2条"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&left).unwrap();
+    let rows: Vec<Vec<String>> = book
+        .worksheet_range("未纳入的行")
+        .unwrap()
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let reasons: Vec<&str> = rows[2..].iter().map(|r| r[5].as_str()).collect();
+    assert_eq!(reasons.len(), 2, "{rows:?}");
+    assert!(reasons.iter().all(|r| written.contains(r)), "{rows:?}");
 }
 
 /// The screening step of the story (run on SQLite and PostgreSQL by `story.rs`): the county
@@ -897,6 +1096,24 @@ pub async fn story(db: &str) {
         .unwrap();
     let rule = clue.evidence.last().and_then(|e| e.rule.clone()).unwrap();
     assert!(rule.ends_with("（62-2025第1版）"), "{rule}");
+    // The rows left out are kept with the batch, as reported.
+    let (_, kept) = app
+        .screening_problems(&county, r.screening.id, None, 10)
+        .await
+        .unwrap();
+    let kept: Vec<(u64, u64, &str, &str)> = kept
+        .iter()
+        .map(|(seq, p)| (*seq, p.row, p.code.as_str(), p.value.as_str()))
+        .collect();
+    let stranger_masked = r.problems[1].value.as_str();
+    assert!(!stranger_masked.contains(&stranger));
+    assert_eq!(
+        kept,
+        [
+            (1, 3, "outside_area", r.problems[0].value.as_str()),
+            (2, 4, "not_registered", stranger_masked)
+        ]
+    );
 
     // The same file again: nothing new.
     let again = screen(&app, &county, "medical", &file, None).await;

@@ -666,6 +666,7 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         "meta",
         "policies",
         "reports",
+        "screening_problems",
         "screenings",
         "sessions",
         "users",

@@ -719,6 +719,7 @@ async fn no_route_reaches_outside_the_callers_area() {
         denied("GET", "/monitoring/screening/{id}", format!("/monitoring/screening/{bs}")),
         denied("GET", "/monitoring/screening/{id}", format!("/monitoring/screening/{bs}?area={COUNTY_B}")),
         denied("GET", "/monitoring/screening/{id}/xlsx", format!("/monitoring/screening/{bs}/xlsx")),
+        denied("GET", "/monitoring/screening/{id}/problems/xlsx", format!("/monitoring/screening/{bs}/problems/xlsx")),
         denied("GET", "/dashboard", format!("/dashboard?area={COUNTY_B}")),
         denied("GET", "/dashboard", "/dashboard?area=620000".into()),
         own("GET", "/dashboard", "/dashboard".into()),
@@ -808,6 +809,7 @@ async fn no_route_reaches_outside_the_callers_area() {
         },
         denied("GET", "/api/v1/monitoring/screenings/{id}/results", format!("/api/v1/monitoring/screenings/{bs}/results")),
         denied("GET", "/api/v1/monitoring/screenings/{id}/results", format!("/api/v1/monitoring/screenings/{bs}/results?area={COUNTY_B}")),
+        denied("GET", "/api/v1/monitoring/screenings/{id}/problems", format!("/api/v1/monitoring/screenings/{bs}/problems")),
     ]);
     // Form bodies that would act on B.
     for sample in samples.iter_mut() {

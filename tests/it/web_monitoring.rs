@@ -1469,6 +1469,53 @@ async fn department_files_are_screened_from_the_page_and_the_api() {
         "{}",
         page.body
     );
+    // The rows left out are kept with the batch: counted by reason, and downloadable whole.
+    assert!(
+        page.body
+            .contains("未纳入的行共2条：户籍信息中没有此人1条；无法读取1条。")
+            && page.body.contains(&format!(
+                "href=\"/monitoring/screening/{batch}/problems/xlsx\""
+            )),
+        "{}",
+        page.body
+    );
+    let bytes = bytes_of(
+        &site,
+        &officer,
+        &format!("/monitoring/screening/{batch}/problems/xlsx"),
+    )
+    .await;
+    let left_out = {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.xlsx");
+        std::fs::write(&path, &bytes).unwrap();
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+        use calamine::Reader;
+        let sheet = book.worksheet_range("未纳入的行").unwrap();
+        sheet
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        left_out[1],
+        ["文件", "工作表", "行号", "列", "内容", "原因", "错误代码"],
+        "{left_out:?}"
+    );
+    let lines: Vec<(&str, &str, &str)> = left_out[2..]
+        .iter()
+        .map(|r| (r[2].as_str(), r[4].as_str(), r[6].as_str()))
+        .collect();
+    let stranger_masked = IdNumber::parse(&stranger).unwrap().masked();
+    assert_eq!(lines.len(), 2, "{left_out:?}");
+    assert_eq!(
+        lines[0],
+        ("5", stranger_masked.as_str(), "not_registered"),
+        "{left_out:?}"
+    );
+    assert_eq!(lines[1].0, "6", "{left_out:?}");
+    assert_ne!(lines[1].2, "not_registered");
+    assert!(left_out.iter().flatten().all(|c| !c.contains(&stranger)));
     let clues = site.get("/monitoring/clues", Some(&officer)).await;
     assert!(clues.body.contains("县残疾人联合会"), "{}", clues.body);
     // The xlsx.
@@ -1536,8 +1583,36 @@ async fn department_files_are_screened_from_the_page_and_the_api() {
         .map(|b| b["id"].as_i64().unwrap())
         .collect();
     assert_eq!(ids, [second, batch]);
-    // A township officer sees the batches, but may not screen.
+    let r = site
+        .api(
+            Method::GET,
+            &format!("/api/v1/monitoring/screenings/{batch}/problems"),
+            &token,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["total"], 2, "{v}");
+    assert_eq!(v["items"][0]["seq"], 1, "{v}");
+    assert_eq!(v["items"][0]["row"], 5, "{v}");
+    assert_eq!(v["items"][0]["code"], "not_registered", "{v}");
+    assert_eq!(v["items"][0]["value"], stranger_masked, "{v}");
+    assert!(v["next"].is_null(), "{v}");
+    // A township officer sees the batches, but may not screen; nor has the whole file's rows
+    // left out: they are the county's.
     let township = site.login("a_township").await;
     let p = site.get("/monitoring/screening", Some(&township)).await;
     assert!(!p.body.contains("screening-form"), "{}", p.body);
+    let p = site
+        .get(&format!("/monitoring/screening/{batch}"), Some(&township))
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert!(!p.body.contains("未纳入的行"), "{}", p.body);
+    let p = site
+        .get(
+            &format!("/monitoring/screening/{batch}/problems/xlsx"),
+            Some(&township),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN, "{}", p.body);
 }

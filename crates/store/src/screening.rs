@@ -108,6 +108,26 @@ pub struct ScreeningWrite {
     /// The identification case a new clue opens: its first state and due days.
     pub case_state: CaseState,
     pub case_due: CaseDue,
+    /// The rows that did not enter the batch, in the report's order: kept with it.
+    pub problems: Vec<ScreeningProblem>,
+}
+
+/// A row of a batch's file that did not enter it, and why: a row that could not be read (one
+/// per column at fault), a person not registered or registered outside the batch's area, a
+/// household that could not be judged. As the operator's report showed it: ID numbers masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScreeningProblem {
+    pub sheet: Option<String>,
+    /// The row number as Excel shows it.
+    pub row: u64,
+    /// The column's header as the file writes it (empty for a household).
+    pub column: String,
+    pub value: String,
+    /// Why, in Chinese.
+    pub reason: String,
+    /// What kind of problem (`not_registered`, `outside_area`, `no_income`, or the reading's
+    /// error code).
+    pub code: String,
 }
 
 /// What became of a household that crossed the rule.
@@ -184,6 +204,8 @@ pub struct StoredScreening {
     pub rule: String,
     pub found_on: NaiveDate,
     pub counts: ScreeningCounts,
+    /// How many problem lines are kept with the batch (`None`: screened before they were).
+    pub problems: Option<u64>,
     pub actor: String,
     pub created_at: String,
 }
@@ -201,6 +223,16 @@ pub struct ScreeningResult {
     pub figures: Vec<Figure>,
     /// Matched members (personal data: shown masked unless the role may see them).
     pub members: Vec<IdNumber>,
+}
+
+/// Whether a caller with `scope` sees the whole of a batch made for `area` (its problems are
+/// the whole file's, not an area's: a narrower caller sees only its area's results).
+pub fn covers(scope: Scope, area: Option<AreaCode>) -> bool {
+    match (scope, area) {
+        (Scope::All, _) => true,
+        (Scope::Area(s), Some(a)) => s.contains(a),
+        (Scope::Area(_), None) => false,
+    }
 }
 
 /// Keyset cursor over a batch's results: (village, household number) of the last one seen.
@@ -249,4 +281,23 @@ pub trait ScreeningStore: Send + Sync {
         after: Option<&ResultCursor>,
         limit: u32,
     ) -> StoreResult<Vec<ScreeningResult>>;
+
+    /// The problems kept with a batch, in order, with their number in the batch: a page of
+    /// those numbered above `after`. `None` unless the caller sees the whole batch
+    /// ([`covers`]).
+    async fn screening_problems(
+        &self,
+        scope: Scope,
+        id: i64,
+        after: Option<u64>,
+        limit: u32,
+    ) -> StoreResult<Option<Vec<(u64, ScreeningProblem)>>>;
+
+    /// How many of a batch's problems have each code, by code; `None` as for
+    /// [`ScreeningStore::screening_problems`].
+    async fn screening_problem_counts(
+        &self,
+        scope: Scope,
+        id: i64,
+    ) -> StoreResult<Option<Vec<(String, u64)>>>;
 }

@@ -182,6 +182,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("GET", "/monitoring/screening/{id}/xlsx", Page),
             get(m::screening::xlsx),
         ),
+        (
+            r("GET", "/monitoring/screening/{id}/problems/xlsx", Page),
+            get(m::screening::problems_xlsx),
+        ),
         // Statistics and dispatch reports.
         (r("GET", "/dashboard", Page), get(pages::dashboard::show)),
         (
@@ -340,6 +344,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             r("GET", "/api/v1/monitoring/screenings/{id}/results", Api),
             get(api::screening::results),
+        ),
+        (
+            r("GET", "/api/v1/monitoring/screenings/{id}/problems", Api),
+            get(api::screening::problems),
         ),
     ]
 }

@@ -29,7 +29,7 @@ use zhenxing_ledger::department::{DepartmentFile, XlsxTableWriter};
 use zhenxing_ledger::write::{Disclosure, Out};
 use zhenxing_store::screening::{
     HitOutcome, HitWrite, Matches, PersonMatch, ResultCursor, ScreenedHousehold, ScreeningCounts,
-    ScreeningResult, ScreeningWrite, StoredScreening, outcome_label,
+    ScreeningProblem, ScreeningResult, ScreeningWrite, StoredScreening, covers, outcome_label,
 };
 
 use super::access::{Act, allow};
@@ -580,6 +580,7 @@ impl App {
         let case_due = deadline::due(&case_state, &policy, &calendar, Channel::DepartmentWarning);
         let mut risks = RiskTypes::default();
         risks.insert(kind.risk);
+        problems.sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
         let write = ScreeningWrite {
             kind: kind.code.clone(),
             kind_label: kind.label.clone(),
@@ -597,6 +598,17 @@ impl App {
             hits,
             case_state,
             case_due,
+            problems: problems
+                .iter()
+                .map(|e| ScreeningProblem {
+                    sheet: e.sheet.clone(),
+                    row: e.row,
+                    column: e.column.clone(),
+                    value: e.value.clone(),
+                    reason: e.reason.clone(),
+                    code: e.code.to_string(),
+                })
+                .collect(),
         };
         let (screening, outcomes) = self
             .store()
@@ -606,7 +618,6 @@ impl App {
             .ok_or_else(|| AppError::UnknownArea(format!("{scope:?}")))?;
         timings.write_s = started.elapsed().as_secs_f64();
 
-        problems.sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
         let hits = write
             .hits
             .into_iter()
@@ -789,6 +800,139 @@ impl App {
         Ok(written)
     }
 }
+
+impl App {
+    /// A page of the problems kept with a batch (the rows of its file that did not enter it),
+    /// with their number in the batch, after number `after`. Only for a caller who sees the whole
+    /// batch: its problems are the whole file's.
+    pub async fn screening_problems(
+        &self,
+        caller: &Caller,
+        id: i64,
+        after: Option<u64>,
+        limit: u32,
+    ) -> Result<(StoredScreening, Vec<(u64, ScreeningProblem)>), AppError> {
+        let batch = self.whole_batch(caller, id).await?;
+        let lines = self
+            .store()
+            .screening()
+            .screening_problems(caller.scope, id, after, limit)
+            .await?
+            .ok_or_else(|| not_whole(&batch))?;
+        Ok((batch, lines))
+    }
+
+    /// How many of a batch's problems have each code (see [`PROBLEM_GROUPS`]).
+    pub async fn screening_problem_counts(
+        &self,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<Vec<(String, u64)>, AppError> {
+        let batch = self.whole_batch(caller, id).await?;
+        self.store()
+            .screening()
+            .screening_problem_counts(caller.scope, id)
+            .await?
+            .ok_or_else(|| not_whole(&batch))
+    }
+
+    /// The batch, if the caller sees it whole.
+    async fn whole_batch(&self, caller: &Caller, id: i64) -> Result<StoredScreening, AppError> {
+        let batch = self.screening(caller, id).await?.ok_or_else(|| {
+            AppError::from(MonitoringFailure::NotFound {
+                what: "筛查批次",
+                key: id.to_string(),
+            })
+        })?;
+        if !covers(caller.scope, batch.area) {
+            return Err(not_whole(&batch));
+        }
+        Ok(batch)
+    }
+
+    /// Writes the problems kept with a batch as an xlsx table in the columns of the import's
+    /// error report. Returns how many were written.
+    pub async fn export_screening_problems(
+        &self,
+        caller: &Caller,
+        id: i64,
+        out: &Path,
+    ) -> Result<u64, AppError> {
+        let (batch, mut page) = self
+            .screening_problems(caller, id, None, RESULTS_PAGE)
+            .await?;
+        let title = format!(
+            "{}筛查未纳入的行：{}（批次{}，{}）",
+            batch.kind_label, batch.file_name, batch.id, batch.found_on
+        );
+        let output = |e: zhenxing_ledger::error::FileError| {
+            AppError::Output(format!("{}：{e}", out.display()))
+        };
+        let mut writer =
+            XlsxTableWriter::create(out, "未纳入的行", &title, &PROBLEM_HEADERS).map_err(output)?;
+        let mut written = 0u64;
+        loop {
+            for (_, p) in &page {
+                writer
+                    .row(&[
+                        Out::Text(batch.file_name.clone()),
+                        Out::Text(p.sheet.clone().unwrap_or_default()),
+                        Out::Int(i64::try_from(p.row).unwrap_or(i64::MAX)),
+                        Out::Text(p.column.clone()),
+                        Out::Text(p.value.clone()),
+                        Out::Text(p.reason.clone()),
+                        Out::Text(p.code.clone()),
+                    ])
+                    .map_err(output)?;
+                written += 1;
+            }
+            match page.last() {
+                Some((seq, _)) if page.len() == RESULTS_PAGE as usize => {
+                    let after = *seq;
+                    page = self
+                        .screening_problems(caller, id, Some(after), RESULTS_PAGE)
+                        .await?
+                        .1;
+                }
+                _ => break,
+            }
+        }
+        writer.finish().map_err(output)?;
+        Ok(written)
+    }
+}
+
+/// A batch seen only in part: its problems are refused.
+fn not_whole(batch: &StoredScreening) -> AppError {
+    MonitoringFailure::Forbidden {
+        action: "查看筛查批次未纳入的行",
+        why: format!(
+            "批次{}的未纳入行属于整个筛查范围，只有管辖范围覆盖该范围的用户可以查看",
+            batch.id
+        ),
+    }
+    .into()
+}
+
+/// The groups a batch's problems are counted in on its page, in the order shown: (code, label).
+/// A code not listed is a row that could not be read: the last group.
+pub const PROBLEM_GROUPS: [(&str, &str); 4] = [
+    ("not_registered", "户籍信息中没有此人"),
+    ("outside_area", "登记在筛查范围以外"),
+    ("no_income", "未登记人均纯收入，无法判断"),
+    ("", "无法读取"),
+];
+
+/// The group of [`PROBLEM_GROUPS`] a problem code is counted in.
+pub fn problem_group(code: &str) -> usize {
+    PROBLEM_GROUPS[..3]
+        .iter()
+        .position(|(c, _)| *c == code)
+        .unwrap_or(3)
+}
+
+/// The columns of the problems' export: those of the import's error report.
+const PROBLEM_HEADERS: [&str; 7] = ["文件", "工作表", "行号", "列", "内容", "原因", "错误代码"];
 
 /// Results read per page when exporting.
 const RESULTS_PAGE: u32 = 2000;

@@ -55,8 +55,8 @@ fn default_category(t: HouseholdType) -> MonitorCategory {
 
 const SCREENING_SELECT: &str = "SELECT id, kind, kind_label, source, file_name, area_code, \
     policy_province, policy_year, policy_version, rule, found_on, rows_read, rows_matched, \
-    rows_unmatched, rows_rejected, households, hits, created, attached, repeated, actor, created_at \
-    FROM screenings";
+    rows_unmatched, rows_rejected, households, hits, created, attached, repeated, actor, created_at, \
+    problems FROM screenings";
 
 fn count(r: &Row, i: usize) -> StoreResult<u64> {
     u64::try_from(r.int(i)?).map_err(corrupt)
@@ -84,6 +84,10 @@ fn screening_from_row(r: &Row) -> StoreResult<StoredScreening> {
             attached: count(r, 18)?,
             repeated: count(r, 19)?,
         },
+        problems: r
+            .opt_int(22)?
+            .map(|n| u64::try_from(n).map_err(corrupt))
+            .transpose()?,
         actor: r.text(20)?,
         created_at: r.text(21)?,
     })
@@ -842,6 +846,7 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
             actor.name.as_str().into(),
             created_at.as_str().into(),
             labels.as_ref().map(json).transpose()?.into(),
+            (batch.problems.len() as i64).into(),
         ]);
         let rows = tx
             .fetch(
@@ -849,7 +854,8 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
                     "INSERT INTO screenings (kind, kind_label, source, file_name, area_code, \
                      policy_province, policy_year, policy_version, rule, found_on, rows_read, \
                      rows_matched, rows_unmatched, rows_rejected, households, hits, created, \
-                     attached, repeated, actor, created_at, figure_labels) VALUES ({}) RETURNING id",
+                     attached, repeated, actor, created_at, figure_labels, problems) VALUES ({}) \
+                     RETURNING id",
                     placeholders(1, args.len())
                 ),
                 &args,
@@ -867,6 +873,7 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
             let (x, y) = (&batch.hits[*a], &batch.hits[*b]);
             (x.county, x.no.as_str()).cmp(&(y.county, y.no.as_str()))
         });
+        let backend = self.db().backend();
         let mut outcomes: Vec<Option<HitOutcome>> = vec![None; batch.hits.len()];
         // Seconds spent reading state, writing clues, writing cases, writing the rest.
         let mut phases = [0f64; 4];
@@ -898,6 +905,38 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
             .into_iter()
             .collect::<Option<_>>()
             .ok_or_else(|| StoreError::Database("筛查结果不完整".into()))?;
+        let problem_columns = [
+            "screening_id",
+            "seq",
+            "sheet",
+            "row_no",
+            "column_name",
+            "value",
+            "reason",
+            "code",
+        ];
+        for (n, chunk) in batch.problems.chunks(WRITE_BATCH).enumerate() {
+            let mut rows: Vec<Value<'static>> = Vec::with_capacity(chunk.len() * 8);
+            for (k, p) in chunk.iter().enumerate() {
+                rows.extend([
+                    Value::from(id),
+                    ((n * WRITE_BATCH + k + 1) as i64).into(),
+                    Value::Text(p.sheet.clone().map(Into::into)),
+                    i64::try_from(p.row).map_err(corrupt)?.into(),
+                    Value::Text(Some(p.column.clone().into())),
+                    Value::Text(Some(p.value.clone().into())),
+                    Value::Text(Some(p.reason.clone().into())),
+                    Value::Text(Some(p.code.clone().into())),
+                ]);
+            }
+            let sql = format!(
+                "INSERT INTO screening_problems ({}) VALUES {}",
+                problem_columns.join(", "),
+                tuples_for(backend, chunk.len(), problem_columns.len())
+            );
+            tx.insert_many("screening_problems", &problem_columns, &sql, rows)
+                .await?;
+        }
         let mut counts = batch.counts;
         counts.hits = outcomes.len() as u64;
         for o in &outcomes {
@@ -939,6 +978,7 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
                 rule: batch.rule.clone(),
                 found_on: batch.found_on,
                 counts,
+                problems: Some(batch.problems.len() as u64),
                 actor: actor.name.clone(),
                 created_at,
             },
@@ -1057,5 +1097,72 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
                 })
             })
             .collect()
+    }
+
+    async fn screening_problems(
+        &self,
+        scope: Scope,
+        id: i64,
+        after: Option<u64>,
+        limit: u32,
+    ) -> StoreResult<Option<Vec<(u64, ScreeningProblem)>>> {
+        let Some(batch) = self.screening(scope, id).await? else {
+            return Ok(None);
+        };
+        if !covers(scope, batch.area) {
+            return Ok(None);
+        }
+        let after = i64::try_from(after.unwrap_or(0)).map_err(corrupt)?;
+        let mut tx = self.db().read().await?;
+        let rows = tx
+            .fetch(
+                &format!(
+                    "SELECT seq, sheet, row_no, column_name, value, reason, code \
+                     FROM screening_problems WHERE screening_id = $1 AND seq > $2 \
+                     ORDER BY seq LIMIT {limit}"
+                ),
+                &[id.into(), after.into()],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    count(r, 0)?,
+                    ScreeningProblem {
+                        sheet: r.opt_text(1)?,
+                        row: count(r, 2)?,
+                        column: r.text(3)?,
+                        value: r.text(4)?,
+                        reason: r.text(5)?,
+                        code: r.text(6)?,
+                    },
+                ))
+            })
+            .collect::<StoreResult<Vec<_>>>()
+            .map(Some)
+    }
+
+    async fn screening_problem_counts(
+        &self,
+        scope: Scope,
+        id: i64,
+    ) -> StoreResult<Option<Vec<(String, u64)>>> {
+        let Some(batch) = self.screening(scope, id).await? else {
+            return Ok(None);
+        };
+        if !covers(scope, batch.area) {
+            return Ok(None);
+        }
+        let mut tx = self.db().read().await?;
+        tx.fetch(
+            "SELECT code, COUNT(*) FROM screening_problems WHERE screening_id = $1 \
+             GROUP BY code ORDER BY code",
+            &[id.into()],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((r.text(0)?, count(r, 1)?)))
+        .collect::<StoreResult<Vec<_>>>()
+        .map(Some)
     }
 }

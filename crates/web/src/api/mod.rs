@@ -534,7 +534,8 @@ impl Modify for BearerScheme {
         monitoring::plan, monitoring::save_plan, monitoring::visits, monitoring::record_visit,
         monitoring::visit_photo, monitoring::visits_due, monitoring::notice,
         monitoring::notice_xlsx, monitoring::checks, monitoring::disaster,
-        screening::screen, screening::batches, screening::results),
+        screening::screen, screening::batches, screening::results,
+        screening::problems),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme)
 )]

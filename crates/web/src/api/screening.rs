@@ -206,3 +206,76 @@ pub async fn results(
         next,
     }))
 }
+
+/// A page of a batch's problems.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProblemsQuery {
+    /// `seq` of the last line of the previous page.
+    pub after: Option<u64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemJson {
+    /// The line's number in the batch (pass the last as `after`).
+    pub seq: u64,
+    pub sheet: Option<String>,
+    pub row: u64,
+    pub column: String,
+    /// As the report showed it: ID numbers masked.
+    pub value: String,
+    pub reason: String,
+    /// `not_registered`, `outside_area`, `no_income`, or the reading's error code.
+    pub code: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemsJson {
+    pub batch: BatchJson,
+    /// How many lines the batch kept (absent: screened before they were kept).
+    pub total: Option<u64>,
+    pub items: Vec<ProblemJson>,
+    /// Pass as `after` for the next page; absent on the last.
+    pub next: Option<u64>,
+}
+
+/// Lines of a batch's problems per page.
+const PROBLEMS_PAGE: u32 = 500;
+
+#[utoipa::path(get, path = "/api/v1/monitoring/screenings/{id}/problems", tag = "监测帮扶",
+    params(("id" = i64, Path, description = "Batch"), ProblemsQuery),
+    responses((status = 200, body = ProblemsJson, description = "The rows of the batch's file that did not enter it, with their reason, a page at a time; for a caller whose area covers the batch's."),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn problems(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    Path(id): Path<i64>,
+    Query(q): Query<ProblemsQuery>,
+) -> Result<Json<ProblemsJson>, ApiError> {
+    let m = caller.monitoring();
+    let (batch, lines) = state
+        .app
+        .screening_problems(&m, id, q.after, PROBLEMS_PAGE)
+        .await?;
+    let next = (lines.len() == PROBLEMS_PAGE as usize)
+        .then(|| lines.last().map(|(seq, _)| *seq))
+        .flatten();
+    Ok(Json(ProblemsJson {
+        total: batch.problems,
+        batch: BatchJson::of(&batch),
+        items: lines
+            .into_iter()
+            .map(|(seq, p)| ProblemJson {
+                seq,
+                sheet: p.sheet,
+                row: p.row,
+                column: p.column,
+                value: p.value,
+                reason: p.reason,
+                code: p.code,
+            })
+            .collect(),
+        next,
+    }))
+}

@@ -11,9 +11,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use zhenxing_app::monitoring::Caller;
-use zhenxing_app::monitoring::screening::{ScreeningReport, ScreeningRequest};
+use zhenxing_app::monitoring::screening::{
+    PROBLEM_GROUPS, ScreeningReport, ScreeningRequest, problem_group,
+};
 use zhenxing_app::store::screening::{
-    ResultCursor, ScreeningResult, StoredScreening, outcome_label,
+    ResultCursor, ScreeningResult, StoredScreening, covers, outcome_label,
 };
 use zhenxing_domain::{AreaCode, AreaLevel, DivisionTree, HouseholdNo, PolicyYear, today_in_china};
 use zhenxing_ledger::write::Disclosure;
@@ -339,6 +341,37 @@ struct ResultsPage {
     children: Vec<Choice>,
     rows: Vec<ResultLine>,
     next: Option<String>,
+    /// The rows of the file that did not enter the batch, by reason: for a caller who sees the
+    /// whole batch.
+    problems: Option<String>,
+    problems_link: bool,
+}
+
+/// "未纳入的行共N条：户籍信息中没有此人a条；…。" for a batch's kept problems.
+fn problems_line(kept: Option<u64>, counts: &[(String, u64)]) -> (String, bool) {
+    match kept {
+        None => (
+            "本批次筛查时尚未保存未纳入的行（明细见当时的筛查报告）。".to_string(),
+            false,
+        ),
+        Some(0) => ("文件的行全部纳入了筛查。".to_string(), false),
+        Some(total) => {
+            let mut by = [0u64; PROBLEM_GROUPS.len()];
+            for (code, n) in counts {
+                by[problem_group(code)] += n;
+            }
+            let parts: Vec<String> = PROBLEM_GROUPS
+                .iter()
+                .zip(by)
+                .filter(|(_, n)| *n > 0)
+                .map(|((_, label), n)| format!("{label}{n}条"))
+                .collect();
+            (
+                format!("未纳入的行共{total}条：{}。", parts.join("；")),
+                true,
+            )
+        }
+    }
 }
 
 /// "触发规则N户：新线索，已进入识别a户；…" for an area's results.
@@ -376,6 +409,17 @@ pub async fn results(
         .screening_outcomes(&m, id, area)
         .await
         .map_err(WebError::from)?;
+    let (problems, problems_link) = if covers(m.scope, batch.area) {
+        let counts = state
+            .app
+            .screening_problem_counts(&m, id)
+            .await
+            .map_err(WebError::from)?;
+        let (line, link) = problems_line(batch.problems, &counts);
+        (Some(line), link)
+    } else {
+        (None, false)
+    };
     let tree = state.app.tree().await;
     let next = (rows.len() == PAGE as usize)
         .then(|| rows.last().map(cursor_text))
@@ -401,6 +445,8 @@ pub async fn results(
             children,
             rows: rows.iter().map(|r| result_line(&tree, r)).collect(),
             next,
+            problems,
+            problems_link,
         },
     ))
 }
@@ -444,6 +490,30 @@ pub async fn xlsx(
             "{}筛查结果_批次{}_{}.xlsx",
             batch.kind_label, batch.id, area
         ),
+        XLSX,
+    ))
+}
+
+/// `/monitoring/screening/{id}/problems/xlsx`: the rows of a batch's file that did not enter it,
+/// for a caller who sees the whole batch (ID numbers masked, as they are kept).
+pub async fn problems_xlsx(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let m = user.caller.monitoring();
+    let batch = batch_of(&state, &m, id).await?;
+    let dir = tempfile::tempdir().map_err(internal)?;
+    let path = dir.path().join("未纳入的行.xlsx");
+    state
+        .app
+        .export_screening_problems(&m, id, &path)
+        .await
+        .map_err(WebError::from)?;
+    let bytes = tokio::fs::read(&path).await.map_err(internal)?;
+    Ok(download(
+        bytes,
+        &format!("{}筛查未纳入的行_批次{}.xlsx", batch.kind_label, batch.id),
         XLSX,
     ))
 }
