@@ -1598,6 +1598,31 @@ async fn department_files_are_screened_from_the_page_and_the_api() {
     assert_eq!(v["items"][0]["code"], "not_registered", "{v}");
     assert_eq!(v["items"][0]["value"], stranger_masked, "{v}");
     assert!(v["next"].is_null(), "{v}");
+    // A batch screened before its rows left out were kept says so, and offers no download.
+    let pool =
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", site.env.path("test.db").display()))
+            .await
+            .unwrap();
+    sqlx::query("UPDATE screenings SET problems = NULL WHERE id = ?")
+        .bind(second)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM screening_problems WHERE screening_id = ?")
+        .bind(second)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let older = site
+        .get(&format!("/monitoring/screening/{second}"), Some(&officer))
+        .await;
+    assert!(
+        older.body.contains("本批次筛查时尚未保存未纳入的行")
+            && !older.body.contains("problems-xlsx"),
+        "{}",
+        older.body
+    );
     // A township officer sees the batches, but may not screen; nor has the whole file's rows
     // left out: they are the county's.
     let township = site.login("a_township").await;

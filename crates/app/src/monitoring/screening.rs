@@ -695,6 +695,34 @@ impl App {
             .await?)
     }
 
+    /// What a batch's page shows, for one look-up of the batch: the area asked (else the one
+    /// [`view_area`] picks), a page of its results there, the area's households by outcome, and,
+    /// for a caller who sees the whole batch, its problems by code.
+    pub async fn screening_view(
+        &self,
+        caller: &Caller,
+        id: i64,
+        asked: Option<AreaCode>,
+        after: Option<&ResultCursor>,
+        limit: u32,
+    ) -> Result<ScreeningView, AppError> {
+        let batch = self
+            .screening(caller, id)
+            .await?
+            .ok_or_else(|| batch_not_found(id))?;
+        let area = view_area(caller, batch.area, asked)?;
+        let store = self.store().screening();
+        Ok(ScreeningView {
+            results: store
+                .screening_results(caller.scope, id, area, after, limit)
+                .await?,
+            outcomes: store.screening_outcomes(caller.scope, id, area).await?,
+            problems: store.screening_problem_counts(caller.scope, id).await?,
+            batch,
+            area,
+        })
+    }
+
     /// The batch, if the caller may see it, and `area` within the caller's.
     async fn batch_for_area(
         &self,
@@ -702,13 +730,10 @@ impl App {
         id: i64,
         area: AreaCode,
     ) -> Result<StoredScreening, AppError> {
-        let Some(batch) = self.screening(caller, id).await? else {
-            return Err(MonitoringFailure::NotFound {
-                what: "筛查批次",
-                key: id.to_string(),
-            }
-            .into());
-        };
+        let batch = self
+            .screening(caller, id)
+            .await?
+            .ok_or_else(|| batch_not_found(id))?;
         if !caller.scope.contains(area) {
             return Err(AppError::UnknownArea(area.to_string()));
         }
@@ -838,12 +863,10 @@ impl App {
 
     /// The batch, if the caller sees it whole.
     async fn whole_batch(&self, caller: &Caller, id: i64) -> Result<StoredScreening, AppError> {
-        let batch = self.screening(caller, id).await?.ok_or_else(|| {
-            AppError::from(MonitoringFailure::NotFound {
-                what: "筛查批次",
-                key: id.to_string(),
-            })
-        })?;
+        let batch = self
+            .screening(caller, id)
+            .await?
+            .ok_or_else(|| batch_not_found(id))?;
         if !covers(caller.scope, batch.area) {
             return Err(not_whole(&batch));
         }
@@ -900,6 +923,46 @@ impl App {
         writer.finish().map_err(output)?;
         Ok(written)
     }
+}
+
+/// What [`App::screening_view`] gives.
+#[derive(Debug, Clone)]
+pub struct ScreeningView {
+    pub batch: StoredScreening,
+    pub area: AreaCode,
+    pub results: Vec<ScreeningResult>,
+    /// (outcome code, households) under the area.
+    pub outcomes: Vec<(i64, u64)>,
+    /// (problem code, lines) of the whole batch; `None` for a caller who sees only part of it.
+    pub problems: Option<Vec<(String, u64)>>,
+}
+
+/// The area a view of a batch is about: the one asked, else the batch's when the caller sees it
+/// whole, else the caller's own; always within the caller's.
+pub fn view_area(
+    caller: &Caller,
+    batch_area: Option<AreaCode>,
+    asked: Option<AreaCode>,
+) -> Result<AreaCode, AppError> {
+    let area = match (asked, batch_area, caller.scope) {
+        (Some(a), _, _) => a,
+        (None, Some(a), scope) if scope.contains(a) => a,
+        (None, _, Scope::Area(a)) => a,
+        (None, Some(a), Scope::All) => a,
+        (None, None, Scope::All) => return Err(AppError::Invalid("请指定地区".into())),
+    };
+    if !caller.scope.contains(area) {
+        return Err(AppError::UnknownArea(area.to_string()));
+    }
+    Ok(area)
+}
+
+fn batch_not_found(id: i64) -> AppError {
+    MonitoringFailure::NotFound {
+        what: "筛查批次",
+        key: id.to_string(),
+    }
+    .into()
 }
 
 /// A batch seen only in part: its problems are refused.

@@ -12,10 +12,10 @@ use axum::response::Response;
 use serde::Deserialize;
 use zhenxing_app::monitoring::Caller;
 use zhenxing_app::monitoring::screening::{
-    PROBLEM_GROUPS, ScreeningReport, ScreeningRequest, problem_group,
+    PROBLEM_GROUPS, ScreeningReport, ScreeningRequest, problem_group, view_area,
 };
 use zhenxing_app::store::screening::{
-    ResultCursor, ScreeningResult, StoredScreening, covers, outcome_label,
+    ResultCursor, ScreeningResult, StoredScreening, outcome_label,
 };
 use zhenxing_domain::{AreaCode, AreaLevel, DivisionTree, HouseholdNo, PolicyYear, today_in_china};
 use zhenxing_ledger::write::Disclosure;
@@ -274,22 +274,17 @@ pub fn cursor_text(r: &ScreeningResult) -> String {
     format!("{}-{}", r.village, r.no)
 }
 
-/// The area a results request is about: the one asked, else the batch's when the caller sees
-/// it whole, else the caller's own.
+/// The area a results request is about ([`view_area`]), from the query's text.
 pub fn results_area(
     caller: &Caller,
     batch_area: Option<AreaCode>,
     asked: Option<&str>,
 ) -> Result<AreaCode, WebError> {
-    if let Some(a) = asked.filter(|a| !a.is_empty()) {
-        return parse_area(a);
-    }
-    match (batch_area, caller.scope) {
-        (Some(a), scope) if scope.contains(a) => Ok(a),
-        (_, zhenxing_domain::Scope::Area(a)) => Ok(a),
-        (None, zhenxing_domain::Scope::All) => Err(WebError::BadRequest("请指定地区".into())),
-        (Some(a), zhenxing_domain::Scope::All) => Ok(a),
-    }
+    let asked = asked
+        .filter(|a| !a.is_empty())
+        .map(parse_area)
+        .transpose()?;
+    Ok(view_area(caller, batch_area, asked)?)
 }
 
 pub struct ResultLine {
@@ -396,29 +391,25 @@ pub async fn results(
     Query(q): Query<ResultsQuery>,
 ) -> Result<Response, PageError> {
     let m = user.caller.monitoring();
-    let batch = batch_of(&state, &m, id).await?;
-    let area = results_area(&m, batch.area, q.area.as_deref())?;
-    let after = parse_cursor(q.after.as_deref())?;
-    let (batch, rows) = state
+    let asked = q.area.as_deref().filter(|a| !a.is_empty());
+    let view = state
         .app
-        .screening_results(&m, id, area, after.as_ref(), PAGE)
+        .screening_view(
+            &m,
+            id,
+            asked.map(parse_area).transpose()?,
+            parse_cursor(q.after.as_deref())?.as_ref(),
+            PAGE,
+        )
         .await
         .map_err(WebError::from)?;
-    let outcomes = state
-        .app
-        .screening_outcomes(&m, id, area)
-        .await
-        .map_err(WebError::from)?;
-    let (problems, problems_link) = if covers(m.scope, batch.area) {
-        let counts = state
-            .app
-            .screening_problem_counts(&m, id)
-            .await
-            .map_err(WebError::from)?;
-        let (line, link) = problems_line(batch.problems, &counts);
-        (Some(line), link)
-    } else {
-        (None, false)
+    let (batch, area, rows) = (view.batch, view.area, view.results);
+    let (problems, problems_link) = match &view.problems {
+        Some(counts) => {
+            let (line, link) = problems_line(batch.problems, counts);
+            (Some(line), link)
+        }
+        None => (None, false),
     };
     let tree = state.app.tree().await;
     let next = (rows.len() == PAGE as usize)
@@ -441,7 +432,7 @@ pub async fn results(
             batch: batch_row(&tree, &batch),
             area: area.to_string(),
             area_name: place(&tree, area),
-            outcomes: outcomes_line(&outcomes),
+            outcomes: outcomes_line(&view.outcomes),
             children,
             rows: rows.iter().map(|r| result_line(&tree, r)).collect(),
             next,
