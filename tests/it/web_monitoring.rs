@@ -1593,7 +1593,7 @@ async fn department_files_are_screened_from_the_page_and_the_api() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["total"], 2, "{v}");
-    assert_eq!(v["items"][0]["seq"], 1, "{v}");
+    assert_eq!(v["items"][0]["file"], "残联.csv", "{v}");
     assert_eq!(v["items"][0]["row"], 5, "{v}");
     assert_eq!(v["items"][0]["code"], "not_registered", "{v}");
     assert_eq!(v["items"][0]["value"], stranger_masked, "{v}");

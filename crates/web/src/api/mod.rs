@@ -465,19 +465,7 @@ pub async fn import(
             members_unchanged: c.members_unchanged,
             rejected: c.rejected,
         },
-        errors: report
-            .errors
-            .iter()
-            .map(|e| RowErrorJson {
-                file: e.file.clone(),
-                sheet: e.sheet.clone(),
-                row: e.row,
-                column: e.column.clone(),
-                value: e.value.clone(),
-                reason: e.reason.clone(),
-                code: e.code.to_string(),
-            })
-            .collect(),
+        errors: report.errors.iter().map(RowErrorJson::of).collect(),
     };
     if let Some(id) = report.import_id {
         state.reports.put(caller.user.id, id, report.errors);

@@ -211,22 +211,8 @@ pub async fn results(
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ProblemsQuery {
-    /// `seq` of the last line of the previous page.
+    /// The previous page's `next`.
     pub after: Option<u64>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ProblemJson {
-    /// The line's number in the batch (pass the last as `after`).
-    pub seq: u64,
-    pub sheet: Option<String>,
-    pub row: u64,
-    pub column: String,
-    /// As the report showed it: ID numbers masked.
-    pub value: String,
-    pub reason: String,
-    /// `not_registered`, `outside_area`, `no_income`, or the reading's error code.
-    pub code: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -234,7 +220,8 @@ pub struct ProblemsJson {
     pub batch: BatchJson,
     /// How many lines the batch kept (absent: screened before they were kept).
     pub total: Option<u64>,
-    pub items: Vec<ProblemJson>,
+    /// In the file's order; ID numbers masked, as the report showed them.
+    pub items: Vec<RowErrorJson>,
     /// Pass as `after` for the next page; absent on the last.
     pub next: Option<u64>,
 }
@@ -263,11 +250,10 @@ pub async fn problems(
         .flatten();
     Ok(Json(ProblemsJson {
         total: batch.problems,
-        batch: BatchJson::of(&batch),
         items: lines
             .into_iter()
-            .map(|(seq, p)| ProblemJson {
-                seq,
+            .map(|(_, p)| RowErrorJson {
+                file: batch.file_name.clone(),
                 sheet: p.sheet,
                 row: p.row,
                 column: p.column,
@@ -276,6 +262,7 @@ pub async fn problems(
                 code: p.code,
             })
             .collect(),
+        batch: BatchJson::of(&batch),
         next,
     }))
 }
