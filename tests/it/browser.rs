@@ -247,6 +247,18 @@ async fn browser_story_login_tree_search_household_import_logout() {
             "{result}"
         );
         shot(&c, "07-import").await;
+        // The import is listed below, its error report kept with it.
+        let listed = c
+            .find(Locator::Id("import-list"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            listed.contains("浏览器导入.csv") && listed.contains("xlsx"),
+            "{listed}"
+        );
 
         // Log out: back at the login page, and the old page is gone.
         c.find(Locator::Id("logout"))

@@ -253,7 +253,7 @@ async fn load(env: &Env, households: &[Household], members: &[Member]) {
     let mut tx = begin_first_load(env).await;
     tx.households(households).await.unwrap();
     tx.members(members).await.unwrap();
-    tx.commit(&Default::default()).await.unwrap();
+    tx.commit(&Default::default(), &[]).await.unwrap();
 }
 
 /// A first load into an empty registry looks nothing up (the ledger reader refuses repeats
@@ -291,7 +291,8 @@ async fn a_first_load_referring_to_an_unknown_village_fails_whole_and_writes_not
     let refused = match tx.households(&nowhere).await {
         Err(_) => true,
         Ok(_) => {
-            tx.members(&members).await.is_err() || tx.commit(&Default::default()).await.is_err()
+            tx.members(&members).await.is_err()
+                || tx.commit(&Default::default(), &[]).await.is_err()
         }
     };
     assert!(refused);

@@ -75,6 +75,43 @@ pub async fn story(db: &str) {
         ),
         (2, 3)
     );
+    // The refused row is kept with the import, as reported; listed for the whole database only
+    // (the import was the command line's, confined to nothing).
+    let import = report.import_id.unwrap();
+    let kept = app
+        .store()
+        .import_problems(Scope::All, import, None, 10)
+        .await
+        .unwrap()
+        .unwrap();
+    let kept: Vec<(u64, &str, u64, &str, &str)> = kept
+        .iter()
+        .map(|(seq, p)| {
+            (
+                *seq,
+                p.file.as_str(),
+                p.row,
+                p.column.as_str(),
+                p.code.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(kept, [(1, "h.csv", 4, "所在村代码", "unknown_area_code")]);
+    let record = app
+        .store()
+        .import(Scope::All, import)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((record.problems, record.scope), (Some(1), None));
+    let county = Scope::Area(AreaCode::parse("620102").unwrap());
+    assert!(
+        app.store()
+            .import_problems(county, import, None, 10)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // Browse: a county sees its own household and not the other county's.
     let store = app.store();
@@ -663,6 +700,7 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         "audit_log",
         "changesets",
         "divisions",
+        "import_problems",
         "meta",
         "policies",
         "reports",

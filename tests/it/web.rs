@@ -490,6 +490,20 @@ async fn no_route_reaches_outside_the_callers_area() {
         ),
         s(
             "GET",
+            "/api/v1/imports/{id}/errors",
+            format!("/api/v1/imports/{b_import}/errors"),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/api/v1/imports",
+            "/api/v1/imports".into(),
+            Expect::Clean,
+            "a_admin",
+        ),
+        s(
+            "GET",
             "/export",
             format!("/export?area={COUNTY_B}"),
             Expect::Denied,
@@ -1067,6 +1081,113 @@ async fn caller(site: &Site, name: &str) -> zhenxing_app::auth::Caller {
 }
 
 /// Every state-changing route refuses a session cookie without the session's CSRF token.
+/// An import's error report is kept with it: listed on the import page of its county with its
+/// downloads, readable by the county's other importers and after a restart, the same rows as the
+/// import answered; not by a township officer, nor by another county.
+#[tokio::test]
+async fn an_imports_error_report_is_kept_for_its_county() {
+    let site = Site::new().await;
+    let admin = site.login("a_admin").await;
+    let (ct, body) = multipart(&[(
+        "households",
+        "户.csv",
+        &csv(
+            H_HEADER,
+            &[
+                "A101,620102010202,孙强,3,8000,否,,,,否,",
+                "A102,620102019999,错村,1,8000,否,,,,否,",
+                "A103,620102010202,,1,8000,否,,,,否,",
+            ],
+        ),
+    )]);
+    let r = site
+        .send(
+            Request::post(format!("/import?csrf={}", admin.csrf))
+                .header(header::COOKIE, format!("zx_session={}", admin.cookie))
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let id = site.app().store().imports(Scope::All, 1).await.unwrap()[0].id;
+    assert!(r.body.contains(&format!("第{id}次导入")), "{}", r.body);
+    // Listed with its downloads.
+    let list = site.get("/import", Some(&admin)).await;
+    assert!(
+        list.body.contains("id=\"import-list\"")
+            && list
+                .body
+                .contains(&format!("/imports/{id}/errors?format=xlsx"))
+            && list.body.contains("户.csv"),
+        "{}",
+        list.body
+    );
+    // Another importer of the county reads it, after a restart of the server.
+    let restarted = zhenxing_web::router(AppState::new(site.app().clone(), false));
+    let officer = site.login("a_officer").await;
+    let csv_report = {
+        use http_body_util::BodyExt;
+        let resp = restarted
+            .clone()
+            .oneshot(
+                Request::get(format!("/imports/{id}/errors?format=csv"))
+                    .header(header::COOKIE, format!("zx_session={}", officer.cookie))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        String::from_utf8_lossy(&bytes).to_string()
+    };
+    let lines: Vec<&str> = csv_report.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines[0], "文件,工作表,行号,列,内容,原因,错误代码");
+    assert_eq!(lines.len(), 3, "{csv_report}");
+    assert!(lines[1].starts_with("户.csv,,3,"), "{csv_report}");
+    assert!(lines[1].contains("620102019999"), "{csv_report}");
+    assert!(lines[2].starts_with("户.csv,,4,"), "{csv_report}");
+    // The same over the API, paged.
+    let token = site.token("a_officer").await;
+    let r = site
+        .api(Method::GET, &format!("/api/v1/imports/{id}/errors"), &token)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["import"]["problems"], 2, "{v}");
+    assert_eq!(v["import"]["counts"]["households_inserted"], 1, "{v}");
+    assert_eq!(v["items"][0]["row"], 3, "{v}");
+    assert_eq!(v["items"][1]["row"], 4, "{v}");
+    assert!(v["next"].is_null(), "{v}");
+    let r = site.api(Method::GET, "/api/v1/imports", &token).await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v[0]["id"], id, "{v}");
+    // Not a village cadre (who may not import), not a township officer (the import was the
+    // county's, wider than the township), not another county.
+    let cadre = site.login("a_cadre").await;
+    let r = site
+        .get(&format!("/imports/{id}/errors"), Some(&cadre))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let township = site.login("a_township").await;
+    let r = site
+        .get(&format!("/imports/{id}/errors"), Some(&township))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let other = site.login("b_admin").await;
+    let r = site
+        .get(&format!("/imports/{id}/errors"), Some(&other))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let b_list = site.get("/import", Some(&other)).await;
+    assert!(
+        !b_list.body.contains(&format!("/imports/{id}/")),
+        "{}",
+        b_list.body
+    );
+}
+
 #[tokio::test]
 async fn state_changing_requests_need_the_csrf_token() {
     let site = Site::new().await;

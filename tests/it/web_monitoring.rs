@@ -1498,11 +1498,11 @@ async fn department_files_are_screened_from_the_page_and_the_api() {
             .collect::<Vec<_>>()
     };
     assert_eq!(
-        left_out[1],
+        left_out[0],
         ["文件", "工作表", "行号", "列", "内容", "原因", "错误代码"],
         "{left_out:?}"
     );
-    let lines: Vec<(&str, &str, &str)> = left_out[2..]
+    let lines: Vec<(&str, &str, &str)> = left_out[1..]
         .iter()
         .map(|r| (r[2].as_str(), r[4].as_str(), r[6].as_str()))
         .collect();

@@ -286,7 +286,8 @@ impl App {
         report
             .errors
             .sort_by(|a, b| (&a.file, &a.sheet, a.row).cmp(&(&b.file, &b.sheet, b.row)));
-        report.import_id = Some(tx.commit(&report.counts).await?);
+        let problems: Vec<_> = report.errors.iter().map(crate::problems::kept).collect();
+        report.import_id = Some(tx.commit(&report.counts, &problems).await?);
         let c = &report.counts;
         let written =
             c.households_inserted + c.households_updated + c.members_inserted + c.members_updated;

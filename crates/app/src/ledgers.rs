@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 use zhenxing_domain::{AreaCode, Permission};
 use zhenxing_ledger::write::{CsvEncoding, Disclosure};
 use zhenxing_store::accounts::NewAudit;
+use zhenxing_store::{ImportRecord, RowProblem};
 
 use crate::auth::Caller;
 use crate::export::{ExportRequest, ExportResult};
 use crate::import::{ImportReport, ImportRequest};
+use crate::problems::{PAGE, every_line};
 use crate::{App, AppError, NoProgress};
 
 impl App {
@@ -82,5 +84,54 @@ impl App {
         )
         .await?;
         Ok(result)
+    }
+
+    /// The imports confined to the caller's area or an area within it, newest first (the
+    /// command line's, confined to nothing, only for the command line).
+    pub async fn imports_as(
+        &self,
+        caller: &Caller,
+        limit: u32,
+    ) -> Result<Vec<ImportRecord>, AppError> {
+        caller.require(Permission::Import)?;
+        Ok(self.store().imports(caller.scope(), limit).await?)
+    }
+
+    /// A page of the rows an import did not take, as its report gave them, with their numbers
+    /// (above `after`); for a caller who may import and whose area covers the import's.
+    pub async fn import_problems_as(
+        &self,
+        caller: &Caller,
+        id: i64,
+        after: Option<u64>,
+        limit: u32,
+    ) -> Result<(ImportRecord, Vec<(u64, RowProblem)>), AppError> {
+        caller.require(Permission::Import)?;
+        let store = self.store();
+        let import = store
+            .import(caller.scope(), id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let lines = store
+            .import_problems(caller.scope(), id, after, limit)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok((import, lines))
+    }
+
+    /// Writes the rows an import did not take (xlsx when `out` ends in `.xlsx`, else CSV), in
+    /// the layout of the report the import gave. Returns how many lines were written.
+    pub async fn export_import_problems_as(
+        &self,
+        caller: &Caller,
+        id: i64,
+        out: &Path,
+    ) -> Result<u64, AppError> {
+        let all = every_line(|after| async move {
+            Ok(self.import_problems_as(caller, id, after, PAGE).await?.1)
+        })
+        .await?;
+        crate::problems::write_kept(out, "导入错误", &all)?;
+        Ok(all.len() as u64)
     }
 }

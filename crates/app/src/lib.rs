@@ -12,6 +12,7 @@ pub mod export;
 pub mod import;
 pub mod ledgers;
 pub mod monitoring;
+pub mod problems;
 pub mod progress;
 pub mod report;
 pub mod stats;

@@ -349,14 +349,41 @@ impl CsvLedgerWriter {
 
 const REPORT_HEADERS: [&str; 7] = ["文件", "工作表", "行号", "列", "内容", "原因", "错误代码"];
 
-fn report_row(e: &crate::RowError) -> Vec<Out> {
+/// One line of an error report: a row error just read, or one kept with the import or batch
+/// that read it.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportLine<'a> {
+    pub file: &'a str,
+    pub sheet: Option<&'a str>,
+    pub row: u64,
+    pub column: &'a str,
+    pub value: &'a str,
+    pub reason: &'a str,
+    pub code: &'a str,
+}
+
+impl<'a> From<&'a crate::RowError> for ReportLine<'a> {
+    fn from(e: &'a crate::RowError) -> ReportLine<'a> {
+        ReportLine {
+            file: &e.file,
+            sheet: e.sheet.as_deref(),
+            row: e.row,
+            column: &e.column,
+            value: &e.value,
+            reason: &e.reason,
+            code: e.code,
+        }
+    }
+}
+
+fn report_row(e: &ReportLine<'_>) -> Vec<Out> {
     vec![
-        text(e.file.as_str()),
-        text(e.sheet.clone().unwrap_or_default()),
-        Out::Int(e.row as i64),
-        text(e.column.as_str()),
-        text(e.value.as_str()),
-        text(e.reason.as_str()),
+        text(e.file),
+        text(e.sheet.unwrap_or_default()),
+        Out::Int(i64::try_from(e.row).unwrap_or(i64::MAX)),
+        text(e.column),
+        text(e.value),
+        text(e.reason),
         text(e.code),
     ]
 }
@@ -364,6 +391,16 @@ fn report_row(e: &crate::RowError) -> Vec<Out> {
 /// Writes the rejected rows of an import: xlsx when `path` ends in `.xlsx`, else CSV (UTF-8 with
 /// BOM, so Excel shows the Chinese).
 pub fn write_error_report(path: &Path, errors: &[crate::RowError]) -> Result<(), FileError> {
+    let lines: Vec<ReportLine<'_>> = errors.iter().map(ReportLine::from).collect();
+    write_report_lines(path, "导入错误", &lines)
+}
+
+/// Writes report lines as [`write_error_report`] does, the xlsx sheet named `sheet_name`.
+pub fn write_report_lines(
+    path: &Path,
+    sheet_name: &str,
+    lines: &[ReportLine<'_>],
+) -> Result<(), FileError> {
     let is_xlsx = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
@@ -371,13 +408,13 @@ pub fn write_error_report(path: &Path, errors: &[crate::RowError]) -> Result<(),
         let mut book = Workbook::new();
         let bold = Format::new().set_bold();
         let sheet = book.add_worksheet();
-        sheet.set_name("导入错误").map_err(xlsx_err)?;
+        sheet.set_name(sheet_name).map_err(xlsx_err)?;
         for (c, h) in REPORT_HEADERS.iter().enumerate() {
             sheet
                 .write_string_with_format(0, c as u16, *h, &bold)
                 .map_err(xlsx_err)?;
         }
-        for (r, e) in errors.iter().enumerate() {
+        for (r, e) in lines.iter().enumerate() {
             for (c, cell) in report_row(e).iter().enumerate() {
                 let (r, c) = (r as u32 + 1, c as u16);
                 match cell {
@@ -398,7 +435,7 @@ pub fn write_error_report(path: &Path, errors: &[crate::RowError]) -> Result<(),
         let mut w = csv::Writer::from_writer(buf);
         let csv_err = |e: csv::Error| FileError::Io(e.to_string());
         w.write_record(REPORT_HEADERS).map_err(csv_err)?;
-        for e in errors {
+        for e in lines {
             w.write_record(report_row(e).iter().map(Out::csv_text))
                 .map_err(csv_err)?;
         }

@@ -194,7 +194,21 @@ pub trait Store: Send + Sync {
         id: i64,
     ) -> StoreResult<Option<(ReportMeta, serde_json::Value)>>;
 
+    /// Imports confined to an area within `scope` (all of them for `Scope::All`), newest first.
     async fn imports(&self, scope: Scope, limit: u32) -> StoreResult<Vec<ImportRecord>>;
+
+    /// One import, if [`Store::imports`] would list it.
+    async fn import(&self, scope: Scope, id: i64) -> StoreResult<Option<ImportRecord>>;
+
+    /// The rows an import did not take, kept with it, numbered above `after` (at most `limit`,
+    /// with their numbers); `None` unless [`Store::import`] answers the import.
+    async fn import_problems(
+        &self,
+        scope: Scope,
+        id: i64,
+        after: Option<u64>,
+        limit: u32,
+    ) -> StoreResult<Option<Vec<(u64, RowProblem)>>>;
 
     /// The monitoring lifecycle's storage (clues, cases, plans, visits, policies) of the same
     /// database.
@@ -219,6 +233,11 @@ pub trait ImportTx: Send {
     /// Inserts new members and updates changed ones; one outcome per row, in order.
     async fn members(&mut self, rows: &[Member]) -> StoreResult<Vec<RowOutcome>>;
 
-    /// Makes everything visible, recording the counts with the import.
-    async fn commit(self: Box<Self>, summary: &ImportCounts) -> StoreResult<i64>;
+    /// Makes everything visible, recording the counts with the import and keeping the rows it
+    /// did not take (`problems`, in the report's order) with it.
+    async fn commit(
+        self: Box<Self>,
+        summary: &ImportCounts,
+        problems: &[RowProblem],
+    ) -> StoreResult<i64>;
 }

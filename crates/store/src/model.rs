@@ -46,9 +46,31 @@ pub struct ImportRecord {
     pub id: i64,
     pub started_at: String,
     pub actor: String,
+    /// The area the import was confined to (`None`: the command line's, everything).
+    pub scope: Option<AreaCode>,
     pub households_file: Option<String>,
     pub members_file: Option<String>,
     pub counts: ImportCounts,
+    /// How many problem lines are kept with it (`None`: imported before they were kept).
+    pub problems: Option<u64>,
+}
+
+/// A row of a file that was not taken, and why, kept with the import or screening batch that
+/// read it: as the operator's report showed it (ID numbers and phones masked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowProblem {
+    pub file: String,
+    pub sheet: Option<String>,
+    /// The row number as Excel shows it.
+    pub row: u64,
+    /// The column's header as the file writes it (empty for a whole row or household).
+    pub column: String,
+    pub value: String,
+    /// Why, in Chinese.
+    pub reason: String,
+    /// What kind of problem: the reading's error code, or the use case's (`not_registered`,
+    /// `outside_area`, ...).
+    pub code: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use zhenxing_domain::{
     AreaCode, HouseholdNo, HouseholdType, IdNumber, Money, MonitorCategory, RiskTypes, Scope,
 };
 
-use crate::{Actor, StoreResult};
+use crate::{Actor, RowProblem, StoreResult};
 
 /// A registered household as screening sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -108,26 +108,9 @@ pub struct ScreeningWrite {
     /// The identification case a new clue opens: its first state and due days.
     pub case_state: CaseState,
     pub case_due: CaseDue,
-    /// The rows that did not enter the batch, in the report's order: kept with it.
-    pub problems: Vec<ScreeningProblem>,
-}
-
-/// A row of a batch's file that did not enter it, and why: a row that could not be read (one
-/// per column at fault), a person not registered or registered outside the batch's area, a
-/// household that could not be judged. As the operator's report showed it: ID numbers masked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ScreeningProblem {
-    pub sheet: Option<String>,
-    /// The row number as Excel shows it.
-    pub row: u64,
-    /// The column's header as the file writes it (empty for a household).
-    pub column: String,
-    pub value: String,
-    /// Why, in Chinese.
-    pub reason: String,
-    /// What kind of problem (`not_registered`, `outside_area`, `no_income`, or the reading's
-    /// error code).
-    pub code: String,
+    /// The rows that did not enter the batch (not read, not registered, outside the area, a
+    /// household not judged), in the report's order: kept with it.
+    pub problems: Vec<RowProblem>,
 }
 
 /// What became of a household that crossed the rule.
@@ -291,7 +274,7 @@ pub trait ScreeningStore: Send + Sync {
         id: i64,
         after: Option<u64>,
         limit: u32,
-    ) -> StoreResult<Option<Vec<(u64, ScreeningProblem)>>>;
+    ) -> StoreResult<Option<Vec<(u64, RowProblem)>>>;
 
     /// How many of a batch's problems have each code, by code; `None` as for
     /// [`ScreeningStore::screening_problems`].

@@ -222,6 +222,11 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("POST", "/api/v1/imports", Api),
             post(api::import).layer(upload),
         ),
+        (r("GET", "/api/v1/imports", Api), get(api::imports)),
+        (
+            r("GET", "/api/v1/imports/{id}/errors", Api),
+            get(api::import_errors),
+        ),
         (r("GET", "/api/v1/stats", Api), get(api::stats::stats)),
         (
             r("GET", "/api/v1/stats/verification", Api),

@@ -27,9 +27,10 @@ use zhenxing_domain::{AreaCode, AreaLevel, IdNumber, RiskType, RiskTypes, Scope}
 use zhenxing_ledger::RowError;
 use zhenxing_ledger::department::{DepartmentFile, XlsxTableWriter};
 use zhenxing_ledger::write::{Disclosure, Out};
+use zhenxing_store::RowProblem;
 use zhenxing_store::screening::{
     HitOutcome, HitWrite, Matches, PersonMatch, ResultCursor, ScreenedHousehold, ScreeningCounts,
-    ScreeningProblem, ScreeningResult, ScreeningWrite, StoredScreening, covers, outcome_label,
+    ScreeningResult, ScreeningWrite, StoredScreening, covers, outcome_label,
 };
 
 use super::access::{Act, allow};
@@ -598,17 +599,7 @@ impl App {
             hits,
             case_state,
             case_due,
-            problems: problems
-                .iter()
-                .map(|e| ScreeningProblem {
-                    sheet: e.sheet.clone(),
-                    row: e.row,
-                    column: e.column.clone(),
-                    value: e.value.clone(),
-                    reason: e.reason.clone(),
-                    code: e.code.to_string(),
-                })
-                .collect(),
+            problems: problems.iter().map(crate::problems::kept).collect(),
         };
         let (screening, outcomes) = self
             .store()
@@ -836,7 +827,7 @@ impl App {
         id: i64,
         after: Option<u64>,
         limit: u32,
-    ) -> Result<(StoredScreening, Vec<(u64, ScreeningProblem)>), AppError> {
+    ) -> Result<(StoredScreening, Vec<(u64, RowProblem)>), AppError> {
         let batch = self.whole_batch(caller, id).await?;
         let lines = self
             .store()
@@ -873,55 +864,23 @@ impl App {
         Ok(batch)
     }
 
-    /// Writes the problems kept with a batch as an xlsx table in the columns of the import's
-    /// error report. Returns how many were written.
+    /// Writes the problems kept with a batch in the layout of the import's error report (xlsx
+    /// when `out` ends in `.xlsx`, else CSV). Returns how many were written.
     pub async fn export_screening_problems(
         &self,
         caller: &Caller,
         id: i64,
         out: &Path,
     ) -> Result<u64, AppError> {
-        let (batch, mut page) = self
-            .screening_problems(caller, id, None, RESULTS_PAGE)
-            .await?;
-        let title = format!(
-            "{}筛查未纳入的行：{}（批次{}，{}）",
-            batch.kind_label, batch.file_name, batch.id, batch.found_on
-        );
-        let output = |e: zhenxing_ledger::error::FileError| {
-            AppError::Output(format!("{}：{e}", out.display()))
-        };
-        let mut writer =
-            XlsxTableWriter::create(out, "未纳入的行", &title, &PROBLEM_HEADERS).map_err(output)?;
-        let mut written = 0u64;
-        loop {
-            for (_, p) in &page {
-                writer
-                    .row(&[
-                        Out::Text(batch.file_name.clone()),
-                        Out::Text(p.sheet.clone().unwrap_or_default()),
-                        Out::Int(i64::try_from(p.row).unwrap_or(i64::MAX)),
-                        Out::Text(p.column.clone()),
-                        Out::Text(p.value.clone()),
-                        Out::Text(p.reason.clone()),
-                        Out::Text(p.code.clone()),
-                    ])
-                    .map_err(output)?;
-                written += 1;
-            }
-            match page.last() {
-                Some((seq, _)) if page.len() == RESULTS_PAGE as usize => {
-                    let after = *seq;
-                    page = self
-                        .screening_problems(caller, id, Some(after), RESULTS_PAGE)
-                        .await?
-                        .1;
-                }
-                _ => break,
-            }
-        }
-        writer.finish().map_err(output)?;
-        Ok(written)
+        let all = crate::problems::every_line(|after| async move {
+            Ok(self
+                .screening_problems(caller, id, after, crate::problems::PAGE)
+                .await?
+                .1)
+        })
+        .await?;
+        crate::problems::write_kept(out, "未纳入的行", &all)?;
+        Ok(all.len() as u64)
     }
 }
 
@@ -993,9 +952,6 @@ pub fn problem_group(code: &str) -> usize {
         .position(|(c, _)| *c == code)
         .unwrap_or(3)
 }
-
-/// The columns of the problems' export: those of the import's error report.
-const PROBLEM_HEADERS: [&str; 7] = ["文件", "工作表", "行号", "列", "内容", "原因", "错误代码"];
 
 /// Results read per page when exporting.
 const RESULTS_PAGE: u32 = 2000;

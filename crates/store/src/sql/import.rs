@@ -12,11 +12,11 @@ use super::columns::{
 };
 use super::packed::{fetch_packed, packed_fields, typed_rows};
 use super::{
-    Db, Row, Tx, Value, figures, list_join, list_source, list_value, now_text, tuples_for,
+    Db, Row, Tx, Value, figures, list_join, list_source, list_value, now_text, problems, tuples_for,
 };
 use crate::{
-    Actor, Backend, ImportCounts, ImportSource, ImportTx, Rejection, RowOutcome, StoreError,
-    StoreResult,
+    Actor, Backend, ImportCounts, ImportSource, ImportTx, Rejection, RowOutcome, RowProblem,
+    StoreError, StoreResult,
 };
 
 /// Rows per statement: large enough to amortise a round trip, small enough for the parameter
@@ -1073,7 +1073,11 @@ impl ImportTx for SqlImport {
         Ok(outcomes)
     }
 
-    async fn commit(mut self: Box<Self>, c: &ImportCounts) -> StoreResult<i64> {
+    async fn commit(
+        mut self: Box<Self>,
+        c: &ImportCounts,
+        kept: &[RowProblem],
+    ) -> StoreResult<i64> {
         let today = zhenxing_domain::today_in_china();
         if self.bulk {
             // The households' villages and the periods' households, one pass each (0.15 s for
@@ -1107,7 +1111,7 @@ impl ImportTx for SqlImport {
             .execute(
                 "UPDATE changesets SET finished_at = $1, households_inserted = $2, households_updated = $3, \
                  households_unchanged = $4, members_inserted = $5, members_updated = $6, members_unchanged = $7, \
-                 rejected = $8 WHERE id = $9",
+                 rejected = $8, problems = $9 WHERE id = $10",
                 &[
                     now_text().into(),
                     n(c.households_inserted),
@@ -1117,10 +1121,19 @@ impl ImportTx for SqlImport {
                     n(c.members_updated),
                     n(c.members_unchanged),
                     n(c.rejected),
+                    n(kept.len() as u64),
                     self.changeset.into(),
                 ],
             )
             .await?;
+        problems::write(
+            self.tx.as_mut(),
+            self.backend,
+            &problems::IMPORT,
+            self.changeset,
+            kept,
+        )
+        .await?;
         let id = self.changeset;
         self.tx.commit().await?;
         Ok(id)

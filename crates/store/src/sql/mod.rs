@@ -10,6 +10,7 @@ mod figures;
 mod import;
 mod monitoring;
 mod packed;
+mod problems;
 mod screening;
 mod search;
 mod store;

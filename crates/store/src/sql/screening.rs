@@ -15,13 +15,14 @@ use super::monitoring::{
     row_day,
 };
 use super::packed::{fetch_packed, packed_fields, packed_rows};
+use super::problems;
 use super::{
     Args, Db, Row, SqlStore, Tx, Value, list_join, list_source, list_value, now_text, placeholders,
     tuples_for,
 };
 use crate::monitoring::CaseOpen;
 use crate::screening::*;
-use crate::{Actor, StoreError, StoreResult};
+use crate::{Actor, RowProblem, StoreError, StoreResult};
 
 /// ID numbers (or household numbers) per lookup: a few round trips for a large file, well within
 /// both backends' parameter limits.
@@ -905,38 +906,14 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
             .into_iter()
             .collect::<Option<_>>()
             .ok_or_else(|| StoreError::Database("筛查结果不完整".into()))?;
-        let problem_columns = [
-            "screening_id",
-            "seq",
-            "sheet",
-            "row_no",
-            "column_name",
-            "value",
-            "reason",
-            "code",
-        ];
-        for (n, chunk) in batch.problems.chunks(WRITE_BATCH).enumerate() {
-            let mut rows: Vec<Value<'static>> = Vec::with_capacity(chunk.len() * 8);
-            for (k, p) in chunk.iter().enumerate() {
-                rows.extend([
-                    Value::from(id),
-                    ((n * WRITE_BATCH + k + 1) as i64).into(),
-                    Value::Text(p.sheet.clone().map(Into::into)),
-                    i64::try_from(p.row).map_err(corrupt)?.into(),
-                    Value::Text(Some(p.column.clone().into())),
-                    Value::Text(Some(p.value.clone().into())),
-                    Value::Text(Some(p.reason.clone().into())),
-                    Value::Text(Some(p.code.clone().into())),
-                ]);
-            }
-            let sql = format!(
-                "INSERT INTO screening_problems ({}) VALUES {}",
-                problem_columns.join(", "),
-                tuples_for(backend, chunk.len(), problem_columns.len())
-            );
-            tx.insert_many("screening_problems", &problem_columns, &sql, rows)
-                .await?;
-        }
+        problems::write(
+            tx.as_mut(),
+            backend,
+            &problems::SCREENING,
+            id,
+            &batch.problems,
+        )
+        .await?;
         let mut counts = batch.counts;
         counts.hits = outcomes.len() as u64;
         for o in &outcomes {
@@ -1105,41 +1082,24 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
         id: i64,
         after: Option<u64>,
         limit: u32,
-    ) -> StoreResult<Option<Vec<(u64, ScreeningProblem)>>> {
+    ) -> StoreResult<Option<Vec<(u64, RowProblem)>>> {
         let Some(batch) = self.screening(scope, id).await? else {
             return Ok(None);
         };
         if !covers(scope, batch.area) {
             return Ok(None);
         }
-        let after = i64::try_from(after.unwrap_or(0)).map_err(corrupt)?;
         let mut tx = self.db().read().await?;
-        let rows = tx
-            .fetch(
-                &format!(
-                    "SELECT seq, sheet, row_no, column_name, value, reason, code \
-                     FROM screening_problems WHERE screening_id = $1 AND seq > $2 \
-                     ORDER BY seq LIMIT {limit}"
-                ),
-                &[id.into(), after.into()],
-            )
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    count(r, 0)?,
-                    ScreeningProblem {
-                        sheet: r.opt_text(1)?,
-                        row: count(r, 2)?,
-                        column: r.text(3)?,
-                        value: r.text(4)?,
-                        reason: r.text(5)?,
-                        code: r.text(6)?,
-                    },
-                ))
-            })
-            .collect::<StoreResult<Vec<_>>>()
-            .map(Some)
+        let lines = problems::read(
+            tx.as_mut(),
+            &problems::SCREENING,
+            id,
+            &batch.file_name,
+            after,
+            limit,
+        )
+        .await?;
+        Ok(Some(lines))
     }
 
     async fn screening_problem_counts(
@@ -1154,15 +1114,8 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
             return Ok(None);
         }
         let mut tx = self.db().read().await?;
-        tx.fetch(
-            "SELECT code, COUNT(*) FROM screening_problems WHERE screening_id = $1 \
-             GROUP BY code ORDER BY code",
-            &[id.into()],
-        )
-        .await?
-        .iter()
-        .map(|r| Ok((r.text(0)?, count(r, 1)?)))
-        .collect::<StoreResult<Vec<_>>>()
-        .map(Some)
+        Ok(Some(
+            problems::by_code(tx.as_mut(), &problems::SCREENING, id).await?,
+        ))
     }
 }

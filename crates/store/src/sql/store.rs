@@ -11,11 +11,11 @@ use super::columns::{
     HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, household_from_row, member_from_row, select_list,
 };
 use super::import::{REGISTRY_EMPTY, SqlImport};
-use super::{Db, Row, Tx, Value, figures, tuples, work};
+use super::{Db, Row, Tx, Value, figures, problems, tuples, work};
 use crate::{
     Actor, AreaSet, Backend, CurrentFigures, HistoryEntry, HistorySubject, HouseholdRecord,
-    ImportCounts, ImportRecord, ImportSource, ImportTx, Rejection, ReportMeta, RowOutcome, Store,
-    StoreError, StoreResult, StoredHousehold, StoredMember,
+    ImportCounts, ImportRecord, ImportSource, ImportTx, Rejection, ReportMeta, RowOutcome,
+    RowProblem, Store, StoreError, StoreResult, StoredHousehold, StoredMember,
 };
 use zhenxing_domain::stats::{Counts, Timeliness};
 
@@ -107,6 +107,57 @@ struct Pager {
 }
 
 impl<D: Db> SqlStore<D> {
+    /// Imports confined to an area within `scope`, newest first; only `id` when given.
+    async fn import_records(
+        &self,
+        scope: Scope,
+        id: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<ImportRecord>> {
+        let mut tx = self.db.read().await?;
+        let mut args: Vec<Value> = Vec::new();
+        let mut filter = String::new();
+        if let Scope::Area(_) = scope {
+            args.extend(range_args(scope));
+            filter.push_str(" AND scope_code BETWEEN $1 AND $2");
+        }
+        if let Some(id) = id {
+            args.push(id.into());
+            filter.push_str(&format!(" AND id = ${}", args.len()));
+        }
+        let sql = format!(
+            "SELECT id, at, actor, households_file, members_file, households_inserted, households_updated, \
+             households_unchanged, members_inserted, members_updated, members_unchanged, rejected, \
+             scope_code, problems FROM changesets WHERE kind = 'import'{filter} ORDER BY id DESC LIMIT {limit}"
+        );
+        let rows = tx.fetch(&sql, &args).await?;
+        let n = |r: &Row, i: usize| -> StoreResult<u64> {
+            Ok(r.opt_int(i)?.unwrap_or(0).max(0) as u64)
+        };
+        rows.iter()
+            .map(|r| {
+                Ok(ImportRecord {
+                    id: r.int(0)?,
+                    started_at: r.text(1)?,
+                    actor: r.text(2)?,
+                    scope: r.opt_int(12)?.map(super::monitoring::area).transpose()?,
+                    households_file: r.opt_text(3)?,
+                    members_file: r.opt_text(4)?,
+                    counts: ImportCounts {
+                        households_inserted: n(r, 5)?,
+                        households_updated: n(r, 6)?,
+                        households_unchanged: n(r, 7)?,
+                        members_inserted: n(r, 8)?,
+                        members_updated: n(r, 9)?,
+                        members_unchanged: n(r, 10)?,
+                        rejected: n(r, 11)?,
+                    },
+                    problems: r.opt_int(13)?.map(|v| v.max(0) as u64),
+                })
+            })
+            .collect()
+    }
+
     fn household_select(&self) -> String {
         format!(
             "SELECT {}, {PERSONS}, h.version, c.at, c.actor FROM households h JOIN changesets c ON c.id = h.changeset_id",
@@ -390,7 +441,7 @@ impl<D: Db> Store for SqlStore<D> {
             ..ImportCounts::default()
         };
         if matches!(outcome, RowOutcome::Updated) {
-            Box::new(tx).commit(&counts).await?;
+            Box::new(tx).commit(&counts, &[]).await?;
         }
         Ok(outcome)
     }
@@ -674,43 +725,26 @@ impl<D: Db> Store for SqlStore<D> {
     }
 
     async fn imports(&self, scope: Scope, limit: u32) -> StoreResult<Vec<ImportRecord>> {
+        self.import_records(scope, None, limit).await
+    }
+
+    async fn import(&self, scope: Scope, id: i64) -> StoreResult<Option<ImportRecord>> {
+        Ok(self.import_records(scope, Some(id), 1).await?.pop())
+    }
+
+    async fn import_problems(
+        &self,
+        scope: Scope,
+        id: i64,
+        after: Option<u64>,
+        limit: u32,
+    ) -> StoreResult<Option<Vec<(u64, RowProblem)>>> {
+        if self.import(scope, id).await?.is_none() {
+            return Ok(None);
+        }
         let mut tx = self.db.read().await?;
-        let (filter, args): (&str, Vec<Value>) = match scope {
-            Scope::All => ("", vec![]),
-            Scope::Area(_) => {
-                let [lo, hi] = range_args(scope);
-                ("AND scope_code BETWEEN $1 AND $2", vec![lo, hi])
-            }
-        };
-        let sql = format!(
-            "SELECT id, at, actor, households_file, members_file, households_inserted, households_updated, \
-             households_unchanged, members_inserted, members_updated, members_unchanged, rejected \
-             FROM changesets WHERE kind = 'import' {filter} ORDER BY id DESC LIMIT {limit}"
-        );
-        let rows = tx.fetch(&sql, &args).await?;
-        let n = |r: &Row, i: usize| -> StoreResult<u64> {
-            Ok(r.opt_int(i)?.unwrap_or(0).max(0) as u64)
-        };
-        rows.iter()
-            .map(|r| {
-                Ok(ImportRecord {
-                    id: r.int(0)?,
-                    started_at: r.text(1)?,
-                    actor: r.text(2)?,
-                    households_file: r.opt_text(3)?,
-                    members_file: r.opt_text(4)?,
-                    counts: ImportCounts {
-                        households_inserted: n(r, 5)?,
-                        households_updated: n(r, 6)?,
-                        households_unchanged: n(r, 7)?,
-                        members_inserted: n(r, 8)?,
-                        members_updated: n(r, 9)?,
-                        members_unchanged: n(r, 10)?,
-                        rejected: n(r, 11)?,
-                    },
-                })
-            })
-            .collect()
+        let lines = problems::read(tx.as_mut(), &problems::IMPORT, id, "", after, limit).await?;
+        Ok(Some(lines))
     }
 
     fn monitoring(&self) -> &dyn crate::MonitoringStore {

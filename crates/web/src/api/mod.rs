@@ -381,7 +381,34 @@ pub struct ImportCountsJson {
     pub rejected: u64,
 }
 
+impl ImportCountsJson {
+    fn of(c: &zhenxing_app::store::ImportCounts) -> ImportCountsJson {
+        ImportCountsJson {
+            households_inserted: c.households_inserted,
+            households_updated: c.households_updated,
+            households_unchanged: c.households_unchanged,
+            members_inserted: c.members_inserted,
+            members_updated: c.members_updated,
+            members_unchanged: c.members_unchanged,
+            rejected: c.rejected,
+        }
+    }
+}
+
 impl RowErrorJson {
+    /// A row error kept with an import or a screening batch.
+    pub fn kept(p: zhenxing_app::store::RowProblem) -> RowErrorJson {
+        RowErrorJson {
+            file: p.file,
+            sheet: p.sheet,
+            row: p.row,
+            column: p.column,
+            value: p.value,
+            reason: p.reason,
+            code: p.code,
+        }
+    }
+
     pub fn of(e: &zhenxing_ledger::RowError) -> RowErrorJson {
         RowErrorJson {
             file: e.file.clone(),
@@ -452,25 +479,105 @@ pub async fn import(
         .app
         .import_as(&caller, up.households, up.members)
         .await?;
-    let c = &report.counts;
-    let json = ImportJson {
+    Ok(Json(ImportJson {
         import_id: report.import_id,
         rows: report.rows,
-        counts: ImportCountsJson {
-            households_inserted: c.households_inserted,
-            households_updated: c.households_updated,
-            households_unchanged: c.households_unchanged,
-            members_inserted: c.members_inserted,
-            members_updated: c.members_updated,
-            members_unchanged: c.members_unchanged,
-            rejected: c.rejected,
-        },
+        counts: ImportCountsJson::of(&report.counts),
         errors: report.errors.iter().map(RowErrorJson::of).collect(),
-    };
-    if let Some(id) = report.import_id {
-        state.reports.put(caller.user.id, id, report.errors);
+    }))
+}
+
+/// A page of lines numbered after `after`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AfterQuery {
+    /// The previous page's `next`.
+    pub after: Option<u64>,
+}
+
+/// Lines of a kept report per page.
+pub const REPORT_PAGE: u32 = 500;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportRecordJson {
+    pub id: i64,
+    pub started_at: String,
+    pub actor: String,
+    /// The area the import was confined to.
+    pub area: Option<String>,
+    pub households_file: Option<String>,
+    pub members_file: Option<String>,
+    pub counts: ImportCountsJson,
+    /// Lines of its report kept with it (absent: imported before they were kept).
+    pub problems: Option<u64>,
+}
+
+impl ImportRecordJson {
+    fn of(r: &zhenxing_app::store::ImportRecord) -> ImportRecordJson {
+        ImportRecordJson {
+            id: r.id,
+            started_at: r.started_at.clone(),
+            actor: r.actor.clone(),
+            area: r.scope.map(|a| a.to_string()),
+            households_file: r.households_file.clone(),
+            members_file: r.members_file.clone(),
+            counts: ImportCountsJson::of(&r.counts),
+            problems: r.problems,
+        }
     }
-    Ok(Json(json))
+}
+
+#[utoipa::path(get, path = "/api/v1/imports", tag = "台账",
+    responses((status = 200, body = Vec<ImportRecordJson>, description = "Imports into the caller's area, newest first."),
+        (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn imports(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+) -> Result<Json<Vec<ImportRecordJson>>, ApiError> {
+    let list = state.app.imports_as(&caller, 200).await?;
+    Ok(Json(list.iter().map(ImportRecordJson::of).collect()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportErrorsJson {
+    pub import: ImportRecordJson,
+    /// The rows it refused, as its answer listed them.
+    pub items: Vec<RowErrorJson>,
+    /// Pass as `after` for the next page; absent on the last.
+    pub next: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/imports/{id}/errors", tag = "台账",
+    params(("id" = i64, Path, description = "Import"), AfterQuery),
+    responses((status = 200, body = ImportErrorsJson, description = "The rows the import refused, kept with it, a page at a time."),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn import_errors(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    Path(id): Path<i64>,
+    Query(q): Query<AfterQuery>,
+) -> Result<Json<ImportErrorsJson>, ApiError> {
+    let (import, lines) = state
+        .app
+        .import_problems_as(&caller, id, q.after, REPORT_PAGE)
+        .await?;
+    Ok(Json(ImportErrorsJson {
+        import: ImportRecordJson::of(&import),
+        next: next_after(&lines, REPORT_PAGE),
+        items: lines
+            .into_iter()
+            .map(|(_, p)| RowErrorJson::kept(p))
+            .collect(),
+    }))
+}
+
+/// The `next` of a page of numbered lines: its last number when the page is full.
+pub fn next_after<T>(lines: &[(u64, T)], page: u32) -> Option<u64> {
+    (lines.len() == page as usize)
+        .then(|| lines.last().map(|(seq, _)| *seq))
+        .flatten()
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -523,7 +630,7 @@ impl Modify for BearerScheme {
         monitoring::visit_photo, monitoring::visits_due, monitoring::notice,
         monitoring::notice_xlsx, monitoring::checks, monitoring::disaster,
         screening::screen, screening::batches, screening::results,
-        screening::problems),
+        screening::problems, imports, import_errors),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme)
 )]

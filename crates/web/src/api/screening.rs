@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use zhenxing_app::store::screening::{ScreeningCounts, StoredScreening, outcome_label};
 
-use super::RowErrorJson;
+use super::{AfterQuery, REPORT_PAGE, RowErrorJson, next_after};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody, internal};
 use crate::forms::Upload;
@@ -207,14 +207,6 @@ pub async fn results(
     }))
 }
 
-/// A page of a batch's problems.
-#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ProblemsQuery {
-    /// The previous page's `next`.
-    pub after: Option<u64>,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProblemsJson {
     pub batch: BatchJson,
@@ -226,11 +218,8 @@ pub struct ProblemsJson {
     pub next: Option<u64>,
 }
 
-/// Lines of a batch's problems per page.
-const PROBLEMS_PAGE: u32 = 500;
-
 #[utoipa::path(get, path = "/api/v1/monitoring/screenings/{id}/problems", tag = "监测帮扶",
-    params(("id" = i64, Path, description = "Batch"), ProblemsQuery),
+    params(("id" = i64, Path, description = "Batch"), AfterQuery),
     responses((status = 200, body = ProblemsJson, description = "The rows of the batch's file that did not enter it, with their reason, a page at a time; for a caller whose area covers the batch's."),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -238,31 +227,20 @@ pub async fn problems(
     State(state): State<AppState>,
     ApiUser(caller): ApiUser,
     Path(id): Path<i64>,
-    Query(q): Query<ProblemsQuery>,
+    Query(q): Query<AfterQuery>,
 ) -> Result<Json<ProblemsJson>, ApiError> {
     let m = caller.monitoring();
     let (batch, lines) = state
         .app
-        .screening_problems(&m, id, q.after, PROBLEMS_PAGE)
+        .screening_problems(&m, id, q.after, REPORT_PAGE)
         .await?;
-    let next = (lines.len() == PROBLEMS_PAGE as usize)
-        .then(|| lines.last().map(|(seq, _)| *seq))
-        .flatten();
     Ok(Json(ProblemsJson {
         total: batch.problems,
+        next: next_after(&lines, REPORT_PAGE),
         items: lines
             .into_iter()
-            .map(|(_, p)| RowErrorJson {
-                file: batch.file_name.clone(),
-                sheet: p.sheet,
-                row: p.row,
-                column: p.column,
-                value: p.value,
-                reason: p.reason,
-                code: p.code,
-            })
+            .map(|(_, p)| RowErrorJson::kept(p))
             .collect(),
         batch: BatchJson::of(&batch),
-        next,
     }))
 }

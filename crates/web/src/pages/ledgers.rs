@@ -10,7 +10,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
 use zhenxing_app::import::ImportReport;
-use zhenxing_ledger::RowError;
+use zhenxing_app::store::ImportRecord;
 
 use crate::auth::PageUser;
 use crate::error::{PageError, WebError, internal};
@@ -71,6 +71,50 @@ fn result_view(r: &ImportReport) -> ResultView {
     }
 }
 
+/// An import of the list below the form.
+pub struct ImportLine {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub files: String,
+    pub households: String,
+    pub members: String,
+    pub rejected: u64,
+    /// Lines of its report kept with it.
+    pub problems: u64,
+    /// What the report column says when there is nothing to download.
+    pub note: &'static str,
+}
+
+fn import_line(r: &ImportRecord) -> ImportLine {
+    let c = &r.counts;
+    ImportLine {
+        id: r.id,
+        at: zhenxing_app::browse::china_time(&r.started_at),
+        actor: r.actor.clone(),
+        files: [r.households_file.as_deref(), r.members_file.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("、"),
+        households: format!(
+            "新增{}，更新{}",
+            c.households_inserted, c.households_updated
+        ),
+        members: format!("新增{}，更新{}", c.members_inserted, c.members_updated),
+        rejected: c.rejected,
+        problems: r.problems.unwrap_or(0),
+        note: match r.problems {
+            Some(_) => "无",
+            None if c.rejected > 0 => "导入时未保存",
+            None => "",
+        },
+    }
+}
+
+/// Imports listed below the form.
+const LISTED_IMPORTS: u32 = 20;
+
 #[derive(Template)]
 #[template(path = "import.html")]
 struct ImportPage {
@@ -80,6 +124,8 @@ struct ImportPage {
     area_name: String,
     result: Option<ResultView>,
     error: Option<String>,
+    /// The latest imports into the user's area, with their error reports.
+    imports: Vec<ImportLine>,
 }
 
 async fn page(
@@ -90,6 +136,12 @@ async fn page(
     error: Option<String>,
 ) -> Response {
     let ctx = UserCtx::of(state, user).await;
+    let imports = state
+        .app
+        .imports_as(&user.caller, LISTED_IMPORTS)
+        .await
+        .map(|list| list.iter().map(import_line).collect())
+        .unwrap_or_default();
     render_with(
         status,
         &ImportPage {
@@ -99,6 +151,7 @@ async fn page(
             user: Some(ctx),
             result,
             error,
+            imports,
         },
     )
 }
@@ -196,9 +249,6 @@ pub async fn submit(
     {
         Ok(report) => {
             let view = result_view(&report);
-            if let Some(id) = report.import_id {
-                state.reports.put(user.caller.user.id, id, report.errors);
-            }
             Ok(page(&state, &user, StatusCode::OK, Some(view), None).await)
         }
         Err(e @ (zhenxing_app::AppError::Ledger(_) | zhenxing_app::AppError::Invalid(_))) => {
@@ -220,7 +270,8 @@ pub struct ReportQuery {
     format: Option<String>,
 }
 
-/// The error report of one of the caller's own recent imports, as xlsx or CSV.
+/// The rows an import did not take, kept with it, as xlsx or CSV: for a user who may import and
+/// whose area covers the import's.
 pub async fn error_report(
     State(state): State<AppState>,
     user: PageUser,
@@ -228,12 +279,17 @@ pub async fn error_report(
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, PageError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let errors = state
-        .reports
-        .get(user.caller.user.id, id)
-        .ok_or(WebError::NotFound)?;
     let csv = q.format.as_deref() == Some("csv");
-    let bytes = report_bytes(&errors, csv).await?;
+    let dir = tempfile::tempdir().map_err(internal)?;
+    let path = dir
+        .path()
+        .join(if csv { "errors.csv" } else { "errors.xlsx" });
+    state
+        .app
+        .export_import_problems_as(&user.caller, id, &path)
+        .await
+        .map_err(WebError::from)?;
+    let bytes = tokio::fs::read(&path).await.map_err(internal)?;
     let name = format!("导入错误_{id}.{}", if csv { "csv" } else { "xlsx" });
     Ok(download(
         bytes,
@@ -243,20 +299,6 @@ pub async fn error_report(
 }
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-async fn report_bytes(errors: &[RowError], csv: bool) -> Result<Vec<u8>, WebError> {
-    let dir = tempfile::tempdir().map_err(internal)?;
-    let path = dir
-        .path()
-        .join(if csv { "errors.csv" } else { "errors.xlsx" });
-    let errors = errors.to_vec();
-    let p = path.clone();
-    tokio::task::spawn_blocking(move || zhenxing_ledger::write::write_error_report(&p, &errors))
-        .await
-        .map_err(internal)?
-        .map_err(internal)?;
-    tokio::fs::read(&path).await.map_err(internal)
-}
 
 #[derive(Deserialize)]
 pub struct ExportQuery {
