@@ -861,14 +861,14 @@ async fn the_rows_left_out_are_kept_with_the_batch_for_who_sees_it_whole() {
         .await
         .unwrap();
     assert_eq!([first, rest].concat(), kept);
-    // Counted by code.
-    let by_code = env
+    // Counted by code, with the batch's page.
+    let view = env
         .app
-        .screening_problem_counts(&county, batch)
+        .screening_view(&county, batch, None, None, 10)
         .await
         .unwrap();
     assert_eq!(
-        by_code,
+        view.problems.unwrap(),
         [
             ("id_check".to_string(), 1),
             ("money".to_string(), 1),
@@ -905,7 +905,13 @@ async fn the_rows_left_out_are_kept_with_the_batch_for_who_sees_it_whole() {
     }
     // The batch's township sees the batch, not the whole file's rows; another county nothing.
     let township = caller(&format!("{}000", &V1[..9]));
-    assert!(env.app.screening(&township, batch).await.unwrap().is_some());
+    let view = env
+        .app
+        .screening_view(&township, batch, None, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(view.problems, None);
+    assert_eq!(view.area.to_string(), format!("{}000", &V1[..9]));
     let refused = env
         .app
         .screening_problems(&township, batch, None, 100)

@@ -471,14 +471,14 @@ impl App {
                     id_header(r),
                     row.id.masked(),
                     "此人登记在您管辖范围以外的户中，未纳入本次筛查".into(),
-                    "outside_area",
+                    OUTSIDE_AREA,
                 )),
                 Place::NotRegistered => problems.push(problem(
                     r,
                     id_header(r),
                     row.id.masked(),
                     "户籍信息中没有此人".into(),
-                    "not_registered",
+                    NOT_REGISTERED,
                 )),
             }
         }
@@ -547,7 +547,7 @@ impl App {
                         "",
                         String::new(),
                         format!("户{}未登记人均纯收入，无法按规则判断，请核实", h.no),
-                        "no_income",
+                        NO_INCOME,
                     )),
                     Judgement::Below | Judgement::NotRecent => {}
                 }
@@ -838,20 +838,6 @@ impl App {
         Ok((batch, lines))
     }
 
-    /// How many of a batch's problems have each code (see [`PROBLEM_GROUPS`]).
-    pub async fn screening_problem_counts(
-        &self,
-        caller: &Caller,
-        id: i64,
-    ) -> Result<Vec<(String, u64)>, AppError> {
-        let batch = self.whole_batch(caller, id).await?;
-        self.store()
-            .screening()
-            .screening_problem_counts(caller.scope, id)
-            .await?
-            .ok_or_else(|| not_whole(&batch))
-    }
-
     /// The batch, if the caller sees it whole.
     async fn whole_batch(&self, caller: &Caller, id: i64) -> Result<StoredScreening, AppError> {
         let batch = self
@@ -939,11 +925,17 @@ fn not_whole(batch: &StoredScreening) -> AppError {
 /// The groups a batch's problems are counted in on its page, in the order shown: (code, label).
 /// A code not listed is a row that could not be read: the last group.
 pub const PROBLEM_GROUPS: [(&str, &str); 4] = [
-    ("not_registered", "户籍信息中没有此人"),
-    ("outside_area", "登记在筛查范围以外"),
-    ("no_income", "未登记人均纯收入，无法判断"),
+    (NOT_REGISTERED, "户籍信息中没有此人"),
+    (OUTSIDE_AREA, "登记在筛查范围以外"),
+    (NO_INCOME, "未登记人均纯收入，无法判断"),
     ("", "无法读取"),
 ];
+
+/// The codes of a person not registered, registered outside the area screened, and a household
+/// without an income to judge.
+const NOT_REGISTERED: &str = "not_registered";
+const OUTSIDE_AREA: &str = "outside_area";
+const NO_INCOME: &str = "no_income";
 
 /// The group of [`PROBLEM_GROUPS`] a problem code is counted in.
 pub fn problem_group(code: &str) -> usize {
