@@ -118,7 +118,45 @@ pub async fn run(command: Command) -> Result<i32> {
                     println!("错误明细已写入 {}", path.display());
                 }
             }
+            if let (Some(id), false) = (report.import_id, report.errors.is_empty()) {
+                println!(
+                    "第{id}次导入；错误明细随导入保存，可再取：zhenxing imports --import {id} --errors 错误.xlsx"
+                );
+            }
             Ok(report.exit_code())
+        }
+        Command::Imports { db, import, errors } => {
+            let app = open(&db).await?;
+            if let (Some(id), Some(out)) = (import, errors) {
+                let n = app.export_import_problems(Scope::All, id, &out).await?;
+                println!("第{id}次导入的错误明细{n}条，已写入 {}", out.display());
+                return Ok(0);
+            }
+            println!(
+                "编号\t时间\t操作人\t范围\t文件\t户新增\t户更新\t成员新增\t成员更新\t拒绝行\t错误明细"
+            );
+            for r in app.imports(Scope::All, 200).await? {
+                let c = &r.counts;
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    r.id,
+                    zhenxing_app::browse::china_time(&r.started_at),
+                    r.actor,
+                    r.scope
+                        .map(|a| a.to_string())
+                        .unwrap_or_else(|| "全部".into()),
+                    r.files(),
+                    c.households_inserted,
+                    c.households_updated,
+                    c.members_inserted,
+                    c.members_updated,
+                    c.rejected,
+                    r.problems
+                        .map(|n| n.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                );
+            }
+            Ok(0)
         }
         Command::Export {
             db,

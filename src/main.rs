@@ -80,6 +80,17 @@ enum Command {
         #[arg(long)]
         area: Option<String>,
     },
+    /// The imports (newest first), or with `--import N --errors FILE` the rows import N refused,
+    /// kept with it (.xlsx or .csv, as `import --errors` writes them).
+    Imports {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        /// The import's number, as `import` printed it.
+        #[arg(long, requires = "errors")]
+        import: Option<i64>,
+        #[arg(long, requires = "import")]
+        errors: Option<PathBuf>,
+    },
     /// Export the ledgers of an area (.xlsx: one workbook; .csv: two files side by side).
     Export {
         #[arg(long, env = "ZHENXING_DB")]

@@ -86,6 +86,47 @@ fn import_exit_codes_and_the_error_report() {
         "{written}"
     );
 
+    // The refused rows are kept with the import: listed, and written again later.
+    assert!(
+        text(&out).contains("第2次导入；错误明细随导入保存"),
+        "{}",
+        text(&out)
+    );
+    let out = zhenxing(&["imports", "--db", &db]);
+    assert!(out.status.success(), "{}", text(&out));
+    let listed = String::from_utf8_lossy(&out.stdout).to_string();
+    let rows: Vec<Vec<&str>> = listed.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.len(), 3, "{listed}");
+    assert_eq!(rows[1][0], "2", "newest first: {listed}");
+    assert_eq!((rows[1][4], rows[1][9], rows[1][10]), ("bad.csv", "1", "1"));
+    assert_eq!((rows[2][0], rows[2][9], rows[2][10]), ("1", "0", "0"));
+    let again = dir.path().join("again.csv");
+    let out = zhenxing(&[
+        "imports",
+        "--db",
+        &db,
+        "--import",
+        "2",
+        "--errors",
+        &again.to_string_lossy(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        std::fs::read_to_string(&again).unwrap(),
+        std::fs::read_to_string(&report).unwrap(),
+        "the same report as the import wrote"
+    );
+    let out = zhenxing(&[
+        "imports",
+        "--db",
+        &db,
+        "--import",
+        "9",
+        "--errors",
+        &again.to_string_lossy(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+
     let junk = write("junk.csv", "a,b\n1,2\n".into());
     let out = zhenxing(&["import", "--db", &db, "--households", &junk]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use zhenxing_domain::{AreaCode, Permission};
+use zhenxing_domain::{AreaCode, Permission, Scope};
 use zhenxing_ledger::write::{CsvEncoding, Disclosure};
 use zhenxing_store::accounts::NewAudit;
 use zhenxing_store::{ImportRecord, RowProblem};
@@ -94,7 +94,12 @@ impl App {
         limit: u32,
     ) -> Result<Vec<ImportRecord>, AppError> {
         caller.require(Permission::Import)?;
-        Ok(self.store().imports(caller.scope(), limit).await?)
+        self.imports(caller.scope(), limit).await
+    }
+
+    /// [`App::imports_as`] within `scope` (the command line's: everything).
+    pub async fn imports(&self, scope: Scope, limit: u32) -> Result<Vec<ImportRecord>, AppError> {
+        Ok(self.store().imports(scope, limit).await?)
     }
 
     /// A page of the rows an import did not take, as its report gave them, with their numbers
@@ -107,13 +112,21 @@ impl App {
         limit: u32,
     ) -> Result<(ImportRecord, Vec<(u64, RowProblem)>), AppError> {
         caller.require(Permission::Import)?;
+        self.import_problems(caller.scope(), id, after, limit).await
+    }
+
+    /// [`App::import_problems_as`] within `scope` (the command line's: everything).
+    pub async fn import_problems(
+        &self,
+        scope: Scope,
+        id: i64,
+        after: Option<u64>,
+        limit: u32,
+    ) -> Result<(ImportRecord, Vec<(u64, RowProblem)>), AppError> {
         let store = self.store();
-        let import = store
-            .import(caller.scope(), id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let import = store.import(scope, id).await?.ok_or(AppError::NotFound)?;
         let lines = store
-            .import_problems(caller.scope(), id, after, limit)
+            .import_problems(scope, id, after, limit)
             .await?
             .ok_or(AppError::NotFound)?;
         Ok((import, lines))
@@ -127,10 +140,22 @@ impl App {
         id: i64,
         out: &Path,
     ) -> Result<u64, AppError> {
-        let all = every_line(|after| async move {
-            Ok(self.import_problems_as(caller, id, after, PAGE).await?.1)
-        })
-        .await?;
+        caller.require(Permission::Import)?;
+        self.export_import_problems(caller.scope(), id, out).await
+    }
+
+    /// [`App::export_import_problems_as`] within `scope`.
+    pub async fn export_import_problems(
+        &self,
+        scope: Scope,
+        id: i64,
+        out: &Path,
+    ) -> Result<u64, AppError> {
+        let all =
+            every_line(
+                |after| async move { Ok(self.import_problems(scope, id, after, PAGE).await?.1) },
+            )
+            .await?;
         crate::problems::write_kept(out, "导入错误", &all)?;
         Ok(all.len() as u64)
     }

@@ -55,6 +55,20 @@ pub struct ImportRecord {
     pub problems: Option<u64>,
 }
 
+impl ImportRecord {
+    /// The files it read, "户.xlsx、成员.xlsx".
+    pub fn files(&self) -> String {
+        [
+            self.households_file.as_deref(),
+            self.members_file.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("、")
+    }
+}
+
 /// A row of a file that was not taken, and why, kept with the import or screening batch that
 /// read it: as the operator's report showed it (ID numbers and phones masked).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

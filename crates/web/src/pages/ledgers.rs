@@ -92,11 +92,7 @@ fn import_line(r: &ImportRecord) -> ImportLine {
         id: r.id,
         at: zhenxing_app::browse::china_time(&r.started_at),
         actor: r.actor.clone(),
-        files: [r.households_file.as_deref(), r.members_file.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join("、"),
+        files: r.files(),
         households: format!(
             "新增{}，更新{}",
             c.households_inserted, c.households_updated
