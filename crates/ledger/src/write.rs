@@ -405,9 +405,20 @@ pub fn write_report_lines(
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
     if is_xlsx {
+        if lines.len() > XLSX_MAX_DATA_ROWS as usize {
+            return Err(FileError::Io(format!(
+                "错误明细{}条，超过 Excel 的行数上限（{}行），请改存为 .csv",
+                lines.len(),
+                XLSX_MAX_DATA_ROWS
+            )));
+        }
         let mut book = Workbook::new();
         let bold = Format::new().set_bold();
-        let sheet = book.add_worksheet();
+        // Rows go out in order: a report of a million lines is not held whole.
+        let sheet = book
+            .add_worksheet_with_constant_memory()
+            .map_err(xlsx_err)?;
+        sheet.set_column_width(5, 60).map_err(xlsx_err)?;
         sheet.set_name(sheet_name).map_err(xlsx_err)?;
         for (c, h) in REPORT_HEADERS.iter().enumerate() {
             sheet
@@ -424,7 +435,6 @@ pub fn write_report_lines(
                 .map_err(xlsx_err)?;
             }
         }
-        sheet.set_column_width(5, 60).map_err(xlsx_err)?;
         book.save(path).map_err(xlsx_err)
     } else {
         let file =
