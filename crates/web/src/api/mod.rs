@@ -410,15 +410,7 @@ impl RowErrorJson {
     }
 
     pub fn of(e: &zhenxing_ledger::RowError) -> RowErrorJson {
-        RowErrorJson {
-            file: e.file.clone(),
-            sheet: e.sheet.clone(),
-            row: e.row,
-            column: e.column.clone(),
-            value: e.value.clone(),
-            reason: e.reason.clone(),
-            code: e.code.to_string(),
-        }
+        RowErrorJson::kept(zhenxing_app::problems::kept(e))
     }
 }
 
