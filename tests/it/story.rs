@@ -507,6 +507,55 @@ async fn postgres_plans_each_run_where_a_transaction_asks() {
     assert!(prepared_after(false).await);
 }
 
+/// Two first loads at once on PostgreSQL take turns. Both saw an empty registry; each held the
+/// households' share lock from looking while it waited for the other's to drop the name indexes:
+/// a deadlock, one import failed (seen in `reliability::acknowledged_writes_on_postgres`). Now
+/// the second finds the first's rows and imports as any later import does.
+#[tokio::test]
+async fn postgres_first_loads_at_once_take_turns() {
+    let Some(base) = postgres_url() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = |name: &str, village: &str, prefix: &str| {
+        let rows: Vec<String> = (0..200)
+            .map(|i| format!("{prefix}{i:03},{village},户主{i},1,9000,否,,,,否,"))
+            .collect();
+        let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
+        let path = dir.path().join(name);
+        std::fs::write(&path, csv(H_HEADER, &refs)).unwrap();
+        path
+    };
+    let a = ledger("a.csv", "620102010201", "A");
+    let b = ledger("b.csv", "620521100001", "B");
+    let req = |file: &std::path::Path| ImportRequest {
+        households: Some(file.to_path_buf()),
+        members: None,
+        actor: actor(),
+        scope: Scope::All,
+    };
+    for round in 0..3 {
+        let url = fresh_postgres(&base).await;
+        let app = App::open(&url).await.unwrap();
+        app.load_divisions(None, None).await.unwrap();
+        let (req_a, req_b) = (req(&a), req(&b));
+        let (ra, rb) = tokio::join!(
+            app.import(&req_a, &NoProgress),
+            app.import(&req_b, &NoProgress)
+        );
+        for r in [ra, rb] {
+            match r {
+                Ok(r) => assert_eq!(r.counts.households_inserted, 200, "round {round}"),
+                Err(e) => panic!("round {round}: {e}"),
+            }
+        }
+        let rows = app
+            .stats(Scope::All, None, AreaLevel::County, None)
+            .await
+            .unwrap();
+        assert_eq!(rows[0].counts.households, 400, "round {round}");
+        app.store().check_integrity().await.unwrap();
+    }
+}
+
 #[tokio::test]
 async fn story_on_postgres() {
     let Some(base) = postgres_url() else { return };

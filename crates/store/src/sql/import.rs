@@ -198,6 +198,27 @@ fn deferred_indexes(backend: Backend) -> [(&'static str, &'static str); 4] {
 
 /// Answers a row when the registry is empty: no household, no member, and neither directory
 /// holds an entry (a first load relies on all four: see [`SqlImport::bulk`]).
+/// Makes a transaction that may become a first load wait for any other such transaction to
+/// end, before it writes anything. On PostgreSQL writers run side by side: two first loads that
+/// both saw an empty registry deadlocked — each had written its change set and looked at the
+/// households (share locks), and each then waited for the other's to drop the households'
+/// indexes and foreign keys (`story::postgres_first_loads_at_once_take_turns`). Taking turns,
+/// the second finds the first's rows and imports as any later import does. SQLite has one
+/// writer already.
+pub(crate) async fn first_loads_take_turns(tx: &mut dyn Tx, backend: Backend) -> StoreResult<()> {
+    if backend == Backend::Postgres {
+        tx.execute(
+            &format!("SELECT pg_advisory_xact_lock({FIRST_LOAD_LOCK})"),
+            &[],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The PostgreSQL advisory lock first loads take turns on ("zx" and 1).
+const FIRST_LOAD_LOCK: i64 = 0x7a78_0001;
+
 pub(crate) const REGISTRY_EMPTY: &str = "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM households) \
      AND NOT EXISTS (SELECT 1 FROM members) AND NOT EXISTS (SELECT 1 FROM household_ids) \
      AND NOT EXISTS (SELECT 1 FROM person_ids)";

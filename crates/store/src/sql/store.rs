@@ -10,7 +10,7 @@ use zhenxing_domain::{AreaCode, AreaLevel, Division, Household, HouseholdNo, IdN
 use super::columns::{
     HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, household_from_row, member_from_row, select_list,
 };
-use super::import::{REGISTRY_EMPTY, SqlImport};
+use super::import::{REGISTRY_EMPTY, SqlImport, first_loads_take_turns};
 use super::{Db, Row, Tx, Value, figures, problems, tuples, work};
 use crate::{
     Actor, AreaSet, Backend, CurrentFigures, HistoryEntry, HistorySubject, HouseholdRecord,
@@ -407,7 +407,8 @@ impl<D: Db> Store for SqlStore<D> {
             !tx.fetch(REGISTRY_EMPTY, &[]).await?.is_empty()
         };
         if empty {
-            let tx = self.db.write_bulk().await?;
+            let mut tx = self.db.write_bulk().await?;
+            first_loads_take_turns(tx.as_mut(), self.db.backend()).await?;
             let mut import =
                 SqlImport::begin_on(tx, self.db.backend(), actor, scope, "import", source).await?;
             if import.defer_search_indexes_if_empty().await? {
