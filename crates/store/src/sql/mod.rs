@@ -317,6 +317,51 @@ impl<'a> Args<'a> {
     }
 }
 
+/// `n` new ids of `table`'s `id` column, reserved inside a writing transaction: SQLite's are the
+/// next after its largest (the transaction holds the only write lock), PostgreSQL's come from the
+/// column's sequence.
+pub(crate) async fn reserve_ids(
+    tx: &mut dyn Tx,
+    backend: Backend,
+    table: &str,
+    n: usize,
+) -> StoreResult<Vec<i64>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    match backend {
+        Backend::Sqlite => {
+            let rows = tx
+                .fetch(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}"), &[])
+                .await?;
+            let last = rows.first().map(|r| r.int(0)).transpose()?.unwrap_or(0);
+            Ok((1..=n as i64).map(|i| last + i).collect())
+        }
+        Backend::Postgres => tx
+            .fetch(
+                &format!(
+                    "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) \
+                     FROM generate_series(1, $1)"
+                ),
+                &[(n as i64).into()],
+            )
+            .await?
+            .iter()
+            .map(|r| r.int(0))
+            .collect(),
+    }
+}
+
+/// A JSON array parameter as a table of its elements, each in a column `value` (read an
+/// element's parts with `v.value ->> i`): `json_each` in SQLite, `json_array_elements` in
+/// PostgreSQL.
+pub(crate) fn json_rows(backend: Backend, param: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("json_each({param}) AS v"),
+        Backend::Postgres => format!("json_array_elements({param}::json) AS v(value)"),
+    }
+}
+
 /// `$first, $first+1, ...` for `n` parameters.
 pub(crate) fn placeholders(first: usize, n: usize) -> String {
     let mut s = String::with_capacity(n * 5);
