@@ -670,22 +670,6 @@ impl App {
         Ok((batch, results))
     }
 
-    /// How many of a batch's results under `area` had each outcome: (outcome code, households),
-    /// the codes of [`outcome_label`].
-    pub async fn screening_outcomes(
-        &self,
-        caller: &Caller,
-        id: i64,
-        area: AreaCode,
-    ) -> Result<Vec<(i64, u64)>, AppError> {
-        self.batch_for_area(caller, id, area).await?;
-        Ok(self
-            .store()
-            .screening()
-            .screening_outcomes(caller.scope, id, area)
-            .await?)
-    }
-
     /// What a batch's page shows, for one look-up of the batch: the area asked (else the one
     /// [`view_area`] picks), a page of its results there, the area's households by outcome, and,
     /// for a caller who sees the whole batch, its problems by code.
