@@ -222,6 +222,14 @@ async fn browser_story_login_tree_search_household_import_logout() {
         );
         c.goto(&format!("{base}/import")).await.unwrap();
         let input = wait_for(&c, "//input[@id='households-file']").await;
+        let progress_token = c
+            .find(Locator::Id("import-form"))
+            .await
+            .unwrap()
+            .attr("data-progress")
+            .await
+            .unwrap()
+            .unwrap();
         input.send_keys(&ledger.to_string_lossy()).await.unwrap();
         c.find(Locator::Id("import"))
             .await
@@ -259,6 +267,32 @@ async fn browser_story_login_tree_search_household_import_logout() {
             listed.contains("浏览器导入.csv") && listed.contains("xlsx"),
             "{listed}"
         );
+        // The page's script (`app.js`, under the page's Content-Security-Policy) shows an
+        // import's progress as the server tells it: this page's form, pointed at the import
+        // above's token, given a submit event that sends nothing, shows that import as done.
+        c.execute(
+            "var f = document.getElementById('import-form');\
+             f.dataset.progress = arguments[0];\
+             f.dispatchEvent(new Event('submit', { cancelable: true }));",
+            vec![progress_token.clone().into()],
+        )
+        .await
+        .unwrap();
+        let mut shown = String::new();
+        for _ in 0..100 {
+            shown = c
+                .find(Locator::Id("import-progress"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            if shown.starts_with("已完成") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(shown.starts_with("已完成，用时"), "{shown}");
 
         // Log out: back at the login page, and the old page is gone.
         c.find(Locator::Id("logout"))

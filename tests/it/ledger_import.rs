@@ -673,3 +673,66 @@ async fn income_components_derive_the_per_capita_income() {
     assert_eq!(h.per_capita_income(), Some(Money::from_yuan(8000)));
     assert_eq!(h.income.declared_per_capita, None);
 }
+
+/// What a progress display is told, in order.
+#[derive(Default)]
+struct Recorded(std::sync::Mutex<Vec<(String, u64)>>);
+
+impl zhenxing_app::Progress for Recorded {
+    fn start(&self, phase: &str, _: u64) {
+        self.0.lock().unwrap().push((phase.to_string(), 0));
+    }
+    fn set(&self, done: u64) {
+        if let Some(last) = self.0.lock().unwrap().last_mut() {
+            last.1 = done;
+        }
+    }
+    fn finish(&self) {}
+}
+
+/// An import tells its progress phase by phase — the households' rows, the members' rows, and
+/// then the writing (a first load builds its indexes there, for seconds on a province) — so
+/// neither the command line's bar nor the page's line falls silent before the answer.
+#[tokio::test]
+async fn an_import_reports_each_phase_and_the_writing_last() {
+    let env = Env::new().await;
+    let h = env.write(
+        "户.csv",
+        csv(
+            H_HEADER,
+            &[
+                "7001,620102010201,王伟,2,9000,否,,,,否,",
+                "7002,620102010202,李强,1,12000,否,,,,否,",
+            ],
+        ),
+    );
+    let m = env.write(
+        "成员.csv",
+        csv(
+            M_HEADER,
+            &[&format!(
+                "1,7001,{},王伟,男,1970-01-01,户主,健康",
+                id("620102", "19700101", 1)
+            )],
+        ),
+    );
+    let recorded = Recorded::default();
+    let req = zhenxing_app::import::ImportRequest {
+        households: Some(h),
+        members: Some(m),
+        actor: zhenxing_store::Actor {
+            user_id: None,
+            name: "测试".into(),
+        },
+        scope: Scope::All,
+    };
+    env.app.import(&req, &recorded).await.unwrap();
+    assert_eq!(
+        recorded.0.into_inner().unwrap(),
+        [
+            ("导入户信息 户.csv".to_string(), 2),
+            ("导入成员信息 成员.csv".to_string(), 1),
+            ("写入数据库（建立索引、核对、提交）".to_string(), 0),
+        ]
+    );
+}

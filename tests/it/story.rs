@@ -75,8 +75,9 @@ pub async fn story(db: &str) {
         ),
         (2, 3)
     );
-    // The refused row is kept with the import, as reported; listed for the whole database only
-    // (the import was the command line's, confined to nothing).
+    // The refused row is kept with the import, as reported. The import was the command line's,
+    // confined to nothing: it is recorded under the province, which holds both counties' rows,
+    // and not listed to either county.
     let import = report.import_id.unwrap();
     let kept = app
         .store()
@@ -103,7 +104,10 @@ pub async fn story(db: &str) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((record.problems, record.scope), (Some(1), None));
+    assert_eq!(
+        (record.problems, record.scope),
+        (Some(1), Some(AreaCode::parse("620000").unwrap()))
+    );
     let county = Scope::Area(AreaCode::parse("620102").unwrap());
     assert!(
         app.store()
@@ -111,6 +115,15 @@ pub async fn story(db: &str) {
             .await
             .unwrap()
             .is_none()
+    );
+    let province = Scope::Area(AreaCode::parse("620000").unwrap());
+    assert_eq!(
+        app.store()
+            .import_problems(province, import, None, 10)
+            .await
+            .unwrap()
+            .map(|lines| lines.len()),
+        Some(1)
     );
 
     // Browse: a county sees its own household and not the other county's.

@@ -325,6 +325,9 @@ fn assert_clean(what: &str, body: &str, markers: &[String]) {
     }
 }
 
+/// The progress token of county B's import in [`no_route_reaches_outside_the_callers_area`].
+const B_PROGRESS: &str = "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0";
+
 /// Every route, tried by an anonymous caller and by callers of county A on county B's data.
 #[tokio::test]
 async fn no_route_reaches_outside_the_callers_area() {
@@ -344,7 +347,7 @@ async fn no_route_reaches_outside_the_callers_area() {
     )]);
     let r = site
         .send(
-            Request::post(format!("/import?csrf={}", b.csrf))
+            Request::post(format!("/import?csrf={}&progress={B_PROGRESS}", b.csrf))
                 .header(header::COOKIE, format!("zx_session={}", b.cookie))
                 .header(header::CONTENT_TYPE, ct)
                 .body(Body::from(body))
@@ -485,6 +488,13 @@ async fn no_route_reaches_outside_the_callers_area() {
             "GET",
             "/imports/{id}/errors",
             format!("/imports/{b_import}/errors"),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/progress/{token}",
+            format!("/progress/{B_PROGRESS}"),
             Expect::Denied,
             "a_admin",
         ),
@@ -1186,6 +1196,249 @@ async fn an_imports_error_report_is_kept_for_its_county() {
         "{}",
         b_list.body
     );
+}
+
+/// The API's answer to an import lists the first 500 refused rows and says where the rest
+/// begin in the kept report: a province's ledger refused whole would otherwise be answered with
+/// every row of it.
+#[tokio::test]
+async fn an_api_imports_answer_lists_the_first_refused_rows_and_where_the_rest_begin() {
+    let site = Site::new().await;
+    let rows: Vec<String> = (0..520)
+        .map(|i| format!("C{i:04},620102019999,错村{i},1,8000,否,,,,否,"))
+        .chain(["C9999,620102010202,周全,1,8000,否,,,,否,".to_string()])
+        .collect();
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let (ct, body) = multipart(&[("households", "多错.csv", &csv(H_HEADER, &rows))]);
+    let token = site.token("a_admin").await;
+    let r = site
+        .send(
+            Request::post("/api/v1/imports")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["counts"]["households_inserted"], 1, "{v}");
+    assert_eq!(v["errors_total"], 520);
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 500);
+    // Data rows start on line 2: the first refused row is line 2, the 500th line 501.
+    assert_eq!(
+        (&errors[0]["row"], &errors[499]["row"]),
+        (&2.into(), &501.into())
+    );
+    let next = v["errors_next"].as_u64().unwrap();
+    let id = v["import_id"].as_i64().unwrap();
+    let r = site
+        .api(
+            Method::GET,
+            &format!("/api/v1/imports/{id}/errors?after={next}"),
+            &token,
+        )
+        .await;
+    let rest: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let items = rest["items"].as_array().unwrap();
+    assert_eq!(items.len(), 20, "{rest}");
+    assert_eq!(
+        (&items[0]["row"], &items[19]["row"]),
+        (&502.into(), &521.into())
+    );
+    // A few refused rows: all of them, nothing to follow.
+    let (ct, body) = multipart(&[("households", "x.csv", &foreign_ledger())]);
+    let r = site
+        .send(
+            Request::post("/api/v1/imports")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["errors_total"], 1, "{v}");
+    assert_eq!(v["errors"].as_array().unwrap().len(), 1, "{v}");
+    assert!(v["errors_next"].is_null(), "{v}");
+}
+
+/// The import page names each import with a token; the import reports under it, and
+/// `/progress/{token}` tells its user (and nobody else) how far it is, to the end.
+#[tokio::test]
+async fn an_import_from_the_page_tells_its_progress_to_its_user_alone() {
+    let site = Site::new().await;
+    let admin = site.login("a_admin").await;
+    let form = site.get("/import", Some(&admin)).await;
+    let key = "data-progress=\"";
+    let at = form.body.find(key).map(|i| i + key.len()).unwrap();
+    let token = form.body[at..].split('"').next().unwrap().to_string();
+    assert_eq!(token.len(), 32, "{}", form.body);
+    assert!(
+        form.body.contains(&format!(
+            "action=\"/import?csrf={}&amp;progress={token}\"",
+            admin.csrf
+        )),
+        "{}",
+        form.body
+    );
+    assert!(form.body.contains("/assets/app.js"), "{}", form.body);
+    let another = site.get("/import", Some(&admin)).await;
+    assert!(!another.body.contains(&token), "a token per page");
+    // Nothing under the token before the import.
+    let r = site.get(&format!("/progress/{token}"), Some(&admin)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let (ct, body) = multipart(&[(
+        "households",
+        "户.csv",
+        &csv(H_HEADER, &["A301,620102010202,吴明,1,8000,否,,,,否,"]),
+    )]);
+    let r = site
+        .send(
+            Request::post(format!("/import?csrf={}&progress={token}", admin.csrf))
+                .header(header::COOKIE, format!("zx_session={}", admin.cookie))
+                .header(header::CONTENT_TYPE, ct.clone())
+                .body(Body::from(body.clone()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("id=\"import-result\""), "{}", r.body);
+    let r = site.get(&format!("/progress/{token}"), Some(&admin)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let p: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(p["finished"], true, "{p}");
+    assert_eq!(p["phase"], "写入数据库（建立索引、核对、提交）", "{p}");
+    assert!(p["text"].as_str().unwrap().starts_with("已完成"), "{p}");
+    // Not another user of the same county.
+    let officer = site.login("a_officer").await;
+    let r = site
+        .get(&format!("/progress/{token}"), Some(&officer))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // A token already used is not taken again, and one that is not ours is ignored: the
+    // import goes through either way.
+    for t in [token.as_str(), "../../etc", "X"] {
+        let r = site
+            .send(
+                Request::post(format!("/import?csrf={}&progress={t}", officer.csrf))
+                    .header(header::COOKIE, format!("zx_session={}", officer.cookie))
+                    .header(header::CONTENT_TYPE, ct.clone())
+                    .body(Body::from(body.clone()))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("id=\"import-result\""), "{}", r.body);
+    }
+    let r = site
+        .get(&format!("/progress/{token}"), Some(&officer))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // An upload that is not a ledger: the work ends, the page says why.
+    let token2 = "0123456789abcdef0123456789abcdef";
+    let (ct, body) = multipart(&[("households", "x.csv", "甲,乙\n1,2\n")]);
+    let r = site
+        .send(
+            Request::post(format!("/import?csrf={}&progress={token2}", admin.csrf))
+                .header(header::COOKIE, format!("zx_session={}", admin.cookie))
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let r = site.get(&format!("/progress/{token2}"), Some(&admin)).await;
+    let p: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(p["finished"], true, "{p}");
+}
+
+/// An import from the command line is confined to no area: it is recorded under the smallest
+/// area holding its rows, and listed to the importers of that area and above, not to another
+/// county's.
+#[tokio::test]
+async fn a_command_line_import_is_listed_to_the_area_of_its_rows() {
+    let site = Site::new().await;
+    let h = site.env.write(
+        "县A台账.csv",
+        csv(
+            H_HEADER,
+            &[
+                "A201,620102010202,钱进,1,8000,否,,,,否,",
+                "A202,620102019999,错村,1,8000,否,,,,否,",
+            ],
+        ),
+    );
+    let report = site.env.import(Some(&h), None).await.unwrap();
+    let id = report.import_id.unwrap();
+    let record = site
+        .app()
+        .store()
+        .import(Scope::All, id)
+        .await
+        .unwrap()
+        .unwrap();
+    // Its rows lie in one village (the refused row's village is not in the tree).
+    assert_eq!(
+        record.scope.map(|a| a.to_string()).as_deref(),
+        Some("620102010202")
+    );
+    // The set-up's import held rows of both counties: the province's.
+    let setup = site
+        .app()
+        .store()
+        .import(Scope::All, id - 1)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        setup.scope.map(|a| a.to_string()).as_deref(),
+        Some("620000000000")
+    );
+    let link = format!("/imports/{id}/errors?format=xlsx");
+    let setup_link = format!("/imports/{}/errors?format=xlsx", id - 1);
+    let a = site.login("a_admin").await;
+    let list = site.get("/import", Some(&a)).await;
+    assert!(
+        list.body.contains(&link) && list.body.contains("县A台账.csv"),
+        "{}",
+        list.body
+    );
+    assert!(!list.body.contains(&setup_link), "{}", list.body);
+    let r = site
+        .get(&format!("/imports/{id}/errors?format=csv"), Some(&a))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("620102019999"), "{}", r.body);
+    let token = site.token("a_officer").await;
+    let r = site.api(Method::GET, "/api/v1/imports", &token).await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v[0]["id"], id, "{v}");
+    assert_eq!(v[0]["area"], "620102010202", "{v}");
+    // Within the province: both (its administrator does not import, so reads no list).
+    let province = Scope::Area(AreaCode::parse("620000000000").unwrap());
+    let listed: Vec<i64> = site
+        .app()
+        .store()
+        .imports(province, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(listed, [id, id - 1]);
+    let b = site.login("b_admin").await;
+    let list = site.get("/import", Some(&b)).await;
+    assert!(
+        !list.body.contains(&link) && !list.body.contains(&setup_link),
+        "{}",
+        list.body
+    );
+    let r = site
+        .get(&format!("/imports/{id}/errors?format=csv"), Some(&b))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

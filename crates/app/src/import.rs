@@ -287,7 +287,11 @@ impl App {
             .errors
             .sort_by(|a, b| (&a.file, &a.sheet, a.row).cmp(&(&b.file, &b.sheet, b.row)));
         let problems: Vec<_> = report.errors.iter().map(crate::problems::kept).collect();
+        // A first load builds its indexes and checks its references here: a province's takes
+        // seconds, which a bar that just finished would leave unexplained.
+        progress.start("写入数据库（建立索引、核对、提交）", 0);
         report.import_id = Some(tx.commit(&report.counts, &problems).await?);
+        progress.finish();
         let c = &report.counts;
         let written =
             c.households_inserted + c.households_updated + c.members_inserted + c.members_updated;

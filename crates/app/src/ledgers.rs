@@ -12,7 +12,7 @@ use crate::auth::Caller;
 use crate::export::{ExportRequest, ExportResult};
 use crate::import::{ImportReport, ImportRequest};
 use crate::problems::{PAGE, every_line};
-use crate::{App, AppError, NoProgress};
+use crate::{App, AppError, NoProgress, Progress};
 
 impl App {
     /// Imports the caller's ledgers into their area (rows outside it are refused row by row).
@@ -21,6 +21,7 @@ impl App {
         caller: &Caller,
         households: Option<PathBuf>,
         members: Option<PathBuf>,
+        progress: &dyn Progress,
     ) -> Result<ImportReport, AppError> {
         caller.require(Permission::Import)?;
         let req = ImportRequest {
@@ -29,7 +30,7 @@ impl App {
             actor: caller.actor(),
             scope: caller.scope(),
         };
-        let report = self.import(&req, &NoProgress).await?;
+        let report = self.import(&req, progress).await?;
         self.audit(
             &caller.actor(),
             NewAudit {

@@ -206,6 +206,18 @@ impl AreaCode {
         (lo..=hi).contains(&other.0)
     }
 
+    /// The smallest area holding both this one and `other`; `None` when they lie in different
+    /// provinces.
+    pub fn common_ancestor(self, other: AreaCode) -> Option<AreaCode> {
+        let mut area = self.ancestor(self.level().min(other.level()))?;
+        loop {
+            if area.contains(other) {
+                return Some(area);
+            }
+            area = area.parent()?;
+        }
+    }
+
     /// The significant leading digits, e.g. `620102` for a county.
     pub fn prefix(self) -> String {
         let s = self.to_string();
@@ -343,5 +355,28 @@ mod tests {
             Some(Scope::Area(code("620102001000")))
         );
         assert!(Scope::All.contains(code("110101001001")));
+    }
+
+    #[test]
+    fn common_ancestor_is_the_smallest_area_holding_both() {
+        let cases = [
+            ("620102001001", "620102001002", Some("620102001000")),
+            ("620102001001", "620102002001", Some("620102000000")),
+            ("620102001001", "620103001001", Some("620100000000")),
+            ("620102001001", "620201001001", Some("620000000000")),
+            ("620102001001", "620102001001", Some("620102001001")),
+            ("620102000000", "620102001001", Some("620102000000")),
+            ("620102001001", "620100000000", Some("620100000000")),
+            ("620102001001", "630102001001", None),
+        ];
+        for (a, b, want) in cases {
+            let got = code(a).common_ancestor(code(b));
+            assert_eq!(
+                got.map(|c| c.to_string()),
+                want.map(String::from),
+                "{a} {b}"
+            );
+            assert_eq!(code(b).common_ancestor(code(a)), got, "{b} {a}");
+        }
     }
 }

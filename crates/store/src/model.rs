@@ -46,7 +46,9 @@ pub struct ImportRecord {
     pub id: i64,
     pub started_at: String,
     pub actor: String,
-    /// The area the import was confined to (`None`: the command line's, everything).
+    /// The area the import was confined to; for one from the command line (confined to none),
+    /// the smallest area holding the villages of its rows. `None`: such an import read no row
+    /// with a known village, or its rows lie in more than one province.
     pub scope: Option<AreaCode>,
     pub households_file: Option<String>,
     pub members_file: Option<String>,

@@ -13,6 +13,7 @@ pub mod auth;
 pub mod error;
 pub mod forms;
 pub mod pages;
+pub mod progress;
 pub mod routes;
 pub mod state;
 pub mod views;

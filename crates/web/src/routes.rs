@@ -76,6 +76,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             post(pages::ledgers::submit).layer(upload),
         ),
         (
+            r("GET", "/progress/{token}", Page),
+            get(crate::progress::show),
+        ),
+        (
             r("GET", "/imports/{id}/errors", Page),
             get(pages::ledgers::error_report),
         ),

@@ -13,6 +13,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The public application form: submissions per client address.
     pub applications: Arc<RateLimit>,
+    /// The progress of imports started from the page, by the page's token.
+    pub progress: Arc<crate::progress::ProgressBoard>,
 }
 
 impl AppState {
@@ -21,6 +23,7 @@ impl AppState {
             app,
             secure_cookies,
             applications: Arc::new(RateLimit::new(APPLICATIONS_PER_ADDRESS, APPLICATION_WINDOW)),
+            progress: Arc::default(),
         }
     }
 }

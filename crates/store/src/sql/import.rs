@@ -33,6 +33,9 @@ pub(crate) struct SqlImport {
     inserts: HashMap<(&'static str, usize), String>,
     /// Villages whose figures this transaction changed: refreshed before it commits.
     touched: BTreeSet<i64>,
+    /// The smallest area holding every row's village: what an import from the command line
+    /// (confined to no area) is recorded under, so that the users of that area see it.
+    span: Span,
     /// A first load (the registry was empty when the transaction began): the deferred indexes
     /// were dropped and are built again before the commit, and no row of the file can be
     /// registered already, so nothing is looked up.
@@ -49,6 +52,31 @@ pub(crate) struct SqlImport {
     deferred_keys: Vec<(String, String, String)>,
     /// A first load's households (see there).
     loaded: LoadedHouseholds,
+}
+
+/// The smallest area holding every village given to [`Span::widen`].
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Span {
+    /// Whether any village was given.
+    seen: bool,
+    /// `None` once they lie in more than one province.
+    area: Option<AreaCode>,
+}
+
+impl Span {
+    pub(crate) fn widen(&mut self, village: AreaCode) {
+        self.area = match (self.seen, self.area) {
+            (false, _) => Some(village),
+            (true, Some(a)) if a.contains(village) => Some(a),
+            (true, Some(a)) => a.common_ancestor(village),
+            (true, None) => None,
+        };
+        self.seen = true;
+    }
+
+    pub(crate) fn area(self) -> Option<AreaCode> {
+        self.area
+    }
 }
 
 /// The households a first load has written, in memory: where each member's household is (the
@@ -311,6 +339,7 @@ impl SqlImport {
             changeset,
             inserts: HashMap::new(),
             touched: BTreeSet::new(),
+            span: Span::default(),
             first_load: false,
             bulk: false,
             deferred_keys: Vec::new(),
@@ -696,6 +725,7 @@ async fn lookup_households(
 fn decide_households<'r>(
     scope: Scope,
     touched: &mut BTreeSet<i64>,
+    span: &mut Span,
     chunk: &'r [Household],
     answer: &str,
     plan: &mut HouseholdPlan<'r>,
@@ -716,6 +746,7 @@ fn decide_households<'r>(
                 .push(RowOutcome::Rejected(Rejection::OutOfScope));
             continue;
         };
+        span.widen(h.village);
         if !scope.contains(h.village) {
             plan.outcomes
                 .push(RowOutcome::Rejected(Rejection::OutOfScope));
@@ -839,6 +870,7 @@ fn decide_members<'r>(
     scope: Scope,
     first_load: Option<&LoadedHouseholds>,
     touched: &mut BTreeSet<i64>,
+    span: &mut Span,
     chunk: &'r [Member],
     [answer, persons_answer]: &[String; 2],
     plan: &mut MemberPlan<'r>,
@@ -884,6 +916,9 @@ fn decide_members<'r>(
                 .push(RowOutcome::Rejected(Rejection::UnknownHousehold));
             continue;
         };
+        if let Some(v) = village {
+            span.widen(v);
+        }
         if village.is_some_and(|v| !scope.contains(v)) {
             plan.outcomes
                 .push(RowOutcome::Rejected(Rejection::UnknownHousehold));
@@ -1058,13 +1093,13 @@ impl ImportTx for SqlImport {
         // in the file, so no row of the batch depends on another's write.
         let mut plan = HouseholdPlan::default();
         let (backend, first_load, scope) = (self.backend, self.first_load, self.scope);
-        let (tx, touched) = (self.tx.as_mut(), &mut self.touched);
+        let (tx, touched, span) = (self.tx.as_mut(), &mut self.touched, &mut self.span);
         pipelined(
             tx,
             rows,
             HOUSEHOLD_CHUNK,
             |tx, c| Box::pin(lookup_households(tx, backend, first_load, c)),
-            |c, answer| decide_households(scope, touched, c, answer, &mut plan),
+            |c, answer| decide_households(scope, touched, span, c, answer, &mut plan),
         )
         .await?;
         let outcomes = std::mem::take(&mut plan.outcomes);
@@ -1080,13 +1115,13 @@ impl ImportTx for SqlImport {
             self.loaded.sort();
         }
         let loaded = first_load.then_some(&self.loaded);
-        let (tx, touched) = (self.tx.as_mut(), &mut self.touched);
+        let (tx, touched, span) = (self.tx.as_mut(), &mut self.touched, &mut self.span);
         pipelined(
             tx,
             rows,
             MEMBER_CHUNK,
             |tx, c| Box::pin(lookup_members(tx, backend, first_load, c)),
-            |c, answers| decide_members(scope, loaded, touched, c, answers, &mut plan),
+            |c, answers| decide_members(scope, loaded, touched, span, c, answers, &mut plan),
         )
         .await?;
         let outcomes = std::mem::take(&mut plan.outcomes);
@@ -1132,7 +1167,7 @@ impl ImportTx for SqlImport {
             .execute(
                 "UPDATE changesets SET finished_at = $1, households_inserted = $2, households_updated = $3, \
                  households_unchanged = $4, members_inserted = $5, members_updated = $6, members_unchanged = $7, \
-                 rejected = $8, problems = $9 WHERE id = $10",
+                 rejected = $8, problems = $9, scope_code = COALESCE(scope_code, $11) WHERE id = $10",
                 &[
                     now_text().into(),
                     n(c.households_inserted),
@@ -1144,6 +1179,8 @@ impl ImportTx for SqlImport {
                     n(c.rejected),
                     n(kept.len() as u64),
                     self.changeset.into(),
+                    // Confined to no area (the command line): recorded under the area of its rows.
+                    self.span.area().map(|a| a.as_i64()).into(),
                 ],
             )
             .await?;

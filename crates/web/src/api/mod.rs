@@ -435,7 +435,14 @@ pub struct ImportJson {
     /// Data rows read.
     pub rows: u64,
     pub counts: ImportCountsJson,
+    /// The first rows refused (at most 500, in file order); the rest are read from
+    /// `/api/v1/imports/{import_id}/errors?after={errors_next}`.
     pub errors: Vec<RowErrorJson>,
+    /// How many rows were refused in all.
+    pub errors_total: u64,
+    /// Pass as `after` to `/api/v1/imports/{import_id}/errors` for the refused rows after
+    /// `errors`; absent when `errors` lists them all.
+    pub errors_next: Option<u64>,
 }
 
 /// The multipart form of an import: either file or both.
@@ -452,7 +459,7 @@ pub struct ImportForm {
 
 #[utoipa::path(post, path = "/api/v1/imports", tag = "台账",
     request_body(content = ImportForm, content_type = "multipart/form-data"),
-    responses((status = 200, body = ImportJson, description = "Valid rows are in; `errors` lists the rows refused."),
+    responses((status = 200, body = ImportJson, description = "Valid rows are in; `errors` lists the first rows refused, `errors_next` where the rest begin."),
         (status = 400, body = ErrorBody, description = "A file is unusable: nothing was written."),
         (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -469,13 +476,26 @@ pub async fn import(
     }
     let report = state
         .app
-        .import_as(&caller, up.households, up.members)
+        .import_as(
+            &caller,
+            up.households,
+            up.members,
+            &zhenxing_app::NoProgress,
+        )
         .await?;
     Ok(Json(ImportJson {
         import_id: report.import_id,
         rows: report.rows,
         counts: ImportCountsJson::of(&report.counts),
-        errors: report.errors.iter().map(RowErrorJson::of).collect(),
+        errors: report
+            .errors
+            .iter()
+            .take(REPORT_PAGE as usize)
+            .map(RowErrorJson::of)
+            .collect(),
+        errors_total: report.errors.len() as u64,
+        // The report is kept in the order answered, its lines numbered from 1.
+        errors_next: (report.errors.len() > REPORT_PAGE as usize).then_some(REPORT_PAGE.into()),
     }))
 }
 

@@ -5,16 +5,18 @@ use std::path::{Path as FsPath, PathBuf};
 
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
+use zhenxing_app::Progress;
 use zhenxing_app::import::ImportReport;
 use zhenxing_app::store::ImportRecord;
 
 use crate::auth::PageUser;
 use crate::error::{PageError, WebError, internal};
 use crate::pages::areas::parse_area;
+use crate::progress::{ProgressQuery, WorkProgress};
 use crate::state::AppState;
 use crate::views::{UserCtx, download, render_with};
 
@@ -122,6 +124,8 @@ struct ImportPage {
     error: Option<String>,
     /// The latest imports into the user's area, with their error reports.
     imports: Vec<ImportLine>,
+    /// Names the next import's progress (`/progress/{token}`).
+    progress_token: String,
 }
 
 async fn page(
@@ -148,6 +152,7 @@ async fn page(
             result,
             error,
             imports,
+            progress_token: zhenxing_app::auth::random_hex(16).unwrap_or_default(),
         },
     )
 }
@@ -179,11 +184,22 @@ pub struct Uploaded {
     pub members: Option<PathBuf>,
 }
 
-pub async fn save_uploads(mut multipart: Multipart, dir: &FsPath) -> Result<Uploaded, WebError> {
+pub async fn save_uploads(multipart: Multipart, dir: &FsPath) -> Result<Uploaded, WebError> {
+    save_uploads_reporting(multipart, dir, None).await
+}
+
+/// [`save_uploads`], reporting the bytes received to `progress` (of `declared`, the request's
+/// length, 0 when not declared).
+async fn save_uploads_reporting(
+    mut multipart: Multipart,
+    dir: &FsPath,
+    progress: Option<(&WorkProgress, u64)>,
+) -> Result<Uploaded, WebError> {
     let mut up = Uploaded {
         households: None,
         members: None,
     };
+    let mut received = 0u64;
     while let Some(mut field) = multipart
         .next_field()
         .await
@@ -206,6 +222,10 @@ pub async fn save_uploads(mut multipart: Multipart, dir: &FsPath) -> Result<Uplo
             .map_err(|e| WebError::BadRequest(format!("上传中断：{e}")))?
         {
             size += chunk.len();
+            received += chunk.len() as u64;
+            if let Some((p, declared)) = progress {
+                p.received(received, declared);
+            }
             file.write_all(&chunk).await.map_err(internal)?;
         }
         file.flush().await.map_err(internal)?;
@@ -223,15 +243,46 @@ pub async fn save_uploads(mut multipart: Multipart, dir: &FsPath) -> Result<Uplo
 pub async fn submit(
     State(state): State<AppState>,
     user: PageUser,
+    Query(q): Query<ProgressQuery>,
+    headers: HeaderMap,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     user.caller.require(zhenxing_domain::Permission::Import)?;
+    // The page's script shows this while the answer is awaited (see `progress`).
+    let reporting = q
+        .progress
+        .as_deref()
+        .and_then(|t| state.progress.register(user.caller.user.id, t));
+    let work = reporting.as_ref().map(|r| r.0.clone());
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
     let dir = tempfile::tempdir().map_err(internal)?;
-    let up = save_uploads(multipart, dir.path()).await?;
+    let up = save_uploads_reporting(
+        multipart,
+        dir.path(),
+        work.as_deref().map(|w| (w, declared)),
+    )
+    .await?;
+    let answer = import_answer(&state, &user, up, work.as_deref()).await;
+    if let Some(r) = reporting {
+        r.done(answer.is_ok());
+    }
+    answer
+}
+
+async fn import_answer(
+    state: &AppState,
+    user: &PageUser,
+    up: Uploaded,
+    work: Option<&WorkProgress>,
+) -> Result<Response, PageError> {
     if up.households.is_none() && up.members.is_none() {
         return Ok(page(
-            &state,
-            &user,
+            state,
+            user,
             StatusCode::BAD_REQUEST,
             None,
             Some("请选择要上传的户信息表或成员信息表".into()),
@@ -240,17 +291,24 @@ pub async fn submit(
     }
     match state
         .app
-        .import_as(&user.caller, up.households, up.members)
+        .import_as(
+            &user.caller,
+            up.households,
+            up.members,
+            work.map_or(&zhenxing_app::NoProgress as &dyn Progress, |w| {
+                w as &dyn Progress
+            }),
+        )
         .await
     {
         Ok(report) => {
             let view = result_view(&report);
-            Ok(page(&state, &user, StatusCode::OK, Some(view), None).await)
+            Ok(page(state, user, StatusCode::OK, Some(view), None).await)
         }
         Err(e @ (zhenxing_app::AppError::Ledger(_) | zhenxing_app::AppError::Invalid(_))) => {
             Ok(page(
-                &state,
-                &user,
+                state,
+                user,
                 StatusCode::BAD_REQUEST,
                 None,
                 Some(e.to_string()),
