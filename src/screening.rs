@@ -58,7 +58,13 @@ pub async fn screen(a: ScreenArgs) -> Result<i32> {
     // Like a ledger import, a screening's batch is written through a rollback journal while
     // the command has the database alone (`Sharing::Alone`).
     let app = crate::commands::prepared(App::open_alone(&a.db).await?, &a.db).await?;
-    let report = app.screen(&Caller::command_line(), &req).await;
+    let report = app
+        .screen_reporting(
+            &Caller::command_line(),
+            &req,
+            &crate::progress::Bars::default(),
+        )
+        .await;
     app.close().await;
     let report = report?;
     let c = report.counts;

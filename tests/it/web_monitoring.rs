@@ -1404,13 +1404,29 @@ async fn department_files_are_screened_from_the_page_and_the_api() {
     // GBK, as Chinese Excel saves it.
     let gbk = encoding_rs::GBK.encode(&csv).0.to_vec();
     let (ct, body) = multipart_body(&[("kind", "disability")], &[("file", "残联.csv", &gbk)]);
+    // The form names the screening for its progress line (`/progress/{token}`).
+    let form = site.get("/monitoring/screening", Some(&officer)).await;
+    let key = "data-progress=\"";
+    let at = form.body.find(key).map(|i| i + key.len()).unwrap();
+    let progress = form.body[at..].split('"').next().unwrap().to_string();
+    assert!(
+        form.body.contains(&format!(
+            "action=\"/monitoring/screening?csrf={}&amp;progress={progress}\"",
+            officer.csrf
+        )),
+        "{}",
+        form.body
+    );
     let r = site
         .send(
-            Request::post(format!("/monitoring/screening?csrf={}", officer.csrf))
-                .header(header::COOKIE, format!("zx_session={}", officer.cookie))
-                .header(header::CONTENT_TYPE, ct.clone())
-                .body(Body::from(body.clone()))
-                .unwrap(),
+            Request::post(format!(
+                "/monitoring/screening?csrf={}&progress={progress}",
+                officer.csrf
+            ))
+            .header(header::COOKIE, format!("zx_session={}", officer.cookie))
+            .header(header::CONTENT_TYPE, ct.clone())
+            .body(Body::from(body.clone()))
+            .unwrap(),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -1420,6 +1436,15 @@ async fn department_files_are_screened_from_the_page_and_the_api() {
         ),
         "{}",
         r.body
+    );
+    let p = site
+        .get(&format!("/progress/{progress}"), Some(&officer))
+        .await;
+    let p: serde_json::Value = serde_json::from_str(&p.body).unwrap();
+    assert_eq!(
+        (&p["finished"], &p["phase"]),
+        (&true.into(), &"写入筛查结果、线索和核实期限".into()),
+        "{p}"
     );
     assert!(r.body.contains("户籍信息中没有此人"), "{}", r.body);
     assert!(!r.body.contains(&stranger), "a whole ID number on the page");

@@ -1,4 +1,4 @@
-// Long work a form starts (a ledger import) shows its progress while the answer is awaited: the
+// Long work a form starts (a ledger import, a screening) shows its progress while the answer is awaited: the
 // form names the work with a token (data-progress), the server reports under it at
 // /progress/{token}, and this asks every second until the answer replaces the page.
 document.addEventListener('DOMContentLoaded', function () {

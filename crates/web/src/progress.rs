@@ -1,4 +1,4 @@
-//! The progress of long work a page starts (a ledger import), for that page to show while it
+//! The progress of long work a page starts (a ledger import, a screening), for that page to show while it
 //! waits for the answer. The page names the work with a random token in the form's address; the
 //! handler reports under it; the page's script (`assets/app.js`) asks `/progress/{token}` every
 //! second until the answer replaces the page. A token is its user's alone: anyone else is told
@@ -103,6 +103,7 @@ impl WorkProgress {
         let text = match s.ended {
             Some((_, true)) => format!("已完成，用时{seconds}秒，正在显示结果……"),
             Some((_, false)) => format!("未完成（用时{seconds}秒），请看页面上的说明"),
+            None if s.bytes && s.done == 0 => format!("正在{}……（{seconds}秒）", s.phase),
             None if s.bytes => {
                 let mb = |b: u64| b as f64 / 1_048_576.0;
                 if s.total > 0 {

@@ -299,6 +299,16 @@ impl App {
         caller: &Caller,
         req: &ScreeningRequest,
     ) -> Result<ScreeningReport, AppError> {
+        self.screen_reporting(caller, req, &crate::NoProgress).await
+    }
+
+    /// [`App::screen`], telling `progress` the rows read and matched, then the writing.
+    pub async fn screen_reporting(
+        &self,
+        caller: &Caller,
+        req: &ScreeningRequest,
+        progress: &dyn crate::Progress,
+    ) -> Result<ScreeningReport, AppError> {
         allow(caller, Act::Screen)?;
         let scope = match req.area {
             Some(a) => caller
@@ -333,6 +343,7 @@ impl App {
         let started = Instant::now();
         let file = DepartmentFile::open(&req.file, &kind)?;
         let file_name = file.file_name();
+        progress.start(&format!("读取并比对 {file_name}"), 0);
         let sheets: Vec<Option<String>> = file.sheets.iter().map(|s| s.sheet.clone()).collect();
         let id_headers: Vec<String> = file
             .sheets
@@ -380,6 +391,7 @@ impl App {
             }
             drop(order);
             parsed.append(batch);
+            progress.set(parsed.read);
             if !ids.is_empty() {
                 let store = self.store().clone();
                 in_flight.push_back(tokio::spawn(async move {
@@ -575,6 +587,7 @@ impl App {
         timings.judge_s = started.elapsed().as_secs_f64();
 
         // Write the batch with its clues and cases.
+        progress.start("写入筛查结果、线索和核实期限", 0);
         let started = Instant::now();
         let calendar = self.deadline_calendar(&policy).await;
         let case_state = CaseState::open(CaseKind::Identification, req.found_on);
@@ -608,6 +621,7 @@ impl App {
             .await?
             .ok_or_else(|| AppError::UnknownArea(format!("{scope:?}")))?;
         timings.write_s = started.elapsed().as_secs_f64();
+        progress.finish();
 
         let hits = write
             .hits

@@ -10,6 +10,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
+use zhenxing_app::Progress;
 use zhenxing_app::monitoring::Caller;
 use zhenxing_app::monitoring::screening::{
     PROBLEM_GROUPS, ScreeningReport, ScreeningRequest, problem_group, view_area,
@@ -27,6 +28,7 @@ use crate::pages::areas::parse_area;
 use crate::pages::households::Choice;
 use crate::pages::monitoring::disaster::{ErrorLine, SHOWN};
 use crate::pages::monitoring::notice::XLSX;
+use crate::progress::{ProgressQuery, WorkProgress};
 use crate::state::AppState;
 use crate::views::{UserCtx, day, download, place, render_with};
 
@@ -91,6 +93,8 @@ struct ScreeningPage {
     problems: Vec<ErrorLine>,
     problems_total: usize,
     error: Option<String>,
+    /// Names the next screening's progress (`/progress/{token}`).
+    progress_token: String,
 }
 
 /// The kinds of the policy in force for the user's province this year.
@@ -177,6 +181,7 @@ async fn page(
             problems,
             problems_total,
             error,
+            progress_token: zhenxing_app::auth::random_hex(16).unwrap_or_default(),
         },
     ))
 }
@@ -229,23 +234,44 @@ pub async fn request_of(up: &Upload, dir: &std::path::Path) -> Result<ScreeningR
 pub async fn upload(
     State(state): State<AppState>,
     user: PageUser,
+    Query(q): Query<ProgressQuery>,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let up = Upload::read(multipart).await?;
-    let dir = tempfile::tempdir().map_err(internal)?;
-    let result = match request_of(&up, dir.path()).await {
-        Ok(req) => state
-            .app
-            .screen(&user.caller.monitoring(), &req)
-            .await
-            .map_err(WebError::from),
+    // The page's script shows this while the answer is awaited (see `progress`).
+    let reporting = q
+        .progress
+        .as_deref()
+        .and_then(|t| state.progress.register(user.caller.user.id, t));
+    let result = match Upload::read(multipart).await {
+        Ok(up) => screen_upload(&state, &user, &up, reporting.as_ref().map(|r| &*r.0)).await,
         Err(e) => Err(e),
     };
+    if let Some(r) = reporting {
+        r.done(result.is_ok());
+    }
     match result {
         Ok(report) => page(&state, &user, StatusCode::OK, Some(report), None).await,
         Err(e) if e.status() == StatusCode::FORBIDDEN => Err(PageError(e)),
         Err(e) => page(&state, &user, e.status(), None, Some(e.message())).await,
     }
+}
+
+async fn screen_upload(
+    state: &AppState,
+    user: &PageUser,
+    up: &Upload,
+    work: Option<&WorkProgress>,
+) -> Result<ScreeningReport, WebError> {
+    let dir = tempfile::tempdir().map_err(internal)?;
+    let req = request_of(up, dir.path()).await?;
+    let progress: &dyn Progress = match work {
+        Some(w) => w,
+        None => &zhenxing_app::NoProgress,
+    };
+    Ok(state
+        .app
+        .screen_reporting(&user.caller.monitoring(), &req, progress)
+        .await?)
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
