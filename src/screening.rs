@@ -11,7 +11,7 @@ use zhenxing_app::App;
 use zhenxing_app::monitoring::Caller;
 use zhenxing_app::monitoring::screening::ScreeningRequest;
 use zhenxing_domain::{AreaCode, today_in_china};
-use zhenxing_ledger::write::{Disclosure, write_error_report};
+use zhenxing_ledger::write::{Disclosure, write_error_report_from};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ScreenFormat {
@@ -98,7 +98,7 @@ pub async fn screen(a: ScreenArgs) -> Result<i32> {
         eprintln!("……另有{}条", report.problems.len() - 20);
     }
     if let Some(path) = a.report {
-        write_error_report(&path, &report.problems)
+        write_error_report_from(&path, report.problems.len(), report.problems.iter())
             .with_context(|| format!("写报告 {}", path.display()))?;
         if !report.problems.is_empty() && matches!(a.format, ScreenFormat::Table) {
             println!("未匹配和无法读取的行已写入 {}", path.display());

@@ -253,7 +253,7 @@ async fn load(env: &Env, households: &[Household], members: &[Member]) {
     let mut tx = begin_first_load(env).await;
     tx.households(households).await.unwrap();
     tx.members(members).await.unwrap();
-    tx.commit(&Default::default(), &[]).await.unwrap();
+    tx.commit(&Default::default(), &Vec::new()).await.unwrap();
 }
 
 /// A first load into an empty registry looks nothing up (the ledger reader refuses repeats
@@ -292,7 +292,7 @@ async fn a_first_load_referring_to_an_unknown_village_fails_whole_and_writes_not
         Err(_) => true,
         Ok(_) => {
             tx.members(&members).await.is_err()
-                || tx.commit(&Default::default(), &[]).await.is_err()
+                || tx.commit(&Default::default(), &Vec::new()).await.is_err()
         }
     };
     assert!(refused);

@@ -1666,3 +1666,61 @@ async fn department_files_are_screened_from_the_page_and_the_api() {
         .await;
     assert_eq!(p.status, StatusCode::FORBIDDEN, "{}", p.body);
 }
+
+/// The API's answer to a screening lists the first 500 rows it left out, how many in all, and
+/// where the rest begin in the rows kept with the batch: a province's file that leaves millions
+/// of persons out is not answered with every one of them.
+#[tokio::test]
+async fn an_api_screenings_answer_lists_the_first_rows_left_out_and_where_the_rest_begin() {
+    let site = Site::new().await;
+    let today = today();
+    let mut csv = String::from("证件号码,残疾类别,残疾等级,发证日期\r\n");
+    for n in 0..520u32 {
+        let born = format!("19{:02}0101", 50 + n / 100);
+        csv.push_str(&format!(
+            "{},肢体,一级,{today}\r\n",
+            id("620102", &born, n % 100 + 100)
+        ));
+    }
+    let (ct, body) = multipart_body(
+        &[("kind", "disability")],
+        &[("file", "残联.csv", csv.as_bytes())],
+    );
+    let token = site.token("a_officer").await;
+    let r = site
+        .send(
+            Request::post("/api/v1/monitoring/screenings")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["batch"]["counts"]["unmatched"], 520, "{}", v["batch"]);
+    assert_eq!(v["problems_total"], 520);
+    let listed = v["problems"].as_array().unwrap();
+    assert_eq!(listed.len(), 500);
+    assert_eq!(
+        (&listed[0]["row"], &listed[499]["row"]),
+        (&2.into(), &501.into())
+    );
+    assert_eq!(listed[0]["code"], "not_registered");
+    let next = v["problems_next"].as_u64().unwrap();
+    let batch = v["batch"]["id"].as_i64().unwrap();
+    let r = site
+        .api(
+            Method::GET,
+            &format!("/api/v1/monitoring/screenings/{batch}/problems?after={next}"),
+            &token,
+        )
+        .await;
+    let rest: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let items = rest["items"].as_array().unwrap();
+    assert_eq!(items.len(), 20, "{rest}");
+    assert_eq!(
+        (&items[0]["row"], &items[19]["row"]),
+        (&502.into(), &521.into())
+    );
+}

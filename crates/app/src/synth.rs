@@ -582,7 +582,7 @@ impl crate::App {
             progress.set(done);
         }
         progress.finish();
-        tx.commit(&counts, &[]).await?;
+        tx.commit(&counts, &Vec::new()).await?;
         Ok(counts)
     }
 }

@@ -391,8 +391,22 @@ fn report_row(e: &ReportLine<'_>) -> Vec<Out> {
 /// Writes the rejected rows of an import: xlsx when `path` ends in `.xlsx`, else CSV (UTF-8 with
 /// BOM, so Excel shows the Chinese).
 pub fn write_error_report(path: &Path, errors: &[crate::RowError]) -> Result<(), FileError> {
-    let lines: Vec<ReportLine<'_>> = errors.iter().map(ReportLine::from).collect();
-    write_report_lines(path, "导入错误", &lines)
+    write_error_report_from(path, errors.len(), errors.iter().cloned())
+}
+
+/// [`write_error_report`] of `count` errors made one at a time (a screening's millions of
+/// persons not registered are not held whole as lines).
+pub fn write_error_report_from(
+    path: &Path,
+    count: usize,
+    errors: impl Iterator<Item = crate::RowError>,
+) -> Result<(), FileError> {
+    write_report_rows(
+        path,
+        "导入错误",
+        count,
+        errors.map(|e| report_row(&ReportLine::from(&e))),
+    )
 }
 
 /// Writes report lines as [`write_error_report`] does, the xlsx sheet named `sheet_name`.
@@ -401,15 +415,24 @@ pub fn write_report_lines(
     sheet_name: &str,
     lines: &[ReportLine<'_>],
 ) -> Result<(), FileError> {
+    write_report_rows(path, sheet_name, lines.len(), lines.iter().map(report_row))
+}
+
+/// Writes `count` report rows, in constant memory.
+fn write_report_rows(
+    path: &Path,
+    sheet_name: &str,
+    count: usize,
+    rows: impl Iterator<Item = Vec<Out>>,
+) -> Result<(), FileError> {
     let is_xlsx = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
     if is_xlsx {
-        if lines.len() > XLSX_MAX_DATA_ROWS as usize {
+        if count > XLSX_MAX_DATA_ROWS as usize {
             return Err(FileError::Io(format!(
                 "错误明细{}条，超过 Excel 的行数上限（{}行），请改存为 .csv",
-                lines.len(),
-                XLSX_MAX_DATA_ROWS
+                count, XLSX_MAX_DATA_ROWS
             )));
         }
         let mut book = Workbook::new();
@@ -425,8 +448,8 @@ pub fn write_report_lines(
                 .write_string_with_format(0, c as u16, *h, &bold)
                 .map_err(xlsx_err)?;
         }
-        for (r, e) in lines.iter().enumerate() {
-            for (c, cell) in report_row(e).iter().enumerate() {
+        for (r, row) in rows.enumerate() {
+            for (c, cell) in row.iter().enumerate() {
                 let (r, c) = (r as u32 + 1, c as u16);
                 match cell {
                     Out::Int(i) => sheet.write_number(r, c, *i as f64).map(|_| ()),
@@ -445,8 +468,8 @@ pub fn write_report_lines(
         let mut w = csv::Writer::from_writer(buf);
         let csv_err = |e: csv::Error| FileError::Io(e.to_string());
         w.write_record(REPORT_HEADERS).map_err(csv_err)?;
-        for e in lines {
-            w.write_record(report_row(e).iter().map(Out::csv_text))
+        for row in rows {
+            w.write_record(row.iter().map(Out::csv_text))
                 .map_err(csv_err)?;
         }
         w.flush().map_err(|e| FileError::Io(e.to_string()))

@@ -238,6 +238,6 @@ pub trait ImportTx: Send {
     async fn commit(
         self: Box<Self>,
         summary: &ImportCounts,
-        problems: &[RowProblem],
+        problems: &dyn ProblemLines,
     ) -> StoreResult<i64>;
 }

@@ -73,7 +73,7 @@ impl ImportRecord {
 
 /// A row of a file that was not taken, and why, kept with the import or screening batch that
 /// read it: as the operator's report showed it (ID numbers and phones masked).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RowProblem {
     pub file: String,
     pub sheet: Option<String>,
@@ -87,6 +87,24 @@ pub struct RowProblem {
     /// What kind of problem: the reading's error code, or the use case's (`not_registered`,
     /// `outside_area`, ...).
     pub code: String,
+}
+
+/// The lines of a report to keep, made one at a time as they are written: a screening that
+/// leaves millions of persons out keeps them compact until then.
+pub trait ProblemLines: Send + Sync + std::fmt::Debug {
+    fn count(&self) -> usize;
+    /// Line `i` (0-based) of `count()`.
+    fn line(&self, i: usize) -> RowProblem;
+}
+
+impl ProblemLines for Vec<RowProblem> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn line(&self, i: usize) -> RowProblem {
+        self[i].clone()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use zhenxing_domain::{
     AreaCode, HouseholdNo, HouseholdType, IdNumber, Money, MonitorCategory, RiskTypes, Scope,
 };
 
-use crate::{Actor, RowProblem, StoreResult};
+use crate::{Actor, ProblemLines, RowProblem, StoreResult};
 
 /// A registered household as screening sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -90,7 +90,7 @@ pub struct ScreeningCounts {
 
 /// A batch to record.
 #[derive(Debug, Clone)]
-pub struct ScreeningWrite {
+pub struct ScreeningWrite<'a> {
     pub kind: String,
     pub kind_label: String,
     pub source: String,
@@ -110,7 +110,7 @@ pub struct ScreeningWrite {
     pub case_due: CaseDue,
     /// The rows that did not enter the batch (not read, not registered, outside the area, a
     /// household not judged), in the report's order: kept with it.
-    pub problems: Vec<RowProblem>,
+    pub problems: &'a dyn ProblemLines,
 }
 
 /// What became of a household that crossed the rule.
@@ -236,7 +236,7 @@ pub trait ScreeningStore: Send + Sync {
         &self,
         actor: &Actor,
         scope: Scope,
-        batch: &ScreeningWrite,
+        batch: &ScreeningWrite<'_>,
     ) -> StoreResult<Option<(StoredScreening, Vec<HitOutcome>)>>;
 
     /// Batches recorded for areas the caller sees (the whole database for `Scope::All`), newest

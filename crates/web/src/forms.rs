@@ -299,6 +299,93 @@ impl Upload {
     }
 }
 
+/// A multipart body whose files were written to a folder as they arrived (a department file
+/// may be hundreds of megabytes: never held in memory), and its text fields.
+#[derive(Debug, Default)]
+pub struct SavedUpload {
+    pub fields: Fields,
+    /// (field name, the file's name as uploaded, where it was saved); empty files left out.
+    pub files: Vec<(String, String, std::path::PathBuf)>,
+}
+
+impl SavedUpload {
+    /// Reads `multipart`, each file into `dir` (in a folder of its own, under its own name made
+    /// safe), telling `progress` the bytes received of `declared`. The fields named in
+    /// `file_fields` are files even when sent without a file name (`{field}.csv` then).
+    pub async fn read(
+        mut multipart: Multipart,
+        dir: &std::path::Path,
+        file_fields: &[&str],
+        progress: Option<(&crate::progress::WorkProgress, u64)>,
+    ) -> Result<SavedUpload, WebError> {
+        use tokio::io::AsyncWriteExt;
+        let mut up = SavedUpload::default();
+        let mut received = 0u64;
+        let io = |e: std::io::Error| WebError::Internal(format!("保存上传的文件：{e}"));
+        loop {
+            let mut field = match multipart.next_field().await {
+                Ok(Some(f)) => f,
+                Ok(None) => break,
+                Err(e) => return Err(upload_error(e.status())),
+            };
+            let name = field.name().unwrap_or("").to_string();
+            let file_name = match field.file_name() {
+                Some(f) => f.to_string(),
+                None if file_fields.contains(&name.as_str()) => format!("{name}.csv"),
+                None => {
+                    let text = field.text().await.map_err(|e| upload_error(e.status()))?;
+                    up.fields.push(&name, text);
+                    continue;
+                }
+            };
+            let sub = dir.join(format!("{}", up.files.len()));
+            tokio::fs::create_dir_all(&sub).await.map_err(io)?;
+            let path = sub.join(safe_file_name(Some(&file_name), &format!("{name}.csv")));
+            let mut file = tokio::fs::File::create(&path).await.map_err(io)?;
+            let mut size = 0u64;
+            while let Some(chunk) = field.chunk().await.map_err(|e| upload_error(e.status()))? {
+                size += chunk.len() as u64;
+                received += chunk.len() as u64;
+                if let Some((p, declared)) = progress {
+                    p.received(received, declared);
+                }
+                file.write_all(&chunk).await.map_err(io)?;
+            }
+            file.flush().await.map_err(io)?;
+            if size > 0 {
+                up.files.push((name, file_name, path));
+            }
+        }
+        Ok(up)
+    }
+}
+
+/// The length a request declares (`Content-Length`), 0 when it declares none.
+pub fn declared_length(headers: &axum::http::HeaderMap) -> u64 {
+    headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0)
+}
+
+/// A file name of an upload that cannot leave its folder: the last component, no separators,
+/// no leading dots, at most 100 characters.
+pub fn safe_file_name(name: Option<&str>, fallback: &str) -> String {
+    let name = name
+        .unwrap_or("")
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_start_matches('.');
+    if name.is_empty() {
+        fallback.to_string()
+    } else {
+        name.chars().take(100).collect()
+    }
+}
+
 fn upload_error(status: axum::http::StatusCode) -> WebError {
     if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
         WebError::TooLarge

@@ -88,7 +88,130 @@ pub struct ScreeningReport {
     /// Rows that could not be read, persons not matched in the area (with the reason), and
     /// households that could not be judged: the report the operator gets back.
     #[serde(skip)]
-    pub problems: Vec<RowError>,
+    pub problems: LeftOut,
+}
+
+/// The rows a screening left out, in the report's order, kept compact: a province's medical
+/// file may leave millions of persons out (most insured persons are not in the registry), and
+/// each becomes a report line only when shown or written (a line made whole for each of 2.5
+/// million rows held 2.2 GB).
+#[derive(Debug, Clone, Default)]
+pub struct LeftOut {
+    file: String,
+    sheets: Vec<Option<String>>,
+    /// The ID column's header in each sheet.
+    id_headers: Vec<String>,
+    /// Persons not taken: (sheet, row number, the person, why).
+    persons: Vec<(u16, u64, IdNumber, PersonLeftOut)>,
+    /// Rows not read, households not judged.
+    lines: Vec<RowError>,
+    /// The report's order.
+    order: Vec<LeftOutRef>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PersonLeftOut {
+    NotRegistered,
+    OutsideArea,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum LeftOutRef {
+    Person(u32),
+    Line(u32),
+}
+
+impl LeftOut {
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Line `i` of the report.
+    pub fn line(&self, i: usize) -> Option<RowError> {
+        Some(match *self.order.get(i)? {
+            LeftOutRef::Line(k) => self.lines.get(k as usize)?.clone(),
+            LeftOutRef::Person(k) => {
+                let (sheet, row, id, why) = *self.persons.get(k as usize)?;
+                let (reason, code) = match why {
+                    PersonLeftOut::NotRegistered => ("户籍信息中没有此人", NOT_REGISTERED),
+                    PersonLeftOut::OutsideArea => (
+                        "此人登记在您管辖范围以外的户中，未纳入本次筛查",
+                        OUTSIDE_AREA,
+                    ),
+                };
+                RowError {
+                    file: self.file.clone(),
+                    sheet: self.sheets.get(usize::from(sheet)).cloned().flatten(),
+                    row,
+                    column: self
+                        .id_headers
+                        .get(usize::from(sheet))
+                        .cloned()
+                        .unwrap_or_else(|| "证件号码".into()),
+                    value: id.masked(),
+                    reason: reason.into(),
+                    code,
+                }
+            }
+        })
+    }
+
+    fn push_line(&mut self, e: RowError) {
+        self.order.push(LeftOutRef::Line(self.lines.len() as u32));
+        self.lines.push(e);
+    }
+
+    fn push_person(&mut self, sheet: u16, row: u64, id: IdNumber, why: PersonLeftOut) {
+        self.order
+            .push(LeftOutRef::Person(self.persons.len() as u32));
+        self.persons.push((sheet, row, id, why));
+    }
+
+    /// Every line, in order.
+    pub fn iter(&self) -> impl Iterator<Item = RowError> + '_ {
+        (0..self.len()).filter_map(|i| self.line(i))
+    }
+
+    /// Puts the lines in the report's order: by sheet and row, and where those are the same, as
+    /// they were added (rows not read, then persons, then households not judged).
+    fn sort(&mut self) {
+        let key = |r: &LeftOutRef| -> (Option<&str>, u64) {
+            match *r {
+                LeftOutRef::Line(k) => {
+                    let l = &self.lines[k as usize];
+                    (l.sheet.as_deref(), l.row)
+                }
+                LeftOutRef::Person(k) => {
+                    let (sheet, row, _, _) = self.persons[k as usize];
+                    (
+                        self.sheets
+                            .get(usize::from(sheet))
+                            .and_then(|s| s.as_deref()),
+                        row,
+                    )
+                }
+            }
+        };
+        let mut order = std::mem::take(&mut self.order);
+        order.sort_by(|a, b| key(a).cmp(&key(b)));
+        self.order = order;
+    }
+}
+
+impl zhenxing_store::ProblemLines for LeftOut {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn line(&self, i: usize) -> zhenxing_store::RowProblem {
+        LeftOut::line(self, i)
+            .map(|e| crate::problems::kept(&e))
+            .unwrap_or_default()
+    }
 }
 
 impl ScreeningReport {
@@ -444,16 +567,25 @@ impl App {
 
         // Judge: the rows of each household together.
         let started = Instant::now();
-        let mut problems = std::mem::take(&mut parsed.errors);
+        let read_errors = std::mem::take(&mut parsed.errors);
         let mut counts = ScreeningCounts {
             rows: parsed.read,
-            rejected: problems
+            rejected: read_errors
                 .iter()
                 .map(|e| (e.sheet.as_deref(), e.row))
                 .collect::<std::collections::HashSet<_>>()
                 .len() as u64,
             ..ScreeningCounts::default()
         };
+        let mut left = LeftOut {
+            file: file_name.clone(),
+            sheets: sheets.clone(),
+            id_headers,
+            ..LeftOut::default()
+        };
+        for e in read_errors {
+            left.push_line(e);
+        }
         let problem = |row: usize, column: &str, value: String, reason: String, code| {
             let (sheet, line) = parsed.at[row];
             RowError {
@@ -466,32 +598,18 @@ impl App {
                 code,
             }
         };
-        let id_header = |row: usize| -> &str {
-            let (sheet, _) = parsed.at[row];
-            id_headers
-                .get(usize::from(sheet))
-                .map(String::as_str)
-                .unwrap_or("证件号码")
-        };
         // (household, row) of every matched row, then grouped by household.
         let mut matched: Vec<(u32, u32)> = Vec::with_capacity(parsed.rows.len());
         for (r, row) in parsed.rows.iter().enumerate() {
+            let (sheet, line) = parsed.at[r];
             match places.get(r).copied().unwrap_or(Place::NotRegistered) {
                 Place::Household(h) => matched.push((h, r as u32)),
-                Place::OutsideScope => problems.push(problem(
-                    r,
-                    id_header(r),
-                    row.id.masked(),
-                    "此人登记在您管辖范围以外的户中，未纳入本次筛查".into(),
-                    OUTSIDE_AREA,
-                )),
-                Place::NotRegistered => problems.push(problem(
-                    r,
-                    id_header(r),
-                    row.id.masked(),
-                    "户籍信息中没有此人".into(),
-                    NOT_REGISTERED,
-                )),
+                Place::OutsideScope => {
+                    left.push_person(sheet, line, row.id, PersonLeftOut::OutsideArea)
+                }
+                Place::NotRegistered => {
+                    left.push_person(sheet, line, row.id, PersonLeftOut::NotRegistered)
+                }
             }
         }
         counts.matched = matched.len() as u64;
@@ -581,7 +699,9 @@ impl App {
         let rest = rest.map_err(|_| AppError::Invalid("判断规则的线程异常结束".into()))?;
         judged.append(rest);
         counts.households = judged.households;
-        problems.append(&mut judged.problems);
+        for e in std::mem::take(&mut judged.problems) {
+            left.push_line(e);
+        }
         let hits = judged.hits;
         let hit_households = judged.households_hit;
         timings.judge_s = started.elapsed().as_secs_f64();
@@ -594,7 +714,7 @@ impl App {
         let case_due = deadline::due(&case_state, &policy, &calendar, Channel::DepartmentWarning);
         let mut risks = RiskTypes::default();
         risks.insert(kind.risk);
-        problems.sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
+        left.sort();
         let write = ScreeningWrite {
             kind: kind.code.clone(),
             kind_label: kind.label.clone(),
@@ -612,7 +732,7 @@ impl App {
             hits,
             case_state,
             case_due,
-            problems: problems.iter().map(crate::problems::kept).collect(),
+            problems: &left,
         };
         let (screening, outcomes) = self
             .store()
@@ -640,7 +760,7 @@ impl App {
             screening,
             timings,
             hits,
-            problems,
+            problems: left,
         })
     }
 

@@ -15,7 +15,7 @@ use super::{
     Db, Row, Tx, Value, figures, list_join, list_source, list_value, now_text, problems, tuples_for,
 };
 use crate::{
-    Actor, Backend, ImportCounts, ImportSource, ImportTx, Rejection, RowOutcome, RowProblem,
+    Actor, Backend, ImportCounts, ImportSource, ImportTx, ProblemLines, Rejection, RowOutcome,
     StoreError, StoreResult,
 };
 
@@ -1132,7 +1132,7 @@ impl ImportTx for SqlImport {
     async fn commit(
         mut self: Box<Self>,
         c: &ImportCounts,
-        kept: &[RowProblem],
+        kept: &dyn ProblemLines,
     ) -> StoreResult<i64> {
         let today = zhenxing_domain::today_in_china();
         if self.bulk {
@@ -1177,7 +1177,7 @@ impl ImportTx for SqlImport {
                     n(c.members_updated),
                     n(c.members_unchanged),
                     n(c.rejected),
-                    n(kept.len() as u64),
+                    n(kept.count() as u64),
                     self.changeset.into(),
                     // Confined to no area (the command line): recorded under the area of its rows.
                     self.span.area().map(|a| a.as_i64()).into(),

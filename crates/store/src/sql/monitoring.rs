@@ -122,7 +122,7 @@ impl Writer {
     async fn commit(self, counts: &ImportCounts) -> StoreResult<()> {
         match self {
             Writer::Plain(tx) => tx.commit().await,
-            Writer::Registry(import) => import.commit(counts, &[]).await.map(|_| ()),
+            Writer::Registry(import) => import.commit(counts, &Vec::new()).await.map(|_| ()),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! (`import_problems`) or a screening batch (`screening_problems`): written in the same
 //! transaction as the rows that were taken, read back a page at a time by their number.
 
-use crate::{Backend, RowProblem, StoreResult};
+use crate::{Backend, ProblemLines, RowProblem, StoreResult};
 
 use super::monitoring::corrupt;
 use super::{Tx, Value, tuples_for};
@@ -31,40 +31,44 @@ pub(super) const SCREENING: Kept = Kept {
 /// Lines per statement (8 or 9 parameters a line: within both backends' limits).
 const CHUNK: usize = 1000;
 
-/// Keeps `problems` with `owner`, numbered from 1 in their order.
+/// Keeps `problems` with `owner`, numbered from 1 in their order (each line made when its
+/// statement is: a province's screening may leave millions of rows out).
 pub(super) async fn write(
     tx: &mut dyn Tx,
     backend: Backend,
     kept: &Kept,
     owner: i64,
-    problems: &[RowProblem],
+    problems: &dyn ProblemLines,
 ) -> StoreResult<()> {
     let mut columns = vec![kept.owner, "seq"];
     if kept.with_file {
         columns.push("file");
     }
     columns.extend(["sheet", "row_no", "column_name", "value", "reason", "code"]);
-    for (n, chunk) in problems.chunks(CHUNK).enumerate() {
-        let mut rows: Vec<Value<'static>> = Vec::with_capacity(chunk.len() * columns.len());
-        for (k, p) in chunk.iter().enumerate() {
-            rows.extend([Value::from(owner), ((n * CHUNK + k + 1) as i64).into()]);
+    let total = problems.count();
+    for start in (0..total).step_by(CHUNK) {
+        let end = (start + CHUNK).min(total);
+        let mut rows: Vec<Value<'static>> = Vec::with_capacity((end - start) * columns.len());
+        for i in start..end {
+            let p = problems.line(i);
+            rows.extend([Value::from(owner), ((i + 1) as i64).into()]);
             if kept.with_file {
-                rows.push(Value::Text(Some(p.file.clone().into())));
+                rows.push(Value::Text(Some(p.file.into())));
             }
             rows.extend([
-                Value::Text(p.sheet.clone().map(Into::into)),
+                Value::Text(p.sheet.map(Into::into)),
                 i64::try_from(p.row).map_err(corrupt)?.into(),
-                Value::Text(Some(p.column.clone().into())),
-                Value::Text(Some(p.value.clone().into())),
-                Value::Text(Some(p.reason.clone().into())),
-                Value::Text(Some(p.code.clone().into())),
+                Value::Text(Some(p.column.into())),
+                Value::Text(Some(p.value.into())),
+                Value::Text(Some(p.reason.into())),
+                Value::Text(Some(p.code.into())),
             ]);
         }
         let sql = format!(
             "INSERT INTO {} ({}) VALUES {}",
             kept.table,
             columns.join(", "),
-            tuples_for(backend, chunk.len(), columns.len())
+            tuples_for(backend, end - start, columns.len())
         );
         tx.insert_many(kept.table, &columns, &sql, rows).await?;
     }

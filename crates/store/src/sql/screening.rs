@@ -268,7 +268,7 @@ impl<D: Db> SqlStore<D> {
         &self,
         tx: &mut dyn Tx,
         actor: &Actor,
-        batch: &ScreeningWrite,
+        batch: &ScreeningWrite<'_>,
         screening: i64,
         labels: Option<&[&str]>,
         county: AreaCode,
@@ -793,7 +793,7 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
         &self,
         actor: &Actor,
         scope: Scope,
-        batch: &ScreeningWrite,
+        batch: &ScreeningWrite<'_>,
     ) -> StoreResult<Option<(StoredScreening, Vec<HitOutcome>)>> {
         if batch
             .hits
@@ -835,7 +835,7 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
             actor.name.as_str().into(),
             created_at.as_str().into(),
             labels.as_ref().map(json).transpose()?.into(),
-            (batch.problems.len() as i64).into(),
+            (batch.problems.count() as i64).into(),
         ]);
         let rows = tx
             .fetch(
@@ -899,7 +899,7 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
             backend,
             &problems::SCREENING,
             id,
-            &batch.problems,
+            batch.problems,
         )
         .await?;
         let mut counts = batch.counts;
@@ -943,7 +943,7 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
                 rule: batch.rule.clone(),
                 found_on: batch.found_on,
                 counts,
-                problems: Some(batch.problems.len() as u64),
+                problems: Some(batch.problems.count() as u64),
                 actor: actor.name.clone(),
                 created_at,
             },

@@ -442,7 +442,7 @@ impl<D: Db> Store for SqlStore<D> {
             ..ImportCounts::default()
         };
         if matches!(outcome, RowOutcome::Updated) {
-            Box::new(tx).commit(&counts, &[]).await?;
+            Box::new(tx).commit(&counts, &Vec::new()).await?;
         }
         Ok(outcome)
     }

@@ -11,7 +11,7 @@ use zhenxing_app::store::screening::{ScreeningCounts, StoredScreening, outcome_l
 use super::{AfterQuery, REPORT_PAGE, RowErrorJson, next_after};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody, internal};
-use crate::forms::Upload;
+use crate::forms::SavedUpload;
 use crate::pages::monitoring::screening::{
     PAGE, ResultsQuery, batch_of, cursor_text, parse_cursor, request_of, results_area,
 };
@@ -102,13 +102,20 @@ impl BatchJson {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ScreeningJson {
     pub batch: BatchJson,
-    /// Unreadable rows and unmatched persons (ID numbers masked), each with its reason.
+    /// The first rows not taken (at most 500, in file order): unreadable rows and unmatched
+    /// persons (ID numbers masked), each with its reason; the rest are read from
+    /// `/api/v1/monitoring/screenings/{id}/problems?after={problems_next}`.
     pub problems: Vec<RowErrorJson>,
+    /// How many rows were not taken in all.
+    pub problems_total: u64,
+    /// Pass as `after` to `/api/v1/monitoring/screenings/{id}/problems` for the rows after
+    /// `problems`; absent when `problems` lists them all.
+    pub problems_next: Option<u64>,
 }
 
 #[utoipa::path(post, path = "/api/v1/monitoring/screenings", tag = "监测帮扶",
     request_body(content = ScreeningForm, content_type = "multipart/form-data"),
-    responses((status = 200, body = ScreeningJson, description = "The batch with its counts; rows not taken with their reason."),
+    responses((status = 200, body = ScreeningJson, description = "The batch with its counts; the first rows not taken with their reason, and where the rest begin."),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn screen(
@@ -116,15 +123,23 @@ pub async fn screen(
     ApiUser(caller): ApiUser,
     multipart: Multipart,
 ) -> Result<Json<ScreeningJson>, ApiError> {
-    let up = Upload::read(multipart).await?;
     let dir = tempfile::tempdir().map_err(internal)?;
-    let req = request_of(&up, dir.path()).await?;
+    let up = SavedUpload::read(multipart, dir.path(), &["file"], None).await?;
+    let req = request_of(&up)?;
     let r = state.app.screen(&caller.monitoring(), &req).await?;
     let mut batch = BatchJson::of(&r.screening);
     batch.counts = CountsJson::of(&r.counts);
     Ok(Json(ScreeningJson {
         batch,
-        problems: r.problems.iter().map(RowErrorJson::of).collect(),
+        problems: r
+            .problems
+            .iter()
+            .take(REPORT_PAGE as usize)
+            .map(|e| RowErrorJson::of(&e))
+            .collect(),
+        problems_total: r.problems.len() as u64,
+        // Kept in the report's order, numbered from 1.
+        problems_next: (r.problems.len() > REPORT_PAGE as usize).then_some(REPORT_PAGE.into()),
     }))
 }
 

@@ -5,16 +5,16 @@ use std::path::{Path as FsPath, PathBuf};
 
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
-use tokio::io::AsyncWriteExt;
 use zhenxing_app::Progress;
 use zhenxing_app::import::ImportReport;
 use zhenxing_app::store::ImportRecord;
 
 use crate::auth::PageUser;
 use crate::error::{PageError, WebError, internal};
+use crate::forms::SavedUpload;
 use crate::pages::areas::parse_area;
 use crate::progress::{ProgressQuery, WorkProgress};
 use crate::state::AppState;
@@ -162,22 +162,6 @@ pub async fn form(State(state): State<AppState>, user: PageUser) -> Result<Respo
     Ok(page(&state, &user, StatusCode::OK, None, None).await)
 }
 
-/// A file name of the upload that cannot leave the folder: the last component, no separators.
-fn safe_file_name(name: Option<&str>, fallback: &str) -> String {
-    let name = name
-        .unwrap_or("")
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("")
-        .trim()
-        .trim_start_matches('.');
-    if name.is_empty() {
-        fallback.to_string()
-    } else {
-        name.chars().take(100).collect()
-    }
-}
-
 /// The uploaded ledgers, saved in `dir`.
 pub struct Uploaded {
     pub households: Option<PathBuf>,
@@ -189,55 +173,24 @@ pub async fn save_uploads(multipart: Multipart, dir: &FsPath) -> Result<Uploaded
 }
 
 /// [`save_uploads`], reporting the bytes received to `progress` (of `declared`, the request's
-/// length, 0 when not declared).
+/// length, 0 when not declared). A field sent twice: the later file counts.
 async fn save_uploads_reporting(
-    mut multipart: Multipart,
+    multipart: Multipart,
     dir: &FsPath,
     progress: Option<(&WorkProgress, u64)>,
 ) -> Result<Uploaded, WebError> {
-    let mut up = Uploaded {
-        households: None,
-        members: None,
+    let up = SavedUpload::read(multipart, dir, &["households", "members"], progress).await?;
+    let path = |name: &str| {
+        up.files
+            .iter()
+            .rev()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, _, p)| p.clone())
     };
-    let mut received = 0u64;
-    while let Some(mut field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| WebError::BadRequest(format!("上传的表单无法读取：{e}")))?
-    {
-        let kind = match field.name() {
-            Some("households") => "households",
-            Some("members") => "members",
-            _ => continue,
-        };
-        let file_name = safe_file_name(field.file_name(), &format!("{kind}.csv"));
-        let sub = dir.join(kind);
-        tokio::fs::create_dir_all(&sub).await.map_err(internal)?;
-        let path = sub.join(&file_name);
-        let mut file = tokio::fs::File::create(&path).await.map_err(internal)?;
-        let mut size = 0usize;
-        while let Some(chunk) = field
-            .chunk()
-            .await
-            .map_err(|e| WebError::BadRequest(format!("上传中断：{e}")))?
-        {
-            size += chunk.len();
-            received += chunk.len() as u64;
-            if let Some((p, declared)) = progress {
-                p.received(received, declared);
-            }
-            file.write_all(&chunk).await.map_err(internal)?;
-        }
-        file.flush().await.map_err(internal)?;
-        if size == 0 {
-            continue;
-        }
-        match kind {
-            "households" => up.households = Some(path),
-            _ => up.members = Some(path),
-        }
-    }
-    Ok(up)
+    Ok(Uploaded {
+        households: path("households"),
+        members: path("members"),
+    })
 }
 
 pub async fn submit(
@@ -254,11 +207,7 @@ pub async fn submit(
         .as_deref()
         .and_then(|t| state.progress.register(user.caller.user.id, t));
     let work = reporting.as_ref().map(|r| r.0.clone());
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(0);
+    let declared = crate::forms::declared_length(&headers);
     let dir = tempfile::tempdir().map_err(internal)?;
     let up = save_uploads_reporting(
         multipart,

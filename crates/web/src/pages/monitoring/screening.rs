@@ -7,7 +7,7 @@
 
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 use zhenxing_app::Progress;
@@ -23,7 +23,7 @@ use zhenxing_ledger::write::Disclosure;
 
 use crate::auth::PageUser;
 use crate::error::{PageError, WebError, internal};
-use crate::forms::{Upload, past_day};
+use crate::forms::{SavedUpload, declared_length, past_day};
 use crate::pages::areas::parse_area;
 use crate::pages::households::Choice;
 use crate::pages::monitoring::disaster::{ErrorLine, SHOWN};
@@ -160,7 +160,7 @@ async fn page(
     let problems = report
         .iter()
         .flat_map(|r| r.problems.iter().take(SHOWN))
-        .map(ErrorLine::of)
+        .map(|e| ErrorLine::of(&e))
         .collect();
     Ok(render_with(
         status,
@@ -191,10 +191,10 @@ pub async fn index(State(state): State<AppState>, user: PageUser) -> Result<Resp
     page(&state, &user, StatusCode::OK, None, None).await
 }
 
-/// Reads the batch's fields and saves the file to `dir` (its name keeps the extension).
-pub async fn request_of(up: &Upload, dir: &std::path::Path) -> Result<ScreeningRequest, WebError> {
+/// The batch's fields and its file, saved as it arrived (its name keeps the extension).
+pub fn request_of(up: &SavedUpload) -> Result<ScreeningRequest, WebError> {
     let f = &up.fields;
-    let Some((_, file_name, bytes)) = up.files.iter().find(|(n, _, _)| n == "file") else {
+    let Some((_, _, path)) = up.files.iter().find(|(n, _, _)| n == "file") else {
         return Err(WebError::BadRequest(
             "请选择部门数据文件（xlsx或CSV）".into(),
         ));
@@ -210,16 +210,9 @@ pub async fn request_of(up: &Upload, dir: &std::path::Path) -> Result<ScreeningR
         ),
         None => None,
     };
-    let safe: String = std::path::Path::new(file_name)
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| "部门数据.csv".into());
-    let path = dir.join(safe);
-    tokio::fs::write(&path, bytes).await.map_err(internal)?;
     Ok(ScreeningRequest {
         kind: kind.trim().to_string(),
-        file: path,
+        file: path.clone(),
         area,
         found_on: past_day("筛查日期", f.get("date"))?,
         source: f
@@ -235,6 +228,7 @@ pub async fn upload(
     State(state): State<AppState>,
     user: PageUser,
     Query(q): Query<ProgressQuery>,
+    headers: HeaderMap,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     // The page's script shows this while the answer is awaited (see `progress`).
@@ -242,10 +236,8 @@ pub async fn upload(
         .progress
         .as_deref()
         .and_then(|t| state.progress.register(user.caller.user.id, t));
-    let result = match Upload::read(multipart).await {
-        Ok(up) => screen_upload(&state, &user, &up, reporting.as_ref().map(|r| &*r.0)).await,
-        Err(e) => Err(e),
-    };
+    let work = reporting.as_ref().map(|r| &*r.0);
+    let result = screen_upload(&state, &user, multipart, declared_length(&headers), work).await;
     if let Some(r) = reporting {
         r.done(result.is_ok());
     }
@@ -259,11 +251,19 @@ pub async fn upload(
 async fn screen_upload(
     state: &AppState,
     user: &PageUser,
-    up: &Upload,
+    multipart: Multipart,
+    declared: u64,
     work: Option<&WorkProgress>,
 ) -> Result<ScreeningReport, WebError> {
     let dir = tempfile::tempdir().map_err(internal)?;
-    let req = request_of(up, dir.path()).await?;
+    let up = SavedUpload::read(
+        multipart,
+        dir.path(),
+        &["file"],
+        work.map(|w| (w, declared)),
+    )
+    .await?;
+    let req = request_of(&up)?;
     let progress: &dyn Progress = match work {
         Some(w) => w,
         None => &zhenxing_app::NoProgress,
