@@ -674,22 +674,6 @@ async fn income_components_derive_the_per_capita_income() {
     assert_eq!(h.income.declared_per_capita, None);
 }
 
-/// What a progress display is told, in order.
-#[derive(Default)]
-struct Recorded(std::sync::Mutex<Vec<(String, u64)>>);
-
-impl zhenxing_app::Progress for Recorded {
-    fn start(&self, phase: &str, _: u64) {
-        self.0.lock().unwrap().push((phase.to_string(), 0));
-    }
-    fn set(&self, done: u64) {
-        if let Some(last) = self.0.lock().unwrap().last_mut() {
-            last.1 = done;
-        }
-    }
-    fn finish(&self) {}
-}
-
 /// An import tells its progress phase by phase — the households' rows, the members' rows, and
 /// then the writing (a first load builds its indexes there, for seconds on a province) — so
 /// neither the command line's bar nor the page's line falls silent before the answer.
@@ -716,7 +700,7 @@ async fn an_import_reports_each_phase_and_the_writing_last() {
             )],
         ),
     );
-    let recorded = Recorded::default();
+    let recorded = RecordedProgress::default();
     let req = zhenxing_app::import::ImportRequest {
         households: Some(h),
         members: Some(m),
@@ -728,7 +712,7 @@ async fn an_import_reports_each_phase_and_the_writing_last() {
     };
     env.app.import(&req, &recorded).await.unwrap();
     assert_eq!(
-        recorded.0.into_inner().unwrap(),
+        recorded.phases(),
         [
             ("导入户信息 户.csv".to_string(), 2),
             ("导入成员信息 成员.csv".to_string(), 1),

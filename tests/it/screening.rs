@@ -687,22 +687,6 @@ async fn who_may_screen_and_what_a_file_of_the_wrong_kind_gets() {
     assert_eq!(env.app.screenings(&operator(), 10).await.unwrap().len(), 1);
 }
 
-/// What a progress display is told, in order: each phase with its last count.
-#[derive(Default)]
-struct Recorded(std::sync::Mutex<Vec<(String, u64)>>);
-
-impl zhenxing_app::Progress for Recorded {
-    fn start(&self, phase: &str, _: u64) {
-        self.0.lock().unwrap().push((phase.to_string(), 0));
-    }
-    fn set(&self, done: u64) {
-        if let Some(last) = self.0.lock().unwrap().last_mut() {
-            last.1 = done;
-        }
-    }
-    fn finish(&self) {}
-}
-
 /// A screening tells the rows it has read and matched, then that it writes the batch (the
 /// longer part of a province's file, seconds on PostgreSQL).
 #[tokio::test]
@@ -719,13 +703,13 @@ async fn a_screening_reports_the_rows_read_then_the_writing() {
         found_on: d("2025-06-30"),
         source: None,
     };
-    let recorded = Recorded::default();
+    let recorded = RecordedProgress::default();
     env.app
         .screen_reporting(&operator(), &req, &recorded)
         .await
         .unwrap();
     assert_eq!(
-        recorded.0.into_inner().unwrap(),
+        recorded.phases(),
         [
             ("读取并比对 医保.csv".to_string(), 3),
             ("写入筛查结果、线索和核实期限".to_string(), 0),

@@ -141,3 +141,25 @@ pub async fn store_policy_for_this_year(app: &App) {
         .unwrap();
     }
 }
+
+/// What a progress display is told, in order: each phase with the last count it was told.
+#[derive(Default)]
+pub struct RecordedProgress(std::sync::Mutex<Vec<(String, u64)>>);
+
+impl RecordedProgress {
+    pub fn phases(self) -> Vec<(String, u64)> {
+        self.0.into_inner().unwrap()
+    }
+}
+
+impl zhenxing_app::Progress for RecordedProgress {
+    fn start(&self, phase: &str, _: u64) {
+        self.0.lock().unwrap().push((phase.to_string(), 0));
+    }
+    fn set(&self, done: u64) {
+        if let Some(last) = self.0.lock().unwrap().last_mut() {
+            last.1 = done;
+        }
+    }
+    fn finish(&self) {}
+}

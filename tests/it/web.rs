@@ -262,6 +262,39 @@ impl Site {
         self.send(req).await
     }
 
+    /// POSTs a multipart body (`multipart`'s) to the API with a Bearer token; the answer, which
+    /// must be 200 and JSON.
+    pub async fn api_upload(
+        &self,
+        uri: &str,
+        token: &str,
+        (content_type, body): (String, Vec<u8>),
+    ) -> serde_json::Value {
+        let r = self
+            .send(
+                Request::post(uri)
+                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                    .header(header::CONTENT_TYPE, content_type)
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        serde_json::from_str(&r.body).unwrap()
+    }
+
+    /// The row numbers (`items[].row`) of a page of a kept report over the API.
+    pub async fn kept_rows(&self, uri: &str, token: &str) -> Vec<u64> {
+        let r = self.api(Method::GET, uri, token).await;
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        v["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{v}"))
+            .iter()
+            .filter_map(|i| i["row"].as_u64())
+            .collect()
+    }
+
     pub async fn audit_actions(&self) -> Vec<(String, String, String)> {
         self.app()
             .accounts()
@@ -1209,19 +1242,9 @@ async fn an_api_imports_answer_lists_the_first_refused_rows_and_where_the_rest_b
         .chain(["C9999,620102010202,周全,1,8000,否,,,,否,".to_string()])
         .collect();
     let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
-    let (ct, body) = multipart(&[("households", "多错.csv", &csv(H_HEADER, &rows))]);
     let token = site.token("a_admin").await;
-    let r = site
-        .send(
-            Request::post("/api/v1/imports")
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::CONTENT_TYPE, ct)
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let upload = multipart(&[("households", "多错.csv", &csv(H_HEADER, &rows))]);
+    let v = site.api_upload("/api/v1/imports", &token, upload).await;
     assert_eq!(v["counts"]["households_inserted"], 1, "{v}");
     assert_eq!(v["errors_total"], 520);
     let errors = v["errors"].as_array().unwrap();
@@ -1231,127 +1254,17 @@ async fn an_api_imports_answer_lists_the_first_refused_rows_and_where_the_rest_b
         (&errors[0]["row"], &errors[499]["row"]),
         (&2.into(), &501.into())
     );
-    let next = v["errors_next"].as_u64().unwrap();
-    let id = v["import_id"].as_i64().unwrap();
-    let r = site
-        .api(
-            Method::GET,
-            &format!("/api/v1/imports/{id}/errors?after={next}"),
-            &token,
-        )
+    let (id, next) = (&v["import_id"], &v["errors_next"]);
+    let rest = site
+        .kept_rows(&format!("/api/v1/imports/{id}/errors?after={next}"), &token)
         .await;
-    let rest: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    let items = rest["items"].as_array().unwrap();
-    assert_eq!(items.len(), 20, "{rest}");
-    assert_eq!(
-        (&items[0]["row"], &items[19]["row"]),
-        (&502.into(), &521.into())
-    );
+    assert_eq!(rest, (502..=521).collect::<Vec<u64>>());
     // A few refused rows: all of them, nothing to follow.
-    let (ct, body) = multipart(&[("households", "x.csv", &foreign_ledger())]);
-    let r = site
-        .send(
-            Request::post("/api/v1/imports")
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::CONTENT_TYPE, ct)
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await;
-    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let upload = multipart(&[("households", "x.csv", &foreign_ledger())]);
+    let v = site.api_upload("/api/v1/imports", &token, upload).await;
     assert_eq!(v["errors_total"], 1, "{v}");
     assert_eq!(v["errors"].as_array().unwrap().len(), 1, "{v}");
     assert!(v["errors_next"].is_null(), "{v}");
-}
-
-/// The import page names each import with a token; the import reports under it, and
-/// `/progress/{token}` tells its user (and nobody else) how far it is, to the end.
-#[tokio::test]
-async fn an_import_from_the_page_tells_its_progress_to_its_user_alone() {
-    let site = Site::new().await;
-    let admin = site.login("a_admin").await;
-    let form = site.get("/import", Some(&admin)).await;
-    let key = "data-progress=\"";
-    let at = form.body.find(key).map(|i| i + key.len()).unwrap();
-    let token = form.body[at..].split('"').next().unwrap().to_string();
-    assert_eq!(token.len(), 32, "{}", form.body);
-    assert!(
-        form.body.contains(&format!(
-            "action=\"/import?csrf={}&amp;progress={token}\"",
-            admin.csrf
-        )),
-        "{}",
-        form.body
-    );
-    assert!(form.body.contains("/assets/app.js"), "{}", form.body);
-    let another = site.get("/import", Some(&admin)).await;
-    assert!(!another.body.contains(&token), "a token per page");
-    // Nothing under the token before the import.
-    let r = site.get(&format!("/progress/{token}"), Some(&admin)).await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let (ct, body) = multipart(&[(
-        "households",
-        "户.csv",
-        &csv(H_HEADER, &["A301,620102010202,吴明,1,8000,否,,,,否,"]),
-    )]);
-    let r = site
-        .send(
-            Request::post(format!("/import?csrf={}&progress={token}", admin.csrf))
-                .header(header::COOKIE, format!("zx_session={}", admin.cookie))
-                .header(header::CONTENT_TYPE, ct.clone())
-                .body(Body::from(body.clone()))
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert!(r.body.contains("id=\"import-result\""), "{}", r.body);
-    let r = site.get(&format!("/progress/{token}"), Some(&admin)).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let p: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    assert_eq!(p["finished"], true, "{p}");
-    assert_eq!(p["phase"], "写入数据库（建立索引、核对、提交）", "{p}");
-    assert!(p["text"].as_str().unwrap().starts_with("已完成"), "{p}");
-    // Not another user of the same county.
-    let officer = site.login("a_officer").await;
-    let r = site
-        .get(&format!("/progress/{token}"), Some(&officer))
-        .await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND);
-    // A token already used is not taken again, and one that is not ours is ignored: the
-    // import goes through either way.
-    for t in [token.as_str(), "../../etc", "X"] {
-        let r = site
-            .send(
-                Request::post(format!("/import?csrf={}&progress={t}", officer.csrf))
-                    .header(header::COOKIE, format!("zx_session={}", officer.cookie))
-                    .header(header::CONTENT_TYPE, ct.clone())
-                    .body(Body::from(body.clone()))
-                    .unwrap(),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-        assert!(r.body.contains("id=\"import-result\""), "{}", r.body);
-    }
-    let r = site
-        .get(&format!("/progress/{token}"), Some(&officer))
-        .await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND);
-    // An upload that is not a ledger: the work ends, the page says why.
-    let token2 = "0123456789abcdef0123456789abcdef";
-    let (ct, body) = multipart(&[("households", "x.csv", "甲,乙\n1,2\n")]);
-    let r = site
-        .send(
-            Request::post(format!("/import?csrf={}&progress={token2}", admin.csrf))
-                .header(header::COOKIE, format!("zx_session={}", admin.cookie))
-                .header(header::CONTENT_TYPE, ct)
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
-    let r = site.get(&format!("/progress/{token2}"), Some(&admin)).await;
-    let p: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    assert_eq!(p["finished"], true, "{p}");
 }
 
 /// An import from the command line is confined to no area: it is recorded under the smallest
