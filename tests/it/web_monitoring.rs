@@ -1707,4 +1707,21 @@ async fn an_api_screenings_answer_lists_the_first_rows_left_out_and_where_the_re
         )
         .await;
     assert_eq!(rest, (502..=521).collect::<Vec<u64>>());
+    // The file goes to disk as it arrives; a text field is short, or refused.
+    let long = "医".repeat(30_000);
+    let (ct, body) = multipart_body(
+        &[("kind", "disability"), ("source", &long)],
+        &[("file", "残联.csv", csv.as_bytes())],
+    );
+    let r = site
+        .send(
+            Request::post("/api/v1/monitoring/screenings")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("表单字段“source”过长"), "{}", r.body);
 }

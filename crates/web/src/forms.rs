@@ -299,6 +299,9 @@ impl Upload {
     }
 }
 
+/// The longest text field [`SavedUpload::read`] takes.
+const MAX_TEXT_FIELD: usize = 64 * 1024;
+
 /// A multipart body whose files were written to a folder as they arrived (a department file
 /// may be hundreds of megabytes: never held in memory), and its text fields.
 #[derive(Debug, Default)]
@@ -333,8 +336,21 @@ impl SavedUpload {
                 Some(f) => f.to_string(),
                 None if file_fields.contains(&name.as_str()) => format!("{name}.csv"),
                 None => {
-                    let text = field.text().await.map_err(|e| upload_error(e.status()))?;
-                    up.fields.push(&name, text);
+                    // A form's text is short: a field that is not cannot fill the memory.
+                    let mut text = Vec::new();
+                    while let Some(chunk) =
+                        field.chunk().await.map_err(|e| upload_error(e.status()))?
+                    {
+                        text.extend_from_slice(&chunk);
+                        if text.len() > MAX_TEXT_FIELD {
+                            return Err(WebError::BadRequest(format!(
+                                "表单字段“{name}”过长（超过{}KB）",
+                                MAX_TEXT_FIELD / 1024
+                            )));
+                        }
+                    }
+                    up.fields
+                        .push(&name, String::from_utf8_lossy(&text).into_owned());
                     continue;
                 }
             };
