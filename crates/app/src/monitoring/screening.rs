@@ -486,14 +486,23 @@ impl App {
         let mut in_flight: VecDeque<MatchTask> = VecDeque::new();
         let merge = |(slots, m): (Vec<u32>, Matches),
                      places: &mut Vec<Place>,
-                     households: &mut Vec<ScreenedHousehold>| {
+                     households: &mut Vec<ScreenedHousehold>,
+                     rows: &mut [DepartmentRow]| {
             let base = households.len() as u32;
+            let first = places.len();
             households.extend(m.households);
             places.extend(slots.iter().map(|&s| match m.persons.get(s as usize) {
                 Some(PersonMatch::Household(i)) => Place::Household(base + i),
                 Some(PersonMatch::OutsideScope) => Place::OutsideScope,
                 Some(PersonMatch::NotRegistered) | None => Place::NotRegistered,
             }));
+            // A row whose person was not found is only reported: its cells are let go (a file of
+            // the whole population is mostly such rows).
+            for (place, row) in places[first..].iter().zip(rows.iter_mut().skip(first)) {
+                if !matches!(place, Place::Household(_)) {
+                    row.values = Vec::new();
+                }
+            }
         };
         while let Some(batch) = batches.recv().await {
             // (person, row in the batch), sorted: the distinct persons to match, and each row's.
@@ -528,6 +537,7 @@ impl App {
                         task.await.map_err(join_error)??,
                         &mut places,
                         &mut households,
+                        &mut parsed.rows,
                     );
                 }
             }
@@ -537,6 +547,7 @@ impl App {
                 task.await.map_err(join_error)??,
                 &mut places,
                 &mut households,
+                &mut parsed.rows,
             );
         }
         let mut by_key: Vec<u32> = (0..households.len() as u32).collect();
