@@ -11,7 +11,7 @@ use zhenxing_store::{ImportRecord, RowProblem};
 use crate::auth::Caller;
 use crate::export::{ExportRequest, ExportResult};
 use crate::import::{ImportReport, ImportRequest};
-use crate::problems::{PAGE, every_line};
+use crate::problems::{PAGE, write_every_line};
 use crate::{App, AppError, NoProgress, Progress};
 
 impl App {
@@ -152,12 +152,9 @@ impl App {
         id: i64,
         out: &Path,
     ) -> Result<u64, AppError> {
-        let all =
-            every_line(
-                |after| async move { Ok(self.import_problems(scope, id, after, PAGE).await?.1) },
-            )
-            .await?;
-        crate::problems::write_kept(out, "导入错误", &all)?;
-        Ok(all.len() as u64)
+        write_every_line(out, "导入错误", |after| async move {
+            Ok(self.import_problems(scope, id, after, PAGE).await?.1)
+        })
+        .await
     }
 }

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use zhenxing_ledger::RowError;
-use zhenxing_ledger::write::{ReportLine, write_report_lines};
+use zhenxing_ledger::write::{ReportLine, ReportWriter};
 use zhenxing_store::RowProblem;
 
 use crate::AppError;
@@ -23,43 +23,41 @@ pub fn kept(e: &RowError) -> RowProblem {
     }
 }
 
-/// Writes kept lines: xlsx when `out` ends in `.xlsx` (its sheet named `sheet`), else CSV.
-pub fn write_kept(out: &Path, sheet: &str, lines: &[RowProblem]) -> Result<(), AppError> {
-    let lines: Vec<ReportLine<'_>> = lines
-        .iter()
-        .map(|p| ReportLine {
-            file: &p.file,
-            sheet: p.sheet.as_deref(),
-            row: p.row,
-            column: &p.column,
-            value: &p.value,
-            reason: &p.reason,
-            code: &p.code,
-        })
-        .collect();
-    write_report_lines(out, sheet, &lines)
-        .map_err(|e| AppError::Output(format!("{}：{e}", out.display())))
-}
-
 /// Lines read per page when all of them are wanted.
 pub const PAGE: u32 = 5000;
 
-/// Every line a paged reader gives: `page(after)` answers up to [`PAGE`] lines numbered above
-/// `after`.
-pub async fn every_line<F, Fut>(mut page: F) -> Result<Vec<RowProblem>, AppError>
+/// Writes every line a paged reader gives (`page(after)` answers up to [`PAGE`] lines numbered
+/// above `after`) a page at a time: xlsx when `out` ends in `.xlsx` (its sheet named `sheet`),
+/// else CSV. Constant memory for any number of lines; how many were written.
+pub async fn write_every_line<F, Fut>(out: &Path, sheet: &str, mut page: F) -> Result<u64, AppError>
 where
     F: FnMut(Option<u64>) -> Fut,
     Fut: Future<Output = Result<Vec<(u64, RowProblem)>, AppError>>,
 {
-    let mut all = Vec::new();
-    let mut after = None;
+    let failed =
+        |e: zhenxing_ledger::FileError| AppError::Output(format!("{}：{e}", out.display()));
+    let mut w = ReportWriter::create(out, sheet).map_err(failed)?;
+    let (mut after, mut written) = (None, 0u64);
     loop {
         let lines = page(after).await?;
         let full = lines.len() == PAGE as usize;
         after = lines.last().map(|(seq, _)| *seq);
-        all.extend(lines.into_iter().map(|(_, p)| p));
+        for (_, p) in &lines {
+            w.line(&ReportLine {
+                file: &p.file,
+                sheet: p.sheet.as_deref(),
+                row: p.row,
+                column: &p.column,
+                value: &p.value,
+                reason: &p.reason,
+                code: &p.code,
+            })
+            .map_err(failed)?;
+            written += 1;
+        }
         if !full {
-            return Ok(all);
+            w.finish().map_err(failed)?;
+            return Ok(written);
         }
     }
 }

@@ -425,53 +425,170 @@ fn write_report_rows(
     count: usize,
     rows: impl Iterator<Item = Vec<Out>>,
 ) -> Result<(), FileError> {
-    let is_xlsx = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-    if is_xlsx {
-        if count > XLSX_MAX_DATA_ROWS as usize {
-            return Err(FileError::Io(format!(
-                "错误明细{}条，超过 Excel 的行数上限（{}行），请改存为 .csv",
-                count, XLSX_MAX_DATA_ROWS
-            )));
-        }
-        let mut book = Workbook::new();
-        let bold = Format::new().set_bold();
-        // Rows go out in order: a report of a million lines is not held whole.
-        let sheet = book
-            .add_worksheet_with_constant_memory()
-            .map_err(xlsx_err)?;
-        sheet.set_column_width(5, 60).map_err(xlsx_err)?;
-        sheet.set_name(sheet_name).map_err(xlsx_err)?;
-        for (c, h) in REPORT_HEADERS.iter().enumerate() {
-            sheet
-                .write_string_with_format(0, c as u16, *h, &bold)
+    if count > XLSX_MAX_DATA_ROWS as usize && is_xlsx(path) {
+        return Err(too_many_lines(format!("{count}条")));
+    }
+    let mut w = ReportWriter::create(path, sheet_name)?;
+    for row in rows {
+        w.row(&row)?;
+    }
+    w.finish()
+}
+
+fn is_xlsx(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+}
+
+/// `how_many`: "123条", "超过100条".
+fn too_many_lines(how_many: String) -> FileError {
+    FileError::Io(format!(
+        "错误明细{how_many}，超过 Excel 的行数上限（{XLSX_MAX_DATA_ROWS}行），请改存为 .csv"
+    ))
+}
+
+/// A report written a line at a time (the lines may come from pages of a database): xlsx when
+/// the path ends in `.xlsx`, else CSV (UTF-8 with BOM), in constant memory either way. An xlsx
+/// is written only by [`ReportWriter::finish`]: one refused half-way leaves no file.
+pub struct ReportWriter {
+    out: ReportOut,
+    lines: u32,
+    /// Lines an xlsx takes (Excel's limit, unless told fewer).
+    max_lines: u32,
+}
+
+enum ReportOut {
+    Xlsx(Box<Workbook>, PathBuf),
+    Csv(Box<csv::Writer<BufWriter<File>>>),
+}
+
+impl ReportWriter {
+    pub fn create(path: &Path, sheet_name: &str) -> Result<ReportWriter, FileError> {
+        let out = if is_xlsx(path) {
+            let mut book = Workbook::new();
+            let bold = Format::new().set_bold();
+            // Rows go out in order: a report of a million lines is not held whole.
+            let sheet = book
+                .add_worksheet_with_constant_memory()
                 .map_err(xlsx_err)?;
-        }
-        for (r, row) in rows.enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                let (r, c) = (r as u32 + 1, c as u16);
-                match cell {
-                    Out::Int(i) => sheet.write_number(r, c, *i as f64).map(|_| ()),
-                    other => sheet.write_string(r, c, other.csv_text()).map(|_| ()),
-                }
-                .map_err(xlsx_err)?;
+            sheet.set_column_width(5, 60).map_err(xlsx_err)?;
+            sheet.set_name(sheet_name).map_err(xlsx_err)?;
+            for (c, h) in REPORT_HEADERS.iter().enumerate() {
+                sheet
+                    .write_string_with_format(0, c as u16, *h, &bold)
+                    .map_err(xlsx_err)?;
             }
+            ReportOut::Xlsx(Box::new(book), path.to_path_buf())
+        } else {
+            let file = File::create(path)
+                .map_err(|e| FileError::Io(format!("{}: {e}", path.display())))?;
+            let mut buf = BufWriter::new(file);
+            buf.write_all(b"\xEF\xBB\xBF")
+                .map_err(|e| FileError::Io(e.to_string()))?;
+            let mut w = csv::Writer::from_writer(buf);
+            w.write_record(REPORT_HEADERS)
+                .map_err(|e| FileError::Io(e.to_string()))?;
+            ReportOut::Csv(Box::new(w))
+        };
+        Ok(ReportWriter {
+            out,
+            lines: 0,
+            max_lines: XLSX_MAX_DATA_ROWS,
+        })
+    }
+
+    /// Refuses an xlsx of more than `lines` lines instead of at Excel's limit.
+    pub fn with_max_lines(mut self, lines: u32) -> ReportWriter {
+        self.max_lines = lines.min(XLSX_MAX_DATA_ROWS);
+        self
+    }
+
+    pub fn line(&mut self, line: &ReportLine<'_>) -> Result<(), FileError> {
+        self.row(&report_row(line))
+    }
+
+    fn row(&mut self, row: &[Out]) -> Result<(), FileError> {
+        match &mut self.out {
+            ReportOut::Xlsx(book, _) => {
+                if self.lines >= self.max_lines {
+                    return Err(too_many_lines(format!("超过{}条", self.lines)));
+                }
+                let sheet = book.worksheet_from_index(0).map_err(xlsx_err)?;
+                let r = self.lines + 1;
+                for (c, cell) in row.iter().enumerate() {
+                    let c = c as u16;
+                    match cell {
+                        Out::Int(i) => sheet.write_number(r, c, *i as f64).map(|_| ()),
+                        other => sheet.write_string(r, c, other.csv_text()).map(|_| ()),
+                    }
+                    .map_err(xlsx_err)?;
+                }
+            }
+            ReportOut::Csv(w) => w
+                .write_record(row.iter().map(Out::csv_text))
+                .map_err(|e| FileError::Io(e.to_string()))?,
         }
-        book.save(path).map_err(xlsx_err)
-    } else {
-        let file =
-            File::create(path).map_err(|e| FileError::Io(format!("{}: {e}", path.display())))?;
-        let mut buf = BufWriter::new(file);
-        buf.write_all(b"\xEF\xBB\xBF")
-            .map_err(|e| FileError::Io(e.to_string()))?;
-        let mut w = csv::Writer::from_writer(buf);
-        let csv_err = |e: csv::Error| FileError::Io(e.to_string());
-        w.write_record(REPORT_HEADERS).map_err(csv_err)?;
-        for row in rows {
-            w.write_record(row.iter().map(Out::csv_text))
-                .map_err(csv_err)?;
+        self.lines += 1;
+        Ok(())
+    }
+
+    pub fn finish(self) -> Result<(), FileError> {
+        match self.out {
+            ReportOut::Xlsx(mut book, path) => book.save(&path).map_err(xlsx_err),
+            ReportOut::Csv(mut w) => w.flush().map_err(|e| FileError::Io(e.to_string())),
         }
-        w.flush().map_err(|e| FileError::Io(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod report_tests {
+    use super::*;
+
+    fn line(row: u64) -> ReportLine<'static> {
+        ReportLine {
+            file: "医保.csv",
+            sheet: None,
+            row,
+            column: "证件号码",
+            value: "620102********1234",
+            reason: "户籍信息中没有此人",
+            code: "not_registered",
+        }
+    }
+
+    #[test]
+    fn a_report_is_written_a_line_at_a_time_and_an_xlsx_over_its_limit_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv_path = dir.path().join("r.csv");
+        let mut w = ReportWriter::create(&csv_path, "未纳入的行").unwrap();
+        for row in [2, 3] {
+            w.line(&line(row)).unwrap();
+        }
+        w.finish().unwrap();
+        let text = std::fs::read_to_string(&csv_path).unwrap();
+        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines[0], "文件,工作表,行号,列,内容,原因,错误代码");
+        assert_eq!(
+            lines[2],
+            "医保.csv,,3,证件号码,620102********1234,户籍信息中没有此人,not_registered"
+        );
+        let xlsx_path = dir.path().join("r.xlsx");
+        let mut w = ReportWriter::create(&xlsx_path, "未纳入的行")
+            .unwrap()
+            .with_max_lines(2);
+        w.line(&line(2)).unwrap();
+        w.line(&line(3)).unwrap();
+        let e = w.line(&line(4)).unwrap_err();
+        assert!(e.to_string().contains("请改存为 .csv"), "{e}");
+        drop(w);
+        assert!(!xlsx_path.exists(), "nothing written half-way");
+        let mut w = ReportWriter::create(&xlsx_path, "未纳入的行").unwrap();
+        w.line(&line(2)).unwrap();
+        w.finish().unwrap();
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx_path).unwrap();
+        let range = book.worksheet_range("未纳入的行").unwrap();
+        assert_eq!(range.height(), 2);
+        assert_eq!(range.get((1, 5)).unwrap().to_string(), "户籍信息中没有此人");
     }
 }

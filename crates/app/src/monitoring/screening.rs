@@ -987,15 +987,13 @@ impl App {
         id: i64,
         out: &Path,
     ) -> Result<u64, AppError> {
-        let all = crate::problems::every_line(|after| async move {
+        crate::problems::write_every_line(out, "未纳入的行", |after| async move {
             Ok(self
                 .screening_problems(caller, id, after, crate::problems::PAGE)
                 .await?
                 .1)
         })
-        .await?;
-        crate::problems::write_kept(out, "未纳入的行", &all)?;
-        Ok(all.len() as u64)
+        .await
     }
 }
 
