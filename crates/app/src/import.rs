@@ -286,11 +286,11 @@ impl App {
         report
             .errors
             .sort_by(|a, b| (&a.file, &a.sheet, a.row).cmp(&(&b.file, &b.sheet, b.row)));
-        let problems: Vec<_> = report.errors.iter().map(crate::problems::kept).collect();
         // A first load builds its indexes and checks its references here: a province's takes
         // seconds, which a bar that just finished would leave unexplained.
         progress.start("写入数据库（建立索引、核对、提交）", 0);
-        report.import_id = Some(tx.commit(&report.counts, &problems).await?);
+        let kept = crate::problems::KeptErrors(&report.errors);
+        report.import_id = Some(tx.commit(&report.counts, &kept).await?);
         progress.finish();
         let c = &report.counts;
         let written =

@@ -23,6 +23,21 @@ pub fn kept(e: &RowError) -> RowProblem {
     }
 }
 
+/// Row errors as the store keeps them, each line made as it is written (not a second copy of
+/// every refused row of a file refused whole).
+#[derive(Debug)]
+pub struct KeptErrors<'a>(pub &'a [RowError]);
+
+impl zhenxing_store::ProblemLines for KeptErrors<'_> {
+    fn count(&self) -> usize {
+        self.0.len()
+    }
+
+    fn line(&self, i: usize) -> RowProblem {
+        self.0.get(i).map(kept).unwrap_or_default()
+    }
+}
+
 /// Lines read per page when all of them are wanted.
 pub const PAGE: u32 = 5000;
 
