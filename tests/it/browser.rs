@@ -79,6 +79,16 @@ async fn wait_for(c: &Client, xpath: &str) -> fantoccini::elements::Element {
         .unwrap_or_else(|e| panic!("waiting for {xpath}: {e}"))
 }
 
+/// The text of the element with id `id`.
+async fn text_of(c: &Client, id: &str) -> String {
+    c.find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
 /// Waits until the address bar satisfies `ok` (htmx pushes it after swapping the content in).
 async fn wait_url(c: &Client, what: &str, ok: impl Fn(&str, &str) -> bool) {
     for _ in 0..200 {
@@ -140,15 +150,7 @@ async fn browser_story_login_tree_search_household_import_logout() {
 
         // The county, then down the tree to the village.
         wait_for(&c, "//h1[contains(., '城关区')]").await;
-        assert_eq!(
-            c.find(Locator::Id("whoami"))
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap(),
-            "a_officer"
-        );
+        assert_eq!(text_of(&c, "whoami").await, "a_officer");
         shot(&c, "02-county").await;
         c.find(Locator::LinkText("伏龙坪街道"))
             .await
@@ -243,26 +245,14 @@ async fn browser_story_login_tree_search_household_import_logout() {
             text.contains("620102019999") && text.contains("所在村代码"),
             "{text}"
         );
-        let result = c
-            .find(Locator::Id("import-result"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let result = text_of(&c, "import-result").await;
         assert!(
             result.contains("新增1户") && result.contains("拒绝1行"),
             "{result}"
         );
         shot(&c, "07-import").await;
         // The import is listed below, its error report kept with it.
-        let listed = c
-            .find(Locator::Id("import-list"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let listed = text_of(&c, "import-list").await;
         assert!(
             listed.contains("浏览器导入.csv") && listed.contains("xlsx"),
             "{listed}"
@@ -280,13 +270,7 @@ async fn browser_story_login_tree_search_household_import_logout() {
         .unwrap();
         let mut shown = String::new();
         for _ in 0..100 {
-            shown = c
-                .find(Locator::Id("import-progress"))
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
+            shown = text_of(&c, "import-progress").await;
             if shown.starts_with("已完成") {
                 break;
             }

@@ -262,23 +262,31 @@ impl Site {
         self.send(req).await
     }
 
-    /// POSTs a multipart body (`multipart`'s) to the API with a Bearer token; the answer, which
-    /// must be 200 and JSON.
-    pub async fn api_upload(
+    /// POSTs a multipart body (`multipart`'s) to the API with a Bearer token.
+    pub async fn api_post_multipart(
         &self,
         uri: &str,
         token: &str,
         (content_type, body): (String, Vec<u8>),
+    ) -> Response {
+        self.send(
+            Request::post(uri)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// [`Site::api_post_multipart`]; the answer, which must be 200 and JSON.
+    pub async fn api_upload(
+        &self,
+        uri: &str,
+        token: &str,
+        upload: (String, Vec<u8>),
     ) -> serde_json::Value {
-        let r = self
-            .send(
-                Request::post(uri)
-                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                    .header(header::CONTENT_TYPE, content_type)
-                    .body(Body::from(body))
-                    .unwrap(),
-            )
-            .await;
+        let r = self.api_post_multipart(uri, token, upload).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         serde_json::from_str(&r.body).unwrap()
     }

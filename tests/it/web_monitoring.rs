@@ -1569,17 +1569,9 @@ async fn department_files_are_screened_from_the_page_and_the_api() {
     );
     // The same file again over the API: nothing new.
     let token = site.token("a_officer").await;
-    let r = site
-        .send(
-            Request::post("/api/v1/monitoring/screenings")
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::CONTENT_TYPE, ct)
-                .body(Body::from(body))
-                .unwrap(),
-        )
+    let v = site
+        .api_upload("/api/v1/monitoring/screenings", &token, (ct, body))
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["batch"]["counts"]["hits"], 1, "{v}");
     assert_eq!(v["batch"]["counts"]["created"], 0, "{v}");
     assert_eq!(v["batch"]["counts"]["repeated"], 1, "{v}");
@@ -1709,18 +1701,12 @@ async fn an_api_screenings_answer_lists_the_first_rows_left_out_and_where_the_re
     assert_eq!(rest, (502..=521).collect::<Vec<u64>>());
     // The file goes to disk as it arrives; a text field is short, or refused.
     let long = "医".repeat(30_000);
-    let (ct, body) = multipart_body(
+    let upload = multipart_body(
         &[("kind", "disability"), ("source", &long)],
         &[("file", "残联.csv", csv.as_bytes())],
     );
     let r = site
-        .send(
-            Request::post("/api/v1/monitoring/screenings")
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::CONTENT_TYPE, ct)
-                .body(Body::from(body))
-                .unwrap(),
-        )
+        .api_post_multipart("/api/v1/monitoring/screenings", &token, upload)
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     assert!(r.body.contains("表单字段“source”过长"), "{}", r.body);
