@@ -953,6 +953,101 @@ async fn the_rows_left_out_are_kept_with_the_batch_for_who_sees_it_whole() {
     assert!(none.is_empty());
 }
 
+/// A file of the whole population leaves most of its persons out: their lines are kept in pages
+/// (deflated), read back in the report's order across the pages' edges, and counted by code.
+#[tokio::test]
+async fn thousands_of_rows_left_out_read_back_across_their_pages() {
+    let env = registry().await;
+    let mut lines: Vec<String> = (0..9000u32)
+        .map(|i| {
+            let birth = format!("1980{:02}{:02}", 1 + i / 1000 % 12, 1 + i % 28);
+            format!("{},{}.5,2025-03-01", id("620102", &birth, i % 1000), 10 + i)
+        })
+        .collect();
+    lines.insert(4500, format!("{},1,2025-03-01", bad_check(&person("x1"))));
+    lines.push(format!("{},600,2025-03-01", person("b1")));
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let file = env.write("全员医保.csv", csv(MEDICAL, &refs));
+    let county = caller("620102");
+    let r = screen(&env.app, &county, "medical", &file, None).await;
+    let batch = r.screening.id;
+    assert_eq!(r.screening.problems, Some(9001));
+    let as_reported: Vec<_> = r
+        .problems
+        .iter()
+        .map(|e| zhenxing_app::problems::kept(&e))
+        .collect();
+    // Read 700 at a time (pages hold 4,000): every line once, numbered 1.., as the report had them.
+    let mut kept = Vec::new();
+    let mut after = None;
+    loop {
+        let (_, page) = env
+            .app
+            .screening_problems(&county, batch, after, 700)
+            .await
+            .unwrap();
+        let Some(last) = page.last() else { break };
+        assert!(page.len() == 700 || kept.len() + page.len() == 9001);
+        after = Some(last.0);
+        kept.extend(page);
+    }
+    let numbers: Vec<u64> = kept.iter().map(|(seq, _)| *seq).collect();
+    assert_eq!(numbers, (1..=9001).collect::<Vec<u64>>());
+    let seen: Vec<_> = kept.iter().map(|(_, p)| p.clone()).collect();
+    assert_eq!(seen, as_reported);
+    assert_eq!(seen[4500].code, "id_check");
+    assert_eq!(
+        seen[1501].row, 1503,
+        "the row after the bad one, header on line 1"
+    );
+    // Either side of a page's edge, and past the end.
+    for after in [3999, 4000, 7999, 8999] {
+        let (_, two) = env
+            .app
+            .screening_problems(&county, batch, Some(after), 2)
+            .await
+            .unwrap();
+        let want = &kept[after as usize..(after as usize + 2).min(kept.len())];
+        assert_eq!(two, want, "after {after}");
+    }
+    let (_, none) = env
+        .app
+        .screening_problems(&county, batch, Some(9001), 10)
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+    // Counted by code over the pages.
+    let view = env
+        .app
+        .screening_view(&county, batch, None, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        view.problems.unwrap(),
+        [
+            ("id_check".to_string(), 1),
+            ("not_registered".to_string(), 9000)
+        ]
+    );
+    // Three pages, deflated to a fraction of the lines' text.
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", env.path("test.db").display()))
+        .await
+        .unwrap();
+    let (pages, bytes): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), SUM(length(body)) FROM screening_problem_pages WHERE screening_id = ?",
+    )
+    .bind(batch)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let text: usize = seen
+        .iter()
+        .map(|p| p.column.len() + p.value.len() + p.reason.len() + p.code.len() + 8)
+        .sum();
+    assert_eq!(pages, 3);
+    assert!((bytes as usize) < text / 5, "{bytes} bytes for {text}");
+}
+
 fn zhenxing(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_zhenxing"))
         .args(args)

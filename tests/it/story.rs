@@ -762,11 +762,11 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         "audit_log",
         "changesets",
         "divisions",
-        "import_problems",
+        "import_problem_pages",
         "meta",
         "policies",
         "reports",
-        "screening_problems",
+        "screening_problem_pages",
         "screenings",
         "sessions",
         "users",
@@ -823,4 +823,194 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
             _ => {}
         }
     }
+}
+
+/// A database written before migration 0011 kept a line a row (`screening_problems`,
+/// `import_problems`); the migration moves them into pages, and they read back as they were:
+/// in order, across a page's edge, with their counts by code.
+async fn lines_kept_a_row_each_move_into_pages(db: &str) {
+    use zhenxing_app::monitoring::Caller;
+    use zhenxing_app::monitoring::screening::ScreeningRequest;
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(db).await.unwrap();
+    app.load_divisions(None, None).await.unwrap();
+    let write = |name: &str, text: String| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    // An import with refused rows in both files, and a batch that leaves 5,001 rows out.
+    let households = write(
+        "h.csv",
+        csv(
+            H_HEADER,
+            &[
+                "S001,620102010201,王伟,1,5800,是,,,,否,",
+                "S002,620102010299,坏行,1,9000,否,,,,否,",
+                "S'3,620102019999,O'Brien \"引号\",1,9000,否,,,,否,",
+            ],
+        ),
+    );
+    let wang = id("620102", "19700101", 1);
+    let members = write(
+        "m.csv",
+        csv(
+            M_HEADER,
+            &[
+                &format!("1,S001,{wang},王伟,男,1970-01-01,户主,健康"),
+                &format!("2,S001,{},张红,女,1972-02-02,配偶,健康", bad_check(&wang)),
+            ],
+        ),
+    );
+    let import = app
+        .import(
+            &ImportRequest {
+                households: Some(households),
+                members: Some(members),
+                actor: actor(),
+                scope: Scope::All,
+            },
+            &NoProgress,
+        )
+        .await
+        .unwrap();
+    assert_eq!(import.errors.len(), 4, "{:?}", import.errors);
+    let mut rows: Vec<String> = (0..5000u32)
+        .map(|i| {
+            let birth = format!("1990{:02}{:02}", 1 + i / 100 % 12, 1 + i % 28);
+            format!("{},{},2025-03-01", id("620102", &birth, i % 1000), 5 + i)
+        })
+        .collect();
+    rows.insert(
+        700,
+        format!("{},abc,2025-03-01", id("620102", "19900101", 1)),
+    );
+    let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let file = write("医保.csv", csv("证件号码,自付金额（元）,结算日期", &refs));
+    let batch = app
+        .screen(
+            &Caller::command_line(),
+            &ScreeningRequest {
+                kind: "medical".into(),
+                file,
+                area: None,
+                found_on: chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap(),
+                source: None,
+            },
+        )
+        .await
+        .unwrap()
+        .screening
+        .id;
+    let changeset = app.imports(Scope::All, 1).await.unwrap()[0].id;
+    let read = |app: App| async move {
+        let caller = Caller::command_line();
+        let screening = app
+            .screening_problems(&caller, batch, None, 10_000)
+            .await
+            .unwrap()
+            .1;
+        let edge = app
+            .screening_problems(&caller, batch, Some(3999), 3)
+            .await
+            .unwrap()
+            .1;
+        let counts = app
+            .screening_view(&caller, batch, AreaCode::parse("62").ok(), None, 1)
+            .await
+            .unwrap()
+            .problems;
+        let import = app
+            .import_problems(Scope::All, changeset, None, 100)
+            .await
+            .unwrap()
+            .1;
+        (screening, edge, counts, import)
+    };
+    let before = read(app).await;
+    assert_eq!(before.0.len(), 5001, "{:?}", before.2);
+    assert_eq!(before.3.len(), 4);
+    let counted: u64 = before.2.as_ref().unwrap().iter().map(|(_, n)| n).sum();
+    assert_eq!(counted, 5001);
+
+    // The database as migration 0010 left it: a row a line, and no migration 0011.
+    let migrations = if db.starts_with("postgres") {
+        include_str!("../../crates/store-postgres/migrations/0010_rows_not_taken.sql")
+    } else {
+        include_str!("../../crates/store-sqlite/migrations/0010_rows_not_taken.sql")
+    };
+    let tables: Vec<String> = migrations
+        .split(';')
+        .map(|s| {
+            s.lines()
+                .filter(|l| !l.trim_start().starts_with("--"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .filter(|s| s.trim_start().starts_with("CREATE TABLE"))
+        .collect();
+    assert_eq!(tables.len(), 2);
+    let quote = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let mut sql = format!(
+        "DROP TABLE screening_problem_pages; DROP TABLE import_problem_pages; \
+         DELETE FROM _sqlx_migrations WHERE version = 11; {};",
+        tables.join(";")
+    );
+    for (seq, p) in &before.0 {
+        sql.push_str(&format!(
+            "INSERT INTO screening_problems VALUES ({batch}, {seq}, {}, {}, {}, {}, {}, {});",
+            p.sheet.as_deref().map_or("NULL".into(), quote),
+            p.row,
+            quote(&p.column),
+            quote(&p.value),
+            quote(&p.reason),
+            quote(&p.code)
+        ));
+    }
+    for (seq, p) in &before.3 {
+        sql.push_str(&format!(
+            "INSERT INTO import_problems VALUES ({changeset}, {seq}, {}, {}, {}, {}, {}, {}, {});",
+            quote(&p.file),
+            p.sheet.as_deref().map_or("NULL".into(), quote),
+            p.row,
+            quote(&p.column),
+            quote(&p.value),
+            quote(&p.reason),
+            quote(&p.code)
+        ));
+    }
+    if db.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(db).await.unwrap();
+        sqlx::raw_sql(&sql).execute(&pool).await.unwrap();
+        pool.close().await;
+    } else {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{db}"))
+            .await
+            .unwrap();
+        sqlx::raw_sql(&format!("BEGIN; {sql} COMMIT;"))
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    }
+
+    // Opened again: migrated, and every line reads as it did.
+    let after = read(App::open(db).await.unwrap()).await;
+    assert_eq!(after, before);
+    assert_eq!(
+        after.1.iter().map(|(seq, _)| *seq).collect::<Vec<_>>(),
+        [4000, 4001, 4002]
+    );
+}
+
+#[tokio::test]
+async fn lines_kept_a_row_each_move_into_pages_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    lines_kept_a_row_each_move_into_pages(&dir.path().join("old.db").to_string_lossy()).await;
+}
+
+#[tokio::test]
+async fn postgres_lines_kept_a_row_each_move_into_pages() {
+    let Some(base) = postgres_url() else { return };
+    lines_kept_a_row_each_move_into_pages(&fresh_postgres(&base).await).await;
 }

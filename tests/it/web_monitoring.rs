@@ -1625,7 +1625,7 @@ async fn department_files_are_screened_from_the_page_and_the_api() {
         .execute(&pool)
         .await
         .unwrap();
-    sqlx::query("DELETE FROM screening_problems WHERE screening_id = ?")
+    sqlx::query("DELETE FROM screening_problem_pages WHERE screening_id = ?")
         .bind(second)
         .execute(&pool)
         .await

@@ -149,9 +149,11 @@ fn copy_text(out: &mut Vec<u8>, v: &Value<'_>) {
         Value::Int(None) | Value::Text(None) | Value::Bytes(None) => out.extend_from_slice(b"\\N"),
         // bytea's hex form, its backslash escaped for COPY.
         Value::Bytes(Some(b)) => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.reserve(3 + 2 * b.len());
             out.extend_from_slice(b"\\\\x");
             for byte in b.iter() {
-                out.extend_from_slice(format!("{byte:02x}").as_bytes());
+                out.extend([HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 15)]]);
             }
         }
         Value::Int(Some(i)) => out.extend_from_slice(i.to_string().as_bytes()),
@@ -251,10 +253,18 @@ mod tests {
     #[test]
     fn copy_text_escapes() {
         let mut out = Vec::new();
-        for v in [Value::from("a\tb\\c\nd"), Value::Int(None), Value::from(42)] {
+        for v in [
+            Value::from("a\tb\\c\nd"),
+            Value::Int(None),
+            Value::from(42),
+            Value::Bytes(Some(vec![0x00, 0x5c, 0xaf, 0xff].into())),
+        ] {
             copy_text(&mut out, &v);
             out.push(b'|');
         }
-        assert_eq!(String::from_utf8(out).unwrap(), "a\\tb\\\\c\\nd|\\N|42|");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a\\tb\\\\c\\nd|\\N|42|\\\\x005cafff|"
+        );
     }
 }
