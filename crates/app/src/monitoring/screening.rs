@@ -237,23 +237,6 @@ struct Parsed {
     read: u64,
 }
 
-impl Parsed {
-    fn append(&mut self, mut batch: Parsed) {
-        self.rows.append(&mut batch.rows);
-        self.at.append(&mut batch.at);
-        self.errors.append(&mut batch.errors);
-        self.read += batch.read;
-    }
-}
-
-/// Where a person of the file is, as matching found out.
-#[derive(Debug, Clone, Copy)]
-enum Place {
-    Household(u32),
-    OutsideScope,
-    NotRegistered,
-}
-
 /// What judging a run of households found, in the households' order.
 #[derive(Default)]
 struct Judged {
@@ -477,34 +460,48 @@ impl App {
         let reading_kind = kind.clone();
         let reader =
             tokio::task::spawn_blocking(move || read_batches(&file, &reading_kind, &sender));
+        // The rows whose person was found in the area, with their places; every other row goes
+        // to the report as soon as its batch is matched, kept compact (a file of the whole
+        // population is mostly such rows).
         let mut parsed = Parsed::default();
-        // Each row's place as matched, and the households found, batch by batch (a household
-        // whose members fall in two batches is found twice: made one below). A batch's distinct
-        // persons are matched once each, and each row keeps the index of its person.
-        let mut places: Vec<Place> = Vec::new();
+        let mut left = LeftOut {
+            file: file_name.clone(),
+            sheets: sheets.clone(),
+            id_headers,
+            ..LeftOut::default()
+        };
+        let mut rows_parsed: u64 = 0;
+        // Each found row's household, batch by batch (a household whose members fall in two
+        // batches is found twice: made one below). A batch's distinct persons are matched once
+        // each, and each row keeps the index of its person.
+        let mut homes: Vec<u32> = Vec::new();
         let mut households: Vec<ScreenedHousehold> = Vec::new();
-        let mut in_flight: VecDeque<MatchTask> = VecDeque::new();
+        let mut in_flight: VecDeque<(MatchTask, Parsed)> = VecDeque::new();
         let merge = |(slots, m): (Vec<u32>, Matches),
-                     places: &mut Vec<Place>,
-                     households: &mut Vec<ScreenedHousehold>,
-                     rows: &mut [DepartmentRow]| {
+                     batch: Parsed,
+                     parsed: &mut Parsed,
+                     left: &mut LeftOut,
+                     homes: &mut Vec<u32>,
+                     households: &mut Vec<ScreenedHousehold>| {
             let base = households.len() as u32;
-            let first = places.len();
             households.extend(m.households);
-            places.extend(slots.iter().map(|&s| match m.persons.get(s as usize) {
-                Some(PersonMatch::Household(i)) => Place::Household(base + i),
-                Some(PersonMatch::OutsideScope) => Place::OutsideScope,
-                Some(PersonMatch::NotRegistered) | None => Place::NotRegistered,
-            }));
-            // A row whose person was not found is only reported: its cells are let go (a file of
-            // the whole population is mostly such rows).
-            for (place, row) in places[first..].iter().zip(rows.iter_mut().skip(first)) {
-                if !matches!(place, Place::Household(_)) {
-                    row.values = Vec::new();
+            for ((row, (sheet, line)), slot) in batch.rows.into_iter().zip(batch.at).zip(slots) {
+                match m.persons.get(slot as usize) {
+                    Some(PersonMatch::Household(i)) => {
+                        homes.push(base + i);
+                        parsed.rows.push(row);
+                        parsed.at.push((sheet, line));
+                    }
+                    Some(PersonMatch::OutsideScope) => {
+                        left.push_person(sheet, line, row.id, PersonLeftOut::OutsideArea)
+                    }
+                    Some(PersonMatch::NotRegistered) | None => {
+                        left.push_person(sheet, line, row.id, PersonLeftOut::NotRegistered)
+                    }
                 }
             }
         };
-        while let Some(batch) = batches.recv().await {
+        while let Some(mut batch) = batches.recv().await {
             // (person, row in the batch), sorted: the distinct persons to match, and each row's.
             let mut order: Vec<(IdNumber, u32)> = batch
                 .rows
@@ -522,32 +519,41 @@ impl App {
                 slots[*r as usize] = ids.len() as u32 - 1;
             }
             drop(order);
-            parsed.append(batch);
+            for e in std::mem::take(&mut batch.errors) {
+                left.push_line(e);
+            }
+            parsed.read += batch.read;
+            rows_parsed += batch.rows.len() as u64;
             progress.set(parsed.read);
             if !ids.is_empty() {
                 let store = self.store().clone();
-                in_flight.push_back(tokio::spawn(async move {
+                let task = tokio::spawn(async move {
                     let m = store.screening().match_persons(scope, &ids).await?;
                     Ok((slots, m))
-                }));
+                });
+                in_flight.push_back((task, batch));
             }
             while in_flight.len() >= MATCHES_IN_FLIGHT {
-                if let Some(task) = in_flight.pop_front() {
+                if let Some((task, batch)) = in_flight.pop_front() {
                     merge(
                         task.await.map_err(join_error)??,
-                        &mut places,
+                        batch,
+                        &mut parsed,
+                        &mut left,
+                        &mut homes,
                         &mut households,
-                        &mut parsed.rows,
                     );
                 }
             }
         }
-        while let Some(task) = in_flight.pop_front() {
+        while let Some((task, batch)) = in_flight.pop_front() {
             merge(
                 task.await.map_err(join_error)??,
-                &mut places,
+                batch,
+                &mut parsed,
+                &mut left,
+                &mut homes,
                 &mut households,
-                &mut parsed.rows,
             );
         }
         let mut by_key: Vec<u32> = (0..households.len() as u32).collect();
@@ -564,10 +570,8 @@ impl App {
                 canonical[i as usize] = run[0];
             }
         }
-        for place in places.iter_mut() {
-            if let Place::Household(h) = place {
-                *h = canonical[*h as usize];
-            }
+        for h in homes.iter_mut() {
+            *h = canonical[*h as usize];
         }
         let read_s = reader.await.map_err(join_error)??;
         let mut timings = Timings {
@@ -578,25 +582,19 @@ impl App {
 
         // Judge: the rows of each household together.
         let started = Instant::now();
-        let read_errors = std::mem::take(&mut parsed.errors);
         let mut counts = ScreeningCounts {
             rows: parsed.read,
-            rejected: read_errors
+            // So far the report holds the rows not read (a line per column) and the persons.
+            rejected: left
+                .lines
                 .iter()
                 .map(|e| (e.sheet.as_deref(), e.row))
                 .collect::<std::collections::HashSet<_>>()
                 .len() as u64,
+            matched: parsed.rows.len() as u64,
+            unmatched: rows_parsed - parsed.rows.len() as u64,
             ..ScreeningCounts::default()
         };
-        let mut left = LeftOut {
-            file: file_name.clone(),
-            sheets: sheets.clone(),
-            id_headers,
-            ..LeftOut::default()
-        };
-        for e in read_errors {
-            left.push_line(e);
-        }
         let problem = |row: usize, column: &str, value: String, reason: String, code| {
             let (sheet, line) = parsed.at[row];
             RowError {
@@ -609,22 +607,13 @@ impl App {
                 code,
             }
         };
-        // (household, row) of every matched row, then grouped by household.
-        let mut matched: Vec<(u32, u32)> = Vec::with_capacity(parsed.rows.len());
-        for (r, row) in parsed.rows.iter().enumerate() {
-            let (sheet, line) = parsed.at[r];
-            match places.get(r).copied().unwrap_or(Place::NotRegistered) {
-                Place::Household(h) => matched.push((h, r as u32)),
-                Place::OutsideScope => {
-                    left.push_person(sheet, line, row.id, PersonLeftOut::OutsideArea)
-                }
-                Place::NotRegistered => {
-                    left.push_person(sheet, line, row.id, PersonLeftOut::NotRegistered)
-                }
-            }
-        }
-        counts.matched = matched.len() as u64;
-        counts.unmatched = parsed.rows.len() as u64 - counts.matched;
+        // (household, row) of every found row, then grouped by household.
+        let matched: Vec<(u32, u32)> = homes
+            .iter()
+            .enumerate()
+            .map(|(r, &h)| (h, r as u32))
+            .collect();
+        drop(homes);
         // By household, each household's rows in file order: placed by counting (the rows are
         // in file order already).
         let matched = {
