@@ -98,7 +98,7 @@ pub async fn screen(a: ScreenArgs) -> Result<i32> {
         eprintln!("……另有{}条", report.problems.len() - 20);
     }
     if let Some(path) = a.report {
-        write_error_report_from(&path, report.problems.len(), report.problems.iter())
+        write_error_report_from(&path, report.problems.iter())
             .with_context(|| format!("写报告 {}", path.display()))?;
         if !report.problems.is_empty() && matches!(a.format, ScreenFormat::Table) {
             println!("未匹配和无法读取的行已写入 {}", path.display());

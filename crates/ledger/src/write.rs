@@ -391,20 +391,18 @@ fn report_row(e: &ReportLine<'_>) -> Vec<Out> {
 /// Writes the rejected rows of an import: xlsx when `path` ends in `.xlsx`, else CSV (UTF-8 with
 /// BOM, so Excel shows the Chinese).
 pub fn write_error_report(path: &Path, errors: &[crate::RowError]) -> Result<(), FileError> {
-    write_error_report_from(path, errors.len(), errors.iter().cloned())
+    write_error_report_from(path, errors.iter().cloned())
 }
 
-/// [`write_error_report`] of `count` errors made one at a time (a screening's millions of
-/// persons not registered are not held whole as lines).
+/// [`write_error_report`] of errors made one at a time (a screening's millions of persons not
+/// registered are not held whole as lines).
 pub fn write_error_report_from(
     path: &Path,
-    count: usize,
     errors: impl Iterator<Item = crate::RowError>,
 ) -> Result<(), FileError> {
     write_report_rows(
         path,
         "导入错误",
-        count,
         errors.map(|e| report_row(&ReportLine::from(&e))),
     )
 }
@@ -415,19 +413,15 @@ pub fn write_report_lines(
     sheet_name: &str,
     lines: &[ReportLine<'_>],
 ) -> Result<(), FileError> {
-    write_report_rows(path, sheet_name, lines.len(), lines.iter().map(report_row))
+    write_report_rows(path, sheet_name, lines.iter().map(report_row))
 }
 
-/// Writes `count` report rows, in constant memory.
+/// Writes report rows, in constant memory.
 fn write_report_rows(
     path: &Path,
     sheet_name: &str,
-    count: usize,
     rows: impl Iterator<Item = Vec<Out>>,
 ) -> Result<(), FileError> {
-    if count > XLSX_MAX_DATA_ROWS as usize && is_xlsx(path) {
-        return Err(too_many_lines(format!("{count}条")));
-    }
     let mut w = ReportWriter::create(path, sheet_name)?;
     for row in rows {
         w.row(&row)?;
@@ -440,45 +434,41 @@ fn is_xlsx(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
 }
 
-/// `how_many`: "123条", "超过100条".
-fn too_many_lines(how_many: String) -> FileError {
-    FileError::Io(format!(
-        "错误明细{how_many}，超过 Excel 的行数上限（{XLSX_MAX_DATA_ROWS}行），请改存为 .csv"
-    ))
-}
-
 /// A report written a line at a time (the lines may come from pages of a database): xlsx when
 /// the path ends in `.xlsx`, else CSV (UTF-8 with BOM), in constant memory either way. An xlsx
-/// is written only by [`ReportWriter::finish`]: one refused half-way leaves no file.
+/// goes on in another sheet at Excel's row limit (`未纳入的行`, `未纳入的行(2)`, …: a file of
+/// the whole population leaves millions of rows out), and is written only by
+/// [`ReportWriter::finish`]: one that fails half-way leaves no file.
 pub struct ReportWriter {
     out: ReportOut,
+    /// Lines in the sheet being written.
     lines: u32,
-    /// Lines an xlsx takes (Excel's limit, unless told fewer).
+    /// Lines a sheet takes (Excel's limit, unless told fewer).
     max_lines: u32,
 }
 
 enum ReportOut {
-    Xlsx(Box<Workbook>, PathBuf),
+    Xlsx {
+        book: Box<Workbook>,
+        path: PathBuf,
+        name: String,
+        /// Sheets begun; the last is being written.
+        sheets: u16,
+    },
     Csv(Box<csv::Writer<BufWriter<File>>>),
 }
 
 impl ReportWriter {
     pub fn create(path: &Path, sheet_name: &str) -> Result<ReportWriter, FileError> {
         let out = if is_xlsx(path) {
-            let mut book = Workbook::new();
-            let bold = Format::new().set_bold();
-            // Rows go out in order: a report of a million lines is not held whole.
-            let sheet = book
-                .add_worksheet_with_constant_memory()
-                .map_err(xlsx_err)?;
-            sheet.set_column_width(5, 60).map_err(xlsx_err)?;
-            sheet.set_name(sheet_name).map_err(xlsx_err)?;
-            for (c, h) in REPORT_HEADERS.iter().enumerate() {
-                sheet
-                    .write_string_with_format(0, c as u16, *h, &bold)
-                    .map_err(xlsx_err)?;
-            }
-            ReportOut::Xlsx(Box::new(book), path.to_path_buf())
+            let mut out = ReportOut::Xlsx {
+                book: Box::new(Workbook::new()),
+                path: path.to_path_buf(),
+                name: sheet_name.to_string(),
+                sheets: 0,
+            };
+            out.new_sheet()?;
+            out
         } else {
             let file = File::create(path)
                 .map_err(|e| FileError::Io(format!("{}: {e}", path.display())))?;
@@ -497,9 +487,9 @@ impl ReportWriter {
         })
     }
 
-    /// Refuses an xlsx of more than `lines` lines instead of at Excel's limit.
+    /// Goes on in another xlsx sheet after `lines` lines instead of at Excel's limit.
     pub fn with_max_lines(mut self, lines: u32) -> ReportWriter {
-        self.max_lines = lines.min(XLSX_MAX_DATA_ROWS);
+        self.max_lines = lines.clamp(1, XLSX_MAX_DATA_ROWS);
         self
     }
 
@@ -508,12 +498,15 @@ impl ReportWriter {
     }
 
     fn row(&mut self, row: &[Out]) -> Result<(), FileError> {
+        if self.lines >= self.max_lines && matches!(self.out, ReportOut::Xlsx { .. }) {
+            self.out.new_sheet()?;
+            self.lines = 0;
+        }
         match &mut self.out {
-            ReportOut::Xlsx(book, _) => {
-                if self.lines >= self.max_lines {
-                    return Err(too_many_lines(format!("超过{}条", self.lines)));
-                }
-                let sheet = book.worksheet_from_index(0).map_err(xlsx_err)?;
+            ReportOut::Xlsx { book, sheets, .. } => {
+                let sheet = book
+                    .worksheet_from_index(usize::from(*sheets) - 1)
+                    .map_err(xlsx_err)?;
                 let r = self.lines + 1;
                 for (c, cell) in row.iter().enumerate() {
                     let c = c as u16;
@@ -534,9 +527,40 @@ impl ReportWriter {
 
     pub fn finish(self) -> Result<(), FileError> {
         match self.out {
-            ReportOut::Xlsx(mut book, path) => book.save(&path).map_err(xlsx_err),
+            ReportOut::Xlsx { mut book, path, .. } => book.save(&path).map_err(xlsx_err),
             ReportOut::Csv(mut w) => w.flush().map_err(|e| FileError::Io(e.to_string())),
         }
+    }
+}
+
+impl ReportOut {
+    /// Begins the next sheet of an xlsx, with the headers.
+    fn new_sheet(&mut self) -> Result<(), FileError> {
+        let ReportOut::Xlsx {
+            book, name, sheets, ..
+        } = self
+        else {
+            return Ok(());
+        };
+        *sheets += 1;
+        let title = if *sheets == 1 {
+            name.clone()
+        } else {
+            format!("{name}({sheets})")
+        };
+        let bold = Format::new().set_bold();
+        // Rows go out in order: a report of a million lines is not held whole.
+        let sheet = book
+            .add_worksheet_with_constant_memory()
+            .map_err(xlsx_err)?;
+        sheet.set_column_width(5, 60).map_err(xlsx_err)?;
+        sheet.set_name(&title).map_err(xlsx_err)?;
+        for (c, h) in REPORT_HEADERS.iter().enumerate() {
+            sheet
+                .write_string_with_format(0, c as u16, *h, &bold)
+                .map_err(xlsx_err)?;
+        }
+        Ok(())
     }
 }
 
@@ -557,38 +581,54 @@ mod report_tests {
     }
 
     #[test]
-    fn a_report_is_written_a_line_at_a_time_and_an_xlsx_over_its_limit_leaves_no_file() {
+    fn a_report_is_written_a_line_at_a_time_and_an_xlsx_goes_on_in_another_sheet_at_its_limit() {
         let dir = tempfile::tempdir().unwrap();
         let csv_path = dir.path().join("r.csv");
-        let mut w = ReportWriter::create(&csv_path, "未纳入的行").unwrap();
-        for row in [2, 3] {
+        let mut w = ReportWriter::create(&csv_path, "未纳入的行")
+            .unwrap()
+            .with_max_lines(2);
+        for row in [2, 3, 4] {
             w.line(&line(row)).unwrap();
         }
         w.finish().unwrap();
         let text = std::fs::read_to_string(&csv_path).unwrap();
         let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines.len(), 4, "a CSV has no limit: {lines:?}");
         assert_eq!(lines[0], "文件,工作表,行号,列,内容,原因,错误代码");
         assert_eq!(
             lines[2],
             "医保.csv,,3,证件号码,620102********1234,户籍信息中没有此人,not_registered"
         );
+        // Two lines a sheet: five lines in three sheets, each with the headers.
         let xlsx_path = dir.path().join("r.xlsx");
         let mut w = ReportWriter::create(&xlsx_path, "未纳入的行")
             .unwrap()
             .with_max_lines(2);
-        w.line(&line(2)).unwrap();
-        w.line(&line(3)).unwrap();
-        let e = w.line(&line(4)).unwrap_err();
-        assert!(e.to_string().contains("请改存为 .csv"), "{e}");
-        drop(w);
-        assert!(!xlsx_path.exists(), "nothing written half-way");
-        let mut w = ReportWriter::create(&xlsx_path, "未纳入的行").unwrap();
-        w.line(&line(2)).unwrap();
+        for row in 2..7 {
+            w.line(&line(row)).unwrap();
+        }
+        assert!(!xlsx_path.exists(), "written only when finished");
         w.finish().unwrap();
         use calamine::Reader;
         let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx_path).unwrap();
-        let range = book.worksheet_range("未纳入的行").unwrap();
-        assert_eq!(range.height(), 2);
-        assert_eq!(range.get((1, 5)).unwrap().to_string(), "户籍信息中没有此人");
+        assert_eq!(
+            book.sheet_names(),
+            ["未纳入的行", "未纳入的行(2)", "未纳入的行(3)"]
+        );
+        let mut rows = Vec::new();
+        for name in book.sheet_names() {
+            let range = book.worksheet_range(&name).unwrap();
+            assert_eq!(range.get((0, 0)).unwrap().to_string(), "文件");
+            assert!(range.height() <= 3, "{name}: {}", range.height());
+            rows.extend((1..range.height()).map(|r| range.get((r, 2)).unwrap().to_string()));
+            assert_eq!(range.get((1, 5)).unwrap().to_string(), "户籍信息中没有此人");
+        }
+        assert_eq!(rows, ["2", "3", "4", "5", "6"]);
+        // A workbook that cannot be written leaves nothing behind.
+        let nowhere = dir.path().join("no-such-folder").join("r.xlsx");
+        let mut w = ReportWriter::create(&nowhere, "未纳入的行").unwrap();
+        w.line(&line(2)).unwrap();
+        assert!(w.finish().is_err());
+        assert!(!nowhere.exists());
     }
 }
