@@ -541,6 +541,13 @@ async fn no_route_reaches_outside_the_callers_area() {
         ),
         s(
             "GET",
+            "/api/v1/progress/{token}",
+            format!("/api/v1/progress/{B_PROGRESS}"),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "GET",
             "/api/v1/imports/{id}/errors",
             format!("/api/v1/imports/{b_import}/errors"),
             Expect::Denied,
@@ -1267,12 +1274,43 @@ async fn an_api_imports_answer_lists_the_first_refused_rows_and_where_the_rest_b
         .kept_rows(&format!("/api/v1/imports/{id}/errors?after={next}"), &token)
         .await;
     assert_eq!(rest, (502..=521).collect::<Vec<u64>>());
-    // A few refused rows: all of them, nothing to follow.
+    // A few refused rows: all of them, nothing to follow. The call names its work with a
+    // token of its own; while it runs and ten minutes after, its caller alone reads how far it is.
+    const WORK: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
     let upload = multipart(&[("households", "x.csv", &foreign_ledger())]);
-    let v = site.api_upload("/api/v1/imports", &token, upload).await;
+    let v = site
+        .api_upload(&format!("/api/v1/imports?progress={WORK}"), &token, upload)
+        .await;
     assert_eq!(v["errors_total"], 1, "{v}");
     assert_eq!(v["errors"].as_array().unwrap().len(), 1, "{v}");
     assert!(v["errors_next"].is_null(), "{v}");
+    let r = site
+        .api(Method::GET, &format!("/api/v1/progress/{WORK}"), &token)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let p: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(p["finished"], true, "{p}");
+    assert!(
+        p["phase"].as_str().unwrap().starts_with("写入数据库"),
+        "the last phase: {p}"
+    );
+    assert!(p["text"].as_str().unwrap().starts_with("已完成"), "{p}");
+    // Another user, the same token: no such work; a token the board does not take: none either
+    // (the import itself goes on).
+    let other = site.token("a_officer").await;
+    let r = site
+        .api(Method::GET, &format!("/api/v1/progress/{WORK}"), &other)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let upload = multipart(&[("households", "x.csv", &foreign_ledger())]);
+    let v = site
+        .api_upload("/api/v1/imports?progress=NOT-A-TOKEN", &token, upload)
+        .await;
+    assert_eq!(v["errors_total"], 1, "{v}");
+    let r = site
+        .api(Method::GET, "/api/v1/progress/NOT-A-TOKEN", &token)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
 }
 
 /// An import from the command line is confined to no area: it is recorded under the smallest

@@ -1679,10 +1679,26 @@ async fn an_api_screenings_answer_lists_the_first_rows_left_out_and_where_the_re
         &[("kind", "disability")],
         &[("file", "残联.csv", csv.as_bytes())],
     );
+    // Named with a progress token: its caller reads how far it went.
+    const WORK: &str = "5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c";
     let v = site
-        .api_upload("/api/v1/monitoring/screenings", &token, upload)
+        .api_upload(
+            &format!("/api/v1/monitoring/screenings?progress={WORK}"),
+            &token,
+            upload,
+        )
         .await;
     assert_eq!(v["batch"]["counts"]["unmatched"], 520, "{}", v["batch"]);
+    let r = site
+        .api(Method::GET, &format!("/api/v1/progress/{WORK}"), &token)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let p: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(
+        (&p["phase"], &p["finished"]),
+        (&"写入筛查结果、线索和核实期限".into(), &true.into()),
+        "{p}"
+    );
     assert_eq!(v["problems_total"], 520);
     let listed = v["problems"].as_array().unwrap();
     assert_eq!(listed.len(), 500);

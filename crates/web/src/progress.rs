@@ -32,8 +32,8 @@ pub fn valid_token(token: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// What `/progress/{token}` answers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// What `/progress/{token}` (and the API's `/api/v1/progress/{token}`) answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Snapshot {
     /// The phase, e.g. "导入户信息 户.xlsx".
     pub phase: String,
@@ -225,9 +225,12 @@ impl ProgressBoard {
     }
 }
 
-/// The token a form names its work with, in its address (`?progress=`).
-#[derive(Debug, Default, Deserialize)]
+/// The token a form (or an API call) names its work with, in its address (`?progress=`).
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProgressQuery {
+    /// 32 lower-case hexadecimal digits of the caller's choosing; read the work's progress at
+    /// `/api/v1/progress/{token}` while the call runs.
     pub progress: Option<String>,
 }
 

@@ -228,6 +228,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         ),
         (r("GET", "/api/v1/imports", Api), get(api::imports)),
         (
+            r("GET", "/api/v1/progress/{token}", Api),
+            get(api::progress),
+        ),
+        (
             r("GET", "/api/v1/imports/{id}/errors", Api),
             get(api::import_errors),
         ),

@@ -23,6 +23,7 @@ use crate::error::{ApiError, ErrorBody, WebError, internal};
 use crate::pages::areas::parse_area;
 use crate::pages::households::ListQuery;
 use crate::pages::ledgers::save_uploads;
+use crate::progress::{ProgressQuery, Snapshot, WorkProgress};
 use crate::state::AppState;
 
 /// Registry counts of an area.
@@ -458,6 +459,7 @@ pub struct ImportForm {
 }
 
 #[utoipa::path(post, path = "/api/v1/imports", tag = "台账",
+    params(ProgressQuery),
     request_body(content = ImportForm, content_type = "multipart/form-data"),
     responses((status = 200, body = ImportJson, description = "Valid rows are in; `errors` lists the first rows refused, `errors_next` where the rest begin."),
         (status = 400, body = ErrorBody, description = "A file is unusable: nothing was written."),
@@ -466,22 +468,43 @@ pub struct ImportForm {
 pub async fn import(
     State(state): State<AppState>,
     ApiUser(caller): ApiUser,
+    Query(q): Query<ProgressQuery>,
+    headers: axum::http::HeaderMap,
     multipart: Multipart,
 ) -> Result<Json<ImportJson>, ApiError> {
     caller.require(zhenxing_domain::Permission::Import)?;
+    let reporting = q
+        .progress
+        .as_deref()
+        .and_then(|t| state.progress.register(caller.user.id, t));
+    let work = reporting.as_ref().map(|r| r.0.clone());
+    let answer = import_answer(&state, &caller, work.as_deref(), &headers, multipart).await;
+    if let Some(r) = reporting {
+        r.done(answer.is_ok());
+    }
+    answer
+}
+
+async fn import_answer(
+    state: &AppState,
+    caller: &zhenxing_app::auth::Caller,
+    work: Option<&WorkProgress>,
+    headers: &axum::http::HeaderMap,
+    multipart: Multipart,
+) -> Result<Json<ImportJson>, ApiError> {
     let dir = tempfile::tempdir().map_err(internal)?;
-    let up = save_uploads(multipart, dir.path()).await?;
+    let declared = crate::forms::declared_length(headers);
+    let up = save_uploads(multipart, dir.path(), work.map(|w| (w, declared))).await?;
     if up.households.is_none() && up.members.is_none() {
         return Err(WebError::BadRequest("请上传 households 或 members 文件".into()).into());
     }
+    let progress: &dyn zhenxing_app::Progress = match work {
+        Some(w) => w,
+        None => &zhenxing_app::NoProgress,
+    };
     let report = state
         .app
-        .import_as(
-            &caller,
-            up.households,
-            up.members,
-            &zhenxing_app::NoProgress,
-        )
+        .import_as(caller, up.households, up.members, progress)
         .await?;
     Ok(Json(ImportJson {
         import_id: report.import_id,
@@ -497,6 +520,23 @@ pub async fn import(
         // The report is kept in the order answered, its lines numbered from 1.
         errors_next: (report.errors.len() > REPORT_PAGE as usize).then_some(REPORT_PAGE.into()),
     }))
+}
+
+#[utoipa::path(get, path = "/api/v1/progress/{token}", tag = "台账",
+    params(("token" = String, Path, description = "The token the import or screening was called with (`?progress=`).")),
+    responses((status = 200, body = Snapshot, description = "How far the caller's import or screening under the token is: the phase, rows (or bytes while the files arrive) done, whether it has ended. Kept ten minutes after the end."),
+        (status = 404, body = ErrorBody, description = "No such work of the caller's.")),
+    security(("bearer" = [])))]
+pub async fn progress(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    Path(token): Path<String>,
+) -> Result<Json<Snapshot>, ApiError> {
+    state
+        .progress
+        .snapshot(caller.user.id, &token)
+        .map(Json)
+        .ok_or_else(|| WebError::NotFound.into())
 }
 
 /// A page of lines numbered after `after`.
@@ -642,7 +682,7 @@ impl Modify for BearerScheme {
         monitoring::visit_photo, monitoring::visits_due, monitoring::notice,
         monitoring::notice_xlsx, monitoring::checks, monitoring::disaster,
         screening::screen, screening::batches, screening::results,
-        screening::problems, imports, import_errors),
+        screening::problems, imports, import_errors, progress),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme)
 )]

@@ -15,6 +15,7 @@ use crate::forms::SavedUpload;
 use crate::pages::monitoring::screening::{
     PAGE, ResultsQuery, batch_of, cursor_text, parse_cursor, request_of, results_area,
 };
+use crate::progress::{ProgressQuery, WorkProgress};
 use crate::state::AppState;
 
 /// A department file and what it is (multipart form).
@@ -114,6 +115,7 @@ pub struct ScreeningJson {
 }
 
 #[utoipa::path(post, path = "/api/v1/monitoring/screenings", tag = "监测帮扶",
+    params(ProgressQuery),
     request_body(content = ScreeningForm, content_type = "multipart/form-data"),
     responses((status = 200, body = ScreeningJson, description = "The batch with its counts; the first rows not taken with their reason, and where the rest begin."),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
@@ -121,12 +123,47 @@ pub struct ScreeningJson {
 pub async fn screen(
     State(state): State<AppState>,
     ApiUser(caller): ApiUser,
+    Query(q): Query<ProgressQuery>,
+    headers: axum::http::HeaderMap,
+    multipart: Multipart,
+) -> Result<Json<ScreeningJson>, ApiError> {
+    let reporting = q
+        .progress
+        .as_deref()
+        .and_then(|t| state.progress.register(caller.user.id, t));
+    let work = reporting.as_ref().map(|r| r.0.clone());
+    let answer = screen_answer(&state, &caller, work.as_deref(), &headers, multipart).await;
+    if let Some(r) = reporting {
+        r.done(answer.is_ok());
+    }
+    answer
+}
+
+async fn screen_answer(
+    state: &AppState,
+    caller: &zhenxing_app::auth::Caller,
+    work: Option<&WorkProgress>,
+    headers: &axum::http::HeaderMap,
     multipart: Multipart,
 ) -> Result<Json<ScreeningJson>, ApiError> {
     let dir = tempfile::tempdir().map_err(internal)?;
-    let up = SavedUpload::read(multipart, dir.path(), &["file"], None).await?;
+    let declared = crate::forms::declared_length(headers);
+    let up = SavedUpload::read(
+        multipart,
+        dir.path(),
+        &["file"],
+        work.map(|w| (w, declared)),
+    )
+    .await?;
     let req = request_of(&up)?;
-    let r = state.app.screen(&caller.monitoring(), &req).await?;
+    let progress: &dyn zhenxing_app::Progress = match work {
+        Some(w) => w,
+        None => &zhenxing_app::NoProgress,
+    };
+    let r = state
+        .app
+        .screen_reporting(&caller.monitoring(), &req, progress)
+        .await?;
     let mut batch = BatchJson::of(&r.screening);
     batch.counts = CountsJson::of(&r.counts);
     Ok(Json(ScreeningJson {

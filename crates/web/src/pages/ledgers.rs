@@ -168,13 +168,10 @@ pub struct Uploaded {
     pub members: Option<PathBuf>,
 }
 
-pub async fn save_uploads(multipart: Multipart, dir: &FsPath) -> Result<Uploaded, WebError> {
-    save_uploads_reporting(multipart, dir, None).await
-}
-
-/// [`save_uploads`], reporting the bytes received to `progress` (of `declared`, the request's
-/// length, 0 when not declared). A field sent twice: the later file counts.
-async fn save_uploads_reporting(
+/// Saves the uploaded ledgers in `dir`, reporting the bytes received to `progress` (of
+/// `declared`, the request's length, 0 when not declared). A field sent twice: the later file
+/// counts.
+pub async fn save_uploads(
     multipart: Multipart,
     dir: &FsPath,
     progress: Option<(&WorkProgress, u64)>,
@@ -209,7 +206,7 @@ pub async fn submit(
     let work = reporting.as_ref().map(|r| r.0.clone());
     let declared = crate::forms::declared_length(&headers);
     let dir = tempfile::tempdir().map_err(internal)?;
-    let up = save_uploads_reporting(
+    let up = save_uploads(
         multipart,
         dir.path(),
         work.as_deref().map(|w| (w, declared)),
