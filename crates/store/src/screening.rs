@@ -40,6 +40,16 @@ pub enum PersonMatch {
     NotRegistered,
 }
 
+impl PersonMatch {
+    /// The index of the person's household, if found in the caller's area.
+    pub fn household(self) -> Option<u32> {
+        match self {
+            PersonMatch::Household(i) => Some(i),
+            PersonMatch::OutsideScope | PersonMatch::NotRegistered => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Matches {
     /// One per ID number asked, in the same order.

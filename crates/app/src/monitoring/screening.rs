@@ -237,6 +237,65 @@ struct Parsed {
     read: u64,
 }
 
+/// The households found so far, each once: a household whose members fall in several batches is
+/// found by each (a settlement file lists a person's visits over the year, not grouped by
+/// household), and is kept once.
+#[derive(Default)]
+struct Found {
+    households: Vec<ScreenedHousehold>,
+    /// `households` by county and number.
+    by_key: Vec<u32>,
+}
+
+impl Found {
+    /// Adds a batch's households (each once); answers where each of them is in `households`.
+    /// The batch comes sorted by county and number from the store (sorting it again costs a pass),
+    /// and is walked with `by_key`.
+    fn add(&mut self, batch: Vec<ScreenedHousehold>) -> Vec<u32> {
+        fn key(h: &ScreenedHousehold) -> (AreaCode, &str) {
+            (h.county, h.no.as_str())
+        }
+        let mut order: Vec<u32> = (0..batch.len() as u32).collect();
+        order.sort_by(|a, b| key(&batch[*a as usize]).cmp(&key(&batch[*b as usize])));
+        let mut batch: Vec<Option<ScreenedHousehold>> = batch.into_iter().map(Some).collect();
+        let mut at = vec![0u32; batch.len()];
+        let mut merged: Vec<u32> = Vec::with_capacity(self.by_key.len() + order.len());
+        let mut k = 0;
+        for l in order {
+            let Some(h) = batch.get_mut(l as usize).and_then(Option::take) else {
+                continue;
+            };
+            while k < self.by_key.len() && key(&self.households[self.by_key[k] as usize]) < key(&h)
+            {
+                merged.push(self.by_key[k]);
+                k += 1;
+            }
+            // (The store answers each household once a batch; were one twice, it is the last.)
+            if let Some(&last) = merged.last()
+                && key(&self.households[last as usize]) == key(&h)
+            {
+                at[l as usize] = last;
+                continue;
+            }
+            let g = match self.by_key.get(k) {
+                Some(&g) if key(&self.households[g as usize]) == key(&h) => {
+                    k += 1;
+                    g
+                }
+                _ => {
+                    self.households.push(h);
+                    self.households.len() as u32 - 1
+                }
+            };
+            merged.push(g);
+            at[l as usize] = g;
+        }
+        merged.extend_from_slice(&self.by_key[k..]);
+        self.by_key = merged;
+        at
+    }
+}
+
 /// What judging a run of households found, in the households' order.
 #[derive(Default)]
 struct Judged {
@@ -471,33 +530,31 @@ impl App {
             ..LeftOut::default()
         };
         let mut rows_parsed: u64 = 0;
-        // Each found row's household, batch by batch (a household whose members fall in two
-        // batches is found twice: made one below). A batch's distinct persons are matched once
-        // each, and each row keeps the index of its person.
+        // Each found row's household (in `found`, each household once however many batches find
+        // it). A batch's distinct persons are matched once each, and each row keeps the index of
+        // its person.
         let mut homes: Vec<u32> = Vec::new();
-        let mut households: Vec<ScreenedHousehold> = Vec::new();
+        let mut found = Found::default();
         let mut in_flight: VecDeque<(MatchTask, Parsed)> = VecDeque::new();
         let merge = |(slots, m): (Vec<u32>, Matches),
                      batch: Parsed,
                      parsed: &mut Parsed,
                      left: &mut LeftOut,
                      homes: &mut Vec<u32>,
-                     households: &mut Vec<ScreenedHousehold>| {
-            let base = households.len() as u32;
-            households.extend(m.households);
+                     found: &mut Found| {
+            let at = found.add(m.households);
             for ((row, (sheet, line)), slot) in batch.rows.into_iter().zip(batch.at).zip(slots) {
-                match m.persons.get(slot as usize) {
-                    Some(PersonMatch::Household(i)) => {
-                        homes.push(base + i);
+                let person = m.persons.get(slot as usize);
+                match person.map(|p| (p, p.household().and_then(|i| at.get(i as usize)))) {
+                    Some((_, Some(&h))) => {
+                        homes.push(h);
                         parsed.rows.push(row);
                         parsed.at.push((sheet, line));
                     }
-                    Some(PersonMatch::OutsideScope) => {
+                    Some((PersonMatch::OutsideScope, _)) => {
                         left.push_person(sheet, line, row.id, PersonLeftOut::OutsideArea)
                     }
-                    Some(PersonMatch::NotRegistered) | None => {
-                        left.push_person(sheet, line, row.id, PersonLeftOut::NotRegistered)
-                    }
+                    _ => left.push_person(sheet, line, row.id, PersonLeftOut::NotRegistered),
                 }
             }
         };
@@ -541,7 +598,7 @@ impl App {
                         &mut parsed,
                         &mut left,
                         &mut homes,
-                        &mut households,
+                        &mut found,
                     );
                 }
             }
@@ -553,26 +610,10 @@ impl App {
                 &mut parsed,
                 &mut left,
                 &mut homes,
-                &mut households,
+                &mut found,
             );
         }
-        let mut by_key: Vec<u32> = (0..households.len() as u32).collect();
-        let key = |i: &u32| {
-            let h = &households[*i as usize];
-            (h.county, h.no.as_str())
-        };
-        // Each batch's households come sorted: a stable sort merges the runs (the unstable one
-        // sorted 350,000 keys from scratch).
-        by_key.sort_by(|a, b| key(a).cmp(&key(b)));
-        let mut canonical: Vec<u32> = (0..households.len() as u32).collect();
-        for run in by_key.chunk_by(|a, b| key(a) == key(b)) {
-            for &i in run {
-                canonical[i as usize] = run[0];
-            }
-        }
-        for h in homes.iter_mut() {
-            *h = canonical[*h as usize];
-        }
+        let households = found.households;
         let read_s = reader.await.map_err(join_error)??;
         let mut timings = Timings {
             read_s,
@@ -1075,3 +1116,68 @@ const RESULT_HEADERS: [&str; 9] = [
     "预警依据",
     "匹配成员证件号码",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zhenxing_domain::{HouseholdNo, HouseholdType};
+
+    fn household(county: &str, no: &str, size: u32) -> ScreenedHousehold {
+        ScreenedHousehold {
+            county: AreaCode::parse(county).unwrap(),
+            no: HouseholdNo::parse(no).unwrap(),
+            village: AreaCode::parse(&format!("{county}001001")).unwrap(),
+            size,
+            per_capita_income: None,
+            household_type: HouseholdType::Ordinary,
+            category: None,
+            eliminated: false,
+        }
+    }
+
+    /// A household found by several batches is kept once, wherever it falls among the others;
+    /// each batch learns where its households are.
+    #[test]
+    fn households_found_by_several_batches_are_kept_once() {
+        let mut found = Found::default();
+        let first = found.add(vec![
+            household("620102", "A2", 1),
+            household("620102", "B1", 2),
+            household("620521", "A1", 3),
+        ]);
+        assert_eq!(first, [0, 1, 2]);
+        // Out of order, one new before, between and after the known, two known, one twice.
+        let second = found.add(vec![
+            household("620521", "A1", 30),
+            household("620102", "A1", 4),
+            household("620102", "B1", 20),
+            household("620102", "A3", 5),
+            household("620521", "Z9", 6),
+            household("620102", "B1", 21),
+        ]);
+        assert_eq!(second, [2, 3, 1, 4, 5, 1]);
+        let sizes: Vec<u32> = found.households.iter().map(|h| h.size).collect();
+        assert_eq!(sizes, [1, 2, 3, 4, 5, 6], "the first finding is kept");
+        let keys: Vec<String> = found
+            .by_key
+            .iter()
+            .map(|&i| {
+                let h = &found.households[i as usize];
+                format!("{}/{}", h.county, h.no)
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "620102000000/A1",
+                "620102000000/A2",
+                "620102000000/A3",
+                "620102000000/B1",
+                "620521000000/A1",
+                "620521000000/Z9"
+            ]
+        );
+        assert!(found.add(Vec::new()).is_empty());
+        assert_eq!(found.households.len(), 6);
+    }
+}
