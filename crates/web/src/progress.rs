@@ -148,6 +148,15 @@ impl Progress for WorkProgress {
     fn finish(&self) {}
 }
 
+/// What a use case reports to: `work`, or nowhere (the caller named no work, or the board was
+/// full).
+pub fn reporter(work: Option<&WorkProgress>) -> &dyn Progress {
+    match work {
+        Some(w) => w,
+        None => &zhenxing_app::NoProgress,
+    }
+}
+
 /// Ends its work as not done when dropped before [`Reporting::done`]: a request dropped half-way
 /// (the browser closed) leaves no work that looks alive.
 pub struct Reporting(pub Arc<WorkProgress>);

@@ -23,7 +23,7 @@ use crate::error::{ApiError, ErrorBody, WebError, internal};
 use crate::pages::areas::parse_area;
 use crate::pages::households::ListQuery;
 use crate::pages::ledgers::save_uploads;
-use crate::progress::{ProgressQuery, Snapshot, WorkProgress};
+use crate::progress::{ProgressQuery, Snapshot, WorkProgress, reporter};
 use crate::state::AppState;
 
 /// Registry counts of an area.
@@ -498,13 +498,9 @@ async fn import_answer(
     if up.households.is_none() && up.members.is_none() {
         return Err(WebError::BadRequest("请上传 households 或 members 文件".into()).into());
     }
-    let progress: &dyn zhenxing_app::Progress = match work {
-        Some(w) => w,
-        None => &zhenxing_app::NoProgress,
-    };
     let report = state
         .app
-        .import_as(caller, up.households, up.members, progress)
+        .import_as(caller, up.households, up.members, reporter(work))
         .await?;
     Ok(Json(ImportJson {
         import_id: report.import_id,

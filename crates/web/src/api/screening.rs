@@ -15,7 +15,7 @@ use crate::forms::SavedUpload;
 use crate::pages::monitoring::screening::{
     PAGE, ResultsQuery, batch_of, cursor_text, parse_cursor, request_of, results_area,
 };
-use crate::progress::{ProgressQuery, WorkProgress};
+use crate::progress::{ProgressQuery, WorkProgress, reporter};
 use crate::state::AppState;
 
 /// A department file and what it is (multipart form).
@@ -156,13 +156,9 @@ async fn screen_answer(
     )
     .await?;
     let req = request_of(&up)?;
-    let progress: &dyn zhenxing_app::Progress = match work {
-        Some(w) => w,
-        None => &zhenxing_app::NoProgress,
-    };
     let r = state
         .app
-        .screen_reporting(&caller.monitoring(), &req, progress)
+        .screen_reporting(&caller.monitoring(), &req, reporter(work))
         .await?;
     let mut batch = BatchJson::of(&r.screening);
     batch.counts = CountsJson::of(&r.counts);

@@ -8,7 +8,6 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
-use zhenxing_app::Progress;
 use zhenxing_app::import::ImportReport;
 use zhenxing_app::store::ImportRecord;
 
@@ -16,7 +15,7 @@ use crate::auth::PageUser;
 use crate::error::{PageError, WebError, internal};
 use crate::forms::SavedUpload;
 use crate::pages::areas::parse_area;
-use crate::progress::{ProgressQuery, WorkProgress};
+use crate::progress::{ProgressQuery, WorkProgress, reporter};
 use crate::state::AppState;
 use crate::views::{UserCtx, download, render_with};
 
@@ -237,14 +236,7 @@ async fn import_answer(
     }
     match state
         .app
-        .import_as(
-            &user.caller,
-            up.households,
-            up.members,
-            work.map_or(&zhenxing_app::NoProgress as &dyn Progress, |w| {
-                w as &dyn Progress
-            }),
-        )
+        .import_as(&user.caller, up.households, up.members, reporter(work))
         .await
     {
         Ok(report) => {

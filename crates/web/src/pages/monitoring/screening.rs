@@ -10,7 +10,6 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
-use zhenxing_app::Progress;
 use zhenxing_app::monitoring::Caller;
 use zhenxing_app::monitoring::screening::{
     PROBLEM_GROUPS, ScreeningReport, ScreeningRequest, problem_group, view_area,
@@ -28,7 +27,7 @@ use crate::pages::areas::parse_area;
 use crate::pages::households::Choice;
 use crate::pages::monitoring::disaster::{ErrorLine, SHOWN};
 use crate::pages::monitoring::notice::XLSX;
-use crate::progress::{ProgressQuery, WorkProgress};
+use crate::progress::{ProgressQuery, WorkProgress, reporter};
 use crate::state::AppState;
 use crate::views::{UserCtx, day, download, place, render_with};
 
@@ -264,13 +263,9 @@ async fn screen_upload(
     )
     .await?;
     let req = request_of(&up)?;
-    let progress: &dyn Progress = match work {
-        Some(w) => w,
-        None => &zhenxing_app::NoProgress,
-    };
     Ok(state
         .app
-        .screen_reporting(&user.caller.monitoring(), &req, progress)
+        .screen_reporting(&user.caller.monitoring(), &req, reporter(work))
         .await?)
 }
 
