@@ -1138,6 +1138,53 @@ async fn caller(site: &Site, name: &str) -> zhenxing_app::auth::Caller {
     }
 }
 
+/// The import page sums up the refused rows by kind (file, column, reason), the most frequent
+/// first, when there is more than one kind or more rows than it lists.
+#[tokio::test]
+async fn the_import_page_sums_up_its_refused_rows_by_kind() {
+    let site = Site::new().await;
+    let admin = site.login("a_admin").await;
+    let upload = |rows: &[&str]| {
+        let (ct, body) = multipart(&[("households", "户.csv", &csv(H_HEADER, rows))]);
+        Request::post(format!("/import?csrf={}", admin.csrf))
+            .header(header::COOKIE, format!("zx_session={}", admin.cookie))
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let r = site
+        .send(upload(&[
+            "A101,620102010202,,1,8000,否,,,,否,",
+            "A102,620102019999,错村,1,8000,否,,,,否,",
+            "A103,620102010202,孙强,3,8000,否,,,,否,",
+            "A104,620102019998,错村二,1,8000,否,,,,否,",
+            "A105,620102019997,错村三,1,8000,否,,,,否,",
+        ]))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let at = r.body.find("id=\"error-kinds\"").expect("the summary");
+    let table = &r.body[at..at + r.body[at..].find("</table>").unwrap()];
+    let rows: Vec<&str> = table.split("<tr>").skip(2).collect();
+    assert_eq!(rows.len(), 2, "{table}");
+    assert!(
+        rows[0].contains("所在村代码")
+            && rows[0].contains("区划代码620102019999不在区划库中")
+            && rows[0].contains("<td class=\"n\">3</td>"),
+        "{table}"
+    );
+    assert!(
+        rows[1].contains("户主姓名") && rows[1].contains("<td class=\"n\">1</td>"),
+        "{table}"
+    );
+    // One kind, every row listed: no summary.
+    let r = site
+        .send(upload(&["A106,620102019999,错村,1,8000,否,,,,否,"]))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("id=\"row-errors\""), "{}", r.body);
+    assert!(!r.body.contains("id=\"error-kinds\""), "{}", r.body);
+}
+
 /// Every state-changing route refuses a session cookie without the session's CSRF token.
 /// An import's error report is kept with it: listed on the import page of its county with its
 /// downloads, readable by the county's other importers and after a restart, the same rows as the

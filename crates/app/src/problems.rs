@@ -23,6 +23,45 @@ pub fn kept(e: &RowError) -> RowProblem {
     }
 }
 
+/// Row errors of one kind: the same file, column and code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorKind {
+    pub file: String,
+    pub column: String,
+    pub code: &'static str,
+    /// How many rows.
+    pub count: u64,
+    /// The first such row's reason (the reasons of a kind differ in the values they name).
+    pub example: String,
+}
+
+/// `errors` by kind, the most frequent first (ties in the order they first appear): what a file
+/// refused whole or in part was refused for, at a glance (a county uploading the province's
+/// ledger sees one line, "不在您的管辖范围内", for its million rows).
+pub fn kinds(errors: &[RowError]) -> Vec<ErrorKind> {
+    let mut index: std::collections::HashMap<(&str, &str, &str), usize> =
+        std::collections::HashMap::new();
+    let mut kinds: Vec<ErrorKind> = Vec::new();
+    for e in errors {
+        let at = *index
+            .entry((e.file.as_str(), e.column.as_str(), e.code))
+            .or_insert_with(|| {
+                kinds.push(ErrorKind {
+                    file: e.file.clone(),
+                    column: e.column.clone(),
+                    code: e.code,
+                    count: 0,
+                    example: e.reason.clone(),
+                });
+                kinds.len() - 1
+            });
+        kinds[at].count += 1;
+    }
+    // Stable: equal counts keep the order they first appeared in.
+    kinds.sort_by_key(|k| std::cmp::Reverse(k.count));
+    kinds
+}
+
 /// Row errors as the store keeps them, each line made as it is written (not a second copy of
 /// every refused row of a file refused whole).
 #[derive(Debug)]
@@ -74,5 +113,110 @@ where
             w.finish().map_err(failed)?;
             return Ok(written);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(file: &str, row: u64, column: &str, reason: &str, code: &'static str) -> RowError {
+        RowError {
+            file: file.into(),
+            sheet: None,
+            row,
+            column: column.into(),
+            value: String::new(),
+            reason: reason.into(),
+            code,
+        }
+    }
+
+    #[test]
+    fn errors_by_kind_most_frequent_first_with_the_first_reason() {
+        let errors = [
+            error(
+                "户.csv",
+                2,
+                "户编号",
+                "户编号只能由字母组成",
+                "household_no",
+            ),
+            error(
+                "户.csv",
+                3,
+                "所在村代码",
+                "区划代码1不在区划库中",
+                "unknown_area_code",
+            ),
+            error(
+                "户.csv",
+                4,
+                "所在村代码",
+                "区划代码2不在区划库中",
+                "unknown_area_code",
+            ),
+            error(
+                "成员.csv",
+                2,
+                "所在村代码",
+                "区划代码3不在区划库中",
+                "unknown_area_code",
+            ),
+            error(
+                "户.csv",
+                5,
+                "户编号",
+                "户编号只能由字母组成",
+                "household_no",
+            ),
+            error(
+                "户.csv",
+                6,
+                "所在村代码",
+                "区划代码4不在区划库中",
+                "unknown_area_code",
+            ),
+        ];
+        let found = kinds(&errors);
+        let k: Vec<(&str, &str, &str, u64, &str)> = found
+            .iter()
+            .map(|k| {
+                (
+                    k.file.as_str(),
+                    k.column.as_str(),
+                    k.code,
+                    k.count,
+                    k.example.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            k,
+            [
+                (
+                    "户.csv",
+                    "所在村代码",
+                    "unknown_area_code",
+                    3,
+                    "区划代码1不在区划库中"
+                ),
+                (
+                    "户.csv",
+                    "户编号",
+                    "household_no",
+                    2,
+                    "户编号只能由字母组成"
+                ),
+                (
+                    "成员.csv",
+                    "所在村代码",
+                    "unknown_area_code",
+                    1,
+                    "区划代码3不在区划库中"
+                ),
+            ]
+        );
+        assert!(kinds(&[]).is_empty());
     }
 }

@@ -38,6 +38,8 @@ pub struct ResultView {
     pub members: String,
     pub rejected: u64,
     pub error_count: usize,
+    /// The refused rows by kind (file, column, code), the most frequent first.
+    pub kinds: Vec<zhenxing_app::problems::ErrorKind>,
     pub errors: Vec<ErrorRow>,
 }
 
@@ -56,6 +58,7 @@ fn result_view(r: &ImportReport) -> ResultView {
         ),
         rejected: c.rejected,
         error_count: r.errors.len(),
+        kinds: zhenxing_app::problems::kinds(&r.errors),
         errors: r
             .errors
             .iter()
