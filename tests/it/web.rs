@@ -1309,6 +1309,17 @@ async fn an_api_imports_answer_lists_the_first_refused_rows_and_where_the_rest_b
     let v = site.api_upload("/api/v1/imports", &token, upload).await;
     assert_eq!(v["counts"]["households_inserted"], 1, "{v}");
     assert_eq!(v["errors_total"], 520);
+    assert_eq!(
+        v["error_kinds"],
+        serde_json::json!([{
+            "file": "多错.csv",
+            "column": "所在村代码",
+            "code": "unknown_area_code",
+            "count": 520,
+            "example": "区划代码620102019999不在区划库中"
+        }]),
+        "{v}"
+    );
     let errors = v["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 500);
     // Data rows start on line 2: the first refused row is line 2, the 500th line 501.

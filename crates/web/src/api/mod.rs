@@ -444,6 +444,19 @@ pub struct ImportJson {
     /// Pass as `after` to `/api/v1/imports/{import_id}/errors` for the refused rows after
     /// `errors`; absent when `errors` lists them all.
     pub errors_next: Option<u64>,
+    /// Every refused row counted by kind (file, column, code), the most frequent first.
+    pub error_kinds: Vec<ErrorKindJson>,
+}
+
+/// Refused rows of one kind.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorKindJson {
+    pub file: String,
+    pub column: String,
+    pub code: String,
+    pub count: u64,
+    /// The first such row's reason, in Chinese.
+    pub example: String,
 }
 
 /// The multipart form of an import: either file or both.
@@ -515,6 +528,16 @@ async fn import_answer(
         errors_total: report.errors.len() as u64,
         // The report is kept in the order answered, its lines numbered from 1.
         errors_next: (report.errors.len() > REPORT_PAGE as usize).then_some(REPORT_PAGE.into()),
+        error_kinds: zhenxing_app::problems::kinds(&report.errors)
+            .into_iter()
+            .map(|k| ErrorKindJson {
+                file: k.file,
+                column: k.column,
+                code: k.code.to_string(),
+                count: k.count,
+                example: k.example,
+            })
+            .collect(),
     }))
 }
 
