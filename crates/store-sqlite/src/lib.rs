@@ -245,11 +245,24 @@ impl SqliteTx {
     async fn run(&mut self, sql: &str, args: SqliteArguments<'_>) -> StoreResult<u64> {
         let rewritten = positional(sql);
         let sql = rewritten.as_deref().unwrap_or(sql);
-        let done = sqlx::query_with(sql, args)
-            .execute(&mut *self.0)
-            .await
-            .map_err(db_err)?;
-        Ok(done.rows_affected())
+        let done = sqlx::query_with(sql, args).execute(&mut *self.0).await;
+        match done {
+            Ok(done) => Ok(done.rows_affected()),
+            Err(e) => {
+                self.reopen_if_ended().await;
+                Err(db_err(e))
+            }
+        }
+    }
+
+    /// After a failed statement: a transaction SQLite ended itself (`INSERT OR ROLLBACK`, or a
+    /// full disk, an I/O error) is begun again, empty. sqlx still counts the one it began, and
+    /// its `ROLLBACK` on drop would fail and leave that count behind: the connection's next
+    /// transaction would become a savepoint outside any transaction, whose rollback leaves it
+    /// open and whose commit commits nothing. Where the transaction is still open, `BEGIN`
+    /// fails and changes nothing.
+    async fn reopen_if_ended(&mut self) {
+        let _ = sqlx::query("BEGIN").execute(&mut *self.0).await;
     }
 }
 
@@ -277,10 +290,16 @@ impl Tx for SqliteTx {
     async fn fetch(&mut self, sql: &str, args: &[Value<'_>]) -> StoreResult<Vec<Row>> {
         let rewritten = positional(sql);
         let sql = rewritten.as_deref().unwrap_or(sql);
-        let rows = sqlx::query_with(sql, arguments(args.iter().map(borrowed))?)
+        let rows = match sqlx::query_with(sql, arguments(args.iter().map(borrowed))?)
             .fetch_all(&mut *self.0)
             .await
-            .map_err(db_err)?;
+        {
+            Ok(rows) => rows,
+            Err(e) => {
+                self.reopen_if_ended().await;
+                return Err(db_err(e));
+            }
+        };
         rows.iter().map(decode).collect()
     }
 
@@ -528,6 +547,84 @@ mod tests {
             assert_eq!(cache[0].int(0).unwrap(), -i64::from(WRITER_CACHE_KIB));
             let threads = tx.fetch("PRAGMA threads", &[]).await.unwrap();
             assert_eq!(threads[0].int(0).unwrap(), 0);
+        }
+        db.close().await;
+    }
+
+    /// A statement that makes SQLite end its transaction — a full disk in a statement that keeps
+    /// no statement journal (here: the file's page limit reached), or `INSERT OR ROLLBACK` as a
+    /// first load writes — leaves nothing of it, and the writer's next transactions are whole
+    /// again: one dropped undoes its row, one committed is seen by another connection. Before,
+    /// sqlx kept counting the ended transaction and refused every later `BEGIN IMMEDIATE`: one
+    /// full disk, and the server's only writer could write nothing more until restarted.
+    #[tokio::test]
+    async fn a_statement_that_ends_its_transaction_leaves_the_writer_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = SqliteDb::open(dir.path().join("r.db").to_str().unwrap())
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE u (k INTEGER PRIMARY KEY, v NOT NULL)")
+            .execute(&db.write)
+            .await
+            .unwrap();
+        for case in ["disk full", "or rollback, bulk", "or rollback"] {
+            let mut tx = if case.ends_with("bulk") {
+                db.write_bulk().await.unwrap()
+            } else {
+                db.write().await.unwrap()
+            };
+            tx.execute("INSERT INTO u (k, v) VALUES (1, 'a')", &[])
+                .await
+                .unwrap();
+            let refused = if case == "disk full" {
+                let pages = tx.fetch("PRAGMA page_count", &[]).await.unwrap();
+                let limit = format!("PRAGMA max_page_count = {}", pages[0].int(0).unwrap() + 1);
+                tx.fetch(&limit, &[]).await.unwrap();
+                let e = tx
+                    .execute("INSERT INTO u (k, v) VALUES (2, zeroblob(1000000))", &[])
+                    .await
+                    .unwrap_err();
+                assert!(e.to_string().contains("full"), "{e}");
+                e
+            } else {
+                let e = tx
+                    .execute(
+                        "INSERT OR ROLLBACK INTO u (k, v) VALUES (2, 'b'), (2, 'c')",
+                        &[],
+                    )
+                    .await
+                    .unwrap_err();
+                assert!(e.to_string().contains("UNIQUE"), "{e}");
+                e
+            };
+            // The transaction is gone with its first row: the table is empty again.
+            let left = tx.fetch("SELECT k FROM u", &[]).await.unwrap();
+            assert!(left.is_empty(), "{case}: {refused}");
+            drop(tx);
+
+            let mut tx = db.write().await.unwrap();
+            tx.fetch("PRAGMA max_page_count = 1073741823", &[])
+                .await
+                .unwrap();
+            tx.execute("INSERT INTO u (k, v) VALUES (3, 'dropped')", &[])
+                .await
+                .unwrap();
+            drop(tx);
+            let mut tx = db.write().await.unwrap();
+            tx.execute("INSERT INTO u (k, v) VALUES (4, 'kept')", &[])
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+
+            let seen: Vec<i64> = sqlx::query_scalar("SELECT k FROM u ORDER BY k")
+                .fetch_all(&db.read)
+                .await
+                .unwrap();
+            assert_eq!(seen, vec![4], "{case}");
+            sqlx::query("DELETE FROM u")
+                .execute(&db.write)
+                .await
+                .unwrap();
         }
         db.close().await;
     }
