@@ -22,6 +22,10 @@ pub struct PgDb {
 pub type PgStore = SqlStore<PgDb>;
 
 fn db_err(e: sqlx::Error) -> StoreError {
+    // SQLSTATE 53100 disk_full.
+    if e.as_database_error().and_then(|d| d.code()).as_deref() == Some("53100") {
+        return StoreError::DiskFull;
+    }
     StoreError::Database(e.to_string())
 }
 

@@ -52,6 +52,10 @@ const WRITER_CACHE_KIB: u32 = 131_072;
 const PAGE_SIZE: u32 = 16_384;
 
 fn db_err(e: sqlx::Error) -> StoreError {
+    // SQLITE_FULL (13): the disk is full (or the file at its page limit).
+    if e.as_database_error().and_then(|d| d.code()).as_deref() == Some("13") {
+        return StoreError::DiskFull;
+    }
     StoreError::Database(e.to_string())
 }
 
@@ -640,7 +644,9 @@ mod tests {
                     .execute("INSERT INTO u (k, v) VALUES (2, zeroblob(1000000))", &[])
                     .await
                     .unwrap_err();
-                assert!(e.to_string().contains("full"), "{e}");
+                // Told as a full disk, in words an administrator can act on.
+                assert!(matches!(e, zhenxing_store::StoreError::DiskFull), "{e:?}");
+                assert!(e.to_string().contains("磁盘空间已满"), "{e}");
                 e
             } else {
                 let e = tx

@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use zhenxing_app::AppError;
 use zhenxing_app::monitoring::MonitoringFailure;
+use zhenxing_app::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -19,6 +20,9 @@ pub enum WebError {
     NotFound,
     #[error("上传的文件或提交的内容过大，超过了允许的大小")]
     TooLarge,
+    /// An upload could not be saved: the server's disk is full.
+    #[error("服务器磁盘空间已满，上传的文件未能保存，没有写入任何内容。请管理员清理磁盘后重试")]
+    DiskFull,
     #[error("服务器内部错误，请稍后重试")]
     Internal(String),
 }
@@ -36,6 +40,7 @@ impl WebError {
                     StatusCode::BAD_REQUEST
                 }
                 AppError::NoDivisions => StatusCode::SERVICE_UNAVAILABLE,
+                AppError::Store(StoreError::DiskFull) => StatusCode::INSUFFICIENT_STORAGE,
                 AppError::Store(_) | AppError::Output(_) => StatusCode::INTERNAL_SERVER_ERROR,
                 AppError::Monitoring(m) => match m {
                     MonitoringFailure::Forbidden { .. } => StatusCode::FORBIDDEN,
@@ -52,6 +57,7 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::DiskFull => StatusCode::INSUFFICIENT_STORAGE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -59,6 +65,7 @@ impl WebError {
     /// Stable, for scripts.
     pub fn code(&self) -> &'static str {
         match self {
+            WebError::App(AppError::Store(StoreError::DiskFull)) => "disk_full",
             WebError::App(AppError::Store(_) | AppError::Output(_)) => "internal",
             WebError::App(AppError::UnknownArea(_)) => "not_found",
             WebError::App(AppError::Monitoring(MonitoringFailure::StoredPolicyInvalid {
@@ -69,6 +76,7 @@ impl WebError {
             WebError::BadRequest(_) => "bad_request",
             WebError::NotFound => "not_found",
             WebError::TooLarge => "too_large",
+            WebError::DiskFull => "disk_full",
             WebError::Internal(_) => "internal",
         }
     }
@@ -76,6 +84,7 @@ impl WebError {
     /// In Chinese, for users. Database details stay in the log.
     pub fn message(&self) -> String {
         match self {
+            WebError::App(AppError::Store(e @ StoreError::DiskFull)) => e.to_string(),
             WebError::App(AppError::Store(_) | AppError::Output(_)) | WebError::Internal(_) => {
                 "服务器内部错误，请稍后重试".into()
             }
@@ -142,5 +151,30 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         self.0.log();
         crate::views::error_page(self.0.status(), &self.0.message())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A full disk — the database's, or where an upload is saved — is told as such (507, its
+    /// own code, what to do), not as an internal error; other database errors stay internal
+    /// and their details stay in the log.
+    #[test]
+    fn a_full_disk_is_told_as_such() {
+        for e in [
+            WebError::App(AppError::Store(StoreError::DiskFull)),
+            WebError::DiskFull,
+        ] {
+            assert_eq!(e.status(), StatusCode::INSUFFICIENT_STORAGE);
+            assert_eq!(e.code(), "disk_full");
+            assert!(e.message().contains("磁盘空间已满"), "{}", e.message());
+            assert!(e.message().contains("没有写入任何内容"), "{}", e.message());
+        }
+        let other = WebError::App(AppError::Store(StoreError::Database("I/O 错误".into())));
+        assert_eq!(other.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(other.code(), "internal");
+        assert_eq!(other.message(), "服务器内部错误，请稍后重试");
     }
 }

@@ -324,7 +324,10 @@ impl SavedUpload {
         use tokio::io::AsyncWriteExt;
         let mut up = SavedUpload::default();
         let mut received = 0u64;
-        let io = |e: std::io::Error| WebError::Internal(format!("保存上传的文件：{e}"));
+        let io = |e: std::io::Error| match e.kind() {
+            std::io::ErrorKind::StorageFull => WebError::DiskFull,
+            _ => WebError::Internal(format!("保存上传的文件：{e}")),
+        };
         loop {
             let mut field = match multipart.next_field().await {
                 Ok(Some(f)) => f,
