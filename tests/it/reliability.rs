@@ -322,3 +322,93 @@ async fn acknowledged_writes_on_postgres() {
     };
     acknowledged_writes_survive_a_kill(&crate::story::fresh_postgres(&base).await).await;
 }
+
+/// A full disk in the middle of an import, on a small file system of its own
+/// (`ZHENXING_TEST_SMALL_DISK`: a directory on one, which `.ci/run` mounts as an 8 MiB tmpfs;
+/// skipped without it): the import fails as a full disk and writes nothing, and the same `App` —
+/// the same single writer connection — imports the next ledger. Before, the first load's
+/// failure left the writer refusing every later transaction until the process restarted; this
+/// goes through a first load and an ordinary import, each failing once.
+#[tokio::test]
+async fn a_full_disk_fails_an_import_and_the_next_one_writes() {
+    let Ok(small) = std::env::var("ZHENXING_TEST_SMALL_DISK") else {
+        eprintln!("ZHENXING_TEST_SMALL_DISK is not set: skipped");
+        return;
+    };
+    let files = tempfile::tempdir().unwrap();
+    let ledger = |name: &str, households: &str, seed: &str, county: &str| {
+        let out = files.path().join(name);
+        ok(&zhenxing(&[
+            "generate",
+            "--out",
+            out.to_str().unwrap(),
+            "--households",
+            households,
+            "--seed",
+            seed,
+            "--area",
+            county,
+        ]));
+        (out.join("households.csv"), out.join("members.csv"))
+    };
+    let big = ledger("big", "15000", "3", "620102000000");
+    let small_a = ledger("a", "50", "4", "620102000000");
+    let small_b = ledger("b", "40", "5", "620103000000");
+
+    let db = std::path::Path::new(&small).join("full.db");
+    let db = db.to_str().unwrap();
+    let app = zhenxing_app::App::open(db).await.unwrap();
+    app.load_divisions(None, None).await.unwrap();
+    let req =
+        |(h, m): &(std::path::PathBuf, std::path::PathBuf)| zhenxing_app::import::ImportRequest {
+            households: Some(h.clone()),
+            members: Some(m.clone()),
+            actor: zhenxing_store::Actor {
+                user_id: None,
+                name: "测试".into(),
+            },
+            scope: zhenxing_domain::Scope::All,
+        };
+    let count = || {
+        let store = app.store().clone();
+        async move {
+            store
+                .village_figures(
+                    zhenxing_domain::Scope::All,
+                    zhenxing_domain::today_in_china(),
+                )
+                .await
+                .unwrap()
+                .iter()
+                .map(|(_, c)| c.households)
+                .sum::<u64>()
+        }
+    };
+    let full = |r: Result<_, zhenxing_app::AppError>| match r {
+        Err(zhenxing_app::AppError::Store(zhenxing_store::StoreError::DiskFull)) => {}
+        Err(e) => panic!("not told as a full disk: {e:?}"),
+        Ok(_) => panic!("the big ledger fitted: make the disk smaller"),
+    };
+
+    // A first load that fills the disk, then one that fits.
+    full(app.import(&req(&big), &zhenxing_app::NoProgress).await);
+    assert_eq!(count().await, 0);
+    let done = app
+        .import(&req(&small_a), &zhenxing_app::NoProgress)
+        .await
+        .unwrap();
+    assert_eq!(done.counts.households_inserted, 50);
+    assert_eq!(count().await, 50);
+    // An ordinary import that fills it, then one that fits.
+    full(app.import(&req(&big), &zhenxing_app::NoProgress).await);
+    assert_eq!(count().await, 50);
+    let done = app
+        .import(&req(&small_b), &zhenxing_app::NoProgress)
+        .await
+        .unwrap();
+    assert_eq!(done.counts.households_inserted, 40);
+    assert_eq!(count().await, 90);
+    app.store().check_integrity().await.unwrap();
+    drop(app);
+    assert_eq!(households(db).await, 90);
+}
