@@ -10,12 +10,11 @@ use zhenxing_app::store::screening::{ScreeningCounts, StoredScreening, outcome_l
 
 use super::{AfterQuery, REPORT_PAGE, RowErrorJson, next_after};
 use crate::auth::ApiUser;
-use crate::error::{ApiError, ErrorBody, internal};
-use crate::forms::SavedUpload;
+use crate::error::{ApiError, ErrorBody};
 use crate::pages::monitoring::screening::{
-    PAGE, ResultsQuery, batch_of, cursor_text, parse_cursor, request_of, results_area,
+    PAGE, ResultsQuery, batch_of, cursor_text, parse_cursor, results_area, screen_upload,
 };
-use crate::progress::{ProgressQuery, WorkProgress, reporter};
+use crate::progress::{ProgressQuery, WorkProgress};
 use crate::state::AppState;
 
 /// A department file and what it is (multipart form).
@@ -146,20 +145,8 @@ async fn screen_answer(
     headers: &axum::http::HeaderMap,
     multipart: Multipart,
 ) -> Result<Json<ScreeningJson>, ApiError> {
-    let dir = tempfile::tempdir().map_err(internal)?;
     let declared = crate::forms::declared_length(headers);
-    let up = SavedUpload::read(
-        multipart,
-        dir.path(),
-        &["file"],
-        work.map(|w| (w, declared)),
-    )
-    .await?;
-    let req = request_of(&up)?;
-    let r = state
-        .app
-        .screen_reporting(&caller.monitoring(), &req, reporter(work))
-        .await?;
+    let r = screen_upload(state, caller, multipart, declared, work).await?;
     let mut batch = BatchJson::of(&r.screening);
     batch.counts = CountsJson::of(&r.counts);
     Ok(Json(ScreeningJson {

@@ -191,7 +191,7 @@ pub async fn index(State(state): State<AppState>, user: PageUser) -> Result<Resp
 }
 
 /// The batch's fields and its file, saved as it arrived (its name keeps the extension).
-pub fn request_of(up: &SavedUpload) -> Result<ScreeningRequest, WebError> {
+fn request_of(up: &SavedUpload) -> Result<ScreeningRequest, WebError> {
     let f = &up.fields;
     let Some((_, _, path)) = up.files.iter().find(|(n, _, _)| n == "file") else {
         return Err(WebError::BadRequest(
@@ -236,7 +236,14 @@ pub async fn upload(
         .as_deref()
         .and_then(|t| state.progress.register(user.caller.user.id, t));
     let work = reporting.as_ref().map(|r| &*r.0);
-    let result = screen_upload(&state, &user, multipart, declared_length(&headers), work).await;
+    let result = screen_upload(
+        &state,
+        &user.caller,
+        multipart,
+        declared_length(&headers),
+        work,
+    )
+    .await;
     if let Some(r) = reporting {
         r.done(result.is_ok());
     }
@@ -247,9 +254,11 @@ pub async fn upload(
     }
 }
 
-async fn screen_upload(
+/// Saves an uploaded department file (its `file` field, with its `kind`) and screens it as
+/// `caller`: the page's and the API's upload alike.
+pub(crate) async fn screen_upload(
     state: &AppState,
-    user: &PageUser,
+    caller: &zhenxing_app::auth::Caller,
     multipart: Multipart,
     declared: u64,
     work: Option<&WorkProgress>,
@@ -265,7 +274,7 @@ async fn screen_upload(
     let req = request_of(&up)?;
     Ok(state
         .app
-        .screen_reporting(&user.caller.monitoring(), &req, reporter(work))
+        .screen_reporting(&caller.monitoring(), &req, reporter(work))
         .await?)
 }
 
