@@ -249,6 +249,208 @@ async fn gbk_csv_as_chinese_excel_saves_it_and_utf8_with_bom() {
     assert_eq!(members[0].member.name, "欧阳娜娜");
 }
 
+/// A ledger opened in Excel and saved back as CSV (GBK): long numbers in a "General" column come
+/// out in scientific notation, their last digits gone, and amounts in the currency format keep
+/// their sign. The first are refused with the cause and what to do; the second are read.
+#[tokio::test]
+async fn a_csv_saved_by_excel_scientific_numbers_and_currency_cells() {
+    let env = Env::new().await;
+    let text = csv(
+        H_HEADER,
+        &[
+            "3001,6.20102E+11,张三,1,8000,否,,,,,",
+            "6.20102E+15,620102010201,李四,1,8000,否,,,,,",
+            "3003,620102010201,王五,1,\"￥9,238.44\",否,,,,,",
+            "3004,620102010201,赵六,1,-￥50.00,否,,,,,",
+        ],
+    );
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&text);
+    assert!(!unmappable);
+    let households = env.write("户.csv", gbk.as_ref());
+    let text = csv(
+        M_HEADER,
+        &[
+            "1,3003,6.20102E+17,王五,男,1985-07-20,户主,健康",
+            &format!(
+                "2,3004,{},赵六,男,1985-07-20,户主,健康",
+                id("620102", "19850720", 31)
+            ),
+        ],
+    );
+    let members = env.write("成员.csv", encoding_rs::GBK.encode(&text).0.as_ref());
+    let report = env.import(Some(&households), Some(&members)).await.unwrap();
+    let mut found: Vec<_> = report
+        .errors
+        .iter()
+        .map(|e| (e.file.as_str(), e.row, e.column.as_str(), e.code))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            ("成员.csv", 2, "证件号码", "scientific_notation"),
+            ("户.csv", 2, "所在村代码", "scientific_notation"),
+            ("户.csv", 3, "户编号", "scientific_notation"),
+        ]
+    );
+    for e in &report.errors {
+        let what = if e.column == "所在村代码" {
+            "区划代码"
+        } else {
+            e.column.as_str()
+        };
+        assert!(
+            e.reason
+                .starts_with(&format!("{what}被 Excel 显示成了科学计数法"))
+                && e.reason.contains("设为“文本”格式"),
+            "{}",
+            e.reason
+        );
+    }
+    let income = |n: &'static str| {
+        let app = &env.app;
+        async move {
+            app.store()
+                .household(Scope::All, &no(n))
+                .await
+                .unwrap()
+                .unwrap()
+                .household
+                .income
+                .declared_per_capita
+        }
+    };
+    assert_eq!(income("3003").await, Some(Money::from_fen(923_844)));
+    assert_eq!(income("3004").await, Some(Money::from_fen(-5_000)));
+}
+
+/// Headers carrying a unit: one that only counts is the same column (`家庭人口数（人）`); one that
+/// would change what the numbers mean (`人均纯收入（万元）`) refuses the file, naming the header,
+/// rather than reading 0.8 万元 as 0.8 元 or leaving the column out unsaid.
+#[tokio::test]
+async fn headers_with_units_are_read_or_refused_by_their_unit() {
+    let env = Env::new().await;
+    let counted = env.write(
+        "户.csv",
+        "户编号,所在村代码,户主姓名,家庭人口数（人）,人均纯收入(元),是否脱贫户\r\n\
+         5001,620102010201,王伟,3,\"9,000\",否\r\n",
+    );
+    let report = env.import(Some(&counted), None).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let h = env
+        .app
+        .store()
+        .household(Scope::All, &no("5001"))
+        .await
+        .unwrap()
+        .unwrap()
+        .household;
+    assert_eq!(h.size, 3);
+    assert_eq!(h.income.declared_per_capita, Some(Money::from_fen(900_000)));
+
+    let other_unit = env.write(
+        "户2.csv",
+        "说明：金额单位为万元\r\n\
+         户编号,所在村代码,户主姓名,家庭人口数,人均纯收入（万元）,是否脱贫户\r\n\
+         5002,620102010201,李强,2,0.8,否\r\n",
+    );
+    match env.import(Some(&other_unit), None).await {
+        Err(AppError::Ledger(e)) => {
+            assert_eq!(e.error.code(), "header_unit");
+            assert_eq!(
+                e.to_string(),
+                "文件“户2.csv”：第2行表头“人均纯收入（万元）”的单位与台账不同：\
+                 应为“人均纯收入（元）”，请换算成该单位后再导入（以免数值被误读）"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(env.household_count().await, 1);
+}
+
+/// Cells of an xlsx stored as numbers: a village code (12 digits) and amounts read as written;
+/// an ID number or a 16-digit household number cannot be (a floating number keeps 15
+/// significant digits, Excel too), so their rows are refused with what to do.
+#[tokio::test]
+async fn xlsx_numbers_too_long_to_be_kept_are_refused() {
+    let env = Env::new().await;
+    let path = env.path("台账.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("户信息").unwrap();
+    for (c, h) in [
+        "户编号",
+        "所在村代码",
+        "户主姓名",
+        "家庭人口数",
+        "人均纯收入（元）",
+        "是否脱贫户",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_number(1, 0, 6001.0).unwrap();
+    sheet.write_number(2, 0, 6_201_020_102_010_001.0).unwrap();
+    for r in 1..=2 {
+        sheet.write_number(r, 1, 620_102_010_201.0).unwrap();
+        sheet.write_string(r, 2, "王伟").unwrap();
+        sheet.write_number(r, 3, 1.0).unwrap();
+        sheet.write_number(r, 4, 8123.45).unwrap();
+        sheet.write_string(r, 5, "否").unwrap();
+    }
+    let members = book.add_worksheet();
+    members.set_name("成员信息").unwrap();
+    for (c, h) in ["户编号", "证件号码", "姓名", "与户主关系"]
+        .iter()
+        .enumerate()
+    {
+        members.write_string(0, c as u16, *h).unwrap();
+    }
+    members.write_number(1, 0, 6001.0).unwrap();
+    members
+        .write_number(1, 1, 620_102_198_507_200_031.0)
+        .unwrap();
+    members.write_string(1, 2, "王伟").unwrap();
+    members.write_string(1, 3, "户主").unwrap();
+    book.save(&path).unwrap();
+
+    let report = env.import(Some(&path), Some(&path)).await.unwrap();
+    let mut found: Vec<_> = report
+        .errors
+        .iter()
+        .map(|e| (e.sheet.as_deref(), e.row, e.column.as_str(), e.code))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            (Some("成员信息"), 2, "证件号码", "id_as_number"),
+            (Some("户信息"), 3, "户编号", "household_no_as_number"),
+        ]
+    );
+    assert!(
+        report
+            .errors
+            .iter()
+            .all(|e| e.reason.contains("存成了数字") && e.reason.contains("设为文本")),
+        "{:?}",
+        report.errors
+    );
+    let h = env
+        .app
+        .store()
+        .household(Scope::All, &no("6001"))
+        .await
+        .unwrap()
+        .unwrap()
+        .household;
+    assert_eq!(h.village.to_string(), "620102010201");
+    assert_eq!(h.income.declared_per_capita, Some(Money::from_fen(812_345)));
+    assert_eq!(env.household_count().await, 1);
+}
+
 #[tokio::test]
 async fn xlsx_with_a_title_row_merged_cells_and_columns_in_another_order() {
     let env = Env::new().await;

@@ -103,6 +103,8 @@ fn medical(rows: &[(&str, &str)]) -> String {
                     let good = person("x1");
                     bad_check(&good)
                 }
+                // As Excel saves a long number shown in a "General" column.
+                "sci" => "6.20102E+17".to_string(),
                 p => person(p),
             };
             format!("{id},{amount},2025-03-01")
@@ -201,22 +203,23 @@ async fn medical_rule_at_its_threshold_with_duplicate_and_unmatched_ids() {
     let file = env.write(
         "医保.csv",
         medical(&[
-            ("a1", "600"),    // A001: 7000 - 1000.00 / 2 = 6500, not below
-            ("a2", "400"),    //
-            ("b1", "600"),    // A002: 7000 - 1000.01 / 2 = 6499.99, below
-            ("b2", "400.01"), //
-            ("c1", "50"),     // A003: the same person twice, summed: 6600 - 100.01
-            ("c1", "50.01"),  //
-            ("d1", "100"),    // A004: monitored already
-            ("e1", "9000"),   // A005: another village, outside the area screened
-            ("f1", "100"),    // B001: another county
-            ("x1", "200"),    // not registered
-            ("bad", "100"),   // a wrong check character
-            ("a1", "abc"),    // not an amount
+            ("a1", "600"),     // A001: 7000 - 1000.00 / 2 = 6500, not below
+            ("a2", "400"),     //
+            ("b1", "600"),     // A002: 7000 - 1000.01 / 2 = 6499.99, below
+            ("b2", "400.01"),  //
+            ("c1", "50"),      // A003: the same person twice, summed: 6600 - 100.01
+            ("c1", "￥50.01"), // (Excel's currency format)
+            ("d1", "100"),     // A004: monitored already
+            ("e1", "9000"),    // A005: another village, outside the area screened
+            ("f1", "100"),     // B001: another county
+            ("x1", "200"),     // not registered
+            ("bad", "100"),    // a wrong check character
+            ("a1", "abc"),     // not an amount
+            ("sci", "100"),    // an ID number Excel turned into 6.20102E+17
         ]),
     );
     let r = screen(&env.app, &operator(), "medical", &file, Some(V1)).await;
-    assert_eq!(counts(&r), [12, 7, 3, 2, 4, 3, 2, 1, 0]);
+    assert_eq!(counts(&r), [13, 7, 3, 3, 4, 3, 2, 1, 0]);
     assert_eq!(
         outcomes(&r),
         [
@@ -233,6 +236,7 @@ async fn medical_rule_at_its_threshold_with_duplicate_and_unmatched_ids() {
             (11, "证件号码".to_string(), "not_registered"),
             (12, "证件号码".to_string(), "id_check"),
             (13, "自付金额（元）".to_string(), "money"),
+            (14, "证件号码".to_string(), "scientific_notation"),
         ]
     );
     // ID numbers in the report are masked.
@@ -311,7 +315,7 @@ async fn medical_rule_at_its_threshold_with_duplicate_and_unmatched_ids() {
             ("A005".to_string(), "created"),
         ]
     );
-    assert_eq!(counts(&r), [12, 8, 2, 2, 5, 4, 1, 0, 3]);
+    assert_eq!(counts(&r), [13, 8, 2, 3, 5, 4, 1, 0, 3]);
 }
 
 #[tokio::test]

@@ -104,6 +104,9 @@ impl AreaCode {
             let d = match c {
                 '0'..='9' => c as u64 - '0' as u64,
                 '０'..='９' => c as u64 - '０' as u64,
+                _ if crate::error::is_scientific_notation(input) => {
+                    return Err(ParseError::ScientificNotation("区划代码"));
+                }
                 _ => return Err(ParseError::AreaCodeFormat),
             };
             len += 1;
@@ -341,6 +344,12 @@ mod tests {
         ] {
             assert!(AreaCode::parse(bad).is_err(), "{bad} should be rejected");
         }
+        // A village code Excel showed as 6.20102E+11 and saved so: told as such.
+        assert_eq!(
+            AreaCode::parse("6.20102E+11"),
+            Err(ParseError::ScientificNotation("区划代码"))
+        );
+        assert_eq!(AreaCode::parse("6201.02"), Err(ParseError::AreaCodeFormat));
     }
 
     #[test]

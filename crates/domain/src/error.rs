@@ -28,6 +28,22 @@ pub enum ParseError {
         allowed: &'static [&'static str],
     },
     TooManyRisks(usize),
+    /// A long number that Excel showed in scientific notation (`6.20102E+17`) and saved so: its
+    /// last digits are gone. Names what the column holds.
+    ScientificNotation(&'static str),
+}
+
+/// Whether a cell holds a number as Excel shows a long one in scientific notation and saves it
+/// so to CSV: `6.20102E+17`, `6.2E+11`, `6E+15` (a digit, maybe decimals, `E+` or `E`, digits).
+pub fn is_scientific_notation(s: &str) -> bool {
+    let s = s.trim();
+    let Some((mantissa, exponent)) = s.split_once(['E', 'e']) else {
+        return false;
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, "0"));
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    whole.len() == 1 && digits(whole) && digits(fraction) && digits(exponent)
 }
 
 impl ParseError {
@@ -51,6 +67,7 @@ impl ParseError {
             ParseError::Integer => "integer",
             ParseError::Label { .. } => "label",
             ParseError::TooManyRisks(_) => "too_many_risks",
+            ParseError::ScientificNotation(_) => "scientific_notation",
         }
     }
 }
@@ -79,7 +96,7 @@ impl fmt::Display for ParseError {
             ParseError::MoneyRange => write!(f, "金额超出合理范围"),
             ParseError::Date => write!(
                 f,
-                "日期格式错误（可用 2022-05-03、2022/5/3、20220503、202205 或 Excel 日期）"
+                "日期格式错误（可用 2022-05-03、2022/5/3、2022年5月3日、20220503、202205 或 Excel 日期）"
             ),
             ParseError::Year => write!(f, "年度应为2000至2100之间的四位数字"),
             ParseError::Flag => write!(f, "应填“是”或“否”"),
@@ -88,8 +105,45 @@ impl fmt::Display for ParseError {
                 write!(f, "{kind}无法识别，可填：{}", allowed.join("、"))
             }
             ParseError::TooManyRisks(n) => write!(f, "风险类型最多5项，实为{n}项"),
+            ParseError::ScientificNotation(what) => write!(
+                f,
+                "{what}被 Excel 显示成了科学计数法后保存，后几位数字已丢失；\
+                 请在 Excel 中把该列设为“文本”格式，重新填入完整的{what}后再保存"
+            ),
         }
     }
 }
 
 impl std::error::Error for ParseError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scientific_notation_as_excel_writes_it() {
+        for yes in [
+            "6.20102E+17",
+            " 6.2E+11 ",
+            "6E+15",
+            "6.20102e+17",
+            "6.20102E17",
+        ] {
+            assert!(is_scientific_notation(yes), "{yes}");
+        }
+        for no in [
+            "",
+            "620102200007153393",
+            "E+17",
+            "6.E+17",
+            "62.01E+17",
+            "6.2E+",
+            "6.2E-5x",
+            "6.2E-05",
+            "6.2F+17",
+            "六E+17",
+        ] {
+            assert!(!is_scientific_notation(no), "{no}");
+        }
+    }
+}

@@ -26,6 +26,9 @@ impl HouseholdNo {
             match c {
                 '0'..='9' | 'a'..='z' | 'A'..='Z' | '-' | '_' => out.push(c),
                 '０'..='９' => out.push(char::from(b'0' + (c as u32 - '０' as u32) as u8)),
+                _ if crate::error::is_scientific_notation(s) => {
+                    return Err(ParseError::ScientificNotation("户编号"));
+                }
                 _ => return Err(ParseError::HouseholdNo),
             }
         }
@@ -76,7 +79,11 @@ mod tests {
             "6201020010010001"
         );
         assert_eq!(HouseholdNo::parse("１２3").unwrap().as_str(), "123");
-        assert!(HouseholdNo::parse("6.20102E+17").is_err());
+        assert_eq!(
+            HouseholdNo::parse("6.20102E+15"),
+            Err(ParseError::ScientificNotation("户编号"))
+        );
+        assert_eq!(HouseholdNo::parse("6201.02"), Err(ParseError::HouseholdNo));
         assert!(HouseholdNo::parse("").is_err());
         assert!(HouseholdNo::parse(&"1".repeat(33)).is_err());
     }

@@ -62,7 +62,13 @@ impl IdNumber {
             {
                 plain
             }
-            _ => Self::typed_form(input)?,
+            _ => Self::typed_form(input).map_err(|e| {
+                if crate::error::is_scientific_notation(input) {
+                    ParseError::ScientificNotation("证件号码")
+                } else {
+                    e
+                }
+            })?,
         };
         let expected = check_char(&out[..17]);
         if out[17] != expected {
@@ -242,8 +248,11 @@ mod tests {
 
     #[test]
     fn rejects_with_reasons() {
-        let cases: [(&str, &str); 7] = [
+        let cases: [(&str, &str); 10] = [
             ("110105194912310021", "id_check"),
+            ("1.10105E+17", "scientific_notation"),
+            ("1.10105e17", "scientific_notation"),
+            ("1.1010519E+1", "scientific_notation"),
             ("11010519491231002", "id_length"),
             ("1101051949123100211", "id_length"),
             ("11010519491231002Y", "id_characters"),
@@ -268,6 +277,12 @@ mod tests {
         assert_eq!(
             e.map(|e| e.to_string()).as_deref(),
             Some("证件号码校验码错误：应为X，实为1")
+        );
+        let e = IdNumber::parse("6.20102E+17").err().map(|e| e.to_string());
+        assert!(
+            e.as_deref()
+                .is_some_and(|e| e.starts_with("证件号码被 Excel 显示成了科学计数法")),
+            "{e:?}"
         );
     }
 

@@ -29,15 +29,28 @@ impl Money {
         self.0
     }
 
-    /// Parses an amount in yuan as ledgers write it: `12,345.6`, `１２３４５`, `-50`, `800元`.
-    /// More than two decimals are rounded to the nearest fen (half away from zero).
+    /// Parses an amount in yuan as ledgers write it: `12,345.6`, `１２３４５`, `-50`, `800元`,
+    /// and as Excel saves a cell in its currency format to CSV: `￥1,234.50`, `-¥50.00`,
+    /// `¥-50.00`. More than two decimals are rounded to the nearest fen (half away from zero).
     pub fn parse_yuan(input: &str) -> Result<Money, ParseError> {
         let s = input.trim();
         let s = s.strip_suffix('元').unwrap_or(s).trim();
         if s.is_empty() {
             return Err(ParseError::Empty);
         }
+        // A currency sign, after the minus sign or before it.
         let mut negative = false;
+        let s = match s.strip_prefix(['-', '－']) {
+            Some(rest) if rest.starts_with(['¥', '￥']) => {
+                negative = true;
+                rest
+            }
+            _ => s,
+        };
+        let s = s.strip_prefix(['¥', '￥']).map_or(s, str::trim_start);
+        if s.is_empty() {
+            return Err(ParseError::Money);
+        }
         let mut int_part: i64 = 0;
         let mut frac: [u8; 3] = [0; 3];
         let mut frac_len = 0usize;
@@ -52,7 +65,7 @@ impl Money {
                     in_frac = true;
                     continue;
                 }
-                '-' | '－' if i == 0 => {
+                '-' | '－' if i == 0 && !negative => {
                     negative = true;
                     continue;
                 }
@@ -173,11 +186,28 @@ mod tests {
             ("0.005", 1),
             ("0.004", 0),
             ("1,000,000", 100000000),
+            // Excel's currency format, saved to CSV.
+            ("￥1,234.50", 123450),
+            ("¥ 800", 80000),
+            ("-¥50.00", -5000),
+            ("¥-50.00", -5000),
+            ("－￥50", -5000),
         ];
         for (input, fen) in cases {
             assert_eq!(Money::parse_yuan(input).map(Money::fen), Ok(fen), "{input}");
         }
-        for bad in ["", "abc", "1.2.3", "12-3", "1e5", "99999999999999999999"] {
+        for bad in [
+            "",
+            "abc",
+            "1.2.3",
+            "12-3",
+            "1e5",
+            "99999999999999999999",
+            "¥",
+            "¥¥5",
+            "-¥-5",
+            "5¥",
+        ] {
             assert!(Money::parse_yuan(bad).is_err(), "{bad}");
         }
         assert_eq!(

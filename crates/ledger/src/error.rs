@@ -44,6 +44,14 @@ pub enum FileError {
         first: String,
         second: String,
     },
+    #[error(
+        "第{row}行表头“{header}”的单位与台账不同：应为“{expected}”，请换算成该单位后再导入（以免数值被误读）"
+    )]
+    HeaderUnit {
+        row: u64,
+        header: String,
+        expected: &'static str,
+    },
 }
 
 impl FileError {
@@ -59,6 +67,7 @@ impl FileError {
             FileError::NotLedger { .. } => "not_a_ledger",
             FileError::NotDepartmentFile { .. } => "not_a_department_file",
             FileError::DuplicateColumn { .. } => "duplicate_column",
+            FileError::HeaderUnit { .. } => "header_unit",
         }
     }
 }

@@ -3,6 +3,8 @@
 //! The first name of each field is the canonical header (written on export); the others are
 //! aliases found in real ledgers. Headers are compared after [`normalize_header`].
 
+use std::collections::HashMap;
+
 /// Which ledger a file or sheet holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LedgerKind {
@@ -305,6 +307,66 @@ pub fn normalize_header(s: &str) -> String {
         .collect()
 }
 
+/// Units headers carry in brackets at their end. Other bracketed words (`市(州)`, `村(社区)`)
+/// are part of the name.
+const UNITS: &[&str] = &[
+    "元", "万元", "千元", "百元", "人", "口", "户", "个", "名", "位", "月", "天", "日", "年", "岁",
+    "周",
+];
+
+/// A normalized header split into its name and the unit in brackets at its end:
+/// `家庭人口数(人)` → (`家庭人口数`, `人`).
+pub fn split_unit(normalized: &str) -> Option<(&str, &str)> {
+    let inner = normalized.strip_suffix(')')?;
+    let open = inner.rfind('(')?;
+    let (name, unit) = (&inner[..open], &inner[open + 1..]);
+    (!name.is_empty() && UNITS.contains(&unit)).then_some((name, unit))
+}
+
+/// Units a header may carry after a name that has none, without changing what its numbers mean
+/// (`家庭人口数（人）`).
+pub const COUNTING_UNITS: &[&str] = &["人", "口", "户", "个", "名", "位"];
+
+/// How a header found no field by its whole text but names one by the name before its unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ByName {
+    /// The unit only counts (`家庭人口数（人）`): the field.
+    Same(F),
+    /// Another unit than the field's (`人均纯收入（万元）`): its numbers would be misread.
+    OtherUnit(F),
+}
+
+/// The names of a layout's fields without their units, for [`ByName`]: `人均纯收入(元)` is also
+/// found as `人均纯收入`, with whether the field's names carry a unit.
+pub fn names_without_units(kind: LedgerKind) -> HashMap<String, (F, bool)> {
+    let mut out = HashMap::new();
+    for field in kind.fields() {
+        for name in field.names {
+            let n = normalize_header(name);
+            match split_unit(&n) {
+                Some((bare, _)) => {
+                    out.insert(bare.to_string(), (field.field, true));
+                }
+                None => {
+                    out.entry(n).or_insert((field.field, false));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A header that matched no name whole: the field it names before its unit, if any.
+pub fn by_name(bare: &HashMap<String, (F, bool)>, normalized: &str) -> Option<ByName> {
+    let (name, unit) = split_unit(normalized)?;
+    let &(field, has_unit) = bare.get(name)?;
+    Some(if !has_unit && COUNTING_UNITS.contains(&unit) {
+        ByName::Same(field)
+    } else {
+        ByName::OtherUnit(field)
+    })
+}
+
 /// The canonical header of a field in a layout.
 pub fn header(kind: LedgerKind, field: F) -> &'static str {
     kind.fields()
@@ -318,6 +380,49 @@ pub fn header(kind: LedgerKind, field: F) -> &'static str {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn units_at_the_end_of_headers() {
+        assert_eq!(split_unit("家庭人口数(人)"), Some(("家庭人口数", "人")));
+        assert_eq!(split_unit("人均纯收入(万元)"), Some(("人均纯收入", "万元")));
+        for not_a_unit in ["市(州)", "村(社区)", "(元)", "人均纯收入", "人均纯收入(元"]
+        {
+            assert_eq!(split_unit(not_a_unit), None, "{not_a_unit}");
+        }
+        let bare = names_without_units(LedgerKind::Households);
+        assert_eq!(
+            by_name(&bare, "家庭人口数(人)"),
+            Some(ByName::Same(F::Size))
+        );
+        assert_eq!(
+            by_name(&bare, "人均纯收入(万元)"),
+            Some(ByName::OtherUnit(F::PerCapita))
+        );
+        assert_eq!(
+            by_name(&bare, "人均纯收入(人)"),
+            Some(ByName::OtherUnit(F::PerCapita))
+        );
+        assert_eq!(by_name(&bare, "项目资金(万元)"), None);
+        let bare = names_without_units(LedgerKind::Members);
+        assert_eq!(
+            by_name(&bare, "务工时间(天)"),
+            Some(ByName::OtherUnit(F::MigrantMonths))
+        );
+    }
+
+    #[test]
+    fn a_name_without_its_unit_names_one_field() {
+        for kind in [LedgerKind::Households, LedgerKind::Members] {
+            let bare = names_without_units(kind);
+            for field in kind.fields() {
+                for name in field.names {
+                    let n = normalize_header(name);
+                    let key = split_unit(&n).map_or(n.as_str(), |(b, _)| b);
+                    assert_eq!(bare.get(key).map(|b| b.0), Some(field.field), "{name}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn names_are_unique_within_a_layout() {

@@ -108,6 +108,34 @@ impl<'a> Row<'a> {
         }
     }
 
+    /// Whether the cell held a number of 16 digits or more, which an xlsx keeps as a floating
+    /// number and Excel to 15 significant digits: the rest is lost, so it is reported with
+    /// `reason` and `code` instead of read.
+    fn lost_digits(&mut self, f: F, reason: &str, code: &'static str) -> bool {
+        let lossy = self
+            .plan
+            .columns
+            .get(f)
+            .and_then(|i| self.row.cells.get(i))
+            .is_some_and(|c| c.lossy_number);
+        if lossy {
+            self.error(f, reason, code);
+        }
+        lossy
+    }
+
+    /// A household number, unless Excel stored it as a number and cut it.
+    fn household_no(&mut self) -> Option<HouseholdNo> {
+        if self.lost_digits(
+            F::HouseholdNo,
+            "户编号被 Excel 存成了数字，第15位以后的数字已丢失；请把该列设为文本后重新录入",
+            "household_no_as_number",
+        ) {
+            return None;
+        }
+        self.required(F::HouseholdNo, HouseholdNo::parse)
+    }
+
     fn text(&mut self, f: F) -> Option<String> {
         let s = self.get(f)?;
         if s.chars().count() > MAX_TEXT {
@@ -253,7 +281,7 @@ pub fn parse_household(
     tree: &DivisionTree,
 ) -> Result<Household, Vec<RowError>> {
     let mut r = Row::new(file, LedgerKind::Households, plan, row);
-    let no = r.required(F::HouseholdNo, HouseholdNo::parse);
+    let no = r.household_no();
     let village = village(&mut r, tree);
     let head_name = r.required(F::HeadName, |s| Ok(s.to_string()));
     if head_name.as_ref().is_some_and(|n| n.chars().count() > 50) {
@@ -365,18 +393,12 @@ fn dibao(s: &str) -> Result<Option<DibaoClass>, ParseError> {
 /// Parses one row of a members ledger.
 pub fn parse_member(file: &str, plan: &SheetPlan, row: &RawRow) -> Result<Member, Vec<RowError>> {
     let mut r = Row::new(file, LedgerKind::Members, plan, row);
-    let household_no = r.required(F::HouseholdNo, HouseholdNo::parse);
-    let lossy = plan
-        .columns
-        .get(F::IdNumber)
-        .and_then(|i| row.cells.get(i))
-        .is_some_and(|c| c.lossy_number);
-    let id = if lossy {
-        r.error(
-            F::IdNumber,
-            "证件号码被 Excel 存成了数字，末几位已丢失；请把该列设为文本后重新录入",
-            "id_as_number",
-        );
+    let household_no = r.household_no();
+    let id = if r.lost_digits(
+        F::IdNumber,
+        "证件号码被 Excel 存成了数字，末几位已丢失；请把该列设为文本后重新录入",
+        "id_as_number",
+    ) {
         None
     } else {
         r.required(F::IdNumber, IdNumber::parse)

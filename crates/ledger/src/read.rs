@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use calamine::{DataRef, Dimensions, Reader, Xlsx};
 
 use crate::error::{FileError, LedgerError};
-use crate::layout::{F, LedgerKind, normalize_header};
+use crate::layout::{ByName, F, LedgerKind, header, normalize_header};
 
 /// How far down a title block may push the header row.
 pub const HEADER_SEARCH_ROWS: usize = 30;
@@ -259,14 +259,33 @@ fn find_header(
         .iter()
         .flat_map(|f| f.names.iter().map(move |n| (normalize_header(n), f.field)))
         .collect();
+    let bare = crate::layout::names_without_units(kind);
     let mut best: Option<(usize, Vec<&'static str>)> = None;
-    let mut found: Option<SheetPlan> = None;
+    let mut found: Option<(SheetPlan, Option<FileError>)> = None;
     for row in rows {
         let mut columns = Columns::default();
+        // A header naming a field in another unit than the ledger's: refused if this is the header.
+        let mut other_unit = None;
         for (i, cell) in row.cells.iter().enumerate() {
             let text = cell.text.trim();
-            if let Some(f) = lookup.get(&normalize_header(text)) {
-                match columns.headers.get(f) {
+            let key = normalize_header(text);
+            let field = match lookup.get(&key) {
+                Some(f) => Some(*f),
+                None => match crate::layout::by_name(&bare, &key) {
+                    Some(ByName::Same(f)) => Some(f),
+                    Some(ByName::OtherUnit(f)) => {
+                        other_unit.get_or_insert(FileError::HeaderUnit {
+                            row: row.row,
+                            header: text.to_string(),
+                            expected: header(kind, f),
+                        });
+                        None
+                    }
+                    None => None,
+                },
+            };
+            if let Some(f) = field {
+                match columns.headers.get(&f) {
                     // One header cell merged across columns (filled by the reader): keep the first.
                     Some(first) if first == text => {}
                     Some(first) => {
@@ -277,8 +296,8 @@ fn find_header(
                         });
                     }
                     None => {
-                        columns.insert(*f, i);
-                        columns.headers.insert(*f, text.to_string());
+                        columns.insert(f, i);
+                        columns.headers.insert(f, text.to_string());
                     }
                 }
             }
@@ -290,22 +309,17 @@ fn find_header(
             .map(|group| crate::layout::header(kind, group[0]))
             .collect();
         if missing.is_empty() {
+            let plan = SheetPlan {
+                sheet: sheet.clone(),
+                header_row: row.row,
+                columns,
+            };
             match &found {
-                Some(prev) if prev.header_row + 1 == row.row => {
-                    found = Some(SheetPlan {
-                        sheet: sheet.clone(),
-                        header_row: row.row,
-                        columns,
-                    });
+                Some((prev, _)) if prev.header_row + 1 == row.row => {
+                    found = Some((plan, other_unit));
                 }
                 Some(_) => break,
-                None => {
-                    found = Some(SheetPlan {
-                        sheet: sheet.clone(),
-                        header_row: row.row,
-                        columns,
-                    })
-                }
+                None => found = Some((plan, other_unit)),
             }
         } else if found.is_some() {
             break;
@@ -313,11 +327,15 @@ fn find_header(
             best = Some((columns.found(), missing));
         }
     }
-    found.ok_or_else(|| FileError::NotLedger {
-        kind: kind.label(),
-        rows: HEADER_SEARCH_ROWS,
-        missing: best.map(|(_, m)| m.join("、")).unwrap_or_default(),
-    })
+    match found {
+        Some((_, Some(other_unit))) => Err(other_unit),
+        Some((plan, None)) => Ok(plan),
+        None => Err(FileError::NotLedger {
+            kind: kind.label(),
+            rows: HEADER_SEARCH_ROWS,
+            missing: best.map(|(_, m)| m.join("、")).unwrap_or_default(),
+        }),
+    }
 }
 
 /// UTF-8 when the start of the file is valid UTF-8 (or has a BOM), else GB18030 (a superset of
