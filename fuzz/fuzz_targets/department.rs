@@ -50,7 +50,7 @@ fuzz_target!(|data: &[u8]| {
             continue;
         };
         let mut rows = Vec::new();
-        let _ = file.read_rows(&mut |_, _, cells| {
+        let _ = file.read_rows(&mut |_, _, cells, _| {
             if let Ok(row) = kind.parse_row(cells) {
                 rows.push(row);
             }

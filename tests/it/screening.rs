@@ -578,6 +578,12 @@ async fn disaster_losses_in_xlsx_above_half_the_yearly_income() {
             sheet.write_string(r as u32, c as u16, *v).unwrap();
         }
     }
+    // Row 6: an A003 member's ID number typed as a number: its last digits are gone (a floating
+    // number keeps 15 significant digits); told as such, not as a wrong check character.
+    let a003: f64 = person("c1").parse().unwrap();
+    sheet.write_string(5, 0, "洪涝").unwrap();
+    sheet.write_number(5, 1, a003).unwrap();
+    sheet.write_number(5, 2, 90_000.0).unwrap();
     book.save(&path).unwrap();
     let r = screen(&env.app, &operator(), "disaster", &path, None).await;
     assert_eq!(
@@ -586,6 +592,10 @@ async fn disaster_losses_in_xlsx_above_half_the_yearly_income() {
             ("A002".to_string(), "created"),
             ("A004".to_string(), "monitored")
         ]
+    );
+    assert_eq!(
+        problems(&r),
+        [(6, "户主身份证号".to_string(), "id_as_number")]
     );
     let a002 = r
         .hits

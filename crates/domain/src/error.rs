@@ -16,6 +16,9 @@ pub enum ParseError {
     },
     IdBirthDate,
     IdMasked,
+    /// An xlsx cell holding the ID number as a number: a floating number keeps 15 significant
+    /// digits (Excel too), the rest is gone.
+    IdAsNumber,
     HouseholdNo,
     Money,
     MoneyRange,
@@ -58,6 +61,7 @@ impl ParseError {
             ParseError::IdCheck { .. } => "id_check",
             ParseError::IdBirthDate => "id_birth_date",
             ParseError::IdMasked => "id_masked",
+            ParseError::IdAsNumber => "id_as_number",
             ParseError::HouseholdNo => "household_no",
             ParseError::Money => "money",
             ParseError::MoneyRange => "money_range",
@@ -89,6 +93,10 @@ impl fmt::Display for ParseError {
             ParseError::IdMasked => {
                 write!(f, "证件号码已脱敏（含*），无法导入，请使用未脱敏的台账")
             }
+            ParseError::IdAsNumber => write!(
+                f,
+                "证件号码被 Excel 存成了数字，末几位已丢失；请把该列设为文本后重新录入"
+            ),
             ParseError::HouseholdNo => write!(f, "户编号只能由字母、数字和“-”组成，最长32位"),
             ParseError::Money => {
                 write!(f, "金额格式错误（应为数字，最多两位小数，可带千分位逗号）")

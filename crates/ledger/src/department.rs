@@ -19,8 +19,9 @@ use crate::read::{
 use crate::write::Out;
 
 /// What [`DepartmentFile::read_rows`] calls for each row: the sheet, the row number as Excel
-/// shows it, the cells of the kind's columns; false stops the reading.
-pub type RowVisitor<'a> = dyn FnMut(&DepartmentSheet, u64, &[Option<&str>]) -> bool + 'a;
+/// shows it, the cells of the kind's columns, and which of them held a spreadsheet number too
+/// long to keep its digits (an ID number typed as a number); false stops the reading.
+pub type RowVisitor<'a> = dyn FnMut(&DepartmentSheet, u64, &[Option<&str>], &[bool]) -> bool + 'a;
 
 /// A sheet (or the CSV file) holding rows of the kind: where its header is and where each of the
 /// kind's columns is.
@@ -40,6 +41,17 @@ impl DepartmentSheet {
         self.index
             .iter()
             .map(|i| i.and_then(|i| row.cells.get(i)).map(|c| c.text.as_str()))
+            .collect()
+    }
+
+    /// Which of the kind's columns held a number too long to keep its digits.
+    fn lost_digits(&self, row: &RawRow) -> Vec<bool> {
+        self.index
+            .iter()
+            .map(|i| {
+                i.and_then(|i| row.cells.get(i))
+                    .is_some_and(|c| c.lossy_number)
+            })
             .collect()
     }
 
@@ -243,6 +255,8 @@ impl DepartmentFile {
                 let Some(sheet) = self.sheets.first() else {
                     return Ok(());
                 };
+                // Text has every digit it was written with.
+                let no_loss = vec![false; sheet.index.len()];
                 read_csv_records(&self.path, &mut |row, record| {
                     if row <= sheet.header_row {
                         return true;
@@ -259,7 +273,7 @@ impl DepartmentFile {
                         return true;
                     }
                     let refs: Vec<Option<&str>> = cells.iter().map(|c| c.as_deref()).collect();
-                    on_row(sheet, row, &refs)
+                    on_row(sheet, row, &refs, &no_loss)
                 })
                 .map_err(|e| self.err(None, e))
             }
@@ -272,7 +286,8 @@ impl DepartmentFile {
                         if row.row <= sheet.header_row || row.is_blank() {
                             return true;
                         }
-                        go_on = on_row(sheet, row.row, &sheet.cells(&row));
+                        go_on =
+                            on_row(sheet, row.row, &sheet.cells(&row), &sheet.lost_digits(&row));
                         go_on
                     })
                     .map_err(|e| self.err(Some(&name), e))?;

@@ -396,8 +396,8 @@ pub fn parse_member(file: &str, plan: &SheetPlan, row: &RawRow) -> Result<Member
     let household_no = r.household_no();
     let id = if r.lost_digits(
         F::IdNumber,
-        "证件号码被 Excel 存成了数字，末几位已丢失；请把该列设为文本后重新录入",
-        "id_as_number",
+        &ParseError::IdAsNumber.to_string(),
+        ParseError::IdAsNumber.code(),
     ) {
         None
     } else {

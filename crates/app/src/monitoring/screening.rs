@@ -21,9 +21,9 @@ use zhenxing_domain::id_number::mask_id_str;
 use zhenxing_domain::monitoring::{CaseKind, CaseState, Channel, deadline};
 use zhenxing_domain::policy::Policy;
 use zhenxing_domain::screening::{
-    CellValue, DepartmentRow, Facts, Judgement, Screener, ScreeningKind,
+    CellError, CellValue, ColumnType, DepartmentRow, Facts, Judgement, Screener, ScreeningKind,
 };
-use zhenxing_domain::{AreaCode, AreaLevel, IdNumber, RiskType, RiskTypes, Scope};
+use zhenxing_domain::{AreaCode, AreaLevel, IdNumber, ParseError, RiskType, RiskTypes, Scope};
 use zhenxing_ledger::RowError;
 use zhenxing_ledger::department::{DepartmentFile, XlsxTableWriter};
 use zhenxing_ledger::write::{Disclosure, Out};
@@ -333,10 +333,21 @@ fn read_batches(
     let sheets: Vec<Option<String>> = file.sheets.iter().map(|s| s.sheet.clone()).collect();
     let mut batch = Parsed::default();
     let mut closed = false;
-    file.read_rows(&mut |sheet, row, cells| {
+    file.read_rows(&mut |sheet, row, cells, lost| {
         batch.read += 1;
         let index = sheets.iter().position(|s| *s == sheet.sheet).unwrap_or(0) as u16;
-        match kind.parse_row(cells) {
+        // An ID number stored as a number has lost its last digits: told as such, not as a
+        // wrong check character.
+        let as_number = kind
+            .columns
+            .iter()
+            .zip(lost)
+            .position(|(c, lost)| *lost && c.column_type == ColumnType::IdNumber);
+        let parsed = match as_number {
+            Some(i) => Err(vec![(i, CellError::Invalid(ParseError::IdAsNumber))]),
+            None => kind.parse_row(cells),
+        };
+        match parsed {
             Ok(parsed) => {
                 batch.rows.push(parsed);
                 batch.at.push((index, row));

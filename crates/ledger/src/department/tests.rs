@@ -18,7 +18,7 @@ fn kind(code: &str) -> ScreeningKind {
 /// Every data row as (row number, the kind's cells joined by `|`).
 fn rows(file: &DepartmentFile) -> Vec<(u64, String)> {
     let mut out = Vec::new();
-    file.read_rows(&mut |_, row, cells| {
+    file.read_rows(&mut |_, row, cells, _| {
         let cells: Vec<&str> = cells.iter().map(|c| c.unwrap_or("-")).collect();
         out.push((row, cells.join("|")));
         true
