@@ -105,6 +105,12 @@ pub async fn run(command: Command) -> Result<i32> {
                 c.members_unchanged,
                 c.rejected
             );
+            if report.notes > 0 {
+                println!(
+                    "另有合计、签名等说明行{}行，不是农户数据，未导入。",
+                    report.notes
+                );
+            }
             for e in report.errors.iter().take(20) {
                 eprintln!("{e}");
             }

@@ -79,6 +79,9 @@ pub async fn screen(a: ScreenArgs) -> Result<i32> {
                 "读取{}行：匹配{}行（{}户），未匹配{}行，无法读取{}行。",
                 c.rows, c.matched, c.households, c.unmatched, c.rejected
             );
+            if report.notes > 0 {
+                println!("另有合计、签名等说明行{}行，未筛查。", report.notes);
+            }
             println!(
                 "达到预警规则{}户：新线索（进入识别）{}户，附加证据{}户，与此前批次相同未重复登记{}户。",
                 c.hits, c.created, c.attached, c.repeated

@@ -451,6 +451,62 @@ async fn xlsx_numbers_too_long_to_be_kept_are_refused() {
     assert_eq!(env.household_count().await, 1);
 }
 
+/// Ledgers close with a totals row and the signatures of who filled and checked them; those rows
+/// hold no household and are skipped (and counted), while a row that has a name is data however
+/// it begins.
+#[tokio::test]
+async fn totals_and_signature_rows_that_close_a_ledger_are_skipped() {
+    let env = Env::new().await;
+    let households = env.write(
+        "户.csv",
+        csv(
+            H_HEADER,
+            &[
+                "7001,620102010201,王伟,2,8000,否,,,,否,",
+                "合  计,,,2,,,,,,,",
+                "",
+                "填表人：张三,,,,,审核人：李四,,,,,",
+                "填报日期：2025年6月30日,,,,,,,,,,",
+            ],
+        ),
+    );
+    let path = env.path("成员.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["户编号", "证件号码", "姓名", "与户主关系"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows = [
+        ["7001", &id("620102", "19800101", 41), "王伟", "户主"],
+        ["7001", &id("620102", "19820202", 42), "刘芳", "配偶"],
+        ["合计", "", "", "2人"],
+        // A name makes a row data: refused for its empty ID number, not skipped.
+        ["合计", "", "赵六", "之子"],
+        ["制表人：王五", "", "", ""],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+    book.save(&path).unwrap();
+    let report = env.import(Some(&households), Some(&path)).await.unwrap();
+    assert_eq!(report.notes, 5);
+    assert_eq!(report.rows, 4);
+    assert_eq!(
+        errors(&report),
+        vec![
+            (5, "户编号".to_string(), "household_no"),
+            (5, "证件号码".to_string(), "missing"),
+        ]
+    );
+    assert_eq!(report.counts.households_inserted, 1);
+    assert_eq!(report.counts.members_inserted, 2);
+}
+
 #[tokio::test]
 async fn xlsx_with_a_title_row_merged_cells_and_columns_in_another_order() {
     let env = Env::new().await;

@@ -216,9 +216,11 @@ async fn medical_rule_at_its_threshold_with_duplicate_and_unmatched_ids() {
             ("bad", "100"),    // a wrong check character
             ("a1", "abc"),     // not an amount
             ("sci", "100"),    // an ID number Excel turned into 6.20102E+17
-        ]),
+        ]) + "合计,\"21,000.02\",\r\n,,\r\n填表人：张三,审核人：李四,\r\n",
     );
     let r = screen(&env.app, &operator(), "medical", &file, Some(V1)).await;
+    // The totals and signature rows closing the file are skipped, not read as rows.
+    assert_eq!(r.notes, 2);
     assert_eq!(counts(&r), [13, 7, 3, 3, 4, 3, 2, 1, 0]);
     assert_eq!(
         outcomes(&r),

@@ -35,6 +35,8 @@ pub struct ImportReport {
     pub counts: ImportCounts,
     /// Data rows read (taken or rejected).
     pub rows: u64,
+    /// Totals and signature rows that close a ledger (`合计`, `填表人：…`), skipped.
+    pub notes: u64,
     #[serde(skip)]
     pub errors: Vec<RowError>,
 }
@@ -92,7 +94,7 @@ fn spawn_reader<T, K>(
     key_field: F,
 ) -> (
     mpsc::Receiver<Batch<T>>,
-    tokio::task::JoinHandle<Result<(), LedgerError>>,
+    tokio::task::JoinHandle<Result<u64, LedgerError>>,
 )
 where
     T: Send + 'static,
@@ -107,7 +109,7 @@ where
         let mut batch = Batch::new();
         let mut rows = 0u64;
         let mut closed = false;
-        ledger.read_rows(&mut |plan, raw| {
+        let notes = ledger.read_rows(&mut |plan, raw| {
             rows += 1;
             let sheet = sheets.iter().position(|s| *s == plan.sheet).unwrap_or(0);
             match parse(&file, plan, raw) {
@@ -178,7 +180,7 @@ where
             batch.rows = rows;
             let _ = tx.blocking_send(batch);
         }
-        Ok(())
+        Ok(notes)
     });
     (rx, handle)
 }
@@ -347,7 +349,7 @@ async fn import_households(
         }
         progress.set(rows);
     }
-    reader.await.map_err(join_error)??;
+    report.notes += reader.await.map_err(join_error)??;
     report.rows += rows;
     progress.finish();
     Ok(())
@@ -405,7 +407,7 @@ async fn import_members(
         }
         progress.set(rows);
     }
-    reader.await.map_err(join_error)??;
+    report.notes += reader.await.map_err(join_error)??;
     report.rows += rows;
     progress.finish();
     Ok(())

@@ -9,12 +9,12 @@ use std::path::{Path, PathBuf};
 
 use calamine::Reader;
 use rust_xlsxwriter::{Format as CellFormat, Workbook, XlsxError};
-use zhenxing_domain::screening::{ScreeningKind, normalize_value};
+use zhenxing_domain::screening::{ColumnType, ScreeningKind, normalize_value};
 
 use crate::error::{FileError, LedgerError};
 use crate::read::{
-    Encoding, HEADER_SEARCH_ROWS, RawRow, decode_borrowed, detect_encoding, open_xlsx, read_csv,
-    read_csv_records, read_xlsx_sheet,
+    Encoding, HEADER_SEARCH_ROWS, RawRow, decode_borrowed, detect_encoding, is_note_text,
+    open_xlsx, read_csv, read_csv_records, read_xlsx_sheet,
 };
 use crate::write::Out;
 
@@ -33,6 +33,8 @@ pub struct DepartmentSheet {
     index: Vec<Option<usize>>,
     /// Per column of the kind: the header as the sheet writes it.
     headers: Vec<Option<String>>,
+    /// Where the ID number is in the row (no row of data is without it).
+    id: Option<usize>,
 }
 
 impl DepartmentSheet {
@@ -126,11 +128,17 @@ fn find_header(
             .map(|(c, _)| c.header().to_string())
             .collect();
         if missing.is_empty() {
+            let id = kind
+                .columns
+                .iter()
+                .position(|c| c.column_type == ColumnType::IdNumber)
+                .and_then(|k| index[k]);
             let plan = DepartmentSheet {
                 sheet: sheet.clone(),
                 header_row: row.row,
                 index,
                 headers,
+                id,
             };
             match &found {
                 Some(prev) if prev.header_row + 1 == row.row => found = Some(plan),
@@ -248,17 +256,28 @@ impl DepartmentFile {
     /// kind's columns skipped) with the sheet, the row number as Excel shows it, and the cells of
     /// the kind's columns (`None`: no such column). `on_row` returns false to stop. CSV fields
     /// are borrowed from the record when they are UTF-8 already: a large file is read without a
-    /// copy of every cell.
-    pub fn read_rows(&self, on_row: &mut RowVisitor<'_>) -> Result<(), LedgerError> {
+    /// copy of every cell. The totals and signature rows that close a list (`合计`,
+    /// `填表人：…`, without an ID number) are skipped: their number is returned.
+    pub fn read_rows(&self, on_row: &mut RowVisitor<'_>) -> Result<u64, LedgerError> {
+        let mut notes = 0u64;
         match self.format {
             FileFormat::Csv(encoding) => {
                 let Some(sheet) = self.sheets.first() else {
-                    return Ok(());
+                    return Ok(0);
                 };
                 // Text has every digit it was written with.
                 let no_loss = vec![false; sheet.index.len()];
                 read_csv_records(&self.path, &mut |row, record| {
                     if row <= sheet.header_row {
+                        return true;
+                    }
+                    // A row whose ID cell is not an ID number's start may close the list.
+                    let id_cell = sheet.id.and_then(|i| record.get(i)).unwrap_or_default();
+                    if sheet.id.is_some()
+                        && !id_cell.first().is_some_and(u8::is_ascii_digit)
+                        && note_record(record, encoding, sheet.id)
+                    {
+                        notes += 1;
                         return true;
                     }
                     let cells: Vec<Option<std::borrow::Cow<'_, str>>> = sheet
@@ -275,7 +294,7 @@ impl DepartmentFile {
                     let refs: Vec<Option<&str>> = cells.iter().map(|c| c.as_deref()).collect();
                     on_row(sheet, row, &refs, &no_loss)
                 })
-                .map_err(|e| self.err(None, e))
+                .map_err(|e| self.err(None, e))?;
             }
             FileFormat::Xlsx => {
                 let mut book = open_xlsx(&self.path).map_err(|e| self.err(None, e))?;
@@ -284,6 +303,10 @@ impl DepartmentFile {
                     let mut go_on = true;
                     read_xlsx_sheet(&mut book, &name, &mut |row| {
                         if row.row <= sheet.header_row || row.is_blank() {
+                            return true;
+                        }
+                        if row.is_note(sheet.id) {
+                            notes += 1;
                             return true;
                         }
                         go_on =
@@ -295,10 +318,30 @@ impl DepartmentFile {
                         break;
                     }
                 }
-                Ok(())
             }
         }
+        Ok(notes)
     }
+}
+
+/// [`RawRow::is_note`] for a CSV record, decoded only as far as its first filled cell.
+fn note_record(record: &csv::ByteRecord, encoding: Encoding, key: Option<usize>) -> bool {
+    let Some(key) = key else {
+        return false;
+    };
+    let Some((first, text)) = record
+        .iter()
+        .map(|f| decode_borrowed(f, encoding))
+        .enumerate()
+        .find(|(_, t)| !t.trim().is_empty())
+    else {
+        return false;
+    };
+    is_note_text(&text)
+        && (first == key
+            || record
+                .get(key)
+                .is_none_or(|f| decode_borrowed(f, encoding).trim().is_empty()))
 }
 
 fn xlsx_err(e: XlsxError) -> FileError {

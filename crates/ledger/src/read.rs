@@ -41,6 +41,68 @@ impl RawRow {
     pub fn is_blank(&self) -> bool {
         self.cells.iter().all(|c| c.text.trim().is_empty())
     }
+
+    /// A totals or signature row below the data (`合计`, `填表人：…`): its first filled cell
+    /// begins as [`is_note_text`] says, and the cell at `key` (a record's name or ID number,
+    /// which no record is without) is empty or is that cell.
+    pub fn is_note(&self, key: Option<usize>) -> bool {
+        let Some(key) = key else {
+            return false;
+        };
+        let Some((first, text)) = self
+            .cells
+            .iter()
+            .map(|c| c.text.trim())
+            .enumerate()
+            .find(|(_, t)| !t.is_empty())
+        else {
+            return false;
+        };
+        is_note_text(text)
+            && (first == key || self.cells.get(key).is_none_or(|c| c.text.trim().is_empty()))
+    }
+}
+
+/// How the rows that close a ledger or a department's list begin: totals, signatures, dates,
+/// remarks. Spaces inside are ignored (`合  计`).
+const NOTE_STARTS: &[&str] = &[
+    "合计",
+    "总计",
+    "小计",
+    "共计",
+    "填表人",
+    "填报人",
+    "制表人",
+    "审核人",
+    "审批人",
+    "负责人",
+    "联系人",
+    "联系电话",
+    "填表日期",
+    "填报日期",
+    "制表日期",
+    "填报单位",
+    "填表单位",
+    "分管领导",
+    "主要领导",
+    "备注：",
+    "备注:",
+    "说明：",
+    "说明:",
+    "注：",
+    "注:",
+    "单位：",
+    "单位:",
+];
+
+/// Whether a row's first filled cell is one of a closing row's ([`NOTE_STARTS`]).
+pub fn is_note_text(first: &str) -> bool {
+    let text: String = first
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(8)
+        .collect();
+    NOTE_STARTS.iter().any(|w| text.starts_with(w))
 }
 
 /// Where each field is in a sheet, and what its header says there.
@@ -204,25 +266,36 @@ impl Ledger {
         Ok(ledger)
     }
 
-    /// Calls `on_row` for every data row below the header of every sheet (blank rows skipped),
-    /// with the sheet plan it belongs to. `on_row` returns false to stop.
+    /// Calls `on_row` for every data row below the header of every sheet, with the sheet plan
+    /// it belongs to; `on_row` returns false to stop. Blank rows are skipped, and so are the
+    /// totals and signature rows that close a ledger (`合计`, `填表人：…`, without a name): their
+    /// number is returned.
     pub fn read_rows(
         &self,
         on_row: &mut dyn FnMut(&SheetPlan, &RawRow) -> bool,
-    ) -> Result<(), LedgerError> {
+    ) -> Result<u64, LedgerError> {
+        let name = match self.kind {
+            LedgerKind::Households => F::HeadName,
+            LedgerKind::Members => F::Name,
+        };
+        let mut notes = 0u64;
+        let mut visit = |plan: &SheetPlan, row: &RawRow| {
+            if row.row <= plan.header_row || row.is_blank() {
+                true
+            } else if row.is_note(plan.columns.get(name)) {
+                notes += 1;
+                true
+            } else {
+                on_row(plan, row)
+            }
+        };
         match self.format {
             Format::Csv(encoding) => {
                 let Some(plan) = self.sheets.first() else {
-                    return Ok(());
+                    return Ok(0);
                 };
-                read_csv(&self.path, encoding, &mut |row| {
-                    if row.row <= plan.header_row || row.is_blank() {
-                        true
-                    } else {
-                        on_row(plan, row)
-                    }
-                })
-                .map_err(|e| self.err(None, e))
+                read_csv(&self.path, encoding, &mut |row| visit(plan, row))
+                    .map_err(|e| self.err(None, e))?;
             }
             Format::Xlsx => {
                 let mut book = open_xlsx(&self.path).map_err(|e| self.err(None, e))?;
@@ -230,10 +303,7 @@ impl Ledger {
                     let sheet = plan.sheet.clone().unwrap_or_default();
                     let mut go_on = true;
                     read_xlsx_sheet(&mut book, &sheet, &mut |row| {
-                        if row.row <= plan.header_row || row.is_blank() {
-                            return true;
-                        }
-                        go_on = on_row(plan, &row);
+                        go_on = visit(plan, &row);
                         go_on
                     })
                     .map_err(|e| self.err(Some(&sheet), e))?;
@@ -241,9 +311,9 @@ impl Ledger {
                         break;
                     }
                 }
-                Ok(())
             }
         }
+        Ok(notes)
     }
 }
 
@@ -615,7 +685,37 @@ pub(crate) fn read_xlsx_sheet(
 
 #[cfg(test)]
 mod tests {
-    use super::{Encoding, read_csv};
+    use super::{Cell, Encoding, RawRow, is_note_text, read_csv};
+
+    #[test]
+    fn rows_that_close_a_ledger() {
+        for note in [
+            "合计",
+            "合  计",
+            "总计（户）",
+            "填表人：张三",
+            "审核人:李四",
+            "注：金额单位为元",
+        ] {
+            assert!(is_note_text(note), "{note}");
+        }
+        for data in ["6201020010010001", "王伟", "注射", "单位名称", "合作社", ""] {
+            assert!(!is_note_text(data), "{data}");
+        }
+        let row = |cells: &[&str]| RawRow {
+            row: 9,
+            cells: cells.iter().map(|t| Cell::text(*t)).collect(),
+        };
+        // The key (here the name, column 2) empty, or the note itself.
+        assert!(row(&["合计", "", "", "12"]).is_note(Some(2)));
+        assert!(row(&["", "", "合计", "12"]).is_note(Some(2)));
+        assert!(row(&["", "填表人：张三", "", "审核人：李四"]).is_note(Some(2)));
+        // A name makes it data; so does a first cell that is not a note.
+        assert!(!row(&["合计", "", "王伟", "12"]).is_note(Some(2)));
+        assert!(!row(&["7001", "", "", "合计"]).is_note(Some(2)));
+        assert!(!row(&["合计", "", "", ""]).is_note(None));
+        assert!(!row(&["", "", "", ""]).is_note(Some(2)));
+    }
 
     /// The reader writes each row over the last one's cells: a shorter row keeps none of the
     /// longer one's, a longer one gets its own, a GB18030 field is decoded in place; each row is

@@ -83,6 +83,8 @@ pub struct ScreeningReport {
     pub screening: StoredScreening,
     pub counts: ScreeningCounts,
     pub timings: Timings,
+    /// Totals and signature rows that close the file (`合计`, `填表人：…`), skipped.
+    pub notes: u64,
     #[serde(skip)]
     pub hits: Vec<HitReport>,
     /// Rows that could not be read, persons not matched in the area (with the reason), and
@@ -322,18 +324,19 @@ fn shown(kind: &ScreeningKind, i: usize, value: &str) -> String {
     }
 }
 
-/// Reads and parses the file, sending batches of rows down `out`; returns the seconds it took.
+/// Reads and parses the file, sending batches of rows down `out`; returns the seconds it took
+/// and the totals and signature rows it skipped.
 fn read_batches(
     file: &DepartmentFile,
     kind: &ScreeningKind,
     out: &mpsc::Sender<Parsed>,
-) -> Result<f64, AppError> {
+) -> Result<(f64, u64), AppError> {
     let started = Instant::now();
     let name = file.file_name();
     let sheets: Vec<Option<String>> = file.sheets.iter().map(|s| s.sheet.clone()).collect();
     let mut batch = Parsed::default();
     let mut closed = false;
-    file.read_rows(&mut |sheet, row, cells, lost| {
+    let notes = file.read_rows(&mut |sheet, row, cells, lost| {
         batch.read += 1;
         let index = sheets.iter().position(|s| *s == sheet.sheet).unwrap_or(0) as u16;
         // An ID number stored as a number has lost its last digits: told as such, not as a
@@ -382,7 +385,7 @@ fn read_batches(
     if !closed {
         let _ = out.blocking_send(batch);
     }
-    Ok(started.elapsed().as_secs_f64())
+    Ok((started.elapsed().as_secs_f64(), notes))
 }
 
 /// The digest of a household's rows: the same for the same rows in any order, file format or
@@ -625,7 +628,7 @@ impl App {
             );
         }
         let households = found.households;
-        let read_s = reader.await.map_err(join_error)??;
+        let (read_s, notes) = reader.await.map_err(join_error)??;
         let mut timings = Timings {
             read_s,
             read_and_match_s: started.elapsed().as_secs_f64(),
@@ -811,6 +814,7 @@ impl App {
             counts: screening.counts,
             screening,
             timings,
+            notes,
             hits,
             problems: left,
         })

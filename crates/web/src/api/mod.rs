@@ -435,6 +435,8 @@ pub struct ImportJson {
     pub import_id: Option<i64>,
     /// Data rows read.
     pub rows: u64,
+    /// Totals and signature rows that close a ledger (`合计`, `填表人：…`), skipped.
+    pub notes: u64,
     pub counts: ImportCountsJson,
     /// The first rows refused (at most 500, in file order); the rest are read from
     /// `/api/v1/imports/{import_id}/errors?after={errors_next}`.
@@ -518,6 +520,7 @@ async fn import_answer(
     Ok(Json(ImportJson {
         import_id: report.import_id,
         rows: report.rows,
+        notes: report.notes,
         counts: ImportCountsJson::of(&report.counts),
         errors: report
             .errors

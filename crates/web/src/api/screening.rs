@@ -102,6 +102,8 @@ impl BatchJson {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ScreeningJson {
     pub batch: BatchJson,
+    /// Totals and signature rows that close the file (`合计`, `填表人：…`), skipped.
+    pub notes: u64,
     /// The first rows not taken (at most 500, in file order): unreadable rows and unmatched
     /// persons (ID numbers masked), each with its reason; the rest are read from
     /// `/api/v1/monitoring/screenings/{id}/problems?after={problems_next}`.
@@ -151,6 +153,7 @@ async fn screen_answer(
     batch.counts = CountsJson::of(&r.counts);
     Ok(Json(ScreeningJson {
         batch,
+        notes: r.notes,
         problems: r
             .problems
             .iter()

@@ -34,6 +34,8 @@ pub struct ErrorRow {
 pub struct ResultView {
     pub import_id: i64,
     pub rows: u64,
+    /// Totals and signature rows skipped.
+    pub notes: u64,
     pub households: String,
     pub members: String,
     pub rejected: u64,
@@ -48,6 +50,7 @@ fn result_view(r: &ImportReport) -> ResultView {
     ResultView {
         import_id: r.import_id.unwrap_or(0),
         rows: r.rows,
+        notes: r.notes,
         households: format!(
             "新增{}户，更新{}户，未变{}户",
             c.households_inserted, c.households_updated, c.households_unchanged

@@ -89,6 +89,8 @@ struct ScreeningPage {
     kind_notes: Vec<String>,
     batches: Vec<BatchRow>,
     report: Option<BatchRow>,
+    /// Totals and signature rows of the file just screened, skipped.
+    notes: u64,
     problems: Vec<ErrorLine>,
     problems_total: usize,
     error: Option<String>,
@@ -156,6 +158,7 @@ async fn page(
         .collect();
     let (kinds, kind_notes) = kinds(state, user.caller.user.area).await;
     let problems_total = report.as_ref().map_or(0, |r| r.problems.len());
+    let notes = report.as_ref().map_or(0, |r| r.notes);
     let problems = report
         .iter()
         .flat_map(|r| r.problems.iter().take(SHOWN))
@@ -177,6 +180,7 @@ async fn page(
                 row.attached = r.counts.attached;
                 row
             }),
+            notes,
             problems,
             problems_total,
             error,
