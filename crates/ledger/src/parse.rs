@@ -202,8 +202,21 @@ impl<'a> Row<'a> {
     }
 }
 
-fn small_int(s: &str, max: u32) -> Result<u32, ParseError> {
-    let n: u32 = s.trim().parse().map_err(|_| ParseError::Integer)?;
+/// A count as ledgers write it: `3`, `３`, or with the field's unit after it (`3人`, `6个月`).
+fn small_int(s: &str, max: u32, units: &[&str]) -> Result<u32, ParseError> {
+    let s = s.trim();
+    let s = units
+        .iter()
+        .find_map(|u| s.strip_suffix(u))
+        .map_or(s, str::trim_end);
+    let digits: String = s
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            _ => c,
+        })
+        .collect();
+    let n: u32 = digits.parse().map_err(|_| ParseError::Integer)?;
     if n > max {
         Err(ParseError::Integer)
     } else {
@@ -287,7 +300,7 @@ pub fn parse_household(
     if head_name.as_ref().is_some_and(|n| n.chars().count() > 50) {
         r.error(F::HeadName, "姓名过长", "too_long");
     }
-    let size = r.required(F::Size, |s| small_int(s, 1000));
+    let size = r.required(F::Size, |s| small_int(s, 1000, &["人", "口"]));
     let household_type = match (r.get(F::HouseholdType), r.get(F::ExPoor)) {
         (Some(_), _) => r.optional(F::HouseholdType, HouseholdType::parse),
         (None, Some(_)) => r.optional(F::ExPoor, parse_flag).map(|ex| {
@@ -434,7 +447,7 @@ pub fn parse_member(file: &str, plan: &SheetPlan, row: &RawRow) -> Result<Member
                 labour: r.optional(F::Labour, Labour::parse),
                 migrant_place: r.text(F::MigrantPlace),
                 migrant_months: r
-                    .optional(F::MigrantMonths, |s| small_int(s, 255))
+                    .optional(F::MigrantMonths, |s| small_int(s, 255, &["个月", "月"]))
                     .map(|n| n as u8),
                 welfare_job: r.opt_flag(F::WelfareJob),
                 medical_insurance: r.opt_flag(F::MedicalInsurance),
@@ -453,4 +466,25 @@ pub fn parse_member(file: &str, plan: &SheetPlan, row: &RawRow) -> Result<Member
         _ => None,
     };
     r.finish(member)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::small_int;
+
+    #[test]
+    fn counts_with_their_unit_or_full_width() {
+        let size = |s| small_int(s, 1000, &["人", "口"]);
+        assert_eq!(size("3"), Ok(3));
+        assert_eq!(size(" 3人 "), Ok(3));
+        assert_eq!(size("4 口"), Ok(4));
+        assert_eq!(size("１２"), Ok(12));
+        for bad in ["3户", "三", "3.5", "-1", "1001", "人", ""] {
+            assert!(size(bad).is_err(), "{bad}");
+        }
+        let months = |s| small_int(s, 255, &["个月", "月"]);
+        assert_eq!(months("6个月"), Ok(6));
+        assert_eq!(months("10月"), Ok(10));
+        assert!(months("6人").is_err());
+    }
 }
