@@ -142,6 +142,25 @@ async fn gbk_csv_export_is_two_files_that_import_back() {
     let (text, _, bad) = encoding_rs::GBK.decode(&bytes);
     assert!(!bad);
     assert!(text.starts_with("户编号,所在村代码,户主姓名,家庭人口数,人均纯收入（元）,是否脱贫户,"));
+    // Numbers of 12 digits and more are written so that Excel opens them as text (it would
+    // show them as 6.20102E+17 and save them so): a tab before each, which the import trims.
+    let member_bytes = std::fs::read(&result.files[1]).unwrap();
+    let (members, _) = encoding_rs::GBK.decode_without_bom_handling(&member_bytes);
+    for m in &expected.1 {
+        assert!(
+            members.contains(&format!(",\t{},", m.id.as_str())),
+            "{}",
+            m.id
+        );
+    }
+    for h in &expected.0 {
+        assert!(
+            text.contains(&format!(",\t{},", h.village)),
+            "{}",
+            h.village
+        );
+    }
+    assert!(!text.contains("\t1,") && !text.contains(",\t否"));
     let target = Env::new().await;
     let report = target
         .import(Some(&result.files[0]), Some(&result.files[1]))

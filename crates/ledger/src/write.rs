@@ -286,6 +286,19 @@ impl XlsxLedgerWriter {
     }
 }
 
+/// A long number as a CSV cell Excel keeps whole: Excel opens a cell of 12 digits or more as a
+/// number, shows it in scientific notation, keeps 15 significant digits, and saves the CSV as
+/// shown (`6.20102E+17`) — a county that opens an export to edit it and saves it would lose
+/// every ID number, 户编号 and village code. A tab before the digits makes Excel take the cell
+/// as text (a habit of Chinese government exports); the importer trims it.
+pub fn kept_as_text_by_excel(s: String) -> String {
+    let b = s.as_bytes();
+    let long_number = b.len() >= 12
+        && b[..b.len() - 1].iter().all(u8::is_ascii_digit)
+        && b.last().is_some_and(|&c| c.is_ascii_digit() || c == b'X');
+    if long_number { format!("\t{s}") } else { s }
+}
+
 /// CSV encodings for export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CsvEncoding {
@@ -326,15 +339,12 @@ impl CsvLedgerWriter {
 
     pub fn row(&mut self, cells: &[Out]) -> Result<(), FileError> {
         let csv_err = |e: csv::Error| FileError::Io(e.to_string());
+        let texts = cells.iter().map(|c| kept_as_text_by_excel(c.csv_text()));
         match self.encoding {
-            CsvEncoding::Utf8Bom => self
-                .out
-                .write_record(cells.iter().map(Out::csv_text))
-                .map_err(csv_err),
+            CsvEncoding::Utf8Bom => self.out.write_record(texts).map_err(csv_err),
             CsvEncoding::Gbk => {
-                let encoded: Vec<Vec<u8>> = cells
-                    .iter()
-                    .map(|c| encoding_rs::GBK.encode(&c.csv_text()).0.into_owned())
+                let encoded: Vec<Vec<u8>> = texts
+                    .map(|t| encoding_rs::GBK.encode(&t).0.into_owned())
                     .collect();
                 self.out.write_record(&encoded).map_err(csv_err)
             }
@@ -518,7 +528,7 @@ impl ReportWriter {
                 }
             }
             ReportOut::Csv(w) => w
-                .write_record(row.iter().map(Out::csv_text))
+                .write_record(row.iter().map(|c| kept_as_text_by_excel(c.csv_text())))
                 .map_err(|e| FileError::Io(e.to_string()))?,
         }
         self.lines += 1;
