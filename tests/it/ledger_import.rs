@@ -507,6 +507,122 @@ async fn totals_and_signature_rows_that_close_a_ledger_are_skipped() {
     assert_eq!(report.counts.members_inserted, 2);
 }
 
+/// The xls that county templates and WPS still save (Excel 97-2003): both ledgers in one
+/// workbook under a merged title row, numbers as numbers; read as an xlsx is, also when the file
+/// is named .xlsx. An OLE file with no workbook in it (as a password-protected xlsx is stored)
+/// is refused with what to do.
+#[tokio::test]
+async fn xls_workbooks_as_counties_still_save_them() {
+    use XlsCell::{Number, Text};
+    let env = Env::new().await;
+    let head = id("620102", "19800101", 51);
+    let wife = id("620102", "19820202", 52);
+    let households = vec![
+        vec![Some(Text("城关区2025年农户信息台账"))],
+        [
+            "户编号",
+            "所在村代码",
+            "户主姓名",
+            "家庭人口数",
+            "人均纯收入（元）",
+            "是否脱贫户",
+            "识别监测时间",
+        ]
+        .into_iter()
+        .map(|h| Some(Text(h)))
+        .collect(),
+        vec![
+            Some(Text("8001")),
+            Some(Number(620_102_010_201.0)),
+            Some(Text("王伟")),
+            Some(Number(2.0)),
+            Some(Number(8123.45)),
+            Some(Text("否")),
+            Some(Text("2024/3/9")),
+        ],
+    ];
+    let members = vec![
+        ["户编号", "证件号码", "姓名", "与户主关系"]
+            .into_iter()
+            .map(|h| Some(Text(h)))
+            .collect(),
+        vec![
+            Some(Number(8001.0)),
+            Some(Text(&head)),
+            Some(Text("王伟")),
+            Some(Text("户主")),
+        ],
+        vec![
+            Some(Number(8001.0)),
+            Some(Text(&wife)),
+            Some(Text("刘芳")),
+            Some(Text("配偶")),
+        ],
+    ];
+    let path = env.path("台账.xls");
+    write_xls(
+        &path,
+        &[
+            ("户信息", households, vec![(0, 0, 0, 6)]),
+            ("成员信息", members, vec![]),
+        ],
+    );
+    let report = env.import(Some(&path), Some(&path)).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.counts.households_inserted, 1);
+    assert_eq!(report.counts.members_inserted, 2);
+    let h = env
+        .app
+        .store()
+        .household(Scope::All, &no("8001"))
+        .await
+        .unwrap()
+        .unwrap()
+        .household;
+    assert_eq!(h.village.to_string(), "620102010201");
+    assert_eq!(h.size, 2);
+    assert_eq!(h.income.declared_per_capita, Some(Money::from_fen(812_345)));
+    assert_eq!(
+        h.monitoring.identified_on,
+        Some(LedgerDate::Day(
+            NaiveDate::from_ymd_opt(2024, 3, 9).unwrap()
+        ))
+    );
+
+    // The same workbook named .xlsx: opened by what it is.
+    let renamed = env.path("台账2.xlsx");
+    std::fs::copy(&path, &renamed).unwrap();
+    let report = env.import(Some(&renamed), None).await.unwrap();
+    assert_eq!(report.counts.households_unchanged, 1, "{:?}", report.errors);
+
+    // An OLE file without a workbook: as a password-protected xlsx is stored.
+    let locked = env.path("加密.xlsx");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = bytes
+        .windows(16)
+        .position(|w| {
+            w == "Workbook"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<_>>()
+        })
+        .unwrap();
+    bytes[at..at + 16].copy_from_slice(
+        &"Package!"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect::<Vec<_>>(),
+    );
+    std::fs::write(&locked, bytes).unwrap();
+    match env.import(Some(&locked), None).await {
+        Err(AppError::Ledger(e)) => {
+            assert_eq!(e.error.code(), "encrypted");
+            assert!(e.to_string().contains("取消密码"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn xlsx_with_a_title_row_merged_cells_and_columns_in_another_order() {
     let env = Env::new().await;

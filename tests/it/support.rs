@@ -163,3 +163,143 @@ impl zhenxing_app::Progress for RecordedProgress {
     }
     fn finish(&self) {}
 }
+
+/// A cell of a sheet written by [`write_xls`].
+pub enum XlsCell<'a> {
+    Text(&'a str),
+    Number(f64),
+}
+
+/// A sheet for [`write_xls`]: its name, rows of cells (`None`: empty), merged ranges
+/// `(first row, last row, first column, last column)`.
+pub type XlsSheet<'a> = (
+    &'a str,
+    Vec<Vec<Option<XlsCell<'a>>>>,
+    Vec<(u16, u16, u16, u16)>,
+);
+
+/// Writes an xls workbook (BIFF8, as Excel 97-2003 and WPS save it, in an OLE compound file)
+/// with just what a reader needs: each sheet's text and number cells and merged ranges.
+pub fn write_xls(path: &Path, sheets: &[XlsSheet<'_>]) {
+    fn record(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
+        out.extend(typ.to_le_bytes());
+        out.extend((data.len() as u16).to_le_bytes());
+        out.extend(data);
+    }
+    fn utf16(s: &str) -> Vec<u8> {
+        s.encode_utf16().flat_map(u16::to_le_bytes).collect()
+    }
+    let bof = |dt: u16| {
+        let mut d = Vec::new();
+        d.extend(0x0600u16.to_le_bytes());
+        d.extend(dt.to_le_bytes());
+        d.extend(0x0DBBu16.to_le_bytes());
+        d.extend(0x07CCu16.to_le_bytes());
+        d.extend(0u32.to_le_bytes());
+        d.extend(6u32.to_le_bytes());
+        d
+    };
+    // The workbook globals: each sheet's BoundSheet8 points at its BOF, patched below.
+    let mut stream = Vec::new();
+    record(&mut stream, 0x0809, &bof(0x0005));
+    record(&mut stream, 0x0042, &1200u16.to_le_bytes());
+    let mut positions = Vec::new();
+    for (name, _, _) in sheets {
+        positions.push(stream.len() + 4);
+        let mut d = vec![0u8; 4];
+        d.extend([0, 0, name.encode_utf16().count() as u8, 1]);
+        d.extend(utf16(name));
+        record(&mut stream, 0x0085, &d);
+    }
+    record(&mut stream, 0x000A, &[]);
+    for ((_, rows, merges), at) in sheets.iter().zip(positions) {
+        let start = stream.len() as u32;
+        stream[at..at + 4].copy_from_slice(&start.to_le_bytes());
+        record(&mut stream, 0x0809, &bof(0x0010));
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let mut d = Vec::new();
+                d.extend((r as u16).to_le_bytes());
+                d.extend((c as u16).to_le_bytes());
+                d.extend(0u16.to_le_bytes());
+                match cell {
+                    None => continue,
+                    Some(XlsCell::Text(t)) => {
+                        d.extend((t.encode_utf16().count() as u16).to_le_bytes());
+                        d.push(1);
+                        d.extend(utf16(t));
+                        record(&mut stream, 0x0204, &d);
+                    }
+                    Some(XlsCell::Number(n)) => {
+                        d.extend(n.to_le_bytes());
+                        record(&mut stream, 0x0203, &d);
+                    }
+                }
+            }
+        }
+        if !merges.is_empty() {
+            let mut d = (merges.len() as u16).to_le_bytes().to_vec();
+            for (r1, r2, c1, c2) in merges {
+                for v in [r1, r2, c1, c2] {
+                    d.extend(v.to_le_bytes());
+                }
+            }
+            record(&mut stream, 0x00E5, &d);
+        }
+        record(&mut stream, 0x000A, &[]);
+    }
+    // A stream under 4,096 bytes would belong in the mini stream: pad it past that instead.
+    let len = stream.len().max(4096).div_ceil(512) * 512;
+    stream.resize(len, 0);
+    let n = len / 512;
+    assert!(n <= 126, "one FAT sector holds a stream of 126 sectors");
+
+    // The compound file (version 3, 512-byte sectors): sector 0 the FAT, 1 the directory, then
+    // the workbook stream.
+    const END: u32 = 0xFFFF_FFFE;
+    const FREE: u32 = 0xFFFF_FFFF;
+    let mut file = Vec::new();
+    file.extend([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    file.extend([0u8; 16]);
+    for v in [0x003Eu16, 0x0003, 0xFFFE, 0x0009, 0x0006] {
+        file.extend(v.to_le_bytes());
+    }
+    file.extend([0u8; 6]);
+    for v in [0u32, 1, 1, 0, 0x1000, END, 0, END, 0] {
+        file.extend(v.to_le_bytes());
+    }
+    file.extend(0u32.to_le_bytes());
+    for _ in 1..109 {
+        file.extend(FREE.to_le_bytes());
+    }
+    assert_eq!(file.len(), 512);
+    let mut fat = vec![0xFFFF_FFFDu32, END];
+    for i in 0..n {
+        fat.push(if i + 1 == n { END } else { (i + 3) as u32 });
+    }
+    fat.resize(128, FREE);
+    file.extend(fat.iter().flat_map(|v| v.to_le_bytes()));
+    let entry = |name: &str, typ: u8, child: u32, start: u32, size: u32| {
+        let mut e = vec![0u8; 128];
+        let n = utf16(name);
+        e[..n.len()].copy_from_slice(&n);
+        e[64..66].copy_from_slice(&((n.len() + 2) as u16).to_le_bytes());
+        e[66] = typ;
+        e[67] = 1;
+        e[68..72].copy_from_slice(&FREE.to_le_bytes());
+        e[72..76].copy_from_slice(&FREE.to_le_bytes());
+        e[76..80].copy_from_slice(&child.to_le_bytes());
+        e[116..120].copy_from_slice(&start.to_le_bytes());
+        e[120..124].copy_from_slice(&size.to_le_bytes());
+        e
+    };
+    file.extend(entry("Root Entry", 5, 1, END, 0));
+    file.extend(entry("Workbook", 2, FREE, 2, len as u32));
+    for _ in 0..2 {
+        let mut e = vec![0u8; 128];
+        e[68..80].fill(0xFF);
+        file.extend(e);
+    }
+    file.extend(&stream);
+    std::fs::write(path, file).unwrap();
+}

@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-use calamine::Reader;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 use zhenxing_domain::monitoring::notice::PublicNotice;
 
@@ -128,7 +127,7 @@ pub fn read_household_list(path: &Path) -> Result<HouseholdList, LedgerError> {
                 return Err(fail(None, not_list()));
             }
         }
-        "xlsx" | "xlsm" => {
+        "xlsx" | "xlsm" | "xls" => {
             let mut book = open_xlsx(path).map_err(|e| fail(None, e))?;
             let mut any = false;
             for sheet in book.sheet_names() {
