@@ -589,10 +589,22 @@ async fn xls_workbooks_as_counties_still_save_them() {
         ))
     );
 
-    // The same workbook named .xlsx: opened by what it is.
-    let renamed = env.path("台账2.xlsx");
-    std::fs::copy(&path, &renamed).unwrap();
-    let report = env.import(Some(&renamed), None).await.unwrap();
+    // The same workbook named .xlsx or .csv: opened by what it is.
+    for name in ["台账2.xlsx", "台账3.csv"] {
+        let renamed = env.path(name);
+        std::fs::copy(&path, &renamed).unwrap();
+        let report = env.import(Some(&renamed), None).await.unwrap();
+        assert_eq!(report.counts.households_unchanged, 1, "{:?}", report.errors);
+    }
+    // A CSV named .xlsx (renamed to pass a form): read as the text it is.
+    let text = env.write(
+        "户.xlsx",
+        csv(
+            H_HEADER,
+            &["8001,620102010201,王伟,2,8123.45,否,,,2024-03-09,,"],
+        ),
+    );
+    let report = env.import(Some(&text), None).await.unwrap();
     assert_eq!(report.counts.households_unchanged, 1, "{:?}", report.errors);
 
     // An OLE file without a workbook: as a password-protected xlsx is stored.
@@ -752,8 +764,15 @@ async fn an_unusable_file_writes_nothing() {
         .collect();
     let utf16_path = env.path("unicode.csv");
     std::fs::write(&utf16_path, utf16).unwrap();
+    // A picture named .csv; a workbook named .csv is read as the workbook it is (here: cut).
+    let picture = env.write("picture.csv", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
     let renamed = env.path("renamed.csv");
     std::fs::copy(&path, &renamed).unwrap();
+    // An HTML table named .xls, as some systems export theirs.
+    let html = env.write(
+        "导出.xls",
+        "<html><body><table><tr><td>户编号</td></tr></table></body></html>",
+    );
     for (file, code, message) in [
         (
             &utf16_path,
@@ -761,10 +780,16 @@ async fn an_unusable_file_writes_nothing() {
             "文件“unicode.csv”：文件是 UTF-16 编码",
         ),
         (
-            &renamed,
+            &picture,
             "binary_file",
-            "文件“renamed.csv”：不是文本格式的 CSV 文件",
+            "文件“picture.csv”：不是文本格式的 CSV 文件",
         ),
+        (
+            &renamed,
+            "xlsx",
+            "文件“renamed.csv”：xlsx 文件已损坏或不完整",
+        ),
+        (&html, "html", "文件“导出.xls”：这是网页（HTML）格式的表格"),
     ] {
         match env.import(Some(file), None).await {
             Err(AppError::Ledger(e)) => {

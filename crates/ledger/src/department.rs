@@ -13,7 +13,7 @@ use zhenxing_domain::screening::{ColumnType, ScreeningKind, normalize_value};
 use crate::error::{FileError, LedgerError};
 use crate::read::{
     Encoding, HEADER_SEARCH_ROWS, RawRow, decode_borrowed, detect_encoding, is_note_text,
-    open_xlsx, read_csv, read_csv_records, read_xlsx_sheet,
+    open_xlsx, read_as, read_csv, read_csv_records, read_xlsx_sheet,
 };
 use crate::write::Out;
 
@@ -191,10 +191,7 @@ impl DepartmentFile {
             sheets: Vec::new(),
         };
         let fail = |error: FileError| file.err(None, error);
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_lowercase())
-            .unwrap_or_default();
+        let ext = read_as(path).map_err(fail)?;
         match ext.as_str() {
             "csv" | "txt" => {
                 let encoding = detect_encoding(path).map_err(fail)?;

@@ -9,7 +9,8 @@ use zhenxing_domain::monitoring::notice::PublicNotice;
 use crate::error::{FileError, LedgerError};
 use crate::layout::normalize_header;
 use crate::read::{
-    Encoding, HEADER_SEARCH_ROWS, RawRow, detect_encoding, open_xlsx, read_csv, read_xlsx_sheet,
+    Encoding, HEADER_SEARCH_ROWS, RawRow, detect_encoding, open_xlsx, read_as, read_csv,
+    read_xlsx_sheet,
 };
 
 /// One row of a household list, as written (parsed by the use case, which reports each row).
@@ -97,10 +98,7 @@ pub fn read_household_list(path: &Path) -> Result<HouseholdList, LedgerError> {
         rows: HEADER_SEARCH_ROWS,
         missing: "户编号或证件号码".into(),
     };
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
+    let ext = read_as(path).map_err(|e| fail(None, e))?;
     let mut rows = Vec::new();
     match ext.as_str() {
         "csv" | "txt" => {

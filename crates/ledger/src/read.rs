@@ -203,10 +203,7 @@ impl Ledger {
         let size_bytes = std::fs::metadata(path)
             .map_err(|e| fail(FileError::Io(e.to_string())))?
             .len();
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_lowercase())
-            .unwrap_or_default();
+        let ext = read_as(path).map_err(fail)?;
         let mut ledger = Ledger {
             path: path.to_path_buf(),
             kind,
@@ -579,6 +576,37 @@ impl Book {
             Book::Xls(b) => b.sheet_names(),
         }
     }
+}
+
+/// How to read a file: by its first bytes when they say so — a workbook (xlsx is a zip, xls an
+/// OLE compound file) is read as one whatever its name, and text named .xlsx as CSV (files get
+/// renamed to pass a form) — else by its extension. Returns `xlsx` (any workbook), `csv`, or the
+/// extension itself when it is neither. An HTML page named .xls, as some systems export their
+/// tables, is refused with what to do.
+pub(crate) fn read_as(path: &Path) -> Result<String, FileError> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let mut head = Vec::with_capacity(512);
+    if let Ok(f) = File::open(path) {
+        let _ = f.take(512).read_to_end(&mut head);
+    }
+    if head.starts_with(&OLE_MAGIC) || head.starts_with(b"PK\x03\x04") {
+        return Ok("xlsx".into());
+    }
+    Ok(match ext.as_str() {
+        "csv" | "txt" => "csv".into(),
+        "xlsx" | "xlsm" | "xls" if !head.is_empty() && !head.contains(&0) => {
+            let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+            if text.trim_ascii_start().starts_with(b"<") {
+                return Err(FileError::Html);
+            }
+            "csv".into()
+        }
+        "xlsx" | "xlsm" | "xls" => "xlsx".into(),
+        other => other.into(),
+    })
 }
 
 /// The first bytes of an OLE compound file, which an xls workbook is.
