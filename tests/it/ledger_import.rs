@@ -3,13 +3,24 @@
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook};
 use zhenxing_app::AppError;
-use zhenxing_domain::{AreaCode, HouseholdNo, LedgerDate, Money, Scope};
+use zhenxing_domain::{AreaCode, Household, HouseholdNo, LedgerDate, Money, Scope};
 use zhenxing_store::HistorySubject;
 
 use crate::support::*;
 
 fn no(s: &str) -> HouseholdNo {
     HouseholdNo::parse(s).unwrap()
+}
+
+/// A registered household, which must be there.
+async fn household(env: &Env, n: &str) -> Household {
+    env.app
+        .store()
+        .household(Scope::All, &no(n))
+        .await
+        .unwrap()
+        .unwrap()
+        .household
 }
 
 #[tokio::test]
@@ -307,21 +318,10 @@ async fn a_csv_saved_by_excel_scientific_numbers_and_currency_cells() {
             e.reason
         );
     }
-    let income = |n: &'static str| {
-        let app = &env.app;
-        async move {
-            app.store()
-                .household(Scope::All, &no(n))
-                .await
-                .unwrap()
-                .unwrap()
-                .household
-                .income
-                .declared_per_capita
-        }
-    };
-    assert_eq!(income("3003").await, Some(Money::from_fen(923_844)));
-    assert_eq!(income("3004").await, Some(Money::from_fen(-5_000)));
+    for (n, fen) in [("3003", 923_844), ("3004", -5_000)] {
+        let income = household(&env, n).await.income.declared_per_capita;
+        assert_eq!(income, Some(Money::from_fen(fen)), "{n}");
+    }
 }
 
 /// Headers carrying a unit: one that only counts is the same column (`家庭人口数（人）`); one that
@@ -337,14 +337,7 @@ async fn headers_with_units_are_read_or_refused_by_their_unit() {
     );
     let report = env.import(Some(&counted), None).await.unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
-    let h = env
-        .app
-        .store()
-        .household(Scope::All, &no("5001"))
-        .await
-        .unwrap()
-        .unwrap()
-        .household;
+    let h = household(&env, "5001").await;
     assert_eq!(h.size, 3);
     assert_eq!(h.income.declared_per_capita, Some(Money::from_fen(900_000)));
 
@@ -438,14 +431,7 @@ async fn xlsx_numbers_too_long_to_be_kept_are_refused() {
         "{:?}",
         report.errors
     );
-    let h = env
-        .app
-        .store()
-        .household(Scope::All, &no("6001"))
-        .await
-        .unwrap()
-        .unwrap()
-        .household;
+    let h = household(&env, "6001").await;
     assert_eq!(h.village.to_string(), "620102010201");
     assert_eq!(h.income.declared_per_capita, Some(Money::from_fen(812_345)));
     assert_eq!(env.household_count().await, 1);
@@ -571,14 +557,7 @@ async fn xls_workbooks_as_counties_still_save_them() {
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert_eq!(report.counts.households_inserted, 1);
     assert_eq!(report.counts.members_inserted, 2);
-    let h = env
-        .app
-        .store()
-        .household(Scope::All, &no("8001"))
-        .await
-        .unwrap()
-        .unwrap()
-        .household;
+    let h = household(&env, "8001").await;
     assert_eq!(h.village.to_string(), "620102010201");
     assert_eq!(h.size, 2);
     assert_eq!(h.income.declared_per_capita, Some(Money::from_fen(812_345)));
@@ -1060,14 +1039,7 @@ async fn income_components_derive_the_per_capita_income() {
         errors(&report),
         vec![(3, "人均纯收入".into(), "per_capita_mismatch")]
     );
-    let h = env
-        .app
-        .store()
-        .household(Scope::All, &no("8001"))
-        .await
-        .unwrap()
-        .unwrap()
-        .household;
+    let h = household(&env, "8001").await;
     assert_eq!(h.income.net(), Some(Money::from_yuan(32000)));
     assert_eq!(h.per_capita_income(), Some(Money::from_yuan(8000)));
     assert_eq!(h.income.declared_per_capita, None);
