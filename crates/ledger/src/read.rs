@@ -58,8 +58,9 @@ impl RawRow {
         else {
             return false;
         };
-        is_note_text(text)
-            && (first == key || self.cells.get(key).is_none_or(|c| c.text.trim().is_empty()))
+        // The key's emptiness first: a row of data has it, and its first cell is no note.
+        (first == key || self.cells.get(key).is_none_or(|c| c.text.trim().is_empty()))
+            && is_note_text(text)
     }
 }
 
