@@ -90,7 +90,7 @@ pub enum MonitorCommand {
     Disaster {
         #[arg(long, env = "ZHENXING_DB")]
         db: String,
-        /// CSV, xlsx or xls with a 户编号 or 证件号码 column (风险类型, 灾害种类, 说明 optional).
+        /// CSV or xlsx with a 户编号 or 证件号码 column (风险类型, 灾害种类, 说明 optional).
         #[arg(long)]
         list: PathBuf,
         /// 灾害种类, e.g. 洪涝 (a row's own 灾害种类 wins).

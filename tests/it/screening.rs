@@ -616,40 +616,6 @@ async fn disaster_losses_in_xlsx_above_half_the_yearly_income() {
     assert_eq!(clue.risks.to_string(), "因自然灾害");
 }
 
-/// A medical file as xls (Excel 97-2003, as WPS saves it), amounts as numbers, a totals row
-/// at the end: screened as its CSV would be.
-#[tokio::test]
-async fn medical_file_in_xls() {
-    use XlsCell::{Number, Text};
-    let env = registry().await;
-    let (b1, b2, a1) = (person("b1"), person("b2"), person("a1"));
-    let mut rows: Vec<Vec<Option<XlsCell>>> = vec![
-        ["序号", "身份证号码", "合规自付金额（元）", "结算日期"]
-            .into_iter()
-            .map(|h| Some(Text(h)))
-            .collect(),
-    ];
-    for (i, (p, amount)) in [(&b1, 600.0), (&b2, 400.01), (&a1, 100.0)]
-        .into_iter()
-        .enumerate()
-    {
-        rows.push(vec![
-            Some(Number(i as f64 + 1.0)),
-            Some(Text(p)),
-            Some(Number(amount)),
-            Some(Text("2025-03-01")),
-        ]);
-    }
-    rows.push(vec![Some(Text("合计")), None, Some(Number(1100.01)), None]);
-    let path = env.path("医保.xls");
-    write_xls(&path, &[("结算明细", rows, vec![])]);
-    let r = screen(&env.app, &operator(), "medical", &path, Some(V1)).await;
-    assert_eq!(r.notes, 1);
-    assert_eq!(r.counts.rows, 3);
-    assert_eq!(r.counts.rejected, 0);
-    assert_eq!(outcomes(&r), [("A002".to_string(), "created")]);
-}
-
 /// (kind, header, rows (person, rest of the row), households hit)
 type KindCase<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
 

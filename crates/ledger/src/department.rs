@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use calamine::Reader;
 use rust_xlsxwriter::{Format as CellFormat, Workbook, XlsxError};
 use zhenxing_domain::screening::{ColumnType, ScreeningKind, normalize_value};
 
@@ -208,7 +209,7 @@ impl DepartmentFile {
                 file.format = FileFormat::Csv(encoding);
                 file.sheets.push(sheet);
             }
-            "xlsx" | "xlsm" | "xls" => {
+            "xlsx" | "xlsm" => {
                 let mut book = open_xlsx(path).map_err(fail)?;
                 let mut best_error = None;
                 for name in book.sheet_names() {

@@ -10,16 +10,14 @@ use thiserror::Error;
 pub enum FileError {
     #[error("无法读取文件：{0}")]
     Io(String),
-    #[error("不支持的文件格式“{0}”，请使用 .csv、.xlsx 或 .xls（可在 Excel 中“另存为”）")]
+    #[error("不支持的文件格式“{0}”，请使用 .csv 或 .xlsx（可在 Excel 中“另存为”）")]
     UnsupportedFormat(String),
     #[error("xlsx 文件已损坏或不完整，无法读取：{0}")]
     Xlsx(String),
-    #[error("xls 文件已损坏或不完整，无法读取：{0}（可在 Excel 或 WPS 中另存为 .xlsx 后再导入）")]
-    Xls(String),
     #[error(
-        "文件设有打开密码（或不是 Excel 表格），无法读取：请在 Excel 或 WPS 中取消密码后另存为 .xlsx，再导入"
+        "这是旧版 Excel（.xls）或 WPS 表格，或设有打开密码的文件，无法直接读取：请在 Excel 或 WPS 中（取消密码后）另存为 .xlsx 或 CSV，再导入"
     )]
-    Encrypted,
+    OldFormat,
     #[error("CSV 文件读取失败：{0}")]
     Csv(String),
     #[error("文件为空")]
@@ -70,8 +68,7 @@ impl FileError {
             FileError::Io(_) => "io",
             FileError::UnsupportedFormat(_) => "unsupported_format",
             FileError::Xlsx(_) => "xlsx",
-            FileError::Xls(_) => "xls",
-            FileError::Encrypted => "encrypted",
+            FileError::OldFormat => "old_format",
             FileError::Csv(_) => "csv",
             FileError::Empty => "empty_file",
             FileError::Html => "html",

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use calamine::Reader;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 use zhenxing_domain::monitoring::notice::PublicNotice;
 
@@ -125,7 +126,7 @@ pub fn read_household_list(path: &Path) -> Result<HouseholdList, LedgerError> {
                 return Err(fail(None, not_list()));
             }
         }
-        "xlsx" | "xlsm" | "xls" => {
+        "xlsx" | "xlsm" => {
             let mut book = open_xlsx(path).map_err(|e| fail(None, e))?;
             let mut any = false;
             for sheet in book.sheet_names() {

@@ -1,4 +1,4 @@
-//! Reading ledger files: CSV in UTF-8 (with or without BOM) or GBK/GB18030, xlsx, streamed, and xls
+//! Reading ledger files: CSV in UTF-8 (with or without BOM) or GBK/GB18030, and xlsx, streamed
 //! row by row; the header row is found by its names below any title rows.
 
 use std::collections::HashMap;
@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use calamine::{Data, DataRef, Dimensions, Reader, Xls, Xlsx};
+use calamine::{DataRef, Dimensions, Reader, Xlsx};
 
 use crate::error::{FileError, LedgerError};
 use crate::layout::{ByName, F, LedgerKind, header, normalize_header};
@@ -228,7 +228,7 @@ impl Ledger {
                 let plan = find_header(kind, None, &first).map_err(fail)?;
                 ledger.sheets.push(plan);
             }
-            "xlsx" | "xlsm" | "xls" => {
+            "xlsx" | "xlsm" => {
                 let mut book = open_xlsx(path).map_err(fail)?;
                 let mut best_error = None;
                 for sheet in book.sheet_names() {
@@ -563,21 +563,7 @@ pub(crate) fn read_csv(
     })
 }
 
-/// A workbook: xlsx (streamed cell by cell), or the older xls that counties' templates and WPS
-/// still save (at most 65,536 rows a sheet, read a sheet at a time).
-pub(crate) enum Book {
-    Xlsx(Xlsx<BufReader<File>>),
-    Xls(Xls<BufReader<File>>),
-}
-
-impl Book {
-    pub(crate) fn sheet_names(&self) -> Vec<String> {
-        match self {
-            Book::Xlsx(b) => b.sheet_names(),
-            Book::Xls(b) => b.sheet_names(),
-        }
-    }
-}
+pub(crate) type Book = Xlsx<BufReader<File>>;
 
 /// How to read a file: by its first bytes when they say so — a workbook (xlsx is a zip, xls an
 /// OLE compound file) is read as one whatever its name, and text named .xlsx as CSV (files get
@@ -613,46 +599,20 @@ pub(crate) fn read_as(path: &Path) -> Result<String, FileError> {
 /// The first bytes of an OLE compound file, which an xls workbook is.
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// Opens a workbook by what it is, not by its name: an xls renamed .xlsx (or the reverse) opens
-/// all the same.
+/// Opens an xlsx workbook. An OLE compound file is refused with what to do: the older xls of
+/// Excel 97-2003 and WPS, or an xlsx with a password (stored encrypted inside one). calamine's
+/// xls reader was tried and left: `bench/fuzz.sh` found it panicking and allocating without
+/// bound on broken files (BENCHMARKS, Hostile input).
 pub(crate) fn open_xlsx(path: &Path) -> Result<Book, FileError> {
     let mut magic = [0u8; 8];
-    let is_xls = File::open(path)
+    let ole = File::open(path)
         .and_then(|mut f| f.read_exact(&mut magic))
         .is_ok()
         && magic == OLE_MAGIC;
-    if is_xls {
-        calamine::open_workbook::<Xls<BufReader<File>>, _>(path)
-            .map(Book::Xls)
-            .map_err(|e| match e {
-                calamine::XlsError::Password => FileError::Encrypted,
-                // An OLE file without a workbook in it: an xlsx with a password is stored so
-                // (its package encrypted inside), as are Word documents.
-                calamine::XlsError::Cfb(c) if c.to_string().starts_with("Cannot find") => {
-                    FileError::Encrypted
-                }
-                e => FileError::Xls(e.to_string()),
-            })
-    } else {
-        calamine::open_workbook::<Xlsx<BufReader<File>>, _>(path)
-            .map(Book::Xlsx)
-            .map_err(|e| FileError::Xlsx(e.to_string()))
+    if ole {
+        return Err(FileError::OldFormat);
     }
-}
-
-/// An xls cell's value as an xlsx cell's, for [`cell_text`].
-fn data_ref(value: &Data) -> DataRef<'_> {
-    match value {
-        Data::Int(i) => DataRef::Int(*i),
-        Data::Float(f) => DataRef::Float(*f),
-        Data::String(s) => DataRef::SharedString(s),
-        Data::Bool(b) => DataRef::Bool(*b),
-        Data::DateTime(d) => DataRef::DateTime(*d),
-        Data::DateTimeIso(s) => DataRef::DateTimeIso(s.clone()),
-        Data::DurationIso(s) => DataRef::DurationIso(s.clone()),
-        Data::Error(e) => DataRef::Error(e.clone()),
-        Data::Empty => DataRef::Empty,
-    }
+    calamine::open_workbook::<Book, _>(path).map_err(|e| FileError::Xlsx(e.to_string()))
 }
 
 fn cell_text(value: &DataRef<'_>) -> Cell {
@@ -683,51 +643,21 @@ fn cell_text(value: &DataRef<'_>) -> Cell {
     }
 }
 
-/// The next cell of a sheet in row order: (row, column, value), or `None` at its end.
-type NextCell<'a> = dyn FnMut() -> Result<Option<(u32, u32, Cell)>, FileError> + 'a;
-
 /// Streams a sheet's rows (rows with no cells are skipped), filling each merged range with its
-/// top-left value, as the eye reads a merged cell. An xlsx sheet is streamed; an xls sheet
-/// (at most 65,536 rows) is read whole first.
+/// top-left value, as the eye reads a merged cell.
 pub(crate) fn read_xlsx_sheet(
     book: &mut Book,
     sheet: &str,
     on_row: &mut dyn FnMut(RawRow) -> bool,
 ) -> Result<(), FileError> {
     let xlsx_err = |e: calamine::XlsxError| FileError::Xlsx(e.to_string());
-    let xls_err = |e: calamine::XlsError| FileError::Xls(e.to_string());
-    let mut merges: Vec<Dimensions> = match book {
-        Book::Xlsx(b) => b.merge_cells_by_sheet_name(sheet).map_err(xlsx_err)?,
-        Book::Xls(b) => b.merge_cells_by_sheet_name(sheet).map_err(xls_err)?,
-    };
+    let mut merges: Vec<Dimensions> = book.merge_cells_by_sheet_name(sheet).map_err(xlsx_err)?;
     merges.sort_by_key(|d| d.start);
     let mut next_merge = 0usize;
     // Merged ranges that cover the current row, with their top-left value once read.
     let mut active: Vec<(Dimensions, Option<Cell>)> = Vec::new();
 
-    // The cells in row order: streamed from an xlsx; an xls sheet is read whole (at most 65,536
-    // rows) and walked.
-    let mut cells: Box<NextCell<'_>> = match book {
-        Book::Xlsx(b) => {
-            let mut reader = b.worksheet_cells_reader(sheet).map_err(xlsx_err)?;
-            Box::new(move || {
-                Ok(reader.next_cell().map_err(xlsx_err)?.map(|cell| {
-                    let (r, c) = cell.get_position();
-                    (r, c, cell_text(cell.get_value()))
-                }))
-            })
-        }
-        Book::Xls(b) => {
-            let range = b.worksheet_range(sheet).map_err(xls_err)?;
-            let (top, left) = range.start().unwrap_or((0, 0));
-            let mut used: Vec<(u32, u32, Cell)> = range
-                .used_cells()
-                .map(|(r, c, v)| (top + r as u32, left + c as u32, cell_text(&data_ref(v))))
-                .collect();
-            used.reverse();
-            Box::new(move || Ok(used.pop()))
-        }
-    };
+    let mut reader = book.worksheet_cells_reader(sheet).map_err(xlsx_err)?;
     let mut current: Option<(u32, Vec<Cell>)> = None;
 
     let mut emit = |row_idx: u32,
@@ -766,7 +696,11 @@ pub(crate) fn read_xlsx_sheet(
         })
     };
 
-    while let Some((r, c, value)) = cells()? {
+    loop {
+        let next = reader.next_cell().map_err(xlsx_err)?;
+        let Some(cell) = next else { break };
+        let (r, c) = cell.get_position();
+        let value = cell_text(cell.get_value());
         match &mut current {
             Some((row, cells)) if *row == r => {
                 let c = c as usize;

@@ -199,7 +199,7 @@ fn request_of(up: &SavedUpload) -> Result<ScreeningRequest, WebError> {
     let f = &up.fields;
     let Some((_, _, path)) = up.files.iter().find(|(n, _, _)| n == "file") else {
         return Err(WebError::BadRequest(
-            "请选择部门数据文件（xlsx、xls或CSV）".into(),
+            "请选择部门数据文件（xlsx或CSV）".into(),
         ));
     };
     let kind = f
