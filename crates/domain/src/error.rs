@@ -21,6 +21,8 @@ pub enum ParseError {
     IdAsNumber,
     HouseholdNo,
     Money,
+    /// An amount written in 万 or 千 yuan.
+    MoneyNotYuan,
     MoneyRange,
     Date,
     Year,
@@ -64,6 +66,7 @@ impl ParseError {
             ParseError::IdAsNumber => "id_as_number",
             ParseError::HouseholdNo => "household_no",
             ParseError::Money => "money",
+            ParseError::MoneyNotYuan => "money_not_yuan",
             ParseError::MoneyRange => "money_range",
             ParseError::Date => "date",
             ParseError::Year => "year",
@@ -100,6 +103,9 @@ impl fmt::Display for ParseError {
             ParseError::HouseholdNo => write!(f, "户编号只能由字母、数字和“-”组成，最长32位"),
             ParseError::Money => {
                 write!(f, "金额格式错误（应为数字，最多两位小数，可带千分位逗号）")
+            }
+            ParseError::MoneyNotYuan => {
+                write!(f, "金额应以元为单位，不能写“万”或“千”：请换算成元后再填")
             }
             ParseError::MoneyRange => write!(f, "金额超出合理范围"),
             ParseError::Date => write!(

@@ -90,6 +90,9 @@ impl IdNumber {
         let mut out = [0u8; 18];
         let mut len = 0usize;
         let mut masked = false;
+        // A quote before the digits, as typed into Excel (or written by exports) to keep the
+        // cell text.
+        let input = input.trim_start().trim_start_matches(['\'', '‘', '’', '`']);
         for c in input.chars() {
             let b = match c {
                 ' ' | '\u{3000}' | '\t' | '-' => continue,
@@ -240,6 +243,8 @@ mod tests {
             " 110105 19491231 002X ",
             "１１０１０５１９４９１２３１００２Ｘ",
             "110105194912310０2ｘ",
+            "'11010519491231002X",
+            " ‘11010519491231002X",
         ] {
             let id = IdNumber::parse(typed).unwrap_or_else(|e| panic!("{typed}: {e}"));
             assert_eq!(id.as_str(), "11010519491231002X");

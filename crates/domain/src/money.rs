@@ -38,6 +38,10 @@ impl Money {
         if s.is_empty() {
             return Err(ParseError::Empty);
         }
+        // 万 (ten thousand yuan): refused with the cause rather than read as yuan.
+        if s.ends_with(['万', '千']) && s.chars().next().is_some_and(|c| !c.is_alphabetic()) {
+            return Err(ParseError::MoneyNotYuan);
+        }
         // A currency sign, after the minus sign or before it.
         let mut negative = false;
         let s = match s.strip_prefix(['-', '－']) {
@@ -208,6 +212,16 @@ mod tests {
             "-¥-5",
             "5¥",
         ] {
+            assert!(Money::parse_yuan(bad).is_err(), "{bad}");
+        }
+        for wan in ["1.2万", "1.2万元", "3千元", "￥1.5万"] {
+            assert_eq!(
+                Money::parse_yuan(wan),
+                Err(ParseError::MoneyNotYuan),
+                "{wan}"
+            );
+        }
+        for bad in ["万", "万元"] {
             assert!(Money::parse_yuan(bad).is_err(), "{bad}");
         }
         assert_eq!(
