@@ -13,8 +13,8 @@ use zhenxing_domain::screening::{ColumnType, ScreeningKind, normalize_value};
 
 use crate::error::{FileError, LedgerError};
 use crate::read::{
-    Encoding, HEADER_SEARCH_ROWS, RawRow, decode_borrowed, detect_encoding, is_note_text,
-    open_xlsx, read_as, read_csv, read_csv_records, read_xlsx_sheet,
+    Encoding, HEADER_SEARCH_ROWS, RawRow, closes_list, decode_borrowed, detect_encoding, open_xlsx,
+    read_as, read_csv, read_csv_records, read_xlsx_sheet,
 };
 use crate::write::Out;
 
@@ -323,22 +323,16 @@ impl DepartmentFile {
 
 /// [`RawRow::is_note`] for a CSV record, decoded only as far as its first filled cell.
 fn note_record(record: &csv::ByteRecord, encoding: Encoding, key: Option<usize>) -> bool {
-    let Some(key) = key else {
-        return false;
-    };
-    let Some((first, text)) = record
+    let first = record
         .iter()
         .map(|f| decode_borrowed(f, encoding))
         .enumerate()
-        .find(|(_, t)| !t.trim().is_empty())
-    else {
-        return false;
-    };
-    is_note_text(&text)
-        && (first == key
-            || record
-                .get(key)
-                .is_none_or(|f| decode_borrowed(f, encoding).trim().is_empty()))
+        .find(|(_, t)| !t.trim().is_empty());
+    closes_list(first.as_ref().map(|(i, t)| (*i, t.trim())), key, |k| {
+        record
+            .get(k)
+            .is_none_or(|f| decode_borrowed(f, encoding).trim().is_empty())
+    })
 }
 
 fn xlsx_err(e: XlsxError) -> FileError {

@@ -46,22 +46,30 @@ impl RawRow {
     /// begins as [`is_note_text`] says, and the cell at `key` (a record's name or ID number,
     /// which no record is without) is empty or is that cell.
     pub fn is_note(&self, key: Option<usize>) -> bool {
-        let Some(key) = key else {
-            return false;
-        };
-        let Some((first, text)) = self
+        let first = self
             .cells
             .iter()
             .map(|c| c.text.trim())
             .enumerate()
-            .find(|(_, t)| !t.is_empty())
-        else {
-            return false;
-        };
-        // The key's emptiness first: a row of data has it, and its first cell is no note.
-        (first == key || self.cells.get(key).is_none_or(|c| c.text.trim().is_empty()))
-            && is_note_text(text)
+            .find(|(_, t)| !t.is_empty());
+        closes_list(first, key, |k| {
+            self.cells.get(k).is_none_or(|c| c.text.trim().is_empty())
+        })
     }
+}
+
+/// Whether a row closes a list, from its first filled cell (where, and its text), the column of
+/// the key (a record's name or ID number) and whether that cell is empty.
+pub(crate) fn closes_list(
+    first: Option<(usize, &str)>,
+    key: Option<usize>,
+    key_empty: impl FnOnce(usize) -> bool,
+) -> bool {
+    let (Some(key), Some((at, text))) = (key, first) else {
+        return false;
+    };
+    // The key's emptiness first: a row of data has it, and its first cell is no note.
+    (at == key || key_empty(key)) && is_note_text(text)
 }
 
 /// How the rows that close a ledger or a department's list begin: totals, signatures, dates,
@@ -97,7 +105,7 @@ const NOTE_STARTS: &[&str] = &[
 ];
 
 /// Whether a row's first filled cell is one of a closing row's ([`NOTE_STARTS`]).
-pub fn is_note_text(first: &str) -> bool {
+pub(crate) fn is_note_text(first: &str) -> bool {
     let text: String = first
         .chars()
         .filter(|c| !c.is_whitespace())
