@@ -332,7 +332,7 @@ async fn headers_with_units_are_read_or_refused_by_their_unit() {
     let env = Env::new().await;
     let counted = env.write(
         "户.csv",
-        "户编号,所在村代码,户主姓名,家庭人口数（人）,人均纯收入(元),是否脱贫户\r\n\
+        "户编号,所在村代码,户主姓名,家庭人口数（人）,人均纯收入（元/人）,是否脱贫户\r\n\
          5001,620102010201,王伟,3,\"9,000\",否\r\n",
     );
     let report = env.import(Some(&counted), None).await.unwrap();
