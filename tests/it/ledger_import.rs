@@ -520,7 +520,7 @@ async fn an_xls_workbook_is_refused_with_what_to_do() {
         ],
     ];
     let path = env.path("台账.xls");
-    write_xls(&path, &[("户信息", households, vec![])]);
+    write_xls(&path, &[("户信息", households)]);
     for name in ["台账.xls", "台账.xlsx", "台账.csv"] {
         let named = env.path(&format!("copy-{name}"));
         std::fs::copy(&path, &named).unwrap();

@@ -170,16 +170,11 @@ pub enum XlsCell<'a> {
     Number(f64),
 }
 
-/// A sheet for [`write_xls`]: its name, rows of cells (`None`: empty), merged ranges
-/// `(first row, last row, first column, last column)`.
-pub type XlsSheet<'a> = (
-    &'a str,
-    Vec<Vec<Option<XlsCell<'a>>>>,
-    Vec<(u16, u16, u16, u16)>,
-);
+/// A sheet for [`write_xls`]: its name and rows of cells (`None`: empty).
+pub type XlsSheet<'a> = (&'a str, Vec<Vec<Option<XlsCell<'a>>>>);
 
 /// Writes an xls workbook (BIFF8, as Excel 97-2003 and WPS save it, in an OLE compound file)
-/// with just what a reader needs: each sheet's text and number cells and merged ranges.
+/// with just what a reader needs: each sheet's text and number cells.
 pub fn write_xls(path: &Path, sheets: &[XlsSheet<'_>]) {
     fn record(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
         out.extend(typ.to_le_bytes());
@@ -204,7 +199,7 @@ pub fn write_xls(path: &Path, sheets: &[XlsSheet<'_>]) {
     record(&mut stream, 0x0809, &bof(0x0005));
     record(&mut stream, 0x0042, &1200u16.to_le_bytes());
     let mut positions = Vec::new();
-    for (name, _, _) in sheets {
+    for (name, _) in sheets {
         positions.push(stream.len() + 4);
         let mut d = vec![0u8; 4];
         d.extend([0, 0, name.encode_utf16().count() as u8, 1]);
@@ -212,7 +207,7 @@ pub fn write_xls(path: &Path, sheets: &[XlsSheet<'_>]) {
         record(&mut stream, 0x0085, &d);
     }
     record(&mut stream, 0x000A, &[]);
-    for ((_, rows, merges), at) in sheets.iter().zip(positions) {
+    for ((_, rows), at) in sheets.iter().zip(positions) {
         let start = stream.len() as u32;
         stream[at..at + 4].copy_from_slice(&start.to_le_bytes());
         record(&mut stream, 0x0809, &bof(0x0010));
@@ -236,15 +231,6 @@ pub fn write_xls(path: &Path, sheets: &[XlsSheet<'_>]) {
                     }
                 }
             }
-        }
-        if !merges.is_empty() {
-            let mut d = (merges.len() as u16).to_le_bytes().to_vec();
-            for (r1, r2, c1, c2) in merges {
-                for v in [r1, r2, c1, c2] {
-                    d.extend(v.to_le_bytes());
-                }
-            }
-            record(&mut stream, 0x00E5, &d);
         }
         record(&mut stream, 0x000A, &[]);
     }

@@ -38,7 +38,8 @@ impl Money {
         if s.is_empty() {
             return Err(ParseError::Empty);
         }
-        // 万 (ten thousand yuan): refused with the cause rather than read as yuan.
+        // A number in 万 or 千 yuan (`1.2万`): refused with the cause rather than as a bad
+        // amount; words (`五万`) stay a bad amount.
         if s.ends_with(['万', '千']) && s.chars().next().is_some_and(|c| !c.is_alphabetic()) {
             return Err(ParseError::MoneyNotYuan);
         }
