@@ -426,8 +426,8 @@ async fn demo(
         .await?
     {
         println!(
-            "演示部门筛查（县医疗保障局医保结算数据）：{} 行，匹配到户 {} 行，新登记预警线索 {} 条，并入已有线索或登记给监测户 {} 条，库中无此人 {} 行，无法读取 {} 行（见“部门筛查”页）。\n",
-            s.rows, s.matched, s.created, s.attached, s.unmatched, s.rejected
+            "演示部门筛查（县医疗保障局医保结算数据）：{} 行，匹配到户 {} 行，新登记预警线索 {} 条，并入已有线索或登记给监测户 {} 条，未匹配 {} 行（其中姓名与登记不一致 {} 行），无法读取 {} 行（见“部门筛查”页）。\n",
+            s.rows, s.matched, s.created, s.attached, s.unmatched, s.names_differ, s.rejected
         );
     }
     let rows = app.stats(Scope::All, None, AreaLevel::City, None).await?;

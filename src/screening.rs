@@ -79,6 +79,12 @@ pub async fn screen(a: ScreenArgs) -> Result<i32> {
                 "读取{}行：匹配{}行（{}户），未匹配{}行，无法读取{}行。",
                 c.rows, c.matched, c.households, c.unmatched, c.rejected
             );
+            let differ = report.problems.names_differ();
+            if differ > 0 {
+                println!(
+                    "未匹配的行中，{differ}行的姓名与户籍信息中该证件号码登记的姓名不一致（证件号码或姓名可能填错，见报告）。"
+                );
+            }
             if report.notes > 0 {
                 println!("另有合计、签名等说明行{}行，未筛查。", report.notes);
             }

@@ -197,8 +197,8 @@ fn demo_builds_a_database_and_refuses_to_overwrite_a_real_one() {
         "{}",
         text(&out)
     );
-    // A department's medical file screened: new clues, the two strangers and the mistyped
-    // ID number reported.
+    // A department's medical file screened: new clues, the two strangers, the ID number under
+    // another person's name and the mistyped ID number reported.
     let said = text(&out);
     let screened = said
         .lines()
@@ -212,7 +212,7 @@ fn demo_builds_a_database_and_refuses_to_overwrite_a_real_one() {
         .unwrap_or_else(|| panic!("{screened}"));
     assert!(created > 0, "{screened}");
     assert!(
-        screened.contains("库中无此人 2 行，无法读取 1 行"),
+        screened.contains("未匹配 3 行（其中姓名与登记不一致 1 行），无法读取 1 行"),
         "{screened}"
     );
     let stats = zhenxing(&[

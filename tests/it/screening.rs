@@ -321,6 +321,91 @@ async fn medical_rule_at_its_threshold_with_duplicate_and_unmatched_ids() {
 }
 
 #[tokio::test]
+async fn a_row_whose_name_disagrees_with_the_registered_one_is_left_out() {
+    let env = registry().await;
+    // Names as departments write them: with spaces, in full-width letters, masked; a1's ID
+    // number under another name (a mistyped ID number would be someone else's).
+    let rows = [
+        format!("{},b 1,600,2025-03-01", person("b1")),
+        format!("{},Ｂ２,400.01,2025-03-01", person("b2")),
+        format!("{},c＊,100.01,2025-03-01", person("c1")),
+        format!("{},张三,9000,2025-03-01", person("a1")),
+        format!("{},张三,100,2025-03-01", person("x1")),
+        format!("{},,100,2025-03-01", person("a2")),
+    ];
+    let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let file = env.write(
+        "医保.csv",
+        csv("证件号码,参保人姓名,自付金额（元）,结算日期", &refs),
+    );
+    let r = screen(&env.app, &operator(), "medical", &file, Some(V1)).await;
+    // A001 is found by a2 alone (no name given): 7000 - 100 / 2, not below.
+    assert_eq!(counts(&r), [6, 4, 2, 0, 3, 2, 2, 0, 0]);
+    assert_eq!(
+        outcomes(&r),
+        [
+            ("A002".to_string(), "created"),
+            ("A003".to_string(), "created"),
+        ]
+    );
+    assert_eq!(
+        problems(&r),
+        [
+            (5, "证件号码".to_string(), "name_differs"),
+            (6, "证件号码".to_string(), "not_registered"),
+        ]
+    );
+    let line = r.problems.line(0).unwrap();
+    assert!(line.reason.contains("姓名"), "{}", line.reason);
+    assert!(
+        !line.value.contains(&person("a1")),
+        "masked: {}",
+        line.value
+    );
+    // The command says so too.
+    let db = env.path("test.db").to_string_lossy().to_string();
+    let path = file.to_string_lossy().to_string();
+    let out = zhenxing(&[
+        "screen",
+        "--db",
+        &db,
+        "--kind",
+        "medical",
+        "--file",
+        &path,
+        "--date",
+        "2025-06-30",
+    ]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("未匹配的行中，1行的姓名与户籍信息中该证件号码登记的姓名不一致"),
+        "{said}"
+    );
+
+    // The same rows without the names are the same evidence: nothing new. a1's row, unnamed,
+    // is now a1's.
+    let unnamed: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let mut cells: Vec<&str> = r.split(',').collect();
+            cells.remove(1);
+            cells.join(",")
+        })
+        .collect();
+    let refs: Vec<&str> = unnamed.iter().map(String::as_str).collect();
+    let file = env.write("医保（无姓名）.csv", csv(MEDICAL, &refs));
+    let r = screen(&env.app, &operator(), "medical", &file, Some(V1)).await;
+    assert_eq!(
+        outcomes(&r),
+        [
+            ("A001".to_string(), "created"),
+            ("A002".to_string(), "repeated"),
+            ("A003".to_string(), "repeated"),
+        ]
+    );
+}
+
+#[tokio::test]
 async fn a_repeated_batch_makes_no_second_clue_and_new_rows_join_the_open_clue() {
     let env = registry().await;
     let rows = [
@@ -1331,6 +1416,25 @@ pub async fn story(db: &str) {
             .iter()
             .all(|e| e.rule.as_deref() == Some(r.screening.rule.as_str()))
     );
+
+    // A file naming its persons: 李强 as registered (with a space) is the batch's row again;
+    // 王伟's ID number under another name is left out, not matched to 王伟's household.
+    let named = dir.path().join("省医保（含姓名）.csv");
+    std::fs::write(
+        &named,
+        csv(
+            "证件号码,姓名,自付金额（元）,结算日期",
+            &[
+                &format!("{li},李 强,9000,2025-03-02"),
+                &format!("{wang},王五,20000,2025-03-01"),
+            ],
+        ),
+    )
+    .unwrap();
+    let r = screen(&app, &operator(), "medical", &named, None).await;
+    assert_eq!(counts(&r)[..4], [2, 1, 1, 0]);
+    assert_eq!(outcomes(&r), [("S002".to_string(), "repeated")]);
+    assert_eq!(problems(&r), [(3, "证件号码".to_string(), "name_differs")]);
 }
 
 #[tokio::test]
@@ -1347,9 +1451,22 @@ async fn persons_are_matched_in_the_order_asked_with_repeats_and_the_callers_are
         .app
         .store()
         .screening()
-        .match_persons(Scope::Area(county), &ids)
+        .match_persons(Scope::Area(county), &ids, true)
         .await
         .unwrap();
+    // Asked for, each person's registered name, for persons in the area only.
+    assert_eq!(
+        m.names,
+        [
+            Some("e1".to_string()),
+            None,
+            Some("a2".to_string()),
+            None,
+            Some("a1".to_string()),
+            Some("e1".to_string()),
+            Some("b1".to_string()),
+        ]
+    );
     // The households in (county, number) order; each person pointing at its own.
     let nos: Vec<&str> = m.households.iter().map(|h| h.no.as_str()).collect();
     assert_eq!(nos, ["A001", "A002", "A005"]);
@@ -1374,10 +1491,11 @@ async fn persons_are_matched_in_the_order_asked_with_repeats_and_the_callers_are
         .app
         .store()
         .screening()
-        .match_persons(Scope::Area(county), &sorted)
+        .match_persons(Scope::Area(county), &sorted, false)
         .await
         .unwrap();
     assert_eq!(again.households.len(), 3);
+    assert!(again.names.is_empty());
     for (id, place) in ids.iter().zip(&m.persons) {
         let k = sorted.iter().position(|s| s == id).unwrap();
         assert_eq!(again.persons[k], *place, "{}", id.masked());
@@ -1387,7 +1505,7 @@ async fn persons_are_matched_in_the_order_asked_with_repeats_and_the_callers_are
         .app
         .store()
         .screening()
-        .match_persons(Scope::All, &ids)
+        .match_persons(Scope::All, &ids, false)
         .await
         .unwrap();
     assert_eq!(all.households.len(), 4);

@@ -38,6 +38,8 @@ pub struct DemoScreening {
     pub created: u64,
     pub attached: u64,
     pub unmatched: u64,
+    /// Of the unmatched, rows whose name is not the one registered for their ID number.
+    pub names_differ: u64,
     pub rejected: u64,
 }
 
@@ -403,6 +405,12 @@ impl App {
             text.push_str(&format!("{first17}{check},外地就医,8000.00,{today}\r\n"));
         }
         if let Some((_, id, name)) = picked.first() {
+            // A registered person's ID number typed for another person: told by the name.
+            if let Some((_, _, other)) = picked.iter().find(|(_, _, n)| n != name) {
+                text.push_str(&format!("{id},{other},900.00,{today}\r\n"));
+            }
+        }
+        if let Some((_, id, name)) = picked.first() {
             // A wrong check character, the commonest typing error the check catches.
             let right = zhenxing_domain::id_number::check_char(&id.as_bytes()[..17]);
             let mistyped = format!("{}{}", &id[..17], if right == b'0' { '1' } else { '0' });
@@ -428,8 +436,10 @@ impl App {
             Err(e) => Err(e),
         };
         let _ = std::fs::remove_dir_all(&dir);
-        let c = report?.counts;
+        let report = report?;
+        let c = report.counts;
         Ok(Some(DemoScreening {
+            names_differ: report.problems.names_differ() as u64,
             rows: c.rows,
             matched: c.matched,
             created: c.created,

@@ -21,6 +21,8 @@ use crate::monitoring::Figure;
 
 /// Longest text kept in a text cell.
 pub const MAX_TEXT: usize = 200;
+/// Longest name kept in a name cell (names of some minorities run long: 50 is ample).
+pub const MAX_NAME: usize = 50;
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -32,6 +34,10 @@ pub enum ColumnType {
     Money,
     Date,
     Text,
+    /// The person's name: compared with the name registered for the row's ID number
+    /// ([`names_agree`]), a row whose names disagree is left out (its ID number was probably
+    /// mistyped: it would be someone else's household). At most one column of a kind.
+    Name,
 }
 
 impl ColumnType {
@@ -41,6 +47,7 @@ impl ColumnType {
             ColumnType::Money => "金额",
             ColumnType::Date => "日期",
             ColumnType::Text => "文字",
+            ColumnType::Name => "姓名",
         }
     }
 }
@@ -89,10 +96,15 @@ impl Column {
             ColumnType::Date => LedgerDate::parse(text)
                 .map(CellValue::Date)
                 .map_err(CellError::Invalid),
-            ColumnType::Text => {
+            ColumnType::Text | ColumnType::Name => {
+                let max = if self.column_type == ColumnType::Name {
+                    MAX_NAME
+                } else {
+                    MAX_TEXT
+                };
                 let n = text.chars().count();
-                if n > MAX_TEXT {
-                    Err(CellError::TooLong(n))
+                if n > max {
+                    Err(CellError::TooLong { chars: n, max })
                 } else {
                     Ok(CellValue::Text(text.to_string()))
                 }
@@ -168,6 +180,13 @@ pub struct ScreeningKind {
 impl ScreeningKind {
     pub fn column_index(&self, field: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.field == field)
+    }
+
+    /// The name column, if the kind has one (the policy check allows at most one).
+    pub fn name_column(&self) -> Option<usize> {
+        self.columns
+            .iter()
+            .position(|c| c.column_type == ColumnType::Name)
     }
 
     /// The ID number column (the policy check guarantees exactly one).
@@ -266,6 +285,67 @@ pub fn normalize_value(s: &str) -> String {
         .collect()
 }
 
+/// A name as compared: white space removed (a file may write `张 三`), the many dots between
+/// the parts of a name (`·`, `•`, `・`, `.`, ...) made one, full-width letters and digits
+/// half-width, Latin letters upper-case, and `＊` the mask `*`.
+fn comparable_name(s: &str) -> Vec<char> {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '\u{FF0A}' => '*',
+            '\u{FF0E}' | '.' | '\u{2022}' | '\u{30FB}' | '\u{2027}' | '\u{2219}' | '\u{22C5}'
+            | '\u{FF65}' | '\u{FE52}' | '\u{318D}' | '\u{0387}' => '\u{00B7}',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// Whether the name a department file gives a person agrees with the name registered for the
+/// same ID number. Compared as [`comparable_name`] makes them; a department that masks names
+/// (`张*`, `张**`, `*小明`) agrees where the characters it shows are the registered ones, each run
+/// of `*` standing for one or more characters. An empty or wholly masked name agrees (it says
+/// nothing).
+pub fn names_agree(in_file: &str, registered: &str) -> bool {
+    let pattern = comparable_name(in_file);
+    if pattern.iter().all(|c| *c == '*') {
+        return true;
+    }
+    let name = comparable_name(registered);
+    if !pattern.contains(&'*') {
+        return pattern == name;
+    }
+    // A run of masks is one wildcard of at least one character.
+    let mut parts: Vec<Option<char>> = Vec::with_capacity(pattern.len());
+    for c in pattern {
+        if c == '*' {
+            if parts.last() != Some(&None) {
+                parts.push(None);
+            }
+        } else {
+            parts.push(Some(c));
+        }
+    }
+    // matched[j]: the first j characters of the name are matched by the parts so far.
+    let mut matched = vec![false; name.len() + 1];
+    matched[0] = true;
+    for part in parts {
+        let mut next = vec![false; name.len() + 1];
+        for j in 0..name.len() {
+            if !matched[j] {
+                continue;
+            }
+            match part {
+                Some(c) => next[j + 1] |= name[j] == c,
+                None => next[j + 1..].iter_mut().for_each(|n| *n = true),
+            }
+        }
+        matched = next;
+    }
+    matched[name.len()]
+}
+
 /// A parsed cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CellValue {
@@ -299,7 +379,7 @@ impl CellValue {
 pub enum CellError {
     Missing,
     Invalid(ParseError),
-    TooLong(usize),
+    TooLong { chars: usize, max: usize },
 }
 
 impl CellError {
@@ -307,7 +387,7 @@ impl CellError {
         match self {
             CellError::Missing => "missing",
             CellError::Invalid(e) => e.code(),
-            CellError::TooLong(_) => "too_long",
+            CellError::TooLong { .. } => "too_long",
         }
     }
 }
@@ -317,7 +397,9 @@ impl fmt::Display for CellError {
         match self {
             CellError::Missing => write!(f, "必填项为空"),
             CellError::Invalid(e) => write!(f, "{e}"),
-            CellError::TooLong(n) => write!(f, "内容过长（最多{MAX_TEXT}字，实为{n}字）"),
+            CellError::TooLong { chars, max } => {
+                write!(f, "内容过长（最多{max}字，实为{chars}字）")
+            }
         }
     }
 }

@@ -58,6 +58,11 @@ impl DepartmentSheet {
     }
 
     /// The header of column `i` as written in the file, else the kind's canonical one.
+    /// Whether the sheet has the kind's column `i`.
+    pub fn has_column(&self, i: usize) -> bool {
+        self.index.get(i).is_some_and(Option::is_some)
+    }
+
     pub fn header<'a>(&'a self, kind: &'a ScreeningKind, i: usize) -> &'a str {
         self.headers
             .get(i)

@@ -56,6 +56,9 @@ pub struct Matches {
     pub persons: Vec<PersonMatch>,
     /// The households in scope, in (county, number) order.
     pub households: Vec<ScreenedHousehold>,
+    /// When asked for: the registered name of each person asked, in the same order (`None`
+    /// unless the person is in a household in scope).
+    pub names: Vec<Option<String>>,
 }
 
 /// A household that crossed the rule, to record.
@@ -235,7 +238,13 @@ pub type ResultCursor = (AreaCode, HouseholdNo);
 pub trait ScreeningStore: Send + Sync {
     /// The households of the persons `ids` (sorted, without repeats), in one snapshot. Persons
     /// in households outside `scope` are reported as such, their households not handed back.
-    async fn match_persons(&self, scope: Scope, ids: &[IdNumber]) -> StoreResult<Matches>;
+    /// With `names`, each person's registered name too (for persons in scope only).
+    async fn match_persons(
+        &self,
+        scope: Scope,
+        ids: &[IdNumber],
+        names: bool,
+    ) -> StoreResult<Matches>;
 
     /// Records a batch in one transaction: the batch, a result per hit and, per hit, a repeat
     /// (nothing new), the evidence joining the household's open clue, or a new clue (with an

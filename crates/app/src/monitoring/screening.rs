@@ -22,6 +22,7 @@ use zhenxing_domain::monitoring::{CaseKind, CaseState, Channel, deadline};
 use zhenxing_domain::policy::Policy;
 use zhenxing_domain::screening::{
     CellError, CellValue, ColumnType, DepartmentRow, Facts, Judgement, Screener, ScreeningKind,
+    names_agree,
 };
 use zhenxing_domain::{AreaCode, AreaLevel, IdNumber, ParseError, RiskType, RiskTypes, Scope};
 use zhenxing_ledger::RowError;
@@ -115,6 +116,8 @@ pub struct LeftOut {
 enum PersonLeftOut {
     NotRegistered,
     OutsideArea,
+    /// Registered in the area under another name: the ID number is probably mistyped.
+    NameDiffers,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -144,6 +147,10 @@ impl LeftOut {
                         "此人登记在您管辖范围以外的户中，未纳入本次筛查",
                         OUTSIDE_AREA,
                     ),
+                    PersonLeftOut::NameDiffers => (
+                        "文件中的姓名与户籍信息中此证件号码登记的姓名不一致，证件号码或姓名可能填错，未纳入本次筛查（请核对后重新筛查）",
+                        NAME_DIFFERS,
+                    ),
                 };
                 RowError {
                     file: self.file.clone(),
@@ -160,6 +167,15 @@ impl LeftOut {
                 }
             }
         })
+    }
+
+    /// How many rows were left out because their name is not the one registered for their ID
+    /// number.
+    pub fn names_differ(&self) -> usize {
+        self.persons
+            .iter()
+            .filter(|p| p.3 == PersonLeftOut::NameDiffers)
+            .count()
     }
 
     fn push_line(&mut self, e: RowError) {
@@ -392,12 +408,20 @@ fn read_batches(
 /// encoding (each row hashed from its parsed values, the row digests sorted, then hashed with
 /// the kind). A repeated batch is told from new data by it.
 fn fingerprint(kind: &ScreeningKind, rows: &[&DepartmentRow]) -> String {
+    // The name says who, not what the department found: a file with and without it holds the
+    // same evidence.
+    let name = kind.name_column();
     let mut digests: Vec<[u8; 32]> = rows
         .iter()
         .map(|r| {
             let mut h = Sha256::new();
             h.update(r.id.as_str().as_bytes());
-            for v in &r.values {
+            for (_, v) in r
+                .values
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| Some(*i) != name)
+            {
                 match v {
                     CellValue::Empty => h.update([0u8]),
                     CellValue::Money(m) => {
@@ -529,6 +553,10 @@ impl App {
             .iter()
             .map(|s| s.header(&kind, kind.id_column()).to_string())
             .collect();
+        // A file naming its persons has each name compared with the registered one.
+        let name_column = kind
+            .name_column()
+            .filter(|i| file.sheets.iter().any(|s| s.has_column(*i)));
         let (sender, mut batches) = mpsc::channel::<Parsed>(8);
         let reading_kind = kind.clone();
         let reader =
@@ -559,7 +587,20 @@ impl App {
             let at = found.add(m.households);
             for ((row, (sheet, line)), slot) in batch.rows.into_iter().zip(batch.at).zip(slots) {
                 let person = m.persons.get(slot as usize);
+                let differs = || {
+                    let Some(CellValue::Text(name)) = name_column.and_then(|i| row.values.get(i))
+                    else {
+                        return false;
+                    };
+                    m.names
+                        .get(slot as usize)
+                        .and_then(Option::as_deref)
+                        .is_some_and(|registered| !names_agree(name, registered))
+                };
                 match person.map(|p| (p, p.household().and_then(|i| at.get(i as usize)))) {
+                    Some((_, Some(_))) if differs() => {
+                        left.push_person(sheet, line, row.id, PersonLeftOut::NameDiffers)
+                    }
                     Some((_, Some(&h))) => {
                         homes.push(h);
                         parsed.rows.push(row);
@@ -599,7 +640,10 @@ impl App {
             if !ids.is_empty() {
                 let store = self.store().clone();
                 let task = tokio::spawn(async move {
-                    let m = store.screening().match_persons(scope, &ids).await?;
+                    let m = store
+                        .screening()
+                        .match_persons(scope, &ids, name_column.is_some())
+                        .await?;
                     Ok((slots, m))
                 });
                 in_flight.push_back((task, batch));
@@ -1096,25 +1140,28 @@ fn not_whole(batch: &StoredScreening) -> AppError {
 
 /// The groups a batch's problems are counted in on its page, in the order shown: (code, label).
 /// A code not listed is a row that could not be read: the last group.
-pub const PROBLEM_GROUPS: [(&str, &str); 4] = [
+pub const PROBLEM_GROUPS: [(&str, &str); 5] = [
     (NOT_REGISTERED, "户籍信息中没有此人"),
     (OUTSIDE_AREA, "登记在筛查范围以外"),
+    (NAME_DIFFERS, "姓名与登记不一致"),
     (NO_INCOME, "未登记人均纯收入，无法判断"),
     ("", "无法读取"),
 ];
 
-/// The codes of a person not registered, registered outside the area screened, and a household
-/// without an income to judge.
+/// The codes of a person not registered, registered outside the area screened, registered
+/// under another name, and a household without an income to judge.
 const NOT_REGISTERED: &str = "not_registered";
 const OUTSIDE_AREA: &str = "outside_area";
+const NAME_DIFFERS: &str = "name_differs";
 const NO_INCOME: &str = "no_income";
 
 /// The group of [`PROBLEM_GROUPS`] a problem code is counted in.
 pub fn problem_group(code: &str) -> usize {
-    PROBLEM_GROUPS[..3]
+    let last = PROBLEM_GROUPS.len() - 1;
+    PROBLEM_GROUPS[..last]
         .iter()
         .position(|(c, _)| *c == code)
-        .unwrap_or(3)
+        .unwrap_or(last)
 }
 
 /// Results read per page when exporting.

@@ -241,6 +241,11 @@ fn edited_files_fail_with_clear_chinese_errors() {
             "values = [\" \"]",
             "screening[5].rule.values：至少要有一个取值",
         ),
+        (
+            "{ field = \"settled_on\", type = \"date\"",
+            "{ field = \"settled_on\", type = \"name\"",
+            "screening[0].columns：最多一列 type = \"name\"（姓名），实有2列",
+        ),
     ];
     let mut failures = Vec::new();
     for (from, to, expected) in cases {

@@ -239,3 +239,69 @@ fn rules_read_in_chinese() {
     );
     assert_eq!(normalize_value(" ｃ 级 "), "C级");
 }
+
+#[test]
+fn a_files_name_agrees_with_the_registered_one_as_departments_write_names() {
+    for (in_file, registered) in [
+        ("张三", "张三"),
+        (" 张 三 ", "张三"),
+        ("张\u{3000}三", "张三"),
+        // The dots between the parts of a name, as different systems type them.
+        ("阿依古丽.买买提", "阿依古丽·买买提"),
+        ("阿依古丽•买买提", "阿依古丽·买买提"),
+        ("阿依古丽・买买提", "阿依古丽·买买提"),
+        ("ＬＩ　Ｍｉｎｇ", "Li Ming"),
+        // Masked by the department: each run of masks is one or more characters.
+        ("张*", "张三"),
+        ("张*", "张三丰"),
+        ("张**", "张三丰"),
+        ("张＊＊", "张三丰"),
+        ("*三", "张三"),
+        ("张*丰", "张三丰"),
+        ("**", "张三"),
+        // An empty name says nothing.
+        ("", "张三"),
+    ] {
+        assert!(names_agree(in_file, registered), "{in_file} / {registered}");
+    }
+    for (in_file, registered) in [
+        ("张三", "李四"),
+        ("张三", "张三丰"),
+        ("张三丰", "张三"),
+        ("张*", "张"),
+        ("张*", "李三"),
+        ("*三", "张四"),
+        ("张*丰", "张丰"),
+        ("张*丰", "张三峰"),
+    ] {
+        assert!(
+            !names_agree(in_file, registered),
+            "{in_file} / {registered}"
+        );
+    }
+}
+
+#[test]
+fn a_name_cell_is_kept_as_text_up_to_its_length() {
+    let p = policy();
+    let kind = p.screening_kind("medical").unwrap();
+    let name = kind
+        .name_column()
+        .expect("the shipped medical kind names its persons");
+    let long = "名".repeat(MAX_NAME + 1);
+    let mut cells: Vec<Option<&str>> = vec![None; kind.columns.len()];
+    let person = id(1);
+    cells[kind.id_column()] = Some(person.as_str());
+    cells[kind.column_index("amount").unwrap()] = Some("100");
+    cells[name] = Some(" 张三 ");
+    let row = kind.parse_row(&cells).unwrap();
+    assert_eq!(row.values[name], CellValue::Text("张三".into()));
+    cells[name] = Some(&long);
+    let errors = kind.parse_row(&cells).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].0, name);
+    assert_eq!(
+        errors[0].1.to_string(),
+        format!("内容过长（最多{MAX_NAME}字，实为{}字）", MAX_NAME + 1)
+    );
+}

@@ -33,7 +33,7 @@ fn finds_the_header_below_a_title_by_any_name_in_any_order() {
     let p = dir.path().join("医保.csv");
     std::fs::write(
         &p,
-        "某县2025年医保结算数据,,,\r\n备注,结算时间,自付金额（元）,身份证号\r\n住院,2025-03-01,1200.50,62010219700101001X\r\n,,,\r\n门诊,,30,620102197001010029\r\n",
+        "某县2025年医保结算数据,,,,\r\n备注,结算时间,自付金额（元）,身份证号,患者姓名\r\n住院,2025-03-01,1200.50,62010219700101001X,张三\r\n,,,,\r\n门诊,,30,620102197001010029,\r\n",
     )
     .unwrap();
     let file = DepartmentFile::open(&p, &kind("medical")).unwrap();
@@ -41,12 +41,15 @@ fn finds_the_header_below_a_title_by_any_name_in_any_order() {
     assert_eq!(
         rows(&file),
         vec![
-            (3, "62010219700101001X|1200.50|2025-03-01".to_string()),
-            (5, "620102197001010029|30|".to_string()),
+            (3, "62010219700101001X|1200.50|2025-03-01|张三".to_string()),
+            (5, "620102197001010029|30||".to_string()),
         ]
     );
     let k = kind("medical");
     assert_eq!(file.sheets[0].header(&k, 1), "自付金额（元）");
+    let name = k.name_column().unwrap();
+    assert!(file.sheets[0].has_column(name));
+    assert_eq!(file.sheets[0].header(&k, name), "患者姓名");
 }
 
 #[test]
@@ -58,7 +61,7 @@ fn reads_gbk_and_xlsx() {
     let file = DepartmentFile::open(&gbk, &kind("disability")).unwrap();
     assert_eq!(
         rows(&file),
-        vec![(2, "62010219700101001X|二级|2025-01-05|-".to_string())]
+        vec![(2, "62010219700101001X|二级|2025-01-05|-|-".to_string())]
     );
 
     let xlsx = dir.path().join("残联.xlsx");
@@ -80,7 +83,7 @@ fn reads_gbk_and_xlsx() {
     let file = DepartmentFile::open(&xlsx, &kind("disability")).unwrap();
     assert_eq!(
         rows(&file),
-        vec![(2, "62010219700101001X|一级|2025-02-01|肢体".to_string())]
+        vec![(2, "62010219700101001X|一级|2025-02-01|肢体|-".to_string())]
     );
 }
 

@@ -14,7 +14,7 @@ use super::monitoring::{
     area, case_row, corrupt, day, from_json, household_no, json, policy_from, policy_values,
     row_day,
 };
-use super::packed::{fetch_packed, packed_fields, packed_rows};
+use super::packed::{fetch_packed, packed_fields, packed_rows, typed_rows};
 use super::problems;
 use super::{
     Args, Db, Row, SqlStore, Tx, Value, json_rows, list_join, list_source, list_value, now_text,
@@ -621,26 +621,41 @@ impl<D: Db> SqlStore<D> {
 
 #[async_trait]
 impl<D: Db> ScreeningStore for SqlStore<D> {
-    async fn match_persons(&self, scope: Scope, ids: &[IdNumber]) -> StoreResult<Matches> {
+    async fn match_persons(
+        &self,
+        scope: Scope,
+        ids: &[IdNumber],
+        names: bool,
+    ) -> StoreResult<Matches> {
         let mut sorted: Vec<&str> = ids.iter().map(IdNumber::as_str).collect();
         sorted.sort_unstable();
         sorted.dedup();
         let backend = self.db().backend();
         let mut tx = self.db().read().await?;
 
-        // The directory: each person's county and household, a chunk of sorted ID numbers per
-        // statement, passed as one list value. Answers are kept and parsed in place; persons
-        // come back by their position in the chunk.
+        // The directory: each person's county and household (and, asked for, the member's
+        // name), a chunk of sorted ID numbers per statement, passed as one list value. Answers
+        // are kept and parsed in place; persons come back by their position in the chunk.
+        let members = if names {
+            " JOIN members m ON m.county_code = p.county_code \
+             AND m.household_no = p.household_no AND m.id_number = p.id_number"
+        } else {
+            ""
+        };
         let mut directory = Vec::new();
         for chunk in sorted.chunks(MATCH_BATCH) {
             let (list, key, value) = list_source(backend, 1);
+            let mut fields = vec![key.as_str(), "p.county_code", "p.household_no"];
+            if names {
+                fields.push("m.name");
+            }
             directory.push(
                 fetch_packed(
                     tx.as_mut(),
                     backend,
-                    &[key.as_str(), "p.county_code", "p.household_no"],
+                    &fields,
                     &format!(
-                        "{list} {} person_ids p ON p.id_number = {value}",
+                        "{list} {} person_ids p ON p.id_number = {value}{members}",
                         list_join(backend)
                     ),
                     &[list_value(backend, chunk)],
@@ -648,13 +663,51 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
                 .await?,
             );
         }
+        // With names: a name may hold any character, and one with a quote or a backslash is
+        // escaped in the answer, which is then decoded whole (the packed fields are read in
+        // place only without escapes).
+        let mut escaped: Vec<(usize, i64, String, String)> = Vec::new();
         let mut located: Vec<Option<(i64, &str)>> = vec![None; sorted.len()];
-        for (c, text) in directory.iter().enumerate() {
-            for f in packed_fields::<3>(text) {
-                let [at, county, no] = f?;
-                let at = c * MATCH_BATCH + at.parse::<usize>().map_err(corrupt)?;
-                if let Some(slot) = located.get_mut(at) {
-                    *slot = Some((county.parse().map_err(corrupt)?, no));
+        let mut registered_names: Vec<Option<&str>> = Vec::new();
+        if names {
+            registered_names = vec![None; sorted.len()];
+            for (c, text) in directory.iter().enumerate() {
+                let fields: StoreResult<Vec<[&str; 4]>> = packed_fields::<4>(text).collect();
+                match fields {
+                    Ok(fields) => {
+                        for [at, county, no, name] in fields {
+                            let at = c * MATCH_BATCH + at.parse::<usize>().map_err(corrupt)?;
+                            if let (Some(slot), Some(n)) =
+                                (located.get_mut(at), registered_names.get_mut(at))
+                            {
+                                *slot = Some((county.parse().map_err(corrupt)?, no));
+                                *n = Some(name);
+                            }
+                        }
+                    }
+                    Err(_) => {
+                        for r in typed_rows(text, 4)? {
+                            let at = usize::try_from(r.int(0)?).map_err(corrupt)?;
+                            escaped.push((c * MATCH_BATCH + at, r.int(1)?, r.text(2)?, r.text(3)?));
+                        }
+                    }
+                }
+            }
+            for (at, county, no, name) in &escaped {
+                if let (Some(slot), Some(n)) = (located.get_mut(*at), registered_names.get_mut(*at))
+                {
+                    *slot = Some((*county, no.as_str()));
+                    *n = Some(name.as_str());
+                }
+            }
+        } else {
+            for (c, text) in directory.iter().enumerate() {
+                for f in packed_fields::<3>(text) {
+                    let [at, county, no] = f?;
+                    let at = c * MATCH_BATCH + at.parse::<usize>().map_err(corrupt)?;
+                    if let Some(slot) = located.get_mut(at) {
+                        *slot = Some((county.parse().map_err(corrupt)?, no));
+                    }
                 }
             }
         }
@@ -771,21 +824,38 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
             },
         };
         // The caller usually asks in sorted order without repeats: then the positions are the same.
-        let persons = if ids.len() == sorted.len()
+        let positions: Vec<Option<usize>> = if ids.len() == sorted.len()
             && ids.iter().zip(&sorted).all(|(a, b)| a.as_str() == *b)
         {
-            (0..ids.len()).map(place).collect()
+            (0..ids.len()).map(Some).collect()
         } else {
             ids.iter()
-                .map(|id| match sorted.binary_search(&id.as_str()) {
-                    Ok(k) => place(k),
-                    Err(_) => PersonMatch::NotRegistered,
+                .map(|id| sorted.binary_search(&id.as_str()).ok())
+                .collect()
+        };
+        let persons: Vec<PersonMatch> = positions
+            .iter()
+            .map(|k| k.map_or(PersonMatch::NotRegistered, place))
+            .collect();
+        // A name only for a person in scope.
+        let names = if names {
+            positions
+                .iter()
+                .zip(&persons)
+                .map(|(k, p)| match (k, p) {
+                    (Some(k), PersonMatch::Household(_)) => {
+                        registered_names[*k].map(str::to_string)
+                    }
+                    _ => None,
                 })
                 .collect()
+        } else {
+            Vec::new()
         };
         Ok(Matches {
             persons,
             households: found.into_iter().map(|(_, h)| h).collect(),
+            names,
         })
     }
 

@@ -41,6 +41,7 @@ enum RawColumnType {
     Money,
     Date,
     Text,
+    Name,
 }
 
 #[derive(Deserialize)]
@@ -113,6 +114,7 @@ impl Checker {
                 RawColumnType::Money => ColumnType::Money,
                 RawColumnType::Date => ColumnType::Date,
                 RawColumnType::Text => ColumnType::Text,
+                RawColumnType::Name => ColumnType::Name,
             };
             if column_type == ColumnType::IdNumber && !c.required {
                 self.fail(format!("{ckey}.required"), "证件号码列必须为必填");
@@ -132,6 +134,17 @@ impl Checker {
             self.fail(
                 format!("{key}.columns"),
                 format!("须有且只有一列 type = \"id_number\"（证件号码），实有{ids}列"),
+            );
+        }
+
+        let name_columns = columns
+            .iter()
+            .filter(|c| c.column_type == ColumnType::Name)
+            .count();
+        if name_columns > 1 {
+            self.fail(
+                format!("{key}.columns"),
+                format!("最多一列 type = \"name\"（姓名），实有{name_columns}列"),
             );
         }
 
