@@ -496,6 +496,90 @@ async fn totals_and_signature_rows_that_close_a_ledger_are_skipped() {
 /// The xls that county templates and WPS still save (Excel 97-2003), under any name, is refused
 /// with what to do (calamine's xls reader is not safe on broken files: BENCHMARKS, Hostile
 /// input); a CSV named .xlsx to pass a form is read as the text it is.
+/// A ledger as a page's table (HTML named .xls), as some systems export their lists and as
+/// Excel saves a sheet "as a web page": a title spanning the columns above the header, each
+/// row's cells split on `|`.
+fn html_ledger(header: &str, rows: &[&str], title: &str) -> String {
+    let cols = header.split(',').count();
+    let mut page = format!(
+        "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">\r\n\
+         <style>td {{ mso-number-format:\"\\@\"; }}</style></head><body>\r\n<table border=\"1\">\r\n\
+         <tr><td colspan=\"{cols}\" align=\"center\"><b>{title}</b></td></tr>\r\n<tr>"
+    );
+    for h in header.split(',') {
+        page.push_str(&format!("<td>{h}</td>"));
+    }
+    page.push_str("</tr>\r\n");
+    for row in rows {
+        page.push_str("<tr>");
+        for cell in row.split('|') {
+            page.push_str(&format!("<td x:str>{cell}</td>"));
+        }
+        page.push_str("</tr>\r\n");
+    }
+    page.push_str("</table></body></html>\r\n");
+    page
+}
+
+fn gbk(text: &str) -> Vec<u8> {
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(text);
+    assert!(!unmappable);
+    bytes.into_owned()
+}
+
+#[tokio::test]
+async fn a_ledger_exported_as_a_web_page_named_xls_is_read() {
+    let env = Env::new().await;
+    // GBK as declared; padding and entities; the village code spanning the rows of its two
+    // households (the second row has no cell of its own there).
+    let first =
+        format!("6001|{V1}|欧阳&nbsp;娜娜|2|8000|否|边缘易致贫户|因病&#x3001;因残|2024/3/9|否|");
+    let page = html_ledger(
+        H_HEADER,
+        &[&first, "6002|张三|1|￥9,500.00|是|||||"],
+        "某县防止返贫监测户台账",
+    )
+    .replace(
+        &format!("<td x:str>{V1}</td>"),
+        &format!("<td x:str rowspan=\"2\">{V1}</td>"),
+    )
+    // A totals row whose 合计 spans the first columns, the head's name among them.
+    .replace(
+        "</table>",
+        "<tr><td colspan=\"3\">合计</td><td>3</td></tr></table>",
+    );
+    let households = env.write("户信息.xls", gbk(&page));
+    let members = [
+        format!(
+            "1|6001|{}|欧阳娜娜|女|1985-07-20|户主|健康",
+            id("620102", "19850720", 24)
+        ),
+        format!(
+            "2|6002|{}|张三|男|1970-01-01|户主|健康",
+            id("620102", "19700101", 1)
+        ),
+    ];
+    let members = env.write(
+        "成员信息.xls",
+        gbk(&html_ledger(
+            M_HEADER,
+            &[&members[0], &members[1]],
+            "成员信息",
+        )),
+    );
+    let report = env.import(Some(&households), Some(&members)).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.counts.households_inserted, 2);
+    assert_eq!(report.counts.members_inserted, 2);
+    assert_eq!(report.notes, 1);
+    let h = household(&env, "6001").await;
+    assert_eq!(h.head_name, "欧阳 娜娜");
+    assert_eq!(h.monitoring.risks.to_string(), "因病;因残");
+    let h = household(&env, "6002").await;
+    assert_eq!(h.village.to_string(), V1);
+    assert_eq!(h.income.declared_per_capita, Some(Money::from_fen(950_000)));
+}
+
 #[tokio::test]
 async fn an_xls_workbook_is_refused_with_what_to_do() {
     use XlsCell::{Number, Text};
@@ -701,7 +785,8 @@ async fn an_unusable_file_writes_nothing() {
             "xlsx",
             "文件“renamed.csv”：xlsx 文件已损坏或不完整",
         ),
-        (&html, "html", "文件“导出.xls”：这是网页（HTML）格式的表格"),
+        // Read as the page's table, which is no ledger.
+        (&html, "not_a_ledger", "文件“导出.xls”：不是户信息台账"),
     ] {
         match env.import(Some(file), None).await {
             Err(AppError::Ledger(e)) => {

@@ -406,6 +406,43 @@ async fn a_row_whose_name_disagrees_with_the_registered_one_is_left_out() {
 }
 
 #[tokio::test]
+async fn a_departments_list_exported_as_a_web_page_named_xls_is_screened() {
+    let env = registry().await;
+    // As a medical insurance system exports its lists: a page in GBK named .xls, a title
+    // spanning the columns, a closing totals row.
+    let mut page = String::from(
+        "<html><head><meta charset=\"GBK\"></head><body><table>\
+         <tr><td colspan=4>2025年医保结算明细</td></tr>\
+         <tr><th>序号</th><th>参保人姓名</th><th>身份证号码</th><th>个人自付金额（元）</th></tr>",
+    );
+    for (i, (p, name, amount)) in [
+        ("b1", "b1", "600.00"),
+        ("b2", "b2", "400.01"),
+        ("a1", "张三", "9000"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        page.push_str(&format!(
+            "<tr><td>{}</td><td>{name}</td><td style=\"mso-number-format:'\\@'\">{}</td><td>{amount}</td></tr>",
+            i + 1,
+            person(p)
+        ));
+    }
+    page.push_str("<tr><td colspan=3>合计</td><td>10000.01</td></tr></table></body></html>");
+    let (gbk, _, _) = encoding_rs::GBK.encode(&page);
+    let file = env.write("医保结算明细.xls", gbk.as_ref());
+    let r = screen(&env.app, &operator(), "medical", &file, Some(V1)).await;
+    assert_eq!(r.notes, 1);
+    assert_eq!(counts(&r), [3, 2, 1, 0, 1, 1, 1, 0, 0]);
+    assert_eq!(outcomes(&r), [("A002".to_string(), "created")]);
+    assert_eq!(
+        problems(&r),
+        [(5, "身份证号码".to_string(), "name_differs")]
+    );
+}
+
+#[tokio::test]
 async fn a_repeated_batch_makes_no_second_clue_and_new_rows_join_the_open_clue() {
     let env = registry().await;
     let rows = [

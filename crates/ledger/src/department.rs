@@ -13,8 +13,8 @@ use zhenxing_domain::screening::{ColumnType, ScreeningKind, normalize_value};
 
 use crate::error::{FileError, LedgerError};
 use crate::read::{
-    Encoding, HEADER_SEARCH_ROWS, RawRow, closes_list, decode_borrowed, detect_encoding, open_xlsx,
-    read_as, read_csv, read_csv_records, read_xlsx_sheet,
+    Encoding, Format, HEADER_SEARCH_ROWS, RawRow, closes_list, decode_borrowed, open_xlsx, read_as,
+    read_csv_records, read_text, read_xlsx_sheet,
 };
 use crate::write::Out;
 
@@ -72,17 +72,11 @@ impl DepartmentSheet {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum FileFormat {
-    Csv(Encoding),
-    Xlsx,
-}
-
 /// A department file whose header has been found; rows are read by [`DepartmentFile::read_rows`].
 #[derive(Debug, Clone)]
 pub struct DepartmentFile {
     pub path: PathBuf,
-    format: FileFormat,
+    format: Format,
     pub sheets: Vec<DepartmentSheet>,
 }
 
@@ -193,16 +187,16 @@ impl DepartmentFile {
     pub fn open(path: &Path, kind: &ScreeningKind) -> Result<DepartmentFile, LedgerError> {
         let mut file = DepartmentFile {
             path: path.to_path_buf(),
-            format: FileFormat::Xlsx,
+            format: Format::Xlsx,
             sheets: Vec::new(),
         };
         let fail = |error: FileError| file.err(None, error);
         let ext = read_as(path).map_err(fail)?;
         match ext.as_str() {
-            "csv" | "txt" => {
-                let encoding = detect_encoding(path).map_err(fail)?;
+            "csv" | "txt" | "html" => {
+                let format = Format::of_text(path, &ext).map_err(fail)?;
                 let mut first = Vec::new();
-                read_csv(path, encoding, &mut |row| {
+                read_text(path, format, &mut |row| {
                     first.push(row.clone());
                     first.len() < HEADER_SEARCH_ROWS
                 })
@@ -211,7 +205,7 @@ impl DepartmentFile {
                     return Err(fail(FileError::Empty));
                 }
                 let sheet = find_header(kind, None, &first).map_err(fail)?;
-                file.format = FileFormat::Csv(encoding);
+                file.format = format;
                 file.sheets.push(sheet);
             }
             "xlsx" | "xlsm" => {
@@ -262,8 +256,19 @@ impl DepartmentFile {
     /// `填表人：…`, without an ID number) are skipped: their number is returned.
     pub fn read_rows(&self, on_row: &mut RowVisitor<'_>) -> Result<u64, LedgerError> {
         let mut notes = 0u64;
+        // A row of a sheet (or a web page's table), as read.
+        let mut visit = |sheet: &DepartmentSheet, row: &RawRow| {
+            if row.row <= sheet.header_row || row.is_blank() {
+                return true;
+            }
+            if row.is_note(sheet.id) {
+                notes += 1;
+                return true;
+            }
+            on_row(sheet, row.row, &sheet.cells(row), &sheet.lost_digits(row))
+        };
         match self.format {
-            FileFormat::Csv(encoding) => {
+            Format::Csv(encoding) => {
                 let Some(sheet) = self.sheets.first() else {
                     return Ok(0);
                 };
@@ -298,21 +303,20 @@ impl DepartmentFile {
                 })
                 .map_err(|e| self.err(None, e))?;
             }
-            FileFormat::Xlsx => {
+            Format::Html(_) => {
+                let Some(sheet) = self.sheets.first() else {
+                    return Ok(0);
+                };
+                read_text(&self.path, self.format, &mut |row| visit(sheet, row))
+                    .map_err(|e| self.err(None, e))?;
+            }
+            Format::Xlsx => {
                 let mut book = open_xlsx(&self.path).map_err(|e| self.err(None, e))?;
                 for sheet in &self.sheets {
                     let name = sheet.sheet.clone().unwrap_or_default();
                     let mut go_on = true;
                     read_xlsx_sheet(&mut book, &name, &mut |row| {
-                        if row.row <= sheet.header_row || row.is_blank() {
-                            return true;
-                        }
-                        if row.is_note(sheet.id) {
-                            notes += 1;
-                            return true;
-                        }
-                        go_on =
-                            on_row(sheet, row.row, &sheet.cells(&row), &sheet.lost_digits(&row));
+                        go_on = visit(sheet, &row);
                         go_on
                     })
                     .map_err(|e| self.err(Some(&name), e))?;

@@ -23,10 +23,6 @@ pub enum FileError {
     #[error("文件为空")]
     Empty,
     #[error(
-        "这是网页（HTML）格式的表格，只是扩展名为 Excel 的：请用 Excel 或 WPS 打开后另存为 .xlsx，再导入"
-    )]
-    Html,
-    #[error(
         "文件是 UTF-16 编码（Excel 的“Unicode 文本”），请在 Excel 中另存为“CSV（逗号分隔）”或 .xlsx 后再导入"
     )]
     Utf16,
@@ -71,7 +67,6 @@ impl FileError {
             FileError::OldFormat => "old_format",
             FileError::Csv(_) => "csv",
             FileError::Empty => "empty_file",
-            FileError::Html => "html",
             FileError::Utf16 => "utf16",
             FileError::Binary => "binary_file",
             FileError::NotLedger { .. } => "not_a_ledger",

@@ -10,7 +10,7 @@ use zhenxing_domain::monitoring::notice::PublicNotice;
 use crate::error::{FileError, LedgerError};
 use crate::layout::normalize_header;
 use crate::read::{
-    Encoding, HEADER_SEARCH_ROWS, RawRow, detect_encoding, open_xlsx, read_as, read_csv,
+    Format as FileFormat, HEADER_SEARCH_ROWS, RawRow, open_xlsx, read_as, read_text,
     read_xlsx_sheet,
 };
 
@@ -102,11 +102,11 @@ pub fn read_household_list(path: &Path) -> Result<HouseholdList, LedgerError> {
     let ext = read_as(path).map_err(|e| fail(None, e))?;
     let mut rows = Vec::new();
     match ext.as_str() {
-        "csv" | "txt" => {
-            let encoding: Encoding = detect_encoding(path).map_err(|e| fail(None, e))?;
+        "csv" | "txt" | "html" => {
+            let format = FileFormat::of_text(path, &ext).map_err(|e| fail(None, e))?;
             let mut columns = None;
             let mut seen = 0usize;
-            read_csv(path, encoding, &mut |r| {
+            read_text(path, format, &mut |r| {
                 seen += 1;
                 match &columns {
                     None => {

@@ -44,7 +44,8 @@ impl RawRow {
 
     /// A totals or signature row below the data (`合计`, `填表人：…`): its first filled cell
     /// begins as [`is_note_text`] says, and the cell at `key` (a record's name or ID number,
-    /// which no record is without) is empty or is that cell.
+    /// which no record is without) is empty or is that cell — or holds its text, merged over
+    /// the key's column (`合计` spanning the first columns, read into each).
     pub fn is_note(&self, key: Option<usize>) -> bool {
         let first = self
             .cells
@@ -53,7 +54,10 @@ impl RawRow {
             .enumerate()
             .find(|(_, t)| !t.is_empty());
         closes_list(first, key, |k| {
-            self.cells.get(k).is_none_or(|c| c.text.trim().is_empty())
+            self.cells.get(k).is_none_or(|c| {
+                let t = c.text.trim();
+                t.is_empty() || first.is_some_and(|(_, f)| f == t)
+            })
         })
     }
 }
@@ -154,7 +158,37 @@ impl Columns {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Csv(Encoding),
+    /// The tables of a web page (an HTML export named .xls), read as one sheet.
+    Html(Encoding),
     Xlsx,
+}
+
+impl Format {
+    /// How a file of one sheet of text (`csv` or `html` by [`read_as`]) is to be read: its
+    /// encoding found from its first bytes.
+    pub(crate) fn of_text(path: &Path, read_as: &str) -> Result<Format, FileError> {
+        Ok(if read_as == "html" {
+            Format::Html(crate::html::html_encoding(&crate::html::head_of(
+                path, 4096,
+            )?)?)
+        } else {
+            Format::Csv(detect_encoding(path)?)
+        })
+    }
+}
+
+/// Streams the rows of a file of one sheet of text (CSV or a web page's tables), each decoded;
+/// nothing for a workbook (its sheets are read by [`read_xlsx_sheet`]).
+pub(crate) fn read_text(
+    path: &Path,
+    format: Format,
+    on_row: &mut dyn FnMut(&RawRow) -> bool,
+) -> Result<(), FileError> {
+    match format {
+        Format::Csv(encoding) => read_csv(path, encoding, on_row),
+        Format::Html(encoding) => crate::html::read_html(path, encoding, on_row),
+        Format::Xlsx => Ok(()),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -221,11 +255,10 @@ impl Ledger {
             size_bytes,
         };
         match ext.as_str() {
-            "csv" | "txt" => {
-                let encoding = detect_encoding(path).map_err(fail)?;
-                ledger.format = Format::Csv(encoding);
+            "csv" | "txt" | "html" => {
+                ledger.format = Format::of_text(path, &ext).map_err(fail)?;
                 let mut first = Vec::new();
-                read_csv(path, encoding, &mut |row| {
+                read_text(path, ledger.format, &mut |row| {
                     first.push(row.clone());
                     first.len() < HEADER_SEARCH_ROWS
                 })
@@ -296,11 +329,11 @@ impl Ledger {
             }
         };
         match self.format {
-            Format::Csv(encoding) => {
+            Format::Csv(_) | Format::Html(_) => {
                 let Some(plan) = self.sheets.first() else {
                     return Ok(0);
                 };
-                read_csv(&self.path, encoding, &mut |row| visit(plan, row))
+                read_text(&self.path, self.format, &mut |row| visit(plan, row))
                     .map_err(|e| self.err(None, e))?;
             }
             Format::Xlsx => {
@@ -574,10 +607,10 @@ pub(crate) fn read_csv(
 pub(crate) type Book = Xlsx<BufReader<File>>;
 
 /// How to read a file: by its first bytes when they say so — a workbook (xlsx is a zip, xls an
-/// OLE compound file) is read as one whatever its name, and text named .xlsx as CSV (files get
-/// renamed to pass a form) — else by its extension. Returns `xlsx` (any workbook), `csv`, or the
-/// extension itself when it is neither. An HTML page named .xls, as some systems export their
-/// tables, is refused with what to do.
+/// OLE compound file) is read as one whatever its name, text named .xlsx as CSV (files get
+/// renamed to pass a form), and a web page named .xls as the page's tables (some systems export
+/// their lists so) — else by its extension. Returns `xlsx` (any workbook), `csv`, `html`, or the
+/// extension itself when it is none of them.
 pub(crate) fn read_as(path: &Path) -> Result<String, FileError> {
     let ext = path
         .extension()
@@ -592,12 +625,14 @@ pub(crate) fn read_as(path: &Path) -> Result<String, FileError> {
     }
     Ok(match ext.as_str() {
         "csv" | "txt" => "csv".into(),
+        "htm" | "html" => "html".into(),
         "xlsx" | "xlsm" | "xls" if !head.is_empty() && !head.contains(&0) => {
             let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
             if text.trim_ascii_start().starts_with(b"<") {
-                return Err(FileError::Html);
+                "html".into()
+            } else {
+                "csv".into()
             }
-            "csv".into()
         }
         "xlsx" | "xlsm" | "xls" => "xlsx".into(),
         other => other.into(),
