@@ -581,7 +581,7 @@ async fn a_ledger_exported_as_a_web_page_named_xls_is_read() {
 }
 
 #[tokio::test]
-async fn an_xls_workbook_is_refused_with_what_to_do() {
+async fn an_xls_workbook_is_read_and_excel_95_refused() {
     use XlsCell::{Number, Text};
     let env = Env::new().await;
     let households = vec![
@@ -605,18 +605,35 @@ async fn an_xls_workbook_is_refused_with_what_to_do() {
     ];
     let path = env.path("台账.xls");
     write_xls(&path, &[("户信息", households)]);
-    for name in ["台账.xls", "台账.xlsx", "台账.csv"] {
+    // Read whatever its name; the village code a number in its cell.
+    let report = env.import(Some(&path), None).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.counts.households_inserted, 1);
+    let h = household(&env, "8001").await;
+    assert_eq!(h.head_name, "王伟");
+    assert_eq!(h.village.to_string(), "620102010201");
+    assert_eq!(h.size, 2);
+    for name in ["台账.xlsx", "台账.csv"] {
         let named = env.path(&format!("copy-{name}"));
         std::fs::copy(&path, &named).unwrap();
-        match env.import(Some(&named), None).await {
-            Err(AppError::Ledger(e)) => {
-                assert_eq!(e.error.code(), "old_format", "{name}");
-                assert!(e.to_string().contains("另存为 .xlsx 或 CSV"), "{e}");
-            }
-            other => panic!("{name}: {other:?}"),
-        }
+        let again = env.import(Some(&named), None).await.unwrap();
+        assert_eq!(again.counts.households_unchanged, 1, "{name}");
     }
-    assert_eq!(env.household_count().await, 0);
+    // Excel 95's format (BIFF5: the workbook's first record says so) is refused with what
+    // to do, and so is a workbook with a password.
+    let mut old = std::fs::read(&path).unwrap();
+    let bof = 3 * 512 + 4;
+    assert_eq!(old[bof..bof + 2], 0x0600u16.to_le_bytes());
+    old[bof..bof + 2].copy_from_slice(&0x0500u16.to_le_bytes());
+    let old = env.write("九五.xls", old);
+    match env.import(Some(&old), None).await {
+        Err(AppError::Ledger(e)) => {
+            assert_eq!(e.error.code(), "old_format");
+            assert!(e.to_string().contains("另存为 .xlsx 或 CSV"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(env.household_count().await, 1);
 
     let text = env.write(
         "户.xlsx",
@@ -625,8 +642,9 @@ async fn an_xls_workbook_is_refused_with_what_to_do() {
             &["8001,620102010201,王伟,2,8123.45,否,,,2024-03-09,,"],
         ),
     );
+    // Text named .xlsx is read as CSV: the household gets its income.
     let report = env.import(Some(&text), None).await.unwrap();
-    assert_eq!(report.counts.households_inserted, 1, "{:?}", report.errors);
+    assert_eq!(report.counts.households_updated, 1, "{:?}", report.errors);
     let h = household(&env, "8001").await;
     assert_eq!(h.income.declared_per_capita, Some(Money::from_fen(812_345)));
 }

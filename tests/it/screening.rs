@@ -443,6 +443,26 @@ async fn a_departments_list_exported_as_a_web_page_named_xls_is_screened() {
 }
 
 #[tokio::test]
+async fn a_departments_list_in_the_older_xls_is_screened() {
+    use crate::support::{XlsCell::Number, XlsCell::Text, write_xls};
+    let env = registry().await;
+    let (b1, b2) = (person("b1"), person("b2"));
+    let rows = vec![
+        ["身份证号码", "姓名", "个人自付金额（元）"]
+            .into_iter()
+            .map(|h| Some(Text(h)))
+            .collect(),
+        vec![Some(Text(&b1)), Some(Text("b1")), Some(Number(600.0))],
+        vec![Some(Text(&b2)), Some(Text("b2")), Some(Number(400.01))],
+    ];
+    let file = env.path("医保.xls");
+    write_xls(&file, &[("Sheet1", rows)]);
+    let r = screen(&env.app, &operator(), "medical", &file, Some(V1)).await;
+    assert_eq!(counts(&r), [2, 2, 0, 0, 1, 1, 1, 0, 0]);
+    assert_eq!(outcomes(&r), [("A002".to_string(), "created")]);
+}
+
+#[tokio::test]
 async fn a_repeated_batch_makes_no_second_clue_and_new_rows_join_the_open_clue() {
     let env = registry().await;
     let rows = [

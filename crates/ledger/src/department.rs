@@ -7,7 +7,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use calamine::Reader;
 use rust_xlsxwriter::{Format as CellFormat, Workbook, XlsxError};
 use zhenxing_domain::screening::{ColumnType, ScreeningKind, normalize_value};
 

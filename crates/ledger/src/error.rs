@@ -15,9 +15,11 @@ pub enum FileError {
     #[error("xlsx 文件已损坏或不完整，无法读取：{0}")]
     Xlsx(String),
     #[error(
-        "这是旧版 Excel（.xls）或 WPS 表格，或设有打开密码的文件，无法直接读取：请在 Excel 或 WPS 中（取消密码后）另存为 .xlsx 或 CSV，再导入"
+        "这是设有打开密码的文件，或 Excel 95 及更早版本的文件，无法直接读取：请在 Excel 或 WPS 中（取消密码后）另存为 .xlsx 或 CSV，再导入"
     )]
     OldFormat,
+    #[error("xls 文件已损坏或不完整，无法读取：{0}")]
+    Xls(String),
     #[error("CSV 文件读取失败：{0}")]
     Csv(String),
     #[error("文件为空")]
@@ -64,6 +66,7 @@ impl FileError {
             FileError::Io(_) => "io",
             FileError::UnsupportedFormat(_) => "unsupported_format",
             FileError::Xlsx(_) => "xlsx",
+            FileError::Xls(_) => "xls",
             FileError::OldFormat => "old_format",
             FileError::Csv(_) => "csv",
             FileError::Empty => "empty_file",

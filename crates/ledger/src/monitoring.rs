@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-use calamine::Reader;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 use zhenxing_domain::monitoring::notice::PublicNotice;
 

@@ -604,7 +604,20 @@ pub(crate) fn read_csv(
     })
 }
 
-pub(crate) type Book = Xlsx<BufReader<File>>;
+/// A workbook: an xlsx (calamine's streaming reader) or an xls ([`crate::xls`]).
+pub(crate) enum Book {
+    Xlsx(Box<Xlsx<BufReader<File>>>),
+    Xls(crate::xls::XlsBook),
+}
+
+impl Book {
+    pub(crate) fn sheet_names(&self) -> Vec<String> {
+        match self {
+            Book::Xlsx(b) => b.sheet_names(),
+            Book::Xls(b) => b.sheet_names(),
+        }
+    }
+}
 
 /// How to read a file: by its first bytes when they say so — a workbook (xlsx is a zip, xls an
 /// OLE compound file) is read as one whatever its name, text named .xlsx as CSV (files get
@@ -640,12 +653,11 @@ pub(crate) fn read_as(path: &Path) -> Result<String, FileError> {
 }
 
 /// The first bytes of an OLE compound file, which an xls workbook is.
-const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+pub(crate) const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// Opens an xlsx workbook. An OLE compound file is refused with what to do: the older xls of
-/// Excel 97-2003 and WPS, or an xlsx with a password (stored encrypted inside one). calamine's
-/// xls reader was tried and left: `bench/fuzz.sh` found it panicking and allocating without
-/// bound on broken files (BENCHMARKS, Hostile input).
+/// Opens a workbook: an OLE compound file as the older xls of Excel 97-2003 and WPS (by
+/// [`crate::xls`], which refuses an encrypted one — an xlsx with a password is stored encrypted
+/// in such a file too — with what to do), anything else as xlsx.
 pub(crate) fn open_xlsx(path: &Path) -> Result<Book, FileError> {
     let mut magic = [0u8; 8];
     let ole = File::open(path)
@@ -653,9 +665,11 @@ pub(crate) fn open_xlsx(path: &Path) -> Result<Book, FileError> {
         .is_ok()
         && magic == OLE_MAGIC;
     if ole {
-        return Err(FileError::OldFormat);
+        return crate::xls::open_xls(path).map(Book::Xls);
     }
-    calamine::open_workbook::<Book, _>(path).map_err(|e| FileError::Xlsx(e.to_string()))
+    calamine::open_workbook::<Xlsx<BufReader<File>>, _>(path)
+        .map(|b| Book::Xlsx(Box::new(b)))
+        .map_err(|e| FileError::Xlsx(e.to_string()))
 }
 
 fn cell_text(value: &DataRef<'_>) -> Cell {
@@ -693,6 +707,10 @@ pub(crate) fn read_xlsx_sheet(
     sheet: &str,
     on_row: &mut dyn FnMut(RawRow) -> bool,
 ) -> Result<(), FileError> {
+    let book = match book {
+        Book::Xlsx(b) => b,
+        Book::Xls(b) => return b.read_sheet(sheet, on_row),
+    };
     let xlsx_err = |e: calamine::XlsxError| FileError::Xlsx(e.to_string());
     let mut merges: Vec<Dimensions> = book.merge_cells_by_sheet_name(sheet).map_err(xlsx_err)?;
     merges.sort_by_key(|d| d.start);
