@@ -580,6 +580,37 @@ async fn a_ledger_exported_as_a_web_page_named_xls_is_read() {
     assert_eq!(h.income.declared_per_capita, Some(Money::from_fen(950_000)));
 }
 
+/// An xls written by another program than the tests' own writer (xlwt, as Python-based
+/// systems export "xls"; `tests/fixtures/xlwt-ledger.py` made it): shared strings, RK numbers,
+/// dates as formatted numbers, a merged title and a merged 合计 with a formula.
+#[tokio::test]
+async fn an_xls_written_by_another_program_imports_whole() {
+    let env = Env::new().await;
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/xlwt-ledger.xls");
+    let report = env.import(Some(&fixture), Some(&fixture)).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.counts.households_inserted, 60);
+    assert_eq!(report.counts.members_inserted, 60);
+    assert_eq!(report.notes, 1);
+    let h = household(&env, "7007").await;
+    assert_eq!(h.head_name, "李四7");
+    assert_eq!(h.income.declared_per_capita, Some(Money::from_fen(500_875)));
+    assert_eq!(
+        h.monitoring.identified_on,
+        Some(LedgerDate::Day(
+            NaiveDate::from_ymd_opt(2024, 3, 8).unwrap()
+        ))
+    );
+    let members = env
+        .app
+        .store()
+        .members(Scope::All, &no("7059"))
+        .await
+        .unwrap();
+    assert_eq!(members[0].member.name, "阿依古丽·买买提59");
+}
+
 #[tokio::test]
 async fn an_xls_workbook_is_read_and_excel_95_refused() {
     use XlsCell::{Number, Text};
