@@ -1398,8 +1398,8 @@ async fn department_files_are_screened_from_the_page_and_the_api() {
     let today = today();
     let stranger = id("620102", "19900909", 41);
     let csv = format!(
-        "残疾人证办理情况\r\n证件号码,残疾类别,残疾等级,发证日期\r\n{},视力,一级,{today}\r\n{},肢体,三级,{today}\r\n{stranger},肢体,一级,{today}\r\n123,肢体,一级,{today}\r\n",
-        site.wang_id, site.zhang_id
+        "残疾人证办理情况\r\n证件号码,姓名,残疾类别,残疾等级,发证日期\r\n{},王伟,视力,一级,{today}\r\n{},张 红,肢体,三级,{today}\r\n{stranger},某人,肢体,一级,{today}\r\n123,,肢体,一级,{today}\r\n{},李鬼,肢体,一级,{today}\r\n",
+        site.wang_id, site.zhang_id, site.wang_id
     );
     // GBK, as Chinese Excel saves it.
     let gbk = encoding_rs::GBK.encode(&csv).0.to_vec();
@@ -1432,7 +1432,7 @@ async fn department_files_are_screened_from_the_page_and_the_api() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(
         r.body.contains(
-            "读取4行，比对上2行，未比对上1行，无法读取1行；触发规则1户，新登记线索0户，证据并入1户"
+            "读取5行，比对上2行，未比对上2行<span id=\"screening-names-differ\">（其中1行姓名与户籍登记不一致，证件号码或姓名可能填错）</span>，无法读取1行；触发规则1户，新登记线索0户，证据并入1户"
         ),
         "{}",
         r.body
@@ -1490,14 +1490,14 @@ async fn department_files_are_screened_from_the_page_and_the_api() {
     // The batch says what could not be read, as the upload's answer did.
     assert!(
         page.body
-            .contains("未比对上1行，无法读取<span id=\"batch-rejected\">1</span>行"),
+            .contains("未比对上2行，无法读取<span id=\"batch-rejected\">1</span>行"),
         "{}",
         page.body
     );
     // The rows left out are kept with the batch: counted by reason, and downloadable whole.
     assert!(
         page.body
-            .contains("未纳入的行共2条：户籍信息中没有此人1条；无法读取1条。")
+            .contains("未纳入的行共3条：户籍信息中没有此人1条；姓名与登记不一致1条；无法读取1条。")
             && page.body.contains(&format!(
                 "href=\"/monitoring/screening/{batch}/problems/xlsx\""
             )),
@@ -1532,7 +1532,7 @@ async fn department_files_are_screened_from_the_page_and_the_api() {
         .map(|r| (r[2].as_str(), r[4].as_str(), r[6].as_str()))
         .collect();
     let stranger_masked = IdNumber::parse(&stranger).unwrap().masked();
-    assert_eq!(lines.len(), 2, "{left_out:?}");
+    assert_eq!(lines.len(), 3, "{left_out:?}");
     assert_eq!(
         lines[0],
         ("5", stranger_masked.as_str(), "not_registered"),
@@ -1540,6 +1540,13 @@ async fn department_files_are_screened_from_the_page_and_the_api() {
     );
     assert_eq!(lines[1].0, "6", "{left_out:?}");
     assert_ne!(lines[1].2, "not_registered");
+    // 王伟's ID number under another name: left out, masked.
+    let wang_masked = IdNumber::parse(&site.wang_id).unwrap().masked();
+    assert_eq!(
+        lines[2],
+        ("7", wang_masked.as_str(), "name_differs"),
+        "{left_out:?}"
+    );
     assert!(left_out.iter().flatten().all(|c| !c.contains(&stranger)));
     let clues = site.get("/monitoring/clues", Some(&officer)).await;
     assert!(clues.body.contains("县残疾人联合会"), "{}", clues.body);
@@ -1575,7 +1582,8 @@ async fn department_files_are_screened_from_the_page_and_the_api() {
     assert_eq!(v["batch"]["counts"]["hits"], 1, "{v}");
     assert_eq!(v["batch"]["counts"]["created"], 0, "{v}");
     assert_eq!(v["batch"]["counts"]["repeated"], 1, "{v}");
-    assert_eq!(v["problems"].as_array().unwrap().len(), 2, "{v}");
+    assert_eq!(v["problems"].as_array().unwrap().len(), 3, "{v}");
+    assert_eq!(v["problems"][2]["code"], "name_differs", "{v}");
     let second = v["batch"]["id"].as_i64().unwrap();
     let r = site
         .api(
@@ -1609,7 +1617,7 @@ async fn department_files_are_screened_from_the_page_and_the_api() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    assert_eq!(v["total"], 2, "{v}");
+    assert_eq!(v["total"], 3, "{v}");
     assert_eq!(v["items"][0]["file"], "残联.csv", "{v}");
     assert_eq!(v["items"][0]["row"], 5, "{v}");
     assert_eq!(v["items"][0]["code"], "not_registered", "{v}");

@@ -17,6 +17,7 @@ use zhenxing_app::monitoring::screening::{
 use zhenxing_app::store::screening::{
     ResultCursor, ScreeningResult, StoredScreening, outcome_label,
 };
+use zhenxing_domain::screening::ColumnType;
 use zhenxing_domain::{AreaCode, AreaLevel, DivisionTree, HouseholdNo, PolicyYear, today_in_china};
 use zhenxing_ledger::write::Disclosure;
 
@@ -91,6 +92,8 @@ struct ScreeningPage {
     report: Option<BatchRow>,
     /// Totals and signature rows of the file just screened, skipped.
     notes: u64,
+    /// Rows of the file just screened whose name is not the one registered for the ID number.
+    names_differ: usize,
     problems: Vec<ErrorLine>,
     problems_total: usize,
     error: Option<String>,
@@ -127,7 +130,17 @@ async fn kinds(state: &AppState, area: AreaCode) -> (Vec<Choice>, Vec<String>) {
         .screening
         .iter()
         .map(|k| {
-            let cols: Vec<&str> = k.columns.iter().map(|c| c.header()).collect();
+            let cols: Vec<String> = k
+                .columns
+                .iter()
+                .map(|c| match (c.column_type, c.required) {
+                    (ColumnType::Name, _) => {
+                        format!("{}（可选，与户籍登记的姓名比对）", c.header())
+                    }
+                    (_, false) => format!("{}（可选）", c.header()),
+                    _ => c.header().to_string(),
+                })
+                .collect();
             format!(
                 "{}：列 {}；规则：{}",
                 k.label,
@@ -159,6 +172,7 @@ async fn page(
     let (kinds, kind_notes) = kinds(state, user.caller.user.area).await;
     let problems_total = report.as_ref().map_or(0, |r| r.problems.len());
     let notes = report.as_ref().map_or(0, |r| r.notes);
+    let names_differ = report.as_ref().map_or(0, |r| r.problems.names_differ());
     let problems = report
         .iter()
         .flat_map(|r| r.problems.iter().take(SHOWN))
@@ -181,6 +195,7 @@ async fn page(
                 row
             }),
             notes,
+            names_differ,
             problems,
             problems_total,
             error,
