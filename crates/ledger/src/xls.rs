@@ -28,6 +28,8 @@ const MAX_COLS: u16 = 256;
 /// the longest text copied into a merged range's other cells.
 const MAX_COPIED: usize = 64 * 1024;
 const MAX_COPY_TEXT: usize = 256;
+/// The largest xls read (it is read whole).
+const MAX_FILE: u64 = 256 << 20;
 
 const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
 const FREE: u32 = 0xFFFF_FFFF;
@@ -354,6 +356,17 @@ pub(crate) struct XlsBook {
 
 /// Opens an xls workbook (see the module's description for what is checked).
 pub(crate) fn open_xls(path: &Path) -> Result<XlsBook, FileError> {
+    // Read whole (an xls holds at most 65,536 rows a sheet; a genuine one is far below this).
+    let size = std::fs::metadata(path)
+        .map_err(|e| FileError::Io(e.to_string()))?
+        .len();
+    if size > MAX_FILE {
+        return Err(broken(format!(
+            "文件有{}MB，超过 xls 可读取的{}MB：请在 Excel 或 WPS 中另存为 .xlsx 或 CSV",
+            size >> 20,
+            MAX_FILE >> 20
+        )));
+    }
     let data = std::fs::read(path).map_err(|e| FileError::Io(e.to_string()))?;
     let stream = Compound::parse(&data)?.workbook()?;
     drop(data);
