@@ -28,6 +28,23 @@ impl Cell {
             lossy_number: false,
         }
     }
+
+    /// A spreadsheet's number as text: whole numbers without a point; one of 15 digits or more
+    /// marked as having lost digits (a double keeps 15 significant digits).
+    pub(crate) fn number(f: f64) -> Cell {
+        if !f.is_finite() {
+            Cell::text(f.to_string())
+        } else if f.fract() == 0.0 && f.abs() < 1e15 {
+            Cell::text(format!("{}", f as i64))
+        } else if f.abs() >= 1e15 {
+            Cell {
+                text: format!("{f:.0}"),
+                lossy_number: true,
+            }
+        } else {
+            Cell::text(f.to_string())
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -678,18 +695,7 @@ fn cell_text(value: &DataRef<'_>) -> Cell {
         DataRef::String(s) => Cell::text(s.as_str()),
         DataRef::SharedString(s) => Cell::text(*s),
         DataRef::Int(i) => Cell::text(i.to_string()),
-        DataRef::Float(f) => {
-            if f.fract() == 0.0 && f.abs() < 1e15 {
-                Cell::text(format!("{}", *f as i64))
-            } else if f.abs() >= 1e15 {
-                Cell {
-                    text: format!("{f:.0}"),
-                    lossy_number: true,
-                }
-            } else {
-                Cell::text(f.to_string())
-            }
-        }
+        DataRef::Float(f) => Cell::number(*f),
         DataRef::Bool(b) => Cell::text(if *b { "是" } else { "否" }),
         DataRef::DateTime(dt) => match dt.as_datetime() {
             Some(d) => Cell::text(d.format("%Y-%m-%d").to_string()),

@@ -329,19 +329,14 @@ fn rk(v: u32) -> f64 {
     if v & 0x01 != 0 { n / 100.0 } else { n }
 }
 
-fn number(f: f64) -> Cell {
-    if !f.is_finite() {
-        Cell::text(f.to_string())
-    } else if f.fract() == 0.0 && f.abs() < 1e15 {
-        Cell::text(format!("{}", f as i64))
-    } else if f.abs() >= 1e15 {
-        Cell {
-            text: format!("{f:.0}"),
-            lossy_number: true,
-        }
-    } else {
-        Cell::text(f.to_string())
-    }
+/// An XLUnicodeString held whole in `bytes` (flags, then `count` characters).
+fn short_string(bytes: Option<&[u8]>, count: usize) -> String {
+    let mut p = Pieces {
+        pieces: vec![bytes.unwrap_or_default()],
+        piece: 0,
+        at: 0,
+    };
+    p.string(count, false).unwrap_or_default()
 }
 
 /// A merged range: first and last row, first and last column.
@@ -396,12 +391,7 @@ pub(crate) fn open_xls(path: &Path) -> Result<XlsBook, FileError> {
                 if kind != 0 {
                     continue;
                 }
-                let mut p = Pieces {
-                    pieces: vec![data.get(7..).unwrap_or_default()],
-                    piece: 0,
-                    at: 0,
-                };
-                let name = p.string(usize::from(len), false).unwrap_or_default();
+                let name = short_string(data.get(7..), usize::from(len));
                 sheets.push((name, pos as usize));
             }
             SST => {
@@ -543,24 +533,22 @@ impl XlsBook {
                 }
                 LABEL => {
                     if let (Some((r, c)), Some(n)) = (at(), u16_at(data, 6)) {
-                        let mut p = Pieces {
-                            pieces: vec![data.get(8..).unwrap_or_default()],
-                            piece: 0,
-                            at: 0,
-                        };
-                        let text = p.string(usize::from(n), false).unwrap_or_default();
-                        out(r, c, Cell::text(text));
+                        out(
+                            r,
+                            c,
+                            Cell::text(short_string(data.get(8..), usize::from(n))),
+                        );
                     }
                 }
                 NUMBER => {
                     if let (Some((r, c)), Some(b)) = (at(), data.get(6..14)) {
                         let f = f64::from_le_bytes(b.try_into().unwrap_or_default());
-                        out(r, c, number(f));
+                        out(r, c, Cell::number(f));
                     }
                 }
                 RK => {
                     if let (Some((r, c)), Some(v)) = (at(), u32_at(data, 6)) {
-                        out(r, c, number(rk(v)));
+                        out(r, c, Cell::number(rk(v)));
                     }
                 }
                 MULRK => {
@@ -569,7 +557,7 @@ impl XlsBook {
                         for k in 0..n {
                             let c = usize::from(c0) + k;
                             if let (Some(v), true) = (u32_at(data, 4 + 6 * k + 2), c < 256) {
-                                out(r, c as u16, number(rk(v)));
+                                out(r, c as u16, Cell::number(rk(v)));
                             }
                         }
                     }
@@ -586,19 +574,17 @@ impl XlsBook {
                             }
                         } else {
                             let f = f64::from_le_bytes(b.try_into().unwrap_or_default());
-                            out(r, c, number(f));
+                            out(r, c, Cell::number(f));
                         }
                     }
                 }
                 STRING => {
                     if let (Some((r, c)), Some(n)) = (formula_string.take(), u16_at(data, 0)) {
-                        let mut p = Pieces {
-                            pieces: vec![data.get(2..).unwrap_or_default()],
-                            piece: 0,
-                            at: 0,
-                        };
-                        let text = p.string(usize::from(n), false).unwrap_or_default();
-                        out(r, c, Cell::text(text));
+                        out(
+                            r,
+                            c,
+                            Cell::text(short_string(data.get(2..), usize::from(n))),
+                        );
                     }
                 }
                 BOOLERR => {
