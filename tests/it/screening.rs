@@ -443,6 +443,31 @@ async fn a_departments_list_exported_as_a_web_page_named_xls_is_screened() {
 }
 
 #[tokio::test]
+async fn a_first_generation_15_digit_number_is_matched_upgraded() {
+    let env = registry().await;
+    // b1 (born 1975-05-05, sequence 003) as an old 15-digit card number, and as a number in a
+    // spreadsheet cell (15 digits keep their value).
+    let b1 = person("b1");
+    let old = format!("{}{}", &b1[..6], &b1[8..17]);
+    assert_eq!(old.len(), 15);
+    let file = env.write(
+        "医保.csv",
+        csv(
+            MEDICAL,
+            &[
+                &format!("{old},600,2025-03-01"),
+                &format!("{},400.01,2025-03-01", person("b2")),
+                "620102751305003,5,2025-03-01",
+            ],
+        ),
+    );
+    let r = screen(&env.app, &operator(), "medical", &file, Some(V1)).await;
+    assert_eq!(outcomes(&r), [("A002".to_string(), "created")]);
+    // The same upgrade of a number whose birth date cannot be: refused as such.
+    assert_eq!(problems(&r), [(4, "证件号码".to_string(), "id_birth_date")]);
+}
+
+#[tokio::test]
 async fn a_departments_list_in_the_older_xls_is_screened() {
     use crate::support::{XlsCell::Number, XlsCell::Text, write_xls};
     let env = registry().await;

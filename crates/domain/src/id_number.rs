@@ -84,6 +84,39 @@ impl IdNumber {
         Ok(id)
     }
 
+    /// [`IdNumber::parse`], also taking a 15-digit number of the first-generation cards (still
+    /// in some departments' data) upgraded as GB 11643-1999 does: `19` put before its
+    /// two-digit birth year and the check character added. For matching lists against the
+    /// registry; a ledger's own numbers must be the 18-digit ones.
+    pub fn parse_or_upgrade(input: &str) -> Result<IdNumber, ParseError> {
+        match Self::parse(input) {
+            Err(ParseError::IdLength(15)) => {
+                let digits: Vec<u8> = input
+                    .chars()
+                    .filter_map(|c| match c {
+                        '0'..='9' => Some(c as u8),
+                        '０'..='９' => Some(b'0' + (c as u32 - '０' as u32) as u8),
+                        _ => None,
+                    })
+                    .collect();
+                if digits.len() != 15 {
+                    return Err(ParseError::IdCharacters);
+                }
+                let mut out = [0u8; 18];
+                out[..6].copy_from_slice(&digits[..6]);
+                out[6..8].copy_from_slice(b"19");
+                out[8..17].copy_from_slice(&digits[6..]);
+                out[17] = check_char(&out[..17]);
+                let id = IdNumber(out);
+                if id.birth_date().is_none() {
+                    return Err(ParseError::IdBirthDate);
+                }
+                Ok(id)
+            }
+            other => other,
+        }
+    }
+
     /// The 18 characters of a typed ID number in their stored form (spaces and dashes dropped,
     /// full-width digits and x made ASCII, x upper-case), the first 17 of them digits.
     fn typed_form(input: &str) -> Result<[u8; 18], ParseError> {
@@ -234,6 +267,32 @@ mod tests {
         let id = IdNumber::parse("440524188001010014").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(id.sex(), Sex::Male);
         assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1880, 1, 1));
+    }
+
+    #[test]
+    fn a_first_generation_number_is_upgraded_where_asked() {
+        let old = "110105491231002";
+        assert_eq!(IdNumber::parse(old), Err(ParseError::IdLength(15)));
+        let id = IdNumber::parse_or_upgrade(old).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(id.as_str(), "11010519491231002X");
+        assert_eq!(
+            IdNumber::parse_or_upgrade("１１０１０５ 491231 002").map(|i| i.as_str().to_string()),
+            Ok("11010519491231002X".to_string())
+        );
+        // 18 digits as before; a 15-digit one with an impossible birth date, or any other
+        // length, refused as before.
+        assert_eq!(
+            IdNumber::parse_or_upgrade("11010519491231002X").map(|i| i.as_str().to_string()),
+            Ok("11010519491231002X".to_string())
+        );
+        assert_eq!(
+            IdNumber::parse_or_upgrade("110105491331002"),
+            Err(ParseError::IdBirthDate)
+        );
+        assert_eq!(
+            IdNumber::parse_or_upgrade("11010549123100"),
+            Err(ParseError::IdLength(14))
+        );
     }
 
     #[test]

@@ -248,7 +248,8 @@ impl ScreeningKind {
             if column.column_type == ColumnType::IdNumber {
                 match cell.map(str::trim).filter(|s| !s.is_empty()) {
                     None => errors.push((i, CellError::Missing)),
-                    Some(s) => match IdNumber::parse(s) {
+                    // Departments' data may still hold first-generation 15-digit numbers.
+                    Some(s) => match IdNumber::parse_or_upgrade(s) {
                         Ok(v) => id = Some(v),
                         Err(e) => errors.push((i, CellError::Invalid(e))),
                     },
