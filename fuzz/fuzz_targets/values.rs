@@ -13,6 +13,10 @@ fuzz_target!(|data: &[u8]| {
         assert!(id.birth_date().is_some());
         assert_eq!(id.masked().chars().count(), 18);
     }
+    if let Ok(id) = IdNumber::parse_or_upgrade(s) {
+        // An upgraded number is an ID number as any other: it parses as itself.
+        assert_eq!(IdNumber::parse(id.as_str()), Ok(id));
+    }
     if let Ok(code) = AreaCode::parse(s) {
         assert_eq!(AreaCode::parse(&code.to_string()), Ok(code));
     }
