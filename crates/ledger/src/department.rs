@@ -273,7 +273,7 @@ impl DepartmentFile {
                 };
                 // Text has every digit it was written with.
                 let no_loss = vec![false; sheet.index.len()];
-                read_csv_records(&self.path, &mut |row, record| {
+                read_csv_records(&self.path, encoding, &mut |row, record| {
                     if row <= sheet.header_row {
                         return true;
                     }

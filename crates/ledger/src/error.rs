@@ -25,10 +25,6 @@ pub enum FileError {
     #[error("文件为空")]
     Empty,
     #[error(
-        "文件是 UTF-16 编码（Excel 的“Unicode 文本”），请在 Excel 中另存为“CSV（逗号分隔）”或 .xlsx 后再导入"
-    )]
-    Utf16,
-    #[error(
         "不是文本格式的 CSV 文件（含有二进制内容，可能是改了扩展名的 Excel 文件），请在 Excel 中另存为“CSV（逗号分隔）”或 .xlsx 后再导入"
     )]
     Binary,
@@ -70,7 +66,6 @@ impl FileError {
             FileError::OldFormat => "old_format",
             FileError::Csv(_) => "csv",
             FileError::Empty => "empty_file",
-            FileError::Utf16 => "utf16",
             FileError::Binary => "binary_file",
             FileError::NotLedger { .. } => "not_a_ledger",
             FileError::NotDepartmentFile { .. } => "not_a_department_file",

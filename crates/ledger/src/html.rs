@@ -9,12 +9,11 @@
 //! span at most that many columns or [`MAX_ROWSPAN`] rows, a cell at most [`MAX_CELL`] bytes
 //! (the rest is dropped: no value of a ledger is near it) and a tag at most [`MAX_TAG`] bytes.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::BufRead;
 use std::path::Path;
 
 use crate::error::FileError;
-use crate::read::{Cell, Encoding, RawRow, decode_borrowed};
+use crate::read::{Cell, Encoding, RawRow, decode_borrowed, open_text};
 
 /// Cells in a row, as in a workbook's sheet.
 pub const MAX_COLUMNS: usize = 16_384;
@@ -31,8 +30,11 @@ pub(crate) fn html_encoding(head: &[u8]) -> Result<Encoding, FileError> {
     if head.starts_with(b"\xEF\xBB\xBF") {
         return Ok(Encoding::Utf8);
     }
-    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
-        return Err(FileError::Utf16);
+    if head.starts_with(b"\xFF\xFE") {
+        return Ok(Encoding::Utf16Le);
+    }
+    if head.starts_with(b"\xFE\xFF") {
+        return Ok(Encoding::Utf16Be);
     }
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
     if let Some(at) = find(&lower, b"charset") {
@@ -65,7 +67,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// The first bytes of a file (to tell its kind and encoding).
 pub(crate) fn head_of(path: &Path, n: usize) -> Result<Vec<u8>, FileError> {
     use std::io::Read;
-    let file = File::open(path).map_err(|e| FileError::Io(e.to_string()))?;
+    let file = std::fs::File::open(path).map_err(|e| FileError::Io(e.to_string()))?;
     let mut head = Vec::with_capacity(n);
     file.take(n as u64)
         .read_to_end(&mut head)
@@ -377,8 +379,7 @@ pub(crate) fn read_html(
     encoding: Encoding,
     on_row: &mut dyn FnMut(&RawRow) -> bool,
 ) -> Result<(), FileError> {
-    let file = File::open(path).map_err(|e| FileError::Io(e.to_string()))?;
-    let mut input = BufReader::with_capacity(1 << 16, file);
+    let mut input = open_text(path, encoding)?;
     let mut table = Table {
         encoding,
         on_row,

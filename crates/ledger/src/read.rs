@@ -1,5 +1,6 @@
-//! Reading ledger files: CSV in UTF-8 (with or without BOM) or GBK/GB18030, and xlsx, streamed
-//! row by row; the header row is found by its names below any title rows.
+//! Reading ledger files: CSV in UTF-8 (with or without BOM), GBK/GB18030 or UTF-16 (Excel's
+//! "Unicode text"), comma- or tab-separated, xlsx and xls, and web pages' tables, streamed row
+//! by row; the header row is found by its names below any title rows.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -212,6 +213,9 @@ pub(crate) fn read_text(
 pub enum Encoding {
     Utf8,
     Gb18030,
+    /// Excel's "Unicode text" (UTF-16 with a BOM, tab-separated), made UTF-8 as it is read.
+    Utf16Le,
+    Utf16Be,
 }
 
 /// A sheet (or the CSV file) that holds a ledger of the wanted kind.
@@ -485,8 +489,11 @@ pub(crate) fn detect_encoding(path: &Path) -> Result<Encoding, FileError> {
     }
     // Excel's "Unicode text" is UTF-16 with a BOM; a text CSV in UTF-8 or GB18030 never holds
     // a zero byte, an xlsx or xls renamed to .csv does.
-    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
-        return Err(FileError::Utf16);
+    if head.starts_with(b"\xFF\xFE") {
+        return Ok(Encoding::Utf16Le);
+    }
+    if head.starts_with(b"\xFE\xFF") {
+        return Ok(Encoding::Utf16Be);
     }
     if head.contains(&0) {
         return Err(FileError::Binary);
@@ -504,7 +511,8 @@ pub(crate) fn detect_encoding(path: &Path) -> Result<Encoding, FileError> {
 /// the raw bytes and each field decoded afterwards.
 pub(crate) fn decode_borrowed(bytes: &[u8], encoding: Encoding) -> std::borrow::Cow<'_, str> {
     match encoding {
-        Encoding::Utf8 => String::from_utf8_lossy(bytes),
+        // UTF-16 was made UTF-8 as the file was read.
+        Encoding::Utf8 | Encoding::Utf16Le | Encoding::Utf16Be => String::from_utf8_lossy(bytes),
         Encoding::Gb18030 => encoding_rs::GB18030.decode_without_bom_handling(bytes).0,
     }
 }
@@ -557,18 +565,20 @@ fn leading_empty_lines(head: &[u8]) -> u64 {
 /// readers that take only some fields and want no copy of the others).
 pub(crate) fn read_csv_records(
     path: &Path,
+    encoding: Encoding,
     on_record: &mut dyn FnMut(u64, &csv::ByteRecord) -> bool,
 ) -> Result<(), FileError> {
-    let file = File::open(path).map_err(|e| FileError::Io(e.to_string()))?;
-    let mut input = BufReader::with_capacity(1 << 20, file);
+    let mut input = open_text(path, encoding)?;
     let head = input.fill_buf().map_err(|e| FileError::Io(e.to_string()))?;
     let mut rows = ExcelRows {
         leading: leading_empty_lines(head),
         ..ExcelRows::default()
     };
+    let delimiter = delimiter(head);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(delimiter)
         .from_reader(input);
     let mut record = csv::ByteRecord::new();
     loop {
@@ -589,6 +599,91 @@ pub(crate) fn read_csv_records(
     }
 }
 
+/// The fields' separator: a tab when the file's first bytes hold more tabs than commas (Excel's
+/// "Unicode text" and "text (tab-separated)" are so), else a comma. A CSV export's numbers kept
+/// as text by a tab before them are far fewer than its commas.
+fn delimiter(head: &[u8]) -> u8 {
+    let head = &head[..head.len().min(64 * 1024)];
+    let count = |b: u8| head.iter().filter(|&&c| c == b).count();
+    if count(b'\t') > count(b',') {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// A text file opened for reading, a UTF-16 one made UTF-8 as it is read (other encodings are
+/// decoded field by field, [`decode_borrowed`]).
+pub(crate) fn open_text(
+    path: &Path,
+    encoding: Encoding,
+) -> Result<BufReader<Box<dyn Read>>, FileError> {
+    let file = File::open(path).map_err(|e| FileError::Io(e.to_string()))?;
+    let file: Box<dyn Read> = match encoding {
+        Encoding::Utf16Le => Box::new(Utf16ToUtf8::new(file, encoding_rs::UTF_16LE)),
+        Encoding::Utf16Be => Box::new(Utf16ToUtf8::new(file, encoding_rs::UTF_16BE)),
+        Encoding::Utf8 | Encoding::Gb18030 => Box::new(file),
+    };
+    Ok(BufReader::with_capacity(1 << 20, file))
+}
+
+/// A UTF-16 file read as UTF-8 (its BOM dropped), in pieces.
+struct Utf16ToUtf8<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    input: Vec<u8>,
+    output: Vec<u8>,
+    at: usize,
+    done: bool,
+}
+
+impl<R: Read> Utf16ToUtf8<R> {
+    fn new(inner: R, encoding: &'static encoding_rs::Encoding) -> Self {
+        Utf16ToUtf8 {
+            inner,
+            decoder: encoding.new_decoder_with_bom_removal(),
+            input: vec![0; 64 * 1024],
+            output: Vec::with_capacity(3 * 32 * 1024 + 16),
+            at: 0,
+            done: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Utf16ToUtf8<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.output.len() && !self.done {
+            let n = self.inner.read(&mut self.input)?;
+            self.done = n == 0;
+            self.output.clear();
+            self.at = 0;
+            let mut from = 0;
+            loop {
+                let room = self
+                    .decoder
+                    .max_utf8_buffer_length(n - from)
+                    .unwrap_or(3 * (n - from) + 16);
+                let start = self.output.len();
+                self.output.resize(start + room, 0);
+                let (result, read, written, _) = self.decoder.decode_to_utf8(
+                    &self.input[from..n],
+                    &mut self.output[start..],
+                    self.done,
+                );
+                self.output.truncate(start + written);
+                from += read;
+                if result == encoding_rs::CoderResult::InputEmpty {
+                    break;
+                }
+            }
+        }
+        let n = buf.len().min(self.output.len() - self.at);
+        buf[..n].copy_from_slice(&self.output[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
 /// Streams the rows of a CSV file, each decoded from `encoding` (the row is reused for the next
 /// one: a caller that keeps a row clones it).
 pub(crate) fn read_csv(
@@ -600,7 +695,7 @@ pub(crate) fn read_csv(
         row: 0,
         cells: Vec::new(),
     };
-    read_csv_records(path, &mut |row, record| {
+    read_csv_records(path, encoding, &mut |row, record| {
         let first = raw.row == 0;
         // One row's cells, reused: their text is written over in place (a new string for every
         // field, 39 M for a province's ledger, cost a first load 1.5 s of CPU).
