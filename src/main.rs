@@ -62,7 +62,8 @@ enum Command {
         #[arg(long, env = "ZHENXING_DB")]
         db: String,
     },
-    /// Import county ledgers (CSV in UTF-8 or GBK, or xlsx). Exit status 0: all rows taken;
+    /// Import county ledgers (CSV in UTF-8, GBK or UTF-16, xlsx, xls, or a web page's table
+    /// named .xls). Exit status 0: all rows taken;
     /// 2: some rejected (see --errors); 1: a file is unusable and nothing was written.
     Import {
         #[arg(long, env = "ZHENXING_DB")]
@@ -235,7 +236,7 @@ enum Command {
         /// dropout, housing, dibao (Gansu's policies).
         #[arg(long)]
         kind: String,
-        /// CSV (UTF-8 or GBK) or xlsx with the kind's columns.
+        /// CSV (UTF-8, GBK or UTF-16), xlsx, xls or a web page's table, with the kind's columns.
         #[arg(long)]
         file: PathBuf,
         /// Write unreadable rows and unmatched persons (with the reason) here (.csv or .xlsx).

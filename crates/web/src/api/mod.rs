@@ -465,7 +465,7 @@ pub struct ErrorKindJson {
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct ImportForm {
-    /// 户信息表 (xlsx or CSV in UTF-8/GBK)
+    /// 户信息表 (xlsx, xls, CSV in UTF-8/GBK/UTF-16, or a web page's table named .xls)
     #[schema(value_type = Option<String>, format = Binary)]
     households: Option<Vec<u8>>,
     /// 成员信息表

@@ -1221,7 +1221,7 @@ pub async fn checks(
     }))
 }
 
-/// A disaster list: the `list` file (xlsx or CSV: 户编号 or 证件号码 per row) and the batch's
+/// A disaster list: the `list` file (xlsx, xls or CSV: 户编号 or 证件号码 per row) and the batch's
 /// fields.
 #[derive(ToSchema)]
 #[allow(dead_code)]

@@ -21,6 +21,8 @@ use crate::state::AppState;
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct ScreeningForm {
+    /// The department's file: CSV (UTF-8, GBK or UTF-16), xlsx, xls, or a web page's table
+    /// named .xls. A name column (姓名, ...) is compared with the registered names.
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
     /// The kind's code in the policy: `medical`, `disability`, `disaster`, `unemployment`,
