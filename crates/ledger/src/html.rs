@@ -13,7 +13,9 @@ use std::io::BufRead;
 use std::path::Path;
 
 use crate::error::FileError;
-use crate::read::{Cell, Encoding, RawRow, decode_borrowed, open_text};
+use crate::read::{
+    Cell, Encoding, RawRow, decode_borrowed, encoding_by_bom, open_text, utf8_or_gb18030,
+};
 
 /// Cells in a row, as in a workbook's sheet.
 pub const MAX_COLUMNS: usize = 16_384;
@@ -26,15 +28,9 @@ pub const MAX_TAG: usize = 4_096;
 
 /// The page's encoding: a BOM, else the charset its head declares (`gb2312`, `gbk`, `gb18030`:
 /// GB18030 is their superset), else UTF-8 when the head is valid UTF-8, else GB18030.
-pub(crate) fn html_encoding(head: &[u8]) -> Result<Encoding, FileError> {
-    if head.starts_with(b"\xEF\xBB\xBF") {
-        return Ok(Encoding::Utf8);
-    }
-    if head.starts_with(b"\xFF\xFE") {
-        return Ok(Encoding::Utf16Le);
-    }
-    if head.starts_with(b"\xFE\xFF") {
-        return Ok(Encoding::Utf16Be);
+pub(crate) fn html_encoding(head: &[u8]) -> Encoding {
+    if let Some(encoding) = encoding_by_bom(head) {
+        return encoding;
     }
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
     if let Some(at) = find(&lower, b"charset") {
@@ -47,17 +43,13 @@ pub(crate) fn html_encoding(head: &[u8]) -> Result<Encoding, FileError> {
             .collect();
         match &value[..] {
             b"gb2312" | b"gbk" | b"gb18030" | b"x-gbk" | b"cp936" | b"windows-936" => {
-                return Ok(Encoding::Gb18030);
+                return Encoding::Gb18030;
             }
-            b"utf-8" | b"utf8" => return Ok(Encoding::Utf8),
+            b"utf-8" | b"utf8" => return Encoding::Utf8,
             _ => {}
         }
     }
-    Ok(match std::str::from_utf8(head) {
-        Ok(_) => Encoding::Utf8,
-        Err(e) if e.error_len().is_none() => Encoding::Utf8,
-        Err(_) => Encoding::Gb18030,
-    })
+    utf8_or_gb18030(head)
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {

@@ -188,7 +188,7 @@ impl Format {
         Ok(if read_as == "html" {
             Format::Html(crate::html::html_encoding(&crate::html::head_of(
                 path, 4096,
-            )?)?)
+            )?))
         } else {
             Format::Csv(detect_encoding(path)?)
         })
@@ -484,25 +484,36 @@ pub(crate) fn detect_encoding(path: &Path) -> Result<Encoding, FileError> {
         n += got;
     }
     head.truncate(n);
-    if head.starts_with(b"\xEF\xBB\xBF") {
-        return Ok(Encoding::Utf8);
-    }
     // Excel's "Unicode text" is UTF-16 with a BOM; a text CSV in UTF-8 or GB18030 never holds
     // a zero byte, an xlsx or xls renamed to .csv does.
-    if head.starts_with(b"\xFF\xFE") {
-        return Ok(Encoding::Utf16Le);
-    }
-    if head.starts_with(b"\xFE\xFF") {
-        return Ok(Encoding::Utf16Be);
+    if let Some(encoding) = encoding_by_bom(&head) {
+        return Ok(encoding);
     }
     if head.contains(&0) {
         return Err(FileError::Binary);
     }
-    match std::str::from_utf8(&head) {
-        Ok(_) => Ok(Encoding::Utf8),
-        // Cut in the middle of a character at the end of the sample: still UTF-8.
-        Err(e) if e.error_len().is_none() => Ok(Encoding::Utf8),
-        Err(_) => Ok(Encoding::Gb18030),
+    Ok(utf8_or_gb18030(&head))
+}
+
+/// The encoding a byte-order mark says.
+pub(crate) fn encoding_by_bom(head: &[u8]) -> Option<Encoding> {
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        Some(Encoding::Utf8)
+    } else if head.starts_with(b"\xFF\xFE") {
+        Some(Encoding::Utf16Le)
+    } else if head.starts_with(b"\xFE\xFF") {
+        Some(Encoding::Utf16Be)
+    } else {
+        None
+    }
+}
+
+/// UTF-8 when the first bytes are (a character cut at their end included), else GB18030.
+pub(crate) fn utf8_or_gb18030(head: &[u8]) -> Encoding {
+    match std::str::from_utf8(head) {
+        Ok(_) => Encoding::Utf8,
+        Err(e) if e.error_len().is_none() => Encoding::Utf8,
+        Err(_) => Encoding::Gb18030,
     }
 }
 
