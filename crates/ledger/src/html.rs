@@ -247,8 +247,9 @@ impl Table<'_> {
     }
 }
 
-/// (closing, lower-case name, the rest) of a tag's text between `<` and `>`.
-fn split_tag(tag: &[u8]) -> (bool, Vec<u8>, &[u8]) {
+/// (closing, lower-case name (at most 16 bytes kept), the rest) of a tag's text between `<` and
+/// `>`.
+fn split_tag(tag: &[u8]) -> (bool, TagName, &[u8]) {
     let (closing, tag) = match tag.strip_prefix(b"/") {
         Some(rest) => (true, rest),
         None => (false, tag),
@@ -257,11 +258,29 @@ fn split_tag(tag: &[u8]) -> (bool, Vec<u8>, &[u8]) {
         .iter()
         .position(|b| b.is_ascii_whitespace() || *b == b'/')
         .unwrap_or(tag.len());
-    (
-        closing,
-        tag[..end].to_ascii_lowercase(),
-        tag.get(end..).unwrap_or_default(),
-    )
+    let mut name = TagName::default();
+    for (k, b) in tag[..end].iter().take(16).enumerate() {
+        name.bytes[k] = b.to_ascii_lowercase();
+        name.len = k + 1;
+    }
+    if end > 16 {
+        name.len = 0;
+    }
+    (closing, name, tag.get(end..).unwrap_or_default())
+}
+
+/// A tag's name, lower-case, without an allocation.
+#[derive(Default)]
+struct TagName {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl std::ops::Deref for TagName {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
 }
 
 /// A whole-number attribute (`colspan=3`, `rowspan="2"`); 1 when absent or not a number.
@@ -297,6 +316,15 @@ fn attr_number(attrs: &[u8], name: &[u8]) -> u64 {
 /// A cell's text as a browser shows it: entities decoded, white space runs one space (a line
 /// break of `<br>` kept), trimmed.
 fn cell_text(raw: &str) -> String {
+    // Most cells are plain: one word or words single-spaced, no entity.
+    let plain = !raw.contains('&')
+        && !raw.starts_with(' ')
+        && !raw.ends_with(' ')
+        && !raw.contains("  ")
+        && !raw.contains(|c: char| c.is_whitespace() && c != ' ');
+    if plain {
+        return raw.to_string();
+    }
     let decoded = decode_entities(raw);
     let mut out = String::with_capacity(decoded.len());
     for word in decoded.split_whitespace() {
@@ -410,13 +438,38 @@ pub(crate) fn read_html(
             let b = chunk[i];
             match state {
                 State::Text => {
-                    if b == b'<' {
-                        table.text(&chunk[text_from..i]);
-                        state = State::Tag;
-                        tag.clear();
+                    // Straight to the next tag.
+                    match chunk[i..].iter().position(|&c| c == b'<') {
+                        Some(at) => {
+                            i += at;
+                            table.text(&chunk[text_from..i]);
+                            state = State::Tag;
+                            tag.clear();
+                        }
+                        None => i = len - 1,
                     }
                 }
                 State::Tag => {
+                    // A tag's bytes up to its `>` taken at once.
+                    let end = chunk[i..]
+                        .iter()
+                        .position(|&c| c == b'>')
+                        .map_or(len, |at| i + at);
+                    if end > i {
+                        let bytes = &chunk[i..end];
+                        let room = MAX_TAG.saturating_sub(tag.len());
+                        tag.extend_from_slice(&bytes[..bytes.len().min(room)]);
+                        last = match bytes {
+                            [.., a, b] => [*a, *b],
+                            [b] => [last[1], *b],
+                            [] => last,
+                        };
+                        i = end;
+                        if i == len {
+                            break;
+                        }
+                    }
+                    let b = chunk[i];
                     if b == b'>' {
                         tail.clear();
                         let closed = tag.len() >= 5 && last == *b"--";
@@ -431,11 +484,6 @@ pub(crate) fn read_html(
                             table.tag(&tag)
                         };
                         text_from = i + 1;
-                    } else {
-                        if tag.len() < MAX_TAG {
-                            tag.push(b);
-                        }
-                        last = [last[1], b];
                     }
                 }
                 State::Comment => {
