@@ -551,9 +551,6 @@ async fn totals_and_signature_rows_that_close_a_ledger_are_skipped() {
     assert_eq!(report.counts.members_inserted, 2);
 }
 
-/// The xls that county templates and WPS still save (Excel 97-2003), under any name, is refused
-/// with what to do (calamine's xls reader is not safe on broken files: BENCHMARKS, Hostile
-/// input); a CSV named .xlsx to pass a form is read as the text it is.
 /// A ledger as a page's table (HTML named .xls), as some systems export their lists and as
 /// Excel saves a sheet "as a web page": a title spanning the columns above the header, each
 /// row's cells split on `|`.
@@ -669,6 +666,9 @@ async fn an_xls_written_by_another_program_imports_whole() {
     assert_eq!(members[0].member.name, "阿依古丽·买买提59");
 }
 
+/// The xls that county templates and WPS still save (Excel 97-2003) is read, under any name;
+/// Excel 95's is refused with what to do; a CSV named .xlsx to pass a form is read as the text
+/// it is.
 #[tokio::test]
 async fn an_xls_workbook_is_read_and_excel_95_refused() {
     use XlsCell::{Number, Text};
