@@ -2,7 +2,9 @@
 # Fuzzes every parser at the edge for a bounded time each (not part of CI):
 #   values       ID numbers, area codes, amounts, dates, household numbers, years, risk lists
 #   ledger_csv   any bytes as a CSV ledger of either layout (encoding detection, header search, rows)
-#   ledger_xlsx  any bytes as an xlsx ledger (seeded with real workbooks written by the tests)
+#   ledger_xlsx  any bytes named as an xlsx ledger: read as the workbook (xlsx or xls), text or
+#                web page they are (seeded with workbooks of the tests', one written by xlwt,
+#                and a page)
 #   department   any bytes as a department file (csv or xlsx) of every screening kind of the
 #                policy: header search, rows, the kind's cells parsed, the rows judged
 # usage: bench/fuzz.sh [SECONDS_PER_TARGET]     (default 60)
