@@ -104,6 +104,29 @@ async fn wait_url(c: &Client, what: &str, ok: impl Fn(&str, &str) -> bool) {
     );
 }
 
+/// Uploads `ledger` as the households file on the import page; answers the form's progress
+/// token.
+async fn import_households(c: &Client, base: &str, ledger: &std::path::Path) -> String {
+    c.goto(&format!("{base}/import")).await.unwrap();
+    let input = wait_for(c, "//input[@id='households-file']").await;
+    let progress_token = c
+        .find(Locator::Id("import-form"))
+        .await
+        .unwrap()
+        .attr("data-progress")
+        .await
+        .unwrap()
+        .unwrap();
+    input.send_keys(&ledger.to_string_lossy()).await.unwrap();
+    c.find(Locator::Id("import"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    progress_token
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_story_login_tree_search_household_import_logout() {
     let Some(webdriver) = webdriver_url() else {
@@ -222,23 +245,7 @@ async fn browser_story_login_tree_search_household_import_logout() {
                 ],
             ),
         );
-        c.goto(&format!("{base}/import")).await.unwrap();
-        let input = wait_for(&c, "//input[@id='households-file']").await;
-        let progress_token = c
-            .find(Locator::Id("import-form"))
-            .await
-            .unwrap()
-            .attr("data-progress")
-            .await
-            .unwrap()
-            .unwrap();
-        input.send_keys(&ledger.to_string_lossy()).await.unwrap();
-        c.find(Locator::Id("import"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        let progress_token = import_households(&c, &base, &ledger).await;
         let errors = wait_for(&c, "//table[@id='row-errors']").await;
         let text = errors.text().await.unwrap();
         assert!(
@@ -295,15 +302,7 @@ async fn browser_story_login_tree_search_household_import_logout() {
                     .collect(),
             )],
         );
-        c.goto(&format!("{base}/import")).await.unwrap();
-        let input = wait_for(&c, "//input[@id='households-file']").await;
-        input.send_keys(&xls.to_string_lossy()).await.unwrap();
-        c.find(Locator::Id("import"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        import_households(&c, &base, &xls).await;
         wait_for(&c, "//*[@id='import-result']").await;
         let result = text_of(&c, "import-result").await;
         assert!(
