@@ -257,6 +257,15 @@ pub async fn run(command: Command) -> Result<i32> {
                 }
             }
         }
+        Command::RegistryCheck {
+            db,
+            area: a,
+            format,
+            out,
+        } => {
+            let a = a.as_deref().map(area).transpose()?;
+            crate::registry_check::run(&db, a, format, out).await
+        }
         Command::Check { db } => {
             let app = App::open(&db).await?;
             app.store().check_integrity().await?;
@@ -404,6 +413,7 @@ async fn demo(
         counts.households_inserted, counts.members_inserted
     );
     stats_cmd::mark_demo_ex_poor_villages(&app).await?;
+    let flaws = app.add_demo_registry_flaws(seed).await?;
     let work = app
         .add_demo_work(
             zhenxing_domain::today_in_china(),
@@ -428,6 +438,25 @@ async fn demo(
         println!(
             "演示部门筛查（县医疗保障局医保结算数据）：{} 行，匹配到户 {} 行，新登记预警线索 {} 条，并入已有线索或登记给监测户 {} 条，未匹配 {} 行（其中姓名与登记不一致 {} 行），无法读取 {} 行（见“部门筛查”页）。\n",
             s.rows, s.matched, s.created, s.attached, s.unmatched, s.names_differ, s.rejected
+        );
+    }
+    if let Some(county) = flaws.county {
+        let r = app
+            .registry_check(Scope::All, county, Some(0), &zhenxing_app::NoProgress)
+            .await?;
+        let rules: Vec<String> = r
+            .totals
+            .iter()
+            .filter(|t| t.households > 0)
+            .map(|t| format!("{}{}户", t.label, t.households))
+            .collect();
+        println!(
+            "演示户籍信息核查（{}）：核查{}户{}人，{}户有问题（{}；见区划页“户籍信息核查”）。\n",
+            r.area_name,
+            r.households,
+            r.members,
+            r.households_with_findings,
+            rules.join("，")
         );
     }
     let rows = app.stats(Scope::All, None, AreaLevel::City, None).await?;

@@ -4,6 +4,7 @@
 mod commands;
 mod monitoring;
 mod progress;
+mod registry_check;
 mod screening;
 mod stats_cmd;
 mod users;
@@ -173,6 +174,22 @@ enum Command {
         /// Replace an existing database file.
         #[arg(long)]
         force: bool,
+    },
+    /// Check the registry's consistency (户籍信息核查): every household of an area against
+    /// the members listed under it — no members, no head or several, the head's name in the
+    /// two files, the declared size, relations the ages contradict, the no-labour and
+    /// uninsured flags the members contradict. Exit status 2 when some household has a finding.
+    RegistryCheck {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        /// The area (its code); the whole tree's first province when absent.
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StatsFormat,
+        /// Write the findings to this workbook (.xlsx) instead of listing them.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Check the database: its own integrity check and the product's consistency rules.
     Check {

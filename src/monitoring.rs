@@ -219,7 +219,7 @@ fn summary(p: &Policy) -> String {
 }
 
 /// Prints rows as an aligned table, CSV or JSON (objects keyed by `keys`).
-fn print_rows(
+pub(crate) fn print_rows(
     keys: &[&str],
     headers: &[&str],
     rows: &[Vec<String>],

@@ -310,6 +310,41 @@ async fn browser_story_login_tree_search_household_import_logout() {
             "{result}"
         );
 
+        // The two households came without their members: the county's registry check says
+        // so, from the area page's link.
+        c.goto(&format!("{base}/areas/620102")).await.unwrap();
+        wait_for(&c, "//a[@id='registry-check']").await;
+        click(&c, "registry-check").await;
+        wait_for(&c, "//h1[contains(., '户籍信息核查')]").await;
+        let missing: Vec<String> = {
+            let rows = c
+                .find_all(Locator::Css(
+                    "#registry-check-findings tr[data-rule='no_members'] td:nth-child(2)",
+                ))
+                .await
+                .unwrap();
+            let mut out = Vec::new();
+            for r in rows {
+                out.push(r.text().await.unwrap());
+            }
+            out
+        };
+        assert!(
+            missing.contains(&"W001".to_string()) && missing.contains(&"W003".to_string()),
+            "{missing:?}"
+        );
+        let total = c
+            .find(Locator::Css(
+                "#registry-check-totals tr[data-rule='no_members'] td.n",
+            ))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(total, missing.len().to_string());
+        shot(&c, "08a-registry-check").await;
+
         // Log out: back at the login page, and the old page is gone.
         c.find(Locator::Id("logout"))
             .await

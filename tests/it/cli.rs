@@ -215,6 +215,15 @@ fn demo_builds_a_database_and_refuses_to_overwrite_a_real_one() {
         screened.contains("未匹配 3 行（其中姓名与登记不一致 1 行），无法读取 1 行"),
         "{screened}"
     );
+    // Four households of the demo county given a ledger's slips, found by the registry check.
+    let checked = said
+        .lines()
+        .find(|l| l.starts_with("演示户籍信息核查"))
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!(
+        checked.contains("4户有问题（户主姓名与成员信息不一致1户，家庭人口数与成员人数不一致1户，整户无劳动能力但有成员有劳动能力1户，户标记有成员未参保但成员均已参保1户"),
+        "{checked}"
+    );
     let stats = zhenxing(&[
         "stats", "--db", &db, "--depth", "province", "--format", "json",
     ]);

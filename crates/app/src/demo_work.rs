@@ -449,3 +449,108 @@ impl App {
         }))
     }
 }
+
+/// What [`App::add_demo_registry_flaws`] changed, by the rule each change breaks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DemoFlaws {
+    pub county: Option<AreaCode>,
+    /// (rule, household) for each household changed.
+    pub changed: Vec<(&'static str, zhenxing_domain::HouseholdNo)>,
+}
+
+impl App {
+    /// Gives a few households of the county with the most households the slips a county's
+    /// ledgers have (the head's name typed otherwise, the declared size off by one, a flag
+    /// the members contradict), as later edits recorded in their history, so that the
+    /// registry check has something to show. Only households not monitored are touched (their
+    /// figures do not depend on these fields), the same ones for the same seed.
+    pub async fn add_demo_registry_flaws(&self, seed: u64) -> Result<DemoFlaws, AppError> {
+        let villages = self
+            .store()
+            .village_figures(Scope::All, zhenxing_domain::today_in_china())
+            .await?;
+        let mut sums: std::collections::BTreeMap<AreaCode, u64> = Default::default();
+        for (v, c) in &villages {
+            if let Some(county) = v.county() {
+                *sums.entry(county).or_default() += c.households;
+            }
+        }
+        let Some(county) = sums
+            .into_iter()
+            .max_by_key(|(a, n)| (*n, std::cmp::Reverse(*a)))
+            .map(|(a, _)| a)
+        else {
+            return Ok(DemoFlaws::default());
+        };
+        // Candidates: not monitored, two members or more, in order of the seed's mix.
+        let mut candidates: Vec<(u64, Household, Vec<zhenxing_domain::Member>)> = Vec::new();
+        let mut pages = self.store().household_pages(Scope::All, county);
+        while let Some(page) = pages.next().await {
+            let (households, members) = page?;
+            let mut members = members.into_iter().map(|m| m.member).peekable();
+            for h in households {
+                let h = h.household;
+                let mut own = Vec::new();
+                while let Some(m) = members.next_if(|m| m.household_no == h.no) {
+                    own.push(m);
+                }
+                if h.monitoring.category.is_none() && own.len() >= 2 {
+                    candidates.push((mix(seed, h.no.as_str()), h, own));
+                }
+            }
+        }
+        drop(pages);
+        candidates.sort_by_key(|(k, _, _)| *k);
+        let mut flaws = DemoFlaws {
+            county: Some(county),
+            changed: Vec::new(),
+        };
+        type Flaw = fn(&mut Household, &[zhenxing_domain::Member]) -> bool;
+        let plan: [(&'static str, Flaw); 4] = [
+            ("head_name_differs", |h, _| {
+                // The last character typed as another of the same sound.
+                let mut name: Vec<char> = h.head_name.chars().collect();
+                let Some(last) = name.pop() else {
+                    return false;
+                };
+                name.push(if last == '华' { '化' } else { '华' });
+                h.head_name = name.into_iter().collect();
+                true
+            }),
+            ("size_differs", |h, _| {
+                h.size += 1;
+                true
+            }),
+            ("no_labour_with_worker", |h, members| {
+                let works = members
+                    .iter()
+                    .any(|m| m.labour.is_some_and(|l| l.can_work()));
+                if h.no_labour || !works {
+                    return false;
+                }
+                h.no_labour = true;
+                true
+            }),
+            ("uninsured_marked_all_insured", |h, members| {
+                if h.uninsured || !members.iter().all(|m| m.medical_insurance == Some(true)) {
+                    return false;
+                }
+                h.uninsured = true;
+                true
+            }),
+        ];
+        let mut next = candidates.into_iter();
+        for (rule, flaw) in plan {
+            for (_, mut h, members) in next.by_ref() {
+                if flaw(&mut h, &members) {
+                    self.store()
+                        .update_household(&demo_actor(), Scope::All, &h)
+                        .await?;
+                    flaws.changed.push((rule, h.no.clone()));
+                    break;
+                }
+            }
+        }
+        Ok(flaws)
+    }
+}

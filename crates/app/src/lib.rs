@@ -14,6 +14,7 @@ pub mod ledgers;
 pub mod monitoring;
 pub mod problems;
 pub mod progress;
+pub mod registry_check;
 pub mod report;
 pub mod stats;
 pub mod synth;

@@ -116,6 +116,15 @@ pub trait Store: Send + Sync {
         area: AreaCode,
     ) -> BoxStream<'_, StoreResult<StoredMember>>;
 
+    /// Households under `area` in (village, household number) order, a page at a time, each
+    /// with the members registered under its households, read in one snapshot (the registry's
+    /// consistency checks).
+    fn household_pages(
+        &self,
+        scope: Scope,
+        area: AreaCode,
+    ) -> BoxStream<'_, StoreResult<(Vec<StoredHousehold>, Vec<StoredMember>)>>;
+
     /// The current figures of `area` and every area under it, as kept up to date with each
     /// change (an area with nothing registered has no entry). Empty outside the scope.
     async fn figures(&self, scope: Scope, area: AreaCode) -> StoreResult<Vec<(AreaCode, Counts)>>;

@@ -84,6 +84,14 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             get(pages::ledgers::error_report),
         ),
         (r("GET", "/export", Page), get(pages::ledgers::export)),
+        (
+            r("GET", "/registry-checks", Page),
+            get(pages::registry::report),
+        ),
+        (
+            r("GET", "/registry-checks/xlsx", Page),
+            get(pages::registry::xlsx),
+        ),
         (r("GET", "/users", Page), get(pages::users::list)),
         (r("POST", "/users", Page), post(pages::users::add)),
         (
@@ -234,6 +242,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             r("GET", "/api/v1/imports/{id}/errors", Api),
             get(api::import_errors),
+        ),
+        (
+            r("GET", "/api/v1/registry-checks", Api),
+            get(api::registry::registry_checks),
         ),
         (r("GET", "/api/v1/stats", Api), get(api::stats::stats)),
         (

@@ -406,6 +406,14 @@ pub(crate) fn now_text() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// The lower end of an area's village range for a keyset page after `cursor_village`: the
+/// cursor's village when it lies above the area's first. Given as the range's start, it is where
+/// the index is entered; a row-value condition `(village, no) > (…)` alone is not used to
+/// enter it by SQLite, which would walk every earlier page's rows again for each page.
+pub(crate) fn keyset_start(area_lo: u64, cursor_village: i64) -> i64 {
+    (area_lo as i64).max(cursor_village)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,7 +22,7 @@ use super::columns::{
     HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, household_from_row, member_from_row, select_list,
 };
 use super::import::SqlImport;
-use super::{Db, Row, SqlStore, Tx, Value, now_text, placeholders, tuples};
+use super::{Db, Row, SqlStore, Tx, Value, keyset_start, now_text, placeholders, tuples};
 use crate::monitoring::*;
 use crate::{Actor, ImportCounts, ImportSource, ImportTx, RowOutcome, StoreError, StoreResult};
 
@@ -1192,6 +1192,7 @@ impl<D: Db> MonitoringStore for SqlStore<D> {
             wheres.push("h.monitor_category IS NOT NULL".into());
         }
         if let Some((village, no)) = after {
+            args[0] = keyset_start(lo, village.as_i64()).into();
             args.push(village.as_i64().into());
             args.push(no.as_str().to_string().into());
             wheres.push("(h.village_code, h.household_no) > ($3, $4)".into());

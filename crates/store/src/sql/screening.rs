@@ -17,8 +17,8 @@ use super::monitoring::{
 use super::packed::{fetch_packed, packed_fields, packed_rows, typed_rows};
 use super::problems;
 use super::{
-    Args, Db, Row, SqlStore, Tx, Value, json_rows, list_join, list_source, list_value, now_text,
-    placeholders, reserve_ids, tuples_for,
+    Args, Db, Row, SqlStore, Tx, Value, json_rows, keyset_start, list_join, list_source,
+    list_value, now_text, placeholders, reserve_ids, tuples_for,
 };
 use crate::monitoring::CaseOpen;
 use crate::screening::*;
@@ -1091,6 +1091,7 @@ impl<D: Db> ScreeningStore for SqlStore<D> {
         let mut args: Vec<Value> = vec![id.into(), (lo as i64).into(), (hi as i64).into()];
         let cursor = match after {
             Some((village, no)) => {
+                args[1] = keyset_start(lo, village.as_i64()).into();
                 args.push(village.as_i64().into());
                 args.push(no.as_str().into());
                 "AND (r.village_code, r.household_no) > ($4, $5)"

@@ -9,7 +9,7 @@ use zhenxing_domain::{
     AreaCode, HouseholdNo, HouseholdType, Money, MonitorCategory, RiskTypes, Scope,
 };
 
-use super::{Db, Row, SqlStore, Value};
+use super::{Db, Row, SqlStore, Value, keyset_start};
 use crate::search::{
     HouseholdCursor, HouseholdFilter, HouseholdSearch, HouseholdSummary, SearchText,
 };
@@ -78,7 +78,9 @@ impl<D: Db> HouseholdSearch for SqlStore<D> {
             clauses: Vec::new(),
             args: Vec::new(),
         };
-        let lo = w.param((lo as i64).into());
+        // After a cursor, the range starts at its village: the index is entered there, not
+        // at the area's first village (each page would otherwise walk every page before it).
+        let lo = w.param(keyset_start(lo, after.map_or(0, |c| c.village.as_i64())).into());
         let hi = w.param((hi as i64).into());
         w.push(format!("h.village_code BETWEEN {lo} AND {hi}"));
         // A name search starts from the name indexes (the matches are few next to the area's

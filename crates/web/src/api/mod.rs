@@ -15,6 +15,7 @@ use zhenxing_domain::{HouseholdNo, MonitorCategory};
 
 pub mod monitoring;
 pub mod policy;
+pub mod registry;
 pub mod screening;
 pub mod stats;
 
@@ -704,7 +705,7 @@ impl Modify for BearerScheme {
         monitoring::visit_photo, monitoring::visits_due, monitoring::notice,
         monitoring::notice_xlsx, monitoring::checks, monitoring::disaster,
         screening::screen, screening::batches, screening::results,
-        screening::problems, imports, import_errors, progress),
+        screening::problems, imports, import_errors, progress, registry::registry_checks),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme)
 )]

@@ -7,6 +7,7 @@ pub mod households;
 pub mod ledgers;
 pub mod login;
 pub mod monitoring;
+pub mod registry;
 pub mod reports;
 pub mod tokens;
 pub mod users;

@@ -1,0 +1,230 @@
+use super::*;
+use crate::household::{HouseholdType, Income, Monitoring};
+use crate::id_number::check_char;
+use crate::{AreaCode, HouseholdNo, IdNumber};
+
+fn household(size: u32) -> Household {
+    Household {
+        no: HouseholdNo::parse("6201020102010001").unwrap(),
+        village: AreaCode::parse("620102010201").unwrap(),
+        natural_village: None,
+        address: None,
+        phone: None,
+        head_name: "王伟".into(),
+        size,
+        household_type: HouseholdType::Ordinary,
+        relocated: false,
+        relocation_site: None,
+        no_labour: false,
+        housing_unsafe: false,
+        school_dropout: false,
+        uninsured: false,
+        water_unsafe: false,
+        income: Income::default(),
+        monitoring: Monitoring::default(),
+    }
+}
+
+/// A valid ID number of someone born on `birth` (yyyymmdd), the `seq`th of that day.
+fn id(birth: &str, seq: u32) -> IdNumber {
+    let first17 = format!("620102{birth}{seq:03}");
+    let c = check_char(first17.as_bytes()) as char;
+    IdNumber::parse(&format!("{first17}{c}")).unwrap()
+}
+
+fn member(name: &str, relation: Relation, birth: &str, seq: u32) -> Member {
+    Member {
+        household_no: HouseholdNo::parse("6201020102010001").unwrap(),
+        id: id(birth, seq),
+        member_no: None,
+        name: name.into(),
+        relation,
+        ethnicity: None,
+        education: None,
+        schooling: None,
+        health: None,
+        disability_level: None,
+        labour: Some(Labour::Ordinary),
+        migrant_place: None,
+        migrant_months: None,
+        welfare_job: None,
+        medical_insurance: Some(true),
+        serious_illness_insurance: None,
+        pension: None,
+        dibao: None,
+        tekun: false,
+        phone: None,
+    }
+}
+
+fn family() -> Vec<Member> {
+    vec![
+        member("王伟", Relation::Head, "19700301", 11),
+        member("李芳", Relation::Spouse, "19720515", 22),
+        member("王小明", Relation::Son, "19980101", 31),
+    ]
+}
+
+fn codes(found: &[RegistryFinding]) -> Vec<&'static str> {
+    found.iter().map(RegistryFinding::code).collect()
+}
+
+#[test]
+fn a_consistent_household_has_no_findings() {
+    assert!(registry_checks(&household(3), &family()).is_empty());
+    // The head's name as a ledger may write it: spaces, full-width letters.
+    let mut h = household(3);
+    h.head_name = " 王 伟 ".into();
+    assert!(registry_checks(&h, &family()).is_empty());
+}
+
+#[test]
+fn a_household_without_members() {
+    let found = registry_checks(&household(3), &[]);
+    assert_eq!(found, [RegistryFinding::NoMembers]);
+    assert!(found[0].to_string().contains("成员信息中没有此户的成员"));
+}
+
+#[test]
+fn no_head_and_several_heads() {
+    let mut m = family();
+    m[0].relation = Relation::Other;
+    assert_eq!(codes(&registry_checks(&household(3), &m)), ["no_head"]);
+    let mut m = family();
+    m[1].relation = Relation::Head;
+    let found = registry_checks(&household(3), &m);
+    assert_eq!(found, [RegistryFinding::SeveralHeads { heads: 2 }]);
+    assert!(found[0].to_string().contains("有2人"));
+}
+
+#[test]
+fn the_head_named_otherwise_in_the_two_files() {
+    let mut h = household(3);
+    h.head_name = "王玮".into();
+    let found = registry_checks(&h, &family());
+    assert_eq!(
+        found,
+        [RegistryFinding::HeadNameDiffers {
+            household: "王玮".into(),
+            member: "王伟".into()
+        }]
+    );
+    assert_eq!(
+        found[0].to_string(),
+        "户信息的户主姓名为“王玮”，成员信息中的户主为“王伟”"
+    );
+}
+
+#[test]
+fn a_declared_size_other_than_the_members_listed() {
+    for size in [2, 4] {
+        let found = registry_checks(&household(size), &family());
+        assert_eq!(found, [RegistryFinding::SizeDiffers { size, members: 3 }]);
+    }
+}
+
+#[test]
+fn relations_the_ages_contradict() {
+    // A son born before his father the head; the same day is no better.
+    for birth in ["19690101", "19700301"] {
+        let mut m = family();
+        m[2].id = id(birth, 31);
+        let found = registry_checks(&household(3), &m);
+        assert_eq!(
+            found,
+            [RegistryFinding::RelationAge {
+                name: "王小明".into(),
+                relation: Relation::Son,
+                older: true
+            }],
+            "{birth}"
+        );
+        assert!(found[0].to_string().contains("出生却早于户主"));
+    }
+    // A son born the day after is fine.
+    let mut m = family();
+    m[2].id = id("19700302", 31);
+    assert!(registry_checks(&household(3), &m).is_empty());
+    // A mother born after the head.
+    let mut m = family();
+    m.push(member("张兰", Relation::Mother, "19751010", 42));
+    let found = registry_checks(&household(4), &m);
+    assert_eq!(codes(&found), ["relation_age"]);
+    assert!(
+        found[0]
+            .to_string()
+            .contains("张兰与户主关系为“之母”，出生却晚于户主")
+    );
+    // A mother born before: fine; a spouse or a sibling of any age: fine.
+    let mut m = family();
+    m.push(member("张兰", Relation::Mother, "19451010", 42));
+    m[1].id = id("19500101", 22);
+    m.push(member("王强", Relation::Sibling, "19900101", 51));
+    assert!(registry_checks(&household(5), &m).is_empty());
+    // Without one head, ages are not compared (there is no one to compare with).
+    let mut m = family();
+    m[2].id = id("19690101", 31);
+    m[1].relation = Relation::Head;
+    assert_eq!(
+        codes(&registry_checks(&household(3), &m)),
+        ["several_heads"]
+    );
+}
+
+#[test]
+fn no_labour_flag_with_a_worker() {
+    let mut h = household(3);
+    h.no_labour = true;
+    let mut m = family();
+    for x in &mut m {
+        x.labour = Some(Labour::None);
+    }
+    assert!(registry_checks(&h, &m).is_empty());
+    m[1].labour = Some(Labour::Weak);
+    let found = registry_checks(&h, &m);
+    assert_eq!(
+        found,
+        [RegistryFinding::NoLabourWithWorker {
+            name: "李芳".into(),
+            labour: Labour::Weak
+        }]
+    );
+    assert!(found[0].to_string().contains("弱劳动力"));
+    // The flag unset: no finding whoever works.
+    h.no_labour = false;
+    assert!(registry_checks(&h, &m).is_empty());
+}
+
+#[test]
+fn uninsured_flag_against_the_members() {
+    let mut m = family();
+    m[1].medical_insurance = Some(false);
+    m[2].medical_insurance = Some(false);
+    let found = registry_checks(&household(3), &m);
+    assert_eq!(
+        found,
+        [RegistryFinding::UninsuredNotMarked {
+            names: vec!["李芳".into(), "王小明".into()]
+        }]
+    );
+    assert!(found[0].to_string().starts_with("李芳、王小明未参加"));
+    let mut h = household(3);
+    h.uninsured = true;
+    assert!(registry_checks(&h, &m).is_empty());
+    // Marked, and everyone insured.
+    assert_eq!(
+        registry_checks(&h, &family()),
+        [RegistryFinding::UninsuredMarkedAllInsured]
+    );
+    // Marked, one member's insurance not given: nothing to say.
+    let mut m = family();
+    m[0].medical_insurance = None;
+    assert!(registry_checks(&h, &m).is_empty());
+}
+
+#[test]
+fn every_code_has_a_label() {
+    for code in RegistryFinding::CODES {
+        assert_ne!(RegistryFinding::label_of(code), "其他", "{code}");
+    }
+}
