@@ -344,6 +344,22 @@ async fn browser_story_login_tree_search_household_import_logout() {
             .unwrap();
         assert_eq!(total, missing.len().to_string());
         shot(&c, "08a-registry-check").await;
+        // The household's page says it too.
+        c.find(Locator::LinkText("W001"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let said = wait_for(
+            &c,
+            "//div[@id='registry-findings']/ul/li[@data-rule='no_members']",
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+        assert!(said.starts_with("无家庭成员："), "{said}");
 
         // Log out: back at the login page, and the old page is gone.
         c.find(Locator::Id("logout"))

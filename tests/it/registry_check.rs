@@ -12,7 +12,7 @@ use zhenxing_app::registry_check::RegistryCheckReport;
 use zhenxing_app::store::Actor;
 use zhenxing_app::synth::SynthOptions;
 use zhenxing_app::{App, AppError, NoProgress};
-use zhenxing_domain::{AreaCode, Role, Scope};
+use zhenxing_domain::{AreaCode, HouseholdNo, Role, Scope};
 
 use crate::story::{fresh_postgres, postgres_url};
 use crate::support::{csv, id};
@@ -230,6 +230,30 @@ async fn checks(db: &str) {
     let cadre = user(Role::VillageCadre, V3);
     let own = app.registry_check_as(&cadre, area(V3), None).await.unwrap();
     assert_eq!(own.households, 3);
+    // A household's page says what the check finds in it.
+    for (no, rules) in [
+        ("R07", vec!["relation_age"]),
+        ("R08", vec!["no_labour_with_worker", "uninsured_not_marked"]),
+        ("R09", vec!["uninsured_marked_all_insured"]),
+    ] {
+        let d = app
+            .household(&cadre, &HouseholdNo::parse(no).unwrap(), false)
+            .await
+            .unwrap();
+        assert_eq!(
+            d.findings.iter().map(|f| f.0).collect::<Vec<_>>(),
+            rules,
+            "{no}"
+        );
+    }
+    let d = app
+        .household(&cadre, &HouseholdNo::parse("R08").unwrap(), false)
+        .await
+        .unwrap();
+    assert_eq!(
+        d.findings[0].2,
+        "户标记为整户无劳动能力，成员郑七的劳动技能为“弱劳动力或半劳动力”"
+    );
     for outside in [V1, "620102", OTHER_COUNTY] {
         assert!(
             matches!(

@@ -4,6 +4,7 @@
 //! they ask to, and then the view is written to the audit log first.
 
 use zhenxing_domain::id_number::{mask_id_str, mask_phone};
+use zhenxing_domain::registry_check::{RegistryFinding, registry_checks};
 use zhenxing_domain::stats::{AreaFigures, Counts};
 use zhenxing_domain::{AreaCode, Division, HouseholdNo, Member, Permission};
 use zhenxing_store::accounts::NewAudit;
@@ -81,6 +82,9 @@ pub struct HouseholdDetail {
     pub revealed: bool,
     /// The caller's role may ask to see them whole.
     pub may_reveal: bool,
+    /// What the registry check finds in the household against its members:
+    /// (rule code, label, detail).
+    pub findings: Vec<(&'static str, &'static str, String)>,
 }
 
 /// `2024-03-09T06:03:00Z` (stored, UTC) as users read it: `2024-03-09 14:03` in China time.
@@ -348,6 +352,15 @@ impl App {
         } else if let Some(p) = stored.household.phone.as_mut() {
             *p = mask_phone(p);
         }
+        let registered: Vec<zhenxing_domain::Member> =
+            members.iter().map(|m| m.member.clone()).collect();
+        let findings = registry_checks(&stored.household, &registered)
+            .into_iter()
+            .map(|f| {
+                let rule = f.code();
+                (rule, RegistryFinding::label_of(rule), f.to_string())
+            })
+            .collect();
         let members = members
             .into_iter()
             .map(|m| {
@@ -384,6 +397,7 @@ impl App {
             history: history.iter().map(change_view).collect(),
             revealed: reveal,
             may_reveal,
+            findings,
         })
     }
 }

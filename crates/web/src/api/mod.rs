@@ -268,6 +268,16 @@ pub struct HouseholdJson {
     pub history: Vec<ChangeJson>,
     /// Whole ID numbers and phones are shown (and the view was audited).
     pub revealed: bool,
+    /// What the registry check (户籍信息核查) finds in the household against its members.
+    pub registry_findings: Vec<RegistryFindingJson>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegistryFindingJson {
+    /// e.g. `size_differs`
+    pub rule: String,
+    pub label: String,
+    pub detail: String,
 }
 
 fn household_json(d: HouseholdDetail) -> HouseholdJson {
@@ -338,6 +348,15 @@ fn household_json(d: HouseholdDetail) -> HouseholdJson {
                         after: f.after.clone(),
                     })
                     .collect(),
+            })
+            .collect(),
+        registry_findings: d
+            .findings
+            .iter()
+            .map(|(rule, label, detail)| RegistryFindingJson {
+                rule: (*rule).into(),
+                label: (*label).into(),
+                detail: detail.clone(),
             })
             .collect(),
         revealed: d.revealed,
