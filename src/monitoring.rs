@@ -218,8 +218,46 @@ fn summary(p: &Policy) -> String {
     s
 }
 
+/// Prints data-check findings (the monitoring checks, the registry check): a rule's label in
+/// a table, its code in CSV and JSON (for scripts).
+pub(crate) fn print_findings(
+    findings: &[zhenxing_app::monitoring::checks::FindingRow],
+    format: StatsFormat,
+) -> Result<()> {
+    let rows: Vec<Vec<String>> = findings
+        .iter()
+        .map(|f| {
+            vec![
+                f.village.to_string(),
+                f.village_name.clone(),
+                f.household_no.to_string(),
+                f.head_name.clone(),
+                if matches!(format, StatsFormat::Table) {
+                    f.label.to_string()
+                } else {
+                    f.rule.to_string()
+                },
+                f.detail.clone(),
+            ]
+        })
+        .collect();
+    print_rows(
+        &[
+            "village",
+            "village_name",
+            "household_no",
+            "head_name",
+            "rule",
+            "detail",
+        ],
+        &["村代码", "村", "户编号", "户主", "问题", "说明"],
+        &rows,
+        format,
+    )
+}
+
 /// Prints rows as an aligned table, CSV or JSON (objects keyed by `keys`).
-pub(crate) fn print_rows(
+fn print_rows(
     keys: &[&str],
     headers: &[&str],
     rows: &[Vec<String>],
@@ -490,20 +528,6 @@ pub async fn monitor(command: MonitorCommand) -> Result<i32> {
                 println!("{}", serde_json::to_string_pretty(&report)?);
                 return Ok(0);
             }
-            let rows: Vec<Vec<String>> = report
-                .findings
-                .iter()
-                .map(|f| {
-                    vec![
-                        f.village.to_string(),
-                        f.village_name.clone(),
-                        f.household_no.to_string(),
-                        f.head_name.clone(),
-                        f.rule.to_string(),
-                        f.detail.clone(),
-                    ]
-                })
-                .collect();
             if matches!(format, StatsFormat::Table) {
                 println!(
                     "{}（{}）数据核查，截至{}：监测户{}户",
@@ -514,19 +538,7 @@ pub async fn monitor(command: MonitorCommand) -> Result<i32> {
                 }
                 println!();
             }
-            print_rows(
-                &[
-                    "village",
-                    "village_name",
-                    "household_no",
-                    "head_name",
-                    "rule",
-                    "detail",
-                ],
-                &["村代码", "村", "户编号", "户主", "规则", "问题"],
-                &rows,
-                format,
-            )?;
+            print_findings(&report.findings, format)?;
             Ok(0)
         }
         MonitorCommand::Disaster {

@@ -8,7 +8,7 @@ use zhenxing_domain::{AreaCode, Scope, today_in_china};
 
 use crate::StatsFormat;
 use crate::commands::open;
-use crate::monitoring::print_rows;
+use crate::monitoring::print_findings;
 use crate::progress::Bars;
 
 /// Exit status: 0 when nothing was found, 2 when some households have findings.
@@ -74,37 +74,7 @@ pub async fn run(
                 if matches!(format, StatsFormat::Table) {
                     println!();
                 }
-                let rows: Vec<Vec<String>> = report
-                    .findings
-                    .iter()
-                    .map(|f| {
-                        vec![
-                            f.village.to_string(),
-                            f.village_name.clone(),
-                            f.household_no.to_string(),
-                            f.head_name.clone(),
-                            if matches!(format, StatsFormat::Table) {
-                                f.label.to_string()
-                            } else {
-                                f.rule.to_string()
-                            },
-                            f.detail.clone(),
-                        ]
-                    })
-                    .collect();
-                print_rows(
-                    &[
-                        "village",
-                        "village_name",
-                        "household_no",
-                        "head_name",
-                        "rule",
-                        "detail",
-                    ],
-                    &["村代码", "村", "户编号", "户主", "问题", "说明"],
-                    &rows,
-                    format,
-                )?;
+                print_findings(&report.findings, format)?;
             }
         }
     }

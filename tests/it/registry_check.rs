@@ -112,26 +112,29 @@ fn user(role: Role, area_code: &str) -> Caller {
     }
 }
 
+async fn import(
+    app: &App,
+    households: Option<std::path::PathBuf>,
+    members: Option<std::path::PathBuf>,
+) -> zhenxing_app::import::ImportReport {
+    let req = ImportRequest {
+        households,
+        members,
+        actor: Actor {
+            user_id: None,
+            name: "核查".into(),
+        },
+        scope: Scope::All,
+    };
+    app.import(&req, &NoProgress).await.unwrap()
+}
+
 async fn checks(db: &str) {
     let dir = tempfile::tempdir().unwrap();
     let app = App::open(db).await.unwrap();
     app.load_divisions(None, None).await.unwrap();
     let (h, m) = ledger(dir.path());
-    let report = app
-        .import(
-            &ImportRequest {
-                households: Some(h),
-                members: Some(m),
-                actor: Actor {
-                    user_id: None,
-                    name: "核查".into(),
-                },
-                scope: Scope::All,
-            },
-            &NoProgress,
-        )
-        .await
-        .unwrap();
+    let report = import(&app, Some(h), Some(m)).await;
     assert!(report.errors.is_empty(), "{:?}", report.errors);
 
     let county = app
@@ -298,20 +301,7 @@ async fn checks(db: &str) {
     // Mended in the ledger and imported again, the household has nothing more to say.
     let fixed = dir.path().join("h2.csv");
     std::fs::write(&fixed, csv(H, &[&format!("R05,{V2},李斯,1,否,否,否")])).unwrap();
-    app.import(
-        &ImportRequest {
-            households: Some(fixed),
-            members: None,
-            actor: Actor {
-                user_id: None,
-                name: "核查".into(),
-            },
-            scope: Scope::All,
-        },
-        &NoProgress,
-    )
-    .await
-    .unwrap();
+    import(&app, Some(fixed), None).await;
     let after = app
         .registry_check(Scope::All, area("620102"), None, &NoProgress)
         .await

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use zhenxing_app::monitoring::access::{Act, may};
 use zhenxing_app::monitoring::cases::{CaseDetail, EliminationRequest, StepRequest, next_actions};
+use zhenxing_app::monitoring::checks::{FindingRow, RuleCount};
 use zhenxing_app::monitoring::clues::{ClueReport, ClueRequest, SubjectRef};
 use zhenxing_app::monitoring::plans::PlanRequest;
 use zhenxing_app::monitoring::visits::VisitRequest;
@@ -34,7 +35,7 @@ use crate::forms::{
     Upload, action_kind, action_name, build_action, decides, measure_status, optional_day,
     parse_day, past_day, risks,
 };
-use crate::pages::areas::parse_area;
+use crate::pages::areas::{area_or_own, parse_area};
 use crate::pages::monitoring::checks::AreaQuery;
 use crate::pages::monitoring::form_policy;
 use crate::pages::monitoring::visits::{DueQuery, due_cursor_text, parse_due_cursor};
@@ -56,13 +57,6 @@ fn parse_no(s: &str) -> Result<HouseholdNo, WebError> {
 
 fn parse_id(s: &str) -> Result<i64, WebError> {
     s.parse().map_err(|_| WebError::NotFound)
-}
-
-fn area_or_own(s: Option<&str>, own: AreaCode) -> Result<AreaCode, WebError> {
-    match s.filter(|s| !s.is_empty()) {
-        Some(a) => parse_area(a),
-        None => Ok(own),
-    }
 }
 
 /// A case of the identification (识别纳入) or elimination (风险消除) procedure.
@@ -1141,6 +1135,40 @@ pub struct FindingRowJson {
     pub detail: String,
 }
 
+impl From<&RuleCount> for RuleCountJson {
+    fn from(t: &RuleCount) -> RuleCountJson {
+        RuleCountJson {
+            rule: t.rule.into(),
+            label: t.label.into(),
+            households: t.households,
+        }
+    }
+}
+
+impl From<&(AreaCode, String, u64)> for VillageCountJson {
+    fn from((code, name, households): &(AreaCode, String, u64)) -> VillageCountJson {
+        VillageCountJson {
+            code: code.to_string(),
+            name: name.clone(),
+            households: *households,
+        }
+    }
+}
+
+impl From<&FindingRow> for FindingRowJson {
+    fn from(f: &FindingRow) -> FindingRowJson {
+        FindingRowJson {
+            village_code: f.village.to_string(),
+            village_name: f.village_name.clone(),
+            household_no: f.household_no.to_string(),
+            head_name: f.head_name.clone(),
+            rule: f.rule.into(),
+            label: f.label.into(),
+            detail: f.detail.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChecksJson {
     pub area: String,
@@ -1179,37 +1207,9 @@ pub async fn checks(
         area_name: r.area_name,
         as_of: day(Some(r.as_of)),
         monitored_households: r.monitored_households,
-        totals: r
-            .totals
-            .iter()
-            .map(|t| RuleCountJson {
-                rule: t.rule.into(),
-                label: t.label.into(),
-                households: t.households,
-            })
-            .collect(),
-        by_village: r
-            .by_village
-            .iter()
-            .map(|(c, n, h)| VillageCountJson {
-                code: c.to_string(),
-                name: n.clone(),
-                households: *h,
-            })
-            .collect(),
-        findings: r
-            .findings
-            .iter()
-            .map(|f| FindingRowJson {
-                village_code: f.village.to_string(),
-                village_name: f.village_name.clone(),
-                household_no: f.household_no.to_string(),
-                head_name: f.head_name.clone(),
-                rule: f.rule.into(),
-                label: f.label.into(),
-                detail: f.detail.clone(),
-            })
-            .collect(),
+        totals: r.totals.iter().map(RuleCountJson::from).collect(),
+        by_village: r.by_village.iter().map(VillageCountJson::from).collect(),
+        findings: r.findings.iter().map(FindingRowJson::from).collect(),
         unchecked: r
             .unchecked
             .iter()

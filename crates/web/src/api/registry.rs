@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::monitoring::{FindingRowJson, RuleCountJson, VillageCountJson};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody};
-use crate::pages::areas::parse_area;
+use crate::pages::areas::area_or_own;
 use crate::state::AppState;
 
 /// Findings listed when the query does not say.
@@ -51,10 +51,7 @@ pub async fn registry_checks(
     ApiUser(caller): ApiUser,
     Query(q): Query<RegistryCheckQuery>,
 ) -> Result<Json<RegistryCheckJson>, ApiError> {
-    let area = match q.area.as_deref().filter(|a| !a.is_empty()) {
-        Some(a) => parse_area(a)?,
-        None => caller.user.area,
-    };
+    let area = area_or_own(q.area.as_deref(), caller.user.area)?;
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT);
     let r = state
         .app
@@ -66,37 +63,9 @@ pub async fn registry_checks(
         households: r.households,
         members: r.members,
         households_with_findings: r.households_with_findings,
-        totals: r
-            .totals
-            .iter()
-            .map(|t| RuleCountJson {
-                rule: t.rule.into(),
-                label: t.label.into(),
-                households: t.households,
-            })
-            .collect(),
-        by_village: r
-            .by_village
-            .iter()
-            .map(|(c, n, h)| VillageCountJson {
-                code: c.to_string(),
-                name: n.clone(),
-                households: *h,
-            })
-            .collect(),
+        totals: r.totals.iter().map(RuleCountJson::from).collect(),
+        by_village: r.by_village.iter().map(VillageCountJson::from).collect(),
         found: r.found,
-        findings: r
-            .findings
-            .iter()
-            .map(|f| FindingRowJson {
-                village_code: f.village.to_string(),
-                village_name: f.village_name.clone(),
-                household_no: f.household_no.to_string(),
-                head_name: f.head_name.clone(),
-                rule: f.rule.into(),
-                label: f.label.into(),
-                detail: f.detail.clone(),
-            })
-            .collect(),
+        findings: r.findings.iter().map(FindingRowJson::from).collect(),
     }))
 }

@@ -28,6 +28,14 @@ struct AreaPartial {
     level: &'static str,
 }
 
+/// The area a query names, or the caller's own when it names none.
+pub fn area_or_own(asked: Option<&str>, own: AreaCode) -> Result<AreaCode, WebError> {
+    match asked.filter(|s| !s.is_empty()) {
+        Some(a) => parse_area(a),
+        None => Ok(own),
+    }
+}
+
 /// A path segment that must be an area code; anything else is simply not found.
 pub fn parse_area(s: &str) -> Result<AreaCode, WebError> {
     AreaCode::parse(s).map_err(|_| WebError::NotFound)

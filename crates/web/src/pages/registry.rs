@@ -10,7 +10,7 @@ use zhenxing_domain::today_in_china;
 
 use crate::auth::PageUser;
 use crate::error::{PageError, internal};
-use crate::pages::areas::parse_area;
+use crate::pages::areas::area_or_own;
 use crate::pages::monitoring::checks::AreaQuery;
 use crate::pages::monitoring::notice::XLSX;
 use crate::state::AppState;
@@ -34,10 +34,7 @@ pub async fn report(
     user: PageUser,
     Query(q): Query<AreaQuery>,
 ) -> Result<Response, PageError> {
-    let area = match q.area.as_deref().filter(|a| !a.is_empty()) {
-        Some(a) => parse_area(a)?,
-        None => user.caller.user.area,
-    };
+    let area = area_or_own(q.area.as_deref(), user.caller.user.area)?;
     let r = state
         .app
         .registry_check_as(&user.caller, area, Some(SHOWN))
@@ -56,10 +53,7 @@ pub async fn xlsx(
     user: PageUser,
     Query(q): Query<AreaQuery>,
 ) -> Result<Response, PageError> {
-    let area = match q.area.as_deref().filter(|a| !a.is_empty()) {
-        Some(a) => parse_area(a)?,
-        None => user.caller.user.area,
-    };
+    let area = area_or_own(q.area.as_deref(), user.caller.user.area)?;
     let r = state
         .app
         .registry_check_as(&user.caller, area, Some(XLSX_FINDINGS))

@@ -10,7 +10,7 @@ use zhenxing_domain::today_in_china;
 
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::pages::areas::parse_area;
+use crate::pages::areas::area_or_own;
 use crate::state::AppState;
 use crate::views::{UserCtx, day, render};
 
@@ -40,10 +40,7 @@ pub async fn report(
     user: PageUser,
     Query(q): Query<AreaQuery>,
 ) -> Result<Response, PageError> {
-    let area = match q.area.as_deref().filter(|a| !a.is_empty()) {
-        Some(a) => parse_area(a)?,
-        None => user.caller.user.area,
-    };
+    let area = area_or_own(q.area.as_deref(), user.caller.user.area)?;
     let mut r = state
         .app
         .data_check_report(&user.caller.monitoring(), Some(area), today_in_china())
