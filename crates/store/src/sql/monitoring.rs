@@ -928,6 +928,9 @@ impl<D: Db> MonitoringStore for SqlStore<D> {
         if let Some((d, id)) = query.after {
             let a = param(&mut args, day(d));
             let b = param(&mut args, id.into());
+            // The first column bounded too: where to enter `cases_open_due` (see
+            // `keyset_start`: the row value alone is not used for it).
+            wheres.push(format!("c.next_due_on >= {a}"));
             wheres.push(format!("(c.next_due_on, c.id) > ({a}, {b})"));
         }
         let limit = query.limit.clamp(1, 10_000);
