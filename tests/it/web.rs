@@ -1999,6 +1999,13 @@ async fn api_answers_areas_stats_and_its_own_description() {
     }
     // No page refers to anything outside the server.
     let s = site.login("a_admin").await;
+    // The area page leads to its registry check.
+    assert!(
+        site.get("/areas/620102", Some(&s))
+            .await
+            .body
+            .contains("href=\"/registry-checks?area=620102000000\"")
+    );
     for page in [
         "/login",
         "/areas/620102",
