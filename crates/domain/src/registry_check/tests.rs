@@ -228,3 +228,121 @@ fn every_code_has_a_label() {
         assert_ne!(RegistryFinding::label_of(code), "其他", "{code}");
     }
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const RELATIONS: [Relation; 8] = [
+        Relation::Spouse,
+        Relation::Son,
+        Relation::Daughter,
+        Relation::Grandson,
+        Relation::Father,
+        Relation::Mother,
+        Relation::Sibling,
+        Relation::Other,
+    ];
+    const LABOUR: [Labour; 5] = [
+        Labour::Ordinary,
+        Labour::Skilled,
+        Labour::Weak,
+        Labour::None,
+        Labour::Lost,
+    ];
+
+    /// A day of 1930..2020 as `yyyymmdd` (28 days a month: always a real date).
+    fn birth(days: u32) -> String {
+        let year = 1930 + days / (12 * 28);
+        let month = days / 28 % 12 + 1;
+        let day = days % 28 + 1;
+        format!("{year}{month:02}{day:02}")
+    }
+
+    /// Members as a ledger would list them (a head, then others), and a household whose row
+    /// agrees with them in every way the rules look at.
+    fn consistent() -> impl Strategy<Value = (Household, Vec<Member>)> {
+        (
+            0u32..90 * 12 * 28,
+            proptest::collection::vec(
+                (
+                    0usize..RELATIONS.len(),
+                    1u32..40 * 12 * 28,
+                    0usize..LABOUR.len(),
+                    proptest::option::of(any::<bool>()),
+                ),
+                0..7,
+            ),
+            0usize..LABOUR.len(),
+        )
+            .prop_map(|(head_born, others, head_labour)| {
+                let mut members = vec![member("户主甲", Relation::Head, &birth(head_born), 1)];
+                members[0].labour = Some(LABOUR[head_labour]);
+                for (i, (r, gap, l, insured)) in others.into_iter().enumerate() {
+                    let relation = RELATIONS[r];
+                    // Younger generations after the head, older ones before.
+                    let born = match relation {
+                        Relation::Son | Relation::Daughter | Relation::Grandson => head_born + gap,
+                        Relation::Father | Relation::Mother => head_born.saturating_sub(gap),
+                        _ => head_born,
+                    };
+                    if matches!(relation, Relation::Father | Relation::Mother) && born >= head_born
+                    {
+                        continue;
+                    }
+                    let mut m = member(&format!("成员{i}"), relation, &birth(born), i as u32 + 2);
+                    m.labour = Some(LABOUR[l]);
+                    m.medical_insurance = insured;
+                    members.push(m);
+                }
+                let mut h = household(members.len() as u32);
+                h.head_name = "户主甲".into();
+                h.no_labour = members
+                    .iter()
+                    .all(|m| m.labour.is_some_and(|l| !l.can_work()));
+                h.uninsured = members.iter().any(|m| m.medical_insurance == Some(false));
+                (h, members)
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn a_household_that_agrees_with_its_members_has_no_findings((h, members) in consistent()) {
+            prop_assert_eq!(registry_checks(&h, &members), vec![]);
+        }
+
+        #[test]
+        fn each_slip_is_found_alone((h, members) in consistent(), slip in 0usize..4) {
+            let mut h = h;
+            let mut members = members;
+            let expected = match slip {
+                0 => {
+                    h.size += 1;
+                    "size_differs"
+                }
+                1 => {
+                    h.head_name.push('乙');
+                    "head_name_differs"
+                }
+                2 => {
+                    members[0].relation = Relation::Other;
+                    "no_head"
+                }
+                _ => {
+                    let mut second = members[0].clone();
+                    second.id = id("19991231", 999);
+                    second.name = "户主乙".into();
+                    members.push(second);
+                    h.size += 1;
+                    "several_heads"
+                }
+            };
+            // The flags follow the members as changed.
+            h.no_labour = members.iter().all(|m| m.labour.is_some_and(|l| !l.can_work()));
+            h.uninsured = members.iter().any(|m| m.medical_insurance == Some(false));
+            let found = registry_checks(&h, &members);
+            prop_assert_eq!(codes(&found), vec![expected]);
+        }
+    }
+}
