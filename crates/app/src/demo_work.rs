@@ -487,13 +487,7 @@ impl App {
         let mut pages = self.store().household_pages(Scope::All, county);
         while let Some(page) = pages.next().await {
             let (households, members) = page?;
-            let mut members = members.into_iter().map(|m| m.member).peekable();
-            for h in households {
-                let h = h.household;
-                let mut own = Vec::new();
-                while let Some(m) = members.next_if(|m| m.household_no == h.no) {
-                    own.push(m);
-                }
+            for (h, own) in crate::registry_check::with_members(households, members) {
                 if h.monitoring.category.is_none() && own.len() >= 2 {
                     candidates.push((mix(seed, h.no.as_str()), h, own));
                 }

@@ -87,14 +87,7 @@ impl App {
         while let Some(page) = pages.next().await {
             let (households, members) = page?;
             report.members += members.len() as u64;
-            let mut members = members.into_iter().map(|m| m.member).peekable();
-            for h in households {
-                let h = h.household;
-                // The page's members come grouped in the page's household order.
-                let mut own = Vec::new();
-                while let Some(m) = members.next_if(|m| m.household_no == h.no) {
-                    own.push(m);
-                }
+            for (h, own) in with_members(households, members) {
                 report.households += 1;
                 let found = registry_checks(&h, &own);
                 if found.is_empty() {
@@ -158,6 +151,26 @@ impl App {
         self.registry_check(caller.scope(), area, limit, &NoProgress)
             .await
     }
+}
+
+/// A page of [`zhenxing_store::Store::household_pages`] as each household with its members
+/// (they come grouped in the page's household order).
+pub fn with_members(
+    households: Vec<zhenxing_store::StoredHousehold>,
+    members: Vec<zhenxing_store::StoredMember>,
+) -> Vec<(zhenxing_domain::Household, Vec<zhenxing_domain::Member>)> {
+    let mut members = members.into_iter().map(|m| m.member).peekable();
+    households
+        .into_iter()
+        .map(|h| {
+            let h = h.household;
+            let mut own = Vec::new();
+            while let Some(m) = members.next_if(|m| m.household_no == h.no) {
+                own.push(m);
+            }
+            (h, own)
+        })
+        .collect()
 }
 
 impl RegistryCheckReport {
