@@ -69,7 +69,8 @@ enum Command {
     Import {
         #[arg(long, env = "ZHENXING_DB")]
         db: String,
-        /// Households ledger (户信息).
+        /// Households ledger (户信息). A ledger of one row a person (一表式台账: members' 姓名 and
+        /// 与户主关系 beside the household's columns) brings its members too.
         #[arg(long)]
         households: Option<PathBuf>,
         /// Members ledger (成员信息); may be the same workbook as --households.

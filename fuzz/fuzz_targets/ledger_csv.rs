@@ -1,10 +1,12 @@
 //! A ledger file of any bytes (csv): opening, reading and parsing every row of both layouts
-//! either works or returns an error; it never panics.
+//! (a households sheet of one row a person folded first, as the import does) either works or
+//! returns an error; it never panics.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use zhenxing_domain::DivisionTree;
 use zhenxing_ledger::parse::{parse_household, parse_member};
+use zhenxing_ledger::persons::{Apart, Folded, HouseholdFolder};
 use zhenxing_ledger::{Ledger, LedgerKind};
 
 fuzz_target!(|data: &[u8]| {
@@ -18,10 +20,21 @@ fuzz_target!(|data: &[u8]| {
         let Ok(ledger) = Ledger::open(&path, kind) else {
             continue;
         };
+        let mut folder = HouseholdFolder::new("f".into(), &ledger.sheets);
+        let mut apart = Apart::new();
         let _ = ledger.read_rows(&mut |plan, row| {
             match kind {
                 LedgerKind::Households => {
                     let _ = parse_household("f", plan, &row, &tree);
+                    let key = plan.columns.get(zhenxing_ledger::layout::F::HouseholdNo);
+                    apart.next(0, key.and_then(|i| row.cells.get(i)).map_or("", |c| &c.text));
+                    let mut folded = Vec::new();
+                    folder.push(0, row, &mut |f| folded.push(f));
+                    for f in folded {
+                        if let Folded::Row { sheet, raw } = f {
+                            let _ = parse_household("f", &folder.plans()[sheet], &raw, &tree);
+                        }
+                    }
                 }
                 LedgerKind::Members => {
                     let _ = parse_member("f", plan, &row);
@@ -29,5 +42,7 @@ fuzz_target!(|data: &[u8]| {
             }
             true
         });
+        let _ = folder.finish();
+        let _ = apart.found();
     }
 });

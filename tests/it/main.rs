@@ -7,6 +7,7 @@ mod browser;
 mod cli;
 mod ledger_import;
 mod monitoring;
+mod one_table;
 mod registry_check;
 mod reliability;
 mod round_trip;

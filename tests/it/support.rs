@@ -24,6 +24,14 @@ impl Env {
         Env { dir, app }
     }
 
+    /// The database at `db` (a `postgres://` URL, say), with the Gansu division tree loaded.
+    pub async fn at(db: &str) -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::open(db).await.unwrap();
+        app.load_divisions(None, None).await.unwrap();
+        Env { dir, app }
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }

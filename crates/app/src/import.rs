@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 use zhenxing_domain::{DivisionTree, IdNumber, Scope};
 use zhenxing_ledger::layout::{F, LedgerKind, header};
 use zhenxing_ledger::parse::{parse_household, parse_member};
+use zhenxing_ledger::persons::{Apart, Folded, HouseholdFolder};
 use zhenxing_ledger::read::{RawRow, SheetPlan};
 use zhenxing_ledger::{Ledger, LedgerError, RowError};
 use zhenxing_store::{Actor, ImportCounts, ImportSource, ImportTx, Rejection, RowOutcome};
@@ -86,12 +87,14 @@ impl<T> Batch<T> {
 type Parser<T> = Box<dyn Fn(&str, &SheetPlan, &RawRow) -> Result<T, Vec<RowError>> + Send>;
 
 /// Reads `ledger` on a blocking thread, parsing rows and refusing repeats of a key within the
-/// file, and sends batches down a channel.
+/// file, and sends batches down a channel. A households ledger's consecutive rows of one
+/// household (a sheet of one row a person) are folded into one first (`fold`).
 fn spawn_reader<T, K>(
     ledger: Ledger,
     parse: Parser<T>,
     key: fn(&T) -> K,
     key_field: F,
+    fold: bool,
 ) -> (
     mpsc::Receiver<Batch<T>>,
     tokio::task::JoinHandle<Result<u64, LedgerError>>,
@@ -104,85 +107,169 @@ where
     let handle = tokio::task::spawn_blocking(move || {
         let file = ledger.file_name();
         let sheets: Vec<Option<String>> = ledger.sheets.iter().map(|s| s.sheet.clone()).collect();
-        // (sheet, row) of each key's first row; u16/u32 keep a 3.5-million-row file's map small.
-        let mut seen: HashMap<K, (u16, u32)> = HashMap::new();
-        let mut batch = Batch::new();
-        let mut rows = 0u64;
-        let mut closed = false;
+        let persons = ledger.sheets.iter().any(|s| s.persons.is_some());
+        let mut reading = Reading {
+            file: file.clone(),
+            kind: ledger.kind,
+            sheets: sheets.clone(),
+            parse,
+            key,
+            key_field,
+            seen: HashMap::new(),
+            batch: Batch::new(),
+            rows: 0,
+            tx,
+            closed: false,
+        };
+        let mut folder =
+            (fold && persons).then(|| HouseholdFolder::new(file.clone(), &ledger.sheets));
+        if let Some(folder) = folder.as_mut() {
+            // A household's rows apart are refused whole: read the keys once first.
+            let mut apart = Apart::new();
+            ledger.read_rows(&mut |plan, raw| {
+                let sheet = sheets.iter().position(|s| *s == plan.sheet).unwrap_or(0);
+                let key = plan
+                    .columns
+                    .get(F::HouseholdNo)
+                    .and_then(|i| raw.cells.get(i));
+                apart.next(sheet, key.map_or("", |c| c.text.as_str()));
+                true
+            })?;
+            folder.refuse_apart(apart.found());
+        }
         let notes = ledger.read_rows(&mut |plan, raw| {
-            rows += 1;
+            reading.rows += 1;
             let sheet = sheets.iter().position(|s| *s == plan.sheet).unwrap_or(0);
-            match parse(&file, plan, raw) {
-                Ok(record) => match seen.get(&key(&record)) {
-                    Some((first_sheet, first_row)) => {
-                        let first_sheet = usize::from(*first_sheet);
-                        let at = match (&sheets[first_sheet], first_sheet == sheet) {
-                            (Some(s), false) => format!("工作表“{s}”第{first_row}行"),
-                            _ => format!("第{first_row}行"),
-                        };
-                        let i = plan.columns.get(key_field);
-                        let value = i
-                            .and_then(|i| raw.cells.get(i))
-                            .map(|c| c.text.trim().to_string())
-                            .unwrap_or_default();
-                        batch.errors.push(RowError {
-                            file: file.clone(),
-                            sheet: plan.sheet.clone(),
-                            row: raw.row,
-                            column: plan
-                                .columns
-                                .header(key_field)
-                                .unwrap_or(header(ledger.kind, key_field))
-                                .to_string(),
-                            value: if key_field == F::IdNumber {
-                                zhenxing_domain::id_number::mask_id_str(&value)
-                            } else {
-                                value
-                            },
-                            reason: format!("与本文件{at}重复"),
-                            code: "duplicate_in_file",
-                        });
-                    }
-                    None => {
-                        seen.insert(
-                            key(&record),
-                            (sheet as u16, raw.row.min(u64::from(u32::MAX)) as u32),
-                        );
-                        batch.records.push(record);
-                        batch.positions.push((sheet, raw.row));
-                    }
-                },
-                Err(errors) => {
-                    if let Some(no) = plan
-                        .columns
-                        .get(F::HouseholdNo)
-                        .and_then(|i| raw.cells.get(i))
-                    {
-                        batch
-                            .failed_keys
-                            .push((no.text.trim().to_string(), raw.row));
-                    }
-                    batch.errors.extend(errors);
+            match folder.as_mut() {
+                None => reading.take(sheet, plan, raw),
+                Some(folder) => {
+                    let mut folded = Vec::new();
+                    folder.push(sheet, raw, &mut |f| folded.push(f));
+                    folded
+                        .into_iter()
+                        .all(|f| reading.take_folded(folder.plans(), f))
                 }
             }
-            if batch.records.len() >= BATCH || batch.errors.len() >= BATCH {
-                let mut full = std::mem::replace(&mut batch, Batch::new());
-                full.rows = rows;
-                if tx.blocking_send(full).is_err() {
-                    closed = true;
-                    return false;
-                }
-                rows = 0;
-            }
-            true
         })?;
-        if !closed {
-            batch.rows = rows;
-            let _ = tx.blocking_send(batch);
+        if let Some(last) = folder.as_mut().and_then(HouseholdFolder::finish) {
+            let plans = folder
+                .as_ref()
+                .map(HouseholdFolder::plans)
+                .unwrap_or_default();
+            reading.take_folded(plans, last);
+        }
+        if !reading.closed {
+            reading.batch.rows = reading.rows;
+            let _ = reading.tx.blocking_send(reading.batch);
         }
         Ok(notes)
     });
     (rx, handle)
+}
+
+/// The state of [`spawn_reader`]'s thread.
+struct Reading<T, K> {
+    file: String,
+    kind: LedgerKind,
+    sheets: Vec<Option<String>>,
+    parse: Parser<T>,
+    key: fn(&T) -> K,
+    key_field: F,
+    /// (sheet, row) of each key's first row; u16/u32 keep a 3.5-million-row file's map small.
+    seen: HashMap<K, (u16, u32)>,
+    batch: Batch<T>,
+    rows: u64,
+    tx: mpsc::Sender<Batch<T>>,
+    closed: bool,
+}
+
+impl<T, K: Hash + Eq> Reading<T, K> {
+    /// A household folded from its rows, or refused for them.
+    fn take_folded(&mut self, plans: &[SheetPlan], folded: Folded) -> bool {
+        match folded {
+            Folded::Row { sheet, raw } => self.take(sheet, &plans[sheet], &raw),
+            Folded::Refused {
+                key, row, errors, ..
+            } => {
+                self.batch.failed_keys.push((key, row));
+                self.batch.errors.extend(errors);
+                self.send_if_full()
+            }
+        }
+    }
+
+    /// Parses a row; false once the receiving side has gone.
+    fn take(&mut self, sheet: usize, plan: &SheetPlan, raw: &RawRow) -> bool {
+        let file = &self.file;
+        let batch = &mut self.batch;
+        match (self.parse)(file, plan, raw) {
+            Ok(record) => match self.seen.get(&(self.key)(&record)) {
+                Some((first_sheet, first_row)) => {
+                    let first_sheet = usize::from(*first_sheet);
+                    let at = match (&self.sheets[first_sheet], first_sheet == sheet) {
+                        (Some(s), false) => format!("工作表“{s}”第{first_row}行"),
+                        _ => format!("第{first_row}行"),
+                    };
+                    let i = plan.columns.get(self.key_field);
+                    let value = i
+                        .and_then(|i| raw.cells.get(i))
+                        .map(|c| c.text.trim().to_string())
+                        .unwrap_or_default();
+                    batch.errors.push(RowError {
+                        file: file.clone(),
+                        sheet: plan.sheet.clone(),
+                        row: raw.row,
+                        column: plan
+                            .columns
+                            .header(self.key_field)
+                            .unwrap_or(header(self.kind, self.key_field))
+                            .to_string(),
+                        value: if self.key_field == F::IdNumber {
+                            zhenxing_domain::id_number::mask_id_str(&value)
+                        } else {
+                            value
+                        },
+                        reason: format!("与本文件{at}重复"),
+                        code: "duplicate_in_file",
+                    });
+                }
+                None => {
+                    self.seen.insert(
+                        (self.key)(&record),
+                        (sheet as u16, raw.row.min(u64::from(u32::MAX)) as u32),
+                    );
+                    batch.records.push(record);
+                    batch.positions.push((sheet, raw.row));
+                }
+            },
+            Err(errors) => {
+                if let Some(no) = plan
+                    .columns
+                    .get(F::HouseholdNo)
+                    .and_then(|i| raw.cells.get(i))
+                {
+                    batch
+                        .failed_keys
+                        .push((no.text.trim().to_string(), raw.row));
+                }
+                batch.errors.extend(errors);
+            }
+        }
+        self.send_if_full()
+    }
+
+    fn send_if_full(&mut self) -> bool {
+        if self.batch.records.len() >= BATCH || self.batch.errors.len() >= BATCH {
+            let mut full = std::mem::replace(&mut self.batch, Batch::new());
+            full.rows = self.rows;
+            if self.tx.blocking_send(full).is_err() {
+                self.closed = true;
+                return false;
+            }
+            self.rows = 0;
+        }
+        true
+    }
 }
 
 fn join_error(e: tokio::task::JoinError) -> AppError {
@@ -245,11 +332,22 @@ impl App {
             .as_deref()
             .map(|p| Ledger::open(p, LedgerKind::Households))
             .transpose()?;
-        let members = req
-            .members
-            .as_deref()
+        // A households ledger of one row a person holds the members too.
+        let members_path = req.members.as_deref().or_else(|| {
+            households
+                .as_ref()
+                .filter(|h| h.sheets.iter().any(|s| s.persons.is_some()))
+                .map(|h| h.path.as_path())
+        });
+        let members = members_path
             .map(|p| Ledger::open(p, LedgerKind::Members))
             .transpose()?;
+        // A sheet of one row a person read twice (households, then members) counts its rows
+        // once (a workbook's households and members sheets are read once each).
+        let one_file = households
+            .as_ref()
+            .zip(members.as_ref())
+            .is_some_and(|(h, m)| h.path == m.path && h.sheets.iter().any(|s| s.persons.is_some()));
         if households.is_none() && members.is_none() {
             return Err(AppError::Invalid("请至少指定户信息或成员信息文件".into()));
         }
@@ -264,15 +362,22 @@ impl App {
         let mut report = ImportReport::default();
         let mut failed_households: HashMap<String, (String, u64)> = HashMap::new();
         if let Some(ledger) = households {
+            let mut counted = ImportReport::default();
             import_households(
                 tx.as_mut(),
                 ledger,
                 tree.clone(),
-                &mut report,
+                &mut counted,
                 &mut failed_households,
                 progress,
             )
             .await?;
+            report.counts = counted.counts;
+            report.errors = counted.errors;
+            if !one_file {
+                report.rows = counted.rows;
+                report.notes = counted.notes;
+            }
         }
         if let Some(ledger) = members {
             import_members(
@@ -320,12 +425,12 @@ async fn import_households(
     progress.start(&format!("导入户信息 {}", sheets.file), 0);
     let parse: Parser<zhenxing_domain::Household> =
         Box::new(move |file, plan, raw| parse_household(file, plan, raw, &tree));
-    let (mut rx, reader) = spawn_reader(ledger, parse, |h| h.no.clone(), F::HouseholdNo);
+    let (mut rx, reader) = spawn_reader(ledger, parse, |h| h.no.clone(), F::HouseholdNo, true);
     let mut rows = 0;
     while let Some(batch) = rx.recv().await {
         rows += batch.rows;
         for (no, row) in batch.failed_keys {
-            failed.insert(no, (sheets.file.clone(), row));
+            failed.entry(no).or_insert((sheets.file.clone(), row));
         }
         report.errors.extend(batch.errors);
         let outcomes = tx.households(&batch.records).await?;
@@ -365,7 +470,7 @@ async fn import_members(
     let sheets = Sheets::of(&ledger);
     progress.start(&format!("导入成员信息 {}", sheets.file), 0);
     let parse: Parser<zhenxing_domain::Member> = Box::new(parse_member);
-    let (mut rx, reader) = spawn_reader(ledger, parse, |m| m.id.digits(), F::IdNumber);
+    let (mut rx, reader) = spawn_reader(ledger, parse, |m| m.id.digits(), F::IdNumber, false);
     let mut rows = 0;
     while let Some(batch) = rx.recv().await {
         rows += batch.rows;

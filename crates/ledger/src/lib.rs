@@ -13,6 +13,7 @@ mod html;
 pub mod layout;
 pub mod monitoring;
 pub mod parse;
+pub mod persons;
 pub mod read;
 pub mod write;
 mod xls;

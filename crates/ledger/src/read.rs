@@ -154,7 +154,12 @@ impl Columns {
         self.get(f).is_some()
     }
 
-    fn insert(&mut self, f: F, column: usize) {
+    /// The rightmost column of a field found.
+    pub(crate) fn max_column(&self) -> Option<usize> {
+        self.index.iter().flatten().max().copied()
+    }
+
+    pub(crate) fn insert(&mut self, f: F, column: usize) {
         let at = f as usize;
         if self.index.len() <= at {
             self.index.resize(at + 1, None);
@@ -224,6 +229,18 @@ pub struct SheetPlan {
     pub sheet: Option<String>,
     pub header_row: u64,
     pub columns: Columns,
+    /// A households sheet of one row a person (一表式台账): its members' name and relation
+    /// columns, by which [`crate::persons::HouseholdFolder`] folds each household's rows.
+    pub persons: Option<PersonColumns>,
+}
+
+/// The member columns of a households sheet of one row a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PersonColumns {
+    /// 姓名: the member's name.
+    pub name: usize,
+    /// 与户主关系.
+    pub relation: usize,
 }
 
 /// A ledger file whose header rows have been found; its rows are read by [`Ledger::read_rows`].
@@ -340,9 +357,11 @@ impl Ledger {
         };
         let mut notes = 0u64;
         let mut visit = |plan: &SheetPlan, row: &RawRow| {
+            // A sheet of one row a person may have no 户主姓名: its rows name their person.
+            let key = plan.columns.get(name).or(plan.persons.map(|p| p.name));
             if row.row <= plan.header_row || row.is_blank() {
                 true
-            } else if row.is_note(plan.columns.get(name)) {
+            } else if row.is_note(key) {
                 notes += 1;
                 true
             } else {
@@ -379,7 +398,7 @@ impl Ledger {
 
 /// Finds the header row among the first rows: the first row that has every required field. When
 /// the header spans two rows (a group header above, merged cells filled down), the lower row wins.
-fn find_header(
+pub(crate) fn find_header(
     kind: LedgerKind,
     sheet: Option<String>,
     rows: &[RawRow],
@@ -393,6 +412,10 @@ fn find_header(
     let mut best: Option<(usize, Vec<&'static str>)> = None;
     let mut found: Option<(SheetPlan, Option<FileError>)> = None;
     for row in rows {
+        let persons = match kind {
+            LedgerKind::Households => crate::persons::person_columns(row),
+            LedgerKind::Members => None,
+        };
         let mut columns = Columns::default();
         // A header naming a field in another unit than the ledger's: refused if this is the header.
         let mut other_unit = None;
@@ -435,6 +458,10 @@ fn find_header(
         let missing: Vec<&'static str> = kind
             .required()
             .iter()
+            // One row a person: the head's name and the household's size come from its rows.
+            .filter(|group| {
+                persons.is_none() || !group.iter().all(|f| crate::persons::DERIVED.contains(f))
+            })
             .filter(|group| !group.iter().any(|f| columns.has(*f)))
             .map(|group| crate::layout::header(kind, group[0]))
             .collect();
@@ -443,6 +470,7 @@ fn find_header(
                 sheet: sheet.clone(),
                 header_row: row.row,
                 columns,
+                persons,
             };
             match &found {
                 Some((prev, _)) if prev.header_row + 1 == row.row => {

@@ -1,0 +1,567 @@
+//! Ledgers of one row a person (一表式台账): the national system's lists and many counties' own
+//! keep each member on a row of their own, with the household's columns repeated on every row,
+//! merged down over its rows, or filled on its first row only. Read as a households ledger, such
+//! a sheet is recognised by its members' 姓名 and 与户主关系 columns beside the household's, and
+//! [`HouseholdFolder`] folds each household's consecutive rows into one household row:
+//! - a household column takes the value its rows give; an empty cell on a later row says nothing,
+//!   and two rows giving different values refuse the household (each such row reported);
+//! - without a 户主姓名 column, the head is the member whose relation is 户主 (or 本人); without
+//!   a 家庭人口数 column, the household has as many persons as rows;
+//! - the household's phone is the head's when the head's row has one (a 联系电话 column holds
+//!   each member's own).
+//!
+//! The same sheet read as a members ledger gives one member a row, as any members ledger.
+
+use std::collections::HashSet;
+use std::hash::{BuildHasher, RandomState};
+
+use crate::error::RowError;
+use crate::layout::{F, HOUSEHOLD_FIELDS, LedgerKind, MEMBER_FIELDS, header, normalize_header};
+use crate::read::{Cell, PersonColumns, RawRow, SheetPlan};
+
+/// Household fields a sheet of one row a person may leave out: its rows tell them.
+pub const DERIVED: &[F] = &[F::HeadName, F::Size];
+
+/// Household fields whose cells may differ between a household's rows: the key itself, and the
+/// phone (each member's own number in such a sheet).
+const PER_PERSON: &[F] = &[F::HouseholdNo, F::Phone];
+
+/// The members' name and relation columns of a header row, when it has both.
+pub(crate) fn person_columns(row: &RawRow) -> Option<PersonColumns> {
+    let find = |f: F| {
+        let names = MEMBER_FIELDS.iter().find(|x| x.field == f)?.names;
+        row.cells.iter().position(|c| {
+            let n = normalize_header(c.text.trim());
+            names.iter().any(|m| normalize_header(m) == n)
+        })
+    };
+    Some(PersonColumns {
+        name: find(F::Name)?,
+        relation: find(F::Relation)?,
+    })
+}
+
+/// Whether a relation cell names the head of the household.
+fn is_head(relation: &str) -> bool {
+    matches!(relation.trim(), "户主" | "本人")
+}
+
+/// A household's rows folded into one, or refused.
+#[derive(Debug)]
+pub enum Folded {
+    /// The household's row (numbered as its first row), to be parsed with
+    /// [`HouseholdFolder::plans`] of its sheet.
+    Row { sheet: usize, raw: RawRow },
+    /// A household whose rows contradict each other, or that names no single head: each
+    /// problem reported at its row; the household is not taken.
+    Refused {
+        sheet: usize,
+        key: String,
+        row: u64,
+        errors: Vec<RowError>,
+    },
+}
+
+/// Folds the consecutive rows of each household of a one-row-a-person sheet into one row.
+pub struct HouseholdFolder {
+    file: String,
+    /// Each sheet's plan, with 户主姓名 and 家庭人口数 read from cells past the sheet's own when
+    /// the sheet has no such column (filled from the household's rows).
+    plans: Vec<SheetPlan>,
+    /// Each sheet's household columns compared between rows.
+    compared: Vec<Vec<(F, usize)>>,
+    /// Cells a folded row has: the sheet's columns, then the derived ones.
+    widths: Vec<usize>,
+    /// Households whose rows are not together (found by [`apart`]): refused.
+    apart: HashSet<String>,
+    current: Option<Group>,
+}
+
+struct Group {
+    sheet: usize,
+    key: String,
+    first_row: u64,
+    cells: Vec<Cell>,
+    /// The row each compared cell's value came from.
+    from: Vec<u64>,
+    rows: u32,
+    /// Rows whose relation is 户主: (row, name, phone).
+    heads: Vec<(u64, String, String)>,
+    errors: Vec<RowError>,
+}
+
+impl HouseholdFolder {
+    /// A folder for the sheets of a households ledger (sheets without person columns are folded
+    /// too: consecutive repeats of a household agree or are refused).
+    pub fn new(file: String, plans: &[SheetPlan]) -> HouseholdFolder {
+        let mut derived = Vec::with_capacity(plans.len());
+        let mut compared = Vec::with_capacity(plans.len());
+        let mut widths = Vec::with_capacity(plans.len());
+        for plan in plans {
+            let mut plan = plan.clone();
+            let mut width = plan.columns.max_column().map_or(0, |c| c + 1);
+            if let Some(p) = plan.persons {
+                width = width.max(p.name + 1).max(p.relation + 1);
+                for f in DERIVED {
+                    if !plan.columns.has(*f) {
+                        plan.columns.insert(*f, width);
+                        width += 1;
+                    }
+                }
+            }
+            compared.push(
+                HOUSEHOLD_FIELDS
+                    .iter()
+                    .filter(|f| !PER_PERSON.contains(&f.field))
+                    // The sheet's own columns (not those made for a derived field).
+                    .filter(|f| plan.columns.header(f.field).is_some())
+                    .filter_map(|f| Some((f.field, plan.columns.get(f.field)?)))
+                    .collect(),
+            );
+            widths.push(width);
+            derived.push(plan);
+        }
+        HouseholdFolder {
+            file,
+            plans: derived,
+            compared,
+            widths,
+            apart: HashSet::new(),
+            current: None,
+        }
+    }
+
+    /// Refuses the households of `keys` (their rows are not together, [`apart`]).
+    pub fn refuse_apart(&mut self, keys: HashSet<String>) {
+        self.apart = keys;
+    }
+
+    /// The plans to parse the folded rows of each sheet with.
+    pub fn plans(&self) -> &[SheetPlan] {
+        &self.plans
+    }
+
+    /// Takes the next row of `sheet`; a household whose rows have all been read is handed to
+    /// `emit`.
+    pub fn push(&mut self, sheet: usize, raw: &RawRow, emit: &mut dyn FnMut(Folded)) {
+        let key = self.plans[sheet]
+            .columns
+            .get(F::HouseholdNo)
+            .and_then(|i| raw.cells.get(i))
+            .map(|c| c.text.trim().to_string())
+            .unwrap_or_default();
+        let same = self
+            .current
+            .as_ref()
+            .is_some_and(|g| g.sheet == sheet && !key.is_empty() && g.key == key);
+        if !same {
+            if let Some(done) = self.finish() {
+                emit(done);
+            }
+            let width = self.widths[sheet];
+            let mut cells: Vec<Cell> = raw.cells.iter().take(width).cloned().collect();
+            cells.resize(width, Cell::default());
+            let group = Group {
+                sheet,
+                key,
+                first_row: raw.row,
+                from: vec![raw.row; width],
+                cells,
+                rows: 0,
+                heads: Vec::new(),
+                errors: Vec::new(),
+            };
+            self.current = Some(group);
+        }
+        let plan = &self.plans[sheet];
+        if same && let Some(g) = self.current.as_mut() {
+            for &(f, col) in &self.compared[sheet] {
+                let Some(cell) = raw.cells.get(col) else {
+                    continue;
+                };
+                let value = cell.text.trim();
+                if value.is_empty() {
+                    continue;
+                }
+                let held = g.cells[col].text.trim();
+                if held.is_empty() {
+                    g.cells[col] = cell.clone();
+                    g.from[col] = raw.row;
+                } else if held != value {
+                    g.errors.push(RowError {
+                        file: self.file.clone(),
+                        sheet: plan.sheet.clone(),
+                        row: raw.row,
+                        column: column_header(plan, f),
+                        value: value.to_string(),
+                        reason: format!(
+                            "与第{}行同属户编号{}，此列却不同（第{}行为“{}”）：同一户的各行户信息应一致",
+                            g.first_row, g.key, g.from[col], held
+                        ),
+                        code: "household_rows_differ",
+                    });
+                }
+            }
+        }
+        let Some(g) = self.current.as_mut() else {
+            return;
+        };
+        g.rows += 1;
+        if let Some(p) = plan.persons {
+            let text = |i: usize| raw.cells.get(i).map_or("", |c| c.text.trim());
+            if is_head(text(p.relation)) {
+                let phone = plan.columns.get(F::Phone).map_or("", text);
+                g.heads
+                    .push((raw.row, text(p.name).to_string(), phone.to_string()));
+            }
+        }
+    }
+
+    /// The household being read, folded (at the end of the file, or of a sheet).
+    pub fn finish(&mut self) -> Option<Folded> {
+        let mut g = self.current.take()?;
+        let plan = &self.plans[g.sheet];
+        let file_header = |f: F| plan.columns.header(f).is_some();
+        if self.apart.contains(&g.key) {
+            g.errors.push(RowError {
+                file: self.file.clone(),
+                sheet: plan.sheet.clone(),
+                row: g.first_row,
+                column: column_header(plan, F::HouseholdNo),
+                value: g.key.clone(),
+                reason: format!(
+                    "户编号{}的各行不相邻（此处从第{}行起{}行，文件中另有该户的行）：同一户的各行应连在一起，请按户编号排序后再导入",
+                    g.key, g.first_row, g.rows
+                ),
+                code: "household_rows_apart",
+            });
+        } else if plan.persons.is_some() {
+            let relation = header(LedgerKind::Members, F::Relation).to_string();
+            if !file_header(F::HeadName) {
+                match g.heads.as_slice() {
+                    [(_, name, _)] => {
+                        if let Some(i) = plan.columns.get(F::HeadName) {
+                            g.cells[i] = Cell::text(name.clone());
+                        }
+                    }
+                    [] => g.errors.push(RowError {
+                        file: self.file.clone(),
+                        sheet: plan.sheet.clone(),
+                        row: g.first_row,
+                        column: relation,
+                        value: String::new(),
+                        reason: format!(
+                            "户编号{}的{}行中没有与户主关系为“户主”的成员，无法确定户主姓名",
+                            g.key, g.rows
+                        ),
+                        code: "household_no_head",
+                    }),
+                    several => {
+                        let rows: Vec<String> =
+                            several.iter().map(|(r, _, _)| format!("第{r}行")).collect();
+                        g.errors.push(RowError {
+                            file: self.file.clone(),
+                            sheet: plan.sheet.clone(),
+                            row: several[1].0,
+                            column: relation,
+                            value: "户主".into(),
+                            reason: format!(
+                                "户编号{}有{}名成员与户主关系为“户主”（{}），无法确定户主姓名",
+                                g.key,
+                                several.len(),
+                                rows.join("、")
+                            ),
+                            code: "household_several_heads",
+                        });
+                    }
+                }
+            }
+            if !file_header(F::Size)
+                && let Some(i) = plan.columns.get(F::Size)
+            {
+                g.cells[i] = Cell::text(g.rows.to_string());
+            }
+            if let (Some(i), [(_, _, phone)]) = (plan.columns.get(F::Phone), g.heads.as_slice())
+                && !phone.is_empty()
+            {
+                g.cells[i] = Cell::text(phone.clone());
+            }
+        }
+        Some(if g.errors.is_empty() {
+            Folded::Row {
+                sheet: g.sheet,
+                raw: RawRow {
+                    row: g.first_row,
+                    cells: g.cells,
+                },
+            }
+        } else {
+            Folded::Refused {
+                sheet: g.sheet,
+                key: g.key,
+                row: g.first_row,
+                errors: g.errors,
+            }
+        })
+    }
+}
+
+fn column_header(plan: &SheetPlan, f: F) -> String {
+    plan.columns
+        .header(f)
+        .unwrap_or(header(LedgerKind::Households, f))
+        .to_string()
+}
+
+/// Finds the households whose rows are not all together: reads the household number of each
+/// row (`next` gives them in order, with their sheet) and keeps a hash of each household's key
+/// once its rows end — 16 bytes a household, the keys found apart as text.
+pub struct Apart {
+    hasher: RandomState,
+    ended: HashSet<u64>,
+    last: Option<(usize, String)>,
+    found: HashSet<String>,
+}
+
+impl Default for Apart {
+    fn default() -> Apart {
+        Apart::new()
+    }
+}
+
+impl Apart {
+    pub fn new() -> Apart {
+        Apart {
+            hasher: RandomState::new(),
+            ended: HashSet::new(),
+            last: None,
+            found: HashSet::new(),
+        }
+    }
+
+    /// The next row's household number in `sheet`.
+    pub fn next(&mut self, sheet: usize, key: &str) {
+        let key = key.trim();
+        if key.is_empty()
+            || self
+                .last
+                .as_ref()
+                .is_some_and(|(s, k)| *s == sheet && k == key)
+        {
+            return;
+        }
+        if let Some((_, ended)) = self.last.take() {
+            self.ended.insert(self.hasher.hash_one(&ended));
+        }
+        if self.ended.contains(&self.hasher.hash_one(key)) {
+            self.found.insert(key.to_string());
+        }
+        self.last = Some((sheet, key.to_string()));
+    }
+
+    /// The households found apart.
+    pub fn found(self) -> HashSet<String> {
+        self.found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::read::find_header;
+
+    fn row(n: u64, cells: &[&str]) -> RawRow {
+        RawRow {
+            row: n,
+            cells: cells.iter().map(|c| Cell::text(*c)).collect(),
+        }
+    }
+
+    const HEADER: &[&str] = &[
+        "户编号",
+        "所在村代码",
+        "是否脱贫户",
+        "人均纯收入",
+        "姓名",
+        "与户主关系",
+    ];
+
+    fn folder() -> HouseholdFolder {
+        let plan = find_header(LedgerKind::Households, None, &[row(1, HEADER)]).unwrap();
+        assert_eq!(
+            plan.persons,
+            Some(PersonColumns {
+                name: 4,
+                relation: 5
+            })
+        );
+        HouseholdFolder::new("f.csv".into(), &[plan])
+    }
+
+    /// A folded household: (first row, cells), or the codes of its errors.
+    type Outcome = Result<(u64, Vec<String>), Vec<&'static str>>;
+
+    /// The folded rows of `rows` (numbered from 2).
+    fn fold(rows: &[Vec<String>]) -> Vec<Outcome> {
+        let mut f = folder();
+        let mut out = Vec::new();
+        let mut take = |x: Folded| {
+            out.push(match x {
+                Folded::Row { raw, .. } => Ok((
+                    raw.row,
+                    raw.cells.into_iter().map(|c| c.text).collect::<Vec<_>>(),
+                )),
+                Folded::Refused { errors, .. } => Err(errors.iter().map(|e| e.code).collect()),
+            })
+        };
+        for (i, r) in rows.iter().enumerate() {
+            let cells: Vec<&str> = r.iter().map(String::as_str).collect();
+            f.push(0, &row(i as u64 + 2, &cells), &mut take);
+        }
+        if let Some(last) = f.finish() {
+            take(last);
+        }
+        out
+    }
+
+    fn strings(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn a_sheet_of_one_row_a_household_has_no_person_columns() {
+        let plan = find_header(
+            LedgerKind::Households,
+            None,
+            &[row(
+                1,
+                &[
+                    "户编号",
+                    "所在村代码",
+                    "户主姓名",
+                    "家庭人口数",
+                    "是否脱贫户",
+                ],
+            )],
+        )
+        .unwrap();
+        assert_eq!(plan.persons, None);
+        // Without 户主姓名 and no member columns, no header is found.
+        assert!(
+            find_header(
+                LedgerKind::Households,
+                None,
+                &[row(
+                    1,
+                    &["户编号", "所在村代码", "家庭人口数", "是否脱贫户"]
+                )],
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn the_head_and_size_come_from_the_rows() {
+        let folded = fold(&[
+            strings(&["1", "620102010201", "否", "9000", "李芳", "配偶"]),
+            strings(&["1", "", "", "", "王伟", "户主"]),
+            strings(&["2", "620102010201", "是", "8000", "赵六", "本人"]),
+        ]);
+        let (at, cells) = folded[0].clone().unwrap();
+        assert_eq!(at, 2);
+        // The derived columns follow the sheet's: 户主姓名 then 家庭人口数.
+        assert_eq!(&cells[6..], ["王伟", "2"]);
+        assert_eq!(&cells[..4], ["1", "620102010201", "否", "9000"]);
+        let (at, cells) = folded[1].clone().unwrap();
+        assert_eq!((at, &cells[6..]), (4, &strings(&["赵六", "1"])[..]));
+    }
+
+    #[test]
+    fn disagreeing_rows_and_heads_refuse_the_household() {
+        let folded = fold(&[
+            strings(&["1", "620102010201", "否", "9000", "王伟", "户主"]),
+            strings(&["1", "620102010201", "否", "9100", "李芳", "配偶"]),
+            strings(&["2", "620102010201", "否", "9000", "赵六", "户主"]),
+            strings(&["2", "620102010201", "否", "9000", "钱七", "户主"]),
+            strings(&["3", "620102010201", "否", "9000", "孙八", "子"]),
+        ]);
+        assert_eq!(
+            folded,
+            [
+                Err(vec!["household_rows_differ"]),
+                Err(vec!["household_several_heads"]),
+                Err(vec!["household_no_head"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn households_whose_rows_lie_apart_are_found() {
+        let mut apart = Apart::new();
+        for (sheet, key) in [
+            (0, "1"),
+            (0, "1"),
+            (0, "2"),
+            (0, "3"),
+            (0, ""),
+            (0, "3"),
+            (0, "1"),
+            (1, "4"),
+            (1, "2"),
+        ] {
+            apart.next(sheet, key);
+        }
+        let mut found: Vec<String> = apart.found().into_iter().collect();
+        found.sort();
+        assert_eq!(found, ["1", "2"]);
+    }
+
+    proptest! {
+        /// However a household's cells are written on its rows after the first (repeated, or
+        /// left empty as under a merged cell that was not filled), it folds to the same row.
+        #[test]
+        fn repeated_or_empty_household_cells_fold_alike(
+            households in proptest::collection::vec(
+                (1usize..5, 0usize..5, proptest::collection::vec(any::<bool>(), 8), 1u32..99999),
+                1..6,
+            )
+        ) {
+            let mut rows = Vec::new();
+            let mut expected = Vec::new();
+            for (h, (size, head, blanks, income)) in households.iter().enumerate() {
+                let head = head % size;
+                let no = (h + 1).to_string();
+                let income = income.to_string();
+                let first_row = rows.len() as u64 + 2;
+                for m in 0..*size {
+                    let blank = m > 0 && blanks[m % blanks.len()];
+                    let household = |v: &str| if blank { String::new() } else { v.to_string() };
+                    rows.push(vec![
+                        no.clone(),
+                        household("620102010201"),
+                        household("否"),
+                        household(&income),
+                        format!("成员{h}-{m}"),
+                        if m == head { "户主".into() } else { "子".into() },
+                    ]);
+                }
+                let mut cells = strings(&[&no, "620102010201", "否", &income]);
+                cells.extend(rows[first_row as usize - 2][4..].iter().cloned());
+                cells.push(format!("成员{h}-{head}"));
+                cells.push(size.to_string());
+                expected.push(Ok((first_row, cells)));
+            }
+            let folded: Vec<_> = fold(&rows)
+                .into_iter()
+                .map(|r| r.map(|(at, mut cells)| {
+                    // The first row's own member cells stay as they were.
+                    cells.truncate(8);
+                    (at, cells)
+                }))
+                .collect();
+            prop_assert_eq!(folded, expected);
+        }
+    }
+}

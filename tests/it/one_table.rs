@@ -1,0 +1,404 @@
+//! Ledgers of one row a person (一表式台账): households and members from one sheet, the
+//! household's columns repeated, merged down or filled on its first row only.
+
+use rust_xlsxwriter::{Format, Workbook};
+use zhenxing_domain::{HouseholdNo, Money, Scope};
+
+use crate::story::{fresh_postgres, postgres_url};
+use crate::support::*;
+
+fn no(s: &str) -> HouseholdNo {
+    HouseholdNo::parse(s).unwrap()
+}
+
+/// (head name, size, declared per-capita income, phone, names of members in order).
+async fn registered(
+    env: &Env,
+    n: &str,
+) -> (String, u32, Option<Money>, Option<String>, Vec<String>) {
+    let h = env
+        .app
+        .store()
+        .household(Scope::All, &no(n))
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("household {n} not registered"))
+        .household;
+    let members = env.app.store().members(Scope::All, &no(n)).await.unwrap();
+    (
+        h.head_name,
+        h.size,
+        h.income.declared_per_capita,
+        h.phone,
+        members.into_iter().map(|m| m.member.name).collect(),
+    )
+}
+
+#[tokio::test]
+async fn one_row_a_person_on_sqlite() {
+    let env = Env::new().await;
+    a_workbook_of_one_row_a_person_imports_households_and_members(&env).await;
+    a_household_whose_rows_disagree_lie_apart_or_name_no_single_head_is_refused_whole(&env).await;
+}
+
+#[tokio::test]
+async fn one_row_a_person_on_postgres() {
+    let Some(base) = postgres_url() else { return };
+    let env = Env::at(&fresh_postgres(&base).await).await;
+    a_workbook_of_one_row_a_person_imports_households_and_members(&env).await;
+    a_household_whose_rows_disagree_lie_apart_or_name_no_single_head_is_refused_whole(&env).await;
+}
+
+async fn a_workbook_of_one_row_a_person_imports_households_and_members(env: &Env) {
+    let path = env.path("一表式.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet().set_name("监测对象").unwrap();
+    sheet
+        .merge_range(
+            0,
+            0,
+            0,
+            8,
+            "城关区防返贫监测对象信息（每人一行）",
+            &Format::new(),
+        )
+        .unwrap();
+    // No 户主姓名 and no 家庭人口数: the head is the member whose relation is 户主, the size the
+    // household's rows.
+    let headers = [
+        "户编号",
+        "所在村代码",
+        "是否脱贫户",
+        "人均纯收入（元）",
+        "姓名",
+        "证件号码",
+        "与户主关系",
+        "联系电话",
+        "健康状况",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string(1, c as u16, *h).unwrap();
+    }
+    let people = [
+        // 5001: the household's cells merged down over its three rows; the head on the second.
+        (
+            "5001",
+            "李芳",
+            id("620102", "19720202", 2),
+            "配偶",
+            "13800000001",
+            "健康",
+        ),
+        (
+            "5001",
+            "王伟",
+            id("620102", "19700101", 1),
+            "户主",
+            "13900000002",
+            "患有大病",
+        ),
+        (
+            "5001",
+            "王小",
+            id("620102", "20100101", 3),
+            "子",
+            "",
+            "健康",
+        ),
+        // 5002: the household's cells repeated on each row.
+        (
+            "5002",
+            "赵六",
+            id("620102", "19600303", 4),
+            "户主",
+            "",
+            "健康",
+        ),
+        (
+            "5002",
+            "钱七",
+            id("620102", "19620404", 5),
+            "配偶",
+            "",
+            "健康",
+        ),
+        // 5003: filled on its first row only.
+        (
+            "5003",
+            "孙八",
+            id("620102", "19550505", 6),
+            "本人",
+            "13700000003",
+            "健康",
+        ),
+        (
+            "5003",
+            "孙九",
+            id("620102", "19800606", 7),
+            "子",
+            "",
+            "健康",
+        ),
+    ];
+    let household = |n: &str| match n {
+        "5001" => (V1, "是", 7701.34),
+        "5002" => (V2, "否", 15000.0),
+        _ => (V1, "否", 9000.0),
+    };
+    for (r, (n, name, idn, relation, phone, health)) in people.iter().enumerate() {
+        let row = r as u32 + 2;
+        let (village, ex_poor, income) = household(n);
+        if *n == "5001" {
+            if r == 0 {
+                let plain = Format::new();
+                sheet.merge_range(row, 0, row + 2, 0, n, &plain).unwrap();
+                sheet
+                    .merge_range(row, 1, row + 2, 1, village, &plain)
+                    .unwrap();
+                sheet
+                    .merge_range(row, 2, row + 2, 2, ex_poor, &plain)
+                    .unwrap();
+                sheet
+                    .merge_range(row, 3, row + 2, 3, &income.to_string(), &plain)
+                    .unwrap();
+            }
+        } else {
+            sheet.write_string(row, 0, *n).unwrap();
+            let first = r == 0 || people[r - 1].0 != *n;
+            if *n == "5002" || first {
+                sheet.write_string(row, 1, village).unwrap();
+                sheet.write_string(row, 2, ex_poor).unwrap();
+                sheet.write_number(row, 3, income).unwrap();
+            }
+        }
+        sheet.write_string(row, 4, *name).unwrap();
+        sheet.write_string(row, 5, idn).unwrap();
+        sheet.write_string(row, 6, *relation).unwrap();
+        sheet.write_string(row, 7, *phone).unwrap();
+        sheet.write_string(row, 8, *health).unwrap();
+    }
+    book.save(&path).unwrap();
+
+    // Given as the households ledger alone: its members come with it.
+    let report = env.import(Some(&path), None).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let c = &report.counts;
+    assert_eq!((c.households_inserted, c.members_inserted), (3, 7));
+    assert_eq!(report.rows, 7, "each row is read once in the answer");
+
+    let (head, size, income, phone, names) = registered(env, "5001").await;
+    assert_eq!((head.as_str(), size), ("王伟", 3));
+    assert_eq!(income, Some(Money::from_fen(770134)));
+    assert_eq!(phone.as_deref(), Some("13900000002"), "the head's phone");
+    assert_eq!(names, ["王伟", "李芳", "王小"]);
+    let (head, size, income, _, names) = registered(env, "5002").await;
+    assert_eq!((head.as_str(), size), ("赵六", 2));
+    assert_eq!(income, Some(Money::from_yuan(15000)));
+    assert_eq!(names.len(), 2);
+    let (head, size, income, phone, _) = registered(env, "5003").await;
+    assert_eq!((head.as_str(), size), ("孙八", 2));
+    assert_eq!(income, Some(Money::from_yuan(9000)));
+    assert_eq!(phone.as_deref(), Some("13700000003"));
+
+    // The same workbook again changes nothing.
+    let again = env.import(Some(&path), None).await.unwrap();
+    assert!(again.errors.is_empty(), "{:?}", again.errors);
+    let c = &again.counts;
+    assert_eq!(
+        (
+            c.households_unchanged,
+            c.members_unchanged,
+            c.households_updated + c.households_inserted,
+            c.members_updated + c.members_inserted
+        ),
+        (3, 7, 0, 0)
+    );
+}
+
+async fn a_household_whose_rows_disagree_lie_apart_or_name_no_single_head_is_refused_whole(
+    env: &Env,
+) {
+    let header = "户编号,所在村代码,户主姓名,家庭人口数,是否脱贫户,人均纯收入（元）,姓名,身份证号,与户主关系";
+    let header_no_head = "户编号,所在村代码,是否脱贫户,人均纯收入（元）,姓名,身份证号,与户主关系";
+    let p = |seq: u32| id("620102", "19710101", seq);
+    // With 户主姓名 and 家庭人口数 given: taken from the file, not derived.
+    let given = csv(
+        header,
+        &[
+            &format!("6001,{V1},王伟,4,是,8000,王伟,{},户主", p(1)),
+            &format!("6001,{V1},王伟,4,是,8000,李芳,{},配偶", p(2)),
+            // Another income on the household's second row: refused.
+            &format!("6002,{V1},赵六,2,否,9000,赵六,{},户主", p(3)),
+            &format!("6002,{V1},赵六,2,否,9100,钱七,{},配偶", p(4)),
+        ],
+    );
+    let gbk = |text: &str| {
+        let (bytes, _, bad) = encoding_rs::GBK.encode(text);
+        assert!(!bad);
+        bytes.into_owned()
+    };
+    let path = env.write("台账.csv", gbk(&given));
+    let report = env.import(Some(&path), None).await.unwrap();
+    assert_eq!(
+        errors(&report),
+        [
+            (4, "户编号".to_string(), "household_rejected"),
+            (5, "人均纯收入（元）".to_string(), "household_rows_differ"),
+            (5, "户编号".to_string(), "household_rejected"),
+        ]
+    );
+    assert!(
+        report.errors[1].reason.contains("第4行为“9000”"),
+        "{}",
+        report.errors[1]
+    );
+    let (head, size, ..) = registered(env, "6001").await;
+    assert_eq!(
+        (head.as_str(), size),
+        ("王伟", 4),
+        "the declared size, not the rows"
+    );
+    assert!(
+        env.app
+            .store()
+            .household(Scope::All, &no("6002"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        env.app
+            .store()
+            .members(Scope::All, &no("6002"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Derived heads: none, two, and a household's rows apart.
+    let derived = csv(
+        header_no_head,
+        &[
+            &format!("7001,{V1},否,9000,周一,{},配偶", p(11)),
+            &format!("7002,{V1},否,9000,吴二,{},户主", p(12)),
+            &format!("7002,{V1},否,9000,郑三,{},户主", p(13)),
+            &format!("7003,{V1},否,9000,冯四,{},户主", p(14)),
+            &format!("7004,{V1},否,9000,陈五,{},户主", p(15)),
+            &format!("7003,{V1},否,9000,褚六,{},子", p(16)),
+            &format!("7005,{V1},否,9000,卫七,{},户主", p(17)),
+        ],
+    );
+    let path = env.write("派生.csv", gbk(&derived));
+    let report = env.import(Some(&path), None).await.unwrap();
+    let codes: Vec<(u64, &str)> = report.errors.iter().map(|e| (e.row, e.code)).collect();
+    assert_eq!(
+        codes,
+        [
+            (2, "household_no_head"),
+            (2, "household_rejected"),
+            (3, "household_rejected"),
+            (4, "household_several_heads"),
+            (4, "household_rejected"),
+            (5, "household_rows_apart"),
+            (5, "household_rejected"),
+            (7, "household_rows_apart"),
+            (7, "household_rejected"),
+        ]
+    );
+    assert!(
+        report.errors[3].reason.contains("第3行、第4行"),
+        "{}",
+        report.errors[3]
+    );
+    assert!(
+        report.errors[5].reason.contains("按户编号排序"),
+        "{}",
+        report.errors[5]
+    );
+    let c = &report.counts;
+    assert_eq!((c.households_inserted, c.members_inserted), (2, 2));
+    assert_eq!(report.rejected_rows(), 5);
+    for refused in ["7001", "7002", "7003"] {
+        assert!(
+            env.app
+                .store()
+                .household(Scope::All, &no(refused))
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+    let (head, size, ..) = registered(env, "7005").await;
+    assert_eq!((head.as_str(), size), ("卫七", 1));
+
+    // Sorted, the household apart is taken with both its rows.
+    let sorted = csv(
+        header_no_head,
+        &[
+            &format!("7003,{V1},否,9000,冯四,{},户主", p(14)),
+            &format!("7003,{V1},否,9000,褚六,{},子", p(16)),
+        ],
+    );
+    let path = env.write("排序.csv", gbk(&sorted));
+    let report = env.import(Some(&path), None).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let (head, size, _, _, names) = registered(env, "7003").await;
+    assert_eq!((head.as_str(), size, names.len()), ("冯四", 2, 2));
+}
+
+#[tokio::test]
+async fn a_households_ledger_of_one_row_a_household_is_read_as_before() {
+    // No member columns: a repeated household is a repeat, not a household's next row.
+    let env = Env::new().await;
+    let path = env.write(
+        "h.csv",
+        csv(
+            H_HEADER,
+            &[
+                "8001,620102010201,王伟,1,9000,否,,,,否,",
+                "8001,620102010201,王伟,1,9000,否,,,,否,",
+            ],
+        ),
+    );
+    let report = env.import(Some(&path), None).await.unwrap();
+    assert_eq!(
+        errors(&report),
+        [(3, "户编号".to_string(), "duplicate_in_file")]
+    );
+    assert_eq!(report.counts.members_inserted, 0);
+}
+
+#[tokio::test]
+async fn a_ledger_of_one_row_a_person_uploaded_as_households_brings_its_members() {
+    use crate::web::{Site, multipart};
+    let site = Site::new().await;
+    let token = site.token("a_admin").await;
+    let header = "户编号,所在村代码,是否脱贫户,人均纯收入（元）,姓名,证件号码,与户主关系";
+    let text = csv(
+        header,
+        &[
+            &format!(
+                "9001,{V2},否,9000,周全,{},户主",
+                id("620102", "19700101", 21)
+            ),
+            &format!("9001,{V2},否,9000,周到,{},子", id("620102", "20000101", 22)),
+            // Outside the administrator's county: refused with its member.
+            &format!(
+                "9002,620103001001,否,9000,吴用,{},户主",
+                id("620103", "19700101", 23)
+            ),
+        ],
+    );
+    let upload = multipart(&[("households", "一表式.csv", &text)]);
+    let v = site.api_upload("/api/v1/imports", &token, upload).await;
+    assert_eq!(v["counts"]["households_inserted"], 1, "{v}");
+    assert_eq!(v["counts"]["members_inserted"], 2, "{v}");
+    let codes: Vec<&str> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes.len(), 2, "{v}");
+    assert!(codes.iter().all(|c| *c != "household_rows_differ"), "{v}");
+}
