@@ -726,6 +726,45 @@ async fn disability_in_gbk_a_new_grade_one_or_two_certificate() {
     assert_eq!(clue.risks.to_string(), "因残");
 }
 
+/// The disabled persons' federation lists its certificates by 残疾人证号 (the ID number, then
+/// category and grade): matched by the ID in it; a file with both numbers is matched by the ID.
+#[tokio::test]
+async fn disability_lists_by_certificate_number() {
+    let env = registry().await;
+    let text = csv(
+        "残疾人证号,姓名,残疾等级,发证日期",
+        &[
+            &format!("{}42,,二级,2025-05-01", person("b1")), // grade 2, new: hit
+            &format!("{}13,,三级,2025-05-01", person("a1")), // grade 3: below
+            &format!("{}92,,二级,2025-05-01", person("c1")), // not a certificate number
+        ],
+    );
+    let file = env.write("残联证号.csv", encoding_rs::GBK.encode(&text).0);
+    let r = screen(&env.app, &operator(), "disability", &file, None).await;
+    assert_eq!(
+        outcomes(&r),
+        [("A002".to_string(), "created")],
+        "{:?}",
+        r.problems
+    );
+    let p = problems(&r);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!((p[0].0, p[0].1.as_str()), (4, "残疾人证号"));
+
+    // Both numbers: the ID's column is matched (here the certificate names someone else).
+    let text = csv(
+        "残疾人证号,证件号码,残疾等级,发证日期",
+        &[&format!(
+            "{}11,{},一级,2025-05-01",
+            person("a1"),
+            person("c1")
+        )],
+    );
+    let file = env.write("两列.csv", text);
+    let r = screen(&env.app, &operator(), "disability", &file, None).await;
+    assert_eq!(outcomes(&r), [("A003".to_string(), "created")]);
+}
+
 #[tokio::test]
 async fn disaster_losses_in_xlsx_above_half_the_yearly_income() {
     let env = registry().await;

@@ -86,10 +86,33 @@ impl IdNumber {
 
     /// [`IdNumber::parse`], also taking a 15-digit number of the first-generation cards (still
     /// in some departments' data) upgraded as GB 11643-1999 does: `19` put before its
-    /// two-digit birth year and the check character added. For matching lists against the
-    /// registry; a ledger's own numbers must be the 18-digit ones.
+    /// two-digit birth year and the check character added; and a disabled person's certificate
+    /// number (残疾人证号: the holder's 18-character ID number, then the category 1–7 and the
+    /// grade 1–4, as the disabled persons' federation lists them). For matching lists against
+    /// the registry; a ledger's own numbers must be the 18-digit ones.
     pub fn parse_or_upgrade(input: &str) -> Result<IdNumber, ParseError> {
         match Self::parse(input) {
+            Err(ParseError::IdLength(20)) => {
+                // As `typed_form` reads it: no spaces or dashes, full-width digits half-width.
+                let chars: Vec<char> = input
+                    .trim_start()
+                    .trim_start_matches(['\'', '‘', '’', '`'])
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && *c != '-')
+                    .map(|c| match c {
+                        '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                        _ => c,
+                    })
+                    .collect();
+                let (id, suffix) = chars.split_at(chars.len().saturating_sub(2));
+                let digit = |c: char, max: char| ('1'..=max).contains(&c);
+                match suffix {
+                    [category, grade] if digit(*category, '7') && digit(*grade, '4') => {
+                        Self::parse(&id.iter().collect::<String>())
+                    }
+                    _ => Err(ParseError::IdLength(20)),
+                }
+            }
             Err(ParseError::IdLength(15)) => {
                 let digits: Vec<u8> = input
                     .chars()
@@ -273,6 +296,30 @@ mod tests {
     fn a_first_generation_number_is_upgraded_where_asked() {
         let old = "110105491231002";
         assert_eq!(IdNumber::parse(old), Err(ParseError::IdLength(15)));
+        // A disabled person's certificate number: the ID, then category and grade.
+        let id = IdNumber::parse("11010519491231002X").unwrap();
+        for cert in [
+            "11010519491231002X42",
+            "11010519491231002x 7 1",
+            "'１１０１０５１９４９１２３１００２Ｘ１４",
+        ] {
+            assert_eq!(IdNumber::parse_or_upgrade(cert), Ok(id), "{cert}");
+        }
+        for not_cert in [
+            "11010519491231002X82",
+            "11010519491231002X40",
+            "11010519491231002X4",
+        ] {
+            assert!(IdNumber::parse_or_upgrade(not_cert).is_err(), "{not_cert}");
+        }
+        assert!(matches!(
+            IdNumber::parse_or_upgrade("11010519491231003X42"),
+            Err(ParseError::IdCheck { .. })
+        ));
+        assert_eq!(
+            IdNumber::parse("11010519491231002X42"),
+            Err(ParseError::IdLength(20))
+        );
         let id = IdNumber::parse_or_upgrade(old).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(id.as_str(), "11010519491231002X");
         assert_eq!(

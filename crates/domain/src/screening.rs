@@ -60,6 +60,10 @@ pub struct Column {
     pub column_type: ColumnType,
     /// Header names: the first is the canonical one (error reports, exports), the rest aliases.
     pub names: Vec<String>,
+    /// Headers of a column holding the field within a longer number (残疾人证号 holds the ID
+    /// number), read when the file has none of `names`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fallback_names: Vec<String>,
     pub required: bool,
 }
 

@@ -90,8 +90,20 @@ fn find_header(
         .columns
         .iter()
         .enumerate()
-        .flat_map(|(i, c)| c.names.iter().map(move |n| (normalize_value(n), i)))
+        .flat_map(|(i, c)| {
+            c.names
+                .iter()
+                .chain(&c.fallback_names)
+                .map(move |n| (normalize_value(n), i))
+        })
         .collect();
+    let fallback = |i: usize, header: &str| {
+        let h = normalize_value(header);
+        kind.columns[i]
+            .fallback_names
+            .iter()
+            .any(|n| normalize_value(n) == h)
+    };
     let mut found: Option<DepartmentSheet> = None;
     let mut best: Option<(usize, Vec<String>)> = None;
     for row in rows {
@@ -105,6 +117,14 @@ fn find_header(
             match &headers[i] {
                 // One header cell merged across columns (filled by the reader): keep the first.
                 Some(first) if first == text => {}
+                // A column by one of its names and one holding it within a longer number
+                // (`fallback_names`, 残疾人证号): the first is the one read.
+                Some(first) if fallback(i, first) != fallback(i, text) => {
+                    if fallback(i, first) {
+                        index[i] = Some(at);
+                        headers[i] = Some(text.to_string());
+                    }
+                }
                 Some(first) => {
                     return Err(FileError::DuplicateColumn {
                         row: row.row,

@@ -246,6 +246,11 @@ fn edited_files_fail_with_clear_chinese_errors() {
             "{ field = \"settled_on\", type = \"name\"",
             "screening[0].columns：最多一列 type = \"name\"（姓名），实有2列",
         ),
+        (
+            "fallback_names = [\"残疾人证号\", \"残疾证号\"]",
+            "fallback_names = [\"残疾人证号\", \"身份证号\"]",
+            "screening[1].columns[0].fallback_names[1]：表头名称“身份证号”在本类文件中已用过",
+        ),
     ];
     let mut failures = Vec::new();
     for (from, to, expected) in cases {

@@ -26,6 +26,10 @@ struct RawColumn {
     #[serde(rename = "type")]
     column_type: RawColumnType,
     names: Vec<String>,
+    /// Headers of a column that holds the field within a longer number (残疾人证号 holds the
+    /// ID number): used when the file has none of `names`.
+    #[serde(default)]
+    fallback_names: Vec<String>,
     #[serde(default = "required_by_default")]
     required: bool,
 }
@@ -99,15 +103,21 @@ impl Checker {
                 self.fail(format!("{ckey}.names"), "至少要有一个表头名称");
             }
             let mut list = Vec::new();
-            for (j, n) in c.names.iter().enumerate() {
-                let n = self.text(&format!("{ckey}.names[{j}]"), n);
-                if !n.is_empty() && !names.insert(normalize_value(&n)) {
-                    self.fail(
-                        format!("{ckey}.names[{j}]"),
-                        format!("表头名称“{n}”在本类文件中已用过"),
-                    );
+            let mut fallback = Vec::new();
+            for (list, key, given) in [
+                (&mut list, "names", &c.names),
+                (&mut fallback, "fallback_names", &c.fallback_names),
+            ] {
+                for (j, n) in given.iter().enumerate() {
+                    let n = self.text(&format!("{ckey}.{key}[{j}]"), n);
+                    if !n.is_empty() && !names.insert(normalize_value(&n)) {
+                        self.fail(
+                            format!("{ckey}.{key}[{j}]"),
+                            format!("表头名称“{n}”在本类文件中已用过"),
+                        );
+                    }
+                    list.push(n);
                 }
-                list.push(n);
             }
             let column_type = match c.column_type {
                 RawColumnType::IdNumber => ColumnType::IdNumber,
@@ -123,6 +133,7 @@ impl Checker {
                 field,
                 column_type,
                 names: list,
+                fallback_names: fallback,
                 required: c.required,
             });
         }
