@@ -4,20 +4,20 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use zhenxing_app::App;
-use zhenxing_app::export::ExportRequest;
+use zhenxing_app::export::{ExportLayout, ExportRequest};
 use zhenxing_app::import::ImportRequest;
 use zhenxing_app::store::Actor;
 use zhenxing_app::synth::{Synth, SynthOptions};
 use zhenxing_domain::{AreaCode, AreaLevel, Scope};
 use zhenxing_ledger::LedgerKind;
 use zhenxing_ledger::write::{
-    CsvEncoding, CsvLedgerWriter, Disclosure, XlsxLedgerWriter, household_row, member_row,
-    write_error_report,
+    CsvEncoding, CsvLedgerWriter, Disclosure, Layout, Out, XlsxLedgerWriter, household_row,
+    member_row, person_row, write_error_report,
 };
 
 use crate::progress::Bars;
 use crate::stats_cmd::{self, print_stats};
-use crate::{Command, CsvEncodingArg, Depth, StatsFormat};
+use crate::{Command, CsvEncodingArg, Depth, LayoutArg, StatsFormat};
 
 fn area(s: &str) -> Result<AreaCode> {
     AreaCode::parse(s).with_context(|| format!("区划代码“{s}”无效"))
@@ -170,9 +170,14 @@ pub async fn run(command: Command) -> Result<i32> {
             out,
             unmasked,
             encoding: enc,
+            layout,
         } => {
             let app = open(&db).await?;
             let req = ExportRequest {
+                layout: match layout {
+                    LayoutArg::Ledgers => ExportLayout::Ledgers,
+                    LayoutArg::Persons => ExportLayout::Persons,
+                },
                 scope: Scope::All,
                 area: area(&a)?,
                 out,
@@ -323,7 +328,14 @@ pub async fn run(command: Command) -> Result<i32> {
             area: a,
             format,
             encoding: enc,
-        } => generate(&out, households, seed, a.as_deref(), &format, encoding(enc)),
+            layout,
+        } => generate(
+            &out,
+            households,
+            seed,
+            a.as_deref(),
+            (&format, encoding(enc), matches!(layout, LayoutArg::Persons)),
+        ),
     }
 }
 
@@ -483,8 +495,7 @@ fn generate(
     households: u64,
     seed: u64,
     only: Option<&str>,
-    format: &str,
-    enc: CsvEncoding,
+    (format, enc, persons): (&str, CsvEncoding, bool),
 ) -> Result<i32> {
     let tree = zhenxing_domain::DivisionTree::build(zhenxing_app::divisions::parse_divisions(
         zhenxing_app::divisions::GANSU_2023,
@@ -507,11 +518,37 @@ fn generate(
         n
     };
     let (mut h_rows, mut m_rows) = (Vec::new(), Vec::new());
+    // One row a person: each household's rows (a household has at least its head).
+    let mut p_rows: Vec<Vec<Vec<Out>>> = Vec::new();
     for (h, ms) in Synth::new(&tree, &opts) {
-        h_rows.push(household_row(&h, &names(h.village), Disclosure::Whole));
+        let cells = household_row(&h, &names(h.village), Disclosure::Whole);
+        if persons {
+            p_rows.push(
+                ms.iter()
+                    .map(|m| person_row(&cells, Some(member_row(m, Disclosure::Whole))))
+                    .collect(),
+            );
+        }
+        h_rows.push(cells);
         m_rows.extend(ms.iter().map(|m| member_row(m, Disclosure::Whole)));
     }
-    let files = if format == "xlsx" {
+    let files = if persons {
+        if format == "xlsx" {
+            let mut w =
+                XlsxLedgerWriter::create(&out.join("ledger.xlsx"), "生成的演示台账（一表式）");
+            w.begin(Layout::Persons)?;
+            for rows in &p_rows {
+                w.rows_together(rows)?;
+            }
+            vec![w.finish()?]
+        } else {
+            let mut w = CsvLedgerWriter::create(&out.join("persons.csv"), Layout::Persons, enc)?;
+            for r in p_rows.iter().flatten() {
+                w.row(r)?;
+            }
+            vec![w.finish()?]
+        }
+    } else if format == "xlsx" {
         let path = out.join("ledger.xlsx");
         let mut w = XlsxLedgerWriter::create(&path, "生成的演示台账");
         w.begin(LedgerKind::Households)?;

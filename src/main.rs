@@ -29,6 +29,12 @@ pub enum StatsFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+pub enum LayoutArg {
+    Ledgers,
+    Persons,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 pub enum CsvEncodingArg {
     /// UTF-8 with BOM (opens correctly in Excel)
     Utf8,
@@ -107,6 +113,10 @@ enum Command {
         unmasked: bool,
         #[arg(long, value_enum, default_value = "utf8")]
         encoding: CsvEncodingArg,
+        /// ledgers: a households and a members ledger; persons: one row a person (一表式台账,
+        /// one sheet or one CSV file), which `import --households` reads back.
+        #[arg(long, value_enum, default_value = "ledgers")]
+        layout: LayoutArg,
     },
     /// Registry figures for an area and every area under it.
     Stats {
@@ -308,6 +318,9 @@ enum Command {
         format: String,
         #[arg(long, value_enum, default_value = "utf8")]
         encoding: CsvEncodingArg,
+        /// ledgers: households and members apart; persons: one row a person (一表式台账).
+        #[arg(long, value_enum, default_value = "ledgers")]
+        layout: LayoutArg,
     },
 }
 

@@ -2,7 +2,10 @@
 //! household's columns repeated, merged down or filled on its first row only.
 
 use rust_xlsxwriter::{Format, Workbook};
-use zhenxing_domain::{HouseholdNo, Money, Scope};
+use zhenxing_app::NoProgress;
+use zhenxing_app::export::{ExportLayout, ExportRequest};
+use zhenxing_domain::{AreaCode, HouseholdNo, Money, Scope};
+use zhenxing_ledger::write::{CsvEncoding, Disclosure};
 
 use crate::story::{fresh_postgres, postgres_url};
 use crate::support::*;
@@ -213,6 +216,25 @@ async fn a_workbook_of_one_row_a_person_imports_households_and_members(env: &Env
         ),
         (3, 7, 0, 0)
     );
+
+    // Exported one row a person and imported back: nothing changes.
+    let req = ExportRequest {
+        scope: Scope::All,
+        area: AreaCode::parse("620102").unwrap(),
+        out: env.path("导出一表式.xlsx"),
+        disclosure: Disclosure::Whole,
+        csv_encoding: CsvEncoding::Utf8Bom,
+        layout: ExportLayout::Persons,
+    };
+    let exported = env.app.export(&req, &NoProgress).await.unwrap();
+    assert_eq!((exported.households, exported.members), (3, 7));
+    let back = env.import(Some(&exported.files[0]), None).await.unwrap();
+    assert!(back.errors.is_empty(), "{:?}", back.errors);
+    let c = &back.counts;
+    assert_eq!(
+        (c.households_unchanged, c.members_unchanged, back.rows),
+        (3, 7, 7)
+    );
 }
 
 async fn a_household_whose_rows_disagree_lie_apart_or_name_no_single_head_is_refused_whole(
@@ -401,4 +423,125 @@ async fn a_ledger_of_one_row_a_person_uploaded_as_households_brings_its_members(
         .collect();
     assert_eq!(codes.len(), 2, "{v}");
     assert!(codes.iter().all(|c| *c != "household_rows_differ"), "{v}");
+}
+
+#[tokio::test]
+async fn the_area_page_exports_one_row_a_person() {
+    use crate::web::{COUNTY_A, Site};
+    use axum::http::StatusCode;
+    let site = Site::new().await;
+    let session = site.login("a_admin").await;
+    let page = site
+        .get(&format!("/areas/{COUNTY_A}"), Some(&session))
+        .await;
+    let link = format!("/export?area={COUNTY_A}&amp;layout=persons");
+    assert!(page.body.contains(&link), "{}", page.body);
+    let r = site
+        .get(
+            &format!("/export?area={COUNTY_A}&layout=persons"),
+            Some(&session),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let disposition = r.headers["content-disposition"].to_str().unwrap();
+    // 一表式台账, percent-encoded.
+    assert!(
+        disposition.contains("%E4%B8%80%E8%A1%A8%E5%BC%8F"),
+        "{disposition}"
+    );
+    let r = site
+        .get(
+            &format!("/export?area={COUNTY_A}&layout=wide"),
+            Some(&session),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("导出格式“wide”无效"), "{}", r.body);
+}
+
+/// `generate --layout persons` writes one row a person, which `import --households` takes
+/// whole: the same registry as the two ledgers of the same seed.
+#[test]
+fn generated_ledgers_of_one_row_a_person_import_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhenxing"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let path = |p: &str| dir.path().join(p).to_string_lossy().to_string();
+    let generate = |out: &str, extra: &[&str]| {
+        let mut args = vec![
+            "generate",
+            "--households",
+            "40",
+            "--seed",
+            "7",
+            "--area",
+            "620102",
+        ];
+        let out = path(out);
+        args.extend(["--out", &out]);
+        args.extend(extra);
+        run(&args);
+    };
+    generate("two", &[]);
+    generate("gbk", &["--layout", "persons", "--encoding", "gbk"]);
+    generate("xlsx", &["--layout", "persons", "--format", "xlsx"]);
+    let mut answers = Vec::new();
+    for (name, households, members) in [
+        (
+            "two",
+            path("two/households.csv"),
+            Some(path("two/members.csv")),
+        ),
+        ("gbk", path("gbk/persons.csv"), None),
+        ("xlsx", path("xlsx/ledger.xlsx"), None),
+    ] {
+        let db = path(&format!("{name}.db"));
+        run(&["init", "--db", &db]);
+        let mut args = vec!["import", "--db", &db, "--households", &households];
+        if let Some(m) = &members {
+            args.extend(["--members", m]);
+        }
+        let said = run(&args);
+        // "读取N行：户 新增40 …；成员 新增M …": the counts after the rows read.
+        answers.push(
+            said.split_once('：')
+                .unwrap()
+                .1
+                .lines()
+                .next()
+                .unwrap()
+                .to_string(),
+        );
+        let export = path(&format!("{name}-export.csv"));
+        run(&[
+            "export",
+            "--db",
+            &db,
+            "--area",
+            "620102",
+            "--out",
+            &export,
+            "--unmasked",
+        ]);
+    }
+    assert!(answers[0].starts_with("户 新增40 "), "{answers:?}");
+    assert_eq!(answers[1], answers[0]);
+    assert_eq!(answers[2], answers[0]);
+    for name in ["gbk", "xlsx"] {
+        for ledger in ["户信息", "成员信息"] {
+            let read = |n: &str| std::fs::read(path(&format!("{n}-export_{ledger}.csv"))).unwrap();
+            assert!(read(name) == read("two"), "{name}: {ledger} differs");
+        }
+    }
 }

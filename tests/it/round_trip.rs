@@ -2,12 +2,13 @@
 
 use futures::TryStreamExt;
 use zhenxing_app::NoProgress;
-use zhenxing_app::export::ExportRequest;
+use zhenxing_app::export::{ExportLayout, ExportRequest};
 use zhenxing_app::synth::{Synth, SynthOptions};
 use zhenxing_domain::{AreaCode, Household, Member, Scope};
 use zhenxing_ledger::LedgerKind;
 use zhenxing_ledger::write::{
-    AreaNames, CsvEncoding, Disclosure, XlsxLedgerWriter, household_row, member_row,
+    AreaNames, CsvEncoding, Disclosure, Layout, XlsxLedgerWriter, household_row, member_row,
+    person_row,
 };
 use zhenxing_store::Actor;
 
@@ -65,6 +66,7 @@ fn export_req(
         out: env.path(name),
         disclosure,
         csv_encoding,
+        layout: ExportLayout::Ledgers,
     }
 }
 
@@ -250,6 +252,109 @@ async fn a_ledger_split_over_several_sheets_imports_whole() {
             report.counts.members_inserted
         ),
         (25, members as u64)
+    );
+}
+
+/// One row a person (一表式台账), xlsx and GBK CSV: a household without members on a row of its
+/// own; given as the households ledger alone, everything comes back, equal field by field.
+#[tokio::test]
+async fn one_row_a_person_export_imports_back_unchanged() {
+    let source = seeded(120).await;
+    // A household whose members have all left: its row has no person.
+    let (households, _) = everything(&source).await;
+    let emptied = households[7].no.clone();
+    let store = source.app.store();
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", source.path("test.db").display()))
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM members WHERE household_no = ?")
+        .bind(emptied.as_str())
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    assert!(
+        store
+            .members(Scope::All, &emptied)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let (households, members) = everything(&source).await;
+
+    for (name, encoding) in [
+        ("一表式.xlsx", CsvEncoding::Utf8Bom),
+        ("一表式.csv", CsvEncoding::Gbk),
+    ] {
+        let mut req = export_req(&source, name, Disclosure::Whole, encoding);
+        req.layout = ExportLayout::Persons;
+        let result = source.app.export(&req, &NoProgress).await.unwrap();
+        assert_eq!(result.files.len(), 1, "one file: {:?}", result.files);
+        assert_eq!(
+            (result.households, result.members),
+            (120, members.len() as u64)
+        );
+        let target = Env::new().await;
+        let report = target.import(Some(&result.files[0]), None).await.unwrap();
+        assert!(
+            report.errors.is_empty(),
+            "{name}: {:?}",
+            report.errors.first()
+        );
+        assert_eq!(report.rows, members.len() as u64 + 1, "{name}");
+        assert_eq!(
+            everything(&target).await,
+            (households.clone(), members.clone()),
+            "{name}"
+        );
+    }
+}
+
+/// A sheet of one row a person is split between households, never inside one: each sheet's
+/// households are whole, and the workbook imports back.
+#[tokio::test]
+async fn one_row_a_person_split_over_sheets_keeps_each_household_on_one() {
+    let env = Env::new().await;
+    let tree = env.app.tree().await;
+    let opts = SynthOptions {
+        area: Some(AreaCode::parse(COUNTY).unwrap()),
+        ..SynthOptions::new(20, 9)
+    };
+    let path = env.path("split.xlsx");
+    let mut w = XlsxLedgerWriter::create(&path, "分表导出").with_max_rows(10);
+    let generated: Vec<(Household, Vec<Member>)> = Synth::new(&tree, &opts).collect();
+    w.begin(Layout::Persons).unwrap();
+    for (h, ms) in &generated {
+        let cells = household_row(h, &AreaNames::default(), Disclosure::Whole);
+        let rows: Vec<_> = ms
+            .iter()
+            .map(|m| person_row(&cells, Some(member_row(m, Disclosure::Whole))))
+            .collect();
+        w.rows_together(&rows).unwrap();
+    }
+    w.finish().unwrap();
+    let mut book: calamine::Sheets<_> = calamine::open_workbook_auto(&path).unwrap();
+    let sheets = calamine::Reader::sheet_names(&book);
+    assert!(sheets.len() > 2, "{sheets:?}");
+    let mut seen = std::collections::HashSet::new();
+    for sheet in &sheets {
+        let range = calamine::Reader::worksheet_range(&mut book, sheet).unwrap();
+        let keys: std::collections::BTreeSet<String> =
+            range.rows().skip(2).map(|r| r[0].to_string()).collect();
+        assert!(range.rows().count() - 2 <= 10, "{sheet}");
+        for k in keys {
+            assert!(seen.insert(k.clone()), "household {k} on two sheets");
+        }
+    }
+    let report = env.import(Some(&path), None).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors.first());
+    let members: usize = generated.iter().map(|(_, m)| m.len()).sum();
+    assert_eq!(
+        (
+            report.counts.households_inserted,
+            report.counts.members_inserted
+        ),
+        (20, members as u64)
     );
 }
 

@@ -249,6 +249,7 @@ pub async fn story(db: &str) {
         out: out.clone(),
         disclosure: Disclosure::Whole,
         csv_encoding: CsvEncoding::Utf8Bom,
+        layout: Default::default(),
     };
     let result = app.export(&export, &NoProgress).await.unwrap();
     assert_eq!((result.households, result.members), (1, 2));

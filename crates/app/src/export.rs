@@ -1,5 +1,6 @@
 //! Exporting the ledgers of an area in the import layout: xlsx (one workbook, a households sheet
-//! and a members sheet) or CSV (two files side by side).
+//! and a members sheet) or CSV (two files side by side) — or one row a person (一表式台账: a
+//! sheet, or one CSV file, each member with the household's columns before theirs).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -9,8 +10,8 @@ use tokio::sync::mpsc;
 use zhenxing_domain::{AreaCode, AreaLevel, DivisionTree, Scope};
 use zhenxing_ledger::LedgerKind;
 use zhenxing_ledger::write::{
-    AreaNames, CsvEncoding, CsvLedgerWriter, Disclosure, Out, XlsxLedgerWriter, household_row,
-    member_row,
+    AreaNames, CsvEncoding, CsvLedgerWriter, Disclosure, Layout, Out, XlsxLedgerWriter,
+    household_row, member_row, person_row,
 };
 
 use crate::{App, AppError, Progress};
@@ -22,6 +23,17 @@ pub struct ExportRequest {
     pub out: PathBuf,
     pub disclosure: Disclosure,
     pub csv_encoding: CsvEncoding,
+    pub layout: ExportLayout,
+}
+
+/// How an export lays its rows out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ExportLayout {
+    /// A households ledger and a members ledger.
+    #[default]
+    Ledgers,
+    /// One row a person (一表式台账), a household without members on a row of its own.
+    Persons,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -33,8 +45,10 @@ pub struct ExportResult {
 
 /// What the writing thread receives.
 enum Chunk {
-    Begin(LedgerKind),
+    Begin(Layout),
     Rows(Vec<Vec<Out>>),
+    /// Each household's rows, kept on one sheet.
+    Households(Vec<Vec<Vec<Out>>>),
 }
 
 fn names_of(tree: &DivisionTree, village: AreaCode) -> AreaNames {
@@ -93,6 +107,11 @@ fn spawn_writer(
                             w.row(r).map_err(output_err)?;
                         }
                     }
+                    Chunk::Households(households) => {
+                        for rows in &households {
+                            w.rows_together(rows).map_err(output_err)?;
+                        }
+                    }
                 }
             }
             Ok(vec![w.finish().map_err(output_err)?])
@@ -106,10 +125,10 @@ fn spawn_writer(
                         if let Some(w) = current.take() {
                             files.push(w.finish().map_err(output_err)?);
                         }
-                        let path = if kind == LedgerKind::Households {
-                            &h_path
-                        } else {
-                            &m_path
+                        let path = match kind {
+                            Layout::Ledger(LedgerKind::Households) => &h_path,
+                            Layout::Ledger(LedgerKind::Members) => &m_path,
+                            Layout::Persons => &out,
                         };
                         current = Some(
                             CsvLedgerWriter::create(path, kind, encoding).map_err(output_err)?,
@@ -118,6 +137,13 @@ fn spawn_writer(
                     Chunk::Rows(rows) => {
                         if let Some(w) = current.as_mut() {
                             for r in &rows {
+                                w.row(r).map_err(output_err)?;
+                            }
+                        }
+                    }
+                    Chunk::Households(households) => {
+                        if let Some(w) = current.as_mut() {
+                            for r in households.iter().flatten() {
                                 w.row(r).map_err(output_err)?;
                             }
                         }
@@ -181,8 +207,38 @@ impl App {
         let sent = async {
             let closed = |_| AppError::Output("写文件的线程已结束".into());
             let mut names: HashMap<AreaCode, AreaNames> = HashMap::new();
+            if req.layout == ExportLayout::Persons {
+                progress.start("导出户及成员信息", total);
+                tx.send(Chunk::Begin(Layout::Persons))
+                    .await
+                    .map_err(closed)?;
+                let mut pages = self.store().household_pages(req.scope, req.area);
+                while let Some(page) = pages.next().await {
+                    let (households, members) = page?;
+                    let mut chunk = Vec::with_capacity(households.len());
+                    for (h, own) in crate::registry_check::with_members(households, members) {
+                        let n = names
+                            .entry(h.village)
+                            .or_insert_with(|| names_of(&tree, h.village));
+                        let cells = household_row(&h, n, req.disclosure);
+                        result.members += own.len() as u64;
+                        chunk.push(if own.is_empty() {
+                            vec![person_row(&cells, None)]
+                        } else {
+                            own.iter()
+                                .map(|m| person_row(&cells, Some(member_row(m, req.disclosure))))
+                                .collect()
+                        });
+                    }
+                    result.households += chunk.len() as u64;
+                    progress.set(result.households);
+                    tx.send(Chunk::Households(chunk)).await.map_err(closed)?;
+                }
+                progress.finish();
+                return Ok(());
+            }
             progress.start("导出户信息", total);
-            tx.send(Chunk::Begin(LedgerKind::Households))
+            tx.send(Chunk::Begin(LedgerKind::Households.into()))
                 .await
                 .map_err(closed)?;
             let mut stream = self
@@ -204,7 +260,7 @@ impl App {
             }
             progress.finish();
             progress.start("导出成员信息", total);
-            tx.send(Chunk::Begin(LedgerKind::Members))
+            tx.send(Chunk::Begin(LedgerKind::Members.into()))
                 .await
                 .map_err(closed)?;
             let mut stream = self

@@ -362,24 +362,18 @@ impl App {
         let mut report = ImportReport::default();
         let mut failed_households: HashMap<String, (String, u64)> = HashMap::new();
         if let Some(ledger) = households {
-            let mut counted = ImportReport::default();
             import_households(
                 tx.as_mut(),
                 ledger,
                 tree.clone(),
-                &mut counted,
+                &mut report,
                 &mut failed_households,
                 progress,
             )
             .await?;
-            report.counts = counted.counts;
-            report.errors = counted.errors;
-            if !one_file {
-                report.rows = counted.rows;
-                report.notes = counted.notes;
-            }
         }
         if let Some(ledger) = members {
+            let (rows, notes) = (report.rows, report.notes);
             import_members(
                 tx.as_mut(),
                 ledger,
@@ -388,6 +382,10 @@ impl App {
                 progress,
             )
             .await?;
+            if one_file {
+                // The households' reading saw every row (a household without members too).
+                (report.rows, report.notes) = (rows, notes);
+            }
         }
         report.counts.rejected = report.rejected_rows();
         report

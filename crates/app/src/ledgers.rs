@@ -9,7 +9,7 @@ use zhenxing_store::accounts::NewAudit;
 use zhenxing_store::{ImportRecord, RowProblem};
 
 use crate::auth::Caller;
-use crate::export::{ExportRequest, ExportResult};
+use crate::export::{ExportLayout, ExportRequest, ExportResult};
 use crate::import::{ImportReport, ImportRequest};
 use crate::problems::{PAGE, write_every_line};
 use crate::{App, AppError, NoProgress, Progress};
@@ -55,6 +55,7 @@ impl App {
         caller: &Caller,
         area: AreaCode,
         out: &Path,
+        layout: ExportLayout,
     ) -> Result<ExportResult, AppError> {
         caller.require(Permission::Export)?;
         if !caller.scope().contains(area) || self.tree().await.get(area).is_none() {
@@ -66,6 +67,7 @@ impl App {
             out: out.to_path_buf(),
             disclosure: Disclosure::Masked,
             csv_encoding: CsvEncoding::Utf8Bom,
+            layout,
         };
         let result = self.export(&req, &NoProgress).await?;
         self.audit(
@@ -79,6 +81,7 @@ impl App {
                     "households": result.households,
                     "members": result.members,
                     "masked": true,
+                    "layout": if layout == ExportLayout::Persons { "persons" } else { "ledgers" },
                 })
                 .to_string(),
             },

@@ -300,7 +300,10 @@ pub const MEMBER_FIELDS: &[Field] = &[
     ),
     f(F::Dibao, &["低保", "是否享受低保", "低保类别", "是否低保"]),
     f(F::Tekun, &["是否特困供养", "特困供养", "特困", "是否特困"]),
-    f(F::Phone, &["联系电话", "电话", "手机号"]),
+    f(
+        F::Phone,
+        &["联系电话", "电话", "手机号", "成员联系电话", "本人联系电话"],
+    ),
 ];
 
 /// Headers as people write them differ in spaces, full-width brackets, required-field stars and

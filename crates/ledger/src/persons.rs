@@ -41,6 +41,30 @@ pub(crate) fn person_columns(row: &RawRow) -> Option<PersonColumns> {
     })
 }
 
+/// Whether a header row has the household's village (its code or its name): with the members'
+/// columns, a sheet of one row a person.
+pub(crate) fn has_village_column(row: &RawRow) -> bool {
+    let names: Vec<String> = HOUSEHOLD_FIELDS
+        .iter()
+        .filter(|f| matches!(f.field, F::VillageCode | F::VillageName))
+        .flat_map(|f| f.names.iter().map(|n| normalize_header(n)))
+        .collect();
+    row.cells
+        .iter()
+        .any(|c| names.contains(&normalize_header(c.text.trim())))
+}
+
+/// Whether a row of a members sheet of one row a person has no person: its ID number, name and
+/// relation all empty (a household without members).
+pub(crate) fn no_person(plan: &SheetPlan, row: &RawRow) -> bool {
+    [F::IdNumber, F::Name, F::Relation].iter().all(|f| {
+        plan.columns
+            .get(*f)
+            .and_then(|i| row.cells.get(i))
+            .is_none_or(|c| c.text.trim().is_empty())
+    })
+}
+
 /// Whether a relation cell names the head of the household.
 fn is_head(relation: &str) -> bool {
     matches!(relation.trim(), "户主" | "本人")

@@ -361,6 +361,12 @@ impl Ledger {
             let key = plan.columns.get(name).or(plan.persons.map(|p| p.name));
             if row.row <= plan.header_row || row.is_blank() {
                 true
+            } else if self.kind == LedgerKind::Members
+                && plan.persons.is_some()
+                && crate::persons::no_person(plan, row)
+            {
+                // A household without members in a sheet of one row a person.
+                true
             } else if row.is_note(key) {
                 notes += 1;
                 true
@@ -414,7 +420,9 @@ pub(crate) fn find_header(
     for row in rows {
         let persons = match kind {
             LedgerKind::Households => crate::persons::person_columns(row),
-            LedgerKind::Members => None,
+            // A members sheet with the household's columns too: one row a person.
+            LedgerKind::Members => crate::persons::person_columns(row)
+                .filter(|_| crate::persons::has_village_column(row)),
         };
         let mut columns = Columns::default();
         // A header naming a field in another unit than the ledger's: refused if this is the header.

@@ -12,7 +12,7 @@ use zhenxing_domain::member::DibaoClass;
 use zhenxing_domain::{Household, HouseholdType, Member, Money};
 
 use crate::error::FileError;
-use crate::layout::{F, LedgerKind};
+use crate::layout::{F, HOUSEHOLD_FIELDS, LedgerKind, MEMBER_FIELDS};
 
 /// Excel's limit is 1,048,576 rows; a title and a header row come first.
 pub const XLSX_MAX_DATA_ROWS: u32 = 1_048_576 - 2;
@@ -183,6 +183,75 @@ fn headers(kind: LedgerKind) -> Vec<&'static str> {
         .collect()
 }
 
+/// What the sheets of a written ledger hold: one kind's rows, or one row a person (一表式台账:
+/// each member with the household's columns before theirs, as the import reads it back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    Ledger(LedgerKind),
+    Persons,
+}
+
+impl From<LedgerKind> for Layout {
+    fn from(kind: LedgerKind) -> Layout {
+        Layout::Ledger(kind)
+    }
+}
+
+/// The phones' headers in a sheet of one row a person: the household's, and each member's own
+/// (names the other ledger does not read).
+const HEAD_PHONE: &str = "户主联系电话";
+const MEMBER_PHONE: &str = "成员联系电话";
+
+impl Layout {
+    pub fn label(self) -> &'static str {
+        match self {
+            Layout::Ledger(kind) => kind.label(),
+            Layout::Persons => "户及成员信息",
+        }
+    }
+
+    pub fn headers(self) -> Vec<&'static str> {
+        match self {
+            Layout::Ledger(kind) => headers(kind),
+            Layout::Persons => {
+                let mut h: Vec<&'static str> = HOUSEHOLD_FIELDS
+                    .iter()
+                    .map(|f| match f.field {
+                        F::Phone => HEAD_PHONE,
+                        _ => f.names.first().copied().unwrap_or(""),
+                    })
+                    .collect();
+                h.extend(
+                    MEMBER_FIELDS
+                        .iter()
+                        .filter(|f| f.field != F::HouseholdNo)
+                        .map(|f| match f.field {
+                            F::Phone => MEMBER_PHONE,
+                            _ => f.names.first().copied().unwrap_or(""),
+                        }),
+                );
+                h
+            }
+        }
+    }
+}
+
+/// A row of one row a person: the household's cells ([`household_row`]), then the member's
+/// ([`member_row`]) without its 户编号 — or empty for a household without members.
+pub fn person_row(household: &[Out], member: Option<Vec<Out>>) -> Vec<Out> {
+    let mut row = household.to_vec();
+    match member {
+        Some(m) => row.extend(
+            m.into_iter()
+                .zip(MEMBER_FIELDS)
+                .filter(|(_, f)| f.field != F::HouseholdNo)
+                .map(|(cell, _)| cell),
+        ),
+        None => row.extend((1..MEMBER_FIELDS.len()).map(|_| text(""))),
+    }
+    row
+}
+
 fn xlsx_err(e: XlsxError) -> FileError {
     FileError::Io(e.to_string())
 }
@@ -192,7 +261,7 @@ pub struct XlsxLedgerWriter {
     book: Workbook,
     path: PathBuf,
     title: String,
-    sheet: Option<(usize, LedgerKind, u32, u32)>,
+    sheet: Option<(usize, Layout, u32, u32)>,
     sheets: usize,
     max_rows: u32,
     bold: Format,
@@ -221,11 +290,11 @@ impl XlsxLedgerWriter {
     }
 
     /// Starts the sheets of a ledger (call once per kind, households first).
-    pub fn begin(&mut self, kind: LedgerKind) -> Result<(), FileError> {
-        self.new_sheet(kind, 1)
+    pub fn begin(&mut self, layout: impl Into<Layout>) -> Result<(), FileError> {
+        self.new_sheet(layout.into(), 1)
     }
 
-    fn new_sheet(&mut self, kind: LedgerKind, part: u32) -> Result<(), FileError> {
+    fn new_sheet(&mut self, kind: Layout, part: u32) -> Result<(), FileError> {
         let name = if part == 1 {
             kind.label().to_string()
         } else {
@@ -239,7 +308,7 @@ impl XlsxLedgerWriter {
         sheet
             .write_string_with_format(0, 0, &self.title, &self.bold)
             .map_err(xlsx_err)?;
-        for (c, h) in headers(kind).iter().enumerate() {
+        for (c, h) in kind.headers().iter().enumerate() {
             sheet
                 .write_string_with_format(1, c as u16, *h, &self.bold)
                 .map_err(xlsx_err)?;
@@ -247,6 +316,18 @@ impl XlsxLedgerWriter {
         self.sheet = Some((self.sheets, kind, part, 0));
         self.sheets += 1;
         Ok(())
+    }
+
+    /// Rows that stay on one sheet (a household's persons): the next sheet is begun first when
+    /// they would not fit on this one.
+    pub fn rows_together(&mut self, rows: &[Vec<Out>]) -> Result<(), FileError> {
+        if let Some((_, kind, part, written)) = self.sheet
+            && written > 0
+            && u64::from(written) + rows.len() as u64 > u64::from(self.max_rows)
+        {
+            self.new_sheet(kind, part + 1)?;
+        }
+        rows.iter().try_for_each(|r| self.row(r))
     }
 
     pub fn row(&mut self, cells: &[Out]) -> Result<(), FileError> {
@@ -317,7 +398,7 @@ pub struct CsvLedgerWriter {
 impl CsvLedgerWriter {
     pub fn create(
         path: &Path,
-        kind: LedgerKind,
+        layout: impl Into<Layout>,
         encoding: CsvEncoding,
     ) -> Result<CsvLedgerWriter, FileError> {
         let file =
@@ -332,7 +413,7 @@ impl CsvLedgerWriter {
             encoding,
             path: path.to_path_buf(),
         };
-        let hs: Vec<Out> = headers(kind).into_iter().map(text).collect();
+        let hs: Vec<Out> = layout.into().headers().into_iter().map(text).collect();
         w.row(&hs)?;
         Ok(w)
     }

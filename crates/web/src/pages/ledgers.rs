@@ -8,6 +8,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
+use zhenxing_app::export::ExportLayout;
 use zhenxing_app::import::ImportReport;
 use zhenxing_app::store::ImportRecord;
 
@@ -301,6 +302,8 @@ pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadshee
 #[derive(Deserialize)]
 pub struct ExportQuery {
     area: Option<String>,
+    /// `persons`: one row a person (一表式台账).
+    layout: Option<String>,
 }
 
 /// The ledgers of an area as one xlsx workbook, ID numbers and phones masked.
@@ -315,7 +318,20 @@ pub async fn export(
     };
     let dir = tempfile::tempdir().map_err(internal)?;
     let out = dir.path().join("export.xlsx");
-    state.app.export_as(&user.caller, area, &out).await?;
+    let layout = match q.layout.as_deref() {
+        None | Some("" | "ledgers") => ExportLayout::Ledgers,
+        Some("persons") => ExportLayout::Persons,
+        Some(other) => {
+            return Err(zhenxing_app::AppError::Invalid(format!(
+                "导出格式“{other}”无效，可用：ledgers、persons"
+            ))
+            .into());
+        }
+    };
+    state
+        .app
+        .export_as(&user.caller, area, &out, layout)
+        .await?;
     let bytes = tokio::fs::read(&out).await.map_err(internal)?;
     let name = state
         .app
@@ -324,5 +340,9 @@ pub async fn export(
         .name(area)
         .unwrap_or("台账")
         .to_string();
-    Ok(download(bytes, &format!("{name}_台账.xlsx"), XLSX))
+    let file = match layout {
+        ExportLayout::Ledgers => format!("{name}_台账.xlsx"),
+        ExportLayout::Persons => format!("{name}_一表式台账.xlsx"),
+    };
+    Ok(download(bytes, &file, XLSX))
 }
