@@ -96,7 +96,7 @@ pub struct HouseholdFolder {
     compared: Vec<Vec<(F, usize)>>,
     /// Cells a folded row has: the sheet's columns, then the derived ones.
     widths: Vec<usize>,
-    /// Households whose rows are not together (found by [`apart`]): refused.
+    /// Households whose rows are not together (found by [`Apart`]): refused.
     apart: HashSet<String>,
     current: Option<Group>,
 }
