@@ -310,6 +310,35 @@ async fn browser_story_login_tree_search_household_import_logout() {
             "{result}"
         );
 
+        // A ledger of one row a person (一表式), in the households field alone: its members
+        // come with it, the head and size taken from its rows.
+        let one = site.env.write(
+            "一表式.csv",
+            csv(
+                "户编号,所在村代码,是否脱贫户,人均纯收入（元）,姓名,证件号码,与户主关系",
+                &[
+                    &format!(
+                        "W005,620102010202,否,8000,钱一,{},户主",
+                        id("620102", "19660101", 51)
+                    ),
+                    &format!(
+                        "W005,620102010202,否,8000,钱二,{},子",
+                        id("620102", "19950101", 52)
+                    ),
+                ],
+            ),
+        );
+        import_households(&c, &base, &one).await;
+        wait_for(&c, "//*[@id='import-result']").await;
+        let result = text_of(&c, "import-result").await;
+        assert!(
+            result.contains("读取2行")
+                && result.contains("户：新增1户")
+                && result.contains("成员：新增2人")
+                && result.contains("全部导入"),
+            "{result}"
+        );
+
         // The two households came without their members: the county's registry check says
         // so, from the import's answer.
         click(&c, "registry-check-link").await;
