@@ -545,3 +545,36 @@ fn generated_ledgers_of_one_row_a_person_import_from_the_command_line() {
         }
     }
 }
+
+/// Merged cells saved to CSV keep their value on the first row only: a person's row without a
+/// 户编号 belongs to the household above (a row with none above is refused as before).
+#[tokio::test]
+async fn a_person_without_a_household_number_belongs_to_the_household_above() {
+    let env = Env::new().await;
+    let p = |seq: u32| id("620102", "19720101", seq);
+    let text = csv(
+        "户编号,所在村代码,是否脱贫户,人均纯收入（元）,姓名,证件号码,与户主关系",
+        &[
+            &format!(",{V1},否,9000,无户,{},户主", p(1)),
+            &format!("9101,{V1},否,9000,郑一,{},户主", p(2)),
+            &format!(",,,,郑二,{},配偶", p(3)),
+            &format!(",,,,郑三,{},子", p(4)),
+            &format!("9102,{V2},是,7000,王一,{},户主", p(5)),
+            &format!(",,,,王二,{},女", p(6)),
+        ],
+    );
+    let path = env.write("合并后另存.csv", text);
+    let report = env.import(Some(&path), None).await.unwrap();
+    let codes: Vec<(u64, &str)> = report.errors.iter().map(|e| (e.row, e.code)).collect();
+    assert_eq!(
+        codes,
+        [(2, "missing"), (2, "missing")],
+        "{:?}",
+        report.errors
+    );
+    let (head, size, _, _, names) = registered(&env, "9101").await;
+    assert_eq!((head.as_str(), size), ("郑一", 3));
+    assert_eq!(names, ["郑一", "郑二", "郑三"]);
+    let (head, size, _, _, names) = registered(&env, "9102").await;
+    assert_eq!((head.as_str(), size, names.len()), ("王一", 2, 2));
+}

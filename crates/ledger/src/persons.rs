@@ -8,7 +8,9 @@
 //! - without a 户主姓名 column, the head is the member whose relation is 户主 (or 本人); without
 //!   a 家庭人口数 column, the household has as many persons as rows;
 //! - the household's phone is the head's when the head's row has one (a 联系电话 column holds
-//!   each member's own).
+//!   each member's own);
+//! - a person's row without a 户编号 belongs to the household above ([`crate::Ledger::read_rows`]
+//!   fills it, for both readings): merged cells saved to CSV keep their value on the first row.
 //!
 //! The same sheet read as a members ledger gives one member a row, as any members ledger.
 

@@ -356,12 +356,43 @@ impl Ledger {
             LedgerKind::Members => F::Name,
         };
         let mut notes = 0u64;
+        // A sheet of one row a person: the sheet and household number of the last row that had one.
+        let mut last: Option<(Option<String>, String)> = None;
         let mut visit = |plan: &SheetPlan, row: &RawRow| {
             // A sheet of one row a person may have no 户主姓名: its rows name their person.
             let key = plan.columns.get(name).or(plan.persons.map(|p| p.name));
             if row.row <= plan.header_row || row.is_blank() {
-                true
-            } else if self.kind == LedgerKind::Members
+                return true;
+            }
+            // A person's row without a 户编号 in a sheet of one row a person belongs to the
+            // household above, as under a merged cell saved to CSV (which keeps its value on the
+            // first row only).
+            let filled;
+            let row = match plan.persons.zip(plan.columns.get(F::HouseholdNo)) {
+                Some((p, k)) => {
+                    let text = |i: usize| row.cells.get(i).map_or("", |c| c.text.trim());
+                    match &last {
+                        _ if !text(k).is_empty() => {
+                            last = Some((plan.sheet.clone(), text(k).to_string()));
+                            row
+                        }
+                        Some((sheet, above))
+                            if *sheet == plan.sheet && !text(p.name).is_empty() =>
+                        {
+                            let mut r = row.clone();
+                            if r.cells.len() <= k {
+                                r.cells.resize(k + 1, Cell::default());
+                            }
+                            r.cells[k] = Cell::text(above.clone());
+                            filled = r;
+                            &filled
+                        }
+                        _ => row,
+                    }
+                }
+                None => row,
+            };
+            if self.kind == LedgerKind::Members
                 && plan.persons.is_some()
                 && crate::persons::no_person(plan, row)
             {
