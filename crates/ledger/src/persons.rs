@@ -67,6 +67,21 @@ pub(crate) fn no_person(plan: &SheetPlan, row: &RawRow) -> bool {
     })
 }
 
+/// Whether two cells of a household's column say the same: the same text, or the same amount,
+/// date or yes/no however written (`8000` and `8,000.00`, `2022-05-03` and `2022/5/3`, 是 and
+/// `Y`).
+fn agree(a: &str, b: &str) -> bool {
+    use zhenxing_domain::labels::parse_flag;
+    use zhenxing_domain::{LedgerDate, Money};
+    fn both<T: PartialEq, E>(f: impl Fn(&str) -> Result<T, E>, a: &str, b: &str) -> bool {
+        matches!((f(a), f(b)), (Ok(x), Ok(y)) if x == y)
+    }
+    a == b
+        || both(Money::parse_yuan, a, b)
+        || both(LedgerDate::parse, a, b)
+        || both(parse_flag, a, b)
+}
+
 /// Whether a relation cell names the head of the household.
 fn is_head(relation: &str) -> bool {
     matches!(relation.trim(), "户主" | "本人")
@@ -213,7 +228,7 @@ impl HouseholdFolder {
                 if held.is_empty() {
                     g.cells[col] = cell.clone();
                     g.from[col] = raw.row;
-                } else if held != value {
+                } else if !agree(held, value) {
                     g.errors.push(RowError {
                         file: self.file.clone(),
                         sheet: plan.sheet.clone(),
@@ -521,6 +536,31 @@ mod tests {
                 Err(vec!["household_no_head"]),
             ]
         );
+    }
+
+    #[test]
+    fn cells_agree_however_an_amount_date_or_flag_is_written() {
+        for (a, b) in [
+            ("8000", "8,000.00"),
+            ("2022-05-03", "2022/5/3"),
+            ("是", "Y"),
+            ("因病", "因病"),
+        ] {
+            assert!(agree(a, b), "{a} {b}");
+        }
+        for (a, b) in [
+            ("8000", "8000.01"),
+            ("2022-05-03", "2022-05-04"),
+            ("是", "否"),
+            ("因病", "因残"),
+        ] {
+            assert!(!agree(a, b), "{a} {b}");
+        }
+        let folded = fold(&[
+            strings(&["1", "620102010201", "是", "8000", "王伟", "户主"]),
+            strings(&["1", "620102010201", "Y", "8,000.00", "李芳", "配偶"]),
+        ]);
+        assert!(folded[0].is_ok(), "{folded:?}");
     }
 
     #[test]
