@@ -88,13 +88,12 @@ type Parser<T> = Box<dyn Fn(&str, &SheetPlan, &RawRow) -> Result<T, Vec<RowError
 
 /// Reads `ledger` on a blocking thread, parsing rows and refusing repeats of a key within the
 /// file, and sends batches down a channel. A households ledger's consecutive rows of one
-/// household (a sheet of one row a person) are folded into one first (`fold`).
+/// household (a sheet of one row a person) are folded into one first.
 fn spawn_reader<T, K>(
     ledger: Ledger,
     parse: Parser<T>,
     key: fn(&T) -> K,
     key_field: F,
-    fold: bool,
 ) -> (
     mpsc::Receiver<Batch<T>>,
     tokio::task::JoinHandle<Result<u64, LedgerError>>,
@@ -107,7 +106,8 @@ where
     let handle = tokio::task::spawn_blocking(move || {
         let file = ledger.file_name();
         let sheets: Vec<Option<String>> = ledger.sheets.iter().map(|s| s.sheet.clone()).collect();
-        let persons = ledger.sheets.iter().any(|s| s.persons.is_some());
+        let fold = ledger.kind == LedgerKind::Households
+            && ledger.sheets.iter().any(|s| s.persons.is_some());
         let mut reading = Reading {
             file: file.clone(),
             kind: ledger.kind,
@@ -121,8 +121,7 @@ where
             tx,
             closed: false,
         };
-        let mut folder =
-            (fold && persons).then(|| HouseholdFolder::new(file.clone(), &ledger.sheets));
+        let mut folder = fold.then(|| HouseholdFolder::new(file.clone(), &ledger.sheets));
         if let Some(folder) = folder.as_mut() {
             // A household's rows apart are refused whole: read the keys once first.
             let mut apart = Apart::new();
@@ -423,7 +422,7 @@ async fn import_households(
     progress.start(&format!("导入户信息 {}", sheets.file), 0);
     let parse: Parser<zhenxing_domain::Household> =
         Box::new(move |file, plan, raw| parse_household(file, plan, raw, &tree));
-    let (mut rx, reader) = spawn_reader(ledger, parse, |h| h.no.clone(), F::HouseholdNo, true);
+    let (mut rx, reader) = spawn_reader(ledger, parse, |h| h.no.clone(), F::HouseholdNo);
     let mut rows = 0;
     while let Some(batch) = rx.recv().await {
         rows += batch.rows;
@@ -468,7 +467,7 @@ async fn import_members(
     let sheets = Sheets::of(&ledger);
     progress.start(&format!("导入成员信息 {}", sheets.file), 0);
     let parse: Parser<zhenxing_domain::Member> = Box::new(parse_member);
-    let (mut rx, reader) = spawn_reader(ledger, parse, |m| m.id.digits(), F::IdNumber, false);
+    let (mut rx, reader) = spawn_reader(ledger, parse, |m| m.id.digits(), F::IdNumber);
     let mut rows = 0;
     while let Some(batch) = rx.recv().await {
         rows += batch.rows;
