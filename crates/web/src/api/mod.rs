@@ -485,7 +485,9 @@ pub struct ErrorKindJson {
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct ImportForm {
-    /// 户信息表 (xlsx, xls, CSV in UTF-8/GBK/UTF-16, or a web page's table named .xls)
+    /// 户信息表 (xlsx, xls, CSV in UTF-8/GBK/UTF-16, or a web page's table named .xls). A ledger
+    /// of one row a person (一表式台账: the members' 姓名 and 与户主关系 beside the household's
+    /// columns) brings its members too.
     #[schema(value_type = Option<String>, format = Binary)]
     households: Option<Vec<u8>>,
     /// 成员信息表
