@@ -36,6 +36,22 @@ pub enum ExportLayout {
     Persons,
 }
 
+impl ExportLayout {
+    pub const ALL: [ExportLayout; 2] = [ExportLayout::Ledgers, ExportLayout::Persons];
+
+    /// Its name in addresses and the audit log.
+    pub fn code(self) -> &'static str {
+        match self {
+            ExportLayout::Ledgers => "ledgers",
+            ExportLayout::Persons => "persons",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<ExportLayout> {
+        ExportLayout::ALL.into_iter().find(|l| l.code() == code)
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ExportResult {
     pub files: Vec<PathBuf>,

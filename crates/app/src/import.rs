@@ -106,8 +106,7 @@ where
     let handle = tokio::task::spawn_blocking(move || {
         let file = ledger.file_name();
         let sheets: Vec<Option<String>> = ledger.sheets.iter().map(|s| s.sheet.clone()).collect();
-        let fold = ledger.kind == LedgerKind::Households
-            && ledger.sheets.iter().any(|s| s.persons.is_some());
+        let fold = ledger.kind == LedgerKind::Households && ledger.is_one_row_a_person();
         let mut reading = Reading {
             file: file.clone(),
             kind: ledger.kind,
@@ -150,12 +149,10 @@ where
                 }
             }
         })?;
-        if let Some(last) = folder.as_mut().and_then(HouseholdFolder::finish) {
-            let plans = folder
-                .as_ref()
-                .map(HouseholdFolder::plans)
-                .unwrap_or_default();
-            reading.take_folded(plans, last);
+        if let Some(folder) = folder.as_mut()
+            && let Some(last) = folder.finish()
+        {
+            reading.take_folded(folder.plans(), last);
         }
         if !reading.closed {
             reading.batch.rows = reading.rows;
@@ -187,9 +184,7 @@ impl<T, K: Hash + Eq> Reading<T, K> {
     fn take_folded(&mut self, plans: &[SheetPlan], folded: Folded) -> bool {
         match folded {
             Folded::Row { sheet, raw } => self.take(sheet, &plans[sheet], &raw),
-            Folded::Refused {
-                key, row, errors, ..
-            } => {
+            Folded::Refused { key, row, errors } => {
                 self.batch.failed_keys.push((key, row));
                 self.batch.errors.extend(errors);
                 self.send_if_full()
@@ -335,7 +330,7 @@ impl App {
         let members_path = req.members.as_deref().or_else(|| {
             households
                 .as_ref()
-                .filter(|h| h.sheets.iter().any(|s| s.persons.is_some()))
+                .filter(|h| h.is_one_row_a_person())
                 .map(|h| h.path.as_path())
         });
         let members = members_path
@@ -346,7 +341,7 @@ impl App {
         let one_file = households
             .as_ref()
             .zip(members.as_ref())
-            .is_some_and(|(h, m)| h.path == m.path && h.sheets.iter().any(|s| s.persons.is_some()));
+            .is_some_and(|(h, m)| h.path == m.path && h.is_one_row_a_person());
         if households.is_none() && members.is_none() {
             return Err(AppError::Invalid("请至少指定户信息或成员信息文件".into()));
         }

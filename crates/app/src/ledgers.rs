@@ -81,7 +81,7 @@ impl App {
                     "households": result.households,
                     "members": result.members,
                     "masked": true,
-                    "layout": if layout == ExportLayout::Persons { "persons" } else { "ledgers" },
+                    "layout": layout.code(),
                 })
                 .to_string(),
             },

@@ -18,7 +18,9 @@ use std::collections::HashSet;
 use std::hash::{BuildHasher, RandomState};
 
 use crate::error::RowError;
-use crate::layout::{F, HOUSEHOLD_FIELDS, LedgerKind, MEMBER_FIELDS, header, normalize_header};
+use crate::layout::{
+    F, Field, HOUSEHOLD_FIELDS, LedgerKind, MEMBER_FIELDS, header, normalize_header,
+};
 use crate::read::{Cell, PersonColumns, RawRow, SheetPlan};
 
 /// Household fields a sheet of one row a person may leave out: its rows tell them.
@@ -28,32 +30,33 @@ pub const DERIVED: &[F] = &[F::HeadName, F::Size];
 /// phone (each member's own number in such a sheet).
 const PER_PERSON: &[F] = &[F::HouseholdNo, F::Phone];
 
+/// The column of a header row named as one of `fields`' fields for which `wanted` holds.
+fn column_of(row: &RawRow, fields: &[Field], wanted: impl Fn(F) -> bool) -> Option<usize> {
+    let names: Vec<String> = fields
+        .iter()
+        .filter(|f| wanted(f.field))
+        .flat_map(|f| f.names.iter().map(|n| normalize_header(n)))
+        .collect();
+    row.cells
+        .iter()
+        .position(|c| names.contains(&normalize_header(c.text.trim())))
+}
+
 /// The members' name and relation columns of a header row, when it has both.
 pub(crate) fn person_columns(row: &RawRow) -> Option<PersonColumns> {
-    let find = |f: F| {
-        let names = MEMBER_FIELDS.iter().find(|x| x.field == f)?.names;
-        row.cells.iter().position(|c| {
-            let n = normalize_header(c.text.trim());
-            names.iter().any(|m| normalize_header(m) == n)
-        })
-    };
     Some(PersonColumns {
-        name: find(F::Name)?,
-        relation: find(F::Relation)?,
+        name: column_of(row, MEMBER_FIELDS, |f| f == F::Name)?,
+        relation: column_of(row, MEMBER_FIELDS, |f| f == F::Relation)?,
     })
 }
 
 /// Whether a header row has the household's village (its code or its name): with the members'
 /// columns, a sheet of one row a person.
 pub(crate) fn has_village_column(row: &RawRow) -> bool {
-    let names: Vec<String> = HOUSEHOLD_FIELDS
-        .iter()
-        .filter(|f| matches!(f.field, F::VillageCode | F::VillageName))
-        .flat_map(|f| f.names.iter().map(|n| normalize_header(n)))
-        .collect();
-    row.cells
-        .iter()
-        .any(|c| names.contains(&normalize_header(c.text.trim())))
+    column_of(row, HOUSEHOLD_FIELDS, |f| {
+        matches!(f, F::VillageCode | F::VillageName)
+    })
+    .is_some()
 }
 
 /// Whether a row of a members sheet of one row a person has no person: its ID number, name and
@@ -96,7 +99,6 @@ pub enum Folded {
     /// A household whose rows contradict each other, or that names no single head: each
     /// problem reported at its row; the household is not taken.
     Refused {
-        sheet: usize,
         key: String,
         row: u64,
         errors: Vec<RowError>,
@@ -338,7 +340,6 @@ impl HouseholdFolder {
             }
         } else {
             Folded::Refused {
-                sheet: g.sheet,
                 key: g.key,
                 row: g.first_row,
                 errors: g.errors,

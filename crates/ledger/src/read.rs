@@ -261,6 +261,12 @@ impl Ledger {
             .unwrap_or_else(|| self.path.display().to_string())
     }
 
+    /// Whether a sheet holds one row a person (一表式台账): the members' columns beside the
+    /// household's ([`SheetPlan::persons`]).
+    pub fn is_one_row_a_person(&self) -> bool {
+        self.sheets.iter().any(|s| s.persons.is_some())
+    }
+
     fn err(&self, sheet: Option<&str>, error: FileError) -> LedgerError {
         LedgerError {
             file: self.file_name(),

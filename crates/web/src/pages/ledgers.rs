@@ -318,15 +318,15 @@ pub async fn export(
     };
     let dir = tempfile::tempdir().map_err(internal)?;
     let out = dir.path().join("export.xlsx");
-    let layout = match q.layout.as_deref() {
-        None | Some("" | "ledgers") => ExportLayout::Ledgers,
-        Some("persons") => ExportLayout::Persons,
-        Some(other) => {
-            return Err(zhenxing_app::AppError::Invalid(format!(
-                "导出格式“{other}”无效，可用：ledgers、persons"
+    let layout = match q.layout.as_deref().filter(|l| !l.is_empty()) {
+        None => ExportLayout::Ledgers,
+        Some(code) => ExportLayout::parse(code).ok_or_else(|| {
+            let known: Vec<&str> = ExportLayout::ALL.iter().map(|l| l.code()).collect();
+            zhenxing_app::AppError::Invalid(format!(
+                "导出格式“{code}”无效，可用：{}",
+                known.join("、")
             ))
-            .into());
-        }
+        })?,
     };
     state
         .app
