@@ -766,6 +766,83 @@ async fn disability_lists_by_certificate_number() {
 }
 
 #[tokio::test]
+async fn disability_lists_of_certificate_numbers_alone_give_grade_and_category() {
+    // The federation's list often has no 残疾等级 column: the number's 20th character is the
+    // grade (its 19th the category, read alike: `screening::tests`).
+    let env = registry().await;
+    let text = csv(
+        "序号,残疾人证号,发证日期",
+        &[
+            &format!("1,{}42,2025-05-01", person("b1")), // 肢体, grade 2: hit
+            &format!("2,{}13,2025-05-01", person("a1")), // grade 3: below
+            &format!("3,'{}61,2025-05-01", person("c1")), // 精神, grade 1, quoted: hit
+            &format!("4,{},2025-05-01", person("d1")),   // a bare ID number: no grade in it
+        ],
+    );
+    let file = env.write("证号.csv", encoding_rs::GBK.encode(&text).0);
+    let r = screen(&env.app, &operator(), "disability", &file, None).await;
+    assert_eq!(
+        outcomes(&r),
+        [
+            ("A002".to_string(), "created"),
+            ("A003".to_string(), "created")
+        ],
+        "{:?}",
+        r.problems
+    );
+    let p = problems(&r);
+    assert_eq!(
+        p,
+        [(5, "残疾人证号".to_string(), "not_within")],
+        "{:?}",
+        r.problems
+    );
+    let reason = r.problems.iter().next().unwrap().reason.clone();
+    assert!(
+        reason.contains("号码只有18位，读不出残疾等级（第20位为残疾等级：1（一级）"),
+        "{reason}"
+    );
+    let figures = |no: &str| {
+        let h = r
+            .hits
+            .iter()
+            .find(|h| h.household.no.as_str() == no)
+            .unwrap();
+        format!("{:?}", h.figures)
+    };
+    for (no, grade) in [("A002", "二级"), ("A003", "一级")] {
+        let f = figures(no);
+        assert!(f.contains(&format!("value: \"{grade}\"")), "{no}: {f}");
+    }
+
+    // A column of its own wins over the number: here it says grade 3, the number grade 1.
+    let text = csv(
+        "残疾人证号,残疾等级,发证日期",
+        &[&format!("{}41,三级,2025-05-01", person("b1"))],
+    );
+    let file = env.write("有等级.csv", text);
+    let r = screen(&env.app, &operator(), "disability", &file, None).await;
+    assert!(outcomes(&r).is_empty(), "{:?}", outcomes(&r));
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+
+    // A list of ID numbers (not certificates) without a grade is not a disability list.
+    let text = csv(
+        "证件号码,发证日期",
+        &[&format!("{},2025-05-01", person("b1"))],
+    );
+    let file = env.write("无等级.csv", text);
+    let req = ScreeningRequest {
+        kind: "disability".into(),
+        file,
+        area: None,
+        found_on: d("2025-06-30"),
+        source: None,
+    };
+    let e = env.app.screen(&operator(), &req).await.unwrap_err();
+    assert!(e.to_string().contains("缺少列：残疾等级"), "{e}");
+}
+
+#[tokio::test]
 async fn disaster_losses_in_xlsx_above_half_the_yearly_income() {
     let env = registry().await;
     let path = env.path("受灾.xlsx");

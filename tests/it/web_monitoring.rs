@@ -1406,6 +1406,15 @@ async fn department_files_are_screened_from_the_page_and_the_api() {
     let (ct, body) = multipart_body(&[("kind", "disability")], &[("file", "残联.csv", &gbk)]);
     // The form names the screening for its progress line (`/progress/{token}`).
     let form = site.get("/monitoring/screening", Some(&officer)).await;
+    // The kinds' columns as a clerk reads them: where a list of certificate numbers alone holds
+    // the ID number and the grade.
+    assert!(
+        form.body.contains(
+            "列 证件号码（或残疾人证号）、残疾等级（无此列时由残疾人证号第20位读出）、发证日期、残疾类别（无此列时由残疾人证号第19位读出，可选）"
+        ),
+        "{}",
+        form.body
+    );
     let key = "data-progress=\"";
     let at = form.body.find(key).map(|i| i + key.len()).unwrap();
     let progress = form.body[at..].split('"').next().unwrap().to_string();

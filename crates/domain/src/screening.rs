@@ -64,7 +64,34 @@ pub struct Column {
     /// number), read when the file has none of `names`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fallback_names: Vec<String>,
+    /// Where the value is read when the file has no column of this one's names but gives the
+    /// longer number holding it (a disability list of 残疾人证号 alone: its 19th character is the
+    /// category, its 20th the grade).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within: Option<Within>,
     pub required: bool,
+}
+
+/// A value read from one character of another column's longer number ([`Column::within`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Within {
+    /// The column holding the number, read by one of its `fallback_names`.
+    pub field: String,
+    /// The character's position, from 1.
+    pub at: usize,
+    /// What each character stands for (`"2"` → `"二级"`).
+    pub values: Vec<(String, String)>,
+}
+
+impl Within {
+    /// The characters and what they stand for, for error messages: `1（一级）、2（二级）`.
+    fn expected(&self) -> String {
+        self.values
+            .iter()
+            .map(|(c, v)| format!("{c}（{v}）"))
+            .collect::<Vec<_>>()
+            .join("、")
+    }
 }
 
 impl Column {
@@ -79,6 +106,57 @@ impl Column {
     pub fn label(&self) -> &str {
         let h = self.header();
         h.split(['（', '(']).next().unwrap_or(h).trim()
+    }
+
+    /// Reads this column's value from the longer number in `cell` ([`Column::within`]).
+    pub fn parse_within(&self, cell: Option<&str>) -> Result<CellValue, CellError> {
+        let Some(within) = &self.within else {
+            return self.parse(cell);
+        };
+        // As the ID number is read: a leading quote (text in Excel), spaces and dashes left out.
+        let number: String = cell
+            .unwrap_or_default()
+            .trim_start()
+            .trim_start_matches(['\'', '‘', '’', '`'])
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
+        if number.is_empty() {
+            return if self.required {
+                Err(CellError::Missing)
+            } else {
+                Ok(CellValue::Empty)
+            };
+        }
+        let Some(found) = number.chars().nth(within.at.saturating_sub(1)) else {
+            // Too short to hold it: an optional value is not given, a required one missing.
+            return if self.required {
+                Err(CellError::NotWithin {
+                    label: self.label().to_string(),
+                    at: within.at,
+                    found: None,
+                    len: number.chars().count(),
+                    expected: within.expected(),
+                })
+            } else {
+                Ok(CellValue::Empty)
+            };
+        };
+        let found = normalize_value(&found.to_string());
+        match within
+            .values
+            .iter()
+            .find(|(c, _)| normalize_value(c) == found)
+        {
+            Some((_, value)) => Ok(CellValue::Text(value.clone())),
+            None => Err(CellError::NotWithin {
+                label: self.label().to_string(),
+                at: within.at,
+                found: Some(found),
+                len: number.chars().count(),
+                expected: within.expected(),
+            }),
+        }
     }
 
     /// Parses a cell of this column; `None` is an absent column or an empty cell.
@@ -238,11 +316,13 @@ impl ScreeningKind {
         text
     }
 
-    /// Parses a row's cells (in column order; `None` for an absent column). Every bad cell is
-    /// reported with its column index.
+    /// Parses a row's cells (in column order; `None` for an absent column). A column `within`
+    /// (true at its index) is read from the longer number its cell holds ([`Column::within`]).
+    /// Every bad cell is reported with its column index.
     pub fn parse_row(
         &self,
         cells: &[Option<&str>],
+        within: &[bool],
     ) -> Result<DepartmentRow, Vec<(usize, CellError)>> {
         let mut errors = Vec::new();
         let mut values = Vec::with_capacity(self.columns.len());
@@ -261,7 +341,12 @@ impl ScreeningKind {
                 values.push(CellValue::Empty);
                 continue;
             }
-            match column.parse(cell) {
+            let parsed = if within.get(i).copied().unwrap_or(false) {
+                column.parse_within(cell)
+            } else {
+                column.parse(cell)
+            };
+            match parsed {
                 Ok(v) => values.push(v),
                 Err(e) => {
                     errors.push((i, e));
@@ -269,6 +354,16 @@ impl ScreeningKind {
                 }
             }
         }
+        // A value within a number that is itself wrong says nothing more.
+        let wrong: Vec<usize> = errors.iter().map(|(i, _)| *i).collect();
+        errors.retain(|(i, _)| {
+            !within.get(*i).copied().unwrap_or(false)
+                || self.columns[*i]
+                    .within
+                    .as_ref()
+                    .and_then(|w| self.column_index(&w.field))
+                    .is_none_or(|source| !wrong.contains(&source))
+        });
         match id {
             Some(id) if errors.is_empty() => Ok(DepartmentRow { id, values }),
             _ => Err(errors),
@@ -384,7 +479,19 @@ impl CellValue {
 pub enum CellError {
     Missing,
     Invalid(ParseError),
-    TooLong { chars: usize, max: usize },
+    TooLong {
+        chars: usize,
+        max: usize,
+    },
+    /// The character a value is read from ([`Column::within`]) stands for none of the values.
+    NotWithin {
+        label: String,
+        at: usize,
+        found: Option<String>,
+        /// The number's length in characters.
+        len: usize,
+        expected: String,
+    },
 }
 
 impl CellError {
@@ -393,6 +500,7 @@ impl CellError {
             CellError::Missing => "missing",
             CellError::Invalid(e) => e.code(),
             CellError::TooLong { .. } => "too_long",
+            CellError::NotWithin { .. } => "not_within",
         }
     }
 }
@@ -405,6 +513,23 @@ impl fmt::Display for CellError {
             CellError::TooLong { chars, max } => {
                 write!(f, "内容过长（最多{max}字，实为{chars}字）")
             }
+            CellError::NotWithin {
+                label,
+                at,
+                found: Some(c),
+                expected,
+                ..
+            } => write!(f, "第{at}位“{c}”不是{label}的代码（应为{expected}）"),
+            CellError::NotWithin {
+                label,
+                at,
+                len,
+                expected,
+                ..
+            } => write!(
+                f,
+                "号码只有{len}位，读不出{label}（第{at}位为{label}：{expected}）"
+            ),
         }
     }
 }

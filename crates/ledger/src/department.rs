@@ -34,6 +34,9 @@ pub struct DepartmentSheet {
     headers: Vec<Option<String>>,
     /// Where the ID number is in the row (no row of data is without it).
     id: Option<usize>,
+    /// Per column of the kind: read from within the number of another column (the sheet has
+    /// none of its names; [`zhenxing_domain::screening::Column::within`]).
+    within: Vec<bool>,
 }
 
 impl DepartmentSheet {
@@ -56,12 +59,17 @@ impl DepartmentSheet {
             .collect()
     }
 
-    /// The header of column `i` as written in the file, else the kind's canonical one.
+    /// Per column of the kind: whether its value is read from within another column's number.
+    pub fn within(&self) -> &[bool] {
+        &self.within
+    }
+
     /// Whether the sheet has the kind's column `i`.
     pub fn has_column(&self, i: usize) -> bool {
         self.index.get(i).is_some_and(Option::is_some)
     }
 
+    /// The header of column `i` as written in the file, else the kind's canonical one.
     pub fn header<'a>(&'a self, kind: &'a ScreeningKind, i: usize) -> &'a str {
         self.headers
             .get(i)
@@ -138,6 +146,23 @@ fn find_header(
                 }
             }
         }
+        // A column the sheet lacks may be read from within the number of one read by its
+        // fallback names (残疾等级 from 残疾人证号).
+        let mut within = vec![false; kind.columns.len()];
+        for (i, c) in kind.columns.iter().enumerate() {
+            let Some(w) = &c.within else { continue };
+            let Some(source) = kind.column_index(&w.field) else {
+                continue;
+            };
+            if index[i].is_none()
+                && let (Some(at), Some(h)) = (index[source], &headers[source])
+                && fallback(source, h)
+            {
+                index[i] = Some(at);
+                headers[i] = Some(h.clone());
+                within[i] = true;
+            }
+        }
         let missing: Vec<String> = kind
             .columns
             .iter()
@@ -157,6 +182,7 @@ fn find_header(
                 index,
                 headers,
                 id,
+                within,
             };
             match &found {
                 Some(prev) if prev.header_row + 1 == row.row => found = Some(plan),

@@ -364,7 +364,7 @@ fn read_batches(
             .position(|(c, lost)| *lost && c.column_type == ColumnType::IdNumber);
         let parsed = match as_number {
             Some(i) => Err(vec![(i, CellError::Invalid(ParseError::IdAsNumber))]),
-            None => kind.parse_row(cells),
+            None => kind.parse_row(cells, sheet.within()),
         };
         match parsed {
             Ok(parsed) => {

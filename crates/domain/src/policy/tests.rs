@@ -251,6 +251,26 @@ fn edited_files_fail_with_clear_chinese_errors() {
             "fallback_names = [\"残疾人证号\", \"身份证号\"]",
             "screening[1].columns[0].fallback_names[1]：表头名称“身份证号”在本类文件中已用过",
         ),
+        (
+            "within = { field = \"id_number\", at = 20,",
+            "within = { field = \"issued_on\", at = 20,",
+            "screening[1].columns[1].within.field：列“issued_on”没有 fallback_names",
+        ),
+        (
+            "within = { field = \"id_number\", at = 20,",
+            "within = { field = \"id_number\", at = 0,",
+            "screening[1].columns[1].within.at：位置应在1至50之间",
+        ),
+        (
+            "at = 20, values = { \"1\" = \"一级\"",
+            "at = 20, values = { \"12\" = \"一级\"",
+            "screening[1].columns[1].within.values：“12”应为一个字符",
+        ),
+        (
+            "{ field = \"grade\", type = \"text\"",
+            "{ field = \"grade\", type = \"date\"",
+            "screening[1].columns[1].type：从号码中读出的列须为文字列",
+        ),
     ];
     let mut failures = Vec::new();
     for (from, to, expected) in cases {

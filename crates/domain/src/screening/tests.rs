@@ -41,7 +41,7 @@ fn judge(kind: &str, income: Option<&str>, size: u32, rows: Rows, on: &str) -> S
             all.extend(cells.iter().map(|c| Some(*c)));
             // The fixtures list the ID column first, as the shipped kinds do.
             assert_eq!(kind.id_column(), 0);
-            kind.parse_row(&all).unwrap()
+            kind.parse_row(&all, &[]).unwrap()
         })
         .collect();
     let refs: Vec<&DepartmentRow> = parsed.iter().collect();
@@ -216,7 +216,7 @@ fn rows_are_parsed_with_every_problem() {
         ),
     ];
     for (cells, expected) in cases {
-        let got: Vec<(usize, &str)> = match kind.parse_row(&cells) {
+        let got: Vec<(usize, &str)> = match kind.parse_row(&cells, &[]) {
             Ok(_) => vec![],
             Err(errors) => errors.iter().map(|(i, e)| (*i, e.code())).collect(),
         };
@@ -294,14 +294,104 @@ fn a_name_cell_is_kept_as_text_up_to_its_length() {
     cells[kind.id_column()] = Some(person.as_str());
     cells[kind.column_index("amount").unwrap()] = Some("100");
     cells[name] = Some(" 张三 ");
-    let row = kind.parse_row(&cells).unwrap();
+    let row = kind.parse_row(&cells, &[]).unwrap();
     assert_eq!(row.values[name], CellValue::Text("张三".into()));
     cells[name] = Some(&long);
-    let errors = kind.parse_row(&cells).unwrap_err();
+    let errors = kind.parse_row(&cells, &[]).unwrap_err();
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].0, name);
     assert_eq!(
         errors[0].1.to_string(),
         format!("内容过长（最多{MAX_NAME}字，实为{}字）", MAX_NAME + 1)
+    );
+}
+
+#[test]
+fn grade_and_category_are_read_from_a_certificate_number() {
+    let p = policy();
+    let kind = p.screening_kind("disability").unwrap();
+    let grade = kind.column_index("grade").unwrap();
+    let category = kind.column_index("disability_type").unwrap();
+    let issued = kind.column_index("issued_on").unwrap();
+    // The sheet has neither column: both point at the certificate number's cell.
+    let mut within = vec![false; kind.columns.len()];
+    within[grade] = true;
+    within[category] = true;
+    let row = |number: &str| {
+        let mut cells: Vec<Option<&str>> = vec![None; kind.columns.len()];
+        cells[kind.id_column()] = Some(number);
+        cells[grade] = Some(number);
+        cells[category] = Some(number);
+        cells[issued] = Some("2025-05-01");
+        kind.parse_row(&cells, &within)
+    };
+    let person = id(7);
+    for (suffix, g, c) in [
+        ("11", "一级", "视力残疾"),
+        ("42", "二级", "肢体残疾"),
+        ("74", "四级", "多重残疾"),
+        // Written as Excel and clerks write it: full-width digits, spaces.
+        ("６ ３", "三级", "精神残疾"),
+    ] {
+        let r = row(&format!("{}{suffix}", person.as_str())).unwrap();
+        assert_eq!(r.id, person);
+        assert_eq!(r.values[grade], CellValue::Text(g.into()), "{suffix}");
+        assert_eq!(r.values[category], CellValue::Text(c.into()), "{suffix}");
+    }
+    // A bare ID number holds no grade: refused for the grade (required), the category (optional)
+    // simply not given.
+    let errors = row(person.as_str()).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, grade);
+    assert_eq!(errors[0].1.code(), "not_within");
+    assert!(
+        errors[0]
+            .1
+            .to_string()
+            .starts_with("号码只有18位，读不出残疾等级（第20位为残疾等级：1（一级）"),
+        "{}",
+        errors[0].1
+    );
+    // A certificate whose grade is not 1–4 is not a certificate number: the number is refused,
+    // once, not again for the values it should hold.
+    let errors = row(&format!("{}45", person.as_str())).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, kind.id_column());
+    // The sheet's own grade column (not `within`) is read as written.
+    let mut cells: Vec<Option<&str>> = vec![None; kind.columns.len()];
+    cells[kind.id_column()] = Some(person.as_str());
+    cells[grade] = Some("三级");
+    cells[issued] = Some("2025-05-01");
+    let r = kind.parse_row(&cells, &[]).unwrap();
+    assert_eq!(r.values[grade], CellValue::Text("三级".into()));
+    assert_eq!(r.values[category], CellValue::Empty);
+}
+
+#[test]
+fn a_character_standing_for_no_value_is_refused_with_the_codes() {
+    let column = Column {
+        field: "grade".into(),
+        column_type: ColumnType::Text,
+        names: vec!["等级".into()],
+        fallback_names: Vec::new(),
+        within: Some(Within {
+            field: "id_number".into(),
+            at: 3,
+            values: vec![("A".into(), "甲".into()), ("B".into(), "乙".into())],
+        }),
+        required: true,
+    };
+    assert_eq!(
+        column.parse_within(Some("12ｂ4")).unwrap(),
+        CellValue::Text("乙".into())
+    );
+    let e = column.parse_within(Some("12C4")).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "第3位“C”不是等级的代码（应为A（甲）、B（乙））"
+    );
+    assert_eq!(
+        column.parse_within(Some(" ")).unwrap_err().code(),
+        "missing"
     );
 }

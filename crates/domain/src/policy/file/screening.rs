@@ -1,11 +1,11 @@
 //! `[[screening]]`: the kinds of department file and their rules (see [`crate::screening`]).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::Deserialize;
 
 use super::Checker;
-use crate::screening::{Column, ColumnType, Recent, Rule, ScreeningKind, normalize_value};
+use crate::screening::{Column, ColumnType, Recent, Rule, ScreeningKind, Within, normalize_value};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,8 +30,19 @@ struct RawColumn {
     /// ID number): used when the file has none of `names`.
     #[serde(default)]
     fallback_names: Vec<String>,
+    /// Where the value is, when the file has none of `names`, within the number of a column read
+    /// by its `fallback_names`: the 20th character of 残疾人证号 is the grade.
+    within: Option<RawWithin>,
     #[serde(default = "required_by_default")]
     required: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWithin {
+    field: String,
+    at: usize,
+    values: BTreeMap<String, String>,
 }
 
 fn required_by_default() -> bool {
@@ -134,7 +145,57 @@ impl Checker {
                 column_type,
                 names: list,
                 fallback_names: fallback,
+                within: None,
                 required: c.required,
+            });
+        }
+        // A value within another column's number: that column must be read by fallback names,
+        // and the value be text.
+        for (i, c) in k.columns.iter().enumerate() {
+            let Some(w) = &c.within else { continue };
+            let wkey = format!("{key}.columns[{i}].within");
+            let field = w.field.trim().to_string();
+            match columns.iter().find(|o| o.field == field) {
+                None => self.fail(
+                    format!("{wkey}.field"),
+                    format!("列“{field}”不在 columns 中"),
+                ),
+                Some(o) if o.fallback_names.is_empty() => self.fail(
+                    format!("{wkey}.field"),
+                    format!("列“{field}”没有 fallback_names，其中没有可读出的号码"),
+                ),
+                Some(_) if field == columns[i].field => {
+                    self.fail(format!("{wkey}.field"), "不能从本列自身读出")
+                }
+                Some(_) => {}
+            }
+            if columns[i].column_type != ColumnType::Text {
+                self.fail(
+                    format!("{key}.columns[{i}].type"),
+                    "从号码中读出的列须为文字列（type = \"text\"）",
+                );
+            }
+            if !(1..=50).contains(&w.at) {
+                self.fail(format!("{wkey}.at"), "位置应在1至50之间（从1数起）");
+            }
+            if w.values.is_empty() {
+                self.fail(format!("{wkey}.values"), "至少要有一个取值");
+            }
+            let mut values = Vec::new();
+            for (code, value) in &w.values {
+                if code.trim().chars().count() != 1 {
+                    self.fail(
+                        format!("{wkey}.values"),
+                        format!("“{code}”应为一个字符（号码中第{}位的字符）", w.at),
+                    );
+                }
+                let value = self.text(&format!("{wkey}.values.{code}"), value);
+                values.push((code.trim().to_string(), value));
+            }
+            columns[i].within = Some(Within {
+                field,
+                at: w.at,
+                values,
             });
         }
         let ids = columns

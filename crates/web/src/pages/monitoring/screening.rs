@@ -133,12 +133,28 @@ async fn kinds(state: &AppState, area: AreaCode) -> (Vec<Choice>, Vec<String>) {
             let cols: Vec<String> = k
                 .columns
                 .iter()
-                .map(|c| match (c.column_type, c.required) {
-                    (ColumnType::Name, _) => {
-                        format!("{}（可选，与户籍登记的姓名比对）", c.header())
+                .map(|c| {
+                    let mut notes = Vec::new();
+                    if let Some(n) = c.fallback_names.first() {
+                        notes.push(format!("或{n}"));
                     }
-                    (_, false) => format!("{}（可选）", c.header()),
-                    _ => c.header().to_string(),
+                    if let Some(w) = &c.within
+                        && let Some(n) = k
+                            .column_index(&w.field)
+                            .and_then(|i| k.columns[i].fallback_names.first())
+                    {
+                        notes.push(format!("无此列时由{n}第{}位读出", w.at));
+                    }
+                    match (c.column_type, c.required) {
+                        (ColumnType::Name, _) => notes.push("可选，与户籍登记的姓名比对".into()),
+                        (_, false) => notes.push("可选".into()),
+                        _ => {}
+                    }
+                    if notes.is_empty() {
+                        c.header().to_string()
+                    } else {
+                        format!("{}（{}）", c.header(), notes.join("，"))
+                    }
                 })
                 .collect();
             format!(
