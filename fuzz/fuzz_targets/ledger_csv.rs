@@ -21,28 +21,42 @@ fuzz_target!(|data: &[u8]| {
             continue;
         };
         let mut folder = HouseholdFolder::new("f".into(), &ledger.sheets);
-        let mut apart = Apart::new();
+        if kind == LedgerKind::Households {
+            // The import's first pass: the households whose rows lie apart, to be gathered.
+            let mut apart = Apart::new();
+            let _ = ledger.read_rows(&mut |plan, row| {
+                let key = plan.columns.get(zhenxing_ledger::layout::F::HouseholdNo);
+                apart.next(
+                    0,
+                    key.and_then(|i| row.cells.get(i)).map_or("", |c| &c.text),
+                );
+                true
+            });
+            folder.gather_apart(apart.found());
+        }
+        let parse_folded = |folder: &HouseholdFolder, f: Folded| {
+            if let Folded::Row { sheet, raw } = f {
+                let _ = parse_household("f", &folder.plans()[sheet], &raw, &tree);
+            }
+        };
         let _ = ledger.read_rows(&mut |plan, row| {
             match kind {
                 LedgerKind::Households => {
-                    let _ = parse_household("f", plan, &row, &tree);
-                    let key = plan.columns.get(zhenxing_ledger::layout::F::HouseholdNo);
-                    apart.next(0, key.and_then(|i| row.cells.get(i)).map_or("", |c| &c.text));
+                    let _ = parse_household("f", plan, row, &tree);
                     let mut folded = Vec::new();
                     folder.push(0, row, &mut |f| folded.push(f));
                     for f in folded {
-                        if let Folded::Row { sheet, raw } = f {
-                            let _ = parse_household("f", &folder.plans()[sheet], &raw, &tree);
-                        }
+                        parse_folded(&folder, f);
                     }
                 }
                 LedgerKind::Members => {
-                    let _ = parse_member("f", plan, &row);
+                    let _ = parse_member("f", plan, row);
                 }
             }
             true
         });
-        let _ = folder.finish();
-        let _ = apart.found();
+        for f in folder.finish_all() {
+            parse_folded(&folder, f);
+        }
     }
 });

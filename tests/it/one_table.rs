@@ -41,7 +41,8 @@ async fn registered(
 async fn one_row_a_person_on_sqlite() {
     let env = Env::new().await;
     a_workbook_of_one_row_a_person_imports_households_and_members(&env).await;
-    a_household_whose_rows_disagree_lie_apart_or_name_no_single_head_is_refused_whole(&env).await;
+    a_household_whose_rows_disagree_or_name_no_single_head_is_refused_and_one_apart_gathered(&env)
+        .await;
 }
 
 #[tokio::test]
@@ -49,7 +50,8 @@ async fn one_row_a_person_on_postgres() {
     let Some(base) = postgres_url() else { return };
     let env = Env::at(&fresh_postgres(&base).await).await;
     a_workbook_of_one_row_a_person_imports_households_and_members(&env).await;
-    a_household_whose_rows_disagree_lie_apart_or_name_no_single_head_is_refused_whole(&env).await;
+    a_household_whose_rows_disagree_or_name_no_single_head_is_refused_and_one_apart_gathered(&env)
+        .await;
 }
 
 async fn a_workbook_of_one_row_a_person_imports_households_and_members(env: &Env) {
@@ -237,7 +239,7 @@ async fn a_workbook_of_one_row_a_person_imports_households_and_members(env: &Env
     );
 }
 
-async fn a_household_whose_rows_disagree_lie_apart_or_name_no_single_head_is_refused_whole(
+async fn a_household_whose_rows_disagree_or_name_no_single_head_is_refused_and_one_apart_gathered(
     env: &Env,
 ) {
     let header = "户编号,所在村代码,户主姓名,家庭人口数,是否脱贫户,人均纯收入（元）,姓名,身份证号,与户主关系";
@@ -297,7 +299,7 @@ async fn a_household_whose_rows_disagree_lie_apart_or_name_no_single_head_is_ref
             .is_empty()
     );
 
-    // Derived heads: none, two, and a household's rows apart.
+    // Derived heads: none, two; a household's rows apart (a member added further down) gathered.
     let derived = csv(
         header_no_head,
         &[
@@ -321,10 +323,6 @@ async fn a_household_whose_rows_disagree_lie_apart_or_name_no_single_head_is_ref
             (3, "household_rejected"),
             (4, "household_several_heads"),
             (4, "household_rejected"),
-            (5, "household_rows_apart"),
-            (5, "household_rejected"),
-            (7, "household_rows_apart"),
-            (7, "household_rejected"),
         ]
     );
     assert!(
@@ -332,15 +330,10 @@ async fn a_household_whose_rows_disagree_lie_apart_or_name_no_single_head_is_ref
         "{}",
         report.errors[3]
     );
-    assert!(
-        report.errors[5].reason.contains("按户编号排序"),
-        "{}",
-        report.errors[5]
-    );
     let c = &report.counts;
-    assert_eq!((c.households_inserted, c.members_inserted), (2, 2));
-    assert_eq!(report.rejected_rows(), 5);
-    for refused in ["7001", "7002", "7003"] {
+    assert_eq!((c.households_inserted, c.members_inserted), (3, 4));
+    assert_eq!(report.rejected_rows(), 3);
+    for refused in ["7001", "7002"] {
         assert!(
             env.app
                 .store()
@@ -353,7 +346,16 @@ async fn a_household_whose_rows_disagree_lie_apart_or_name_no_single_head_is_ref
     let (head, size, ..) = registered(env, "7005").await;
     assert_eq!((head.as_str(), size), ("卫七", 1));
 
-    // Sorted, the household apart is taken with both its rows.
+    let (head, size, _, _, mut names) = registered(env, "7003").await;
+    names.sort();
+    assert_eq!(
+        (head.as_str(), size),
+        ("冯四", 2),
+        "its head and both its rows"
+    );
+    assert_eq!(names, ["冯四", "褚六"]);
+
+    // Sorted, the same household is the same: nothing changes.
     let sorted = csv(
         header_no_head,
         &[
@@ -364,8 +366,16 @@ async fn a_household_whose_rows_disagree_lie_apart_or_name_no_single_head_is_ref
     let path = env.write("排序.csv", gbk(&sorted));
     let report = env.import(Some(&path), None).await.unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
-    let (head, size, _, _, names) = registered(env, "7003").await;
-    assert_eq!((head.as_str(), size, names.len()), ("冯四", 2, 2));
+    let c = &report.counts;
+    assert_eq!(
+        (
+            c.households_unchanged,
+            c.members_unchanged,
+            c.households_updated
+        ),
+        (1, 2, 0),
+        "{c:?}"
+    );
 }
 
 #[tokio::test]

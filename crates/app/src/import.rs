@@ -122,7 +122,7 @@ where
         };
         let mut folder = fold.then(|| HouseholdFolder::new(file.clone(), &ledger.sheets));
         if let Some(folder) = folder.as_mut() {
-            // A household's rows apart are refused whole: read the keys once first.
+            // A household's rows apart are gathered: read the keys once first to know them.
             let mut apart = Apart::new();
             ledger.read_rows(&mut |plan, raw| {
                 let sheet = sheets.iter().position(|s| *s == plan.sheet).unwrap_or(0);
@@ -133,7 +133,7 @@ where
                 apart.next(sheet, key.map_or("", |c| c.text.as_str()));
                 true
             })?;
-            folder.refuse_apart(apart.found());
+            folder.gather_apart(apart.found());
         }
         let notes = ledger.read_rows(&mut |plan, raw| {
             reading.rows += 1;
@@ -149,10 +149,12 @@ where
                 }
             }
         })?;
-        if let Some(folder) = folder.as_mut()
-            && let Some(last) = folder.finish()
-        {
-            reading.take_folded(folder.plans(), last);
+        if let Some(folder) = folder.as_mut() {
+            for last in folder.finish_all() {
+                if !reading.take_folded(folder.plans(), last) {
+                    break;
+                }
+            }
         }
         if !reading.closed {
             reading.batch.rows = reading.rows;

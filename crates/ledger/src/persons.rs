@@ -10,11 +10,15 @@
 //! - the household's phone is the head's when the head's row has one (a 联系电话 column holds
 //!   each member's own);
 //! - a person's row without a 户编号 belongs to the household above ([`crate::Ledger::read_rows`]
-//!   fills it, for both readings): merged cells saved to CSV keep their value on the first row.
+//!   fills it, for both readings): merged cells saved to CSV keep their value on the first row;
+//! - a household whose rows lie apart (a member added at the foot of the sheet) is gathered: a
+//!   first pass ([`Apart`]) finds such households, the folder holds each one's folded row until
+//!   the end of the file and hands them over last; past [`MAX_GATHERED`] of them, the rest are
+//!   refused and the sheet is to be sorted.
 //!
 //! The same sheet read as a members ledger gives one member a row, as any members ledger.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, RandomState};
 
 use crate::error::RowError;
@@ -22,6 +26,10 @@ use crate::layout::{
     F, Field, HOUSEHOLD_FIELDS, LedgerKind, MEMBER_FIELDS, header, normalize_header,
 };
 use crate::read::{Cell, PersonColumns, RawRow, SheetPlan};
+
+/// Households whose rows lie apart gathered at most (each held as one folded row, a few KiB):
+/// past it, a sheet is to be sorted by 户编号.
+pub const MAX_GATHERED: usize = 100_000;
 
 /// Household fields a sheet of one row a person may leave out: its rows tell them.
 pub const DERIVED: &[F] = &[F::HeadName, F::Size];
@@ -115,8 +123,14 @@ pub struct HouseholdFolder {
     compared: Vec<Vec<(F, usize)>>,
     /// Cells a folded row has: the sheet's columns, then the derived ones.
     widths: Vec<usize>,
-    /// Households whose rows are not together (found by [`Apart`]): refused.
+    /// Households whose rows are not together (found by [`Apart`]): gathered.
     apart: HashSet<String>,
+    /// Households gathered so far, by sheet and key: handed over at the end.
+    held: HashMap<(usize, String), Group>,
+    /// Households apart that could not be held ([`MAX_GATHERED`]): refused, every run of them.
+    refused: HashSet<String>,
+    /// Households held at most ([`MAX_GATHERED`]; smaller in tests).
+    max_gathered: usize,
     current: Option<Group>,
 }
 
@@ -170,12 +184,16 @@ impl HouseholdFolder {
             compared,
             widths,
             apart: HashSet::new(),
+            held: HashMap::new(),
+            refused: HashSet::new(),
+            max_gathered: MAX_GATHERED,
             current: None,
         }
     }
 
-    /// Refuses the households of `keys` (their rows are not together, [`apart`]).
-    pub fn refuse_apart(&mut self, keys: HashSet<String>) {
+    /// Gathers the households of `keys` (their rows are not together, [`Apart`]): each is
+    /// handed over by [`HouseholdFolder::finish_all`], once all its rows have been read.
+    pub fn gather_apart(&mut self, keys: HashSet<String>) {
         self.apart = keys;
     }
 
@@ -193,14 +211,21 @@ impl HouseholdFolder {
             .and_then(|i| raw.cells.get(i))
             .map(|c| c.text.trim().to_string())
             .unwrap_or_default();
-        let same = self
+        let mut same = self
             .current
             .as_ref()
             .is_some_and(|g| g.sheet == sheet && !key.is_empty() && g.key == key);
         if !same {
-            if let Some(done) = self.finish() {
+            if let Some(done) = self.end_run() {
                 emit(done);
             }
+            // The next rows of a household gathered: its rows so far are held.
+            if let Some(held) = self.held.remove(&(sheet, key.clone())) {
+                self.current = Some(held);
+                same = true;
+            }
+        }
+        if !same {
             let width = self.widths[sheet];
             let mut cells: Vec<Cell> = raw.cells.iter().take(width).cloned().collect();
             cells.resize(width, Cell::default());
@@ -260,12 +285,35 @@ impl HouseholdFolder {
         }
     }
 
-    /// The household being read, folded (at the end of the file, or of a sheet).
-    pub fn finish(&mut self) -> Option<Folded> {
-        let mut g = self.current.take()?;
+    /// The end of a run of a household's rows: the household folded, or held when its rows lie
+    /// apart (`None`).
+    fn end_run(&mut self) -> Option<Folded> {
+        let g = self.current.take()?;
+        if self.apart.contains(&g.key) && !self.refused.contains(&g.key) {
+            if self.held.len() < self.max_gathered {
+                self.held.insert((g.sheet, g.key.clone()), g);
+                return None;
+            }
+            self.refused.insert(g.key.clone());
+        }
+        Some(self.fold(g))
+    }
+
+    /// Every household not yet handed over, folded: the one being read, then those gathered
+    /// (in the order of their first rows). Called at the end of the file.
+    pub fn finish_all(&mut self) -> Vec<Folded> {
+        let mut out: Vec<Folded> = self.end_run().into_iter().collect();
+        let mut held: Vec<Group> = self.held.drain().map(|(_, g)| g).collect();
+        held.sort_by_key(|g| (g.sheet, g.first_row));
+        out.extend(held.into_iter().map(|g| self.fold(g)));
+        out
+    }
+
+    /// A household's rows folded into one, or refused.
+    fn fold(&self, mut g: Group) -> Folded {
         let plan = &self.plans[g.sheet];
         let file_header = |f: F| plan.columns.header(f).is_some();
-        if self.apart.contains(&g.key) {
+        if self.refused.contains(&g.key) {
             g.errors.push(RowError {
                 file: self.file.clone(),
                 sheet: plan.sheet.clone(),
@@ -273,8 +321,8 @@ impl HouseholdFolder {
                 column: column_header(plan, F::HouseholdNo),
                 value: g.key.clone(),
                 reason: format!(
-                    "户编号{}的各行不相邻（此处从第{}行起{}行，文件中另有该户的行）：同一户的各行应连在一起，请按户编号排序后再导入",
-                    g.key, g.first_row, g.rows
+                    "户编号{}的各行不相邻（此处从第{}行起{}行，文件中另有该户的行），且各行不相邻的户超过{}户：同一户的各行应连在一起，请按户编号排序后再导入",
+                    g.key, g.first_row, g.rows, self.max_gathered
                 ),
                 code: "household_rows_apart",
             });
@@ -330,7 +378,7 @@ impl HouseholdFolder {
                 g.cells[i] = Cell::text(phone.clone());
             }
         }
-        Some(if g.errors.is_empty() {
+        if g.errors.is_empty() {
             Folded::Row {
                 sheet: g.sheet,
                 raw: RawRow {
@@ -344,7 +392,7 @@ impl HouseholdFolder {
                 row: g.first_row,
                 errors: g.errors,
             }
-        })
+        }
     }
 }
 
@@ -445,9 +493,20 @@ mod tests {
     /// A folded household: (first row, cells), or the codes of its errors.
     type Outcome = Result<(u64, Vec<String>), Vec<&'static str>>;
 
-    /// The folded rows of `rows` (numbered from 2).
+    /// The folded rows of `rows` (numbered from 2), households apart gathered as the import
+    /// does: their keys found by a first pass.
     fn fold(rows: &[Vec<String>]) -> Vec<Outcome> {
+        fold_gathering_at_most(rows, MAX_GATHERED)
+    }
+
+    fn fold_gathering_at_most(rows: &[Vec<String>], max: usize) -> Vec<Outcome> {
+        let mut apart = Apart::new();
+        for r in rows {
+            apart.next(0, &r[0]);
+        }
         let mut f = folder();
+        f.gather_apart(apart.found());
+        f.max_gathered = max;
         let mut out = Vec::new();
         let mut take = |x: Folded| {
             out.push(match x {
@@ -462,7 +521,7 @@ mod tests {
             let cells: Vec<&str> = r.iter().map(String::as_str).collect();
             f.push(0, &row(i as u64 + 2, &cells), &mut take);
         }
-        if let Some(last) = f.finish() {
+        for last in f.finish_all() {
             take(last);
         }
         out
@@ -565,6 +624,41 @@ mod tests {
     }
 
     #[test]
+    fn households_whose_rows_lie_apart_are_gathered() {
+        let rows = [
+            strings(&["1", "620102010201", "否", "9000", "王伟", "户主"]),
+            strings(&["2", "620102010201", "是", "8000", "赵六", "户主"]),
+            strings(&["1", "", "", "", "李芳", "配偶"]),
+            strings(&["3", "620102010201", "否", "7000", "孙八", "户主"]),
+            // A member added at the foot of the sheet.
+            strings(&["1", "620102010201", "否", "9000", "王小", "子"]),
+            // Apart and disagreeing: refused, as together.
+            strings(&["3", "620102010201", "否", "7100", "孙九", "子"]),
+        ];
+        let folded = fold(&rows);
+        // Households together first, those gathered at the end, by their first rows.
+        assert_eq!(folded.len(), 3, "{folded:?}");
+        let (at, cells) = folded[0].clone().unwrap();
+        assert_eq!(
+            (at, &cells[0..4]),
+            (3, &strings(&["2", "620102010201", "是", "8000"])[..])
+        );
+        let (at, cells) = folded[1].clone().unwrap();
+        assert_eq!(at, 2);
+        assert_eq!(&cells[..4], ["1", "620102010201", "否", "9000"]);
+        assert_eq!(&cells[6..], ["王伟", "3"]);
+        assert_eq!(folded[2], Err(vec!["household_rows_differ"]));
+
+        // Past the most gathered, the rest are refused, every run of them, with the sort asked.
+        let folded = fold_gathering_at_most(&rows, 1);
+        assert_eq!(folded.len(), 4, "{folded:?}");
+        assert!(folded[0].is_ok());
+        assert_eq!(folded[1], Err(vec!["household_rows_apart"]));
+        assert_eq!(folded[2], Err(vec!["household_rows_apart"]));
+        assert_eq!(folded[3].clone().unwrap().0, 2);
+    }
+
+    #[test]
     fn households_whose_rows_lie_apart_are_found() {
         let mut apart = Apart::new();
         for (sheet, key) in [
@@ -628,6 +722,55 @@ mod tests {
                     (at, cells)
                 }))
                 .collect();
+            prop_assert_eq!(folded, expected);
+        }
+
+        /// In whatever order a sheet's rows come, each household folds to the same row.
+        #[test]
+        fn rows_in_any_order_fold_to_the_same_households(
+            households in proptest::collection::vec((1usize..5, 0usize..5, 1u32..99999), 1..8),
+            order in proptest::collection::vec(any::<u32>(), 40),
+        ) {
+            let mut rows = Vec::new();
+            let mut expected = Vec::new();
+            for (h, (size, head, income)) in households.iter().enumerate() {
+                let head = head % size;
+                let no = (h + 1).to_string();
+                let income = income.to_string();
+                for m in 0..*size {
+                    rows.push(vec![
+                        no.clone(),
+                        "620102010201".into(),
+                        "否".into(),
+                        income.clone(),
+                        format!("成员{h}-{m}"),
+                        if m == head { "户主".into() } else { "子".into() },
+                    ]);
+                }
+                expected.push(vec![
+                    no.clone(),
+                    "620102010201".into(),
+                    "否".into(),
+                    income,
+                    format!("成员{h}-{head}"),
+                    size.to_string(),
+                ]);
+            }
+            let mut keyed: Vec<(u32, Vec<String>)> = rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| (order[i % order.len()], r))
+                .collect();
+            keyed.sort_by_key(|(k, _)| *k);
+            let rows: Vec<Vec<String>> = keyed.into_iter().map(|(_, r)| r).collect();
+            let mut folded: Vec<Vec<String>> = Vec::new();
+            for r in fold(&rows) {
+                let (_, cells) = r.map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+                let mut household = cells[..4].to_vec();
+                household.extend(cells[6..].iter().cloned());
+                folded.push(household);
+            }
+            folded.sort_by_key(|c| c[0].parse::<u32>().unwrap_or(0));
             prop_assert_eq!(folded, expected);
         }
     }
