@@ -55,8 +55,12 @@ fuzz_target!(|data: &[u8]| {
             }
             true
         });
-        for f in folder.finish_all() {
-            parse_folded(&folder, f);
-        }
+        let plans = folder.plans().to_vec();
+        folder.finish_all(&mut |f| {
+            if let Folded::Row { sheet, raw } = f {
+                let _ = parse_household("f", &plans[sheet], &raw, &tree);
+            }
+            true
+        });
     }
 });

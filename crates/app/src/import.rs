@@ -150,11 +150,8 @@ where
             }
         })?;
         if let Some(folder) = folder.as_mut() {
-            for last in folder.finish_all() {
-                if !reading.take_folded(folder.plans(), last) {
-                    break;
-                }
-            }
+            let plans = folder.plans().to_vec();
+            folder.finish_all(&mut |last| reading.take_folded(&plans, last));
         }
         if !reading.closed {
             reading.batch.rows = reading.rows;

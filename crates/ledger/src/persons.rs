@@ -126,7 +126,7 @@ pub struct HouseholdFolder {
     /// Households whose rows are not together (found by [`Apart`]): gathered.
     apart: HashSet<String>,
     /// Households gathered so far, by sheet and key: handed over at the end.
-    held: HashMap<(usize, String), Group>,
+    held: HashMap<(usize, String), Held>,
     /// Households apart that could not be held ([`MAX_GATHERED`]): refused, every run of them.
     refused: HashSet<String>,
     /// Households held at most ([`MAX_GATHERED`]; smaller in tests).
@@ -145,6 +145,69 @@ struct Group {
     /// Rows whose relation is 户主: (row, name, phone).
     heads: Vec<(u64, String, String)>,
     errors: Vec<RowError>,
+}
+
+/// A household held until its rows have all been read ([`HouseholdFolder::gather_apart`]):
+/// its cells in one string, a tenth of a [`Group`]'s memory (100,000 of them ~100 MB).
+struct Held {
+    sheet: usize,
+    key: String,
+    first_row: u64,
+    rows: u32,
+    /// The cells' texts, each ended by a NUL (a cell's text never holds one).
+    text: String,
+    /// The cells that held a spreadsheet number too long for its digits.
+    lossy: Vec<u32>,
+    /// The row each cell's value came from.
+    from: Vec<u64>,
+    heads: Vec<(u64, String, String)>,
+    errors: Vec<RowError>,
+}
+
+impl Held {
+    fn pack(g: Group) -> Held {
+        let mut text = String::with_capacity(g.cells.iter().map(|c| c.text.len() + 1).sum());
+        let mut lossy = Vec::new();
+        for (i, c) in g.cells.iter().enumerate() {
+            text.push_str(&c.text.replace('\0', ""));
+            text.push('\0');
+            if c.lossy_number {
+                lossy.push(i as u32);
+            }
+        }
+        text.shrink_to_fit();
+        Held {
+            sheet: g.sheet,
+            key: g.key,
+            first_row: g.first_row,
+            rows: g.rows,
+            text,
+            lossy,
+            from: g.from,
+            heads: g.heads,
+            errors: g.errors,
+        }
+    }
+
+    fn unpack(self) -> Group {
+        let mut cells: Vec<Cell> = self.text.split_terminator('\0').map(Cell::text).collect();
+        cells.resize(self.from.len(), Cell::default());
+        for i in self.lossy {
+            if let Some(c) = cells.get_mut(i as usize) {
+                c.lossy_number = true;
+            }
+        }
+        Group {
+            sheet: self.sheet,
+            key: self.key,
+            first_row: self.first_row,
+            cells,
+            from: self.from,
+            rows: self.rows,
+            heads: self.heads,
+            errors: self.errors,
+        }
+    }
 }
 
 impl HouseholdFolder {
@@ -221,7 +284,7 @@ impl HouseholdFolder {
             }
             // The next rows of a household gathered: its rows so far are held.
             if let Some(held) = self.held.remove(&(sheet, key.clone())) {
-                self.current = Some(held);
+                self.current = Some(held.unpack());
                 same = true;
             }
         }
@@ -291,7 +354,7 @@ impl HouseholdFolder {
         let g = self.current.take()?;
         if self.apart.contains(&g.key) && !self.refused.contains(&g.key) {
             if self.held.len() < self.max_gathered {
-                self.held.insert((g.sheet, g.key.clone()), g);
+                self.held.insert((g.sheet, g.key.clone()), Held::pack(g));
                 return None;
             }
             self.refused.insert(g.key.clone());
@@ -299,14 +362,22 @@ impl HouseholdFolder {
         Some(self.fold(g))
     }
 
-    /// Every household not yet handed over, folded: the one being read, then those gathered
-    /// (in the order of their first rows). Called at the end of the file.
-    pub fn finish_all(&mut self) -> Vec<Folded> {
-        let mut out: Vec<Folded> = self.end_run().into_iter().collect();
-        let mut held: Vec<Group> = self.held.drain().map(|(_, g)| g).collect();
+    /// Hands every household not yet handed over to `emit`, folded: the one being read, then
+    /// those gathered (in the order of their first rows), one at a time; `emit` returns false
+    /// to stop. Called at the end of the file.
+    pub fn finish_all(&mut self, emit: &mut dyn FnMut(Folded) -> bool) {
+        if let Some(last) = self.end_run()
+            && !emit(last)
+        {
+            return;
+        }
+        let mut held: Vec<Held> = self.held.drain().map(|(_, g)| g).collect();
         held.sort_by_key(|g| (g.sheet, g.first_row));
-        out.extend(held.into_iter().map(|g| self.fold(g)));
-        out
+        for g in held {
+            if !emit(self.fold(g.unpack())) {
+                return;
+            }
+        }
     }
 
     /// A household's rows folded into one, or refused.
@@ -521,9 +592,10 @@ mod tests {
             let cells: Vec<&str> = r.iter().map(String::as_str).collect();
             f.push(0, &row(i as u64 + 2, &cells), &mut take);
         }
-        for last in f.finish_all() {
+        f.finish_all(&mut |last| {
             take(last);
-        }
+            true
+        });
         out
     }
 
