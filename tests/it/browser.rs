@@ -343,6 +343,17 @@ async fn browser_story_login_tree_search_household_import_logout() {
         // so, from the import's answer.
         click(&c, "registry-check-link").await;
         wait_for(&c, "//h1[contains(., '户籍信息核查')]").await;
+        // The page's script named the check for its progress line (a province's takes seconds).
+        let url = c.current_url().await.unwrap();
+        let token = url
+            .query_pairs()
+            .find(|(k, _)| k == "progress")
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_default();
+        assert!(
+            token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{url}"
+        );
         let missing: Vec<String> = {
             let rows = c
                 .find_all(Locator::Css(

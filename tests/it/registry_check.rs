@@ -138,7 +138,7 @@ async fn checks(db: &str) {
     assert!(report.errors.is_empty(), "{:?}", report.errors);
 
     let county = app
-        .registry_check(Scope::All, area("620102"), None, &NoProgress)
+        .registry_check(Scope::All, area("620102"), None, &zhenxing_app::NoProgress)
         .await
         .unwrap();
     assert_eq!((county.households, county.members), (9, 13));
@@ -216,7 +216,7 @@ async fn checks(db: &str) {
         ["R07", "R08", "R08", "R09"]
     );
     let province = app
-        .registry_check(Scope::All, area("620000"), None, &NoProgress)
+        .registry_check(Scope::All, area("620000"), None, &zhenxing_app::NoProgress)
         .await
         .unwrap();
     assert_eq!((province.households, province.found), (10, 9));
@@ -231,7 +231,10 @@ async fn checks(db: &str) {
 
     // A user checks their area or one within it, nothing else.
     let cadre = user(Role::VillageCadre, V3);
-    let own = app.registry_check_as(&cadre, area(V3), None).await.unwrap();
+    let own = app
+        .registry_check_as(&cadre, area(V3), None, &zhenxing_app::NoProgress)
+        .await
+        .unwrap();
     assert_eq!(own.households, 3);
     // A household's page says what the check finds in it.
     for (no, rules) in [
@@ -260,7 +263,8 @@ async fn checks(db: &str) {
     for outside in [V1, "620102", OTHER_COUNTY] {
         assert!(
             matches!(
-                app.registry_check_as(&cadre, area(outside), None).await,
+                app.registry_check_as(&cadre, area(outside), None, &zhenxing_app::NoProgress)
+                    .await,
                 Err(AppError::NotFound)
             ),
             "{outside}"
@@ -303,7 +307,7 @@ async fn checks(db: &str) {
     std::fs::write(&fixed, csv(H, &[&format!("R05,{V2},李斯,1,否,否,否")])).unwrap();
     import(&app, Some(fixed), None).await;
     let after = app
-        .registry_check(Scope::All, area("620102"), None, &NoProgress)
+        .registry_check(Scope::All, area("620102"), None, &zhenxing_app::NoProgress)
         .await
         .unwrap();
     assert_eq!(after.households_with_findings, 7);
@@ -325,7 +329,7 @@ async fn checks(db: &str) {
     .await
     .unwrap();
     let province = app
-        .registry_check(Scope::All, area("620000"), None, &NoProgress)
+        .registry_check(Scope::All, area("620000"), None, &zhenxing_app::NoProgress)
         .await
         .unwrap();
     assert_eq!((province.households, province.found), (10 + 2_345, 8));

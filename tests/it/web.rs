@@ -187,6 +187,22 @@ impl Site {
         self.send(b.body(Body::empty()).unwrap()).await
     }
 
+    /// A GET whose answer is a file: its bytes as sent.
+    pub async fn get_bytes(
+        &self,
+        uri: &str,
+        session: &Session,
+    ) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let req = Request::get(uri)
+            .header(header::COOKIE, format!("zx_session={}", session.cookie))
+            .body(Body::empty())
+            .unwrap();
+        let r = self.router.clone().oneshot(req).await.unwrap();
+        let (status, headers) = (r.status(), r.headers().clone());
+        let bytes = r.into_body().collect().await.unwrap().to_bytes().to_vec();
+        (status, headers, bytes)
+    }
+
     /// A urlencoded form POST; the session's CSRF token is added when `csrf`.
     pub async fn post_form(
         &self,
@@ -2428,3 +2444,82 @@ fn xlsx_text(bytes: &[u8]) -> String {
     }
     out
 }
+
+#[tokio::test]
+async fn long_links_report_their_progress_and_exports_are_sent_as_read() {
+    // An export or a province's registry check takes seconds: the area page's links name their
+    // work with a token of the page's script's making, and the work reports under it.
+    let site = Site::new().await;
+    let s = site.login("a_admin").await;
+    let page = site.get(&format!("/areas/{COUNTY_A}"), Some(&s)).await.body;
+    for id in ["export-ledgers", "export-persons", "registry-check"] {
+        let at = page.find(&format!("id=\"{id}\"")).expect(id);
+        let tag = &page[at..at + page[at..].find('>').unwrap()];
+        assert!(tag.contains("data-progress-out=\"area-progress\""), "{tag}");
+    }
+    assert!(page.contains("id=\"area-progress\""), "{page}");
+
+    let checked = site
+        .get(
+            &format!("/registry-checks?area={COUNTY_A}&progress={CHECK_WORK}"),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(checked.status, StatusCode::OK);
+    let households: u64 = checked
+        .body
+        .split("<b id=\"checked-households\">")
+        .nth(1)
+        .and_then(|b| b.split('<').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(households > 0);
+    let p: serde_json::Value = serde_json::from_str(
+        &site
+            .get(&format!("/progress/{CHECK_WORK}"), Some(&s))
+            .await
+            .body,
+    )
+    .unwrap();
+    assert_eq!(p["phase"], "核查户籍信息", "{p}");
+    assert_eq!(p["finished"], true, "{p}");
+    assert_eq!(p["done"].as_u64(), Some(households), "{p}");
+    // Another user is told there is no such work.
+    let b = site.login("b_admin").await;
+    let other = site.get(&format!("/progress/{CHECK_WORK}"), Some(&b)).await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+
+    let (status, headers, bytes) = site
+        .get_bytes(
+            &format!("/export?area={COUNTY_A}&layout=persons&progress={EXPORT_WORK}"),
+            &s,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CONTENT_LENGTH].to_str().unwrap(),
+        bytes.len().to_string()
+    );
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    use calamine::Reader;
+    let sheet = book.sheet_names()[0].clone();
+    let rows = book.worksheet_range(&sheet).unwrap().rows().count();
+    assert!(rows as u64 > households, "a row a person, a header: {rows}");
+    let p: serde_json::Value = serde_json::from_str(
+        &site
+            .get(&format!("/progress/{EXPORT_WORK}"), Some(&s))
+            .await
+            .body,
+    )
+    .unwrap();
+    assert_eq!(p["phase"], "导出户及成员信息", "{p}");
+    assert_eq!(
+        (p["finished"].as_bool(), p["done"].as_u64()),
+        (Some(true), Some(households)),
+        "{p}"
+    );
+}
+
+const CHECK_WORK: &str = "c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1";
+const EXPORT_WORK: &str = "e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1";

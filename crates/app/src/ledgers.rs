@@ -12,7 +12,7 @@ use crate::auth::Caller;
 use crate::export::{ExportLayout, ExportRequest, ExportResult};
 use crate::import::{ImportReport, ImportRequest};
 use crate::problems::{PAGE, write_every_line};
-use crate::{App, AppError, NoProgress, Progress};
+use crate::{App, AppError, Progress};
 
 impl App {
     /// Imports the caller's ledgers into their area (rows outside it are refused row by row).
@@ -56,6 +56,7 @@ impl App {
         area: AreaCode,
         out: &Path,
         layout: ExportLayout,
+        progress: &dyn Progress,
     ) -> Result<ExportResult, AppError> {
         caller.require(Permission::Export)?;
         if !caller.scope().contains(area) || self.tree().await.get(area).is_none() {
@@ -69,7 +70,7 @@ impl App {
             csv_encoding: CsvEncoding::Utf8Bom,
             layout,
         };
-        let result = self.export(&req, &NoProgress).await?;
+        let result = self.export(&req, progress).await?;
         self.audit(
             &caller.actor(),
             NewAudit {

@@ -15,7 +15,7 @@ use zhenxing_ledger::write::{Out, XLSX_MAX_DATA_ROWS};
 
 use crate::auth::Caller;
 use crate::monitoring::checks::{FindingRow, RuleCount};
-use crate::{App, AppError, NoProgress, Progress};
+use crate::{App, AppError, Progress};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RegistryCheckReport {
@@ -143,12 +143,13 @@ impl App {
         caller: &Caller,
         area: AreaCode,
         limit: Option<usize>,
+        progress: &dyn Progress,
     ) -> Result<RegistryCheckReport, AppError> {
         caller.require(Permission::ReadRegistry)?;
         if !caller.scope().contains(area) {
             return Err(AppError::NotFound);
         }
-        self.registry_check(caller.scope(), area, limit, &NoProgress)
+        self.registry_check(caller.scope(), area, limit, progress)
             .await
     }
 }

@@ -27,7 +27,8 @@ use crate::layout::{
 };
 use crate::read::{Cell, PersonColumns, RawRow, SheetPlan};
 
-/// Households whose rows lie apart gathered at most (each held as one folded row, a few KiB):
+/// Households whose rows lie apart gathered at most (each held packed, ~1.3 KiB: 90,000 of a
+/// county's ledger added 115 MiB to its import's peak):
 /// past it, a sheet is to be sorted by 户编号.
 pub const MAX_GATHERED: usize = 100_000;
 

@@ -116,7 +116,41 @@ pub fn urlencode(s: &str) -> String {
 
 /// A download: `Content-Disposition: attachment` with the file name in UTF-8 (RFC 6266).
 pub fn download(bytes: Vec<u8>, file_name: &str, content_type: &'static str) -> Response {
-    let mut r = (StatusCode::OK, bytes).into_response();
+    attachment(
+        (StatusCode::OK, bytes).into_response(),
+        file_name,
+        content_type,
+    )
+}
+
+/// A download of a file, sent as it is read (a province's workbook is not held in memory). The
+/// file may be unlinked already: it is read through the handle.
+pub fn download_file(
+    file: tokio::fs::File,
+    len: u64,
+    file_name: &str,
+    content_type: &'static str,
+) -> Response {
+    use tokio::io::AsyncReadExt;
+    let chunks = futures::stream::unfold(Some(file), |file| async move {
+        let mut file = file?;
+        let mut buf = vec![0u8; 256 * 1024];
+        match file.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok(axum::body::Bytes::from(buf)), Some(file)))
+            }
+            Err(e) => Some((Err(e), None)),
+        }
+    });
+    let mut r = Response::new(axum::body::Body::from_stream(chunks));
+    r.headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    attachment(r, file_name, content_type)
+}
+
+fn attachment(mut r: Response, file_name: &str, content_type: &'static str) -> Response {
     r.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     let ascii: String = file_name

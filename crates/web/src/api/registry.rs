@@ -55,7 +55,7 @@ pub async fn registry_checks(
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT);
     let r = state
         .app
-        .registry_check_as(&caller, area, Some(limit))
+        .registry_check_as(&caller, area, Some(limit), &zhenxing_app::NoProgress)
         .await?;
     Ok(Json(RegistryCheckJson {
         area: r.area.to_string(),

@@ -18,7 +18,7 @@ use crate::forms::SavedUpload;
 use crate::pages::areas::parse_area;
 use crate::progress::{ProgressQuery, WorkProgress, reporter};
 use crate::state::AppState;
-use crate::views::{UserCtx, download, render_with};
+use crate::views::{UserCtx, download, download_file, render_with};
 
 /// Row errors shown on the page; all of them are in the downloadable report.
 const SHOWN_ERRORS: usize = 200;
@@ -311,6 +311,7 @@ pub async fn export(
     State(state): State<AppState>,
     user: PageUser,
     Query(q): Query<ExportQuery>,
+    Query(p): Query<ProgressQuery>,
 ) -> Result<Response, PageError> {
     let area = match q.area.as_deref().filter(|a| !a.is_empty()) {
         Some(a) => parse_area(a)?,
@@ -328,11 +329,29 @@ pub async fn export(
             ))
         })?,
     };
-    state
+    // The link's script shows this while the workbook is made (`progress`).
+    let reporting = p
+        .progress
+        .as_deref()
+        .and_then(|t| state.progress.register(user.caller.user.id, t));
+    let made = state
         .app
-        .export_as(&user.caller, area, &out, layout)
-        .await?;
-    let bytes = tokio::fs::read(&out).await.map_err(internal)?;
+        .export_as(
+            &user.caller,
+            area,
+            &out,
+            layout,
+            reporter(reporting.as_ref().map(|r| &*r.0)),
+        )
+        .await;
+    if let Some(r) = reporting {
+        r.done(made.is_ok());
+    }
+    made?;
+    let file = tokio::fs::File::open(&out).await.map_err(internal)?;
+    let len = file.metadata().await.map_err(internal)?.len();
+    // Read through the handle as it is sent; the folder goes now.
+    drop(dir);
     let name = state
         .app
         .tree()
@@ -340,9 +359,9 @@ pub async fn export(
         .name(area)
         .unwrap_or("台账")
         .to_string();
-    let file = match layout {
+    let file_name = match layout {
         ExportLayout::Ledgers => format!("{name}_台账.xlsx"),
         ExportLayout::Persons => format!("{name}_一表式台账.xlsx"),
     };
-    Ok(download(bytes, &file, XLSX))
+    Ok(download_file(file, len, &file_name, XLSX))
 }

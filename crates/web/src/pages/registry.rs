@@ -13,6 +13,7 @@ use crate::error::{PageError, internal};
 use crate::pages::areas::area_or_own;
 use crate::pages::monitoring::checks::AreaQuery;
 use crate::pages::monitoring::notice::XLSX;
+use crate::progress::{ProgressQuery, reporter};
 use crate::state::AppState;
 use crate::views::{UserCtx, day, download, render};
 
@@ -33,12 +34,10 @@ pub async fn report(
     State(state): State<AppState>,
     user: PageUser,
     Query(q): Query<AreaQuery>,
+    Query(p): Query<ProgressQuery>,
 ) -> Result<Response, PageError> {
     let area = area_or_own(q.area.as_deref(), user.caller.user.area)?;
-    let r = state
-        .app
-        .registry_check_as(&user.caller, area, Some(SHOWN))
-        .await?;
+    let r = checked(&state, &user, area, Some(SHOWN), p).await?;
     Ok(render(&ChecksPage {
         title: format!("户籍信息核查 · {}", r.area_name),
         user: Some(UserCtx::of(&state, &user).await),
@@ -47,17 +46,42 @@ pub async fn report(
     }))
 }
 
+/// The check of `area`, its progress reported under the link's token (a province takes seconds).
+async fn checked(
+    state: &AppState,
+    user: &PageUser,
+    area: zhenxing_domain::AreaCode,
+    limit: Option<usize>,
+    p: ProgressQuery,
+) -> Result<RegistryCheckReport, PageError> {
+    let reporting = p
+        .progress
+        .as_deref()
+        .and_then(|t| state.progress.register(user.caller.user.id, t));
+    let r = state
+        .app
+        .registry_check_as(
+            &user.caller,
+            area,
+            limit,
+            reporter(reporting.as_ref().map(|r| &*r.0)),
+        )
+        .await;
+    if let Some(reporting) = reporting {
+        reporting.done(r.is_ok());
+    }
+    Ok(r?)
+}
+
 /// `/registry-checks/xlsx`: every finding (up to a sheet's rows) as a workbook.
 pub async fn xlsx(
     State(state): State<AppState>,
     user: PageUser,
     Query(q): Query<AreaQuery>,
+    Query(p): Query<ProgressQuery>,
 ) -> Result<Response, PageError> {
     let area = area_or_own(q.area.as_deref(), user.caller.user.area)?;
-    let r = state
-        .app
-        .registry_check_as(&user.caller, area, Some(XLSX_FINDINGS))
-        .await?;
+    let r = checked(&state, &user, area, Some(XLSX_FINDINGS), p).await?;
     let name = format!("{}_户籍信息核查.xlsx", r.area_name);
     let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, PageError> {
         let dir = tempfile::tempdir().map_err(internal)?;
