@@ -75,6 +75,7 @@ pub async fn run(command: Command) -> Result<i32> {
             households,
             members,
             errors,
+            rejected_rows,
             area: only,
         } => {
             let scope = match only {
@@ -123,6 +124,13 @@ pub async fn run(command: Command) -> Result<i32> {
                 if !report.errors.is_empty() {
                     println!("错误明细已写入 {}", path.display());
                 }
+            }
+            if let Some(out) = rejected_rows.filter(|_| !report.errors.is_empty()) {
+                let n = zhenxing_app::import::write_rejected_rows(&req, &report, &out)?;
+                println!(
+                    "未导入的{n}行已原样写入 {}（附未导入原因），改正后可直接导入该文件",
+                    out.display()
+                );
             }
             if let (Some(id), false) = (report.import_id, report.errors.is_empty()) {
                 println!(

@@ -85,6 +85,10 @@ enum Command {
         /// Write rejected rows here (.csv or .xlsx).
         #[arg(long)]
         errors: Option<PathBuf>,
+        /// Write the rows not taken here (.xlsx), as the files had them, with why: correct them
+        /// there and import that workbook.
+        #[arg(long)]
+        rejected_rows: Option<PathBuf>,
         /// Refuse rows outside this area.
         #[arg(long)]
         area: Option<String>,

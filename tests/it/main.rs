@@ -9,6 +9,7 @@ mod ledger_import;
 mod monitoring;
 mod one_table;
 mod registry_check;
+mod rejected_rows;
 mod reliability;
 mod round_trip;
 mod screening;

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -14,6 +14,7 @@ use zhenxing_ledger::layout::{F, LedgerKind, header};
 use zhenxing_ledger::parse::{parse_household, parse_member};
 use zhenxing_ledger::persons::{Apart, Folded, HouseholdFolder};
 use zhenxing_ledger::read::{RawRow, SheetPlan};
+use zhenxing_ledger::rejected::{Rejected, write_rejected};
 use zhenxing_ledger::{Ledger, LedgerError, RowError};
 use zhenxing_store::{Actor, ImportCounts, ImportSource, ImportTx, Rejection, RowOutcome};
 
@@ -320,21 +321,7 @@ impl App {
             return Err(AppError::NoDivisions);
         }
         // Both files must be usable before anything is written.
-        let households = req
-            .households
-            .as_deref()
-            .map(|p| Ledger::open(p, LedgerKind::Households))
-            .transpose()?;
-        // A households ledger of one row a person holds the members too.
-        let members_path = req.members.as_deref().or_else(|| {
-            households
-                .as_ref()
-                .filter(|h| h.is_one_row_a_person())
-                .map(|h| h.path.as_path())
-        });
-        let members = members_path
-            .map(|p| Ledger::open(p, LedgerKind::Members))
-            .transpose()?;
+        let (households, members) = open_ledgers(req)?;
         // A sheet of one row a person read twice (households, then members) counts its rows
         // once (a workbook's households and members sheets are read once each).
         let one_file = households
@@ -398,6 +385,41 @@ impl App {
         }
         Ok(report)
     }
+}
+
+/// The households and members ledgers of a request: a households ledger of one row a person
+/// holds the members too.
+fn open_ledgers(req: &ImportRequest) -> Result<(Option<Ledger>, Option<Ledger>), AppError> {
+    let households = req
+        .households
+        .as_deref()
+        .map(|p| Ledger::open(p, LedgerKind::Households))
+        .transpose()?;
+    let members_path = req.members.as_deref().or_else(|| {
+        households
+            .as_ref()
+            .filter(|h| h.is_one_row_a_person())
+            .map(|h| h.path.as_path())
+    });
+    let members = members_path
+        .map(|p| Ledger::open(p, LedgerKind::Members))
+        .transpose()?;
+    Ok((households, members))
+}
+
+/// Writes the rows of the request's files that the import did not take, as they were, with why
+/// and where ([`zhenxing_ledger::rejected`]), to `out` (.xlsx): to be corrected and imported
+/// again. Reads the files again (blocking); returns the rows written.
+pub fn write_rejected_rows(
+    req: &ImportRequest,
+    report: &ImportReport,
+    out: &Path,
+) -> Result<u64, AppError> {
+    let (households, members) = open_ledgers(req)?;
+    let rejected = Rejected::of(&report.errors);
+    let ledgers: Vec<&Ledger> = households.iter().chain(members.iter()).collect();
+    write_rejected(&ledgers, &rejected, out)
+        .map_err(|e| AppError::Output(format!("{}：{e}", out.display())))
 }
 
 /// Rows written by one import above which the database folds the import into its main files

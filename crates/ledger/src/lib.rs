@@ -15,6 +15,7 @@ pub mod monitoring;
 pub mod parse;
 pub mod persons;
 pub mod read;
+pub mod rejected;
 pub mod write;
 mod xls;
 

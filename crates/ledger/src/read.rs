@@ -357,6 +357,15 @@ impl Ledger {
         &self,
         on_row: &mut dyn FnMut(&SheetPlan, &RawRow) -> bool,
     ) -> Result<u64, LedgerError> {
+        self.read_rows_with_header(&mut |_, _| {}, on_row)
+    }
+
+    /// [`Ledger::read_rows`], with each sheet's header row handed to `on_header` first.
+    pub fn read_rows_with_header(
+        &self,
+        on_header: &mut dyn FnMut(&SheetPlan, &RawRow),
+        on_row: &mut dyn FnMut(&SheetPlan, &RawRow) -> bool,
+    ) -> Result<u64, LedgerError> {
         let name = match self.kind {
             LedgerKind::Households => F::HeadName,
             LedgerKind::Members => F::Name,
@@ -367,6 +376,9 @@ impl Ledger {
         let mut visit = |plan: &SheetPlan, row: &RawRow| {
             // A sheet of one row a person may have no 户主姓名: its rows name their person.
             let key = plan.columns.get(name).or(plan.persons.map(|p| p.name));
+            if row.row == plan.header_row {
+                on_header(plan, row);
+            }
             if row.row <= plan.header_row || row.is_blank() {
                 return true;
             }
