@@ -91,8 +91,7 @@ async fn rows_not_taken_come_back_as_they_were_and_import_once_corrected() {
                     "2003,620102010201,孙八,1,9000,否,,,,否,",
                 ],
             ))
-            .0
-            .into_owned(),
+            .0,
     );
     let members = env.write(
         "成员信息.csv",
@@ -106,8 +105,7 @@ async fn rows_not_taken_come_back_as_they_were_and_import_once_corrected() {
                     &format!("1,2003,{},孙八,男,1972-01-01,户主,健康", bad_check(&sun)),
                 ],
             ))
-            .0
-            .into_owned(),
+            .0,
     );
     let req = request(Some(&households), Some(&members));
     let report = env
