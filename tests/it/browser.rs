@@ -257,6 +257,12 @@ async fn browser_story_login_tree_search_household_import_logout() {
             result.contains("新增1户") && result.contains("拒绝1行"),
             "{result}"
         );
+        // The row not taken can be fetched as it was, to be corrected and imported again.
+        let offer = text_of(&c, "rejected-rows").await;
+        assert!(
+            offer.contains("下载未导入的行") && offer.contains("改正后可直接导入"),
+            "{offer}"
+        );
         shot(&c, "07-import").await;
         // The import is listed below, its error report kept with it.
         let listed = text_of(&c, "import-list").await;

@@ -550,6 +550,13 @@ async fn no_route_reaches_outside_the_callers_area() {
         ),
         s(
             "GET",
+            "/imports/{id}/rejected-rows",
+            format!("/imports/{b_import}/rejected-rows"),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "GET",
             "/progress/{token}",
             format!("/progress/{B_PROGRESS}"),
             Expect::Denied,
@@ -1239,6 +1246,55 @@ async fn an_imports_error_report_is_kept_for_its_county() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let id = site.app().store().imports(Scope::All, 1).await.unwrap()[0].id;
     assert!(r.body.contains(&format!("第{id}次导入")), "{}", r.body);
+    // The rows not taken, as the file had them, for the one who imported them.
+    assert!(
+        r.body.contains(&format!(
+            "href=\"/imports/{id}/rejected-rows\" id=\"rejected-rows-xlsx\""
+        )),
+        "{}",
+        r.body
+    );
+    let (status, _, bytes) = site
+        .get_bytes(&format!("/imports/{id}/rejected-rows"), &admin)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range("户").unwrap();
+        let keys: Vec<String> = range.rows().skip(2).map(|r| r[0].to_string()).collect();
+        assert_eq!(keys, ["A102", "A103"]);
+    }
+    let fetched = site
+        .app()
+        .accounts()
+        .audit_chain(0, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "rejected_rows")
+        .count();
+    assert_eq!(fetched, 1, "the fetch is audited");
+    // Not another importer of the county; not after a restart (held in memory only).
+    let officer = site.login("a_officer").await;
+    let r = site
+        .get(&format!("/imports/{id}/rejected-rows"), Some(&officer))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("只有导入者本人"), "{}", r.body);
+    let restarted = zhenxing_web::router(AppState::new(site.app().clone(), false));
+    let resp = restarted
+        .clone()
+        .oneshot(
+            Request::get(format!("/imports/{id}/rejected-rows"))
+                .header(header::COOKIE, format!("zx_session={}", admin.cookie))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
     // Listed with its downloads.
     let list = site.get("/import", Some(&admin)).await;
     assert!(
@@ -1251,8 +1307,6 @@ async fn an_imports_error_report_is_kept_for_its_county() {
         list.body
     );
     // Another importer of the county reads it, after a restart of the server.
-    let restarted = zhenxing_web::router(AppState::new(site.app().clone(), false));
-    let officer = site.login("a_officer").await;
     let csv_report = {
         use http_body_util::BodyExt;
         let resp = restarted

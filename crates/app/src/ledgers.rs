@@ -91,6 +91,30 @@ impl App {
         Ok(result)
     }
 
+    /// Records that `caller` fetched the rows import `id` did not take, as their files had them
+    /// (whole ID numbers: a view of personal data, audited).
+    pub async fn audit_rejected_rows_fetch(
+        &self,
+        caller: &Caller,
+        id: i64,
+        bytes: u64,
+    ) -> Result<(), AppError> {
+        caller.require(Permission::Import)?;
+        self.audit(
+            &caller.actor(),
+            NewAudit {
+                action: "rejected_rows",
+                area: Some(caller.user.area),
+                subject: format!("import:{id}"),
+                before: String::new(),
+                after: serde_json::json!({ "bytes": bytes, "whole_personal_data": true })
+                    .to_string(),
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
     /// The imports confined to the caller's area or an area within it, newest first (the
     /// command line's, confined to nothing, only for the command line).
     pub async fn imports_as(

@@ -18,6 +18,9 @@ pub enum WebError {
     BadRequest(String),
     #[error("未找到，或不在您的管辖范围内")]
     NotFound,
+    /// Not found, with what the user can do (the same for another user's: they cannot tell).
+    #[error("{0}")]
+    NotFoundBecause(String),
     #[error("上传的文件或提交的内容过大，超过了允许的大小")]
     TooLarge,
     /// An upload could not be saved: the server's disk is full.
@@ -55,7 +58,7 @@ impl WebError {
             },
             WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::NotFound | WebError::NotFoundBecause(_) => StatusCode::NOT_FOUND,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::DiskFull => StatusCode::INSUFFICIENT_STORAGE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -74,7 +77,7 @@ impl WebError {
             WebError::App(e) => e.code(),
             WebError::Csrf => "csrf",
             WebError::BadRequest(_) => "bad_request",
-            WebError::NotFound => "not_found",
+            WebError::NotFound | WebError::NotFoundBecause(_) => "not_found",
             WebError::TooLarge => "too_large",
             WebError::DiskFull => "disk_full",
             WebError::Internal(_) => "internal",

@@ -12,6 +12,7 @@ pub mod assets;
 pub mod auth;
 pub mod error;
 pub mod forms;
+pub mod handouts;
 pub mod pages;
 pub mod progress;
 pub mod routes;

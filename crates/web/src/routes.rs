@@ -83,6 +83,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("GET", "/imports/{id}/errors", Page),
             get(pages::ledgers::error_report),
         ),
+        (
+            r("GET", "/imports/{id}/rejected-rows", Page),
+            get(pages::ledgers::rejected_rows),
+        ),
         (r("GET", "/export", Page), get(pages::ledgers::export)),
         (
             r("GET", "/registry-checks", Page),

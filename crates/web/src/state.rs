@@ -15,6 +15,8 @@ pub struct AppState {
     pub applications: Arc<RateLimit>,
     /// The progress of imports started from the page, by the page's token.
     pub progress: Arc<crate::progress::ProgressBoard>,
+    /// Files made for one user to fetch soon after (the rows an import did not take).
+    pub handouts: Arc<crate::handouts::Handouts>,
 }
 
 impl AppState {
@@ -24,6 +26,7 @@ impl AppState {
             secure_cookies,
             applications: Arc::new(RateLimit::new(APPLICATIONS_PER_ADDRESS, APPLICATION_WINDOW)),
             progress: Arc::default(),
+            handouts: Arc::default(),
         }
     }
 }

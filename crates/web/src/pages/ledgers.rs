@@ -44,6 +44,10 @@ pub struct ResultView {
     /// The refused rows by kind (file, column, code), the most frequent first.
     pub kinds: Vec<zhenxing_app::problems::ErrorKind>,
     pub errors: Vec<ErrorRow>,
+    /// The rows not taken can be fetched as the files had them (`/imports/{id}/rejected-rows`).
+    pub rejected_rows: bool,
+    /// Why they cannot, when some were refused.
+    pub rejected_rows_note: &'static str,
 }
 
 fn result_view(r: &ImportReport) -> ResultView {
@@ -63,6 +67,8 @@ fn result_view(r: &ImportReport) -> ResultView {
         rejected: c.rejected,
         error_count: r.errors.len(),
         kinds: zhenxing_app::problems::kinds(&r.errors),
+        rejected_rows: false,
+        rejected_rows_note: "",
         errors: r
             .errors
             .iter()
@@ -241,13 +247,20 @@ async fn import_answer(
         )
         .await);
     }
+    let files = (up.households.clone(), up.members.clone());
     match state
         .app
         .import_as(&user.caller, up.households, up.members, reporter(work))
         .await
     {
         Ok(report) => {
-            let view = result_view(&report);
+            let mut view = result_view(&report);
+            if report.counts.rejected > 0 {
+                match keep_rejected_rows(state, user, files, report).await {
+                    Ok(()) => view.rejected_rows = true,
+                    Err(why) => view.rejected_rows_note = why,
+                }
+            }
             Ok(page(state, user, StatusCode::OK, Some(view), None).await)
         }
         Err(e @ (zhenxing_app::AppError::Ledger(_) | zhenxing_app::AppError::Invalid(_))) => {
@@ -262,6 +275,87 @@ async fn import_answer(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Rows not taken given back at most from the page (the command line writes any number).
+const REJECTED_ROWS_ON_THE_PAGE: u64 = 100_000;
+
+/// Makes the workbook of the rows `report` did not take, from the uploaded files while they are
+/// still there, and keeps it for the user to fetch ([`crate::handouts`]).
+async fn keep_rejected_rows(
+    state: &AppState,
+    user: &PageUser,
+    (households, members): (Option<PathBuf>, Option<PathBuf>),
+    report: ImportReport,
+) -> Result<(), &'static str> {
+    if report.counts.rejected > REJECTED_ROWS_ON_THE_PAGE {
+        return Err(
+            "未导入的行超过10万行，请在台账中改正后重新导入，或用命令行 zhenxing import --rejected-rows 取得",
+        );
+    }
+    let Some(id) = report.import_id else {
+        return Err("本次导入没有记录");
+    };
+    let req = zhenxing_app::import::ImportRequest {
+        households,
+        members,
+        actor: user.caller.actor(),
+        scope: user.caller.scope(),
+    };
+    let made = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let out = dir.path().join("rejected.xlsx");
+        zhenxing_app::import::write_rejected_rows(&req, &report, &out)
+            .map_err(|e| e.to_string())?;
+        std::fs::read(&out).map_err(|e| e.to_string())
+    })
+    .await;
+    let bytes = match made {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(e)) => {
+            tracing::warn!(import = id, error = %e, "the rows not taken could not be written");
+            return Err("未导入的行未能生成，请查看错误报告");
+        }
+        Err(e) => {
+            tracing::warn!(import = id, error = %e, "the rows not taken could not be written");
+            return Err("未导入的行未能生成，请查看错误报告");
+        }
+    };
+    let name = format!("未导入的行_{id}.xlsx");
+    if state
+        .handouts
+        .put(user.caller.user.id, &format!("import:{id}"), &name, bytes)
+    {
+        Ok(())
+    } else {
+        Err("未导入的行文件过大，请用命令行 zhenxing import --rejected-rows 取得")
+    }
+}
+
+/// `/imports/{id}/rejected-rows`: the rows import `id` did not take, as its files had them, for
+/// the user who imported it, shortly after ([`crate::handouts::KEPT`]). Audited.
+pub async fn rejected_rows(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    user.caller.require(zhenxing_domain::Permission::Import)?;
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let Some((name, bytes)) = state
+        .handouts
+        .get(user.caller.user.id, &format!("import:{id}"))
+    else {
+        return Err(WebError::NotFoundBecause(format!(
+            "没有可下载的未导入行：只有导入者本人在导入后{}分钟内可以下载（服务器不长期保存其中的个人信息）。可下载错误报告，或在台账中改正后重新导入",
+            crate::handouts::KEPT.as_secs() / 60
+        ))
+        .into());
+    };
+    state
+        .app
+        .audit_rejected_rows_fetch(&user.caller, id, bytes.len() as u64)
+        .await?;
+    Ok(download(bytes.to_vec(), &name, XLSX))
 }
 
 #[derive(Deserialize)]
