@@ -144,7 +144,10 @@ impl fmt::Display for Rejection {
         match self {
             Rejection::OutOfScope => write!(f, "所在村不在您的管辖范围内"),
             Rejection::HouseholdElsewhere => {
-                write!(f, "该户编号已在其他县登记，跨县迁移须先由原县办理迁出")
+                write!(
+                    f,
+                    "该户编号已在其他县登记（户编号全国唯一），不能在本县导入：请核对户编号"
+                )
             }
             Rejection::UnknownHousehold => write!(f, "户编号在户信息中不存在"),
             Rejection::PersonInOtherHousehold(Some(no)) => write!(f, "该人员已在户{no}中登记"),
