@@ -50,8 +50,8 @@ fuzz_target!(|data: &[u8]| {
             continue;
         };
         let mut rows = Vec::new();
-        let _ = file.read_rows(&mut |_, _, cells, _| {
-            if let Ok(row) = kind.parse_row(cells) {
+        let _ = file.read_rows(&mut |sheet, _, cells, _| {
+            if let Ok(row) = kind.parse_row(cells, sheet.within()) {
                 rows.push(row);
             }
             rows.len() < 10_000

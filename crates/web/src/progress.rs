@@ -243,6 +243,27 @@ pub struct ProgressQuery {
     pub progress: Option<String>,
 }
 
+impl ProgressQuery {
+    /// The work the query names, on `board` for `user_id` (none: no token, or the board full).
+    pub fn reporting(&self, board: &ProgressBoard, user_id: i64) -> Option<Reporting> {
+        self.progress
+            .as_deref()
+            .and_then(|t| board.register(user_id, t))
+    }
+}
+
+/// What a use case reports to under a [`Reporting`], or nowhere.
+pub fn reporter_of(reporting: &Option<Reporting>) -> &dyn Progress {
+    reporter(reporting.as_ref().map(|r| &*r.0))
+}
+
+/// Ends the work, done when `ok`.
+pub fn finish(reporting: Option<Reporting>, ok: bool) {
+    if let Some(r) = reporting {
+        r.done(ok);
+    }
+}
+
 /// `/progress/{token}`: the caller's work under the token, as JSON.
 pub async fn show(
     State(state): State<AppState>,

@@ -510,10 +510,7 @@ pub async fn import(
     multipart: Multipart,
 ) -> Result<Json<ImportJson>, ApiError> {
     caller.require(zhenxing_domain::Permission::Import)?;
-    let reporting = q
-        .progress
-        .as_deref()
-        .and_then(|t| state.progress.register(caller.user.id, t));
+    let reporting = q.reporting(&state.progress, caller.user.id);
     let work = reporting.as_ref().map(|r| r.0.clone());
     let answer = import_answer(&state, &caller, work.as_deref(), &headers, multipart).await;
     if let Some(r) = reporting {

@@ -130,10 +130,7 @@ pub async fn screen(
     headers: axum::http::HeaderMap,
     multipart: Multipart,
 ) -> Result<Json<ScreeningJson>, ApiError> {
-    let reporting = q
-        .progress
-        .as_deref()
-        .and_then(|t| state.progress.register(caller.user.id, t));
+    let reporting = q.reporting(&state.progress, caller.user.id);
     let work = reporting.as_ref().map(|r| r.0.clone());
     let answer = screen_answer(&state, &caller, work.as_deref(), &headers, multipart).await;
     if let Some(r) = reporting {

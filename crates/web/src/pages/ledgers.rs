@@ -16,7 +16,7 @@ use crate::auth::PageUser;
 use crate::error::{PageError, WebError, internal};
 use crate::forms::SavedUpload;
 use crate::pages::areas::parse_area;
-use crate::progress::{ProgressQuery, WorkProgress, reporter};
+use crate::progress::{ProgressQuery, WorkProgress, finish, reporter, reporter_of};
 use crate::state::AppState;
 use crate::views::{UserCtx, download, download_file, render_with};
 
@@ -211,10 +211,7 @@ pub async fn submit(
 ) -> Result<Response, PageError> {
     user.caller.require(zhenxing_domain::Permission::Import)?;
     // The page's script shows this while the answer is awaited (see `progress`).
-    let reporting = q
-        .progress
-        .as_deref()
-        .and_then(|t| state.progress.register(user.caller.user.id, t));
+    let reporting = q.reporting(&state.progress, user.caller.user.id);
     let work = reporting.as_ref().map(|r| r.0.clone());
     let declared = crate::forms::declared_length(&headers);
     let dir = tempfile::tempdir().map_err(internal)?;
@@ -424,23 +421,12 @@ pub async fn export(
         })?,
     };
     // The link's script shows this while the workbook is made (`progress`).
-    let reporting = p
-        .progress
-        .as_deref()
-        .and_then(|t| state.progress.register(user.caller.user.id, t));
+    let reporting = p.reporting(&state.progress, user.caller.user.id);
     let made = state
         .app
-        .export_as(
-            &user.caller,
-            area,
-            &out,
-            layout,
-            reporter(reporting.as_ref().map(|r| &*r.0)),
-        )
+        .export_as(&user.caller, area, &out, layout, reporter_of(&reporting))
         .await;
-    if let Some(r) = reporting {
-        r.done(made.is_ok());
-    }
+    finish(reporting, made.is_ok());
     made?;
     let file = tokio::fs::File::open(&out).await.map_err(internal)?;
     let len = file.metadata().await.map_err(internal)?.len();

@@ -13,7 +13,7 @@ use crate::error::{PageError, internal};
 use crate::pages::areas::area_or_own;
 use crate::pages::monitoring::checks::AreaQuery;
 use crate::pages::monitoring::notice::XLSX;
-use crate::progress::{ProgressQuery, reporter};
+use crate::progress::{ProgressQuery, finish, reporter_of};
 use crate::state::AppState;
 use crate::views::{UserCtx, day, download, render};
 
@@ -54,22 +54,12 @@ async fn checked(
     limit: Option<usize>,
     p: ProgressQuery,
 ) -> Result<RegistryCheckReport, PageError> {
-    let reporting = p
-        .progress
-        .as_deref()
-        .and_then(|t| state.progress.register(user.caller.user.id, t));
+    let reporting = p.reporting(&state.progress, user.caller.user.id);
     let r = state
         .app
-        .registry_check_as(
-            &user.caller,
-            area,
-            limit,
-            reporter(reporting.as_ref().map(|r| &*r.0)),
-        )
+        .registry_check_as(&user.caller, area, limit, reporter_of(&reporting))
         .await;
-    if let Some(reporting) = reporting {
-        reporting.done(r.is_ok());
-    }
+    finish(reporting, r.is_ok());
     Ok(r?)
 }
 

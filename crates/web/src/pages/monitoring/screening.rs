@@ -266,10 +266,7 @@ pub async fn upload(
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     // The page's script shows this while the answer is awaited (see `progress`).
-    let reporting = q
-        .progress
-        .as_deref()
-        .and_then(|t| state.progress.register(user.caller.user.id, t));
+    let reporting = q.reporting(&state.progress, user.caller.user.id);
     let work = reporting.as_ref().map(|r| &*r.0);
     let result = screen_upload(
         &state,
