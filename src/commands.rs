@@ -106,6 +106,12 @@ pub async fn run(command: Command) -> Result<i32> {
                 c.members_unchanged,
                 c.rejected
             );
+            if c.members_removed > 0 {
+                println!(
+                    "减少成员{}人（死亡、婚出、迁出等：已移出所在户，留存于变更历史）。",
+                    c.members_removed
+                );
+            }
             if report.notes > 0 {
                 println!(
                     "另有合计、签名等说明行{}行，不是农户数据，未导入。",

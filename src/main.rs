@@ -79,7 +79,8 @@ enum Command {
         /// 与户主关系 beside the household's columns) brings its members too.
         #[arg(long)]
         households: Option<PathBuf>,
-        /// Members ledger (成员信息); may be the same workbook as --households.
+        /// Members ledger (成员信息); may be the same workbook as --households. A row with a
+        /// 减少原因 (死亡, 婚出, 户籍迁出, 其他) removes the person from the household.
         #[arg(long)]
         members: Option<PathBuf>,
         /// Write rejected rows here (.csv or .xlsx).

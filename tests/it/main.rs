@@ -5,6 +5,7 @@
 mod accounts;
 mod browser;
 mod cli;
+mod leaving;
 mod ledger_import;
 mod monitoring;
 mod one_table;

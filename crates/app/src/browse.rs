@@ -100,6 +100,8 @@ pub fn china_time(stored: &str) -> String {
 
 fn field_label(path: &str) -> &str {
     match path {
+        "removed.reason" => "减少原因（已移出本户）",
+        "removed.on" => "减少时间",
         "head_name" => "户主姓名",
         "size" => "家庭人口数",
         "household_type" => "户类型",

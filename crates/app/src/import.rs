@@ -452,7 +452,8 @@ async fn import_households(
             match outcome {
                 RowOutcome::Inserted => c.households_inserted += 1,
                 RowOutcome::Updated => c.households_updated += 1,
-                RowOutcome::Unchanged => c.households_unchanged += 1,
+                // Households are not removed by a row.
+                RowOutcome::Unchanged | RowOutcome::Removed => c.households_unchanged += 1,
                 RowOutcome::Rejected(r) => {
                     failed.insert(h.no.as_str().to_string(), (sheets.file.clone(), pos.1));
                     let (field, value) = match r {
@@ -495,6 +496,7 @@ async fn import_members(
                 RowOutcome::Inserted => c.members_inserted += 1,
                 RowOutcome::Updated => c.members_updated += 1,
                 RowOutcome::Unchanged => c.members_unchanged += 1,
+                RowOutcome::Removed => c.members_removed += 1,
                 RowOutcome::Rejected(r) => {
                     let error = match (&r, failed_households.get(m.household_no.as_str())) {
                         (Rejection::UnknownHousehold, Some((file, row))) => sheets.error(
@@ -504,7 +506,8 @@ async fn import_members(
                             format!("所属户在“{file}”第{row}行有错误，未能导入"),
                             "household_rejected",
                         ),
-                        (Rejection::PersonInOtherHousehold(_), _) => sheets.error(
+                        (Rejection::PersonInOtherHousehold(_), _)
+                        | (Rejection::NotInHousehold { .. }, _) => sheets.error(
                             pos,
                             F::IdNumber,
                             id_masked(&m.id),

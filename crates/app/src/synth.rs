@@ -481,6 +481,7 @@ impl Synth {
                 }),
                 tekun: false,
                 phone: (i == 0 && age < 75).then(|| self.phone()),
+                leaving: None,
             });
         }
         let household = Household {
@@ -566,7 +567,7 @@ impl crate::App {
                 match o {
                     RowOutcome::Inserted => counts.households_inserted += 1,
                     RowOutcome::Updated => counts.households_updated += 1,
-                    RowOutcome::Unchanged => counts.households_unchanged += 1,
+                    RowOutcome::Unchanged | RowOutcome::Removed => counts.households_unchanged += 1,
                     RowOutcome::Rejected(_) => counts.rejected += 1,
                 }
             }
@@ -575,6 +576,7 @@ impl crate::App {
                     RowOutcome::Inserted => counts.members_inserted += 1,
                     RowOutcome::Updated => counts.members_updated += 1,
                     RowOutcome::Unchanged => counts.members_unchanged += 1,
+                    RowOutcome::Removed => counts.members_removed += 1,
                     RowOutcome::Rejected(_) => counts.rejected += 1,
                 }
             }

@@ -33,7 +33,7 @@ pub use household::{
 };
 pub use household_no::HouseholdNo;
 pub use id_number::{IdNumber, Sex};
-pub use member::{Health, Labour, Member, Relation};
+pub use member::{Health, Labour, LeaveReason, Leaving, Member, Relation};
 pub use money::Money;
 pub use role::{Permission, Role};
 pub use year::PolicyYear;

@@ -64,6 +64,25 @@ labelled_enum!(
     }
 );
 
+labelled_enum!(
+    /// Why a person leaves the household (人口减少): a members ledger's 减少原因.
+    LeaveReason, "减少原因" {
+        Death = 1 => "死亡" | "去世" | "亡故",
+        MarriedOut = 2 => "婚出" | "嫁出" | "出嫁",
+        MovedOut = 3 => "户籍迁出" | "迁出" | "外迁",
+        Other = 4 => "其他" | "其它",
+    }
+);
+
+/// A members ledger's row saying the person has left the household (减少): the member is
+/// removed from the registry, the removal kept in its history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Leaving {
+    pub reason: LeaveReason,
+    /// 减少时间, when the ledger gives it.
+    pub on: Option<NaiveDate>,
+}
+
 impl Labour {
     /// Whether the person can work (for "households with labour" rules).
     pub fn can_work(self) -> bool {
@@ -105,6 +124,9 @@ pub struct Member {
     pub tekun: bool,
     /// Personal data: masked unless the role may see it.
     pub phone: Option<String>,
+    /// The ledger's row removes the person from the household (not stored with the member).
+    #[serde(skip)]
+    pub leaving: Option<Leaving>,
 }
 
 impl Member {
@@ -170,6 +192,7 @@ mod tests {
             dibao: None,
             tekun: false,
             phone: None,
+            leaving: None,
         };
         assert_eq!(m.relation, Relation::Spouse);
         let errors = m.check(Some(Sex::Male), NaiveDate::from_ymd_opt(1949, 12, 30));

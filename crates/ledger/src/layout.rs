@@ -27,6 +27,16 @@ impl LedgerKind {
         }
     }
 
+    /// The fields a ledger of this kind is read with: [`LedgerKind::fields`], and for members
+    /// those only read ([`MEMBER_READ_ONLY_FIELDS`]).
+    pub fn read_fields(self) -> impl Iterator<Item = &'static Field> {
+        let read_only: &'static [Field] = match self {
+            LedgerKind::Households => &[],
+            LedgerKind::Members => MEMBER_READ_ONLY_FIELDS,
+        };
+        self.fields().iter().chain(read_only)
+    }
+
     /// Sets of fields of which at least one must be present (each inner list is one requirement).
     pub fn required(self) -> &'static [&'static [F]] {
         match self {
@@ -37,11 +47,12 @@ impl LedgerKind {
                 &[F::VillageCode, F::VillageName],
                 &[F::HouseholdType, F::ExPoor],
             ],
+            // A list of those who left (减少原因) needs no 与户主关系.
             LedgerKind::Members => &[
                 &[F::HouseholdNo],
                 &[F::IdNumber],
                 &[F::Name],
-                &[F::Relation],
+                &[F::Relation, F::LeaveReason],
             ],
         }
     }
@@ -109,6 +120,9 @@ pub enum F {
     Pension,
     Dibao,
     Tekun,
+    // members, read only (never written: an export lists who is registered)
+    LeaveReason,
+    LeaveDate,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -306,6 +320,25 @@ pub const MEMBER_FIELDS: &[Field] = &[
     ),
 ];
 
+/// Members ledger columns read, never written: a row saying the person has left the household
+/// (人口减少) and when. An export lists who is registered.
+pub const MEMBER_READ_ONLY_FIELDS: &[Field] = &[
+    f(
+        F::LeaveReason,
+        &[
+            "减少原因",
+            "人员减少原因",
+            "人口减少原因",
+            "减员原因",
+            "减少类型",
+        ],
+    ),
+    f(
+        F::LeaveDate,
+        &["减少时间", "减少日期", "人员减少时间", "减员时间"],
+    ),
+];
+
 /// Headers as people write them differ in spaces, full-width brackets, required-field stars and
 /// line breaks; this folds those away.
 pub fn normalize_header(s: &str) -> String {
@@ -352,7 +385,7 @@ pub enum ByName {
 /// found as `人均纯收入`, with whether the field's names carry a unit.
 pub fn names_without_units(kind: LedgerKind) -> HashMap<String, (F, bool)> {
     let mut out = HashMap::new();
-    for field in kind.fields() {
+    for field in kind.read_fields() {
         for name in field.names {
             let n = normalize_header(name);
             match split_unit(&n) {
@@ -381,8 +414,7 @@ pub fn by_name(bare: &HashMap<String, (F, bool)>, normalized: &str) -> Option<By
 
 /// The canonical header of a field in a layout.
 pub fn header(kind: LedgerKind, field: F) -> &'static str {
-    kind.fields()
-        .iter()
+    kind.read_fields()
         .find(|f| f.field == field)
         .and_then(|f| f.names.first().copied())
         .unwrap_or("")
@@ -440,7 +472,7 @@ mod tests {
     fn names_are_unique_within_a_layout() {
         for kind in [LedgerKind::Households, LedgerKind::Members] {
             let mut seen = HashSet::new();
-            for field in kind.fields() {
+            for field in kind.read_fields() {
                 for name in field.names {
                     assert!(
                         seen.insert(normalize_header(name)),

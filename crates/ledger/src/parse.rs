@@ -6,7 +6,7 @@ use zhenxing_domain::division::TreeError;
 use zhenxing_domain::household::{Income, Monitoring, RecordError};
 use zhenxing_domain::id_number::mask_id_str;
 use zhenxing_domain::labels::parse_flag;
-use zhenxing_domain::member::DibaoClass;
+use zhenxing_domain::member::{DibaoClass, LeaveReason, Leaving};
 use zhenxing_domain::{
     AreaCode, AreaLevel, DivisionTree, EliminationMode, Health, Household, HouseholdNo,
     HouseholdType, IdNumber, Labour, LedgerDate, Member, Money, MonitorCategory, ParseError,
@@ -416,6 +416,46 @@ pub fn parse_member(file: &str, plan: &SheetPlan, row: &RawRow) -> Result<Member
     } else {
         r.required(F::IdNumber, IdNumber::parse)
     };
+    // A row saying the person has left the household needs only who and which household.
+    if r.text(F::LeaveReason).is_some() {
+        let reason = r.optional(F::LeaveReason, LeaveReason::parse);
+        let on = r.optional(F::LeaveDate, |s| match LedgerDate::parse(s)? {
+            LedgerDate::Day(d) => Ok(d),
+            LedgerDate::Month(first) => Ok(first),
+        });
+        let leaving = reason.map(|reason| Leaving { reason, on });
+        let name = r.text(F::Name).unwrap_or_default();
+        let relation = r
+            .optional(F::Relation, Relation::parse)
+            .unwrap_or(Relation::Other);
+        let member = match (household_no, id) {
+            (Some(household_no), Some(id)) => Some(Member {
+                household_no,
+                id,
+                member_no: None,
+                name,
+                relation,
+                ethnicity: None,
+                education: None,
+                schooling: None,
+                health: None,
+                disability_level: None,
+                labour: None,
+                migrant_place: None,
+                migrant_months: None,
+                welfare_job: None,
+                medical_insurance: None,
+                serious_illness_insurance: None,
+                pension: None,
+                dibao: None,
+                tekun: false,
+                phone: None,
+                leaving,
+            }),
+            _ => None,
+        };
+        return r.finish(member);
+    }
     let name = r.required(F::Name, |s| Ok(s.to_string()));
     if name.as_ref().is_some_and(|n| n.chars().count() > 50) {
         r.error(F::Name, "姓名过长", "too_long");
@@ -456,6 +496,7 @@ pub fn parse_member(file: &str, plan: &SheetPlan, row: &RawRow) -> Result<Member
                 dibao: r.optional(F::Dibao, dibao).flatten(),
                 tekun: r.flag(F::Tekun),
                 phone: r.phone(F::Phone),
+                leaving: None,
             };
             if r.errors.is_empty() {
                 let errors = m.check(sex, birth);

@@ -459,8 +459,7 @@ pub(crate) fn find_header(
     rows: &[RawRow],
 ) -> Result<SheetPlan, FileError> {
     let lookup: HashMap<String, F> = kind
-        .fields()
-        .iter()
+        .read_fields()
         .flat_map(|f| f.names.iter().map(move |n| (normalize_header(n), f.field)))
         .collect();
     let bare = crate::layout::names_without_units(kind);

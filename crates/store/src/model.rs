@@ -38,6 +38,8 @@ pub struct ImportCounts {
     pub members_inserted: u64,
     pub members_updated: u64,
     pub members_unchanged: u64,
+    /// Members who left their households (a members ledger's 减少原因), removed.
+    pub members_removed: u64,
     pub rejected: u64,
 }
 
@@ -112,6 +114,8 @@ pub enum RowOutcome {
     Inserted,
     Updated,
     Unchanged,
+    /// A member's row saying the person has left the household (人口减少): removed.
+    Removed,
     Rejected(Rejection),
 }
 
@@ -126,6 +130,10 @@ pub enum Rejection {
     UnknownHousehold,
     /// The person is registered in another household.
     PersonInOtherHousehold(Option<HouseholdNo>),
+    /// A row saying the person has left a household they are not registered in.
+    NotInHousehold {
+        leaving: zhenxing_domain::LeaveReason,
+    },
 }
 
 impl Rejection {
@@ -135,6 +143,7 @@ impl Rejection {
             Rejection::HouseholdElsewhere => "household_elsewhere",
             Rejection::UnknownHousehold => "unknown_household",
             Rejection::PersonInOtherHousehold(_) => "person_in_other_household",
+            Rejection::NotInHousehold { .. } => "not_in_household",
         }
     }
 }
@@ -154,6 +163,10 @@ impl fmt::Display for Rejection {
             Rejection::PersonInOtherHousehold(None) => {
                 write!(f, "该人员已在您管辖范围以外的其他户登记")
             }
+            Rejection::NotInHousehold { leaving } => write!(
+                f,
+                "该人员登记在其他户，不在此户中，不能按“{leaving}”从此户减少：请核对户编号"
+            ),
         }
     }
 }

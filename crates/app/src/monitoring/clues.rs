@@ -114,6 +114,7 @@ fn new_household_records(n: &NewHousehold) -> Result<(Household, Vec<Member>), A
         dibao: None,
         tekun: false,
         phone: n.phone.clone(),
+        leaving: None,
     };
     Ok((household, vec![head]))
 }

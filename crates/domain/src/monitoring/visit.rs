@@ -284,6 +284,7 @@ mod tests {
             dibao: None,
             tekun: false,
             phone: None,
+            leaving: None,
         }
     }
 

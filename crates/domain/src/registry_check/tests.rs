@@ -54,6 +54,7 @@ fn member(name: &str, relation: Relation, birth: &str, seq: u32) -> Member {
         dibao: None,
         tekun: false,
         phone: None,
+        leaving: None,
     }
 }
 

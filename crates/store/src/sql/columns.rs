@@ -273,6 +273,7 @@ pub fn member_from_row(row: &Row, at: usize) -> StoreResult<(AreaCode, Member)> 
         dibao: label(row.opt_int(c(18))?, DibaoClass::from_code, "低保类别")?,
         tekun: row.flag(c(19))?,
         phone: row.opt_text(c(20))?,
+        leaving: None,
     };
     Ok((county, member))
 }

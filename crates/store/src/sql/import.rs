@@ -682,7 +682,48 @@ impl SqlImport {
             MEMBER_CHUNK,
             changes,
         )
-        .await
+        .await?;
+        self.remove_members(plan.removals).await
+    }
+
+    /// Removes the members who left their households: from the members and the directory, each
+    /// removal kept in the member's history (its last value before, why and when after).
+    async fn remove_members(
+        &mut self,
+        removals: Vec<(AreaCode, Member, i64, &Member)>,
+    ) -> StoreResult<()> {
+        for (county, old, version, row) in removals {
+            let key = [
+                Value::from(county.as_i64()),
+                Value::from(old.household_no.as_str().to_string()),
+                Value::from(old.id.as_str().to_string()),
+            ];
+            self.tx
+                .execute(
+                    "DELETE FROM members WHERE county_code = $1 AND household_no = $2                      AND id_number = $3",
+                    &key,
+                )
+                .await?;
+            self.tx
+                .execute("DELETE FROM person_ids WHERE id_number = $1", &key[2..])
+                .await?;
+            let after = serde_json::json!({ "removed": row.leaving }).to_string();
+            self.tx
+                .execute(
+                    "INSERT INTO member_history (county_code, household_no, id_number, version,                      changeset_id, before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    &[
+                        key[0].clone(),
+                        key[1].clone(),
+                        key[2].clone(),
+                        Value::from(version),
+                        Value::from(self.changeset),
+                        Value::from(json(&old)?.to_string()),
+                        Value::from(after),
+                    ],
+                )
+                .await?;
+        }
+        Ok(())
     }
 }
 
@@ -941,6 +982,41 @@ fn decide_members<'r>(
                 touched.insert(v.as_i64());
             }
         };
+        // A row saying the person has left: removed when registered in this household; nothing
+        // to do when registered nowhere (left already, or never registered: importing the same
+        // ledger again changes nothing).
+        if let Some(leaving) = m.leaving {
+            match persons.get(m.id.as_str()) {
+                None => plan.outcomes.push(RowOutcome::Unchanged),
+                Some((_, other, _)) if other != m.household_no.as_str() => {
+                    plan.outcomes
+                        .push(RowOutcome::Rejected(Rejection::NotInHousehold {
+                            leaving: leaving.reason,
+                        }));
+                }
+                Some(_) => match existing.remove(m.id.as_str()) {
+                    Some((row, version)) => {
+                        let (_, old) = member_from_row(&row, 4)?;
+                        let d = plan
+                            .deltas
+                            .entry((county.as_i64(), m.household_no.as_str().to_string()))
+                            .or_default();
+                        d.0 -= 1;
+                        d.1 -= safety_net(&old);
+                        touch(touched);
+                        plan.removals.push((county, old, version + 1, m));
+                        plan.outcomes.push(RowOutcome::Removed);
+                    }
+                    None => {
+                        return Err(StoreError::Corrupt(format!(
+                            "人员{}在目录中但成员信息不存在",
+                            m.id
+                        )));
+                    }
+                },
+            }
+            continue;
+        }
         match persons.get(m.id.as_str()) {
             Some((_, other, other_village)) if other != m.household_no.as_str() => {
                 let visible = AreaCode::from_i64(*other_village).is_ok_and(|v| scope.contains(v));
@@ -1058,6 +1134,8 @@ struct MemberPlan<'r> {
     outcomes: Vec<RowOutcome>,
     inserts: Vec<(AreaCode, &'r Member)>,
     updates: Vec<(AreaCode, Member, &'r Member, i64)>,
+    /// Members leaving: as stored, their next version, and the row saying why.
+    removals: Vec<(AreaCode, Member, i64, &'r Member)>,
     deltas: HashMap<(i64, String), (i64, i64)>,
 }
 
@@ -1179,7 +1257,8 @@ impl ImportTx for SqlImport {
             .execute(
                 "UPDATE changesets SET finished_at = $1, households_inserted = $2, households_updated = $3, \
                  households_unchanged = $4, members_inserted = $5, members_updated = $6, members_unchanged = $7, \
-                 rejected = $8, problems = $9, scope_code = COALESCE(scope_code, $11) WHERE id = $10",
+                 rejected = $8, problems = $9, scope_code = COALESCE(scope_code, $11), \
+                 members_removed = $12 WHERE id = $10",
                 &[
                     now_text().into(),
                     n(c.households_inserted),
@@ -1193,6 +1272,7 @@ impl ImportTx for SqlImport {
                     self.changeset.into(),
                     // Confined to no area (the command line): recorded under the area of its rows.
                     self.span.area().map(|a| a.as_i64()).into(),
+                    n(c.members_removed),
                 ],
             )
             .await?;

@@ -129,7 +129,7 @@ impl<D: Db> SqlStore<D> {
         let sql = format!(
             "SELECT id, at, actor, households_file, members_file, households_inserted, households_updated, \
              households_unchanged, members_inserted, members_updated, members_unchanged, rejected, \
-             scope_code, problems FROM changesets WHERE kind = 'import'{filter} ORDER BY id DESC LIMIT {limit}"
+             scope_code, problems, members_removed FROM changesets WHERE kind = 'import'{filter} ORDER BY id DESC LIMIT {limit}"
         );
         let rows = tx.fetch(&sql, &args).await?;
         let n = |r: &Row, i: usize| -> StoreResult<u64> {
@@ -151,6 +151,7 @@ impl<D: Db> SqlStore<D> {
                         members_inserted: n(r, 8)?,
                         members_updated: n(r, 9)?,
                         members_unchanged: n(r, 10)?,
+                        members_removed: n(r, 14)?,
                         rejected: n(r, 11)?,
                     },
                     problems: r.opt_int(13)?.map(|v| v.max(0) as u64),

@@ -398,6 +398,8 @@ pub struct ImportCountsJson {
     pub members_inserted: u64,
     pub members_updated: u64,
     pub members_unchanged: u64,
+    /// Members who left their households (a members ledger's 减少原因), removed.
+    pub members_removed: u64,
     /// Rows refused (a row with several problems counts once).
     pub rejected: u64,
 }
@@ -411,6 +413,7 @@ impl ImportCountsJson {
             members_inserted: c.members_inserted,
             members_updated: c.members_updated,
             members_unchanged: c.members_unchanged,
+            members_removed: c.members_removed,
             rejected: c.rejected,
         }
     }

@@ -50,6 +50,15 @@ pub struct ResultView {
     pub rejected_rows_note: &'static str,
 }
 
+/// Members who left their households, when any: `，减少2人`.
+fn removed(n: u64) -> String {
+    if n > 0 {
+        format!("，减少{n}人")
+    } else {
+        String::new()
+    }
+}
+
 fn result_view(r: &ImportReport) -> ResultView {
     let c = &r.counts;
     ResultView {
@@ -61,8 +70,11 @@ fn result_view(r: &ImportReport) -> ResultView {
             c.households_inserted, c.households_updated, c.households_unchanged
         ),
         members: format!(
-            "新增{}人，更新{}人，未变{}人",
-            c.members_inserted, c.members_updated, c.members_unchanged
+            "新增{}人，更新{}人，未变{}人{}",
+            c.members_inserted,
+            c.members_updated,
+            c.members_unchanged,
+            removed(c.members_removed)
         ),
         rejected: c.rejected,
         error_count: r.errors.len(),
@@ -111,7 +123,12 @@ fn import_line(r: &ImportRecord) -> ImportLine {
             "新增{}，更新{}",
             c.households_inserted, c.households_updated
         ),
-        members: format!("新增{}，更新{}", c.members_inserted, c.members_updated),
+        members: format!(
+            "新增{}，更新{}{}",
+            c.members_inserted,
+            c.members_updated,
+            removed(c.members_removed)
+        ),
         rejected: c.rejected,
         problems: r.problems.unwrap_or(0),
         note: match r.problems {
