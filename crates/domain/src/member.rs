@@ -130,6 +130,38 @@ pub struct Member {
 }
 
 impl Member {
+    /// A member known by who and where alone, every other field not given.
+    pub fn bare(
+        household_no: HouseholdNo,
+        id: IdNumber,
+        name: String,
+        relation: Relation,
+    ) -> Member {
+        Member {
+            household_no,
+            id,
+            member_no: None,
+            name,
+            relation,
+            ethnicity: None,
+            education: None,
+            schooling: None,
+            health: None,
+            disability_level: None,
+            labour: None,
+            migrant_place: None,
+            migrant_months: None,
+            welfare_job: None,
+            medical_insurance: None,
+            serious_illness_insurance: None,
+            pension: None,
+            dibao: None,
+            tekun: false,
+            phone: None,
+            leaving: None,
+        }
+    }
+
     pub fn sex(&self) -> Sex {
         self.id.sex()
     }

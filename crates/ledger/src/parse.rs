@@ -430,27 +430,8 @@ pub fn parse_member(file: &str, plan: &SheetPlan, row: &RawRow) -> Result<Member
             .unwrap_or(Relation::Other);
         let member = match (household_no, id) {
             (Some(household_no), Some(id)) => Some(Member {
-                household_no,
-                id,
-                member_no: None,
-                name,
-                relation,
-                ethnicity: None,
-                education: None,
-                schooling: None,
-                health: None,
-                disability_level: None,
-                labour: None,
-                migrant_place: None,
-                migrant_months: None,
-                welfare_job: None,
-                medical_insurance: None,
-                serious_illness_insurance: None,
-                pension: None,
-                dibao: None,
-                tekun: false,
-                phone: None,
                 leaving,
+                ..Member::bare(household_no, id, name, relation)
             }),
             _ => None,
         };

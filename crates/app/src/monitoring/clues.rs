@@ -94,27 +94,8 @@ fn new_household_records(n: &NewHousehold) -> Result<(Household, Vec<Member>), A
         monitoring: Monitoring::default(),
     };
     let head = Member {
-        household_no: no,
-        id: n.head_id,
-        member_no: None,
-        name: n.head_name.clone(),
-        relation: Relation::Head,
-        ethnicity: None,
-        education: None,
-        schooling: None,
-        health: None,
-        disability_level: None,
-        labour: None,
-        migrant_place: None,
-        migrant_months: None,
-        welfare_job: None,
-        medical_insurance: None,
-        serious_illness_insurance: None,
-        pension: None,
-        dibao: None,
-        tekun: false,
         phone: n.phone.clone(),
-        leaving: None,
+        ..Member::bare(no, n.head_id, n.head_name.clone(), Relation::Head)
     };
     Ok((household, vec![head]))
 }
