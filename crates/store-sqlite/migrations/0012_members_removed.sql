@@ -3,3 +3,14 @@
 -- update, so the deceased stayed counted and a person married into another household was refused
 -- there for good).
 ALTER TABLE changesets ADD COLUMN members_removed INTEGER;
+
+-- The households a person has left, with the last version of the member written there: a person
+-- registered in such a household again counts on from it, so that the member's history there
+-- (kept by version) is continued, never overwritten.
+CREATE TABLE left_members (
+    id_number    TEXT    NOT NULL,
+    county_code  INTEGER NOT NULL,
+    household_no TEXT    NOT NULL,
+    version      INTEGER NOT NULL,
+    PRIMARY KEY (id_number, county_code, household_no)
+) WITHOUT ROWID;

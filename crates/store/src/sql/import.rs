@@ -624,19 +624,19 @@ impl SqlImport {
     /// Writes what [`decide_members`] decided for a batch.
     async fn write_members(&mut self, plan: MemberPlan<'_>) -> StoreResult<()> {
         let columns: Vec<&str> = MEMBER_COLUMNS.iter().chain(META_COLUMNS).copied().collect();
-        let meta = self.meta(1);
+        let changeset = self.changeset;
         self.insert_pipelined(
             "members",
             &columns,
             MEMBER_CHUNK,
             &plan.inserts,
-            |(county, m), out| {
+            |(county, m, version), out| {
                 out.extend(
                     member_values(*county, m)
                         .into_iter()
                         .map(Value::into_static),
                 );
-                out.extend(meta.iter().cloned());
+                out.extend([Value::from(*version), changeset.into()]);
             },
         )
         .await?;
@@ -647,7 +647,7 @@ impl SqlImport {
                 &["id_number", "county_code", "household_no"],
                 MEMBER_CHUNK,
                 &plan.inserts,
-                |(county, m), out| {
+                |(county, m, _), out| {
                     out.extend([
                         Value::from(m.id.as_str().to_string()),
                         county.as_i64().into(),
@@ -700,7 +700,8 @@ impl SqlImport {
             ];
             self.tx
                 .execute(
-                    "DELETE FROM members WHERE county_code = $1 AND household_no = $2                      AND id_number = $3",
+                    "DELETE FROM members WHERE county_code = $1 AND household_no = $2 \
+                     AND id_number = $3",
                     &key,
                 )
                 .await?;
@@ -710,7 +711,8 @@ impl SqlImport {
             let after = serde_json::json!({ "removed": row.leaving }).to_string();
             self.tx
                 .execute(
-                    "INSERT INTO member_history (county_code, household_no, id_number, version,                      changeset_id, before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    "INSERT INTO member_history (county_code, household_no, id_number, version, \
+                     changeset_id, before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                     &[
                         key[0].clone(),
                         key[1].clone(),
@@ -719,6 +721,19 @@ impl SqlImport {
                         Value::from(self.changeset),
                         Value::from(json(&old)?.to_string()),
                         Value::from(after),
+                    ],
+                )
+                .await?;
+            self.tx
+                .execute(
+                    "INSERT INTO left_members (county_code, household_no, id_number, version) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (id_number, county_code, household_no) \
+                     DO UPDATE SET version = excluded.version",
+                    &[
+                        key[0].clone(),
+                        key[1].clone(),
+                        key[2].clone(),
+                        Value::from(version),
                     ],
                 )
                 .await?;
@@ -870,12 +885,12 @@ async fn lookup_members(
     backend: Backend,
     first_load: bool,
     chunk: &[Member],
-) -> StoreResult<[String; 2]> {
+) -> StoreResult<[String; 3]> {
     // A first load knows its households ([`LoadedHouseholds`]) and finds nobody registered:
     // the reader refuses an ID number repeated in the file (with the households' lookups: a
     // million households 54.9 s → 48.6 s).
     if first_load || chunk.is_empty() {
-        return Ok([String::new(), String::new()]);
+        return Ok([String::new(), String::new(), String::new()]);
     }
     let mut nos: Vec<&str> = chunk.iter().map(|m| m.household_no.as_str()).collect();
     nos.sort_unstable();
@@ -914,7 +929,22 @@ async fn lookup_members(
         &[list_value(backend, &ids)],
     )
     .await?;
-    Ok([households, persons])
+    // The households these persons have left, for one registered there again (see
+    // `left_members`).
+    let left = fetch_packed(
+        tx,
+        backend,
+        &[
+            "l.id_number",
+            "l.county_code",
+            "l.household_no",
+            "l.version",
+        ],
+        &format!("{list} {join} left_members l ON l.id_number = {value}"),
+        &[list_value(backend, &ids)],
+    )
+    .await?;
+    Ok([households, persons, left])
 }
 
 /// Decides each member of a chunk from what [`lookup_members`] answered: its outcome, and what
@@ -925,7 +955,7 @@ fn decide_members<'r>(
     touched: &mut BTreeSet<i64>,
     span: &mut Span,
     chunk: &'r [Member],
-    [answer, persons_answer]: &[String; 2],
+    [answer, persons_answer, left_answer]: &[String; 3],
     plan: &mut MemberPlan<'r>,
 ) -> StoreResult<()> {
     let code = |c: i64| AreaCode::from_i64(c).map_err(|e| StoreError::Corrupt(e.to_string()));
@@ -961,6 +991,12 @@ fn decide_members<'r>(
         if let Some(version) = r.opt_int(4 + MEMBER_COLUMNS.len())? {
             existing.insert(id, (r, version));
         }
+    }
+
+    // (id, county, household) -> the last version written there before the person left.
+    let mut left: HashMap<(String, i64, String), i64> = HashMap::new();
+    for r in typed_rows(left_answer, 4)? {
+        left.insert((r.text(0)?, r.int(1)?, r.text(2)?), r.int(3)?);
     }
 
     for m in chunk {
@@ -1063,7 +1099,15 @@ fn decide_members<'r>(
                 d.0 += 1;
                 d.1 += safety_net(m);
                 touch(touched);
-                plan.inserts.push((county, m));
+                // Registered again where the person once was: the history there goes on.
+                let version = left
+                    .get(&(
+                        m.id.as_str().to_string(),
+                        county.as_i64(),
+                        m.household_no.as_str().to_string(),
+                    ))
+                    .map_or(1, |v| v + 1);
+                plan.inserts.push((county, m, version));
                 plan.outcomes.push(RowOutcome::Inserted);
             }
         }
@@ -1132,7 +1176,8 @@ struct HouseholdPlan<'r> {
 #[derive(Default)]
 struct MemberPlan<'r> {
     outcomes: Vec<RowOutcome>,
-    inserts: Vec<(AreaCode, &'r Member)>,
+    /// New members, each with its first version (1, or on from a household's history).
+    inserts: Vec<(AreaCode, &'r Member, i64)>,
     updates: Vec<(AreaCode, Member, &'r Member, i64)>,
     /// Members leaving: as stored, their next version, and the row saying why.
     removals: Vec<(AreaCode, Member, i64, &'r Member)>,
