@@ -17,6 +17,9 @@ use crate::error::{FileError, LedgerError, RowError};
 use crate::read::{Ledger, RawRow};
 use crate::write::XLSX_MAX_DATA_ROWS;
 
+/// Columns of an Excel sheet.
+const MAX_COLUMNS: usize = 16_384;
+
 /// The header of the column saying why a row was not taken.
 pub const REASON_HEADER: &str = "未导入原因";
 /// The header of the column saying where the row was.
@@ -123,7 +126,9 @@ pub fn write_rejected(
                             let width = cells
                                 .iter()
                                 .rposition(|c| !c.text.trim().is_empty())
-                                .map_or(row.cells.len(), |i| i + 1);
+                                .map_or(row.cells.len(), |i| i + 1)
+                                // Excel's columns, the last two for why and where.
+                                .min(MAX_COLUMNS - 2);
                             for (c, cell) in cells.iter().take(width).enumerate() {
                                 ws.write_string_with_format(1, c as u16, cell.text.trim(), &bold)?;
                             }
