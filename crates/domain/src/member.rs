@@ -204,27 +204,13 @@ mod tests {
     #[test]
     fn checks_against_the_id() {
         let m = Member {
-            household_no: HouseholdNo::parse("1").unwrap(),
-            id: IdNumber::parse("11010519491231002X").unwrap(),
-            member_no: None,
-            name: "李芳".into(),
-            relation: Relation::parse("妻子").unwrap(),
-            ethnicity: None,
-            education: None,
-            schooling: None,
-            health: None,
             disability_level: Some(5),
-            labour: None,
-            migrant_place: None,
-            migrant_months: None,
-            welfare_job: None,
-            medical_insurance: None,
-            serious_illness_insurance: None,
-            pension: None,
-            dibao: None,
-            tekun: false,
-            phone: None,
-            leaving: None,
+            ..Member::bare(
+                HouseholdNo::parse("1").unwrap(),
+                IdNumber::parse("11010519491231002X").unwrap(),
+                "李芳".into(),
+                Relation::parse("妻子").unwrap(),
+            )
         };
         assert_eq!(m.relation, Relation::Spouse);
         let errors = m.check(Some(Sex::Male), NaiveDate::from_ymd_opt(1949, 12, 30));

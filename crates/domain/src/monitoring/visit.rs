@@ -264,27 +264,15 @@ mod tests {
 
     fn member() -> Member {
         Member {
-            household_no: HouseholdNo::parse("H1").unwrap(),
-            id: IdNumber::parse("11010519491231002X").unwrap(),
-            member_no: None,
-            name: "李芳".into(),
-            relation: Relation::Head,
-            ethnicity: None,
-            education: None,
-            schooling: None,
             health: Some(Health::Healthy),
-            disability_level: None,
             labour: Some(Labour::Ordinary),
-            migrant_place: None,
-            migrant_months: None,
-            welfare_job: None,
             medical_insurance: Some(true),
-            serious_illness_insurance: None,
-            pension: None,
-            dibao: None,
-            tekun: false,
-            phone: None,
-            leaving: None,
+            ..Member::bare(
+                HouseholdNo::parse("H1").unwrap(),
+                IdNumber::parse("11010519491231002X").unwrap(),
+                "李芳".into(),
+                Relation::Head,
+            )
         }
     }
 

@@ -34,27 +34,14 @@ fn id(birth: &str, seq: u32) -> IdNumber {
 
 fn member(name: &str, relation: Relation, birth: &str, seq: u32) -> Member {
     Member {
-        household_no: HouseholdNo::parse("6201020102010001").unwrap(),
-        id: id(birth, seq),
-        member_no: None,
-        name: name.into(),
-        relation,
-        ethnicity: None,
-        education: None,
-        schooling: None,
-        health: None,
-        disability_level: None,
         labour: Some(Labour::Ordinary),
-        migrant_place: None,
-        migrant_months: None,
-        welfare_job: None,
         medical_insurance: Some(true),
-        serious_illness_insurance: None,
-        pension: None,
-        dibao: None,
-        tekun: false,
-        phone: None,
-        leaving: None,
+        ..Member::bare(
+            HouseholdNo::parse("6201020102010001").unwrap(),
+            id(birth, seq),
+            name.into(),
+            relation,
+        )
     }
 }
 
