@@ -12,28 +12,8 @@ fn no(s: &str) -> HouseholdNo {
     HouseholdNo::parse(s).unwrap()
 }
 
-async fn names(env: &Env, n: &str) -> Vec<String> {
-    let mut names: Vec<String> = env
-        .app
-        .store()
-        .members(Scope::All, &no(n))
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|m| m.member.name)
-        .collect();
-    names.sort();
-    names
-}
-
 async fn persons(env: &Env, n: &str) -> u32 {
-    env.app
-        .store()
-        .household(Scope::All, &no(n))
-        .await
-        .unwrap()
-        .unwrap()
-        .persons
+    env.stored(n).await.unwrap().persons
 }
 
 #[tokio::test]
@@ -116,7 +96,7 @@ async fn members_leave_their_households(env: &Env) {
         "{}",
         report.errors[0]
     );
-    assert_eq!(names(env, "8101").await, ["王伟"]);
+    assert_eq!(env.member_names("8101").await, ["王伟"]);
     assert_eq!(persons(env, "8101").await, 1, "the kept figure follows");
     // The removal is in the household's history, with why and when.
     let history = env
@@ -139,7 +119,7 @@ async fn members_leave_their_households(env: &Env) {
     // The same ledger again changes nothing more.
     let again = env.import(None, Some(&leaving)).await.unwrap();
     assert_eq!(again.counts.members_removed, 0);
-    assert_eq!(names(env, "8101").await, ["王伟"]);
+    assert_eq!(env.member_names("8101").await, ["王伟"]);
 
     // Married out of 8101, she can marry into 8102: no longer "already in household 8101".
     let into = env.write(
@@ -149,7 +129,7 @@ async fn members_leave_their_households(env: &Env) {
     let report = env.import(None, Some(&into)).await.unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert_eq!(report.counts.members_inserted, 1);
-    assert_eq!(names(env, "8102").await, ["李芳", "赵六"]);
+    assert_eq!(env.member_names("8102").await, ["李芳", "赵六"]);
     assert_eq!(persons(env, "8102").await, 2);
 
     // Marked dead by mistake and registered again in the same household: its history there goes

@@ -14,13 +14,7 @@ fn no(s: &str) -> HouseholdNo {
 
 /// A registered household, which must be there.
 async fn household(env: &Env, n: &str) -> Household {
-    env.app
-        .store()
-        .household(Scope::All, &no(n))
-        .await
-        .unwrap()
-        .unwrap()
-        .household
+    env.stored(n).await.unwrap().household
 }
 
 #[tokio::test]

@@ -20,11 +20,8 @@ async fn registered(
     n: &str,
 ) -> (String, u32, Option<Money>, Option<String>, Vec<String>) {
     let h = env
-        .app
-        .store()
-        .household(Scope::All, &no(n))
+        .stored(n)
         .await
-        .unwrap()
         .unwrap_or_else(|| panic!("household {n} not registered"))
         .household;
     let members = env.app.store().members(Scope::All, &no(n)).await.unwrap();

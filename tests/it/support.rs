@@ -32,6 +32,28 @@ impl Env {
         Env { dir, app }
     }
 
+    /// The household registered under number `no`, if any (read with no scope).
+    pub async fn stored(&self, no: &str) -> Option<zhenxing_store::StoredHousehold> {
+        let no = zhenxing_domain::HouseholdNo::parse(no).unwrap();
+        self.app.store().household(Scope::All, &no).await.unwrap()
+    }
+
+    /// The names of the members registered under household `no`, sorted.
+    pub async fn member_names(&self, no: &str) -> Vec<String> {
+        let no = zhenxing_domain::HouseholdNo::parse(no).unwrap();
+        let mut names: Vec<String> = self
+            .app
+            .store()
+            .members(Scope::All, &no)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| m.member.name)
+            .collect();
+        names.sort();
+        names
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }

@@ -168,15 +168,20 @@ impl Site {
     }
 
     pub async fn send(&self, req: Request<Body>) -> Response {
-        let r = self.router.clone().oneshot(req).await.unwrap();
-        let status = r.status();
-        let headers = r.headers().clone();
-        let bytes = r.into_body().collect().await.unwrap().to_bytes();
+        let (status, headers, bytes) = self.send_raw(req).await;
         Response {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).to_string(),
         }
+    }
+
+    /// The answer's status, headers and bytes as sent.
+    async fn send_raw(&self, req: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let r = self.router.clone().oneshot(req).await.unwrap();
+        let (status, headers) = (r.status(), r.headers().clone());
+        let bytes = r.into_body().collect().await.unwrap().to_bytes().to_vec();
+        (status, headers, bytes)
     }
 
     pub async fn get(&self, uri: &str, session: Option<&Session>) -> Response {
@@ -197,10 +202,7 @@ impl Site {
             .header(header::COOKIE, format!("zx_session={}", session.cookie))
             .body(Body::empty())
             .unwrap();
-        let r = self.router.clone().oneshot(req).await.unwrap();
-        let (status, headers) = (r.status(), r.headers().clone());
-        let bytes = r.into_body().collect().await.unwrap().to_bytes().to_vec();
-        (status, headers, bytes)
+        self.send_raw(req).await
     }
 
     /// A urlencoded form POST; the session's CSRF token is added when `csrf`.
