@@ -585,3 +585,45 @@ async fn a_person_without_a_household_number_belongs_to_the_household_above() {
     let (head, size, _, _, names) = registered(&env, "9102").await;
     assert_eq!((head.as_str(), size, names.len()), ("王一", 2, 2));
 }
+
+/// A sheet of one row a person with a 减少原因 column: the members leaving are removed, and
+/// neither counted in the household's persons nor taken for its head (the new head is the
+/// member now named 户主).
+#[tokio::test]
+async fn members_leaving_in_a_sheet_of_one_row_a_person_leave_its_household() {
+    let env = Env::new().await;
+    let p = |seq: u32| id("620102", "19720101", seq);
+    let header =
+        "户编号,所在村代码,是否脱贫户,人均纯收入（元）,姓名,证件号码,与户主关系,减少原因,减少时间";
+    let first = csv(
+        header,
+        &[
+            &format!("9201,{V1},否,9000,王伟,{},户主,,", p(1)),
+            &format!("9201,,,,李芳,{},配偶,,", p(2)),
+            &format!("9201,,,,王小,{},子,,", p(3)),
+            &format!("9201,,,,王女,{},女,,", p(4)),
+        ],
+    );
+    let path = env.write("一表式.csv", first);
+    let report = env.import(Some(&path), None).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let (head, size, _, _, names) = registered(&env, "9201").await;
+    assert_eq!((head.as_str(), size, names.len()), ("王伟", 4, 4));
+
+    let later = csv(
+        header,
+        &[
+            &format!("9201,{V1},否,9000,王伟,{},户主,死亡,2026-10-01", p(1)),
+            &format!("9201,,,,李芳,{},户主,,", p(2)),
+            &format!("9201,,,,王小,{},子,,", p(3)),
+            &format!("9201,,,,王女,{},女,婚出,2026-11-02", p(4)),
+        ],
+    );
+    let path = env.write("一表式（减少）.csv", later);
+    let report = env.import(Some(&path), None).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.counts.members_removed, 2);
+    let (head, size, _, _, names) = registered(&env, "9201").await;
+    assert_eq!((head.as_str(), size), ("李芳", 2));
+    assert_eq!(names, ["李芳", "王小"]);
+}

@@ -6,7 +6,8 @@
 //! - a household column takes the value its rows give; an empty cell on a later row says nothing,
 //!   and two rows giving different values refuse the household (each such row reported);
 //! - without a 户主姓名 column, the head is the member whose relation is 户主 (or 本人); without
-//!   a 家庭人口数 column, the household has as many persons as rows;
+//!   a 家庭人口数 column, the household has as many persons as rows; a row with a 减少原因 (a
+//!   member leaving) is neither;
 //! - the household's phone is the head's when the head's row has one (a 联系电话 column holds
 //!   each member's own);
 //! - a person's row without a 户编号 belongs to the household above ([`crate::Ledger::read_rows`]
@@ -23,7 +24,8 @@ use std::hash::{BuildHasher, RandomState};
 
 use crate::error::RowError;
 use crate::layout::{
-    F, Field, HOUSEHOLD_FIELDS, LedgerKind, MEMBER_FIELDS, header, normalize_header,
+    F, Field, HOUSEHOLD_FIELDS, LedgerKind, MEMBER_FIELDS, MEMBER_READ_ONLY_FIELDS, header,
+    normalize_header,
 };
 use crate::read::{Cell, PersonColumns, RawRow, SheetPlan};
 
@@ -56,6 +58,7 @@ pub(crate) fn person_columns(row: &RawRow) -> Option<PersonColumns> {
     Some(PersonColumns {
         name: column_of(row, MEMBER_FIELDS, |f| f == F::Name)?,
         relation: column_of(row, MEMBER_FIELDS, |f| f == F::Relation)?,
+        leaving: column_of(row, MEMBER_READ_ONLY_FIELDS, |f| f == F::LeaveReason),
     })
 }
 
@@ -143,7 +146,9 @@ struct Group {
     /// The row each compared cell's value came from.
     from: Vec<u64>,
     rows: u32,
-    /// Rows whose relation is 户主: (row, name, phone).
+    /// Rows with a 减少原因: members leaving, not counted in the household's persons.
+    leaving: u32,
+    /// Rows whose relation is 户主 and that do not leave: (row, name, phone).
     heads: Vec<(u64, String, String)>,
     errors: Vec<RowError>,
 }
@@ -155,6 +160,7 @@ struct Held {
     key: String,
     first_row: u64,
     rows: u32,
+    leaving: u32,
     /// The cells' texts, each ended by a NUL (a cell's text never holds one).
     text: String,
     /// The cells that held a spreadsheet number too long for its digits.
@@ -182,6 +188,7 @@ impl Held {
             key: g.key,
             first_row: g.first_row,
             rows: g.rows,
+            leaving: g.leaving,
             text,
             lossy,
             from: g.from,
@@ -205,6 +212,7 @@ impl Held {
             cells,
             from: self.from,
             rows: self.rows,
+            leaving: self.leaving,
             heads: self.heads,
             errors: self.errors,
         }
@@ -300,6 +308,7 @@ impl HouseholdFolder {
                 from: vec![raw.row; width],
                 cells,
                 rows: 0,
+                leaving: 0,
                 heads: Vec::new(),
                 errors: Vec::new(),
             };
@@ -341,7 +350,9 @@ impl HouseholdFolder {
         g.rows += 1;
         if let Some(p) = plan.persons {
             let text = |i: usize| raw.cells.get(i).map_or("", |c| c.text.trim());
-            if is_head(text(p.relation)) {
+            if p.leaving.is_some_and(|i| !text(i).is_empty()) {
+                g.leaving += 1;
+            } else if is_head(text(p.relation)) {
                 let phone = plan.columns.get(F::Phone).map_or("", text);
                 g.heads
                     .push((raw.row, text(p.name).to_string(), phone.to_string()));
@@ -413,10 +424,19 @@ impl HouseholdFolder {
                         row: g.first_row,
                         column: relation,
                         value: String::new(),
-                        reason: format!(
-                            "户编号{}的{}行中没有与户主关系为“户主”的成员，无法确定户主姓名",
-                            g.key, g.rows
-                        ),
+                        reason: if g.leaving == 0 {
+                            format!(
+                                "户编号{}的{}行中没有与户主关系为“户主”的成员，无法确定户主姓名",
+                                g.key, g.rows
+                            )
+                        } else {
+                            format!(
+                                "户编号{}的{}行中，没有减少原因的{}名成员里没有与户主关系为“户主”的成员，无法确定户主姓名（户主减少时，请把新户主的与户主关系改为“户主”）",
+                                g.key,
+                                g.rows,
+                                g.rows - g.leaving
+                            )
+                        },
                         code: "household_no_head",
                     }),
                     several => {
@@ -442,7 +462,7 @@ impl HouseholdFolder {
             if !file_header(F::Size)
                 && let Some(i) = plan.columns.get(F::Size)
             {
-                g.cells[i] = Cell::text(g.rows.to_string());
+                g.cells[i] = Cell::text((g.rows - g.leaving).to_string());
             }
             if let (Some(i), [(_, _, phone)]) = (plan.columns.get(F::Phone), g.heads.as_slice())
                 && !phone.is_empty()
@@ -556,7 +576,8 @@ mod tests {
             plan.persons,
             Some(PersonColumns {
                 name: 4,
-                relation: 5
+                relation: 5,
+                leaving: None,
             })
         );
         HouseholdFolder::new("f.csv".into(), &[plan])
@@ -572,11 +593,14 @@ mod tests {
     }
 
     fn fold_gathering_at_most(rows: &[Vec<String>], max: usize) -> Vec<Outcome> {
+        fold_with(folder(), rows, max)
+    }
+
+    fn fold_with(mut f: HouseholdFolder, rows: &[Vec<String>], max: usize) -> Vec<Outcome> {
         let mut apart = Apart::new();
         for r in rows {
             apart.next(0, &r[0]);
         }
-        let mut f = folder();
         f.gather_apart(apart.found());
         f.max_gathered = max;
         let mut out = Vec::new();
@@ -650,6 +674,39 @@ mod tests {
         assert_eq!(&cells[..4], ["1", "620102010201", "否", "9000"]);
         let (at, cells) = folded[1].clone().unwrap();
         assert_eq!((at, &cells[6..]), (4, &strings(&["赵六", "1"])[..]));
+    }
+
+    #[test]
+    fn members_leaving_are_neither_counted_nor_the_head() {
+        let mut header = HEADER.to_vec();
+        header.push("减少原因");
+        let plan = find_header(LedgerKind::Households, None, &[row(1, &header)]).unwrap();
+        assert_eq!(plan.persons.map(|p| p.leaving), Some(Some(6)));
+        let folded = fold_with(
+            HouseholdFolder::new("f.csv".into(), &[plan]),
+            &[
+                // The late head stays on the sheet, the new head named 户主.
+                strings(&["1", "620102010201", "否", "9000", "王伟", "户主", "死亡"]),
+                strings(&["1", "", "", "", "李芳", "户主", ""]),
+                strings(&["1", "", "", "", "王小", "子", ""]),
+                strings(&["1", "", "", "", "王女", "女", "婚出"]),
+                // The head left and nobody named in their place.
+                strings(&[
+                    "2",
+                    "620102010201",
+                    "否",
+                    "9000",
+                    "赵六",
+                    "户主",
+                    "户籍迁出",
+                ]),
+                strings(&["2", "", "", "", "赵七", "子", ""]),
+            ],
+            MAX_GATHERED,
+        );
+        let (_, cells) = folded[0].clone().unwrap();
+        assert_eq!(&cells[6..], ["李芳", "2"], "{cells:?}");
+        assert_eq!(folded[1], Err(vec!["household_no_head"]));
     }
 
     #[test]

@@ -241,6 +241,9 @@ pub struct PersonColumns {
     pub name: usize,
     /// 与户主关系.
     pub relation: usize,
+    /// 减少原因, when the sheet has it: a row with one is a member leaving, neither counted in
+    /// the household's persons nor its head.
+    pub leaving: Option<usize>,
 }
 
 /// A ledger file whose header rows have been found; its rows are read by [`Ledger::read_rows`].
