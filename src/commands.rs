@@ -118,14 +118,24 @@ pub async fn run(command: Command) -> Result<i32> {
                     report.notes
                 );
             }
-            for e in report.errors.iter().take(20) {
+            for e in report.errors.kept().iter().take(20) {
                 eprintln!("{e}");
             }
-            if report.errors.len() > 20 {
-                eprintln!("……另有{}条错误", report.errors.len() - 20);
+            if report.errors.total() > 20 {
+                eprintln!("……另有{}条错误", report.errors.total() - 20);
+            }
+            if report.errors.not_kept() > 0 {
+                eprintln!(
+                    "错误过多：只保留了最先发现的{}条明细，其余{}条按原因汇总如下（多半是整个文件的问题：不属于本辖区、选错了文件或列）：",
+                    report.errors.kept().len(),
+                    report.errors.not_kept()
+                );
+                for k in report.errors.kinds() {
+                    eprintln!("  {}「{}」{}：{}条", k.file, k.column, k.example, k.count);
+                }
             }
             if let Some(path) = errors {
-                write_error_report(&path, &report.errors)
+                write_error_report(&path, report.errors.kept())
                     .with_context(|| format!("写错误报告 {}", path.display()))?;
                 if !report.errors.is_empty() {
                     println!("错误明细已写入 {}", path.display());

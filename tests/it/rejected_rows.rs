@@ -256,3 +256,63 @@ fn the_command_line_writes_the_rows_not_taken_when_asked() {
     assert_eq!(r.status.code(), Some(0));
     assert!(!none.exists());
 }
+
+/// A file refused in bulk (a county given the province's ledger) keeps the first errors in
+/// detail and counts the rest by kind and row: the answer's counts are whole, the report kept
+/// with the import holds the details kept, and the rows not taken are not written in part.
+#[tokio::test]
+async fn past_the_errors_kept_in_detail_the_rest_are_counted() {
+    let env = Env::new().await;
+    let mut rows: Vec<String> = (1..=3)
+        .map(|n| format!("{n},{V1},户主{n},1,9000,否"))
+        .collect();
+    rows.extend((4..=9).map(|n| format!("{n},620103001001,户主{n},1,9000,否")));
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let path = env.write(
+        "户.csv",
+        csv(
+            "户编号,所在村代码,户主姓名,家庭人口数,人均纯收入（元）,是否脱贫户",
+            &rows,
+        ),
+    );
+    let county = Scope::Area(zhenxing_domain::AreaCode::parse("620102").unwrap());
+    let req = ImportRequest {
+        scope: county,
+        ..request(Some(&path), None)
+    };
+    let app = env.app.clone().keeping_errors(4);
+    let report = app.import(&req, &zhenxing_app::NoProgress).await.unwrap();
+    assert_eq!(report.counts.households_inserted, 3);
+    assert_eq!(report.counts.rejected, 6, "every row refused is counted");
+    assert_eq!(report.exit_code(), 2);
+    let e = &report.errors;
+    assert_eq!((e.total(), e.kept().len(), e.not_kept()), (6, 4, 2));
+    let rows_kept: Vec<u64> = e.kept().iter().map(|e| e.row).collect();
+    assert_eq!(rows_kept, [5, 6, 7, 8], "the first found");
+    let kinds: Vec<(&str, u64)> = e.kinds().iter().map(|k| (k.code, k.count)).collect();
+    assert_eq!(kinds, [("out_of_scope", 6)]);
+    let (_, lines) = env
+        .app
+        .import_problems(Scope::All, report.import_id.unwrap(), None, 100)
+        .await
+        .unwrap();
+    assert_eq!(lines.len(), 4, "the report kept holds the details kept");
+    let refused = write_rejected_rows(&req, &report, &env.path("未导入.xlsx")).unwrap_err();
+    assert!(
+        refused.to_string().contains("只保留了最先发现的4条明细"),
+        "{refused}"
+    );
+    assert!(!env.path("未导入.xlsx").exists());
+
+    // Below the limit, every error is kept and the rows are written.
+    let report = env
+        .app
+        .import(&req, &zhenxing_app::NoProgress)
+        .await
+        .unwrap();
+    assert_eq!((report.errors.total(), report.errors.kept().len()), (6, 6));
+    assert_eq!(
+        write_rejected_rows(&req, &report, &env.path("未导入.xlsx")).unwrap(),
+        6
+    );
+}

@@ -18,6 +18,7 @@ use zhenxing_ledger::rejected::{Rejected, write_rejected};
 use zhenxing_ledger::{Ledger, LedgerError, RowError};
 use zhenxing_store::{Actor, ImportCounts, ImportSource, ImportTx, Rejection, RowOutcome};
 
+use crate::problems::RowErrors;
 use crate::{App, AppError, Progress};
 
 /// Records parsed per batch handed to the store.
@@ -39,8 +40,9 @@ pub struct ImportReport {
     pub rows: u64,
     /// Totals and signature rows that close a ledger (`合计`, `填表人：…`), skipped.
     pub notes: u64,
+    /// Every error counted, the first [`crate::problems::KEPT_ERRORS`] kept in detail.
     #[serde(skip)]
-    pub errors: Vec<RowError>,
+    pub errors: RowErrors,
 }
 
 impl ImportReport {
@@ -51,14 +53,7 @@ impl ImportReport {
 
     /// Rows rejected (a row with several problems counts once).
     pub fn rejected_rows(&self) -> u64 {
-        let mut rows: Vec<(&str, Option<&str>, u64)> = self
-            .errors
-            .iter()
-            .map(|e| (e.file.as_str(), e.sheet.as_deref(), e.row))
-            .collect();
-        rows.sort_unstable();
-        rows.dedup();
-        rows.len() as u64
+        self.errors.rows()
     }
 }
 
@@ -339,8 +334,11 @@ impl App {
             .store()
             .begin_import(&req.actor, req.scope, &source)
             .await?;
-        let mut report = ImportReport::default();
-        let mut failed_households: HashMap<String, (String, u64)> = HashMap::new();
+        let mut report = ImportReport {
+            errors: RowErrors::with_limit(self.kept_errors),
+            ..ImportReport::default()
+        };
+        let mut failed_households = FailedHouseholds::default();
         if let Some(ledger) = households {
             import_households(
                 tx.as_mut(),
@@ -368,13 +366,11 @@ impl App {
             }
         }
         report.counts.rejected = report.rejected_rows();
-        report
-            .errors
-            .sort_by(|a, b| (&a.file, &a.sheet, a.row).cmp(&(&b.file, &b.sheet, b.row)));
+        report.errors.sort();
         // A first load builds its indexes and checks its references here: a province's takes
         // seconds, which a bar that just finished would leave unexplained.
         progress.start("写入数据库（建立索引、核对、提交）", 0);
-        let kept = crate::problems::KeptErrors(&report.errors);
+        let kept = crate::problems::KeptErrors(report.errors.kept());
         report.import_id = Some(tx.commit(&report.counts, &kept).await?);
         progress.finish();
         let c = &report.counts;
@@ -415,11 +411,27 @@ pub fn write_rejected_rows(
     report: &ImportReport,
     out: &Path,
 ) -> Result<u64, AppError> {
+    if report.errors.not_kept() > 0 {
+        return Err(AppError::Invalid(format!(
+            "错误共{}条，只保留了最先发现的{}条明细，未导入的{}行无法全部写出：这么多错误多半是整个文件的问题（不属于本辖区、选错了文件或列），请先按错误报告改正后再导入",
+            report.errors.total(),
+            report.errors.kept().len(),
+            report.errors.rows()
+        )));
+    }
     let (households, members) = open_ledgers(req)?;
-    let rejected = Rejected::of(&report.errors);
+    let rejected = Rejected::of(report.errors.kept());
     let ledgers: Vec<&Ledger> = households.iter().chain(members.iter()).collect();
     write_rejected(&ledgers, &rejected, out)
         .map_err(|e| AppError::Output(format!("{}：{e}", out.display())))
+}
+
+/// The households the households ledger refused, for the members' messages: each number and its
+/// row (a county given the province's ledger refuses a million: kept small).
+#[derive(Default)]
+struct FailedHouseholds {
+    file: String,
+    rows: HashMap<Box<str>, u64>,
 }
 
 /// Rows written by one import above which the database folds the import into its main files
@@ -431,7 +443,7 @@ async fn import_households(
     ledger: Ledger,
     tree: Arc<DivisionTree>,
     report: &mut ImportReport,
-    failed: &mut HashMap<String, (String, u64)>,
+    failed: &mut FailedHouseholds,
     progress: &dyn Progress,
 ) -> Result<(), AppError> {
     let sheets = Sheets::of(&ledger);
@@ -442,8 +454,9 @@ async fn import_households(
     let mut rows = 0;
     while let Some(batch) = rx.recv().await {
         rows += batch.rows;
+        failed.file.clone_from(&sheets.file);
         for (no, row) in batch.failed_keys {
-            failed.entry(no).or_insert((sheets.file.clone(), row));
+            failed.rows.entry(no.into()).or_insert(row);
         }
         report.errors.extend(batch.errors);
         let outcomes = tx.households(&batch.records).await?;
@@ -455,7 +468,7 @@ async fn import_households(
                 // Households are not removed by a row.
                 RowOutcome::Unchanged | RowOutcome::Removed => c.households_unchanged += 1,
                 RowOutcome::Rejected(r) => {
-                    failed.insert(h.no.as_str().to_string(), (sheets.file.clone(), pos.1));
+                    failed.rows.insert(h.no.as_str().into(), pos.1);
                     let (field, value) = match r {
                         Rejection::OutOfScope => (F::VillageCode, h.village.to_string()),
                         _ => (F::HouseholdNo, h.no.to_string()),
@@ -478,7 +491,7 @@ async fn import_members(
     tx: &mut dyn ImportTx,
     ledger: Ledger,
     report: &mut ImportReport,
-    failed_households: &HashMap<String, (String, u64)>,
+    failed_households: &FailedHouseholds,
     progress: &dyn Progress,
 ) -> Result<(), AppError> {
     let sheets = Sheets::of(&ledger);
@@ -498,12 +511,16 @@ async fn import_members(
                 RowOutcome::Unchanged => c.members_unchanged += 1,
                 RowOutcome::Removed => c.members_removed += 1,
                 RowOutcome::Rejected(r) => {
-                    let error = match (&r, failed_households.get(m.household_no.as_str())) {
-                        (Rejection::UnknownHousehold, Some((file, row))) => sheets.error(
+                    let failed = failed_households.rows.get(m.household_no.as_str());
+                    let error = match (&r, failed) {
+                        (Rejection::UnknownHousehold, Some(row)) => sheets.error(
                             pos,
                             F::HouseholdNo,
                             m.household_no.to_string(),
-                            format!("所属户在“{file}”第{row}行有错误，未能导入"),
+                            format!(
+                                "所属户在“{}”第{row}行有错误，未能导入",
+                                failed_households.file
+                            ),
                             "household_rejected",
                         ),
                         (Rejection::PersonInOtherHousehold(_), _)

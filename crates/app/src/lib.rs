@@ -94,6 +94,8 @@ pub struct App {
     /// The year whose kept figures this process has seen current (0: not yet): no need to ask
     /// the store again until the year turns (a recomputation keeps the year it computed).
     figures_year_seen: Arc<std::sync::atomic::AtomicI32>,
+    /// Row errors an import keeps in detail at most ([`problems::KEPT_ERRORS`]).
+    kept_errors: usize,
 }
 
 impl App {
@@ -120,9 +122,16 @@ impl App {
             tree: Arc::new(RwLock::new(Arc::new(DivisionTree::default()))),
             login_guard: Arc::new(auth::LoginGuard::default()),
             figures_year_seen: Arc::new(std::sync::atomic::AtomicI32::new(0)),
+            kept_errors: problems::KEPT_ERRORS,
         };
         app.reload_tree().await?;
         Ok(app)
+    }
+
+    /// The same, its imports keeping at most `n` row errors in detail (the rest counted).
+    pub fn keeping_errors(mut self, n: usize) -> App {
+        self.kept_errors = n;
+        self
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

@@ -464,8 +464,12 @@ pub struct ImportJson {
     /// The first rows refused (at most 500, in file order); the rest are read from
     /// `/api/v1/imports/{import_id}/errors?after={errors_next}`.
     pub errors: Vec<RowErrorJson>,
-    /// How many rows were refused in all.
+    /// How many errors were found in all.
     pub errors_total: u64,
+    /// How many of them are kept in detail, in the report read from
+    /// `/api/v1/imports/{import_id}/errors` (at most 200,000: past them a file refused in bulk
+    /// has its errors counted in `error_kinds` only).
+    pub errors_kept: u64,
     /// Pass as `after` to `/api/v1/imports/{import_id}/errors` for the refused rows after
     /// `errors`; absent when `errors` lists them all.
     pub errors_next: Option<u64>,
@@ -546,14 +550,19 @@ async fn import_answer(
         counts: ImportCountsJson::of(&report.counts),
         errors: report
             .errors
+            .kept()
             .iter()
             .take(REPORT_PAGE as usize)
             .map(RowErrorJson::of)
             .collect(),
-        errors_total: report.errors.len() as u64,
+        errors_total: report.errors.total(),
+        errors_kept: report.errors.kept().len() as u64,
         // The report is kept in the order answered, its lines numbered from 1.
-        errors_next: (report.errors.len() > REPORT_PAGE as usize).then_some(REPORT_PAGE.into()),
-        error_kinds: zhenxing_app::problems::kinds(&report.errors)
+        errors_next: (report.errors.kept().len() > REPORT_PAGE as usize)
+            .then_some(REPORT_PAGE.into()),
+        error_kinds: report
+            .errors
+            .kinds()
             .into_iter()
             .map(|k| ErrorKindJson {
                 file: k.file,

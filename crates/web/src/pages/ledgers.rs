@@ -40,7 +40,9 @@ pub struct ResultView {
     pub households: String,
     pub members: String,
     pub rejected: u64,
-    pub error_count: usize,
+    pub error_count: u64,
+    /// Errors kept in detail in the report (all of them but past 200,000).
+    pub errors_kept: u64,
     /// The refused rows by kind (file, column, code), the most frequent first.
     pub kinds: Vec<zhenxing_app::problems::ErrorKind>,
     pub errors: Vec<ErrorRow>,
@@ -77,12 +79,14 @@ fn result_view(r: &ImportReport) -> ResultView {
             removed(c.members_removed)
         ),
         rejected: c.rejected,
-        error_count: r.errors.len(),
-        kinds: zhenxing_app::problems::kinds(&r.errors),
+        error_count: r.errors.total(),
+        errors_kept: r.errors.kept().len() as u64,
+        kinds: r.errors.kinds(),
         rejected_rows: false,
         rejected_rows_note: "",
         errors: r
             .errors
+            .kept()
             .iter()
             .take(SHOWN_ERRORS)
             .map(|e| ErrorRow {
