@@ -37,7 +37,7 @@ async fn members_leave_their_households(env: &Env) {
         csv(
             H_HEADER,
             &[
-                "8101,620102010201,王伟,3,9000,否,,,,否,",
+                "8101,620102010201,王伟,3,9000,否,边缘易致贫户,因病,2024-06-01,否,",
                 "8102,620102010201,赵六,1,9000,否,,,,否,",
             ],
         ),
@@ -132,6 +132,32 @@ async fn members_leave_their_households(env: &Env) {
     assert_eq!(env.member_names("8102").await, ["李芳", "赵六"]);
     assert_eq!(persons(env, "8102").await, 2);
 
+    // Figures as of a day before they left count them where they were: the village's persons,
+    // and the monitored household's (8101); after her marriage, she counts in 8102 only.
+    let as_of = async |day: &str| {
+        let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
+        let figures = env
+            .app
+            .store()
+            .village_figures(Scope::All, day)
+            .await
+            .unwrap();
+        let (_, c) = figures
+            .iter()
+            .find(|(v, _)| v.to_string() == "620102010201")
+            .unwrap();
+        (c.persons, c.monitored_persons)
+    };
+    assert_eq!(as_of("2025-02-01").await, (4, 3), "before anyone left");
+    assert_eq!(as_of("2025-03-15").await, (3, 2), "王老 died on 03-01");
+    assert_eq!(
+        as_of("2025-04-01").await,
+        (3, 1),
+        "李芳 left on 04-01: gone by its end"
+    );
+    let today = zhenxing_domain::today_in_china().to_string();
+    assert_eq!(as_of(&today).await, (3, 1), "as registered now");
+
     // Marked dead by mistake and registered again in the same household: its history there goes
     // on (an update, the removal, the return, another update), nothing written over.
     let line = |health: &str| format!("1,8101,{wang},王伟,男,,户主,{health}");
@@ -175,6 +201,9 @@ async fn members_leave_their_households(env: &Env) {
     let mut sorted = versions.clone();
     sorted.sort();
     assert_eq!(sorted, [2, 3, 5], "{versions:?}");
+
+    // Removed and back the same day: as of any day before, counted once.
+    assert_eq!(as_of("2025-02-01").await, (4, 3));
 
     // The directory and the kept figures agree with the members as they are now.
     env.app.store().check_integrity().await.unwrap();

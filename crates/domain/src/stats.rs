@@ -9,8 +9,9 @@ use serde::Serialize;
 use crate::area::{AreaCode, AreaLevel};
 use crate::division::DivisionTree;
 
-/// The figures of an area (DOMAIN §10). Registry counts are as registered now; monitoring counts
-/// are as of the date asked for ("cumulative" = every household identified up to that date).
+/// The figures of an area (DOMAIN §10). Registry counts are as registered now (as of a past date,
+/// persons who have left a household since count where they were); monitoring counts are as of
+/// the date asked for ("cumulative" = every household identified up to that date).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
     /// Registered households and persons.

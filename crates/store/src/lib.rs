@@ -133,7 +133,8 @@ pub trait Store: Send + Sync {
     async fn figures_year(&self) -> StoreResult<Option<i32>>;
 
     /// Village figures computed from the registry as of `day` (monitoring replayed from the
-    /// monitoring periods; registry counts as registered now), for the villages in scope.
+    /// monitoring periods; registry counts as registered now, but for the persons who have left a
+    /// household since, counted where they were), for the villages in scope.
     async fn village_figures(
         &self,
         scope: Scope,

@@ -480,8 +480,64 @@ async fn stored(
         .collect()
 }
 
-/// Village figures as of `day`: registry counts as registered now; monitoring replayed from the
-/// periods that had begun by `day`, the latest one of each household deciding its state.
+/// How the persons of households on `day` differ from those registered now, by those who have
+/// left a household since (`left_members`): each counts in the first household they left after
+/// `day` (they were there), and not in the one they are registered in now (they came after).
+/// Persons who came without leaving another household (a birth, a person from outside the
+/// registry) are not known apart: they count as registered now.
+#[derive(Default)]
+struct MovedSince {
+    /// (county, household number) → persons to add.
+    households: HashMap<(i64, String), i64>,
+    /// village → persons to add.
+    villages: HashMap<i64, i64>,
+}
+
+impl MovedSince {
+    async fn read(tx: &mut dyn Tx, day: &str) -> StoreResult<MovedSince> {
+        let rows = tx
+            .fetch(
+                "SELECT l.id_number, l.county_code, l.household_no, h.village_code, p.county_code, \
+                 p.household_no, hp.village_code FROM left_members l JOIN households h \
+                 ON h.county_code = l.county_code AND h.household_no = l.household_no \
+                 LEFT JOIN person_ids p ON p.id_number = l.id_number LEFT JOIN households hp \
+                 ON hp.county_code = p.county_code AND hp.household_no = p.household_no \
+                 WHERE l.left_on > $1 ORDER BY l.id_number, l.left_on",
+                &[Value::from(day)],
+            )
+            .await?;
+        let mut moved = MovedSince::default();
+        let mut last: Option<String> = None;
+        for r in &rows {
+            let id = r.text(0)?;
+            if last.as_ref() == Some(&id) {
+                continue;
+            }
+            moved.add(r.int(1)?, r.text(2)?, r.int(3)?, 1);
+            if let (Some(county), Some(no), Some(village)) =
+                (r.opt_int(4)?, r.opt_text(5)?, r.opt_int(6)?)
+            {
+                moved.add(county, no, village, -1);
+            }
+            last = Some(id);
+        }
+        Ok(moved)
+    }
+
+    fn add(&mut self, county: i64, no: String, village: i64, n: i64) {
+        *self.households.entry((county, no)).or_default() += n;
+        *self.villages.entry(village).or_default() += n;
+    }
+
+    fn persons(&self, county: i64, no: String, now: i64) -> u64 {
+        let moved = self.households.get(&(county, no)).copied().unwrap_or(0);
+        (now + moved).max(0) as u64
+    }
+}
+
+/// Village figures as of `day`: registry counts as registered now, but for the persons who have
+/// left a household since ([`MovedSince`]); monitoring replayed from the periods that had begun
+/// by `day`, the latest one of each household deciding its state.
 pub(crate) async fn villages_as_of(
     tx: &mut dyn Tx,
     scope: Scope,
@@ -489,15 +545,18 @@ pub(crate) async fn villages_as_of(
 ) -> StoreResult<Vec<(AreaCode, Counts)>> {
     let (lo, hi) = scope.range();
     let range = [Value::from(lo as i64), Value::from(hi as i64)];
+    let day_text = day.format("%Y-%m-%d").to_string();
+    let moved = MovedSince::read(tx, &day_text).await?;
     let mut by_village: HashMap<i64, Counts> = HashMap::new();
     let sql = registered_select("village_code BETWEEN $1 AND $2");
     for r in tx.fetch(&sql, &range).await? {
-        let c = by_village.entry(r.int(0)?).or_default();
+        let village = r.int(0)?;
+        let c = by_village.entry(village).or_default();
         c.households = r.int(1)? as u64;
-        c.persons = r.int(2)? as u64;
+        let moved = moved.villages.get(&village).copied().unwrap_or(0);
+        c.persons = (r.int(2)? + moved).max(0) as u64;
         c.safety_net_households = r.int(3)? as u64;
     }
-    let day_text = day.format("%Y-%m-%d").to_string();
     let start = year_start(day);
     let rows = tx
         .fetch(
@@ -522,7 +581,7 @@ pub(crate) async fn villages_as_of(
         let r = &rows[j];
         let eliminated_on = r.opt_text(5)?;
         let state = HouseholdState {
-            persons: r.int(7)? as u64,
+            persons: moved.persons(r.int(1)?, r.text(2)?, r.int(7)?),
             safety_net: false,
             category: MonitorCategory::from_code(r.int(3)?),
             eliminated: eliminated_on

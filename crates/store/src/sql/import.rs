@@ -724,16 +724,25 @@ impl SqlImport {
                     ],
                 )
                 .await?;
+            // The day they left: the ledger's 减少时间, else today (a day still to come is
+            // taken as today: they are removed now).
+            let today = zhenxing_domain::today_in_china();
+            let left_on = row
+                .leaving
+                .and_then(|l| l.on)
+                .filter(|on| *on <= today)
+                .unwrap_or(today);
             self.tx
                 .execute(
-                    "INSERT INTO left_members (county_code, household_no, id_number, version) \
-                     VALUES ($1, $2, $3, $4) ON CONFLICT (id_number, county_code, household_no) \
-                     DO UPDATE SET version = excluded.version",
+                    "INSERT INTO left_members (county_code, household_no, id_number, version, left_on) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id_number, county_code, household_no) \
+                     DO UPDATE SET version = excluded.version, left_on = excluded.left_on",
                     &[
                         key[0].clone(),
                         key[1].clone(),
                         key[2].clone(),
                         Value::from(version),
+                        Value::from(left_on.format("%Y-%m-%d").to_string()),
                     ],
                 )
                 .await?;
