@@ -106,6 +106,12 @@ pub async fn run(command: Command) -> Result<i32> {
                 c.members_unchanged,
                 c.rejected
             );
+            if c.households_dissolved > 0 {
+                println!(
+                    "销户{}户（整户死亡、迁出、并户等：其成员随之减少，该户留存其历史与监测记录，不再计入统计）。",
+                    c.households_dissolved
+                );
+            }
             if c.members_removed > 0 {
                 println!(
                     "减少成员{}人（死亡、婚出、迁出等：已移出所在户，留存于变更历史）。",

@@ -5,6 +5,7 @@
 mod accounts;
 mod browser;
 mod cli;
+mod closing;
 mod leaving;
 mod ledger_import;
 mod monitoring;

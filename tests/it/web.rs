@@ -2579,3 +2579,42 @@ async fn long_links_report_their_progress_and_exports_are_sent_as_read() {
 
 const CHECK_WORK: &str = "c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1";
 const EXPORT_WORK: &str = "e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1";
+
+/// A closed household (销户) is shown as such on its page, with why and when, and left out of
+/// the household list; the import page counts it.
+#[tokio::test]
+async fn a_closed_household_says_so_on_its_page() {
+    let site = Site::new().await;
+    let admin = site.login("a_admin").await;
+    let (content_type, body) = multipart(&[(
+        "households",
+        "销户.csv",
+        &csv("户编号,销户原因,销户时间", &["A002,整户迁出,2025-09-30"]),
+    )]);
+    let page = site
+        .send(
+            Request::post(format!("/import?csrf={}", admin.csrf))
+                .header(header::COOKIE, format!("zx_session={}", admin.cookie))
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("销户1户"), "{}", page.body);
+    let page = site.get("/households/A002", Some(&admin)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("该户已于2025-09-30销户（整户迁出）"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("销户原因（该户已销户）"), "the history");
+    let list = site
+        .get("/households?area=620102000000", Some(&admin))
+        .await;
+    assert!(list.body.contains("A001") && !list.body.contains("A002"));
+    // An open household's page says nothing of it.
+    let page = site.get("/households/A001", Some(&admin)).await;
+    assert!(!page.body.contains("household-closed"));
+}

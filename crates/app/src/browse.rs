@@ -102,6 +102,8 @@ fn field_label(path: &str) -> &str {
     match path {
         "removed.reason" => "减少原因（已移出本户）",
         "removed.on" => "减少时间",
+        "dissolved.reason" => "销户原因（该户已销户）",
+        "dissolved.on" => "销户时间",
         "head_name" => "户主姓名",
         "size" => "家庭人口数",
         "household_type" => "户类型",

@@ -465,12 +465,15 @@ async fn import_households(
             match outcome {
                 RowOutcome::Inserted => c.households_inserted += 1,
                 RowOutcome::Updated => c.households_updated += 1,
-                // Households are not removed by a row.
-                RowOutcome::Unchanged | RowOutcome::Removed => c.households_unchanged += 1,
+                RowOutcome::Unchanged => c.households_unchanged += 1,
+                // A row closing the household (销户).
+                RowOutcome::Removed => c.households_dissolved += 1,
                 RowOutcome::Rejected(r) => {
                     failed.rows.insert(h.no.as_str().into(), pos.1);
                     let (field, value) = match r {
-                        Rejection::OutOfScope => (F::VillageCode, h.village.to_string()),
+                        Rejection::OutOfScope if h.dissolving.is_none() => {
+                            (F::VillageCode, h.village.to_string())
+                        }
                         _ => (F::HouseholdNo, h.no.to_string()),
                     };
                     report

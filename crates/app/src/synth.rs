@@ -509,6 +509,7 @@ impl Synth {
             water_unsafe: monitoring.risks.contains(RiskType::Water) && !monitoring.eliminated,
             income,
             monitoring,
+            dissolving: None,
         };
         let mut household = household;
         if household.relocated {

@@ -94,6 +94,10 @@ const TEN_POW: [u64; 13] = [
 ];
 
 impl AreaCode {
+    /// No area: the village of a ledger row that names none because it is not read (a row
+    /// closing a household: [`crate::Household::closing`]).
+    pub(crate) const UNREAD: AreaCode = AreaCode(0);
+
     /// Parses a code of 12 digits, or a shorter prefix of 2, 4, 6 or 9 digits (padded with zeros,
     /// so `620102` is the county `620102000000`). Full-width digits and surrounding spaces are
     /// accepted.

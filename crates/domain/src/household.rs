@@ -214,6 +214,38 @@ pub struct Monitoring {
     pub elimination_mode: Option<EliminationMode>,
 }
 
+labelled_enum!(
+    /// Why a household is closed (销户): a households ledger's 销户原因.
+    DissolveReason, "销户原因" {
+        Deceased = 1 => "整户死亡" | "整户消亡" | "全户死亡" | "死亡",
+        MovedOut = 2 => "整户迁出" | "户籍迁出" | "迁出" | "外迁",
+        Merged = 3 => "并户" | "合户" | "并入他户",
+        Other = 4 => "其他" | "其它",
+    }
+);
+
+impl DissolveReason {
+    /// Why its members leave with it (人口减少).
+    pub fn leave_reason(self) -> crate::member::LeaveReason {
+        use crate::member::LeaveReason;
+        match self {
+            DissolveReason::Deceased => LeaveReason::Death,
+            DissolveReason::MovedOut => LeaveReason::MovedOut,
+            DissolveReason::Merged | DissolveReason::Other => LeaveReason::Other,
+        }
+    }
+}
+
+/// A households ledger's row saying the household is closed (销户): it leaves the registry's
+/// counts, its members leave it, and it is kept with its history (a row without it registers the
+/// household again).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dissolution {
+    pub reason: DissolveReason,
+    /// 销户时间, when the ledger gives it.
+    pub on: Option<chrono::NaiveDate>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Household {
     pub no: HouseholdNo,
@@ -243,6 +275,37 @@ pub struct Household {
     pub water_unsafe: bool,
     pub income: Income,
     pub monitoring: Monitoring,
+    /// A ledger row closing the household (销户): only its number is read with it; the other
+    /// fields are not (the household as registered is closed). Never stored as a field.
+    #[serde(skip)]
+    pub dissolving: Option<Dissolution>,
+}
+
+impl Household {
+    /// A ledger row closing household `no` (销户): only its number and why are read; the other
+    /// fields are placeholders, never written (the household as registered is closed).
+    pub fn closing(no: HouseholdNo, dissolution: Dissolution) -> Household {
+        Household {
+            no,
+            village: AreaCode::UNREAD,
+            natural_village: None,
+            address: None,
+            phone: None,
+            head_name: String::new(),
+            size: 0,
+            household_type: HouseholdType::Ordinary,
+            relocated: false,
+            relocation_site: None,
+            no_labour: false,
+            housing_unsafe: false,
+            school_dropout: false,
+            uninsured: false,
+            water_unsafe: false,
+            income: Income::default(),
+            monitoring: Monitoring::default(),
+            dissolving: Some(dissolution),
+        }
+    }
 }
 
 /// A rule a record breaks, naming the field it is about.
@@ -417,6 +480,7 @@ mod tests {
             water_unsafe: false,
             income: Income::default(),
             monitoring: Monitoring::default(),
+            dissolving: None,
         }
     }
 

@@ -29,7 +29,8 @@ pub use date::LedgerDate;
 pub use division::{Division, DivisionTree};
 pub use error::ParseError;
 pub use household::{
-    EliminationMode, Household, HouseholdType, MonitorCategory, RiskType, RiskTypes,
+    Dissolution, DissolveReason, EliminationMode, Household, HouseholdType, MonitorCategory,
+    RiskType, RiskTypes,
 };
 pub use household_no::HouseholdNo;
 pub use id_number::{IdNumber, Sex};

@@ -27,11 +27,11 @@ impl LedgerKind {
         }
     }
 
-    /// The fields a ledger of this kind is read with: [`LedgerKind::fields`], and for members
-    /// those only read ([`MEMBER_READ_ONLY_FIELDS`]).
+    /// The fields a ledger of this kind is read with: [`LedgerKind::fields`], and those only read
+    /// ([`HOUSEHOLD_READ_ONLY_FIELDS`], [`MEMBER_READ_ONLY_FIELDS`]).
     pub fn read_fields(self) -> impl Iterator<Item = &'static Field> {
         let read_only: &'static [Field] = match self {
-            LedgerKind::Households => &[],
+            LedgerKind::Households => HOUSEHOLD_READ_ONLY_FIELDS,
             LedgerKind::Members => MEMBER_READ_ONLY_FIELDS,
         };
         self.fields().iter().chain(read_only)
@@ -40,12 +40,13 @@ impl LedgerKind {
     /// Sets of fields of which at least one must be present (each inner list is one requirement).
     pub fn required(self) -> &'static [&'static [F]] {
         match self {
+            // A list of households closed (销户原因) needs only their numbers.
             LedgerKind::Households => &[
                 &[F::HouseholdNo],
-                &[F::HeadName],
-                &[F::Size],
-                &[F::VillageCode, F::VillageName],
-                &[F::HouseholdType, F::ExPoor],
+                &[F::HeadName, F::DissolveReason],
+                &[F::Size, F::DissolveReason],
+                &[F::VillageCode, F::VillageName, F::DissolveReason],
+                &[F::HouseholdType, F::ExPoor, F::DissolveReason],
             ],
             // A list of those who left (减少原因) needs no 与户主关系.
             LedgerKind::Members => &[
@@ -123,6 +124,9 @@ pub enum F {
     // members, read only (never written: an export lists who is registered)
     LeaveReason,
     LeaveDate,
+    // households, read only (never written: an export lists the households registered)
+    DissolveReason,
+    DissolveDate,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -317,6 +321,25 @@ pub const MEMBER_FIELDS: &[Field] = &[
     f(
         F::Phone,
         &["联系电话", "电话", "手机号", "成员联系电话", "本人联系电话"],
+    ),
+];
+
+/// Households ledger columns read, never written: a row saying the household is closed (销户)
+/// and when. An export lists the households registered.
+pub const HOUSEHOLD_READ_ONLY_FIELDS: &[Field] = &[
+    f(
+        F::DissolveReason,
+        &[
+            "销户原因",
+            "注销原因",
+            "户注销原因",
+            "整户减少原因",
+            "销户类型",
+        ],
+    ),
+    f(
+        F::DissolveDate,
+        &["销户时间", "销户日期", "注销时间", "注销日期"],
     ),
 ];
 

@@ -3,7 +3,7 @@
 use std::fmt::Display;
 
 use zhenxing_domain::division::TreeError;
-use zhenxing_domain::household::{Income, Monitoring, RecordError};
+use zhenxing_domain::household::{Dissolution, DissolveReason, Income, Monitoring, RecordError};
 use zhenxing_domain::id_number::mask_id_str;
 use zhenxing_domain::labels::parse_flag;
 use zhenxing_domain::member::{DibaoClass, LeaveReason, Leaving};
@@ -295,6 +295,19 @@ pub fn parse_household(
 ) -> Result<Household, Vec<RowError>> {
     let mut r = Row::new(file, LedgerKind::Households, plan, row);
     let no = r.household_no();
+    // A row closing the household (销户) needs only its number and why.
+    if r.text(F::DissolveReason).is_some() {
+        let reason = r.optional(F::DissolveReason, DissolveReason::parse);
+        let on = r.optional(F::DissolveDate, |s| match LedgerDate::parse(s)? {
+            LedgerDate::Day(d) => Ok(d),
+            LedgerDate::Month(first) => Ok(first),
+        });
+        let household = match (no, reason) {
+            (Some(no), Some(reason)) => Some(Household::closing(no, Dissolution { reason, on })),
+            _ => None,
+        };
+        return r.finish(household);
+    }
     let village = village(&mut r, tree);
     let head_name = r.required(F::HeadName, |s| Ok(s.to_string()));
     if head_name.as_ref().is_some_and(|n| n.chars().count() > 50) {
@@ -360,6 +373,7 @@ pub fn parse_household(
                 water_unsafe: r.flag(F::WaterUnsafe),
                 income,
                 monitoring,
+                dissolving: None,
             };
             // Rules between fields only speak when every field parsed (no echoes of one mistake).
             if r.errors.is_empty() {

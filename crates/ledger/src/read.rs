@@ -518,9 +518,7 @@ pub(crate) fn find_header(
             .required()
             .iter()
             // One row a person: the head's name and the household's size come from its rows.
-            .filter(|group| {
-                persons.is_none() || !group.iter().all(|f| crate::persons::DERIVED.contains(f))
-            })
+            .filter(|group| persons.is_none() || !crate::persons::DERIVED.contains(&group[0]))
             .filter(|group| !group.iter().any(|f| columns.has(*f)))
             .map(|group| crate::layout::header(kind, group[0]))
             .collect();

@@ -40,6 +40,8 @@ pub struct ImportCounts {
     pub members_unchanged: u64,
     /// Members who left their households (a members ledger's 减少原因), removed.
     pub members_removed: u64,
+    /// Households closed (a households ledger's 销户原因), their members leaving them.
+    pub households_dissolved: u64,
     pub rejected: u64,
 }
 
@@ -114,7 +116,8 @@ pub enum RowOutcome {
     Inserted,
     Updated,
     Unchanged,
-    /// A member's row saying the person has left the household (人口减少): removed.
+    /// A member's row saying the person has left the household (人口减少): removed; a
+    /// household's row saying it is closed (销户): closed, its members leaving it.
     Removed,
     Rejected(Rejection),
 }
@@ -134,6 +137,8 @@ pub enum Rejection {
     NotInHousehold {
         leaving: zhenxing_domain::LeaveReason,
     },
+    /// A member's row for a household that is closed (销户).
+    HouseholdClosed,
 }
 
 impl Rejection {
@@ -144,6 +149,7 @@ impl Rejection {
             Rejection::UnknownHousehold => "unknown_household",
             Rejection::PersonInOtherHousehold(_) => "person_in_other_household",
             Rejection::NotInHousehold { .. } => "not_in_household",
+            Rejection::HouseholdClosed => "household_closed",
         }
     }
 }
@@ -167,6 +173,10 @@ impl fmt::Display for Rejection {
                 f,
                 "该人员登记在其他户，不在此户中，不能按“{leaving}”从此户减少：请核对户编号"
             ),
+            Rejection::HouseholdClosed => write!(
+                f,
+                "该户已销户，不能登记成员：如该户恢复，请先导入其户信息（不填销户原因）"
+            ),
         }
     }
 }
@@ -175,11 +185,20 @@ impl fmt::Display for Rejection {
 pub struct StoredHousehold {
     pub county: AreaCode,
     pub household: Household,
+    /// Closed (销户): why and the day.
+    pub closed: Option<Closed>,
     /// Members registered (not the declared size).
     pub persons: u32,
     pub version: i64,
     pub updated_at: String,
     pub updated_by: String,
+}
+
+/// A closed household's closure (销户), as kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Closed {
+    pub reason: zhenxing_domain::DissolveReason,
+    pub on: chrono::NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

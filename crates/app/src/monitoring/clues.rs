@@ -92,6 +92,7 @@ fn new_household_records(n: &NewHousehold) -> Result<(Household, Vec<Member>), A
         water_unsafe: false,
         income: Income::default(),
         monitoring: Monitoring::default(),
+        dissolving: None,
     };
     let head = Member {
         phone: n.phone.clone(),

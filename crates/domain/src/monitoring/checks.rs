@@ -209,6 +209,7 @@ mod tests {
                 eliminated_on: LedgerDate::parse(on).ok(),
                 elimination_mode: Some(mode),
             },
+            dissolving: None,
         }
     }
 

@@ -259,6 +259,7 @@ mod tests {
                 ..Income::default()
             },
             monitoring: Monitoring::default(),
+            dissolving: None,
         }
     }
 

@@ -22,6 +22,7 @@ fn household(size: u32) -> Household {
         water_unsafe: false,
         income: Income::default(),
         monitoring: Monitoring::default(),
+        dissolving: None,
     }
 }
 

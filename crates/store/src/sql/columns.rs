@@ -211,6 +211,7 @@ pub fn household_from_row(row: &Row, at: usize) -> StoreResult<(AreaCode, Househ
                 "风险消除方式",
             )?,
         },
+        dissolving: None,
     };
     Ok((county, household))
 }

@@ -24,10 +24,11 @@ fn sum(expr: &str) -> String {
 /// `households` through the narrow covering index `households_registered`. `condition` narrows
 /// the villages (empty for all).
 fn registered_select(condition: &str) -> String {
+    // Closed households (销户) are not counted: the index leaves them out.
     let filter = if condition.is_empty() {
-        String::new()
+        "WHERE dissolved_on IS NULL".to_string()
     } else {
-        format!("WHERE {condition}")
+        format!("WHERE dissolved_on IS NULL AND {condition}")
     };
     format!(
         "SELECT village_code, COUNT(*) AS n, {} AS p, {} AS s FROM households {filter} GROUP BY village_code",
@@ -52,7 +53,8 @@ fn monitored_select(condition: &str) -> String {
     };
     format!(
         "SELECT village_code, monitor_category, eliminated, elimination_mode, COUNT(*) AS n, {} AS p, \
-         {} AS nh, {} AS np, {} AS m FROM households WHERE monitor_category IS NOT NULL {and} \
+         {} AS nh, {} AS np, {} AS m FROM households WHERE monitor_category IS NOT NULL \
+         AND dissolved_on IS NULL {and} \
          GROUP BY village_code, monitor_category, eliminated, elimination_mode",
         sum("persons"),
         "COUNT(CASE WHEN identified_on >= $1 THEN 1 END)",
@@ -548,14 +550,34 @@ pub(crate) async fn villages_as_of(
     let day_text = day.format("%Y-%m-%d").to_string();
     let moved = MovedSince::read(tx, &day_text).await?;
     let mut by_village: HashMap<i64, Counts> = HashMap::new();
+    let mut persons: HashMap<i64, i64> = HashMap::new();
     let sql = registered_select("village_code BETWEEN $1 AND $2");
     for r in tx.fetch(&sql, &range).await? {
         let village = r.int(0)?;
         let c = by_village.entry(village).or_default();
         c.households = r.int(1)? as u64;
-        let moved = moved.villages.get(&village).copied().unwrap_or(0);
-        c.persons = (r.int(2)? + moved).max(0) as u64;
+        persons.insert(village, r.int(2)?);
         c.safety_net_households = r.int(3)? as u64;
+    }
+    // Households closed (销户) after `day` were registered on it (their persons, who left with
+    // them, are among those moved since).
+    let closed = tx
+        .fetch(
+            "SELECT village_code, COUNT(*) FROM households WHERE dissolved_on > $3 \
+             AND village_code BETWEEN $1 AND $2 GROUP BY village_code",
+            &[range[0].clone(), range[1].clone(), day_text.as_str().into()],
+        )
+        .await?;
+    for r in &closed {
+        by_village.entry(r.int(0)?).or_default().households += r.int(1)? as u64;
+    }
+    for (village, n) in &moved.villages {
+        if (lo as i64..=hi as i64).contains(village) {
+            *persons.entry(*village).or_default() += n;
+        }
+    }
+    for (village, n) in persons {
+        by_village.entry(village).or_default().persons = n.max(0) as u64;
     }
     let start = year_start(day);
     let rows = tx
@@ -566,6 +588,7 @@ pub(crate) async fn villages_as_of(
              THEN 1 ELSE 0 END FROM monitoring_periods p JOIN households h \
              ON h.county_code = p.county_code AND h.household_no = p.household_no \
              WHERE p.village_code BETWEEN $1 AND $2 AND p.identified_on <= $3 \
+             AND (h.dissolved_on IS NULL OR h.dissolved_on > $3) \
              ORDER BY p.county_code, p.household_no, p.identified_on, p.seq",
             &[range[0].clone(), range[1].clone(), day_text.as_str().into()],
         )

@@ -1,10 +1,10 @@
 //! An import in one write transaction: rows are inserted, updated (with history) or refused.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use async_trait::async_trait;
 use futures::future::BoxFuture;
-use zhenxing_domain::{AreaCode, Household, HouseholdNo, Member, Scope};
+use zhenxing_domain::{AreaCode, Dissolution, Household, HouseholdNo, Leaving, Member, Scope};
 
 use super::columns::{
     HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, META_COLUMNS, household_from_row, household_values,
@@ -196,18 +196,22 @@ impl LoadedHouseholds {
 /// indexes (`0007_figure_indexes.sql`; households arrive in number order, not village order, and
 /// every household's member count is updated after its members: built at the end, they are also
 /// laid out in village order for the full recomputation). Each as its backend's migration
-/// creates it.
+/// creates it (`0014_households_closed.sql` last).
 fn deferred_indexes(backend: Backend) -> [(&'static str, &'static str); 4] {
     let (registered, monitored) = match backend {
         Backend::Sqlite => (
-            "CREATE INDEX households_registered ON households (village_code, persons, safety_net_persons)",
+            "CREATE INDEX households_registered ON households (village_code, persons, safety_net_persons) \
+             WHERE dissolved_on IS NULL",
             "CREATE INDEX households_monitored ON households (village_code, monitor_category, eliminated, \
-             elimination_mode, identified_on, persons, measures) WHERE monitor_category IS NOT NULL",
+             elimination_mode, identified_on, persons, measures) \
+             WHERE monitor_category IS NOT NULL AND dissolved_on IS NULL",
         ),
         Backend::Postgres => (
-            "CREATE INDEX households_registered ON households (village_code) INCLUDE (persons, safety_net_persons)",
+            "CREATE INDEX households_registered ON households (village_code) INCLUDE (persons, safety_net_persons) \
+             WHERE dissolved_on IS NULL",
             "CREATE INDEX households_monitored ON households (village_code) INCLUDE (monitor_category, \
-             eliminated, elimination_mode, identified_on, persons, measures) WHERE monitor_category IS NOT NULL",
+             eliminated, elimination_mode, identified_on, persons, measures) \
+             WHERE monitor_category IS NOT NULL AND dissolved_on IS NULL",
         ),
     };
     [
@@ -596,6 +600,19 @@ impl SqlImport {
             },
         )
         .await?;
+        for (county, no) in &plan.reopened {
+            self.tx
+                .execute(
+                    "UPDATE households SET dissolved_on = NULL, dissolved_reason = NULL \
+                     WHERE county_code = $1 AND household_no = $2",
+                    &[county.as_i64().into(), (*no).into()],
+                )
+                .await?;
+        }
+        for (county, old, dissolution, version) in plan.closings {
+            self.close_household(county, old, dissolution, version)
+                .await?;
+        }
         let mut changes = Vec::with_capacity(plan.updates.len());
         for (county, old, new, version) in plan.updates {
             self.touched.insert(old.village.as_i64());
@@ -686,13 +703,91 @@ impl SqlImport {
         self.remove_members(plan.removals).await
     }
 
+    /// Closes a household (销户): its members leave it (each removal kept as a member's, with the
+    /// closure's reason and day), it keeps its row with why and when and no persons, and the
+    /// closure goes to its history (before: the household; after: `{"dissolved": {reason, on}}`).
+    /// Its monitoring records stay; it is no longer counted.
+    async fn close_household(
+        &mut self,
+        county: AreaCode,
+        old: Household,
+        dissolution: Dissolution,
+        version: i64,
+    ) -> StoreResult<()> {
+        let key = [
+            Value::from(county.as_i64()),
+            Value::from(old.no.as_str().to_string()),
+        ];
+        let mut fields: Vec<String> = MEMBER_COLUMNS.iter().map(|c| format!("m.{c}")).collect();
+        fields.push("m.version".into());
+        let rows = self
+            .tx
+            .fetch(
+                &format!(
+                    "SELECT {} FROM members m WHERE m.county_code = $1 AND m.household_no = $2",
+                    fields.join(", ")
+                ),
+                &key,
+            )
+            .await?;
+        let leaving = Leaving {
+            reason: dissolution.reason.leave_reason(),
+            on: dissolution.on,
+        };
+        let mut removals = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let (_, member) = member_from_row(r, 0)?;
+            removals.push((
+                county,
+                member,
+                r.int(MEMBER_COLUMNS.len())? + 1,
+                Some(leaving),
+            ));
+        }
+        self.remove_members(removals).await?;
+        let today = zhenxing_domain::today_in_china();
+        let on = dissolution.on.filter(|on| *on <= today).unwrap_or(today);
+        self.tx
+            .execute(
+                "UPDATE households SET dissolved_on = $1, dissolved_reason = $2, persons = 0, \
+                 safety_net_persons = 0, version = $3, changeset_id = $4 \
+                 WHERE county_code = $5 AND household_no = $6",
+                &[
+                    Value::from(on.format("%Y-%m-%d").to_string()),
+                    Value::from(dissolution.reason.code()),
+                    Value::from(version),
+                    Value::from(self.changeset),
+                    key[0].clone(),
+                    key[1].clone(),
+                ],
+            )
+            .await?;
+        let after = serde_json::json!({ "dissolved": dissolution }).to_string();
+        self.tx
+            .execute(
+                "INSERT INTO household_history (county_code, household_no, version, changeset_id, \
+                 before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6)",
+                &[
+                    key[0].clone(),
+                    key[1].clone(),
+                    Value::from(version),
+                    Value::from(self.changeset),
+                    Value::from(json(&old)?.to_string()),
+                    Value::from(after),
+                ],
+            )
+            .await?;
+        self.touched.insert(old.village.as_i64());
+        Ok(())
+    }
+
     /// Removes the members who left their households: from the members and the directory, each
     /// removal kept in the member's history (its last value before, why and when after).
     async fn remove_members(
         &mut self,
-        removals: Vec<(AreaCode, Member, i64, &Member)>,
+        removals: Vec<(AreaCode, Member, i64, Option<Leaving>)>,
     ) -> StoreResult<()> {
-        for (county, old, version, row) in removals {
+        for (county, old, version, leaving) in removals {
             let key = [
                 Value::from(county.as_i64()),
                 Value::from(old.household_no.as_str().to_string()),
@@ -708,7 +803,7 @@ impl SqlImport {
             self.tx
                 .execute("DELETE FROM person_ids WHERE id_number = $1", &key[2..])
                 .await?;
-            let after = serde_json::json!({ "removed": row.leaving }).to_string();
+            let after = serde_json::json!({ "removed": leaving }).to_string();
             self.tx
                 .execute(
                     "INSERT INTO member_history (county_code, household_no, id_number, version, \
@@ -727,8 +822,7 @@ impl SqlImport {
             // The day they left: the ledger's 减少时间, else today (a day still to come is
             // taken as today: they are removed now).
             let today = zhenxing_domain::today_in_china();
-            let left_on = row
-                .leaving
+            let left_on = leaving
                 .and_then(|l| l.on)
                 .filter(|on| *on <= today)
                 .unwrap_or(today);
@@ -763,7 +857,10 @@ fn lookup_fields(lead: &[&str], alias: &str, columns: &[&str]) -> Vec<String> {
 /// The fields of a later import's households lookup: each registered number, its county, and its
 /// household as stored with its version.
 fn household_lookup_fields() -> Vec<String> {
-    lookup_fields(&["i.household_no", "i.county_code"], "h", HOUSEHOLD_COLUMNS)
+    let mut fields = lookup_fields(&["i.household_no", "i.county_code"], "h", HOUSEHOLD_COLUMNS);
+    // Whether it is closed (销户).
+    fields.push("h.dissolved_on".into());
+    fields
 }
 
 /// Looks up a chunk of households: each registered number's county, and its household as stored,
@@ -809,15 +906,52 @@ fn decide_households<'r>(
 ) -> StoreResult<()> {
     let mut registered: HashMap<String, i64> = HashMap::new();
     let mut existing: HashMap<String, (Row, i64)> = HashMap::new();
-    for r in typed_rows(answer, HOUSEHOLD_COLUMNS.len() + 3)? {
+    let mut closed: HashSet<String> = HashSet::new();
+    for r in typed_rows(answer, HOUSEHOLD_COLUMNS.len() + 4)? {
         let no = r.text(0)?;
         registered.insert(no.clone(), r.int(1)?);
+        if r.opt_text(3 + HOUSEHOLD_COLUMNS.len())?.is_some() {
+            closed.insert(no.clone());
+        }
         // No household for a registered number: reported below, when a row needs it.
         if let Some(version) = r.opt_int(2 + HOUSEHOLD_COLUMNS.len())? {
             existing.insert(no, (r, version));
         }
     }
     for h in chunk {
+        // A row closing the household (销户): only its number is read.
+        if let Some(dissolution) = h.dissolving {
+            let outcome = match (
+                registered.get(h.no.as_str()),
+                existing.remove(h.no.as_str()),
+            ) {
+                // Registered nowhere: nothing to close (closing it again changes nothing).
+                (None, _) => RowOutcome::Unchanged,
+                (Some(county), Some((row, version))) => {
+                    let (_, old) = household_from_row(&row, 2)?;
+                    span.widen(old.village);
+                    if !scope.contains(old.village) {
+                        RowOutcome::Rejected(Rejection::OutOfScope)
+                    } else if closed.contains(h.no.as_str()) {
+                        RowOutcome::Unchanged
+                    } else {
+                        touched.insert(old.village.as_i64());
+                        let county = AreaCode::from_i64(*county)
+                            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                        plan.closings.push((county, old, dissolution, version + 1));
+                        RowOutcome::Removed
+                    }
+                }
+                (Some(_), None) => {
+                    return Err(StoreError::Corrupt(format!(
+                        "户编号{}在目录中但户信息不存在",
+                        h.no
+                    )));
+                }
+            };
+            plan.outcomes.push(outcome);
+            continue;
+        }
         let Some(county) = h.village.county() else {
             plan.outcomes
                 .push(RowOutcome::Rejected(Rejection::OutOfScope));
@@ -837,18 +971,25 @@ fn decide_households<'r>(
                 .outcomes
                 .push(RowOutcome::Rejected(Rejection::HouseholdElsewhere)),
             // Stored as it would be written (the village among them, in the scope): unchanged,
-            // without decoding the stored row.
-            (Some(_), Some((row, _))) if same_values(&row.0[2..], &household_values(county, h)) => {
+            // without decoding the stored row; a closed household is registered again.
+            (Some(_), Some((row, _)))
+                if same_values(&row.0[2..], &household_values(county, h))
+                    && !closed.contains(h.no.as_str()) =>
+            {
                 plan.outcomes.push(RowOutcome::Unchanged);
             }
             (Some(_), Some((row, version))) => {
                 let (_, old) = household_from_row(&row, 2)?;
+                let reopened = closed.contains(h.no.as_str());
                 if !scope.contains(old.village) {
                     plan.outcomes
                         .push(RowOutcome::Rejected(Rejection::OutOfScope));
-                } else if old == *h {
+                } else if old == *h && !reopened {
                     plan.outcomes.push(RowOutcome::Unchanged);
                 } else {
+                    if reopened {
+                        plan.reopened.push((county, h.no.as_str()));
+                    }
                     plan.updates.push((county, old, h, version + 1));
                     plan.outcomes.push(RowOutcome::Updated);
                 }
@@ -911,7 +1052,12 @@ async fn lookup_members(
     let households = fetch_packed(
         tx,
         backend,
-        &["i.household_no", "h.county_code", "h.village_code"],
+        &[
+            "i.household_no",
+            "h.county_code",
+            "h.village_code",
+            "CASE WHEN h.dissolved_on IS NULL THEN 0 ELSE 1 END",
+        ],
         &format!(
             "{list} {join} household_ids i ON i.household_no = {value} \
              JOIN households h ON h.county_code = i.county_code \
@@ -974,9 +1120,14 @@ fn decide_members<'r>(
             .and_then(code)
     };
     let mut households: HashMap<&str, (AreaCode, Option<AreaCode>)> = HashMap::new();
-    for f in packed_fields::<3>(answer) {
-        let [no, county, village] = f?;
+    // Households closed (销户): no member is registered in them.
+    let mut closed: HashSet<&str> = HashSet::new();
+    for f in packed_fields::<4>(answer) {
+        let [no, county, village, is_closed] = f?;
         households.insert(no, (parsed(county)?, Some(parsed(village)?)));
+        if is_closed == "1" {
+            closed.insert(no);
+        }
     }
     // Where a member's household is (its village only when looked up: a first load's households
     // are all in the scope, their villages touched when written).
@@ -1022,6 +1173,11 @@ fn decide_members<'r>(
                 .push(RowOutcome::Rejected(Rejection::UnknownHousehold));
             continue;
         }
+        if m.leaving.is_none() && closed.contains(m.household_no.as_str()) {
+            plan.outcomes
+                .push(RowOutcome::Rejected(Rejection::HouseholdClosed));
+            continue;
+        }
         let touch = |touched: &mut BTreeSet<i64>| {
             if let Some(v) = village {
                 touched.insert(v.as_i64());
@@ -1049,7 +1205,7 @@ fn decide_members<'r>(
                         d.0 -= 1;
                         d.1 -= safety_net(&old);
                         touch(touched);
-                        plan.removals.push((county, old, version + 1, m));
+                        plan.removals.push((county, old, version + 1, m.leaving));
                         plan.outcomes.push(RowOutcome::Removed);
                     }
                     None => {
@@ -1178,6 +1334,10 @@ struct HouseholdPlan<'r> {
     inserts: Vec<(AreaCode, &'r Household)>,
     periods: Vec<(AreaCode, &'r Household)>,
     updates: Vec<(AreaCode, Household, &'r Household, i64)>,
+    /// Households closed (销户): as stored, why, their next version.
+    closings: Vec<(AreaCode, Household, Dissolution, i64)>,
+    /// Closed households registered again (among `updates`).
+    reopened: Vec<(AreaCode, &'r str)>,
 }
 
 /// What a batch of members comes to, as [`HouseholdPlan`]; with the persons (and 低保/特困
@@ -1189,7 +1349,7 @@ struct MemberPlan<'r> {
     inserts: Vec<(AreaCode, &'r Member, i64)>,
     updates: Vec<(AreaCode, Member, &'r Member, i64)>,
     /// Members leaving: as stored, their next version, and the row saying why.
-    removals: Vec<(AreaCode, Member, i64, &'r Member)>,
+    removals: Vec<(AreaCode, Member, i64, Option<Leaving>)>,
     deltas: HashMap<(i64, String), (i64, i64)>,
 }
 
@@ -1312,7 +1472,7 @@ impl ImportTx for SqlImport {
                 "UPDATE changesets SET finished_at = $1, households_inserted = $2, households_updated = $3, \
                  households_unchanged = $4, members_inserted = $5, members_updated = $6, members_unchanged = $7, \
                  rejected = $8, problems = $9, scope_code = COALESCE(scope_code, $11), \
-                 members_removed = $12 WHERE id = $10",
+                 members_removed = $12, households_dissolved = $13 WHERE id = $10",
                 &[
                     now_text().into(),
                     n(c.households_inserted),
@@ -1327,6 +1487,7 @@ impl ImportTx for SqlImport {
                     // Confined to no area (the command line): recorded under the area of its rows.
                     self.span.area().map(|a| a.as_i64()).into(),
                     n(c.members_removed),
+                    n(c.households_dissolved),
                 ],
             )
             .await?;

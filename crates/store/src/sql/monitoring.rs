@@ -1190,7 +1190,11 @@ impl<D: Db> MonitoringStore for SqlStore<D> {
     ) -> StoreResult<Vec<Subject>> {
         let (lo, hi) = scope.range();
         let mut args: Vec<Value> = vec![(lo as i64).into(), (hi as i64).into()];
-        let mut wheres = vec!["h.village_code BETWEEN $1 AND $2".to_string()];
+        // Closed households (销户) are neither visited nor listed.
+        let mut wheres = vec![
+            "h.village_code BETWEEN $1 AND $2".to_string(),
+            "h.dissolved_on IS NULL".to_string(),
+        ];
         if monitored_only {
             wheres.push("h.monitor_category IS NOT NULL".into());
         }

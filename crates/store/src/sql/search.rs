@@ -110,6 +110,10 @@ impl<D: Db> HouseholdSearch for SqlStore<D> {
                 );
             }
         }
+        // Closed households (销户) are listed only when asked for by number.
+        if !matches!(filter.text, Some(SearchText::HouseholdNo(_))) {
+            w.push("h.dissolved_on IS NULL".into());
+        }
         if let Some(t) = filter.household_type {
             let p = w.param(t.code().into());
             w.push(format!("h.household_type = {p}"));

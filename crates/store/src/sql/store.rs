@@ -14,7 +14,7 @@ use super::import::{REGISTRY_EMPTY, SqlImport, first_loads_take_turns};
 use super::packed::{fetch_packed, typed_rows};
 use super::{Db, Row, Tx, Value, figures, keyset_start, problems, tuples, work};
 use crate::{
-    Actor, AreaSet, Backend, CurrentFigures, HistoryEntry, HistorySubject, HouseholdRecord,
+    Actor, AreaSet, Backend, Closed, CurrentFigures, HistoryEntry, HistorySubject, HouseholdRecord,
     ImportCounts, ImportRecord, ImportSource, ImportTx, Rejection, ReportMeta, RowOutcome,
     RowProblem, Store, StoreError, StoreResult, StoredHousehold, StoredMember,
 };
@@ -63,7 +63,20 @@ fn stored_household(r: &Row) -> StoreResult<StoredHousehold> {
         version: r.int(n + 1)?,
         updated_at: r.text(n + 2)?,
         updated_by: r.text(n + 3)?,
+        closed: closed(r.opt_text(n + 4)?, r.opt_int(n + 5)?)?,
     })
+}
+
+/// A household's closure (销户) from its `dissolved_on` and `dissolved_reason`.
+pub(crate) fn closed(on: Option<String>, reason: Option<i64>) -> StoreResult<Option<Closed>> {
+    let (Some(on), Some(reason)) = (on, reason) else {
+        return Ok(None);
+    };
+    Ok(Some(Closed {
+        reason: zhenxing_domain::DissolveReason::from_code(reason)
+            .ok_or_else(|| corrupt(format!("销户原因代码{reason}无效")))?,
+        on: chrono::NaiveDate::parse_from_str(&on, "%Y-%m-%d").map_err(corrupt)?,
+    }))
 }
 
 fn report_meta(r: &Row) -> StoreResult<ReportMeta> {
@@ -129,7 +142,7 @@ impl<D: Db> SqlStore<D> {
         let sql = format!(
             "SELECT id, at, actor, households_file, members_file, households_inserted, households_updated, \
              households_unchanged, members_inserted, members_updated, members_unchanged, rejected, \
-             scope_code, problems, members_removed FROM changesets WHERE kind = 'import'{filter} ORDER BY id DESC LIMIT {limit}"
+             scope_code, problems, members_removed, households_dissolved FROM changesets WHERE kind = 'import'{filter} ORDER BY id DESC LIMIT {limit}"
         );
         let rows = tx.fetch(&sql, &args).await?;
         let n = |r: &Row, i: usize| -> StoreResult<u64> {
@@ -152,6 +165,7 @@ impl<D: Db> SqlStore<D> {
                         members_updated: n(r, 9)?,
                         members_unchanged: n(r, 10)?,
                         members_removed: n(r, 14)?,
+                        households_dissolved: n(r, 15)?,
                         rejected: n(r, 11)?,
                     },
                     problems: r.opt_int(13)?.map(|v| v.max(0) as u64),
@@ -162,7 +176,8 @@ impl<D: Db> SqlStore<D> {
 
     fn household_select(&self) -> String {
         format!(
-            "SELECT {}, {PERSONS}, h.version, c.at, c.actor FROM households h JOIN changesets c ON c.id = h.changeset_id",
+            "SELECT {}, {PERSONS}, h.version, c.at, c.actor, h.dissolved_on, h.dissolved_reason \
+             FROM households h JOIN changesets c ON c.id = h.changeset_id",
             select_list("h", HOUSEHOLD_COLUMNS)
         )
     }
@@ -197,10 +212,13 @@ impl<D: Db> SqlStore<D> {
             "h.version".into(),
             "c.at".into(),
             "c.actor".into(),
+            "h.dissolved_on".into(),
+            "h.dissolved_reason".into(),
         ]);
         let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
         let from = format!(
             "(SELECT * FROM households h WHERE h.village_code BETWEEN $1 AND $2 {cursor} \
+             AND h.dissolved_on IS NULL \
              ORDER BY h.village_code, h.household_no LIMIT {EXPORT_PAGE}) h \
              JOIN changesets c ON c.id = h.changeset_id"
         );

@@ -270,6 +270,10 @@ pub struct HouseholdJson {
     pub revealed: bool,
     /// What the registry check (户籍信息核查) finds in the household against its members.
     pub registry_findings: Vec<RegistryFindingJson>,
+    /// Closed (销户): why (整户死亡, 整户迁出, 并户, 其他); absent while registered.
+    pub closed_reason: Option<String>,
+    /// The day it was closed, `2025-06-01`.
+    pub closed_on: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -284,6 +288,8 @@ fn household_json(d: HouseholdDetail) -> HouseholdJson {
     let h = &d.stored.household;
     let m = &h.monitoring;
     HouseholdJson {
+        closed_reason: d.stored.closed.map(|c| c.reason.label().to_string()),
+        closed_on: d.stored.closed.map(|c| c.on.to_string()),
         no: h.no.to_string(),
         village_code: h.village.to_string(),
         place: d.place.iter().map(|p| p.name.clone()).collect(),
@@ -400,6 +406,8 @@ pub struct ImportCountsJson {
     pub members_unchanged: u64,
     /// Members who left their households (a members ledger's 减少原因), removed.
     pub members_removed: u64,
+    /// Households closed (a households ledger's 销户原因), their members leaving them.
+    pub households_dissolved: u64,
     /// Rows refused (a row with several problems counts once).
     pub rejected: u64,
 }
@@ -414,6 +422,7 @@ impl ImportCountsJson {
             members_updated: c.members_updated,
             members_unchanged: c.members_unchanged,
             members_removed: c.members_removed,
+            households_dissolved: c.households_dissolved,
             rejected: c.rejected,
         }
     }

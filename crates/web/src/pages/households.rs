@@ -280,6 +280,8 @@ pub struct DetailView {
     pub guarantees: Vec<Field>,
     pub income: Vec<Field>,
     pub monitoring: Vec<Field>,
+    /// Closed (销户): why and when, shown above everything.
+    pub closed: Option<String>,
     pub d: HouseholdDetail,
 }
 
@@ -289,6 +291,10 @@ fn detail_view(d: HouseholdDetail) -> DetailView {
     let i = &h.income;
     let money = |v: &Option<zhenxing_domain::Money>| opt(v);
     DetailView {
+        closed: d
+            .stored
+            .closed
+            .map(|c| format!("该户已于{}销户（{}）", c.on, c.reason.label())),
         no: h.no.to_string(),
         head: h.head_name.clone(),
         place: d

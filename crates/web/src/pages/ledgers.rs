@@ -52,6 +52,15 @@ pub struct ResultView {
     pub rejected_rows_note: &'static str,
 }
 
+/// Households closed, when any: `，销户1户`.
+fn closed(n: u64) -> String {
+    if n > 0 {
+        format!("，销户{n}户")
+    } else {
+        String::new()
+    }
+}
+
 /// Members who left their households, when any: `，减少2人`.
 fn removed(n: u64) -> String {
     if n > 0 {
@@ -68,8 +77,11 @@ fn result_view(r: &ImportReport) -> ResultView {
         rows: r.rows,
         notes: r.notes,
         households: format!(
-            "新增{}户，更新{}户，未变{}户",
-            c.households_inserted, c.households_updated, c.households_unchanged
+            "新增{}户，更新{}户，未变{}户{}",
+            c.households_inserted,
+            c.households_updated,
+            c.households_unchanged,
+            closed(c.households_dissolved)
         ),
         members: format!(
             "新增{}人，更新{}人，未变{}人{}",
@@ -124,8 +136,10 @@ fn import_line(r: &ImportRecord) -> ImportLine {
         actor: r.actor.clone(),
         files: r.files(),
         households: format!(
-            "新增{}，更新{}",
-            c.households_inserted, c.households_updated
+            "新增{}，更新{}{}",
+            c.households_inserted,
+            c.households_updated,
+            closed(c.households_dissolved)
         ),
         members: format!(
             "新增{}，更新{}{}",

@@ -1,0 +1,207 @@
+//! Households closed (销户: 整户死亡, 整户迁出, 并户, 其他): a households ledger's row with a
+//! 销户原因 closes the household — its members leave it, it leaves the figures, the lists and the
+//! exports, and it stays with its history and monitoring records; a later row without it
+//! registers the household again. Told on SQLite and on PostgreSQL.
+
+use zhenxing_app::NoProgress;
+use zhenxing_app::export::{ExportLayout, ExportRequest};
+use zhenxing_domain::{AreaCode, DissolveReason, HouseholdNo, Scope};
+use zhenxing_ledger::write::{CsvEncoding, Disclosure};
+use zhenxing_store::search::{HouseholdFilter, SearchText};
+use zhenxing_store::{Closed, HistorySubject};
+
+use crate::story::{fresh_postgres, postgres_url};
+use crate::support::*;
+
+#[tokio::test]
+async fn closing_households_on_sqlite() {
+    let env = Env::new().await;
+    let url = env.path("test.db").to_string_lossy().to_string();
+    households_close_and_open_again(&env, &url).await;
+}
+
+#[tokio::test]
+async fn closing_households_on_postgres() {
+    let Some(base) = postgres_url() else { return };
+    let url = fresh_postgres(&base).await;
+    households_close_and_open_again(&Env::at(&url).await, &url).await;
+}
+
+/// The village's (households, persons, monitored households, monitored persons) as of `day`.
+async fn village(env: &Env, day: &str) -> (u64, u64, u64, u64) {
+    let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
+    let figures = env
+        .app
+        .store()
+        .village_figures(Scope::All, day)
+        .await
+        .unwrap();
+    let c = figures
+        .iter()
+        .find(|(v, _)| v.to_string() == V1)
+        .map(|(_, c)| *c)
+        .unwrap_or_default();
+    (
+        c.households,
+        c.persons,
+        c.monitored_households,
+        c.monitored_persons,
+    )
+}
+
+async fn households_close_and_open_again(env: &Env, url: &str) {
+    let p = |seq: u32| id("620102", "19500101", seq);
+    let households = env.write(
+        "户.csv",
+        csv(
+            H_HEADER,
+            &[
+                &format!("8201,{V1},王伟,2,5000,是,脱贫不稳定户,因病,2024-06-01,否,"),
+                &format!("8202,{V1},赵六,1,9000,否,,,,否,"),
+            ],
+        ),
+    );
+    let members = env.write(
+        "成员.csv",
+        csv(
+            M_HEADER,
+            &[
+                &format!("1,8201,{},王伟,男,,户主,患有大病", p(1)),
+                &format!("2,8201,{},李芳,女,,配偶,健康", p(2)),
+                &format!("1,8202,{},赵六,男,,户主,健康", p(3)),
+            ],
+        ),
+    );
+    let report = env.import(Some(&households), Some(&members)).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let today = zhenxing_domain::today_in_china().to_string();
+    assert_eq!(village(env, &today).await, (2, 3, 1, 2));
+
+    // The list of households closed, as a clerk keeps it (GBK): only 户编号 and why are needed.
+    let closing = env.write(
+        "销户.csv",
+        encoding_rs::GBK
+            .encode(&csv(
+                "户编号,户主姓名,销户原因,销户时间",
+                &[
+                    "8201,王伟,整户死亡,2025-06-01",
+                    // Never registered: nothing to close.
+                    "8209,某人,整户迁出,",
+                    "8202,赵六,失踪,",
+                ],
+            ))
+            .0,
+    );
+    let report = env.import(Some(&closing), None).await.unwrap();
+    let c = &report.counts;
+    assert_eq!(
+        (c.households_dissolved, c.households_unchanged, c.rejected),
+        (1, 1, 1),
+        "{:?}",
+        report.errors
+    );
+    assert_eq!(report.errors[0].code, "label");
+    assert_eq!(report.errors[0].column, "销户原因");
+
+    // Closed: why and when kept, its members gone with it, the closure in its history.
+    let stored = env.stored("8201").await.unwrap();
+    assert_eq!(
+        stored.closed,
+        Some(Closed {
+            reason: DissolveReason::Deceased,
+            on: chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
+        })
+    );
+    assert_eq!(stored.persons, 0);
+    assert!(env.member_names("8201").await.is_empty());
+    let history = env
+        .app
+        .store()
+        .history(Scope::All, &HouseholdNo::parse("8201").unwrap())
+        .await
+        .unwrap();
+    let closure = history
+        .iter()
+        .find(|e| e.after.get("dissolved").is_some())
+        .expect("the closure is in the history");
+    assert_eq!(closure.after["dissolved"]["reason"], "整户死亡");
+    assert_eq!(closure.before["head_name"], "王伟");
+    let removed: Vec<&str> = history
+        .iter()
+        .filter(|e| matches!(e.subject, HistorySubject::Member(_)))
+        .filter_map(|e| e.after["removed"]["reason"].as_str())
+        .collect();
+    assert_eq!(removed, ["死亡", "死亡"]);
+
+    // Not counted today; counted, with its persons and as monitored, before it closed.
+    assert_eq!(village(env, &today).await, (1, 1, 0, 0));
+    assert_eq!(village(env, "2025-05-31").await, (2, 3, 1, 2));
+    assert_eq!(village(env, "2025-06-01").await, (1, 1, 0, 0));
+    env.app.store().check_integrity().await.unwrap();
+    let mismatches = env.app.check_figures().await.unwrap();
+    assert!(mismatches.is_empty(), "{mismatches:?}");
+
+    // Left out of the lists (found by its number only) and of the exports.
+    let db = zhenxing_app::open_database(url).await.unwrap();
+    let find = async |text: Option<&str>| {
+        let filter = HouseholdFilter {
+            text: text.and_then(SearchText::parse),
+            ..HouseholdFilter::default()
+        };
+        db.search_households(Scope::All, AreaCode::parse(V1).unwrap(), &filter, None, 50)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|h| h.no.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(find(None).await, ["8202"]);
+    assert_eq!(find(Some("王")).await, Vec::<String>::new());
+    assert_eq!(find(Some("8201")).await, ["8201"]);
+    let exported = env
+        .app
+        .export(
+            &ExportRequest {
+                scope: Scope::All,
+                area: AreaCode::parse("620102").unwrap(),
+                out: env.path("导出.xlsx"),
+                disclosure: Disclosure::Whole,
+                csv_encoding: CsvEncoding::Utf8Bom,
+                layout: ExportLayout::Ledgers,
+            },
+            &NoProgress,
+        )
+        .await
+        .unwrap();
+    assert_eq!((exported.households, exported.members), (1, 1));
+
+    // The same list again changes nothing; a member cannot be registered in it.
+    let again = env.import(Some(&closing), None).await.unwrap();
+    assert_eq!(
+        (
+            again.counts.households_dissolved,
+            again.counts.households_unchanged
+        ),
+        (0, 2)
+    );
+    let into = env.write(
+        "成员2.csv",
+        csv(M_HEADER, &[&format!("1,8201,{},王伟,男,,户主,健康", p(1))]),
+    );
+    let refused = env.import(None, Some(&into)).await.unwrap();
+    assert_eq!(refused.errors.len(), 1);
+    assert_eq!(refused.errors[0].code, "household_closed");
+
+    // Closed by mistake: its row without 销户原因 registers it again, then its members.
+    let report = env.import(Some(&households), Some(&members)).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.counts.households_updated, 1);
+    assert_eq!(report.counts.members_inserted, 2);
+    let stored = env.stored("8201").await.unwrap();
+    assert_eq!((stored.closed, stored.persons), (None, 2));
+    assert_eq!(village(env, &today).await, (2, 3, 1, 2));
+    assert_eq!(find(None).await, ["8201", "8202"]);
+    env.app.store().check_integrity().await.unwrap();
+    let mismatches = env.app.check_figures().await.unwrap();
+    assert!(mismatches.is_empty(), "{mismatches:?}");
+}
