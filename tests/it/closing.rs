@@ -5,10 +5,13 @@
 
 use zhenxing_app::NoProgress;
 use zhenxing_app::export::{ExportLayout, ExportRequest};
-use zhenxing_domain::{AreaCode, DissolveReason, HouseholdNo, Scope};
+use zhenxing_app::monitoring::Caller;
+use zhenxing_app::monitoring::clues::{ClueRequest, SubjectRef};
+use zhenxing_domain::monitoring::{Channel, Evidence};
+use zhenxing_domain::{AreaCode, DissolveReason, HouseholdNo, RiskTypes, Role, Scope};
 use zhenxing_ledger::write::{CsvEncoding, Disclosure};
 use zhenxing_store::search::{HouseholdFilter, SearchText};
-use zhenxing_store::{Closed, HistorySubject};
+use zhenxing_store::{Actor, Closed, HistorySubject};
 
 use crate::story::{fresh_postgres, postgres_url};
 use crate::support::*;
@@ -174,6 +177,45 @@ async fn households_close_and_open_again(env: &Env, url: &str) {
         .await
         .unwrap();
     assert_eq!((exported.households, exported.members), (1, 1));
+
+    // A household whose identification case is open is not closed: its case comes first.
+    let cadre = Caller::user(
+        Actor {
+            user_id: None,
+            name: "村干部".into(),
+        },
+        Role::VillageCadre,
+        AreaCode::parse(V1).unwrap(),
+    );
+    let clue = ClueRequest {
+        subject: SubjectRef::Household(HouseholdNo::parse("8202").unwrap()),
+        risks: RiskTypes::parse("因病").unwrap(),
+        disaster_kind: None,
+        evidence: Evidence {
+            channel: Channel::Application,
+            source: "本人申请".into(),
+            rule: None,
+            figures: vec![],
+            members: vec![],
+            note: None,
+            found_on: chrono::NaiveDate::from_ymd_opt(2025, 3, 3).unwrap(),
+        },
+        category: None,
+        green_channel: false,
+    };
+    env.app.record_clue(&cadre, &clue).await.unwrap();
+    let close_8202 = env.write("销户8202.csv", csv("户编号,销户原因", &["8202,整户迁出"]));
+    let refused = env.import(Some(&close_8202), None).await.unwrap();
+    assert_eq!(refused.errors.len(), 1, "{:?}", refused.errors);
+    assert_eq!(refused.errors[0].code, "open_case");
+    assert!(
+        refused.errors[0]
+            .reason
+            .contains("识别纳入案件（当前环节：入户核实）"),
+        "{}",
+        refused.errors[0].reason
+    );
+    assert!(env.stored("8202").await.unwrap().closed.is_none());
 
     // The same list again changes nothing; a member cannot be registered in it.
     let again = env.import(Some(&closing), None).await.unwrap();

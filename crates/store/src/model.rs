@@ -139,6 +139,11 @@ pub enum Rejection {
     },
     /// A member's row for a household that is closed (销户).
     HouseholdClosed,
+    /// A row closing a household whose identification or elimination case is open.
+    OpenCase {
+        kind: zhenxing_domain::monitoring::CaseKind,
+        stage: zhenxing_domain::monitoring::Stage,
+    },
 }
 
 impl Rejection {
@@ -150,6 +155,7 @@ impl Rejection {
             Rejection::PersonInOtherHousehold(_) => "person_in_other_household",
             Rejection::NotInHousehold { .. } => "not_in_household",
             Rejection::HouseholdClosed => "household_closed",
+            Rejection::OpenCase { .. } => "open_case",
         }
     }
 }
@@ -176,6 +182,10 @@ impl fmt::Display for Rejection {
             Rejection::HouseholdClosed => write!(
                 f,
                 "该户已销户，不能登记成员：如该户恢复，请先导入其户信息（不填销户原因）"
+            ),
+            Rejection::OpenCase { kind, stage } => write!(
+                f,
+                "该户有未办结的{kind}案件（当前环节：{stage}），不能销户：请先办结或撤回该案件后再销户"
             ),
         }
     }

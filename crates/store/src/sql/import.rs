@@ -12,7 +12,8 @@ use super::columns::{
 };
 use super::packed::{fetch_packed, packed_fields, typed_rows};
 use super::{
-    Db, Row, Tx, Value, figures, list_join, list_source, list_value, now_text, problems, tuples_for,
+    Db, Row, Tx, Value, figures, list_join, list_source, list_value, now_text, placeholders,
+    problems, tuples_for,
 };
 use crate::{
     Actor, Backend, ImportCounts, ImportSource, ImportTx, ProblemLines, Rejection, RowOutcome,
@@ -200,10 +201,10 @@ impl LoadedHouseholds {
 fn deferred_indexes(backend: Backend) -> [(&'static str, &'static str); 4] {
     let (registered, monitored) = match backend {
         Backend::Sqlite => (
-            "CREATE INDEX households_registered ON households (village_code, persons, safety_net_persons) \
-             WHERE dissolved_on IS NULL",
+            "CREATE INDEX households_registered ON households (village_code, persons, safety_net_persons, \
+             dissolved_on) WHERE dissolved_on IS NULL",
             "CREATE INDEX households_monitored ON households (village_code, monitor_category, eliminated, \
-             elimination_mode, identified_on, persons, measures) \
+             elimination_mode, identified_on, persons, measures, dissolved_on) \
              WHERE monitor_category IS NOT NULL AND dissolved_on IS NULL",
         ),
         Backend::Postgres => (
@@ -894,10 +895,41 @@ async fn lookup_households(
     .await
 }
 
+/// The open case (kind, stage) of each household that `rows` close (销户): such a household is
+/// not closed. Asked only when a row closes one.
+async fn open_cases(
+    tx: &mut dyn Tx,
+    rows: &[Household],
+) -> StoreResult<HashMap<String, Rejection>> {
+    let closing: Vec<&str> = rows
+        .iter()
+        .filter(|h| h.dissolving.is_some())
+        .map(|h| h.no.as_str())
+        .collect();
+    let mut open = HashMap::new();
+    for chunk in closing.chunks(500) {
+        let args: Vec<Value> = chunk.iter().map(|no| Value::from(*no)).collect();
+        let sql = format!(
+            "SELECT household_no, kind, stage FROM cases WHERE closed_on IS NULL \
+             AND household_no IN ({})",
+            placeholders(1, chunk.len())
+        );
+        for r in tx.fetch(&sql, &args).await? {
+            use zhenxing_domain::monitoring::{CaseKind, Stage};
+            let corrupt = || StoreError::Corrupt("案件类型或环节代码无效".into());
+            let kind = CaseKind::from_code(r.int(1)?).ok_or_else(corrupt)?;
+            let stage = Stage::from_code(r.int(2)?).ok_or_else(corrupt)?;
+            open.insert(r.text(0)?, Rejection::OpenCase { kind, stage });
+        }
+    }
+    Ok(open)
+}
+
 /// Decides each household of a chunk from what [`lookup_households`] answered: its outcome, and
 /// what to write.
 fn decide_households<'r>(
     scope: Scope,
+    open_cases: &HashMap<String, Rejection>,
     touched: &mut BTreeSet<i64>,
     span: &mut Span,
     chunk: &'r [Household],
@@ -934,6 +966,8 @@ fn decide_households<'r>(
                         RowOutcome::Rejected(Rejection::OutOfScope)
                     } else if closed.contains(h.no.as_str()) {
                         RowOutcome::Unchanged
+                    } else if let Some(open) = open_cases.get(h.no.as_str()) {
+                        RowOutcome::Rejected(open.clone())
                     } else {
                         touched.insert(old.village.as_i64());
                         let county = AreaCode::from_i64(*county)
@@ -1397,13 +1431,14 @@ impl ImportTx for SqlImport {
         // in the file, so no row of the batch depends on another's write.
         let mut plan = HouseholdPlan::default();
         let (backend, first_load, scope) = (self.backend, self.first_load, self.scope);
+        let open = open_cases(self.tx.as_mut(), rows).await?;
         let (tx, touched, span) = (self.tx.as_mut(), &mut self.touched, &mut self.span);
         pipelined(
             tx,
             rows,
             HOUSEHOLD_CHUNK,
             |tx, c| Box::pin(lookup_households(tx, backend, first_load, c)),
-            |c, answer| decide_households(scope, touched, span, c, answer, &mut plan),
+            |c, answer| decide_households(scope, &open, touched, span, c, answer, &mut plan),
         )
         .await?;
         let outcomes = std::mem::take(&mut plan.outcomes);
