@@ -561,15 +561,19 @@ pub(crate) async fn villages_as_of(
     }
     // Households closed (销户) after `day` were registered on it (their persons, who left with
     // them, are among those moved since).
+    // Read through `households_dissolved` alone (few rows), the area kept here: grouped by
+    // village or bounded by it, SQLite walked every household of the area instead (0.37 s).
     let closed = tx
         .fetch(
-            "SELECT village_code, COUNT(*) FROM households WHERE dissolved_on > $3 \
-             AND village_code BETWEEN $1 AND $2 GROUP BY village_code",
-            &[range[0].clone(), range[1].clone(), day_text.as_str().into()],
+            "SELECT village_code FROM households WHERE dissolved_on IS NOT NULL AND dissolved_on > $1",
+            &[day_text.as_str().into()],
         )
         .await?;
     for r in &closed {
-        by_village.entry(r.int(0)?).or_default().households += r.int(1)? as u64;
+        let village = r.int(0)?;
+        if (lo as i64..=hi as i64).contains(&village) {
+            by_village.entry(village).or_default().households += 1;
+        }
     }
     for (village, n) in &moved.villages {
         if (lo as i64..=hi as i64).contains(village) {
