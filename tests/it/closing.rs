@@ -32,18 +32,7 @@ async fn closing_households_on_postgres() {
 
 /// The village's (households, persons, monitored households, monitored persons) as of `day`.
 async fn village(env: &Env, day: &str) -> (u64, u64, u64, u64) {
-    let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
-    let figures = env
-        .app
-        .store()
-        .village_figures(Scope::All, day)
-        .await
-        .unwrap();
-    let c = figures
-        .iter()
-        .find(|(v, _)| v.to_string() == V1)
-        .map(|(_, c)| *c)
-        .unwrap_or_default();
+    let c = env.village_as_of(V1, day).await;
     (
         c.households,
         c.persons,

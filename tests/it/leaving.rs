@@ -135,17 +135,7 @@ async fn members_leave_their_households(env: &Env) {
     // Figures as of a day before they left count them where they were: the village's persons,
     // and the monitored household's (8101); after her marriage, she counts in 8102 only.
     let as_of = async |day: &str| {
-        let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
-        let figures = env
-            .app
-            .store()
-            .village_figures(Scope::All, day)
-            .await
-            .unwrap();
-        let (_, c) = figures
-            .iter()
-            .find(|(v, _)| v.to_string() == "620102010201")
-            .unwrap();
+        let c = env.village_as_of(V1, day).await;
         (c.persons, c.monitored_persons)
     };
     assert_eq!(as_of("2025-02-01").await, (4, 3), "before anyone left");

@@ -38,6 +38,22 @@ impl Env {
         self.app.store().household(Scope::All, &no).await.unwrap()
     }
 
+    /// The figures of `village` as of `day` (`2025-06-01`), replayed from the registry.
+    pub async fn village_as_of(&self, village: &str, day: &str) -> zhenxing_domain::stats::Counts {
+        let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
+        let figures = self
+            .app
+            .store()
+            .village_figures(Scope::All, day)
+            .await
+            .unwrap();
+        figures
+            .iter()
+            .find(|(v, _)| v.to_string() == village)
+            .map(|(_, c)| *c)
+            .unwrap_or_default()
+    }
+
     /// The names of the members registered under household `no`, sorted.
     pub async fn member_names(&self, no: &str) -> Vec<String> {
         let no = zhenxing_domain::HouseholdNo::parse(no).unwrap();

@@ -282,18 +282,24 @@ pub struct Household {
 }
 
 impl Household {
-    /// A ledger row closing household `no` (销户): only its number and why are read; the other
-    /// fields are placeholders, never written (the household as registered is closed).
-    pub fn closing(no: HouseholdNo, dissolution: Dissolution) -> Household {
+    /// A household with its number, village, head, size and type, and nothing else known: no
+    /// flag set, no income, not monitored.
+    pub fn bare(
+        no: HouseholdNo,
+        village: AreaCode,
+        head_name: String,
+        size: u32,
+        household_type: HouseholdType,
+    ) -> Household {
         Household {
             no,
-            village: AreaCode::UNREAD,
+            village,
             natural_village: None,
             address: None,
             phone: None,
-            head_name: String::new(),
-            size: 0,
-            household_type: HouseholdType::Ordinary,
+            head_name,
+            size,
+            household_type,
             relocated: false,
             relocation_site: None,
             no_labour: false,
@@ -303,7 +309,22 @@ impl Household {
             water_unsafe: false,
             income: Income::default(),
             monitoring: Monitoring::default(),
+            dissolving: None,
+        }
+    }
+
+    /// A ledger row closing household `no` (销户): only its number and why are read; the other
+    /// fields are placeholders, never written (the household as registered is closed).
+    pub fn closing(no: HouseholdNo, dissolution: Dissolution) -> Household {
+        Household {
             dissolving: Some(dissolution),
+            ..Household::bare(
+                no,
+                AreaCode::UNREAD,
+                String::new(),
+                0,
+                HouseholdType::Ordinary,
+            )
         }
     }
 }
@@ -462,26 +483,13 @@ mod tests {
     use super::*;
 
     fn household() -> Household {
-        Household {
-            no: HouseholdNo::parse("1").unwrap(),
-            village: AreaCode::parse("620102001001").unwrap(),
-            natural_village: None,
-            address: None,
-            phone: None,
-            head_name: "王伟".into(),
-            size: 4,
-            household_type: HouseholdType::ExPoor,
-            relocated: false,
-            relocation_site: None,
-            no_labour: false,
-            housing_unsafe: false,
-            school_dropout: false,
-            uninsured: false,
-            water_unsafe: false,
-            income: Income::default(),
-            monitoring: Monitoring::default(),
-            dissolving: None,
-        }
+        Household::bare(
+            HouseholdNo::parse("1").unwrap(),
+            AreaCode::parse("620102001001").unwrap(),
+            "王伟".into(),
+            4,
+            HouseholdType::ExPoor,
+        )
     }
 
     #[test]

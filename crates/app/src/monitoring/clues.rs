@@ -8,7 +8,6 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use zhenxing_domain::household::{Income, Monitoring};
 use zhenxing_domain::monitoring::workflow::{Action, ActionKind};
 use zhenxing_domain::monitoring::{
     CaseDue, CaseKind, CaseState, Channel, ClueInput, ClueSubject, Evidence, NewHousehold, Remark,
@@ -75,24 +74,15 @@ fn default_category(t: HouseholdType) -> MonitorCategory {
 fn new_household_records(n: &NewHousehold) -> Result<(Household, Vec<Member>), AppError> {
     let no = provisional_no(&n.head_id)?;
     let household = Household {
-        no: no.clone(),
-        village: n.village,
-        natural_village: None,
         address: n.address.clone(),
         phone: n.phone.clone(),
-        head_name: n.head_name.clone(),
-        size: n.size.clamp(1, Household::MAX_SIZE),
-        household_type: n.household_type,
-        relocated: false,
-        relocation_site: None,
-        no_labour: false,
-        housing_unsafe: false,
-        school_dropout: false,
-        uninsured: false,
-        water_unsafe: false,
-        income: Income::default(),
-        monitoring: Monitoring::default(),
-        dissolving: None,
+        ..Household::bare(
+            no.clone(),
+            n.village,
+            n.head_name.clone(),
+            n.size.clamp(1, Household::MAX_SIZE),
+            n.household_type,
+        )
     };
     let head = Member {
         phone: n.phone.clone(),

@@ -182,21 +182,6 @@ mod tests {
 
     fn eliminated(identified: &str, on: &str, mode: EliminationMode, income: i64) -> Household {
         Household {
-            no: HouseholdNo::parse("H1").unwrap(),
-            village: AreaCode::parse("620102010201").unwrap(),
-            natural_village: None,
-            address: None,
-            phone: None,
-            head_name: "王伟".into(),
-            size: 3,
-            household_type: HouseholdType::ExPoor,
-            relocated: false,
-            relocation_site: None,
-            no_labour: false,
-            housing_unsafe: false,
-            school_dropout: false,
-            uninsured: false,
-            water_unsafe: false,
             income: Income {
                 declared_per_capita: Some(Money::from_yuan(income)),
                 ..Income::default()
@@ -209,7 +194,13 @@ mod tests {
                 eliminated_on: LedgerDate::parse(on).ok(),
                 elimination_mode: Some(mode),
             },
-            dissolving: None,
+            ..Household::bare(
+                HouseholdNo::parse("H1").unwrap(),
+                AreaCode::parse("620102010201").unwrap(),
+                "王伟".into(),
+                3,
+                HouseholdType::ExPoor,
+            )
         }
     }
 

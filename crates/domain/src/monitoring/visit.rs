@@ -222,7 +222,7 @@ pub fn visit_due(
 mod tests {
     use super::*;
     use crate::area::AreaCode;
-    use crate::household::{HouseholdType, Income, Monitoring};
+    use crate::household::{HouseholdType, Income};
     use crate::household_no::HouseholdNo;
     use crate::id_number::IdNumber;
     use crate::member::{DibaoClass, Labour, Relation};
@@ -239,27 +239,17 @@ mod tests {
 
     fn household(per_capita: i64) -> Household {
         Household {
-            no: HouseholdNo::parse("H1").unwrap(),
-            village: AreaCode::parse("620102010201").unwrap(),
-            natural_village: None,
-            address: None,
-            phone: None,
-            head_name: "王伟".into(),
-            size: 3,
-            household_type: HouseholdType::ExPoor,
-            relocated: false,
-            relocation_site: None,
-            no_labour: false,
-            housing_unsafe: false,
-            school_dropout: false,
-            uninsured: false,
-            water_unsafe: false,
             income: Income {
                 declared_per_capita: Some(Money::from_yuan(per_capita)),
                 ..Income::default()
             },
-            monitoring: Monitoring::default(),
-            dissolving: None,
+            ..Household::bare(
+                HouseholdNo::parse("H1").unwrap(),
+                AreaCode::parse("620102010201").unwrap(),
+                "王伟".into(),
+                3,
+                HouseholdType::ExPoor,
+            )
         }
     }
 

@@ -1,29 +1,16 @@
 use super::*;
-use crate::household::{HouseholdType, Income, Monitoring};
+use crate::household::HouseholdType;
 use crate::id_number::check_char;
 use crate::{AreaCode, HouseholdNo, IdNumber};
 
 fn household(size: u32) -> Household {
-    Household {
-        no: HouseholdNo::parse("6201020102010001").unwrap(),
-        village: AreaCode::parse("620102010201").unwrap(),
-        natural_village: None,
-        address: None,
-        phone: None,
-        head_name: "王伟".into(),
+    Household::bare(
+        HouseholdNo::parse("6201020102010001").unwrap(),
+        AreaCode::parse("620102010201").unwrap(),
+        "王伟".into(),
         size,
-        household_type: HouseholdType::Ordinary,
-        relocated: false,
-        relocation_site: None,
-        no_labour: false,
-        housing_unsafe: false,
-        school_dropout: false,
-        uninsured: false,
-        water_unsafe: false,
-        income: Income::default(),
-        monitoring: Monitoring::default(),
-        dissolving: None,
-    }
+        HouseholdType::Ordinary,
+    )
 }
 
 /// A valid ID number of someone born on `birth` (yyyymmdd), the `seq`th of that day.
