@@ -627,3 +627,40 @@ async fn members_leaving_in_a_sheet_of_one_row_a_person_leave_its_household() {
     assert_eq!((head.as_str(), size), ("李芳", 2));
     assert_eq!(names, ["李芳", "王小"]);
 }
+
+/// A sheet of one row a person whose household's rows say it is closed (销户原因): the household
+/// is closed and its members with it, nothing refused; the same sheet again changes nothing.
+#[tokio::test]
+async fn a_household_closed_in_a_sheet_of_one_row_a_person_closes_with_its_members() {
+    let env = Env::new().await;
+    let p = |seq: u32| id("620102", "19720101", seq);
+    let header =
+        "户编号,所在村代码,是否脱贫户,人均纯收入（元）,姓名,证件号码,与户主关系,销户原因,销户时间";
+    let rows = |reason: &str| {
+        csv(
+            header,
+            &[
+                &format!("9301,{V1},否,9000,王伟,{},户主,{reason}", p(1)),
+                &format!("9301,,,,李芳,{},配偶,{reason}", p(2)),
+                &format!("9302,{V1},否,9000,赵六,{},户主,", p(3)),
+            ],
+        )
+    };
+    let path = env.write("一表式.csv", rows(","));
+    let report = env.import(Some(&path), None).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(env.member_names("9301").await, ["李芳", "王伟"]);
+
+    let path = env.write("一表式（销户）.csv", rows("整户迁出,2026-03-01"));
+    for _ in 0..2 {
+        let report = env.import(Some(&path), None).await.unwrap();
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+    }
+    let closed = env.stored("9301").await.unwrap();
+    assert_eq!(
+        closed.closed.map(|c| c.on.to_string()),
+        Some("2026-03-01".to_string())
+    );
+    assert!(env.member_names("9301").await.is_empty());
+    assert_eq!(env.member_names("9302").await, ["赵六"]);
+}

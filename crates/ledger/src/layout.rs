@@ -327,21 +327,18 @@ pub const MEMBER_FIELDS: &[Field] = &[
 /// Households ledger columns read, never written: a row saying the household is closed (销户)
 /// and when. An export lists the households registered.
 pub const HOUSEHOLD_READ_ONLY_FIELDS: &[Field] = &[
-    f(
-        F::DissolveReason,
-        &[
-            "销户原因",
-            "注销原因",
-            "户注销原因",
-            "整户减少原因",
-            "销户类型",
-        ],
-    ),
-    f(
-        F::DissolveDate,
-        &["销户时间", "销户日期", "注销时间", "注销日期"],
-    ),
+    f(F::DissolveReason, DISSOLVE_REASON_NAMES),
+    f(F::DissolveDate, DISSOLVE_DATE_NAMES),
 ];
+
+const DISSOLVE_REASON_NAMES: &[&str] = &[
+    "销户原因",
+    "注销原因",
+    "户注销原因",
+    "整户减少原因",
+    "销户类型",
+];
+const DISSOLVE_DATE_NAMES: &[&str] = &["销户时间", "销户日期", "注销时间", "注销日期"];
 
 /// Members ledger columns read, never written: a row saying the person has left the household
 /// (人口减少) and when. An export lists who is registered.
@@ -360,6 +357,9 @@ pub const MEMBER_READ_ONLY_FIELDS: &[Field] = &[
         F::LeaveDate,
         &["减少时间", "减少日期", "人员减少时间", "减员时间"],
     ),
+    // A sheet of one row a person read as members: its households' closure, said of each row.
+    f(F::DissolveReason, DISSOLVE_REASON_NAMES),
+    f(F::DissolveDate, DISSOLVE_DATE_NAMES),
 ];
 
 /// Headers as people write them differ in spaces, full-width brackets, required-field stars and

@@ -430,13 +430,27 @@ pub fn parse_member(file: &str, plan: &SheetPlan, row: &RawRow) -> Result<Member
     } else {
         r.required(F::IdNumber, IdNumber::parse)
     };
-    // A row saying the person has left the household needs only who and which household.
-    if r.text(F::LeaveReason).is_some() {
-        let reason = r.optional(F::LeaveReason, LeaveReason::parse);
-        let on = r.optional(F::LeaveDate, |s| match LedgerDate::parse(s)? {
-            LedgerDate::Day(d) => Ok(d),
-            LedgerDate::Month(first) => Ok(first),
-        });
+    // A row saying the person has left the household needs only who and which household; in a
+    // sheet of one row a person, a household's rows saying it is closed (销户原因) say so of each
+    // of its members.
+    let day = |s: &str| match LedgerDate::parse(s)? {
+        LedgerDate::Day(d) => Ok(d),
+        LedgerDate::Month(first) => Ok(first),
+    };
+    let closing = r.text(F::LeaveReason).is_none() && r.text(F::DissolveReason).is_some();
+    if r.text(F::LeaveReason).is_some() || closing {
+        let (reason, on) = if closing {
+            (
+                r.optional(F::DissolveReason, DissolveReason::parse)
+                    .map(DissolveReason::leave_reason),
+                r.optional(F::DissolveDate, day),
+            )
+        } else {
+            (
+                r.optional(F::LeaveReason, LeaveReason::parse),
+                r.optional(F::LeaveDate, day),
+            )
+        };
         let leaving = reason.map(|reason| Leaving { reason, on });
         let name = r.text(F::Name).unwrap_or_default();
         let relation = r
