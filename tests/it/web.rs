@@ -12,7 +12,7 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 use zhenxing_app::users::{AddUser, Manager};
 use zhenxing_app::{App, AppError};
-use zhenxing_domain::{AreaCode, Role, Scope};
+use zhenxing_domain::{AreaCode, HouseholdNo, Role, Scope};
 use zhenxing_web::{Access, AppState};
 
 use crate::support::*;
@@ -532,6 +532,13 @@ async fn no_route_reaches_outside_the_callers_area() {
             Expect::Denied,
             "a_admin",
         ),
+        s(
+            "POST",
+            "/households/{no}/close",
+            "/households/B001/close".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
         s("GET", "/import", "/import".into(), Expect::Clean, "a_admin"),
         Sample {
             body: import_body(),
@@ -926,6 +933,12 @@ async fn no_route_reaches_outside_the_callers_area() {
             sample.body = Some((
                 "application/x-www-form-urlencoded".into(),
                 form.into_bytes(),
+            ));
+        }
+        if sample.path == "/households/{no}/close" {
+            sample.body = Some((
+                "application/x-www-form-urlencoded".into(),
+                "reason=%E5%85%B6%E4%BB%96".as_bytes().to_vec(),
             ));
         }
         if sample.path == "/tokens" && sample.method == "POST" {
@@ -2610,11 +2623,92 @@ async fn a_closed_household_says_so_on_its_page() {
         page.body
     );
     assert!(page.body.contains("销户原因（该户已销户）"), "the history");
+    assert!(!page.body.contains("id=\"close-household\""), "closed once");
     let list = site
         .get("/households?area=620102000000", Some(&admin))
         .await;
     assert!(list.body.contains("A001") && !list.body.contains("A002"));
-    // An open household's page says nothing of it.
+    // An open household's page says nothing of it, and offers its closing to who may import.
     let page = site.get("/households/A001", Some(&admin)).await;
     assert!(!page.body.contains("household-closed"));
+    assert!(page.body.contains("id=\"close-household\""));
+    let cadre = site.login("a_cadre").await;
+    let page = site.get("/households/A001", Some(&cadre)).await;
+    assert!(
+        !page.body.contains("id=\"close-household\""),
+        "a cadre may not"
+    );
+    let refused = site
+        .post_form(
+            "/households/A001/close",
+            Some(&cadre),
+            &[("reason", "整户死亡")],
+            true,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    // Closed on its page: a day to come is refused, then the household closes, audited.
+    let tomorrow = (zhenxing_domain::today_in_china() + chrono::Days::new(1)).to_string();
+    let page = site
+        .post_form(
+            "/households/A001/close",
+            Some(&admin),
+            &[("reason", "整户死亡"), ("on", &tomorrow)],
+            true,
+        )
+        .await;
+    assert!(page.body.contains("销户时间不能晚于今天"), "{}", page.body);
+    assert!(
+        site.app()
+            .store()
+            .household(Scope::All, &HouseholdNo::parse("A001").unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .closed
+            .is_none()
+    );
+    let page = site
+        .post_form(
+            "/households/A001/close",
+            Some(&admin),
+            &[("reason", "整户死亡"), ("on", "2025-10-08")],
+            true,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("该户已于2025-10-08销户（整户死亡）"),
+        "{}",
+        page.body
+    );
+    let members = site
+        .app()
+        .store()
+        .members(Scope::All, &HouseholdNo::parse("A001").unwrap())
+        .await
+        .unwrap();
+    assert!(members.is_empty(), "its members left with it");
+    let again = site
+        .post_form(
+            "/households/A001/close",
+            Some(&admin),
+            &[("reason", "整户死亡")],
+            true,
+        )
+        .await;
+    assert!(again.body.contains("该户已经销户"), "{}", again.body);
+    let entries = site
+        .app()
+        .accounts()
+        .audit_entries(Scope::All, None, 50)
+        .await
+        .unwrap();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.action == "close_household" && e.subject == "household:A001"),
+        "audited"
+    );
 }

@@ -3,10 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use zhenxing_domain::{AreaCode, Permission, Scope};
+use zhenxing_domain::{AreaCode, Dissolution, Household, HouseholdNo, Permission, Scope};
 use zhenxing_ledger::write::{CsvEncoding, Disclosure};
 use zhenxing_store::accounts::NewAudit;
-use zhenxing_store::{ImportRecord, RowProblem};
+use zhenxing_store::{ImportRecord, Rejection, RowOutcome, RowProblem};
 
 use crate::auth::Caller;
 use crate::export::{ExportLayout, ExportRequest, ExportResult};
@@ -15,6 +15,45 @@ use crate::problems::{PAGE, write_every_line};
 use crate::{App, AppError, Progress};
 
 impl App {
+    /// Closes a household of the caller's area (销户) as a households ledger's row with a
+    /// 销户原因 would: its members leave it, it leaves the figures and lists; audited.
+    pub async fn close_household(
+        &self,
+        caller: &Caller,
+        no: &HouseholdNo,
+        dissolution: Dissolution,
+    ) -> Result<(), AppError> {
+        caller.require(Permission::Import)?;
+        let outcome = self
+            .store()
+            .update_household(
+                &caller.actor(),
+                caller.scope(),
+                &Household::closing(no.clone(), dissolution),
+            )
+            .await?;
+        match outcome {
+            RowOutcome::Removed => {}
+            RowOutcome::Rejected(Rejection::UnknownHousehold | Rejection::OutOfScope) => {
+                return Err(AppError::NotFound);
+            }
+            RowOutcome::Rejected(r) => return Err(AppError::Invalid(r.to_string())),
+            _ => return Err(AppError::Invalid("该户已经销户".into())),
+        }
+        self.audit(
+            &caller.actor(),
+            NewAudit {
+                action: "close_household",
+                area: Some(caller.user.area),
+                subject: format!("household:{no}"),
+                before: String::new(),
+                after: serde_json::json!({ "dissolved": dissolution }).to_string(),
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Imports the caller's ledgers into their area (rows outside it are refused row by row).
     pub async fn import_as(
         &self,

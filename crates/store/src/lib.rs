@@ -68,7 +68,8 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Box<dyn ImportTx>>;
 
     /// Changes one registered household (found within `scope`), keeping the previous value in
-    /// the history under a new change set of `actor`. `Unchanged` writes nothing; a household
+    /// the history under a new change set of `actor`; a household closing
+    /// ([`Household::closing`]) is closed (`Removed`). `Unchanged` writes nothing; a household
     /// not found in scope is `Rejected(UnknownHousehold)`.
     async fn update_household(
         &self,

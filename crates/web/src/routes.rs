@@ -70,6 +70,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("POST", "/households/{no}/reveal", Page),
             post(pages::households::reveal),
         ),
+        (
+            r("POST", "/households/{no}/close", Page),
+            post(pages::households::close),
+        ),
         (r("GET", "/import", Page), get(pages::ledgers::form)),
         (
             r("POST", "/import", Page),

@@ -478,9 +478,10 @@ impl<D: Db> Store for SqlStore<D> {
         let counts = ImportCounts {
             households_updated: u64::from(outcome == RowOutcome::Updated),
             households_unchanged: u64::from(outcome == RowOutcome::Unchanged),
+            households_dissolved: u64::from(outcome == RowOutcome::Removed),
             ..ImportCounts::default()
         };
-        if matches!(outcome, RowOutcome::Updated) {
+        if matches!(outcome, RowOutcome::Updated | RowOutcome::Removed) {
             Box::new(tx).commit(&counts, &Vec::new()).await?;
         }
         Ok(outcome)

@@ -2,7 +2,7 @@
 //! household's detail (masked, or whole on request for the roles allowed, audited).
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
@@ -419,6 +419,10 @@ struct DetailPage {
     cases: Vec<HouseholdCase>,
     /// Monitored and not eliminated: an elimination may be proposed.
     may_eliminate: bool,
+    /// Registered, and the user may import ledgers: it may be closed (销户) here.
+    may_close: bool,
+    /// Why a closing was refused.
+    error: Option<String>,
 }
 
 fn parse_no(s: &str) -> Result<HouseholdNo, WebError> {
@@ -430,6 +434,16 @@ async fn detail(
     user: &PageUser,
     no: &str,
     reveal: bool,
+) -> Result<Response, PageError> {
+    detail_with(state, user, no, reveal, None).await
+}
+
+async fn detail_with(
+    state: &AppState,
+    user: &PageUser,
+    no: &str,
+    reveal: bool,
+    error: Option<String>,
 ) -> Result<Response, PageError> {
     let no = parse_no(no)?;
     let d = state.app.household(&user.caller, &no, reveal).await?;
@@ -450,6 +464,8 @@ async fn detail(
         .collect();
     let m = &d.stored.household.monitoring;
     let may_eliminate = m.category.is_some() && !m.eliminated;
+    let may_close =
+        d.stored.closed.is_none() && user.caller.may(zhenxing_domain::Permission::Import);
     let v = detail_view(d);
     Ok(render(&DetailPage {
         title: format!("{} {}", v.head, v.no),
@@ -458,7 +474,52 @@ async fn detail(
         v,
         cases,
         may_eliminate,
+        may_close,
+        error,
     }))
+}
+
+#[derive(Deserialize)]
+pub struct CloseForm {
+    reason: String,
+    #[serde(default)]
+    on: String,
+}
+
+/// POST, with the CSRF token: closes the household (销户) as a ledger's row with a 销户原因
+/// would, then shows its page; a refusal (an open case, a day to come) is shown on it.
+pub async fn close(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(no): Path<String>,
+    Form(f): Form<CloseForm>,
+) -> Result<Response, PageError> {
+    let household = parse_no(&no)?;
+    let reason = zhenxing_domain::DissolveReason::parse(&f.reason)
+        .map_err(|e| WebError::BadRequest(format!("销户原因：{e}")))?;
+    let on = match f.on.trim() {
+        "" => None,
+        text => Some(
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map_err(|_| WebError::BadRequest(format!("销户时间应为年-月-日：{text}")))?,
+        ),
+    };
+    if on.is_some_and(|d| d > zhenxing_domain::today_in_china()) {
+        let error = "销户时间不能晚于今天".to_string();
+        return detail_with(&state, &user, &no, false, Some(error)).await;
+    }
+    let dissolution = zhenxing_domain::Dissolution { reason, on };
+    match state
+        .app
+        .close_household(&user.caller, &household, dissolution)
+        .await
+    {
+        Ok(()) => detail(&state, &user, &no, false).await,
+        Err(zhenxing_app::AppError::Invalid(why)) => {
+            detail_with(&state, &user, &no, false, Some(why)).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn show(
