@@ -235,4 +235,62 @@ async fn households_close_and_open_again(env: &Env, url: &str) {
     env.app.store().check_integrity().await.unwrap();
     let mismatches = env.app.check_figures().await.unwrap();
     assert!(mismatches.is_empty(), "{mismatches:?}");
+
+    // The family moves to another county: closed here (整户迁出), registered there under the same
+    // number with its members; then back again, where its row here opens again.
+    const ELSEWHERE: &str = "620103001001";
+    let moved_out = env.write("迁出.csv", csv("户编号,销户原因", &["8201,整户迁出"]));
+    let there = env.write(
+        "迁入户.csv",
+        csv(
+            H_HEADER,
+            &[&format!(
+                "8201,{ELSEWHERE},王伟,2,5000,是,脱贫不稳定户,因病,2024-06-01,否,"
+            )],
+        ),
+    );
+    let report = env.import(Some(&there), Some(&members)).await.unwrap();
+    assert_eq!(
+        report.errors[0].code, "household_elsewhere",
+        "not before it is closed here"
+    );
+    env.import(Some(&moved_out), None).await.unwrap();
+    let report = env.import(Some(&there), Some(&members)).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(
+        (
+            report.counts.households_inserted,
+            report.counts.members_inserted
+        ),
+        (1, 2)
+    );
+    let stored = env.stored("8201").await.unwrap();
+    assert_eq!(
+        (stored.county.to_string(), stored.closed, stored.persons),
+        ("620103000000".to_string(), None, 2)
+    );
+    assert_eq!(env.village_as_of(ELSEWHERE, &today).await.households, 1);
+    assert_eq!(village(env, &today).await, (1, 1, 0, 0));
+    env.app.store().check_integrity().await.unwrap();
+    let mismatches = env.app.check_figures().await.unwrap();
+    assert!(mismatches.is_empty(), "{mismatches:?}");
+
+    let moved_back = env.write("迁回.csv", csv("户编号,销户原因", &["8201,整户迁出"]));
+    env.import(Some(&moved_back), None).await.unwrap();
+    let report = env.import(Some(&households), Some(&members)).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(
+        report.counts.households_updated, 1,
+        "its row here opened again"
+    );
+    let stored = env.stored("8201").await.unwrap();
+    assert_eq!(
+        (stored.county.to_string(), stored.closed, stored.persons),
+        ("620102000000".to_string(), None, 2)
+    );
+    assert_eq!(village(env, &today).await, (2, 3, 1, 2));
+    assert_eq!(env.village_as_of(ELSEWHERE, &today).await.households, 0);
+    env.app.store().check_integrity().await.unwrap();
+    let mismatches = env.app.check_figures().await.unwrap();
+    assert!(mismatches.is_empty(), "{mismatches:?}");
 }

@@ -167,7 +167,7 @@ impl fmt::Display for Rejection {
             Rejection::HouseholdElsewhere => {
                 write!(
                     f,
-                    "该户编号已在其他县登记（户编号全国唯一），不能在本县导入：请核对户编号"
+                    "该户编号已在其他县登记（户编号全国唯一），不能在本县导入：请核对户编号；如该户已迁入本县，须原县先为其销户（整户迁出）"
                 )
             }
             Rejection::UnknownHousehold => write!(f, "户编号在户信息中不存在"),

@@ -542,6 +542,53 @@ impl SqlImport {
         .await
     }
 
+    /// Households closed in another county and registered in this one: the number's directory
+    /// entry moves here; the household is written as new, or — when it was once registered here
+    /// and closed (moved back) — its row here is opened again with the new values. The closed row
+    /// in the other county stays, with its history, out of the directory.
+    async fn move_households<'r>(&mut self, plan: &mut HouseholdPlan<'r>) -> StoreResult<()> {
+        let mut fields: Vec<String> = HOUSEHOLD_COLUMNS.iter().map(|c| format!("h.{c}")).collect();
+        fields.push("h.version".into());
+        for (county, h, at) in std::mem::take(&mut plan.moves) {
+            let key = [
+                Value::from(county.as_i64()),
+                Value::from(h.no.as_str().to_string()),
+            ];
+            let here = self
+                .tx
+                .fetch(
+                    &format!(
+                        "SELECT {} FROM households h WHERE h.county_code = $1 AND h.household_no = $2",
+                        fields.join(", ")
+                    ),
+                    &key,
+                )
+                .await?;
+            self.tx
+                .execute(
+                    "UPDATE household_ids SET county_code = $1 WHERE household_no = $2",
+                    &key,
+                )
+                .await?;
+            match here.first() {
+                Some(r) => {
+                    let (_, old) = household_from_row(r, 0)?;
+                    let version = r.int(HOUSEHOLD_COLUMNS.len())?;
+                    plan.reopened.push((county, h.no.as_str()));
+                    plan.updates.push((county, old, h, version + 1));
+                    plan.outcomes[at] = RowOutcome::Updated;
+                }
+                None => {
+                    if h.monitoring.category.is_some() && h.monitoring.identified_on.is_some() {
+                        plan.periods.push((county, h));
+                    }
+                    plan.moved_in.push((county, h));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Writes what [`decide_households`] decided for a batch.
     async fn write_households(&mut self, plan: HouseholdPlan<'_>) -> StoreResult<()> {
         let first_load = self.first_load;
@@ -558,11 +605,14 @@ impl SqlImport {
         }
         let meta = self.meta(1);
         let changeset = self.changeset;
+        // Households moved in are new rows here; their number is in the directory already.
+        let mut written = plan.inserts.clone();
+        written.extend(plan.moved_in.iter().copied());
         self.insert_pipelined(
             "households",
             &columns,
             HOUSEHOLD_CHUNK,
-            &plan.inserts,
+            &written,
             |(county, h), out| {
                 out.extend(
                     household_values(*county, h)
@@ -1001,6 +1051,13 @@ fn decide_households<'r>(
             registered.get(h.no.as_str()),
             existing.remove(h.no.as_str()),
         ) {
+            // Closed (销户) in another county: registered here, the number's directory entry
+            // moving with it (整户迁出 then registered where the family went).
+            (Some(c), _) if *c != county.as_i64() && closed.contains(h.no.as_str()) => {
+                plan.moves.push((county, h, plan.outcomes.len()));
+                touched.insert(h.village.as_i64());
+                plan.outcomes.push(RowOutcome::Inserted);
+            }
             (Some(c), _) if *c != county.as_i64() => plan
                 .outcomes
                 .push(RowOutcome::Rejected(Rejection::HouseholdElsewhere)),
@@ -1372,6 +1429,11 @@ struct HouseholdPlan<'r> {
     closings: Vec<(AreaCode, Household, Dissolution, i64)>,
     /// Closed households registered again (among `updates`).
     reopened: Vec<(AreaCode, &'r str)>,
+    /// Households closed in another county and registered in this one (see
+    /// [`SqlImport::move_households`]).
+    moves: Vec<(AreaCode, &'r Household, usize)>,
+    /// Of them, those new to this county: inserted, their directory entry moved (not added).
+    moved_in: Vec<(AreaCode, &'r Household)>,
 }
 
 /// What a batch of members comes to, as [`HouseholdPlan`]; with the persons (and 低保/特困
@@ -1441,6 +1503,7 @@ impl ImportTx for SqlImport {
             |c, answer| decide_households(scope, &open, touched, span, c, answer, &mut plan),
         )
         .await?;
+        self.move_households(&mut plan).await?;
         let outcomes = std::mem::take(&mut plan.outcomes);
         self.write_households(plan).await?;
         Ok(outcomes)

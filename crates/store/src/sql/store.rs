@@ -366,7 +366,9 @@ impl<D: Db> Store for SqlStore<D> {
                 "SELECT (SELECT COUNT(*) FROM members m LEFT JOIN person_ids p ON p.id_number = m.id_number \
                  WHERE p.id_number IS NULL OR p.county_code <> m.county_code OR p.household_no <> m.household_no) + \
                  (SELECT COUNT(*) FROM households h LEFT JOIN household_ids i ON i.household_no = h.household_no \
-                 WHERE i.household_no IS NULL OR i.county_code <> h.county_code)",
+                 WHERE (i.household_no IS NULL OR i.county_code <> h.county_code) AND h.dissolved_on IS NULL) + \
+                 (SELECT COUNT(*) FROM household_ids i LEFT JOIN households h ON h.county_code = i.county_code \
+                 AND h.household_no = i.household_no WHERE h.household_no IS NULL)",
                 &[],
             )
             .await?;
