@@ -7,9 +7,10 @@ use zhenxing_app::NoProgress;
 use zhenxing_app::export::{ExportLayout, ExportRequest};
 use zhenxing_app::monitoring::Caller;
 use zhenxing_app::monitoring::clues::{ClueRequest, SubjectRef};
-use zhenxing_domain::monitoring::{Channel, Evidence};
+use zhenxing_domain::monitoring::{Channel, ClueStatus, Evidence};
 use zhenxing_domain::{AreaCode, DissolveReason, HouseholdNo, RiskTypes, Role, Scope};
 use zhenxing_ledger::write::{CsvEncoding, Disclosure};
+use zhenxing_store::monitoring::ClueOutcome;
 use zhenxing_store::search::{HouseholdFilter, SearchText};
 use zhenxing_store::{Actor, Closed, HistorySubject};
 
@@ -69,6 +70,51 @@ async fn households_close_and_open_again(env: &Env, url: &str) {
     let today = zhenxing_domain::today_in_china().to_string();
     assert_eq!(village(env, &today).await, (2, 3, 1, 2));
 
+    // A monitored household's clue opens no case and stays open: it closes with the household.
+    let cadre = Caller::user(
+        Actor {
+            user_id: None,
+            name: "村干部".into(),
+        },
+        Role::VillageCadre,
+        AreaCode::parse(V1).unwrap(),
+    );
+    let clue_of = |no: &str| ClueRequest {
+        subject: SubjectRef::Household(HouseholdNo::parse(no).unwrap()),
+        risks: RiskTypes::parse("因病").unwrap(),
+        disaster_kind: None,
+        evidence: Evidence {
+            channel: Channel::Application,
+            source: "本人申请".into(),
+            rule: None,
+            figures: vec![],
+            members: vec![],
+            note: None,
+            found_on: chrono::NaiveDate::from_ymd_opt(2025, 3, 3).unwrap(),
+        },
+        category: None,
+        green_channel: false,
+    };
+    let recorded = env.app.record_clue(&cadre, &clue_of("8201")).await.unwrap();
+    let ClueOutcome::Created {
+        clue: open_clue,
+        case: None,
+    } = recorded.outcome
+    else {
+        panic!("a monitored household's clue opens no case: {recorded:?}");
+    };
+    let monitoring = env.app.store().monitoring();
+    let open_clues = async || {
+        monitoring
+            .open_clues(Scope::All, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(open_clues().await, [open_clue]);
+
     // The list of households closed, as a clerk keeps it (GBK): only 户编号 and why are needed.
     let closing = env.write(
         "销户.csv",
@@ -125,6 +171,15 @@ async fn households_close_and_open_again(env: &Env, url: &str) {
         .collect();
     assert_eq!(removed, ["死亡", "死亡"]);
 
+    // Its open clue closed with it.
+    let clue = monitoring
+        .clue(Scope::All, open_clue)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(clue.status, ClueStatus::Closed);
+    assert!(open_clues().await.is_empty());
+
     // Not counted today; counted, with its persons and as monitored, before it closed.
     assert_eq!(village(env, &today).await, (1, 1, 0, 0));
     assert_eq!(village(env, "2025-05-31").await, (2, 3, 1, 2));
@@ -168,31 +223,7 @@ async fn households_close_and_open_again(env: &Env, url: &str) {
     assert_eq!((exported.households, exported.members), (1, 1));
 
     // A household whose identification case is open is not closed: its case comes first.
-    let cadre = Caller::user(
-        Actor {
-            user_id: None,
-            name: "村干部".into(),
-        },
-        Role::VillageCadre,
-        AreaCode::parse(V1).unwrap(),
-    );
-    let clue = ClueRequest {
-        subject: SubjectRef::Household(HouseholdNo::parse("8202").unwrap()),
-        risks: RiskTypes::parse("因病").unwrap(),
-        disaster_kind: None,
-        evidence: Evidence {
-            channel: Channel::Application,
-            source: "本人申请".into(),
-            rule: None,
-            figures: vec![],
-            members: vec![],
-            note: None,
-            found_on: chrono::NaiveDate::from_ymd_opt(2025, 3, 3).unwrap(),
-        },
-        category: None,
-        green_channel: false,
-    };
-    env.app.record_clue(&cadre, &clue).await.unwrap();
+    env.app.record_clue(&cadre, &clue_of("8202")).await.unwrap();
     let close_8202 = env.write("销户8202.csv", csv("户编号,销户原因", &["8202,整户迁出"]));
     let refused = env.import(Some(&close_8202), None).await.unwrap();
     assert_eq!(refused.errors.len(), 1, "{:?}", refused.errors);

@@ -828,6 +828,23 @@ impl SqlImport {
                 ],
             )
             .await?;
+        // Its clues still open (a monitored household's, which open no case; an open case
+        // refuses the closure) have nobody left to verify: they close with it.
+        self.tx
+            .execute(
+                // `status = 1` written out: the partial index `clues_one_open` is used then.
+                "UPDATE clues SET status = $1, closed_on = $2 \
+                 WHERE county_code = $3 AND subject_key = $4 AND status = 1",
+                &[
+                    Value::from(zhenxing_domain::monitoring::ClueStatus::Closed.code()),
+                    Value::from(on.format("%Y-%m-%d").to_string()),
+                    key[0].clone(),
+                    Value::from(zhenxing_domain::monitoring::ClueSubject::household_key(
+                        &old.no,
+                    )),
+                ],
+            )
+            .await?;
         self.touched.insert(old.village.as_i64());
         Ok(())
     }
