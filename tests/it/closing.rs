@@ -302,6 +302,80 @@ async fn households_close_and_open_again(env: &Env, url: &str) {
     );
     assert_eq!(env.village_as_of(ELSEWHERE, &today).await.households, 1);
     assert_eq!(village(env, &today).await, (1, 1, 0, 0));
+
+    // The county it left still reaches its closed row: by number, in its list of households
+    // closed, and on its page; the province finds both rows by number, each by its county.
+    let here = Scope::Area(AreaCode::parse("620102").unwrap());
+    let listed = async |scope: Scope, area: &str, text: Option<&str>, closed: bool| {
+        let filter = HouseholdFilter {
+            text: text.and_then(SearchText::parse),
+            closed,
+            ..HouseholdFilter::default()
+        };
+        db.search_households(scope, AreaCode::parse(area).unwrap(), &filter, None, 50)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|h| {
+                (
+                    h.county.to_string(),
+                    h.no.to_string(),
+                    h.closed.map(|c| c.reason),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let closed_here = (
+        "620102000000".to_string(),
+        "8201".to_string(),
+        Some(DissolveReason::MovedOut),
+    );
+    assert_eq!(
+        listed(here, "620102", Some("8201"), false).await,
+        std::slice::from_ref(&closed_here)
+    );
+    assert_eq!(
+        listed(here, "620102", None, true).await,
+        std::slice::from_ref(&closed_here)
+    );
+    assert_eq!(
+        listed(Scope::All, "62", Some("8201"), false).await,
+        [
+            closed_here,
+            ("620103000000".to_string(), "8201".to_string(), None)
+        ]
+    );
+    assert!(listed(Scope::All, "620103", None, true).await.is_empty());
+    let no = HouseholdNo::parse("8201").unwrap();
+    let record = |scope: Scope, at: Option<&'static str>| {
+        let no = no.clone();
+        async move {
+            env.app
+                .store()
+                .household_record(scope, &no, at.map(|c| AreaCode::parse(c).unwrap()))
+                .await
+                .unwrap()
+                .map(|r| {
+                    (
+                        r.household.county.to_string(),
+                        r.household.closed.is_some(),
+                        r.history.len(),
+                    )
+                })
+        }
+    };
+    let (county, closed, history) = record(here, None).await.unwrap();
+    assert_eq!((county.as_str(), closed), ("620102000000", true));
+    assert!(history > 1, "its history stays with it");
+    assert_eq!(record(Scope::All, None).await.unwrap().0, "620103000000");
+    assert_eq!(
+        record(Scope::All, Some("620102")).await.unwrap().0,
+        "620102000000"
+    );
+    assert!(
+        record(here, Some("620103")).await.is_none(),
+        "not outside its scope"
+    );
     env.app.store().check_integrity().await.unwrap();
     let mismatches = env.app.check_figures().await.unwrap();
     assert!(mismatches.is_empty(), "{mismatches:?}");

@@ -2628,6 +2628,41 @@ async fn a_closed_household_says_so_on_its_page() {
         .get("/households?area=620102000000", Some(&admin))
         .await;
     assert!(list.body.contains("A001") && !list.body.contains("A002"));
+    // The county's households closed: a list of their own, each linked to its row here.
+    let closed = site
+        .get("/households?area=620102000000&status=closed", Some(&admin))
+        .await;
+    assert_eq!(closed.status, StatusCode::OK);
+    assert!(!closed.body.contains(">A001<"), "{}", closed.body);
+    assert!(
+        closed.body.contains(
+            "href=\"/households/A002?county=620102000000\">A002</a> <span class=\"tag\">已销户：整户迁出，2025-09-30</span>"
+        ),
+        "{}",
+        closed.body
+    );
+    assert!(
+        closed
+            .body
+            .contains("<option value=\"closed\" selected>已销户</option>")
+    );
+    let page = site
+        .get("/households/A002?county=620102000000", Some(&admin))
+        .await;
+    assert!(page.body.contains("该户已于2025-09-30销户（整户迁出）"));
+    let wrong = site.get("/households/A002?county=6201", Some(&admin)).await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST, "not a county's code");
+    let api = site
+        .get(
+            "/api/v1/households?area=620102000000&status=closed",
+            Some(&admin),
+        )
+        .await;
+    let api: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(api["items"][0]["no"], "A002");
+    assert_eq!(api["items"][0]["closed_reason"], "整户迁出");
+    assert_eq!(api["items"][0]["closed_on"], "2025-09-30");
+    assert_eq!(api["items"][0]["county_code"], "620102000000");
     // An open household's page says nothing of it, and offers its closing to who may import.
     let page = site.get("/households/A001", Some(&admin)).await;
     assert!(!page.body.contains("household-closed"));

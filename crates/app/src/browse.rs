@@ -321,6 +321,18 @@ impl App {
         no: &HouseholdNo,
         reveal: bool,
     ) -> Result<HouseholdDetail, AppError> {
+        self.household_at(caller, no, None, reveal).await
+    }
+
+    /// [`App::household`] at its row in the county `at` when given: a closed row of a household
+    /// registered again elsewhere (it moved), as the list of closed households links to it.
+    pub async fn household_at(
+        &self,
+        caller: &Caller,
+        no: &HouseholdNo,
+        at: Option<AreaCode>,
+        reveal: bool,
+    ) -> Result<HouseholdDetail, AppError> {
         caller.require(Permission::ReadRegistry)?;
         let scope = caller.scope();
         let may_reveal = caller.may(Permission::SeeWholePersonalData);
@@ -334,7 +346,7 @@ impl App {
             history,
         } = self
             .store()
-            .household_record(scope, no)
+            .household_record(scope, no, at)
             .await?
             .ok_or(AppError::NotFound)?;
         if reveal {

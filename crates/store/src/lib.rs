@@ -96,11 +96,13 @@ pub trait Store: Send + Sync {
     /// Every recorded change of a household and its members, newest first.
     async fn history(&self, scope: Scope, no: &HouseholdNo) -> StoreResult<Vec<HistoryEntry>>;
 
-    /// A household with its members and history, read in one snapshot (the household page).
+    /// A household with its members and history, read in one snapshot (the household page):
+    /// its row in the county `at` when given, else as [`Store::household`] finds it.
     async fn household_record(
         &self,
         scope: Scope,
         no: &HouseholdNo,
+        at: Option<AreaCode>,
     ) -> StoreResult<Option<HouseholdRecord>>;
 
     /// Households under `area` in (village, household number) order, read in one snapshot.

@@ -50,6 +50,8 @@ pub struct HouseholdFilter {
     pub monitored: Option<bool>,
     pub risk: Option<RiskType>,
     pub eliminated: Option<bool>,
+    /// Closed households (销户) only; else only those not closed, unless searched by number.
+    pub closed: bool,
 }
 
 /// Where a page ends: the last (village, household number) shown.
@@ -88,6 +90,8 @@ pub struct HouseholdSummary {
     pub risks: RiskTypes,
     pub eliminated: bool,
     pub per_capita_income: Option<Money>,
+    /// Closed (销户): why and the day.
+    pub closed: Option<crate::Closed>,
 }
 
 #[async_trait]

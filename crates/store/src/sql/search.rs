@@ -2,7 +2,8 @@
 //!
 //! Every page is one index range scan of `households_village` from the cursor on, bounded by the
 //! area and the caller's scope; text searches go through their own index first (`person_ids`,
-//! `household_ids`, `households_head_name`, `members_name`) and only then to the households.
+//! `household_ids` with `households_closed_no`, `households_head_name`, `members_name`) and only
+//! then to the households; closed households (销户) are listed through `households_closed`.
 
 use async_trait::async_trait;
 use zhenxing_domain::{
@@ -40,6 +41,7 @@ fn summary(r: &Row) -> StoreResult<HouseholdSummary> {
         eliminated: r.flag(8)?,
         per_capita_income: r.opt_int(9)?.map(Money::from_fen),
         persons: small(10)?,
+        closed: super::store::closed(r.opt_text(11)?, r.opt_int(12)?)?,
     })
 }
 
@@ -96,9 +98,14 @@ impl<D: Db> HouseholdSearch for SqlStore<D> {
             }
             Some(SearchText::HouseholdNo(no)) => {
                 let p = w.param(no.as_str().to_string().into());
-                w.push(format!(
-                    "(h.county_code, h.household_no) IN (SELECT county_code, household_no FROM household_ids WHERE household_no = {p})"
-                ));
+                // The household registered under it, and its closed rows (one in each county
+                // it moved away from), each by its key (an `IN` list here had SQLite walk the
+                // area's households: 69 ms for a province, against 3 ms).
+                from = format!(
+                    "(SELECT county_code, household_no FROM household_ids WHERE household_no = {p} \
+                     UNION SELECT county_code, household_no FROM households WHERE household_no = {p} AND dissolved_on IS NOT NULL) k \
+                     JOIN households h ON h.county_code = k.county_code AND h.household_no = k.household_no"
+                );
             }
             Some(SearchText::Name(name)) => {
                 let first = w.param(name.clone().into());
@@ -110,8 +117,10 @@ impl<D: Db> HouseholdSearch for SqlStore<D> {
                 );
             }
         }
-        // Closed households (销户) are listed only when asked for by number.
-        if !matches!(filter.text, Some(SearchText::HouseholdNo(_))) {
+        // Closed households (销户) are listed when asked for, and found by number.
+        if filter.closed {
+            w.push("h.dissolved_on IS NOT NULL".into());
+        } else if !matches!(filter.text, Some(SearchText::HouseholdNo(_))) {
             w.push("h.dissolved_on IS NULL".into());
         }
         if let Some(t) = filter.household_type {
@@ -144,7 +153,8 @@ impl<D: Db> HouseholdSearch for SqlStore<D> {
         let sql = format!(
             "SELECT h.county_code, h.household_no, h.village_code, h.head_name, h.size, h.household_type, \
              h.monitor_category, h.risk_mask, h.eliminated, h.per_capita_income, \
-             (SELECT COUNT(*) FROM members m WHERE m.county_code = h.county_code AND m.household_no = h.household_no) \
+             (SELECT COUNT(*) FROM members m WHERE m.county_code = h.county_code AND m.household_no = h.household_no), \
+             h.dissolved_on, h.dissolved_reason \
              FROM {from} WHERE {} ORDER BY h.village_code, h.household_no LIMIT {}",
             w.clauses.join(" AND "),
             limit.min(500)

@@ -251,12 +251,46 @@ impl<D: Db> SqlStore<D> {
         scope: Scope,
         no: &HouseholdNo,
     ) -> StoreResult<Option<StoredHousehold>> {
+        self.household_at(tx, scope, no, None).await
+    }
+
+    /// The household of number `no` in scope: in the county `at` when given (its row there,
+    /// closed or not); else the one registered under it, else its latest closed row in scope (a
+    /// household that moved to another county is found by the county it left).
+    async fn household_at(
+        &self,
+        tx: &mut dyn Tx,
+        scope: Scope,
+        no: &HouseholdNo,
+        at: Option<AreaCode>,
+    ) -> StoreResult<Option<StoredHousehold>> {
+        let [lo, hi] = range_args(scope);
+        if let Some(county) = at {
+            let sql = format!(
+                "{} WHERE h.county_code = $1 AND h.household_no = $2 AND h.village_code BETWEEN $3 AND $4",
+                self.household_select()
+            );
+            let rows = tx
+                .fetch(&sql, &[county.as_i64().into(), no.as_str().into(), lo, hi])
+                .await?;
+            return rows.first().map(stored_household).transpose();
+        }
         let sql = format!(
             "{} JOIN household_ids i ON i.county_code = h.county_code AND i.household_no = h.household_no \
              WHERE i.household_no = $1 AND h.village_code BETWEEN $2 AND $3",
             self.household_select()
         );
-        let [lo, hi] = range_args(scope);
+        let rows = tx
+            .fetch(&sql, &[no.as_str().into(), lo.clone(), hi.clone()])
+            .await?;
+        if let Some(r) = rows.first() {
+            return stored_household(r).map(Some);
+        }
+        let sql = format!(
+            "{} WHERE h.household_no = $1 AND h.dissolved_on IS NOT NULL \
+             AND h.village_code BETWEEN $2 AND $3 ORDER BY h.dissolved_on DESC, h.county_code LIMIT 1",
+            self.household_select()
+        );
         let rows = tx.fetch(&sql, &[no.as_str().into(), lo, hi]).await?;
         rows.first().map(stored_household).transpose()
     }
@@ -510,9 +544,10 @@ impl<D: Db> Store for SqlStore<D> {
         &self,
         scope: Scope,
         no: &HouseholdNo,
+        at: Option<AreaCode>,
     ) -> StoreResult<Option<HouseholdRecord>> {
         let mut tx = self.db.read().await?;
-        let Some(h) = self.household_in(tx.as_mut(), scope, no).await? else {
+        let Some(h) = self.household_at(tx.as_mut(), scope, no, at).await? else {
             return Ok(None);
         };
         let members = self

@@ -37,6 +37,9 @@ pub struct ListQuery {
     pub risk: Option<String>,
     /// `yes` eliminated, `no` not.
     pub eliminated: Option<String>,
+    /// `closed`: households closed (销户) only, those that moved away among them; absent: those
+    /// registered (a search by 户编号 finds either).
+    pub status: Option<String>,
     /// The cursor of the page to show (`next_page` of the previous answer); absent: the first.
     #[serde(alias = "after")]
     pub page: Option<String>,
@@ -80,6 +83,11 @@ impl ListQuery {
             "no" | "0" | "false" => Some(false),
             other => return Err(WebError::BadRequest(format!("风险是否消除无效：{other}"))),
         };
+        f.closed = match self.status.as_deref().map(str::trim).unwrap_or("") {
+            "" | "open" => false,
+            "closed" => true,
+            other => return Err(WebError::BadRequest(format!("户状态无效：{other}"))),
+        };
         Ok(f)
     }
 
@@ -96,6 +104,7 @@ impl ListQuery {
         put("category", &self.category);
         put("risk", &self.risk);
         put("eliminated", &self.eliminated);
+        put("status", &self.status);
         if let Some(p) = page {
             parts.push(format!("page={}", urlencode(p)));
         }
@@ -123,6 +132,10 @@ fn choices(current: &Option<String>, options: Vec<(String, String)>) -> Vec<Choi
 
 pub struct RowView {
     pub no: String,
+    /// Its page: a closed row by its county (the number may be registered elsewhere now).
+    pub href: String,
+    /// Closed (销户): why and when.
+    pub closed: Option<String>,
     pub head: String,
     pub place: String,
     pub persons: String,
@@ -141,6 +154,7 @@ pub struct ListView {
     pub categories: Vec<Choice>,
     pub risks: Vec<Choice>,
     pub eliminated: Vec<Choice>,
+    pub statuses: Vec<Choice>,
     pub rows: Vec<RowView>,
     pub first_href: Option<String>,
     pub next_href: Option<String>,
@@ -193,6 +207,13 @@ pub async fn list(
             let s = &r.summary;
             RowView {
                 no: s.no.to_string(),
+                href: match s.closed {
+                    Some(_) => format!("/households/{}?county={}", s.no, s.county),
+                    None => format!("/households/{}", s.no),
+                },
+                closed: s
+                    .closed
+                    .map(|c| format!("已销户：{}，{}", c.reason.label(), c.on)),
                 head: s.head_name.clone(),
                 place: r.place.clone(),
                 persons: if s.persons == s.size {
@@ -244,6 +265,7 @@ pub async fn list(
                 ("no".into(), "未消除".into()),
             ],
         ),
+        statuses: choices(&q.status, vec![("closed".into(), "已销户".into())]),
         rows,
         first_href: q.page.as_ref().map(|_| q.href(&area_code, None)),
         next_href: page.next.as_deref().map(|n| q.href(&area_code, Some(n))),
@@ -429,24 +451,46 @@ fn parse_no(s: &str) -> Result<HouseholdNo, WebError> {
     HouseholdNo::parse(s).map_err(|_| WebError::NotFound)
 }
 
+/// `?county=`: a household's row in that county (a closed row of a household that moved).
+#[derive(Debug, Default, Deserialize)]
+pub struct AtQuery {
+    pub county: Option<String>,
+}
+
+/// The county a `county` parameter names (a county's code, 12 or 6 digits); none when empty.
+pub fn county_param(s: Option<&str>) -> Result<Option<zhenxing_domain::AreaCode>, WebError> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => match parse_area(s) {
+            Ok(a) if a.level() == zhenxing_domain::AreaLevel::County => Ok(Some(a)),
+            _ => Err(WebError::BadRequest(format!("县（区）代码无效：{s}"))),
+        },
+    }
+}
+
 async fn detail(
     state: &AppState,
     user: &PageUser,
     no: &str,
+    at: Option<zhenxing_domain::AreaCode>,
     reveal: bool,
 ) -> Result<Response, PageError> {
-    detail_with(state, user, no, reveal, None).await
+    detail_with(state, user, no, at, reveal, None).await
 }
 
 async fn detail_with(
     state: &AppState,
     user: &PageUser,
     no: &str,
+    at: Option<zhenxing_domain::AreaCode>,
     reveal: bool,
     error: Option<String>,
 ) -> Result<Response, PageError> {
     let no = parse_no(no)?;
-    let d = state.app.household(&user.caller, &no, reveal).await?;
+    let d = state
+        .app
+        .household_at(&user.caller, &no, at, reveal)
+        .await?;
     let today = zhenxing_domain::today_in_china();
     let cases = state
         .app
@@ -506,7 +550,7 @@ pub async fn close(
     };
     if on.is_some_and(|d| d > zhenxing_domain::today_in_china()) {
         let error = "销户时间不能晚于今天".to_string();
-        return detail_with(&state, &user, &no, false, Some(error)).await;
+        return detail_with(&state, &user, &no, None, false, Some(error)).await;
     }
     let dissolution = zhenxing_domain::Dissolution { reason, on };
     match state
@@ -514,9 +558,9 @@ pub async fn close(
         .close_household(&user.caller, &household, dissolution)
         .await
     {
-        Ok(()) => detail(&state, &user, &no, false).await,
+        Ok(()) => detail(&state, &user, &no, None, false).await,
         Err(zhenxing_app::AppError::Invalid(why)) => {
-            detail_with(&state, &user, &no, false, Some(why)).await
+            detail_with(&state, &user, &no, None, false, Some(why)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -526,8 +570,10 @@ pub async fn show(
     State(state): State<AppState>,
     user: PageUser,
     Path(no): Path<String>,
+    Query(q): Query<AtQuery>,
 ) -> Result<Response, PageError> {
-    detail(&state, &user, &no, false).await
+    let at = county_param(q.county.as_deref())?;
+    detail(&state, &user, &no, at, false).await
 }
 
 /// POST, with the CSRF token: showing whole ID numbers writes the audit log.
@@ -535,6 +581,8 @@ pub async fn reveal(
     State(state): State<AppState>,
     user: PageUser,
     Path(no): Path<String>,
+    Query(q): Query<AtQuery>,
 ) -> Result<Response, PageError> {
-    detail(&state, &user, &no, true).await
+    let at = county_param(q.county.as_deref())?;
+    detail(&state, &user, &no, at, true).await
 }
