@@ -594,6 +594,13 @@ async fn no_route_reaches_outside_the_callers_area() {
         ),
         s(
             "GET",
+            "/api/v1/imports/{id}/rejected-rows",
+            format!("/api/v1/imports/{b_import}/rejected-rows"),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "GET",
             "/export",
             format!("/export?area={COUNTY_B}"),
             Expect::Denied,
@@ -1433,6 +1440,37 @@ async fn an_api_imports_answer_lists_the_first_refused_rows_and_where_the_rest_b
     assert_eq!(v["errors_total"], 1, "{v}");
     assert_eq!(v["errors"].as_array().unwrap().len(), 1, "{v}");
     assert!(v["errors_next"].is_null(), "{v}");
+    // The rows not taken, as the file had them, for the caller to correct and send again.
+    let id = v["import_id"].as_i64().unwrap();
+    let url = format!("/api/v1/imports/{id}/rejected-rows");
+    assert_eq!(v["rejected_rows"], url.as_str(), "{v}");
+    let (status, headers, bytes) = site
+        .send_raw(
+            Request::get(&url)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml"),
+        "{headers:?}"
+    );
+    {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = book.sheet_names()[0].clone();
+        let range = book.worksheet_range(&sheet).unwrap();
+        assert_eq!(range.rows().skip(2).count(), 1, "the one row refused");
+    }
+    let other = site.token("a_officer").await;
+    let r = site.api(Method::GET, &url, &other).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "only for who imported");
     let r = site
         .api(Method::GET, &format!("/api/v1/progress/{WORK}"), &token)
         .await;

@@ -244,6 +244,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         ),
         (r("GET", "/api/v1/imports", Api), get(api::imports)),
         (
+            r("GET", "/api/v1/imports/{id}/rejected-rows", Api),
+            get(api::import_rejected_rows),
+        ),
+        (
             r("GET", "/api/v1/progress/{token}", Api),
             get(api::progress),
         ),

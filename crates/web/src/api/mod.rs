@@ -129,6 +129,13 @@ pub struct HouseholdItem {
     pub eliminated: bool,
     /// 人均纯收入（元，两位小数）
     pub per_capita_income: Option<String>,
+    /// 县（区）代码: with `no`, the household's row (a household that moved has a closed row in
+    /// each county it left; pass as `county` to read that one).
+    pub county_code: String,
+    /// 销户原因, when closed (`status=closed` lists them).
+    pub closed_reason: Option<String>,
+    /// 销户时间, when closed.
+    pub closed_on: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -189,6 +196,9 @@ pub async fn households(
                     risks: s.risks.iter().map(|r| r.label().to_string()).collect(),
                     eliminated: s.eliminated,
                     per_capita_income: s.per_capita_income.map(|m| m.yuan_string()),
+                    county_code: s.county.to_string(),
+                    closed_reason: s.closed.map(|c| c.reason.label().to_string()),
+                    closed_on: s.closed.map(|c| c.on.to_string()),
                 }
             })
             .collect(),
@@ -374,6 +384,10 @@ fn household_json(d: HouseholdDetail) -> HouseholdJson {
 pub struct RevealQuery {
     /// `true`: whole ID numbers and phones (roles allowed only, with a token; audited).
     pub reveal: Option<bool>,
+    /// 县（区）代码: the household's row in that county (a closed row of a household that moved
+    /// away; the list's `county_code`); absent: the one registered under the number, else its
+    /// latest closed row.
+    pub county: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/households/{no}", tag = "农户",
@@ -392,7 +406,8 @@ pub async fn household(
     if reveal && caller.via != Via::Token {
         return Err(WebError::App(zhenxing_app::AppError::Forbidden).into());
     }
-    let d = state.app.household(&caller, &no, reveal).await?;
+    let at = crate::pages::households::county_param(q.county.as_deref())?;
+    let d = state.app.household_at(&caller, &no, at, reveal).await?;
     Ok(Json(household_json(d)))
 }
 
@@ -484,6 +499,12 @@ pub struct ImportJson {
     pub errors_next: Option<u64>,
     /// Every refused row counted by kind (file, column, code), the most frequent first.
     pub error_kinds: Vec<ErrorKindJson>,
+    /// Where the rows not taken are, as the files had them (an xlsx to correct and import
+    /// again), for the caller alone and for a short while; absent when every row was taken or
+    /// they could not be kept (`rejected_rows_note` says why).
+    pub rejected_rows: Option<String>,
+    /// Why the rows not taken are not offered, when some were refused.
+    pub rejected_rows_note: Option<String>,
 }
 
 /// Refused rows of one kind.
@@ -548,11 +569,12 @@ async fn import_answer(
     if up.households.is_none() && up.members.is_none() {
         return Err(WebError::BadRequest("请上传 households 或 members 文件".into()).into());
     }
+    let files = (up.households.clone(), up.members.clone());
     let report = state
         .app
         .import_as(caller, up.households, up.members, reporter(work))
         .await?;
-    Ok(Json(ImportJson {
+    let mut answer = ImportJson {
         import_id: report.import_id,
         rows: report.rows,
         notes: report.notes,
@@ -581,7 +603,29 @@ async fn import_answer(
                 example: k.example,
             })
             .collect(),
-    }))
+        rejected_rows: None,
+        rejected_rows_note: None,
+    };
+    if let (true, Some(id)) = (report.counts.rejected > 0, report.import_id) {
+        match crate::pages::ledgers::keep_rejected_rows(state, caller, files, report).await {
+            Ok(()) => answer.rejected_rows = Some(format!("/api/v1/imports/{id}/rejected-rows")),
+            Err(why) => answer.rejected_rows_note = Some(why.to_string()),
+        }
+    }
+    Ok(Json(answer))
+}
+
+#[utoipa::path(get, path = "/api/v1/imports/{id}/rejected-rows", tag = "台账",
+    params(("id" = i64, Path, description = "导入编号")),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "The rows the import did not take, as its files had them: for the user who imported, shortly after (the answer's `rejected_rows`). Audited."),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn import_rejected_rows(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    Ok(crate::pages::ledgers::hand_out_rejected_rows(&state, &caller, &id).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/progress/{token}", tag = "台账",
@@ -735,7 +779,7 @@ impl Modify for BearerScheme {
     info(title = "振兴 防止返贫动态监测平台 API", version = "1",
         description = "按区划范围访问农户台账、防返贫监测帮扶（线索、识别和消除案件、帮扶计划、走访、公示、数据检查、政策参数）和统计调度。用 `Authorization: Bearer TOKEN` 调用（令牌在“API令牌”页面创建，或用 `zhenxing user token`）。错误返回 `{\"code\": \"...\", \"message\": \"中文说明\"}`；管辖范围以外的数据一律返回 404。"),
     paths(area, households, household, import, stats::stats, me,
-        stats::verification, stats::reports, stats::issue, stats::preview, stats::report,
+        import_rejected_rows, stats::verification, stats::reports, stats::issue, stats::preview, stats::report,
         stats::report_xlsx,
         policy::in_force, policy::versions, policy::check, policy::set,
         monitoring::cases, monitoring::my_cases, monitoring::case, monitoring::step,

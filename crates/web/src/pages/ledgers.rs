@@ -288,7 +288,7 @@ async fn import_answer(
         Ok(report) => {
             let mut view = result_view(&report);
             if report.counts.rejected > 0 {
-                match keep_rejected_rows(state, user, files, report).await {
+                match keep_rejected_rows(state, &user.caller, files, report).await {
                     Ok(()) => view.rejected_rows = true,
                     Err(why) => view.rejected_rows_note = why,
                 }
@@ -314,9 +314,9 @@ const REJECTED_ROWS_ON_THE_PAGE: u64 = 100_000;
 
 /// Makes the workbook of the rows `report` did not take, from the uploaded files while they are
 /// still there, and keeps it for the user to fetch ([`crate::handouts`]).
-async fn keep_rejected_rows(
+pub(crate) async fn keep_rejected_rows(
     state: &AppState,
-    user: &PageUser,
+    caller: &zhenxing_app::auth::Caller,
     (households, members): (Option<PathBuf>, Option<PathBuf>),
     report: ImportReport,
 ) -> Result<(), &'static str> {
@@ -331,8 +331,8 @@ async fn keep_rejected_rows(
     let req = zhenxing_app::import::ImportRequest {
         households,
         members,
-        actor: user.caller.actor(),
-        scope: user.caller.scope(),
+        actor: caller.actor(),
+        scope: caller.scope(),
     };
     let made = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
@@ -356,7 +356,7 @@ async fn keep_rejected_rows(
     let name = format!("未导入的行_{id}.xlsx");
     if state
         .handouts
-        .put(user.caller.user.id, &format!("import:{id}"), &name, bytes)
+        .put(caller.user.id, &format!("import:{id}"), &name, bytes)
     {
         Ok(())
     } else {
@@ -371,21 +371,27 @@ pub async fn rejected_rows(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    user.caller.require(zhenxing_domain::Permission::Import)?;
+    Ok(hand_out_rejected_rows(&state, &user.caller, &id).await?)
+}
+
+/// The workbook of the rows import `id` did not take, kept for `caller` (the page's and the
+/// API's download). Audited.
+pub(crate) async fn hand_out_rejected_rows(
+    state: &AppState,
+    caller: &zhenxing_app::auth::Caller,
+    id: &str,
+) -> Result<Response, WebError> {
+    caller.require(zhenxing_domain::Permission::Import)?;
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let Some((name, bytes)) = state
-        .handouts
-        .get(user.caller.user.id, &format!("import:{id}"))
-    else {
+    let Some((name, bytes)) = state.handouts.get(caller.user.id, &format!("import:{id}")) else {
         return Err(WebError::NotFoundBecause(format!(
             "没有可下载的未导入行：只有导入者本人在导入后{}分钟内可以下载（服务器不长期保存其中的个人信息）。可下载错误报告，或在台账中改正后重新导入",
             crate::handouts::KEPT.as_secs() / 60
-        ))
-        .into());
+        )));
     };
     state
         .app
-        .audit_rejected_rows_fetch(&user.caller, id, bytes.len() as u64)
+        .audit_rejected_rows_fetch(caller, id, bytes.len() as u64)
         .await?;
     Ok(download(bytes.to_vec(), &name, XLSX))
 }
