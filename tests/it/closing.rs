@@ -360,18 +360,24 @@ async fn households_close_and_open_again(env: &Env, url: &str) {
                         r.household.county.to_string(),
                         r.household.closed.is_some(),
                         r.history.len(),
+                        r.registered_elsewhere,
                     )
                 })
         }
     };
-    let (county, closed, history) = record(here, None).await.unwrap();
-    assert_eq!((county.as_str(), closed), ("620102000000", true));
-    assert!(history > 1, "its history stays with it");
-    assert_eq!(record(Scope::All, None).await.unwrap().0, "620103000000");
+    let (county, closed, history, elsewhere) = record(here, None).await.unwrap();
     assert_eq!(
-        record(Scope::All, Some("620102")).await.unwrap().0,
-        "620102000000"
+        (county.as_str(), closed, elsewhere),
+        ("620102000000", true, true)
     );
+    assert!(history > 1, "its history stays with it");
+    let (county, closed, _, elsewhere) = record(Scope::All, None).await.unwrap();
+    assert_eq!(
+        (county.as_str(), closed, elsewhere),
+        ("620103000000", false, false)
+    );
+    let (county, _, _, elsewhere) = record(Scope::All, Some("620102")).await.unwrap();
+    assert_eq!((county.as_str(), elsewhere), ("620102000000", true));
     assert!(
         record(here, Some("620103")).await.is_none(),
         "not outside its scope"

@@ -2701,6 +2701,34 @@ async fn a_closed_household_says_so_on_its_page() {
     assert_eq!(api["items"][0]["closed_reason"], "整户迁出");
     assert_eq!(api["items"][0]["closed_on"], "2025-09-30");
     assert_eq!(api["items"][0]["county_code"], "620102000000");
+    // The family registered in another county under its number: its row here says so.
+    let b_admin = site.login("b_admin").await;
+    let (content_type, body) = multipart(&[(
+        "households",
+        "迁入.csv",
+        &csv(
+            H_HEADER,
+            &[&format!("A002,{VILLAGE_B},迁入户,1,8000,否,,,,否,")],
+        ),
+    )]);
+    let page = site
+        .send(
+            Request::post(format!("/import?csrf={}", b_admin.csrf))
+                .header(header::COOKIE, format!("zx_session={}", b_admin.cookie))
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert!(page.body.contains("新增1户"), "{}", page.body);
+    let page = site.get("/households/A002", Some(&admin)).await;
+    assert!(
+        page.body.contains("该户已迁往其他县（区）"),
+        "the county it left reaches its row: {}",
+        page.body
+    );
+    let page = site.get("/households/A002", Some(&b_admin)).await;
+    assert!(!page.body.contains("household-closed"), "{}", page.body);
     // An open household's page says nothing of it, and offers its closing to who may import.
     let page = site.get("/households/A001", Some(&admin)).await;
     assert!(!page.body.contains("household-closed"));

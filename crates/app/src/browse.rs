@@ -85,6 +85,8 @@ pub struct HouseholdDetail {
     /// What the registry check finds in the household against its members:
     /// (rule code, label, detail).
     pub findings: Vec<(&'static str, &'static str, String)>,
+    /// Closed here and registered under its number in another county now (it moved there).
+    pub registered_elsewhere: bool,
 }
 
 /// `2024-03-09T06:03:00Z` (stored, UTC) as users read it: `2024-03-09 14:03` in China time.
@@ -344,6 +346,7 @@ impl App {
             household: mut stored,
             members,
             history,
+            registered_elsewhere,
         } = self
             .store()
             .household_record(scope, no, at)
@@ -414,6 +417,7 @@ impl App {
             revealed: reveal,
             may_reveal,
             findings,
+            registered_elsewhere,
         })
     }
 }

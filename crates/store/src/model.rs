@@ -261,6 +261,8 @@ pub struct HouseholdRecord {
     pub household: StoredHousehold,
     pub members: Vec<StoredMember>,
     pub history: Vec<HistoryEntry>,
+    /// Closed here and registered under its number in another county now (it moved there).
+    pub registered_elsewhere: bool,
 }
 
 /// The current figures of some areas, read in one snapshot: the kept counts and histograms of

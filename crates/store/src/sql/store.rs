@@ -554,10 +554,19 @@ impl<D: Db> Store for SqlStore<D> {
             .members_of(tx.as_mut(), std::slice::from_ref(&h))
             .await?;
         let history = history_in(tx.as_mut(), &h, no).await?;
+        let registered_elsewhere = h.closed.is_some()
+            && !tx
+                .fetch(
+                    "SELECT 1 FROM household_ids WHERE household_no = $1 AND county_code <> $2",
+                    &[no.as_str().into(), h.county.as_i64().into()],
+                )
+                .await?
+                .is_empty();
         Ok(Some(HouseholdRecord {
             household: h,
             members,
             history,
+            registered_elsewhere,
         }))
     }
 

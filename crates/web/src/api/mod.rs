@@ -284,6 +284,8 @@ pub struct HouseholdJson {
     pub closed_reason: Option<String>,
     /// The day it was closed, `2025-06-01`.
     pub closed_on: Option<String>,
+    /// Closed here and registered under its number in another county now (it moved there).
+    pub registered_elsewhere: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -300,6 +302,7 @@ fn household_json(d: HouseholdDetail) -> HouseholdJson {
     HouseholdJson {
         closed_reason: d.stored.closed.map(|c| c.reason.label().to_string()),
         closed_on: d.stored.closed.map(|c| c.on.to_string()),
+        registered_elsewhere: d.registered_elsewhere,
         no: h.no.to_string(),
         village_code: h.village.to_string(),
         place: d.place.iter().map(|p| p.name.clone()).collect(),

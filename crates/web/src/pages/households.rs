@@ -304,6 +304,8 @@ pub struct DetailView {
     pub monitoring: Vec<Field>,
     /// Closed (销户): why and when, shown above everything.
     pub closed: Option<String>,
+    /// Closed here and registered in another county now.
+    pub registered_elsewhere: bool,
     pub d: HouseholdDetail,
 }
 
@@ -317,6 +319,7 @@ fn detail_view(d: HouseholdDetail) -> DetailView {
             .stored
             .closed
             .map(|c| format!("该户已于{}销户（{}）", c.on, c.reason.label())),
+        registered_elsewhere: d.registered_elsewhere,
         no: h.no.to_string(),
         head: h.head_name.clone(),
         place: d
