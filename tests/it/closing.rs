@@ -6,9 +6,14 @@
 use zhenxing_app::NoProgress;
 use zhenxing_app::export::{ExportLayout, ExportRequest};
 use zhenxing_app::monitoring::Caller;
+use zhenxing_app::monitoring::cases::EliminationRequest;
 use zhenxing_app::monitoring::clues::{ClueRequest, SubjectRef};
+use zhenxing_app::monitoring::plans::PlanRequest;
+use zhenxing_app::monitoring::visits::VisitRequest;
 use zhenxing_domain::monitoring::{Channel, ClueStatus, Evidence};
-use zhenxing_domain::{AreaCode, DissolveReason, HouseholdNo, RiskTypes, Role, Scope};
+use zhenxing_domain::{
+    AreaCode, DissolveReason, EliminationMode, HouseholdNo, RiskTypes, Role, Scope,
+};
 use zhenxing_ledger::write::{CsvEncoding, Disclosure};
 use zhenxing_store::monitoring::ClueOutcome;
 use zhenxing_store::search::{HouseholdFilter, SearchText};
@@ -170,6 +175,76 @@ async fn households_close_and_open_again(env: &Env, url: &str) {
         .filter_map(|e| e.after["removed"]["reason"].as_str())
         .collect();
     assert_eq!(removed, ["死亡", "死亡"]);
+
+    // No new monitoring work for it: a clue, a plan, a visit, an elimination are refused.
+    let closed_refusal = |e: zhenxing_app::AppError| match e {
+        zhenxing_app::AppError::Monitoring(f) => {
+            assert_eq!(f.code(), "household_closed");
+            assert!(
+                f.to_string().contains("已于2025-06-01销户（整户死亡）"),
+                "{f}"
+            );
+        }
+        other => panic!("{other:?}"),
+    };
+    closed_refusal(
+        env.app
+            .record_clue(&cadre, &clue_of("8201"))
+            .await
+            .unwrap_err(),
+    );
+    let operator = Caller::command_line();
+    let no_8201 = HouseholdNo::parse("8201").unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+    closed_refusal(
+        env.app
+            .save_plan(
+                &operator,
+                &PlanRequest {
+                    household: no_8201.clone(),
+                    cadre_name: None,
+                    cadre_phone: None,
+                    measures: vec![],
+                    today: day,
+                },
+            )
+            .await
+            .unwrap_err(),
+    );
+    closed_refusal(
+        env.app
+            .record_visit(
+                &operator,
+                VisitRequest {
+                    household: no_8201.clone(),
+                    visited_on: day,
+                    visitor: "驻村队员".into(),
+                    answers: vec![],
+                    per_capita_income: None,
+                    finding: None,
+                    photos: vec![],
+                },
+            )
+            .await
+            .unwrap_err(),
+    );
+    closed_refusal(
+        env.app
+            .propose_elimination(
+                &operator,
+                &EliminationRequest {
+                    household: no_8201.clone(),
+                    mode: EliminationMode::Natural,
+                    on: day,
+                    income_stable_months: None,
+                    essential_spending_resolved: None,
+                    risks_remaining: RiskTypes::default(),
+                    new_risks: RiskTypes::default(),
+                },
+            )
+            .await
+            .unwrap_err(),
+    );
 
     // Its open clue closed with it.
     let clue = monitoring

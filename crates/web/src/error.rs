@@ -48,9 +48,9 @@ impl WebError {
                 AppError::Monitoring(m) => match m {
                     MonitoringFailure::Forbidden { .. } => StatusCode::FORBIDDEN,
                     MonitoringFailure::NotFound { .. } => StatusCode::NOT_FOUND,
-                    MonitoringFailure::Conflict | MonitoringFailure::OpenCase { .. } => {
-                        StatusCode::CONFLICT
-                    }
+                    MonitoringFailure::Conflict
+                    | MonitoringFailure::OpenCase { .. }
+                    | MonitoringFailure::Closed { .. } => StatusCode::CONFLICT,
                     MonitoringFailure::StoredPolicyInvalid { .. }
                     | MonitoringFailure::NoPolicy { .. } => StatusCode::INTERNAL_SERVER_ERROR,
                     _ => StatusCode::UNPROCESSABLE_ENTITY,

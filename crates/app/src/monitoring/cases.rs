@@ -176,6 +176,7 @@ impl App {
                 what: "户",
                 key: req.household.to_string(),
             })?;
+        let stored = super::still_registered(stored)?;
         let h = &stored.household;
         if h.monitoring.category.is_none() || h.monitoring.eliminated {
             return Err(MonitoringFailure::NotMonitored(h.no.to_string()).into());

@@ -119,7 +119,7 @@ impl App {
             }
         };
         match store.household(caller.scope, &no).await? {
-            Some(h) => Ok(Some(h)),
+            Some(h) => Ok(Some(super::still_registered(h)?)),
             None => Err(MonitoringFailure::NotFound {
                 what: "户",
                 key: no.to_string(),

@@ -34,6 +34,11 @@ pub enum MonitoringFailure {
     OpenCase { household: String, case: i64 },
     /// The new household could not be registered.
     Registration(String),
+    /// The household is closed (销户): it takes no new clue, plan, visit or elimination.
+    Closed {
+        household: String,
+        closed: zhenxing_store::Closed,
+    },
 }
 
 impl MonitoringFailure {
@@ -51,6 +56,7 @@ impl MonitoringFailure {
             MonitoringFailure::NotMonitored(_) => "not_monitored",
             MonitoringFailure::OpenCase { .. } => "open_case",
             MonitoringFailure::Registration(_) => "registration_refused",
+            MonitoringFailure::Closed { .. } => "household_closed",
         }
     }
 }
@@ -97,6 +103,12 @@ impl fmt::Display for MonitoringFailure {
                 write!(f, "户{household}已有正在办理的案件（编号{case}）")
             }
             MonitoringFailure::Registration(why) => write!(f, "新户无法登记：{why}"),
+            MonitoringFailure::Closed { household, closed } => write!(
+                f,
+                "户{household}已于{}销户（{}），不再登记线索、制定帮扶计划、走访或申请风险消除",
+                closed.on,
+                closed.reason.label()
+            ),
         }
     }
 }

@@ -19,9 +19,21 @@ pub mod screening;
 pub mod visits;
 
 use zhenxing_domain::{AreaCode, AreaLevel, Role, Scope};
-use zhenxing_store::Actor;
+use zhenxing_store::{Actor, StoredHousehold};
 
 pub use error::MonitoringFailure;
+
+/// A household for new monitoring work (a clue, a plan, a visit, an elimination): not one that
+/// is closed (销户), which a search by its number still finds.
+pub(crate) fn still_registered(h: StoredHousehold) -> Result<StoredHousehold, MonitoringFailure> {
+    match h.closed {
+        Some(closed) => Err(MonitoringFailure::Closed {
+            household: h.household.no.to_string(),
+            closed,
+        }),
+        None => Ok(h),
+    }
+}
 
 /// In what capacity a caller acts: what [`access::allow`] decides on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -41,6 +41,7 @@ impl App {
                 what: "户",
                 key: req.household.to_string(),
             })?;
+        let h = super::still_registered(h)?;
         let (policy, _) = self.decision_policy(h.household.village, req.today).await?;
         for m in &req.measures {
             m.check(&policy).map_err(MonitoringFailure::Rule)?;

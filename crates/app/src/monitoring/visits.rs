@@ -61,6 +61,7 @@ impl App {
                 what: "户",
                 key: req.household.to_string(),
             })?;
+        let h = super::still_registered(h)?;
         let (policy, policy_ref) = self
             .decision_policy(h.household.village, req.visited_on)
             .await?;

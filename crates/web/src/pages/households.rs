@@ -510,7 +510,7 @@ async fn detail_with(
         })
         .collect();
     let m = &d.stored.household.monitoring;
-    let may_eliminate = m.category.is_some() && !m.eliminated;
+    let may_eliminate = m.category.is_some() && !m.eliminated && d.stored.closed.is_none();
     let may_close =
         d.stored.closed.is_none() && user.caller.may(zhenxing_domain::Permission::Import);
     let v = detail_view(d);
