@@ -234,6 +234,23 @@ async fn browser_story_login_tree_search_household_import_logout() {
         let ids = c.find_all(Locator::Css("#members td.id")).await.unwrap();
         assert_eq!(ids[0].text().await.unwrap(), site.wang_id);
 
+        // Corrected on its page: the form, then the household with the change in its history.
+        click(&c, "edit-household").await;
+        wait_for(&c, "//h1[contains(., '修改农户信息')]").await;
+        let wage = by_id(&c, "edit-wage").await;
+        wage.clear().await.unwrap();
+        wage.send_keys("23,456.70").await.unwrap();
+        click(&c, "edit-housing").await;
+        shot(&c, "06b-edit").await;
+        click(&c, "edit-submit").await;
+        wait_for(&c, "//h1[contains(., '王伟户')]").await;
+        let history = text_of(&c, "history").await;
+        assert!(
+            history.contains("工资性收入") && history.contains("23456.70"),
+            "{history}"
+        );
+        assert!(history.contains("住房安全"), "{history}");
+
         // Import a ledger with a bad row: the row and its reason are shown.
         let ledger = site.env.write(
             "浏览器导入.csv",

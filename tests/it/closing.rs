@@ -17,7 +17,7 @@ use zhenxing_domain::{
 use zhenxing_ledger::write::{CsvEncoding, Disclosure};
 use zhenxing_store::monitoring::ClueOutcome;
 use zhenxing_store::search::{HouseholdFilter, SearchText};
-use zhenxing_store::{Actor, Closed, HistorySubject};
+use zhenxing_store::{Actor, Closed, HistorySubject, Rejection, RowOutcome};
 
 use crate::story::{fresh_postgres, postgres_url};
 use crate::support::*;
@@ -479,4 +479,35 @@ async fn households_close_and_open_again(env: &Env, url: &str) {
     env.app.store().check_integrity().await.unwrap();
     let mismatches = env.app.check_figures().await.unwrap();
     assert!(mismatches.is_empty(), "{mismatches:?}");
+
+    // Edited on its page: written only at the version the form was read at.
+    let editor = Actor {
+        user_id: None,
+        name: "县级管理员".into(),
+    };
+    let mut edited = stored.household.clone();
+    edited.uninsured = !edited.uninsured;
+    let store = env.app.store();
+    let outcome = store
+        .edit_household(&editor, Scope::All, &edited, stored.version - 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        outcome,
+        RowOutcome::Rejected(Rejection::Stale {
+            version: stored.version
+        })
+    );
+    assert_eq!(env.stored("8201").await.unwrap().version, stored.version);
+    let outcome = store
+        .edit_household(&editor, Scope::All, &edited, stored.version)
+        .await
+        .unwrap();
+    assert_eq!(outcome, RowOutcome::Updated);
+    let now = env.stored("8201").await.unwrap();
+    assert_eq!(
+        (now.version, now.household.uninsured),
+        (stored.version + 1, edited.uninsured)
+    );
+    assert_eq!(now.updated_by, "县级管理员");
 }

@@ -539,6 +539,20 @@ async fn no_route_reaches_outside_the_callers_area() {
             Expect::Denied,
             "a_admin",
         ),
+        s(
+            "GET",
+            "/households/{no}/edit",
+            "/households/B001/edit".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "POST",
+            "/households/{no}/edit",
+            "/households/B001/edit".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
         s("GET", "/import", "/import".into(), Expect::Clean, "a_admin"),
         Sample {
             body: import_body(),
@@ -940,6 +954,12 @@ async fn no_route_reaches_outside_the_callers_area() {
             sample.body = Some((
                 "application/x-www-form-urlencoded".into(),
                 form.into_bytes(),
+            ));
+        }
+        if sample.path == "/households/{no}/edit" && sample.method == "POST" {
+            sample.body = Some((
+                "application/x-www-form-urlencoded".into(),
+                b"version=1&size=2&wage=100".to_vec(),
             ));
         }
         if sample.path == "/households/{no}/close" {
@@ -2812,4 +2832,194 @@ async fn a_closed_household_says_so_on_its_page() {
             .any(|e| e.action == "close_household" && e.subject == "household:A001"),
         "audited"
     );
+}
+
+/// A household corrected on its page (修改农户信息) by who may import: written as a ledger's row
+/// would be, the previous values in its history, audited; a wrong value told on the form as
+/// typed; a change made since the form was read not overwritten; a cadre refused.
+#[tokio::test]
+async fn a_household_is_corrected_on_its_page() {
+    let site = Site::new().await;
+    let admin = site.login("a_admin").await;
+    let page = site.get("/households/A001", Some(&admin)).await;
+    assert!(
+        page.body.contains("href=\"/households/A001/edit\""),
+        "{}",
+        page.body
+    );
+    let form = site.get("/households/A001/edit", Some(&admin)).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let stored = |site: &Site| {
+        let app = site.app().clone();
+        async move {
+            app.store()
+                .household(Scope::All, &HouseholdNo::parse("A001").unwrap())
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let before = stored(&site).await;
+    let version = before.version.to_string();
+    assert!(
+        form.body
+            .contains(&format!("name=\"version\" value=\"{version}\""))
+    );
+    let size = before.household.size.to_string();
+    assert!(form.body.contains(&format!(
+        "id=\"edit-size\" min=\"1\" max=\"30\" value=\"{size}\""
+    )));
+
+    // A wrong amount: nothing written, the form again with what was typed.
+    let refused = site
+        .post_form(
+            "/households/A001/edit",
+            Some(&admin),
+            &[("version", &version), ("size", &size), ("wage", "十元")],
+            true,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("未保存：工资性收入："),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("value=\"十元\""));
+    assert_eq!(stored(&site).await.version, before.version);
+
+    // Saved: the household's page, its history holding the previous values.
+    let saved = site
+        .post_form(
+            "/households/A001/edit",
+            Some(&admin),
+            &[
+                ("version", &version),
+                ("size", &size),
+                ("wage", "12,345.60"),
+                ("uninsured", "1"),
+                ("address", "汉王镇汉王街12号"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(saved.location(), "/households/A001");
+    let after = stored(&site).await;
+    assert_eq!(after.version, before.version + 1);
+    assert_eq!(
+        after.household.income.wage,
+        Some(zhenxing_domain::Money::from_fen(1_234_560))
+    );
+    assert!(after.household.uninsured);
+    assert_eq!(after.household.address.as_deref(), Some("汉王镇汉王街12号"));
+    assert_eq!(
+        after.household.phone, before.household.phone,
+        "left empty: kept"
+    );
+    assert_eq!(after.household.monitoring, before.household.monitoring);
+    let page = site.get("/households/A001", Some(&admin)).await;
+    let was = before
+        .household
+        .income
+        .wage
+        .map(|m| m.yuan_string())
+        .unwrap_or_default();
+    assert!(
+        page.body.contains(&format!(
+            "<td>工资性收入</td><td>{was}</td><td>12345.60</td>"
+        )),
+        "the history in yuan: {}",
+        page.body
+    );
+    let audited: Vec<String> = site
+        .app()
+        .accounts()
+        .audit_chain(0, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "edit_household")
+        .map(|e| e.after)
+        .collect();
+    assert_eq!(audited.len(), 1);
+    assert!(
+        audited[0].contains("工资性收入") && !audited[0].contains("12345"),
+        "{}",
+        audited[0]
+    );
+
+    // The same form sent again (read before the save): refused, the save not overwritten.
+    let stale = site
+        .post_form(
+            "/households/A001/edit",
+            Some(&admin),
+            &[("version", &version), ("size", &size), ("wage", "1")],
+            true,
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(stale.body.contains("已被修改（现为第"), "{}", stale.body);
+    assert_eq!(
+        stored(&site).await.household.income.wage,
+        Some(zhenxing_domain::Money::from_fen(1_234_560))
+    );
+
+    // Nothing changed: nothing written.
+    let again = site.get("/households/A001/edit", Some(&admin)).await;
+    let fields: Vec<(String, String)> = [
+        "version",
+        "size",
+        "wage",
+        "address",
+        "natural_village",
+        "relocation_site",
+        "income_year",
+        "business",
+        "property",
+        "transfer",
+        "production_cost",
+        "claims",
+        "compliant_out_of_pocket",
+    ]
+    .iter()
+    .map(|name| {
+        let at = again.body.find(&format!("name=\"{name}\"")).unwrap();
+        let rest = &again.body[at..];
+        let v = rest.find("value=\"").unwrap() + 7;
+        let end = rest[v..].find('"').unwrap();
+        (name.to_string(), rest[v..v + end].to_string())
+    })
+    .chain([("uninsured".to_string(), "1".to_string())])
+    .collect();
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let unchanged = site
+        .post_form("/households/A001/edit", Some(&admin), &fields, true)
+        .await;
+    assert_eq!(
+        unchanged.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        unchanged.body
+    );
+    assert_eq!(stored(&site).await.version, after.version);
+
+    // Who may not import may not edit.
+    let cadre = site.login("a_cadre").await;
+    let page = site.get("/households/A001", Some(&cadre)).await;
+    assert!(!page.body.contains("/households/A001/edit"));
+    let r = site.get("/households/A001/edit", Some(&cadre)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = site
+        .post_form(
+            "/households/A001/edit",
+            Some(&cadre),
+            &[("version", &version), ("size", "1")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
 }

@@ -182,6 +182,17 @@ fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>)
                     .join(";"),
                 n => n.to_string(),
             };
+            // Amounts are kept in fen: shown in yuan, as everywhere else.
+            let text = match other {
+                serde_json::Value::Number(n)
+                    if prefix.starts_with("income.") && prefix != "income.year" =>
+                {
+                    n.as_i64()
+                        .map(|fen| zhenxing_domain::Money::from_fen(fen).yuan_string())
+                        .unwrap_or(text)
+                }
+                _ => text,
+            };
             // Personal data never leaves the history unmasked.
             let last = prefix.rsplit('.').next().unwrap_or(prefix);
             let text = match last {
@@ -444,5 +455,25 @@ mod tests {
             ]
         );
         assert_eq!(china_time("2024-03-09T06:03:00Z"), "2024-03-09 14:03");
+    }
+
+    #[test]
+    fn amounts_are_shown_in_yuan_and_the_year_as_it_is() {
+        let before =
+            serde_json::json!({"income": {"year": 2024, "wage": 1_234_560, "claims": null}});
+        let after = serde_json::json!({"income": {"year": 2025, "wage": 5, "claims": 100}});
+        let got: Vec<(String, String, String)> = diff(&before, &after)
+            .into_iter()
+            .map(|c| (c.field, c.before, c.after))
+            .collect();
+        let row = |f: &str, b: &str, a: &str| (f.to_string(), b.to_string(), a.to_string());
+        assert_eq!(
+            got,
+            [
+                row("理赔收入", "", "1.00"),
+                row("工资性收入", "12345.60", "0.05"),
+                row("收入年度", "2024", "2025"),
+            ]
+        );
     }
 }

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod browse;
 pub mod demo_work;
 pub mod divisions;
+pub mod edit;
 pub mod error;
 pub mod export;
 pub mod import;

@@ -71,6 +71,17 @@ pub trait Store: Send + Sync {
     /// the history under a new change set of `actor`; a household closing
     /// ([`Household::closing`]) is closed (`Removed`). `Unchanged` writes nothing; a household
     /// not found in scope is `Rejected(UnknownHousehold)`.
+    /// [`Store::update_household`] for a household edited on its page: written only if its
+    /// version is still `read_version` (checked in the writing transaction), else
+    /// `Rejected(Stale)` and nothing written.
+    async fn edit_household(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        household: &Household,
+        read_version: i64,
+    ) -> StoreResult<RowOutcome>;
+
     async fn update_household(
         &self,
         actor: &Actor,

@@ -144,6 +144,9 @@ pub enum Rejection {
         kind: zhenxing_domain::monitoring::CaseKind,
         stage: zhenxing_domain::monitoring::Stage,
     },
+    /// A household edited on its page that someone changed since the form was read: its
+    /// version now.
+    Stale { version: i64 },
 }
 
 impl Rejection {
@@ -156,6 +159,7 @@ impl Rejection {
             Rejection::NotInHousehold { .. } => "not_in_household",
             Rejection::HouseholdClosed => "household_closed",
             Rejection::OpenCase { .. } => "open_case",
+            Rejection::Stale { .. } => "stale",
         }
     }
 }
@@ -186,6 +190,10 @@ impl fmt::Display for Rejection {
             Rejection::OpenCase { kind, stage } => write!(
                 f,
                 "该户有未办结的{kind}案件（当前环节：{stage}），不能销户：请先办结或撤回该案件后再销户"
+            ),
+            Rejection::Stale { version } => write!(
+                f,
+                "该户在您打开修改页之后已被修改（现为第{version}版），本次修改未保存：请刷新后重新修改"
             ),
         }
     }

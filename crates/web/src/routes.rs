@@ -74,6 +74,14 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("POST", "/households/{no}/close", Page),
             post(pages::households::close),
         ),
+        (
+            r("GET", "/households/{no}/edit", Page),
+            get(pages::households::edit_form),
+        ),
+        (
+            r("POST", "/households/{no}/edit", Page),
+            post(pages::households::edit),
+        ),
         (r("GET", "/import", Page), get(pages::ledgers::form)),
         (
             r("POST", "/import", Page),

@@ -352,6 +352,29 @@ impl SqlImport {
         })
     }
 
+    /// The version of a household as this transaction reads it (its row locked on
+    /// PostgreSQL until the end of the transaction).
+    pub(crate) async fn version_of(
+        &mut self,
+        county: AreaCode,
+        no: &HouseholdNo,
+    ) -> StoreResult<Option<i64>> {
+        let lock = match self.backend {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        };
+        let rows = self
+            .tx
+            .fetch(
+                &format!(
+                    "SELECT version FROM households WHERE county_code = $1 AND household_no = $2{lock}"
+                ),
+                &[county.as_i64().into(), no.as_str().into()],
+            )
+            .await?;
+        rows.first().map(|r| r.int(0)).transpose()
+    }
+
     /// On an empty registry (a first load), drops the name-search indexes inside this
     /// transaction; [`ImportTx::commit`] builds them again before committing, and a rollback
     /// brings them back as they were. Nobody can search an empty registry meanwhile.

@@ -254,6 +254,45 @@ impl<D: Db> SqlStore<D> {
         self.household_at(tx, scope, no, None).await
     }
 
+    /// Changes one registered household as [`Store::update_household`] does; with
+    /// `read_version`, only if the household is still at it (read in the writing transaction,
+    /// its row locked on PostgreSQL), else `Rejected(Stale)` and nothing written.
+    async fn update_household_at(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        household: &Household,
+        read_version: Option<i64>,
+    ) -> StoreResult<RowOutcome> {
+        let Some(found) = self.household(scope, &household.no).await? else {
+            return Ok(RowOutcome::Rejected(Rejection::UnknownHousehold));
+        };
+        let mut tx =
+            SqlImport::begin(&self.db, actor, scope, "edit", &ImportSource::default()).await?;
+        if let Some(read) = read_version {
+            let now = tx.version_of(found.county, &household.no).await?;
+            match now {
+                Some(version) if version != read => {
+                    return Ok(RowOutcome::Rejected(Rejection::Stale { version }));
+                }
+                Some(_) => {}
+                None => return Ok(RowOutcome::Rejected(Rejection::UnknownHousehold)),
+            }
+        }
+        let outcome = tx.households(std::slice::from_ref(household)).await?.pop();
+        let outcome = outcome.ok_or_else(|| StoreError::Database("no outcome".into()))?;
+        let counts = ImportCounts {
+            households_updated: u64::from(outcome == RowOutcome::Updated),
+            households_unchanged: u64::from(outcome == RowOutcome::Unchanged),
+            households_dissolved: u64::from(outcome == RowOutcome::Removed),
+            ..ImportCounts::default()
+        };
+        if matches!(outcome, RowOutcome::Updated | RowOutcome::Removed) {
+            Box::new(tx).commit(&counts, &Vec::new()).await?;
+        }
+        Ok(outcome)
+    }
+
     /// The household of number `no` in scope: in the county `at` when given (its row there,
     /// closed or not); else the one registered under it, else its latest closed row in scope (a
     /// household that moved to another county is found by the county it left).
@@ -498,29 +537,25 @@ impl<D: Db> Store for SqlStore<D> {
         Ok(Box::new(import))
     }
 
+    async fn edit_household(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        household: &Household,
+        read_version: i64,
+    ) -> StoreResult<RowOutcome> {
+        self.update_household_at(actor, scope, household, Some(read_version))
+            .await
+    }
+
     async fn update_household(
         &self,
         actor: &Actor,
         scope: Scope,
         household: &Household,
     ) -> StoreResult<RowOutcome> {
-        if self.household(scope, &household.no).await?.is_none() {
-            return Ok(RowOutcome::Rejected(Rejection::UnknownHousehold));
-        }
-        let mut tx =
-            SqlImport::begin(&self.db, actor, scope, "edit", &ImportSource::default()).await?;
-        let outcome = tx.households(std::slice::from_ref(household)).await?.pop();
-        let outcome = outcome.ok_or_else(|| StoreError::Database("no outcome".into()))?;
-        let counts = ImportCounts {
-            households_updated: u64::from(outcome == RowOutcome::Updated),
-            households_unchanged: u64::from(outcome == RowOutcome::Unchanged),
-            households_dissolved: u64::from(outcome == RowOutcome::Removed),
-            ..ImportCounts::default()
-        };
-        if matches!(outcome, RowOutcome::Updated | RowOutcome::Removed) {
-            Box::new(tx).commit(&counts, &Vec::new()).await?;
-        }
-        Ok(outcome)
+        self.update_household_at(actor, scope, household, None)
+            .await
     }
 
     async fn household(

@@ -4,7 +4,8 @@
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use zhenxing_app::browse::HouseholdDetail;
 use zhenxing_app::store::search::{HouseholdFilter, SearchText};
@@ -588,4 +589,68 @@ pub async fn reveal(
 ) -> Result<Response, PageError> {
     let at = county_param(q.county.as_deref())?;
     detail(&state, &user, &no, at, true).await
+}
+
+#[derive(Template)]
+#[template(path = "household_edit.html")]
+struct EditPage {
+    title: String,
+    user: Option<UserCtx>,
+    csrf: String,
+    no: String,
+    head: String,
+    f: zhenxing_app::edit::HouseholdEditForm,
+    error: Option<String>,
+}
+
+async fn edit_page(
+    state: &AppState,
+    user: &PageUser,
+    stored: &zhenxing_app::store::StoredHousehold,
+    f: zhenxing_app::edit::HouseholdEditForm,
+    error: Option<String>,
+) -> Response {
+    let h = &stored.household;
+    render(&EditPage {
+        title: format!("修改 {} {}", h.head_name, h.no),
+        user: Some(UserCtx::of(state, user).await),
+        csrf: user.csrf.clone(),
+        no: h.no.to_string(),
+        head: h.head_name.clone(),
+        f,
+        error,
+    })
+}
+
+/// The form correcting a household's registry fields (修改农户信息), for who may import.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(no): Path<String>,
+) -> Result<Response, PageError> {
+    let no = parse_no(&no)?;
+    let stored = state.app.household_to_edit(&user.caller, &no).await?;
+    let f = zhenxing_app::edit::HouseholdEditForm::of(&stored);
+    Ok(edit_page(&state, &user, &stored, f, None).await)
+}
+
+/// POST, with the CSRF token: saves the form and shows the household (its history holds the
+/// change); a refusal (a value, someone else's change since) is shown on the form as typed.
+pub async fn edit(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(no): Path<String>,
+    Form(f): Form<zhenxing_app::edit::HouseholdEditForm>,
+) -> Result<Response, PageError> {
+    let no = parse_no(&no)?;
+    match state.app.edit_household(&user.caller, &no, &f).await {
+        Ok(_) => Ok(Redirect::to(&format!("/households/{no}")).into_response()),
+        Err(zhenxing_app::AppError::Invalid(why)) => {
+            let stored = state.app.household_to_edit(&user.caller, &no).await?;
+            let mut page = edit_page(&state, &user, &stored, f, Some(why)).await;
+            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(page)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
