@@ -282,6 +282,9 @@ impl App {
             RowOutcome::Rejected(Rejection::UnknownHousehold | Rejection::OutOfScope) => {
                 return Err(AppError::NotFound);
             }
+            RowOutcome::Rejected(r @ Rejection::Stale { .. }) => {
+                return Err(AppError::Stale(r.to_string()));
+            }
             RowOutcome::Rejected(r) => return Err(AppError::Invalid(r.to_string())),
             other => {
                 return Err(AppError::Invalid(format!("未能修改：{other:?}")));

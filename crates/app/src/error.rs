@@ -36,6 +36,9 @@ pub enum AppError {
     NotFound,
     #[error("用户名“{0}”已被使用")]
     UserExists(String),
+    /// Someone changed the record since the caller read it: nothing was written.
+    #[error("{0}")]
+    Stale(String),
 }
 
 impl AppError {
@@ -55,6 +58,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
             AppError::UserExists(_) => "user_exists",
+            AppError::Stale(_) => "stale",
         }
     }
 }

@@ -38,7 +38,7 @@ impl WebError {
                 AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
                 AppError::Forbidden => StatusCode::FORBIDDEN,
                 AppError::NotFound | AppError::UnknownArea(_) => StatusCode::NOT_FOUND,
-                AppError::UserExists(_) => StatusCode::CONFLICT,
+                AppError::UserExists(_) | AppError::Stale(_) => StatusCode::CONFLICT,
                 AppError::Invalid(_) | AppError::Ledger(_) | AppError::Divisions(_) => {
                     StatusCode::BAD_REQUEST
                 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{MethodRouter, get, post, put};
+use axum::routing::{MethodRouter, get, patch, post, put};
 
 use crate::state::AppState;
 use crate::{api, assets, pages};
@@ -245,6 +245,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             r("GET", "/api/v1/households/{no}", Api),
             get(api::household),
+        ),
+        (
+            r("PATCH", "/api/v1/households/{no}", Api),
+            patch(api::edit_household),
         ),
         (
             r("POST", "/api/v1/imports", Api),

@@ -246,6 +246,8 @@ pub struct ChangeJson {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HouseholdJson {
     pub no: String,
+    /// Its version: each change adds one (pass it to `PATCH` to change it).
+    pub version: i64,
     pub village_code: String,
     /// Province to village names.
     pub place: Vec<String>,
@@ -288,6 +290,123 @@ pub struct HouseholdJson {
     pub registered_elsewhere: bool,
 }
 
+/// The registry fields of a household to change (修改农户信息): only those given change; an
+/// empty string clears a text or an amount. Amounts in yuan (`"12,345.60"`). Its monitoring
+/// fields are not changed here: the identification and elimination procedures write them.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdPatch {
+    /// The household's `version` as read (`GET /api/v1/households/{no}`): a household changed
+    /// since is not overwritten (409).
+    pub version: i64,
+    /// 家庭人口数, 1..30
+    pub size: Option<u32>,
+    pub natural_village: Option<String>,
+    pub address: Option<String>,
+    /// 联系电话 (an empty string keeps it: it is not cleared here)
+    pub phone: Option<String>,
+    pub relocated: Option<bool>,
+    pub relocation_site: Option<String>,
+    pub no_labour: Option<bool>,
+    pub housing_unsafe: Option<bool>,
+    pub school_dropout: Option<bool>,
+    pub uninsured: Option<bool>,
+    pub water_unsafe: Option<bool>,
+    /// 收入年度, e.g. `"2025"`
+    pub income_year: Option<String>,
+    pub wage: Option<String>,
+    pub business: Option<String>,
+    pub property: Option<String>,
+    pub transfer: Option<String>,
+    pub production_cost: Option<String>,
+    pub claims: Option<String>,
+    pub compliant_out_of_pocket: Option<String>,
+}
+
+impl HouseholdPatch {
+    /// The form of the household as stored with the patch's values over it.
+    fn over(
+        self,
+        mut f: zhenxing_app::edit::HouseholdEditForm,
+    ) -> zhenxing_app::edit::HouseholdEditForm {
+        let flag = |b: bool| b.then(|| "1".to_string());
+        f.version = self.version;
+        if let Some(n) = self.size {
+            f.size = n.to_string();
+        }
+        let texts = [
+            (self.natural_village, &mut f.natural_village),
+            (self.address, &mut f.address),
+            (self.phone, &mut f.phone),
+            (self.relocation_site, &mut f.relocation_site),
+            (self.income_year, &mut f.income_year),
+            (self.wage, &mut f.wage),
+            (self.business, &mut f.business),
+            (self.property, &mut f.property),
+            (self.transfer, &mut f.transfer),
+            (self.production_cost, &mut f.production_cost),
+            (self.claims, &mut f.claims),
+            (self.compliant_out_of_pocket, &mut f.compliant_out_of_pocket),
+        ];
+        for (given, field) in texts {
+            if let Some(v) = given {
+                *field = v;
+            }
+        }
+        let flags = [
+            (self.relocated, &mut f.relocated),
+            (self.no_labour, &mut f.no_labour),
+            (self.housing_unsafe, &mut f.housing_unsafe),
+            (self.school_dropout, &mut f.school_dropout),
+            (self.uninsured, &mut f.uninsured),
+            (self.water_unsafe, &mut f.water_unsafe),
+        ];
+        for (given, field) in flags {
+            if let Some(b) = given {
+                *field = flag(b);
+            }
+        }
+        f
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HouseholdEditJson {
+    /// The fields changed (none: the patch changed nothing and nothing was written).
+    pub changed: Vec<String>,
+    pub household: HouseholdJson,
+}
+
+#[utoipa::path(patch, path = "/api/v1/households/{no}", tag = "农户",
+    params(("no" = String, Path, description = "户编号")),
+    request_body = HouseholdPatch,
+    responses((status = 200, body = HouseholdEditJson, description = "Written as a ledger's row would be: the previous values in the household's history, audited (`edit_household`)."),
+        (status = 400, body = ErrorBody, description = "A value is wrong (each one told): nothing written."),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "Changed since `version`: nothing written; read it again.")),
+    security(("bearer" = [])))]
+pub async fn edit_household(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    Path(no): Path<String>,
+    Json(patch): Json<HouseholdPatch>,
+) -> Result<Json<HouseholdEditJson>, ApiError> {
+    let no = HouseholdNo::parse(&no).map_err(|_| WebError::NotFound)?;
+    let stored = state.app.household_to_edit(&caller, &no).await?;
+    let form = patch.over(zhenxing_app::edit::HouseholdEditForm::of(&stored));
+    let changed = match state.app.edit_household(&caller, &no, &form).await? {
+        zhenxing_app::edit::Edited::Saved(fields) => {
+            fields.into_iter().map(str::to_string).collect()
+        }
+        zhenxing_app::edit::Edited::Unchanged => Vec::new(),
+    };
+    let d = state.app.household(&caller, &no, false).await?;
+    Ok(Json(HouseholdEditJson {
+        changed,
+        household: household_json(d),
+    }))
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegistryFindingJson {
     /// e.g. `size_differs`
@@ -303,6 +422,7 @@ fn household_json(d: HouseholdDetail) -> HouseholdJson {
         closed_reason: d.stored.closed.map(|c| c.reason.label().to_string()),
         closed_on: d.stored.closed.map(|c| c.on.to_string()),
         registered_elsewhere: d.registered_elsewhere,
+        version: d.stored.version,
         no: h.no.to_string(),
         village_code: h.village.to_string(),
         place: d.place.iter().map(|p| p.name.clone()).collect(),
@@ -781,7 +901,7 @@ impl Modify for BearerScheme {
 #[openapi(
     info(title = "振兴 防止返贫动态监测平台 API", version = "1",
         description = "按区划范围访问农户台账、防返贫监测帮扶（线索、识别和消除案件、帮扶计划、走访、公示、数据检查、政策参数）和统计调度。用 `Authorization: Bearer TOKEN` 调用（令牌在“API令牌”页面创建，或用 `zhenxing user token`）。错误返回 `{\"code\": \"...\", \"message\": \"中文说明\"}`；管辖范围以外的数据一律返回 404。"),
-    paths(area, households, household, import, stats::stats, me,
+    paths(area, households, household, edit_household, import, stats::stats, me,
         import_rejected_rows, stats::verification, stats::reports, stats::issue, stats::preview, stats::report,
         stats::report_xlsx,
         policy::in_force, policy::versions, policy::check, policy::set,

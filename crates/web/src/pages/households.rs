@@ -645,7 +645,7 @@ pub async fn edit(
     let no = parse_no(&no)?;
     match state.app.edit_household(&user.caller, &no, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/households/{no}")).into_response()),
-        Err(zhenxing_app::AppError::Invalid(why)) => {
+        Err(zhenxing_app::AppError::Invalid(why) | zhenxing_app::AppError::Stale(why)) => {
             let stored = state.app.household_to_edit(&user.caller, &no).await?;
             let mut page = edit_page(&state, &user, &stored, f, Some(why)).await;
             *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
