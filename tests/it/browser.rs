@@ -250,6 +250,18 @@ async fn browser_story_login_tree_search_household_import_logout() {
             "{history}"
         );
         assert!(history.contains("住房安全"), "{history}");
+        // A member corrected there: the spouse's health.
+        click(&c, "member-2").await;
+        wait_for(&c, "//h1[contains(., '修改家庭成员')]").await;
+        choose(&c, "member-health", "长期慢性病").await;
+        shot(&c, "06c-member").await;
+        click(&c, "member-submit").await;
+        wait_for(&c, "//h1[contains(., '王伟户')]").await;
+        let history = text_of(&c, "history").await;
+        assert!(
+            history.contains("健康状况") && history.contains("长期慢性病"),
+            "{history}"
+        );
 
         // Import a ledger with a bad row: the row and its reason are shown.
         let ledger = site.env.write(

@@ -510,4 +510,44 @@ async fn households_close_and_open_again(env: &Env, url: &str) {
         (stored.version + 1, edited.uninsured)
     );
     assert_eq!(now.updated_by, "县级管理员");
+
+    // Its members the same way, one at a time: corrected at the version read, then leaving.
+    let member = store
+        .members(Scope::All, &stored.household.no)
+        .await
+        .unwrap()[1]
+        .clone();
+    let mut corrected = member.member.clone();
+    corrected.pension = Some(true);
+    let outcome = store
+        .edit_member(&editor, Scope::All, &corrected, Some(member.version + 1))
+        .await
+        .unwrap();
+    assert_eq!(
+        outcome,
+        RowOutcome::Rejected(Rejection::Stale {
+            version: member.version
+        })
+    );
+    let outcome = store
+        .edit_member(&editor, Scope::All, &corrected, Some(member.version))
+        .await
+        .unwrap();
+    assert_eq!(outcome, RowOutcome::Updated);
+    let leaving = zhenxing_domain::Member {
+        leaving: Some(zhenxing_domain::member::Leaving {
+            reason: zhenxing_domain::member::LeaveReason::MarriedOut,
+            on: None,
+        }),
+        ..corrected
+    };
+    let outcome = store
+        .edit_member(&editor, Scope::All, &leaving, Some(member.version + 1))
+        .await
+        .unwrap();
+    assert_eq!(outcome, RowOutcome::Removed);
+    assert_eq!(env.stored("8201").await.unwrap().persons, 1);
+    env.app.store().check_integrity().await.unwrap();
+    let mismatches = env.app.check_figures().await.unwrap();
+    assert!(mismatches.is_empty(), "{mismatches:?}");
 }

@@ -547,6 +547,41 @@ async fn no_route_reaches_outside_the_callers_area() {
             "a_admin",
         ),
         s(
+            "GET",
+            "/households/{no}/members/new",
+            "/households/B001/members/new".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "POST",
+            "/households/{no}/members/new",
+            "/households/B001/members/new".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "GET",
+            "/households/{no}/members/{at}",
+            "/households/B001/members/1".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "POST",
+            "/households/{no}/members/{at}",
+            "/households/B001/members/1".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "POST",
+            "/households/{no}/members/{at}/leave",
+            "/households/B001/members/1/leave".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
             "POST",
             "/households/{no}/edit",
             "/households/B001/edit".into(),
@@ -961,6 +996,21 @@ async fn no_route_reaches_outside_the_callers_area() {
             sample.body = Some((
                 "application/x-www-form-urlencoded".into(),
                 form.into_bytes(),
+            ));
+        }
+        if sample.path.starts_with("/households/{no}/members/") && sample.method == "POST" {
+            sample.body = Some((
+                "application/x-www-form-urlencoded".into(),
+                serde_urlencoded::to_string([
+                    ("version", "1"),
+                    ("masked_id", "6205**********0033"),
+                    ("name", "越界"),
+                    ("relation", "之子"),
+                    ("id_number", id("620521", "20200101", 7).as_str()),
+                    ("reason", "死亡"),
+                ])
+                .unwrap()
+                .into_bytes(),
             ));
         }
         if sample.path == "/api/v1/households/{no}" && sample.method == "PATCH" {
@@ -1630,7 +1680,7 @@ async fn state_changing_requests_need_the_csrf_token() {
         .await
         .unwrap();
     for spec in zhenxing_web::routes::specs() {
-        if !matches!(spec.method, "POST" | "PUT") || spec.path == "/login" {
+        if !matches!(spec.method, "POST" | "PUT" | "PATCH") || spec.path == "/login" {
             continue;
         }
         let uri = spec
@@ -1638,16 +1688,19 @@ async fn state_changing_requests_need_the_csrf_token() {
             .replace("{no}", "A001")
             .replace("{id}", &a_user.id.to_string())
             .replace("{province}", "62")
-            .replace("{year}", "2025");
+            .replace("{year}", "2025")
+            .replace("{at}", "1");
         for token in [None, Some("0".repeat(64))] {
             let mut fields = vec![("label", "x")];
             if let Some(t) = &token {
                 fields.push(("csrf", t.as_str()));
             }
-            let r = if spec.method == "PUT" {
+            let r = if matches!(spec.method, "PUT" | "PATCH") {
                 let body = serde_urlencoded::to_string(&fields).unwrap();
                 site.send(
-                    Request::put(&uri)
+                    Request::builder()
+                        .method(spec.method)
+                        .uri(&uri)
                         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                         .header(header::COOKIE, format!("zx_session={}", s.cookie))
                         .body(Body::from(body))
@@ -3121,4 +3174,175 @@ async fn the_api_corrects_a_household_at_the_version_read() {
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+/// A household's members changed on its pages (成员变动) by who may import: one corrected at the
+/// version read, one added (refused if registered elsewhere), one leaving; each in the history
+/// and the audit log, the household's figures following; a cadre refused.
+#[tokio::test]
+async fn a_households_members_change_on_its_pages() {
+    let site = Site::new().await;
+    let admin = site.login("a_admin").await;
+    let no = HouseholdNo::parse("A001").unwrap();
+    let members = |site: &Site| {
+        let app = site.app().clone();
+        let no = no.clone();
+        async move { app.store().members(Scope::All, &no).await.unwrap() }
+    };
+    let page = site.get("/households/A001", Some(&admin)).await;
+    assert!(page.body.contains("id=\"add-member\""), "{}", page.body);
+    assert!(page.body.contains("href=\"/households/A001/members/2\""));
+    let before = members(&site).await;
+    let spouse = &before[1];
+    assert_eq!(spouse.member.name, "张红");
+
+    // Corrected: the form holds the masked ID number only.
+    let form = site.get("/households/A001/members/2", Some(&admin)).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let masked = spouse.member.id.masked();
+    assert!(form.body.contains(&masked) && !form.body.contains(&site.zhang_id));
+    let version = spouse.version.to_string();
+    let fields = |version: &str, masked: &str, health: &str| {
+        vec![
+            ("version".to_string(), version.to_string()),
+            ("masked_id".to_string(), masked.to_string()),
+            ("name".to_string(), "张红".to_string()),
+            ("relation".to_string(), "配偶".to_string()),
+            ("health".to_string(), health.to_string()),
+            ("medical_insurance".to_string(), "否".to_string()),
+        ]
+    };
+    let post = |uri: &'static str, f: Vec<(String, String)>| {
+        let site = &site;
+        let admin = &admin;
+        async move {
+            let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            site.post_form(uri, Some(admin), &f, true).await
+        }
+    };
+    let saved = post(
+        "/households/A001/members/2",
+        fields(&version, &masked, "患有大病"),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let now = members(&site).await;
+    assert_eq!(
+        now[1].member.health,
+        Some(zhenxing_domain::member::Health::SeriousIllness)
+    );
+    assert_eq!(now[1].member.medical_insurance, Some(false));
+    assert_eq!(now[1].version, spouse.version + 1);
+    let page = site.get("/households/A001", Some(&admin)).await;
+    assert!(
+        page.body.contains(&format!(
+            "<td>成员 {masked}</td><td>健康状况</td><td>健康</td><td>患有大病</td>"
+        )),
+        "{}",
+        page.body
+    );
+    // The form read before the save, or for another member at that place: nothing written.
+    let stale = post(
+        "/households/A001/members/2",
+        fields(&version, &masked, "健康"),
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(stale.body.contains("已被修改（现为第"), "{}", stale.body);
+    let moved = post(
+        "/households/A001/members/1",
+        fields(&now[0].version.to_string(), &masked, "健康"),
+    )
+    .await;
+    assert!(moved.body.contains("已有变动"), "{}", moved.body);
+    assert_eq!(members(&site).await[1].version, spouse.version + 1);
+
+    // Added: a child born; the same person again, or one registered in another household, not.
+    let child = id("620102", "20250301", 9);
+    let new_member = |id: &str| {
+        vec![
+            ("name".to_string(), "王小".to_string()),
+            ("id_number".to_string(), id.to_string()),
+            ("relation".to_string(), "之子".to_string()),
+            ("health".to_string(), "健康".to_string()),
+        ]
+    };
+    let added = post("/households/A001/members/new", new_member(&child)).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    assert_eq!(members(&site).await.len(), 3);
+    let stored = site
+        .app()
+        .store()
+        .household(Scope::All, &no)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.persons, 3, "the kept count follows");
+    let again = post("/households/A001/members/new", new_member(&child)).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("已是本户成员"), "{}", again.body);
+    let elsewhere = post(
+        "/households/A001/members/new",
+        new_member(&id("620521", "19800303", 5)),
+    )
+    .await;
+    assert_eq!(elsewhere.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(elsewhere.body.contains("已在"), "{}", elsewhere.body);
+    let bad = post(
+        "/households/A001/members/new",
+        new_member("620102202503010099"),
+    )
+    .await;
+    assert!(bad.body.contains("证件号码："), "{}", bad.body);
+
+    // Leaving: the child's place, its removal in the history, the count back.
+    let all = members(&site).await;
+    let at = all
+        .iter()
+        .position(|m| m.member.id.as_str() == child)
+        .unwrap()
+        + 1;
+    let uri: &'static str =
+        Box::leak(format!("/households/A001/members/{at}/leave").into_boxed_str());
+    let left = post(
+        uri,
+        vec![
+            ("version".to_string(), all[at - 1].version.to_string()),
+            ("masked_id".to_string(), all[at - 1].member.id.masked()),
+            ("reason".to_string(), "死亡".to_string()),
+            ("on".to_string(), "2025-06-01".to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(left.status, StatusCode::SEE_OTHER, "{}", left.body);
+    assert_eq!(members(&site).await.len(), 2);
+    let page = site.get("/households/A001", Some(&admin)).await;
+    assert!(
+        page.body.contains("减少原因（已移出本户）"),
+        "{}",
+        page.body
+    );
+
+    let actions: Vec<String> = site
+        .app()
+        .accounts()
+        .audit_chain(0, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .filter(|a| a.ends_with("_member"))
+        .collect();
+    assert_eq!(actions, ["edit_member", "add_member", "remove_member"]);
+
+    // Who may not import may not change them.
+    let cadre = site.login("a_cadre").await;
+    let page = site.get("/households/A001", Some(&cadre)).await;
+    assert!(!page.body.contains("/members/"));
+    assert_eq!(
+        site.get("/households/A001/members/1", Some(&cadre))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
 }

@@ -1,14 +1,18 @@
-//! A household's registry fields corrected on its page (修改农户信息), between two imports of its
-//! ledger: written as a ledger's row would be (the same checks, the previous values kept in its
-//! history under a change set of the editor), only if nobody changed the household since the
-//! form was read, and audited. Its monitoring fields are not edited here: the identification and
-//! elimination procedures write them.
+//! A household's registry fields corrected on its page (修改农户信息), and its members changed
+//! there (成员变动: one corrected, one added, one leaving), between two imports of its ledgers:
+//! each written as a ledger's row would be (the same checks, the previous values kept in the
+//! history under a change set of the editor), a correction only if nobody changed the record
+//! since the form was read, and audited. The household's monitoring fields are not edited here:
+//! the identification and elimination procedures write them.
 
+use chrono::NaiveDate;
 use serde::Deserialize;
 use zhenxing_domain::household::Income;
-use zhenxing_domain::{Household, HouseholdNo, Money, Permission, PolicyYear};
+use zhenxing_domain::labels::parse_flag;
+use zhenxing_domain::member::{DibaoClass, Health, Labour, LeaveReason, Leaving, Relation};
+use zhenxing_domain::{Household, HouseholdNo, IdNumber, Member, Money, Permission, PolicyYear};
 use zhenxing_store::accounts::NewAudit;
-use zhenxing_store::{Rejection, RowOutcome, StoredHousehold};
+use zhenxing_store::{Rejection, RowOutcome, StoredHousehold, StoredMember};
 
 use crate::auth::Caller;
 use crate::{App, AppError};
@@ -51,6 +55,29 @@ fn text(v: &Option<String>) -> String {
 
 fn flag(b: bool) -> Option<String> {
     b.then(|| "1".to_string())
+}
+
+/// A text field: empty is none; at most 200 characters.
+fn text_field(label: &str, s: &str, errors: &mut Vec<String>) -> Option<String> {
+    let s = s.trim();
+    if s.chars().count() > 200 {
+        errors.push(format!("{label}：过长（最多200字）"));
+    }
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+/// A phone typed into a form: empty keeps `old` (the form never shows it whole).
+fn phone_field(s: &str, old: &Option<String>, errors: &mut Vec<String>) -> Option<String> {
+    match s.trim() {
+        "" => old.clone(),
+        p if p.chars().all(|c| c.is_ascii_digit() || c == '-') && p.len() <= 20 => {
+            Some(p.to_string())
+        }
+        p => {
+            errors.push(format!("联系电话：只能含数字和“-”，实为“{p}”"));
+            old.clone()
+        }
+    }
 }
 
 impl HouseholdEditForm {
@@ -130,26 +157,10 @@ impl HouseholdEditForm {
                 old.size
             }
         };
-        let short = |label: &str, s: &str, errors: &mut Vec<String>| -> Option<String> {
-            let s = s.trim();
-            if s.chars().count() > 200 {
-                errors.push(format!("{label}：过长（最多200字）"));
-            }
-            (!s.is_empty()).then(|| s.to_string())
-        };
-        let natural_village = short("自然村", &self.natural_village, &mut errors);
-        let address = short("住址", &self.address, &mut errors);
-        let relocation_site = short("安置点", &self.relocation_site, &mut errors);
-        let phone = match self.phone.trim() {
-            "" => old.phone.clone(),
-            p if p.chars().all(|c| c.is_ascii_digit() || c == '-') && p.len() <= 20 => {
-                Some(p.to_string())
-            }
-            p => {
-                errors.push(format!("联系电话：只能含数字和“-”，实为“{p}”"));
-                old.phone.clone()
-            }
-        };
+        let natural_village = text_field("自然村", &self.natural_village, &mut errors);
+        let address = text_field("住址", &self.address, &mut errors);
+        let relocation_site = text_field("安置点", &self.relocation_site, &mut errors);
+        let phone = phone_field(&self.phone, &old.phone, &mut errors);
         // Components given: the per-capita income is theirs; none: the ledger's declared one stays.
         let components = [
             income.wage,
@@ -305,6 +316,391 @@ impl App {
     }
 }
 
+/// A member's form as it is sent: every value as typed or chosen (an empty one is not given),
+/// with the version it was read at and the member's masked ID number (the member at the
+/// position must still be them). Adding a member, `id_number` holds the whole ID number.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MemberForm {
+    pub version: i64,
+    pub masked_id: String,
+    pub id_number: String,
+    pub name: String,
+    pub relation: String,
+    pub health: String,
+    pub disability_level: String,
+    pub labour: String,
+    pub education: String,
+    pub schooling: String,
+    pub migrant_place: String,
+    pub migrant_months: String,
+    /// 是 / 否 / empty: not given.
+    pub welfare_job: String,
+    pub medical_insurance: String,
+    pub serious_illness_insurance: String,
+    pub pension: String,
+    /// 低保类别 (一类 … 四类, 是), empty: none.
+    pub dibao: String,
+    pub tekun: Option<String>,
+    /// Left empty: the phone stays as it is (the form never shows it whole).
+    pub phone: String,
+}
+
+fn yes_no(v: Option<bool>) -> String {
+    v.map(|b| zhenxing_domain::labels::flag_label(b).to_string())
+        .unwrap_or_default()
+}
+
+impl MemberForm {
+    /// The form filled with the member as stored (the phone left empty).
+    pub fn of(stored: &StoredMember) -> MemberForm {
+        let m = &stored.member;
+        MemberForm {
+            version: stored.version,
+            masked_id: m.id.masked(),
+            id_number: String::new(),
+            name: m.name.clone(),
+            relation: m.relation.label().to_string(),
+            health: m.health.map(|h| h.label().to_string()).unwrap_or_default(),
+            disability_level: m
+                .disability_level
+                .map(|l| l.to_string())
+                .unwrap_or_default(),
+            labour: m.labour.map(|l| l.label().to_string()).unwrap_or_default(),
+            education: text(&m.education),
+            schooling: text(&m.schooling),
+            migrant_place: text(&m.migrant_place),
+            migrant_months: m.migrant_months.map(|n| n.to_string()).unwrap_or_default(),
+            welfare_job: yes_no(m.welfare_job),
+            medical_insurance: yes_no(m.medical_insurance),
+            serious_illness_insurance: yes_no(m.serious_illness_insurance),
+            pension: yes_no(m.pension),
+            dibao: m.dibao.map(|d| d.label().to_string()).unwrap_or_default(),
+            tekun: flag(m.tekun),
+            phone: String::new(),
+        }
+    }
+
+    /// `old` with the form's values, or every value the form got wrong ("健康状况：…").
+    pub fn apply(&self, old: &Member) -> Result<Member, Vec<String>> {
+        let mut errors = Vec::new();
+        let name = match self.name.trim() {
+            "" => {
+                errors.push("姓名：必填".into());
+                old.name.clone()
+            }
+            n if n.chars().count() > 50 => {
+                errors.push("姓名：过长".into());
+                old.name.clone()
+            }
+            n => n.to_string(),
+        };
+        fn parsed<T>(
+            label: &str,
+            s: &str,
+            parse: impl Fn(&str) -> Result<T, zhenxing_domain::ParseError>,
+            errors: &mut Vec<String>,
+        ) -> Option<T> {
+            let s = s.trim();
+            if s.is_empty() {
+                return None;
+            }
+            match parse(s) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    errors.push(format!("{label}：{e}"));
+                    None
+                }
+            }
+        }
+        let relation = parsed("与户主关系", &self.relation, Relation::parse, &mut errors);
+        if relation.is_none() && self.relation.trim().is_empty() {
+            errors.push("与户主关系：必填".into());
+        }
+        let small = |s: &str| {
+            s.parse::<u8>()
+                .map_err(|_| zhenxing_domain::ParseError::Integer)
+        };
+        let new = Member {
+            name,
+            relation: relation.unwrap_or(old.relation),
+            health: parsed("健康状况", &self.health, Health::parse, &mut errors),
+            disability_level: parsed("残疾等级", &self.disability_level, small, &mut errors),
+            labour: parsed("劳动技能", &self.labour, Labour::parse, &mut errors),
+            education: text_field("文化程度", &self.education, &mut errors),
+            schooling: text_field("在校生状况", &self.schooling, &mut errors),
+            migrant_place: text_field("务工地点", &self.migrant_place, &mut errors),
+            migrant_months: parsed("务工时间（月）", &self.migrant_months, small, &mut errors),
+            welfare_job: parsed("公益岗位", &self.welfare_job, parse_flag, &mut errors),
+            medical_insurance: parsed(
+                "基本医疗保险",
+                &self.medical_insurance,
+                parse_flag,
+                &mut errors,
+            ),
+            serious_illness_insurance: parsed(
+                "大病保险",
+                &self.serious_illness_insurance,
+                parse_flag,
+                &mut errors,
+            ),
+            pension: parsed("基本养老保险", &self.pension, parse_flag, &mut errors),
+            dibao: parsed("低保", &self.dibao, DibaoClass::parse, &mut errors),
+            tekun: self.tekun.is_some(),
+            phone: phone_field(&self.phone, &old.phone, &mut errors),
+            leaving: None,
+            ..old.clone()
+        };
+        errors.extend(new.check(None, None).iter().map(ToString::to_string));
+        if errors.is_empty() {
+            Ok(new)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// A new member of household `no` from the form (its `id_number` whole).
+    pub fn new_member(&self, no: &HouseholdNo) -> Result<Member, Vec<String>> {
+        let id = IdNumber::parse(&self.id_number).map_err(|e| vec![format!("证件号码：{e}")])?;
+        let bare = Member::bare(no.clone(), id, String::new(), Relation::Other);
+        self.apply(&bare)
+    }
+}
+
+/// A member leaving the household (人口减少) as the form sends it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct LeaveForm {
+    pub version: i64,
+    pub masked_id: String,
+    pub reason: String,
+    /// `2025-06-01`; empty: today.
+    pub on: String,
+}
+
+impl App {
+    /// The household's members, for who may change them (the household registered).
+    pub async fn members_to_edit(
+        &self,
+        caller: &Caller,
+        no: &HouseholdNo,
+    ) -> Result<(StoredHousehold, Vec<StoredMember>), AppError> {
+        let stored = self.household_to_edit(caller, no).await?;
+        let members = self.store().members(caller.scope(), no).await?;
+        Ok((stored, members))
+    }
+
+    /// The member at `position` (from 1, in the household page's order), if it is still the
+    /// one the form was read for (`masked_id`).
+    pub async fn member_to_edit(
+        &self,
+        caller: &Caller,
+        no: &HouseholdNo,
+        position: usize,
+        masked_id: Option<&str>,
+    ) -> Result<(StoredHousehold, StoredMember), AppError> {
+        let (stored, members) = self.members_to_edit(caller, no).await?;
+        let member = position
+            .checked_sub(1)
+            .and_then(|i| members.into_iter().nth(i))
+            .ok_or(AppError::NotFound)?;
+        if masked_id.is_some_and(|m| m != member.member.id.masked()) {
+            return Err(AppError::Stale(
+                "该户成员在您打开此页之后已有变动，本次修改未保存：请刷新后重新操作".into(),
+            ));
+        }
+        Ok((stored, member))
+    }
+
+    async fn write_member(
+        &self,
+        caller: &Caller,
+        member: &Member,
+        read_version: Option<i64>,
+    ) -> Result<RowOutcome, AppError> {
+        let outcome = self
+            .store()
+            .edit_member(&caller.actor(), caller.scope(), member, read_version)
+            .await?;
+        match outcome {
+            RowOutcome::Rejected(Rejection::UnknownHousehold | Rejection::OutOfScope) => {
+                Err(AppError::NotFound)
+            }
+            RowOutcome::Rejected(r @ Rejection::Stale { .. }) => {
+                Err(AppError::Stale(r.to_string()))
+            }
+            RowOutcome::Rejected(r) => Err(AppError::Invalid(r.to_string())),
+            other => Ok(other),
+        }
+    }
+
+    async fn audit_member(
+        &self,
+        caller: &Caller,
+        stored: &StoredHousehold,
+        action: &'static str,
+        member: &Member,
+        after: serde_json::Value,
+    ) -> Result<(), AppError> {
+        self.audit(
+            &caller.actor(),
+            NewAudit {
+                action,
+                area: Some(stored.household.village),
+                subject: format!(
+                    "household:{}:member:{}",
+                    stored.household.no,
+                    member.id.masked()
+                ),
+                before: String::new(),
+                after: after.to_string(),
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Corrects the member at `position` with the form, if it is still as the form read it;
+    /// audited (`edit_member`: the fields changed, not their values).
+    pub async fn edit_member(
+        &self,
+        caller: &Caller,
+        no: &HouseholdNo,
+        position: usize,
+        form: &MemberForm,
+    ) -> Result<Edited, AppError> {
+        let (stored, old) = self
+            .member_to_edit(caller, no, position, Some(&form.masked_id))
+            .await?;
+        let new = form
+            .apply(&old.member)
+            .map_err(|errors| AppError::Invalid(errors.join("；")))?;
+        let fields = member_changes(&old.member, &new);
+        if fields.is_empty() {
+            return Ok(Edited::Unchanged);
+        }
+        if self.write_member(caller, &new, Some(form.version)).await? == RowOutcome::Unchanged {
+            return Ok(Edited::Unchanged);
+        }
+        self.audit_member(
+            caller,
+            &stored,
+            "edit_member",
+            &new,
+            serde_json::json!({ "fields": fields }),
+        )
+        .await?;
+        Ok(Edited::Saved(fields))
+    }
+
+    /// Registers a new member of the household (新增人口: a birth, a marriage in, …) as a
+    /// members ledger's row would: a person registered in another household is refused.
+    /// Audited (`add_member`).
+    pub async fn add_member(
+        &self,
+        caller: &Caller,
+        no: &HouseholdNo,
+        form: &MemberForm,
+    ) -> Result<(), AppError> {
+        let stored = self.household_to_edit(caller, no).await?;
+        let member = form
+            .new_member(no)
+            .map_err(|errors| AppError::Invalid(errors.join("；")))?;
+        match self.write_member(caller, &member, None).await? {
+            RowOutcome::Inserted => {}
+            _ => {
+                return Err(AppError::Invalid(
+                    "该人员已是本户成员：请在成员列表中修改".into(),
+                ));
+            }
+        }
+        self.audit_member(
+            caller,
+            &stored,
+            "add_member",
+            &member,
+            serde_json::json!({}),
+        )
+        .await
+    }
+
+    /// The member at `position` leaves the household (人口减少: death, marriage out, moving
+    /// out) as a members ledger's row with a 减少原因 would. Audited (`remove_member`).
+    pub async fn remove_member(
+        &self,
+        caller: &Caller,
+        no: &HouseholdNo,
+        position: usize,
+        form: &LeaveForm,
+    ) -> Result<(), AppError> {
+        let (stored, old) = self
+            .member_to_edit(caller, no, position, Some(&form.masked_id))
+            .await?;
+        let reason = LeaveReason::parse(&form.reason)
+            .map_err(|e| AppError::Invalid(format!("减少原因：{e}")))?;
+        let on = match form.on.trim() {
+            "" => None,
+            d => Some(
+                NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .map_err(|_| AppError::Invalid(format!("减少时间应为年-月-日：{d}")))?,
+            ),
+        };
+        if on.is_some_and(|d| d > zhenxing_domain::today_in_china()) {
+            return Err(AppError::Invalid("减少时间不能晚于今天".into()));
+        }
+        let leaving = Member {
+            leaving: Some(Leaving { reason, on }),
+            ..old.member.clone()
+        };
+        if self
+            .write_member(caller, &leaving, Some(form.version))
+            .await?
+            != RowOutcome::Removed
+        {
+            return Err(AppError::NotFound);
+        }
+        self.audit_member(
+            caller,
+            &stored,
+            "remove_member",
+            &leaving,
+            serde_json::json!({ "reason": reason.label(), "on": on }),
+        )
+        .await
+    }
+}
+
+/// The labels of the fields `new` changes from `old` (for the audit log: no values).
+fn member_changes(old: &Member, new: &Member) -> Vec<&'static str> {
+    [
+        ("姓名", old.name != new.name),
+        ("与户主关系", old.relation != new.relation),
+        ("健康状况", old.health != new.health),
+        ("残疾等级", old.disability_level != new.disability_level),
+        ("劳动技能", old.labour != new.labour),
+        ("文化程度", old.education != new.education),
+        ("在校生状况", old.schooling != new.schooling),
+        ("务工地点", old.migrant_place != new.migrant_place),
+        ("务工时间（月）", old.migrant_months != new.migrant_months),
+        ("公益岗位", old.welfare_job != new.welfare_job),
+        (
+            "基本医疗保险",
+            old.medical_insurance != new.medical_insurance,
+        ),
+        (
+            "大病保险",
+            old.serious_illness_insurance != new.serious_illness_insurance,
+        ),
+        ("基本养老保险", old.pension != new.pension),
+        ("低保", old.dibao != new.dibao),
+        ("特困供养", old.tekun != new.tekun),
+        ("联系电话", old.phone != new.phone),
+    ]
+    .into_iter()
+    .filter_map(|(label, differs)| differs.then_some(label))
+    .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use zhenxing_domain::{AreaCode, HouseholdType};
@@ -382,6 +778,73 @@ mod tests {
         assert_eq!(
             changed(&h, &new),
             ["家庭人口数", "基本医疗保险", "工资性收入", "人均纯收入"]
+        );
+    }
+    #[test]
+    fn a_members_form_keeps_what_it_does_not_show_and_tells_every_wrong_value() {
+        let mut old = Member::bare(
+            HouseholdNo::parse("S1").unwrap(),
+            IdNumber::parse("11010519491231002X").unwrap(),
+            "李芳".into(),
+            Relation::Spouse,
+        );
+        old.ethnicity = Some("回族".into());
+        old.phone = Some("13800001234".into());
+        old.medical_insurance = Some(true);
+        let stored = StoredMember {
+            county: zhenxing_domain::AreaCode::parse("110105").unwrap(),
+            member: old.clone(),
+            version: 2,
+        };
+        let form = MemberForm::of(&stored);
+        assert_eq!(
+            (form.masked_id.as_str(), form.phone.as_str()),
+            ("1101**********002X", "")
+        );
+        assert_eq!(
+            form.apply(&old),
+            Ok(old.clone()),
+            "the form as read changes nothing"
+        );
+        let changed = MemberForm {
+            medical_insurance: String::new(),
+            health: "残疾".into(),
+            disability_level: "2".into(),
+            ..form.clone()
+        }
+        .apply(&old)
+        .unwrap();
+        assert_eq!(changed.medical_insurance, None, "not given");
+        assert_eq!(
+            changed.ethnicity.as_deref(),
+            Some("回族"),
+            "not on the form: kept"
+        );
+        assert_eq!(
+            member_changes(&old, &changed),
+            ["健康状况", "残疾等级", "基本医疗保险"]
+        );
+        let errors = MemberForm {
+            name: String::new(),
+            health: "很好".into(),
+            disability_level: "7".into(),
+            migrant_months: "13".into(),
+            pension: "也许".into(),
+            ..form
+        }
+        .apply(&old)
+        .unwrap_err();
+        assert_eq!(errors.len(), 5, "{errors:?}");
+        assert!(errors[0].starts_with("姓名："), "{errors:?}");
+        let new = MemberForm {
+            name: "王小".into(),
+            relation: "之子".into(),
+            id_number: "11010520250301001X".into(),
+            ..MemberForm::default()
+        };
+        assert!(
+            new.new_member(&HouseholdNo::parse("S1").unwrap()).is_err(),
+            "a wrong check character"
         );
     }
 }

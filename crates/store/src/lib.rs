@@ -82,6 +82,19 @@ pub trait Store: Send + Sync {
         read_version: i64,
     ) -> StoreResult<RowOutcome>;
 
+    /// One member's row of a registered household (found within `scope`) written as a members
+    /// ledger's row would be: a new member registered, a member's fields changed, or (with
+    /// `leaving`) the member removed, each kept in the history under a change set of `actor`.
+    /// With `read_version`, the member must still be at that version (checked in the writing
+    /// transaction), else `Rejected(Stale)` and nothing written.
+    async fn edit_member(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        member: &Member,
+        read_version: Option<i64>,
+    ) -> StoreResult<RowOutcome>;
+
     async fn update_household(
         &self,
         actor: &Actor,

@@ -75,6 +75,26 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             post(pages::households::close),
         ),
         (
+            r("GET", "/households/{no}/members/new", Page),
+            get(pages::members::new_form),
+        ),
+        (
+            r("POST", "/households/{no}/members/new", Page),
+            post(pages::members::add),
+        ),
+        (
+            r("GET", "/households/{no}/members/{at}", Page),
+            get(pages::members::edit_form),
+        ),
+        (
+            r("POST", "/households/{no}/members/{at}", Page),
+            post(pages::members::edit),
+        ),
+        (
+            r("POST", "/households/{no}/members/{at}/leave", Page),
+            post(pages::members::leave),
+        ),
+        (
             r("GET", "/households/{no}/edit", Page),
             get(pages::households::edit_form),
         ),

@@ -375,6 +375,33 @@ impl SqlImport {
         rows.first().map(|r| r.int(0)).transpose()
     }
 
+    /// The version of a member as this transaction reads it (its row locked on PostgreSQL).
+    pub(crate) async fn member_version_of(
+        &mut self,
+        county: AreaCode,
+        member: &Member,
+    ) -> StoreResult<Option<i64>> {
+        let lock = match self.backend {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        };
+        let rows = self
+            .tx
+            .fetch(
+                &format!(
+                    "SELECT version FROM members WHERE county_code = $1 AND household_no = $2 \
+                     AND id_number = $3{lock}"
+                ),
+                &[
+                    county.as_i64().into(),
+                    member.household_no.as_str().into(),
+                    member.id.as_str().into(),
+                ],
+            )
+            .await?;
+        rows.first().map(|r| r.int(0)).transpose()
+    }
+
     /// On an empty registry (a first load), drops the name-search indexes inside this
     /// transaction; [`ImportTx::commit`] builds them again before committing, and a rollback
     /// brings them back as they were. Nobody can search an empty registry meanwhile.

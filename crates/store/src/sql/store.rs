@@ -5,7 +5,9 @@ use std::collections::{HashMap, VecDeque};
 use async_trait::async_trait;
 use futures::StreamExt;
 use futures::stream::{self, BoxStream};
-use zhenxing_domain::{AreaCode, AreaLevel, Division, Household, HouseholdNo, IdNumber, Scope};
+use zhenxing_domain::{
+    AreaCode, AreaLevel, Division, Household, HouseholdNo, IdNumber, Member, Scope,
+};
 
 use super::columns::{
     HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, household_from_row, member_from_row, select_list,
@@ -546,6 +548,45 @@ impl<D: Db> Store for SqlStore<D> {
     ) -> StoreResult<RowOutcome> {
         self.update_household_at(actor, scope, household, Some(read_version))
             .await
+    }
+
+    async fn edit_member(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        member: &Member,
+        read_version: Option<i64>,
+    ) -> StoreResult<RowOutcome> {
+        let Some(found) = self.household(scope, &member.household_no).await? else {
+            return Ok(RowOutcome::Rejected(Rejection::UnknownHousehold));
+        };
+        let mut tx =
+            SqlImport::begin(&self.db, actor, scope, "edit", &ImportSource::default()).await?;
+        if let Some(read) = read_version {
+            match tx.member_version_of(found.county, member).await? {
+                Some(version) if version != read => {
+                    return Ok(RowOutcome::Rejected(Rejection::Stale { version }));
+                }
+                Some(_) => {}
+                None => return Ok(RowOutcome::Rejected(Rejection::UnknownHousehold)),
+            }
+        }
+        let outcome = tx.members(std::slice::from_ref(member)).await?.pop();
+        let outcome = outcome.ok_or_else(|| StoreError::Database("no outcome".into()))?;
+        let counts = ImportCounts {
+            members_inserted: u64::from(outcome == RowOutcome::Inserted),
+            members_updated: u64::from(outcome == RowOutcome::Updated),
+            members_unchanged: u64::from(outcome == RowOutcome::Unchanged),
+            members_removed: u64::from(outcome == RowOutcome::Removed),
+            ..ImportCounts::default()
+        };
+        if matches!(
+            outcome,
+            RowOutcome::Inserted | RowOutcome::Updated | RowOutcome::Removed
+        ) {
+            Box::new(tx).commit(&counts, &Vec::new()).await?;
+        }
+        Ok(outcome)
     }
 
     async fn update_household(

@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod households;
 pub mod ledgers;
 pub mod login;
+pub mod members;
 pub mod monitoring;
 pub mod registry;
 pub mod reports;
