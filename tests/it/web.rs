@@ -3035,6 +3035,7 @@ async fn a_household_is_corrected_on_its_page() {
     let again = site.get("/households/A001/edit", Some(&admin)).await;
     let fields: Vec<(String, String)> = [
         "version",
+        "head_name",
         "size",
         "wage",
         "address",

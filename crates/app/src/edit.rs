@@ -23,6 +23,8 @@ use crate::{App, AppError};
 #[serde(default)]
 pub struct HouseholdEditForm {
     pub version: i64,
+    /// 户主姓名 (a new head after the head's death or departure: 户主变更).
+    pub head_name: String,
     pub natural_village: String,
     pub address: String,
     /// Left empty: the phone stays as it is (the form never shows it whole).
@@ -87,6 +89,7 @@ impl HouseholdEditForm {
         let i = &h.income;
         HouseholdEditForm {
             version: stored.version,
+            head_name: h.head_name.clone(),
             natural_village: text(&h.natural_village),
             address: text(&h.address),
             phone: String::new(),
@@ -157,6 +160,14 @@ impl HouseholdEditForm {
                 old.size
             }
         };
+        let head_name = match self.head_name.trim() {
+            "" => old.head_name.clone(),
+            n if n.chars().count() > 50 => {
+                errors.push("户主姓名：过长".into());
+                old.head_name.clone()
+            }
+            n => n.to_string(),
+        };
         let natural_village = text_field("自然村", &self.natural_village, &mut errors);
         let address = text_field("住址", &self.address, &mut errors);
         let relocation_site = text_field("安置点", &self.relocation_site, &mut errors);
@@ -175,6 +186,7 @@ impl HouseholdEditForm {
             old.income.declared_per_capita
         };
         let new = Household {
+            head_name,
             natural_village,
             address,
             phone,
@@ -206,6 +218,7 @@ impl HouseholdEditForm {
 fn changed(old: &Household, new: &Household) -> Vec<&'static str> {
     let (a, b) = (&old.income, &new.income);
     [
+        ("户主姓名", old.head_name != new.head_name),
         ("自然村", old.natural_village != new.natural_village),
         ("住址", old.address != new.address),
         ("联系电话", old.phone != new.phone),
@@ -765,6 +778,7 @@ mod tests {
     fn components_replace_the_declared_per_capita_income() {
         let h = household();
         let form = HouseholdEditForm {
+            head_name: "张红".into(),
             size: "2".into(),
             wage: "12,000.50".into(),
             uninsured: Some("1".into()),
@@ -777,7 +791,7 @@ mod tests {
         assert_eq!(new.phone, h.phone, "an empty phone keeps it");
         assert_eq!(
             changed(&h, &new),
-            ["家庭人口数", "基本医疗保险", "工资性收入", "人均纯收入"]
+            ["户主姓名", "家庭人口数", "基本医疗保险", "工资性收入", "人均纯收入"]
         );
     }
     #[test]

@@ -299,6 +299,8 @@ pub struct HouseholdPatch {
     /// The household's `version` as read (`GET /api/v1/households/{no}`): a household changed
     /// since is not overwritten (409).
     pub version: i64,
+    /// 户主姓名 (户主变更)
+    pub head_name: Option<String>,
     /// 家庭人口数, 1..30
     pub size: Option<u32>,
     pub natural_village: Option<String>,
@@ -335,6 +337,7 @@ impl HouseholdPatch {
             f.size = n.to_string();
         }
         let texts = [
+            (self.head_name, &mut f.head_name),
             (self.natural_village, &mut f.natural_village),
             (self.address, &mut f.address),
             (self.phone, &mut f.phone),
