@@ -791,7 +791,13 @@ mod tests {
         assert_eq!(new.phone, h.phone, "an empty phone keeps it");
         assert_eq!(
             changed(&h, &new),
-            ["户主姓名", "家庭人口数", "基本医疗保险", "工资性收入", "人均纯收入"]
+            [
+                "户主姓名",
+                "家庭人口数",
+                "基本医疗保险",
+                "工资性收入",
+                "人均纯收入"
+            ]
         );
     }
     #[test]

@@ -25,6 +25,12 @@ use crate::{
 const HOUSEHOLD_CHUNK: usize = 800;
 const MEMBER_CHUNK: usize = 1200;
 
+/// The row an edit names, to check its version ([`SqlImport::check_version`]).
+pub(crate) enum Versioned<'a> {
+    Household(&'a HouseholdNo),
+    Member(&'a Member),
+}
+
 pub(crate) struct SqlImport {
     tx: Box<dyn Tx>,
     backend: Backend,
@@ -352,54 +358,40 @@ impl SqlImport {
         })
     }
 
-    /// The version of a household as this transaction reads it (its row locked on
-    /// PostgreSQL until the end of the transaction).
-    pub(crate) async fn version_of(
+    /// Whether the row an edit names is still at the version the edit was read at (read in
+    /// this transaction, the row locked on PostgreSQL until its end): `None` when it is, else
+    /// the edit's refusal (`Stale`, or `UnknownHousehold` when the row is gone).
+    pub(crate) async fn check_version(
         &mut self,
         county: AreaCode,
-        no: &HouseholdNo,
-    ) -> StoreResult<Option<i64>> {
+        what: Versioned<'_>,
+        read: i64,
+    ) -> StoreResult<Option<RowOutcome>> {
         let lock = match self.backend {
             Backend::Postgres => " FOR UPDATE",
             Backend::Sqlite => "",
         };
-        let rows = self
-            .tx
-            .fetch(
-                &format!(
-                    "SELECT version FROM households WHERE county_code = $1 AND household_no = $2{lock}"
-                ),
-                &[county.as_i64().into(), no.as_str().into()],
-            )
-            .await?;
-        rows.first().map(|r| r.int(0)).transpose()
-    }
-
-    /// The version of a member as this transaction reads it (its row locked on PostgreSQL).
-    pub(crate) async fn member_version_of(
-        &mut self,
-        county: AreaCode,
-        member: &Member,
-    ) -> StoreResult<Option<i64>> {
-        let lock = match self.backend {
-            Backend::Postgres => " FOR UPDATE",
-            Backend::Sqlite => "",
-        };
-        let rows = self
-            .tx
-            .fetch(
-                &format!(
-                    "SELECT version FROM members WHERE county_code = $1 AND household_no = $2 \
-                     AND id_number = $3{lock}"
-                ),
-                &[
+        let (sql, args) = match what {
+            Versioned::Household(no) => (
+                "SELECT version FROM households WHERE county_code = $1 AND household_no = $2",
+                vec![county.as_i64().into(), no.as_str().into()],
+            ),
+            Versioned::Member(m) => (
+                "SELECT version FROM members WHERE county_code = $1 AND household_no = $2 \
+                 AND id_number = $3",
+                vec![
                     county.as_i64().into(),
-                    member.household_no.as_str().into(),
-                    member.id.as_str().into(),
+                    m.household_no.as_str().into(),
+                    m.id.as_str().into(),
                 ],
-            )
-            .await?;
-        rows.first().map(|r| r.int(0)).transpose()
+            ),
+        };
+        let rows = self.tx.fetch(&format!("{sql}{lock}"), &args).await?;
+        Ok(match rows.first().map(|r| r.int(0)).transpose()? {
+            Some(version) if version == read => None,
+            Some(version) => Some(RowOutcome::Rejected(Rejection::Stale { version })),
+            None => Some(RowOutcome::Rejected(Rejection::UnknownHousehold)),
+        })
     }
 
     /// On an empty registry (a first load), drops the name-search indexes inside this

@@ -12,7 +12,7 @@ use zhenxing_domain::{
 use super::columns::{
     HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, household_from_row, member_from_row, select_list,
 };
-use super::import::{REGISTRY_EMPTY, SqlImport, first_loads_take_turns};
+use super::import::{REGISTRY_EMPTY, SqlImport, Versioned, first_loads_take_turns};
 use super::packed::{fetch_packed, typed_rows};
 use super::{Db, Row, Tx, Value, figures, keyset_start, problems, tuples, work};
 use crate::{
@@ -271,15 +271,12 @@ impl<D: Db> SqlStore<D> {
         };
         let mut tx =
             SqlImport::begin(&self.db, actor, scope, "edit", &ImportSource::default()).await?;
-        if let Some(read) = read_version {
-            let now = tx.version_of(found.county, &household.no).await?;
-            match now {
-                Some(version) if version != read => {
-                    return Ok(RowOutcome::Rejected(Rejection::Stale { version }));
-                }
-                Some(_) => {}
-                None => return Ok(RowOutcome::Rejected(Rejection::UnknownHousehold)),
-            }
+        if let Some(read) = read_version
+            && let Some(refused) = tx
+                .check_version(found.county, Versioned::Household(&household.no), read)
+                .await?
+        {
+            return Ok(refused);
         }
         let outcome = tx.households(std::slice::from_ref(household)).await?.pop();
         let outcome = outcome.ok_or_else(|| StoreError::Database("no outcome".into()))?;
@@ -562,14 +559,12 @@ impl<D: Db> Store for SqlStore<D> {
         };
         let mut tx =
             SqlImport::begin(&self.db, actor, scope, "edit", &ImportSource::default()).await?;
-        if let Some(read) = read_version {
-            match tx.member_version_of(found.county, member).await? {
-                Some(version) if version != read => {
-                    return Ok(RowOutcome::Rejected(Rejection::Stale { version }));
-                }
-                Some(_) => {}
-                None => return Ok(RowOutcome::Rejected(Rejection::UnknownHousehold)),
-            }
+        if let Some(read) = read_version
+            && let Some(refused) = tx
+                .check_version(found.county, Versioned::Member(member), read)
+                .await?
+        {
+            return Ok(refused);
         }
         let outcome = tx.members(std::slice::from_ref(member)).await?.pop();
         let outcome = outcome.ok_or_else(|| StoreError::Database("no outcome".into()))?;
