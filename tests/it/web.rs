@@ -736,6 +736,27 @@ async fn no_route_reaches_outside_the_callers_area() {
             "a_admin",
         ),
         s(
+            "POST",
+            "/api/v1/households/{no}/members",
+            "/api/v1/households/B001/members".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "PATCH",
+            "/api/v1/households/{no}/members",
+            "/api/v1/households/B001/members".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
+            "POST",
+            "/api/v1/households/{no}/members/leave",
+            "/api/v1/households/B001/members/leave".into(),
+            Expect::Denied,
+            "a_admin",
+        ),
+        s(
             "GET",
             "/api/v1/households/{no}",
             "/api/v1/households/B001?reveal=true".into(),
@@ -1012,6 +1033,17 @@ async fn no_route_reaches_outside_the_callers_area() {
                 .unwrap()
                 .into_bytes(),
             ));
+        }
+        if sample.path.starts_with("/api/v1/households/{no}/members") {
+            let li_id = id("620521", "19800303", 5);
+            let body = if sample.path.ends_with("/leave") {
+                serde_json::json!({"id_number": li_id, "version": 1, "reason": "死亡"})
+            } else if sample.method == "PATCH" {
+                serde_json::json!({"id_number": li_id, "version": 1, "health": "患有大病"})
+            } else {
+                serde_json::json!({"id_number": id("620521", "20200101", 7), "name": "越界", "relation": "之子"})
+            };
+            sample.body = Some(("application/json".into(), body.to_string().into_bytes()));
         }
         if sample.path == "/api/v1/households/{no}" && sample.method == "PATCH" {
             sample.body = Some((
@@ -3346,4 +3378,90 @@ async fn a_households_members_change_on_its_pages() {
             .status,
         StatusCode::FORBIDDEN
     );
+}
+
+/// The API changes a household's members as its pages do, each named by ID number in the body:
+/// one added, one corrected at the version read, one leaving.
+#[tokio::test]
+async fn the_api_changes_a_households_members() {
+    let site = Site::new().await;
+    let token = site.token("a_admin").await;
+    let send = |method: Method, uri: &'static str, body: serde_json::Value| {
+        let site = &site;
+        let token = token.clone();
+        async move {
+            let r = site
+                .send(
+                    Request::builder()
+                        .method(method)
+                        .uri(uri)
+                        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                        .header(header::CONTENT_TYPE, "application/json")
+                        .body(Body::from(body.to_string()))
+                        .unwrap(),
+                )
+                .await;
+            let v: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_default();
+            (r.status, v)
+        }
+    };
+    let child = id("620102", "20250301", 9);
+    let (status, v) = send(
+        Method::POST,
+        "/api/v1/households/A001/members",
+        serde_json::json!({"id_number": child, "name": "王小", "relation": "之子", "medical_insurance": true}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let members = v["members"].as_array().unwrap();
+    assert_eq!(members.len(), 3);
+    let added = members.iter().find(|m| m["name"] == "王小").unwrap();
+    assert_eq!(added["medical_insurance"], true);
+    assert_eq!(
+        added["id_number"],
+        zhenxing_domain::IdNumber::parse(&child).unwrap().masked(),
+        "masked in the answer"
+    );
+    let version = added["version"].as_i64().unwrap();
+
+    let (status, v) = send(
+        Method::PATCH,
+        "/api/v1/households/A001/members",
+        serde_json::json!({"id_number": child, "version": version, "health": "患有大病"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["changed"], serde_json::json!(["健康状况"]));
+    let (status, v) = send(
+        Method::PATCH,
+        "/api/v1/households/A001/members",
+        serde_json::json!({"id_number": child, "version": version, "health": "健康"}),
+    )
+    .await;
+    assert_eq!(
+        (status, &v["code"]),
+        (StatusCode::CONFLICT, &"stale".into()),
+        "{v}"
+    );
+    let (status, v) = send(
+        Method::PATCH,
+        "/api/v1/households/A001/members",
+        serde_json::json!({"id_number": id("620521", "19800303", 5), "version": 1, "health": "健康"}),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "not of this household: {v}"
+    );
+
+    let (status, v) = send(
+        Method::POST,
+        "/api/v1/households/A001/members/leave",
+        serde_json::json!({"id_number": child, "version": version + 1, "reason": "户籍迁出", "on": "2025-09-01"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["members"].as_array().unwrap().len(), 2);
+    assert_eq!(v["persons"], 2);
 }

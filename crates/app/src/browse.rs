@@ -50,6 +50,8 @@ pub struct MemberView {
     pub id_text: String,
     pub sex: &'static str,
     pub birth_date: String,
+    /// Its version: each change adds one.
+    pub version: i64,
 }
 
 /// One changed field of a history entry.
@@ -394,6 +396,7 @@ impl App {
         let members = members
             .into_iter()
             .map(|m| {
+                let version = m.version;
                 let mut member = m.member;
                 let id_text = if reveal {
                     member.id.as_str().to_string()
@@ -411,6 +414,7 @@ impl App {
                         .unwrap_or_default(),
                     id_text,
                     member,
+                    version,
                 }
             })
             .collect();

@@ -480,6 +480,15 @@ impl MemberForm {
     }
 }
 
+/// Which member of a household: at a place in its page's list (from 1), checked by the masked
+/// ID number the page was read with (no whole ID number is put in a page); or by ID number (the
+/// API, whose callers send it in a request's body).
+#[derive(Debug, Clone, Copy)]
+pub enum MemberRef<'a> {
+    At(usize, Option<&'a str>),
+    Id(&'a IdNumber),
+}
+
 /// A member leaving the household (人口减少) as the form sends it.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -503,25 +512,32 @@ impl App {
         Ok((stored, members))
     }
 
-    /// The member at `position` (from 1, in the household page's order), if it is still the
-    /// one the form was read for (`masked_id`).
+    /// The member `which` names in the household, for who may change them.
     pub async fn member_to_edit(
         &self,
         caller: &Caller,
         no: &HouseholdNo,
-        position: usize,
-        masked_id: Option<&str>,
+        which: MemberRef<'_>,
     ) -> Result<(StoredHousehold, StoredMember), AppError> {
         let (stored, members) = self.members_to_edit(caller, no).await?;
-        let member = position
-            .checked_sub(1)
-            .and_then(|i| members.into_iter().nth(i))
-            .ok_or(AppError::NotFound)?;
-        if masked_id.is_some_and(|m| m != member.member.id.masked()) {
-            return Err(AppError::Stale(
-                "该户成员在您打开此页之后已有变动，本次修改未保存：请刷新后重新操作".into(),
-            ));
-        }
+        let member = match which {
+            MemberRef::At(position, masked_id) => {
+                let member = position
+                    .checked_sub(1)
+                    .and_then(|i| members.into_iter().nth(i))
+                    .ok_or(AppError::NotFound)?;
+                if masked_id.is_some_and(|m| m != member.member.id.masked()) {
+                    return Err(AppError::Stale(
+                        "该户成员在您打开此页之后已有变动，本次修改未保存：请刷新后重新操作".into(),
+                    ));
+                }
+                member
+            }
+            MemberRef::Id(id) => members
+                .into_iter()
+                .find(|m| m.member.id == *id)
+                .ok_or_else(|| AppError::Invalid(format!("证件号码{}不是本户成员", id.masked())))?,
+        };
         Ok((stored, member))
     }
 
@@ -573,18 +589,16 @@ impl App {
         Ok(())
     }
 
-    /// Corrects the member at `position` with the form, if it is still as the form read it;
+    /// Corrects the member `which` names with the form, if it is still as the form read it;
     /// audited (`edit_member`: the fields changed, not their values).
     pub async fn edit_member(
         &self,
         caller: &Caller,
         no: &HouseholdNo,
-        position: usize,
+        which: MemberRef<'_>,
         form: &MemberForm,
     ) -> Result<Edited, AppError> {
-        let (stored, old) = self
-            .member_to_edit(caller, no, position, Some(&form.masked_id))
-            .await?;
+        let (stored, old) = self.member_to_edit(caller, no, which).await?;
         let new = form
             .apply(&old.member)
             .map_err(|errors| AppError::Invalid(errors.join("；")))?;
@@ -637,18 +651,16 @@ impl App {
         .await
     }
 
-    /// The member at `position` leaves the household (人口减少: death, marriage out, moving
+    /// The member `which` names leaves the household (人口减少: death, marriage out, moving
     /// out) as a members ledger's row with a 减少原因 would. Audited (`remove_member`).
     pub async fn remove_member(
         &self,
         caller: &Caller,
         no: &HouseholdNo,
-        position: usize,
+        which: MemberRef<'_>,
         form: &LeaveForm,
     ) -> Result<(), AppError> {
-        let (stored, old) = self
-            .member_to_edit(caller, no, position, Some(&form.masked_id))
-            .await?;
+        let (stored, old) = self.member_to_edit(caller, no, which).await?;
         let reason = LeaveReason::parse(&form.reason)
             .map_err(|e| AppError::Invalid(format!("减少原因：{e}")))?;
         let on = match form.on.trim() {

@@ -271,6 +271,18 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             patch(api::edit_household),
         ),
         (
+            r("POST", "/api/v1/households/{no}/members", Api),
+            post(api::add_member),
+        ),
+        (
+            r("PATCH", "/api/v1/households/{no}/members", Api),
+            patch(api::edit_member),
+        ),
+        (
+            r("POST", "/api/v1/households/{no}/members/leave", Api),
+            post(api::member_leaves),
+        ),
+        (
             r("POST", "/api/v1/imports", Api),
             post(api::import).layer(upload),
         ),

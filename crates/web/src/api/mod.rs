@@ -225,6 +225,8 @@ pub struct MemberJson {
     pub tekun: bool,
     /// Masked unless revealed.
     pub phone: Option<String>,
+    /// Its version: each change adds one (pass it to change the member).
+    pub version: i64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -410,6 +412,195 @@ pub async fn edit_household(
     }))
 }
 
+/// A member of a household named by ID number (in the body, never in the address), with the
+/// fields to set: only those given change (an empty string clears a text). Adding a member,
+/// `name` and `relation` are needed and `version` is not.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberPatch {
+    /// 证件号码, whole.
+    pub id_number: String,
+    /// The member's `version` as read: a member changed since is not overwritten (409).
+    pub version: Option<i64>,
+    pub name: Option<String>,
+    /// 与户主关系, e.g. `之子`
+    pub relation: Option<String>,
+    /// 健康状况: 健康, 长期慢性病, 患有大病, 残疾
+    pub health: Option<String>,
+    /// 残疾等级 `1`..`4`
+    pub disability_level: Option<String>,
+    /// 劳动技能
+    pub labour: Option<String>,
+    pub education: Option<String>,
+    pub schooling: Option<String>,
+    pub migrant_place: Option<String>,
+    /// 务工时间（月）
+    pub migrant_months: Option<String>,
+    pub welfare_job: Option<bool>,
+    pub medical_insurance: Option<bool>,
+    pub serious_illness_insurance: Option<bool>,
+    pub pension: Option<bool>,
+    /// 低保类别 (一类 … 四类, 是); an empty string: none.
+    pub dibao: Option<String>,
+    pub tekun: Option<bool>,
+    /// 联系电话 (an empty string keeps it)
+    pub phone: Option<String>,
+}
+
+impl MemberPatch {
+    /// The member's form (as stored, or empty for a new one) with the patch's values over it.
+    fn over(self, mut f: zhenxing_app::edit::MemberForm) -> zhenxing_app::edit::MemberForm {
+        let yes_no = |b: bool| zhenxing_domain::labels::flag_label(b).to_string();
+        f.id_number = self.id_number;
+        if let Some(v) = self.version {
+            f.version = v;
+        }
+        let texts = [
+            (self.name, &mut f.name),
+            (self.relation, &mut f.relation),
+            (self.health, &mut f.health),
+            (self.disability_level, &mut f.disability_level),
+            (self.labour, &mut f.labour),
+            (self.education, &mut f.education),
+            (self.schooling, &mut f.schooling),
+            (self.migrant_place, &mut f.migrant_place),
+            (self.migrant_months, &mut f.migrant_months),
+            (self.dibao, &mut f.dibao),
+            (self.phone, &mut f.phone),
+        ];
+        for (given, field) in texts {
+            if let Some(v) = given {
+                *field = v;
+            }
+        }
+        let flags = [
+            (self.welfare_job, &mut f.welfare_job),
+            (self.medical_insurance, &mut f.medical_insurance),
+            (
+                self.serious_illness_insurance,
+                &mut f.serious_illness_insurance,
+            ),
+            (self.pension, &mut f.pension),
+        ];
+        for (given, field) in flags {
+            if let Some(b) = given {
+                *field = yes_no(b);
+            }
+        }
+        if let Some(b) = self.tekun {
+            f.tekun = b.then(|| "1".to_string());
+        }
+        f
+    }
+}
+
+/// A member leaving a household (人口减少), named by ID number.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberLeave {
+    pub id_number: String,
+    /// The member's `version` as read.
+    pub version: i64,
+    /// 减少原因: 死亡, 婚出, 户籍迁出, 其他
+    pub reason: String,
+    /// 减少时间 `2025-06-01`; absent: today.
+    pub on: Option<String>,
+}
+
+fn member_id(s: &str) -> Result<zhenxing_domain::IdNumber, WebError> {
+    zhenxing_domain::IdNumber::parse(s).map_err(|e| WebError::BadRequest(format!("证件号码：{e}")))
+}
+
+#[utoipa::path(post, path = "/api/v1/households/{no}/members", tag = "农户",
+    params(("no" = String, Path, description = "户编号")),
+    request_body = MemberPatch,
+    responses((status = 200, body = HouseholdJson, description = "Registered (新增人口) as a members ledger's row would be; audited (`add_member`)."),
+        (status = 400, body = ErrorBody, description = "A value is wrong, or the person is registered in another household: nothing written."),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn add_member(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    Path(no): Path<String>,
+    Json(patch): Json<MemberPatch>,
+) -> Result<Json<HouseholdJson>, ApiError> {
+    let no = HouseholdNo::parse(&no).map_err(|_| WebError::NotFound)?;
+    let form = patch.over(zhenxing_app::edit::MemberForm::default());
+    state.app.add_member(&caller, &no, &form).await?;
+    Ok(Json(household_json(
+        state.app.household(&caller, &no, false).await?,
+    )))
+}
+
+#[utoipa::path(patch, path = "/api/v1/households/{no}/members", tag = "农户",
+    params(("no" = String, Path, description = "户编号")),
+    request_body = MemberPatch,
+    responses((status = 200, body = HouseholdEditJson, description = "The member corrected as a members ledger's row would be; audited (`edit_member`)."),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "Changed since `version`: nothing written.")),
+    security(("bearer" = [])))]
+pub async fn edit_member(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    Path(no): Path<String>,
+    Json(patch): Json<MemberPatch>,
+) -> Result<Json<HouseholdEditJson>, ApiError> {
+    use zhenxing_app::edit::{Edited, MemberForm, MemberRef};
+    let no = HouseholdNo::parse(&no).map_err(|_| WebError::NotFound)?;
+    let id = member_id(&patch.id_number)?;
+    if patch.version.is_none() {
+        return Err(WebError::BadRequest("须给出成员的 version（读取时的版本）".into()).into());
+    }
+    let (_, member) = state
+        .app
+        .member_to_edit(&caller, &no, MemberRef::Id(&id))
+        .await?;
+    let form = patch.over(MemberForm::of(&member));
+    let changed = match state
+        .app
+        .edit_member(&caller, &no, MemberRef::Id(&id), &form)
+        .await?
+    {
+        Edited::Saved(fields) => fields.into_iter().map(str::to_string).collect(),
+        Edited::Unchanged => Vec::new(),
+    };
+    Ok(Json(HouseholdEditJson {
+        changed,
+        household: household_json(state.app.household(&caller, &no, false).await?),
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/households/{no}/members/leave", tag = "农户",
+    params(("no" = String, Path, description = "户编号")),
+    request_body = MemberLeave,
+    responses((status = 200, body = HouseholdJson, description = "The member left the household (人口减少) as a members ledger's row with a 减少原因 would; audited (`remove_member`)."),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "Changed since `version`: nothing written.")),
+    security(("bearer" = [])))]
+pub async fn member_leaves(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    Path(no): Path<String>,
+    Json(leave): Json<MemberLeave>,
+) -> Result<Json<HouseholdJson>, ApiError> {
+    use zhenxing_app::edit::{LeaveForm, MemberRef};
+    let no = HouseholdNo::parse(&no).map_err(|_| WebError::NotFound)?;
+    let id = member_id(&leave.id_number)?;
+    let form = LeaveForm {
+        version: leave.version,
+        masked_id: String::new(),
+        reason: leave.reason,
+        on: leave.on.unwrap_or_default(),
+    };
+    state
+        .app
+        .remove_member(&caller, &no, MemberRef::Id(&id), &form)
+        .await?;
+    Ok(Json(household_json(
+        state.app.household(&caller, &no, false).await?,
+    )))
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegistryFindingJson {
     /// e.g. `size_differs`
@@ -471,6 +662,7 @@ fn household_json(d: HouseholdDetail) -> HouseholdJson {
                     dibao: x.dibao.map(|d| d.label().to_string()),
                     tekun: x.tekun,
                     phone: x.phone.clone(),
+                    version: v.version,
                 }
             })
             .collect(),
@@ -904,7 +1096,7 @@ impl Modify for BearerScheme {
 #[openapi(
     info(title = "振兴 防止返贫动态监测平台 API", version = "1",
         description = "按区划范围访问农户台账、防返贫监测帮扶（线索、识别和消除案件、帮扶计划、走访、公示、数据检查、政策参数）和统计调度。用 `Authorization: Bearer TOKEN` 调用（令牌在“API令牌”页面创建，或用 `zhenxing user token`）。错误返回 `{\"code\": \"...\", \"message\": \"中文说明\"}`；管辖范围以外的数据一律返回 404。"),
-    paths(area, households, household, edit_household, import, stats::stats, me,
+    paths(area, households, household, edit_household, add_member, edit_member, member_leaves, import, stats::stats, me,
         import_rejected_rows, stats::verification, stats::reports, stats::issue, stats::preview, stats::report,
         stats::report_xlsx,
         policy::in_force, policy::versions, policy::check, policy::set,

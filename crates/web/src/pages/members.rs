@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use zhenxing_app::edit::{LeaveForm, MemberForm};
+use zhenxing_app::edit::{LeaveForm, MemberForm, MemberRef};
 use zhenxing_app::store::StoredHousehold;
 use zhenxing_domain::member::{DibaoClass, Health, Labour, LeaveReason, Relation};
 
@@ -137,7 +137,10 @@ pub async fn edit_form(
 ) -> Result<Response, PageError> {
     let no = parse_no(&no)?;
     let p = position(&at)?;
-    let (stored, member) = state.app.member_to_edit(&user.caller, &no, p, None).await?;
+    let (stored, member) = state
+        .app
+        .member_to_edit(&user.caller, &no, MemberRef::At(p, None))
+        .await?;
     Ok(page(&state, &user, &stored, at, MemberForm::of(&member), None).await)
 }
 
@@ -150,7 +153,11 @@ pub async fn edit(
 ) -> Result<Response, PageError> {
     let no = parse_no(&no)?;
     let p = position(&at)?;
-    match state.app.edit_member(&user.caller, &no, p, &f).await {
+    match state
+        .app
+        .edit_member(&user.caller, &no, MemberRef::At(p, Some(&f.masked_id)), &f)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/households/{no}")).into_response()),
         Err(zhenxing_app::AppError::Invalid(why) | zhenxing_app::AppError::Stale(why)) => {
             let stored = state.app.household_to_edit(&user.caller, &no).await?;
@@ -169,10 +176,17 @@ pub async fn leave(
 ) -> Result<Response, PageError> {
     let no = parse_no(&no)?;
     let p = position(&at)?;
-    match state.app.remove_member(&user.caller, &no, p, &f).await {
+    match state
+        .app
+        .remove_member(&user.caller, &no, MemberRef::At(p, Some(&f.masked_id)), &f)
+        .await
+    {
         Ok(()) => Ok(Redirect::to(&format!("/households/{no}")).into_response()),
         Err(zhenxing_app::AppError::Invalid(why) | zhenxing_app::AppError::Stale(why)) => {
-            let (stored, member) = state.app.member_to_edit(&user.caller, &no, p, None).await?;
+            let (stored, member) = state
+                .app
+                .member_to_edit(&user.caller, &no, MemberRef::At(p, None))
+                .await?;
             Ok(page(
                 &state,
                 &user,
