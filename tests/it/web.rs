@@ -3367,6 +3367,15 @@ async fn a_households_members_change_on_its_pages() {
         .filter(|a| a.ends_with("_member"))
         .collect();
     assert_eq!(actions, ["edit_member", "add_member", "remove_member"]);
+    let auditor = site.login("a_auditor").await;
+    let log = site.get("/audit", Some(&auditor)).await;
+    assert!(
+        ["修改家庭成员", "新增家庭成员", "家庭成员减少"]
+            .iter()
+            .all(|label| log.body.contains(label)),
+        "the audit log names them: {}",
+        log.body
+    );
 
     // Who may not import may not change them.
     let cadre = site.login("a_cadre").await;

@@ -45,6 +45,12 @@ pub fn action_label(action: &str) -> &'static str {
         "user_enable" => "启用用户",
         "token_create" => "创建API令牌",
         "token_revoke" => "吊销API令牌",
+        "rejected_rows" => "下载未导入的行",
+        "close_household" => "销户",
+        "edit_household" => "修改农户信息",
+        "add_member" => "新增家庭成员",
+        "edit_member" => "修改家庭成员",
+        "remove_member" => "家庭成员减少",
         _ => "其他",
     }
 }
