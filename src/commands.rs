@@ -482,6 +482,13 @@ async fn demo(
             s.rows, s.matched, s.created, s.attached, s.unmatched, s.names_differ, s.rejected
         );
     }
+    if let Some((no, d)) = &flaws.closed {
+        println!(
+            "演示销户：户{no}（{}，{}），见农户名单“已销户”。\n",
+            d.reason.label(),
+            d.on.map(|d| d.to_string()).unwrap_or_default()
+        );
+    }
     if let Some(county) = flaws.county {
         let r = app
             .registry_check(Scope::All, county, Some(0), &zhenxing_app::NoProgress)

@@ -224,6 +224,12 @@ fn demo_builds_a_database_and_refuses_to_overwrite_a_real_one() {
         checked.contains("4户有问题（户主姓名与成员信息不一致1户，家庭人口数与成员人数不一致1户，整户无劳动能力但有成员有劳动能力1户，户标记有成员未参保但成员均已参保1户"),
         "{checked}"
     );
+    // A household closed, so that the list of those closed shows one.
+    let closed = said
+        .lines()
+        .find(|l| l.starts_with("演示销户：户"))
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!(closed.contains("（整户迁出，"), "{closed}");
     let stats = zhenxing(&[
         "stats", "--db", &db, "--depth", "province", "--format", "json",
     ]);

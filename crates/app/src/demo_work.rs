@@ -456,6 +456,9 @@ pub struct DemoFlaws {
     pub county: Option<AreaCode>,
     /// (rule, household) for each household changed.
     pub changed: Vec<(&'static str, zhenxing_domain::HouseholdNo)>,
+    /// A household of the county closed (销户: the family moved away a month ago), so that its
+    /// list of closed households is not empty.
+    pub closed: Option<(zhenxing_domain::HouseholdNo, zhenxing_domain::Dissolution)>,
 }
 
 impl App {
@@ -498,6 +501,7 @@ impl App {
         let mut flaws = DemoFlaws {
             county: Some(county),
             changed: Vec::new(),
+            closed: None,
         };
         type Flaw = fn(&mut Household, &[zhenxing_domain::Member]) -> bool;
         let plan: [(&'static str, Flaw); 4] = [
@@ -543,6 +547,23 @@ impl App {
                     flaws.changed.push((rule, h.no.clone()));
                     break;
                 }
+            }
+        }
+        if let Some((_, h, _)) = next.next() {
+            let dissolution = zhenxing_domain::Dissolution {
+                reason: zhenxing_domain::DissolveReason::MovedOut,
+                on: Some(zhenxing_domain::today_in_china() - chrono::Days::new(30)),
+            };
+            let outcome = self
+                .store()
+                .update_household(
+                    &demo_actor(),
+                    Scope::All,
+                    &Household::closing(h.no.clone(), dissolution),
+                )
+                .await?;
+            if outcome == zhenxing_store::RowOutcome::Removed {
+                flaws.closed = Some((h.no, dissolution));
             }
         }
         Ok(flaws)
