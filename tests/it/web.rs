@@ -3106,6 +3106,26 @@ async fn a_household_is_corrected_on_its_page() {
     );
     assert_eq!(stored(&site).await.version, after.version);
 
+    // A form the framework cannot read: the product's answer, in Chinese, nothing written.
+    let garbled = site
+        .post_form(
+            "/households/A001/edit",
+            Some(&admin),
+            &[("version", "第三版"), ("size", "2")],
+            true,
+        )
+        .await;
+    assert_eq!(garbled.status, StatusCode::BAD_REQUEST, "{}", garbled.body);
+    assert!(
+        garbled
+            .body
+            .contains("提交的内容格式不对，没有写入任何内容")
+            && garbled.body.contains("<html"),
+        "{}",
+        garbled.body
+    );
+    assert_eq!(stored(&site).await.version, after.version);
+
     // Who may not import may not edit.
     let cadre = site.login("a_cadre").await;
     let page = site.get("/households/A001", Some(&cadre)).await;
@@ -3199,6 +3219,26 @@ async fn the_api_corrects_a_household_at_the_version_read() {
     let v: serde_json::Value = serde_json::from_str(&same.body).unwrap();
     assert_eq!(v["changed"], serde_json::json!([]), "{v}");
     assert_eq!(v["household"]["version"], version + 1, "nothing written");
+
+    let garbled = site
+        .send(
+            Request::patch("/api/v1/households/A001")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{\"version\": \"三\""))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(garbled.status, StatusCode::BAD_REQUEST, "{}", garbled.body);
+    let e: serde_json::Value = serde_json::from_str(&garbled.body).unwrap();
+    assert_eq!(e["code"], "bad_request");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("提交的内容格式不对"),
+        "{e}"
+    );
 
     let cadre = site.token("a_cadre").await;
     let r = patch(

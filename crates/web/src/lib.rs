@@ -57,7 +57,9 @@ async fn security_headers(req: Request<axum::body::Body>, next: Next) -> Respons
 
 /// Bodies too large for their route get the product's answer (`too_large`, in Chinese, JSON on
 /// the API), not the framework's plain text; a declared length above the largest any route takes
-/// is refused before a byte of the body is read.
+/// is refused before a byte of the body is read. So do bodies the framework could not read into
+/// a route's form or JSON (a field of the wrong type, a JSON that does not parse, a wrong
+/// content type): `bad_request`, in Chinese, with what the framework found.
 async fn body_limits(req: Request<axum::body::Body>, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let declared = req
@@ -76,6 +78,30 @@ async fn body_limits(req: Request<axum::body::Body>, next: Next) -> Response {
         .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
     if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE && !ours {
         return auth::refuse(&path, error::WebError::TooLarge);
+    }
+    use axum::http::StatusCode;
+    if matches!(
+        r.status(),
+        StatusCode::BAD_REQUEST
+            | StatusCode::UNPROCESSABLE_ENTITY
+            | StatusCode::UNSUPPORTED_MEDIA_TYPE
+    ) && !ours
+    {
+        let found = axum::body::to_bytes(r.into_body(), 2048)
+            .await
+            .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+            .unwrap_or_default();
+        return auth::refuse(
+            &path,
+            error::WebError::BadRequest(format!(
+                "提交的内容格式不对，没有写入任何内容（{}）",
+                if found.is_empty() {
+                    "无法读取"
+                } else {
+                    &found
+                }
+            )),
+        );
     }
     r
 }
