@@ -588,6 +588,13 @@ async fn no_route_reaches_outside_the_callers_area() {
             Expect::Denied,
             "a_admin",
         ),
+        s(
+            "GET",
+            "/households.xlsx",
+            format!("/households.xlsx?area={COUNTY_B}"),
+            Expect::Denied,
+            "a_admin",
+        ),
         s("GET", "/import", "/import".into(), Expect::Clean, "a_admin"),
         Sample {
             body: import_body(),
@@ -2801,6 +2808,41 @@ async fn a_closed_household_says_so_on_its_page() {
         closed
             .body
             .contains("<option value=\"closed\" selected>已销户</option>")
+    );
+    // Each list as xlsx, every page of it: the county's registered households, then its closed.
+    assert!(
+        closed
+            .body
+            .contains("href=\"/households.xlsx?area=620102000000&#38;status=closed\""),
+        "{}",
+        closed.body
+    );
+    let sheet_rows = |bytes: Vec<u8>| {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range("农户名单").unwrap();
+        range
+            .rows()
+            .skip(2)
+            .map(|r| (r[0].to_string(), r[11].to_string()))
+            .collect::<Vec<_>>()
+    };
+    let (status, _, bytes) = site
+        .get_bytes("/households.xlsx?area=620102000000", &admin)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let open = sheet_rows(bytes);
+    assert!(
+        open.iter().any(|(no, _)| no == "A001") && !open.iter().any(|(no, _)| no == "A002"),
+        "{open:?}"
+    );
+    let (_, _, bytes) = site
+        .get_bytes("/households.xlsx?area=620102000000&status=closed", &admin)
+        .await;
+    assert_eq!(
+        sheet_rows(bytes),
+        [("A002".to_string(), "整户迁出（2025-09-30）".to_string())]
     );
     let page = site
         .get("/households/A002?county=620102000000", Some(&admin))

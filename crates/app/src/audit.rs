@@ -46,6 +46,7 @@ pub fn action_label(action: &str) -> &'static str {
         "token_create" => "创建API令牌",
         "token_revoke" => "吊销API令牌",
         "rejected_rows" => "下载未导入的行",
+        "export_list" => "导出农户名单",
         "close_household" => "销户",
         "edit_household" => "修改农户信息",
         "add_member" => "新增家庭成员",

@@ -328,6 +328,111 @@ impl App {
         })
     }
 
+    /// Every household of the list under `area` matching `filter` (what the list shows, page
+    /// after page, closed households with why and when) as an xlsx table at `out`, in constant
+    /// memory; audited (`export_list`). The number of households written.
+    pub async fn export_household_list(
+        &self,
+        caller: &Caller,
+        area: AreaCode,
+        filter: &HouseholdFilter,
+        out: &std::path::Path,
+    ) -> Result<u64, AppError> {
+        use zhenxing_ledger::department::XlsxTableWriter;
+        use zhenxing_ledger::write::Out;
+        const HEADERS: [&str; 12] = [
+            "户编号",
+            "户主",
+            "乡镇",
+            "村",
+            "家庭人口数",
+            "已登记成员数",
+            "户类型",
+            "监测对象类别",
+            "风险类型",
+            "风险是否已消除",
+            "人均纯收入（元）",
+            "销户",
+        ];
+        let mut page = self
+            .households(caller, area, filter, None, MAX_PAGE)
+            .await?;
+        let title = format!(
+            "{}农户名单（{}{}）",
+            page.area.name,
+            zhenxing_domain::today_in_china(),
+            if filter.closed { "，已销户" } else { "" }
+        );
+        let fail = |e: zhenxing_ledger::error::FileError| {
+            AppError::Output(format!("{}：{e}", out.display()))
+        };
+        let mut writer =
+            XlsxTableWriter::create(out, "农户名单", &title, &HEADERS).map_err(fail)?;
+        let tree = self.tree().await;
+        let mut written = 0u64;
+        loop {
+            for r in &page.rows {
+                let s = &r.summary;
+                let name = |level| {
+                    tree.path(s.village)
+                        .iter()
+                        .find(|d| d.level == level)
+                        .map(|d| d.name.clone())
+                        .unwrap_or_default()
+                };
+                writer
+                    .row(&[
+                        Out::Text(s.no.to_string()),
+                        Out::Text(s.head_name.clone()),
+                        Out::Text(name(zhenxing_domain::AreaLevel::Township)),
+                        Out::Text(name(zhenxing_domain::AreaLevel::Village)),
+                        Out::Int(i64::from(s.size)),
+                        Out::Int(i64::from(s.persons)),
+                        Out::Text(s.household_type.label().to_string()),
+                        Out::Text(s.category.map(|c| c.label()).unwrap_or("").to_string()),
+                        Out::Text(s.risks.to_string()),
+                        Out::Text(if s.category.is_some() {
+                            zhenxing_domain::labels::flag_label(s.eliminated).to_string()
+                        } else {
+                            String::new()
+                        }),
+                        s.per_capita_income
+                            .map(Out::Yuan)
+                            .unwrap_or(Out::Text(String::new())),
+                        Out::Text(
+                            s.closed
+                                .map(|c| format!("{}（{}）", c.reason.label(), c.on))
+                                .unwrap_or_default(),
+                        ),
+                    ])
+                    .map_err(fail)?;
+                written += 1;
+            }
+            match page.next.take() {
+                None => break,
+                Some(next) => {
+                    page = self
+                        .households(caller, area, filter, Some(&next), MAX_PAGE)
+                        .await?;
+                }
+            }
+        }
+        writer.finish().map_err(fail)?;
+        self.audit(
+            &caller.actor(),
+            NewAudit {
+                action: "export_list",
+                area: Some(area),
+                subject: format!("households:{area}"),
+                before: String::new(),
+                after: serde_json::json!({ "households": written, "closed": filter.closed })
+                    .to_string(),
+            },
+        )
+        .await?;
+        Ok(written)
+    }
+
     /// A household with its members and changes. With `reveal`, whole ID numbers and phones
     /// (the role must allow it; the view is audited before anything is returned).
     pub async fn household(

@@ -63,6 +63,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (r("GET", "/areas/{code}", Page), get(pages::areas::show)),
         (r("GET", "/households", Page), get(pages::households::list)),
         (
+            r("GET", "/households.xlsx", Page),
+            get(pages::households::list_xlsx),
+        ),
+        (
             r("GET", "/households/{no}", Page),
             get(pages::households::show),
         ),

@@ -159,6 +159,8 @@ pub struct ListView {
     pub rows: Vec<RowView>,
     pub first_href: Option<String>,
     pub next_href: Option<String>,
+    /// The whole list, as this query selects it, as xlsx.
+    pub xlsx_href: String,
 }
 
 #[derive(Template)]
@@ -270,6 +272,9 @@ pub async fn list(
         rows,
         first_href: q.page.as_ref().map(|_| q.href(&area_code, None)),
         next_href: page.next.as_deref().map(|n| q.href(&area_code, Some(n))),
+        xlsx_href: q
+            .href(&area_code, None)
+            .replacen("/households?", "/households.xlsx?", 1),
         area_code,
     };
     if wants_partial(&headers) {
@@ -653,4 +658,34 @@ pub async fn edit(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `/households.xlsx?…`: the list as its query selects it, every page, as an xlsx table
+/// (audited `export_list`).
+pub async fn list_xlsx(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let area = match q.area.as_deref().filter(|a| !a.is_empty()) {
+        Some(a) => parse_area(a)?,
+        None => user.caller.user.area,
+    };
+    let filter = q.filter()?;
+    let dir = tempfile::tempdir().map_err(crate::error::internal)?;
+    let path = dir.path().join("list.xlsx");
+    state
+        .app
+        .export_household_list(&user.caller, area, &filter, &path)
+        .await?;
+    let file = tokio::fs::File::open(&path)
+        .await
+        .map_err(crate::error::internal)?;
+    let len = file.metadata().await.map_err(crate::error::internal)?.len();
+    Ok(crate::views::download_file(
+        file,
+        len,
+        &format!("农户名单_{area}.xlsx"),
+        crate::pages::ledgers::XLSX,
+    ))
 }
