@@ -3393,9 +3393,19 @@ async fn a_households_members_change_on_its_pages() {
         .unwrap()
         .unwrap();
     assert_eq!(stored.persons, 3, "the kept count follows");
-    let again = post("/households/A001/members/new", new_member(&child)).await;
+    // The same person again, otherwise described: refused, not written over.
+    let mut otherwise = new_member(&child);
+    otherwise[3].1 = "残疾".to_string();
+    let again = post("/households/A001/members/new", otherwise).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.body.contains("已是本户成员"), "{}", again.body);
+    let kept = members(&site).await;
+    let kept = kept.iter().find(|m| m.member.id.as_str() == child).unwrap();
+    assert_eq!(
+        kept.member.health,
+        Some(zhenxing_domain::member::Health::Healthy)
+    );
+    assert_eq!(kept.version, 1);
     let elsewhere = post(
         "/households/A001/members/new",
         new_member(&id("620521", "19800303", 5)),

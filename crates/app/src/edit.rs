@@ -629,12 +629,19 @@ impl App {
         no: &HouseholdNo,
         form: &MemberForm,
     ) -> Result<(), AppError> {
-        let stored = self.household_to_edit(caller, no).await?;
+        let (stored, members) = self.members_to_edit(caller, no).await?;
         let member = form
             .new_member(no)
             .map_err(|errors| AppError::Invalid(errors.join("；")))?;
+        // Already here: its row is corrected on its own form, at its version (a members
+        // ledger's row would update it without one).
+        if members.iter().any(|m| m.member.id == member.id) {
+            return Err(AppError::Invalid(
+                "该人员已是本户成员：请在成员列表中修改".into(),
+            ));
+        }
         match self.write_member(caller, &member, None).await? {
-            RowOutcome::Inserted => {}
+            RowOutcome::Inserted | RowOutcome::Updated => {}
             _ => {
                 return Err(AppError::Invalid(
                     "该人员已是本户成员：请在成员列表中修改".into(),
