@@ -886,4 +886,47 @@ mod tests {
             "a wrong check character"
         );
     }
+    proptest::proptest! {
+        /// Whatever a form sends, it is taken or refused with reasons: never a panic, and what
+        /// is taken passes the household's and the member's own checks.
+        #[test]
+        fn any_form_is_taken_or_refused(
+            values in proptest::collection::vec(".{0,12}", 24),
+            flags in proptest::collection::vec(proptest::option::of("1"), 8),
+        ) {
+            let v = |i: usize| values[i].clone();
+            let form = HouseholdEditForm {
+                version: 1,
+                head_name: v(0), natural_village: v(1), address: v(2), phone: v(3), size: v(4),
+                relocated: flags[0].clone(), relocation_site: v(5), no_labour: flags[1].clone(),
+                housing_unsafe: flags[2].clone(), school_dropout: flags[3].clone(),
+                uninsured: flags[4].clone(), water_unsafe: flags[5].clone(), income_year: v(6),
+                wage: v(7), business: v(8), property: v(9), transfer: v(10),
+                production_cost: v(11), claims: v(12), compliant_out_of_pocket: v(13),
+            };
+            match form.apply(&household()) {
+                Ok(h) => proptest::prop_assert!(h.check().is_empty()),
+                Err(errors) => proptest::prop_assert!(!errors.is_empty()),
+            }
+            let member = MemberForm {
+                version: 1,
+                masked_id: v(14), id_number: v(15), name: v(16), relation: v(17), health: v(18),
+                disability_level: v(19), labour: v(20), education: v(21), schooling: v(22),
+                migrant_place: v(23), migrant_months: v(4), welfare_job: v(5),
+                medical_insurance: v(6), serious_illness_insurance: v(7), pension: v(8),
+                dibao: v(9), tekun: flags[6].clone(), phone: v(10),
+            };
+            let old = Member::bare(
+                HouseholdNo::parse("S1").unwrap(),
+                IdNumber::parse("11010519491231002X").unwrap(),
+                "李芳".into(),
+                Relation::Spouse,
+            );
+            match member.apply(&old) {
+                Ok(m) => proptest::prop_assert!(m.check(None, None).is_empty()),
+                Err(errors) => proptest::prop_assert!(!errors.is_empty()),
+            }
+            let _ = member.new_member(&HouseholdNo::parse("S1").unwrap());
+        }
+    }
 }
