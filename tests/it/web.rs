@@ -3469,6 +3469,47 @@ async fn a_households_members_change_on_its_pages() {
         log.body
     );
 
+    // The head dies; the spouse becomes the head: the household's 户主姓名 follows.
+    let all = members(&site).await;
+    let head = all.iter().position(|m| m.member.name == "王伟").unwrap() + 1;
+    let uri: &'static str =
+        Box::leak(format!("/households/A001/members/{head}/leave").into_boxed_str());
+    let left = post(
+        uri,
+        vec![
+            ("version".to_string(), all[head - 1].version.to_string()),
+            ("masked_id".to_string(), all[head - 1].member.id.masked()),
+            ("reason".to_string(), "死亡".to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(left.status, StatusCode::SEE_OTHER, "{}", left.body);
+    let spouse = members(&site).await.remove(0);
+    assert_eq!(spouse.member.name, "张红");
+    let mut fields = fields(
+        &spouse.version.to_string(),
+        &spouse.member.id.masked(),
+        "患有大病",
+    );
+    fields[3].1 = "户主".to_string();
+    let saved = post("/households/A001/members/1", fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let household = site
+        .app()
+        .store()
+        .household(Scope::All, &no)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(household.household.head_name, "张红");
+    let page = site.get("/households/A001", Some(&admin)).await;
+    assert!(
+        page.body
+            .contains("<td>户</td><td>户主姓名</td><td>王伟</td><td>张红</td>"),
+        "{}",
+        page.body
+    );
+
     // Who may not import may not change them.
     let cadre = site.login("a_cadre").await;
     let page = site.get("/households/A001", Some(&cadre)).await;

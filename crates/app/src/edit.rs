@@ -617,7 +617,31 @@ impl App {
             serde_json::json!({ "fields": fields }),
         )
         .await?;
+        self.follow_the_head(caller, &stored, &new).await?;
         Ok(Edited::Saved(fields))
+    }
+
+    /// A member who is the head now (户主变更, a name corrected) names the household: its
+    /// 户主姓名 follows, in the household's history as any change.
+    async fn follow_the_head(
+        &self,
+        caller: &Caller,
+        stored: &StoredHousehold,
+        member: &Member,
+    ) -> Result<(), AppError> {
+        if member.relation != Relation::Head || stored.household.head_name == member.name {
+            return Ok(());
+        }
+        let renamed = Household {
+            head_name: member.name.clone(),
+            ..stored.household.clone()
+        };
+        // At the version read: a household changed meanwhile keeps its name (the registry
+        // check then tells the head's name and the household's apart), never a change lost.
+        self.store()
+            .edit_household(&caller.actor(), caller.scope(), &renamed, stored.version)
+            .await?;
+        Ok(())
     }
 
     /// Registers a new member of the household (新增人口: a birth, a marriage in, …) as a
@@ -655,7 +679,8 @@ impl App {
             &member,
             serde_json::json!({}),
         )
-        .await
+        .await?;
+        self.follow_the_head(caller, &stored, &member).await
     }
 
     /// The member `which` names leaves the household (人口减少: death, marriage out, moving
