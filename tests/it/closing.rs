@@ -119,6 +119,9 @@ async fn households_close_and_open_again(env: &Env, url: &str) {
             .collect::<Vec<_>>()
     };
     assert_eq!(open_clues().await, [open_clue]);
+    let no_8201 = HouseholdNo::parse("8201").unwrap();
+    let of_8201 = monitoring.open_clue_of(Scope::All, &no_8201).await.unwrap();
+    assert_eq!(of_8201.map(|c| (c.id, c.case_id)), Some((open_clue, None)));
 
     // The list of households closed, as a clerk keeps it (GBK): only 户编号 and why are needed.
     let closing = env.write(
@@ -254,6 +257,13 @@ async fn households_close_and_open_again(env: &Env, url: &str) {
         .unwrap();
     assert_eq!(clue.status, ClueStatus::Closed);
     assert!(open_clues().await.is_empty());
+    assert!(
+        monitoring
+            .open_clue_of(Scope::All, &no_8201)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // Not counted today; counted, with its persons and as monitored, before it closed.
     assert_eq!(village(env, &today).await, (1, 1, 0, 0));

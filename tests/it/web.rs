@@ -3607,3 +3607,47 @@ async fn the_api_changes_a_households_members() {
     assert_eq!(v["members"].as_array().unwrap().len(), 2);
     assert_eq!(v["persons"], 2);
 }
+
+/// A monitored household's new clue opens no case: its page says so, with what the clue holds.
+#[tokio::test]
+async fn a_monitored_households_open_clue_shows_on_its_page() {
+    use zhenxing_app::monitoring::clues::{ClueRequest, SubjectRef};
+    use zhenxing_domain::monitoring::{Channel, Evidence};
+    let site = Site::new().await;
+    let admin = site.login("a_admin").await;
+    let page = site.get("/households/A001", Some(&admin)).await;
+    assert!(!page.body.contains("household-open-clue"));
+    let report = site
+        .app()
+        .record_clue(
+            &zhenxing_app::monitoring::Caller::command_line(),
+            &ClueRequest {
+                subject: SubjectRef::Household(HouseholdNo::parse("A001").unwrap()),
+                risks: zhenxing_domain::RiskTypes::parse("因学").unwrap(),
+                disaster_kind: None,
+                evidence: Evidence {
+                    channel: Channel::VisitFinding,
+                    source: "村干部走访".into(),
+                    rule: None,
+                    figures: vec![],
+                    members: vec![],
+                    note: None,
+                    found_on: chrono::NaiveDate::from_ymd_opt(2025, 4, 2).unwrap(),
+                },
+                category: None,
+                green_channel: false,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(report.due.is_none(), "monitored: no case opened");
+    let page = site.get("/households/A001", Some(&admin)).await;
+    assert!(
+        page.body.contains("id=\"household-open-clue\"")
+            && page
+                .body
+                .contains("2025-04-02发现，风险类型：因学；来源1条，最近一条：村干部走访"),
+        "{}",
+        page.body
+    );
+}

@@ -283,6 +283,11 @@ pub trait MonitoringStore: Send + Sync {
     /// Open clues of the area, oldest first.
     async fn open_clues(&self, scope: Scope, limit: u32) -> StoreResult<Vec<StoredClue>>;
 
+    /// The open clue of a household registered under `no` (at most one: the new evidence joins
+    /// it), if any.
+    async fn open_clue_of(&self, scope: Scope, no: &HouseholdNo)
+    -> StoreResult<Option<StoredClue>>;
+
     async fn case(&self, scope: Scope, id: i64) -> StoreResult<Option<StoredCase>>;
 
     /// The open case of a household, if any.

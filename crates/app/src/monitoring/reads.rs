@@ -51,6 +51,21 @@ impl App {
             .await?)
     }
 
+    /// The household's open clue, if any (a monitored household's opens no case: its page says
+    /// so).
+    pub async fn household_open_clue(
+        &self,
+        caller: &Caller,
+        no: &HouseholdNo,
+    ) -> Result<Option<StoredClue>, AppError> {
+        self.visible(caller, no).await?;
+        Ok(self
+            .store()
+            .monitoring()
+            .open_clue_of(caller.scope, no)
+            .await?)
+    }
+
     /// The visit log of a household, newest first.
     pub async fn household_visits(
         &self,

@@ -707,6 +707,26 @@ impl<D: Db> MonitoringStore for SqlStore<D> {
         Ok(out)
     }
 
+    async fn open_clue_of(
+        &self,
+        scope: Scope,
+        no: &HouseholdNo,
+    ) -> StoreResult<Option<StoredClue>> {
+        let mut tx = self.db().read().await?;
+        // `status = 1` written out: the partial index `clues_one_open` answers it.
+        let ids = tx
+            .fetch(
+                "SELECT c.id FROM household_ids i JOIN clues c ON c.county_code = i.county_code \
+                 AND c.subject_key = $2 AND c.status = 1 WHERE i.household_no = $1",
+                &[no.as_str().into(), ClueSubject::household_key(no).into()],
+            )
+            .await?;
+        match ids.first() {
+            Some(r) => self.clue_in(tx.as_mut(), scope, r.int(0)?).await,
+            None => Ok(None),
+        }
+    }
+
     async fn case(&self, scope: Scope, id: i64) -> StoreResult<Option<StoredCase>> {
         let sql = format!("{CASE_SELECT} WHERE c.id = $1");
         Ok(self.fetch_cases(&sql, &[id.into()], scope).await?.pop())

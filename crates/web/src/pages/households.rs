@@ -452,6 +452,8 @@ struct DetailPage {
     may_eliminate: bool,
     /// Registered, and the user may import ledgers: it may be closed (销户) here.
     may_close: bool,
+    /// Its open clue that opened no case (the household is monitored already): what it says.
+    open_clue: Option<String>,
     /// Why a closing was refused.
     error: Option<String>,
 }
@@ -515,6 +517,23 @@ async fn detail_with(
             overdue: c.due.is_overdue(today),
         })
         .collect();
+    let open_clue = state
+        .app
+        .household_open_clue(&user.caller.monitoring(), &no)
+        .await?
+        .filter(|c| c.case_id.is_none())
+        .map(|c| {
+            let latest = c.evidence.last();
+            format!(
+                "第{}号，{}发现，风险类型：{}；来源{}条，最近一条：{}（{}）",
+                c.id,
+                c.found_on,
+                c.risks,
+                c.evidence.len(),
+                latest.map(|e| e.source.as_str()).unwrap_or(""),
+                latest.map(|e| e.found_on.to_string()).unwrap_or_default()
+            )
+        });
     let m = &d.stored.household.monitoring;
     let may_eliminate = m.category.is_some() && !m.eliminated && d.stored.closed.is_none();
     let may_close =
@@ -528,6 +547,7 @@ async fn detail_with(
         cases,
         may_eliminate,
         may_close,
+        open_clue,
         error,
     }))
 }
