@@ -6,10 +6,11 @@
 use zhenxing_app::NoProgress;
 use zhenxing_app::export::{ExportLayout, ExportRequest};
 use zhenxing_app::monitoring::Caller;
-use zhenxing_app::monitoring::cases::EliminationRequest;
+use zhenxing_app::monitoring::cases::{EliminationRequest, StepRequest};
 use zhenxing_app::monitoring::clues::{ClueRequest, SubjectRef};
 use zhenxing_app::monitoring::plans::PlanRequest;
 use zhenxing_app::monitoring::visits::VisitRequest;
+use zhenxing_domain::monitoring::workflow::{Action, Remark};
 use zhenxing_domain::monitoring::{Channel, ClueStatus, Evidence};
 use zhenxing_domain::{
     AreaCode, DissolveReason, EliminationMode, HouseholdNo, RiskTypes, Role, Scope,
@@ -560,4 +561,54 @@ async fn households_close_and_open_again(env: &Env, url: &str) {
     env.app.store().check_integrity().await.unwrap();
     let mismatches = env.app.check_figures().await.unwrap();
     assert!(mismatches.is_empty(), "{mismatches:?}");
+    // A household that moved keeps its cases in the county it left: its case there withdrawn,
+    // it closes and registers in the other county; the county it left still reads the case.
+    let no_8202 = HouseholdNo::parse("8202").unwrap();
+    let case = monitoring
+        .household_cases(Scope::All, &no_8202)
+        .await
+        .unwrap()
+        .remove(0);
+    env.app
+        .act(
+            &operator,
+            &StepRequest {
+                case_id: case.id,
+                version: None,
+                action: Action::Withdraw(Remark::parse("理由", "全家迁往外县").unwrap()),
+                on: chrono::NaiveDate::from_ymd_opt(2025, 3, 10).unwrap(),
+            },
+        )
+        .await
+        .unwrap();
+    let gone = env.write("迁出8202.csv", csv("户编号,销户原因", &["8202,整户迁出"]));
+    env.import(Some(&gone), None).await.unwrap();
+    let arrived = env.write(
+        "迁入8202.csv",
+        csv(
+            H_HEADER,
+            &[&format!("8202,{ELSEWHERE},赵六,1,9000,否,,,,否,")],
+        ),
+    );
+    let report = env.import(Some(&arrived), None).await.unwrap();
+    assert_eq!(report.counts.households_inserted, 1, "{:?}", report.errors);
+    let cases = |scope: Scope| {
+        let no = no_8202.clone();
+        async move {
+            monitoring
+                .household_cases(scope, &no)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|c| c.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(cases(here).await, [case.id]);
+    assert!(
+        cases(Scope::Area(AreaCode::parse("620103").unwrap()))
+            .await
+            .is_empty()
+    );
+    assert_eq!(cases(Scope::All).await, [case.id]);
 }

@@ -752,9 +752,12 @@ impl<D: Db> MonitoringStore for SqlStore<D> {
         scope: Scope,
         no: &HouseholdNo,
     ) -> StoreResult<Vec<StoredCase>> {
+        // Under the county it is registered in, and any it moved away from (its closed row
+        // there keeps its cases); the scope keeps those the caller may see.
         let sql = format!(
-            "{CASE_SELECT} JOIN household_ids i ON i.county_code = c.county_code AND i.household_no = c.household_no \
-             WHERE i.household_no = $1 ORDER BY c.opened_on DESC, c.id DESC"
+            "{CASE_SELECT} JOIN (SELECT county_code FROM household_ids WHERE household_no = $1 \
+             UNION SELECT county_code FROM households WHERE household_no = $1 AND dissolved_on IS NOT NULL) k \
+             ON k.county_code = c.county_code WHERE c.household_no = $1 ORDER BY c.opened_on DESC, c.id DESC"
         );
         self.fetch_cases(&sql, &[no.as_str().into()], scope).await
     }
