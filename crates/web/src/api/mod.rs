@@ -163,10 +163,7 @@ pub async fn households(
     Query(q): Query<ListQuery>,
     Query(limit): Query<Limit>,
 ) -> Result<Json<HouseholdList>, ApiError> {
-    let area = match q.area.as_deref().filter(|a| !a.is_empty()) {
-        Some(a) => parse_area(a)?,
-        None => caller.user.area,
-    };
+    let area = q.area_or(caller.user.area)?;
     let filter = q.filter()?;
     let page = state
         .app

@@ -63,6 +63,17 @@ fn code_param<T>(
 }
 
 impl ListQuery {
+    /// The area the query names, else the caller's own.
+    pub fn area_or(
+        &self,
+        own: zhenxing_domain::AreaCode,
+    ) -> Result<zhenxing_domain::AreaCode, WebError> {
+        match self.area.as_deref().filter(|a| !a.is_empty()) {
+            Some(a) => parse_area(a),
+            None => Ok(own),
+        }
+    }
+
     pub fn filter(&self) -> Result<HouseholdFilter, WebError> {
         let mut f = HouseholdFilter {
             text: self.q.as_deref().and_then(SearchText::parse),
@@ -193,10 +204,7 @@ pub async fn list(
     headers: HeaderMap,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let area = match q.area.as_deref().filter(|a| !a.is_empty()) {
-        Some(a) => parse_area(a)?,
-        None => user.caller.user.area,
-    };
+    let area = q.area_or(user.caller.user.area)?;
     let filter = q.filter()?;
     let page = state
         .app
@@ -687,10 +695,7 @@ pub async fn list_xlsx(
     user: PageUser,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let area = match q.area.as_deref().filter(|a| !a.is_empty()) {
-        Some(a) => parse_area(a)?,
-        None => user.caller.user.area,
-    };
+    let area = q.area_or(user.caller.user.area)?;
     let filter = q.filter()?;
     let dir = tempfile::tempdir().map_err(crate::error::internal)?;
     let path = dir.path().join("list.xlsx");
