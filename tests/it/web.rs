@@ -280,6 +280,26 @@ impl Site {
         self.send(req).await
     }
 
+    /// Sends a JSON body to the API with a Bearer token.
+    pub async fn api_json(
+        &self,
+        method: Method,
+        uri: &str,
+        token: &str,
+        body: &serde_json::Value,
+    ) -> Response {
+        self.send(
+            Request::builder()
+                .method(method)
+                .uri(uri)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+
     /// POSTs a multipart body (`multipart`'s) to the API with a Bearer token.
     pub async fn api_post_multipart(
         &self,
@@ -3194,14 +3214,8 @@ async fn the_api_corrects_a_household_at_the_version_read() {
     let patch = |body: serde_json::Value, token: String| {
         let site = &site;
         async move {
-            site.send(
-                Request::patch("/api/v1/households/A001")
-                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                    .header(header::CONTENT_TYPE, "application/json")
-                    .body(Body::from(body.to_string()))
-                    .unwrap(),
-            )
-            .await
+            site.api_json(Method::PATCH, "/api/v1/households/A001", &token, &body)
+                .await
         }
     };
     let read = site
@@ -3532,17 +3546,7 @@ async fn the_api_changes_a_households_members() {
         let site = &site;
         let token = token.clone();
         async move {
-            let r = site
-                .send(
-                    Request::builder()
-                        .method(method)
-                        .uri(uri)
-                        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                        .header(header::CONTENT_TYPE, "application/json")
-                        .body(Body::from(body.to_string()))
-                        .unwrap(),
-                )
-                .await;
+            let r = site.api_json(method, uri, &token, &body).await;
             let v: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_default();
             (r.status, v)
         }

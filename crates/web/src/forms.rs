@@ -55,6 +55,11 @@ impl Fields {
     }
 }
 
+/// A household number from a request's path: one that cannot be is not found.
+pub fn household_no(s: &str) -> Result<zhenxing_domain::HouseholdNo, WebError> {
+    zhenxing_domain::HouseholdNo::parse(s).map_err(|_| WebError::NotFound)
+}
+
 /// A day as people write it (`2022-03-01`, `2022/3/1`, `2022年3月1日`, `20220301`).
 pub fn parse_day(what: &str, s: &str) -> Result<NaiveDate, WebError> {
     match LedgerDate::parse(s) {

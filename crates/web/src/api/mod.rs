@@ -10,8 +10,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use zhenxing_app::auth::Via;
 use zhenxing_app::browse::HouseholdDetail;
+use zhenxing_domain::MonitorCategory;
 use zhenxing_domain::stats::Counts;
-use zhenxing_domain::{HouseholdNo, MonitorCategory};
 
 pub mod monitoring;
 pub mod policy;
@@ -21,6 +21,7 @@ pub mod stats;
 
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody, WebError, internal};
+use crate::forms::household_no;
 use crate::pages::areas::parse_area;
 use crate::pages::households::ListQuery;
 use crate::pages::ledgers::save_uploads;
@@ -393,7 +394,7 @@ pub async fn edit_household(
     Path(no): Path<String>,
     Json(patch): Json<HouseholdPatch>,
 ) -> Result<Json<HouseholdEditJson>, ApiError> {
-    let no = HouseholdNo::parse(&no).map_err(|_| WebError::NotFound)?;
+    let no = household_no(&no)?;
     let stored = state.app.household_to_edit(&caller, &no).await?;
     let form = patch.over(zhenxing_app::edit::HouseholdEditForm::of(&stored));
     let changed = match state.app.edit_household(&caller, &no, &form).await? {
@@ -521,7 +522,7 @@ pub async fn add_member(
     Path(no): Path<String>,
     Json(patch): Json<MemberPatch>,
 ) -> Result<Json<HouseholdJson>, ApiError> {
-    let no = HouseholdNo::parse(&no).map_err(|_| WebError::NotFound)?;
+    let no = household_no(&no)?;
     let form = patch.over(zhenxing_app::edit::MemberForm::default());
     state.app.add_member(&caller, &no, &form).await?;
     Ok(Json(household_json(
@@ -543,7 +544,7 @@ pub async fn edit_member(
     Json(patch): Json<MemberPatch>,
 ) -> Result<Json<HouseholdEditJson>, ApiError> {
     use zhenxing_app::edit::{Edited, MemberForm, MemberRef};
-    let no = HouseholdNo::parse(&no).map_err(|_| WebError::NotFound)?;
+    let no = household_no(&no)?;
     let id = member_id(&patch.id_number)?;
     if patch.version.is_none() {
         return Err(WebError::BadRequest("须给出成员的 version（读取时的版本）".into()).into());
@@ -581,7 +582,7 @@ pub async fn member_leaves(
     Json(leave): Json<MemberLeave>,
 ) -> Result<Json<HouseholdJson>, ApiError> {
     use zhenxing_app::edit::{LeaveForm, MemberRef};
-    let no = HouseholdNo::parse(&no).map_err(|_| WebError::NotFound)?;
+    let no = household_no(&no)?;
     let id = member_id(&leave.id_number)?;
     let form = LeaveForm {
         version: leave.version,
@@ -715,7 +716,7 @@ pub async fn household(
     Path(no): Path<String>,
     Query(q): Query<RevealQuery>,
 ) -> Result<Json<HouseholdJson>, ApiError> {
-    let no = HouseholdNo::parse(&no).map_err(|_| WebError::NotFound)?;
+    let no = household_no(&no)?;
     let reveal = q.reveal.unwrap_or(false);
     // A GET that a cookie carries could be made by another site; whole data only with a token.
     if reveal && caller.via != Via::Token {

@@ -31,6 +31,7 @@ use zhenxing_domain::{
 use super::RowErrorJson;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody, WebError, internal};
+use crate::forms::household_no;
 use crate::forms::{
     Upload, action_kind, action_name, build_action, decides, measure_status, optional_day,
     parse_day, past_day, risks,
@@ -49,10 +50,6 @@ fn date(d: Option<NaiveDate>) -> Option<String> {
 
 fn risk_list(r: RiskTypes) -> Vec<String> {
     r.iter().map(|x| x.label().to_string()).collect()
-}
-
-fn parse_no(s: &str) -> Result<HouseholdNo, WebError> {
-    HouseholdNo::parse(s).map_err(|_| WebError::NotFound)
 }
 
 fn parse_id(s: &str) -> Result<i64, WebError> {
@@ -664,7 +661,7 @@ pub async fn propose_elimination(
     Json(input): Json<EliminationInput>,
 ) -> Result<Json<EliminationJson>, ApiError> {
     let req = EliminationRequest {
-        household: parse_no(&input.household)?,
+        household: household_no(&input.household)?,
         mode: EliminationMode::parse(&input.mode)
             .map_err(|e| WebError::BadRequest(e.to_string()))?,
         on: past_day("申请日期", input.on.as_deref())?,
@@ -726,7 +723,7 @@ pub async fn plan(
     ApiUser(caller): ApiUser,
     Path(no): Path<String>,
 ) -> Result<Json<PlanJson>, ApiError> {
-    let no = parse_no(&no)?;
+    let no = household_no(&no)?;
     let view = state
         .app
         .plan_view(&caller.monitoring(), &no, today_in_china())
@@ -790,7 +787,7 @@ pub async fn save_plan(
     Path(no): Path<String>,
     Json(input): Json<PlanInput>,
 ) -> Result<Json<PlanJson>, ApiError> {
-    let household = parse_no(&no)?;
+    let household = household_no(&no)?;
     let mut measures = Vec::new();
     for (i, m) in input.measures.iter().enumerate() {
         let at = |what: &str| format!("第{}项措施的{what}", i + 1);
@@ -875,7 +872,7 @@ pub async fn visits(
     ApiUser(caller): ApiUser,
     Path(no): Path<String>,
 ) -> Result<Json<Vec<VisitJson>>, ApiError> {
-    let no = parse_no(&no)?;
+    let no = household_no(&no)?;
     let found = state
         .app
         .household_visits(&caller.monitoring(), &no)
@@ -924,7 +921,7 @@ pub async fn record_visit(
     Path(no): Path<String>,
     multipart: Multipart,
 ) -> Result<Json<RecordedJson>, ApiError> {
-    let no = parse_no(&no)?;
+    let no = household_no(&no)?;
     let up = Upload::read(multipart).await?;
     let part = up
         .fields

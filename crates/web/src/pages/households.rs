@@ -9,10 +9,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use zhenxing_app::browse::HouseholdDetail;
 use zhenxing_app::store::search::{HouseholdFilter, SearchText};
-use zhenxing_domain::{HouseholdNo, HouseholdType, MonitorCategory, RiskType};
+use zhenxing_domain::{HouseholdType, MonitorCategory, RiskType};
 
 use crate::auth::PageUser;
 use crate::error::{PageError, WebError};
+use crate::forms::household_no;
 use crate::pages::areas::parse_area;
 use crate::state::AppState;
 use crate::views::{UserCtx, flag, opt, render, urlencode, wants_partial};
@@ -466,10 +467,6 @@ struct DetailPage {
     error: Option<String>,
 }
 
-fn parse_no(s: &str) -> Result<HouseholdNo, WebError> {
-    HouseholdNo::parse(s).map_err(|_| WebError::NotFound)
-}
-
 /// `?county=`: a household's row in that county (a closed row of a household that moved).
 #[derive(Debug, Default, Deserialize)]
 pub struct AtQuery {
@@ -505,7 +502,7 @@ async fn detail_with(
     reveal: bool,
     error: Option<String>,
 ) -> Result<Response, PageError> {
-    let no = parse_no(no)?;
+    let no = household_no(no)?;
     let d = state
         .app
         .household_at(&user.caller, &no, at, reveal)
@@ -575,7 +572,7 @@ pub async fn close(
     Path(no): Path<String>,
     Form(f): Form<CloseForm>,
 ) -> Result<Response, PageError> {
-    let household = parse_no(&no)?;
+    let household = household_no(&no)?;
     let reason = zhenxing_domain::DissolveReason::parse(&f.reason)
         .map_err(|e| WebError::BadRequest(format!("销户原因：{e}")))?;
     let on = match f.on.trim() {
@@ -661,7 +658,7 @@ pub async fn edit_form(
     user: PageUser,
     Path(no): Path<String>,
 ) -> Result<Response, PageError> {
-    let no = parse_no(&no)?;
+    let no = household_no(&no)?;
     let stored = state.app.household_to_edit(&user.caller, &no).await?;
     let f = zhenxing_app::edit::HouseholdEditForm::of(&stored);
     Ok(edit_page(&state, &user, &stored, f, None).await)
@@ -675,7 +672,7 @@ pub async fn edit(
     Path(no): Path<String>,
     Form(f): Form<zhenxing_app::edit::HouseholdEditForm>,
 ) -> Result<Response, PageError> {
-    let no = parse_no(&no)?;
+    let no = household_no(&no)?;
     match state.app.edit_household(&user.caller, &no, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/households/{no}")).into_response()),
         Err(zhenxing_app::AppError::Invalid(why) | zhenxing_app::AppError::Stale(why)) => {

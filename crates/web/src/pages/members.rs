@@ -13,6 +13,7 @@ use zhenxing_domain::member::{DibaoClass, Health, Labour, LeaveReason, Relation}
 
 use crate::auth::PageUser;
 use crate::error::{PageError, WebError};
+use crate::forms::household_no;
 use crate::state::AppState;
 use crate::views::{UserCtx, render};
 
@@ -34,10 +35,6 @@ struct MemberPage {
     dibaos: Vec<&'static str>,
     reasons: Vec<&'static str>,
     error: Option<String>,
-}
-
-fn parse_no(s: &str) -> Result<zhenxing_domain::HouseholdNo, WebError> {
-    zhenxing_domain::HouseholdNo::parse(s).map_err(|_| WebError::NotFound)
 }
 
 fn position(s: &str) -> Result<usize, WebError> {
@@ -98,7 +95,7 @@ pub async fn new_form(
     user: PageUser,
     Path(no): Path<String>,
 ) -> Result<Response, PageError> {
-    let no = parse_no(&no)?;
+    let no = household_no(&no)?;
     let stored = state.app.household_to_edit(&user.caller, &no).await?;
     Ok(page(
         &state,
@@ -118,7 +115,7 @@ pub async fn add(
     Path(no): Path<String>,
     Form(f): Form<MemberForm>,
 ) -> Result<Response, PageError> {
-    let no = parse_no(&no)?;
+    let no = household_no(&no)?;
     match state.app.add_member(&user.caller, &no, &f).await {
         Ok(()) => Ok(Redirect::to(&format!("/households/{no}")).into_response()),
         Err(zhenxing_app::AppError::Invalid(why)) => {
@@ -135,7 +132,7 @@ pub async fn edit_form(
     user: PageUser,
     Path((no, at)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let no = parse_no(&no)?;
+    let no = household_no(&no)?;
     let p = position(&at)?;
     let (stored, member) = state
         .app
@@ -151,7 +148,7 @@ pub async fn edit(
     Path((no, at)): Path<(String, String)>,
     Form(f): Form<MemberForm>,
 ) -> Result<Response, PageError> {
-    let no = parse_no(&no)?;
+    let no = household_no(&no)?;
     let p = position(&at)?;
     match state
         .app
@@ -174,7 +171,7 @@ pub async fn leave(
     Path((no, at)): Path<(String, String)>,
     Form(f): Form<LeaveForm>,
 ) -> Result<Response, PageError> {
-    let no = parse_no(&no)?;
+    let no = household_no(&no)?;
     let p = position(&at)?;
     match state
         .app

@@ -14,6 +14,7 @@ use zhenxing_domain::{EliminationMode, HouseholdNo, RiskType, today_in_china};
 use super::case::VerdictView;
 use crate::auth::PageUser;
 use crate::error::{PageError, WebError};
+use crate::forms::household_no;
 use crate::forms::{Fields, past_day, risks};
 use crate::pages::households::Choice;
 use crate::state::AppState;
@@ -38,10 +39,6 @@ struct EliminationPage {
     error: Option<String>,
     verdict: Option<String>,
     case_id: Option<i64>,
-}
-
-fn parse_no(s: &str) -> Result<HouseholdNo, WebError> {
-    HouseholdNo::parse(s).map_err(|_| WebError::NotFound)
 }
 
 async fn page(
@@ -129,7 +126,7 @@ pub async fn form(
     user: PageUser,
     Path(no): Path<String>,
 ) -> Result<Response, PageError> {
-    let no = parse_no(&no)?;
+    let no = household_no(&no)?;
     page(
         &state,
         &user,
@@ -183,7 +180,7 @@ pub async fn propose(
     Path(no): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let no = parse_no(&no)?;
+    let no = household_no(&no)?;
     let f = Fields::parse(&body)?;
     let caller = user.caller.monitoring();
     let result = match elimination_request(no.clone(), &f) {

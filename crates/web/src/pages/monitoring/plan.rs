@@ -16,6 +16,7 @@ use zhenxing_domain::{HouseholdNo, RiskType, today_in_china};
 use super::form_policy;
 use crate::auth::PageUser;
 use crate::error::{PageError, WebError};
+use crate::forms::household_no;
 use crate::forms::{Fields, plan_measures};
 use crate::state::AppState;
 use crate::views::{UserCtx, day, render_with};
@@ -141,10 +142,6 @@ fn rows_of_form(f: &Fields) -> Vec<MeasureRow> {
             note: f.text(&format!("note_{n}")),
         })
         .collect()
-}
-
-fn parse_no(s: &str) -> Result<HouseholdNo, WebError> {
-    HouseholdNo::parse(s).map_err(|_| WebError::NotFound)
 }
 
 async fn page(
@@ -295,7 +292,7 @@ pub async fn show(
     Path(no): Path<String>,
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, PageError> {
-    let no = parse_no(&no)?;
+    let no = household_no(&no)?;
     page(&state, &user, &no, StatusCode::OK, None, q.saved.is_some()).await
 }
 
@@ -317,7 +314,7 @@ pub async fn save(
     Path(no): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let no = parse_no(&no)?;
+    let no = household_no(&no)?;
     let f = Fields::parse(&body)?;
     let caller = user.caller.monitoring();
     let result = match plan_request(no.clone(), &f) {

@@ -15,6 +15,7 @@ use zhenxing_domain::{AreaCode, HouseholdNo, Money, today_in_china};
 use super::form_policy;
 use crate::auth::PageUser;
 use crate::error::{PageError, WebError};
+use crate::forms::household_no;
 use crate::forms::{Upload, check_answers, past_day};
 use crate::pages::areas::parse_area;
 use crate::state::AppState;
@@ -100,10 +101,6 @@ struct VisitsPage {
     saved: bool,
 }
 
-fn parse_no(s: &str) -> Result<HouseholdNo, WebError> {
-    HouseholdNo::parse(s).map_err(|_| WebError::NotFound)
-}
-
 async fn page(
     state: &AppState,
     user: &PageUser,
@@ -176,7 +173,7 @@ pub async fn list(
     Path(no): Path<String>,
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, PageError> {
-    let no = parse_no(&no)?;
+    let no = household_no(&no)?;
     page(&state, &user, &no, StatusCode::OK, None, q.saved.is_some()).await
 }
 
@@ -211,7 +208,7 @@ pub async fn record(
     Path(no): Path<String>,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let no = parse_no(&no)?;
+    let no = household_no(&no)?;
     let caller = user.caller.monitoring();
     let up = Upload::read(multipart).await?;
     let d = state.app.household(&user.caller, &no, false).await?;
