@@ -301,6 +301,15 @@ pub async fn run(command: Command) -> Result<i32> {
             let a = a.as_deref().map(area).transpose()?;
             crate::registry_check::run(&db, a, format, out).await
         }
+        Command::Relocation {
+            db,
+            area: a,
+            format,
+            out,
+        } => {
+            let a = a.as_deref().map(area).transpose()?;
+            crate::relocation::run(&db, a, format, out).await
+        }
         Command::Check { db } => {
             let app = App::open(&db).await?;
             app.store().check_integrity().await?;

@@ -5,6 +5,7 @@ mod commands;
 mod monitoring;
 mod progress;
 mod registry_check;
+mod relocation;
 mod screening;
 mod stats_cmd;
 mod users;
@@ -204,6 +205,22 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: StatsFormat,
         /// Write the findings to this workbook (.xlsx) instead of listing them.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The relocation sites' floor task (易地扶贫搬迁安置区就业帮扶): every relocated household of
+    /// an area judged by the province's policy — at least one member employed (migrant work or
+    /// a public-welfare job) in each household with labour — per site, with the households
+    /// short of it (csv: those households alone). Exit status 2 when some household is short.
+    Relocation {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        /// The area (its code); the whole tree's first province when absent.
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StatsFormat,
+        /// Write the sites and the households short to this workbook (.xlsx).
         #[arg(long)]
         out: Option<PathBuf>,
     },

@@ -257,7 +257,7 @@ pub(crate) fn print_findings(
 }
 
 /// Prints rows as an aligned table, CSV or JSON (objects keyed by `keys`).
-fn print_rows(
+pub(crate) fn print_rows(
     keys: &[&str],
     headers: &[&str],
     rows: &[Vec<String>],

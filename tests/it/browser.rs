@@ -434,6 +434,29 @@ async fn browser_story_login_tree_search_household_import_logout() {
         .unwrap();
         assert!(said.starts_with("无家庭成员："), "{said}");
 
+        // The relocation sites' floor task, from the menu: two relocated households arrive (one
+        // with a worker, one whose labour has no work); the one short is listed and leads to
+        // its page.
+        seed_relocated(&site).await;
+        c.find(Locator::LinkText("易地搬迁"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&c, "//h1[contains(., '易地搬迁就业帮扶')]").await;
+        assert_eq!(text_of(&c, "relocated-households").await, "2");
+        assert_eq!(text_of(&c, "households-short").await, "1");
+        shot(&c, "08b-relocation").await;
+        c.find(Locator::LinkText("RL2"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&c, "//h1[contains(., '赵待业户')]").await;
+        wait_for(&c, "//*[contains(., '东岗安置区')]").await;
+
         // Log out: back at the login page, and the old page is gone.
         c.find(Locator::Id("logout"))
             .await
@@ -473,6 +496,55 @@ const PNG: [u8; 67] = [
     0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
     0x42, 0x60, 0x82,
 ];
+
+/// Two relocated households of the county (620102): RL1 with a migrant worker, RL2 whose one
+/// member with labour has no work.
+async fn seed_relocated(site: &Site) {
+    let dir = tempfile::tempdir().unwrap();
+    let h = dir.path().join("h.csv");
+    let m = dir.path().join("m.csv");
+    std::fs::write(
+        &h,
+        csv(
+            "户编号,所在村代码,户主姓名,家庭人口数,是否脱贫户,是否易地扶贫搬迁户,安置点",
+            &[
+                "RL1,620102001001,王务工,1,是,是,东岗安置区",
+                "RL2,620102001001,赵待业,2,是,是,东岗安置区",
+            ],
+        ),
+    )
+    .unwrap();
+    let p = |birth: &str, seq: u32| id("620102", birth, seq);
+    std::fs::write(
+        &m,
+        csv(
+            "户编号,证件号码,姓名,与户主关系,劳动技能,务工地点",
+            &[
+                &format!("RL1,{},王务工,户主,普通劳动力,省外", p("19800301", 61)),
+                &format!("RL2,{},赵待业,户主,普通劳动力,", p("19800302", 62)),
+                &format!("RL2,{},赵妻,配偶,无劳动力,", p("19800303", 63)),
+            ],
+        ),
+    )
+    .unwrap();
+    let report = site
+        .app()
+        .import(
+            &zhenxing_app::import::ImportRequest {
+                households: Some(h),
+                members: Some(m),
+                actor: zhenxing_app::store::Actor {
+                    user_id: None,
+                    name: "搬迁".into(),
+                },
+                scope: zhenxing_domain::Scope::All,
+            },
+            &zhenxing_app::NoProgress,
+        )
+        .await
+        .unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+}
 
 async fn by_id(c: &Client, id: &str) -> fantoccini::elements::Element {
     wait_for(c, &format!("//*[@id='{id}']")).await

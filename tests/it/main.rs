@@ -13,6 +13,7 @@ mod one_table;
 mod registry_check;
 mod rejected_rows;
 mod reliability;
+mod relocation;
 mod round_trip;
 mod screening;
 mod stats;

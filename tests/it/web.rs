@@ -941,6 +941,13 @@ async fn no_route_reaches_outside_the_callers_area() {
         denied("GET", "/registry-checks/xlsx", format!("/registry-checks/xlsx?area={COUNTY_B}")),
         denied("GET", "/api/v1/registry-checks", format!("/api/v1/registry-checks?area={COUNTY_B}")),
         own("GET", "/api/v1/registry-checks", "/api/v1/registry-checks?limit=100000".into()),
+        denied("GET", "/relocation", format!("/relocation?area={COUNTY_B}")),
+        denied("GET", "/relocation", "/relocation?area=620000".into()),
+        own("GET", "/relocation", "/relocation".into()),
+        denied("GET", "/relocation/xlsx", format!("/relocation/xlsx?area={COUNTY_B}")),
+        own("GET", "/relocation/xlsx", "/relocation/xlsx".into()),
+        denied("GET", "/api/v1/relocation", format!("/api/v1/relocation?area={COUNTY_B}")),
+        own("GET", "/api/v1/relocation", "/api/v1/relocation?limit=100000".into()),
         denied("GET", "/dashboard", format!("/dashboard?area={COUNTY_B}")),
         denied("GET", "/dashboard", "/dashboard?area=620000".into()),
         own("GET", "/dashboard", "/dashboard".into()),
@@ -3654,4 +3661,109 @@ async fn a_monitored_households_open_clue_shows_on_its_page() {
         "{}",
         page.body
     );
+}
+
+#[tokio::test]
+async fn the_relocation_page_lists_the_households_short_of_the_floor_task() {
+    let site = Site::new().await;
+    let admin = site.login("a_admin").await;
+    // Before any relocated household: the page says so.
+    let empty = site.get("/relocation", Some(&admin)).await;
+    assert_eq!(empty.status, StatusCode::OK, "{}", empty.body);
+    assert!(empty.body.contains("id=\"no-relocated\""), "{}", empty.body);
+    // The menu and the area page lead to it.
+    assert!(
+        empty
+            .body
+            .contains("href=\"/relocation?area=620102000000\">易地搬迁</a>")
+    );
+    assert!(
+        site.get("/areas/620102", Some(&admin))
+            .await
+            .body
+            .contains("href=\"/relocation?area=620102000000\"")
+    );
+    let p = |birth: &str, seq: u32| id("620102", birth, seq);
+    let (content_type, body) = multipart(&[
+        (
+            "households",
+            "户.csv",
+            &csv(
+                "户编号,所在村代码,户主姓名,家庭人口数,是否脱贫户,是否易地扶贫搬迁户,安置点",
+                &[
+                    "RL1,620102001001,王务工,1,是,是,东岗安置区",
+                    "RL2,620102001001,赵待业,2,是,是,东岗安置区",
+                ],
+            ),
+        ),
+        (
+            "members",
+            "成员.csv",
+            &csv(
+                "户编号,证件号码,姓名,与户主关系,劳动技能,务工地点,是否公益岗位",
+                &[
+                    &format!("RL1,{},王务工,户主,普通劳动力,省外,否", p("19800301", 61)),
+                    &format!("RL2,{},赵待业,户主,普通劳动力,,否", p("19800302", 62)),
+                    &format!("RL2,{},赵妻,配偶,无劳动力,,否", p("19800303", 63)),
+                ],
+            ),
+        ),
+    ]);
+    let imported = site
+        .send(
+            Request::post(format!("/import?csrf={}", admin.csrf))
+                .header(header::COOKIE, format!("zx_session={}", admin.cookie))
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(imported.status, StatusCode::OK, "{}", imported.body);
+    let page = site.get("/relocation", Some(&admin)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for part in [
+        "<b id=\"relocated-households\">2</b>",
+        "<b id=\"labour-households\">2</b>",
+        "<b id=\"households-met\">1</b>达到就业目标户数（50.0%）",
+        "<b id=\"households-short\">1</b>",
+        "计为就业：务工或公益岗位",
+        "<td>东岗安置区</td>",
+        "href=\"/households/RL2\">RL2</a></td><td>赵待业</td>",
+        "href=\"/relocation/xlsx?area=620102000000\"",
+    ] {
+        assert!(page.body.contains(part), "{part}\n{}", page.body);
+    }
+    assert!(!page.body.contains(">RL1<"), "RL1 has its worker");
+    // The workbook: the sites and the household short.
+    let (status, _, bytes) = site.get_bytes("/relocation/xlsx", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let short = book.worksheet_range("未达到就业目标的户").unwrap();
+        let nos: Vec<String> = short.rows().skip(2).map(|r| r[2].to_string()).collect();
+        assert_eq!(nos, ["RL2"]);
+    }
+    // The API: the same figures, the rule it judged by.
+    let token = site.token("a_admin").await;
+    let r = site
+        .api(Method::GET, "/api/v1/relocation?area=620102", &token)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(j["totals"]["households"], 2);
+    assert_eq!(j["totals"]["met_per_mille"], 500);
+    assert_eq!(j["rule"]["min_employed"], 1);
+    assert_eq!(
+        j["rule"]["employment"],
+        serde_json::json!(["务工", "公益岗位"])
+    );
+    assert_eq!(j["sites"][0]["site"], "东岗安置区");
+    assert_eq!(j["short"][0]["household_no"], "RL2");
+    assert_eq!(j["short"][0]["labour"], 1);
+    // Another county's area: not found, as everything outside one's area.
+    let outside = site
+        .api(Method::GET, "/api/v1/relocation?area=620000", &token)
+        .await;
+    assert_eq!(outside.status, StatusCode::NOT_FOUND);
 }

@@ -16,6 +16,7 @@ pub mod monitoring;
 pub mod problems;
 pub mod progress;
 pub mod registry_check;
+pub mod relocation;
 pub mod report;
 pub mod stats;
 pub mod synth;

@@ -513,10 +513,16 @@ impl Synth {
         };
         let mut household = household;
         if household.relocated {
-            household.relocation_site = Some(format!(
-                "{}安置点",
-                &household.head_name.chars().take(1).collect::<String>()
-            ));
+            // A county's few sites, by the household's township (no draw: the seed's
+            // households stay the same).
+            const SITES: [&str; 4] = [
+                "城关集中安置区",
+                "工业园区安置点",
+                "新区安置小区",
+                "中心集镇安置点",
+            ];
+            let township = (household.village.as_u64() / 1000) % 1000;
+            household.relocation_site = Some(SITES[(township % 4) as usize].to_string());
         }
         Some((household, members))
     }

@@ -19,6 +19,7 @@ pub mod money;
 pub mod monitoring;
 pub mod policy;
 pub mod registry_check;
+pub mod relocation;
 pub mod role;
 pub mod screening;
 pub mod stats;

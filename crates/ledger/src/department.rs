@@ -398,6 +398,8 @@ fn xlsx_err(e: XlsxError) -> FileError {
 pub struct XlsxTableWriter {
     book: Workbook,
     path: PathBuf,
+    /// The sheet being written (the last added).
+    sheet: usize,
     rows: u32,
     yuan: CellFormat,
 }
@@ -409,12 +411,37 @@ impl XlsxTableWriter {
         title: &str,
         headers: &[&str],
     ) -> Result<XlsxTableWriter, FileError> {
-        let mut book = Workbook::new();
+        let mut writer = XlsxTableWriter {
+            book: Workbook::new(),
+            path: path.to_path_buf(),
+            sheet: 0,
+            rows: 0,
+            yuan: CellFormat::new().set_num_format("0.00"),
+        };
+        writer.add_sheet(sheet_name, title, headers)?;
+        Ok(writer)
+    }
+
+    /// Goes on in a new sheet of the workbook, with its own title and header; the rows after it
+    /// go there.
+    pub fn sheet(
+        &mut self,
+        sheet_name: &str,
+        title: &str,
+        headers: &[&str],
+    ) -> Result<(), FileError> {
+        self.sheet += 1;
+        self.rows = 0;
+        self.add_sheet(sheet_name, title, headers)
+    }
+
+    fn add_sheet(&mut self, name: &str, title: &str, headers: &[&str]) -> Result<(), FileError> {
         let bold = CellFormat::new().set_bold();
-        let sheet = book
+        let sheet = self
+            .book
             .add_worksheet_with_constant_memory()
             .map_err(xlsx_err)?;
-        sheet.set_name(sheet_name).map_err(xlsx_err)?;
+        sheet.set_name(name).map_err(xlsx_err)?;
         sheet
             .write_string_with_format(0, 0, title, &bold)
             .map_err(xlsx_err)?;
@@ -423,12 +450,7 @@ impl XlsxTableWriter {
                 .write_string_with_format(1, c as u16, *h, &bold)
                 .map_err(xlsx_err)?;
         }
-        Ok(XlsxTableWriter {
-            book,
-            path: path.to_path_buf(),
-            rows: 0,
-            yuan: CellFormat::new().set_num_format("0.00"),
-        })
+        Ok(())
     }
 
     pub fn row(&mut self, cells: &[Out]) -> Result<(), FileError> {
@@ -439,7 +461,10 @@ impl XlsxTableWriter {
             )));
         }
         let r = self.rows + 2;
-        let sheet = self.book.worksheet_from_index(0).map_err(xlsx_err)?;
+        let sheet = self
+            .book
+            .worksheet_from_index(self.sheet)
+            .map_err(xlsx_err)?;
         for (c, cell) in cells.iter().enumerate() {
             let c = c as u16;
             match cell {

@@ -152,6 +152,14 @@ pub trait Store: Send + Sync {
         area: AreaCode,
     ) -> BoxStream<'_, StoreResult<(Vec<StoredHousehold>, Vec<StoredMember>)>>;
 
+    /// [`Store::household_pages`] of the relocated households alone (易地扶贫搬迁户), read
+    /// through their own partial index (a province holds few).
+    fn relocated_pages(
+        &self,
+        scope: Scope,
+        area: AreaCode,
+    ) -> BoxStream<'_, StoreResult<(Vec<StoredHousehold>, Vec<StoredMember>)>>;
+
     /// The current figures of `area` and every area under it, as kept up to date with each
     /// change (an area with nothing registered has no entry). Empty outside the scope.
     async fn figures(&self, scope: Scope, area: AreaCode) -> StoreResult<Vec<(AreaCode, Counts)>>;

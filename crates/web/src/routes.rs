@@ -132,6 +132,14 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("GET", "/registry-checks/xlsx", Page),
             get(pages::registry::xlsx),
         ),
+        (
+            r("GET", "/relocation", Page),
+            get(pages::relocation::report),
+        ),
+        (
+            r("GET", "/relocation/xlsx", Page),
+            get(pages::relocation::xlsx),
+        ),
         (r("GET", "/users", Page), get(pages::users::list)),
         (r("POST", "/users", Page), post(pages::users::add)),
         (
@@ -306,6 +314,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             r("GET", "/api/v1/registry-checks", Api),
             get(api::registry::registry_checks),
+        ),
+        (
+            r("GET", "/api/v1/relocation", Api),
+            get(api::relocation::relocation),
         ),
         (r("GET", "/api/v1/stats", Api), get(api::stats::stats)),
         (

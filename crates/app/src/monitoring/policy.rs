@@ -46,7 +46,7 @@ fn province_of(area: AreaCode) -> Result<AreaCode, AppError> {
     Policy::province_of(area).ok_or_else(|| AppError::UnknownArea(area.to_string()))
 }
 
-fn year_of(d: NaiveDate) -> Result<PolicyYear, AppError> {
+pub(crate) fn year_of(d: NaiveDate) -> Result<PolicyYear, AppError> {
     u16::try_from(d.year())
         .ok()
         .and_then(|y| PolicyYear::new(y).ok())

@@ -30,9 +30,20 @@ struct RawPolicy {
     green_channel: RawGreenChannel,
     disaster: RawDisaster,
     village_ratio: RawRatio,
+    /// The relocation sites' floor task; the default when a policy does not say.
+    #[serde(default)]
+    relocation: Option<RawRelocation>,
     /// Department screening kinds; a policy without them cannot screen.
     #[serde(default)]
     screening: Vec<screening::RawKind>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRelocation {
+    min_employed: u8,
+    labour: Vec<String>,
+    employment: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -665,6 +676,12 @@ impl Checker {
             },
         };
 
+        let relocation = raw
+            .relocation
+            .as_ref()
+            .map(|r| self.relocation(r))
+            .unwrap_or_default();
+
         let screening = self.screening(&raw.screening);
 
         Some(Policy {
@@ -690,8 +707,60 @@ impl Checker {
             green_channel_risks,
             disaster_kinds,
             village_ratio,
+            relocation,
             screening,
         })
+    }
+
+    fn relocation(&mut self, r: &RawRelocation) -> RelocationRule {
+        if !(1..=10).contains(&r.min_employed) {
+            self.fail(
+                "relocation.min_employed",
+                format!("应为1到10之间的整数，实为{}", r.min_employed),
+            );
+        }
+        let mut labour = Vec::new();
+        for (i, l) in r.labour.iter().enumerate() {
+            match Labour::parse(l) {
+                Ok(l) if !labour.contains(&l) => labour.push(l),
+                Ok(_) => self.fail(format!("relocation.labour[{i}]"), format!("“{l}”重复")),
+                Err(_) => self.fail(
+                    format!("relocation.labour[{i}]"),
+                    format!(
+                        "应为劳动技能之一（{}），实为“{l}”",
+                        Labour::LABELS.join("、")
+                    ),
+                ),
+            }
+        }
+        if r.labour.is_empty() {
+            self.fail(
+                "relocation.labour",
+                "至少列出一种计为劳动力的劳动技能".to_string(),
+            );
+        }
+        let mut employment = Vec::new();
+        for (i, k) in r.employment.iter().enumerate() {
+            match EmploymentKind::parse(k) {
+                Some(k) if !employment.contains(&k) => employment.push(k),
+                Some(_) => self.fail(format!("relocation.employment[{i}]"), format!("“{k}”重复")),
+                None => self.fail(
+                    format!("relocation.employment[{i}]"),
+                    format!("应为“务工”或“公益岗位”，实为“{k}”"),
+                ),
+            }
+        }
+        if r.employment.is_empty() {
+            self.fail(
+                "relocation.employment",
+                "至少列出一种计为就业的情形".to_string(),
+            );
+        }
+        RelocationRule {
+            min_employed: r.min_employed,
+            labour,
+            employment,
+        }
     }
 
     fn visit_rule(&mut self, key: &str, r: &RawVisitRule) -> VisitRule {

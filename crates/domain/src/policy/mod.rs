@@ -17,7 +17,9 @@ pub use error::{PolicyError, PolicyProblem};
 
 use crate::area::{AreaCode, AreaLevel};
 use crate::household::{RiskType, RiskTypes};
+use crate::member::Labour;
 use crate::money::Money;
+use crate::relocation::{EmploymentKind, RelocationRule};
 use crate::screening::ScreeningKind;
 use crate::year::PolicyYear;
 
@@ -247,6 +249,8 @@ pub struct Policy {
     pub green_channel_risks: RiskTypes,
     pub disaster_kinds: Vec<String>,
     pub village_ratio: VillageRatio,
+    /// 易地搬迁安置区就业帮扶: the floor task of relocated households.
+    pub relocation: RelocationRule,
     /// 部门筛查预警: the kinds of department file and their rules.
     pub screening: Vec<ScreeningKind>,
 }

@@ -34,6 +34,7 @@ fn shipped_files_parse_with_the_defaults() {
         assert_eq!(p.blockers.len(), 7, "七不消");
         assert_eq!(p.risks.len(), RiskType::ALL.len());
         assert_eq!(p.village_ratio.limit_basis_points, 300);
+        assert_eq!(p.relocation, crate::relocation::RelocationRule::default());
         assert_eq!(
             p.village_ratio.denominator,
             RatioDenominator::RegisteredPopulation
@@ -174,6 +175,21 @@ fn edited_files_fail_with_clear_chinese_errors() {
             "limit = \"3%\"",
             "limit = \"3\"",
             "village_ratio.limit：应为百分比，如 \"3%\"",
+        ),
+        (
+            "min_employed = 1",
+            "min_employed = 0",
+            "relocation.min_employed：应为1到10之间的整数，实为0",
+        ),
+        (
+            "employment = [\"务工\", \"公益岗位\"]",
+            "employment = [\"务工\", \"打零工\"]",
+            "relocation.employment[1]：应为“务工”或“公益岗位”，实为“打零工”",
+        ),
+        (
+            "\"弱劳动力或半劳动力\"]",
+            "\"技能劳动力\"]",
+            "relocation.labour[2]：“技能劳动力”重复",
         ),
         (
             "province = \"62\"",
@@ -319,5 +335,39 @@ fn a_policy_carried_forward_is_the_same_rules_in_the_new_year_without_holidays()
     assert!(
         p.calendar.is_working_day(new_year),
         "2031-01-01 is a Wednesday"
+    );
+}
+
+#[test]
+fn a_policy_without_the_relocation_section_takes_the_default_and_one_with_it_its_own() {
+    use crate::member::Labour;
+    use crate::relocation::{EmploymentKind, RelocationRule};
+    // Policies stored before the section existed still parse, with the default floor task.
+    let text = gansu(2025);
+    let start = text.find("[relocation]").unwrap();
+    let end = start + text[start..].find("\n\n").unwrap();
+    let without = format!("{}{}", &text[..start], &text[end..]);
+    assert!(!without.contains("[relocation]"));
+    let p = Policy::parse(&without).unwrap();
+    assert_eq!(p.relocation, RelocationRule::default());
+    // A province's own rule is read as written.
+    let own = text
+        .replace("min_employed = 1", "min_employed = 2")
+        .replace(
+            "labour = [\"普通劳动力\", \"技能劳动力\", \"弱劳动力或半劳动力\"]",
+            "labour = [\"技能劳动力\"]",
+        )
+        .replace(
+            "employment = [\"务工\", \"公益岗位\"]",
+            "employment = [\"公益岗位\"]",
+        );
+    let p = Policy::parse(&own).unwrap();
+    assert_eq!(
+        p.relocation,
+        RelocationRule {
+            min_employed: 2,
+            labour: vec![Labour::Skilled],
+            employment: vec![EmploymentKind::WelfareJob],
+        }
     );
 }

@@ -120,6 +120,8 @@ struct Pager {
     tx: Option<Box<dyn Tx>>,
     after: Option<(i64, String)>,
     done: bool,
+    /// Relocated households only (易地扶贫搬迁户, through `households_relocated`).
+    relocated: bool,
 }
 
 impl<D: Db> SqlStore<D> {
@@ -218,9 +220,14 @@ impl<D: Db> SqlStore<D> {
             "h.dissolved_reason".into(),
         ]);
         let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+        let relocated = if pager.relocated {
+            "AND h.relocated = 1"
+        } else {
+            ""
+        };
         let from = format!(
             "(SELECT * FROM households h WHERE h.village_code BETWEEN $1 AND $2 {cursor} \
-             AND h.dissolved_on IS NULL \
+             AND h.dissolved_on IS NULL {relocated} \
              ORDER BY h.village_code, h.household_no LIMIT {EXPORT_PAGE}) h \
              JOIN changesets c ON c.id = h.changeset_id"
         );
@@ -381,6 +388,7 @@ impl<D: Db> SqlStore<D> {
         scope: Scope,
         area: AreaCode,
         with_members: bool,
+        relocated: bool,
     ) -> BoxStream<'_, StoreResult<(Vec<StoredHousehold>, Vec<StoredMember>)>> {
         let Some(scope) = scope.narrow(area) else {
             return stream::empty().boxed();
@@ -389,6 +397,7 @@ impl<D: Db> SqlStore<D> {
             tx: None,
             after: None,
             done: false,
+            relocated,
         };
         stream::unfold(pager, move |mut pager| async move {
             if pager.done {
@@ -674,7 +683,7 @@ impl<D: Db> Store for SqlStore<D> {
         scope: Scope,
         area: AreaCode,
     ) -> BoxStream<'_, StoreResult<StoredHousehold>> {
-        self.pages(scope, area, false)
+        self.pages(scope, area, false, false)
             .flat_map(|page| match page {
                 Ok((households, _)) => {
                     stream::iter(households.into_iter().map(Ok).collect::<VecDeque<_>>()).boxed()
@@ -689,7 +698,7 @@ impl<D: Db> Store for SqlStore<D> {
         scope: Scope,
         area: AreaCode,
     ) -> BoxStream<'_, StoreResult<StoredMember>> {
-        self.pages(scope, area, true)
+        self.pages(scope, area, true, false)
             .flat_map(|page| match page {
                 Ok((_, members)) => {
                     stream::iter(members.into_iter().map(Ok).collect::<VecDeque<_>>()).boxed()
@@ -704,7 +713,15 @@ impl<D: Db> Store for SqlStore<D> {
         scope: Scope,
         area: AreaCode,
     ) -> BoxStream<'_, StoreResult<(Vec<StoredHousehold>, Vec<StoredMember>)>> {
-        self.pages(scope, area, true)
+        self.pages(scope, area, true, false)
+    }
+
+    fn relocated_pages(
+        &self,
+        scope: Scope,
+        area: AreaCode,
+    ) -> BoxStream<'_, StoreResult<(Vec<StoredHousehold>, Vec<StoredMember>)>> {
+        self.pages(scope, area, true, true)
     }
 
     async fn figures(&self, scope: Scope, area: AreaCode) -> StoreResult<Vec<(AreaCode, Counts)>> {

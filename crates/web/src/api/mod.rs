@@ -16,6 +16,7 @@ use zhenxing_domain::stats::Counts;
 pub mod monitoring;
 pub mod policy;
 pub mod registry;
+pub mod relocation;
 pub mod screening;
 pub mod stats;
 
@@ -1104,7 +1105,8 @@ impl Modify for BearerScheme {
         monitoring::visit_photo, monitoring::visits_due, monitoring::notice,
         monitoring::notice_xlsx, monitoring::checks, monitoring::disaster,
         screening::screen, screening::batches, screening::results,
-        screening::problems, imports, import_errors, progress, registry::registry_checks),
+        screening::problems, imports, import_errors, progress, registry::registry_checks,
+        relocation::relocation),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme)
 )]

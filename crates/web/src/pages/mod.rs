@@ -9,6 +9,7 @@ pub mod login;
 pub mod members;
 pub mod monitoring;
 pub mod registry;
+pub mod relocation;
 pub mod reports;
 pub mod tokens;
 pub mod users;
