@@ -310,6 +310,29 @@ pub async fn run(command: Command) -> Result<i32> {
             let a = a.as_deref().map(area).transpose()?;
             crate::relocation::run(&db, a, format, out).await
         }
+        Command::Projects { command } => match command {
+            crate::ProjectsCommand::Import { db, file, errors } => {
+                crate::projects::import(&db, &file, errors).await
+            }
+            crate::ProjectsCommand::Stats {
+                db,
+                area: a,
+                year,
+                format,
+            } => {
+                let a = a.as_deref().map(area).transpose()?;
+                crate::projects::stats(&db, a, year, format).await
+            }
+            crate::ProjectsCommand::Export {
+                db,
+                area: a,
+                year,
+                out,
+            } => {
+                let a = a.as_deref().map(area).transpose()?;
+                crate::projects::export(&db, a, year, &out).await
+            }
+        },
         Command::Check { db } => {
             let app = App::open(&db).await?;
             app.store().check_integrity().await?;
@@ -515,6 +538,13 @@ async fn demo(
             r.members,
             r.households_with_findings,
             rules.join("，")
+        );
+        let projects = app
+            .add_demo_projects(county, zhenxing_domain::today_in_china(), seed)
+            .await?;
+        println!(
+            "演示衔接资金项目：{}（见“衔接资金项目”页）。\n",
+            projects.summary()
         );
     }
     let rows = app.stats(Scope::All, None, AreaLevel::City, None).await?;

@@ -4,6 +4,7 @@
 mod commands;
 mod monitoring;
 mod progress;
+mod projects;
 mod registry_check;
 mod relocation;
 mod screening;
@@ -224,6 +225,12 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Projects of 衔接资金 (项目台账): import a county's ledger, the year's progress of an area
+    /// (开工率, 完工率, 支出进度, the industry share), the ledger exported.
+    Projects {
+        #[command(subcommand)]
+        command: ProjectsCommand,
+    },
     /// Check the database: its own integrity check and the product's consistency rules.
     Check {
         #[arg(long, env = "ZHENXING_DB")]
@@ -429,6 +436,46 @@ fn main() {
         }
     };
     std::process::exit(code);
+}
+
+#[derive(Subcommand)]
+pub enum ProjectsCommand {
+    /// Import a project ledger (CSV in UTF-8 or GBK, xls, xlsx; amounts in 万元): new projects
+    /// added, changed ones updated with their history. Exit status 2 when some rows were
+    /// refused (listed with row, column and why), 1 when the file is no project ledger.
+    Import {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        file: PathBuf,
+        /// Write every refused row's problems here (.csv or .xlsx).
+        #[arg(long)]
+        errors: Option<PathBuf>,
+    },
+    /// The year's progress of an area and of each area under it.
+    Stats {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        /// The area (its code); the whole tree's first province when absent.
+        #[arg(long)]
+        area: Option<String>,
+        /// The plan year; the latest with projects when absent.
+        #[arg(long)]
+        year: Option<u16>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StatsFormat,
+    },
+    /// The year's projects of an area as a ledger (.xlsx) in the layout it is imported in.
+    Export {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long)]
+        year: Option<u16>,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]

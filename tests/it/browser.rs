@@ -457,6 +457,51 @@ async fn browser_story_login_tree_search_household_import_logout() {
         wait_for(&c, "//h1[contains(., '赵待业户')]").await;
         wait_for(&c, "//*[contains(., '东岗安置区')]").await;
 
+        // The county's projects of 衔接资金: a ledger uploaded on the page (GBK, as Excel saves
+        // it), the rates shown, a project opened.
+        c.find(Locator::LinkText("衔接资金项目"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&c, "//h1[contains(., '衔接资金项目')]").await;
+        let projects = site.env.write(
+            "项目台账.csv",
+            encoding_rs::GBK
+                .encode(&csv(
+                    "项目编号,实施年度,项目名称,实施地点代码,项目类别,项目状态,计划投资（万元）,已下达资金（万元）,已支出资金（万元）",
+                    &[
+                        "XM01,2025,花椒产业园,620102010201,产业发展,已完工,100,100,90",
+                        "XM02,2025,村道硬化,620102010201,乡村建设行动,已开工,60,50,20",
+                    ],
+                ))
+                .0,
+        );
+        by_id(&c, "projects-file")
+            .await
+            .send_keys(&projects.to_string_lossy())
+            .await
+            .unwrap();
+        click(&c, "upload-projects").await;
+        wait_for(&c, "//*[@id='projects-import-result']").await;
+        assert!(
+            text_of(&c, "projects-import-result")
+                .await
+                .contains("新增项目2个"),
+        );
+        assert_eq!(text_of(&c, "projects-start-rate").await, "100.00%");
+        assert_eq!(text_of(&c, "projects-completion-rate").await, "50.00%");
+        shot(&c, "08c-projects").await;
+        c.find(Locator::LinkText("XM02"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&c, "//h1[contains(., '村道硬化')]").await;
+        assert_eq!(text_of(&c, "project-stage").await, "已开工");
+
         // Log out: back at the login page, and the old page is gone.
         c.find(Locator::Id("logout"))
             .await

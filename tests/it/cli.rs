@@ -230,6 +230,22 @@ fn demo_builds_a_database_and_refuses_to_overwrite_a_real_one() {
         .find(|l| l.starts_with("演示销户：户"))
         .unwrap_or_else(|| panic!("{said}"));
     assert!(closed.contains("（整户迁出，"), "{closed}");
+    // The county's projects of 衔接资金: this year's at every stage, the rates said.
+    let projects = said
+        .lines()
+        .find(|l| l.starts_with("演示衔接资金项目："))
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!(
+        projects.contains("衔接资金项目：计划34个（另有入库2个），已开工")
+            && projects.contains("开工率"),
+        "{projects}"
+    );
+    let projects_json = zhenxing(&[
+        "projects", "stats", "--db", &db, "--area", "620000", "--format", "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&projects_json.stdout).unwrap();
+    assert_eq!(json["totals"]["planned"], 34, "{json}");
+    assert!(json["totals"]["started"].as_u64().unwrap() > 0, "{json}");
     let stats = zhenxing(&[
         "stats", "--db", &db, "--depth", "province", "--format", "json",
     ]);

@@ -10,6 +10,7 @@ mod leaving;
 mod ledger_import;
 mod monitoring;
 mod one_table;
+mod projects;
 mod registry_check;
 mod rejected_rows;
 mod reliability;

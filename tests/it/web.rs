@@ -366,6 +366,8 @@ enum Expect {
     ListRefused,
     /// A department file: answered, each person of another county left out as such.
     ScreenedOutside,
+    /// A project ledger: answered, the other county's project refused as outside the area.
+    ProjectsRefused,
 }
 
 struct Sample {
@@ -378,6 +380,17 @@ struct Sample {
     who: &'static str,
     /// What the caller typed (a search): the page may show it back, and must find nothing.
     echo: Option<String>,
+}
+
+/// A project ledger's header (the columns it needs).
+pub const PROJECT_HEADER: &str = "项目编号,实施年度,项目名称,实施地点代码,项目类别,项目状态,计划投资（万元）,已下达资金（万元）,已支出资金（万元）";
+
+/// A project ledger naming county B's project, changed.
+fn foreign_projects() -> String {
+    csv(
+        PROJECT_HEADER,
+        &["BXM1,2025,北城冷库项目改,620521100001,产业发展,已完工,30,30,30"],
+    )
 }
 
 /// Everything of county B that must never reach a caller of county A.
@@ -435,6 +448,28 @@ async fn no_route_reaches_outside_the_callers_area() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let b_import = site.app().store().imports(Scope::All, 1).await.unwrap()[0].id;
+    // County B's project ledger.
+    let b_projects = tempfile::tempdir().unwrap();
+    let b_ledger = b_projects.path().join("b项目.csv");
+    std::fs::write(
+        &b_ledger,
+        csv(
+            PROJECT_HEADER,
+            &["BXM1,2025,北城冷库项目,620521100001,产业发展,已开工,30,30,10"],
+        ),
+    )
+    .unwrap();
+    let added = site
+        .app()
+        .import_projects_in(
+            &zhenxing_app::store::Actor::command_line(),
+            Scope::All,
+            &b_ledger,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(added.added, 1, "{:?}", added.errors);
     let (b_token, _) = site
         .app()
         .create_token_for("b_admin", "B的令牌")
@@ -948,6 +983,24 @@ async fn no_route_reaches_outside_the_callers_area() {
         own("GET", "/relocation/xlsx", "/relocation/xlsx".into()),
         denied("GET", "/api/v1/relocation", format!("/api/v1/relocation?area={COUNTY_B}")),
         own("GET", "/api/v1/relocation", "/api/v1/relocation?limit=100000".into()),
+        denied("GET", "/projects", format!("/projects?area={COUNTY_B}")),
+        own("GET", "/projects", "/projects?year=2025".into()),
+        denied("GET", "/projects/xlsx", format!("/projects/xlsx?area={COUNTY_B}")),
+        own("GET", "/projects/xlsx", "/projects/xlsx".into()),
+        denied("GET", "/projects/figures.xlsx", format!("/projects/figures.xlsx?area={COUNTY_B}&year=2025")),
+        own("GET", "/projects/figures.xlsx", "/projects/figures.xlsx".into()),
+        denied("GET", "/projects/{county}/{no}", "/projects/620521/BXM1".into()),
+        with(
+            s("POST", "/projects", "/projects".into(), Expect::ProjectsRefused, "a_admin"),
+            Some(multipart(&[("ledger", "项目.csv", &foreign_projects())])),
+        ),
+        denied("GET", "/api/v1/projects", format!("/api/v1/projects?area={COUNTY_B}")),
+        own("GET", "/api/v1/projects", "/api/v1/projects".into()),
+        denied("GET", "/api/v1/projects/{county}/{no}", "/api/v1/projects/620521000000/BXM1".into()),
+        with(
+            s("POST", "/api/v1/projects/import", "/api/v1/projects/import".into(), Expect::ProjectsRefused, "a_admin"),
+            Some(multipart(&[("ledger", "项目.csv", &foreign_projects())])),
+        ),
         denied("GET", "/dashboard", format!("/dashboard?area={COUNTY_B}")),
         denied("GET", "/dashboard", "/dashboard?area=620000".into()),
         own("GET", "/dashboard", "/dashboard".into()),
@@ -1127,6 +1180,8 @@ async fn no_route_reaches_outside_the_callers_area() {
     let mut markers = b_markers(&site);
     let b_head = zhenxing_domain::IdNumber::parse(&b.head_id).unwrap();
     markers.extend([
+        "BXM1".to_string(),
+        "北城冷库项目".to_string(),
         "李明亮".to_string(),
         b.head_id.clone(),
         b_head.masked(),
@@ -1256,6 +1311,14 @@ async fn no_route_reaches_outside_the_callers_area() {
                     r.body
                 );
             }
+            Expect::ProjectsRefused => {
+                assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
+                assert!(
+                    r.body.contains("实施地点不在您的管辖范围内"),
+                    "{what}: {}",
+                    r.body
+                );
+            }
             Expect::ListRefused => {
                 assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
                 assert!(
@@ -1280,6 +1343,17 @@ async fn no_route_reaches_outside_the_callers_area() {
         };
         assert_clean(&what, &body, &markers);
     }
+    // B's project as it was: a county A caller's ledger naming it changed nothing.
+    let bxm1 = site
+        .app()
+        .store()
+        .projects()
+        .projects(Scope::All, AreaCode::parse(COUNTY_B).unwrap(), None)
+        .await
+        .unwrap();
+    assert_eq!(bxm1.len(), 1);
+    assert_eq!(bxm1[0].project.name, "北城冷库项目");
+    assert_eq!(bxm1[0].version, 1);
     // Nothing of B changed hands.
     let b001 = zhenxing_domain::HouseholdNo::parse("B001").unwrap();
     let h = site
@@ -3766,4 +3840,201 @@ async fn the_relocation_page_lists_the_households_short_of_the_floor_task() {
         .api(Method::GET, "/api/v1/relocation?area=620000", &token)
         .await;
     assert_eq!(outside.status, StatusCode::NOT_FOUND);
+}
+
+/// Uploads a project ledger on the projects page.
+async fn upload_projects(site: &Site, who: &Session, name: &str, ledger: &str) -> Response {
+    let (content_type, body) = multipart(&[("ledger", name, ledger)]);
+    site.send(
+        Request::post(format!("/projects?csrf={}", who.csrf))
+            .header(header::COOKIE, format!("zx_session={}", who.cookie))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_countys_projects_are_imported_followed_and_exported_on_their_pages() {
+    let site = Site::new().await;
+    let admin = site.login("a_admin").await;
+    // No project yet: the page says so and offers the import.
+    let empty = site.get("/projects", Some(&admin)).await;
+    assert_eq!(empty.status, StatusCode::OK, "{}", empty.body);
+    assert!(empty.body.contains("id=\"no-projects\""), "{}", empty.body);
+    assert!(empty.body.contains("id=\"projects-form\""));
+    assert!(
+        empty
+            .body
+            .contains("href=\"/projects?area=620102000000\">衔接资金项目</a>")
+    );
+    let ledger = csv(
+        PROJECT_HEADER,
+        &[
+            "XM01,2025,花椒产业园,620102010201,产业发展,已完工,100,100,90",
+            "XM02,2025,村道硬化,620102010201,乡村建设行动,已开工,60,50,20",
+            "XM03,2025,光伏电站,620102010201,其他,年度计划,40,0,0",
+            "XM04,2025,超支项目,620102010201,产业发展,已开工,10,10,12",
+        ],
+    );
+    let page = upload_projects(&site, &admin, "项目台账.csv", &ledger).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for part in [
+        "项目台账.csv：读取4行，新增项目3个，更新0个，未变0个，1行未导入",
+        "<td class=\"n\">5</td><td>已支出资金（万元）</td><td></td><td>已支出资金120000.00元大于已下达资金100000.00元</td>",
+        "<b id=\"projects-planned\">3</b>",
+        "<b id=\"projects-start-rate\">66.67%</b>",
+        "<b id=\"projects-completion-rate\">33.33%</b>",
+        "<b id=\"projects-spending-rate\">73.33%</b>",
+        // 100 of 150 allocated to industry: above the 60% floor.
+        "<b id=\"projects-industry-share\">66.67%</b>产业发展资金占比</div>",
+        "href=\"/projects/620102000000/XM02\">XM02</a>",
+        "<option value=\"2025\" selected>2025</option>",
+    ] {
+        assert!(page.body.contains(part), "{part}\n{}", page.body);
+    }
+    // Under the floor, the page says so.
+    let more = csv(
+        PROJECT_HEADER,
+        &["XM05,2025,公厕改造,620102010201,乡村建设行动,已开工,100,100,10"],
+    );
+    let page = upload_projects(&site, &admin, "追加.csv", &more).await;
+    assert!(
+        page.body
+            .contains("<b id=\"projects-industry-share\">40.00%</b>产业发展资金占比（低于60.00%）"),
+        "{}",
+        page.body
+    );
+    // A project changed by a later ledger: its page shows the change.
+    let changed = csv(
+        PROJECT_HEADER,
+        &["XM02,2025,村道硬化,620102010201,乡村建设行动,已完工,60,60,58"],
+    );
+    upload_projects(&site, &admin, "更新.csv", &changed).await;
+    let detail = site.get("/projects/620102/XM02", Some(&admin)).await;
+    assert_eq!(detail.status, StatusCode::OK, "{}", detail.body);
+    assert!(
+        detail.body.contains("项目状态：已开工 → 已完工；已下达资金（元）：500000.00 → 600000.00；已支出资金（元）：200000.00 → 580000.00"),
+        "{}",
+        detail.body
+    );
+    assert!(detail.body.contains("<td id=\"project-stage\">已完工</td>"));
+    // A project number that is no project, a code that is no county: not found.
+    assert_eq!(
+        site.get("/projects/620102/XM99", Some(&admin)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        site.get("/projects/620102010201/XM02", Some(&admin))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // A year that is no year: a clear 400.
+    let bad = site.get("/projects?year=明年", Some(&admin)).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("年度“明年”无效"), "{}", bad.body);
+    // The ledger exported imports back unchanged; the progress workbook has the total.
+    let (status, _, bytes) = site.get_bytes("/projects/xlsx?year=2025", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    let dir = tempfile::tempdir().unwrap();
+    let exported = dir.path().join("导出.xlsx");
+    std::fs::write(&exported, &bytes).unwrap();
+    let (content_type, body) = {
+        let boundary = "zxprojects";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"ledger\"; filename=\"导出.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend(&bytes);
+        body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+        (format!("multipart/form-data; boundary={boundary}"), body)
+    };
+    let back = site
+        .send(
+            Request::post(format!("/projects?csrf={}", admin.csrf))
+                .header(header::COOKIE, format!("zx_session={}", admin.cookie))
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert!(
+        back.body
+            .contains("导出.xlsx：读取4行，新增项目0个，更新0个，未变4个，全部导入"),
+        "{}",
+        back.body
+    );
+    let (status, _, bytes) = site.get_bytes("/projects/figures.xlsx", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = book.worksheet_range("项目进度").unwrap();
+        let last: Vec<String> = sheet
+            .rows()
+            .next_back()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        assert_eq!(last[1], "城关区合计");
+        assert_eq!(last[3], "4", "planned");
+    }
+    // The API: the same figures; a project with its history; an import.
+    let token = site.token("a_admin").await;
+    let r = site
+        .api(Method::GET, "/api/v1/projects?year=2025", &token)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(j["totals"]["planned"], 4);
+    assert_eq!(j["totals"]["completion_rate"], "50.00%");
+    assert_eq!(j["industry_short"], true);
+    assert_eq!(j["projects"][1]["no"], "XM02");
+    assert_eq!(j["projects"][1]["allocated_fen"], 60_000_000);
+    let r = site
+        .api(Method::GET, "/api/v1/projects/620102000000/XM02", &token)
+        .await;
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(j["version"], 2);
+    assert_eq!(
+        j["changes"][0]["fields"][0],
+        serde_json::json!(["项目状态", "已开工", "已完工"])
+    );
+    let (content_type, body) = multipart(&[(
+        "ledger",
+        "接口.csv",
+        &csv(
+            PROJECT_HEADER,
+            &["XM06,2025,养殖合作社,620102010201,产业发展,资金已下达,50,50,0"],
+        ),
+    )]);
+    let r = site
+        .send(
+            Request::post("/api/v1/projects/import")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(
+        (j["added"].as_u64(), j["rejected"].as_u64()),
+        (Some(1), Some(0))
+    );
+    // A village cadre reads the projects of their village but may not import.
+    let cadre = site.login("a_cadre").await;
+    let page = upload_projects(&site, &cadre, "项目台账.csv", &ledger).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    let own = site.get("/projects", Some(&cadre)).await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert!(!own.body.contains("id=\"projects-form\""));
+    // Every import is in the audit log, by name.
+    let auditor = site.login("a_auditor").await;
+    let audit = site.get("/audit", Some(&auditor)).await;
+    assert!(audit.body.contains("导入项目台账"), "{}", audit.body);
 }

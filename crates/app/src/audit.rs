@@ -52,6 +52,7 @@ pub fn action_label(action: &str) -> &'static str {
         "add_member" => "新增家庭成员",
         "edit_member" => "修改家庭成员",
         "remove_member" => "家庭成员减少",
+        "import_projects" => "导入项目台账",
         _ => "其他",
     }
 }

@@ -15,6 +15,7 @@ pub mod ledgers;
 pub mod monitoring;
 pub mod problems;
 pub mod progress;
+pub mod projects;
 pub mod registry_check;
 pub mod relocation;
 pub mod report;

@@ -18,6 +18,7 @@ pub mod member;
 pub mod money;
 pub mod monitoring;
 pub mod policy;
+pub mod project;
 pub mod registry_check;
 pub mod relocation;
 pub mod role;

@@ -106,6 +106,47 @@ impl Money {
         Ok(Money(if negative { -fen } else { fen }))
     }
 
+    /// Parses an amount in 万元 (ten thousand yuan), as project ledgers write them: `12.3456`,
+    /// `1,200`, `12.5万元`; up to six decimals are exact (to the fen), more are rounded.
+    pub fn parse_wan_yuan(input: &str) -> Result<Money, ParseError> {
+        let s = input.trim();
+        let s = s
+            .strip_suffix("万元")
+            .or_else(|| s.strip_suffix('万'))
+            .unwrap_or(s)
+            .trim();
+        if s.is_empty() {
+            return Err(ParseError::Empty);
+        }
+        if s.ends_with('元') {
+            return Err(ParseError::Money);
+        }
+        // The decimal point moved four places right: the same amount in yuan.
+        let (int, frac) = match s.find(['.', '．']) {
+            Some(i) => {
+                let point = s[i..].chars().next().map_or(1, char::len_utf8);
+                (&s[..i], &s[i + point..])
+            }
+            None => (s, ""),
+        };
+        let digits: Vec<char> = frac.chars().collect();
+        if !digits
+            .iter()
+            .all(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+        {
+            return Err(ParseError::Money);
+        }
+        let mut yuan = int.to_string();
+        for i in 0..4 {
+            yuan.push(digits.get(i).copied().unwrap_or('0'));
+        }
+        if digits.len() > 4 {
+            yuan.push('.');
+            yuan.extend(&digits[4..]);
+        }
+        Money::parse_yuan(&yuan)
+    }
+
     /// From a spreadsheet number in yuan, rounded to the fen.
     pub fn from_yuan_f64(yuan: f64) -> Result<Money, ParseError> {
         if !yuan.is_finite() {
@@ -179,6 +220,29 @@ impl fmt::Debug for Money {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn parses_amounts_in_wan_yuan() {
+        for (input, fen) in [
+            ("12.3456", 12_345_600),
+            ("12.345678", 12_345_678),
+            ("1,200", 1_200_000_000),
+            (" 12.5万元 ", 12_500_000),
+            ("0.0001", 100),
+            ("３", 3_000_000),
+            ("12.3456789", 12_345_679),
+            ("100．5", 100_500_000),
+        ] {
+            assert_eq!(
+                Money::parse_wan_yuan(input).map(Money::fen),
+                Ok(fen),
+                "{input}"
+            );
+        }
+        for bad in ["", "万元", "12元", "1.2.3", "abc", "1e3"] {
+            assert!(Money::parse_wan_yuan(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn parses_ledger_amounts() {

@@ -14,8 +14,10 @@ pub mod layout;
 pub mod monitoring;
 pub mod parse;
 pub mod persons;
+pub mod project;
 pub mod read;
 pub mod rejected;
+pub mod table;
 pub mod write;
 mod xls;
 

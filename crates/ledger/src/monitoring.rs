@@ -7,11 +7,7 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 use zhenxing_domain::monitoring::notice::PublicNotice;
 
 use crate::error::{FileError, LedgerError};
-use crate::layout::normalize_header;
-use crate::read::{
-    Format as FileFormat, HEADER_SEARCH_ROWS, RawRow, open_xlsx, read_as, read_text,
-    read_xlsx_sheet,
-};
+use crate::table::{Column, TableKind, read_table};
 
 /// One row of a household list, as written (parsed by the use case, which reports each row).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,7 +29,7 @@ pub struct HouseholdList {
 }
 
 /// The columns a list may have, with the headers each is known by.
-const COLUMNS: [(&str, &[&str]); 5] = [
+const COLUMNS: [Column; 5] = [
     ("household_no", &["户编号", "户码", "家庭编号"]),
     (
         "id_number",
@@ -50,117 +46,39 @@ const COLUMNS: [(&str, &[&str]); 5] = [
     ("note", &["说明", "备注", "受灾情况"]),
 ];
 
-fn find_columns(row: &RawRow) -> Option<[Option<usize>; 5]> {
-    let mut found = [None; 5];
-    for (i, cell) in row.cells.iter().enumerate() {
-        let h = normalize_header(cell.text.trim());
-        for (k, (_, names)) in COLUMNS.iter().enumerate() {
-            if found[k].is_none() && names.iter().any(|n| normalize_header(n) == h) {
-                found[k] = Some(i);
-            }
-        }
-    }
-    (found[0].is_some() || found[1].is_some()).then_some(found)
-}
-
-fn take(sheet: Option<&str>, row: &RawRow, columns: &[Option<usize>; 5]) -> ListRow {
-    let cell = |k: usize| {
-        columns[k]
-            .and_then(|i| row.cells.get(i))
-            .map(|c| c.text.trim().to_string())
-            .filter(|s| !s.is_empty())
-    };
-    ListRow {
-        sheet: sheet.map(str::to_string),
-        row: row.row,
-        household_no: cell(0),
-        id_number: cell(1),
-        risks: cell(2),
-        disaster_kind: cell(3),
-        note: cell(4),
-    }
-}
+/// A household list: 户编号 or 证件号码; 风险类型, 灾害种类 and 说明 are optional.
+const LIST: TableKind = TableKind {
+    label: "户名单",
+    columns: &COLUMNS,
+    required: &[&[0, 1]],
+    missing: "户编号或证件号码",
+};
 
 /// Reads a list of households: the header (below any title rows) must name 户编号 or 证件号码;
 /// 风险类型, 灾害种类 and 说明 are optional. Blank rows are skipped.
 pub fn read_household_list(path: &Path) -> Result<HouseholdList, LedgerError> {
-    let file = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let fail = |sheet: Option<&str>, error: FileError| LedgerError {
-        file: file.clone(),
-        sheet: sheet.map(str::to_string),
-        error,
-    };
-    let not_list = || FileError::NotLedger {
-        kind: "户名单",
-        rows: HEADER_SEARCH_ROWS,
-        missing: "户编号或证件号码".into(),
-    };
-    let ext = read_as(path).map_err(|e| fail(None, e))?;
-    let mut rows = Vec::new();
-    match ext.as_str() {
-        "csv" | "txt" | "html" => {
-            let format = FileFormat::of_text(path, &ext).map_err(|e| fail(None, e))?;
-            let mut columns = None;
-            let mut seen = 0usize;
-            read_text(path, format, &mut |r| {
-                seen += 1;
-                match &columns {
-                    None => {
-                        columns = find_columns(r);
-                        seen < HEADER_SEARCH_ROWS || columns.is_some()
-                    }
-                    Some(c) => {
-                        if !r.is_blank() {
-                            rows.push(take(None, r, c));
-                        }
-                        true
-                    }
-                }
-            })
-            .map_err(|e| fail(None, e))?;
-            if columns.is_none() {
-                return Err(fail(None, not_list()));
+    let table = read_table(path, &LIST)?;
+    let rows = table
+        .rows
+        .into_iter()
+        .map(|r| {
+            let [household_no, id_number, risks, disaster_kind, note] =
+                std::array::from_fn(|k| r.get(k).map(str::to_string));
+            ListRow {
+                sheet: r.sheet,
+                row: r.row,
+                household_no,
+                id_number,
+                risks,
+                disaster_kind,
+                note,
             }
-        }
-        "xlsx" | "xlsm" => {
-            let mut book = open_xlsx(path).map_err(|e| fail(None, e))?;
-            let mut any = false;
-            for sheet in book.sheet_names() {
-                let mut columns = None;
-                let mut seen = 0usize;
-                read_xlsx_sheet(&mut book, &sheet, &mut |r| {
-                    seen += 1;
-                    match &columns {
-                        None => {
-                            columns = find_columns(&r);
-                            seen < HEADER_SEARCH_ROWS || columns.is_some()
-                        }
-                        Some(c) => {
-                            if !r.is_blank() {
-                                rows.push(take(Some(&sheet), &r, c));
-                            }
-                            true
-                        }
-                    }
-                })
-                .map_err(|e| fail(Some(&sheet), e))?;
-                any |= columns.is_some();
-            }
-            if !any {
-                return Err(fail(None, not_list()));
-            }
-        }
-        other => {
-            return Err(fail(
-                None,
-                FileError::UnsupportedFormat(format!(".{other}")),
-            ));
-        }
-    }
-    Ok(HouseholdList { file, rows })
+        })
+        .collect();
+    Ok(HouseholdList {
+        file: table.file,
+        rows,
+    })
 }
 
 fn xlsx_err(e: XlsxError) -> FileError {

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod error;
 pub mod model;
 pub mod monitoring;
+pub mod project;
 pub mod screening;
 pub mod search;
 pub mod sql;
@@ -22,6 +23,7 @@ pub use accounts::AccountStore;
 pub use error::{StoreError, StoreResult};
 pub use model::*;
 pub use monitoring::MonitoringStore;
+pub use project::ProjectStore;
 pub use screening::ScreeningStore;
 pub use search::HouseholdSearch;
 
@@ -262,6 +264,9 @@ pub trait Store: Send + Sync {
     /// Department screening's storage (matching persons in bulk, batches and their results) of
     /// the same database.
     fn screening(&self) -> &dyn ScreeningStore;
+
+    /// The projects of 衔接资金.
+    fn projects(&self) -> &dyn ProjectStore;
 
     /// Settings of the database itself (e.g. whether it is a demo database).
     async fn meta(&self, key: &str) -> StoreResult<Option<String>>;

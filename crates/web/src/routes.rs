@@ -140,6 +140,20 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("GET", "/relocation/xlsx", Page),
             get(pages::relocation::xlsx),
         ),
+        (r("GET", "/projects", Page), get(pages::projects::list)),
+        (
+            r("POST", "/projects", Page),
+            post(pages::projects::upload).layer(DefaultBodyLimit::max(LIST_LIMIT)),
+        ),
+        (r("GET", "/projects/xlsx", Page), get(pages::projects::xlsx)),
+        (
+            r("GET", "/projects/figures.xlsx", Page),
+            get(pages::projects::figures_xlsx),
+        ),
+        (
+            r("GET", "/projects/{county}/{no}", Page),
+            get(pages::projects::show),
+        ),
         (r("GET", "/users", Page), get(pages::users::list)),
         (r("POST", "/users", Page), post(pages::users::add)),
         (
@@ -318,6 +332,18 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             r("GET", "/api/v1/relocation", Api),
             get(api::relocation::relocation),
+        ),
+        (
+            r("GET", "/api/v1/projects", Api),
+            get(api::projects::projects),
+        ),
+        (
+            r("POST", "/api/v1/projects/import", Api),
+            post(api::projects::import).layer(DefaultBodyLimit::max(LIST_LIMIT)),
+        ),
+        (
+            r("GET", "/api/v1/projects/{county}/{no}", Api),
+            get(api::projects::project),
         ),
         (r("GET", "/api/v1/stats", Api), get(api::stats::stats)),
         (

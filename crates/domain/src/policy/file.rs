@@ -33,9 +33,20 @@ struct RawPolicy {
     /// The relocation sites' floor task; the default when a policy does not say.
     #[serde(default)]
     relocation: Option<RawRelocation>,
+    /// The projects of 衔接资金; the default when a policy does not say.
+    #[serde(default)]
+    projects: Option<RawProjects>,
     /// Department screening kinds; a policy without them cannot screen.
     #[serde(default)]
     screening: Vec<screening::RawKind>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProjects {
+    categories: Vec<String>,
+    industry: Vec<String>,
+    industry_share_min: String,
 }
 
 #[derive(Deserialize)]
@@ -682,6 +693,12 @@ impl Checker {
             .map(|r| self.relocation(r))
             .unwrap_or_default();
 
+        let projects = raw
+            .projects
+            .as_ref()
+            .map(|r| self.projects(r))
+            .unwrap_or_default();
+
         let screening = self.screening(&raw.screening);
 
         Some(Policy {
@@ -708,8 +725,57 @@ impl Checker {
             disaster_kinds,
             village_ratio,
             relocation,
+            projects,
             screening,
         })
+    }
+
+    fn projects(&mut self, r: &RawProjects) -> ProjectRule {
+        let mut categories: Vec<String> = Vec::new();
+        for (i, c) in r.categories.iter().enumerate() {
+            let c = self.text(&format!("projects.categories[{i}]"), c);
+            if c.is_empty() {
+                continue;
+            }
+            if categories.contains(&c) {
+                self.fail(format!("projects.categories[{i}]"), format!("“{c}”重复"));
+            } else {
+                categories.push(c);
+            }
+        }
+        if categories.is_empty() {
+            self.fail("projects.categories", "至少列出一个项目类别".to_string());
+        }
+        let mut industry = Vec::new();
+        for (i, c) in r.industry.iter().enumerate() {
+            let c = c.trim().to_string();
+            if !categories.contains(&c) {
+                self.fail(
+                    format!("projects.industry[{i}]"),
+                    format!("“{c}”不在 projects.categories 中"),
+                );
+            } else if !industry.contains(&c) {
+                industry.push(c);
+            }
+        }
+        let industry_share_min_bp = match parse_percent(&r.industry_share_min) {
+            Some(bp) if bp <= 10_000 => bp,
+            _ => {
+                self.fail(
+                    "projects.industry_share_min",
+                    format!(
+                        "应为百分比，如 \"60%\"（最多两位小数），实为“{}”",
+                        r.industry_share_min
+                    ),
+                );
+                0
+            }
+        };
+        ProjectRule {
+            categories,
+            industry,
+            industry_share_min_bp,
+        }
     }
 
     fn relocation(&mut self, r: &RawRelocation) -> RelocationRule {

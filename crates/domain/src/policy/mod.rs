@@ -19,6 +19,7 @@ use crate::area::{AreaCode, AreaLevel};
 use crate::household::{RiskType, RiskTypes};
 use crate::member::Labour;
 use crate::money::Money;
+use crate::project::ProjectRule;
 use crate::relocation::{EmploymentKind, RelocationRule};
 use crate::screening::ScreeningKind;
 use crate::year::PolicyYear;
@@ -251,6 +252,8 @@ pub struct Policy {
     pub village_ratio: VillageRatio,
     /// 易地搬迁安置区就业帮扶: the floor task of relocated households.
     pub relocation: RelocationRule,
+    /// 衔接资金项目: the categories a project ledger gives, the industry ones and their floor.
+    pub projects: ProjectRule,
     /// 部门筛查预警: the kinds of department file and their rules.
     pub screening: Vec<ScreeningKind>,
 }

@@ -35,6 +35,7 @@ fn shipped_files_parse_with_the_defaults() {
         assert_eq!(p.risks.len(), RiskType::ALL.len());
         assert_eq!(p.village_ratio.limit_basis_points, 300);
         assert_eq!(p.relocation, crate::relocation::RelocationRule::default());
+        assert_eq!(p.projects, crate::project::ProjectRule::default());
         assert_eq!(
             p.village_ratio.denominator,
             RatioDenominator::RegisteredPopulation
@@ -175,6 +176,21 @@ fn edited_files_fail_with_clear_chinese_errors() {
             "limit = \"3%\"",
             "limit = \"3\"",
             "village_ratio.limit：应为百分比，如 \"3%\"",
+        ),
+        (
+            "industry = [\"产业发展\"]",
+            "industry = [\"产业\"]",
+            "projects.industry[0]：“产业”不在 projects.categories 中",
+        ),
+        (
+            "industry_share_min = \"60%\"",
+            "industry_share_min = \"六成\"",
+            "projects.industry_share_min：应为百分比",
+        ),
+        (
+            "\"项目管理费\", \"其他\"]",
+            "\"项目管理费\", \"产业发展\"]",
+            "projects.categories[7]：“产业发展”重复",
         ),
         (
             "min_employed = 1",
@@ -350,6 +366,11 @@ fn a_policy_without_the_relocation_section_takes_the_default_and_one_with_it_its
     assert!(!without.contains("[relocation]"));
     let p = Policy::parse(&without).unwrap();
     assert_eq!(p.relocation, RelocationRule::default());
+    // The same of the projects' section.
+    let start = text.find("[projects]").unwrap();
+    let end = start + text[start..].find("\n\n").unwrap();
+    let p = Policy::parse(&format!("{}{}", &text[..start], &text[end..])).unwrap();
+    assert_eq!(p.projects, crate::project::ProjectRule::default());
     // A province's own rule is read as written.
     let own = text
         .replace("min_employed = 1", "min_employed = 2")

@@ -11,6 +11,7 @@ mod import;
 mod monitoring;
 mod packed;
 mod problems;
+mod project;
 mod screening;
 mod search;
 mod store;

@@ -38,7 +38,7 @@ pub(super) fn day(d: NaiveDate) -> Value<'static> {
     Value::from(d.format("%Y-%m-%d").to_string())
 }
 
-fn opt_day(d: Option<NaiveDate>) -> Value<'static> {
+pub(super) fn opt_day(d: Option<NaiveDate>) -> Value<'static> {
     Value::from(d.map(|d| d.format("%Y-%m-%d").to_string()))
 }
 
@@ -50,7 +50,7 @@ pub(super) fn row_day(r: &Row, i: usize) -> StoreResult<NaiveDate> {
     parse_day(&r.text(i)?)
 }
 
-fn row_opt_day(r: &Row, i: usize) -> StoreResult<Option<NaiveDate>> {
+pub(super) fn row_opt_day(r: &Row, i: usize) -> StoreResult<Option<NaiveDate>> {
     r.opt_text(i)?.map(|s| parse_day(&s)).transpose()
 }
 

@@ -938,6 +938,10 @@ impl<D: Db> Store for SqlStore<D> {
         self
     }
 
+    fn projects(&self) -> &dyn crate::ProjectStore {
+        self
+    }
+
     async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
         let mut tx = self.db.read().await?;
         let rows = tx

@@ -15,6 +15,7 @@ use zhenxing_domain::stats::Counts;
 
 pub mod monitoring;
 pub mod policy;
+pub mod projects;
 pub mod registry;
 pub mod relocation;
 pub mod screening;
@@ -1106,7 +1107,7 @@ impl Modify for BearerScheme {
         monitoring::notice_xlsx, monitoring::checks, monitoring::disaster,
         screening::screen, screening::batches, screening::results,
         screening::problems, imports, import_errors, progress, registry::registry_checks,
-        relocation::relocation),
+        relocation::relocation, projects::projects, projects::project, projects::import),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme)
 )]

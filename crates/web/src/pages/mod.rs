@@ -8,6 +8,7 @@ pub mod ledgers;
 pub mod login;
 pub mod members;
 pub mod monitoring;
+pub mod projects;
 pub mod registry;
 pub mod relocation;
 pub mod reports;
