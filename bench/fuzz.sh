@@ -7,6 +7,8 @@
 #                and a page)
 #   department   any bytes as a department file (csv or xlsx) of every screening kind of the
 #                policy: header search, rows, the kind's cells parsed, the rows judged
+#   projects     any bytes as a project ledger (csv or xlsx): header search, rows parsed and
+#                checked, the year's figures summed
 # usage: bench/fuzz.sh [SECONDS_PER_TARGET]     (default 60)
 # cargo-fuzz needs nightly-only compiler flags; on the stable toolchain RUSTC_BOOTSTRAP=1 allows
 # them. Crashes are kept in fuzz/artifacts/<target>/.
@@ -21,7 +23,7 @@ if [ -z "$(ls seeds/ledger_xlsx)" ]; then
   (cd .. && cargo run -q --release -- generate --out fuzz/seeds/ledger_xlsx --households 3 --format xlsx >/dev/null)
 fi
 status=0
-for target in values ledger_csv ledger_xlsx department; do
+for target in values ledger_csv ledger_xlsx department projects; do
   mkdir -p "corpus/$target"
   echo "== $target for ${SECONDS_EACH}s"
   cargo fuzz run "$target" "corpus/$target" "seeds/$target" -- -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 \

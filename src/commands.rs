@@ -310,6 +310,21 @@ pub async fn run(command: Command) -> Result<i32> {
             let a = a.as_deref().map(area).transpose()?;
             crate::relocation::run(&db, a, format, out).await
         }
+        Command::Loans { command } => match command {
+            crate::LoansCommand::Import { db, file, errors } => {
+                crate::loans::import(&db, &file, errors).await
+            }
+            crate::LoansCommand::Stats {
+                db,
+                area: a,
+                date,
+                format,
+                out,
+            } => {
+                let a = a.as_deref().map(area).transpose()?;
+                crate::loans::stats(&db, a, date, format, out).await
+            }
+        },
         Command::Projects { command } => match command {
             crate::ProjectsCommand::Import { db, file, errors } => {
                 crate::projects::import(&db, &file, errors).await
@@ -546,6 +561,10 @@ async fn demo(
             "演示衔接资金项目：{}（见“衔接资金项目”页）。\n",
             projects.summary()
         );
+        let loans = app
+            .add_demo_loans(county, zhenxing_domain::today_in_china(), seed)
+            .await?;
+        println!("演示{}（见“小额信贷”页）。\n", loans.summary());
     }
     let rows = app.stats(Scope::All, None, AreaLevel::City, None).await?;
     print_stats(&rows, StatsFormat::Table)?;

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod commands;
+mod loans;
 mod monitoring;
 mod progress;
 mod projects;
@@ -230,6 +231,13 @@ enum Command {
     Projects {
         #[command(subcommand)]
         command: ProjectsCommand,
+    },
+    /// Small credit loans (脱贫人口小额信贷): import the banks' ledger (each borrower found in
+    /// the registry), the loans of an area as of a day (lent, owed, overdue, outside the
+    /// policy's cover).
+    Loans {
+        #[command(subcommand)]
+        command: LoansCommand,
     },
     /// Check the database: its own integrity check and the product's consistency rules.
     Check {
@@ -475,6 +483,37 @@ pub enum ProjectsCommand {
         year: Option<u16>,
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum LoansCommand {
+    /// Import a loans ledger (CSV in UTF-8 or GBK, xls, xlsx; amounts in 元, or in 万元 under a
+    /// header that says so). Exit status 2 when some rows were refused, 1 when the file is no
+    /// loans ledger.
+    Import {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        file: PathBuf,
+        /// Write every refused row's problems here (.csv or .xlsx).
+        #[arg(long)]
+        errors: Option<PathBuf>,
+    },
+    /// The loans of an area and of each area under it as of a day.
+    Stats {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        area: Option<String>,
+        /// The day (today when absent).
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StatsFormat,
+        /// Write the loans overdue and those outside the policy's cover to this workbook.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 

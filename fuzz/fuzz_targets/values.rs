@@ -23,6 +23,12 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(m) = Money::parse_yuan(s) {
         assert_eq!(Money::parse_yuan(&m.yuan_string()), Ok(m));
     }
+    if let Ok(m) = Money::parse_wan_yuan(s) {
+        // In 万元 to the fen: the same amount in yuan is the same money.
+        assert_eq!(Money::parse_yuan(&m.yuan_string()), Ok(m));
+    }
+    let _ = zhenxing_domain::project::ProjectNo::parse(s);
+    let _ = zhenxing_domain::project::ProjectStage::parse(s);
     if let Ok(d) = LedgerDate::parse(s) {
         assert_eq!(LedgerDate::from_stored(&d.to_string()), Ok(d));
     }

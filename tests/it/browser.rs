@@ -502,6 +502,37 @@ async fn browser_story_login_tree_search_household_import_logout() {
         wait_for(&c, "//h1[contains(., '村道硬化')]").await;
         assert_eq!(text_of(&c, "project-stage").await, "已开工");
 
+        // Small loans: the banks' ledger uploaded, one loan overdue listed with its borrower's
+        // ID number masked.
+        c.find(Locator::LinkText("小额信贷"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&c, "//h1[contains(., '小额信贷')]").await;
+        let loans = site.env.write(
+            "小额信贷.csv",
+            csv(
+                "贷款合同编号,借款人证件号码,借款人姓名,贷款金额（元）,放款日期,到期日期,贷款余额（元）",
+                &[&format!("JK1,{},王伟,50000,2023-03-01,2025-03-01,20000", site.wang_id)],
+            ),
+        );
+        by_id(&c, "loans-file")
+            .await
+            .send_keys(&loans.to_string_lossy())
+            .await
+            .unwrap();
+        click(&c, "upload-loans").await;
+        wait_for(&c, "//*[@id='loans-import-result']").await;
+        assert_eq!(text_of(&c, "loans-overdue").await, "1");
+        let listed = text_of(&c, "loans-overdue-list").await;
+        assert!(
+            listed.contains("王伟") && !listed.contains(&site.wang_id),
+            "{listed}"
+        );
+        shot(&c, "08d-loans").await;
+
         // Log out: back at the login page, and the old page is gone.
         c.find(Locator::Id("logout"))
             .await

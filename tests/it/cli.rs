@@ -240,6 +240,18 @@ fn demo_builds_a_database_and_refuses_to_overwrite_a_real_one() {
             && projects.contains("开工率"),
         "{projects}"
     );
+    // The county's small loans (a few at this size).
+    let loans = said
+        .lines()
+        .find(|l| l.starts_with("演示") && l.contains("小额信贷（截至"))
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!(
+        loans.contains("累计发放") && loans.contains("逾期"),
+        "{loans}"
+    );
+    let loans_json = zhenxing(&["loans", "stats", "--db", &db, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&loans_json.stdout).unwrap();
+    assert!(json["totals"]["loans"].as_u64().unwrap() > 0, "{json}");
     let projects_json = zhenxing(&[
         "projects", "stats", "--db", &db, "--area", "620000", "--format", "json",
     ]);

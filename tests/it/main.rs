@@ -8,6 +8,7 @@ mod cli;
 mod closing;
 mod leaving;
 mod ledger_import;
+mod loans;
 mod monitoring;
 mod one_table;
 mod projects;

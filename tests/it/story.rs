@@ -756,6 +756,9 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         // Projects of 衔接资金 (0017_projects.sql): a county's ledger.
         "projects",
         "project_history",
+        // Small credit loans (0018_loans.sql): keyed by the borrower's household's county.
+        "loans",
+        "loan_history",
     ];
     // By their own key: a household number, an ID number (the households a person left,
     // 0012_members_removed.sql, looked up by ID number as the person directory is).

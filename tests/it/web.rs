@@ -368,6 +368,8 @@ enum Expect {
     ScreenedOutside,
     /// A project ledger: answered, the other county's project refused as outside the area.
     ProjectsRefused,
+    /// A loans ledger: answered, the other county's borrower refused as outside the area.
+    LoansRefused,
 }
 
 struct Sample {
@@ -390,6 +392,14 @@ fn foreign_projects() -> String {
     csv(
         PROJECT_HEADER,
         &["BXM1,2025,北城冷库项目改,620521100001,产业发展,已完工,30,30,30"],
+    )
+}
+
+/// A loans ledger with one loan to `borrower` (李强, of county B).
+fn foreign_loans(borrower: &str) -> String {
+    csv(
+        "贷款合同编号,借款人证件号码,借款人姓名,贷款金额（元）,放款日期,贷款期限（月）",
+        &[&format!("BLN1,{borrower},李强,50000,2024-03-15,36")],
     )
 }
 
@@ -470,6 +480,20 @@ async fn no_route_reaches_outside_the_callers_area() {
         .await
         .unwrap();
     assert_eq!(added.added, 1, "{:?}", added.errors);
+    // County B's loans ledger: a loan to 李强.
+    let b_loans = b_projects.path().join("b贷款.csv");
+    std::fs::write(&b_loans, foreign_loans(&site.li_id)).unwrap();
+    let lent = site
+        .app()
+        .import_loans_in(
+            &zhenxing_app::store::Actor::command_line(),
+            Scope::All,
+            &b_loans,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(lent.added, 1, "{:?}", lent.errors);
     let (b_token, _) = site
         .app()
         .create_token_for("b_admin", "B的令牌")
@@ -878,6 +902,9 @@ async fn no_route_reaches_outside_the_callers_area() {
             &[("file", "残联.csv", csv.as_bytes())],
         ))
     };
+    let li_masked = zhenxing_domain::IdNumber::parse(&site.li_id)
+        .unwrap()
+        .masked();
     let b_screening_masked = zhenxing_domain::IdNumber::parse(&b.head_id)
         .unwrap()
         .masked();
@@ -983,6 +1010,26 @@ async fn no_route_reaches_outside_the_callers_area() {
         own("GET", "/relocation/xlsx", "/relocation/xlsx".into()),
         denied("GET", "/api/v1/relocation", format!("/api/v1/relocation?area={COUNTY_B}")),
         own("GET", "/api/v1/relocation", "/api/v1/relocation?limit=100000".into()),
+        denied("GET", "/loans", format!("/loans?area={COUNTY_B}")),
+        own("GET", "/loans", "/loans?date=2026-06-30".into()),
+        denied("GET", "/loans/xlsx", format!("/loans/xlsx?area={COUNTY_B}")),
+        own("GET", "/loans/xlsx", "/loans/xlsx".into()),
+        Sample {
+            echo: Some(li_masked.clone()),
+            ..with(
+                s("POST", "/loans", "/loans".into(), Expect::LoansRefused, "a_admin"),
+                Some(multipart(&[("ledger", "贷款.csv", &foreign_loans(&site.li_id))])),
+            )
+        },
+        denied("GET", "/api/v1/loans", format!("/api/v1/loans?area={COUNTY_B}")),
+        own("GET", "/api/v1/loans", "/api/v1/loans?limit=100000".into()),
+        Sample {
+            echo: Some(li_masked.clone()),
+            ..with(
+                s("POST", "/api/v1/loans/import", "/api/v1/loans/import".into(), Expect::LoansRefused, "a_admin"),
+                Some(multipart(&[("ledger", "贷款.csv", &foreign_loans(&site.li_id))])),
+            )
+        },
         denied("GET", "/projects", format!("/projects?area={COUNTY_B}")),
         own("GET", "/projects", "/projects?year=2025".into()),
         denied("GET", "/projects/xlsx", format!("/projects/xlsx?area={COUNTY_B}")),
@@ -1180,6 +1227,7 @@ async fn no_route_reaches_outside_the_callers_area() {
     let mut markers = b_markers(&site);
     let b_head = zhenxing_domain::IdNumber::parse(&b.head_id).unwrap();
     markers.extend([
+        "BLN1".to_string(),
         "BXM1".to_string(),
         "北城冷库项目".to_string(),
         "李明亮".to_string(),
@@ -1307,6 +1355,14 @@ async fn no_route_reaches_outside_the_callers_area() {
                 assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
                 assert!(
                     r.body.contains("此人登记在您管辖范围以外的户中"),
+                    "{what}: {}",
+                    r.body
+                );
+            }
+            Expect::LoansRefused => {
+                assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
+                assert!(
+                    r.body.contains("借款人的户不在您的管辖范围内"),
                     "{what}: {}",
                     r.body
                 );
@@ -4037,4 +4093,98 @@ async fn a_countys_projects_are_imported_followed_and_exported_on_their_pages() 
     let auditor = site.login("a_auditor").await;
     let audit = site.get("/audit", Some(&auditor)).await;
     assert!(audit.body.contains("导入项目台账"), "{}", audit.body);
+}
+
+#[tokio::test]
+async fn a_countys_small_loans_are_imported_and_followed_on_their_page() {
+    let site = Site::new().await;
+    let admin = site.login("a_admin").await;
+    let empty = site.get("/loans", Some(&admin)).await;
+    assert_eq!(empty.status, StatusCode::OK, "{}", empty.body);
+    assert!(empty.body.contains("id=\"no-overdue\"") && empty.body.contains("id=\"loans-form\""));
+    assert!(
+        empty
+            .body
+            .contains("href=\"/loans?area=620102000000\">小额信贷</a>")
+    );
+    let ledger = csv(
+        // Amounts without a unit in the header: read in 元.
+        "贷款合同编号,借款人证件号码,借款人姓名,贷款金额,放款日期,到期日期,贷款余额",
+        &[
+            &format!(
+                "JK1,{},王伟,50000,2023-03-01,2025-03-01,20000",
+                site.wang_id
+            ),
+            &format!(
+                "JK2,{},张红,30000,2025-06-01,2028-06-01,30000",
+                site.zhang_id
+            ),
+            &format!("JK3,{},张红,3,2025-06-01,2028-06-01,3", site.zhang_id),
+        ],
+    );
+    let (content_type, body) = multipart(&[("ledger", "贷款.csv", &ledger)]);
+    let page = site
+        .send(
+            Request::post(format!("/loans?csrf={}", admin.csrf))
+                .header(header::COOKIE, format!("zx_session={}", admin.cookie))
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let wang = zhenxing_domain::IdNumber::parse(&site.wang_id).unwrap();
+    for part in [
+        "贷款.csv：读取3行，新增贷款2笔，更新0笔，未变0笔，1行未导入",
+        // An amount read in 元 that looks written in 万元: told, not taken.
+        "表头未注明单位",
+        "<b id=\"loans-total\">2</b>",
+        "<b id=\"loans-overdue\">1</b>",
+        &format!(
+            "<td>JK1</td><td>王伟</td><td class=\"id\">{}</td>",
+            wang.masked()
+        ),
+        "href=\"/households/A001\">A001</a>",
+    ] {
+        assert!(page.body.contains(part), "{part}\n{}", page.body);
+    }
+    assert!(!page.body.contains(&site.wang_id), "no whole ID number");
+    // As of a day before JK1 fell due: nothing overdue; a day that is no day: a clear 400.
+    let before = site.get("/loans?date=2025-01-01", Some(&admin)).await;
+    assert!(
+        before.body.contains("<b id=\"loans-overdue\">0</b>"),
+        "{}",
+        before.body
+    );
+    let bad = site.get("/loans?date=昨天", Some(&admin)).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("日期“昨天”无效"));
+    // The workbook and the API.
+    let (status, _, bytes) = site.get_bytes("/loans/xlsx", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = book.worksheet_range("逾期贷款").unwrap();
+        let row: Vec<String> = sheet
+            .rows()
+            .nth(2)
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        assert_eq!(row[0], "JK1");
+        assert_eq!(row[2], wang.masked());
+    }
+    let token = site.token("a_admin").await;
+    let r = site
+        .api(Method::GET, "/api/v1/loans?date=2026-01-01", &token)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(j["totals"]["loans"], 2);
+    assert_eq!(j["totals"]["balance_fen"], 5_000_000);
+    assert_eq!(j["overdue"][0]["no"], "JK1");
+    assert_eq!(j["overdue"][0]["borrower_id"], wang.masked());
+    assert_eq!(j["overdue"][0]["days_overdue"], 306);
 }

@@ -53,6 +53,7 @@ pub fn action_label(action: &str) -> &'static str {
         "edit_member" => "修改家庭成员",
         "remove_member" => "家庭成员减少",
         "import_projects" => "导入项目台账",
+        "import_loans" => "导入小额信贷台账",
         _ => "其他",
     }
 }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod ledgers;
+pub mod loans;
 pub mod monitoring;
 pub mod problems;
 pub mod progress;

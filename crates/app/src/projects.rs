@@ -17,7 +17,7 @@ use zhenxing_ledger::department::XlsxTableWriter;
 use zhenxing_ledger::project::{COLUMNS, ProjectOut, parse_project, read_projects, write_projects};
 use zhenxing_ledger::write::Out;
 use zhenxing_store::accounts::NewAudit;
-use zhenxing_store::project::{ProjectChange, ProjectOutcome, StoredProject};
+use zhenxing_store::project::{ProjectChange, Saved, StoredProject};
 
 use crate::auth::Caller;
 use crate::{App, AppError};
@@ -374,9 +374,9 @@ impl App {
                 .await?;
             for o in outcomes {
                 match o {
-                    ProjectOutcome::Added => report.added += 1,
-                    ProjectOutcome::Updated => report.updated += 1,
-                    ProjectOutcome::Unchanged => report.unchanged += 1,
+                    Saved::Added => report.added += 1,
+                    Saved::Updated => report.updated += 1,
+                    Saved::Unchanged => report.unchanged += 1,
                 }
             }
         }

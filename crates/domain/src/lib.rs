@@ -14,6 +14,7 @@ pub mod household;
 pub mod household_no;
 pub mod id_number;
 pub mod labels;
+pub mod loan;
 pub mod member;
 pub mod money;
 pub mod monitoring;

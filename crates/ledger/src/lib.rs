@@ -11,6 +11,7 @@ pub mod department;
 pub mod error;
 mod html;
 pub mod layout;
+pub mod loan;
 pub mod monitoring;
 pub mod parse;
 pub mod persons;

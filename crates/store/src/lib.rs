@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod error;
+pub mod loan;
 pub mod model;
 pub mod monitoring;
 pub mod project;
@@ -21,6 +22,7 @@ use zhenxing_domain::{AreaCode, Division, Household, HouseholdNo, IdNumber, Memb
 
 pub use accounts::AccountStore;
 pub use error::{StoreError, StoreResult};
+pub use loan::LoanStore;
 pub use model::*;
 pub use monitoring::MonitoringStore;
 pub use project::ProjectStore;
@@ -267,6 +269,9 @@ pub trait Store: Send + Sync {
 
     /// The projects of 衔接资金.
     fn projects(&self) -> &dyn ProjectStore;
+
+    /// The small credit loans (小额信贷).
+    fn loans(&self) -> &dyn LoanStore;
 
     /// Settings of the database itself (e.g. whether it is a demo database).
     async fn meta(&self, key: &str) -> StoreResult<Option<String>>;

@@ -21,10 +21,10 @@ pub struct StoredProject {
     pub changed_by: String,
 }
 
-/// What saving a project did.
+/// What saving a row of a county's ledger (a project, a loan) did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ProjectOutcome {
+pub enum Saved {
     Added,
     Updated,
     Unchanged,
@@ -50,7 +50,7 @@ pub trait ProjectStore: Send + Sync {
         actor: &Actor,
         scope: Scope,
         projects: &[Project],
-    ) -> StoreResult<Vec<ProjectOutcome>>;
+    ) -> StoreResult<Vec<Saved>>;
 
     /// The projects built under `area` (of `year` when given), in (county, number) order.
     async fn projects(

@@ -296,6 +296,31 @@ impl Upload {
         Ok(up)
     }
 
+    /// Saves the file sent as `field` into `dir` under its own name (its directories dropped;
+    /// `default_name` when it has none); answers the path and the name. `missing` is said when
+    /// no such file was sent.
+    pub async fn save_file(
+        &self,
+        field: &str,
+        dir: &std::path::Path,
+        default_name: &str,
+        missing: &str,
+    ) -> Result<(std::path::PathBuf, String), WebError> {
+        let Some((_, file_name, bytes)) = self.files.iter().find(|(n, _, _)| n == field) else {
+            return Err(WebError::BadRequest(missing.to_string()));
+        };
+        let name: String = std::path::Path::new(file_name)
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| default_name.to_string());
+        let path = dir.join(&name);
+        tokio::fs::write(&path, bytes)
+            .await
+            .map_err(crate::error::internal)?;
+        Ok((path, name))
+    }
+
     pub fn files_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
         self.files
             .iter()

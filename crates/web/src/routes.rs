@@ -140,6 +140,12 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("GET", "/relocation/xlsx", Page),
             get(pages::relocation::xlsx),
         ),
+        (r("GET", "/loans", Page), get(pages::loans::list)),
+        (
+            r("POST", "/loans", Page),
+            post(pages::loans::upload).layer(DefaultBodyLimit::max(LIST_LIMIT)),
+        ),
+        (r("GET", "/loans/xlsx", Page), get(pages::loans::xlsx)),
         (r("GET", "/projects", Page), get(pages::projects::list)),
         (
             r("POST", "/projects", Page),
@@ -332,6 +338,11 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             r("GET", "/api/v1/relocation", Api),
             get(api::relocation::relocation),
+        ),
+        (r("GET", "/api/v1/loans", Api), get(api::loans::loans)),
+        (
+            r("POST", "/api/v1/loans/import", Api),
+            post(api::loans::import).layer(DefaultBodyLimit::max(LIST_LIMIT)),
         ),
         (
             r("GET", "/api/v1/projects", Api),

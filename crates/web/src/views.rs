@@ -219,3 +219,18 @@ pub fn place(tree: &zhenxing_domain::DivisionTree, code: AreaCode) -> String {
         below.join(" ")
     }
 }
+
+/// A workbook written to a temporary file off the async threads, as bytes.
+pub async fn workbook(
+    write: impl FnOnce(&std::path::Path) -> Result<(), zhenxing_app::AppError> + Send + 'static,
+) -> Result<Vec<u8>, crate::error::PageError> {
+    use crate::error::internal;
+    tokio::task::spawn_blocking(move || -> Result<Vec<u8>, crate::error::PageError> {
+        let dir = tempfile::tempdir().map_err(internal)?;
+        let out = dir.path().join("工作簿.xlsx");
+        write(&out)?;
+        Ok(std::fs::read(&out).map_err(internal)?)
+    })
+    .await
+    .map_err(internal)?
+}

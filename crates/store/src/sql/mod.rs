@@ -8,6 +8,7 @@ mod accounts;
 mod columns;
 mod figures;
 mod import;
+mod loan;
 mod monitoring;
 mod packed;
 mod problems;
@@ -15,6 +16,7 @@ mod project;
 mod screening;
 mod search;
 mod store;
+mod versioned;
 mod work;
 
 use std::borrow::Cow;

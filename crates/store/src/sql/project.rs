@@ -6,7 +6,8 @@ use zhenxing_domain::project::{Project, ProjectNo, ProjectStage};
 use zhenxing_domain::{AreaCode, Money, PolicyYear, Scope};
 
 use super::monitoring::{area, corrupt, json, opt_day, row_opt_day};
-use super::{Db, Row, SqlStore, Tx, Value, now_text};
+use super::versioned::{Versioned, changeset};
+use super::{Db, Row, SqlStore, Tx, Value};
 use crate::project::*;
 use crate::{Actor, StoreError, StoreResult};
 
@@ -46,6 +47,28 @@ fn stored_project(r: &Row) -> StoreResult<StoredProject> {
         changed_by: r.text(18)?,
     })
 }
+
+const PROJECTS: Versioned = Versioned {
+    table: "projects",
+    history: "project_history",
+    number: "project_no",
+    columns: &[
+        "year",
+        "name",
+        "area_code",
+        "category",
+        "stage",
+        "planned_fund",
+        "allocated",
+        "spent",
+        "started_on",
+        "completed_on",
+        "accepted_on",
+        "beneficiary_households",
+        "poor_households",
+        "note",
+    ],
+};
 
 /// The values of a project's row after its key: year .. note.
 fn values(p: &Project) -> Vec<Value<'static>> {
@@ -91,7 +114,7 @@ impl<D: Db> ProjectStore for SqlStore<D> {
         actor: &Actor,
         scope: Scope,
         projects: &[Project],
-    ) -> StoreResult<Vec<ProjectOutcome>> {
+    ) -> StoreResult<Vec<Saved>> {
         let mut keys = Vec::with_capacity(projects.len());
         for p in projects {
             let county = p
@@ -103,80 +126,29 @@ impl<D: Db> ProjectStore for SqlStore<D> {
             keys.push(county);
         }
         let mut tx = self.db().write().await?;
-        let scope_code = match scope {
-            Scope::All => None,
-            Scope::Area(a) => Some(a.as_i64()),
-        };
-        let changeset = tx
-            .fetch(
-                "INSERT INTO changesets (at, actor, user_id, scope_code, kind) \
-                 VALUES ($1, $2, $3, $4, 'projects') RETURNING id",
-                &[
-                    now_text().into(),
-                    actor.name.as_str().into(),
-                    actor.user_id.into(),
-                    scope_code.into(),
-                ],
-            )
-            .await?
-            .first()
-            .map(|r| r.int(0))
-            .transpose()?
-            .ok_or_else(|| StoreError::Database("没有得到变更批次编号".into()))?;
+        let changeset = changeset(tx.as_mut(), actor, scope, "projects").await?;
         let mut outcomes = Vec::with_capacity(projects.len());
         for (p, county) in projects.iter().zip(keys) {
-            let old = read_one(tx.as_mut(), county, &p.no).await?;
-            let (outcome, version, before) = match &old {
-                None => (ProjectOutcome::Added, 1, None),
+            let old = match read_one(tx.as_mut(), county, &p.no).await? {
                 Some(old) if old.project == *p => {
-                    outcomes.push(ProjectOutcome::Unchanged);
+                    outcomes.push(Saved::Unchanged);
                     continue;
                 }
-                Some(old) => (
-                    ProjectOutcome::Updated,
-                    old.version + 1,
-                    Some(json(&old.project)?),
-                ),
+                Some(old) => Some((old.version, json(&old.project)?)),
+                None => None,
             };
-            let mut args: Vec<Value<'static>> =
-                vec![county.as_i64().into(), p.no.as_str().to_string().into()];
-            args.extend(values(p));
-            args.push(version.into());
-            args.push(changeset.into());
-            if outcome == ProjectOutcome::Added {
-                tx.execute(
-                    "INSERT INTO projects (county_code, project_no, year, name, area_code, category, \
-                     stage, planned_fund, allocated, spent, started_on, completed_on, accepted_on, \
-                     beneficiary_households, poor_households, note, version, changeset_id) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
-                    &args,
+            let saved = PROJECTS
+                .write(
+                    tx.as_mut(),
+                    changeset,
+                    county.as_i64(),
+                    p.no.as_str(),
+                    values(p),
+                    old,
+                    json(p)?,
                 )
                 .await?;
-            } else {
-                tx.execute(
-                    "UPDATE projects SET year = $3, name = $4, area_code = $5, category = $6, \
-                     stage = $7, planned_fund = $8, allocated = $9, spent = $10, started_on = $11, \
-                     completed_on = $12, accepted_on = $13, beneficiary_households = $14, \
-                     poor_households = $15, note = $16, version = $17, changeset_id = $18 \
-                     WHERE county_code = $1 AND project_no = $2",
-                    &args,
-                )
-                .await?;
-            }
-            tx.execute(
-                "INSERT INTO project_history (county_code, project_no, version, changeset_id, \
-                 before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6)",
-                &[
-                    county.as_i64().into(),
-                    p.no.as_str().into(),
-                    version.into(),
-                    changeset.into(),
-                    Value::from(before),
-                    json(p)?.into(),
-                ],
-            )
-            .await?;
-            outcomes.push(outcome);
+            outcomes.push(saved);
         }
         tx.commit().await?;
         Ok(outcomes)

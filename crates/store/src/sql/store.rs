@@ -942,6 +942,10 @@ impl<D: Db> Store for SqlStore<D> {
         self
     }
 
+    fn loans(&self) -> &dyn crate::LoanStore {
+        self
+    }
+
     async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
         let mut tx = self.db.read().await?;
         let rows = tx

@@ -13,6 +13,7 @@ use zhenxing_app::browse::HouseholdDetail;
 use zhenxing_domain::MonitorCategory;
 use zhenxing_domain::stats::Counts;
 
+pub mod loans;
 pub mod monitoring;
 pub mod policy;
 pub mod projects;
@@ -1107,7 +1108,8 @@ impl Modify for BearerScheme {
         monitoring::notice_xlsx, monitoring::checks, monitoring::disaster,
         screening::screen, screening::batches, screening::results,
         screening::problems, imports, import_errors, progress, registry::registry_checks,
-        relocation::relocation, projects::projects, projects::project, projects::import),
+        relocation::relocation, projects::projects, projects::project, projects::import,
+        loans::loans, loans::import),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme)
 )]

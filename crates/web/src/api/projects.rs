@@ -10,7 +10,7 @@ use zhenxing_domain::project::ProjectFigures;
 
 use super::RowErrorJson;
 use crate::auth::ApiUser;
-use crate::error::{ApiError, ErrorBody, WebError, internal};
+use crate::error::{ApiError, ErrorBody, internal};
 use crate::forms::Upload;
 use crate::pages::areas::area_or_own;
 use crate::pages::projects::{ProjectsQuery, project_key};
@@ -315,20 +315,18 @@ pub async fn import(
     multipart: Multipart,
 ) -> Result<Json<ProjectImportJson>, ApiError> {
     let up = Upload::read(multipart).await?;
-    let Some((_, file_name, bytes)) = up.files.iter().find(|(n, _, _)| n == "ledger") else {
-        return Err(WebError::BadRequest("请在 ledger 字段上传项目台账文件".into()).into());
-    };
     let dir = tempfile::tempdir().map_err(internal)?;
-    let safe: String = std::path::Path::new(file_name)
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| "项目台账.csv".into());
-    let path = dir.path().join(&safe);
-    tokio::fs::write(&path, bytes).await.map_err(internal)?;
+    let (path, name) = up
+        .save_file(
+            "ledger",
+            dir.path(),
+            "项目台账.csv",
+            "请在 ledger 字段上传项目台账文件",
+        )
+        .await?;
     let r = state
         .app
-        .import_projects(&caller, &path, Some(&safe))
+        .import_projects(&caller, &path, Some(&name))
         .await?;
     Ok(Json((&r).into()))
 }

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod dashboard;
 pub mod households;
 pub mod ledgers;
+pub mod loans;
 pub mod login;
 pub mod members;
 pub mod monitoring;

@@ -19,7 +19,7 @@ use crate::pages::areas::{area_or_own, parse_area};
 use crate::pages::monitoring::disaster::ErrorLine;
 use crate::pages::monitoring::notice::XLSX;
 use crate::state::AppState;
-use crate::views::{UserCtx, download, render_with};
+use crate::views::{UserCtx, download, render_with, workbook};
 
 /// Row errors of an upload shown, at most.
 pub const SHOWN: usize = 500;
@@ -141,22 +141,18 @@ pub async fn upload(
 ) -> Result<Response, PageError> {
     let up = Upload::read(multipart).await?;
     let dir = tempfile::tempdir().map_err(internal)?;
-    let result = async {
-        let Some((_, file_name, bytes)) = up.files.iter().find(|(n, _, _)| n == "ledger") else {
-            return Err(WebError::BadRequest(
-                "请选择项目台账文件（xlsx、xls或CSV）".into(),
-            ));
-        };
-        let safe: String = std::path::Path::new(file_name)
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| "项目台账.csv".into());
-        let path = dir.path().join(&safe);
-        tokio::fs::write(&path, bytes).await.map_err(internal)?;
+    let result: Result<ProjectImport, WebError> = async {
+        let (path, name) = up
+            .save_file(
+                "ledger",
+                dir.path(),
+                "项目台账.csv",
+                "请选择项目台账文件（xlsx、xls或CSV）",
+            )
+            .await?;
         Ok(state
             .app
-            .import_projects(&user.caller, &path, Some(&safe))
+            .import_projects(&user.caller, &path, Some(&name))
             .await?)
     }
     .await;
@@ -185,7 +181,7 @@ pub async fn xlsx(
 ) -> Result<Response, PageError> {
     let r = report_of(&state, &user, &q).await?;
     let name = format!("{}年{}_衔接资金项目台账.xlsx", r.year.get(), r.area_name);
-    let bytes = written(move |out| r.write_ledger(out)).await?;
+    let bytes = workbook(move |out| r.write_ledger(out)).await?;
     Ok(download(bytes, &name, XLSX))
 }
 
@@ -197,22 +193,8 @@ pub async fn figures_xlsx(
 ) -> Result<Response, PageError> {
     let r = report_of(&state, &user, &q).await?;
     let name = format!("{}年{}_衔接资金项目进度.xlsx", r.year.get(), r.area_name);
-    let bytes = written(move |out| r.write_figures(out)).await?;
+    let bytes = workbook(move |out| r.write_figures(out)).await?;
     Ok(download(bytes, &name, XLSX))
-}
-
-/// A workbook written to a temporary file off the async threads, as bytes.
-async fn written(
-    write: impl FnOnce(&std::path::Path) -> Result<(), zhenxing_app::AppError> + Send + 'static,
-) -> Result<Vec<u8>, PageError> {
-    tokio::task::spawn_blocking(move || -> Result<Vec<u8>, PageError> {
-        let dir = tempfile::tempdir().map_err(internal)?;
-        let out = dir.path().join("项目.xlsx");
-        write(&out)?;
-        Ok(std::fs::read(&out).map_err(internal)?)
-    })
-    .await
-    .map_err(internal)?
 }
 
 /// A project's county and number from its path; anything else is simply not found.

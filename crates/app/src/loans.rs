@@ -1,0 +1,595 @@
+//! 脱贫人口小额信贷 (小额信贷台账, DOMAIN §11): the banks' loans imported as a county's ledger —
+//! each borrower found in the registry by ID number (the name checked against the one
+//! registered), within the user's area, the household's cover by the policy noted; the rows
+//! refused reported with file, row, column and why; the rest written in one transaction, each
+//! change kept — and the loans of any area as of a day: lent, lent this year, owed, overdue, to
+//! households the policy does not cover, with the loans to act on listed (ID numbers masked).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use zhenxing_domain::loan::{LoanFigures, LoanNo, covered};
+use zhenxing_domain::screening::names_agree;
+use zhenxing_domain::{AreaCode, HouseholdNo, Permission, Scope, today_in_china};
+use zhenxing_ledger::RowError;
+use zhenxing_ledger::department::XlsxTableWriter;
+use zhenxing_ledger::layout::{normalize_header, split_unit};
+use zhenxing_ledger::loan::{
+    AMOUNT, AMOUNT_WAN, BALANCE, BALANCE_WAN, BORROWER, COLUMNS, NAME, NO, parse_loan, read_loans,
+};
+use zhenxing_ledger::write::Out;
+use zhenxing_store::Actor;
+use zhenxing_store::accounts::NewAudit;
+use zhenxing_store::loan::LoanRecord;
+use zhenxing_store::project::Saved;
+
+use crate::auth::Caller;
+use crate::{App, AppError};
+
+/// What importing a loans ledger did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LoanImport {
+    pub file: String,
+    pub rows: u64,
+    pub added: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Rows refused (a row with several problems counts once).
+    pub rejected: u64,
+    /// Loans taken whose household the policy does not cover (脱贫户 or a monitoring object).
+    pub not_covered: u64,
+    /// Every problem of the rows refused, in row order (ID numbers masked).
+    #[serde(skip)]
+    pub errors: Vec<RowError>,
+}
+
+impl LoanImport {
+    pub fn exit_code(&self) -> i32 {
+        if self.errors.is_empty() { 0 } else { 2 }
+    }
+
+    pub fn summary(&self) -> String {
+        format!(
+            "{}：读取{}行，新增贷款{}笔，更新{}笔，未变{}笔{}{}",
+            self.file,
+            self.rows,
+            self.added,
+            self.updated,
+            self.unchanged,
+            if self.not_covered > 0 {
+                format!("，其中{}笔借款户不是脱贫户或监测对象", self.not_covered)
+            } else {
+                String::new()
+            },
+            if self.rejected > 0 {
+                format!("，{}行未导入（见错误明细）", self.rejected)
+            } else {
+                "，全部导入".to_string()
+            }
+        )
+    }
+}
+
+/// A loan as the lists show it: the borrower's ID number masked.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoanRow {
+    pub county: AreaCode,
+    pub no: LoanNo,
+    pub borrower_masked: String,
+    pub borrower_name: String,
+    pub household_no: HouseholdNo,
+    pub village: AreaCode,
+    pub village_name: String,
+    pub bank: Option<String>,
+    pub amount: zhenxing_domain::Money,
+    pub lent_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub balance: zhenxing_domain::Money,
+    pub extended: bool,
+    pub covered: bool,
+    /// Days past its due day on the report's day (0 when not overdue).
+    pub days_overdue: i64,
+}
+
+/// The loans of an area as of a day.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoanReport {
+    pub area: AreaCode,
+    pub area_name: String,
+    pub as_of: NaiveDate,
+    pub totals: LoanFigures,
+    pub by_area: Vec<(AreaCode, String, LoanFigures)>,
+    /// Loans overdue on the day, the longest overdue first; at most the limit asked for
+    /// (`totals.overdue` counts them all).
+    pub overdue: Vec<LoanRow>,
+    /// Loans to households the policy does not cover; at most the limit.
+    pub not_covered: Vec<LoanRow>,
+}
+
+impl App {
+    /// Imports a loans ledger for a user who may import, within their area. Audited.
+    pub async fn import_loans(
+        &self,
+        caller: &Caller,
+        path: &Path,
+        name: Option<&str>,
+    ) -> Result<LoanImport, AppError> {
+        caller.require(Permission::Import)?;
+        let report = self
+            .import_loans_in(&caller.actor(), caller.scope(), path, name)
+            .await?;
+        self.audit(
+            &caller.actor(),
+            NewAudit {
+                action: "import_loans",
+                area: Some(caller.user.area),
+                subject: format!("file:{}", report.file),
+                before: String::new(),
+                after: serde_json::json!({
+                    "rows": report.rows,
+                    "added": report.added,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                    "rejected": report.rejected,
+                })
+                .to_string(),
+            },
+        )
+        .await?;
+        Ok(report)
+    }
+
+    /// Imports a loans ledger as `actor`, its rows refused outside `scope`.
+    pub async fn import_loans_in(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        path: &Path,
+        name: Option<&str>,
+    ) -> Result<LoanImport, AppError> {
+        let path_owned = path.to_path_buf();
+        let table = tokio::task::spawn_blocking(move || read_loans(&path_owned))
+            .await
+            .map_err(|e| AppError::Invalid(e.to_string()))?
+            .map_err(|mut e| {
+                if let Some(n) = name {
+                    e.file = n.to_string();
+                }
+                e
+            })?;
+        let file = name.map(str::to_string).unwrap_or(table.file.clone());
+        let today = today_in_china();
+        let header = |k: usize| -> String {
+            table.headers[k]
+                .clone()
+                .unwrap_or_else(|| COLUMNS[k].1[0].to_string())
+        };
+        let bare_amount = table.headers[AMOUNT]
+            .as_deref()
+            .is_some_and(|h| split_unit(&normalize_header(h)).is_none());
+        let mut report = LoanImport {
+            file: file.clone(),
+            rows: table.rows.len() as u64,
+            ..LoanImport::default()
+        };
+        let store = self.store();
+        let mut valid: Vec<LoanRecord> = Vec::new();
+        let mut seen: HashMap<(AreaCode, LoanNo), u64> = HashMap::new();
+        for row in &table.rows {
+            let error =
+                |column: String, value: String, reason: String, code: &'static str| RowError {
+                    file: file.clone(),
+                    sheet: row.sheet.clone(),
+                    row: row.row,
+                    column,
+                    value,
+                    reason,
+                    code,
+                };
+            let mut errors: Vec<RowError> = Vec::new();
+            match parse_loan(row, bare_amount) {
+                Err(problems) => {
+                    for (k, value, why) in problems {
+                        errors.push(error(header(k), value, why, "invalid_value"));
+                    }
+                }
+                Ok(loan) => {
+                    for e in loan.check(today) {
+                        // The column as the file has it: an amount in 元 or in 万元.
+                        let column = COLUMNS
+                            .iter()
+                            .position(|(_, names)| names[0] == e.column())
+                            .map(|k| match (k, &table.headers[k]) {
+                                (AMOUNT, None) => header(AMOUNT_WAN),
+                                (BALANCE, None) => header(BALANCE_WAN),
+                                _ => header(k),
+                            })
+                            .unwrap_or_else(|| e.column().to_string());
+                        errors.push(error(column, String::new(), e.to_string(), "rule"));
+                    }
+                    let masked = loan.borrower.masked();
+                    let household = match store
+                        .household_of_person(Scope::All, &loan.borrower)
+                        .await?
+                    {
+                        None => {
+                            errors.push(error(
+                                header(BORROWER),
+                                masked.clone(),
+                                "借款人不在农户台账中（此证件号码没有登记）".into(),
+                                "not_registered",
+                            ));
+                            None
+                        }
+                        Some(no) => match store.household(scope, &no).await? {
+                            None => {
+                                errors.push(error(
+                                    header(BORROWER),
+                                    masked.clone(),
+                                    "借款人的户不在您的管辖范围内".into(),
+                                    "outside_scope",
+                                ));
+                                None
+                            }
+                            Some(h) => Some(h),
+                        },
+                    };
+                    if let Some(h) = &household {
+                        let members = store.members(scope, &h.household.no).await?;
+                        if let Some(m) = members.iter().find(|m| m.member.id == loan.borrower)
+                            && !names_agree(&loan.borrower_name, &m.member.name)
+                        {
+                            errors.push(error(
+                                header(NAME),
+                                loan.borrower_name.clone(),
+                                format!(
+                                    "与户籍登记的姓名“{}”不一致（证件号码可能填错）",
+                                    m.member.name
+                                ),
+                                "name_differs",
+                            ));
+                        }
+                    }
+                    if let (true, Some(h)) = (errors.is_empty(), household) {
+                        if let Some(first) = seen.get(&(h.county, loan.no.clone())) {
+                            errors.push(error(
+                                header(NO),
+                                loan.no.to_string(),
+                                format!("与第{first}行的贷款合同编号重复"),
+                                "duplicate",
+                            ));
+                        } else {
+                            seen.insert((h.county, loan.no.clone()), row.row);
+                            let cover = covered(
+                                h.household.household_type,
+                                h.household.monitoring.category,
+                            );
+                            report.not_covered += u64::from(!cover);
+                            valid.push(LoanRecord {
+                                loan,
+                                county: h.county,
+                                household_no: h.household.no.clone(),
+                                village: h.household.village,
+                                covered: cover,
+                            });
+                        }
+                    }
+                }
+            }
+            if !errors.is_empty() {
+                report.rejected += 1;
+                report.errors.extend(errors);
+            }
+        }
+        if !valid.is_empty() {
+            for o in store.loans().save_loans(actor, scope, &valid).await? {
+                match o {
+                    Saved::Added => report.added += 1,
+                    Saved::Updated => report.updated += 1,
+                    Saved::Unchanged => report.unchanged += 1,
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// The loans of `area` as of `as_of` (today when `None`), within `scope`; at most `limit`
+    /// loans in each list (all when `None`).
+    pub async fn loan_report(
+        &self,
+        scope: Scope,
+        area: AreaCode,
+        as_of: Option<NaiveDate>,
+        limit: Option<usize>,
+    ) -> Result<LoanReport, AppError> {
+        let tree = self.tree().await;
+        let Some(root) = tree.get(area).filter(|_| scope.contains(area)) else {
+            return Err(AppError::UnknownArea(area.to_string()));
+        };
+        let day = as_of.unwrap_or_else(today_in_china);
+        let stored = self.store().loans().loans(scope, area).await?;
+        let skip = (area.level().number() as usize).clamp(2, 3);
+        let village_name = |code: AreaCode| {
+            tree.path(code)
+                .iter()
+                .skip(skip)
+                .map(|d| d.name.as_str())
+                .collect::<Vec<_>>()
+                .join("")
+        };
+        let child_level = area.level().child();
+        let mut totals = LoanFigures::default();
+        let mut by_area: BTreeMap<AreaCode, LoanFigures> = BTreeMap::new();
+        let mut owing: HashSet<(AreaCode, HouseholdNo)> = HashSet::new();
+        let mut owing_by_area: HashMap<AreaCode, HashSet<(AreaCode, HouseholdNo)>> = HashMap::new();
+        let mut overdue = Vec::new();
+        let mut not_covered = Vec::new();
+        for s in &stored {
+            let r = &s.record;
+            let l = &r.loan;
+            totals.add(l, r.covered, day);
+            let child = child_level.and_then(|lv| r.village.ancestor(lv));
+            if let Some(c) = child {
+                by_area.entry(c).or_default().add(l, r.covered, day);
+            }
+            if l.outstanding_on(day) {
+                let key = (r.county, r.household_no.clone());
+                owing.insert(key.clone());
+                if let Some(c) = child {
+                    owing_by_area.entry(c).or_default().insert(key);
+                }
+            }
+            let row = || LoanRow {
+                county: r.county,
+                no: l.no.clone(),
+                borrower_masked: l.borrower.masked(),
+                borrower_name: l.borrower_name.clone(),
+                household_no: r.household_no.clone(),
+                village: r.village,
+                village_name: village_name(r.village),
+                bank: l.bank.clone(),
+                amount: l.amount,
+                lent_on: l.lent_on,
+                due_on: l.due_on,
+                balance: l.balance,
+                extended: l.extended,
+                covered: r.covered,
+                days_overdue: if l.overdue_on(day) {
+                    (day - l.due_on).num_days()
+                } else {
+                    0
+                },
+            };
+            if l.lent_on <= day {
+                if l.overdue_on(day) {
+                    overdue.push(row());
+                }
+                if !r.covered {
+                    not_covered.push(row());
+                }
+            }
+        }
+        totals.households_owing = owing.len() as u64;
+        overdue.sort_by(|a, b| {
+            b.days_overdue
+                .cmp(&a.days_overdue)
+                .then_with(|| (a.county, &a.no).cmp(&(b.county, &b.no)))
+        });
+        if let Some(n) = limit {
+            overdue.truncate(n);
+            not_covered.truncate(n);
+        }
+        Ok(LoanReport {
+            area,
+            area_name: root.name.clone(),
+            as_of: day,
+            totals,
+            by_area: by_area
+                .into_iter()
+                .map(|(code, mut f)| {
+                    f.households_owing = owing_by_area.get(&code).map_or(0, |s| s.len() as u64);
+                    (code, tree.name(code).unwrap_or_default().to_string(), f)
+                })
+                .collect(),
+            overdue,
+            not_covered,
+        })
+    }
+
+    /// [`App::loan_report`] for a user: their area (or one within it) only.
+    pub async fn loan_report_as(
+        &self,
+        caller: &Caller,
+        area: AreaCode,
+        as_of: Option<NaiveDate>,
+        limit: Option<usize>,
+    ) -> Result<LoanReport, AppError> {
+        caller.require(Permission::ReadRegistry)?;
+        if !caller.scope().contains(area) {
+            return Err(AppError::NotFound);
+        }
+        self.loan_report(caller.scope(), area, as_of, limit).await
+    }
+}
+
+/// The columns of a list of loans in the workbook.
+pub const LOAN_HEADERS: [&str; 13] = [
+    "贷款合同编号",
+    "借款人姓名",
+    "借款人证件号码",
+    "户编号",
+    "村",
+    "放贷银行",
+    "贷款金额（元）",
+    "放款日期",
+    "到期日期",
+    "贷款余额（元）",
+    "是否展期",
+    "逾期天数",
+    "是否脱贫户或监测对象",
+];
+
+impl LoanReport {
+    pub fn summary(&self) -> String {
+        let t = &self.totals;
+        format!(
+            "{}小额信贷（截至{}）：累计发放{}笔{}元，当年发放{}笔{}元；贷款余额{}笔{}元（{}户）；逾期{}笔{}元，逾期率{}；借款户不是脱贫户或监测对象的{}笔",
+            self.area_name,
+            self.as_of,
+            t.loans,
+            t.amount.yuan_string(),
+            t.loans_this_year,
+            t.amount_this_year.yuan_string(),
+            t.outstanding,
+            t.balance.yuan_string(),
+            t.households_owing,
+            t.overdue,
+            t.overdue_balance.yuan_string(),
+            t.overdue_rate(),
+            t.not_covered,
+        )
+    }
+
+    /// The loans overdue and those outside the policy's cover, a sheet each (ID numbers masked).
+    pub fn write_xlsx(&self, out: &Path) -> Result<(), AppError> {
+        let failed =
+            |e: zhenxing_ledger::FileError| AppError::Output(format!("{}：{e}", out.display()));
+        let cells = |r: &LoanRow| -> Vec<Out> {
+            vec![
+                Out::Text(r.no.to_string()),
+                Out::Text(r.borrower_name.clone()),
+                Out::Text(r.borrower_masked.clone()),
+                Out::Text(r.household_no.to_string()),
+                Out::Text(r.village_name.clone()),
+                Out::Text(r.bank.clone().unwrap_or_default()),
+                Out::Yuan(r.amount),
+                Out::Text(r.lent_on.to_string()),
+                Out::Text(r.due_on.to_string()),
+                Out::Yuan(r.balance),
+                Out::Text(if r.extended { "是" } else { "否" }.into()),
+                Out::Int(r.days_overdue),
+                Out::Text(if r.covered { "是" } else { "否" }.into()),
+            ]
+        };
+        let mut w = XlsxTableWriter::create(out, "逾期贷款", &self.summary(), &LOAN_HEADERS)
+            .map_err(failed)?;
+        for r in &self.overdue {
+            w.row(&cells(r)).map_err(failed)?;
+        }
+        w.sheet(
+            "非脱贫户和监测对象贷款",
+            &format!(
+                "{}：借款户不是脱贫户或监测对象的贷款{}笔",
+                self.area_name, self.totals.not_covered
+            ),
+            &LOAN_HEADERS,
+        )
+        .map_err(failed)?;
+        for r in &self.not_covered {
+            w.row(&cells(r)).map_err(failed)?;
+        }
+        w.finish().map_err(failed)?;
+        Ok(())
+    }
+}
+
+impl App {
+    /// The demo's loans: the banks' ledger of `county` (deterministic by `seed`) — one in six
+    /// ex-poor or monitored households with a loan (some repaid, some overdue, some extended),
+    /// and a few households the policy does not cover; the report as of `today`.
+    pub async fn add_demo_loans(
+        &self,
+        county: AreaCode,
+        today: NaiveDate,
+        seed: u64,
+    ) -> Result<LoanReport, AppError> {
+        use futures::StreamExt;
+        use zhenxing_domain::Money;
+        use zhenxing_domain::loan::{Loan, due_after};
+        let mut rng = crate::synth::Rng::new(seed ^ 0x4c4f_414e);
+        let banks = ["甘肃农村商业银行", "中国邮政储蓄银行", "中国农业银行"];
+        let purposes = ["养殖", "种植", "农产品加工", "乡村旅游", "商贸流通"];
+        let mut records = Vec::new();
+        let mut pages = self.store().household_pages(Scope::All, county);
+        while let Some(page) = pages.next().await {
+            let (households, members) = page?;
+            let counties: HashMap<HouseholdNo, AreaCode> = households
+                .iter()
+                .map(|h| (h.household.no.clone(), h.county))
+                .collect();
+            for (h, own) in crate::registry_check::with_members(households, members) {
+                let cover = covered(h.household_type, h.monitoring.category);
+                let chance = if cover { 1.0 / 6.0 } else { 1.0 / 200.0 };
+                if !rng.chance(chance) {
+                    continue;
+                }
+                let Some(head) = own
+                    .iter()
+                    .find(|m| m.relation == zhenxing_domain::Relation::Head)
+                else {
+                    continue;
+                };
+                let lent_on = today - chrono::Days::new(30 + rng.below(1500));
+                let months = *rng.pick(&[12u32, 24, 36]);
+                let Some(mut due_on) = due_after(lent_on, months) else {
+                    continue;
+                };
+                let extended = due_on < today && rng.chance(0.15);
+                if extended {
+                    due_on = due_after(due_on, 12).unwrap_or(due_on);
+                }
+                let amount = Money::from_yuan(10_000 * (1 + rng.below(5) as i64));
+                // Repaid when due, mostly; a few owed past their day.
+                let repaid_on = (due_on < today && !rng.chance(0.12))
+                    .then(|| (due_on - chrono::Days::new(rng.below(60))).max(lent_on));
+                let balance = match repaid_on {
+                    Some(_) => Money::ZERO,
+                    None => Money::from_fen(amount.fen() / 10 * (3 + rng.below(8) as i64)),
+                };
+                let no = format!(
+                    "{}XD{}{:05}",
+                    county.prefix(),
+                    lent_on.format("%Y"),
+                    records.len() + 1
+                );
+                let Ok(no) = LoanNo::parse(&no) else { continue };
+                let county_of = counties.get(&h.no).copied().unwrap_or(county);
+                records.push(LoanRecord {
+                    loan: Loan {
+                        no,
+                        borrower: head.id,
+                        borrower_name: head.name.clone(),
+                        bank: Some(rng.pick(&banks).to_string()),
+                        amount,
+                        lent_on,
+                        due_on,
+                        balance,
+                        repaid_on,
+                        extended,
+                        purpose: Some(rng.pick(&purposes).to_string()),
+                    },
+                    county: county_of,
+                    household_no: h.no.clone(),
+                    village: h.village,
+                    covered: cover,
+                });
+            }
+        }
+        drop(pages);
+        self.store()
+            .loans()
+            .save_loans(
+                &Actor {
+                    user_id: None,
+                    name: "演示数据".into(),
+                },
+                Scope::All,
+                &records,
+            )
+            .await?;
+        self.loan_report(Scope::All, county, Some(today), Some(0))
+            .await
+    }
+}

@@ -1,0 +1,234 @@
+//! 脱贫人口小额信贷 over the API: the loans of an area as of a day, and a ledger imported.
+
+use axum::Json;
+use axum::extract::{Multipart, Query, State};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use zhenxing_app::loans::{LoanImport, LoanRow};
+use zhenxing_domain::loan::LoanFigures;
+
+use super::RowErrorJson;
+use crate::auth::ApiUser;
+use crate::error::{ApiError, ErrorBody, internal};
+use crate::forms::Upload;
+use crate::pages::areas::area_or_own;
+use crate::pages::loans::LoansQuery;
+use crate::state::AppState;
+
+/// Loans listed when the query does not say.
+const DEFAULT_LIMIT: usize = 1000;
+/// Loans listed at most (the counts cover all).
+const MAX_LIMIT: usize = 100_000;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LoansParams {
+    /// Area code; the caller's own area when absent.
+    pub area: Option<String>,
+    /// The day, e.g. 2025-06-30 (today when absent).
+    pub date: Option<String>,
+    /// Loans to list in each list, at most (1000 when absent, 100000 at most).
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoanFiguresJson {
+    pub loans: u64,
+    pub amount_fen: i64,
+    pub loans_this_year: u64,
+    pub amount_this_year_fen: i64,
+    /// Still owed on the day.
+    pub outstanding: u64,
+    pub balance_fen: i64,
+    pub households_owing: u64,
+    pub overdue: u64,
+    pub overdue_balance_fen: i64,
+    /// Overdue balance / balance, e.g. "2.50%".
+    pub overdue_rate: String,
+    pub extended: u64,
+    /// Loans to households neither ex-poor nor monitored.
+    pub not_covered: u64,
+}
+
+impl From<&LoanFigures> for LoanFiguresJson {
+    fn from(f: &LoanFigures) -> Self {
+        LoanFiguresJson {
+            loans: f.loans,
+            amount_fen: f.amount.fen(),
+            loans_this_year: f.loans_this_year,
+            amount_this_year_fen: f.amount_this_year.fen(),
+            outstanding: f.outstanding,
+            balance_fen: f.balance.fen(),
+            households_owing: f.households_owing,
+            overdue: f.overdue,
+            overdue_balance_fen: f.overdue_balance.fen(),
+            overdue_rate: f.overdue_rate(),
+            extended: f.extended,
+            not_covered: f.not_covered,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoanJson {
+    pub county_code: String,
+    pub no: String,
+    pub borrower_name: String,
+    /// Masked.
+    pub borrower_id: String,
+    pub household_no: String,
+    pub village_code: String,
+    pub village_name: String,
+    pub bank: Option<String>,
+    pub amount_fen: i64,
+    pub lent_on: String,
+    pub due_on: String,
+    pub balance_fen: i64,
+    pub extended: bool,
+    /// The household is ex-poor or monitored (the policy covers it).
+    pub covered: bool,
+    pub days_overdue: i64,
+}
+
+impl From<&LoanRow> for LoanJson {
+    fn from(l: &LoanRow) -> Self {
+        LoanJson {
+            county_code: l.county.to_string(),
+            no: l.no.to_string(),
+            borrower_name: l.borrower_name.clone(),
+            borrower_id: l.borrower_masked.clone(),
+            household_no: l.household_no.to_string(),
+            village_code: l.village.to_string(),
+            village_name: l.village_name.clone(),
+            bank: l.bank.clone(),
+            amount_fen: l.amount.fen(),
+            lent_on: l.lent_on.to_string(),
+            due_on: l.due_on.to_string(),
+            balance_fen: l.balance.fen(),
+            extended: l.extended,
+            covered: l.covered,
+            days_overdue: l.days_overdue,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoanAreaJson {
+    pub code: String,
+    pub name: String,
+    pub figures: LoanFiguresJson,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoansJson {
+    pub area: String,
+    pub area_name: String,
+    pub as_of: String,
+    pub totals: LoanFiguresJson,
+    pub by_area: Vec<LoanAreaJson>,
+    /// Overdue loans, the longest overdue first; at most `limit`.
+    pub overdue: Vec<LoanJson>,
+    /// Loans to households neither ex-poor nor monitored; at most `limit`.
+    pub not_covered: Vec<LoanJson>,
+}
+
+#[utoipa::path(get, path = "/api/v1/loans", tag = "小额信贷",
+    params(LoansParams),
+    responses((status = 200, body = LoansJson, description = "The small credit loans of the area as of the day: lent, owed, overdue, outside the policy's cover (ID numbers masked)."),
+        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn loans(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    Query(q): Query<LoansParams>,
+) -> Result<Json<LoansJson>, ApiError> {
+    let limit = q.limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT);
+    let q2 = LoansQuery {
+        area: q.area,
+        date: q.date,
+    };
+    let area = area_or_own(q2.area.as_deref(), caller.user.area)?;
+    let r = state
+        .app
+        .loan_report_as(&caller, area, q2.day()?, Some(limit))
+        .await?;
+    Ok(Json(LoansJson {
+        area: r.area.to_string(),
+        area_name: r.area_name.clone(),
+        as_of: r.as_of.to_string(),
+        totals: (&r.totals).into(),
+        by_area: r
+            .by_area
+            .iter()
+            .map(|(code, name, f)| LoanAreaJson {
+                code: code.to_string(),
+                name: name.clone(),
+                figures: f.into(),
+            })
+            .collect(),
+        overdue: r.overdue.iter().map(LoanJson::from).collect(),
+        not_covered: r.not_covered.iter().map(LoanJson::from).collect(),
+    }))
+}
+
+/// The multipart form of a loans ledger's import (documentation only).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct LoanLedgerForm {
+    /// The ledger: xlsx, xls or CSV (UTF-8 or GBK).
+    #[schema(value_type = String, format = Binary)]
+    ledger: Vec<u8>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoanImportJson {
+    pub file: String,
+    pub rows: u64,
+    pub added: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+    /// Loans taken whose household is neither ex-poor nor monitored.
+    pub not_covered: u64,
+    /// The refused rows' problems (the first 1000; ID numbers masked).
+    pub errors: Vec<RowErrorJson>,
+}
+
+impl From<&LoanImport> for LoanImportJson {
+    fn from(r: &LoanImport) -> Self {
+        LoanImportJson {
+            file: r.file.clone(),
+            rows: r.rows,
+            added: r.added,
+            updated: r.updated,
+            unchanged: r.unchanged,
+            rejected: r.rejected,
+            not_covered: r.not_covered,
+            errors: r.errors.iter().take(1000).map(RowErrorJson::of).collect(),
+        }
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/loans/import", tag = "小额信贷",
+    request_body(content = LoanLedgerForm, content_type = "multipart/form-data"),
+    responses((status = 200, body = LoanImportJson, description = "Loans added or updated with their history; refused rows with row, column and why."),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn import(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    multipart: Multipart,
+) -> Result<Json<LoanImportJson>, ApiError> {
+    let up = Upload::read(multipart).await?;
+    let dir = tempfile::tempdir().map_err(internal)?;
+    let (path, name) = up
+        .save_file(
+            "ledger",
+            dir.path(),
+            "小额信贷台账.csv",
+            "请在 ledger 字段上传小额信贷台账文件",
+        )
+        .await?;
+    let r = state.app.import_loans(&caller, &path, Some(&name)).await?;
+    Ok(Json((&r).into()))
+}
