@@ -310,6 +310,15 @@ pub async fn run(command: Command) -> Result<i32> {
             let a = a.as_deref().map(area).transpose()?;
             crate::relocation::run(&db, a, format, out).await
         }
+        Command::KeyCounties {
+            db,
+            file,
+            area: a,
+            format,
+        } => {
+            let a = a.as_deref().map(area).transpose()?;
+            crate::key_counties::run(&db, file, a, format).await
+        }
         Command::Loans { command } => match command {
             crate::LoansCommand::Import { db, file, errors } => {
                 crate::loans::import(&db, &file, errors).await
@@ -565,6 +574,17 @@ async fn demo(
             .add_demo_loans(county, zhenxing_domain::today_in_china(), seed)
             .await?;
         println!("演示{}（见“小额信贷”页）。\n", loans.summary());
+        let key = app.add_demo_key_counties(county).await?;
+        let tree = app.tree().await;
+        let names: Vec<String> = key
+            .iter()
+            .map(|(c, k)| format!("{}（{}）", tree.name(*c).unwrap_or_default(), k.short()))
+            .collect();
+        drop(tree);
+        println!(
+            "演示重点帮扶县名单（仅供演示，不是正式名单；正式名单用 zhenxing key-counties --file 导入）：{}，见“统计”页。\n",
+            names.join("、")
+        );
     }
     let rows = app.stats(Scope::All, None, AreaLevel::City, None).await?;
     print_stats(&rows, StatsFormat::Table)?;

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod commands;
+mod key_counties;
 mod loans;
 mod monitoring;
 mod progress;
@@ -231,6 +232,20 @@ enum Command {
     Projects {
         #[command(subcommand)]
         command: ProjectsCommand,
+    },
+    /// Key assistance counties (乡村振兴重点帮扶县): load the province's list (`--file`: 县代码 or
+    /// 县（市、区） with 市（州）, and 类别 国家/省级; the list replaces the province's, all or
+    /// nothing; exit status 2 when it has problems), then show the key counties' figures.
+    KeyCounties {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// The area whose key counties are shown; the whole tree's first province when absent.
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StatsFormat,
     },
     /// Small credit loans (脱贫人口小额信贷): import the banks' ledger (each borrower found in
     /// the registry), the loans of an area as of a day (lent, owed, overdue, outside the

@@ -240,6 +240,18 @@ fn demo_builds_a_database_and_refuses_to_overwrite_a_real_one() {
             && projects.contains("开工率"),
         "{projects}"
     );
+    // A demo list of key counties (said to be one), the demo county on it.
+    let key = said
+        .lines()
+        .find(|l| l.starts_with("演示重点帮扶县名单（仅供演示"))
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!(
+        key.contains("（国家重点帮扶县）") && key.contains("（省级重点帮扶县）"),
+        "{key}"
+    );
+    let key_json = zhenxing(&["key-counties", "--db", &db, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&key_json.stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 4 + 2, "{json}");
     // The county's small loans (a few at this size).
     let loans = said
         .lines()

@@ -6,6 +6,7 @@ mod accounts;
 mod browser;
 mod cli;
 mod closing;
+mod key_counties;
 mod leaving;
 mod ledger_import;
 mod loans;

@@ -772,6 +772,7 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         "changesets",
         "divisions",
         "import_problem_pages",
+        "key_counties",
         "meta",
         "policies",
         "reports",

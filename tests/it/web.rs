@@ -1010,6 +1010,8 @@ async fn no_route_reaches_outside_the_callers_area() {
         own("GET", "/relocation/xlsx", "/relocation/xlsx".into()),
         denied("GET", "/api/v1/relocation", format!("/api/v1/relocation?area={COUNTY_B}")),
         own("GET", "/api/v1/relocation", "/api/v1/relocation?limit=100000".into()),
+        denied("GET", "/api/v1/key-counties", format!("/api/v1/key-counties?area={COUNTY_B}")),
+        own("GET", "/api/v1/key-counties", "/api/v1/key-counties".into()),
         denied("GET", "/loans", format!("/loans?area={COUNTY_B}")),
         own("GET", "/loans", "/loans?date=2026-06-30".into()),
         denied("GET", "/loans/xlsx", format!("/loans/xlsx?area={COUNTY_B}")),
@@ -4187,4 +4189,50 @@ async fn a_countys_small_loans_are_imported_and_followed_on_their_page() {
     assert_eq!(j["overdue"][0]["no"], "JK1");
     assert_eq!(j["overdue"][0]["borrower_id"], wang.masked());
     assert_eq!(j["overdue"][0]["days_overdue"], 306);
+}
+
+#[tokio::test]
+async fn the_key_counties_have_their_lines_on_the_dashboard_and_in_the_api() {
+    let site = Site::new().await;
+    let province = site.login("province").await;
+    let before = site.get("/dashboard", Some(&province)).await;
+    assert!(
+        !before.body.contains("id=\"key-counties\""),
+        "no list loaded yet"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("名单.csv");
+    std::fs::write(&list, csv("县代码,类别", &["620102,国家级", "620521,省级"])).unwrap();
+    let load = site.app().load_key_counties(&list).await.unwrap();
+    assert!(load.errors.is_empty(), "{:?}", load.errors);
+    let page = site.get("/dashboard", Some(&province)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for part in [
+        "id=\"key-counties\"",
+        "<td>国家重点帮扶县</td><td><a href=\"/dashboard?area=620102000000\">兰州市城关区</a></td>",
+        "<b>国家重点帮扶县合计</b>",
+        "<b>省级重点帮扶县合计</b>",
+    ] {
+        assert!(page.body.contains(part), "{part}\n{}", page.body);
+    }
+    // A county's own dashboard: only itself, if it is one.
+    let a = site.login("a_admin").await;
+    let own = site.get("/dashboard", Some(&a)).await;
+    assert!(own.body.contains("<b>国家重点帮扶县合计</b>"));
+    assert!(
+        !own.body.contains("省级重点帮扶县合计"),
+        "county B is not county A's"
+    );
+    let token = site.token("province").await;
+    let r = site.api(Method::GET, "/api/v1/key-counties", &token).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(j["counties"].as_array().unwrap().len(), 2);
+    assert_eq!(j["counties"][0]["kind"], "国家乡村振兴重点帮扶县");
+    assert_eq!(j["counties"][0]["figures"]["households"], 2);
+    assert_eq!(j["totals"][1]["name"], "省级重点帮扶县合计");
+    let bad = site
+        .api(Method::GET, "/api/v1/key-counties?as_of=明天", &token)
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }

@@ -11,6 +11,7 @@ pub mod edit;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod key_counties;
 pub mod ledgers;
 pub mod loans;
 pub mod monitoring;

@@ -13,6 +13,7 @@ pub mod error;
 pub mod household;
 pub mod household_no;
 pub mod id_number;
+pub mod key_county;
 pub mod labels;
 pub mod loan;
 pub mod member;

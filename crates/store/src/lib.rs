@@ -263,6 +263,20 @@ pub trait Store: Send + Sync {
     /// database.
     fn monitoring(&self) -> &dyn MonitoringStore;
 
+    /// Replaces the key assistance counties (重点帮扶县) of `province` with `counties` (each a
+    /// county of it), in one transaction.
+    async fn set_key_counties(
+        &self,
+        province: AreaCode,
+        counties: &[(AreaCode, zhenxing_domain::key_county::KeyCountyKind)],
+    ) -> StoreResult<()>;
+
+    /// The key assistance counties within `scope`, by code.
+    async fn key_counties(
+        &self,
+        scope: Scope,
+    ) -> StoreResult<Vec<(AreaCode, zhenxing_domain::key_county::KeyCountyKind)>>;
+
     /// Department screening's storage (matching persons in bulk, batches and their results) of
     /// the same database.
     fn screening(&self) -> &dyn ScreeningStore;

@@ -358,6 +358,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         ),
         (r("GET", "/api/v1/stats", Api), get(api::stats::stats)),
         (
+            r("GET", "/api/v1/key-counties", Api),
+            get(api::stats::key_counties),
+        ),
+        (
             r("GET", "/api/v1/stats/verification", Api),
             get(api::stats::verification),
         ),

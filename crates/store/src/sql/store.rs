@@ -841,6 +841,57 @@ impl<D: Db> Store for SqlStore<D> {
         rows.iter().map(|r| area(r.int(0)?)).collect()
     }
 
+    async fn set_key_counties(
+        &self,
+        province: AreaCode,
+        counties: &[(AreaCode, zhenxing_domain::key_county::KeyCountyKind)],
+    ) -> StoreResult<()> {
+        let (lo, hi) = province.range();
+        let mut tx = self.db.write().await?;
+        tx.execute(
+            "DELETE FROM key_counties WHERE county_code BETWEEN $1 AND $2",
+            &[(lo as i64).into(), (hi as i64).into()],
+        )
+        .await?;
+        for chunk in counties.chunks(500) {
+            let args: Vec<Value> = chunk
+                .iter()
+                .flat_map(|(c, kind)| [Value::from(c.as_i64()), Value::from(kind.code())])
+                .collect();
+            tx.execute(
+                &format!(
+                    "INSERT INTO key_counties (county_code, kind) VALUES {}",
+                    tuples(chunk.len(), 2)
+                ),
+                &args,
+            )
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    async fn key_counties(
+        &self,
+        scope: Scope,
+    ) -> StoreResult<Vec<(AreaCode, zhenxing_domain::key_county::KeyCountyKind)>> {
+        let mut tx = self.db.read().await?;
+        let rows = tx
+            .fetch(
+                "SELECT county_code, kind FROM key_counties                  WHERE county_code BETWEEN $1 AND $2 ORDER BY county_code",
+                &range_args(scope),
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let kind = zhenxing_domain::key_county::KeyCountyKind::from_code(r.int(1)?)
+                    .ok_or_else(|| {
+                        StoreError::Corrupt(format!("重点帮扶县类别 {}", r.int(1).unwrap_or(-1)))
+                    })?;
+                Ok((area(r.int(0)?)?, kind))
+            })
+            .collect()
+    }
+
     async fn save_report(
         &self,
         actor: &Actor,

@@ -1109,7 +1109,7 @@ impl Modify for BearerScheme {
         screening::screen, screening::batches, screening::results,
         screening::problems, imports, import_errors, progress, registry::registry_checks,
         relocation::relocation, projects::projects, projects::project, projects::import,
-        loans::loans, loans::import),
+        loans::loans, loans::import, stats::key_counties),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme)
 )]

@@ -455,3 +455,71 @@ pub async fn report_xlsx(
         .await?;
     Ok(crate::pages::reports::report_xlsx(&r).await?)
 }
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct KeyCountiesQuery {
+    /// Area code; the caller's own area when absent.
+    pub area: Option<String>,
+    /// The day (today when absent).
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KeyCountyJson {
+    pub code: String,
+    pub name: String,
+    /// 国家乡村振兴重点帮扶县 or 省乡村振兴重点帮扶县.
+    pub kind: String,
+    pub figures: FiguresJson,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KeyCountiesJson {
+    pub area: String,
+    pub as_of: String,
+    pub counties: Vec<KeyCountyJson>,
+    /// The sum of each list present (name: 国家重点帮扶县合计, 省级重点帮扶县合计).
+    pub totals: Vec<KeyCountyJson>,
+}
+
+#[utoipa::path(get, path = "/api/v1/key-counties", tag = "统计",
+    params(KeyCountiesQuery),
+    responses((status = 200, body = KeyCountiesJson, description = "The key assistance counties (重点帮扶县) within the area, each with its figures, and each list's sum."),
+        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn key_counties(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    Query(q): Query<KeyCountiesQuery>,
+) -> Result<Json<KeyCountiesJson>, ApiError> {
+    let area = crate::pages::areas::area_or_own(q.area.as_deref(), caller.user.area)?;
+    caller.require(zhenxing_domain::Permission::ReadRegistry)?;
+    if !caller.scope().contains(area) {
+        return Err(WebError::NotFound.into());
+    }
+    let as_of = match q.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(d) => Some(
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| WebError::BadRequest(format!("日期“{d}”无效，应为如 2025-06-30")))?,
+        ),
+    };
+    let k = state
+        .app
+        .key_county_figures(caller.scope(), area, as_of)
+        .await?;
+    let json = |kind: zhenxing_domain::key_county::KeyCountyKind,
+                f: &zhenxing_domain::stats::AreaFigures| KeyCountyJson {
+        code: f.code.to_string(),
+        name: f.name.clone(),
+        kind: kind.label().to_string(),
+        figures: FiguresJson::of(&f.counts, &f.work),
+    };
+    Ok(Json(KeyCountiesJson {
+        area: area.to_string(),
+        as_of: day(Some(as_of.unwrap_or_else(zhenxing_domain::today_in_china))),
+        counties: k.counties.iter().map(|(kind, f)| json(*kind, f)).collect(),
+        totals: k.totals.iter().map(|(kind, f)| json(*kind, f)).collect(),
+    }))
+}

@@ -238,6 +238,10 @@ pub struct DashboardView {
     pub only_ex_poor: bool,
     pub quick_dates: Vec<(String, String)>,
     pub path: Vec<(String, String)>,
+    /// The key assistance counties within the area (重点帮扶县): each with its list's name, and
+    /// each list's sum.
+    pub key_counties: Vec<(&'static str, ChildRow)>,
+    pub key_totals: Vec<ChildRow>,
 }
 
 #[derive(Template)]
@@ -286,6 +290,7 @@ pub async fn show(
     }
     let (own, children) = figures(&state, scope, area, as_of).await?;
     let (ratio, only_ex_poor, list) = verification(&state, scope, area, as_of).await?;
+    let key = state.app.key_county_figures(scope, area, as_of).await?;
     let villages: Vec<VillageRow> = list
         .iter()
         .take(TOP_VILLAGES)
@@ -365,6 +370,12 @@ pub async fn show(
         only_ex_poor,
         quick_dates: quick,
         path,
+        key_counties: key
+            .counties
+            .iter()
+            .map(|(k, f)| (k.short(), child_row(f)))
+            .collect(),
+        key_totals: key.totals.iter().map(|(_, f)| child_row(f)).collect(),
     };
     Ok(render(&DashboardPage {
         title: format!("统计 · {}", v.area_name),
