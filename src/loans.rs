@@ -7,7 +7,6 @@ use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use zhenxing_app::store::Actor;
 use zhenxing_domain::{AreaCode, LedgerDate, Scope};
-use zhenxing_ledger::write::write_error_report;
 
 use crate::StatsFormat;
 use crate::commands::open;
@@ -20,19 +19,7 @@ pub async fn import(db: &str, file: &Path, errors: Option<PathBuf>) -> Result<i3
     let report = app
         .import_loans_in(&Actor::command_line(), Scope::All, file, None)
         .await?;
-    println!("{}", report.summary());
-    for e in report.errors.iter().take(20) {
-        eprintln!("{e}");
-    }
-    if report.errors.len() > 20 {
-        eprintln!("……另有{}条错误", report.errors.len() - 20);
-    }
-    if let Some(path) = errors {
-        write_error_report(&path, &report.errors)?;
-        if !report.errors.is_empty() {
-            println!("错误明细已写入 {}", path.display());
-        }
-    }
+    crate::projects::tell_import(&report.summary(), &report.errors, errors)?;
     app.close().await;
     Ok(report.exit_code())
 }

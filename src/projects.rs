@@ -20,21 +20,32 @@ pub async fn import(db: &str, file: &Path, errors: Option<PathBuf>) -> Result<i3
     let report = app
         .import_projects_in(&Actor::command_line(), Scope::All, file, None)
         .await?;
-    println!("{}", report.summary());
-    for e in report.errors.iter().take(20) {
+    tell_import(&report.summary(), &report.errors, errors)?;
+    app.close().await;
+    Ok(report.exit_code())
+}
+
+/// Prints an import's summary and its first errors, and writes every error to `errors` when
+/// given (a county's own ledgers: projects, loans).
+pub(crate) fn tell_import(
+    summary: &str,
+    errors: &[zhenxing_ledger::RowError],
+    path: Option<PathBuf>,
+) -> Result<()> {
+    println!("{summary}");
+    for e in errors.iter().take(20) {
         eprintln!("{e}");
     }
-    if report.errors.len() > 20 {
-        eprintln!("……另有{}条错误", report.errors.len() - 20);
+    if errors.len() > 20 {
+        eprintln!("……另有{}条错误", errors.len() - 20);
     }
-    if let Some(path) = errors {
-        write_error_report(&path, &report.errors)?;
-        if !report.errors.is_empty() {
+    if let Some(path) = path {
+        write_error_report(&path, errors)?;
+        if !errors.is_empty() {
             println!("错误明细已写入 {}", path.display());
         }
     }
-    app.close().await;
-    Ok(report.exit_code())
+    Ok(())
 }
 
 async fn report(db: &str, area: Option<AreaCode>, year: Option<u16>) -> Result<ProjectReport> {

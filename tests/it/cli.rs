@@ -4,13 +4,7 @@ use std::process::{Command, Output};
 
 use crate::support::*;
 
-fn zhenxing(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zhenxing"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
+use crate::support::zhenxing;
 
 fn text(o: &Output) -> String {
     format!(

@@ -3,8 +3,6 @@
 //! and the key counties' figures within an area — each county as the statistics give it, each
 //! list summed. On SQLite and on PostgreSQL, and from the command line.
 
-use std::process::Command;
-
 use zhenxing_app::import::ImportRequest;
 use zhenxing_app::store::Actor;
 use zhenxing_app::{App, NoProgress};
@@ -232,13 +230,7 @@ async fn key_counties_on_postgres() {
 async fn key_counties_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("k.db").to_string_lossy().to_string();
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_zhenxing"))
-            .args(args)
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap()
-    };
+    let run = crate::support::zhenxing;
     assert!(run(&["init", "--db", &db]).status.success());
     let bad = list(dir.path(), "坏.csv", &["620199,,,国家级"]);
     let o = run(&[

@@ -4,8 +4,6 @@
 //! area; the same ledger again changing nothing, a loan repaid updating it. On SQLite and on
 //! PostgreSQL, and from the command line.
 
-use std::process::Command;
-
 use calamine::{Reader, Xlsx, open_workbook};
 use chrono::NaiveDate;
 use zhenxing_app::auth::{Caller, Via};
@@ -328,13 +326,7 @@ async fn loans_on_postgres() {
 async fn loans_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("l.db").to_string_lossy().to_string();
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_zhenxing"))
-            .args(args)
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap()
-    };
+    let run = crate::support::zhenxing;
     assert!(run(&["init", "--db", &db]).status.success());
     let p = people();
     let (h, m) = registry(dir.path(), &p);

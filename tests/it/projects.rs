@@ -4,8 +4,6 @@
 //! ledger again changing nothing, an updated one changing a project with its history; the
 //! export imported back unchanged. On SQLite and on PostgreSQL.
 
-use std::process::Command;
-
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use zhenxing_app::auth::{Caller, Via};
 use zhenxing_app::{App, AppError};
@@ -287,13 +285,7 @@ async fn projects_on_postgres() {
 async fn projects_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("p.db").to_string_lossy().to_string();
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_zhenxing"))
-            .args(args)
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap()
-    };
+    let run = crate::support::zhenxing;
     assert!(run(&["init", "--db", &db]).status.success());
     let ledger = gbk_ledger(dir.path(), "项目台账.csv", &rows());
     let errors = dir.path().join("错误.csv");

@@ -2,8 +2,6 @@
 //! way the rules know, imported, then checked — per area, within a user's area only, as a
 //! workbook, and from the command line. On SQLite and on PostgreSQL.
 
-use std::process::Command;
-
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use futures::StreamExt;
 use zhenxing_app::auth::{Caller, Via};
@@ -372,13 +370,7 @@ async fn registry_check_on_postgres() {
 async fn registry_check_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("r.db").to_string_lossy().to_string();
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_zhenxing"))
-            .args(args)
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap()
-    };
+    let run = crate::support::zhenxing;
     assert!(run(&["init", "--db", &db]).status.success());
     let (h, m) = ledger(dir.path());
     let imported = run(&[

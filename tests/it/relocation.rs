@@ -4,8 +4,6 @@
 //! a user's area only, under the province's own rule, as a workbook and from the command line.
 //! On SQLite and on PostgreSQL.
 
-use std::process::Command;
-
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use zhenxing_app::auth::{Caller, Via};
 use zhenxing_app::import::ImportRequest;
@@ -320,13 +318,7 @@ async fn relocation_floor_task_on_postgres() {
 async fn relocation_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("r.db").to_string_lossy().to_string();
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_zhenxing"))
-            .args(args)
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap()
-    };
+    let run = crate::support::zhenxing;
     assert!(run(&["init", "--db", &db]).status.success());
     let (h, m) = ledger(dir.path());
     let imported = run(&[

@@ -335,3 +335,12 @@ pub fn write_xls(path: &Path, sheets: &[XlsSheet<'_>]) {
     file.extend(&stream);
     std::fs::write(path, file).unwrap();
 }
+
+/// Runs the `zhenxing` binary with `args`, colours off; its output.
+pub fn zhenxing(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_zhenxing"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}

@@ -15,6 +15,7 @@ pub mod key_counties;
 pub mod ledgers;
 pub mod loans;
 pub mod monitoring;
+mod own_ledgers;
 pub mod problems;
 pub mod progress;
 pub mod projects;

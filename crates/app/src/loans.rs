@@ -21,9 +21,7 @@ use zhenxing_ledger::loan::{
 };
 use zhenxing_ledger::write::Out;
 use zhenxing_store::Actor;
-use zhenxing_store::accounts::NewAudit;
 use zhenxing_store::loan::LoanRecord;
-use zhenxing_store::project::Saved;
 
 use crate::auth::Caller;
 use crate::{App, AppError};
@@ -120,24 +118,8 @@ impl App {
         let report = self
             .import_loans_in(&caller.actor(), caller.scope(), path, name)
             .await?;
-        self.audit(
-            &caller.actor(),
-            NewAudit {
-                action: "import_loans",
-                area: Some(caller.user.area),
-                subject: format!("file:{}", report.file),
-                before: String::new(),
-                after: serde_json::json!({
-                    "rows": report.rows,
-                    "added": report.added,
-                    "updated": report.updated,
-                    "unchanged": report.unchanged,
-                    "rejected": report.rejected,
-                })
-                .to_string(),
-            },
-        )
-        .await?;
+        self.audit_ledger_import(caller, "import_loans", &report.file, &report)
+            .await?;
         Ok(report)
     }
 
@@ -149,17 +131,7 @@ impl App {
         path: &Path,
         name: Option<&str>,
     ) -> Result<LoanImport, AppError> {
-        let path_owned = path.to_path_buf();
-        let table = tokio::task::spawn_blocking(move || read_loans(&path_owned))
-            .await
-            .map_err(|e| AppError::Invalid(e.to_string()))?
-            .map_err(|mut e| {
-                if let Some(n) = name {
-                    e.file = n.to_string();
-                }
-                e
-            })?;
-        let file = name.map(str::to_string).unwrap_or(table.file.clone());
+        let (table, file) = crate::own_ledgers::read_named(path, name, read_loans).await?;
         let today = today_in_china();
         let header = |k: usize| -> String {
             table.headers[k]
@@ -284,13 +256,10 @@ impl App {
             }
         }
         if !valid.is_empty() {
-            for o in store.loans().save_loans(actor, scope, &valid).await? {
-                match o {
-                    Saved::Added => report.added += 1,
-                    Saved::Updated => report.updated += 1,
-                    Saved::Unchanged => report.unchanged += 1,
-                }
-            }
+            let t = crate::own_ledgers::Tally::of(
+                &store.loans().save_loans(actor, scope, &valid).await?,
+            );
+            (report.added, report.updated, report.unchanged) = (t.added, t.updated, t.unchanged);
         }
         Ok(report)
     }

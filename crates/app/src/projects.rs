@@ -16,8 +16,7 @@ use zhenxing_ledger::RowError;
 use zhenxing_ledger::department::XlsxTableWriter;
 use zhenxing_ledger::project::{COLUMNS, ProjectOut, parse_project, read_projects, write_projects};
 use zhenxing_ledger::write::Out;
-use zhenxing_store::accounts::NewAudit;
-use zhenxing_store::project::{ProjectChange, Saved, StoredProject};
+use zhenxing_store::project::{ProjectChange, StoredProject};
 
 use crate::auth::Caller;
 use crate::{App, AppError};
@@ -226,24 +225,8 @@ impl App {
         let report = self
             .import_projects_in(&caller.actor(), caller.scope(), path, name)
             .await?;
-        self.audit(
-            &caller.actor(),
-            NewAudit {
-                action: "import_projects",
-                area: Some(caller.user.area),
-                subject: format!("file:{}", report.file),
-                before: String::new(),
-                after: serde_json::json!({
-                    "rows": report.rows,
-                    "added": report.added,
-                    "updated": report.updated,
-                    "unchanged": report.unchanged,
-                    "rejected": report.rejected,
-                })
-                .to_string(),
-            },
-        )
-        .await?;
+        self.audit_ledger_import(caller, "import_projects", &report.file, &report)
+            .await?;
         Ok(report)
     }
 
@@ -256,17 +239,7 @@ impl App {
         path: &Path,
         name: Option<&str>,
     ) -> Result<ProjectImport, AppError> {
-        let path_owned = path.to_path_buf();
-        let table = tokio::task::spawn_blocking(move || read_projects(&path_owned))
-            .await
-            .map_err(|e| AppError::Invalid(e.to_string()))?
-            .map_err(|mut e| {
-                if let Some(n) = name {
-                    e.file = n.to_string();
-                }
-                e
-            })?;
-        let file = name.map(str::to_string).unwrap_or(table.file.clone());
+        let (table, file) = crate::own_ledgers::read_named(path, name, read_projects).await?;
         let tree = self.tree().await;
         let today = today_in_china();
         let mut rules: HashMap<(AreaCode, PolicyYear), ProjectRule> = HashMap::new();
@@ -372,13 +345,8 @@ impl App {
                 .projects()
                 .save_projects(actor, scope, &valid)
                 .await?;
-            for o in outcomes {
-                match o {
-                    Saved::Added => report.added += 1,
-                    Saved::Updated => report.updated += 1,
-                    Saved::Unchanged => report.unchanged += 1,
-                }
-            }
+            let t = crate::own_ledgers::Tally::of(&outcomes);
+            (report.added, report.updated, report.unchanged) = (t.added, t.updated, t.unchanged);
         }
         Ok(report)
     }
