@@ -574,6 +574,10 @@ async fn demo(
             .add_demo_loans(county, zhenxing_domain::today_in_china(), seed)
             .await?;
         println!("演示{}（见“小额信贷”页）。\n", loans.summary());
+        let posts = app
+            .add_demo_posts(county, zhenxing_domain::today_in_china())
+            .await?;
+        println!("演示政策动态：{posts}篇（见“政策动态”页）。\n");
         let key = app.add_demo_key_counties(county).await?;
         let tree = app.tree().await;
         let names: Vec<String> = key

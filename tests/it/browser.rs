@@ -533,6 +533,27 @@ async fn browser_story_login_tree_search_household_import_logout() {
         );
         shot(&c, "08d-loans").await;
 
+        // Work news: published from the form, read on its page.
+        c.find(Locator::LinkText("政策动态"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        click(&c, "new-post").await;
+        choose(&c, "post-kind", "news").await;
+        fill(&c, "post-title-input", "城关区召开监测帮扶推进会").await;
+        fill(&c, "post-body", "会议部署集中排查。\n各街道按月报送。").await;
+        click(&c, "publish").await;
+        wait_for(
+            &c,
+            "//h1[@id='post-title' and contains(., '城关区召开监测帮扶推进会')]",
+        )
+        .await;
+        let text = text_of(&c, "post").await;
+        assert!(text.contains("各街道按月报送。"), "{text}");
+        shot(&c, "08e-post").await;
+
         // Log out: back at the login page, and the old page is gone.
         c.find(Locator::Id("logout"))
             .await

@@ -234,6 +234,8 @@ fn demo_builds_a_database_and_refuses_to_overwrite_a_real_one() {
             && projects.contains("开工率"),
         "{projects}"
     );
+    // The province's policy in words and a county's news.
+    assert!(said.contains("演示政策动态：2篇"), "{said}");
     // A demo list of key counties (said to be one), the demo county on it.
     let key = said
         .lines()

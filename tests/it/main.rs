@@ -12,6 +12,7 @@ mod ledger_import;
 mod loans;
 mod monitoring;
 mod one_table;
+mod posts;
 mod projects;
 mod registry_check;
 mod rejected_rows;

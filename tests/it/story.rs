@@ -773,6 +773,7 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         "divisions",
         "import_problem_pages",
         "key_counties",
+        "posts",
         "meta",
         "policies",
         "reports",

@@ -458,6 +458,19 @@ async fn no_route_reaches_outside_the_callers_area() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let b_import = site.app().store().imports(Scope::All, 1).await.unwrap()[0].id;
+    // County B's work news.
+    let b_post = site
+        .app()
+        .publish(
+            &caller(&site, "b_admin").await,
+            zhenxing_domain::post::PostKind::News,
+            "北城动态标题",
+            "北城的工作动态",
+            None,
+            None,
+        )
+        .await
+        .unwrap();
     // County B's project ledger.
     let b_projects = tempfile::tempdir().unwrap();
     let b_ledger = b_projects.path().join("b项目.csv");
@@ -1010,6 +1023,19 @@ async fn no_route_reaches_outside_the_callers_area() {
         own("GET", "/relocation/xlsx", "/relocation/xlsx".into()),
         denied("GET", "/api/v1/relocation", format!("/api/v1/relocation?area={COUNTY_B}")),
         own("GET", "/api/v1/relocation", "/api/v1/relocation?limit=100000".into()),
+        own("GET", "/posts", "/posts".into()),
+        own("GET", "/posts/new", "/posts/new".into()),
+        denied("GET", "/posts/{id}", format!("/posts/{b_post}")),
+        with(
+            own("POST", "/posts", "/posts".into()),
+            form(&[("kind", "news"), ("title", "城关动态"), ("body", "城关的工作动态")]),
+        ),
+        own("GET", "/api/v1/posts", "/api/v1/posts".into()),
+        denied("GET", "/api/v1/posts/{id}", format!("/api/v1/posts/{b_post}")),
+        with(
+            own("POST", "/api/v1/posts", "/api/v1/posts".into()),
+            json(serde_json::json!({"kind": "news", "title": "城关动态", "body": "城关的工作动态"})),
+        ),
         denied("GET", "/api/v1/key-counties", format!("/api/v1/key-counties?area={COUNTY_B}")),
         own("GET", "/api/v1/key-counties", "/api/v1/key-counties".into()),
         denied("GET", "/loans", format!("/loans?area={COUNTY_B}")),
@@ -1229,6 +1255,7 @@ async fn no_route_reaches_outside_the_callers_area() {
     let mut markers = b_markers(&site);
     let b_head = zhenxing_domain::IdNumber::parse(&b.head_id).unwrap();
     markers.extend([
+        "北城动态标题".to_string(),
         "BLN1".to_string(),
         "BXM1".to_string(),
         "北城冷库项目".to_string(),
@@ -4233,6 +4260,130 @@ async fn the_key_counties_have_their_lines_on_the_dashboard_and_in_the_api() {
     assert_eq!(j["totals"][1]["name"], "省级重点帮扶县合计");
     let bad = site
         .api(Method::GET, "/api/v1/key-counties?as_of=明天", &token)
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn policies_and_work_news_are_published_and_read_on_their_pages() {
+    let site = Site::new().await;
+    let admin = site.login("a_admin").await;
+    let empty = site.get("/posts", Some(&admin)).await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.body.contains("id=\"no-posts\"") && empty.body.contains("href=\"/posts/new\""));
+    assert!(empty.body.contains("<a href=\"/posts\">政策动态</a>"));
+    // What is typed wrong: the form again, as typed, with why.
+    let wrong = site
+        .post_form(
+            "/posts",
+            Some(&admin),
+            &[
+                ("kind", "policy"),
+                ("title", ""),
+                ("body", "正文<b>不加粗</b>"),
+                ("published_on", "2099-01-01"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong
+            .body
+            .contains("标题：不能为空；发布日期：2099-01-01晚于今天"),
+        "{}",
+        wrong.body
+    );
+    assert!(
+        wrong
+            .body
+            .contains("正文&#60;b&#62;不加粗&#60;/b&#62;</textarea>"),
+        "{}",
+        wrong.body
+    );
+    // Published: the post's page, each line a paragraph, the markup shown as text.
+    let done = site
+        .post_form(
+            "/posts",
+            Some(&admin),
+            &[
+                ("kind", "policy"),
+                ("title", "城关区防返贫监测实施细则"),
+                ("source", "城乡振发〔2026〕3号"),
+                (
+                    "body",
+                    "第一条 按月排查。\r\n\r\n第二条 <script>alert(1)</script>",
+                ),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let to = done.headers[header::LOCATION].to_str().unwrap().to_string();
+    let page = site.get(&to, Some(&admin)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for part in [
+        "<h1 id=\"post-title\">城关区防返贫监测实施细则</h1>",
+        "政策文件 · 城关区 · ",
+        "城乡振发〔2026〕3号 · 发布人：a_admin",
+        "<p>第一条 按月排查。</p>",
+        "<p>第二条 &#60;script&#62;alert(1)&#60;/script&#62;</p>",
+    ] {
+        assert!(page.body.contains(part), "{part}\n{}", page.body);
+    }
+    // A village cadre of the county reads it, and may not publish.
+    let cadre = site.login("a_cadre").await;
+    let list = site.get("/posts?kind=policy", Some(&cadre)).await;
+    assert!(list.body.contains("城关区防返贫监测实施细则"));
+    assert!(!list.body.contains("href=\"/posts/new\""));
+    assert_eq!(
+        site.get("/posts/new", Some(&cadre)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let refused = site
+        .post_form(
+            "/posts",
+            Some(&cadre),
+            &[("kind", "news"), ("title", "t"), ("body", "b")],
+            true,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    // The other county sees none of it.
+    let b = site.login("b_admin").await;
+    assert!(
+        !site
+            .get("/posts", Some(&b))
+            .await
+            .body
+            .contains("城关区防返贫监测实施细则")
+    );
+    assert_eq!(site.get(&to, Some(&b)).await.status, StatusCode::NOT_FOUND);
+    // The API: published, listed, read; a kind that is none: 400.
+    let token = site.token("a_officer").await;
+    let r = site
+        .api_json(
+            Method::POST,
+            "/api/v1/posts",
+            &token,
+            &serde_json::json!({"kind": "news", "title": "城关区召开推进会", "body": "会议……"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let id = serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let r = site.api(Method::GET, "/api/v1/posts", &token).await;
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(j[0]["id"], id);
+    assert_eq!(j[0]["author"], "a_officer");
+    assert_eq!(j[1]["kind"], "政策文件");
+    let r = site
+        .api(Method::GET, &format!("/api/v1/posts/{id}"), &token)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let bad = site
+        .api(Method::GET, "/api/v1/posts?kind=gossip", &token)
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }

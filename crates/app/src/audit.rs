@@ -54,6 +54,7 @@ pub fn action_label(action: &str) -> &'static str {
         "remove_member" => "家庭成员减少",
         "import_projects" => "导入项目台账",
         "import_loans" => "导入小额信贷台账",
+        "publish_post" => "发布政策文件或工作动态",
         _ => "其他",
     }
 }

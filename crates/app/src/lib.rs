@@ -16,6 +16,7 @@ pub mod ledgers;
 pub mod loans;
 pub mod monitoring;
 mod own_ledgers;
+pub mod posts;
 pub mod problems;
 pub mod progress;
 pub mod projects;

@@ -20,6 +20,7 @@ pub mod member;
 pub mod money;
 pub mod monitoring;
 pub mod policy;
+pub mod post;
 pub mod project;
 pub mod registry_check;
 pub mod relocation;

@@ -38,6 +38,8 @@ pub enum Permission {
     ReadAudit,
     /// Issue (freeze) a dispatch report of the area.
     IssueReport,
+    /// Publish policies and work news (政策文件, 工作动态) to the area.
+    Publish,
 }
 
 impl Role {
@@ -97,6 +99,10 @@ impl Role {
                 self,
                 ProvinceAdmin | CityAdmin | CountyAdmin | CountyOfficer
             ),
+            Publish => matches!(
+                self,
+                ProvinceAdmin | CityAdmin | CountyAdmin | CountyOfficer | TownshipOfficer
+            ),
         }
     }
 
@@ -154,28 +160,41 @@ mod tests {
 
     #[test]
     fn permission_table() {
-        // (role, whole personal data, import, administer users, audit, issue reports)
+        // (role, whole personal data, import, administer users, audit, issue reports, publish)
         let table = [
-            (Role::ProvinceAdmin, false, false, true, false, true),
-            (Role::CityAdmin, false, false, true, false, true),
-            (Role::CountyAdmin, true, true, true, false, true),
-            (Role::CountyOfficer, true, true, false, false, true),
-            (Role::TownshipOfficer, true, true, false, false, false),
-            (Role::VillageCadre, true, false, false, false, false),
-            (Role::TeamMember, true, false, false, false, false),
-            (Role::DepartmentOperator, false, false, false, false, false),
-            (Role::Auditor, false, false, false, true, false),
+            (Role::ProvinceAdmin, false, false, true, false, true, true),
+            (Role::CityAdmin, false, false, true, false, true, true),
+            (Role::CountyAdmin, true, true, true, false, true, true),
+            (Role::CountyOfficer, true, true, false, false, true, true),
+            (Role::TownshipOfficer, true, true, false, false, false, true),
+            (Role::VillageCadre, true, false, false, false, false, false),
+            (Role::TeamMember, true, false, false, false, false, false),
+            (
+                Role::DepartmentOperator,
+                false,
+                false,
+                false,
+                false,
+                false,
+                false,
+            ),
+            (Role::Auditor, false, false, false, true, false, false),
         ];
         assert_eq!(table.len(), Role::ALL.len());
-        for (role, whole, import, admin, audit, report) in table {
+        for (role, whole, import, admin, audit, report, publish) in table {
             let got = (
                 role.may(SeeWholePersonalData),
                 role.may(Import),
                 role.may(AdministerUsers),
                 role.may(ReadAudit),
                 role.may(IssueReport),
+                role.may(Publish),
             );
-            assert_eq!(got, (whole, import, admin, audit, report), "{role:?}");
+            assert_eq!(
+                got,
+                (whole, import, admin, audit, report, publish),
+                "{role:?}"
+            );
             assert!(role.may(ReadRegistry));
             assert_eq!(Role::from_cli_name(role.cli_name()), Some(role));
         }

@@ -277,6 +277,28 @@ pub trait Store: Send + Sync {
         scope: Scope,
     ) -> StoreResult<Vec<(AreaCode, zhenxing_domain::key_county::KeyCountyKind)>>;
 
+    /// Publishes a post to `area`; its id.
+    async fn add_post(
+        &self,
+        actor: &Actor,
+        area: AreaCode,
+        post: &zhenxing_domain::post::Post,
+    ) -> StoreResult<i64>;
+
+    /// The posts a user of `area` sees — published to their area, to the areas above it, or to
+    /// areas under it — newest first, of `kind` when given, ids below `before` when given, at
+    /// most `limit`.
+    async fn posts(
+        &self,
+        area: AreaCode,
+        kind: Option<zhenxing_domain::post::PostKind>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredPost>>;
+
+    /// One post, if a user of `area` sees it.
+    async fn post(&self, area: AreaCode, id: i64) -> StoreResult<Option<StoredPost>>;
+
     /// Department screening's storage (matching persons in bulk, batches and their results) of
     /// the same database.
     fn screening(&self) -> &dyn ScreeningStore;

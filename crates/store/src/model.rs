@@ -284,3 +284,14 @@ pub struct CurrentFigures {
     )>,
     pub overdue_villages: Vec<(zhenxing_domain::AreaCode, u64)>,
 }
+
+/// A published post (政策文件, 工作动态).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredPost {
+    pub id: i64,
+    /// The area it was published to (its author's).
+    pub area: AreaCode,
+    pub post: zhenxing_domain::post::Post,
+    pub author: String,
+    pub created_at: String,
+}

@@ -140,6 +140,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("GET", "/relocation/xlsx", Page),
             get(pages::relocation::xlsx),
         ),
+        (r("GET", "/posts", Page), get(pages::posts::list)),
+        (r("POST", "/posts", Page), post(pages::posts::create)),
+        (r("GET", "/posts/new", Page), get(pages::posts::new)),
+        (r("GET", "/posts/{id}", Page), get(pages::posts::show)),
         (r("GET", "/loans", Page), get(pages::loans::list)),
         (
             r("POST", "/loans", Page),
@@ -339,6 +343,9 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("GET", "/api/v1/relocation", Api),
             get(api::relocation::relocation),
         ),
+        (r("GET", "/api/v1/posts", Api), get(api::posts::posts)),
+        (r("POST", "/api/v1/posts", Api), post(api::posts::publish)),
+        (r("GET", "/api/v1/posts/{id}", Api), get(api::posts::post)),
         (r("GET", "/api/v1/loans", Api), get(api::loans::loans)),
         (
             r("POST", "/api/v1/loans/import", Api),

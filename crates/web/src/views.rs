@@ -28,6 +28,8 @@ pub struct UserCtx {
     /// Screen a department's file.
     pub may_screen: bool,
     pub may_report: bool,
+    /// Publish policies and work news.
+    pub may_publish: bool,
     /// The user's village (for the village's notice), when their area is one.
     pub village: Option<String>,
 }
@@ -53,6 +55,7 @@ impl UserCtx {
             may_disaster: may(&m, Act::IncludeDisasterList),
             may_screen: may(&m, Act::Screen),
             may_report: user.role.may(Permission::IssueReport),
+            may_publish: user.role.may(Permission::Publish),
             village: (user.area.level() == zhenxing_domain::AreaLevel::Village)
                 .then(|| user.area.to_string()),
         }

@@ -841,6 +841,85 @@ impl<D: Db> Store for SqlStore<D> {
         rows.iter().map(|r| area(r.int(0)?)).collect()
     }
 
+    async fn add_post(
+        &self,
+        actor: &Actor,
+        area: AreaCode,
+        post: &zhenxing_domain::post::Post,
+    ) -> StoreResult<i64> {
+        let mut tx = self.db.write().await?;
+        let rows = tx
+            .fetch(
+                "INSERT INTO posts (area_code, kind, title, body, source, published_on, author, \
+                 user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                &[
+                    area.as_i64().into(),
+                    post.kind.code().into(),
+                    post.title.as_str().into(),
+                    post.body.as_str().into(),
+                    Value::from(post.source.clone()),
+                    post.published_on.format("%Y-%m-%d").to_string().into(),
+                    actor.name.as_str().into(),
+                    actor.user_id.into(),
+                    super::now_text().into(),
+                ],
+            )
+            .await?;
+        let id = rows
+            .first()
+            .map(|r| r.int(0))
+            .transpose()?
+            .ok_or_else(|| StoreError::Database("没有得到文章编号".into()))?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn posts(
+        &self,
+        area: AreaCode,
+        kind: Option<zhenxing_domain::post::PostKind>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<crate::StoredPost>> {
+        let (visible, mut args) = post_visibility(area);
+        let mut filter = String::new();
+        if let Some(k) = kind {
+            args.push(k.code().into());
+            filter.push_str(&format!(" AND kind = ${}", args.len()));
+        }
+        if let Some(b) = before {
+            args.push(b.into());
+            filter.push_str(&format!(" AND id < ${}", args.len()));
+        }
+        let mut tx = self.db.read().await?;
+        let rows = tx
+            .fetch(
+                &format!(
+                    "SELECT {POST_COLUMNS} FROM posts WHERE ({visible}){filter} ORDER BY id DESC LIMIT {}",
+                    limit.min(1000)
+                ),
+                &args,
+            )
+            .await?;
+        rows.iter().map(stored_post).collect()
+    }
+
+    async fn post(&self, area: AreaCode, id: i64) -> StoreResult<Option<crate::StoredPost>> {
+        let (visible, mut args) = post_visibility(area);
+        args.push(id.into());
+        let mut tx = self.db.read().await?;
+        let rows = tx
+            .fetch(
+                &format!(
+                    "SELECT {POST_COLUMNS} FROM posts WHERE ({visible}) AND id = ${}",
+                    args.len()
+                ),
+                &args,
+            )
+            .await?;
+        rows.first().map(stored_post).transpose()
+    }
+
     async fn set_key_counties(
         &self,
         province: AreaCode,
@@ -1069,4 +1148,46 @@ async fn history_in(
             .then(b.version.cmp(&a.version))
     });
     Ok(entries)
+}
+
+const POST_COLUMNS: &str =
+    "id, area_code, kind, title, body, source, published_on, author, created_at";
+
+/// What a user of `area` sees: posts to it, to the areas above it, and to the areas under it.
+fn post_visibility(area: AreaCode) -> (String, Vec<Value<'static>>) {
+    let (lo, hi) = area.range();
+    let mut args: Vec<Value<'static>> = vec![(lo as i64).into(), (hi as i64).into()];
+    let mut above = Vec::new();
+    let mut code = area.parent();
+    while let Some(c) = code {
+        args.push(c.as_i64().into());
+        above.push(format!("${}", args.len()));
+        code = c.parent();
+    }
+    let mut sql = "area_code BETWEEN $1 AND $2".to_string();
+    if !above.is_empty() {
+        sql.push_str(&format!(" OR area_code IN ({})", above.join(", ")));
+    }
+    (sql, args)
+}
+
+fn stored_post(r: &Row) -> StoreResult<crate::StoredPost> {
+    use zhenxing_domain::post::{Post, PostKind};
+    let kind = PostKind::from_code(r.int(2)?)
+        .ok_or_else(|| corrupt(format!("文章类别 {}", r.int(2).unwrap_or(-1))))?;
+    let published_on =
+        chrono::NaiveDate::parse_from_str(&r.text(6)?, "%Y-%m-%d").map_err(corrupt)?;
+    Ok(crate::StoredPost {
+        id: r.int(0)?,
+        area: area(r.int(1)?)?,
+        post: Post {
+            kind,
+            title: r.text(3)?,
+            body: r.text(4)?,
+            source: r.opt_text(5)?,
+            published_on,
+        },
+        author: r.text(7)?,
+        created_at: r.text(8)?,
+    })
 }

@@ -16,6 +16,7 @@ use zhenxing_domain::stats::Counts;
 pub mod loans;
 pub mod monitoring;
 pub mod policy;
+pub mod posts;
 pub mod projects;
 pub mod registry;
 pub mod relocation;
@@ -1109,7 +1110,7 @@ impl Modify for BearerScheme {
         screening::screen, screening::batches, screening::results,
         screening::problems, imports, import_errors, progress, registry::registry_checks,
         relocation::relocation, projects::projects, projects::project, projects::import,
-        loans::loans, loans::import, stats::key_counties),
+        loans::loans, loans::import, stats::key_counties, posts::posts, posts::post, posts::publish),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme)
 )]

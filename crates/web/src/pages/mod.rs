@@ -9,6 +9,7 @@ pub mod loans;
 pub mod login;
 pub mod members;
 pub mod monitoring;
+pub mod posts;
 pub mod projects;
 pub mod registry;
 pub mod relocation;
