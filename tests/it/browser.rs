@@ -438,6 +438,7 @@ async fn browser_story_login_tree_search_household_import_logout() {
         // with a worker, one whose labour has no work); the one short is listed and leads to
         // its page.
         seed_relocated(&site).await;
+        click_link(&c, "重点工作").await;
         c.find(Locator::LinkText("易地搬迁"))
             .await
             .unwrap()
@@ -459,6 +460,7 @@ async fn browser_story_login_tree_search_household_import_logout() {
 
         // The county's projects of 衔接资金: a ledger uploaded on the page (GBK, as Excel saves
         // it), the rates shown, a project opened.
+        click_link(&c, "重点工作").await;
         c.find(Locator::LinkText("衔接资金项目"))
             .await
             .unwrap()
@@ -504,6 +506,7 @@ async fn browser_story_login_tree_search_household_import_logout() {
 
         // Small loans: the banks' ledger uploaded, one loan overdue listed with its borrower's
         // ID number masked.
+        click_link(&c, "重点工作").await;
         c.find(Locator::LinkText("小额信贷"))
             .await
             .unwrap()
@@ -641,6 +644,16 @@ async fn seed_relocated(site: &Site) {
         .await
         .unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
+}
+
+/// Follows the link with this text.
+async fn click_link(c: &Client, text: &str) {
+    c.find(Locator::LinkText(text))
+        .await
+        .unwrap_or_else(|e| panic!("link {text}: {e}"))
+        .click()
+        .await
+        .unwrap();
 }
 
 async fn by_id(c: &Client, id: &str) -> fantoccini::elements::Element {

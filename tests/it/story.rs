@@ -774,6 +774,7 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         "import_problem_pages",
         "key_counties",
         "posts",
+        "checkins",
         "meta",
         "policies",
         "reports",

@@ -1023,6 +1023,19 @@ async fn no_route_reaches_outside_the_callers_area() {
         own("GET", "/relocation/xlsx", "/relocation/xlsx".into()),
         denied("GET", "/api/v1/relocation", format!("/api/v1/relocation?area={COUNTY_B}")),
         own("GET", "/api/v1/relocation", "/api/v1/relocation?limit=100000".into()),
+        own("GET", "/work", "/work".into()),
+        own("GET", "/attendance", "/attendance".into()),
+        denied("GET", "/attendance", format!("/attendance?area={COUNTY_B}")),
+        with(
+            s("POST", "/attendance", "/attendance".into(), Expect::Denied, "a_admin"),
+            form(&[("kind", "present")]),
+        ),
+        own("GET", "/api/v1/attendance", "/api/v1/attendance".into()),
+        denied("GET", "/api/v1/attendance", format!("/api/v1/attendance?area={COUNTY_B}")),
+        with(
+            s("POST", "/api/v1/checkins", "/api/v1/checkins".into(), Expect::Denied, "a_admin"),
+            json(serde_json::json!({"kind": "present"})),
+        ),
         own("GET", "/posts", "/posts".into()),
         own("GET", "/posts/new", "/posts/new".into()),
         denied("GET", "/posts/{id}", format!("/posts/{b_post}")),
@@ -3832,7 +3845,8 @@ async fn the_relocation_page_lists_the_households_short_of_the_floor_task() {
     assert!(empty.body.contains("id=\"no-relocated\""), "{}", empty.body);
     // The menu and the area page lead to it.
     assert!(
-        empty
+        site.get("/work", Some(&admin))
+            .await
             .body
             .contains("href=\"/relocation?area=620102000000\">易地搬迁</a>")
     );
@@ -3950,7 +3964,8 @@ async fn a_countys_projects_are_imported_followed_and_exported_on_their_pages() 
     assert!(empty.body.contains("id=\"no-projects\""), "{}", empty.body);
     assert!(empty.body.contains("id=\"projects-form\""));
     assert!(
-        empty
+        site.get("/work", Some(&admin))
+            .await
             .body
             .contains("href=\"/projects?area=620102000000\">衔接资金项目</a>")
     );
@@ -4132,7 +4147,8 @@ async fn a_countys_small_loans_are_imported_and_followed_on_their_page() {
     assert_eq!(empty.status, StatusCode::OK, "{}", empty.body);
     assert!(empty.body.contains("id=\"no-overdue\"") && empty.body.contains("id=\"loans-form\""));
     assert!(
-        empty
+        site.get("/work", Some(&admin))
+            .await
             .body
             .contains("href=\"/loans?area=620102000000\">小额信贷</a>")
     );
@@ -4386,4 +4402,81 @@ async fn policies_and_work_news_are_published_and_read_on_their_pages() {
         .api(Method::GET, "/api/v1/posts?kind=gossip", &token)
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn those_who_work_in_a_village_check_in_and_their_county_reads_the_month() {
+    let site = Site::new().await;
+    let cadre = site.login("a_cadre").await;
+    let page = site.get("/attendance", Some(&cadre)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("id=\"check-in-form\"") && page.body.contains("还没有签到"));
+    // Checked in: the page says so, and a later word the same day replaces it.
+    let done = site
+        .post_form(
+            "/attendance",
+            Some(&cadre),
+            &[("kind", "present"), ("note", "入户走访")],
+            true,
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let page = site.get("/attendance", Some(&cadre)).await;
+    assert!(page.body.contains("已登记：在岗"), "{}", page.body);
+    site.post_form("/attendance", Some(&cadre), &[("kind", "away")], true)
+        .await;
+    let page = site.get("/attendance", Some(&cadre)).await;
+    assert!(page.body.contains("已登记：公出"), "{}", page.body);
+    // A kind that is none: a clear 400; a note with a line break: refused.
+    let bad = site
+        .post_form("/attendance", Some(&cadre), &[("kind", "nap")], true)
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let bad = site
+        .post_form(
+            "/attendance",
+            Some(&cadre),
+            &[("kind", "present"), ("note", "a\nb")],
+            true,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
+    assert!(bad.body.contains("说明最多200个字，不能换行"));
+    // The county reads the month: the cadre's row, today 公出; the admin does not check in.
+    let admin = site.login("a_admin").await;
+    let month = site.get("/attendance", Some(&admin)).await;
+    assert!(!month.body.contains("id=\"check-in-form\""));
+    assert!(
+        month
+            .body
+            .contains("<tr data-user=\"a_cadre\"><td>a_cadre</td><td>村干部</td>"),
+        "{}",
+        month.body
+    );
+    assert!(month.body.contains("<td>公出</td></tr>"), "{}", month.body);
+    // The API: the cadre's word; the month as JSON.
+    let token = site.token("a_cadre").await;
+    let r = site
+        .api_json(
+            Method::POST,
+            "/api/v1/checkins",
+            &token,
+            &serde_json::json!({"kind": "leave"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let token = site.token("a_admin").await;
+    let r = site.api(Method::GET, "/api/v1/attendance", &token).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let row = &j["rows"][0];
+    assert_eq!(
+        (row["name"].as_str(), row["today"].as_str()),
+        (Some("a_cadre"), Some("请假"))
+    );
+    let bad = site
+        .api(Method::GET, "/api/v1/attendance?month=2099-01", &token)
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
+    assert!(bad.body.contains("2099年1月还没有到"), "{}", bad.body);
 }

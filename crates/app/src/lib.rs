@@ -2,6 +2,7 @@
 //! call these and nothing below them.
 #![forbid(unsafe_code)]
 
+pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod browse;

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod area;
+pub mod attendance;
 pub mod audit;
 pub mod date;
 pub mod division;

@@ -40,6 +40,8 @@ pub enum Permission {
     IssueReport,
     /// Publish policies and work news (政策文件, 工作动态) to the area.
     Publish,
+    /// Check in for the day (驻村考勤): those who work in a village.
+    CheckIn,
 }
 
 impl Role {
@@ -103,6 +105,7 @@ impl Role {
                 self,
                 ProvinceAdmin | CityAdmin | CountyAdmin | CountyOfficer | TownshipOfficer
             ),
+            CheckIn => matches!(self, TeamMember | VillageCadre),
         }
     }
 
@@ -196,6 +199,11 @@ mod tests {
                 "{role:?}"
             );
             assert!(role.may(ReadRegistry));
+            assert_eq!(
+                role.may(CheckIn),
+                matches!(role, Role::TeamMember | Role::VillageCadre),
+                "{role:?}"
+            );
             assert_eq!(Role::from_cli_name(role.cli_name()), Some(role));
         }
     }

@@ -299,6 +299,25 @@ pub trait Store: Send + Sync {
     /// One post, if a user of `area` sees it.
     async fn post(&self, area: AreaCode, id: i64) -> StoreResult<Option<StoredPost>>;
 
+    /// A person's word for `day` (驻村考勤), replacing an earlier one of the same day.
+    async fn check_in(
+        &self,
+        user_id: i64,
+        area: AreaCode,
+        day: chrono::NaiveDate,
+        kind: zhenxing_domain::attendance::CheckinKind,
+        note: Option<&str>,
+    ) -> StoreResult<()>;
+
+    /// The words of the people of `area` (their area when they gave them) from `from` to
+    /// `until`, by person and day.
+    async fn checkins(
+        &self,
+        area: AreaCode,
+        from: chrono::NaiveDate,
+        until: chrono::NaiveDate,
+    ) -> StoreResult<Vec<Checkin>>;
+
     /// Department screening's storage (matching persons in bulk, batches and their results) of
     /// the same database.
     fn screening(&self) -> &dyn ScreeningStore;

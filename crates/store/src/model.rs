@@ -295,3 +295,14 @@ pub struct StoredPost {
     pub author: String,
     pub created_at: String,
 }
+
+/// A person's word for a day (驻村考勤).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Checkin {
+    pub user_id: i64,
+    pub day: chrono::NaiveDate,
+    pub area: AreaCode,
+    pub kind: zhenxing_domain::attendance::CheckinKind,
+    pub note: Option<String>,
+    pub at: String,
+}

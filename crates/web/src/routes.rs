@@ -140,6 +140,12 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("GET", "/relocation/xlsx", Page),
             get(pages::relocation::xlsx),
         ),
+        (r("GET", "/work", Page), get(pages::work::show)),
+        (r("GET", "/attendance", Page), get(pages::attendance::show)),
+        (
+            r("POST", "/attendance", Page),
+            post(pages::attendance::check_in),
+        ),
         (r("GET", "/posts", Page), get(pages::posts::list)),
         (r("POST", "/posts", Page), post(pages::posts::create)),
         (r("GET", "/posts/new", Page), get(pages::posts::new)),
@@ -342,6 +348,14 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             r("GET", "/api/v1/relocation", Api),
             get(api::relocation::relocation),
+        ),
+        (
+            r("GET", "/api/v1/attendance", Api),
+            get(api::attendance::attendance),
+        ),
+        (
+            r("POST", "/api/v1/checkins", Api),
+            post(api::attendance::check_in),
         ),
         (r("GET", "/api/v1/posts", Api), get(api::posts::posts)),
         (r("POST", "/api/v1/posts", Api), post(api::posts::publish)),

@@ -30,6 +30,8 @@ pub struct UserCtx {
     pub may_report: bool,
     /// Publish policies and work news.
     pub may_publish: bool,
+    /// Check in for the day (驻村考勤).
+    pub may_check_in: bool,
     /// The user's village (for the village's notice), when their area is one.
     pub village: Option<String>,
 }
@@ -56,6 +58,7 @@ impl UserCtx {
             may_screen: may(&m, Act::Screen),
             may_report: user.role.may(Permission::IssueReport),
             may_publish: user.role.may(Permission::Publish),
+            may_check_in: user.role.may(Permission::CheckIn),
             village: (user.area.level() == zhenxing_domain::AreaLevel::Village)
                 .then(|| user.area.to_string()),
         }

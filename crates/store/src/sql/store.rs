@@ -841,6 +841,69 @@ impl<D: Db> Store for SqlStore<D> {
         rows.iter().map(|r| area(r.int(0)?)).collect()
     }
 
+    async fn check_in(
+        &self,
+        user_id: i64,
+        area: AreaCode,
+        day: chrono::NaiveDate,
+        kind: zhenxing_domain::attendance::CheckinKind,
+        note: Option<&str>,
+    ) -> StoreResult<()> {
+        let mut tx = self.db.write().await?;
+        tx.execute(
+            "INSERT INTO checkins (user_id, day, area_code, kind, note, at) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (user_id, day) DO UPDATE SET area_code = excluded.area_code, \
+             kind = excluded.kind, note = excluded.note, at = excluded.at",
+            &[
+                user_id.into(),
+                day.format("%Y-%m-%d").to_string().into(),
+                area.as_i64().into(),
+                kind.code().into(),
+                Value::from(note.map(str::to_string)),
+                super::now_text().into(),
+            ],
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    async fn checkins(
+        &self,
+        within: AreaCode,
+        from: chrono::NaiveDate,
+        until: chrono::NaiveDate,
+    ) -> StoreResult<Vec<crate::Checkin>> {
+        let (lo, hi) = within.range();
+        let mut tx = self.db.read().await?;
+        let rows = tx
+            .fetch(
+                "SELECT user_id, day, area_code, kind, note, at FROM checkins \
+                 WHERE area_code BETWEEN $1 AND $2 AND day BETWEEN $3 AND $4 ORDER BY user_id, day",
+                &[
+                    (lo as i64).into(),
+                    (hi as i64).into(),
+                    from.format("%Y-%m-%d").to_string().into(),
+                    until.format("%Y-%m-%d").to_string().into(),
+                ],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let kind = zhenxing_domain::attendance::CheckinKind::from_code(r.int(3)?)
+                    .ok_or_else(|| corrupt(format!("考勤类型 {}", r.int(3).unwrap_or(-1))))?;
+                Ok(crate::Checkin {
+                    user_id: r.int(0)?,
+                    day: chrono::NaiveDate::parse_from_str(&r.text(1)?, "%Y-%m-%d")
+                        .map_err(corrupt)?,
+                    area: area(r.int(2)?)?,
+                    kind,
+                    note: r.opt_text(4)?,
+                    at: r.text(5)?,
+                })
+            })
+            .collect()
+    }
+
     async fn add_post(
         &self,
         actor: &Actor,

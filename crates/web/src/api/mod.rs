@@ -13,6 +13,7 @@ use zhenxing_app::browse::HouseholdDetail;
 use zhenxing_domain::MonitorCategory;
 use zhenxing_domain::stats::Counts;
 
+pub mod attendance;
 pub mod loans;
 pub mod monitoring;
 pub mod policy;
@@ -1110,7 +1111,8 @@ impl Modify for BearerScheme {
         screening::screen, screening::batches, screening::results,
         screening::problems, imports, import_errors, progress, registry::registry_checks,
         relocation::relocation, projects::projects, projects::project, projects::import,
-        loans::loans, loans::import, stats::key_counties, posts::posts, posts::post, posts::publish),
+        loans::loans, loans::import, stats::key_counties, posts::posts, posts::post, posts::publish,
+        attendance::attendance, attendance::check_in),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme)
 )]

@@ -1,6 +1,7 @@
 //! The pages: each view a full page, and for lists an htmx fragment of the same data.
 
 pub mod areas;
+pub mod attendance;
 pub mod audit;
 pub mod dashboard;
 pub mod households;
@@ -16,3 +17,4 @@ pub mod relocation;
 pub mod reports;
 pub mod tokens;
 pub mod users;
+pub mod work;

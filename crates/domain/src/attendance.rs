@@ -1,0 +1,138 @@
+//! 驻村考勤 (DOMAIN §11): those who work in a village — the village-resident work team and the
+//! village cadres — check in each working day (在岗), or say they are on leave (请假) or away on
+//! duty (公出: training, meetings). A month's attendance counts the working days of the
+//! province's calendar up to the day it is read.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use crate::labelled_enum;
+use crate::policy::WorkCalendar;
+
+labelled_enum!(
+    /// 考勤类型.
+    CheckinKind, "考勤类型" {
+        Present = 1 => "在岗" | "在岗签到" | "签到",
+        Leave = 2 => "请假",
+        Away = 3 => "公出" | "培训" | "会议" | "公差",
+    }
+);
+
+/// A month's attendance of one person.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct MonthAttendance {
+    /// Working days of the month up to the day read (应出勤天数).
+    pub working_days: u32,
+    pub present: u32,
+    pub leave: u32,
+    pub away: u32,
+    /// Working days with nothing said (缺勤).
+    pub absent: u32,
+}
+
+/// The first day of `day`'s month.
+pub fn month_start(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+/// The last day of the month starting on `start`.
+pub fn month_end(start: NaiveDate) -> NaiveDate {
+    start
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(start)
+}
+
+impl MonthAttendance {
+    /// The attendance from `from` to `until` (inclusive) of one person's check-ins: only working
+    /// days of `calendar` count; a day's last word decides it.
+    pub fn of(
+        days: &[(NaiveDate, CheckinKind)],
+        from: NaiveDate,
+        until: NaiveDate,
+        calendar: &WorkCalendar,
+    ) -> MonthAttendance {
+        let mut a = MonthAttendance::default();
+        let mut d = from;
+        while d <= until {
+            if calendar.is_working_day(d) {
+                a.working_days += 1;
+                match days
+                    .iter()
+                    .rev()
+                    .find(|(day, _)| *day == d)
+                    .map(|(_, k)| *k)
+                {
+                    Some(CheckinKind::Present) => a.present += 1,
+                    Some(CheckinKind::Leave) => a.leave += 1,
+                    Some(CheckinKind::Away) => a.away += 1,
+                    None => a.absent += 1,
+                }
+            }
+            let Some(next) = d.succ_opt() else { break };
+            d = next;
+        }
+        a
+    }
+
+    /// 出勤率: days at work (在岗 or 公出) over the working days, with one decimal.
+    pub fn rate(&self) -> String {
+        if self.working_days == 0 {
+            return "-".into();
+        }
+        let per_mille =
+            ((self.present + self.away) * 1000 + self.working_days / 2) / self.working_days;
+        format!("{}.{}%", per_mille / 10, per_mille % 10)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_month_counts_its_working_days_up_to_the_day() {
+        // December 2026: the 1st is a Tuesday; up to Friday the 4th, four working days.
+        let cal = WorkCalendar::weekends_only();
+        let days = [
+            (day("2026-12-01"), CheckinKind::Present),
+            (day("2026-12-02"), CheckinKind::Leave),
+            (day("2026-12-03"), CheckinKind::Present),
+            (day("2026-12-03"), CheckinKind::Away),
+            (day("2026-12-05"), CheckinKind::Present),
+        ];
+        let a = MonthAttendance::of(&days, day("2026-12-01"), day("2026-12-05"), &cal);
+        assert_eq!(
+            a,
+            MonthAttendance {
+                working_days: 4,
+                present: 1,
+                leave: 1,
+                away: 1,
+                absent: 1,
+            },
+            "a Saturday's check-in does not count; the 3rd's last word is 公出"
+        );
+        assert_eq!(a.rate(), "50.0%");
+        assert_eq!(MonthAttendance::default().rate(), "-");
+        assert_eq!(month_start(day("2026-12-05")), day("2026-12-01"));
+        assert_eq!(month_end(day("2026-02-01")), day("2026-02-28"));
+        assert_eq!(CheckinKind::parse("培训"), Ok(CheckinKind::Away));
+    }
+
+    #[test]
+    fn holidays_are_not_working_days() {
+        let cal = WorkCalendar::new(
+            vec![day("2026-10-01"), day("2026-10-02")],
+            vec![day("2026-10-10")],
+        )
+        .unwrap();
+        let a = MonthAttendance::of(&[], day("2026-10-01"), day("2026-10-10"), &cal);
+        // 1st, 2nd holidays; 5th-9th working; the 10th (a Saturday) a make-up working day.
+        assert_eq!((a.working_days, a.absent), (6, 6));
+    }
+}
