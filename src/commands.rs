@@ -41,6 +41,27 @@ fn encoding(e: CsvEncodingArg) -> CsvEncoding {
 }
 
 /// Opens a database that `init` has prepared.
+/// Refuses an `--out` that does not name a workbook, before anything is read.
+pub(crate) fn xlsx_out(out: Option<&Path>) -> Result<()> {
+    if let Some(out) = out
+        && !out
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    {
+        bail!("--out 应为 .xlsx 文件：{}", out.display());
+    }
+    Ok(())
+}
+
+/// The area asked for, or the tree's first province when none was.
+pub(crate) async fn area_or_root(app: &App, db: &str, area: Option<AreaCode>) -> Result<AreaCode> {
+    let tree = app.tree().await;
+    match area.or_else(|| tree.roots().first().copied()) {
+        Some(a) => Ok(a),
+        None => bail!("数据库 {db} 中没有区划"),
+    }
+}
+
 pub(crate) async fn open(db: &str) -> Result<App> {
     prepared(App::open(db).await?, db).await
 }

@@ -40,11 +40,7 @@ pub async fn run(
             load.provincial
         );
     }
-    let tree = app.tree().await;
-    let Some(area) = area.or_else(|| tree.roots().first().copied()) else {
-        bail!("数据库 {db} 中没有区划");
-    };
-    drop(tree);
+    let area = crate::commands::area_or_root(&app, db, area).await?;
     let k = app.key_county_figures(Scope::All, area, None).await?;
     app.close().await;
     let row = |kind: &str, f: &AreaFigures| {

@@ -33,13 +33,7 @@ pub async fn stats(
     format: StatsFormat,
     out: Option<PathBuf>,
 ) -> Result<i32> {
-    if let Some(out) = &out
-        && !out
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
-    {
-        bail!("--out 应为 .xlsx 文件：{}", out.display());
-    }
+    crate::commands::xlsx_out(out.as_deref())?;
     let as_of: Option<NaiveDate> = match date.as_deref() {
         None => None,
         Some(d) => match LedgerDate::parse(d) {
@@ -48,11 +42,7 @@ pub async fn stats(
         },
     };
     let app = open(db).await?;
-    let tree = app.tree().await;
-    let Some(area) = area.or_else(|| tree.roots().first().copied()) else {
-        bail!("数据库 {db} 中没有区划");
-    };
-    drop(tree);
+    let area = crate::commands::area_or_root(&app, db, area).await?;
     let r = app.loan_report(Scope::All, area, as_of, None).await?;
     app.close().await;
     if let Some(out) = &out {

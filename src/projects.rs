@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use zhenxing_app::projects::ProjectReport;
 use zhenxing_app::store::Actor;
 use zhenxing_domain::{AreaCode, PolicyYear, Scope};
@@ -51,11 +51,7 @@ pub(crate) fn tell_import(
 async fn report(db: &str, area: Option<AreaCode>, year: Option<u16>) -> Result<ProjectReport> {
     let year = year.map(PolicyYear::new).transpose()?;
     let app = open(db).await?;
-    let tree = app.tree().await;
-    let Some(area) = area.or_else(|| tree.roots().first().copied()) else {
-        bail!("数据库 {db} 中没有区划");
-    };
-    drop(tree);
+    let area = crate::commands::area_or_root(&app, db, area).await?;
     let r = app.project_report(Scope::All, area, year).await?;
     app.close().await;
     Ok(r)
@@ -171,12 +167,7 @@ pub async fn export(
     year: Option<u16>,
     out: &Path,
 ) -> Result<i32> {
-    if !out
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
-    {
-        bail!("--out 应为 .xlsx 文件：{}", out.display());
-    }
+    crate::commands::xlsx_out(Some(out))?;
     let r = report(db, area, year).await?;
     r.write_ledger(out)?;
     println!(

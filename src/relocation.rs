@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use zhenxing_app::relocation::{RelocationReport, XLSX_SHORT};
 use zhenxing_domain::{AreaCode, Scope, today_in_china};
 
@@ -20,19 +20,9 @@ pub async fn run(
     format: StatsFormat,
     out: Option<PathBuf>,
 ) -> Result<i32> {
-    if let Some(out) = &out
-        && !out
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
-    {
-        bail!("--out 应为 .xlsx 文件：{}", out.display());
-    }
+    crate::commands::xlsx_out(out.as_deref())?;
     let app = open(db).await?;
-    let tree = app.tree().await;
-    let Some(area) = area.or_else(|| tree.roots().first().copied()) else {
-        bail!("数据库 {db} 中没有区划");
-    };
-    drop(tree);
+    let area = crate::commands::area_or_root(&app, db, area).await?;
     let limit = out.as_ref().map(|_| XLSX_SHORT);
     let report = app
         .relocation(Scope::All, area, limit, &Bars::default())
