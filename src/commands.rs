@@ -378,6 +378,30 @@ pub async fn run(command: Command) -> Result<i32> {
                 crate::projects::export(&db, a, year, &out).await
             }
         },
+        Command::Construction { command } => match command {
+            crate::ConstructionCommand::Import { db, file, errors } => {
+                crate::construction::import(&db, &file, errors).await
+            }
+            crate::ConstructionCommand::Stats {
+                db,
+                area: a,
+                year,
+                format,
+            } => {
+                let a = a.as_deref().map(area).transpose()?;
+                crate::construction::stats(&db, a, year, format).await
+            }
+            crate::ConstructionCommand::Export {
+                db,
+                area: a,
+                year,
+                out,
+                figures,
+            } => {
+                let a = a.as_deref().map(area).transpose()?;
+                crate::construction::export(&db, a, year, &out, figures).await
+            }
+        },
         Command::Check { db } => {
             let app = App::open(&db).await?;
             app.store().check_integrity().await?;
@@ -590,6 +614,13 @@ async fn demo(
         println!(
             "演示衔接资金项目：{}（见“衔接资金项目”页）。\n",
             projects.summary()
+        );
+        let construction = app
+            .add_demo_construction(county, zhenxing_domain::today_in_china(), seed)
+            .await?;
+        println!(
+            "演示{}（见“重点工作 · 乡村建设”页）。\n",
+            construction.summary()
         );
         let loans = app
             .add_demo_loans(county, zhenxing_domain::today_in_china(), seed)

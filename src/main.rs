@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod commands;
+mod construction;
 mod key_counties;
 mod loans;
 mod monitoring;
@@ -232,6 +233,13 @@ enum Command {
     Projects {
         #[command(subcommand)]
         command: ProjectsCommand,
+    },
+    /// Rural construction (乡村建设台账): import a county's items and the targets set its
+    /// counties, the year's progress of an area per task (完成率 = done / target), the ledger
+    /// exported.
+    Construction {
+        #[command(subcommand)]
+        command: ConstructionCommand,
     },
     /// Key assistance counties (乡村振兴重点帮扶县): load the province's list (`--file`: 县代码 or
     /// 县（市、区） with 市（州）, and 类别 国家/省级; the list replaces the province's, all or
@@ -498,6 +506,51 @@ pub enum ProjectsCommand {
         year: Option<u16>,
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ConstructionCommand {
+    /// Import a construction ledger (CSV in UTF-8 or GBK, xls, xlsx): its items' sheet (项目编号,
+    /// 实施年度, 任务类别, 所在地代码, 计划数量, 进展情况, ...), its targets' sheet (区划代码 of a
+    /// county, 年度, 任务类别, 目标任务数) or both. Exit status 2 when some rows were refused
+    /// (listed with sheet, row, column and why), 1 when the file has neither.
+    Import {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        file: PathBuf,
+        /// Write every refused row's problems here (.csv or .xlsx).
+        #[arg(long)]
+        errors: Option<PathBuf>,
+    },
+    /// The year's progress of an area and of each area under it, per task. Exit status 2 when
+    /// a target is set and not yet reached.
+    Stats {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        /// The area (its code); the whole tree's first province when absent.
+        #[arg(long)]
+        area: Option<String>,
+        /// The year; the latest with items or targets when absent.
+        #[arg(long)]
+        year: Option<u16>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StatsFormat,
+    },
+    /// The year's items and targets of an area as a ledger (.xlsx) in the layout it is
+    /// imported in; with `--figures`, the progress per area and task instead.
+    Export {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long)]
+        year: Option<u16>,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        figures: bool,
     },
 }
 

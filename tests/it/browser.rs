@@ -504,6 +504,59 @@ async fn browser_story_login_tree_search_household_import_logout() {
         wait_for(&c, "//h1[contains(., '村道硬化')]").await;
         assert_eq!(text_of(&c, "project-stage").await, "已开工");
 
+        // Rural construction: the items and the county's target uploaded, the task's rate shown.
+        click_link(&c, "重点工作").await;
+        c.find(Locator::LinkText("乡村建设"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&c, "//h1[contains(., '乡村建设')]").await;
+        let items = site.env.write(
+            "乡村建设台账.csv",
+            encoding_rs::GBK
+                .encode(&csv(
+                    "项目编号,实施年度,任务类别,所在地代码,建设内容,计划数量,完成数量,进展情况",
+                    &[
+                        "JS01,2026,农村户厕改造,620102010201,户厕改造,60,60,已完成",
+                        "JS02,2026,农村户厕改造,620102010201,户厕改造,40,15,在建",
+                    ],
+                ))
+                .0,
+        );
+        by_id(&c, "construction-file")
+            .await
+            .send_keys(&items.to_string_lossy())
+            .await
+            .unwrap();
+        click(&c, "upload-construction").await;
+        wait_for(&c, "//*[@id='construction-import-result']").await;
+        let targets = site.env.write(
+            "目标任务.csv",
+            csv(
+                "区划代码,年度,任务类别,目标任务数",
+                &["620102000000,2026,农村户厕改造,100"],
+            ),
+        );
+        by_id(&c, "construction-file")
+            .await
+            .send_keys(&targets.to_string_lossy())
+            .await
+            .unwrap();
+        click(&c, "upload-construction").await;
+        wait_for(
+            &c,
+            "//*[@id='construction-import-result' and contains(., '目标任务1行（新增1项')]",
+        )
+        .await;
+        let summary = text_of(&c, "construction-summary").await;
+        assert!(
+            summary.contains("75.00%") && summary.contains("完成75户，目标100户"),
+            "{summary}"
+        );
+        shot(&c, "08d-construction").await;
+
         // Small loans: the banks' ledger uploaded, one loan overdue listed with its borrower's
         // ID number masked.
         click_link(&c, "重点工作").await;
@@ -534,7 +587,7 @@ async fn browser_story_login_tree_search_household_import_logout() {
             listed.contains("王伟") && !listed.contains(&site.wang_id),
             "{listed}"
         );
-        shot(&c, "08d-loans").await;
+        shot(&c, "08e-loans").await;
 
         // Work news: published from the form, read on its page.
         c.find(Locator::LinkText("政策动态"))
@@ -555,7 +608,7 @@ async fn browser_story_login_tree_search_household_import_logout() {
         .await;
         let text = text_of(&c, "post").await;
         assert!(text.contains("各街道按月报送。"), "{text}");
-        shot(&c, "08e-post").await;
+        shot(&c, "08f-post").await;
 
         // Log out: back at the login page, and the old page is gone.
         c.find(Locator::Id("logout"))

@@ -234,6 +234,32 @@ fn demo_builds_a_database_and_refuses_to_overwrite_a_real_one() {
             && projects.contains("开工率"),
         "{projects}"
     );
+    // The county's rural construction: this year's five tasks against their targets.
+    let construction = said
+        .lines()
+        .find(|l| l.starts_with("演示") && l.contains("乡村建设："))
+        .unwrap_or_else(|| panic!("{said}"));
+    for task in [
+        "村庄规划编制完成",
+        "农村户厕改造完成",
+        "目标1200户",
+        "和美乡村示范村创建完成",
+    ] {
+        assert!(construction.contains(task), "{construction}");
+    }
+    let construction_json = zhenxing(&[
+        "construction",
+        "stats",
+        "--db",
+        &db,
+        "--area",
+        "620000",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&construction_json.stdout).unwrap();
+    assert_eq!(json["tasks"][1]["figures"]["target"], 1200, "{json}");
+    assert_eq!(json["tasks"][1]["figures"]["items"], 20, "{json}");
     // The province's policy in words and a county's news.
     assert!(said.contains("演示政策动态：2篇"), "{said}");
     // A demo list of key counties (said to be one), the demo county on it.

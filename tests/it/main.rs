@@ -7,6 +7,7 @@ mod attendance;
 mod browser;
 mod cli;
 mod closing;
+mod construction;
 mod key_counties;
 mod leaving;
 mod ledger_import;

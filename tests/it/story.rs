@@ -759,6 +759,11 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         // Small credit loans (0018_loans.sql): keyed by the borrower's household's county.
         "loans",
         "loan_history",
+        // Rural construction (0022_construction.sql): a county's items and its targets.
+        "construction_items",
+        "construction_item_history",
+        "construction_targets",
+        "construction_target_history",
     ];
     // By their own key: a household number, an ID number (the households a person left,
     // 0012_members_removed.sql, looked up by ID number as the person directory is).

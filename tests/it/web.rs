@@ -370,6 +370,8 @@ enum Expect {
     ProjectsRefused,
     /// A loans ledger: answered, the other county's borrower refused as outside the area.
     LoansRefused,
+    /// A construction ledger: answered, the other county's item and target refused.
+    ConstructionRefused,
 }
 
 struct Sample {
@@ -395,6 +397,40 @@ fn foreign_projects() -> String {
     )
 }
 
+/// A construction ledger's items' header (the columns it needs).
+pub const CONSTRUCTION_HEADER: &str =
+    "项目编号,实施年度,任务类别,所在地代码,建设内容,计划数量,完成数量,进展情况";
+
+/// A construction workbook naming county B's item (changed) and setting county B a target.
+fn foreign_construction() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let items = book.add_worksheet();
+    for (r, line) in [
+        CONSTRUCTION_HEADER,
+        "BJS1,2026,农村户厕改造,620521100001,北城厕所,40,40,已完成",
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (c, cell) in line.split(',').enumerate() {
+            items.write_string(r as u32, c as u16, cell).unwrap();
+        }
+    }
+    let targets = book.add_worksheet();
+    for (r, line) in [
+        "区划代码,年度,任务类别,目标任务数",
+        "620521000000,2026,农村户厕改造,1",
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (c, cell) in line.split(',').enumerate() {
+            targets.write_string(r as u32, c as u16, cell).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
 /// A loans ledger with one loan to `borrower` (李强, of county B).
 fn foreign_loans(borrower: &str) -> String {
     csv(
@@ -413,6 +449,7 @@ fn b_markers(site: &Site) -> Vec<String> {
         "北城居民委员会".into(),
         "b_admin".into(),
         "b_officer".into(),
+        "北城改厕项目".into(),
         site.li_id.clone(),
         li.masked(),
     ]
@@ -493,6 +530,27 @@ async fn no_route_reaches_outside_the_callers_area() {
         .await
         .unwrap();
     assert_eq!(added.added, 1, "{:?}", added.errors);
+    // County B's construction: an item and its target.
+    let b_construction = b_projects.path().join("b乡建.csv");
+    std::fs::write(
+        &b_construction,
+        csv(
+            CONSTRUCTION_HEADER,
+            &["BJS1,2026,农村户厕改造,620521100001,北城改厕项目,40,10,在建"],
+        ),
+    )
+    .unwrap();
+    let built = site
+        .app()
+        .import_construction_in(
+            &zhenxing_app::store::Actor::command_line(),
+            Scope::All,
+            &b_construction,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(built.items_added, 1, "{:?}", built.errors);
     // County B's loans ledger: a loan to 李强.
     let b_loans = b_projects.path().join("b贷款.csv");
     std::fs::write(&b_loans, foreign_loans(&site.li_id)).unwrap();
@@ -1071,6 +1129,22 @@ async fn no_route_reaches_outside_the_callers_area() {
                 Some(multipart(&[("ledger", "贷款.csv", &foreign_loans(&site.li_id))])),
             )
         },
+        denied("GET", "/construction", format!("/construction?area={COUNTY_B}")),
+        own("GET", "/construction", "/construction?year=2026".into()),
+        denied("GET", "/construction/xlsx", format!("/construction/xlsx?area={COUNTY_B}")),
+        own("GET", "/construction/xlsx", "/construction/xlsx?year=2026".into()),
+        denied("GET", "/construction/figures.xlsx", format!("/construction/figures.xlsx?area={COUNTY_B}&year=2026")),
+        own("GET", "/construction/figures.xlsx", "/construction/figures.xlsx?year=2026".into()),
+        with(
+            s("POST", "/construction", "/construction".into(), Expect::ConstructionRefused, "a_admin"),
+            Some(crate::web_monitoring::multipart_body(&[], &[("ledger", "乡建.xlsx", &foreign_construction())])),
+        ),
+        denied("GET", "/api/v1/construction", format!("/api/v1/construction?area={COUNTY_B}")),
+        own("GET", "/api/v1/construction", "/api/v1/construction?year=2026".into()),
+        with(
+            s("POST", "/api/v1/construction/import", "/api/v1/construction/import".into(), Expect::ConstructionRefused, "a_admin"),
+            Some(crate::web_monitoring::multipart_body(&[], &[("ledger", "乡建.xlsx", &foreign_construction())])),
+        ),
         denied("GET", "/projects", format!("/projects?area={COUNTY_B}")),
         own("GET", "/projects", "/projects?year=2025".into()),
         denied("GET", "/projects/xlsx", format!("/projects/xlsx?area={COUNTY_B}")),
@@ -1409,6 +1483,13 @@ async fn no_route_reaches_outside_the_callers_area() {
                     r.body
                 );
             }
+            Expect::ConstructionRefused => {
+                assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
+                for refused in ["所在地不在您的管辖范围内", "该县不在您的管辖范围内"]
+                {
+                    assert!(r.body.contains(refused), "{what}: {}", r.body);
+                }
+            }
             Expect::ProjectsRefused => {
                 assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
                 assert!(
@@ -1441,6 +1522,33 @@ async fn no_route_reaches_outside_the_callers_area() {
         };
         assert_clean(&what, &body, &markers);
     }
+    // B's construction as it was: a county A caller's workbook naming it changed nothing.
+    let b_items = site
+        .app()
+        .store()
+        .construction()
+        .construction_items(
+            Scope::All,
+            AreaCode::parse(COUNTY_B).unwrap(),
+            zhenxing_domain::PolicyYear::new(2026).unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(b_items.len(), 1);
+    assert_eq!((b_items[0].item.done, b_items[0].version), (10, 1));
+    assert!(
+        site.app()
+            .store()
+            .construction()
+            .construction_targets(
+                Scope::All,
+                AreaCode::parse(COUNTY_B).unwrap(),
+                zhenxing_domain::PolicyYear::new(2026).unwrap(),
+            )
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // B's project as it was: a county A caller's ledger naming it changed nothing.
     let bxm1 = site
         .app()
@@ -4479,4 +4587,149 @@ async fn those_who_work_in_a_village_check_in_and_their_county_reads_the_month()
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
     assert!(bad.body.contains("2099年1月还没有到"), "{}", bad.body);
+}
+
+/// Uploads a construction ledger on the 乡村建设 page.
+async fn upload_construction(site: &Site, who: &Session, name: &str, bytes: &[u8]) -> Response {
+    let (content_type, body) =
+        crate::web_monitoring::multipart_body(&[], &[("ledger", name, bytes)]);
+    site.send(
+        Request::post(format!("/construction?csrf={}", who.csrf))
+            .header(header::COOKIE, format!("zx_session={}", who.cookie))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_countys_rural_construction_is_imported_followed_and_exported_on_its_page() {
+    let site = Site::new().await;
+    let admin = site.login("a_admin").await;
+    let empty = site.get("/construction", Some(&admin)).await;
+    assert_eq!(empty.status, StatusCode::OK, "{}", empty.body);
+    assert!(
+        empty.body.contains("id=\"no-construction\""),
+        "{}",
+        empty.body
+    );
+    assert!(empty.body.contains("id=\"construction-form\""));
+    assert!(
+        site.get("/work", Some(&admin))
+            .await
+            .body
+            .contains("href=\"/construction?area=620102000000\">乡村建设</a>")
+    );
+    // The items as GBK CSV, one refused; then the targets.
+    let items = csv(
+        CONSTRUCTION_HEADER,
+        &[
+            "JS01,2026,农村户厕改造,620102010201,户厕改造,60,60,已完成",
+            "JS02,2026,农村户厕改造,620102010201,户厕改造,40,20,在建",
+            "JS03,2026,生活污水治理,620102010201,污水管网,1,2,在建",
+        ],
+    );
+    let gbk = encoding_rs::GBK.encode(&items).0.to_vec();
+    let page = upload_construction(&site, &admin, "乡建.csv", &gbk).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for part in [
+        "乡建.csv：读取建设项目3行（新增2个，更新0个，未变0个），目标任务0行（新增0项，更新0项，未变0项），1行未导入",
+        "<td class=\"n\">4</td><td>完成数量</td><td>2</td><td>完成数量2大于计划数量1</td>",
+        "农村户厕改造：完成80户（未下达目标任务）",
+    ] {
+        assert!(page.body.contains(part), "{part}\n{}", page.body);
+    }
+    let targets = csv(
+        "区划代码,年度,任务类别,目标任务数",
+        &["620102000000,2026,农村户厕改造,100"],
+    );
+    let page = upload_construction(&site, &admin, "目标.csv", targets.as_bytes()).await;
+    for part in [
+        "目标任务1行（新增1项，更新0项，未变0项），全部导入",
+        "<div class=\"short\" data-task=\"农村户厕改造\"><b>80.00%</b>农村户厕改造：完成80户，目标100户</div>",
+        "<td>JS02</td><td>农村户厕改造</td>",
+        "<td class=\"n\">20户</td><td>在建</td>",
+        "href=\"/construction/xlsx?area=620102000000&amp;year=2026\"",
+    ] {
+        assert!(page.body.contains(part), "{part}\n{}", page.body);
+    }
+    // A year that is no year: a clear 400.
+    let bad = site.get("/construction?year=明年", Some(&admin)).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    // The ledger exported imports back unchanged over the API.
+    let (status, _, bytes) = site.get_bytes("/construction/xlsx?year=2026", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    let token = site.token("a_admin").await;
+    let (content_type, body) =
+        crate::web_monitoring::multipart_body(&[], &[("ledger", "导出.xlsx", &bytes)]);
+    let back = site
+        .send(
+            Request::post("/api/v1/construction/import")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.body);
+    let j: serde_json::Value = serde_json::from_str(&back.body).unwrap();
+    assert_eq!(
+        (
+            &j["items_unchanged"],
+            &j["targets_unchanged"],
+            &j["rejected"]
+        ),
+        (
+            &serde_json::json!(2),
+            &serde_json::json!(1),
+            &serde_json::json!(0)
+        )
+    );
+    // The figures workbook and the API's figures.
+    let (status, _, bytes) = site
+        .get_bytes("/construction/figures.xlsx?year=2026", &admin)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = book.worksheet_range("完成情况").unwrap();
+        let last: Vec<String> = sheet
+            .rows()
+            .next_back()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        assert_eq!(
+            last[1..9],
+            [
+                "城关区合计",
+                "农村户厕改造",
+                "户",
+                "100",
+                "2",
+                "100",
+                "80",
+                "80.00%"
+            ]
+        );
+    }
+    let r = site
+        .api(Method::GET, "/api/v1/construction?year=2026", &token)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(j["tasks"][1]["task"], "农村户厕改造");
+    assert_eq!(j["tasks"][1]["figures"]["completion_rate"], "80.00%");
+    assert_eq!(j["tasks"][1]["figures"]["behind"], true);
+    assert_eq!(j["items"][1]["stage"], "在建");
+    // A village cadre reads the page but is offered no import, and may not post one.
+    let cadre = site.login("a_cadre").await;
+    let seen = site.get("/construction", Some(&cadre)).await;
+    assert_eq!(seen.status, StatusCode::OK, "{}", seen.body);
+    assert!(!seen.body.contains("id=\"construction-form\""));
+    let refused = upload_construction(&site, &cadre, "乡建.csv", &gbk).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }

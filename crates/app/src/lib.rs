@@ -6,6 +6,7 @@ pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod browse;
+pub mod construction;
 pub mod demo_work;
 pub mod divisions;
 pub mod edit;

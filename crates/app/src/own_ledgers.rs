@@ -20,18 +20,37 @@ pub(crate) async fn read_named(
     name: Option<&str>,
     read: fn(&Path) -> Result<Table, LedgerError>,
 ) -> Result<(Table, String), AppError> {
+    read_as_named(path, name, read).await
+}
+
+/// The name a file is told by: the upload's own, else the path's.
+pub(crate) fn file_name(path: &Path, name: Option<&str>) -> String {
+    name.map(str::to_string).unwrap_or_else(|| {
+        path.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
+    })
+}
+
+/// Reads a file with `read` on a blocking thread, its errors naming it as
+/// [`file_name`] does.
+pub(crate) async fn read_as_named<T: Send + 'static>(
+    path: &Path,
+    name: Option<&str>,
+    read: fn(&Path) -> Result<T, LedgerError>,
+) -> Result<(T, String), AppError> {
     let owned = path.to_path_buf();
-    let table = tokio::task::spawn_blocking(move || read(&owned))
+    let file = file_name(path, name);
+    let value = tokio::task::spawn_blocking(move || read(&owned))
         .await
         .map_err(|e| AppError::Invalid(e.to_string()))?
         .map_err(|mut e| {
-            if let Some(n) = name {
-                e.file = n.to_string();
+            if name.is_some() {
+                e.file = file.clone();
             }
             e
         })?;
-    let file = name.map(str::to_string).unwrap_or(table.file.clone());
-    Ok((table, file))
+    Ok((value, file))
 }
 
 /// Rows added, updated and left as they were.

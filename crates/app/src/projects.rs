@@ -195,8 +195,8 @@ fn change_view(c: &ProjectChange) -> ChangeView {
 }
 
 impl App {
-    /// The project rule of the province's policy for `year` (`None`: it has none).
-    async fn project_rule(
+    /// The policy in force in the province of `area` for `year` (`None`: it has none).
+    pub(crate) async fn policy_or_none(
         &self,
         area: AreaCode,
         year: PolicyYear,
@@ -296,7 +296,7 @@ impl App {
                             Some(r) => r.clone(),
                             None => {
                                 let r = self
-                                    .project_rule(p.area, p.year)
+                                    .policy_or_none(p.area, p.year)
                                     .await?
                                     .map(|policy| policy.projects)
                                     .unwrap_or_default();
@@ -369,7 +369,7 @@ impl App {
             Some(y) => y,
             None => crate::monitoring::policy::year_of(today_in_china())?,
         };
-        let (rule, policy) = match self.project_rule(area, year).await? {
+        let (rule, policy) = match self.policy_or_none(area, year).await? {
             Some(p) => (p.projects, Some(p.title)),
             None => (ProjectRule::default(), None),
         };

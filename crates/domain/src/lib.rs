@@ -8,6 +8,7 @@
 pub mod area;
 pub mod attendance;
 pub mod audit;
+pub mod construction;
 pub mod date;
 pub mod division;
 pub mod error;

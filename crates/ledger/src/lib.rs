@@ -7,6 +7,7 @@
 //! Writing: [`write`] produces the same layout, so an unmasked export imports back unchanged.
 #![forbid(unsafe_code)]
 
+pub mod construction;
 pub mod department;
 pub mod error;
 mod html;

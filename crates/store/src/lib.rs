@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod construction;
 pub mod error;
 pub mod loan;
 pub mod model;
@@ -21,6 +22,7 @@ use zhenxing_domain::stats::Counts;
 use zhenxing_domain::{AreaCode, Division, Household, HouseholdNo, IdNumber, Member, Scope};
 
 pub use accounts::AccountStore;
+pub use construction::ConstructionStore;
 pub use error::{StoreError, StoreResult};
 pub use loan::LoanStore;
 pub use model::*;
@@ -327,6 +329,9 @@ pub trait Store: Send + Sync {
 
     /// The small credit loans (小额信贷).
     fn loans(&self) -> &dyn LoanStore;
+
+    /// Rural construction: items and targets.
+    fn construction(&self) -> &dyn ConstructionStore;
 
     /// Settings of the database itself (e.g. whether it is a demo database).
     async fn meta(&self, key: &str) -> StoreResult<Option<String>>;

@@ -156,6 +156,22 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             post(pages::loans::upload).layer(DefaultBodyLimit::max(LIST_LIMIT)),
         ),
         (r("GET", "/loans/xlsx", Page), get(pages::loans::xlsx)),
+        (
+            r("GET", "/construction", Page),
+            get(pages::construction::list),
+        ),
+        (
+            r("POST", "/construction", Page),
+            post(pages::construction::upload).layer(DefaultBodyLimit::max(LIST_LIMIT)),
+        ),
+        (
+            r("GET", "/construction/xlsx", Page),
+            get(pages::construction::xlsx),
+        ),
+        (
+            r("GET", "/construction/figures.xlsx", Page),
+            get(pages::construction::figures_xlsx),
+        ),
         (r("GET", "/projects", Page), get(pages::projects::list)),
         (
             r("POST", "/projects", Page),
@@ -360,6 +376,14 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (r("GET", "/api/v1/posts", Api), get(api::posts::posts)),
         (r("POST", "/api/v1/posts", Api), post(api::posts::publish)),
         (r("GET", "/api/v1/posts/{id}", Api), get(api::posts::post)),
+        (
+            r("GET", "/api/v1/construction", Api),
+            get(api::construction::construction),
+        ),
+        (
+            r("POST", "/api/v1/construction/import", Api),
+            post(api::construction::import).layer(DefaultBodyLimit::max(LIST_LIMIT)),
+        ),
         (r("GET", "/api/v1/loans", Api), get(api::loans::loans)),
         (
             r("POST", "/api/v1/loans/import", Api),

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::error::translate;
 use super::*;
+use crate::construction::ConstructionTask;
 
 mod screening;
 
@@ -36,6 +37,9 @@ struct RawPolicy {
     /// The projects of 衔接资金; the default when a policy does not say.
     #[serde(default)]
     projects: Option<RawProjects>,
+    /// The tasks of rural construction; the default when a policy does not say.
+    #[serde(default)]
+    construction: Option<RawConstruction>,
     /// Department screening kinds; a policy without them cannot screen.
     #[serde(default)]
     screening: Vec<screening::RawKind>,
@@ -47,6 +51,19 @@ struct RawProjects {
     categories: Vec<String>,
     industry: Vec<String>,
     industry_share_min: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConstruction {
+    tasks: Vec<RawTask>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTask {
+    name: String,
+    unit: String,
 }
 
 #[derive(Deserialize)]
@@ -699,6 +716,12 @@ impl Checker {
             .map(|r| self.projects(r))
             .unwrap_or_default();
 
+        let construction = raw
+            .construction
+            .as_ref()
+            .map(|r| self.construction(r))
+            .unwrap_or_default();
+
         let screening = self.screening(&raw.screening);
 
         Some(Policy {
@@ -726,6 +749,7 @@ impl Checker {
             village_ratio,
             relocation,
             projects,
+            construction,
             screening,
         })
     }
@@ -776,6 +800,29 @@ impl Checker {
             industry,
             industry_share_min_bp,
         }
+    }
+
+    fn construction(&mut self, r: &RawConstruction) -> ConstructionRule {
+        let mut tasks: Vec<ConstructionTask> = Vec::new();
+        for (i, t) in r.tasks.iter().enumerate() {
+            let name = self.text(&format!("construction.tasks[{i}].name"), &t.name);
+            let unit = self.text(&format!("construction.tasks[{i}].unit"), &t.unit);
+            if name.is_empty() || unit.is_empty() {
+                continue;
+            }
+            if tasks.iter().any(|k| k.name == name) {
+                self.fail(
+                    format!("construction.tasks[{i}].name"),
+                    format!("“{name}”重复"),
+                );
+            } else {
+                tasks.push(ConstructionTask { name, unit });
+            }
+        }
+        if tasks.is_empty() {
+            self.fail("construction.tasks", "至少列出一项乡村建设任务".to_string());
+        }
+        ConstructionRule { tasks }
     }
 
     fn relocation(&mut self, r: &RawRelocation) -> RelocationRule {

@@ -16,6 +16,7 @@ pub use calendar::{CalendarConflict, Counting, Period, WorkCalendar};
 pub use error::{PolicyError, PolicyProblem};
 
 use crate::area::{AreaCode, AreaLevel};
+use crate::construction::ConstructionRule;
 use crate::household::{RiskType, RiskTypes};
 use crate::member::Labour;
 use crate::money::Money;
@@ -254,6 +255,8 @@ pub struct Policy {
     pub relocation: RelocationRule,
     /// 衔接资金项目: the categories a project ledger gives, the industry ones and their floor.
     pub projects: ProjectRule,
+    /// 乡村建设: the tasks a construction ledger gives and their units.
+    pub construction: ConstructionRule,
     /// 部门筛查预警: the kinds of department file and their rules.
     pub screening: Vec<ScreeningKind>,
 }

@@ -37,6 +37,10 @@ fn shipped_files_parse_with_the_defaults() {
         assert_eq!(p.relocation, crate::relocation::RelocationRule::default());
         assert_eq!(p.projects, crate::project::ProjectRule::default());
         assert_eq!(
+            p.construction,
+            crate::construction::ConstructionRule::default()
+        );
+        assert_eq!(
             p.village_ratio.denominator,
             RatioDenominator::RegisteredPopulation
         );
@@ -391,4 +395,56 @@ fn a_policy_without_the_relocation_section_takes_the_default_and_one_with_it_its
             employment: vec![EmploymentKind::WelfareJob],
         }
     );
+}
+
+#[test]
+fn the_construction_tasks_are_read_as_written_and_default_when_absent() {
+    use crate::construction::{ConstructionRule, ConstructionTask};
+    let text = gansu(2026);
+    let start = text.find("[construction]").unwrap();
+    let end = start + text[start..].find("\n]\n").unwrap() + 3;
+    let without = format!("{}{}", &text[..start], &text[end..]);
+    assert!(!without.contains("户厕"));
+    assert_eq!(
+        Policy::parse(&without).unwrap().construction,
+        ConstructionRule::default()
+    );
+    let own = text.replace(
+        "{ name = \"问题厕所整改\", unit = \"户\" },",
+        "{ name = \"农村道路\", unit = \"公里\" },",
+    );
+    let p = Policy::parse(&own).unwrap();
+    assert_eq!(
+        p.construction.task("农村道路"),
+        Some(&ConstructionTask {
+            name: "农村道路".into(),
+            unit: "公里".into()
+        })
+    );
+    assert!(p.construction.task("问题厕所整改").is_none());
+    // A task twice, or none, is refused with where.
+    let twice = text.replace(
+        "{ name = \"问题厕所整改\", unit = \"户\" },",
+        "{ name = \"农村户厕改造\", unit = \"户\" },",
+    );
+    let e = Policy::parse(&twice)
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(e.contains("construction.tasks[2].name"), "{e}");
+    assert!(e.contains("重复"), "{e}");
+    let none = format!(
+        "{}[construction]\ntasks = []\n{}",
+        &text[..start],
+        &text[end..]
+    );
+    let e = Policy::parse(&none)
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(e.contains("至少列出一项乡村建设任务"), "{e}");
 }

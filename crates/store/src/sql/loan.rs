@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use zhenxing_domain::loan::{Loan, LoanNo};
 use zhenxing_domain::{AreaCode, HouseholdNo, IdNumber, Money, Scope};
 
-use super::monitoring::{area, corrupt, day, json, opt_day, row_day, row_opt_day};
+use super::monitoring::{area, corrupt, day, opt_day, row_day, row_opt_day};
 use super::versioned::{Versioned, changeset};
 use super::{Db, Row, SqlStore, Tx, Value};
 use crate::loan::*;
@@ -119,23 +119,16 @@ impl<D: Db> LoanStore for SqlStore<D> {
         let changeset = changeset(tx.as_mut(), actor, scope, "loans").await?;
         let mut outcomes = Vec::with_capacity(loans.len());
         for rec in loans {
-            let old = match read_one(tx.as_mut(), rec.county, &rec.loan.no).await? {
-                Some(old) if old.record == *rec => {
-                    outcomes.push(Saved::Unchanged);
-                    continue;
-                }
-                Some(old) => Some((old.version, json(&old.record)?)),
-                None => None,
-            };
+            let old = read_one(tx.as_mut(), rec.county, &rec.loan.no).await?;
             let saved = LOANS
-                .write(
+                .save(
                     tx.as_mut(),
                     changeset,
                     rec.county.as_i64(),
                     rec.loan.no.as_str(),
+                    old.as_ref().map(|o| (o.version, &o.record)),
+                    rec,
                     values(rec),
-                    old,
-                    json(rec)?,
                 )
                 .await?;
             outcomes.push(saved);

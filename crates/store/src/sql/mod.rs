@@ -6,6 +6,7 @@
 
 mod accounts;
 mod columns;
+mod construction;
 mod figures;
 mod import;
 mod loan;

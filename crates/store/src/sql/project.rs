@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use zhenxing_domain::project::{Project, ProjectNo, ProjectStage};
 use zhenxing_domain::{AreaCode, Money, PolicyYear, Scope};
 
-use super::monitoring::{area, corrupt, json, opt_day, row_opt_day};
+use super::monitoring::{area, corrupt, opt_day, row_opt_day};
 use super::versioned::{Versioned, changeset};
 use super::{Db, Row, SqlStore, Tx, Value};
 use crate::project::*;
@@ -129,23 +129,16 @@ impl<D: Db> ProjectStore for SqlStore<D> {
         let changeset = changeset(tx.as_mut(), actor, scope, "projects").await?;
         let mut outcomes = Vec::with_capacity(projects.len());
         for (p, county) in projects.iter().zip(keys) {
-            let old = match read_one(tx.as_mut(), county, &p.no).await? {
-                Some(old) if old.project == *p => {
-                    outcomes.push(Saved::Unchanged);
-                    continue;
-                }
-                Some(old) => Some((old.version, json(&old.project)?)),
-                None => None,
-            };
+            let old = read_one(tx.as_mut(), county, &p.no).await?;
             let saved = PROJECTS
-                .write(
+                .save(
                     tx.as_mut(),
                     changeset,
                     county.as_i64(),
                     p.no.as_str(),
+                    old.as_ref().map(|o| (o.version, &o.project)),
+                    p,
                     values(p),
-                    old,
-                    json(p)?,
                 )
                 .await?;
             outcomes.push(saved);

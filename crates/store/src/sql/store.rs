@@ -1139,6 +1139,10 @@ impl<D: Db> Store for SqlStore<D> {
         self
     }
 
+    fn construction(&self) -> &dyn crate::ConstructionStore {
+        self
+    }
+
     async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
         let mut tx = self.db.read().await?;
         let rows = tx

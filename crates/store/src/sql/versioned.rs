@@ -46,10 +46,40 @@ pub(super) async fn changeset(
 }
 
 impl Versioned {
+    /// Saves one row against what is stored under its key (its version and value, `None` for a
+    /// new number): the same is left alone, else written with the previous value kept.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn save<T: serde::Serialize + PartialEq>(
+        &self,
+        tx: &mut dyn Tx,
+        changeset: i64,
+        county: i64,
+        number: &str,
+        stored: Option<(i64, &T)>,
+        new: &T,
+        values: Vec<Value<'static>>,
+    ) -> StoreResult<Saved> {
+        let old = match stored {
+            Some((_, old)) if old == new => return Ok(Saved::Unchanged),
+            Some((version, old)) => Some((version, super::monitoring::json(old)?)),
+            None => None,
+        };
+        self.write(
+            tx,
+            changeset,
+            county,
+            number,
+            values,
+            old,
+            super::monitoring::json(new)?,
+        )
+        .await
+    }
+
     /// Writes one row: `old` is the stored row's version and JSON when there is one and it
     /// differs (the caller compares), `None` for a new number.
     #[allow(clippy::too_many_arguments)]
-    pub(super) async fn write(
+    async fn write(
         &self,
         tx: &mut dyn Tx,
         changeset: i64,

@@ -14,6 +14,7 @@ use zhenxing_domain::MonitorCategory;
 use zhenxing_domain::stats::Counts;
 
 pub mod attendance;
+pub mod construction;
 pub mod loans;
 pub mod monitoring;
 pub mod policy;
@@ -1111,6 +1112,7 @@ impl Modify for BearerScheme {
         screening::screen, screening::batches, screening::results,
         screening::problems, imports, import_errors, progress, registry::registry_checks,
         relocation::relocation, projects::projects, projects::project, projects::import,
+        construction::construction, construction::import,
         loans::loans, loans::import, stats::key_counties, posts::posts, posts::post, posts::publish,
         attendance::attendance, attendance::check_in),
     components(schemas(ErrorBody)),

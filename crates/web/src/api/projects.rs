@@ -17,7 +17,7 @@ use crate::pages::projects::{ProjectsQuery, project_key};
 use crate::state::AppState;
 
 /// Row errors an import's answer lists, at most.
-const ERRORS_LISTED: usize = 1000;
+pub(super) const ERRORS_LISTED: usize = 1000;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -3,6 +3,7 @@
 pub mod areas;
 pub mod attendance;
 pub mod audit;
+pub mod construction;
 pub mod dashboard;
 pub mod households;
 pub mod ledgers;

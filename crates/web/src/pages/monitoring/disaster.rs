@@ -20,6 +20,8 @@ pub const SHOWN: usize = 500;
 
 /// A row of an uploaded list that was not taken, as the pages show it (values already masked).
 pub struct ErrorLine {
+    /// The sheet of a workbook the row is in (empty for a CSV).
+    pub sheet: String,
     pub row: u64,
     pub column: String,
     pub value: String,
@@ -29,6 +31,7 @@ pub struct ErrorLine {
 impl ErrorLine {
     pub fn of(e: &zhenxing_ledger::RowError) -> ErrorLine {
         ErrorLine {
+            sheet: e.sheet.clone().unwrap_or_default(),
             row: e.row,
             column: e.column.clone(),
             value: e.value.clone(),
