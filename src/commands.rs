@@ -355,6 +355,32 @@ pub async fn run(command: Command) -> Result<i32> {
                 crate::loans::stats(&db, a, date, format, out).await
             }
         },
+        Command::WorkTeams { command } => match command {
+            crate::WorkTeamsCommand::Import { db, file, errors } => {
+                crate::work_teams::import(&db, &file, errors).await
+            }
+            crate::WorkTeamsCommand::Stats {
+                db,
+                area: a,
+                date,
+                format,
+            } => {
+                let a = a.as_deref().map(area).transpose()?;
+                let day = crate::commands::day_arg(date.as_deref())?;
+                crate::work_teams::stats(&db, a, day, format).await
+            }
+            crate::WorkTeamsCommand::Export {
+                db,
+                area: a,
+                date,
+                out,
+                unmasked,
+            } => {
+                let a = a.as_deref().map(area).transpose()?;
+                let day = crate::commands::day_arg(date.as_deref())?;
+                crate::work_teams::export(&db, a, day, &out, unmasked).await
+            }
+        },
         Command::Projects { command } => match command {
             crate::ProjectsCommand::Import { db, file, errors } => {
                 crate::projects::import(&db, &file, errors).await
@@ -622,6 +648,13 @@ async fn demo(
             "演示{}（见“重点工作 · 乡村建设”页）。\n",
             construction.summary()
         );
+        let teams = app
+            .add_demo_work_teams(county, zhenxing_domain::today_in_china(), seed)
+            .await?;
+        println!(
+            "演示驻村工作队：{}（见“重点工作 · 驻村工作队”页）。\n",
+            teams.summary()
+        );
         let loans = app
             .add_demo_loans(county, zhenxing_domain::today_in_china(), seed)
             .await?;
@@ -750,4 +783,15 @@ fn generate(
         println!("  {}", f.display());
     }
     Ok(0)
+}
+
+/// A `--date` argument: a day such as 2025-06-30 (`None`: today).
+pub fn day_arg(date: Option<&str>) -> anyhow::Result<Option<chrono::NaiveDate>> {
+    match date {
+        None => Ok(None),
+        Some(d) => match zhenxing_domain::LedgerDate::parse(d) {
+            Ok(zhenxing_domain::LedgerDate::Day(d)) => Ok(Some(d)),
+            _ => anyhow::bail!("--date 应为日期，如 2025-06-30：{d}"),
+        },
+    }
 }

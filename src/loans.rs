@@ -3,10 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
-use chrono::NaiveDate;
+use anyhow::Result;
 use zhenxing_app::store::Actor;
-use zhenxing_domain::{AreaCode, LedgerDate, Scope};
+use zhenxing_domain::{AreaCode, Scope};
 
 use crate::StatsFormat;
 use crate::commands::open;
@@ -34,13 +33,7 @@ pub async fn stats(
     out: Option<PathBuf>,
 ) -> Result<i32> {
     crate::commands::xlsx_out(out.as_deref())?;
-    let as_of: Option<NaiveDate> = match date.as_deref() {
-        None => None,
-        Some(d) => match LedgerDate::parse(d) {
-            Ok(LedgerDate::Day(d)) => Some(d),
-            _ => bail!("--date 应为日期，如 2025-06-30：{d}"),
-        },
-    };
+    let as_of = crate::commands::day_arg(date.as_deref())?;
     let app = open(db).await?;
     let area = crate::commands::area_or_root(&app, db, area).await?;
     let r = app.loan_report(Scope::All, area, as_of, None).await?;

@@ -13,6 +13,7 @@ mod relocation;
 mod screening;
 mod stats_cmd;
 mod users;
+mod work_teams;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -240,6 +241,13 @@ enum Command {
     Construction {
         #[command(subcommand)]
         command: ConstructionCommand,
+    },
+    /// Village-resident work teams (驻村干部花名册): import a county's roster, the teams of an
+    /// area as of a day (ex-poor villages' first secretaries, teams below the floor, cadres
+    /// beyond their term), the roster exported.
+    WorkTeams {
+        #[command(subcommand)]
+        command: WorkTeamsCommand,
     },
     /// Key assistance counties (乡村振兴重点帮扶县): load the province's list (`--file`: 县代码 or
     /// 县（市、区） with 市（州）, and 类别 国家/省级; the list replaces the province's, all or
@@ -551,6 +559,51 @@ pub enum ConstructionCommand {
         out: PathBuf,
         #[arg(long)]
         figures: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum WorkTeamsCommand {
+    /// Import a roster (CSV in UTF-8 or GBK, xls, xlsx: 姓名, 证件号码, 所驻村代码, 驻村职务,
+    /// 派出单位, 派出单位级别, 驻村时间; optional 联系电话, 离村时间, 备注): new cadres added,
+    /// changed ones updated with their history. Exit status 2 when some rows were refused, 1
+    /// when the file is no roster.
+    Import {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        file: PathBuf,
+        /// Write every refused row's problems here (.csv or .xlsx).
+        #[arg(long)]
+        errors: Option<PathBuf>,
+    },
+    /// The teams of an area and of each area under it on a day. Exit status 2 when a village
+    /// needs attention.
+    Stats {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        /// The area (its code); the whole tree's first province when absent.
+        #[arg(long)]
+        area: Option<String>,
+        /// The day (today when absent).
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StatsFormat,
+    },
+    /// The roster of a county or below as a workbook (.xlsx) in the layout it is imported in;
+    /// ID numbers and phones masked unless `--unmasked`.
+    Export {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        unmasked: bool,
     },
 }
 

@@ -555,7 +555,43 @@ async fn browser_story_login_tree_search_household_import_logout() {
             summary.contains("75.00%") && summary.contains("完成75户，目标100户"),
             "{summary}"
         );
-        shot(&c, "08d-construction").await;
+        shot(&c, "08c2-construction").await;
+
+        // Work teams: a roster uploaded, the team's cadres listed with ID numbers masked.
+        click_link(&c, "重点工作").await;
+        c.find(Locator::LinkText("驻村工作队"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&c, "//h1[contains(., '驻村工作队')]").await;
+        let secretary = crate::support::id("620102", "19800101", 1);
+        let roster = site.env.write(
+            "驻村干部花名册.csv",
+            encoding_rs::GBK
+                .encode(&csv(
+                    "姓名,证件号码,所驻村代码,驻村职务,派出单位,派出单位级别,驻村时间",
+                    &[&format!(
+                        "张明,{secretary},620102010201,第一书记,省农业农村厅,省直,2025-03-01"
+                    )],
+                ))
+                .0,
+        );
+        by_id(&c, "work-teams-file")
+            .await
+            .send_keys(&roster.to_string_lossy())
+            .await
+            .unwrap();
+        click(&c, "upload-work-teams").await;
+        wait_for(&c, "//*[@id='work-teams-import-result']").await;
+        assert_eq!(text_of(&c, "team-members").await, "1");
+        let listed = text_of(&c, "work-teams-members").await;
+        assert!(
+            listed.contains("张明") && !listed.contains(&secretary),
+            "{listed}"
+        );
+        shot(&c, "08d-work-teams").await;
 
         // Small loans: the banks' ledger uploaded, one loan overdue listed with its borrower's
         // ID number masked.

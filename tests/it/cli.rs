@@ -260,6 +260,31 @@ fn demo_builds_a_database_and_refuses_to_overwrite_a_real_one() {
     let json: serde_json::Value = serde_json::from_slice(&construction_json.stdout).unwrap();
     assert_eq!(json["tasks"][1]["figures"]["target"], 1200, "{json}");
     assert_eq!(json["tasks"][1]["figures"]["items"], 20, "{json}");
+    // The county's work teams: ex-poor villages' first secretaries, the floor, the term.
+    let teams = said
+        .lines()
+        .find(|l| l.starts_with("演示驻村工作队："))
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!(
+        teams.contains("在岗驻村干部") && teams.contains("已选派第一书记"),
+        "{teams}"
+    );
+    let teams_json = zhenxing(&[
+        "work-teams",
+        "stats",
+        "--db",
+        &db,
+        "--area",
+        "620000",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&teams_json.stdout).unwrap();
+    assert!(json["totals"]["members"].as_u64().unwrap() > 10, "{json}");
+    assert!(
+        json["totals"]["ex_poor_villages"].as_u64().unwrap() > 0,
+        "{json}"
+    );
     // The province's policy in words and a county's news.
     assert!(said.contains("演示政策动态：2篇"), "{said}");
     // A demo list of key counties (said to be one), the demo county on it.

@@ -27,3 +27,4 @@ mod story;
 mod support;
 mod web;
 mod web_monitoring;
+mod work_teams;

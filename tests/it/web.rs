@@ -372,6 +372,8 @@ enum Expect {
     LoansRefused,
     /// A construction ledger: answered, the other county's item and target refused.
     ConstructionRefused,
+    /// A roster: answered, the cadre in the other county's village refused.
+    RosterRefused,
 }
 
 struct Sample {
@@ -394,6 +396,17 @@ fn foreign_projects() -> String {
     csv(
         PROJECT_HEADER,
         &["BXM1,2025,北城冷库项目改,620521100001,产业发展,已完工,30,30,30"],
+    )
+}
+
+/// A roster's header (the columns it needs).
+pub const ROSTER_HEADER: &str = "姓名,证件号码,所驻村代码,驻村职务,派出单位,派出单位级别,驻村时间";
+
+/// County B's cadre, as a roster's row (`name` as written).
+fn b_cadre(name: &str) -> String {
+    format!(
+        "{name},{},620521100001,第一书记,省农业农村厅,省直,2025-03-01",
+        crate::support::id("620521", "19850101", 7)
     )
 }
 
@@ -450,6 +463,7 @@ fn b_markers(site: &Site) -> Vec<String> {
         "b_admin".into(),
         "b_officer".into(),
         "北城改厕项目".into(),
+        "欧阳北城".into(),
         site.li_id.clone(),
         li.masked(),
     ]
@@ -551,6 +565,20 @@ async fn no_route_reaches_outside_the_callers_area() {
         .await
         .unwrap();
     assert_eq!(built.items_added, 1, "{:?}", built.errors);
+    // County B's work team: its first secretary.
+    let b_roster = b_projects.path().join("b花名册.csv");
+    std::fs::write(&b_roster, csv(ROSTER_HEADER, &[&b_cadre("欧阳北城")])).unwrap();
+    let posted = site
+        .app()
+        .import_roster_in(
+            &zhenxing_app::store::Actor::command_line(),
+            Scope::All,
+            &b_roster,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(posted.added, 1, "{:?}", posted.errors);
     // County B's loans ledger: a loan to 李强.
     let b_loans = b_projects.path().join("b贷款.csv");
     std::fs::write(&b_loans, foreign_loans(&site.li_id)).unwrap();
@@ -1129,6 +1157,20 @@ async fn no_route_reaches_outside_the_callers_area() {
                 Some(multipart(&[("ledger", "贷款.csv", &foreign_loans(&site.li_id))])),
             )
         },
+        denied("GET", "/work-teams", format!("/work-teams?area={COUNTY_B}")),
+        own("GET", "/work-teams", "/work-teams".into()),
+        denied("GET", "/work-teams/xlsx", format!("/work-teams/xlsx?area={COUNTY_B}")),
+        own("GET", "/work-teams/xlsx", "/work-teams/xlsx".into()),
+        with(
+            s("POST", "/work-teams", "/work-teams".into(), Expect::RosterRefused, "a_admin"),
+            Some(multipart(&[("ledger", "花名册.csv", &csv(ROSTER_HEADER, &[&b_cadre("欧阳北")]))])),
+        ),
+        denied("GET", "/api/v1/work-teams", format!("/api/v1/work-teams?area={COUNTY_B}")),
+        own("GET", "/api/v1/work-teams", "/api/v1/work-teams".into()),
+        with(
+            s("POST", "/api/v1/work-teams/import", "/api/v1/work-teams/import".into(), Expect::RosterRefused, "a_admin"),
+            Some(multipart(&[("ledger", "花名册.csv", &csv(ROSTER_HEADER, &[&b_cadre("欧阳北")]))])),
+        ),
         denied("GET", "/construction", format!("/construction?area={COUNTY_B}")),
         own("GET", "/construction", "/construction?year=2026".into()),
         denied("GET", "/construction/xlsx", format!("/construction/xlsx?area={COUNTY_B}")),
@@ -1483,6 +1525,14 @@ async fn no_route_reaches_outside_the_callers_area() {
                     r.body
                 );
             }
+            Expect::RosterRefused => {
+                assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
+                assert!(
+                    r.body.contains("所驻村不在您的管辖范围内"),
+                    "{what}: {}",
+                    r.body
+                );
+            }
             Expect::ConstructionRefused => {
                 assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
                 for refused in ["所在地不在您的管辖范围内", "该县不在您的管辖范围内"]
@@ -1522,6 +1572,19 @@ async fn no_route_reaches_outside_the_callers_area() {
         };
         assert_clean(&what, &body, &markers);
     }
+    // B's cadre as it was: a county A caller's roster naming them changed nothing.
+    let b_team = site
+        .app()
+        .store()
+        .work_teams()
+        .team_members(Scope::All, AreaCode::parse(COUNTY_B).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(b_team.len(), 1);
+    assert_eq!(
+        (b_team[0].member.name.as_str(), b_team[0].version),
+        ("欧阳北城", 1)
+    );
     // B's construction as it was: a county A caller's workbook naming it changed nothing.
     let b_items = site
         .app()
@@ -4732,4 +4795,93 @@ async fn a_countys_rural_construction_is_imported_followed_and_exported_on_its_p
     assert!(!seen.body.contains("id=\"construction-form\""));
     let refused = upload_construction(&site, &cadre, "乡建.csv", &gbk).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_countys_work_teams_are_imported_and_followed_on_their_page_masked() {
+    let site = Site::new().await;
+    let admin = site.login("a_admin").await;
+    site.app()
+        .store()
+        .set_ex_poor_villages(&[AreaCode::parse(V1).unwrap()], true)
+        .await
+        .unwrap();
+    let empty = site.get("/work-teams", Some(&admin)).await;
+    assert_eq!(empty.status, StatusCode::OK, "{}", empty.body);
+    assert!(
+        empty.body.contains("<b id=\"secretary-rate\">0.00%</b>"),
+        "{}",
+        empty.body
+    );
+    assert!(
+        site.get("/work", Some(&admin))
+            .await
+            .body
+            .contains("href=\"/work-teams?area=620102000000\">驻村工作队</a>")
+    );
+    let secretary = crate::support::id("620102", "19800101", 1);
+    let member = crate::support::id("620102", "19800101", 2);
+    let roster = csv(
+        &format!("{ROSTER_HEADER},联系电话"),
+        &[
+            &format!("张明,{secretary},{V1},第一书记,省农业农村厅,省直,2025-03-01,13800001111"),
+            &format!("李华,{member},{V1},队员,县教育局,县直,2025-03-01,"),
+            &format!("坏行,{member},{V1},队员,县教育局,县直,明年,"),
+        ],
+    );
+    let (content_type, body) = multipart(&[("ledger", "花名册.csv", &roster)]);
+    let page = site
+        .send(
+            Request::post(format!("/work-teams?csrf={}", admin.csrf))
+                .header(header::COOKIE, format!("zx_session={}", admin.cookie))
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for part in [
+        "花名册.csv：读取3行，新增驻村干部2人，更新0人，未变0人，1行未导入",
+        "<td>驻村时间</td><td>明年</td>",
+        "<b id=\"team-members\">2</b>在岗驻村干部（第一书记1人）",
+        "<b id=\"secretary-rate\">100.00%</b>",
+        "<b id=\"short-teams\">1</b>",
+        "省直单位1人",
+        "<td>张明</td><td>第一书记</td><td>省农业农村厅（省直单位）</td>",
+        "138****1111",
+    ] {
+        assert!(page.body.contains(part), "{part}\n{}", page.body);
+    }
+    for whole in [&secretary, &member, &"13800001111".to_string()] {
+        assert!(!page.body.contains(whole.as_str()), "{whole}");
+    }
+    // The roster as a workbook: masked.
+    let (status, _, bytes) = site.get_bytes("/work-teams/xlsx", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = book.worksheet_range("驻村干部花名册").unwrap();
+        let cells: Vec<String> = sheet.rows().flatten().map(|c| c.to_string()).collect();
+        assert!(cells.contains(&"张明".to_string()));
+        assert!(!cells.iter().any(|c| c.contains(secretary.as_str())));
+    }
+    // A day that is no day: a clear 400.
+    let bad = site.get("/work-teams?date=明天", Some(&admin)).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    // The API: the same figures, masked.
+    let token = site.token("a_admin").await;
+    let r = site.api(Method::GET, "/api/v1/work-teams", &token).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(j["totals"]["members"], 2);
+    assert_eq!(j["totals"]["secretary_rate"], "100.00%");
+    assert_eq!(j["attention"][0]["problems"], "工作队仅2人");
+    assert_eq!(j["members"][0]["phone"], "138****1111");
+    assert!(!r.body.contains(secretary.as_str()));
+    // A village cadre reads the page but is offered no import.
+    let cadre = site.login("a_cadre").await;
+    let seen = site.get("/work-teams", Some(&cadre)).await;
+    assert_eq!(seen.status, StatusCode::OK, "{}", seen.body);
+    assert!(!seen.body.contains("id=\"work-teams-form\""));
 }

@@ -227,6 +227,22 @@ impl Synth {
         None
     }
 
+    /// A person of `county` born between two days: name, ID number and phone (for the demo's
+    /// rosters).
+    pub(crate) fn person(
+        &mut self,
+        county: AreaCode,
+        born_from: NaiveDate,
+        born_to: NaiveDate,
+    ) -> Option<(String, IdNumber, String)> {
+        let male = self.rng.chance(0.6);
+        let surname = self.surname();
+        let name = self.name(surname, male);
+        let birth = self.date_between(born_from, born_to);
+        let id = self.id_number(county, birth, male)?;
+        Some((name, id, self.phone()))
+    }
+
     fn date_between(&mut self, from: NaiveDate, to: NaiveDate) -> NaiveDate {
         let span = (to - from).num_days().max(0) as u64;
         from + Duration::days(self.rng.below(span + 1) as i64)

@@ -29,6 +29,7 @@ pub mod relocation;
 pub mod role;
 pub mod screening;
 pub mod stats;
+pub mod work_team;
 pub mod year;
 
 pub use area::{AreaCode, AreaLevel, Scope};

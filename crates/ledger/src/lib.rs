@@ -20,6 +20,7 @@ pub mod project;
 pub mod read;
 pub mod rejected;
 pub mod table;
+pub mod work_team;
 pub mod write;
 mod xls;
 

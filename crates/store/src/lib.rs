@@ -15,6 +15,7 @@ pub mod project;
 pub mod screening;
 pub mod search;
 pub mod sql;
+pub mod work_team;
 
 use async_trait::async_trait;
 use futures::stream::BoxStream;
@@ -30,6 +31,7 @@ pub use monitoring::MonitoringStore;
 pub use project::ProjectStore;
 pub use screening::ScreeningStore;
 pub use search::HouseholdSearch;
+pub use work_team::TeamStore;
 
 /// Which database is behind a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -332,6 +334,9 @@ pub trait Store: Send + Sync {
 
     /// Rural construction: items and targets.
     fn construction(&self) -> &dyn ConstructionStore;
+
+    /// The work teams' roster (驻村干部花名册).
+    fn work_teams(&self) -> &dyn TeamStore;
 
     /// Settings of the database itself (e.g. whether it is a demo database).
     async fn meta(&self, key: &str) -> StoreResult<Option<String>>;

@@ -172,6 +172,15 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("GET", "/construction/figures.xlsx", Page),
             get(pages::construction::figures_xlsx),
         ),
+        (r("GET", "/work-teams", Page), get(pages::work_teams::list)),
+        (
+            r("POST", "/work-teams", Page),
+            post(pages::work_teams::upload).layer(DefaultBodyLimit::max(LIST_LIMIT)),
+        ),
+        (
+            r("GET", "/work-teams/xlsx", Page),
+            get(pages::work_teams::xlsx),
+        ),
         (r("GET", "/projects", Page), get(pages::projects::list)),
         (
             r("POST", "/projects", Page),
@@ -383,6 +392,14 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             r("POST", "/api/v1/construction/import", Api),
             post(api::construction::import).layer(DefaultBodyLimit::max(LIST_LIMIT)),
+        ),
+        (
+            r("GET", "/api/v1/work-teams", Api),
+            get(api::work_teams::work_teams),
+        ),
+        (
+            r("POST", "/api/v1/work-teams/import", Api),
+            post(api::work_teams::import).layer(DefaultBodyLimit::max(LIST_LIMIT)),
         ),
         (r("GET", "/api/v1/loans", Api), get(api::loans::loans)),
         (

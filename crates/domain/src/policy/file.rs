@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::error::translate;
 use super::*;
 use crate::construction::ConstructionTask;
+use crate::work_team::WorkTeamRule;
 
 mod screening;
 
@@ -40,6 +41,9 @@ struct RawPolicy {
     /// The tasks of rural construction; the default when a policy does not say.
     #[serde(default)]
     construction: Option<RawConstruction>,
+    /// The work teams' floor and term; the default when a policy does not say.
+    #[serde(default)]
+    work_teams: Option<RawWorkTeams>,
     /// Department screening kinds; a policy without them cannot screen.
     #[serde(default)]
     screening: Vec<screening::RawKind>,
@@ -51,6 +55,13 @@ struct RawProjects {
     categories: Vec<String>,
     industry: Vec<String>,
     industry_share_min: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWorkTeams {
+    min_members: u32,
+    term_months: u32,
 }
 
 #[derive(Deserialize)]
@@ -722,6 +733,12 @@ impl Checker {
             .map(|r| self.construction(r))
             .unwrap_or_default();
 
+        let work_teams = raw
+            .work_teams
+            .as_ref()
+            .map(|r| self.work_teams(r))
+            .unwrap_or_default();
+
         let screening = self.screening(&raw.screening);
 
         Some(Policy {
@@ -750,6 +767,7 @@ impl Checker {
             relocation,
             projects,
             construction,
+            work_teams,
             screening,
         })
     }
@@ -799,6 +817,25 @@ impl Checker {
             categories,
             industry,
             industry_share_min_bp,
+        }
+    }
+
+    fn work_teams(&mut self, r: &RawWorkTeams) -> WorkTeamRule {
+        if !(1..=20).contains(&r.min_members) {
+            self.fail(
+                "work_teams.min_members",
+                format!("应为1到20之间的整数，实为{}", r.min_members),
+            );
+        }
+        if !(6..=120).contains(&r.term_months) {
+            self.fail(
+                "work_teams.term_months",
+                format!("应为6到120之间的月数，实为{}", r.term_months),
+            );
+        }
+        WorkTeamRule {
+            min_members: r.min_members,
+            term_months: r.term_months,
         }
     }
 

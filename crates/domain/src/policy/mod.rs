@@ -257,6 +257,8 @@ pub struct Policy {
     pub projects: ProjectRule,
     /// 乡村建设: the tasks a construction ledger gives and their units.
     pub construction: ConstructionRule,
+    /// 驻村工作队: the least members of a team and a term's months.
+    pub work_teams: crate::work_team::WorkTeamRule,
     /// 部门筛查预警: the kinds of department file and their rules.
     pub screening: Vec<ScreeningKind>,
 }

@@ -40,6 +40,7 @@ fn shipped_files_parse_with_the_defaults() {
             p.construction,
             crate::construction::ConstructionRule::default()
         );
+        assert_eq!(p.work_teams, crate::work_team::WorkTeamRule::default());
         assert_eq!(
             p.village_ratio.denominator,
             RatioDenominator::RegisteredPopulation
@@ -447,4 +448,29 @@ fn the_construction_tasks_are_read_as_written_and_default_when_absent() {
         .collect::<Vec<_>>()
         .join("\n");
     assert!(e.contains("至少列出一项乡村建设任务"), "{e}");
+}
+
+#[test]
+fn the_work_teams_rule_is_read_as_written_and_default_when_absent() {
+    use crate::work_team::WorkTeamRule;
+    let text = gansu(2026);
+    let start = text.find("[work_teams]").unwrap();
+    let end = start + text[start..].find("\n\n").unwrap();
+    let without = format!("{}{}", &text[..start], &text[end..]);
+    assert_eq!(
+        Policy::parse(&without).unwrap().work_teams,
+        WorkTeamRule::default()
+    );
+    let own = text.replace("min_members = 3", "min_members = 5");
+    assert_eq!(Policy::parse(&own).unwrap().work_teams.min_members, 5);
+    let bad = text.replace("term_months = 24", "term_months = 0");
+    let e: Vec<String> = Policy::parse(&bad)
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        e.iter().any(|e| e.contains("work_teams.term_months")),
+        "{e:?}"
+    );
 }

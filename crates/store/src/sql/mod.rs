@@ -19,6 +19,7 @@ mod search;
 mod store;
 mod versioned;
 mod work;
+mod work_team;
 
 use std::borrow::Cow;
 

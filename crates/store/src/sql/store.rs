@@ -1143,6 +1143,10 @@ impl<D: Db> Store for SqlStore<D> {
         self
     }
 
+    fn work_teams(&self) -> &dyn crate::TeamStore {
+        self
+    }
+
     async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
         let mut tx = self.db.read().await?;
         let rows = tx

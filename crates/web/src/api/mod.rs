@@ -24,6 +24,7 @@ pub mod registry;
 pub mod relocation;
 pub mod screening;
 pub mod stats;
+pub mod work_teams;
 
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody, WebError, internal};
@@ -1113,6 +1114,7 @@ impl Modify for BearerScheme {
         screening::problems, imports, import_errors, progress, registry::registry_checks,
         relocation::relocation, projects::projects, projects::project, projects::import,
         construction::construction, construction::import,
+        work_teams::work_teams, work_teams::import,
         loans::loans, loans::import, stats::key_counties, posts::posts, posts::post, posts::publish,
         attendance::attendance, attendance::check_in),
     components(schemas(ErrorBody)),

@@ -19,3 +19,4 @@ pub mod reports;
 pub mod tokens;
 pub mod users;
 pub mod work;
+pub mod work_teams;

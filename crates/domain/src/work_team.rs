@@ -1,0 +1,324 @@
+//! Village-resident work teams (驻村工作队, DOMAIN §11): the cadres a unit sends to live and work
+//! in a village — its first secretary (第一书记), the team leader and members — for a term. A
+//! county keeps their roster (驻村干部花名册); every level above follows which villages have a
+//! team, whether each ex-poor village (脱贫村) has its first secretary, teams smaller than the
+//! policy's floor, and members kept beyond their term.
+//!
+//! The floor and the term are the province's policy (`[work_teams]`).
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::area::{AreaCode, AreaLevel};
+use crate::id_number::IdNumber;
+use crate::labelled_enum;
+
+labelled_enum!(
+    /// 驻村职务.
+    TeamPost, "驻村职务" {
+        FirstSecretary = 1 => "第一书记" | "第一书记兼工作队长" | "第一书记兼队长" | "驻村第一书记",
+        Leader = 2 => "工作队长" | "队长" | "驻村工作队长",
+        Member = 3 => "工作队员" | "队员" | "驻村工作队员",
+    }
+);
+
+labelled_enum!(
+    /// 派出单位级别.
+    UnitLevel, "派出单位级别" {
+        Central = 1 => "中央单位" | "中央" | "中央和国家机关",
+        Province = 2 => "省直单位" | "省级" | "省直" | "省",
+        City = 3 => "市直单位" | "市级" | "市直" | "市（州）直" | "市",
+        County = 4 => "县直单位" | "县级" | "县直" | "县（市、区）直" | "县",
+        Township = 5 => "乡镇" | "乡镇单位" | "乡级",
+    }
+);
+
+/// A cadre on a county's roster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TeamMember {
+    pub id: IdNumber,
+    pub name: String,
+    /// 联系电话.
+    pub phone: Option<String>,
+    /// 所驻村.
+    pub village: AreaCode,
+    pub post: TeamPost,
+    /// 派出单位.
+    pub unit: String,
+    pub unit_level: UnitLevel,
+    /// 驻村时间: the day the cadre came.
+    pub from: NaiveDate,
+    /// 离村时间: the day the cadre left (rotated, recalled); none while in post.
+    pub until: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+/// What is wrong with a roster's row; each names the column it is about.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TeamError {
+    #[error("所驻村应为村级区划，实为{0}")]
+    NotVillage(String),
+    #[error("离村时间（{until}）早于驻村时间（{from}）")]
+    LeftBeforeCame { from: NaiveDate, until: NaiveDate },
+    #[error("{0}（{1}）晚于今天")]
+    DateToCome(&'static str, NaiveDate),
+}
+
+impl TeamError {
+    /// The roster column the error is about.
+    pub fn column(&self) -> &'static str {
+        match self {
+            TeamError::NotVillage(_) => "所驻村代码",
+            TeamError::LeftBeforeCame { .. } => "离村时间",
+            TeamError::DateToCome(c, _) => c,
+        }
+    }
+}
+
+impl TeamMember {
+    /// The county whose roster holds the cadre (the key's first part).
+    pub fn county(&self) -> Option<AreaCode> {
+        self.village.county()
+    }
+
+    /// Every rule a row must keep, all problems told.
+    pub fn check(&self, today: NaiveDate) -> Vec<TeamError> {
+        let mut errors = Vec::new();
+        if self.village.level() != AreaLevel::Village {
+            errors.push(TeamError::NotVillage(self.village.to_string()));
+        }
+        if self.from > today {
+            errors.push(TeamError::DateToCome("驻村时间", self.from));
+        }
+        if let Some(until) = self.until {
+            if until < self.from {
+                errors.push(TeamError::LeftBeforeCame {
+                    from: self.from,
+                    until,
+                });
+            }
+            if until > today {
+                errors.push(TeamError::DateToCome("离村时间", until));
+            }
+        }
+        errors
+    }
+
+    /// In post on `day`: come, and not left before it.
+    pub fn in_post(&self, day: NaiveDate) -> bool {
+        self.from <= day && self.until.is_none_or(|u| u >= day)
+    }
+
+    /// In post on `day` beyond a term of `term_months` since coming (轮换到期未轮换).
+    pub fn beyond_term(&self, day: NaiveDate, term_months: u32) -> bool {
+        self.in_post(day)
+            && self
+                .from
+                .checked_add_months(chrono::Months::new(term_months))
+                .is_some_and(|end| end < day)
+    }
+}
+
+/// The work teams' rule of a province's policy (`[work_teams]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct WorkTeamRule {
+    /// The least members of a team (第一书记 included): 3 *(default)*.
+    pub min_members: u32,
+    /// A term, in months: 24 *(default)*; in post longer, the cadre is due for rotation.
+    pub term_months: u32,
+}
+
+impl Default for WorkTeamRule {
+    fn default() -> Self {
+        WorkTeamRule {
+            min_members: 3,
+            term_months: 24,
+        }
+    }
+}
+
+/// A village's team on a day.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct VillageTeam {
+    pub members: u32,
+    pub first_secretaries: u32,
+    pub beyond_term: u32,
+}
+
+impl VillageTeam {
+    pub fn add(&mut self, m: &TeamMember, day: NaiveDate, rule: &WorkTeamRule) {
+        if !m.in_post(day) {
+            return;
+        }
+        self.members += 1;
+        self.first_secretaries += u32::from(m.post == TeamPost::FirstSecretary);
+        self.beyond_term += u32::from(m.beyond_term(day, rule.term_months));
+    }
+
+    /// Fewer members than the floor (a village without a team is not short: it has none).
+    pub fn short(&self, rule: &WorkTeamRule) -> bool {
+        self.members > 0 && self.members < rule.min_members
+    }
+}
+
+/// The teams of an area on a day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct TeamFigures {
+    /// Villages with a team (at least one cadre in post).
+    pub villages: u64,
+    /// Cadres in post, of them first secretaries.
+    pub members: u64,
+    pub first_secretaries: u64,
+    /// Cadres in post per level of their unit: 中央, 省, 市, 县, 乡.
+    pub by_unit_level: [u64; 5],
+    /// Teams below the floor.
+    pub short_teams: u64,
+    /// Cadres in post beyond their term.
+    pub beyond_term: u64,
+    /// Ex-poor villages (脱贫村), and of them those with a first secretary in post.
+    pub ex_poor_villages: u64,
+    pub ex_poor_with_secretary: u64,
+}
+
+impl TeamFigures {
+    /// Adds a village's team (`ex_poor`: the village is an ex-poor one).
+    pub fn add_village(&mut self, team: &VillageTeam, ex_poor: bool, rule: &WorkTeamRule) {
+        if team.members > 0 {
+            self.villages += 1;
+        }
+        self.members += u64::from(team.members);
+        self.first_secretaries += u64::from(team.first_secretaries);
+        self.short_teams += u64::from(team.short(rule));
+        self.beyond_term += u64::from(team.beyond_term);
+        if ex_poor {
+            self.ex_poor_villages += 1;
+            self.ex_poor_with_secretary += u64::from(team.first_secretaries > 0);
+        }
+    }
+
+    pub fn add_unit_level(&mut self, level: UnitLevel) {
+        self.by_unit_level[(level.code() - 1) as usize] += 1;
+    }
+
+    /// Ex-poor villages without a first secretary in post.
+    pub fn ex_poor_without_secretary(&self) -> u64 {
+        self.ex_poor_villages - self.ex_poor_with_secretary
+    }
+
+    /// 脱贫村第一书记选派率.
+    pub fn secretary_rate(&self) -> String {
+        crate::project::percent(
+            self.ex_poor_with_secretary as i64,
+            self.ex_poor_villages as i64,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn member(post: TeamPost, from: NaiveDate, until: Option<NaiveDate>) -> TeamMember {
+        TeamMember {
+            id: IdNumber::parse("11010519491231002X").unwrap(),
+            name: "张三".into(),
+            phone: None,
+            village: AreaCode::parse("620102001001").unwrap(),
+            post,
+            unit: "省农业农村厅".into(),
+            unit_level: UnitLevel::Province,
+            from,
+            until,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_row_s_place_and_dates_are_checked() {
+        let today = day(2026, 11, 1);
+        assert!(
+            member(TeamPost::Member, day(2025, 3, 1), None)
+                .check(today)
+                .is_empty()
+        );
+        let mut m = member(TeamPost::Member, day(2026, 12, 1), Some(day(2026, 1, 1)));
+        m.village = AreaCode::parse("620102001000").unwrap();
+        assert_eq!(
+            m.check(today),
+            vec![
+                TeamError::NotVillage("620102001000".into()),
+                TeamError::DateToCome("驻村时间", day(2026, 12, 1)),
+                TeamError::LeftBeforeCame {
+                    from: day(2026, 12, 1),
+                    until: day(2026, 1, 1)
+                },
+            ]
+        );
+        assert_eq!(m.check(today)[2].column(), "离村时间");
+    }
+
+    #[test]
+    fn in_post_and_beyond_the_term() {
+        let m = member(TeamPost::FirstSecretary, day(2024, 6, 1), None);
+        assert!(!m.in_post(day(2024, 5, 31)));
+        assert!(m.in_post(day(2026, 6, 1)));
+        // Two years: due on 2026-06-01, beyond it the day after.
+        assert!(!m.beyond_term(day(2026, 6, 1), 24));
+        assert!(m.beyond_term(day(2026, 6, 2), 24));
+        let left = member(TeamPost::Member, day(2024, 6, 1), Some(day(2025, 6, 1)));
+        assert!(left.in_post(day(2025, 6, 1)));
+        assert!(!left.in_post(day(2025, 6, 2)));
+        assert!(!left.beyond_term(day(2026, 7, 1), 24));
+    }
+
+    #[test]
+    fn figures_count_teams_secretaries_and_the_floor() {
+        let rule = WorkTeamRule::default();
+        let today = day(2026, 11, 1);
+        let mut full = VillageTeam::default();
+        for post in [TeamPost::FirstSecretary, TeamPost::Member, TeamPost::Member] {
+            full.add(&member(post, day(2025, 3, 1), None), today, &rule);
+        }
+        let mut small = VillageTeam::default();
+        small.add(
+            &member(TeamPost::Member, day(2023, 3, 1), None),
+            today,
+            &rule,
+        );
+        small.add(
+            &member(TeamPost::Member, day(2023, 3, 1), Some(day(2025, 1, 1))),
+            today,
+            &rule,
+        );
+        assert_eq!(
+            (small.members, small.beyond_term, small.short(&rule)),
+            (1, 1, true)
+        );
+        assert!(!full.short(&rule));
+        let mut f = TeamFigures::default();
+        f.add_village(&full, true, &rule);
+        f.add_village(&small, true, &rule);
+        f.add_village(&VillageTeam::default(), true, &rule);
+        f.add_village(&VillageTeam::default(), false, &rule);
+        assert_eq!(
+            (
+                f.villages,
+                f.members,
+                f.first_secretaries,
+                f.short_teams,
+                f.beyond_term
+            ),
+            (2, 4, 1, 1, 1)
+        );
+        assert_eq!((f.ex_poor_villages, f.ex_poor_with_secretary), (3, 1));
+        assert_eq!(f.ex_poor_without_secretary(), 2);
+        assert_eq!(f.secretary_rate(), "33.33%");
+        f.add_unit_level(UnitLevel::Central);
+        f.add_unit_level(UnitLevel::Township);
+        assert_eq!(f.by_unit_level, [1, 0, 0, 0, 1]);
+    }
+}

@@ -1,0 +1,40 @@
+//! Storage of the work teams' roster (驻村干部花名册): a county's cadres, each keyed by its
+//! county and ID number, each change kept with the previous values, who and when.
+//!
+//! Invariant, as for [`crate::Store`]: every method takes the caller's [`Scope`]; a cadre of a
+//! village outside it is never handed back nor written.
+
+use async_trait::async_trait;
+use serde::Serialize;
+use zhenxing_domain::work_team::TeamMember;
+use zhenxing_domain::{AreaCode, Scope};
+
+use crate::project::Saved;
+use crate::{Actor, StoreResult};
+
+/// A cadre as stored: the county whose roster holds it, its version and last change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredMember {
+    pub county: AreaCode,
+    pub member: TeamMember,
+    pub version: i64,
+    pub changed_at: String,
+    pub changed_by: String,
+}
+
+#[async_trait]
+pub trait TeamStore: Send + Sync {
+    /// Writes the cadres in one transaction, as one change set: a new one added, a changed one
+    /// updated (its previous values kept in its history), the same left alone. Every cadre's
+    /// village must lie in `scope` (else nothing is written); ID numbers are unique per county
+    /// in the slice.
+    async fn save_team_members(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        members: &[TeamMember],
+    ) -> StoreResult<Vec<Saved>>;
+
+    /// Every cadre on the rosters of the villages under `area` (in post or not), by village.
+    async fn team_members(&self, scope: Scope, area: AreaCode) -> StoreResult<Vec<StoredMember>>;
+}

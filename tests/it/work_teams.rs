@@ -1,0 +1,427 @@
+//! 驻村工作队: a county's roster as a clerk saves it (GBK CSV under a title row), with rows of
+//! each kind that is refused, imported within the user's area; the teams as of a day — ex-poor
+//! villages' first secretaries, teams below the floor, cadres beyond their term, by the level
+//! of their unit — per township, the villages needing attention; the same roster again changing
+//! nothing, an updated one changing a cadre with its history; the export (unmasked) imported
+//! back unchanged, masked otherwise. On SQLite and on PostgreSQL, and from the command line.
+
+use calamine::{Reader, Xlsx, open_workbook};
+use chrono::NaiveDate;
+use zhenxing_app::auth::{Caller, Via};
+use zhenxing_app::{App, AppError};
+use zhenxing_domain::work_team::TeamPost;
+use zhenxing_domain::{AreaCode, Role, Scope};
+
+use crate::story::{fresh_postgres, postgres_url};
+use crate::support::{bad_check, csv, id};
+
+const HEADER: &str = "姓名,证件号码,联系电话,所驻村代码,所驻村,驻村职务,派出单位,派出单位级别,驻村时间,离村时间,备注";
+
+fn area(s: &str) -> AreaCode {
+    AreaCode::parse(s).unwrap()
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn user(role: Role, area_code: &str) -> Caller {
+    Caller {
+        user: zhenxing_app::store::accounts::User {
+            id: 1,
+            name: "组织部".into(),
+            role,
+            area: area(area_code),
+            disabled: false,
+            created_at: String::new(),
+        },
+        via: Via::Session,
+    }
+}
+
+fn ids() -> Vec<String> {
+    (1..=10).map(|i| id("620102", "19800101", i)).collect()
+}
+
+/// Five good rows (one cadre rotated out), then a row for each way a row is refused.
+fn rows(ids: &[String]) -> Vec<String> {
+    vec![
+        format!(
+            "张明,{},13800001111,620102001001,,第一书记,省农业农村厅,省直,2025-03-01,,",
+            ids[0]
+        ),
+        format!(
+            "李华,{},,620102001001,,工作队员,县教育局,县直,2025/3/1,,",
+            ids[1]
+        ),
+        format!(
+            "王强,{},,620102001001,,队员,县农业农村局,县级,20230301,,",
+            ids[2]
+        ),
+        format!(
+            "赵丽,{},,620102001002,,工作队长,市人民医院,市直,2025-06-01,,",
+            ids[3]
+        ),
+        format!(
+            "钱进,{},,620102001002,,队员,乡镇人民政府,乡镇,2024-01-01,2025-12-31,已轮换",
+            ids[4]
+        ),
+        format!(
+            "孙飞,{},,620102001001,,队员,县教育局,县直,2025-03-01,,",
+            bad_check(&ids[5])
+        ),
+        format!(
+            "周平,{},,620102001000,,队员,县教育局,县直,2025-03-01,,",
+            ids[6]
+        ),
+        format!(
+            "吴刚,{},,620121100001,,队员,县教育局,县直,2025-03-01,,",
+            ids[7]
+        ),
+        format!(
+            "郑重,{},,620102002001,,组长,县教育局,县直,2025-03-01,,",
+            ids[8]
+        ),
+        format!(
+            "张明,{},13800001111,620102001001,,第一书记,省农业农村厅,省直,2025-03-01,,",
+            ids[0]
+        ),
+        format!(
+            "冯雪,{},,620102002001,,第一书记,省交通运输厅,省直,2026-02-01,2025-01-01,",
+            ids[9]
+        ),
+    ]
+}
+
+fn gbk_roster(dir: &std::path::Path, name: &str, rows: &[String]) -> std::path::PathBuf {
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let text = format!("城关区驻村干部花名册\r\n{}", csv(HEADER, &rows));
+    let path = dir.join(name);
+    std::fs::write(&path, encoding_rs::GBK.encode(&text).0).unwrap();
+    path
+}
+
+async fn work_teams_story(db: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(db).await.unwrap();
+    app.load_divisions(None, None).await.unwrap();
+    let ex_poor = [
+        area("620102001001"),
+        area("620102001002"),
+        area("620102002001"),
+    ];
+    app.store()
+        .set_ex_poor_villages(&ex_poor, true)
+        .await
+        .unwrap();
+    let ids = ids();
+    let county = user(Role::CountyAdmin, "620102");
+    let roster = gbk_roster(dir.path(), "花名册.csv", &rows(&ids));
+    let r = app
+        .import_roster(&county, &roster, Some("花名册.csv"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.rows, r.added, r.updated, r.unchanged, r.rejected),
+        (11, 5, 0, 0, 6)
+    );
+    assert_eq!(r.exit_code(), 2);
+    let told: Vec<(u64, &str, &str)> = r
+        .errors
+        .iter()
+        .map(|e| (e.row, e.column.as_str(), e.reason.as_str()))
+        .collect();
+    let bad = bad_check(&ids[5]);
+    let wrong_check = format!(
+        "证件号码校验码错误：应为{}，实为{}",
+        &ids[5][17..],
+        &bad[17..]
+    );
+    assert_eq!(
+        told,
+        [
+            (8, "证件号码", wrong_check.as_str()),
+            (9, "所驻村代码", "所驻村应为村级区划，实为620102001000"),
+            (10, "所驻村代码", "所驻村不在您的管辖范围内"),
+            (
+                11,
+                "驻村职务",
+                "驻村职务无法识别，可填：第一书记、工作队长、工作队员"
+            ),
+            (12, "证件号码", "与第3行是同一人"),
+            (
+                13,
+                "离村时间",
+                "离村时间（2025-01-01）早于驻村时间（2026-02-01）"
+            ),
+        ],
+        "{:#?}",
+        r.errors
+    );
+    // No whole ID number in what is told.
+    for e in &r.errors {
+        for i in &ids {
+            assert!(!e.value.contains(i.as_str()), "{e:?}");
+        }
+    }
+
+    // The county's teams on 2026-11-01.
+    let on = day(2026, 11, 1);
+    let report = app
+        .work_team_report(Scope::All, area("620102"), Some(on))
+        .await
+        .unwrap();
+    let t = report.totals;
+    assert_eq!(
+        (
+            t.villages,
+            t.members,
+            t.first_secretaries,
+            t.short_teams,
+            t.beyond_term
+        ),
+        (2, 4, 1, 1, 1)
+    );
+    assert_eq!((t.ex_poor_villages, t.ex_poor_with_secretary), (3, 1));
+    assert_eq!(t.secretary_rate(), "33.33%");
+    assert_eq!(t.by_unit_level, [0, 1, 1, 2, 0]);
+    assert_eq!(
+        report.summary(),
+        "截至2026-11-01，城关区有驻村工作队的村2个，在岗驻村干部4人（第一书记1人）；脱贫村3个，已选派第一书记1个（33.33%）；工作队不足3人的1个，驻村期满未轮换1人"
+    );
+    let attention: Vec<(String, String)> = report
+        .attention
+        .iter()
+        .map(|v| (v.code.to_string(), v.problems()))
+        .collect();
+    assert_eq!(
+        attention,
+        [
+            (
+                "620102001002".to_string(),
+                "脱贫村未选派第一书记；工作队仅1人".to_string()
+            ),
+            (
+                "620102002001".to_string(),
+                "脱贫村未选派第一书记".to_string()
+            ),
+            ("620102001001".to_string(), "1人驻村期满未轮换".to_string()),
+        ]
+    );
+    assert_eq!(report.attention[2].secretary.as_deref(), Some("张明"));
+    let by_area: Vec<(String, u64, u64)> = report
+        .by_area
+        .iter()
+        .map(|(c, _, f)| (c.to_string(), f.members, f.ex_poor_villages))
+        .collect();
+    assert_eq!(
+        by_area,
+        [
+            ("620102001000".to_string(), 4, 2),
+            ("620102002000".to_string(), 0, 1)
+        ]
+    );
+    let names: Vec<(&str, bool)> = report
+        .members
+        .iter()
+        .map(|m| (m.member.name.as_str(), m.in_post))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("张明", true),
+            // Within a post, who came first.
+            ("王强", true),
+            ("李华", true),
+            ("赵丽", true),
+            ("钱进", false)
+        ]
+    );
+    assert!(report.members[1].beyond_term);
+    assert_eq!(report.members[0].phone_masked(), "138****1111");
+    assert_eq!(
+        report.members[0].id_masked(),
+        format!("6201**********{}", &ids[0][14..])
+    );
+    // As of an earlier day: 王强 not yet beyond his term, 钱进 still in post, 张明 not come.
+    let before = app
+        .work_team_report(Scope::All, area("620102"), Some(day(2025, 2, 1)))
+        .await
+        .unwrap();
+    assert_eq!((before.totals.members, before.totals.beyond_term), (2, 0));
+    // A province: the roster is not listed above a county; the city counts it.
+    let province = app
+        .work_team_report(Scope::All, area("620000"), Some(on))
+        .await
+        .unwrap();
+    assert!(province.members.is_empty());
+    assert_eq!(province.totals, report.totals);
+
+    // A township sees its own; nothing of another's.
+    let township = user(Role::TownshipOfficer, "620102002");
+    let own = app
+        .work_team_report_as(&township, area("620102002"), Some(on))
+        .await
+        .unwrap();
+    assert_eq!((own.totals.ex_poor_villages, own.totals.members), (1, 0));
+    for outside in ["620102001", "620102", "620000"] {
+        assert!(
+            matches!(
+                app.work_team_report_as(&township, area(outside), None)
+                    .await,
+                Err(AppError::NotFound)
+            ),
+            "{outside}"
+        );
+    }
+    let cadre = user(Role::VillageCadre, "620102001001");
+    assert!(matches!(
+        app.import_roster(&cadre, &roster, None).await,
+        Err(AppError::Forbidden)
+    ));
+
+    // The same roster again: nothing changes. 赵丽 made first secretary: one update, kept.
+    let again = app.import_roster(&county, &roster, None).await.unwrap();
+    assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 5));
+    let updated = gbk_roster(
+        dir.path(),
+        "更新.csv",
+        &[format!(
+            "赵丽,{},,620102001002,,第一书记,市人民医院,市直,2025-06-01,,",
+            ids[3]
+        )],
+    );
+    let r = app.import_roster(&county, &updated, None).await.unwrap();
+    assert_eq!((r.added, r.updated, r.rejected), (0, 1, 0));
+    let stored = app
+        .store()
+        .work_teams()
+        .team_members(Scope::All, area("620102001002"))
+        .await
+        .unwrap();
+    let zhao = stored.iter().find(|s| s.member.name == "赵丽").unwrap();
+    assert_eq!(
+        (zhao.version, zhao.member.post),
+        (2, TeamPost::FirstSecretary)
+    );
+    assert_eq!(zhao.changed_by, "组织部");
+    let after = app
+        .work_team_report(Scope::All, area("620102"), Some(on))
+        .await
+        .unwrap();
+    assert_eq!(after.totals.ex_poor_with_secretary, 2);
+
+    // Exported unmasked, the roster imports back unchanged; masked, no whole ID number is in it.
+    let out = dir.path().join("花名册.xlsx");
+    after.write_roster(&out, true).unwrap();
+    let back = app.import_roster(&county, &out, None).await.unwrap();
+    assert!(back.errors.is_empty(), "{:?}", back.errors);
+    assert_eq!((back.rows, back.unchanged), (5, 5));
+    let masked = dir.path().join("脱敏.xlsx");
+    after.write_roster(&masked, false).unwrap();
+    let mut book: Xlsx<_> = open_workbook(&masked).unwrap();
+    let sheet = book.worksheet_range("驻村干部花名册").unwrap();
+    let cells: Vec<String> = sheet.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(cells.iter().any(|c| c == "张明"));
+    for i in &ids {
+        assert!(!cells.iter().any(|c| c.contains(i.as_str())), "{i}");
+    }
+    assert!(!cells.iter().any(|c| c.contains("13800001111")));
+    app.close().await;
+}
+
+#[tokio::test]
+async fn work_teams_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    work_teams_story(&dir.path().join("w.db").to_string_lossy()).await;
+}
+
+#[tokio::test]
+async fn work_teams_on_postgres() {
+    let Some(base) = postgres_url() else { return };
+    work_teams_story(&fresh_postgres(&base).await).await;
+}
+
+#[tokio::test]
+async fn work_teams_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db").to_string_lossy().to_string();
+    let run = crate::support::zhenxing;
+    assert!(run(&["init", "--db", &db]).status.success());
+    let roster = gbk_roster(dir.path(), "花名册.csv", &rows(&ids()));
+    let errors = dir.path().join("错误.csv");
+    let o = run(&[
+        "work-teams",
+        "import",
+        "--db",
+        &db,
+        "--file",
+        &roster.to_string_lossy(),
+        "--errors",
+        &errors.to_string_lossy(),
+    ]);
+    // From the command line the whole province is in reach: 永登县's cadre goes in too.
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("读取11行，新增驻村干部6人，更新0人，未变0人，5行未导入"),
+        "{text}"
+    );
+    let report = std::fs::read_to_string(&errors).unwrap();
+    assert!(report.contains("花名册.csv,,11,驻村职务,组长,"), "{report}");
+    let o = run(&[
+        "work-teams",
+        "stats",
+        "--db",
+        &db,
+        "--area",
+        "620102",
+        "--date",
+        "2026-11-01",
+        "--format",
+        "json",
+    ]);
+    // A team below the floor, a cadre beyond the term: exit status 2.
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["totals"]["members"], 4);
+    assert_eq!(json["totals"]["short_teams"], 1);
+    assert_eq!(json["rule"]["min_members"], 3);
+    let o = run(&["work-teams", "stats", "--db", &db, "--date", "明天"]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--date 应为日期"));
+    let out = dir.path().join("花名册.xlsx");
+    let o = run(&[
+        "work-teams",
+        "export",
+        "--db",
+        &db,
+        "--area",
+        "620102",
+        "--out",
+        &out.to_string_lossy(),
+        "--unmasked",
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    let o = run(&[
+        "work-teams",
+        "import",
+        "--db",
+        &db,
+        "--file",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("未变5人"));
+    let o = run(&[
+        "work-teams",
+        "export",
+        "--db",
+        &db,
+        "--area",
+        "620000",
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+}
