@@ -13,6 +13,8 @@
 #                under a header with a unit and without) and checked, the figures of a day
 #   construction any bytes as a construction ledger (csv or xlsx): items' and targets' headers,
 #                rows parsed and checked, the figures summed
+#   cooperation  any bytes as a cooperation ledger (csv or xlsx): header search, rows parsed,
+#                values read in the indicator's unit, the figures summed
 #   roster       any bytes as a roster of village-resident cadres (csv or xlsx): header search,
 #                rows parsed and checked, the teams counted, the roster written back masked
 # usage: bench/fuzz.sh [SECONDS_PER_TARGET]     (default 60)
@@ -29,7 +31,7 @@ if [ -z "$(ls seeds/ledger_xlsx)" ]; then
   (cd .. && cargo run -q --release -- generate --out fuzz/seeds/ledger_xlsx --households 3 --format xlsx >/dev/null)
 fi
 status=0
-for target in values ledger_csv ledger_xlsx department projects loans construction roster; do
+for target in values ledger_csv ledger_xlsx department projects loans construction roster cooperation; do
   mkdir -p "corpus/$target"
   echo "== $target for ${SECONDS_EACH}s"
   cargo fuzz run "$target" "corpus/$target" "seeds/$target" -- -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 \

@@ -381,6 +381,29 @@ pub async fn run(command: Command) -> Result<i32> {
                 crate::work_teams::export(&db, a, day, &out, unmasked).await
             }
         },
+        Command::Cooperation { command } => match command {
+            crate::CooperationCommand::Import { db, file, errors } => {
+                crate::cooperation::import(&db, &file, errors).await
+            }
+            crate::CooperationCommand::Stats {
+                db,
+                area: a,
+                year,
+                format,
+            } => {
+                let a = a.as_deref().map(area).transpose()?;
+                crate::cooperation::stats(&db, a, year, format).await
+            }
+            crate::CooperationCommand::Export {
+                db,
+                area: a,
+                year,
+                out,
+            } => {
+                let a = a.as_deref().map(area).transpose()?;
+                crate::cooperation::export(&db, a, year, &out).await
+            }
+        },
         Command::Projects { command } => match command {
             crate::ProjectsCommand::Import { db, file, errors } => {
                 crate::projects::import(&db, &file, errors).await
@@ -654,6 +677,13 @@ async fn demo(
         println!(
             "演示驻村工作队：{}（见“重点工作 · 驻村工作队”页）。\n",
             teams.summary()
+        );
+        let cooperation = app
+            .add_demo_cooperation(county, zhenxing_domain::today_in_china())
+            .await?;
+        println!(
+            "演示协作帮扶（帮扶方为演示名称）：{}（见“重点工作 · 协作帮扶”页）。\n",
+            cooperation.summary()
         );
         let loans = app
             .add_demo_loans(county, zhenxing_domain::today_in_china(), seed)

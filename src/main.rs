@@ -3,6 +3,7 @@
 
 mod commands;
 mod construction;
+mod cooperation;
 mod key_counties;
 mod loans;
 mod monitoring;
@@ -248,6 +249,13 @@ enum Command {
     WorkTeams {
         #[command(subcommand)]
         command: WorkTeamsCommand,
+    },
+    /// East-west cooperation and paired assistance (协作帮扶台账): import a county's ledger,
+    /// the year's plan and what was done of an area per program and indicator, the ledger
+    /// exported.
+    Cooperation {
+        #[command(subcommand)]
+        command: CooperationCommand,
     },
     /// Key assistance counties (乡村振兴重点帮扶县): load the province's list (`--file`: 县代码 or
     /// 县（市、区） with 市（州）, and 类别 国家/省级; the list replaces the province's, all or
@@ -604,6 +612,45 @@ pub enum WorkTeamsCommand {
         out: PathBuf,
         #[arg(long)]
         unmasked: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CooperationCommand {
+    /// Import a cooperation ledger (CSV in UTF-8 or GBK, xls, xlsx: 区划代码 of a county, 年度,
+    /// 帮扶类型, 帮扶方, 指标, 计划; optional 完成, 备注; money in 万元). Exit status 2 when some
+    /// rows were refused, 1 when the file is no cooperation ledger.
+    Import {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        file: PathBuf,
+        /// Write every refused row's problems here (.csv or .xlsx).
+        #[arg(long)]
+        errors: Option<PathBuf>,
+    },
+    /// The year's plan and what was done of an area and of each area under it.
+    Stats {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        area: Option<String>,
+        /// The year; the latest with entries when absent.
+        #[arg(long)]
+        year: Option<u16>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StatsFormat,
+    },
+    /// The year's ledger of an area (.xlsx) in the layout it is imported in.
+    Export {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long)]
+        year: Option<u16>,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 

@@ -593,6 +593,38 @@ async fn browser_story_login_tree_search_household_import_logout() {
         );
         shot(&c, "08d-work-teams").await;
 
+        // Cooperation: the county's ledger uploaded, a program's indicators shown with their rate.
+        click_link(&c, "重点工作").await;
+        c.find(Locator::LinkText("协作帮扶"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&c, "//h1[contains(., '协作帮扶')]").await;
+        let cooperation = site.env.write(
+            "协作帮扶台账.csv",
+            encoding_rs::GBK
+                .encode(&csv(
+                    "区划代码,年度,帮扶类型,帮扶方,指标,计划,完成",
+                    &["620102000000,2026,东西部协作,结对区,财政援助资金,3000,2400"],
+                ))
+                .0,
+        );
+        by_id(&c, "cooperation-file")
+            .await
+            .send_keys(&cooperation.to_string_lossy())
+            .await
+            .unwrap();
+        click(&c, "upload-cooperation").await;
+        wait_for(&c, "//*[@id='cooperation-import-result']").await;
+        wait_for(
+            &c,
+            "//tr[@data-indicator='财政援助资金']/td[contains(., '80.00%')]",
+        )
+        .await;
+        shot(&c, "08d2-cooperation").await;
+
         // Small loans: the banks' ledger uploaded, one loan overdue listed with its borrower's
         // ID number masked.
         click_link(&c, "重点工作").await;

@@ -285,6 +285,15 @@ fn demo_builds_a_database_and_refuses_to_overwrite_a_real_one() {
         json["totals"]["ex_poor_villages"].as_u64().unwrap() > 0,
         "{json}"
     );
+    // The county's cooperation and paired assistance, the partners said to be the demo's.
+    let cooperation = said
+        .lines()
+        .find(|l| l.starts_with("演示协作帮扶（帮扶方为演示名称）："))
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!(
+        cooperation.contains("东西部协作：财政援助资金计划3000万元、完成2400万元（80.00%）"),
+        "{cooperation}"
+    );
     // The province's policy in words and a county's news.
     assert!(said.contains("演示政策动态：2篇"), "{said}");
     // A demo list of key counties (said to be one), the demo county on it.

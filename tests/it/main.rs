@@ -8,6 +8,7 @@ mod browser;
 mod cli;
 mod closing;
 mod construction;
+mod cooperation;
 mod key_counties;
 mod leaving;
 mod ledger_import;

@@ -767,6 +767,9 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         // Work teams (0023_work_teams.sql): a county's roster, keyed by the cadre's ID number.
         "work_team_members",
         "work_team_member_history",
+        // Cooperation and paired assistance (0024_cooperation.sql): a county's indicators.
+        "cooperation_entries",
+        "cooperation_history",
     ];
     // By their own key: a household number, an ID number (the households a person left,
     // 0012_members_removed.sql, looked up by ID number as the person directory is).

@@ -374,6 +374,8 @@ enum Expect {
     ConstructionRefused,
     /// A roster: answered, the cadre in the other county's village refused.
     RosterRefused,
+    /// A cooperation ledger: answered, the other county's row refused.
+    CooperationRefused,
 }
 
 struct Sample {
@@ -409,6 +411,9 @@ fn b_cadre(name: &str) -> String {
         crate::support::id("620521", "19850101", 7)
     )
 }
+
+/// A cooperation ledger's header (the columns it needs).
+pub const COOPERATION_HEADER: &str = "区划代码,年度,帮扶类型,帮扶方,指标,计划,完成";
 
 /// A construction ledger's items' header (the columns it needs).
 pub const CONSTRUCTION_HEADER: &str =
@@ -464,6 +469,7 @@ fn b_markers(site: &Site) -> Vec<String> {
         "b_officer".into(),
         "北城改厕项目".into(),
         "欧阳北城".into(),
+        "北城结对区".into(),
         site.li_id.clone(),
         li.masked(),
     ]
@@ -579,6 +585,29 @@ async fn no_route_reaches_outside_the_callers_area() {
         .await
         .unwrap();
     assert_eq!(posted.added, 1, "{:?}", posted.errors);
+    // County B's cooperation ledger.
+    let b_cooperation = b_projects.path().join("b协作.csv");
+    std::fs::write(
+        &b_cooperation,
+        csv(
+            COOPERATION_HEADER,
+            &[&format!(
+                "{COUNTY_B},2026,东西部协作,北城结对区,财政援助资金,500,100"
+            )],
+        ),
+    )
+    .unwrap();
+    let cooperated = site
+        .app()
+        .import_cooperation_in(
+            &zhenxing_app::store::Actor::command_line(),
+            Scope::All,
+            &b_cooperation,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(cooperated.added, 1, "{:?}", cooperated.errors);
     // County B's loans ledger: a loan to 李强.
     let b_loans = b_projects.path().join("b贷款.csv");
     std::fs::write(&b_loans, foreign_loans(&site.li_id)).unwrap();
@@ -1171,6 +1200,20 @@ async fn no_route_reaches_outside_the_callers_area() {
             s("POST", "/api/v1/work-teams/import", "/api/v1/work-teams/import".into(), Expect::RosterRefused, "a_admin"),
             Some(multipart(&[("ledger", "花名册.csv", &csv(ROSTER_HEADER, &[&b_cadre("欧阳北")]))])),
         ),
+        denied("GET", "/cooperation", format!("/cooperation?area={COUNTY_B}")),
+        own("GET", "/cooperation", "/cooperation?year=2026".into()),
+        denied("GET", "/cooperation/xlsx", format!("/cooperation/xlsx?area={COUNTY_B}")),
+        own("GET", "/cooperation/xlsx", "/cooperation/xlsx?year=2026".into()),
+        with(
+            s("POST", "/cooperation", "/cooperation".into(), Expect::CooperationRefused, "a_admin"),
+            Some(multipart(&[("ledger", "协作.csv", &csv(COOPERATION_HEADER, &[&format!("{COUNTY_B},2026,东西部协作,北城结对区,财政援助资金,900,900")]))])),
+        ),
+        denied("GET", "/api/v1/cooperation", format!("/api/v1/cooperation?area={COUNTY_B}")),
+        own("GET", "/api/v1/cooperation", "/api/v1/cooperation?year=2026".into()),
+        with(
+            s("POST", "/api/v1/cooperation/import", "/api/v1/cooperation/import".into(), Expect::CooperationRefused, "a_admin"),
+            Some(multipart(&[("ledger", "协作.csv", &csv(COOPERATION_HEADER, &[&format!("{COUNTY_B},2026,东西部协作,北城结对区,财政援助资金,900,900")]))])),
+        ),
         denied("GET", "/construction", format!("/construction?area={COUNTY_B}")),
         own("GET", "/construction", "/construction?year=2026".into()),
         denied("GET", "/construction/xlsx", format!("/construction/xlsx?area={COUNTY_B}")),
@@ -1525,6 +1568,14 @@ async fn no_route_reaches_outside_the_callers_area() {
                     r.body
                 );
             }
+            Expect::CooperationRefused => {
+                assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
+                assert!(
+                    r.body.contains("该县不在您的管辖范围内"),
+                    "{what}: {}",
+                    r.body
+                );
+            }
             Expect::RosterRefused => {
                 assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
                 assert!(
@@ -1572,6 +1623,23 @@ async fn no_route_reaches_outside_the_callers_area() {
         };
         assert_clean(&what, &body, &markers);
     }
+    // B's cooperation as it was: a county A caller's ledger naming it changed nothing.
+    let b_entries = site
+        .app()
+        .store()
+        .cooperation()
+        .cooperation(
+            Scope::All,
+            AreaCode::parse(COUNTY_B).unwrap(),
+            zhenxing_domain::PolicyYear::new(2026).unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(b_entries.len(), 1);
+    assert_eq!(
+        (b_entries[0].planned, b_entries[0].done),
+        (500_000_000, 100_000_000)
+    );
     // B's cadre as it was: a county A caller's roster naming them changed nothing.
     let b_team = site
         .app()
@@ -4884,4 +4952,73 @@ async fn a_countys_work_teams_are_imported_and_followed_on_their_page_masked() {
     let seen = site.get("/work-teams", Some(&cadre)).await;
     assert_eq!(seen.status, StatusCode::OK, "{}", seen.body);
     assert!(!seen.body.contains("id=\"work-teams-form\""));
+}
+
+#[tokio::test]
+async fn a_countys_cooperation_is_imported_and_followed_on_its_page() {
+    let site = Site::new().await;
+    let admin = site.login("a_admin").await;
+    let empty = site.get("/cooperation", Some(&admin)).await;
+    assert_eq!(empty.status, StatusCode::OK, "{}", empty.body);
+    assert!(
+        empty.body.contains("id=\"no-cooperation\""),
+        "{}",
+        empty.body
+    );
+    assert!(
+        site.get("/work", Some(&admin))
+            .await
+            .body
+            .contains("href=\"/cooperation?area=620102000000\">协作帮扶</a>")
+    );
+    let ledger = csv(
+        COOPERATION_HEADER,
+        &[
+            &format!("{COUNTY_A},2026,东西部协作,结对区,财政援助资金,3000,2400"),
+            &format!("{COUNTY_A},2026,东西部协作,结对区,帮助农村劳动力就业,1500,1500"),
+            &format!("{COUNTY_A},2026,东西部协作,结对区,帮助农村劳动力就业,1,1"),
+        ],
+    );
+    let (content_type, body) = multipart(&[("ledger", "协作.csv", &ledger)]);
+    let page = site
+        .send(
+            Request::post(format!("/cooperation?csrf={}", admin.csrf))
+                .header(header::COOKIE, format!("zx_session={}", admin.cookie))
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for part in [
+        "协作.csv：读取3行，新增指标2项，更新0项，未变0项，1行未导入",
+        "与第3行是同一县、年度、帮扶方的同一指标",
+        "<h2>东西部协作 <small>结对区</small></h2>",
+        "<tr class=\"short\" data-indicator=\"财政援助资金\"><td>财政援助资金</td><td>万元</td><td class=\"n\">3000</td><td class=\"n\">2400</td><td class=\"n\">80.00%</td></tr>",
+        "<tr data-indicator=\"帮助农村劳动力就业\">",
+    ] {
+        assert!(page.body.contains(part), "{part}\n{}", page.body);
+    }
+    let token = site.token("a_admin").await;
+    let r = site.api(Method::GET, "/api/v1/cooperation", &token).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(j["programs"][0]["program"], "东西部协作");
+    assert_eq!(
+        j["programs"][0]["indicators"][0]["planned_value"],
+        3_000_000_000i64
+    );
+    assert_eq!(j["programs"][0]["indicators"][0]["rate"], "80.00%");
+    let (status, _, bytes) = site.get_bytes("/cooperation/xlsx?year=2026", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = book.worksheet_range("协作帮扶台账").unwrap();
+        assert_eq!(sheet.rows().count(), 2 + 2);
+    }
+    let cadre = site.login("a_cadre").await;
+    let seen = site.get("/cooperation", Some(&cadre)).await;
+    assert_eq!(seen.status, StatusCode::OK, "{}", seen.body);
+    assert!(!seen.body.contains("id=\"cooperation-form\""));
 }

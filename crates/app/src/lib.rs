@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod browse;
 pub mod construction;
+pub mod cooperation;
 pub mod demo_work;
 pub mod divisions;
 pub mod edit;

@@ -9,6 +9,7 @@ pub mod area;
 pub mod attendance;
 pub mod audit;
 pub mod construction;
+pub mod cooperation;
 pub mod date;
 pub mod division;
 pub mod error;

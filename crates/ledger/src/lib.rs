@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod construction;
+pub mod cooperation;
 pub mod department;
 pub mod error;
 mod html;

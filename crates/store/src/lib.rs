@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod construction;
+pub mod cooperation;
 pub mod error;
 pub mod loan;
 pub mod model;
@@ -24,6 +25,7 @@ use zhenxing_domain::{AreaCode, Division, Household, HouseholdNo, IdNumber, Memb
 
 pub use accounts::AccountStore;
 pub use construction::ConstructionStore;
+pub use cooperation::CooperationStore;
 pub use error::{StoreError, StoreResult};
 pub use loan::LoanStore;
 pub use model::*;
@@ -337,6 +339,9 @@ pub trait Store: Send + Sync {
 
     /// The work teams' roster (驻村干部花名册).
     fn work_teams(&self) -> &dyn TeamStore;
+
+    /// East-west cooperation and paired assistance (协作帮扶台账).
+    fn cooperation(&self) -> &dyn CooperationStore;
 
     /// Settings of the database itself (e.g. whether it is a demo database).
     async fn meta(&self, key: &str) -> StoreResult<Option<String>>;

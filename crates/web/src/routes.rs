@@ -181,6 +181,18 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("GET", "/work-teams/xlsx", Page),
             get(pages::work_teams::xlsx),
         ),
+        (
+            r("GET", "/cooperation", Page),
+            get(pages::cooperation::list),
+        ),
+        (
+            r("POST", "/cooperation", Page),
+            post(pages::cooperation::upload).layer(DefaultBodyLimit::max(LIST_LIMIT)),
+        ),
+        (
+            r("GET", "/cooperation/xlsx", Page),
+            get(pages::cooperation::xlsx),
+        ),
         (r("GET", "/projects", Page), get(pages::projects::list)),
         (
             r("POST", "/projects", Page),
@@ -400,6 +412,14 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             r("POST", "/api/v1/work-teams/import", Api),
             post(api::work_teams::import).layer(DefaultBodyLimit::max(LIST_LIMIT)),
+        ),
+        (
+            r("GET", "/api/v1/cooperation", Api),
+            get(api::cooperation::cooperation),
+        ),
+        (
+            r("POST", "/api/v1/cooperation/import", Api),
+            post(api::cooperation::import).layer(DefaultBodyLimit::max(LIST_LIMIT)),
         ),
         (r("GET", "/api/v1/loans", Api), get(api::loans::loans)),
         (

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::error::translate;
 use super::*;
 use crate::construction::ConstructionTask;
+use crate::cooperation::{CooperationRule, Indicator};
 use crate::work_team::WorkTeamRule;
 
 mod screening;
@@ -44,6 +45,9 @@ struct RawPolicy {
     /// The work teams' floor and term; the default when a policy does not say.
     #[serde(default)]
     work_teams: Option<RawWorkTeams>,
+    /// The indicators of cooperation and paired assistance; the default when a policy does not say.
+    #[serde(default)]
+    cooperation: Option<RawCooperation>,
     /// Department screening kinds; a policy without them cannot screen.
     #[serde(default)]
     screening: Vec<screening::RawKind>,
@@ -55,6 +59,21 @@ struct RawProjects {
     categories: Vec<String>,
     industry: Vec<String>,
     industry_share_min: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCooperation {
+    indicators: Vec<RawIndicator>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIndicator {
+    name: String,
+    unit: String,
+    #[serde(default)]
+    money: bool,
 }
 
 #[derive(Deserialize)]
@@ -739,6 +758,12 @@ impl Checker {
             .map(|r| self.work_teams(r))
             .unwrap_or_default();
 
+        let cooperation = raw
+            .cooperation
+            .as_ref()
+            .map(|r| self.cooperation(r))
+            .unwrap_or_default();
+
         let screening = self.screening(&raw.screening);
 
         Some(Policy {
@@ -768,6 +793,7 @@ impl Checker {
             projects,
             construction,
             work_teams,
+            cooperation,
             screening,
         })
     }
@@ -818,6 +844,42 @@ impl Checker {
             industry,
             industry_share_min_bp,
         }
+    }
+
+    fn cooperation(&mut self, r: &RawCooperation) -> CooperationRule {
+        let mut indicators: Vec<Indicator> = Vec::new();
+        for (i, raw) in r.indicators.iter().enumerate() {
+            let name = self.text(&format!("cooperation.indicators[{i}].name"), &raw.name);
+            let unit = self.text(&format!("cooperation.indicators[{i}].unit"), &raw.unit);
+            if name.is_empty() || unit.is_empty() {
+                continue;
+            }
+            if raw.money && unit != "万元" {
+                self.fail(
+                    format!("cooperation.indicators[{i}].unit"),
+                    format!("金额指标的单位应为“万元”，实为“{unit}”"),
+                );
+            }
+            if indicators.iter().any(|k| k.name == name) {
+                self.fail(
+                    format!("cooperation.indicators[{i}].name"),
+                    format!("“{name}”重复"),
+                );
+            } else {
+                indicators.push(Indicator {
+                    name,
+                    unit,
+                    money: raw.money,
+                });
+            }
+        }
+        if indicators.is_empty() {
+            self.fail(
+                "cooperation.indicators",
+                "至少列出一项协作帮扶指标".to_string(),
+            );
+        }
+        CooperationRule { indicators }
     }
 
     fn work_teams(&mut self, r: &RawWorkTeams) -> WorkTeamRule {

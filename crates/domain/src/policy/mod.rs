@@ -259,6 +259,8 @@ pub struct Policy {
     pub construction: ConstructionRule,
     /// 驻村工作队: the least members of a team and a term's months.
     pub work_teams: crate::work_team::WorkTeamRule,
+    /// 东西部协作 and 定点帮扶: the indicators a county's ledger gives.
+    pub cooperation: crate::cooperation::CooperationRule,
     /// 部门筛查预警: the kinds of department file and their rules.
     pub screening: Vec<ScreeningKind>,
 }

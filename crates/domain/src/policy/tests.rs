@@ -42,6 +42,10 @@ fn shipped_files_parse_with_the_defaults() {
         );
         assert_eq!(p.work_teams, crate::work_team::WorkTeamRule::default());
         assert_eq!(
+            p.cooperation,
+            crate::cooperation::CooperationRule::default()
+        );
+        assert_eq!(
             p.village_ratio.denominator,
             RatioDenominator::RegisteredPopulation
         );
@@ -471,6 +475,44 @@ fn the_work_teams_rule_is_read_as_written_and_default_when_absent() {
         .collect();
     assert!(
         e.iter().any(|e| e.contains("work_teams.term_months")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn the_cooperation_indicators_are_read_as_written_and_checked() {
+    use crate::cooperation::CooperationRule;
+    let text = gansu(2026);
+    let start = text.find("[cooperation]").unwrap();
+    let end = start + text[start..].find("\n]\n").unwrap() + 3;
+    let without = format!("{}{}", &text[..start], &text[end..]);
+    assert_eq!(
+        Policy::parse(&without).unwrap().cooperation,
+        CooperationRule::default()
+    );
+    let own = text.replace(
+        "{ name = \"消费帮扶\", unit = \"万元\", money = true },",
+        "{ name = \"共建产业园区\", unit = \"个\" },",
+    );
+    let p = Policy::parse(&own).unwrap();
+    assert!(
+        p.cooperation
+            .indicator("共建产业园区")
+            .is_some_and(|i| !i.money)
+    );
+    assert!(p.cooperation.indicator("消费帮扶").is_none());
+    let bad = text.replace(
+        "{ name = \"消费帮扶\", unit = \"万元\", money = true },",
+        "{ name = \"消费帮扶\", unit = \"元\", money = true },",
+    );
+    let e: Vec<String> = Policy::parse(&bad)
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        e.iter()
+            .any(|e| e.contains("cooperation.indicators[7].unit")),
         "{e:?}"
     );
 }

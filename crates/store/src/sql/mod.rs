@@ -7,6 +7,7 @@
 mod accounts;
 mod columns;
 mod construction;
+mod cooperation;
 mod figures;
 mod import;
 mod loan;

@@ -1147,6 +1147,10 @@ impl<D: Db> Store for SqlStore<D> {
         self
     }
 
+    fn cooperation(&self) -> &dyn crate::CooperationStore {
+        self
+    }
+
     async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
         let mut tx = self.db.read().await?;
         let rows = tx

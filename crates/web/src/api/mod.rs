@@ -15,6 +15,7 @@ use zhenxing_domain::stats::Counts;
 
 pub mod attendance;
 pub mod construction;
+pub mod cooperation;
 pub mod loans;
 pub mod monitoring;
 pub mod policy;
@@ -1115,6 +1116,7 @@ impl Modify for BearerScheme {
         relocation::relocation, projects::projects, projects::project, projects::import,
         construction::construction, construction::import,
         work_teams::work_teams, work_teams::import,
+        cooperation::cooperation, cooperation::import,
         loans::loans, loans::import, stats::key_counties, posts::posts, posts::post, posts::publish,
         attendance::attendance, attendance::check_in),
     components(schemas(ErrorBody)),

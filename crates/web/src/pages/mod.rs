@@ -4,6 +4,7 @@ pub mod areas;
 pub mod attendance;
 pub mod audit;
 pub mod construction;
+pub mod cooperation;
 pub mod dashboard;
 pub mod households;
 pub mod ledgers;
