@@ -321,6 +321,25 @@ impl Upload {
         Ok((path, name))
     }
 
+    /// Saves the file sent as `ledger` in a folder of its own and hands its path and name to
+    /// `import` (a county's own ledgers: projects, loans, construction, rosters, cooperation);
+    /// the folder is gone after. `default_name` and `missing` as for [`Upload::save_file`].
+    pub async fn import_ledger<T, Fut>(
+        &self,
+        default_name: &str,
+        missing: &str,
+        import: impl FnOnce(std::path::PathBuf, String) -> Fut,
+    ) -> Result<T, WebError>
+    where
+        Fut: std::future::Future<Output = Result<T, zhenxing_app::AppError>>,
+    {
+        let dir = tempfile::tempdir().map_err(crate::error::internal)?;
+        let (path, name) = self
+            .save_file("ledger", dir.path(), default_name, missing)
+            .await?;
+        Ok(import(path, name).await?)
+    }
+
     pub fn files_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
         self.files
             .iter()
@@ -440,6 +459,20 @@ fn upload_error(status: axum::http::StatusCode) -> WebError {
         WebError::TooLarge
     } else {
         WebError::BadRequest("上传的内容无法读取".into())
+    }
+}
+
+/// What a page shows after an upload: what was imported, or the error and its status; a
+/// refusal (403) is the error page itself.
+pub fn upload_outcome<T>(
+    result: Result<T, WebError>,
+) -> Result<(Option<T>, Option<String>, axum::http::StatusCode), crate::error::PageError> {
+    match result {
+        Ok(done) => Ok((Some(done), None, axum::http::StatusCode::OK)),
+        Err(e) if e.status() == axum::http::StatusCode::FORBIDDEN => {
+            Err(crate::error::PageError(e))
+        }
+        Err(e) => Ok((None, Some(e.message()), e.status())),
     }
 }
 

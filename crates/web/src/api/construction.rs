@@ -11,7 +11,7 @@ use zhenxing_domain::construction::ConstructionFigures;
 use super::RowErrorJson;
 use super::projects::ProjectsParams;
 use crate::auth::ApiUser;
-use crate::error::{ApiError, ErrorBody, internal};
+use crate::error::{ApiError, ErrorBody};
 use crate::forms::Upload;
 use crate::pages::areas::area_or_own;
 use crate::pages::projects::ProjectsQuery;
@@ -250,18 +250,13 @@ pub async fn import(
     multipart: Multipart,
 ) -> Result<Json<ConstructionImportJson>, ApiError> {
     let up = Upload::read(multipart).await?;
-    let dir = tempfile::tempdir().map_err(internal)?;
-    let (path, name) = up
-        .save_file(
-            "ledger",
-            dir.path(),
+    let (app, caller) = (&state.app, &caller);
+    let r = up
+        .import_ledger(
             "乡村建设台账.csv",
             "请在 ledger 字段上传乡村建设台账文件",
+            |path, name| async move { app.import_construction(caller, &path, Some(&name)).await },
         )
-        .await?;
-    let r = state
-        .app
-        .import_construction(&caller, &path, Some(&name))
         .await?;
     Ok(Json((&r).into()))
 }

@@ -10,7 +10,7 @@ use zhenxing_app::cooperation::{CooperationImport, CooperationReport, ProgramFig
 use super::RowErrorJson;
 use super::projects::ProjectsParams;
 use crate::auth::ApiUser;
-use crate::error::{ApiError, ErrorBody, internal};
+use crate::error::{ApiError, ErrorBody};
 use crate::forms::Upload;
 use crate::pages::areas::area_or_own;
 use crate::pages::projects::ProjectsQuery;
@@ -153,18 +153,13 @@ pub async fn import(
     multipart: Multipart,
 ) -> Result<Json<CooperationImportJson>, ApiError> {
     let up = Upload::read(multipart).await?;
-    let dir = tempfile::tempdir().map_err(internal)?;
-    let (path, name) = up
-        .save_file(
-            "ledger",
-            dir.path(),
+    let (app, caller) = (&state.app, &caller);
+    let r: CooperationImport = up
+        .import_ledger(
             "协作帮扶台账.csv",
             "请在 ledger 字段上传协作帮扶台账文件",
+            |path, name| async move { app.import_cooperation(caller, &path, Some(&name)).await },
         )
-        .await?;
-    let r: CooperationImport = state
-        .app
-        .import_cooperation(&caller, &path, Some(&name))
         .await?;
     Ok(Json(CooperationImportJson {
         file: r.file.clone(),

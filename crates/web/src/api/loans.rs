@@ -9,7 +9,7 @@ use zhenxing_domain::loan::LoanFigures;
 
 use super::RowErrorJson;
 use crate::auth::ApiUser;
-use crate::error::{ApiError, ErrorBody, internal};
+use crate::error::{ApiError, ErrorBody};
 use crate::forms::Upload;
 use crate::pages::areas::area_or_own;
 use crate::pages::loans::LoansQuery;
@@ -220,15 +220,13 @@ pub async fn import(
     multipart: Multipart,
 ) -> Result<Json<LoanImportJson>, ApiError> {
     let up = Upload::read(multipart).await?;
-    let dir = tempfile::tempdir().map_err(internal)?;
-    let (path, name) = up
-        .save_file(
-            "ledger",
-            dir.path(),
+    let (app, caller) = (&state.app, &caller);
+    let r = up
+        .import_ledger(
             "小额信贷台账.csv",
             "请在 ledger 字段上传小额信贷台账文件",
+            |path, name| async move { app.import_loans(caller, &path, Some(&name)).await },
         )
         .await?;
-    let r = state.app.import_loans(&caller, &path, Some(&name)).await?;
     Ok(Json((&r).into()))
 }

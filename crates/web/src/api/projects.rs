@@ -10,7 +10,7 @@ use zhenxing_domain::project::ProjectFigures;
 
 use super::RowErrorJson;
 use crate::auth::ApiUser;
-use crate::error::{ApiError, ErrorBody, internal};
+use crate::error::{ApiError, ErrorBody};
 use crate::forms::Upload;
 use crate::pages::areas::area_or_own;
 use crate::pages::projects::{ProjectsQuery, project_key};
@@ -315,18 +315,13 @@ pub async fn import(
     multipart: Multipart,
 ) -> Result<Json<ProjectImportJson>, ApiError> {
     let up = Upload::read(multipart).await?;
-    let dir = tempfile::tempdir().map_err(internal)?;
-    let (path, name) = up
-        .save_file(
-            "ledger",
-            dir.path(),
+    let (app, caller) = (&state.app, &caller);
+    let r = up
+        .import_ledger(
             "项目台账.csv",
             "请在 ledger 字段上传项目台账文件",
+            |path, name| async move { app.import_projects(caller, &path, Some(&name)).await },
         )
-        .await?;
-    let r = state
-        .app
-        .import_projects(&caller, &path, Some(&name))
         .await?;
     Ok(Json((&r).into()))
 }

@@ -10,7 +10,7 @@ use zhenxing_domain::work_team::TeamFigures;
 
 use super::RowErrorJson;
 use crate::auth::ApiUser;
-use crate::error::{ApiError, ErrorBody, internal};
+use crate::error::{ApiError, ErrorBody};
 use crate::forms::Upload;
 use crate::pages::areas::area_or_own;
 use crate::pages::loans::LoansQuery;
@@ -229,16 +229,14 @@ pub async fn import(
     multipart: Multipart,
 ) -> Result<Json<RosterImportJson>, ApiError> {
     let up = Upload::read(multipart).await?;
-    let dir = tempfile::tempdir().map_err(internal)?;
-    let (path, name) = up
-        .save_file(
-            "ledger",
-            dir.path(),
+    let (app, caller) = (&state.app, &caller);
+    let r: RosterImport = up
+        .import_ledger(
             "驻村干部花名册.csv",
             "请在 ledger 字段上传驻村干部花名册文件",
+            |path, name| async move { app.import_roster(caller, &path, Some(&name)).await },
         )
         .await?;
-    let r: RosterImport = state.app.import_roster(&caller, &path, Some(&name)).await?;
     Ok(Json(RosterImportJson {
         file: r.file.clone(),
         rows: r.rows,

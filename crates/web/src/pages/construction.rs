@@ -10,7 +10,7 @@ use zhenxing_app::construction::{ConstructionImport, ConstructionReport};
 use zhenxing_domain::construction::ConstructionFigures;
 
 use crate::auth::PageUser;
-use crate::error::{PageError, WebError, internal};
+use crate::error::{PageError, WebError};
 use crate::forms::Upload;
 use crate::pages::areas::area_or_own;
 use crate::pages::monitoring::disaster::ErrorLine;
@@ -120,31 +120,19 @@ pub async fn upload(
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     let up = Upload::read(multipart).await?;
-    let dir = tempfile::tempdir().map_err(internal)?;
-    let result: Result<ConstructionImport, WebError> = async {
-        let (path, name) = up
-            .save_file(
-                "ledger",
-                dir.path(),
-                "乡村建设台账.csv",
-                "请选择乡村建设台账文件（xlsx、xls或CSV）",
-            )
-            .await?;
-        Ok(state
-            .app
-            .import_construction(&user.caller, &path, Some(&name))
-            .await?)
-    }
-    .await;
+    let (app, caller) = (&state.app, &user.caller);
+    let result: Result<ConstructionImport, WebError> = up
+        .import_ledger(
+            "乡村建设台账.csv",
+            "请选择乡村建设台账文件（xlsx、xls或CSV）",
+            |path, name| async move { app.import_construction(caller, &path, Some(&name)).await },
+        )
+        .await;
     let own = YearQuery {
         area: None,
         year: None,
     };
-    let (import, error, status) = match result {
-        Ok(import) => (Some(import), None, StatusCode::OK),
-        Err(e) if e.status() == StatusCode::FORBIDDEN => return Err(PageError(e)),
-        Err(e) => (None, Some(e.message()), e.status()),
-    };
+    let (import, error, status) = crate::forms::upload_outcome(result)?;
     let r = report_of(&state, &user, &own).await?;
     page(&state, &user, status, r, import, error).await
 }

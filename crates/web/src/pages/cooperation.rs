@@ -9,7 +9,7 @@ use axum::response::Response;
 use zhenxing_app::cooperation::{CooperationImport, CooperationReport};
 
 use crate::auth::PageUser;
-use crate::error::{PageError, WebError, internal};
+use crate::error::{PageError, WebError};
 use crate::forms::Upload;
 use crate::pages::areas::area_or_own;
 use crate::pages::monitoring::disaster::ErrorLine;
@@ -160,31 +160,19 @@ pub async fn upload(
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     let up = Upload::read(multipart).await?;
-    let dir = tempfile::tempdir().map_err(internal)?;
-    let result: Result<CooperationImport, WebError> = async {
-        let (path, name) = up
-            .save_file(
-                "ledger",
-                dir.path(),
-                "协作帮扶台账.csv",
-                "请选择协作帮扶台账文件（xlsx、xls或CSV）",
-            )
-            .await?;
-        Ok(state
-            .app
-            .import_cooperation(&user.caller, &path, Some(&name))
-            .await?)
-    }
-    .await;
+    let (app, caller) = (&state.app, &user.caller);
+    let result: Result<CooperationImport, WebError> = up
+        .import_ledger(
+            "协作帮扶台账.csv",
+            "请选择协作帮扶台账文件（xlsx、xls或CSV）",
+            |path, name| async move { app.import_cooperation(caller, &path, Some(&name)).await },
+        )
+        .await;
     let own = YearQuery {
         area: None,
         year: None,
     };
-    let (import, error, status) = match result {
-        Ok(import) => (Some(import), None, StatusCode::OK),
-        Err(e) if e.status() == StatusCode::FORBIDDEN => return Err(PageError(e)),
-        Err(e) => (None, Some(e.message()), e.status()),
-    };
+    let (import, error, status) = crate::forms::upload_outcome(result)?;
     let r = report_of(&state, &user, &own).await?;
     page(&state, &user, status, r, import, error).await
 }

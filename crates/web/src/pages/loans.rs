@@ -13,7 +13,7 @@ use zhenxing_domain::LedgerDate;
 use zhenxing_domain::loan::LoanFigures;
 
 use crate::auth::PageUser;
-use crate::error::{PageError, WebError, internal};
+use crate::error::{PageError, WebError};
 use crate::forms::Upload;
 use crate::pages::areas::area_or_own;
 use crate::pages::monitoring::disaster::ErrorLine;
@@ -137,32 +137,21 @@ pub async fn upload(
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     let up = Upload::read(multipart).await?;
-    let dir = tempfile::tempdir().map_err(internal)?;
-    let result: Result<LoanImport, WebError> = async {
-        let (path, name) = up
-            .save_file(
-                "ledger",
-                dir.path(),
-                "小额信贷台账.csv",
-                "请选择小额信贷台账文件（xlsx、xls或CSV）",
-            )
-            .await?;
-        Ok(state
-            .app
-            .import_loans(&user.caller, &path, Some(&name))
-            .await?)
-    }
-    .await;
+    let (app, caller) = (&state.app, &user.caller);
+    let result: Result<LoanImport, WebError> = up
+        .import_ledger(
+            "小额信贷台账.csv",
+            "请选择小额信贷台账文件（xlsx、xls或CSV）",
+            |path, name| async move { app.import_loans(caller, &path, Some(&name)).await },
+        )
+        .await;
     let own = LoansQuery {
         area: None,
         date: None,
     };
+    let (import, error, status) = crate::forms::upload_outcome(result)?;
     let r = report_of(&state, &user, &own, SHOWN).await?;
-    match result {
-        Ok(import) => page(&state, &user, StatusCode::OK, r, Some(import), None).await,
-        Err(e) if e.status() == StatusCode::FORBIDDEN => Err(PageError(e)),
-        Err(e) => page(&state, &user, e.status(), r, None, Some(e.message())).await,
-    }
+    page(&state, &user, status, r, import, error).await
 }
 
 /// `/loans/xlsx`: the loans overdue and those outside the policy's cover (masked).

@@ -13,7 +13,7 @@ use zhenxing_domain::project::{ProjectFigures, ProjectNo, percent};
 use zhenxing_domain::{AreaCode, AreaLevel, PolicyYear};
 
 use crate::auth::PageUser;
-use crate::error::{PageError, WebError, internal};
+use crate::error::{PageError, WebError};
 use crate::forms::Upload;
 use crate::pages::areas::{area_or_own, parse_area};
 use crate::pages::monitoring::disaster::ErrorLine;
@@ -140,37 +140,21 @@ pub async fn upload(
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     let up = Upload::read(multipart).await?;
-    let dir = tempfile::tempdir().map_err(internal)?;
-    let result: Result<ProjectImport, WebError> = async {
-        let (path, name) = up
-            .save_file(
-                "ledger",
-                dir.path(),
-                "项目台账.csv",
-                "请选择项目台账文件（xlsx、xls或CSV）",
-            )
-            .await?;
-        Ok(state
-            .app
-            .import_projects(&user.caller, &path, Some(&name))
-            .await?)
-    }
-    .await;
+    let (app, caller) = (&state.app, &user.caller);
+    let result: Result<ProjectImport, WebError> = up
+        .import_ledger(
+            "项目台账.csv",
+            "请选择项目台账文件（xlsx、xls或CSV）",
+            |path, name| async move { app.import_projects(caller, &path, Some(&name)).await },
+        )
+        .await;
     let own = ProjectsQuery {
         area: None,
         year: None,
     };
-    match result {
-        Ok(import) => {
-            let r = report_of(&state, &user, &own).await?;
-            page(&state, &user, StatusCode::OK, r, Some(import), None).await
-        }
-        Err(e) if e.status() == StatusCode::FORBIDDEN => Err(PageError(e)),
-        Err(e) => {
-            let r = report_of(&state, &user, &own).await?;
-            page(&state, &user, e.status(), r, None, Some(e.message())).await
-        }
-    }
+    let (import, error, status) = crate::forms::upload_outcome(result)?;
+    let r = report_of(&state, &user, &own).await?;
+    page(&state, &user, status, r, import, error).await
 }
 
 /// `/projects/xlsx`: the year's projects as a ledger (it imports back unchanged).

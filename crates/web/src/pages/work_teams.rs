@@ -11,7 +11,7 @@ use zhenxing_app::work_teams::{RosterImport, WorkTeamReport};
 use zhenxing_domain::work_team::{TeamFigures, UnitLevel};
 
 use crate::auth::PageUser;
-use crate::error::{PageError, WebError, internal};
+use crate::error::{PageError, WebError};
 use crate::forms::Upload;
 use crate::pages::areas::area_or_own;
 use crate::pages::loans::LoansQuery as DayQuery;
@@ -110,31 +110,19 @@ pub async fn upload(
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     let up = Upload::read(multipart).await?;
-    let dir = tempfile::tempdir().map_err(internal)?;
-    let result: Result<RosterImport, WebError> = async {
-        let (path, name) = up
-            .save_file(
-                "ledger",
-                dir.path(),
-                "驻村干部花名册.csv",
-                "请选择驻村干部花名册文件（xlsx、xls或CSV）",
-            )
-            .await?;
-        Ok(state
-            .app
-            .import_roster(&user.caller, &path, Some(&name))
-            .await?)
-    }
-    .await;
+    let (app, caller) = (&state.app, &user.caller);
+    let result: Result<RosterImport, WebError> = up
+        .import_ledger(
+            "驻村干部花名册.csv",
+            "请选择驻村干部花名册文件（xlsx、xls或CSV）",
+            |path, name| async move { app.import_roster(caller, &path, Some(&name)).await },
+        )
+        .await;
     let own = DayQuery {
         area: None,
         date: None,
     };
-    let (import, error, status) = match result {
-        Ok(import) => (Some(import), None, StatusCode::OK),
-        Err(e) if e.status() == StatusCode::FORBIDDEN => return Err(PageError(e)),
-        Err(e) => (None, Some(e.message()), e.status()),
-    };
+    let (import, error, status) = crate::forms::upload_outcome(result)?;
     let r = report_of(&state, &user, &own).await?;
     page(&state, &user, status, r, import, error).await
 }
