@@ -331,6 +331,14 @@ pub async fn run(command: Command) -> Result<i32> {
             let a = a.as_deref().map(area).transpose()?;
             crate::relocation::run(&db, a, format, out).await
         }
+        Command::Employment {
+            db,
+            area: a,
+            format,
+        } => {
+            let a = a.as_deref().map(area).transpose()?;
+            crate::employment::run(&db, a, format).await
+        }
         Command::KeyCounties {
             db,
             file,

@@ -4,6 +4,7 @@
 mod commands;
 mod construction;
 mod cooperation;
+mod employment;
 mod key_counties;
 mod loans;
 mod monitoring;
@@ -229,6 +230,18 @@ enum Command {
         /// Write the sites and the households short to this workbook (.xlsx).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// 务工就业: the labour of ex-poor households (脱贫劳动力) and of monitoring objects of an area
+    /// today — in migrant work, in public-welfare jobs, employed (the province's policy says
+    /// which 劳动技能 count) — and of each area under it.
+    Employment {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        /// The area (its code); the whole tree's first province when absent.
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StatsFormat,
     },
     /// Projects of 衔接资金 (项目台账): import a county's ledger, the year's progress of an area
     /// (开工率, 完工率, 支出进度, the industry share), the ledger exported.

@@ -294,6 +294,15 @@ fn demo_builds_a_database_and_refuses_to_overwrite_a_real_one() {
         cooperation.contains("东西部协作：财政援助资金计划3000万元、完成2400万元（80.00%）"),
         "{cooperation}"
     );
+    // The labour of the demo's ex-poor households, counted in the database.
+    let employment = zhenxing(&["employment", "--db", &db, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&employment.stdout).unwrap();
+    let ex_poor = &json["totals"]["ex_poor"];
+    assert!(ex_poor["labour"].as_u64().unwrap() > 0, "{json}");
+    assert!(
+        ex_poor["employed"].as_u64().unwrap() <= ex_poor["labour"].as_u64().unwrap(),
+        "{json}"
+    );
     // The province's policy in words and a county's news.
     assert!(said.contains("演示政策动态：2篇"), "{said}");
     // A demo list of key counties (said to be one), the demo county on it.

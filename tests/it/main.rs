@@ -9,6 +9,7 @@ mod cli;
 mod closing;
 mod construction;
 mod cooperation;
+mod employment;
 mod key_counties;
 mod leaving;
 mod ledger_import;

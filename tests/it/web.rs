@@ -1200,6 +1200,10 @@ async fn no_route_reaches_outside_the_callers_area() {
             s("POST", "/api/v1/work-teams/import", "/api/v1/work-teams/import".into(), Expect::RosterRefused, "a_admin"),
             Some(multipart(&[("ledger", "花名册.csv", &csv(ROSTER_HEADER, &[&b_cadre("欧阳北")]))])),
         ),
+        denied("GET", "/employment", format!("/employment?area={COUNTY_B}")),
+        own("GET", "/employment", "/employment".into()),
+        denied("GET", "/api/v1/employment", format!("/api/v1/employment?area={COUNTY_B}")),
+        own("GET", "/api/v1/employment", "/api/v1/employment".into()),
         denied("GET", "/cooperation", format!("/cooperation?area={COUNTY_B}")),
         own("GET", "/cooperation", "/cooperation?year=2026".into()),
         denied("GET", "/cooperation/xlsx", format!("/cooperation/xlsx?area={COUNTY_B}")),
@@ -5021,4 +5025,38 @@ async fn a_countys_cooperation_is_imported_and_followed_on_its_page() {
     let seen = site.get("/cooperation", Some(&cadre)).await;
     assert_eq!(seen.status, StatusCode::OK, "{}", seen.body);
     assert!(!seen.body.contains("id=\"cooperation-form\""));
+}
+
+#[tokio::test]
+async fn the_employment_page_counts_the_labour_of_ex_poor_households_in_the_area() {
+    let site = Site::new().await;
+    let admin = site.login("a_admin").await;
+    let page = site.get("/employment", Some(&admin)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body
+            .contains("劳动技能为普通劳动力、技能劳动力、弱劳动力或半劳动力的成员"),
+        "{}",
+        page.body
+    );
+    assert!(
+        site.get("/work", Some(&admin))
+            .await
+            .body
+            .contains("href=\"/employment?area=620102000000\">务工就业</a>")
+    );
+    let token = site.token("a_admin").await;
+    let r = site.api(Method::GET, "/api/v1/employment", &token).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let shown = format!(
+        "<b id=\"ex-poor-labour\">{}</b>",
+        j["totals"]["ex_poor"]["labour"]
+    );
+    assert!(page.body.contains(&shown), "{shown}\n{}", page.body);
+    assert_eq!(j["area"], COUNTY_A);
+    let outside = site
+        .api(Method::GET, "/api/v1/employment?area=620000", &token)
+        .await;
+    assert_eq!(outside.status, StatusCode::NOT_FOUND);
 }

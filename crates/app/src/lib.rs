@@ -11,6 +11,7 @@ pub mod cooperation;
 pub mod demo_work;
 pub mod divisions;
 pub mod edit;
+pub mod employment;
 pub mod error;
 pub mod export;
 pub mod import;

@@ -12,6 +12,7 @@ pub mod construction;
 pub mod cooperation;
 pub mod date;
 pub mod division;
+pub mod employment;
 pub mod error;
 pub mod household;
 pub mod household_no;

@@ -231,6 +231,16 @@ pub trait Store: Send + Sync {
     /// The ex-poor villages in scope.
     async fn ex_poor_villages(&self, scope: Scope) -> StoreResult<Vec<AreaCode>>;
 
+    /// The labour of ex-poor households and of monitoring objects under `area` (households not
+    /// closed), per village and group: members whose 劳动技能 is one of `labour`, of them in
+    /// migrant work (a place or months given), in a public-welfare job, and in both.
+    async fn labour_by_village(
+        &self,
+        scope: Scope,
+        area: AreaCode,
+        labour: &[zhenxing_domain::Labour],
+    ) -> StoreResult<Vec<VillageLabour>>;
+
     /// Keeps an issued dispatch report (frozen: reports are never changed).
     async fn save_report(
         &self,

@@ -306,3 +306,16 @@ pub struct Checkin {
     pub note: Option<String>,
     pub at: String,
 }
+
+/// A village's labour of one group ([`crate::Store::labour_by_village`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VillageLabour {
+    pub village: AreaCode,
+    /// Ex-poor households' (脱贫户, monitored or not); else monitoring objects' that are not.
+    pub ex_poor: bool,
+    pub labour: u64,
+    pub migrant: u64,
+    pub welfare_job: u64,
+    /// In migrant work and in a public-welfare job both.
+    pub both: u64,
+}

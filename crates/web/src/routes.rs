@@ -193,6 +193,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("GET", "/cooperation/xlsx", Page),
             get(pages::cooperation::xlsx),
         ),
+        (
+            r("GET", "/employment", Page),
+            get(pages::employment::report),
+        ),
         (r("GET", "/projects", Page), get(pages::projects::list)),
         (
             r("POST", "/projects", Page),
@@ -420,6 +424,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             r("POST", "/api/v1/cooperation/import", Api),
             post(api::cooperation::import).layer(DefaultBodyLimit::max(LIST_LIMIT)),
+        ),
+        (
+            r("GET", "/api/v1/employment", Api),
+            get(api::employment::employment),
         ),
         (r("GET", "/api/v1/loans", Api), get(api::loans::loans)),
         (

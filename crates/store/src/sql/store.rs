@@ -841,6 +841,63 @@ impl<D: Db> Store for SqlStore<D> {
         rows.iter().map(|r| area(r.int(0)?)).collect()
     }
 
+    async fn labour_by_village(
+        &self,
+        scope: Scope,
+        within_area: AreaCode,
+        labour: &[zhenxing_domain::Labour],
+    ) -> StoreResult<Vec<crate::VillageLabour>> {
+        let Some(within) = scope.narrow(within_area) else {
+            return Ok(Vec::new());
+        };
+        if labour.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (lo, hi) = within.range();
+        // The members' key starts with the county: a county's range, or the one county a
+        // township or village lies in.
+        let (county_lo, county_hi) = match within_area.county() {
+            Some(c) if within_area.level() > zhenxing_domain::AreaLevel::County => {
+                (c.as_i64(), c.as_i64())
+            }
+            _ => (lo as i64, hi as i64),
+        };
+        // The codes are the enum's own numbers, never input text.
+        let codes: Vec<String> = labour.iter().map(|l| l.code().to_string()).collect();
+        let migrant = "((m.migrant_place IS NOT NULL AND TRIM(m.migrant_place) <> '')                        OR COALESCE(m.migrant_months, 0) > 0)";
+        let welfare = "(m.welfare_job = 1)";
+        let mut tx = self.db.read().await?;
+        let rows = tx
+            .fetch(
+                &format!(
+                    "SELECT h.village_code, CASE WHEN h.household_type = 2 THEN 1 ELSE 0 END,                      COUNT(*),                      SUM(CASE WHEN {migrant} THEN 1 ELSE 0 END),                      SUM(CASE WHEN {welfare} THEN 1 ELSE 0 END),                      SUM(CASE WHEN {migrant} AND {welfare} THEN 1 ELSE 0 END)                      FROM members m JOIN households h                      ON h.county_code = m.county_code AND h.household_no = m.household_no                      WHERE m.county_code BETWEEN $1 AND $2 AND h.village_code BETWEEN $3 AND $4                      AND h.dissolved_on IS NULL                      AND (h.household_type = 2 OR h.monitor_category IS NOT NULL)                      AND m.labour IN ({})                      GROUP BY h.village_code, CASE WHEN h.household_type = 2 THEN 1 ELSE 0 END                      ORDER BY 1, 2",
+                    codes.join(", ")
+                ),
+                &[
+                    county_lo.into(),
+                    county_hi.into(),
+                    (lo as i64).into(),
+                    (hi as i64).into(),
+                ],
+            )
+            .await?;
+        let count = |r: &Row, i: usize| -> StoreResult<u64> {
+            Ok(u64::try_from(r.opt_int(i)?.unwrap_or(0)).unwrap_or(0))
+        };
+        rows.iter()
+            .map(|r| {
+                Ok(crate::VillageLabour {
+                    village: area(r.int(0)?)?,
+                    ex_poor: r.int(1)? == 1,
+                    labour: count(r, 2)?,
+                    migrant: count(r, 3)?,
+                    welfare_job: count(r, 4)?,
+                    both: count(r, 5)?,
+                })
+            })
+            .collect()
+    }
+
     async fn check_in(
         &self,
         user_id: i64,

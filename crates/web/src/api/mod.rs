@@ -16,6 +16,7 @@ use zhenxing_domain::stats::Counts;
 pub mod attendance;
 pub mod construction;
 pub mod cooperation;
+pub mod employment;
 pub mod loans;
 pub mod monitoring;
 pub mod policy;
@@ -1117,6 +1118,7 @@ impl Modify for BearerScheme {
         construction::construction, construction::import,
         work_teams::work_teams, work_teams::import,
         cooperation::cooperation, cooperation::import,
+        employment::employment,
         loans::loans, loans::import, stats::key_counties, posts::posts, posts::post, posts::publish,
         attendance::attendance, attendance::check_in),
     components(schemas(ErrorBody)),

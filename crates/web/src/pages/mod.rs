@@ -6,6 +6,7 @@ pub mod audit;
 pub mod construction;
 pub mod cooperation;
 pub mod dashboard;
+pub mod employment;
 pub mod households;
 pub mod ledgers;
 pub mod loans;
