@@ -67,7 +67,10 @@ fn user(role: Role, area_code: &str) -> Caller {
     }
 }
 
-fn four(f: &LabourFigures) -> (u64, u64, u64, u64) {
+/// Labour, in migrant work, in a public-welfare job, employed.
+type Four = (u64, u64, u64, u64);
+
+fn four(f: &LabourFigures) -> Four {
     (f.labour, f.migrant, f.welfare_job, f.employed)
 }
 
@@ -97,7 +100,7 @@ async fn employment_story(db: &str) {
     assert_eq!(county.totals.ex_poor.employment_rate(), "75.00%");
     // 钱二 务工; 孙一 is neither ex-poor nor monitored.
     assert_eq!(four(&county.totals.monitored), (2, 1, 0, 1));
-    let by_area: Vec<(String, (u64, u64, u64, u64), (u64, u64, u64, u64))> = county
+    let by_area: Vec<(String, Four, Four)> = county
         .by_area
         .iter()
         .map(|(c, _, f)| (c.to_string(), four(&f.ex_poor), four(&f.monitored)))
