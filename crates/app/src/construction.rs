@@ -225,13 +225,10 @@ impl App {
         path: &Path,
         name: Option<&str>,
     ) -> Result<ConstructionImport, AppError> {
-        caller.require(Permission::Import)?;
-        let report = self
-            .import_construction_in(&caller.actor(), caller.scope(), path, name)
-            .await?;
-        self.audit_ledger_import(caller, "import_construction", &report.file, &report)
-            .await?;
-        Ok(report)
+        self.import_audited(caller, "import_construction", |actor, scope| async move {
+            self.import_construction_in(&actor, scope, path, name).await
+        })
+        .await
     }
 
     /// Imports a construction ledger as `actor`, its rows refused outside `scope` (the command
@@ -761,5 +758,11 @@ impl App {
             .await?;
         self.construction_report(Scope::All, county, Some(year))
             .await
+    }
+}
+
+impl crate::own_ledgers::Imported for ConstructionImport {
+    fn file(&self) -> &str {
+        &self.file
     }
 }

@@ -197,13 +197,10 @@ impl App {
         path: &Path,
         name: Option<&str>,
     ) -> Result<CooperationImport, AppError> {
-        caller.require(Permission::Import)?;
-        let report = self
-            .import_cooperation_in(&caller.actor(), caller.scope(), path, name)
-            .await?;
-        self.audit_ledger_import(caller, "import_cooperation", &report.file, &report)
-            .await?;
-        Ok(report)
+        self.import_audited(caller, "import_cooperation", |actor, scope| async move {
+            self.import_cooperation_in(&actor, scope, path, name).await
+        })
+        .await
     }
 
     /// Imports a cooperation ledger as `actor`, its rows refused outside `scope`.
@@ -549,5 +546,11 @@ impl App {
             .await?;
         self.cooperation_report(Scope::All, county, Some(year))
             .await
+    }
+}
+
+impl crate::own_ledgers::Imported for CooperationImport {
+    fn file(&self) -> &str {
+        &self.file
     }
 }

@@ -114,13 +114,10 @@ impl App {
         path: &Path,
         name: Option<&str>,
     ) -> Result<LoanImport, AppError> {
-        caller.require(Permission::Import)?;
-        let report = self
-            .import_loans_in(&caller.actor(), caller.scope(), path, name)
-            .await?;
-        self.audit_ledger_import(caller, "import_loans", &report.file, &report)
-            .await?;
-        Ok(report)
+        self.import_audited(caller, "import_loans", |actor, scope| async move {
+            self.import_loans_in(&actor, scope, path, name).await
+        })
+        .await
     }
 
     /// Imports a loans ledger as `actor`, its rows refused outside `scope`.
@@ -560,5 +557,11 @@ impl App {
             .await?;
         self.loan_report(Scope::All, county, Some(today), Some(0))
             .await
+    }
+}
+
+impl crate::own_ledgers::Imported for LoanImport {
+    fn file(&self) -> &str {
+        &self.file
     }
 }

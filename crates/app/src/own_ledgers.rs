@@ -13,6 +13,11 @@ use zhenxing_store::project::Saved;
 use crate::auth::Caller;
 use crate::{App, AppError};
 
+/// What an import of a county's own ledger reports: the file the audit names.
+pub(crate) trait Imported: Serialize {
+    fn file(&self) -> &str;
+}
+
 /// Reads a ledger with `read` on a blocking thread; errors and the answer name the file `name`
 /// (an upload's own name) when given.
 pub(crate) async fn read_named(
@@ -76,6 +81,25 @@ impl Tally {
 }
 
 impl App {
+    /// Runs an import of a county's own ledger for a user who may import, within their area
+    /// (`run` is given the user as actor and their scope), and audits it as `action`.
+    pub(crate) async fn import_audited<R, F>(
+        &self,
+        caller: &Caller,
+        action: &'static str,
+        run: impl FnOnce(zhenxing_store::Actor, zhenxing_domain::Scope) -> F,
+    ) -> Result<R, AppError>
+    where
+        R: Imported,
+        F: std::future::Future<Output = Result<R, AppError>>,
+    {
+        caller.require(zhenxing_domain::Permission::Import)?;
+        let report = run(caller.actor(), caller.scope()).await?;
+        self.audit_ledger_import(caller, action, report.file(), &report)
+            .await?;
+        Ok(report)
+    }
+
     /// The audit entry of a user's import of `file`: its counts (the report without its errors).
     pub(crate) async fn audit_ledger_import(
         &self,

@@ -221,13 +221,10 @@ impl App {
         path: &Path,
         name: Option<&str>,
     ) -> Result<ProjectImport, AppError> {
-        caller.require(Permission::Import)?;
-        let report = self
-            .import_projects_in(&caller.actor(), caller.scope(), path, name)
-            .await?;
-        self.audit_ledger_import(caller, "import_projects", &report.file, &report)
-            .await?;
-        Ok(report)
+        self.import_audited(caller, "import_projects", |actor, scope| async move {
+            self.import_projects_in(&actor, scope, path, name).await
+        })
+        .await
     }
 
     /// Imports a project ledger as `actor`, its rows refused outside `scope` (the command line's
@@ -724,5 +721,11 @@ impl App {
             )
             .await?;
         self.project_report(Scope::All, county, None).await
+    }
+}
+
+impl crate::own_ledgers::Imported for ProjectImport {
+    fn file(&self) -> &str {
+        &self.file
     }
 }

@@ -182,13 +182,10 @@ impl App {
         path: &Path,
         name: Option<&str>,
     ) -> Result<RosterImport, AppError> {
-        caller.require(Permission::Import)?;
-        let report = self
-            .import_roster_in(&caller.actor(), caller.scope(), path, name)
-            .await?;
-        self.audit_ledger_import(caller, "import_work_teams", &report.file, &report)
-            .await?;
-        Ok(report)
+        self.import_audited(caller, "import_work_teams", |actor, scope| async move {
+            self.import_roster_in(&actor, scope, path, name).await
+        })
+        .await
     }
 
     /// Imports a roster as `actor`, its rows refused outside `scope`.
@@ -552,5 +549,11 @@ impl App {
             )
             .await?;
         self.work_team_report(Scope::All, county, Some(today)).await
+    }
+}
+
+impl crate::own_ledgers::Imported for RosterImport {
+    fn file(&self) -> &str {
+        &self.file
     }
 }
