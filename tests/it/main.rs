@@ -29,4 +29,5 @@ mod story;
 mod support;
 mod web;
 mod web_monitoring;
+mod work_logs;
 mod work_teams;

@@ -786,6 +786,7 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         "key_counties",
         "posts",
         "checkins",
+        "work_logs",
         "meta",
         "policies",
         "reports",

@@ -1200,6 +1200,15 @@ async fn no_route_reaches_outside_the_callers_area() {
             s("POST", "/api/v1/work-teams/import", "/api/v1/work-teams/import".into(), Expect::RosterRefused, "a_admin"),
             Some(multipart(&[("ledger", "花名册.csv", &csv(ROSTER_HEADER, &[&b_cadre("欧阳北")]))])),
         ),
+        denied("GET", "/work-logs", format!("/work-logs?area={COUNTY_B}")),
+        own("GET", "/work-logs", "/work-logs".into()),
+        with(denied("POST", "/work-logs", "/work-logs".into()), form(&[("body", "走访"), ("households", "B001")])),
+        denied("GET", "/api/v1/work-logs", format!("/api/v1/work-logs?area={COUNTY_B}")),
+        own("GET", "/api/v1/work-logs", "/api/v1/work-logs".into()),
+        with(
+            denied("POST", "/api/v1/work-logs", "/api/v1/work-logs".into()),
+            json(serde_json::json!({"body": "走访", "households": ["B001"]})),
+        ),
         denied("GET", "/employment", format!("/employment?area={COUNTY_B}")),
         own("GET", "/employment", "/employment".into()),
         denied("GET", "/api/v1/employment", format!("/api/v1/employment?area={COUNTY_B}")),
@@ -5059,4 +5068,84 @@ async fn the_employment_page_counts_the_labour_of_ex_poor_households_in_the_area
         .api(Method::GET, "/api/v1/employment?area=620000", &token)
         .await;
     assert_eq!(outside.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_village_cadre_writes_the_days_work_log_and_the_county_reads_it() {
+    let site = Site::new().await;
+    let cadre = site.login("a_cadre").await;
+    let page = site.get("/work-logs", Some(&cadre)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("id=\"work-log-form\""), "{}", page.body);
+    let saved = site
+        .post_form(
+            "/work-logs",
+            Some(&cadre),
+            &[
+                ("body", "走访王伟户<b>核实</b>收入。\n宣讲政策。"),
+                ("households", "A001"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    // A household outside the cadre's village: refused, said why.
+    let refused = site
+        .post_form(
+            "/work-logs",
+            Some(&cadre),
+            &[("body", "走访"), ("households", "A002")],
+            true,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("户编号A002不存在或不在您的管辖范围内")
+    );
+    // The county reads it: the text escaped, a paragraph a line, the household linked.
+    let admin = site.login("a_admin").await;
+    let read = site.get("/work-logs", Some(&admin)).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+    for part in [
+        "<p>走访王伟户&#60;b&#62;核实&#60;/b&#62;收入。</p><p>宣讲政策。</p>",
+        "<a href=\"/households/A001\">A001</a>",
+    ] {
+        assert!(read.body.contains(part), "{part}\n{}", read.body);
+    }
+    assert!(
+        !read.body.contains("id=\"work-log-form\""),
+        "a county admin writes none"
+    );
+    assert!(
+        site.get("/attendance", Some(&admin))
+            .await
+            .body
+            .contains("id=\"to-work-logs\"")
+    );
+    // The API: the same log; a team member's token writes one.
+    let token = site.token("a_admin").await;
+    let r = site.api(Method::GET, "/api/v1/work-logs", &token).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(j["logs"][0]["households"], serde_json::json!(["A001"]));
+    let cadre_token = site.token("a_cadre").await;
+    let w = site
+        .api_json(
+            Method::POST,
+            "/api/v1/work-logs",
+            &cadre_token,
+            &serde_json::json!({"body": "下午走访王伟户", "households": ["A001"]}),
+        )
+        .await;
+    assert_eq!(w.status, StatusCode::NO_CONTENT, "{}", w.body);
+    let r = site.api(Method::GET, "/api/v1/work-logs", &token).await;
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(
+        j["logs"].as_array().unwrap().len(),
+        1,
+        "the day's later log replaces it"
+    );
+    assert_eq!(j["logs"][0]["body"], "下午走访王伟户");
 }

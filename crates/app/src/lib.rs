@@ -30,6 +30,7 @@ pub mod report;
 pub mod stats;
 pub mod synth;
 pub mod users;
+pub mod work_logs;
 pub mod work_teams;
 
 use std::sync::Arc;

@@ -334,6 +334,25 @@ pub trait Store: Send + Sync {
         until: chrono::NaiveDate,
     ) -> StoreResult<Vec<Checkin>>;
 
+    /// The day's work log of a person (a later one the same day replaces it).
+    async fn write_work_log(
+        &self,
+        user_id: i64,
+        area: AreaCode,
+        day: chrono::NaiveDate,
+        body: &str,
+        households: &[HouseholdNo],
+    ) -> StoreResult<()>;
+
+    /// The work logs of the people of `area` (their area when they wrote them) from `from` to
+    /// `until`, newest first.
+    async fn work_logs(
+        &self,
+        area: AreaCode,
+        from: chrono::NaiveDate,
+        until: chrono::NaiveDate,
+    ) -> StoreResult<Vec<WorkLog>>;
+
     /// Department screening's storage (matching persons in bulk, batches and their results) of
     /// the same database.
     fn screening(&self) -> &dyn ScreeningStore;

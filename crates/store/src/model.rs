@@ -307,6 +307,18 @@ pub struct Checkin {
     pub at: String,
 }
 
+/// A day's work log ([`crate::Store::work_logs`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkLog {
+    pub user_id: i64,
+    pub day: chrono::NaiveDate,
+    pub area: AreaCode,
+    pub body: String,
+    /// The households visited, by number.
+    pub households: Vec<String>,
+    pub at: String,
+}
+
 /// A village's labour of one group ([`crate::Store::labour_by_village`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VillageLabour {

@@ -197,6 +197,8 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("GET", "/employment", Page),
             get(pages::employment::report),
         ),
+        (r("GET", "/work-logs", Page), get(pages::work_logs::show)),
+        (r("POST", "/work-logs", Page), post(pages::work_logs::write)),
         (r("GET", "/projects", Page), get(pages::projects::list)),
         (
             r("POST", "/projects", Page),
@@ -428,6 +430,14 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             r("GET", "/api/v1/employment", Api),
             get(api::employment::employment),
+        ),
+        (
+            r("GET", "/api/v1/work-logs", Api),
+            get(api::work_logs::work_logs),
+        ),
+        (
+            r("POST", "/api/v1/work-logs", Api),
+            post(api::work_logs::write),
         ),
         (r("GET", "/api/v1/loans", Api), get(api::loans::loans)),
         (

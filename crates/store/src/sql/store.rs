@@ -961,6 +961,74 @@ impl<D: Db> Store for SqlStore<D> {
             .collect()
     }
 
+    async fn write_work_log(
+        &self,
+        user_id: i64,
+        area: AreaCode,
+        day: chrono::NaiveDate,
+        body: &str,
+        households: &[HouseholdNo],
+    ) -> StoreResult<()> {
+        let listed: Vec<&str> = households.iter().map(|h| h.as_str()).collect();
+        let mut tx = self.db.write().await?;
+        tx.execute(
+            "INSERT INTO work_logs (user_id, day, area_code, body, households, at) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (user_id, day) DO UPDATE SET area_code = excluded.area_code, \
+             body = excluded.body, households = excluded.households, at = excluded.at",
+            &[
+                user_id.into(),
+                day.format("%Y-%m-%d").to_string().into(),
+                area.as_i64().into(),
+                body.to_string().into(),
+                Value::from((!listed.is_empty()).then(|| listed.join(","))),
+                super::now_text().into(),
+            ],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn work_logs(
+        &self,
+        within: AreaCode,
+        from: chrono::NaiveDate,
+        until: chrono::NaiveDate,
+    ) -> StoreResult<Vec<crate::WorkLog>> {
+        let (lo, hi) = within.range();
+        let mut tx = self.db.read().await?;
+        let rows = tx
+            .fetch(
+                "SELECT user_id, day, area_code, body, households, at FROM work_logs \
+                 WHERE area_code BETWEEN $1 AND $2 AND day BETWEEN $3 AND $4 \
+                 ORDER BY day DESC, area_code, user_id",
+                &[
+                    (lo as i64).into(),
+                    (hi as i64).into(),
+                    from.format("%Y-%m-%d").to_string().into(),
+                    until.format("%Y-%m-%d").to_string().into(),
+                ],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(crate::WorkLog {
+                    user_id: r.int(0)?,
+                    day: chrono::NaiveDate::parse_from_str(&r.text(1)?, "%Y-%m-%d")
+                        .map_err(corrupt)?,
+                    area: area(r.int(2)?)?,
+                    body: r.text(3)?,
+                    households: r
+                        .opt_text(4)?
+                        .map(|s| s.split(',').map(str::to_string).collect())
+                        .unwrap_or_default(),
+                    at: r.text(5)?,
+                })
+            })
+            .collect()
+    }
+
     async fn add_post(
         &self,
         actor: &Actor,

@@ -26,6 +26,7 @@ pub mod registry;
 pub mod relocation;
 pub mod screening;
 pub mod stats;
+pub mod work_logs;
 pub mod work_teams;
 
 use crate::auth::ApiUser;
@@ -1119,6 +1120,7 @@ impl Modify for BearerScheme {
         work_teams::work_teams, work_teams::import,
         cooperation::cooperation, cooperation::import,
         employment::employment,
+        work_logs::work_logs, work_logs::write,
         loans::loans, loans::import, stats::key_counties, posts::posts, posts::post, posts::publish,
         attendance::attendance, attendance::check_in),
     components(schemas(ErrorBody)),

@@ -21,4 +21,5 @@ pub mod reports;
 pub mod tokens;
 pub mod users;
 pub mod work;
+pub mod work_logs;
 pub mod work_teams;

@@ -1,0 +1,202 @@
+//! 工作纪实: who works in a village (`Permission::CheckIn`: the work team, village cadres) writes
+//! the day's work log — what was done, the households visited (each must be registered within
+//! their area) — and every level above reads the logs of the people of its area, a month at a
+//! time, newest first.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use zhenxing_domain::attendance::{month_end, month_start};
+use zhenxing_domain::{AreaCode, HouseholdNo, Permission, Role, Scope, today_in_china};
+
+use crate::auth::Caller;
+use crate::{App, AppError};
+
+/// Longest log kept, in characters.
+pub const MAX_BODY: usize = 2000;
+/// Most households one log names.
+pub const MAX_HOUSEHOLDS: usize = 50;
+
+/// A log as the list shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkLogRow {
+    pub user_id: i64,
+    pub name: String,
+    pub role: Option<Role>,
+    /// The area by name below the one read.
+    pub area_name: String,
+    pub day: NaiveDate,
+    pub body: String,
+    pub households: Vec<String>,
+}
+
+impl WorkLogRow {
+    /// The text, a paragraph a line.
+    pub fn paragraphs(&self) -> Vec<&str> {
+        self.body
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect()
+    }
+}
+
+/// The logs of the people of an area in a month.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkLogs {
+    pub area: AreaCode,
+    pub area_name: String,
+    pub month: NaiveDate,
+    pub rows: Vec<WorkLogRow>,
+}
+
+/// The households a log names: numbers separated by commas, 、 or spaces, each once.
+pub fn parse_households(text: &str) -> Result<Vec<HouseholdNo>, AppError> {
+    let mut out: Vec<HouseholdNo> = Vec::new();
+    for part in text.split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace()) {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        let no = HouseholdNo::parse(part)
+            .map_err(|e| AppError::Invalid(format!("户编号“{part}”无效：{e}")))?;
+        if !out.contains(&no) {
+            out.push(no);
+        }
+    }
+    if out.len() > MAX_HOUSEHOLDS {
+        return Err(AppError::Invalid(format!(
+            "一篇工作纪实最多填{MAX_HOUSEHOLDS}户"
+        )));
+    }
+    Ok(out)
+}
+
+impl App {
+    /// The caller's work log of today (a later one the same day replaces it); the households
+    /// it names must be registered within the caller's area.
+    pub async fn write_work_log(
+        &self,
+        caller: &Caller,
+        body: &str,
+        households: &str,
+    ) -> Result<(), AppError> {
+        caller.require(Permission::CheckIn)?;
+        let body = body.trim();
+        if body.is_empty() {
+            return Err(AppError::Invalid("请填写今天的工作内容".into()));
+        }
+        if body.chars().count() > MAX_BODY {
+            return Err(AppError::Invalid(format!("工作纪实最多{MAX_BODY}个字")));
+        }
+        if body
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
+            return Err(AppError::Invalid("工作纪实含有不可见的控制字符".into()));
+        }
+        let households = parse_households(households)?;
+        for no in &households {
+            if self.store().household(caller.scope(), no).await?.is_none() {
+                return Err(AppError::Invalid(format!(
+                    "户编号{no}不存在或不在您的管辖范围内"
+                )));
+            }
+        }
+        self.store()
+            .write_work_log(
+                caller.user.id,
+                caller.user.area,
+                today_in_china(),
+                &body.replace("\r\n", "\n"),
+                &households,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// The month's work logs of the people of `area`, within the caller's area.
+    pub async fn work_logs(
+        &self,
+        caller: &Caller,
+        area: AreaCode,
+        month: Option<NaiveDate>,
+    ) -> Result<WorkLogs, AppError> {
+        caller.require(Permission::ReadRegistry)?;
+        if !caller.scope().contains(area) {
+            return Err(AppError::NotFound);
+        }
+        let tree = self.tree().await;
+        let Some(root) = tree.get(area) else {
+            return Err(AppError::NotFound);
+        };
+        let root_name = root.name.clone();
+        drop(tree);
+        let today = today_in_china();
+        let start = month_start(month.unwrap_or(today));
+        if start > today {
+            return Err(AppError::Invalid(format!(
+                "{}年{}月还没有到",
+                chrono::Datelike::year(&start),
+                chrono::Datelike::month(&start)
+            )));
+        }
+        let until = month_end(start).min(today);
+        let logs = self.store().work_logs(area, start, until).await?;
+        let users: HashMap<i64, (String, Role)> = self
+            .accounts()
+            .users(Scope::Area(area))
+            .await?
+            .into_iter()
+            .map(|u| (u.id, (u.name, u.role)))
+            .collect();
+        let tree = self.tree().await;
+        let skip = (area.level().number() as usize).clamp(2, 4);
+        let rows = logs
+            .into_iter()
+            .map(|l| {
+                let (name, role) = users
+                    .get(&l.user_id)
+                    .map(|(n, r)| (n.clone(), Some(*r)))
+                    .unwrap_or_else(|| (format!("用户{}", l.user_id), None));
+                WorkLogRow {
+                    user_id: l.user_id,
+                    name,
+                    role,
+                    area_name: tree
+                        .path(l.area)
+                        .iter()
+                        .skip(skip)
+                        .map(|d| d.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(""),
+                    day: l.day,
+                    body: l.body,
+                    households: l.households,
+                }
+            })
+            .collect();
+        Ok(WorkLogs {
+            area,
+            area_name: root_name,
+            month: start,
+            rows,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn households_are_read_from_any_separator_once_each() {
+        let h = parse_households("A001, A002、A001\nA003，").unwrap();
+        let nos: Vec<&str> = h.iter().map(|n| n.as_str()).collect();
+        assert_eq!(nos, ["A001", "A002", "A003"]);
+        assert!(parse_households("").unwrap().is_empty());
+        let many: Vec<String> = (0..51).map(|i| format!("H{i:03}")).collect();
+        assert!(parse_households(&many.join(",")).is_err());
+    }
+}

@@ -1,0 +1,143 @@
+//! 工作纪实: who works in a village writes the day's log naming the households visited (each
+//! registered within their area, else refused), a later log of the day replacing the earlier;
+//! the county reads its people's logs of a month, newest first, another county's never; who does
+//! not work in a village may not write one. On SQLite and on PostgreSQL.
+
+use zhenxing_app::auth::{Caller, Via};
+use zhenxing_app::import::ImportRequest;
+use zhenxing_app::store::Actor;
+use zhenxing_app::users::{AddUser, Manager};
+use zhenxing_app::{App, AppError, NoProgress};
+use zhenxing_domain::{AreaCode, Role, Scope, today_in_china};
+
+use crate::story::{fresh_postgres, postgres_url};
+use crate::support::{H_HEADER, csv};
+
+fn area(s: &str) -> AreaCode {
+    AreaCode::parse(s).unwrap()
+}
+
+async fn caller(app: &App, name: &str) -> Caller {
+    Caller {
+        user: app.user_by_name(Manager::CommandLine, name).await.unwrap(),
+        via: Via::Session,
+    }
+}
+
+async fn work_logs_story(db: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(db).await.unwrap();
+    app.load_divisions(None, None).await.unwrap();
+    let h = dir.path().join("h.csv");
+    std::fs::write(
+        &h,
+        csv(
+            H_HEADER,
+            &[
+                "L01,620102001001,王家,1,9000,是,,,,否,",
+                "L02,620102001001,李家,1,9000,是,,,,否,",
+                "L09,620121100001,外县户,1,9000,是,,,,否,",
+            ],
+        ),
+    )
+    .unwrap();
+    let imported = app
+        .import(
+            &ImportRequest {
+                households: Some(h),
+                members: None,
+                actor: Actor::command_line(),
+                scope: Scope::All,
+            },
+            &NoProgress,
+        )
+        .await
+        .unwrap();
+    assert!(imported.errors.is_empty(), "{:?}", imported.errors);
+    for (name, role, at) in [
+        ("队员甲", Role::TeamMember, "620102001001"),
+        ("县干部", Role::CountyOfficer, "620102"),
+        ("外县队员", Role::TeamMember, "620121100001"),
+    ] {
+        app.add_user(
+            Manager::CommandLine,
+            AddUser {
+                name: name.into(),
+                role,
+                area: area(at),
+                password: Some("correct-horse-9".into()),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let member = caller(&app, "队员甲").await;
+    app.write_work_log(&member, "走访两户，核实收入。", "L01")
+        .await
+        .unwrap();
+    // The day's later log replaces the earlier.
+    app.write_work_log(
+        &member,
+        "走访王家、李家。\n宣讲防返贫政策。",
+        "L01、L02 L01",
+    )
+    .await
+    .unwrap();
+    // A household of another county, a number that is none, nothing written: refused.
+    for (body, households, why) in [
+        ("走访", "L09", "户编号L09不存在或不在您的管辖范围内"),
+        ("走访", "L77", "户编号L77不存在或不在您的管辖范围内"),
+        ("  ", "", "请填写今天的工作内容"),
+    ] {
+        match app.write_work_log(&member, body, households).await {
+            Err(AppError::Invalid(m)) => assert_eq!(m, why),
+            other => panic!("{other:?}"),
+        }
+    }
+    let other = caller(&app, "外县队员").await;
+    app.write_work_log(&other, "外县的纪实", "L09")
+        .await
+        .unwrap();
+    // A county officer does not work in a village: no log of their own.
+    let county = caller(&app, "县干部").await;
+    assert!(matches!(
+        app.write_work_log(&county, "县里的工作", "").await,
+        Err(AppError::Forbidden)
+    ));
+
+    let w = app.work_logs(&county, area("620102"), None).await.unwrap();
+    assert_eq!(
+        w.rows.len(),
+        1,
+        "the other county's log is not the county's"
+    );
+    let r = &w.rows[0];
+    assert_eq!((r.name.as_str(), r.day), ("队员甲", today_in_china()));
+    assert_eq!(r.paragraphs(), ["走访王家、李家。", "宣讲防返贫政策。"]);
+    assert_eq!(r.households, ["L01", "L02"]);
+    assert_eq!(r.role, Some(Role::TeamMember));
+    // The other county's officer-free view: nothing of 城关区 reaches its team member.
+    assert!(matches!(
+        app.work_logs(&other, area("620102"), None).await,
+        Err(AppError::NotFound)
+    ));
+    // A month to come is told, not read.
+    let next = today_in_china() + chrono::Days::new(40);
+    assert!(matches!(
+        app.work_logs(&county, area("620102"), Some(next)).await,
+        Err(AppError::Invalid(_))
+    ));
+    app.close().await;
+}
+
+#[tokio::test]
+async fn work_logs_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    work_logs_story(&dir.path().join("l.db").to_string_lossy()).await;
+}
+
+#[tokio::test]
+async fn work_logs_on_postgres() {
+    let Some(base) = postgres_url() else { return };
+    work_logs_story(&fresh_postgres(&base).await).await;
+}
