@@ -352,6 +352,33 @@ async fn construction_story(db: &str) {
     assert_eq!(rates(&after)[1], ("50.00%".to_string(), Some(140), 70));
     assert_eq!(after.items[1].version, 2);
     assert_eq!(after.items[0].version, 1);
+    // J02's page: its change, field by field, newest first.
+    let j02 = zhenxing_domain::project::ProjectNo::parse("J02").unwrap();
+    let detail = app
+        .construction_item(&county, area("620102"), &j02)
+        .await
+        .unwrap();
+    assert_eq!((detail.version, detail.unit.as_str()), (2, "户"));
+    let fields: Vec<(&str, &str, &str)> = detail.changes[0]
+        .fields
+        .iter()
+        .map(|(l, b, a)| (l.as_str(), b.as_str(), a.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("完成数量", "12", "30"),
+            ("进展情况", "在建", "已完成"),
+            ("完成时间", "", "2026-11-20"),
+        ]
+    );
+    assert_eq!(detail.changes[0].actor, "乡建办");
+    assert_eq!(detail.changes.len(), 2);
+    // Another township's officer: not found.
+    assert!(matches!(
+        app.construction_item(&township, area("620102"), &j02).await,
+        Err(AppError::NotFound)
+    ));
 
     // The ledger exported imports back unchanged; the progress as a workbook.
     let out = dir.path().join("导出.xlsx");

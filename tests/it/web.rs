@@ -1232,6 +1232,8 @@ async fn no_route_reaches_outside_the_callers_area() {
         denied("GET", "/construction/xlsx", format!("/construction/xlsx?area={COUNTY_B}")),
         own("GET", "/construction/xlsx", "/construction/xlsx?year=2026".into()),
         denied("GET", "/construction/figures.xlsx", format!("/construction/figures.xlsx?area={COUNTY_B}&year=2026")),
+        denied("GET", "/construction/{county}/{no}", "/construction/620521/BJS1".into()),
+        denied("GET", "/api/v1/construction/{county}/{no}", "/api/v1/construction/620521000000/BJS1".into()),
         own("GET", "/construction/figures.xlsx", "/construction/figures.xlsx?year=2026".into()),
         with(
             s("POST", "/construction", "/construction".into(), Expect::ConstructionRefused, "a_admin"),
@@ -4792,12 +4794,33 @@ async fn a_countys_rural_construction_is_imported_followed_and_exported_on_its_p
     for part in [
         "目标任务1行（新增1项，更新0项，未变0项），全部导入",
         "<div class=\"short\" data-task=\"农村户厕改造\"><b>80.00%</b>农村户厕改造：完成80户，目标100户</div>",
-        "<td>JS02</td><td>农村户厕改造</td>",
+        "\">JS02</a></td><td>农村户厕改造</td>",
         "<td class=\"n\">20户</td><td>在建</td>",
         "href=\"/construction/xlsx?area=620102000000&amp;year=2026\"",
     ] {
         assert!(page.body.contains(part), "{part}\n{}", page.body);
     }
+    // An item's page: its number links to it, its history shown.
+    assert!(
+        page.body
+            .contains("href=\"/construction/620102000000/JS02\">JS02</a>"),
+        "{}",
+        page.body
+    );
+    let item = site.get("/construction/620102/JS02", Some(&admin)).await;
+    assert_eq!(item.status, StatusCode::OK, "{}", item.body);
+    assert!(
+        item.body
+            .contains("<td id=\"construction-item-done\">20户</td>"),
+        "{}",
+        item.body
+    );
+    assert_eq!(
+        site.get("/construction/620102/JS99", Some(&admin))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     // A year that is no year: a clear 400.
     let bad = site.get("/construction?year=明年", Some(&admin)).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);

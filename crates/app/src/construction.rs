@@ -539,6 +539,80 @@ impl App {
     }
 }
 
+/// An item with its changes, for its page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemDetail {
+    pub county: AreaCode,
+    pub item: ConstructionItem,
+    pub version: i64,
+    pub area_name: String,
+    pub unit: String,
+    /// Newest first.
+    pub changes: Vec<crate::own_ledgers::ChangeView>,
+}
+
+/// An item's fields in the ledger's order: its JSON key, its label, money in fen.
+const ITEM_FIELDS: crate::own_ledgers::Fields = &[
+    ("no", "项目编号", false),
+    ("year", "实施年度", false),
+    ("task", "任务类别", false),
+    ("area", "所在地代码", false),
+    ("name", "建设内容", false),
+    ("planned", "计划数量", false),
+    ("done", "完成数量", false),
+    ("stage", "进展情况", false),
+    ("completed_on", "完成时间", false),
+    ("note", "备注", false),
+];
+
+impl App {
+    /// One item of a county's ledger with its changes, for a user within whose area it is.
+    pub async fn construction_item(
+        &self,
+        caller: &Caller,
+        county: AreaCode,
+        no: &ProjectNo,
+    ) -> Result<ItemDetail, AppError> {
+        caller.require(Permission::ReadRegistry)?;
+        let Some((stored, changes)) = self
+            .store()
+            .construction()
+            .construction_item(caller.scope(), county, no)
+            .await?
+        else {
+            return Err(AppError::NotFound);
+        };
+        let rule = self
+            .policy_or_none(stored.item.area, stored.item.year)
+            .await?
+            .map(|p| p.construction)
+            .unwrap_or_default();
+        let tree = self.tree().await;
+        let area_name = tree
+            .path(stored.item.area)
+            .iter()
+            .skip(2)
+            .map(|d| d.name.as_str())
+            .collect::<Vec<_>>()
+            .join("");
+        Ok(ItemDetail {
+            county: stored.county,
+            unit: rule
+                .task(&stored.item.task)
+                .map(|t| t.unit.clone())
+                .unwrap_or_default(),
+            area_name,
+            version: stored.version,
+            item: stored.item,
+            changes: changes
+                .iter()
+                .rev()
+                .map(|c| crate::own_ledgers::change_view(c, ITEM_FIELDS))
+                .collect(),
+        })
+    }
+}
+
 /// The columns of the progress workbook.
 pub const FIGURE_HEADERS: [&str; 12] = [
     "区划代码",

@@ -8,7 +8,7 @@ use serde::Serialize;
 use zhenxing_ledger::LedgerError;
 use zhenxing_ledger::table::Table;
 use zhenxing_store::accounts::NewAudit;
-use zhenxing_store::project::Saved;
+use zhenxing_store::project::{ProjectChange, Saved};
 
 use crate::auth::Caller;
 use crate::{App, AppError};
@@ -120,5 +120,63 @@ impl App {
         )
         .await?;
         Ok(())
+    }
+}
+
+/// A change of a row of a county's own ledger, as its page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeView {
+    pub version: i64,
+    pub at: String,
+    pub actor: String,
+    /// The fields it changed: label, before, after (a row added: every field given).
+    pub fields: Vec<(String, String, String)>,
+}
+
+/// A ledger's fields in its order: the JSON key, the label, whether it is money in fen.
+pub(crate) type Fields = &'static [(&'static str, &'static str, bool)];
+
+fn shown(v: Option<&serde_json::Value>, money: bool) -> String {
+    match v {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::Number(n)) if money => n
+            .as_i64()
+            .map(|f| zhenxing_domain::Money::from_fen(f).yuan_string())
+            .unwrap_or_else(|| n.to_string()),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// A change as its fields: those it changed, in the ledger's order (the JSON object's is
+/// alphabetical).
+pub(crate) fn change_view(c: &ProjectChange, fields: Fields) -> ChangeView {
+    let empty = serde_json::Map::new();
+    let before = c
+        .before
+        .as_ref()
+        .and_then(|b| b.as_object())
+        .unwrap_or(&empty);
+    let after = c.after.as_object().unwrap_or(&empty);
+    let mut out = Vec::new();
+    for (key, label, money) in fields {
+        let Some(value) = after.get(*key) else {
+            continue;
+        };
+        let old = before.get(*key);
+        if c.before.is_some() && old == Some(value) {
+            continue;
+        }
+        out.push((
+            label.to_string(),
+            shown(old, *money),
+            shown(Some(value), *money),
+        ));
+    }
+    ChangeView {
+        version: c.version,
+        at: c.at.clone(),
+        actor: c.actor.clone(),
+        fields: out,
     }
 }

@@ -16,7 +16,7 @@ use zhenxing_ledger::RowError;
 use zhenxing_ledger::department::XlsxTableWriter;
 use zhenxing_ledger::project::{COLUMNS, ProjectOut, parse_project, read_projects, write_projects};
 use zhenxing_ledger::write::Out;
-use zhenxing_store::project::{ProjectChange, StoredProject};
+use zhenxing_store::project::StoredProject;
 
 use crate::auth::Caller;
 use crate::{App, AppError};
@@ -99,100 +99,26 @@ pub struct ProjectDetail {
     pub changes: Vec<ChangeView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct ChangeView {
-    pub version: i64,
-    pub at: String,
-    pub actor: String,
-    pub fields: Vec<(String, String, String)>,
-}
+pub use crate::own_ledgers::ChangeView;
 
-/// The label of a field of a project's history (its JSON key).
-fn field_label(key: &str) -> &str {
-    match key {
-        "no" => "项目编号",
-        "year" => "实施年度",
-        "name" => "项目名称",
-        "area" => "实施地点代码",
-        "category" => "项目类别",
-        "stage" => "项目状态",
-        "planned_fund" => "计划投资（元）",
-        "allocated" => "已下达资金（元）",
-        "spent" => "已支出资金（元）",
-        "started_on" => "开工时间",
-        "completed_on" => "完工时间",
-        "accepted_on" => "验收时间",
-        "beneficiary_households" => "受益户数",
-        "poor_households" => "其中脱贫户和监测户数",
-        "note" => "备注",
-        other => other,
-    }
-}
-
-fn shown(v: Option<&serde_json::Value>, key: &str) -> String {
-    match v {
-        None | Some(serde_json::Value::Null) => String::new(),
-        // Amounts are kept in fen.
-        Some(serde_json::Value::Number(n))
-            if matches!(key, "planned_fund" | "allocated" | "spent") =>
-        {
-            n.as_i64()
-                .map(|f| zhenxing_domain::Money::from_fen(f).yuan_string())
-                .unwrap_or_else(|| n.to_string())
-        }
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-    }
-}
-
-fn change_view(c: &ProjectChange) -> ChangeView {
-    let empty = serde_json::Map::new();
-    let before = c
-        .before
-        .as_ref()
-        .and_then(|b| b.as_object())
-        .unwrap_or(&empty);
-    let after = c.after.as_object().unwrap_or(&empty);
-    let mut fields = Vec::new();
-    // In the ledger's order (the JSON object's is alphabetical).
-    const KEYS: [&str; 15] = [
-        "no",
-        "year",
-        "name",
-        "area",
-        "category",
-        "stage",
-        "planned_fund",
-        "allocated",
-        "spent",
-        "started_on",
-        "completed_on",
-        "accepted_on",
-        "beneficiary_households",
-        "poor_households",
-        "note",
-    ];
-    for key in KEYS {
-        let Some(value) = after.get(key) else {
-            continue;
-        };
-        let old = before.get(key);
-        if c.before.is_some() && old == Some(value) {
-            continue;
-        }
-        fields.push((
-            field_label(key).to_string(),
-            shown(old, key),
-            shown(Some(value), key),
-        ));
-    }
-    ChangeView {
-        version: c.version,
-        at: c.at.clone(),
-        actor: c.actor.clone(),
-        fields,
-    }
-}
+/// A project's fields in the ledger's order: its JSON key, its label, money in fen.
+const FIELDS: crate::own_ledgers::Fields = &[
+    ("no", "项目编号", false),
+    ("year", "实施年度", false),
+    ("name", "项目名称", false),
+    ("area", "实施地点代码", false),
+    ("category", "项目类别", false),
+    ("stage", "项目状态", false),
+    ("planned_fund", "计划投资（元）", true),
+    ("allocated", "已下达资金（元）", true),
+    ("spent", "已支出资金（元）", true),
+    ("started_on", "开工时间", false),
+    ("completed_on", "完工时间", false),
+    ("accepted_on", "验收时间", false),
+    ("beneficiary_households", "受益户数", false),
+    ("poor_households", "其中脱贫户和监测户数", false),
+    ("note", "备注", false),
+];
 
 impl App {
     /// The policy in force in the province of `area` for `year` (`None`: it has none).
@@ -472,7 +398,11 @@ impl App {
         Ok(ProjectDetail {
             area_name,
             stored,
-            changes: changes.iter().rev().map(change_view).collect(),
+            changes: changes
+                .iter()
+                .rev()
+                .map(|c| crate::own_ledgers::change_view(c, FIELDS))
+                .collect(),
         })
     }
 }

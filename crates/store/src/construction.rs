@@ -8,9 +8,10 @@
 use async_trait::async_trait;
 use serde::Serialize;
 use zhenxing_domain::construction::{ConstructionItem, ConstructionTarget};
+use zhenxing_domain::project::ProjectNo;
 use zhenxing_domain::{AreaCode, PolicyYear, Scope};
 
-use crate::project::Saved;
+use crate::project::{ProjectChange, Saved};
 use crate::{Actor, StoreResult};
 
 /// An item as stored: its county (the key's first part), its version and last change.
@@ -44,6 +45,14 @@ pub trait ConstructionStore: Send + Sync {
         area: AreaCode,
         year: PolicyYear,
     ) -> StoreResult<Vec<StoredItem>>;
+
+    /// One item of a county's ledger, with its changes (oldest first).
+    async fn construction_item(
+        &self,
+        scope: Scope,
+        county: AreaCode,
+        no: &ProjectNo,
+    ) -> StoreResult<Option<(StoredItem, Vec<ProjectChange>)>>;
 
     /// The year's targets of the counties under `area` (or of its county), in county order.
     async fn construction_targets(

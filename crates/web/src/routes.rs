@@ -172,6 +172,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("GET", "/construction/figures.xlsx", Page),
             get(pages::construction::figures_xlsx),
         ),
+        (
+            r("GET", "/construction/{county}/{no}", Page),
+            get(pages::construction::show),
+        ),
         (r("GET", "/work-teams", Page), get(pages::work_teams::list)),
         (
             r("POST", "/work-teams", Page),
@@ -406,6 +410,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             r("GET", "/api/v1/construction", Api),
             get(api::construction::construction),
+        ),
+        (
+            r("GET", "/api/v1/construction/{county}/{no}", Api),
+            get(api::construction::item),
         ),
         (
             r("POST", "/api/v1/construction/import", Api),

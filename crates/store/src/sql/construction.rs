@@ -10,7 +10,7 @@ use super::monitoring::{area, corrupt, opt_day, row_opt_day};
 use super::versioned::{Versioned, changeset};
 use super::{Db, Row, SqlStore, Tx, Value};
 use crate::construction::*;
-use crate::project::Saved;
+use crate::project::{ProjectChange, Saved};
 use crate::{Actor, StoreError, StoreResult};
 
 const ITEM_COLUMNS: &str = "i.county_code, i.item_no, i.year, i.task, i.area_code, i.name, \
@@ -228,6 +228,25 @@ impl<D: Db> ConstructionStore for SqlStore<D> {
             )
             .await?;
         rows.iter().map(stored_item).collect()
+    }
+
+    async fn construction_item(
+        &self,
+        scope: Scope,
+        county: AreaCode,
+        no: &ProjectNo,
+    ) -> StoreResult<Option<(StoredItem, Vec<ProjectChange>)>> {
+        let mut tx = self.db().read().await?;
+        let Some(item) = read_item(tx.as_mut(), county, no).await? else {
+            return Ok(None);
+        };
+        if !scope.contains(item.item.area) {
+            return Ok(None);
+        }
+        let changes = ITEMS
+            .history(tx.as_mut(), county.as_i64(), no.as_str())
+            .await?;
+        Ok(Some((item, changes)))
     }
 
     async fn construction_targets(

@@ -192,27 +192,9 @@ impl<D: Db> ProjectStore for SqlStore<D> {
         if !scope.contains(p.project.area) {
             return Ok(None);
         }
-        let rows = tx
-            .fetch(
-                "SELECT h.version, c.at, c.actor, h.before_json, h.after_json FROM project_history h \
-                 JOIN changesets c ON c.id = h.changeset_id \
-                 WHERE h.county_code = $1 AND h.project_no = $2 ORDER BY h.version",
-                &[county.as_i64().into(), no.as_str().into()],
-            )
+        let changes = PROJECTS
+            .history(tx.as_mut(), county.as_i64(), no.as_str())
             .await?;
-        let parse = |s: String| serde_json::from_str::<serde_json::Value>(&s).map_err(corrupt);
-        let changes = rows
-            .iter()
-            .map(|r| {
-                Ok(ProjectChange {
-                    version: r.int(0)?,
-                    at: r.text(1)?,
-                    actor: r.text(2)?,
-                    before: r.opt_text(3)?.map(parse).transpose()?,
-                    after: parse(r.text(4)?)?,
-                })
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
         Ok(Some((p, changes)))
     }
 

@@ -3,7 +3,7 @@
 //! kept as JSON, in `<table>` and `<history>` keyed by (county_code, number).
 
 use super::{Tx, Value, now_text};
-use crate::project::Saved;
+use crate::project::{ProjectChange, Saved};
 use crate::{Actor, StoreError, StoreResult};
 use zhenxing_domain::Scope;
 
@@ -46,6 +46,41 @@ pub(super) async fn changeset(
 }
 
 impl Versioned {
+    /// A row's changes, oldest first: who, when, the values before and after.
+    pub(super) async fn history(
+        &self,
+        tx: &mut dyn Tx,
+        county: i64,
+        number: &str,
+    ) -> StoreResult<Vec<ProjectChange>> {
+        let rows = tx
+            .fetch(
+                &format!(
+                    "SELECT h.version, c.at, c.actor, h.before_json, h.after_json FROM {} h \
+                     JOIN changesets c ON c.id = h.changeset_id \
+                     WHERE h.county_code = $1 AND h.{} = $2 ORDER BY h.version",
+                    self.history, self.number
+                ),
+                &[county.into(), number.to_string().into()],
+            )
+            .await?;
+        let parse = |s: String| {
+            serde_json::from_str::<serde_json::Value>(&s)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))
+        };
+        rows.iter()
+            .map(|r| {
+                Ok(ProjectChange {
+                    version: r.int(0)?,
+                    at: r.text(1)?,
+                    actor: r.text(2)?,
+                    before: r.opt_text(3)?.map(parse).transpose()?,
+                    after: parse(r.text(4)?)?,
+                })
+            })
+            .collect()
+    }
+
     /// Saves one row against what is stored under its key (its version and value, `None` for a
     /// new number): the same is left alone, else written with the previous value kept.
     #[allow(clippy::too_many_arguments)]

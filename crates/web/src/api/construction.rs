@@ -2,7 +2,7 @@
 //! items and targets, and a county's ledger imported.
 
 use axum::Json;
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use serde::Serialize;
 use utoipa::ToSchema;
 use zhenxing_app::construction::{ConstructionImport, ItemRow};
@@ -14,7 +14,7 @@ use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::forms::Upload;
 use crate::pages::areas::area_or_own;
-use crate::pages::projects::ProjectsQuery;
+use crate::pages::projects::{ProjectsQuery, project_key};
 use crate::state::AppState;
 
 /// A task's figures over an area.
@@ -259,4 +259,59 @@ pub async fn import(
         )
         .await?;
     Ok(Json((&r).into()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConstructionChangeJson {
+    pub version: i64,
+    pub at: String,
+    pub actor: String,
+    /// The fields changed: [label, before, after] (an item added: every field given).
+    pub fields: Vec<[String; 3]>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConstructionItemDetailJson {
+    pub item: ConstructionItemJson,
+    pub version: i64,
+    /// Newest first.
+    pub changes: Vec<ConstructionChangeJson>,
+}
+
+#[utoipa::path(get, path = "/api/v1/construction/{county}/{no}", tag = "乡村建设",
+    params(("county" = String, Path, description = "The county's code"), ("no" = String, Path, description = "项目编号")),
+    responses((status = 200, body = ConstructionItemDetailJson, description = "An item of the county's construction ledger with its changes."), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn item(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    Path((county, no)): Path<(String, String)>,
+) -> Result<Json<ConstructionItemDetailJson>, ApiError> {
+    let (county, no) = project_key(&county, &no)?;
+    let d = state.app.construction_item(&caller, county, &no).await?;
+    let row = ItemRow {
+        county: d.county,
+        item: d.item.clone(),
+        area_name: d.area_name.clone(),
+        unit: d.unit.clone(),
+        version: d.version,
+    };
+    Ok(Json(ConstructionItemDetailJson {
+        item: (&row).into(),
+        version: d.version,
+        changes: d
+            .changes
+            .iter()
+            .map(|c| ConstructionChangeJson {
+                version: c.version,
+                at: c.at.clone(),
+                actor: c.actor.clone(),
+                fields: c
+                    .fields
+                    .iter()
+                    .map(|(l, b, a)| [l.clone(), b.clone(), a.clone()])
+                    .collect(),
+            })
+            .collect(),
+    }))
 }

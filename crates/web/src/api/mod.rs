@@ -1116,7 +1116,7 @@ impl Modify for BearerScheme {
         screening::screen, screening::batches, screening::results,
         screening::problems, imports, import_errors, progress, registry::registry_checks,
         relocation::relocation, projects::projects, projects::project, projects::import,
-        construction::construction, construction::import,
+        construction::construction, construction::item, construction::import,
         work_teams::work_teams, work_teams::import,
         cooperation::cooperation, cooperation::import,
         employment::employment,

@@ -3,10 +3,10 @@
 //! county's ledger uploaded by who may import and exported as it is imported.
 
 use askama::Template;
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use zhenxing_app::construction::{ConstructionImport, ConstructionReport};
+use zhenxing_app::construction::{ConstructionImport, ConstructionReport, ItemDetail};
 use zhenxing_domain::construction::ConstructionFigures;
 
 use crate::auth::PageUser;
@@ -15,7 +15,7 @@ use crate::forms::Upload;
 use crate::pages::areas::area_or_own;
 use crate::pages::monitoring::disaster::ErrorLine;
 use crate::pages::monitoring::notice::XLSX;
-use crate::pages::projects::{ProjectsQuery as YearQuery, SHOWN};
+use crate::pages::projects::{ProjectsQuery as YearQuery, SHOWN, project_key};
 use crate::state::AppState;
 use crate::views::{UserCtx, download, render_with, workbook};
 
@@ -159,4 +159,33 @@ pub async fn figures_xlsx(
     let name = format!("{}年{}_乡村建设完成情况.xlsx", r.year.get(), r.area_name);
     let bytes = workbook(move |out| r.write_figures(out)).await?;
     Ok(download(bytes, &name, XLSX))
+}
+
+#[derive(Template)]
+#[template(path = "construction_item.html")]
+struct ItemPage {
+    title: String,
+    user: Option<UserCtx>,
+    d: ItemDetail,
+}
+
+/// `/construction/{county}/{no}`: an item with its changes.
+pub async fn show(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path((county, no)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (county, no) = project_key(&county, &no)?;
+    let d = state
+        .app
+        .construction_item(&user.caller, county, &no)
+        .await?;
+    Ok(render_with(
+        StatusCode::OK,
+        &ItemPage {
+            title: format!("{} · 乡村建设", d.item.name),
+            user: Some(UserCtx::of(&state, &user).await),
+            d,
+        },
+    ))
 }
