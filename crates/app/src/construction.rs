@@ -12,7 +12,6 @@ use serde::Serialize;
 use zhenxing_domain::construction::{
     ConstructionFigures, ConstructionItem, ConstructionRule, ConstructionStage, ConstructionTarget,
 };
-use zhenxing_domain::policy::Policy;
 use zhenxing_domain::project::ProjectNo;
 use zhenxing_domain::{AreaCode, Permission, PolicyYear, Scope, today_in_china};
 use zhenxing_ledger::RowError;
@@ -173,49 +172,22 @@ impl RowCheck<'_> {
         &mut self,
         k: usize,
         area: AreaCode,
-        known: bool,
+        tree: &zhenxing_domain::DivisionTree,
         scope: Scope,
         outside: &str,
     ) -> bool {
-        let column = self.header(k);
-        if !known {
-            self.push(
-                column,
-                area.to_string(),
-                "区划代码不在区划树中".into(),
-                "unknown_area",
-            );
-            false
-        } else if !scope.contains(area) {
-            self.push(column, area.to_string(), outside.into(), "outside_scope");
-            false
-        } else {
-            true
+        match crate::own_ledgers::area_refused(tree, scope, area, outside) {
+            Some((why, code)) => {
+                let column = self.header(k);
+                self.push(column, area.to_string(), why, code);
+                false
+            }
+            None => true,
         }
     }
 }
 
 impl App {
-    /// The construction tasks of the province's policy for `year`, cached per province and year.
-    async fn construction_rule(
-        &self,
-        cache: &mut HashMap<(AreaCode, PolicyYear), ConstructionRule>,
-        area: AreaCode,
-        year: PolicyYear,
-    ) -> Result<ConstructionRule, AppError> {
-        let province = Policy::province_of(area).unwrap_or(area);
-        if let Some(r) = cache.get(&(province, year)) {
-            return Ok(r.clone());
-        }
-        let r = self
-            .policy_or_none(area, year)
-            .await?
-            .map(|p| p.construction)
-            .unwrap_or_default();
-        cache.insert((province, year), r.clone());
-        Ok(r)
-    }
-
     /// Imports a construction ledger (its items' sheets, its targets' sheets, or both) for a
     /// user who may import, within their area. `name` is the file's name as the user knows it.
     /// Audited.
@@ -244,7 +216,7 @@ impl App {
             crate::own_ledgers::read_as_named(path, name, read_construction).await?;
         let tree = self.tree().await;
         let today = today_in_china();
-        let mut rules = HashMap::new();
+        let mut policies = crate::own_ledgers::Policies::default();
         let mut report = ConstructionImport {
             file: file.clone(),
             item_rows: items.as_ref().map_or(0, |t| t.rows.len() as u64),
@@ -265,15 +237,18 @@ impl App {
                 match parse_item(row) {
                     Err(problems) => check.cells(problems),
                     Ok(i) => {
-                        let known = tree.get(i.area).is_some();
                         if check.area_within(
                             AREA_CODE,
                             i.area,
-                            known,
+                            &tree,
                             scope,
                             "所在地不在您的管辖范围内",
                         ) {
-                            let rule = self.construction_rule(&mut rules, i.area, i.year).await?;
+                            let rule = policies
+                                .of(self, i.area, i.year)
+                                .await?
+                                .map(|p| p.construction.clone())
+                                .unwrap_or_default();
                             for e in i.check(&rule, today) {
                                 let value = match e.column() {
                                     "任务类别" => i.task.clone(),
@@ -326,15 +301,18 @@ impl App {
                 match parse_target(row) {
                     Err(problems) => check.cells(problems),
                     Ok(t) => {
-                        let known = tree.get(t.county).is_some();
                         if check.area_within(
                             T_COUNTY,
                             t.county,
-                            known,
+                            &tree,
                             scope,
                             "该县不在您的管辖范围内",
                         ) {
-                            let rule = self.construction_rule(&mut rules, t.county, t.year).await?;
+                            let rule = policies
+                                .of(self, t.county, t.year)
+                                .await?
+                                .map(|p| p.construction.clone())
+                                .unwrap_or_default();
                             for e in t.check(&rule) {
                                 let value = match e.column() {
                                     "任务类别" => t.task.clone(),

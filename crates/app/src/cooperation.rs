@@ -12,7 +12,6 @@ use serde::Serialize;
 use zhenxing_domain::cooperation::{
     CooperationEntry, CooperationRule, Indicator, IndicatorFigures, Program,
 };
-use zhenxing_domain::policy::Policy;
 use zhenxing_domain::{AreaCode, AreaLevel, Permission, PolicyYear, Scope, today_in_china};
 use zhenxing_ledger::RowError;
 use zhenxing_ledger::cooperation::{
@@ -213,7 +212,7 @@ impl App {
     ) -> Result<CooperationImport, AppError> {
         let (table, file) = crate::own_ledgers::read_named(path, name, read_cooperation).await?;
         let tree = self.tree().await;
-        let mut rules: HashMap<(AreaCode, PolicyYear), CooperationRule> = HashMap::new();
+        let mut policies = crate::own_ledgers::Policies::default();
         let mut report = CooperationImport {
             file: file.clone(),
             rows: table.rows.len() as u64,
@@ -245,34 +244,19 @@ impl App {
                 }
                 Ok(parsed) => {
                     let mut e = parsed.entry;
-                    if tree.get(e.county).is_none() {
-                        errors.push(error(
-                            COUNTY,
-                            e.county.to_string(),
-                            "区划代码不在区划树中".into(),
-                            "unknown_area",
-                        ));
-                    } else if !scope.contains(e.county) {
-                        errors.push(error(
-                            COUNTY,
-                            e.county.to_string(),
-                            "该县不在您的管辖范围内".into(),
-                            "outside_scope",
-                        ));
+                    if let Some((why, code)) = crate::own_ledgers::area_refused(
+                        &tree,
+                        scope,
+                        e.county,
+                        "该县不在您的管辖范围内",
+                    ) {
+                        errors.push(error(COUNTY, e.county.to_string(), why, code));
                     } else {
-                        let province = Policy::province_of(e.county).unwrap_or(e.county);
-                        let rule = match rules.get(&(province, e.year)) {
-                            Some(r) => r.clone(),
-                            None => {
-                                let r = self
-                                    .policy_or_none(e.county, e.year)
-                                    .await?
-                                    .map(|p| p.cooperation)
-                                    .unwrap_or_default();
-                                rules.insert((province, e.year), r.clone());
-                                r
-                            }
-                        };
+                        let rule = policies
+                            .of(self, e.county, e.year)
+                            .await?
+                            .map(|p| p.cooperation.clone())
+                            .unwrap_or_default();
                         for problem in e.check(&rule) {
                             let k = if problem.column() == "指标" {
                                 INDICATOR

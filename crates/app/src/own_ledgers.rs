@@ -13,6 +13,53 @@ use zhenxing_store::project::{ProjectChange, Saved};
 use crate::auth::Caller;
 use crate::{App, AppError};
 
+/// Why a row's area cannot be taken — not in the tree, or outside the importer's area
+/// (`outside` says so in the ledger's words) — with the error's code; `None` when it can.
+pub(crate) fn area_refused(
+    tree: &zhenxing_domain::DivisionTree,
+    scope: zhenxing_domain::Scope,
+    area: zhenxing_domain::AreaCode,
+    outside: &str,
+) -> Option<(String, &'static str)> {
+    if tree.get(area).is_none() {
+        Some(("区划代码不在区划树中".into(), "unknown_area"))
+    } else if !scope.contains(area) {
+        Some((outside.to_string(), "outside_scope"))
+    } else {
+        None
+    }
+}
+
+/// The policies in force per province and year, each read once an import.
+#[derive(Default)]
+pub(crate) struct Policies(
+    std::collections::HashMap<
+        (zhenxing_domain::AreaCode, zhenxing_domain::PolicyYear),
+        Option<std::sync::Arc<zhenxing_domain::policy::Policy>>,
+    >,
+);
+
+impl Policies {
+    /// The policy in force in the province of `area` for `year` (`None`: it has none).
+    pub async fn of(
+        &mut self,
+        app: &App,
+        area: zhenxing_domain::AreaCode,
+        year: zhenxing_domain::PolicyYear,
+    ) -> Result<Option<std::sync::Arc<zhenxing_domain::policy::Policy>>, AppError> {
+        let province = zhenxing_domain::policy::Policy::province_of(area).unwrap_or(area);
+        if let Some(p) = self.0.get(&(province, year)) {
+            return Ok(p.clone());
+        }
+        let p = app
+            .policy_or_none(area, year)
+            .await?
+            .map(std::sync::Arc::new);
+        self.0.insert((province, year), p.clone());
+        Ok(p)
+    }
+}
+
 /// What an import of a county's own ledger reports: the file the audit names.
 pub(crate) trait Imported: Serialize {
     fn file(&self) -> &str;

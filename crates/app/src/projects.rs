@@ -165,7 +165,7 @@ impl App {
         let (table, file) = crate::own_ledgers::read_named(path, name, read_projects).await?;
         let tree = self.tree().await;
         let today = today_in_china();
-        let mut rules: HashMap<(AreaCode, PolicyYear), ProjectRule> = HashMap::new();
+        let mut policies = crate::own_ledgers::Policies::default();
         let mut report = ProjectImport {
             file: file.clone(),
             rows: table.rows.len() as u64,
@@ -199,34 +199,19 @@ impl App {
                 }
                 Ok(p) => {
                     let area_column = header(zhenxing_ledger::project::AREA_CODE);
-                    if tree.get(p.area).is_none() {
-                        errors.push(error(
-                            area_column,
-                            p.area.to_string(),
-                            "区划代码不在区划树中".into(),
-                            "unknown_area",
-                        ));
-                    } else if !scope.contains(p.area) {
-                        errors.push(error(
-                            area_column,
-                            p.area.to_string(),
-                            "实施地点不在您的管辖范围内".into(),
-                            "outside_scope",
-                        ));
+                    if let Some((why, code)) = crate::own_ledgers::area_refused(
+                        &tree,
+                        scope,
+                        p.area,
+                        "实施地点不在您的管辖范围内",
+                    ) {
+                        errors.push(error(area_column, p.area.to_string(), why, code));
                     } else {
-                        let province = Policy::province_of(p.area).unwrap_or(p.area);
-                        let rule = match rules.get(&(province, p.year)) {
-                            Some(r) => r.clone(),
-                            None => {
-                                let r = self
-                                    .policy_or_none(p.area, p.year)
-                                    .await?
-                                    .map(|policy| policy.projects)
-                                    .unwrap_or_default();
-                                rules.insert((province, p.year), r.clone());
-                                r
-                            }
-                        };
+                        let rule = policies
+                            .of(self, p.area, p.year)
+                            .await?
+                            .map(|policy| policy.projects.clone())
+                            .unwrap_or_default();
                         for e in p.check(&rule.categories, today) {
                             let value = match e.column() {
                                 "项目类别" => p.category.clone(),

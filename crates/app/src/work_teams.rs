@@ -230,20 +230,13 @@ impl App {
                     }
                 }
                 Ok(m) => {
-                    if tree.get(m.village).is_none() {
-                        errors.push(error(
-                            header(VILLAGE),
-                            m.village.to_string(),
-                            "区划代码不在区划树中".into(),
-                            "unknown_area",
-                        ));
-                    } else if !scope.contains(m.village) {
-                        errors.push(error(
-                            header(VILLAGE),
-                            m.village.to_string(),
-                            "所驻村不在您的管辖范围内".into(),
-                            "outside_scope",
-                        ));
+                    if let Some((why, code)) = crate::own_ledgers::area_refused(
+                        &tree,
+                        scope,
+                        m.village,
+                        "所驻村不在您的管辖范围内",
+                    ) {
+                        errors.push(error(header(VILLAGE), m.village.to_string(), why, code));
                     } else {
                         for e in m.check(today) {
                             let column = COLUMNS
