@@ -390,10 +390,10 @@ pub async fn run(command: Command) -> Result<i32> {
             }
         },
         Command::Cooperation { command } => match command {
-            crate::CooperationCommand::Import { db, file, errors } => {
+            crate::LedgerCommand::Import { db, file, errors } => {
                 crate::cooperation::import(&db, &file, errors).await
             }
-            crate::CooperationCommand::Stats {
+            crate::LedgerCommand::Stats {
                 db,
                 area: a,
                 year,
@@ -402,7 +402,7 @@ pub async fn run(command: Command) -> Result<i32> {
                 let a = a.as_deref().map(area).transpose()?;
                 crate::cooperation::stats(&db, a, year, format).await
             }
-            crate::CooperationCommand::Export {
+            crate::LedgerCommand::Export {
                 db,
                 area: a,
                 year,
@@ -413,10 +413,10 @@ pub async fn run(command: Command) -> Result<i32> {
             }
         },
         Command::Projects { command } => match command {
-            crate::ProjectsCommand::Import { db, file, errors } => {
+            crate::LedgerCommand::Import { db, file, errors } => {
                 crate::projects::import(&db, &file, errors).await
             }
-            crate::ProjectsCommand::Stats {
+            crate::LedgerCommand::Stats {
                 db,
                 area: a,
                 year,
@@ -425,7 +425,7 @@ pub async fn run(command: Command) -> Result<i32> {
                 let a = a.as_deref().map(area).transpose()?;
                 crate::projects::stats(&db, a, year, format).await
             }
-            crate::ProjectsCommand::Export {
+            crate::LedgerCommand::Export {
                 db,
                 area: a,
                 year,

@@ -247,7 +247,7 @@ enum Command {
     /// (开工率, 完工率, 支出进度, the industry share), the ledger exported.
     Projects {
         #[command(subcommand)]
-        command: ProjectsCommand,
+        command: LedgerCommand,
     },
     /// Rural construction (乡村建设台账): import a county's items and the targets set its
     /// counties, the year's progress of an area per task (完成率 = done / target), the ledger
@@ -268,7 +268,7 @@ enum Command {
     /// exported.
     Cooperation {
         #[command(subcommand)]
-        command: CooperationCommand,
+        command: LedgerCommand,
     },
     /// Key assistance counties (乡村振兴重点帮扶县): load the province's list (`--file`: 县代码 or
     /// 县（市、区） with 市（州）, and 类别 国家/省级; the list replaces the province's, all or
@@ -499,10 +499,10 @@ fn main() {
 }
 
 #[derive(Subcommand)]
-pub enum ProjectsCommand {
-    /// Import a project ledger (CSV in UTF-8 or GBK, xls, xlsx; amounts in 万元): new projects
-    /// added, changed ones updated with their history. Exit status 2 when some rows were
-    /// refused (listed with row, column and why), 1 when the file is no project ledger.
+pub enum LedgerCommand {
+    /// Import the ledger (CSV in UTF-8 or GBK, xls, xlsx; amounts in 万元): new rows added,
+    /// changed ones updated with their history. Exit status 2 when some rows were refused
+    /// (listed with row, column and why), 1 when the file is no such ledger.
     Import {
         #[arg(long, env = "ZHENXING_DB")]
         db: String,
@@ -512,20 +512,20 @@ pub enum ProjectsCommand {
         #[arg(long)]
         errors: Option<PathBuf>,
     },
-    /// The year's progress of an area and of each area under it.
+    /// The year's figures of an area and of each area under it.
     Stats {
         #[arg(long, env = "ZHENXING_DB")]
         db: String,
         /// The area (its code); the whole tree's first province when absent.
         #[arg(long)]
         area: Option<String>,
-        /// The plan year; the latest with projects when absent.
+        /// The year; the latest with rows when absent.
         #[arg(long)]
         year: Option<u16>,
         #[arg(long, value_enum, default_value = "table")]
         format: StatsFormat,
     },
-    /// The year's projects of an area as a ledger (.xlsx) in the layout it is imported in.
+    /// The year's ledger of an area (.xlsx) in the layout it is imported in.
     Export {
         #[arg(long, env = "ZHENXING_DB")]
         db: String,
@@ -625,45 +625,6 @@ pub enum WorkTeamsCommand {
         out: PathBuf,
         #[arg(long)]
         unmasked: bool,
-    },
-}
-
-#[derive(Subcommand)]
-pub enum CooperationCommand {
-    /// Import a cooperation ledger (CSV in UTF-8 or GBK, xls, xlsx: 区划代码 of a county, 年度,
-    /// 帮扶类型, 帮扶方, 指标, 计划; optional 完成, 备注; money in 万元). Exit status 2 when some
-    /// rows were refused, 1 when the file is no cooperation ledger.
-    Import {
-        #[arg(long, env = "ZHENXING_DB")]
-        db: String,
-        #[arg(long)]
-        file: PathBuf,
-        /// Write every refused row's problems here (.csv or .xlsx).
-        #[arg(long)]
-        errors: Option<PathBuf>,
-    },
-    /// The year's plan and what was done of an area and of each area under it.
-    Stats {
-        #[arg(long, env = "ZHENXING_DB")]
-        db: String,
-        #[arg(long)]
-        area: Option<String>,
-        /// The year; the latest with entries when absent.
-        #[arg(long)]
-        year: Option<u16>,
-        #[arg(long, value_enum, default_value = "table")]
-        format: StatsFormat,
-    },
-    /// The year's ledger of an area (.xlsx) in the layout it is imported in.
-    Export {
-        #[arg(long, env = "ZHENXING_DB")]
-        db: String,
-        #[arg(long)]
-        area: Option<String>,
-        #[arg(long)]
-        year: Option<u16>,
-        #[arg(long)]
-        out: PathBuf,
     },
 }
 

@@ -457,6 +457,13 @@ fn foreign_loans(borrower: &str) -> String {
     )
 }
 
+/// Writes a ledger of county B's into `dir` (for the command line's reach to import).
+fn b_file(dir: &std::path::Path, name: &str, text: String) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
 /// Everything of county B that must never reach a caller of county A.
 fn b_markers(site: &Site) -> Vec<String> {
     let li = zhenxing_domain::IdNumber::parse(&site.li_id).unwrap();
@@ -530,95 +537,70 @@ async fn no_route_reaches_outside_the_callers_area() {
         .unwrap();
     // County B's project ledger.
     let b_projects = tempfile::tempdir().unwrap();
-    let b_ledger = b_projects.path().join("b项目.csv");
-    std::fs::write(
-        &b_ledger,
+    let command_line = zhenxing_app::store::Actor::command_line();
+    let b_ledger = b_file(
+        b_projects.path(),
+        "b项目.csv",
         csv(
             PROJECT_HEADER,
             &["BXM1,2025,北城冷库项目,620521100001,产业发展,已开工,30,30,10"],
         ),
-    )
-    .unwrap();
+    );
     let added = site
         .app()
-        .import_projects_in(
-            &zhenxing_app::store::Actor::command_line(),
-            Scope::All,
-            &b_ledger,
-            None,
-        )
+        .import_projects_in(&command_line, Scope::All, &b_ledger, None)
         .await
         .unwrap();
     assert_eq!(added.added, 1, "{:?}", added.errors);
     // County B's construction: an item and its target.
-    let b_construction = b_projects.path().join("b乡建.csv");
-    std::fs::write(
-        &b_construction,
+    let b_construction = b_file(
+        b_projects.path(),
+        "b乡建.csv",
         csv(
             CONSTRUCTION_HEADER,
             &["BJS1,2026,农村户厕改造,620521100001,北城改厕项目,40,10,在建"],
         ),
-    )
-    .unwrap();
+    );
     let built = site
         .app()
-        .import_construction_in(
-            &zhenxing_app::store::Actor::command_line(),
-            Scope::All,
-            &b_construction,
-            None,
-        )
+        .import_construction_in(&command_line, Scope::All, &b_construction, None)
         .await
         .unwrap();
     assert_eq!(built.items_added, 1, "{:?}", built.errors);
     // County B's work team: its first secretary.
-    let b_roster = b_projects.path().join("b花名册.csv");
-    std::fs::write(&b_roster, csv(ROSTER_HEADER, &[&b_cadre("欧阳北城")])).unwrap();
+    let b_roster = b_file(
+        b_projects.path(),
+        "b花名册.csv",
+        csv(ROSTER_HEADER, &[&b_cadre("欧阳北城")]),
+    );
     let posted = site
         .app()
-        .import_roster_in(
-            &zhenxing_app::store::Actor::command_line(),
-            Scope::All,
-            &b_roster,
-            None,
-        )
+        .import_roster_in(&command_line, Scope::All, &b_roster, None)
         .await
         .unwrap();
     assert_eq!(posted.added, 1, "{:?}", posted.errors);
     // County B's cooperation ledger.
-    let b_cooperation = b_projects.path().join("b协作.csv");
-    std::fs::write(
-        &b_cooperation,
+    let b_cooperation = b_file(
+        b_projects.path(),
+        "b协作.csv",
         csv(
             COOPERATION_HEADER,
             &[&format!(
                 "{COUNTY_B},2026,东西部协作,北城结对区,财政援助资金,500,100"
             )],
         ),
-    )
-    .unwrap();
+    );
     let cooperated = site
         .app()
-        .import_cooperation_in(
-            &zhenxing_app::store::Actor::command_line(),
-            Scope::All,
-            &b_cooperation,
-            None,
-        )
+        .import_cooperation_in(&command_line, Scope::All, &b_cooperation, None)
         .await
         .unwrap();
     assert_eq!(cooperated.added, 1, "{:?}", cooperated.errors);
     // County B's loans ledger: a loan to 李强.
-    let b_loans = b_projects.path().join("b贷款.csv");
-    std::fs::write(&b_loans, foreign_loans(&site.li_id)).unwrap();
+    let b_loans = b_file(b_projects.path(), "b贷款.csv", foreign_loans(&site.li_id));
     let lent = site
         .app()
-        .import_loans_in(
-            &zhenxing_app::store::Actor::command_line(),
-            Scope::All,
-            &b_loans,
-            None,
-        )
+        .import_loans_in(&command_line, Scope::All, &b_loans, None)
         .await
         .unwrap();
     assert_eq!(lent.added, 1, "{:?}", lent.errors);
@@ -4797,6 +4779,8 @@ async fn a_countys_rural_construction_is_imported_followed_and_exported_on_its_p
         "\">JS02</a></td><td>农村户厕改造</td>",
         "<td class=\"n\">20户</td><td>在建</td>",
         "href=\"/construction/xlsx?area=620102000000&amp;year=2026\"",
+        // 100 of 100 toilets planned in items: the target covered.
+        "<td class=\"n\">80.00%</td><td class=\"n\">100.00%</td>",
     ] {
         assert!(page.body.contains(part), "{part}\n{}", page.body);
     }
@@ -5032,6 +5016,7 @@ async fn a_countys_cooperation_is_imported_and_followed_on_its_page() {
         "<h2>东西部协作 <small>结对区</small></h2>",
         "<tr class=\"short\" data-indicator=\"财政援助资金\"><td>财政援助资金</td><td>万元</td><td class=\"n\">3000</td><td class=\"n\">2400</td><td class=\"n\">80.00%</td></tr>",
         "<tr data-indicator=\"帮助农村劳动力就业\">",
+        "<td>城关区</td><td>东西部协作</td><td>结对区</td><td>财政援助资金</td><td class=\"n\">3000</td><td class=\"n\">2400</td><td>万元</td><td class=\"n\">80.00%</td>",
     ] {
         assert!(page.body.contains(part), "{part}\n{}", page.body);
     }

@@ -78,11 +78,20 @@ pub struct EntryLine {
 }
 
 impl EntryLine {
-    pub fn show(&self, v: i64) -> String {
+    fn show(&self, v: i64) -> String {
         match &self.indicator {
             Some(i) => i.show(v),
             None => v.to_string(),
         }
+    }
+
+    /// The plan as written: 万元 for money.
+    pub fn planned(&self) -> String {
+        self.show(self.entry.planned)
+    }
+
+    pub fn done(&self) -> String {
+        self.show(self.entry.done)
     }
 
     pub fn rate(&self) -> String {
