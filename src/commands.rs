@@ -335,9 +335,24 @@ pub async fn run(command: Command) -> Result<i32> {
             db,
             area: a,
             format,
+            targets,
+            errors,
+            out,
+            targets_out,
         } => {
             let a = a.as_deref().map(area).transpose()?;
-            crate::employment::run(&db, a, format).await
+            crate::employment::run(
+                &db,
+                a,
+                format,
+                crate::employment::Files {
+                    targets,
+                    errors,
+                    out,
+                    targets_out,
+                },
+            )
+            .await
         }
         Command::KeyCounties {
             db,
@@ -692,6 +707,11 @@ async fn demo(
         println!(
             "演示协作帮扶（帮扶方为演示名称）：{}（见“重点工作 · 协作帮扶”页）。\n",
             cooperation.summary()
+        );
+        let employment = app.add_demo_employment_targets(county).await?;
+        println!(
+            "演示务工就业目标：{}（见“重点工作 · 务工就业”页）。\n",
+            employment.summary()
         );
         let loans = app
             .add_demo_loans(county, zhenxing_domain::today_in_china(), seed)

@@ -233,7 +233,9 @@ enum Command {
     },
     /// 务工就业: the labour of ex-poor households (脱贫劳动力) and of monitoring objects of an area
     /// today — in migrant work, in public-welfare jobs, employed (the province's policy says
-    /// which 劳动技能 count) — and of each area under it.
+    /// which 劳动技能 count) — and of each area under it, against the year's targets of its
+    /// counties (务工就业目标). With `--targets FILE` the table of targets is imported first
+    /// (exit status 2 when some rows were refused, 1 when the file is no such table).
     Employment {
         #[arg(long, env = "ZHENXING_DB")]
         db: String,
@@ -242,6 +244,19 @@ enum Command {
         area: Option<String>,
         #[arg(long, value_enum, default_value = "table")]
         format: StatsFormat,
+        /// Import this table of targets first: 区划代码 (a county), 年度, 务工就业目标（人）.
+        #[arg(long)]
+        targets: Option<PathBuf>,
+        /// Write the refused rows of `--targets` to this file (.csv or .xlsx).
+        #[arg(long)]
+        errors: Option<PathBuf>,
+        /// Write the figures per area to this workbook (.xlsx).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write the year's targets of the area's counties to this workbook (.xlsx); it imports
+        /// back unchanged.
+        #[arg(long)]
+        targets_out: Option<PathBuf>,
     },
     /// Projects of 衔接资金 (项目台账): import a county's ledger, the year's progress of an area
     /// (开工率, 完工率, 支出进度, the industry share), the ledger exported.

@@ -32,7 +32,24 @@ pub(crate) fn tell_import(
     errors: &[zhenxing_ledger::RowError],
     path: Option<PathBuf>,
 ) -> Result<()> {
-    println!("{summary}");
+    tell_import_on(summary, errors, path, false)
+}
+
+/// [`tell_import`], all of it on stderr when `aside` (a report follows on stdout).
+pub(crate) fn tell_import_on(
+    summary: &str,
+    errors: &[zhenxing_ledger::RowError],
+    path: Option<PathBuf>,
+    aside: bool,
+) -> Result<()> {
+    let say = |line: String| {
+        if aside {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    };
+    say(summary.to_string());
     for e in errors.iter().take(20) {
         eprintln!("{e}");
     }
@@ -42,7 +59,7 @@ pub(crate) fn tell_import(
     if let Some(path) = path {
         write_error_report(&path, errors)?;
         if !errors.is_empty() {
-            println!("错误明细已写入 {}", path.display());
+            say(format!("错误明细已写入 {}", path.display()));
         }
     }
     Ok(())

@@ -625,6 +625,42 @@ async fn browser_story_login_tree_search_household_import_logout() {
         .await;
         shot(&c, "08d2-cooperation").await;
 
+        // Employment: the county's target for the year uploaded, the county shown behind it.
+        click_link(&c, "重点工作").await;
+        c.find(Locator::LinkText("务工就业"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&c, "//h1[contains(., '务工就业')]").await;
+        let year = {
+            use chrono::Datelike;
+            zhenxing_domain::today_in_china().year()
+        };
+        let targets = site.env.write(
+            "务工就业目标.csv",
+            encoding_rs::GBK
+                .encode(&csv(
+                    "区划代码,县（市、区）,年度,务工就业目标（人）",
+                    &[&format!("620102000000,城关区,{year},100000")],
+                ))
+                .0,
+        );
+        by_id(&c, "targets-file")
+            .await
+            .send_keys(&targets.to_string_lossy())
+            .await
+            .unwrap();
+        click(&c, "upload-targets").await;
+        wait_for(&c, "//*[@id='targets-import-result']").await;
+        wait_for(
+            &c,
+            "//table[@id='employment-behind']//tr[@data-area='620102000000']",
+        )
+        .await;
+        shot(&c, "08d3-employment").await;
+
         // Small loans: the banks' ledger uploaded, one loan overdue listed with its borrower's
         // ID number masked.
         click_link(&c, "重点工作").await;

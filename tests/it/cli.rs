@@ -303,6 +303,16 @@ fn demo_builds_a_database_and_refuses_to_overwrite_a_real_one() {
         ex_poor["employed"].as_u64().unwrap() <= ex_poor["labour"].as_u64().unwrap(),
         "{json}"
     );
+    // The demo county's target for the year, between 90 % and 115 % of those in work.
+    let (counted, target) = (
+        json["target"]["counted"].as_u64().unwrap(),
+        json["target"]["target"].as_u64().unwrap(),
+    );
+    assert!(
+        counted * 90 / 100 <= target && target <= counted * 115 / 100,
+        "{json}"
+    );
+    assert!(said.contains("演示务工就业目标："), "{said}");
     // The province's policy in words and a county's news.
     assert!(said.contains("演示政策动态：2篇"), "{said}");
     // A demo list of key counties (said to be one), the demo county on it.

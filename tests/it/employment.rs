@@ -103,7 +103,13 @@ async fn employment_story(db: &str) {
     let by_area: Vec<(String, Four, Four)> = county
         .by_area
         .iter()
-        .map(|(c, _, f)| (c.to_string(), four(&f.ex_poor), four(&f.monitored)))
+        .map(|a| {
+            (
+                a.code.to_string(),
+                four(&a.figures.ex_poor),
+                four(&a.figures.monitored),
+            )
+        })
         .collect();
     assert_eq!(
         by_area,
@@ -144,7 +150,234 @@ async fn employment_story(db: &str) {
             Err(AppError::NotFound)
         ));
     }
+    targets_story(&app, dir.path()).await;
     app.close().await;
+}
+
+fn this_year() -> i32 {
+    use chrono::Datelike;
+    zhenxing_domain::today_in_china().year()
+}
+
+/// A table of targets: two good rows, then one of each problem.
+fn targets_table(dir: &std::path::Path, chengguan: u32) -> std::path::PathBuf {
+    let y = this_year();
+    let rows = [
+        format!("620102000000,城关区,{y},{chengguan},市下达"),
+        format!("620121000000,永登县,{y}年,1,"),
+        format!("620102001000,某街道,{y},3,"),
+        format!("620102000000,城关区,{y},9,"),
+        format!("620111000000,红古区,{y},0,"),
+        format!("620111000000,红古区,{},5,", y + 2),
+        format!("629999000000,无此县,{y},5,"),
+        format!("620122000000,皋兰县,{y},很多,"),
+    ];
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    // As Chinese Excel saves a CSV: GBK, a title row above the header.
+    let text = format!(
+        "{}年务工就业目标任务表\n{}",
+        this_year(),
+        csv("区划代码,县（市、区）,年度,务工就业目标（人）,备注", &rows)
+    );
+    let (bytes, _, _) = encoding_rs::GBK.encode(&text);
+    let path = dir.join(format!("targets-{chengguan}.csv"));
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// The counties' targets: imported with each refused row told, the rate per area and the
+/// counties behind, each change kept, within the caller's area and by who may set them.
+async fn targets_story(app: &App, dir: &std::path::Path) {
+    let year = zhenxing_domain::PolicyYear::new(this_year() as u16).unwrap();
+    let city = user(Role::CityAdmin, "620100");
+    let file = targets_table(dir, 5);
+    // A county bureau sets its own target only; another county's row is refused.
+    let chengguan = user(Role::CountyAdmin, "620102");
+    let r = app
+        .import_employment_targets(&chengguan, &file, None)
+        .await
+        .unwrap();
+    assert_eq!((r.added, r.unchanged), (1, 0));
+    assert!(
+        r.errors
+            .iter()
+            .any(|e| e.row == 4 && e.code == "outside_scope"),
+        "{:?}",
+        r.errors
+    );
+    // A county without a target is not counted toward another's: the city's 5 in work, of
+    // whom 城关区's 4 against its 5.
+    let lanzhou = app
+        .employment_report(Scope::All, area("620100"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (lanzhou.progress.counted, lanzhou.progress.target),
+        (4, Some(5))
+    );
+    let r = app
+        .import_employment_targets(&city, &file, Some("目标.csv"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.rows, r.added, r.unchanged, r.rejected),
+        (8, 1, 1, 6),
+        "{r:?}"
+    );
+    let errors: Vec<(u64, &str, &str)> = r
+        .errors
+        .iter()
+        .map(|e| (e.row, e.column.as_str(), e.code))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (5, "区划代码", "rule"),
+            (6, "区划代码", "duplicate"),
+            (7, "务工就业目标（人）", "rule"),
+            (8, "年度", "rule"),
+            (9, "区划代码", "unknown_area"),
+            (10, "务工就业目标（人）", "invalid_value"),
+        ]
+    );
+    assert!(r.errors.iter().all(|e| e.file == "目标.csv"));
+    assert!(
+        r.errors[0].reason.contains("不是县级区划"),
+        "{}",
+        r.errors[0].reason
+    );
+    assert!(
+        r.errors[1].reason.contains("与第3行"),
+        "{}",
+        r.errors[1].reason
+    );
+
+    // 城关区: ex-poor employed 3 and monitored 1 against 5; 永登县: 1 against 1.
+    let county = app
+        .employment_report(Scope::All, area("620102"))
+        .await
+        .unwrap();
+    assert_eq!(county.year, year);
+    assert_eq!(
+        (county.progress.counted, county.progress.target),
+        (4, Some(5))
+    );
+    assert_eq!(county.progress.rate(), "80.00%");
+    let behind: Vec<(String, u64)> = county
+        .behind
+        .iter()
+        .map(|c| (c.code.to_string(), c.progress.short()))
+        .collect();
+    assert_eq!(behind, [("620102000000".to_string(), 1)]);
+    assert!(
+        county
+            .summary()
+            .contains("目标5人，已4人（完成率80.00%），1个县未达目标"),
+        "{}",
+        county.summary()
+    );
+    // The city: each county's target beside its figures, the city's the sum.
+    let lanzhou = app
+        .employment_report(Scope::All, area("620100"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (lanzhou.progress.counted, lanzhou.progress.target),
+        (5, Some(6))
+    );
+    let lines: Vec<(String, u64, Option<u64>, bool)> = lanzhou
+        .by_area
+        .iter()
+        .map(|a| {
+            (
+                a.code.to_string(),
+                a.progress.counted,
+                a.progress.target,
+                a.progress.behind(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("620102000000".to_string(), 4, Some(5), true),
+            ("620121000000".to_string(), 1, Some(1), false),
+        ]
+    );
+    assert_eq!(lanzhou.targets.len(), 2);
+    let province = app
+        .employment_report(Scope::All, area("620000"))
+        .await
+        .unwrap();
+    assert_eq!(province.by_area[0].progress.target, Some(6));
+    assert_eq!(province.behind.len(), 1);
+    // A township has no target of its own.
+    let township = app
+        .employment_report(Scope::All, area("620102002"))
+        .await
+        .unwrap();
+    assert_eq!(township.progress.target, None);
+    assert!(township.targets.is_empty());
+
+    // The same table again changes nothing; a changed target is updated with its history.
+    let again = app
+        .import_employment_targets(&city, &file, None)
+        .await
+        .unwrap();
+    assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 2));
+    let changed = targets_table(dir, 4);
+    let r = app
+        .import_employment_targets(&city, &changed, None)
+        .await
+        .unwrap();
+    assert_eq!((r.added, r.updated, r.unchanged), (0, 1, 1));
+    let (t, history) = app
+        .store()
+        .employment()
+        .employment_target(Scope::All, area("620102"), year)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(t.persons, 4);
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1].before.as_ref().unwrap()["persons"], 5);
+    let county = app
+        .employment_report(Scope::All, area("620102"))
+        .await
+        .unwrap();
+    assert_eq!(county.progress.rate(), "100.00%");
+    assert!(county.behind.is_empty());
+
+    // Who may not set targets: refused before the file is read.
+    for (role, code) in [
+        (Role::TownshipOfficer, "620102002"),
+        (Role::VillageCadre, "620102001001"),
+        (Role::Auditor, "620100"),
+    ] {
+        assert!(matches!(
+            app.import_employment_targets(&user(role, code), &file, None)
+                .await,
+            Err(AppError::Forbidden)
+        ));
+    }
+    // Outside the caller's area nothing is read or written.
+    assert!(
+        app.store()
+            .employment()
+            .employment_target(Scope::Area(area("620121")), area("620102"), year)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        app.store()
+            .employment()
+            .employment_targets(Scope::Area(area("620121")), area("620100"), year)
+            .await
+            .unwrap()
+            .iter()
+            .all(|t| t.county == area("620121"))
+    );
 }
 
 #[tokio::test]
@@ -200,7 +433,62 @@ async fn employment_from_the_command_line() {
     ]);
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(
-        text.contains("620102000000,城关区合计,4,2,2,3,75.00%,2,1"),
+        text.contains("620102000000,城关区合计,4,2,2,3,75.00%,2,1,4,,-"),
         "{text}"
     );
+
+    // The targets imported first: the refused rows to the report, exit status 2; the figures
+    // and the targets written as workbooks, the targets' importing back unchanged.
+    let table = targets_table(dir.path(), 5);
+    let errors = dir.path().join("errors.csv");
+    let figures = dir.path().join("figures.xlsx");
+    let back = dir.path().join("targets.xlsx");
+    let path = |p: &std::path::Path| p.to_string_lossy().to_string();
+    let o = run(&[
+        "employment",
+        "--db",
+        &db,
+        "--area",
+        "620100",
+        "--format",
+        "json",
+        "--targets",
+        &path(&table),
+        "--errors",
+        &path(&errors),
+        "--out",
+        &path(&figures),
+        "--targets-out",
+        &path(&back),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["target"]["counted"], 5);
+    assert_eq!(json["target"]["target"], 6);
+    assert_eq!(json["behind"][0]["code"], "620102000000");
+    assert_eq!(json["target_counts"], "脱贫人口（含监测对象）务工就业");
+    let report = std::fs::read_to_string(&errors).unwrap();
+    assert_eq!(report.lines().count(), 7, "{report}");
+    assert!(report.contains("不是县级区划"), "{report}");
+    use calamine::{Reader, open_workbook_auto};
+    let mut book = open_workbook_auto(&figures).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let chengguan = rows.iter().find(|r| r[0] == "620102000000").unwrap();
+    assert_eq!(&chengguan[9..], ["4", "5", "80.00%"], "{chengguan:?}");
+    let o = run(&[
+        "employment",
+        "--db",
+        &db,
+        "--area",
+        "620102",
+        "--targets",
+        &path(&back),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let told = String::from_utf8_lossy(&o.stderr);
+    assert!(told.contains("新增目标0个，更新0个，未变2个"), "{told}");
 }

@@ -770,6 +770,9 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         // Cooperation and paired assistance (0024_cooperation.sql): a county's indicators.
         "cooperation_entries",
         "cooperation_history",
+        // Employment targets (0026_employment_targets.sql): a county's target a year.
+        "employment_targets",
+        "employment_target_history",
     ];
     // By their own key: a household number, an ID number (the households a person left,
     // 0012_members_removed.sql, looked up by ID number as the person directory is).

@@ -415,6 +415,9 @@ fn b_cadre(name: &str) -> String {
 /// A cooperation ledger's header (the columns it needs).
 pub const COOPERATION_HEADER: &str = "区划代码,年度,帮扶类型,帮扶方,指标,计划,完成";
 
+/// A table of employment targets' header.
+pub const TARGETS_HEADER: &str = "区划代码,年度,务工就业目标（人）";
+
 /// A construction ledger's items' header (the columns it needs).
 pub const CONSTRUCTION_HEADER: &str =
     "项目编号,实施年度,任务类别,所在地代码,建设内容,计划数量,完成数量,进展情况";
@@ -1195,6 +1198,18 @@ async fn no_route_reaches_outside_the_callers_area() {
         own("GET", "/employment", "/employment".into()),
         denied("GET", "/api/v1/employment", format!("/api/v1/employment?area={COUNTY_B}")),
         own("GET", "/api/v1/employment", "/api/v1/employment".into()),
+        denied("GET", "/employment/xlsx", format!("/employment/xlsx?area={COUNTY_B}")),
+        own("GET", "/employment/xlsx", "/employment/xlsx".into()),
+        denied("GET", "/employment/targets.xlsx", format!("/employment/targets.xlsx?area={COUNTY_B}")),
+        own("GET", "/employment/targets.xlsx", "/employment/targets.xlsx".into()),
+        with(
+            s("POST", "/employment/targets", "/employment/targets".into(), Expect::CooperationRefused, "a_admin"),
+            Some(multipart(&[("ledger", "目标.csv", &csv(TARGETS_HEADER, &[&format!("{COUNTY_B},2026,900")]))])),
+        ),
+        with(
+            s("POST", "/api/v1/employment/targets/import", "/api/v1/employment/targets/import".into(), Expect::CooperationRefused, "a_admin"),
+            Some(multipart(&[("ledger", "目标.csv", &csv(TARGETS_HEADER, &[&format!("{COUNTY_B},2026,900")]))])),
+        ),
         denied("GET", "/cooperation", format!("/cooperation?area={COUNTY_B}")),
         own("GET", "/cooperation", "/cooperation?year=2026".into()),
         denied("GET", "/cooperation/xlsx", format!("/cooperation/xlsx?area={COUNTY_B}")),
@@ -5076,6 +5091,86 @@ async fn the_employment_page_counts_the_labour_of_ex_poor_households_in_the_area
         .api(Method::GET, "/api/v1/employment?area=620000", &token)
         .await;
     assert_eq!(outside.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("id=\"targets-form\""), "{}", page.body);
+    assert!(!page.body.contains("id=\"target-rate\""), "no target yet");
+
+    // The county's target uploaded, one row refused: the rate, the county behind, the xlsx.
+    use chrono::Datelike;
+    let year = zhenxing_domain::today_in_china().year();
+    let counted = j["totals"]["ex_poor"]["employed"].as_u64().unwrap()
+        + j["totals"]["monitored"]["employed"].as_u64().unwrap();
+    let target = counted + 10;
+    let table = csv(
+        TARGETS_HEADER,
+        &[
+            &format!("{COUNTY_A},{year},{target}"),
+            &format!("{COUNTY_A},{year},0"),
+        ],
+    );
+    let (content_type, body) = multipart(&[("ledger", "目标.csv", &table)]);
+    let page = site
+        .send(
+            Request::post(format!("/employment/targets?csrf={}", admin.csrf))
+                .header(header::COOKIE, format!("zx_session={}", admin.cookie))
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for part in [
+        "目标.csv：读取2行，新增目标1个，更新0个，未变0个，1行未导入".to_string(),
+        "目标人数应大于0".to_string(),
+        format!("({counted} / {target}人)")
+            .replace('(', "（")
+            .replace(')', "）"),
+        format!("<td class=\"n\">{target}</td><td class=\"n\">{counted}</td>"),
+        "<td class=\"n\">10</td></tr>".to_string(),
+    ] {
+        assert!(page.body.contains(&part), "{part}\n{}", page.body);
+    }
+    assert!(page.body.contains("id=\"employment-behind\""));
+    let r = site.api(Method::GET, "/api/v1/employment", &token).await;
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(j["target"]["target"], target);
+    assert_eq!(j["target"]["behind"], true);
+    assert_eq!(j["behind"][0]["code"], COUNTY_A);
+    let (status, _, bytes) = site.get_bytes("/employment/targets.xlsx", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = book.worksheet_range("务工就业目标").unwrap();
+        let last: Vec<String> = sheet
+            .rows()
+            .next_back()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        assert_eq!(
+            &last[..4],
+            [COUNTY_A, "城关区", &year.to_string(), &target.to_string()]
+        );
+    }
+    let (status, _, _) = site.get_bytes("/employment/xlsx", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    // Who may not set targets sees no form, and is refused.
+    let cadre = site.login("a_cadre").await;
+    let seen = site.get("/employment", Some(&cadre)).await;
+    assert!(!seen.body.contains("id=\"targets-form\""));
+    let cadre_token = site.token("a_cadre").await;
+    let (content_type, body) = multipart(&[("ledger", "目标.csv", &table)]);
+    let refused = site
+        .send(
+            Request::post("/api/v1/employment/targets/import")
+                .header(header::AUTHORIZATION, format!("Bearer {cadre_token}"))
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
 }
 
 #[tokio::test]

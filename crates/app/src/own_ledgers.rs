@@ -140,7 +140,23 @@ impl App {
         R: Imported,
         F: std::future::Future<Output = Result<R, AppError>>,
     {
-        caller.require(zhenxing_domain::Permission::Import)?;
+        self.import_audited_as(caller, zhenxing_domain::Permission::Import, action, run)
+            .await
+    }
+
+    /// [`App::import_audited`] for a user with `permission`.
+    pub(crate) async fn import_audited_as<R, F>(
+        &self,
+        caller: &Caller,
+        permission: zhenxing_domain::Permission,
+        action: &'static str,
+        run: impl FnOnce(zhenxing_store::Actor, zhenxing_domain::Scope) -> F,
+    ) -> Result<R, AppError>
+    where
+        R: Imported,
+        F: std::future::Future<Output = Result<R, AppError>>,
+    {
+        caller.require(permission)?;
         let report = run(caller.actor(), caller.scope()).await?;
         self.audit_ledger_import(caller, action, report.file(), &report)
             .await?;

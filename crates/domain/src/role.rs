@@ -42,6 +42,9 @@ pub enum Permission {
     Publish,
     /// Check in for the day (驻村考勤): those who work in a village.
     CheckIn,
+    /// Set the counties' annual targets within the area (务工就业目标下达): the province and
+    /// the cities hand them down, a county bureau enters its own.
+    SetTargets,
 }
 
 impl Role {
@@ -106,6 +109,10 @@ impl Role {
                 ProvinceAdmin | CityAdmin | CountyAdmin | CountyOfficer | TownshipOfficer
             ),
             CheckIn => matches!(self, TeamMember | VillageCadre),
+            SetTargets => matches!(
+                self,
+                ProvinceAdmin | CityAdmin | CountyAdmin | CountyOfficer
+            ),
         }
     }
 
@@ -202,6 +209,14 @@ mod tests {
             assert_eq!(
                 role.may(CheckIn),
                 matches!(role, Role::TeamMember | Role::VillageCadre),
+                "{role:?}"
+            );
+            assert_eq!(
+                role.may(SetTargets),
+                matches!(
+                    role,
+                    Role::ProvinceAdmin | Role::CityAdmin | Role::CountyAdmin | Role::CountyOfficer
+                ),
                 "{role:?}"
             );
             assert_eq!(Role::from_cli_name(role.cli_name()), Some(role));

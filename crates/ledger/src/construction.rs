@@ -131,13 +131,20 @@ fn optional(read: Result<Table, LedgerError>) -> Result<Option<Table>, LedgerErr
 }
 
 /// The cells of one row, each parsed or its problem noted.
-struct Cells<'r> {
-    row: &'r TableRow,
-    problems: Vec<CellProblem>,
+pub(crate) struct Cells<'r> {
+    pub row: &'r TableRow,
+    pub problems: Vec<CellProblem>,
 }
 
-impl Cells<'_> {
-    fn required(&mut self, k: usize) -> Option<String> {
+impl<'r> Cells<'r> {
+    pub fn of(row: &'r TableRow) -> Cells<'r> {
+        Cells {
+            row,
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn required(&mut self, k: usize) -> Option<String> {
         let v = self.row.get(k).map(str::to_string);
         if v.is_none() {
             self.problems.push((k, String::new(), "不能为空".into()));
@@ -145,7 +152,7 @@ impl Cells<'_> {
         v
     }
 
-    fn parsed<T, E: std::fmt::Display>(
+    pub fn parsed<T, E: std::fmt::Display>(
         &mut self,
         k: usize,
         parse: impl FnOnce(&str) -> Result<T, E>,
@@ -160,16 +167,16 @@ impl Cells<'_> {
         }
     }
 
-    fn year(&mut self, k: usize) -> Option<PolicyYear> {
+    pub fn year(&mut self, k: usize) -> Option<PolicyYear> {
         self.parsed(k, |v| PolicyYear::parse(v.trim_end_matches('年')))
     }
 
-    fn area(&mut self, k: usize) -> Option<AreaCode> {
+    pub fn area(&mut self, k: usize) -> Option<AreaCode> {
         self.parsed(k, AreaCode::parse)
     }
 
     /// A count (a unit written after it, as "40户", is let be); empty is 0 unless required.
-    fn count(&mut self, k: usize, required: bool) -> Option<u32> {
+    pub fn count(&mut self, k: usize, required: bool) -> Option<u32> {
         let Some(v) = self.row.get(k) else {
             if required {
                 self.problems.push((k, String::new(), "不能为空".into()));
@@ -188,7 +195,7 @@ impl Cells<'_> {
         }
     }
 
-    fn date(&mut self, k: usize) -> Option<NaiveDate> {
+    pub fn date(&mut self, k: usize) -> Option<NaiveDate> {
         let v = self.row.get(k)?;
         match LedgerDate::parse(v) {
             Ok(d) => Some(d.first_day()),
@@ -202,10 +209,7 @@ impl Cells<'_> {
 
 /// One row of an items' sheet as an item, or every problem of its cells.
 pub fn parse_item(row: &TableRow) -> Result<ConstructionItem, Vec<CellProblem>> {
-    let mut c = Cells {
-        row,
-        problems: Vec::new(),
-    };
+    let mut c = Cells::of(row);
     let no = c.parsed(NO, ProjectNo::parse);
     let year = c.year(YEAR);
     let task = c.required(TASK);
@@ -237,10 +241,7 @@ pub fn parse_item(row: &TableRow) -> Result<ConstructionItem, Vec<CellProblem>> 
 
 /// One row of a targets' sheet as a target, or every problem of its cells.
 pub fn parse_target(row: &TableRow) -> Result<ConstructionTarget, Vec<CellProblem>> {
-    let mut c = Cells {
-        row,
-        problems: Vec::new(),
-    };
+    let mut c = Cells::of(row);
     let county = c.area(T_COUNTY);
     let year = c.year(T_YEAR);
     let task = c.required(T_TASK);

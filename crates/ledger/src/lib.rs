@@ -10,6 +10,7 @@
 pub mod construction;
 pub mod cooperation;
 pub mod department;
+pub mod employment;
 pub mod error;
 mod html;
 pub mod layout;

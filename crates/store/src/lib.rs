@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod construction;
 pub mod cooperation;
+pub mod employment;
 pub mod error;
 pub mod loan;
 pub mod model;
@@ -26,6 +27,7 @@ use zhenxing_domain::{AreaCode, Division, Household, HouseholdNo, IdNumber, Memb
 pub use accounts::AccountStore;
 pub use construction::ConstructionStore;
 pub use cooperation::CooperationStore;
+pub use employment::EmploymentStore;
 pub use error::{StoreError, StoreResult};
 pub use loan::LoanStore;
 pub use model::*;
@@ -371,6 +373,9 @@ pub trait Store: Send + Sync {
 
     /// East-west cooperation and paired assistance (协作帮扶台账).
     fn cooperation(&self) -> &dyn CooperationStore;
+
+    /// The employment targets (务工就业目标).
+    fn employment(&self) -> &dyn EmploymentStore;
 
     /// Settings of the database itself (e.g. whether it is a demo database).
     async fn meta(&self, key: &str) -> StoreResult<Option<String>>;

@@ -201,6 +201,18 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("GET", "/employment", Page),
             get(pages::employment::report),
         ),
+        (
+            r("POST", "/employment/targets", Page),
+            post(pages::employment::upload).layer(DefaultBodyLimit::max(LIST_LIMIT)),
+        ),
+        (
+            r("GET", "/employment/xlsx", Page),
+            get(pages::employment::xlsx),
+        ),
+        (
+            r("GET", "/employment/targets.xlsx", Page),
+            get(pages::employment::targets_xlsx),
+        ),
         (r("GET", "/work-logs", Page), get(pages::work_logs::show)),
         (r("POST", "/work-logs", Page), post(pages::work_logs::write)),
         (r("GET", "/projects", Page), get(pages::projects::list)),
@@ -438,6 +450,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             r("GET", "/api/v1/employment", Api),
             get(api::employment::employment),
+        ),
+        (
+            r("POST", "/api/v1/employment/targets/import", Api),
+            post(api::employment::import_targets).layer(DefaultBodyLimit::max(LIST_LIMIT)),
         ),
         (
             r("GET", "/api/v1/work-logs", Api),

@@ -48,6 +48,9 @@ struct RawPolicy {
     /// The indicators of cooperation and paired assistance; the default when a policy does not say.
     #[serde(default)]
     cooperation: Option<RawCooperation>,
+    /// What the employment target counts; the default when a policy does not say.
+    #[serde(default)]
+    employment: Option<crate::employment::EmploymentRule>,
     /// Department screening kinds; a policy without them cannot screen.
     #[serde(default)]
     screening: Vec<screening::RawKind>,
@@ -764,6 +767,8 @@ impl Checker {
             .map(|r| self.cooperation(r))
             .unwrap_or_default();
 
+        let employment = raw.employment.unwrap_or_default();
+
         let screening = self.screening(&raw.screening);
 
         Some(Policy {
@@ -794,6 +799,7 @@ impl Checker {
             construction,
             work_teams,
             cooperation,
+            employment,
             screening,
         })
     }

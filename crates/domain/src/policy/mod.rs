@@ -261,6 +261,8 @@ pub struct Policy {
     pub work_teams: crate::work_team::WorkTeamRule,
     /// 东西部协作 and 定点帮扶: the indicators a county's ledger gives.
     pub cooperation: crate::cooperation::CooperationRule,
+    /// 务工就业: what the year's target counts.
+    pub employment: crate::employment::EmploymentRule,
     /// 部门筛查预警: the kinds of department file and their rules.
     pub screening: Vec<ScreeningKind>,
 }

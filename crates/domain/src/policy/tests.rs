@@ -516,3 +516,31 @@ fn the_cooperation_indicators_are_read_as_written_and_checked() {
         "{e:?}"
     );
 }
+
+#[test]
+fn the_employment_rule_is_read_as_written_and_default_when_absent() {
+    use crate::employment::EmploymentRule;
+    let text = gansu(2026);
+    let start = text.find("[employment]").unwrap();
+    let end = start + text[start..].find("\n\n").unwrap();
+    let without = format!("{}{}", &text[..start], &text[end..]);
+    assert_eq!(
+        Policy::parse(&without).unwrap().employment,
+        EmploymentRule::default()
+    );
+    let own = text.replace(
+        "target_includes_monitored = true",
+        "target_includes_monitored = false",
+    );
+    assert!(
+        !Policy::parse(&own)
+            .unwrap()
+            .employment
+            .target_includes_monitored
+    );
+    let bad = text.replace(
+        "target_includes_monitored = true",
+        "target_includes_monitored = true\ncounts = 1",
+    );
+    assert!(Policy::parse(&bad).is_err());
+}

@@ -8,6 +8,7 @@ mod accounts;
 mod columns;
 mod construction;
 mod cooperation;
+mod employment;
 mod figures;
 mod import;
 mod loan;

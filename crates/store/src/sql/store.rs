@@ -1276,6 +1276,10 @@ impl<D: Db> Store for SqlStore<D> {
         self
     }
 
+    fn employment(&self) -> &dyn crate::EmploymentStore {
+        self
+    }
+
     async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
         let mut tx = self.db.read().await?;
         let rows = tx

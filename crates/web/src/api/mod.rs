@@ -1119,7 +1119,7 @@ impl Modify for BearerScheme {
         construction::construction, construction::item, construction::import,
         work_teams::work_teams, work_teams::import,
         cooperation::cooperation, cooperation::import,
-        employment::employment,
+        employment::employment, employment::import_targets,
         work_logs::work_logs, work_logs::write,
         loans::loans, loans::import, stats::key_counties, posts::posts, posts::post, posts::publish,
         attendance::attendance, attendance::check_in),
