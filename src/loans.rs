@@ -1,5 +1,5 @@
-//! `zhenxing loans import|stats`: the ledger of 脱贫人口小额信贷 and the loans of an area as of a
-//! day.
+//! `zhenxing loans import|stats`: the ledger of 脱贫人口小额信贷 and 富民贷 and the loans of an
+//! area as of a day, per product.
 
 use std::path::{Path, PathBuf};
 
@@ -90,13 +90,16 @@ pub async fn stats(
                     "逾期笔数",
                     "逾期金额（元）",
                     "逾期率",
-                    "非脱贫户和监测对象",
+                    "支持对象以外",
                 ],
                 &rows,
                 format,
             )?;
             if let Some(out) = &out {
-                println!("逾期贷款和非脱贫户、监测对象的贷款已写入 {}", out.display());
+                println!(
+                    "逾期贷款、支持对象以外和超出额度或期限的贷款已写入 {}",
+                    out.display()
+                );
             }
         }
     }

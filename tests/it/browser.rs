@@ -593,6 +593,31 @@ async fn browser_story_login_tree_search_household_import_logout() {
         );
         shot(&c, "08d-work-teams").await;
 
+        // Phone checks: a cadre in post drawn at random, the call's result recorded.
+        by_id(&c, "phone-checks-link").await.click().await.unwrap();
+        wait_for(&c, "//h1[contains(., '电话抽查')]").await;
+        click(&c, "draw-checks").await;
+        wait_for(&c, "//table[@id='phone-checks']//td[contains(., '张明')]").await;
+        c.find(Locator::Css("select[data-check='1']"))
+            .await
+            .unwrap()
+            .select_by_value("在岗")
+            .await
+            .unwrap();
+        c.find(Locator::Css("button[data-record='1']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(
+            &c,
+            "//table[@id='phone-checks']//b[@class='result' and contains(., '在岗')]",
+        )
+        .await;
+        assert_eq!(text_of(&c, "checks-rate").await, "100.00%");
+        shot(&c, "08d1-phone-checks").await;
+
         // Cooperation: the county's ledger uploaded, a program's indicators shown with their rate.
         click_link(&c, "重点工作").await;
         c.find(Locator::LinkText("协作帮扶"))

@@ -339,6 +339,22 @@ fn demo_builds_a_database_and_refuses_to_overwrite_a_real_one() {
     let loans_json = zhenxing(&["loans", "stats", "--db", &db, "--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&loans_json.stdout).unwrap();
     assert!(json["totals"]["loans"].as_u64().unwrap() > 0, "{json}");
+    // Each loan under a product of the policy (富民贷 beside 小额信贷).
+    let offered: Vec<&str> = json["rule"]["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(offered, ["脱贫人口小额信贷", "富民贷"]);
+    let counted: u64 = json["by_product"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .inspect(|p| assert!(offered.contains(&p[0].as_str().unwrap()), "{json}"))
+        .map(|p| p[1]["loans"].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, json["totals"]["loans"].as_u64().unwrap());
     let projects_json = zhenxing(&[
         "projects", "stats", "--db", &db, "--area", "620000", "--format", "json",
     ]);

@@ -235,7 +235,7 @@ async fn loans_story(db: &str) {
     assert_eq!(r.by_area[0].2.households_owing, 3);
     assert_eq!(
         r.summary(),
-        "城关区小额信贷（截至2026-06-30）：累计发放4笔150000.00元，当年发放1笔20000.00元；贷款余额3笔65000.00元（3户）；逾期2笔35000.00元，逾期率53.85%；借款户不是脱贫户或监测对象的1笔"
+        "城关区小额信贷（截至2026-06-30）：累计发放4笔150000.00元，当年发放1笔20000.00元；贷款余额3笔65000.00元（3户）；逾期2笔35000.00元，逾期率53.85%；借款户不在所贷产品支持对象内的1笔"
     );
     // Before D01 was lent and before D02 fell due.
     let early = app
@@ -296,7 +296,10 @@ async fn loans_story(db: &str) {
     let out = dir.path().join("贷款.xlsx");
     after.write_xlsx(&out).unwrap();
     let mut book: Xlsx<_> = open_workbook(&out).unwrap();
-    assert_eq!(book.sheet_names(), ["逾期贷款", "非脱贫户和监测对象贷款"]);
+    assert_eq!(
+        book.sheet_names(),
+        ["逾期贷款", "支持对象以外的贷款", "超出额度或期限的贷款"]
+    );
     let sheet = book.worksheet_range("逾期贷款").unwrap();
     let row: Vec<String> = sheet
         .rows()
@@ -307,7 +310,90 @@ async fn loans_story(db: &str) {
         .collect();
     assert_eq!(row[0], "D04");
     assert_eq!(row[2], masked(&p.qian));
+    assert_eq!(row[13], "脱贫人口小额信贷", "the product named");
+
+    products_story(&app, &county, dir.path(), &p).await;
     app.close().await;
+}
+
+/// 富民贷 beside 小额信贷: a ledger naming the product (by its name or an alias), each loan
+/// judged by its product — whom it is for, its amount and term — an unknown product refused;
+/// the figures per product.
+async fn products_story(app: &App, county: &Caller, dir: &std::path::Path, p: &People) {
+    let header = format!("{LOANS},贷款产品");
+    let rows = [
+        format!(
+            "F01,{},钱三,农商银行,8,2025-01-10,36,8,,否,养殖,富民贷",
+            p.qian
+        ),
+        format!(
+            "F02,{},钱三,农商银行,12,2025-02-01,48,12,,否,养殖,富民产业贷",
+            p.qian
+        ),
+        format!("F03,{},王一,农商银行,1,2025-02-01,12,1,,否,,消费贷", p.wang),
+        format!(
+            "F04,{},钱三,农商银行,1,2025-03-01,12,1,,否,,小额信贷",
+            p.qian
+        ),
+    ];
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let ledger = dir.join("富民贷.csv");
+    std::fs::write(&ledger, csv(&header, &rows)).unwrap();
+    let r = app.import_loans(county, &ledger, None).await.unwrap();
+    assert_eq!(
+        (r.added, r.rejected, r.not_covered, r.beyond),
+        (3, 1, 1, 1),
+        "{r:?}"
+    );
+    assert_eq!(r.errors[0].row, 4);
+    assert_eq!(r.errors[0].column, "贷款产品");
+    assert_eq!(
+        r.errors[0].reason,
+        "不是本省政策列出的贷款产品（脱贫人口小额信贷、富民贷）"
+    );
+    assert!(
+        r.summary()
+            .contains("其中1笔借款户不在所贷产品的支持对象内，1笔超出产品额度或期限"),
+        "{}",
+        r.summary()
+    );
+    let report = app
+        .loan_report(Scope::All, area("620102"), Some(day("2026-06-30")), None)
+        .await
+        .unwrap();
+    let products: Vec<(&str, u64, i64)> = report
+        .by_product
+        .iter()
+        .map(|(name, f)| (name.as_str(), f.loans, f.amount.fen()))
+        .collect();
+    assert_eq!(
+        products,
+        [
+            ("脱贫人口小额信贷", 5, 16_000_000),
+            ("富民贷", 2, 20_000_000)
+        ]
+    );
+    // 钱三 is an ordinary household: 富民贷 is for him, 小额信贷 (D04, F04) is not.
+    let not_covered: Vec<&str> = report.not_covered.iter().map(|l| l.no.as_str()).collect();
+    assert_eq!(not_covered, ["D04", "F04"]);
+    assert_eq!(report.beyond_count, 1);
+    assert_eq!(report.beyond[0].no.as_str(), "F02");
+    assert_eq!(report.beyond[0].product, "富民贷");
+    assert_eq!(
+        report.beyond[0].beyond,
+        [
+            "贷款金额120000.00元超过富民贷的额度100000.00元",
+            "贷款期限超过富民贷的36个月"
+        ]
+    );
+    assert!(
+        report.summary().contains("其中脱贫人口小额信贷5笔、余额"),
+        "{}",
+        report.summary()
+    );
+    // The product stored by its name (the alias read as 富民贷), kept on the same ledger again.
+    let again = app.import_loans(county, &ledger, None).await.unwrap();
+    assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 3));
 }
 
 #[tokio::test]
@@ -354,7 +440,7 @@ async fn loans_from_the_command_line() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(
         text.contains(
-            "读取10行，新增贷款5笔，更新0笔，未变0笔，其中1笔借款户不是脱贫户或监测对象，5行未导入"
+            "读取10行，新增贷款5笔，更新0笔，未变0笔，其中1笔借款户不在所贷产品的支持对象内，5行未导入"
         ),
         "{text}"
     );

@@ -767,6 +767,8 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         // Work teams (0023_work_teams.sql): a county's roster, keyed by the cadre's ID number.
         "work_team_members",
         "work_team_member_history",
+        // Phone checks of the work teams (0028_phone_checks.sql): keyed by county and number.
+        "phone_checks",
         // Cooperation and paired assistance (0024_cooperation.sql): a county's indicators.
         "cooperation_entries",
         "cooperation_history",

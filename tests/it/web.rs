@@ -582,6 +582,17 @@ async fn no_route_reaches_outside_the_callers_area() {
         .await
         .unwrap();
     assert_eq!(posted.added, 1, "{:?}", posted.errors);
+    // County B's phone check of that cadre (its number 1 in county B).
+    let drawn = site
+        .app()
+        .draw_phone_checks_as(
+            &caller(&site, "b_admin").await,
+            zhenxing_domain::AreaCode::parse(COUNTY_B).unwrap(),
+            1,
+        )
+        .await
+        .unwrap();
+    assert_eq!(drawn, 1);
     // County B's cooperation ledger.
     let b_cooperation = b_file(
         b_projects.path(),
@@ -1185,6 +1196,15 @@ async fn no_route_reaches_outside_the_callers_area() {
             s("POST", "/api/v1/work-teams/import", "/api/v1/work-teams/import".into(), Expect::RosterRefused, "a_admin"),
             Some(multipart(&[("ledger", "花名册.csv", &csv(ROSTER_HEADER, &[&b_cadre("欧阳北")]))])),
         ),
+        denied("GET", "/work-teams/phone-checks", format!("/work-teams/phone-checks?area={COUNTY_B}")),
+        own("GET", "/work-teams/phone-checks", "/work-teams/phone-checks".into()),
+        with(denied("POST", "/work-teams/phone-checks/draw", "/work-teams/phone-checks/draw".into()), form(&[("area", COUNTY_B), ("count", "1")])),
+        with(denied("POST", "/work-teams/phone-checks/{county}/{no}", format!("/work-teams/phone-checks/{COUNTY_B}/1")), form(&[("result", "不在岗"), ("note", "A改B")])),
+        denied("POST", "/work-teams/phone-checks/{county}/{no}/phone", format!("/work-teams/phone-checks/{COUNTY_B}/1/phone")),
+        denied("GET", "/api/v1/work-teams/phone-checks", format!("/api/v1/work-teams/phone-checks?area={COUNTY_B}")),
+        own("GET", "/api/v1/work-teams/phone-checks", "/api/v1/work-teams/phone-checks".into()),
+        with(denied("POST", "/api/v1/work-teams/phone-checks/draw", "/api/v1/work-teams/phone-checks/draw".into()), json(serde_json::json!({"area": COUNTY_B, "count": 1}))),
+        with(denied("POST", "/api/v1/work-teams/phone-checks/{county}/{no}", format!("/api/v1/work-teams/phone-checks/{COUNTY_B}/1")), json(serde_json::json!({"result": "不在岗"}))),
         denied("GET", "/work-logs", format!("/work-logs?area={COUNTY_B}")),
         own("GET", "/work-logs", "/work-logs".into()),
         with(denied("POST", "/work-logs", "/work-logs".into()), form(&[("body", "走访"), ("households", "B001")])),
@@ -4483,6 +4503,42 @@ async fn a_countys_small_loans_are_imported_and_followed_on_their_page() {
     assert_eq!(j["overdue"][0]["no"], "JK1");
     assert_eq!(j["overdue"][0]["borrower_id"], wang.masked());
     assert_eq!(j["overdue"][0]["days_overdue"], 306);
+
+    // 富民贷 named in the ledger: its own line, beyond its amount listed, what is wrong said.
+    let ledger = csv(
+        "贷款合同编号,借款人证件号码,借款人姓名,贷款金额（元）,放款日期,贷款期限（月）,贷款产品",
+        &[&format!(
+            "FM1,{},王伟,150000,2025-03-01,36,富民贷",
+            site.wang_id
+        )],
+    );
+    let (content_type, body) = multipart(&[("ledger", "富民贷.csv", &ledger)]);
+    let page = site
+        .send(
+            Request::post(format!("/loans?csrf={}", admin.csrf))
+                .header(header::COOKIE, format!("zx_session={}", admin.cookie))
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for part in [
+        "富民贷.csv：读取1行，新增贷款1笔，更新0笔，未变0笔，1笔超出产品额度或期限，全部导入",
+        "<tr data-product=\"富民贷\"><td>富民贷</td><td class=\"n\">1</td><td class=\"n\">150000.00</td>",
+        "<b id=\"loans-beyond\">1</b>",
+        "<td>FM1</td><td>富民贷</td>",
+        "贷款金额150000.00元超过富民贷的额度100000.00元",
+        "富民贷（农户，单户100000.00元以内，36个月以内）",
+    ] {
+        assert!(page.body.contains(part), "{part}\n{}", page.body);
+    }
+    let r = site.api(Method::GET, "/api/v1/loans", &token).await;
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(j["by_product"][1]["name"], "富民贷");
+    assert_eq!(j["by_product"][1]["figures"]["loans"], 1);
+    assert_eq!(j["beyond_count"], 1);
+    assert_eq!(j["beyond"][0]["no"], "FM1");
 }
 
 #[tokio::test]
@@ -4898,6 +4954,154 @@ async fn a_countys_rural_construction_is_imported_followed_and_exported_on_its_p
     assert!(!seen.body.contains("id=\"construction-form\""));
     let refused = upload_construction(&site, &cadre, "乡建.csv", &gbk).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_county_checks_its_work_teams_by_phone_and_the_number_is_seen_audited() {
+    let site = Site::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cadre_id = crate::support::id("620102", "19860101", 21);
+    let roster = b_file(
+        dir.path(),
+        "a花名册.csv",
+        csv(
+            "姓名,证件号码,联系电话,所驻村代码,驻村职务,派出单位,派出单位级别,驻村时间",
+            &[&format!(
+                "马驻村,{cadre_id},13912345678,620102001001,第一书记,省农业农村厅,省直,2025-03-01"
+            )],
+        ),
+    );
+    let posted = site
+        .app()
+        .import_roster_in(
+            &zhenxing_app::store::Actor::command_line(),
+            Scope::All,
+            &roster,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(posted.added, 1, "{:?}", posted.errors);
+    let admin = site.login("a_admin").await;
+    let page = site.get("/work-teams/phone-checks", Some(&admin)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("id=\"draw-form\""), "{}", page.body);
+    assert!(page.body.contains("id=\"no-phone-checks\""));
+    let drawn = site
+        .post_form(
+            "/work-teams/phone-checks/draw",
+            Some(&admin),
+            &[("area", COUNTY_A), ("count", "5")],
+            true,
+        )
+        .await;
+    assert_eq!(drawn.status, StatusCode::SEE_OTHER, "{}", drawn.body);
+    let page = site.get("/work-teams/phone-checks", Some(&admin)).await;
+    for part in [
+        "<td>马驻村</td>",
+        "139****5678",
+        "<b id=\"checks-drawn\">1</b>",
+        "<b id=\"checks-pending\">1</b>",
+    ] {
+        assert!(page.body.contains(part), "{part}\n{}", page.body);
+    }
+    assert!(!page.body.contains("13912345678"), "masked");
+    let recorded = site
+        .post_form(
+            &format!("/work-teams/phone-checks/{COUNTY_A}/1"),
+            Some(&admin),
+            &[("result", "不在岗"), ("note", "人在县城")],
+            true,
+        )
+        .await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
+    let page = site.get("/work-teams/phone-checks", Some(&admin)).await;
+    for part in [
+        "<b class=\"result\">不在岗</b>",
+        "人在县城",
+        "<b id=\"checks-rate\">0.00%</b>",
+    ] {
+        assert!(page.body.contains(part), "{part}\n{}", page.body);
+    }
+    let shown = site
+        .post_form(
+            &format!("/work-teams/phone-checks/{COUNTY_A}/1/phone"),
+            Some(&admin),
+            &[],
+            true,
+        )
+        .await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    assert!(shown.body.contains("<b>13912345678</b>"), "{}", shown.body);
+    let audited = site
+        .app()
+        .audit_log(&caller(&site, "a_auditor").await, None, 50)
+        .await
+        .unwrap();
+    assert!(
+        audited
+            .entries
+            .iter()
+            .any(|e| e.action == "reveal_personal_data" && e.subject.starts_with("phone_check:")),
+        "{:?}",
+        audited.entries
+    );
+    // A bad count and a bad result: told, nothing written.
+    let bad = site
+        .post_form(
+            "/work-teams/phone-checks/draw",
+            Some(&admin),
+            &[("area", COUNTY_A), ("count", "很多")],
+            true,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let bad = site
+        .post_form(
+            &format!("/work-teams/phone-checks/{COUNTY_A}/1"),
+            Some(&admin),
+            &[("result", "也许")],
+            true,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    // A village cadre reads, and may neither draw nor record.
+    let cadre = site.login("a_cadre").await;
+    let seen = site.get("/work-teams/phone-checks", Some(&cadre)).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(!seen.body.contains("id=\"draw-form\""));
+    let refused = site
+        .post_form(
+            &format!("/work-teams/phone-checks/{COUNTY_A}/1"),
+            Some(&cadre),
+            &[("result", "在岗")],
+            true,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    // The API: the month's checks, a call recorded again.
+    let token = site.token("a_admin").await;
+    let r = site
+        .api(Method::GET, "/api/v1/work-teams/phone-checks", &token)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(j["checks"][0]["result"], "不在岗");
+    assert_eq!(j["checks"][0]["phone"], "139****5678");
+    let r = site
+        .api_json(
+            Method::POST,
+            &format!("/api/v1/work-teams/phone-checks/{COUNTY_A}/1"),
+            &token,
+            &serde_json::json!({"result": "在岗", "note": "回拨在村"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = site
+        .api(Method::GET, "/api/v1/work-teams/phone-checks", &token)
+        .await;
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(j["figures"]["in_post_rate"], "100.00%");
 }
 
 #[tokio::test]

@@ -327,7 +327,187 @@ async fn work_teams_story(db: &str) {
         assert!(!cells.iter().any(|c| c.contains(i.as_str())), "{i}");
     }
     assert!(!cells.iter().any(|c| c.contains("13800001111")));
+    phone_checks_story(&app).await;
     app.close().await;
+}
+
+/// 电话抽查: the county draws cadres in post at random (at most each once a day), records what
+/// each call found (a later call's word replacing the first), the 在岗率 of those reached; the
+/// whole number only to who may see personal data, audited; nothing of another county's.
+async fn phone_checks_story(app: &App) {
+    use zhenxing_domain::work_team::CallResult;
+    let county = user(Role::CountyAdmin, "620102");
+    let township = user(Role::TownshipOfficer, "620102001");
+    assert!(matches!(
+        app.draw_phone_checks_as(&township, area("620102001"), 1)
+            .await,
+        Err(AppError::Forbidden)
+    ));
+    for n in [0, 201] {
+        assert!(matches!(
+            app.draw_phone_checks_as(&county, area("620102"), n).await,
+            Err(AppError::Invalid(_))
+        ));
+    }
+    // Four cadres in post today (钱进 has left): three drawn, then the one left.
+    assert_eq!(
+        app.draw_phone_checks_as(&county, area("620102"), 3)
+            .await
+            .unwrap(),
+        3
+    );
+    let r = app
+        .phone_check_report_as(&county, area("620102"), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.figures.drawn, r.figures.pending(), r.drawable),
+        (3, 3, 1)
+    );
+    assert_eq!(
+        app.draw_phone_checks_as(&county, area("620102"), 5)
+            .await
+            .unwrap(),
+        1
+    );
+    let none_left = app.draw_phone_checks_as(&county, area("620102"), 1).await;
+    assert!(
+        matches!(&none_left, Err(AppError::Invalid(why)) if why.contains("没有可抽查")),
+        "{none_left:?}"
+    );
+    let r = app
+        .phone_check_report_as(&county, area("620102"), None)
+        .await
+        .unwrap();
+    let mut names: Vec<&str> = r.checks.iter().map(|c| c.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["张明", "李华", "王强", "赵丽"]);
+    let mut numbers: Vec<i64> = r.checks.iter().map(|c| c.no).collect();
+    numbers.sort();
+    assert_eq!(numbers, [1, 2, 3, 4]);
+    let no_of = |name: &str| r.checks.iter().find(|c| c.name == name).unwrap().no;
+    let zhang = r.checks.iter().find(|c| c.name == "张明").unwrap();
+    assert_eq!(zhang.phone_masked.as_deref(), Some("138****1111"));
+    assert!(!zhang.id_masked.contains(&ids()[0][6..14]));
+
+    let county_code = area("620102");
+    for (name, result, note) in [
+        ("张明", CallResult::InPost, None),
+        ("李华", CallResult::Absent, Some("在县城开会，未请假")),
+        ("王强", CallResult::NoAnswer, None),
+        ("王强", CallResult::InPost, Some("回拨接通，在村")),
+    ] {
+        let c = app
+            .record_phone_check_as(&county, county_code, no_of(name), result, note)
+            .await
+            .unwrap();
+        assert_eq!(c.result, Some(result));
+    }
+    let r = app
+        .phone_check_report_as(&county, area("620102"), None)
+        .await
+        .unwrap();
+    let f = r.figures;
+    assert_eq!(
+        (f.drawn, f.in_post, f.absent, f.no_answer, f.pending()),
+        (4, 2, 1, 0, 1)
+    );
+    assert_eq!(f.in_post_rate(), "66.67%");
+    assert_eq!(r.by_area.len(), 1);
+    assert_eq!(r.by_area[0].0, area("620102001"));
+    let li = r.checks.iter().find(|c| c.name == "李华").unwrap();
+    assert_eq!(li.note.as_deref(), Some("在县城开会，未请假"));
+    assert_eq!(li.called_by.as_deref(), Some("组织部"));
+    assert!(
+        r.summary()
+            .contains("电话抽查驻村干部4人次：在岗2、不在岗1、未接通0、待拨打1，在岗率66.67%"),
+        "{}",
+        r.summary()
+    );
+    // Last month: none.
+    let last = chrono::Datelike::with_day(&zhenxing_domain::today_in_china(), 1)
+        .unwrap()
+        .pred_opt()
+        .unwrap();
+    let before = app
+        .phone_check_report_as(&county, area("620102"), Some(last))
+        .await
+        .unwrap();
+    assert_eq!(before.figures.drawn, 0);
+
+    // The whole number: to the county bureau, audited; not to a city (masked data only).
+    assert_eq!(
+        app.phone_check_number_as(&county, county_code, no_of("张明"))
+            .await
+            .unwrap(),
+        "13800001111"
+    );
+    let audit = app
+        .audit_log(&user(Role::Auditor, "620102"), None, 20)
+        .await
+        .unwrap();
+    assert!(
+        audit
+            .entries
+            .iter()
+            .any(|e| e.action == "reveal_personal_data"
+                && e.subject == format!("phone_check:620102000000/{}", no_of("张明"))),
+        "{:?}",
+        audit.entries
+    );
+    assert!(matches!(
+        app.phone_check_number_as(&county, county_code, no_of("李华"))
+            .await,
+        Err(AppError::Invalid(_))
+    ));
+    let city = user(Role::CityAdmin, "620100");
+    assert!(matches!(
+        app.phone_check_number_as(&city, county_code, no_of("张明"))
+            .await,
+        Err(AppError::Forbidden)
+    ));
+    assert_eq!(
+        app.phone_check_report_as(&city, area("620100"), None)
+            .await
+            .unwrap()
+            .figures
+            .drawn,
+        4
+    );
+    // Another county: its own checks only, none of these reached.
+    let other = user(Role::CountyAdmin, "620121");
+    assert!(matches!(
+        app.phone_check_report_as(&other, area("620102"), None)
+            .await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        app.record_phone_check_as(&other, county_code, no_of("张明"), CallResult::Absent, None)
+            .await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        app.phone_check_number_as(&other, county_code, no_of("张明"))
+            .await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        app.draw_phone_checks_as(&other, area("620102"), 1).await,
+        Err(AppError::NotFound)
+    ));
+    // A note too long is refused, nothing written.
+    let long = "很".repeat(201);
+    assert!(matches!(
+        app.record_phone_check_as(
+            &county,
+            county_code,
+            no_of("赵丽"),
+            CallResult::InPost,
+            Some(&long)
+        )
+        .await,
+        Err(AppError::Invalid(_))
+    ));
 }
 
 #[tokio::test]

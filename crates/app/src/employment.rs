@@ -372,7 +372,7 @@ impl App {
     ) -> Result<TargetImport, AppError> {
         self.import_audited_as(
             caller,
-            Permission::SetTargets,
+            Permission::Supervise,
             "import_employment_targets",
             |actor, scope| async move {
                 self.import_employment_targets_in(&actor, scope, path, name)

@@ -20,6 +20,7 @@ pub mod ledgers;
 pub mod loans;
 pub mod monitoring;
 mod own_ledgers;
+pub mod phone_checks;
 pub mod posts;
 pub mod problems;
 pub mod progress;

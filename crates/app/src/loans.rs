@@ -10,14 +10,15 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use zhenxing_domain::loan::{LoanFigures, LoanNo, covered};
+use zhenxing_domain::loan::{LoanFigures, LoanNo, LoanRule};
 use zhenxing_domain::screening::names_agree;
 use zhenxing_domain::{AreaCode, HouseholdNo, Permission, Scope, today_in_china};
 use zhenxing_ledger::RowError;
 use zhenxing_ledger::department::XlsxTableWriter;
 use zhenxing_ledger::layout::{normalize_header, split_unit};
 use zhenxing_ledger::loan::{
-    AMOUNT, AMOUNT_WAN, BALANCE, BALANCE_WAN, BORROWER, COLUMNS, NAME, NO, parse_loan, read_loans,
+    AMOUNT, AMOUNT_WAN, BALANCE, BALANCE_WAN, BORROWER, COLUMNS, NAME, NO, PRODUCT, parse_loan,
+    read_loans,
 };
 use zhenxing_ledger::write::Out;
 use zhenxing_store::Actor;
@@ -36,8 +37,11 @@ pub struct LoanImport {
     pub unchanged: u64,
     /// Rows refused (a row with several problems counts once).
     pub rejected: u64,
-    /// Loans taken whose household the policy does not cover (脱贫户 or a monitoring object).
+    /// Loans taken whose household their product does not cover (小额信贷: 脱贫户 or a
+    /// monitoring object).
     pub not_covered: u64,
+    /// Loans taken beyond their product's amount or term (findings, taken all the same).
+    pub beyond: u64,
     /// Every problem of the rows refused, in row order (ID numbers masked).
     #[serde(skip)]
     pub errors: Vec<RowError>,
@@ -50,14 +54,19 @@ impl LoanImport {
 
     pub fn summary(&self) -> String {
         format!(
-            "{}：读取{}行，新增贷款{}笔，更新{}笔，未变{}笔{}{}",
+            "{}：读取{}行，新增贷款{}笔，更新{}笔，未变{}笔{}{}{}",
             self.file,
             self.rows,
             self.added,
             self.updated,
             self.unchanged,
             if self.not_covered > 0 {
-                format!("，其中{}笔借款户不是脱贫户或监测对象", self.not_covered)
+                format!("，其中{}笔借款户不在所贷产品的支持对象内", self.not_covered)
+            } else {
+                String::new()
+            },
+            if self.beyond > 0 {
+                format!("，{}笔超出产品额度或期限", self.beyond)
             } else {
                 String::new()
             },
@@ -89,6 +98,10 @@ pub struct LoanRow {
     pub covered: bool,
     /// Days past its due day on the report's day (0 when not overdue).
     pub days_overdue: i64,
+    /// Its product's name.
+    pub product: String,
+    /// Where it goes beyond its product's amount or term.
+    pub beyond: Vec<String>,
 }
 
 /// The loans of an area as of a day.
@@ -98,12 +111,28 @@ pub struct LoanReport {
     pub area_name: String,
     pub as_of: NaiveDate,
     pub totals: LoanFigures,
+    /// Each product with loans, in the policy's order (a product since dropped last).
+    pub by_product: Vec<(String, LoanFigures)>,
     pub by_area: Vec<(AreaCode, String, LoanFigures)>,
     /// Loans overdue on the day, the longest overdue first; at most the limit asked for
     /// (`totals.overdue` counts them all).
     pub overdue: Vec<LoanRow>,
-    /// Loans to households the policy does not cover; at most the limit.
+    /// Loans to households their product does not cover; at most the limit.
     pub not_covered: Vec<LoanRow>,
+    /// Loans beyond their product's amount or term; at most the limit (`beyond_count` counts
+    /// them all).
+    pub beyond: Vec<LoanRow>,
+    pub beyond_count: u64,
+    /// The products of the policy in force.
+    pub rule: LoanRule,
+}
+
+/// The policy year of a day.
+fn year_of_day(day: NaiveDate) -> Option<zhenxing_domain::PolicyYear> {
+    use chrono::Datelike;
+    u16::try_from(day.year())
+        .ok()
+        .and_then(|y| zhenxing_domain::PolicyYear::new(y).ok())
 }
 
 impl App {
@@ -144,6 +173,7 @@ impl App {
             ..LoanImport::default()
         };
         let store = self.store();
+        let mut policies = crate::own_ledgers::Policies::default();
         let mut valid: Vec<LoanRecord> = Vec::new();
         let mut seen: HashMap<(AreaCode, LoanNo), u64> = HashMap::new();
         for row in &table.rows {
@@ -164,7 +194,7 @@ impl App {
                         errors.push(error(header(k), value, why, "invalid_value"));
                     }
                 }
-                Ok(loan) => {
+                Ok(mut loan) => {
                     for e in loan.check(today) {
                         // The column as the file has it: an amount in 元 or in 万元.
                         let column = COLUMNS
@@ -221,6 +251,38 @@ impl App {
                             ));
                         }
                     }
+                    // The products of the policy of the province where the borrower is
+                    // registered (else the importer's), in force the year the loan was lent.
+                    let policy_area = household.as_ref().map(|h| h.county).or(match scope {
+                        Scope::Area(a) => Some(a),
+                        Scope::All => None,
+                    });
+                    let rule = match (policy_area, year_of_day(loan.lent_on)) {
+                        (Some(a), Some(y)) => policies
+                            .of(self, a, y)
+                            .await?
+                            .map(|p| p.loans.clone())
+                            .unwrap_or_default(),
+                        _ => LoanRule::default(),
+                    };
+                    let product = match &loan.product {
+                        Some(name) => match rule.find(name) {
+                            Some(p) => {
+                                loan.product = Some(p.name.clone());
+                                Some(p.clone())
+                            }
+                            None => {
+                                errors.push(error(
+                                    header(PRODUCT),
+                                    name.clone(),
+                                    format!("不是本省政策列出的贷款产品（{}）", rule.names()),
+                                    "rule",
+                                ));
+                                None
+                            }
+                        },
+                        None => rule.products.first().cloned(),
+                    };
                     if let (true, Some(h)) = (errors.is_empty(), household) {
                         if let Some(first) = seen.get(&(h.county, loan.no.clone())) {
                             errors.push(error(
@@ -231,11 +293,18 @@ impl App {
                             ));
                         } else {
                             seen.insert((h.county, loan.no.clone()), row.row);
-                            let cover = covered(
-                                h.household.household_type,
-                                h.household.monitoring.category,
-                            );
+                            let cover = product.as_ref().is_none_or(|p| {
+                                p.cover.covers(
+                                    h.household.household_type,
+                                    h.household.monitoring.category,
+                                )
+                            });
                             report.not_covered += u64::from(!cover);
+                            report.beyond += u64::from(
+                                product
+                                    .as_ref()
+                                    .is_some_and(|p| !p.beyond(&loan).is_empty()),
+                            );
                             valid.push(LoanRecord {
                                 loan,
                                 county: h.county,
@@ -275,6 +344,14 @@ impl App {
             return Err(AppError::UnknownArea(area.to_string()));
         };
         let day = as_of.unwrap_or_else(today_in_china);
+        let rule = match year_of_day(day) {
+            Some(y) => self
+                .policy_or_none(area, y)
+                .await?
+                .map(|p| p.loans)
+                .unwrap_or_default(),
+            None => LoanRule::default(),
+        };
         let stored = self.store().loans().loans(scope, area).await?;
         let skip = (area.level().number() as usize).clamp(2, 3);
         let village_name = |code: AreaCode| {
@@ -292,16 +369,46 @@ impl App {
         let mut owing_by_area: HashMap<AreaCode, HashSet<(AreaCode, HouseholdNo)>> = HashMap::new();
         let mut overdue = Vec::new();
         let mut not_covered = Vec::new();
+        let mut beyond = Vec::new();
+        let mut beyond_count = 0u64;
+        let mut by_product: Vec<(String, LoanFigures)> = rule
+            .products
+            .iter()
+            .map(|p| (p.name.clone(), LoanFigures::default()))
+            .collect();
+        let mut owing_by_product: HashMap<String, HashSet<(AreaCode, HouseholdNo)>> =
+            HashMap::new();
         for s in &stored {
             let r = &s.record;
             let l = &r.loan;
             totals.add(l, r.covered, day);
+            let product = rule.of(l);
+            let product_name = match (product, &l.product) {
+                (Some(p), _) => p.name.clone(),
+                (None, Some(name)) => name.clone(),
+                (None, None) => String::new(),
+            };
+            let found_beyond: Vec<String> = product
+                .map(|p| p.beyond(l).iter().map(ToString::to_string).collect())
+                .unwrap_or_default();
+            match by_product.iter_mut().find(|(n, _)| *n == product_name) {
+                Some((_, f)) => f.add(l, r.covered, day),
+                None => {
+                    let mut f = LoanFigures::default();
+                    f.add(l, r.covered, day);
+                    by_product.push((product_name.clone(), f));
+                }
+            }
             let child = child_level.and_then(|lv| r.village.ancestor(lv));
             if let Some(c) = child {
                 by_area.entry(c).or_default().add(l, r.covered, day);
             }
             if l.outstanding_on(day) {
                 let key = (r.county, r.household_no.clone());
+                owing_by_product
+                    .entry(product_name.clone())
+                    .or_default()
+                    .insert(key.clone());
                 owing.insert(key.clone());
                 if let Some(c) = child {
                     owing_by_area.entry(c).or_default().insert(key);
@@ -327,6 +434,8 @@ impl App {
                 } else {
                     0
                 },
+                product: product_name.clone(),
+                beyond: found_beyond.clone(),
             };
             if l.lent_on <= day {
                 if l.overdue_on(day) {
@@ -335,8 +444,16 @@ impl App {
                 if !r.covered {
                     not_covered.push(row());
                 }
+                if !found_beyond.is_empty() {
+                    beyond_count += 1;
+                    beyond.push(row());
+                }
             }
         }
+        for (name, f) in &mut by_product {
+            f.households_owing = owing_by_product.get(name).map_or(0, |s| s.len() as u64);
+        }
+        by_product.retain(|(_, f)| f.loans > 0);
         totals.households_owing = owing.len() as u64;
         overdue.sort_by(|a, b| {
             b.days_overdue
@@ -346,6 +463,7 @@ impl App {
         if let Some(n) = limit {
             overdue.truncate(n);
             not_covered.truncate(n);
+            beyond.truncate(n);
         }
         Ok(LoanReport {
             area,
@@ -361,6 +479,10 @@ impl App {
                 .collect(),
             overdue,
             not_covered,
+            beyond,
+            beyond_count,
+            by_product,
+            rule,
         })
     }
 
@@ -381,7 +503,7 @@ impl App {
 }
 
 /// The columns of a list of loans in the workbook.
-pub const LOAN_HEADERS: [&str; 13] = [
+pub const LOAN_HEADERS: [&str; 15] = [
     "贷款合同编号",
     "借款人姓名",
     "借款人证件号码",
@@ -394,14 +516,16 @@ pub const LOAN_HEADERS: [&str; 13] = [
     "贷款余额（元）",
     "是否展期",
     "逾期天数",
-    "是否脱贫户或监测对象",
+    "借款户在产品支持对象内",
+    "贷款产品",
+    "超出产品额度或期限",
 ];
 
 impl LoanReport {
     pub fn summary(&self) -> String {
         let t = &self.totals;
         format!(
-            "{}小额信贷（截至{}）：累计发放{}笔{}元，当年发放{}笔{}元；贷款余额{}笔{}元（{}户）；逾期{}笔{}元，逾期率{}；借款户不是脱贫户或监测对象的{}笔",
+            "{}小额信贷（截至{}）：累计发放{}笔{}元，当年发放{}笔{}元；贷款余额{}笔{}元（{}户）；逾期{}笔{}元，逾期率{}；借款户不在所贷产品支持对象内的{}笔{}",
             self.area_name,
             self.as_of,
             t.loans,
@@ -415,6 +539,22 @@ impl LoanReport {
             t.overdue_balance.yuan_string(),
             t.overdue_rate(),
             t.not_covered,
+            if self.by_product.len() > 1 || self.beyond_count > 0 {
+                let parts: Vec<String> = self
+                    .by_product
+                    .iter()
+                    .map(|(name, f)| {
+                        format!("{name}{}笔、余额{}元", f.loans, f.balance.yuan_string())
+                    })
+                    .collect();
+                format!(
+                    "；其中{}；超出产品额度或期限的{}笔",
+                    parts.join("，"),
+                    self.beyond_count
+                )
+            } else {
+                String::new()
+            }
         )
     }
 
@@ -437,6 +577,8 @@ impl LoanReport {
                 Out::Text(if r.extended { "是" } else { "否" }.into()),
                 Out::Int(r.days_overdue),
                 Out::Text(if r.covered { "是" } else { "否" }.into()),
+                Out::Text(r.product.clone()),
+                Out::Text(r.beyond.join("；")),
             ]
         };
         let mut w = XlsxTableWriter::create(out, "逾期贷款", &self.summary(), &LOAN_HEADERS)
@@ -445,15 +587,27 @@ impl LoanReport {
             w.row(&cells(r)).map_err(failed)?;
         }
         w.sheet(
-            "非脱贫户和监测对象贷款",
+            "支持对象以外的贷款",
             &format!(
-                "{}：借款户不是脱贫户或监测对象的贷款{}笔",
+                "{}：借款户不在所贷产品支持对象内的贷款{}笔",
                 self.area_name, self.totals.not_covered
             ),
             &LOAN_HEADERS,
         )
         .map_err(failed)?;
         for r in &self.not_covered {
+            w.row(&cells(r)).map_err(failed)?;
+        }
+        w.sheet(
+            "超出额度或期限的贷款",
+            &format!(
+                "{}：超出产品额度或期限的贷款{}笔",
+                self.area_name, self.beyond_count
+            ),
+            &LOAN_HEADERS,
+        )
+        .map_err(failed)?;
+        for r in &self.beyond {
             w.row(&cells(r)).map_err(failed)?;
         }
         w.finish().map_err(failed)?;
@@ -486,11 +640,21 @@ impl App {
                 .map(|h| (h.household.no.clone(), h.county))
                 .collect();
             for (h, own) in crate::registry_check::with_members(households, members) {
-                let cover = covered(h.household_type, h.monitoring.category);
-                let chance = if cover { 1.0 / 6.0 } else { 1.0 / 200.0 };
-                if !rng.chance(chance) {
+                let small = zhenxing_domain::loan::covered(h.household_type, h.monitoring.category);
+                // 小额信贷 to one in six ex-poor or monitored households; 富民贷 to one in
+                // twenty-five others (and a few 小额信贷 the policy does not cover).
+                let (product, cover) = if small {
+                    if !rng.chance(1.0 / 6.0) {
+                        continue;
+                    }
+                    (None, true)
+                } else if rng.chance(1.0 / 25.0) {
+                    (Some("富民贷".to_string()), true)
+                } else if rng.chance(1.0 / 200.0) {
+                    (None, false)
+                } else {
                     continue;
-                }
+                };
                 let Some(head) = own
                     .iter()
                     .find(|m| m.relation == zhenxing_domain::Relation::Head)
@@ -506,7 +670,11 @@ impl App {
                 if extended {
                     due_on = due_after(due_on, 12).unwrap_or(due_on);
                 }
-                let amount = Money::from_yuan(10_000 * (1 + rng.below(5) as i64));
+                // 富民贷 lends more: up to 120,000 yuan, a few beyond its 100,000.
+                let amount = match product {
+                    Some(_) => Money::from_yuan(20_000 * (1 + rng.below(6) as i64)),
+                    None => Money::from_yuan(10_000 * (1 + rng.below(5) as i64)),
+                };
                 // Repaid when due, mostly; a few owed past their day.
                 let repaid_on = (due_on < today && !rng.chance(0.12))
                     .then(|| (due_on - chrono::Days::new(rng.below(60))).max(lent_on));
@@ -535,6 +703,7 @@ impl App {
                         repaid_on,
                         extended,
                         purpose: Some(rng.pick(&purposes).to_string()),
+                        product: product.clone(),
                     },
                     county: county_of,
                     household_no: h.no.clone(),

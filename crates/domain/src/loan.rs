@@ -64,6 +64,150 @@ pub struct Loan {
     pub extended: bool,
     /// 贷款用途.
     pub purpose: Option<String>,
+    /// 贷款产品 as the policy names it (脱贫人口小额信贷, 富民贷 …); `None`: the ledger did not
+    /// say, the policy's first product.
+    pub product: Option<String>,
+}
+
+/// Whose loans a product is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Cover {
+    /// 脱贫户 and monitoring objects (小额信贷).
+    #[serde(rename = "脱贫户和监测对象")]
+    ExPoorAndMonitored,
+    /// Any registered household (农户).
+    #[serde(rename = "农户")]
+    Registered,
+}
+
+impl Cover {
+    pub fn label(self) -> &'static str {
+        match self {
+            Cover::ExPoorAndMonitored => "脱贫户和监测对象",
+            Cover::Registered => "农户",
+        }
+    }
+
+    pub fn covers(self, household_type: HouseholdType, category: Option<MonitorCategory>) -> bool {
+        match self {
+            Cover::ExPoorAndMonitored => covered(household_type, category),
+            Cover::Registered => true,
+        }
+    }
+}
+
+/// A loan product of the province's policy (`[loans]`): its name and the names ledgers give it,
+/// the most it lends, its term, the extension a bank may give, whose loans it is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoanProduct {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub max_amount: Money,
+    pub max_term_months: u32,
+    pub max_extension_months: u32,
+    pub cover: Cover,
+}
+
+/// Where a loan goes beyond its product's terms (a finding, not a refusal: the bank's
+/// ledger is what was lent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+pub enum Beyond {
+    #[error("贷款金额{amount}元超过{product}的额度{max}元")]
+    Amount {
+        product: String,
+        amount: String,
+        max: String,
+    },
+    #[error("贷款期限超过{product}的{months}个月")]
+    Term { product: String, months: u32 },
+}
+
+impl LoanProduct {
+    fn named(&self, name: &str) -> bool {
+        let name = name.trim();
+        self.name == name || self.aliases.iter().any(|a| a == name)
+    }
+
+    /// What of `loan` goes beyond the product: its amount, its term (with the extension a bank
+    /// may give an extended loan).
+    pub fn beyond(&self, loan: &Loan) -> Vec<Beyond> {
+        let mut b = Vec::new();
+        if loan.amount > self.max_amount {
+            b.push(Beyond::Amount {
+                product: self.name.clone(),
+                amount: loan.amount.yuan_string(),
+                max: self.max_amount.yuan_string(),
+            });
+        }
+        let months = self.max_term_months
+            + if loan.extended {
+                self.max_extension_months
+            } else {
+                0
+            };
+        if due_after(loan.lent_on, months).is_some_and(|last| loan.due_on > last) {
+            b.push(Beyond::Term {
+                product: self.name.clone(),
+                months,
+            });
+        }
+        b
+    }
+}
+
+/// The loan products of a province's policy, the first the one a ledger means when it names none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoanRule {
+    pub products: Vec<LoanProduct>,
+}
+
+impl Default for LoanRule {
+    fn default() -> Self {
+        LoanRule {
+            products: vec![
+                LoanProduct {
+                    name: "脱贫人口小额信贷".into(),
+                    aliases: vec!["小额信贷".into(), "扶贫小额信贷".into()],
+                    max_amount: Money::from_yuan(50_000),
+                    max_term_months: 36,
+                    max_extension_months: 12,
+                    cover: Cover::ExPoorAndMonitored,
+                },
+                LoanProduct {
+                    name: "富民贷".into(),
+                    aliases: vec!["富民产业贷".into()],
+                    max_amount: Money::from_yuan(100_000),
+                    max_term_months: 36,
+                    max_extension_months: 12,
+                    cover: Cover::Registered,
+                },
+            ],
+        }
+    }
+}
+
+impl LoanRule {
+    /// The product a ledger names (by its name or one of its aliases).
+    pub fn find(&self, name: &str) -> Option<&LoanProduct> {
+        self.products.iter().find(|p| p.named(name))
+    }
+
+    /// The product of a stored loan: the one it names, else the first.
+    pub fn of(&self, loan: &Loan) -> Option<&LoanProduct> {
+        match &loan.product {
+            Some(name) => self.find(name),
+            None => self.products.first(),
+        }
+    }
+
+    /// The products' names, as an error lists them.
+    pub fn names(&self) -> String {
+        self.products
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    }
 }
 
 /// What is wrong with a loan's row; each names the column it is about.
@@ -250,7 +394,45 @@ mod tests {
             repaid_on: None,
             extended: false,
             purpose: Some("养殖".into()),
+            product: None,
         }
+    }
+
+    #[test]
+    fn a_loan_is_judged_by_its_product() {
+        let rule = LoanRule::default();
+        let mut l = loan();
+        assert_eq!(rule.of(&l).unwrap().name, "脱贫人口小额信贷");
+        assert!(rule.of(&l).unwrap().beyond(&l).is_empty());
+        l.amount = Money::from_yuan(80_000);
+        l.due_on = day("2027-03-16");
+        let told: Vec<String> = rule
+            .of(&l)
+            .unwrap()
+            .beyond(&l)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            told,
+            [
+                "贷款金额80000.00元超过脱贫人口小额信贷的额度50000.00元",
+                "贷款期限超过脱贫人口小额信贷的36个月"
+            ]
+        );
+        // Extended: a year more is within the term.
+        l.extended = true;
+        assert_eq!(rule.of(&l).unwrap().beyond(&l).len(), 1);
+        // 富民贷 by its alias: 80,000 within its 100,000, for any household.
+        l.product = Some("富民产业贷".into());
+        let p = rule.of(&l).unwrap();
+        assert_eq!(p.name, "富民贷");
+        assert!(p.beyond(&l).is_empty());
+        assert!(p.cover.covers(HouseholdType::Ordinary, None));
+        assert!(!rule.products[0].cover.covers(HouseholdType::Ordinary, None));
+        l.product = Some("消费贷".into());
+        assert!(rule.of(&l).is_none());
+        assert_eq!(rule.names(), "脱贫人口小额信贷、富民贷");
     }
 
     #[test]

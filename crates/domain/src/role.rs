@@ -42,9 +42,10 @@ pub enum Permission {
     Publish,
     /// Check in for the day (驻村考勤): those who work in a village.
     CheckIn,
-    /// Set the counties' annual targets within the area (务工就业目标下达): the province and
-    /// the cities hand them down, a county bureau enters its own.
-    SetTargets,
+    /// Supervise the work below within the area: set the counties' annual targets (务工就业
+    /// 目标下达: the province and the cities hand them down, a county bureau enters its own)
+    /// and check the work teams by phone (电话抽查).
+    Supervise,
 }
 
 impl Role {
@@ -109,7 +110,7 @@ impl Role {
                 ProvinceAdmin | CityAdmin | CountyAdmin | CountyOfficer | TownshipOfficer
             ),
             CheckIn => matches!(self, TeamMember | VillageCadre),
-            SetTargets => matches!(
+            Supervise => matches!(
                 self,
                 ProvinceAdmin | CityAdmin | CountyAdmin | CountyOfficer
             ),
@@ -212,7 +213,7 @@ mod tests {
                 "{role:?}"
             );
             assert_eq!(
-                role.may(SetTargets),
+                role.may(Supervise),
                 matches!(
                     role,
                     Role::ProvinceAdmin | Role::CityAdmin | Role::CountyAdmin | Role::CountyOfficer

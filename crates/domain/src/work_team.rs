@@ -214,9 +214,95 @@ impl TeamFigures {
     }
 }
 
+labelled_enum!(
+    /// 电话抽查结果: what a call to a cadre drawn for a phone check found.
+    CallResult, "抽查结果" {
+        InPost = 1 => "在岗" | "在村",
+        Absent = 2 => "不在岗" | "脱岗" | "不在村",
+        NoAnswer = 3 => "未接通" | "无人接听" | "关机",
+    }
+);
+
+/// A cadre drawn for a phone check (电话抽查): the day drawn, by whom, and once called, what
+/// was found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PhoneCheck {
+    /// The cadre's county and the check's number there (the key).
+    pub county: AreaCode,
+    pub no: i64,
+    pub cadre: IdNumber,
+    pub drawn_on: NaiveDate,
+    pub drawn_by: String,
+    pub result: Option<CallResult>,
+    pub called_at: Option<String>,
+    pub called_by: Option<String>,
+    pub note: Option<String>,
+}
+
+/// The phone checks of an area over a time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CheckFigures {
+    pub drawn: u64,
+    pub in_post: u64,
+    pub absent: u64,
+    pub no_answer: u64,
+}
+
+impl CheckFigures {
+    pub fn add(&mut self, c: &PhoneCheck) {
+        self.drawn += 1;
+        match c.result {
+            Some(CallResult::InPost) => self.in_post += 1,
+            Some(CallResult::Absent) => self.absent += 1,
+            Some(CallResult::NoAnswer) => self.no_answer += 1,
+            None => {}
+        }
+    }
+
+    /// Drawn and not yet called.
+    pub fn pending(&self) -> u64 {
+        self.drawn - self.in_post - self.absent - self.no_answer
+    }
+
+    /// 在岗率: in post over those reached (a call not answered says nothing either way).
+    pub fn in_post_rate(&self) -> String {
+        crate::project::percent(self.in_post as i64, (self.in_post + self.absent) as i64)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phone_checks_count_those_reached() {
+        let check = |result| PhoneCheck {
+            county: AreaCode::parse("620102000000").unwrap(),
+            no: 1,
+            cadre: IdNumber::parse("11010519491231002X").unwrap(),
+            drawn_on: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            drawn_by: "县乡村振兴局".into(),
+            result,
+            called_at: None,
+            called_by: None,
+            note: None,
+        };
+        let mut f = CheckFigures::default();
+        for r in [
+            Some(CallResult::InPost),
+            Some(CallResult::InPost),
+            Some(CallResult::InPost),
+            Some(CallResult::Absent),
+            Some(CallResult::NoAnswer),
+            None,
+        ] {
+            f.add(&check(r));
+        }
+        assert_eq!((f.drawn, f.pending()), (6, 1));
+        assert_eq!(f.in_post_rate(), "75.00%");
+        assert_eq!(CheckFigures::default().in_post_rate(), "-");
+        assert_eq!(CallResult::parse("脱岗").unwrap(), CallResult::Absent);
+    }
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

@@ -26,9 +26,10 @@ pub const BALANCE_WAN: usize = 10;
 pub const REPAID: usize = 11;
 pub const EXTENDED: usize = 12;
 pub const PURPOSE: usize = 13;
+pub const PRODUCT: usize = 14;
 
 /// The columns, each with its canonical header first. A header naming no unit is read in 元.
-pub const COLUMNS: [Column; 14] = [
+pub const COLUMNS: [Column; 15] = [
     (
         "loan_no",
         &["贷款合同编号", "合同编号", "借据号", "贷款编号", "借据编号"],
@@ -65,6 +66,7 @@ pub const COLUMNS: [Column; 14] = [
     ("repaid_on", &["结清日期", "还清日期", "结清时间"]),
     ("extended", &["是否展期", "展期"]),
     ("purpose", &["贷款用途", "用途"]),
+    ("product", &["贷款产品", "贷款品种", "产品名称", "贷款类型"]),
 ];
 
 pub const LEDGER: TableKind = TableKind {
@@ -229,6 +231,7 @@ pub fn parse_loan(row: &TableRow, bare_amount: bool) -> Result<Loan, Vec<CellPro
                 repaid_on,
                 extended,
                 purpose: row.get(PURPOSE).map(str::to_string),
+                product: row.get(PRODUCT).map(|p| p.trim().to_string()),
             })
         }
         _ => Err(problems),

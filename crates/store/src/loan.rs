@@ -20,7 +20,8 @@ pub struct LoanRecord {
     pub county: AreaCode,
     pub household_no: HouseholdNo,
     pub village: AreaCode,
-    /// Whether the policy covered the household (脱贫户 or a monitoring object) when imported.
+    /// Whether the loan's product covered the household when imported (小额信贷: 脱贫户 or a
+    /// monitoring object; 富民贷: any registered household).
     pub covered: bool,
 }
 

@@ -5,9 +5,10 @@
 //! village outside it is never handed back nor written.
 
 use async_trait::async_trait;
+use chrono::NaiveDate;
 use serde::Serialize;
-use zhenxing_domain::work_team::TeamMember;
-use zhenxing_domain::{AreaCode, Scope};
+use zhenxing_domain::work_team::{CallResult, PhoneCheck, TeamMember};
+use zhenxing_domain::{AreaCode, IdNumber, Scope};
 
 use crate::project::Saved;
 use crate::{Actor, StoreResult};
@@ -37,4 +38,46 @@ pub trait TeamStore: Send + Sync {
 
     /// Every cadre on the rosters of the villages under `area` (in post or not), by village.
     async fn team_members(&self, scope: Scope, area: AreaCode) -> StoreResult<Vec<StoredMember>>;
+
+    /// Draws the cadres `drawn` (each a county's and its ID number) for a phone check on `day`,
+    /// in one transaction, each numbered next in its county; a cadre already drawn that day is
+    /// left as it was. Every cadre must be on a roster within `scope` (else nothing is written).
+    /// The number drawn.
+    async fn draw_phone_checks(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        drawn: &[(AreaCode, IdNumber)],
+        day: NaiveDate,
+    ) -> StoreResult<u64>;
+
+    /// The phone checks drawn from `from` to `until` of the cadres of the villages under `area`,
+    /// each with the cadre as the roster has it, the latest first.
+    async fn phone_checks(
+        &self,
+        scope: Scope,
+        area: AreaCode,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> StoreResult<Vec<(PhoneCheck, StoredMember)>>;
+
+    /// One check with its cadre; `None` when there is no such check within `scope`.
+    async fn phone_check(
+        &self,
+        scope: Scope,
+        county: AreaCode,
+        no: i64,
+    ) -> StoreResult<Option<(PhoneCheck, StoredMember)>>;
+
+    /// Records what the call of a check found (a second call's word replaces the first's);
+    /// `None` when there is no such check within `scope`.
+    async fn record_phone_check(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        county: AreaCode,
+        no: i64,
+        result: CallResult,
+        note: Option<&str>,
+    ) -> StoreResult<Option<PhoneCheck>>;
 }

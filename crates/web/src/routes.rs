@@ -178,6 +178,22 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         ),
         (r("GET", "/work-teams", Page), get(pages::work_teams::list)),
         (
+            r("GET", "/work-teams/phone-checks", Page),
+            get(pages::phone_checks::show),
+        ),
+        (
+            r("POST", "/work-teams/phone-checks/draw", Page),
+            post(pages::phone_checks::draw),
+        ),
+        (
+            r("POST", "/work-teams/phone-checks/{county}/{no}", Page),
+            post(pages::phone_checks::record),
+        ),
+        (
+            r("POST", "/work-teams/phone-checks/{county}/{no}/phone", Page),
+            post(pages::phone_checks::phone),
+        ),
+        (
             r("POST", "/work-teams", Page),
             post(pages::work_teams::upload).layer(DefaultBodyLimit::max(LIST_LIMIT)),
         ),
@@ -430,6 +446,18 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             r("POST", "/api/v1/construction/import", Api),
             post(api::construction::import).layer(DefaultBodyLimit::max(LIST_LIMIT)),
+        ),
+        (
+            r("GET", "/api/v1/work-teams/phone-checks", Api),
+            get(api::phone_checks::phone_checks),
+        ),
+        (
+            r("POST", "/api/v1/work-teams/phone-checks/draw", Api),
+            post(api::phone_checks::draw),
+        ),
+        (
+            r("POST", "/api/v1/work-teams/phone-checks/{county}/{no}", Api),
+            post(api::phone_checks::record),
         ),
         (
             r("GET", "/api/v1/work-teams", Api),

@@ -18,7 +18,7 @@ pub struct UserCtx {
     pub area_name: String,
     pub csrf: String,
     pub may_import: bool,
-    pub may_set_targets: bool,
+    pub may_supervise: bool,
     pub may_admin: bool,
     pub may_audit: bool,
     /// The monitoring lifecycle: record clues, visits; keep the policy; disaster lists.
@@ -50,7 +50,7 @@ impl UserCtx {
             area_name: tree.name(user.area).unwrap_or("").to_string(),
             csrf: u.csrf.clone(),
             may_import: user.role.may(Permission::Import),
-            may_set_targets: user.role.may(Permission::SetTargets),
+            may_supervise: user.role.may(Permission::Supervise),
             may_admin: user.role.may(Permission::AdministerUsers),
             may_audit: user.role.may(Permission::ReadAudit),
             may_clue: may(&m, Act::RecordClue),

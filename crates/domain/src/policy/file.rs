@@ -51,6 +51,9 @@ struct RawPolicy {
     /// What the employment target counts; the default when a policy does not say.
     #[serde(default)]
     employment: Option<crate::employment::EmploymentRule>,
+    /// The loan products (小额信贷, 富民贷); the default when a policy does not say.
+    #[serde(default)]
+    loans: Option<RawLoans>,
     /// Department screening kinds; a policy without them cannot screen.
     #[serde(default)]
     screening: Vec<screening::RawKind>,
@@ -62,6 +65,25 @@ struct RawProjects {
     categories: Vec<String>,
     industry: Vec<String>,
     industry_share_min: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLoans {
+    products: Vec<RawProduct>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProduct {
+    name: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    max_amount_yuan: i64,
+    max_term_months: u32,
+    #[serde(default)]
+    max_extension_months: u32,
+    cover: crate::loan::Cover,
 }
 
 #[derive(Deserialize)]
@@ -769,6 +791,12 @@ impl Checker {
 
         let employment = raw.employment.unwrap_or_default();
 
+        let loans = raw
+            .loans
+            .as_ref()
+            .map(|r| self.loans(r))
+            .unwrap_or_default();
+
         let screening = self.screening(&raw.screening);
 
         Some(Policy {
@@ -800,6 +828,7 @@ impl Checker {
             work_teams,
             cooperation,
             employment,
+            loans,
             screening,
         })
     }
@@ -886,6 +915,56 @@ impl Checker {
             );
         }
         CooperationRule { indicators }
+    }
+
+    fn loans(&mut self, r: &RawLoans) -> crate::loan::LoanRule {
+        let mut products: Vec<crate::loan::LoanProduct> = Vec::new();
+        let mut names: Vec<String> = Vec::new();
+        for (i, raw) in r.products.iter().enumerate() {
+            let at = |field: &str| format!("loans.products[{i}].{field}");
+            let name = self.text(&at("name"), &raw.name);
+            if name.is_empty() {
+                continue;
+            }
+            for n in std::iter::once(&name).chain(&raw.aliases) {
+                let n = n.trim().to_string();
+                if n.is_empty() || names.contains(&n) {
+                    self.fail(at("aliases"), format!("产品名称“{n}”为空或重复"));
+                } else {
+                    names.push(n);
+                }
+            }
+            if raw.max_amount_yuan <= 0 || raw.max_amount_yuan > 100_000_000 {
+                self.fail(
+                    at("max_amount_yuan"),
+                    format!("应为1到1亿之间的元数，实为{}", raw.max_amount_yuan),
+                );
+            }
+            if !(1..=600).contains(&raw.max_term_months) {
+                self.fail(
+                    at("max_term_months"),
+                    format!("应为1到600之间的月数，实为{}", raw.max_term_months),
+                );
+            }
+            if raw.max_extension_months > 120 {
+                self.fail(
+                    at("max_extension_months"),
+                    format!("应为0到120之间的月数，实为{}", raw.max_extension_months),
+                );
+            }
+            products.push(crate::loan::LoanProduct {
+                name,
+                aliases: raw.aliases.iter().map(|a| a.trim().to_string()).collect(),
+                max_amount: Money::from_yuan(raw.max_amount_yuan),
+                max_term_months: raw.max_term_months,
+                max_extension_months: raw.max_extension_months,
+                cover: raw.cover,
+            });
+        }
+        if products.is_empty() {
+            self.fail("loans.products", "至少列出一种贷款产品".to_string());
+        }
+        crate::loan::LoanRule { products }
     }
 
     fn work_teams(&mut self, r: &RawWorkTeams) -> WorkTeamRule {

@@ -263,6 +263,8 @@ pub struct Policy {
     pub cooperation: crate::cooperation::CooperationRule,
     /// 务工就业: what the year's target counts.
     pub employment: crate::employment::EmploymentRule,
+    /// 小额信贷 and 富民贷: the loan products, their limits and whose loans they are for.
+    pub loans: crate::loan::LoanRule,
     /// 部门筛查预警: the kinds of department file and their rules.
     pub screening: Vec<ScreeningKind>,
 }

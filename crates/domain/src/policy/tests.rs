@@ -544,3 +544,41 @@ fn the_employment_rule_is_read_as_written_and_default_when_absent() {
     );
     assert!(Policy::parse(&bad).is_err());
 }
+
+#[test]
+fn the_loan_products_are_read_as_written_and_default_when_absent() {
+    use crate::loan::LoanRule;
+    let text = gansu(2026);
+    let start = text.find("[loans]").unwrap();
+    let end = start + text[start..].find("\n\n").unwrap();
+    let without = format!("{}{}", &text[..start], &text[end..]);
+    assert_eq!(Policy::parse(&without).unwrap().loans, LoanRule::default());
+    assert_eq!(Policy::parse(text).unwrap().loans, LoanRule::default());
+    let own = text.replace("max_amount_yuan = 100000", "max_amount_yuan = 300000");
+    assert_eq!(
+        Policy::parse(&own).unwrap().loans.products[1].max_amount,
+        crate::Money::from_yuan(300_000)
+    );
+    for (from, to, field) in [
+        (
+            "max_term_months = 36, max_extension_months = 12, cover = \"农户\"",
+            "max_term_months = 0, max_extension_months = 12, cover = \"农户\"",
+            "loans.products[1].max_term_months",
+        ),
+        (
+            "aliases = [\"富民产业贷\"]",
+            "aliases = [\"小额信贷\"]",
+            "loans.products[1].aliases",
+        ),
+    ] {
+        let bad = text.replace(from, to);
+        let e: Vec<String> = Policy::parse(&bad)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(e.iter().any(|e| e.contains(field)), "{field}: {e:?}");
+    }
+    let bad = text.replace("cover = \"农户\"", "cover = \"城镇居民\"");
+    assert!(Policy::parse(&bad).is_err());
+}

@@ -14,7 +14,7 @@ use crate::{Actor, StoreError, StoreResult};
 
 const COLUMNS: &str = "l.county_code, l.loan_no, l.id_number, l.borrower_name, l.household_no, \
     l.village_code, l.covered, l.bank, l.amount, l.lent_on, l.due_on, l.balance, l.repaid_on, \
-    l.extended, l.purpose, l.version, c.at, c.actor";
+    l.extended, l.purpose, l.version, c.at, c.actor, l.product";
 
 const LOANS: Versioned = Versioned {
     table: "loans",
@@ -34,6 +34,7 @@ const LOANS: Versioned = Versioned {
         "repaid_on",
         "extended",
         "purpose",
+        "product",
     ],
 };
 
@@ -53,6 +54,7 @@ fn stored_loan(r: &Row) -> StoreResult<StoredLoan> {
                 repaid_on: row_opt_day(r, 12)?,
                 extended: r.int(13)? != 0,
                 purpose: r.opt_text(14)?,
+                product: r.opt_text(18)?,
             },
             household_no: HouseholdNo::parse(&r.text(4)?).map_err(corrupt)?,
             village: area(r.int(5)?)?,
@@ -81,6 +83,7 @@ fn values(rec: &LoanRecord) -> Vec<Value<'static>> {
         opt_day(l.repaid_on),
         i64::from(l.extended).into(),
         Value::from(l.purpose.clone()),
+        Value::from(l.product.clone()),
     ]
 }
 

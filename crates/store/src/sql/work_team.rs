@@ -2,12 +2,13 @@
 //! cadre, its changes in `work_team_member_history`.
 
 use async_trait::async_trait;
-use zhenxing_domain::work_team::{TeamMember, TeamPost, UnitLevel};
+use chrono::NaiveDate;
+use zhenxing_domain::work_team::{CallResult, PhoneCheck, TeamMember, TeamPost, UnitLevel};
 use zhenxing_domain::{AreaCode, IdNumber, Scope};
 
 use super::monitoring::{area, corrupt, day, opt_day, row_day, row_opt_day};
 use super::versioned::{Versioned, changeset};
-use super::{Db, Row, SqlStore, Tx, Value};
+use super::{Db, Row, SqlStore, Tx, Value, now_text};
 use crate::project::Saved;
 use crate::work_team::*;
 use crate::{Actor, StoreError, StoreResult};
@@ -147,4 +148,181 @@ impl<D: Db> TeamStore for SqlStore<D> {
             .await?;
         rows.iter().map(stored_member).collect()
     }
+
+    async fn draw_phone_checks(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        drawn: &[(AreaCode, IdNumber)],
+        on: NaiveDate,
+    ) -> StoreResult<u64> {
+        let mut tx = self.db().write().await?;
+        let mut added = 0;
+        for (county, id) in drawn {
+            let Some(m) = read_one(tx.as_mut(), *county, id).await? else {
+                return Err(StoreError::Database(format!(
+                    "抽查的驻村干部不在{county}的花名册中"
+                )));
+            };
+            if !scope.contains(m.member.village) {
+                return Err(StoreError::Database(format!(
+                    "抽查的驻村干部所驻村{}不在管辖范围内",
+                    m.member.village
+                )));
+            }
+            let already = tx
+                .fetch(
+                    "SELECT 1 FROM phone_checks                      WHERE county_code = $1 AND id_number = $2 AND drawn_on = $3",
+                    &[county.as_i64().into(), id.as_str().into(), day(on)],
+                )
+                .await?;
+            if !already.is_empty() {
+                continue;
+            }
+            let next = tx
+                .fetch(
+                    "SELECT COALESCE(MAX(check_no), 0) + 1 FROM phone_checks WHERE county_code = $1",
+                    &[county.as_i64().into()],
+                )
+                .await?
+                .first()
+                .map(|r| r.int(0))
+                .transpose()?
+                .unwrap_or(1);
+            tx.execute(
+                "INSERT INTO phone_checks (county_code, check_no, id_number, drawn_on, drawn_by)                  VALUES ($1, $2, $3, $4, $5)",
+                &[
+                    county.as_i64().into(),
+                    next.into(),
+                    id.as_str().into(),
+                    day(on),
+                    actor.name.as_str().into(),
+                ],
+            )
+            .await?;
+            added += 1;
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    async fn phone_checks(
+        &self,
+        scope: Scope,
+        area: AreaCode,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> StoreResult<Vec<(PhoneCheck, StoredMember)>> {
+        let Some(scope) = scope.narrow(area) else {
+            return Ok(Vec::new());
+        };
+        let (lo, hi) = scope.range();
+        let mut tx = self.db().read().await?;
+        let rows = tx
+            .fetch(
+                &format!(
+                    "SELECT {COLUMNS}, {CHECK_COLUMNS} FROM phone_checks p                      JOIN work_team_members m                        ON m.county_code = p.county_code AND m.id_number = p.id_number                      JOIN changesets c ON c.id = m.changeset_id                      WHERE p.drawn_on BETWEEN $1 AND $2 AND m.village_code BETWEEN $3 AND $4                      ORDER BY p.drawn_on DESC, m.village_code, p.county_code, p.check_no"
+                ),
+                &[day(from), day(until), (lo as i64).into(), (hi as i64).into()],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| Ok((phone_check(r, 14)?, stored_member(r)?)))
+            .collect()
+    }
+
+    async fn phone_check(
+        &self,
+        scope: Scope,
+        county: AreaCode,
+        no: i64,
+    ) -> StoreResult<Option<(PhoneCheck, StoredMember)>> {
+        let mut tx = self.db().read().await?;
+        let rows = tx
+            .fetch(
+                &format!(
+                    "SELECT {COLUMNS}, {CHECK_COLUMNS} FROM phone_checks p \
+                     JOIN work_team_members m \
+                       ON m.county_code = p.county_code AND m.id_number = p.id_number \
+                     JOIN changesets c ON c.id = m.changeset_id \
+                     WHERE p.county_code = $1 AND p.check_no = $2"
+                ),
+                &[county.as_i64().into(), no.into()],
+            )
+            .await?;
+        let Some(r) = rows.first() else {
+            return Ok(None);
+        };
+        let member = stored_member(r)?;
+        if !scope.contains(member.member.village) {
+            return Ok(None);
+        }
+        Ok(Some((phone_check(r, 14)?, member)))
+    }
+
+    async fn record_phone_check(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        county: AreaCode,
+        no: i64,
+        result: CallResult,
+        note: Option<&str>,
+    ) -> StoreResult<Option<PhoneCheck>> {
+        let mut tx = self.db().write().await?;
+        let rows = tx
+            .fetch(
+                &format!(
+                    "SELECT m.village_code, {CHECK_COLUMNS} FROM phone_checks p                      JOIN work_team_members m                        ON m.county_code = p.county_code AND m.id_number = p.id_number                      WHERE p.county_code = $1 AND p.check_no = $2"
+                ),
+                &[county.as_i64().into(), no.into()],
+            )
+            .await?;
+        let Some(row) = rows.first() else {
+            return Ok(None);
+        };
+        if !scope.contains(area(row.int(0)?)?) {
+            return Ok(None);
+        }
+        let mut check = phone_check(row, 1)?;
+        let at = now_text();
+        tx.execute(
+            "UPDATE phone_checks SET result = $1, called_at = $2, called_by = $3, note = $4              WHERE county_code = $5 AND check_no = $6",
+            &[
+                result.code().into(),
+                at.as_str().into(),
+                actor.name.as_str().into(),
+                Value::from(note.map(str::to_string)),
+                county.as_i64().into(),
+                no.into(),
+            ],
+        )
+        .await?;
+        tx.commit().await?;
+        check.result = Some(result);
+        check.called_at = Some(at);
+        check.called_by = Some(actor.name.clone());
+        check.note = note.map(str::to_string);
+        Ok(Some(check))
+    }
+}
+
+const CHECK_COLUMNS: &str = "p.county_code, p.check_no, p.id_number, p.drawn_on, p.drawn_by,     p.result, p.called_at, p.called_by, p.note";
+
+/// A phone check from [`CHECK_COLUMNS`] starting at column `at`.
+fn phone_check(r: &Row, at: usize) -> StoreResult<PhoneCheck> {
+    Ok(PhoneCheck {
+        county: area(r.int(at)?)?,
+        no: r.int(at + 1)?,
+        cadre: IdNumber::parse(&r.text(at + 2)?).map_err(corrupt)?,
+        drawn_on: row_day(r, at + 3)?,
+        drawn_by: r.text(at + 4)?,
+        result: r
+            .opt_int(at + 5)?
+            .map(|c| CallResult::from_code(c).ok_or_else(|| corrupt(format!("抽查结果 {c}"))))
+            .transpose()?,
+        called_at: r.opt_text(at + 6)?,
+        called_by: r.opt_text(at + 7)?,
+        note: r.opt_text(at + 8)?,
+    })
 }

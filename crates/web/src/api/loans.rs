@@ -85,9 +85,13 @@ pub struct LoanJson {
     pub due_on: String,
     pub balance_fen: i64,
     pub extended: bool,
-    /// The household is ex-poor or monitored (the policy covers it).
+    /// The household is among those its product is for (小额信贷: ex-poor or monitored).
     pub covered: bool,
     pub days_overdue: i64,
+    /// 贷款产品, as the policy names it.
+    pub product: String,
+    /// Where it goes beyond its product's amount or term.
+    pub beyond: Vec<String>,
 }
 
 impl From<&LoanRow> for LoanJson {
@@ -108,6 +112,8 @@ impl From<&LoanRow> for LoanJson {
             extended: l.extended,
             covered: l.covered,
             days_overdue: l.days_overdue,
+            product: l.product.clone(),
+            beyond: l.beyond.clone(),
         }
     }
 }
@@ -128,8 +134,14 @@ pub struct LoansJson {
     pub by_area: Vec<LoanAreaJson>,
     /// Overdue loans, the longest overdue first; at most `limit`.
     pub overdue: Vec<LoanJson>,
-    /// Loans to households neither ex-poor nor monitored; at most `limit`.
+    /// Loans to households their product is not for; at most `limit`.
     pub not_covered: Vec<LoanJson>,
+    /// Each product with loans (脱贫人口小额信贷, 富民贷 …): its figures.
+    pub by_product: Vec<LoanAreaJson>,
+    /// Loans beyond their product's amount or term; at most `limit`.
+    pub beyond: Vec<LoanJson>,
+    /// How many loans go beyond their product's amount or term.
+    pub beyond_count: u64,
 }
 
 #[utoipa::path(get, path = "/api/v1/loans", tag = "小额信贷",
@@ -168,6 +180,17 @@ pub async fn loans(
             .collect(),
         overdue: r.overdue.iter().map(LoanJson::from).collect(),
         not_covered: r.not_covered.iter().map(LoanJson::from).collect(),
+        by_product: r
+            .by_product
+            .iter()
+            .map(|(name, f)| LoanAreaJson {
+                code: name.clone(),
+                name: name.clone(),
+                figures: f.into(),
+            })
+            .collect(),
+        beyond: r.beyond.iter().map(LoanJson::from).collect(),
+        beyond_count: r.beyond_count,
     }))
 }
 
@@ -188,8 +211,10 @@ pub struct LoanImportJson {
     pub updated: u64,
     pub unchanged: u64,
     pub rejected: u64,
-    /// Loans taken whose household is neither ex-poor nor monitored.
+    /// Loans taken whose household their product is not for.
     pub not_covered: u64,
+    /// Loans taken beyond their product's amount or term.
+    pub beyond: u64,
     /// The refused rows' problems (the first 1000; ID numbers masked).
     pub errors: Vec<RowErrorJson>,
 }
@@ -204,6 +229,7 @@ impl From<&LoanImport> for LoanImportJson {
             unchanged: r.unchanged,
             rejected: r.rejected,
             not_covered: r.not_covered,
+            beyond: r.beyond,
             errors: r.errors.iter().take(1000).map(RowErrorJson::of).collect(),
         }
     }

@@ -19,6 +19,7 @@ pub mod cooperation;
 pub mod employment;
 pub mod loans;
 pub mod monitoring;
+pub mod phone_checks;
 pub mod policy;
 pub mod posts;
 pub mod projects;
@@ -1118,6 +1119,7 @@ impl Modify for BearerScheme {
         relocation::relocation, projects::projects, projects::project, projects::import,
         construction::construction, construction::item, construction::import,
         work_teams::work_teams, work_teams::import,
+        phone_checks::phone_checks, phone_checks::draw, phone_checks::record,
         cooperation::cooperation, cooperation::import,
         employment::employment, employment::import_targets,
         work_logs::work_logs, work_logs::write,

@@ -65,6 +65,9 @@ struct LoansPage {
     csrf: String,
     r: LoanReport,
     areas: Vec<AreaLine>,
+    products: Vec<AreaLine>,
+    /// The policy's products, each with whom it is for, its limit and term.
+    products_hint: String,
     import: Option<LoanImport>,
     errors: Vec<ErrorLine>,
     error: Option<String>,
@@ -92,6 +95,30 @@ async fn page(
             f: *f,
         })
         .collect();
+    let products = r
+        .by_product
+        .iter()
+        .map(|(name, f)| AreaLine {
+            code: name.clone(),
+            name: name.clone(),
+            f: *f,
+        })
+        .collect();
+    let products_hint = r
+        .rule
+        .products
+        .iter()
+        .map(|p| {
+            format!(
+                "{}（{}，单户{}元以内，{}个月以内）",
+                p.name,
+                p.cover.label(),
+                p.max_amount.yuan_string(),
+                p.max_term_months
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("、");
     Ok(render_with(
         status,
         &LoansPage {
@@ -99,6 +126,8 @@ async fn page(
             user: Some(UserCtx::of(state, user).await),
             csrf: user.csrf.clone(),
             areas,
+            products,
+            products_hint,
             r,
             import,
             errors,

@@ -13,6 +13,7 @@ pub mod loans;
 pub mod login;
 pub mod members;
 pub mod monitoring;
+pub mod phone_checks;
 pub mod posts;
 pub mod projects;
 pub mod registry;
