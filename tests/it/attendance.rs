@@ -130,7 +130,174 @@ async fn attendance_story(db: &str) {
         .await
         .unwrap();
     assert_eq!(own.rows[0].today, Some(CheckinKind::Present));
+    leave_story(&app, &ids).await;
     app.close().await;
+}
+
+async fn caller_named(app: &App, name: &str) -> Caller {
+    Caller {
+        user: app.user_by_name(Manager::CommandLine, name).await.unwrap(),
+        via: Via::Session,
+    }
+}
+
+/// 请假审批: a team member asks for leave, the township approves it; its working days count as
+/// leave, not absence; a 请假 word without an approved leave is flagged; a request is decided
+/// once, by who may approve within the area, never another county's.
+async fn leave_story(app: &App, ids: &[i64]) {
+    use chrono::Datelike;
+    use zhenxing_domain::attendance::LeaveStatus;
+    let u = app
+        .add_user(
+            Manager::CommandLine,
+            AddUser {
+                name: "乡干部".into(),
+                role: Role::TownshipOfficer,
+                area: area("620102001"),
+                password: Some("correct-horse-9".into()),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(u.user.id > 0);
+    let member = caller_named(app, "队员甲").await;
+    let township = caller_named(app, "乡干部").await;
+    let county = caller_named(app, "县干部").await;
+    let other = caller_named(app, "队员丙").await;
+    let today = zhenxing_domain::today_in_china();
+    // The latest working days of the last week on the province's calendar.
+    let year = zhenxing_domain::PolicyYear::new(today.year() as u16).unwrap();
+    let calendar = app
+        .policy_in_force(area("620000"), year)
+        .await
+        .unwrap()
+        .policy
+        .calendar;
+    let working: Vec<NaiveDate> = (0..=7)
+        .map(|k| today - chrono::Days::new(k))
+        .filter(|d| calendar.is_working_day(*d))
+        .collect();
+
+    // Who does not check in asks for no leave; a request must make sense.
+    assert!(matches!(
+        app.request_leave(&county, today, today, "事假").await,
+        Err(AppError::Forbidden)
+    ));
+    let backwards = app
+        .request_leave(&member, today, today - chrono::Days::new(1), "事假")
+        .await;
+    assert!(
+        matches!(&backwards, Err(AppError::Invalid(why)) if why.contains("早于开始日期")),
+        "{backwards:?}"
+    );
+    let Some(&d) = working.first() else {
+        return; // a week of holidays: nothing to count
+    };
+    let before = app
+        .attendance(&county, area("620102"), Some(d))
+        .await
+        .unwrap();
+    let row = |a: &zhenxing_app::attendance::Attendance| {
+        a.rows.iter().find(|r| r.name == "队员甲").unwrap().month
+    };
+    let id = app
+        .request_leave(&member, d, d, "家中老人住院")
+        .await
+        .unwrap();
+    let overlap = app.request_leave(&member, d, d, "又一次").await;
+    assert!(
+        matches!(&overlap, Err(AppError::Invalid(why)) if why.contains("重叠")),
+        "{overlap:?}"
+    );
+    // Pending: nothing changes yet; the request is listed.
+    let pending = app
+        .attendance(&county, area("620102"), Some(d))
+        .await
+        .unwrap();
+    assert_eq!(row(&pending), row(&before));
+    let listed = pending.leave.iter().find(|l| l.request.id == id).unwrap();
+    assert_eq!(
+        (listed.name.as_str(), listed.request.status),
+        ("队员甲", LeaveStatus::Pending)
+    );
+    // Another county's approver: not found; a member may not approve.
+    let elsewhere = app
+        .add_user(
+            Manager::CommandLine,
+            AddUser {
+                name: "永登县干部".into(),
+                role: Role::CountyOfficer,
+                area: area("620121"),
+                password: Some("correct-horse-9".into()),
+            },
+        )
+        .await
+        .unwrap();
+    let elsewhere = Caller {
+        user: elsewhere.user,
+        via: Via::Session,
+    };
+    assert!(matches!(
+        app.decide_leave(&elsewhere, id, true, None).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        app.decide_leave(&other, id, true, None).await,
+        Err(AppError::Forbidden)
+    ));
+    let decided = app
+        .decide_leave(&township, id, true, Some("注意安全"))
+        .await
+        .unwrap();
+    assert_eq!(decided.status, LeaveStatus::Approved);
+    assert_eq!(decided.decided_by.as_deref(), Some("乡干部"));
+    let again = app.decide_leave(&county, id, false, None).await;
+    assert!(
+        matches!(&again, Err(AppError::Invalid(why)) if why.contains("已审批")),
+        "{again:?}"
+    );
+    // The approved day: on leave, not absent (it had no word).
+    let after = app
+        .attendance(&county, area("620102"), Some(d))
+        .await
+        .unwrap();
+    let (b, a) = (row(&before), row(&after));
+    assert_eq!((a.leave, a.absent), (b.leave + 1, b.absent - 1));
+    assert_eq!(a.leave_unapproved, b.leave_unapproved);
+    // A 请假 word on the approved day is approved; on another working day, refused, it is not.
+    app.store()
+        .check_in(ids[0], area("620102001001"), d, CheckinKind::Leave, None)
+        .await
+        .unwrap();
+    let same = row(&app
+        .attendance(&county, area("620102"), Some(d))
+        .await
+        .unwrap());
+    assert_eq!(
+        (same.leave, same.leave_unapproved),
+        (a.leave, a.leave_unapproved)
+    );
+    if let Some(&d2) = working.iter().find(|x| x.month() == d.month() && **x != d) {
+        let refused = app.request_leave(&member, d2, d2, "私事").await.unwrap();
+        app.decide_leave(&county, refused, false, Some("工作任务重"))
+            .await
+            .unwrap();
+        app.store()
+            .check_in(ids[0], area("620102001001"), d2, CheckinKind::Leave, None)
+            .await
+            .unwrap();
+        let flagged = row(&app
+            .attendance(&county, area("620102"), Some(d))
+            .await
+            .unwrap());
+        assert_eq!(flagged.leave_unapproved, same.leave_unapproved + 1);
+    }
+    // Another county's reader does not see the request.
+    let own = app
+        .attendance(&other, area("620121100001"), Some(d))
+        .await
+        .unwrap();
+    assert!(own.leave.is_empty());
 }
 
 #[tokio::test]

@@ -791,6 +791,7 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         "key_counties",
         "posts",
         "checkins",
+        "leave_requests",
         "work_logs",
         "meta",
         "policies",

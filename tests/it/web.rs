@@ -480,6 +480,7 @@ fn b_markers(site: &Site) -> Vec<String> {
         "北城改厕项目".into(),
         "欧阳北城".into(),
         "北城结对区".into(),
+        "北城请假事由".into(),
         site.li_id.clone(),
         li.masked(),
     ]
@@ -626,6 +627,20 @@ async fn no_route_reaches_outside_the_callers_area() {
     let b_user = site
         .app()
         .user_by_name(Manager::CommandLine, "b_officer")
+        .await
+        .unwrap();
+    // A request for leave in county B (written as its store keeps it).
+    let today = zhenxing_domain::today_in_china();
+    let b_leave = site
+        .app()
+        .store()
+        .request_leave(
+            b_user.id,
+            zhenxing_domain::AreaCode::parse(COUNTY_B).unwrap(),
+            today,
+            today,
+            "北城请假事由",
+        )
         .await
         .unwrap();
 
@@ -1146,6 +1161,22 @@ async fn no_route_reaches_outside_the_callers_area() {
         with(
             s("POST", "/api/v1/checkins", "/api/v1/checkins".into(), Expect::Denied, "a_admin"),
             json(serde_json::json!({"kind": "present"})),
+        ),
+        with(
+            s("POST", "/attendance/leave", "/attendance/leave".into(), Expect::Denied, "a_admin"),
+            form(&[("from", "2026-12-01"), ("until", "2026-12-01"), ("reason", "事假")]),
+        ),
+        with(
+            s("POST", "/attendance/leave/{id}", format!("/attendance/leave/{b_leave}"), Expect::Denied, "a_township"),
+            form(&[("decision", "approve")]),
+        ),
+        with(
+            s("POST", "/api/v1/leave", "/api/v1/leave".into(), Expect::Denied, "a_admin"),
+            json(serde_json::json!({"from": "2026-12-01", "until": "2026-12-01", "reason": "事假"})),
+        ),
+        with(
+            s("POST", "/api/v1/leave/{id}", format!("/api/v1/leave/{b_leave}"), Expect::Denied, "a_admin"),
+            json(serde_json::json!({"decision": "approve"})),
         ),
         own("GET", "/posts", "/posts".into()),
         own("GET", "/posts/new", "/posts/new".into()),
@@ -4786,6 +4817,72 @@ async fn those_who_work_in_a_village_check_in_and_their_county_reads_the_month()
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
     assert!(bad.body.contains("2099年1月还没有到"), "{}", bad.body);
+
+    // Leave: the cadre asks on the page, the township approves it there; the API shows it.
+    let today = zhenxing_domain::today_in_china().to_string();
+    let asked = site
+        .post_form(
+            "/attendance/leave",
+            Some(&cadre),
+            &[("from", &today), ("until", &today), ("reason", "孩子生病")],
+            true,
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+    let bad = site
+        .post_form(
+            "/attendance/leave",
+            Some(&cadre),
+            &[("from", "明天"), ("until", &today), ("reason", "事")],
+            true,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("开始日期“明天”无效"), "{}", bad.body);
+    let township = site.login("a_township").await;
+    let page = site.get("/attendance", Some(&township)).await;
+    assert!(page.body.contains("<td>孩子生病</td>"), "{}", page.body);
+    assert!(page.body.contains("data-approve="), "{}", page.body);
+    // The cadre sees the request, with nothing to decide.
+    let own = site.get("/attendance", Some(&cadre)).await;
+    assert!(own.body.contains("<td>孩子生病</td>") && !own.body.contains("data-approve="));
+    let r = site.api(Method::GET, "/api/v1/attendance", &token).await;
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let id = j["leave"][0]["id"].as_i64().unwrap();
+    assert_eq!(j["leave"][0]["status"], "待审批");
+    let decided = site
+        .post_form(
+            &format!("/attendance/leave/{id}"),
+            Some(&township),
+            &[("decision", "approve"), ("note", "同意")],
+            true,
+        )
+        .await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.body);
+    let page = site.get("/attendance", Some(&township)).await;
+    assert!(
+        page.body
+            .contains("已批准<br><small>a_township：同意</small>"),
+        "{}",
+        page.body
+    );
+    let r = site.api(Method::GET, "/api/v1/attendance", &token).await;
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(j["leave"][0]["status"], "已批准");
+    assert_eq!(
+        j["rows"][0]["leave_unapproved"], 0,
+        "today's 请假 is approved"
+    );
+    // Decided once: a second word is refused.
+    let r = site
+        .api_json(
+            Method::POST,
+            &format!("/api/v1/leave/{id}"),
+            &token,
+            &serde_json::json!({"decision": "refuse"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
 }
 
 /// Uploads a construction ledger on the 乡村建设 page.

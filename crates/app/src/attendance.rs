@@ -7,9 +7,13 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use zhenxing_domain::attendance::{CheckinKind, MonthAttendance, month_end, month_start};
+use zhenxing_domain::attendance::{
+    CheckinKind, LeaveRequest, LeaveStatus, MonthAttendance, month_end, month_start,
+};
 use zhenxing_domain::policy::{Policy, WorkCalendar};
 use zhenxing_domain::{AreaCode, Permission, Role, Scope, today_in_china};
+
+use zhenxing_store::accounts::NewAudit;
 
 use crate::auth::Caller;
 use crate::{App, AppError};
@@ -41,6 +45,17 @@ pub struct Attendance {
     /// The last day counted (the month's last, or today).
     pub until: NaiveDate,
     pub rows: Vec<AttendanceRow>,
+    /// The requests for leave that overlap the month, the latest asked first.
+    pub leave: Vec<LeaveLine>,
+}
+
+/// A request for leave as the lists show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LeaveLine {
+    pub request: LeaveRequest,
+    pub name: String,
+    /// The requester's area by name below the one read.
+    pub area_name: String,
 }
 
 impl App {
@@ -125,7 +140,41 @@ impl App {
         for c in self.store().checkins(area, start, until).await? {
             by_user.entry(c.user_id).or_default().push((c.day, c.kind));
         }
+        let requests = self
+            .store()
+            .leave_requests(area, start, month_end(start))
+            .await?;
+        let mut approved: HashMap<i64, Vec<(NaiveDate, NaiveDate)>> = HashMap::new();
+        for r in requests
+            .iter()
+            .filter(|r| r.status == LeaveStatus::Approved)
+        {
+            approved
+                .entry(r.user_id)
+                .or_default()
+                .push((r.from, r.until));
+        }
+        let names: HashMap<i64, String> = people.iter().map(|u| (u.id, u.name.clone())).collect();
         let skip = (area.level().number() as usize).clamp(2, 4);
+        let name_below = |code: AreaCode| {
+            tree.path(code)
+                .iter()
+                .skip(skip)
+                .map(|d| d.name.as_str())
+                .collect::<Vec<_>>()
+                .join("")
+        };
+        let leave = requests
+            .into_iter()
+            .map(|r| LeaveLine {
+                name: names
+                    .get(&r.user_id)
+                    .cloned()
+                    .unwrap_or_else(|| format!("用户{}", r.user_id)),
+                area_name: name_below(r.area),
+                request: r,
+            })
+            .collect();
         let rows = people
             .into_iter()
             .map(|u| {
@@ -147,7 +196,13 @@ impl App {
                         .map(|d| d.name.as_str())
                         .collect::<Vec<_>>()
                         .join(""),
-                    month: MonthAttendance::of(&days, start, until, &calendar),
+                    month: MonthAttendance::of(
+                        &days,
+                        start,
+                        until,
+                        &calendar,
+                        approved.get(&u.id).map(Vec::as_slice).unwrap_or(&[]),
+                    ),
                     today: today_kind,
                     name: u.name,
                     role: u.role,
@@ -161,6 +216,92 @@ impl App {
             month: start,
             until,
             rows,
+            leave,
         })
+    }
+
+    /// The caller's request for leave from `from` to `until`: refused when it overlaps one of
+    /// theirs not refused. Its id.
+    pub async fn request_leave(
+        &self,
+        caller: &Caller,
+        from: NaiveDate,
+        until: NaiveDate,
+        reason: &str,
+    ) -> Result<i64, AppError> {
+        caller.require(Permission::CheckIn)?;
+        LeaveRequest::check(from, until, reason, today_in_china())
+            .map_err(|e| AppError::Invalid(e.to_string()))?;
+        let store = self.store();
+        if let Some(r) = store
+            .leave_requests(caller.user.area, from, until)
+            .await?
+            .into_iter()
+            .find(|r| r.user_id == caller.user.id && r.status != LeaveStatus::Refused)
+        {
+            return Err(AppError::Invalid(format!(
+                "与已申请的请假（{}至{}，{}）重叠",
+                r.from,
+                r.until,
+                r.status.label()
+            )));
+        }
+        Ok(store
+            .request_leave(caller.user.id, caller.user.area, from, until, reason.trim())
+            .await?)
+    }
+
+    /// Approves (or refuses) a pending request for leave of someone within the caller's area,
+    /// never the caller's own. Audited.
+    pub async fn decide_leave(
+        &self,
+        caller: &Caller,
+        id: i64,
+        approve: bool,
+        note: Option<&str>,
+    ) -> Result<LeaveRequest, AppError> {
+        caller.require(Permission::ApproveLeave)?;
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        if note.is_some_and(|n| n.chars().count() > MAX_NOTE) {
+            return Err(AppError::Invalid(format!("审批意见最多{MAX_NOTE}个字")));
+        }
+        let store = self.store();
+        let r = store
+            .leave_request(id)
+            .await?
+            .filter(|r| caller.scope().contains(r.area))
+            .ok_or(AppError::NotFound)?;
+        if r.user_id == caller.user.id {
+            return Err(AppError::Forbidden);
+        }
+        let status = if approve {
+            LeaveStatus::Approved
+        } else {
+            LeaveStatus::Refused
+        };
+        let decided = store
+            .decide_leave(id, status, &caller.user.name, note)
+            .await?
+            .ok_or_else(|| {
+                AppError::Invalid(format!("该请假申请已审批（{}）", r.status.label()))
+            })?;
+        self.audit(
+            &caller.actor(),
+            NewAudit {
+                action: "decide_leave",
+                area: Some(r.area),
+                subject: format!("leave:{id}"),
+                before: String::new(),
+                after: serde_json::json!({
+                    "status": status.label(),
+                    "from": r.from.to_string(),
+                    "until": r.until.to_string(),
+                    "note": note,
+                })
+                .to_string(),
+            },
+        )
+        .await?;
+        Ok(decided)
     }
 }

@@ -46,6 +46,8 @@ pub enum Permission {
     /// 目标下达: the province and the cities hand them down, a county bureau enters its own)
     /// and check the work teams by phone (电话抽查).
     Supervise,
+    /// Approve or refuse the leave of those who check in within the area (请假审批).
+    ApproveLeave,
 }
 
 impl Role {
@@ -113,6 +115,10 @@ impl Role {
             Supervise => matches!(
                 self,
                 ProvinceAdmin | CityAdmin | CountyAdmin | CountyOfficer
+            ),
+            ApproveLeave => matches!(
+                self,
+                ProvinceAdmin | CityAdmin | CountyAdmin | CountyOfficer | TownshipOfficer
             ),
         }
     }
@@ -218,6 +224,11 @@ mod tests {
                     role,
                     Role::ProvinceAdmin | Role::CityAdmin | Role::CountyAdmin | Role::CountyOfficer
                 ),
+                "{role:?}"
+            );
+            assert_eq!(
+                role.may(ApproveLeave),
+                role.may(Supervise) || role == Role::TownshipOfficer,
                 "{role:?}"
             );
             assert_eq!(Role::from_cli_name(role.cli_name()), Some(role));

@@ -336,6 +336,40 @@ pub trait Store: Send + Sync {
         until: chrono::NaiveDate,
     ) -> StoreResult<Vec<Checkin>>;
 
+    /// A person's request for leave from `from` to `until` (pending), with their area; its id.
+    async fn request_leave(
+        &self,
+        user_id: i64,
+        area: AreaCode,
+        from: chrono::NaiveDate,
+        until: chrono::NaiveDate,
+        reason: &str,
+    ) -> StoreResult<i64>;
+
+    /// The requests for leave of the people of `area` (their area when asking) that overlap
+    /// the days from `from` to `until`, the latest asked first.
+    async fn leave_requests(
+        &self,
+        area: AreaCode,
+        from: chrono::NaiveDate,
+        until: chrono::NaiveDate,
+    ) -> StoreResult<Vec<zhenxing_domain::attendance::LeaveRequest>>;
+
+    /// One request for leave.
+    async fn leave_request(
+        &self,
+        id: i64,
+    ) -> StoreResult<Option<zhenxing_domain::attendance::LeaveRequest>>;
+
+    /// Decides a pending request (`None`: it is not pending, or there is none).
+    async fn decide_leave(
+        &self,
+        id: i64,
+        status: zhenxing_domain::attendance::LeaveStatus,
+        by: &str,
+        note: Option<&str>,
+    ) -> StoreResult<Option<zhenxing_domain::attendance::LeaveRequest>>;
+
     /// The day's work log of a person (a later one the same day replaces it).
     async fn write_work_log(
         &self,

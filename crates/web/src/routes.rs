@@ -146,6 +146,14 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("POST", "/attendance", Page),
             post(pages::attendance::check_in),
         ),
+        (
+            r("POST", "/attendance/leave", Page),
+            post(pages::attendance::request_leave),
+        ),
+        (
+            r("POST", "/attendance/leave/{id}", Page),
+            post(pages::attendance::decide_leave),
+        ),
         (r("GET", "/posts", Page), get(pages::posts::list)),
         (r("POST", "/posts", Page), post(pages::posts::create)),
         (r("GET", "/posts/new", Page), get(pages::posts::new)),
@@ -431,6 +439,14 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             r("POST", "/api/v1/checkins", Api),
             post(api::attendance::check_in),
+        ),
+        (
+            r("POST", "/api/v1/leave", Api),
+            post(api::attendance::request_leave),
+        ),
+        (
+            r("POST", "/api/v1/leave/{id}", Api),
+            post(api::attendance::decide_leave),
         ),
         (r("GET", "/api/v1/posts", Api), get(api::posts::posts)),
         (r("POST", "/api/v1/posts", Api), post(api::posts::publish)),

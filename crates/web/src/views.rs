@@ -19,6 +19,7 @@ pub struct UserCtx {
     pub csrf: String,
     pub may_import: bool,
     pub may_supervise: bool,
+    pub may_approve_leave: bool,
     pub may_admin: bool,
     pub may_audit: bool,
     /// The monitoring lifecycle: record clues, visits; keep the policy; disaster lists.
@@ -51,6 +52,7 @@ impl UserCtx {
             csrf: u.csrf.clone(),
             may_import: user.role.may(Permission::Import),
             may_supervise: user.role.may(Permission::Supervise),
+            may_approve_leave: user.role.may(Permission::ApproveLeave),
             may_admin: user.role.may(Permission::AdministerUsers),
             may_audit: user.role.may(Permission::ReadAudit),
             may_clue: may(&m, Act::RecordClue),

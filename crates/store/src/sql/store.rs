@@ -961,6 +961,118 @@ impl<D: Db> Store for SqlStore<D> {
             .collect()
     }
 
+    async fn request_leave(
+        &self,
+        user_id: i64,
+        area: AreaCode,
+        from: chrono::NaiveDate,
+        until: chrono::NaiveDate,
+        reason: &str,
+    ) -> StoreResult<i64> {
+        let mut tx = self.db.write().await?;
+        let id = tx
+            .fetch(
+                "INSERT INTO leave_requests (user_id, area_code, from_day, until_day, reason, \
+                 status, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                &[
+                    user_id.into(),
+                    area.as_i64().into(),
+                    from.format("%Y-%m-%d").to_string().into(),
+                    until.format("%Y-%m-%d").to_string().into(),
+                    reason.into(),
+                    zhenxing_domain::attendance::LeaveStatus::Pending
+                        .code()
+                        .into(),
+                    crate::sql::now_text().into(),
+                ],
+            )
+            .await?
+            .first()
+            .map(|r| r.int(0))
+            .transpose()?
+            .ok_or_else(|| StoreError::Database("没有得到请假申请编号".into()))?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn leave_requests(
+        &self,
+        within: AreaCode,
+        from: chrono::NaiveDate,
+        until: chrono::NaiveDate,
+    ) -> StoreResult<Vec<zhenxing_domain::attendance::LeaveRequest>> {
+        let (lo, hi) = within.range();
+        let mut tx = self.db.read().await?;
+        let rows = tx
+            .fetch(
+                &format!(
+                    "SELECT {LEAVE_COLUMNS} FROM leave_requests \
+                     WHERE area_code BETWEEN $1 AND $2 AND from_day <= $4 AND until_day >= $3 \
+                     ORDER BY id DESC"
+                ),
+                &[
+                    (lo as i64).into(),
+                    (hi as i64).into(),
+                    from.format("%Y-%m-%d").to_string().into(),
+                    until.format("%Y-%m-%d").to_string().into(),
+                ],
+            )
+            .await?;
+        rows.iter().map(leave_request).collect()
+    }
+
+    async fn leave_request(
+        &self,
+        id: i64,
+    ) -> StoreResult<Option<zhenxing_domain::attendance::LeaveRequest>> {
+        let mut tx = self.db.read().await?;
+        let rows = tx
+            .fetch(
+                &format!("SELECT {LEAVE_COLUMNS} FROM leave_requests WHERE id = $1"),
+                &[id.into()],
+            )
+            .await?;
+        rows.first().map(leave_request).transpose()
+    }
+
+    async fn decide_leave(
+        &self,
+        id: i64,
+        status: zhenxing_domain::attendance::LeaveStatus,
+        by: &str,
+        note: Option<&str>,
+    ) -> StoreResult<Option<zhenxing_domain::attendance::LeaveRequest>> {
+        let mut tx = self.db.write().await?;
+        let changed = tx
+            .execute(
+                "UPDATE leave_requests SET status = $1, decided_by = $2, decided_at = $3, \
+                 decision_note = $4 WHERE id = $5 AND status = $6",
+                &[
+                    status.code().into(),
+                    by.into(),
+                    crate::sql::now_text().into(),
+                    Value::from(note.map(str::to_string)),
+                    id.into(),
+                    zhenxing_domain::attendance::LeaveStatus::Pending
+                        .code()
+                        .into(),
+                ],
+            )
+            .await?;
+        if changed == 0 {
+            return Ok(None);
+        }
+        let rows = tx
+            .fetch(
+                &format!("SELECT {LEAVE_COLUMNS} FROM leave_requests WHERE id = $1"),
+                &[id.into()],
+            )
+            .await?;
+        let r = rows.first().map(leave_request).transpose()?;
+        tx.commit().await?;
+        Ok(r)
+    }
+
     async fn write_work_log(
         &self,
         user_id: i64,
@@ -1393,5 +1505,28 @@ fn stored_post(r: &Row) -> StoreResult<crate::StoredPost> {
         },
         author: r.text(7)?,
         created_at: r.text(8)?,
+    })
+}
+
+const LEAVE_COLUMNS: &str = "id, user_id, area_code, from_day, until_day, reason, status, \
+    requested_at, decided_by, decided_at, decision_note";
+
+fn leave_request(r: &Row) -> StoreResult<zhenxing_domain::attendance::LeaveRequest> {
+    let day = |i: usize| -> StoreResult<chrono::NaiveDate> {
+        chrono::NaiveDate::parse_from_str(&r.text(i)?, "%Y-%m-%d").map_err(corrupt)
+    };
+    Ok(zhenxing_domain::attendance::LeaveRequest {
+        id: r.int(0)?,
+        user_id: r.int(1)?,
+        area: area(r.int(2)?)?,
+        from: day(3)?,
+        until: day(4)?,
+        reason: r.text(5)?,
+        status: zhenxing_domain::attendance::LeaveStatus::from_code(r.int(6)?)
+            .ok_or_else(|| corrupt(format!("审批状态 {}", r.int(6).unwrap_or(-1))))?,
+        requested_at: r.text(7)?,
+        decided_by: r.opt_text(8)?,
+        decided_at: r.opt_text(9)?,
+        decision_note: r.opt_text(10)?,
     })
 }

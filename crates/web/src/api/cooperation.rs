@@ -7,7 +7,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use zhenxing_app::cooperation::{CooperationImport, CooperationReport, ProgramFigures};
 
-use super::RowErrorJson;
 use super::projects::ProjectsParams;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody};
@@ -131,27 +130,16 @@ pub struct CooperationForm {
     ledger: Vec<u8>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CooperationImportJson {
-    pub file: String,
-    pub rows: u64,
-    pub added: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-    pub rejected: u64,
-    pub errors: Vec<RowErrorJson>,
-}
-
 #[utoipa::path(post, path = "/api/v1/cooperation/import", tag = "协作帮扶",
     request_body(content = CooperationForm, content_type = "multipart/form-data"),
-    responses((status = 200, body = CooperationImportJson, description = "Indicators added, changed ones updated with their history; refused rows with row, column and why."),
+    responses((status = 200, body = super::projects::LedgerImportJson, description = "Indicators added, changed ones updated with their history; refused rows with row, column and why."),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn import(
     State(state): State<AppState>,
     ApiUser(caller): ApiUser,
     multipart: Multipart,
-) -> Result<Json<CooperationImportJson>, ApiError> {
+) -> Result<Json<super::projects::LedgerImportJson>, ApiError> {
     let up = Upload::read(multipart).await?;
     let (app, caller) = (&state.app, &caller);
     let r: CooperationImport = up
@@ -161,18 +149,9 @@ pub async fn import(
             |path, name| async move { app.import_cooperation(caller, &path, Some(&name)).await },
         )
         .await?;
-    Ok(Json(CooperationImportJson {
-        file: r.file.clone(),
-        rows: r.rows,
-        added: r.added,
-        updated: r.updated,
-        unchanged: r.unchanged,
-        rejected: r.rejected,
-        errors: r
-            .errors
-            .iter()
-            .take(super::projects::ERRORS_LISTED)
-            .map(RowErrorJson::of)
-            .collect(),
-    }))
+    Ok(Json(super::projects::LedgerImportJson::new(
+        &r.file,
+        [r.rows, r.added, r.updated, r.unchanged, r.rejected],
+        &r.errors,
+    )))
 }

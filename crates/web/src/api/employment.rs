@@ -9,7 +9,6 @@ use utoipa::ToSchema;
 use zhenxing_app::employment::TargetImport;
 use zhenxing_domain::employment::{EmploymentFigures, LabourFigures, TargetProgress};
 
-use super::RowErrorJson;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::forms::Upload;
@@ -162,30 +161,16 @@ pub struct TargetsForm {
     ledger: Vec<u8>,
 }
 
-/// What an import of one of a county's own ledgers did.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TargetImportJson {
-    pub file: String,
-    pub rows: u64,
-    pub added: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-    /// Rows refused (a row with several problems counts once).
-    pub rejected: u64,
-    /// The refused rows' problems (the first 1000), in row order.
-    pub errors: Vec<RowErrorJson>,
-}
-
 #[utoipa::path(post, path = "/api/v1/employment/targets/import", tag = "务工就业",
     request_body(content = TargetsForm, content_type = "multipart/form-data"),
-    responses((status = 200, body = TargetImportJson, description = "The counties' targets added, changed ones updated with their history; refused rows with row, column and why."),
+    responses((status = 200, body = super::projects::LedgerImportJson, description = "The counties' targets added, changed ones updated with their history; refused rows with row, column and why."),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn import_targets(
     State(state): State<AppState>,
     ApiUser(caller): ApiUser,
     multipart: Multipart,
-) -> Result<Json<TargetImportJson>, ApiError> {
+) -> Result<Json<super::projects::LedgerImportJson>, ApiError> {
     let up = Upload::read(multipart).await?;
     let (app, caller) = (&state.app, &caller);
     let r: TargetImport = up
@@ -198,18 +183,9 @@ pub async fn import_targets(
             },
         )
         .await?;
-    Ok(Json(TargetImportJson {
-        file: r.file.clone(),
-        rows: r.rows,
-        added: r.added,
-        updated: r.updated,
-        unchanged: r.unchanged,
-        rejected: r.rejected,
-        errors: r
-            .errors
-            .iter()
-            .take(super::projects::ERRORS_LISTED)
-            .map(RowErrorJson::of)
-            .collect(),
-    }))
+    Ok(Json(super::projects::LedgerImportJson::new(
+        &r.file,
+        [r.rows, r.added, r.updated, r.unchanged, r.rejected],
+        &r.errors,
+    )))
 }

@@ -1124,7 +1124,8 @@ impl Modify for BearerScheme {
         employment::employment, employment::import_targets,
         work_logs::work_logs, work_logs::write,
         loans::loans, loans::import, stats::key_counties, posts::posts, posts::post, posts::publish,
-        attendance::attendance, attendance::check_in),
+        attendance::attendance, attendance::check_in, attendance::request_leave,
+        attendance::decide_leave),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme)
 )]

@@ -272,8 +272,10 @@ pub struct ProjectLedgerForm {
     ledger: Vec<u8>,
 }
 
+/// What an import of one of a county's own ledgers did (projects, cooperation, a roster, the
+/// employment targets).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ProjectImportJson {
+pub struct LedgerImportJson {
     pub file: String,
     pub rows: u64,
     pub added: u64,
@@ -281,21 +283,25 @@ pub struct ProjectImportJson {
     pub unchanged: u64,
     /// Rows refused (a row with several problems counts once).
     pub rejected: u64,
-    /// The refused rows' problems (the first 1000), in row order.
+    /// The refused rows' problems (the first 1000), in row order; ID numbers and phones masked.
     pub errors: Vec<RowErrorJson>,
 }
 
-impl From<&ProjectImport> for ProjectImportJson {
-    fn from(r: &ProjectImport) -> Self {
-        ProjectImportJson {
-            file: r.file.clone(),
-            rows: r.rows,
-            added: r.added,
-            updated: r.updated,
-            unchanged: r.unchanged,
-            rejected: r.rejected,
-            errors: r
-                .errors
+impl LedgerImportJson {
+    /// The counts of an import and the first of its refused rows' problems.
+    pub fn new(
+        file: &str,
+        [rows, added, updated, unchanged, rejected]: [u64; 5],
+        errors: &[zhenxing_ledger::RowError],
+    ) -> Self {
+        LedgerImportJson {
+            file: file.to_string(),
+            rows,
+            added,
+            updated,
+            unchanged,
+            rejected,
+            errors: errors
                 .iter()
                 .take(ERRORS_LISTED)
                 .map(RowErrorJson::of)
@@ -304,16 +310,26 @@ impl From<&ProjectImport> for ProjectImportJson {
     }
 }
 
+impl From<&ProjectImport> for LedgerImportJson {
+    fn from(r: &ProjectImport) -> Self {
+        LedgerImportJson::new(
+            &r.file,
+            [r.rows, r.added, r.updated, r.unchanged, r.rejected],
+            &r.errors,
+        )
+    }
+}
+
 #[utoipa::path(post, path = "/api/v1/projects/import", tag = "衔接资金项目",
     request_body(content = ProjectLedgerForm, content_type = "multipart/form-data"),
-    responses((status = 200, body = ProjectImportJson, description = "New projects added, changed ones updated with their history; refused rows with row, column and why."),
+    responses((status = 200, body = LedgerImportJson, description = "New projects added, changed ones updated with their history; refused rows with row, column and why."),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn import(
     State(state): State<AppState>,
     ApiUser(caller): ApiUser,
     multipart: Multipart,
-) -> Result<Json<ProjectImportJson>, ApiError> {
+) -> Result<Json<LedgerImportJson>, ApiError> {
     let up = Upload::read(multipart).await?;
     let (app, caller) = (&state.app, &caller);
     let r = up

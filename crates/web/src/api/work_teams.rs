@@ -8,7 +8,6 @@ use utoipa::{IntoParams, ToSchema};
 use zhenxing_app::work_teams::{MemberRow, RosterImport};
 use zhenxing_domain::work_team::TeamFigures;
 
-use super::RowErrorJson;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::forms::Upload;
@@ -206,28 +205,16 @@ pub struct RosterForm {
     ledger: Vec<u8>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RosterImportJson {
-    pub file: String,
-    pub rows: u64,
-    pub added: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-    pub rejected: u64,
-    /// The refused rows' problems (the first 1000), in row order; ID numbers and phones masked.
-    pub errors: Vec<RowErrorJson>,
-}
-
 #[utoipa::path(post, path = "/api/v1/work-teams/import", tag = "驻村工作队",
     request_body(content = RosterForm, content_type = "multipart/form-data"),
-    responses((status = 200, body = RosterImportJson, description = "Cadres added, changed ones updated with their history; refused rows with row, column and why."),
+    responses((status = 200, body = super::projects::LedgerImportJson, description = "Cadres added, changed ones updated with their history; refused rows with row, column and why."),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn import(
     State(state): State<AppState>,
     ApiUser(caller): ApiUser,
     multipart: Multipart,
-) -> Result<Json<RosterImportJson>, ApiError> {
+) -> Result<Json<super::projects::LedgerImportJson>, ApiError> {
     let up = Upload::read(multipart).await?;
     let (app, caller) = (&state.app, &caller);
     let r: RosterImport = up
@@ -237,18 +224,9 @@ pub async fn import(
             |path, name| async move { app.import_roster(caller, &path, Some(&name)).await },
         )
         .await?;
-    Ok(Json(RosterImportJson {
-        file: r.file.clone(),
-        rows: r.rows,
-        added: r.added,
-        updated: r.updated,
-        unchanged: r.unchanged,
-        rejected: r.rejected,
-        errors: r
-            .errors
-            .iter()
-            .take(super::projects::ERRORS_LISTED)
-            .map(RowErrorJson::of)
-            .collect(),
-    }))
+    Ok(Json(super::projects::LedgerImportJson::new(
+        &r.file,
+        [r.rows, r.added, r.updated, r.unchanged, r.rejected],
+        &r.errors,
+    )))
 }

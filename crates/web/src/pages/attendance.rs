@@ -1,9 +1,9 @@
 //! 驻村考勤: today's word of who works in a village, and the month's attendance of the people
-//! of an area.
+//! of an area; requests for leave, and their approval by who may approve them.
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -68,6 +68,9 @@ struct AttendancePage {
     month: String,
     /// The caller's own word today, when they check in.
     mine: Option<String>,
+    /// Who the caller is (their own requests are not theirs to decide).
+    me: i64,
+    today: String,
 }
 
 /// `/attendance`
@@ -89,8 +92,81 @@ pub async fn show(
         csrf: user.csrf.clone(),
         month: a.month.format("%Y-%m").to_string(),
         mine,
+        me: user.caller.user.id,
+        today: zhenxing_domain::today_in_china().to_string(),
         a,
     }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LeaveForm {
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub until: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A day from a form or a body.
+pub fn day_of(field: &str, s: &str) -> Result<NaiveDate, WebError> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        WebError::BadRequest(format!(
+            "{field}“{}”无效，应为如 2026-12-07 的日期",
+            s.trim()
+        ))
+    })
+}
+
+/// POST `/attendance/leave` (with the CSRF token): the caller's request for leave, then the page.
+pub async fn request_leave(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(f): Form<LeaveForm>,
+) -> Result<Response, PageError> {
+    let from = day_of("开始日期", &f.from)?;
+    let until = day_of("结束日期", &f.until)?;
+    state
+        .app
+        .request_leave(&user.caller, from, until, &f.reason)
+        .await?;
+    Ok(Redirect::to("/attendance").into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DecisionForm {
+    /// 批准 or 不批准.
+    #[serde(default)]
+    pub decision: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Whether a decision approves: 批准/approve or 不批准/refuse.
+pub fn approves(s: &str) -> Result<bool, WebError> {
+    match s.trim() {
+        "approve" | "批准" | "同意" => Ok(true),
+        "refuse" | "不批准" | "不同意" => Ok(false),
+        other => Err(WebError::BadRequest(format!(
+            "审批结果“{other}”无效，应为批准或不批准"
+        ))),
+    }
+}
+
+/// POST `/attendance/leave/{id}`: a request approved or refused, then the page.
+pub async fn decide_leave(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<DecisionForm>,
+) -> Result<Response, PageError> {
+    let id: i64 = id.trim().parse().map_err(|_| WebError::NotFound)?;
+    let approve = approves(&f.decision)?;
+    let r = state
+        .app
+        .decide_leave(&user.caller, id, approve, Some(&f.note))
+        .await?;
+    Ok(Redirect::to(&format!("/attendance?month={}", r.from.format("%Y-%m"))).into_response())
 }
 
 #[derive(Debug, Deserialize)]
