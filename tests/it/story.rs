@@ -769,6 +769,9 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         "work_team_member_history",
         // Phone checks of the work teams (0028_phone_checks.sql): keyed by county and number.
         "phone_checks",
+        // Trainings of the work teams (0030_team_trainings.sql): keyed by county and training.
+        "team_trainings",
+        "team_training_history",
         // Cooperation and paired assistance (0024_cooperation.sql): a county's indicators.
         "cooperation_entries",
         "cooperation_history",

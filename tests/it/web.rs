@@ -412,6 +412,17 @@ fn b_cadre(name: &str) -> String {
     )
 }
 
+/// A training ledger naming county B's cadre.
+fn b_training() -> String {
+    csv(
+        "姓名,证件号码,培训班名称,培训日期,学时",
+        &[&format!(
+            "欧阳北城,{},北城培训班,2026-11-01,8",
+            crate::support::id("620521", "19850101", 7)
+        )],
+    )
+}
+
 /// A cooperation ledger's header (the columns it needs).
 pub const COOPERATION_HEADER: &str = "区划代码,年度,帮扶类型,帮扶方,指标,计划,完成";
 
@@ -1236,6 +1247,14 @@ async fn no_route_reaches_outside_the_callers_area() {
         own("GET", "/api/v1/work-teams/phone-checks", "/api/v1/work-teams/phone-checks".into()),
         with(denied("POST", "/api/v1/work-teams/phone-checks/draw", "/api/v1/work-teams/phone-checks/draw".into()), json(serde_json::json!({"area": COUNTY_B, "count": 1}))),
         with(denied("POST", "/api/v1/work-teams/phone-checks/{county}/{no}", format!("/api/v1/work-teams/phone-checks/{COUNTY_B}/1")), json(serde_json::json!({"result": "不在岗"}))),
+        with(
+            s("POST", "/work-teams/trainings", "/work-teams/trainings".into(), Expect::RosterRefused, "a_admin"),
+            Some(multipart(&[("ledger", "培训.csv", &b_training())])),
+        ),
+        with(
+            s("POST", "/api/v1/work-teams/trainings/import", "/api/v1/work-teams/trainings/import".into(), Expect::RosterRefused, "a_admin"),
+            Some(multipart(&[("ledger", "培训.csv", &b_training())])),
+        ),
         denied("GET", "/work-logs", format!("/work-logs?area={COUNTY_B}")),
         own("GET", "/work-logs", "/work-logs".into()),
         with(denied("POST", "/work-logs", "/work-logs".into()), form(&[("body", "走访"), ("households", "B001")])),
@@ -5288,6 +5307,43 @@ async fn a_countys_work_teams_are_imported_and_followed_on_their_page_masked() {
     let seen = site.get("/work-teams", Some(&cadre)).await;
     assert_eq!(seen.status, StatusCode::OK, "{}", seen.body);
     assert!(!seen.body.contains("id=\"work-teams-form\""));
+    assert!(!seen.body.contains("id=\"trainings-form\""));
+
+    // 张明's training this year uploaded: the coverage and his hours; a stranger's row refused.
+    let day = zhenxing_domain::today_in_china();
+    let trainings = csv(
+        "姓名,证件号码,培训班名称,培训日期,学时",
+        &[
+            &format!("张明,{secretary},乡村振兴专题培训班,{day},24"),
+            &format!(
+                "路人,{},乡村振兴专题培训班,{day},24",
+                crate::support::id("620102", "19900101", 9)
+            ),
+        ],
+    );
+    let (content_type, body) = multipart(&[("ledger", "培训.csv", &trainings)]);
+    let page = site
+        .send(
+            Request::post(format!("/work-teams/trainings?csrf={}", admin.csrf))
+                .header(header::COOKIE, format!("zx_session={}", admin.cookie))
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for part in [
+        "培训.csv：读取2行，新增培训记录1条，更新0条，未变0条，1行未导入",
+        "此人不在驻村干部花名册中",
+        "<b id=\"training-rate\">50.00%</b>本年培训覆盖率（1人，24学时）",
+        "<td class=\"n training-hours\">24</td>",
+    ] {
+        assert!(page.body.contains(part), "{part}\n{}", page.body);
+    }
+    let r = site.api(Method::GET, "/api/v1/work-teams", &token).await;
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(j["totals"]["trained"], 1);
+    assert_eq!(j["totals"]["training_rate"], "50.00%");
 }
 
 #[tokio::test]

@@ -187,7 +187,7 @@ async fn work_teams_story(db: &str) {
     assert_eq!(t.by_unit_level, [0, 1, 1, 2, 0]);
     assert_eq!(
         report.summary(),
-        "截至2026-11-01，城关区有驻村工作队的村2个，在岗驻村干部4人（第一书记1人）；脱贫村3个，已选派第一书记1个（33.33%）；工作队不足3人的1个，驻村期满未轮换1人"
+        "截至2026-11-01，城关区有驻村工作队的村2个，在岗驻村干部4人（第一书记1人）；脱贫村3个，已选派第一书记1个（33.33%）；工作队不足3人的1个，驻村期满未轮换1人；本年参加培训0人（0.00%），共0学时"
     );
     let attention: Vec<(String, String)> = report
         .attention
@@ -328,7 +328,88 @@ async fn work_teams_story(db: &str) {
     }
     assert!(!cells.iter().any(|c| c.contains("13800001111")));
     phone_checks_story(&app).await;
+    trainings_story(&app, dir.path()).await;
     app.close().await;
+}
+
+/// 驻村干部培训: a county's training ledger, each trainee found on the roster (the name
+/// checked), the rows refused told; this year's trained cadres and hours in the report.
+async fn trainings_story(app: &App, dir: &std::path::Path) {
+    use chrono::Datelike;
+    let ids = ids();
+    let today = zhenxing_domain::today_in_china();
+    let this_year = format!("{}-01-02", today.year()).min(today.to_string());
+    let last_year = format!("{}-06-01", today.year() - 1);
+    let rows = [
+        format!(
+            "张明,{},乡村振兴专题培训班,{this_year},16,省委组织部",
+            ids[0]
+        ),
+        format!("张明,{},驻村干部轮训,{last_year},8,", ids[0]),
+        format!(
+            "李华,{},乡村振兴专题培训班,{this_year},16,省委组织部",
+            ids[1]
+        ),
+        format!("王二,{},乡村振兴专题培训班,{this_year},16,", ids[2]),
+        format!("钱进,{},驻村干部轮训,{this_year},0,", ids[4]),
+        format!("路人,{},驻村干部轮训,{this_year},8,", ids[9]),
+        format!("李华,{},乡村振兴专题培训班,{this_year},16,", ids[1]),
+    ];
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let file = dir.join("培训.csv");
+    std::fs::write(
+        &file,
+        csv("姓名,证件号码,培训班名称,培训日期,学时,主办单位", &rows),
+    )
+    .unwrap();
+    let county = user(Role::CountyAdmin, "620102");
+    let r = app.import_trainings(&county, &file, None).await.unwrap();
+    assert_eq!((r.rows, r.added, r.rejected), (7, 3, 4), "{:?}", r.errors);
+    let told: Vec<(u64, &str, &str)> = r
+        .errors
+        .iter()
+        .map(|e| (e.row, e.column.as_str(), e.code))
+        .collect();
+    assert_eq!(
+        told,
+        [
+            (5, "姓名", "name_differs"),
+            (6, "学时", "rule"),
+            (7, "证件号码", "not_registered"),
+            (8, "证件号码", "duplicate"),
+        ]
+    );
+    assert!(r.summary().contains("新增培训记录3条"), "{}", r.summary());
+    assert!(
+        !r.errors.iter().any(|e| e.value.contains(&ids[9][6..14])),
+        "masked"
+    );
+    // The report: 张明 and 李华 of the four in post trained this year, 32 hours.
+    let report = app
+        .work_team_report(Scope::All, area("620102"), None)
+        .await
+        .unwrap();
+    let t = report.totals;
+    assert_eq!((t.members, t.trained, t.training_hours), (4, 2, 32));
+    assert_eq!(t.training_rate(), "50.00%");
+    let zhang = report
+        .members
+        .iter()
+        .find(|m| m.member.name == "张明")
+        .unwrap();
+    assert_eq!(zhang.training_hours, 16, "last year's not counted");
+    // Again: nothing changes. Another county's bureau: every row outside its area.
+    let again = app.import_trainings(&county, &file, None).await.unwrap();
+    assert_eq!((again.added, again.unchanged), (0, 3));
+    let other = user(Role::CountyAdmin, "620121");
+    let r = app.import_trainings(&other, &file, None).await.unwrap();
+    assert_eq!(r.added + r.updated + r.unchanged, 0);
+    assert!(r.errors.iter().any(|e| e.code == "outside_scope"));
+    let cadre = user(Role::VillageCadre, "620102001001");
+    assert!(matches!(
+        app.import_trainings(&cadre, &file, None).await,
+        Err(AppError::Forbidden)
+    ));
 }
 
 /// 电话抽查: the county draws cadres in post at random (at most each once a day), records what

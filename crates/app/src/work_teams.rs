@@ -11,7 +11,9 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use zhenxing_domain::work_team::{TeamFigures, TeamMember, TeamPost, VillageTeam, WorkTeamRule};
+use zhenxing_domain::work_team::{
+    TeamFigures, TeamMember, TeamPost, Training, VillageTeam, WorkTeamRule,
+};
 use zhenxing_domain::{AreaCode, AreaLevel, IdNumber, Permission, Scope, today_in_china};
 use zhenxing_ledger::RowError;
 use zhenxing_ledger::work_team::{
@@ -35,6 +37,9 @@ pub struct RosterImport {
     /// Every problem of the rows refused, in row order (ID numbers and phones masked).
     #[serde(skip)]
     pub errors: Vec<RowError>,
+    /// A training ledger's import (the rows are trainings, not cadres).
+    #[serde(skip)]
+    pub trainings: bool,
 }
 
 impl RosterImport {
@@ -44,8 +49,13 @@ impl RosterImport {
     }
 
     pub fn summary(&self) -> String {
+        let (what, unit) = if self.trainings {
+            ("培训记录", "条")
+        } else {
+            ("驻村干部", "人")
+        };
         format!(
-            "{}：读取{}行，新增驻村干部{}人，更新{}人，未变{}人{}",
+            "{}：读取{}行，新增{what}{}{unit}，更新{}{unit}，未变{}{unit}{}",
             self.file,
             self.rows,
             self.added,
@@ -69,6 +79,8 @@ pub struct MemberRow {
     pub village_name: String,
     pub in_post: bool,
     pub beyond_term: bool,
+    /// The hours of this year's trainings up to the report's day.
+    pub training_hours: u64,
 }
 
 impl MemberRow {
@@ -144,7 +156,7 @@ impl WorkTeamReport {
     pub fn summary(&self) -> String {
         let t = &self.totals;
         format!(
-            "截至{}，{}有驻村工作队的村{}个，在岗驻村干部{}人（第一书记{}人）；脱贫村{}个，已选派第一书记{}个（{}）；工作队不足{}人的{}个，驻村期满未轮换{}人",
+            "截至{}，{}有驻村工作队的村{}个，在岗驻村干部{}人（第一书记{}人）；脱贫村{}个，已选派第一书记{}个（{}）；工作队不足{}人的{}个，驻村期满未轮换{}人；本年参加培训{}人（{}），共{}学时",
             self.day,
             self.area_name,
             t.villages,
@@ -156,6 +168,9 @@ impl WorkTeamReport {
             self.rule.min_members,
             t.short_teams,
             t.beyond_term,
+            t.trained,
+            t.training_rate(),
+            t.training_hours,
         )
     }
 
@@ -282,6 +297,136 @@ impl App {
         Ok(report)
     }
 
+    /// Imports a training ledger for a user who may import, within their area. Audited.
+    pub async fn import_trainings(
+        &self,
+        caller: &Caller,
+        path: &Path,
+        name: Option<&str>,
+    ) -> Result<RosterImport, AppError> {
+        self.import_audited(caller, "import_team_trainings", |actor, scope| async move {
+            self.import_trainings_in(&actor, scope, path, name).await
+        })
+        .await
+    }
+
+    /// Imports a training ledger as `actor`: each trainee found on a roster within `scope` by
+    /// ID number (the name checked against the roster's), the rows refused told.
+    pub async fn import_trainings_in(
+        &self,
+        actor: &zhenxing_store::Actor,
+        scope: Scope,
+        path: &Path,
+        name: Option<&str>,
+    ) -> Result<RosterImport, AppError> {
+        use zhenxing_ledger::work_team::{
+            T_ID, T_NAME, TRAINING_COLUMNS, parse_training, read_trainings,
+        };
+        let (table, file) = crate::own_ledgers::read_named(path, name, read_trainings).await?;
+        let today = today_in_china();
+        let mut report = RosterImport {
+            file: file.clone(),
+            rows: table.rows.len() as u64,
+            trainings: true,
+            ..RosterImport::default()
+        };
+        let header = |k: usize| -> String {
+            table.headers[k]
+                .clone()
+                .unwrap_or_else(|| TRAINING_COLUMNS[k].1[0].to_string())
+        };
+        // The rosters within reach and beyond (to tell the two apart), by ID number.
+        let store = self.store().work_teams();
+        let roots = self.tree().await.roots();
+        let mut roster: HashMap<IdNumber, (AreaCode, TeamMember)> = HashMap::new();
+        for root in roots {
+            for m in store.team_members(Scope::All, root).await? {
+                roster.insert(m.member.id, (m.county, m.member));
+            }
+        }
+        let mut valid: Vec<(AreaCode, Training)> = Vec::new();
+        let mut seen: HashMap<(AreaCode, String), u64> = HashMap::new();
+        for row in &table.rows {
+            let error =
+                |column: String, value: String, reason: String, code: &'static str| RowError {
+                    file: file.clone(),
+                    sheet: row.sheet.clone(),
+                    row: row.row,
+                    column,
+                    value,
+                    reason,
+                    code,
+                };
+            let mut errors = Vec::new();
+            match parse_training(row) {
+                Err(problems) => {
+                    for (k, value, why) in problems {
+                        errors.push(error(header(k), value, why, "invalid_value"));
+                    }
+                }
+                Ok(t) => {
+                    for e in t.check(today) {
+                        let column = TRAINING_COLUMNS
+                            .iter()
+                            .position(|(_, names)| names[0] == e.column())
+                            .map(header)
+                            .unwrap_or_else(|| e.column().to_string());
+                        errors.push(error(column, String::new(), e.to_string(), "rule"));
+                    }
+                    match roster.get(&t.cadre) {
+                        None => errors.push(error(
+                            header(T_ID),
+                            t.cadre.masked(),
+                            "此人不在驻村干部花名册中（请先导入花名册）".into(),
+                            "not_registered",
+                        )),
+                        Some((_, m)) if !scope.contains(m.village) => errors.push(error(
+                            header(T_ID),
+                            t.cadre.masked(),
+                            "此人所驻村不在您的管辖范围内".into(),
+                            "outside_scope",
+                        )),
+                        Some((county, m)) => {
+                            if !zhenxing_domain::screening::names_agree(&t.name, &m.name) {
+                                errors.push(error(
+                                    header(T_NAME),
+                                    t.name.clone(),
+                                    format!("与花名册的姓名“{}”不一致（证件号码可能填错）", m.name),
+                                    "name_differs",
+                                ));
+                            }
+                            if errors.is_empty() {
+                                let key = (*county, t.key());
+                                match seen.get(&key) {
+                                    Some(first) => errors.push(error(
+                                        header(T_ID),
+                                        t.cadre.masked(),
+                                        format!("与第{first}行是同一人同一天的同一培训"),
+                                        "duplicate",
+                                    )),
+                                    None => {
+                                        seen.insert(key, row.row);
+                                        valid.push((*county, t));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if !errors.is_empty() {
+                report.rejected += 1;
+                report.errors.extend(errors);
+            }
+        }
+        if !valid.is_empty() {
+            let saved = store.save_trainings(actor, scope, &valid).await?;
+            let t = Tally::of(&saved);
+            (report.added, report.updated, report.unchanged) = (t.added, t.updated, t.unchanged);
+        }
+        Ok(report)
+    }
+
     /// The work teams of `area` on `day` (today when none), within `scope`.
     pub async fn work_team_report(
         &self,
@@ -303,6 +448,18 @@ impl App {
             None => (WorkTeamRule::default(), None),
         };
         let stored = self.store().work_teams().team_members(within, area).await?;
+        // This year's trainings up to the day, hours per cadre.
+        let year_start =
+            chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&day), 1, 1).unwrap_or(day);
+        let mut hours: HashMap<(AreaCode, IdNumber), u64> = HashMap::new();
+        for (county, t) in self
+            .store()
+            .work_teams()
+            .trainings(within, area, year_start, day)
+            .await?
+        {
+            *hours.entry((county, t.cadre)).or_default() += u64::from(t.hours);
+        }
         let ex_poor: HashSet<AreaCode> = self
             .store()
             .ex_poor_villages(within)
@@ -334,13 +491,14 @@ impl App {
             let entry = teams.entry(m.village).or_default();
             entry.0.add(m, day, &rule);
             let in_post = m.in_post(day);
+            let trained = hours.get(&(s.county, m.id)).copied().unwrap_or(0);
             if in_post {
                 totals.add_unit_level(m.unit_level);
+                totals.add_training(trained);
                 if let Some(child) = child_level.and_then(|l| m.village.ancestor(l)) {
-                    by_area
-                        .entry(child)
-                        .or_default()
-                        .add_unit_level(m.unit_level);
+                    let f = by_area.entry(child).or_default();
+                    f.add_unit_level(m.unit_level);
+                    f.add_training(trained);
                 }
                 if m.post == TeamPost::FirstSecretary && entry.1.is_none() {
                     entry.1 = Some(m.name.clone());
@@ -352,6 +510,7 @@ impl App {
                     village_name: name_below(m.village),
                     in_post,
                     beyond_term: m.beyond_term(day, rule.term_months),
+                    training_hours: trained,
                     member: s.member,
                 });
             }

@@ -178,6 +178,10 @@ pub struct TeamFigures {
     /// Ex-poor villages (脱贫村), and of them those with a first secretary in post.
     pub ex_poor_villages: u64,
     pub ex_poor_with_secretary: u64,
+    /// Cadres in post trained this year (at least one training since 1 January), and the
+    /// hours of all their trainings this year.
+    pub trained: u64,
+    pub training_hours: u64,
 }
 
 impl TeamFigures {
@@ -205,12 +209,85 @@ impl TeamFigures {
         self.ex_poor_villages - self.ex_poor_with_secretary
     }
 
+    /// Adds a cadre in post's hours of training this year (none: not trained).
+    pub fn add_training(&mut self, hours: u64) {
+        if hours > 0 {
+            self.trained += 1;
+            self.training_hours += hours;
+        }
+    }
+
+    /// 培训覆盖率: cadres in post trained this year over those in post.
+    pub fn training_rate(&self) -> String {
+        crate::project::percent(self.trained as i64, self.members as i64)
+    }
+
     /// 脱贫村第一书记选派率.
     pub fn secretary_rate(&self) -> String {
         crate::project::percent(
             self.ex_poor_with_secretary as i64,
             self.ex_poor_villages as i64,
         )
+    }
+}
+
+/// A training a cadre on a county's roster attended (驻村干部培训): the course, its day, its
+/// hours (学时) and who held it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Training {
+    pub cadre: IdNumber,
+    /// The cadre's name as the ledger wrote it (checked against the roster's).
+    pub name: String,
+    /// 培训班名称.
+    pub course: String,
+    pub day: NaiveDate,
+    pub hours: u32,
+    /// 主办单位.
+    pub organizer: Option<String>,
+}
+
+/// The most hours one training row may give.
+pub const MAX_TRAINING_HOURS: u32 = 200;
+
+/// What is wrong with a training's row; each names the column it is about.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TrainingError {
+    #[error("培训日期（{0}）晚于今天")]
+    DayToCome(NaiveDate),
+    #[error("学时应为1到{MAX_TRAINING_HOURS}之间的整数，实为{0}")]
+    Hours(u32),
+    #[error("培训班名称最多60个字，不能含“/”")]
+    Course,
+}
+
+impl TrainingError {
+    pub fn column(&self) -> &'static str {
+        match self {
+            TrainingError::DayToCome(_) => "培训日期",
+            TrainingError::Hours(_) => "学时",
+            TrainingError::Course => "培训班名称",
+        }
+    }
+}
+
+impl Training {
+    /// The training's key within its county: the cadre, the day, the course.
+    pub fn key(&self) -> String {
+        format!("{}/{}/{}", self.cadre.as_str(), self.day, self.course)
+    }
+
+    pub fn check(&self, today: NaiveDate) -> Vec<TrainingError> {
+        let mut e = Vec::new();
+        if self.day > today {
+            e.push(TrainingError::DayToCome(self.day));
+        }
+        if self.hours == 0 || self.hours > MAX_TRAINING_HOURS {
+            e.push(TrainingError::Hours(self.hours));
+        }
+        if self.course.chars().count() > 60 || self.course.contains('/') {
+            e.push(TrainingError::Course);
+        }
+        e
     }
 }
 
@@ -273,6 +350,35 @@ impl CheckFigures {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_training_is_checked_and_keyed() {
+        let t = Training {
+            cadre: IdNumber::parse("11010519491231002X").unwrap(),
+            name: "张三".into(),
+            course: "乡村振兴专题培训班".into(),
+            day: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+            hours: 16,
+            organizer: None,
+        };
+        let today = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        assert!(t.check(today).is_empty());
+        assert_eq!(t.key(), "11010519491231002X/2026-11-02/乡村振兴专题培训班");
+        let bad = Training {
+            day: NaiveDate::from_ymd_opt(2027, 1, 2).unwrap(),
+            hours: 0,
+            course: "a/b".into(),
+            ..t
+        };
+        let columns: Vec<&str> = bad.check(today).iter().map(|e| e.column()).collect();
+        assert_eq!(columns, ["培训日期", "学时", "培训班名称"]);
+        let f = TeamFigures {
+            members: 4,
+            trained: 3,
+            ..TeamFigures::default()
+        };
+        assert_eq!(f.training_rate(), "75.00%");
+    }
 
     #[test]
     fn phone_checks_count_those_reached() {

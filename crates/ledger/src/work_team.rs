@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use zhenxing_domain::id_number::{mask_id_str, mask_phone};
-use zhenxing_domain::work_team::{TeamMember, TeamPost, UnitLevel};
+use zhenxing_domain::work_team::{TeamMember, TeamPost, Training, UnitLevel};
 use zhenxing_domain::{AreaCode, IdNumber, LedgerDate};
 
 use crate::department::XlsxTableWriter;
@@ -71,6 +71,74 @@ pub const ROSTER: TableKind = TableKind {
     ],
     missing: "姓名、证件号码、所驻村代码、驻村职务、派出单位、派出单位级别、驻村时间",
 };
+
+pub const T_NAME: usize = 0;
+pub const T_ID: usize = 1;
+pub const T_COURSE: usize = 2;
+pub const T_DAY: usize = 3;
+pub const T_HOURS: usize = 4;
+pub const T_ORGANIZER: usize = 5;
+
+/// The columns of a training ledger (驻村干部培训台账), each with its canonical header first.
+pub const TRAINING_COLUMNS: [Column; 6] = [
+    ("name", &["姓名"]),
+    (
+        "id_number",
+        &["证件号码", "身份证号码", "身份证号", "公民身份号码"],
+    ),
+    (
+        "course",
+        &["培训班名称", "培训名称", "培训班次", "培训内容"],
+    ),
+    ("day", &["培训日期", "开班日期", "培训时间"]),
+    ("hours", &["学时", "培训学时", "课时"]),
+    ("organizer", &["主办单位", "举办单位", "培训单位"]),
+];
+
+pub const TRAININGS: TableKind = TableKind {
+    label: "驻村干部培训台账",
+    columns: &TRAINING_COLUMNS,
+    required: &[&[T_NAME], &[T_ID], &[T_COURSE], &[T_DAY], &[T_HOURS]],
+    missing: "姓名、证件号码、培训班名称、培训日期、学时",
+};
+
+pub fn read_trainings(path: &Path) -> Result<Table, LedgerError> {
+    read_table(path, &TRAININGS)
+}
+
+/// One row as a training, or every problem of its cells (an ID number in them masked).
+pub fn parse_training(row: &TableRow) -> Result<Training, Vec<CellProblem>> {
+    let mut c = crate::construction::Cells::of(row);
+    let name = c.required(T_NAME);
+    let id = c.required(T_ID).and_then(|v| match IdNumber::parse(&v) {
+        Ok(id) => Some(id),
+        Err(e) => {
+            c.problems.push((T_ID, mask_id_str(&v), e.to_string()));
+            None
+        }
+    });
+    let course = c.required(T_COURSE);
+    let day = c.date(T_DAY);
+    if day.is_none() && row.get(T_DAY).is_none() {
+        c.problems.push((T_DAY, String::new(), "不能为空".into()));
+    }
+    let hours = c.count(T_HOURS, true);
+    match (name, id, course, day, hours) {
+        (Some(name), Some(cadre), Some(course), Some(day), Some(hours))
+            if c.problems.is_empty() =>
+        {
+            Ok(Training {
+                cadre,
+                name,
+                course,
+                day,
+                hours,
+                organizer: row.get(T_ORGANIZER).map(str::to_string),
+            })
+        }
+        _ => Err(c.problems),
+    }
+}
 
 /// Reads a roster (CSV in any encoding ledgers come in, xls, xlsx, a web page's table).
 pub fn read_roster(path: &Path) -> Result<Table, LedgerError> {

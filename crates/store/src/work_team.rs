@@ -7,7 +7,7 @@
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use serde::Serialize;
-use zhenxing_domain::work_team::{CallResult, PhoneCheck, TeamMember};
+use zhenxing_domain::work_team::{CallResult, PhoneCheck, TeamMember, Training};
 use zhenxing_domain::{AreaCode, IdNumber, Scope};
 
 use crate::project::Saved;
@@ -38,6 +38,26 @@ pub trait TeamStore: Send + Sync {
 
     /// Every cadre on the rosters of the villages under `area` (in post or not), by village.
     async fn team_members(&self, scope: Scope, area: AreaCode) -> StoreResult<Vec<StoredMember>>;
+
+    /// Writes trainings (each with the county whose roster holds its cadre) in one
+    /// transaction, as one change set: a new one added, a changed one updated (its previous
+    /// values kept), the same left alone. Every cadre must be on a roster within `scope`.
+    async fn save_trainings(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        trainings: &[(AreaCode, Training)],
+    ) -> StoreResult<Vec<crate::project::Saved>>;
+
+    /// The trainings from `from` to `until` of the cadres of the villages under `area`, each
+    /// with its county, by county, cadre and day.
+    async fn trainings(
+        &self,
+        scope: Scope,
+        area: AreaCode,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> StoreResult<Vec<(AreaCode, Training)>>;
 
     /// Draws the cadres `drawn` (each a county's and its ID number) for a phone check on `day`,
     /// in one transaction, each numbered next in its county; a cadre already drawn that day is

@@ -186,6 +186,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         ),
         (r("GET", "/work-teams", Page), get(pages::work_teams::list)),
         (
+            r("POST", "/work-teams/trainings", Page),
+            post(pages::work_teams::upload_trainings).layer(DefaultBodyLimit::max(LIST_LIMIT)),
+        ),
+        (
             r("GET", "/work-teams/phone-checks", Page),
             get(pages::phone_checks::show),
         ),
@@ -462,6 +466,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             r("POST", "/api/v1/construction/import", Api),
             post(api::construction::import).layer(DefaultBodyLimit::max(LIST_LIMIT)),
+        ),
+        (
+            r("POST", "/api/v1/work-teams/trainings/import", Api),
+            post(api::work_teams::import_trainings).layer(DefaultBodyLimit::max(LIST_LIMIT)),
         ),
         (
             r("GET", "/api/v1/work-teams/phone-checks", Api),

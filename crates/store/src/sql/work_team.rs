@@ -3,7 +3,9 @@
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use zhenxing_domain::work_team::{CallResult, PhoneCheck, TeamMember, TeamPost, UnitLevel};
+use zhenxing_domain::work_team::{
+    CallResult, PhoneCheck, TeamMember, TeamPost, Training, UnitLevel,
+};
 use zhenxing_domain::{AreaCode, IdNumber, Scope};
 
 use super::monitoring::{area, corrupt, day, opt_day, row_day, row_opt_day};
@@ -147,6 +149,95 @@ impl<D: Db> TeamStore for SqlStore<D> {
             )
             .await?;
         rows.iter().map(stored_member).collect()
+    }
+
+    async fn save_trainings(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        trainings: &[(AreaCode, Training)],
+    ) -> StoreResult<Vec<Saved>> {
+        let mut tx = self.db().write().await?;
+        let changeset = changeset(tx.as_mut(), actor, scope, "team_trainings").await?;
+        let mut outcomes = Vec::with_capacity(trainings.len());
+        for (county, t) in trainings {
+            let in_scope = read_one(tx.as_mut(), *county, &t.cadre)
+                .await?
+                .is_some_and(|m| scope.contains(m.member.village));
+            if !in_scope {
+                return Err(StoreError::Database(format!(
+                    "培训的驻村干部不在{county}管辖范围内的花名册中"
+                )));
+            }
+            let key = t.key();
+            let rows = tx
+                .fetch(
+                    &format!(
+                        "SELECT t.version, {TRAINING_COLUMNS} FROM team_trainings t \
+                         WHERE t.county_code = $1 AND t.training_key = $2"
+                    ),
+                    &[county.as_i64().into(), key.clone().into()],
+                )
+                .await?;
+            let old = rows
+                .first()
+                .map(|r| Ok::<_, StoreError>((r.int(0)?, training(r, 1)?.1)))
+                .transpose()?;
+            outcomes.push(
+                TRAININGS
+                    .save(
+                        tx.as_mut(),
+                        changeset,
+                        county.as_i64(),
+                        &key,
+                        old.as_ref().map(|(v, o)| (*v, o)),
+                        t,
+                        vec![
+                            t.cadre.as_str().to_string().into(),
+                            t.name.clone().into(),
+                            t.course.clone().into(),
+                            day(t.day),
+                            i64::from(t.hours).into(),
+                            Value::from(t.organizer.clone()),
+                        ],
+                    )
+                    .await?,
+            );
+        }
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+
+    async fn trainings(
+        &self,
+        scope: Scope,
+        area: AreaCode,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> StoreResult<Vec<(AreaCode, Training)>> {
+        let Some(scope) = scope.narrow(area) else {
+            return Ok(Vec::new());
+        };
+        let (lo, hi) = scope.range();
+        let mut tx = self.db().read().await?;
+        let rows = tx
+            .fetch(
+                &format!(
+                    "SELECT {TRAINING_COLUMNS} FROM team_trainings t \
+                     JOIN work_team_members m \
+                       ON m.county_code = t.county_code AND m.id_number = t.id_number \
+                     WHERE t.day BETWEEN $1 AND $2 AND m.village_code BETWEEN $3 AND $4 \
+                     ORDER BY t.county_code, t.id_number, t.day, t.course"
+                ),
+                &[
+                    day(from),
+                    day(until),
+                    (lo as i64).into(),
+                    (hi as i64).into(),
+                ],
+            )
+            .await?;
+        rows.iter().map(|r| training(r, 0)).collect()
     }
 
     async fn draw_phone_checks(
@@ -325,4 +416,29 @@ fn phone_check(r: &Row, at: usize) -> StoreResult<PhoneCheck> {
         called_by: r.opt_text(at + 7)?,
         note: r.opt_text(at + 8)?,
     })
+}
+
+const TRAININGS: Versioned = Versioned {
+    table: "team_trainings",
+    history: "team_training_history",
+    number: "training_key",
+    columns: &["id_number", "name", "course", "day", "hours", "organizer"],
+};
+
+const TRAINING_COLUMNS: &str =
+    "t.county_code, t.id_number, t.name, t.course, t.day, t.hours, t.organizer";
+
+/// A training from [`TRAINING_COLUMNS`] starting at column `at`, with its county.
+fn training(r: &Row, at: usize) -> StoreResult<(AreaCode, Training)> {
+    Ok((
+        area(r.int(at)?)?,
+        Training {
+            cadre: IdNumber::parse(&r.text(at + 1)?).map_err(corrupt)?,
+            name: r.text(at + 2)?,
+            course: r.text(at + 3)?,
+            day: row_day(r, at + 4)?,
+            hours: u32::try_from(r.int(at + 5)?).map_err(corrupt)?,
+            organizer: r.opt_text(at + 6)?,
+        },
+    ))
 }

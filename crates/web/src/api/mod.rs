@@ -1118,7 +1118,7 @@ impl Modify for BearerScheme {
         screening::problems, imports, import_errors, progress, registry::registry_checks,
         relocation::relocation, projects::projects, projects::project, projects::import,
         construction::construction, construction::item, construction::import,
-        work_teams::work_teams, work_teams::import,
+        work_teams::work_teams, work_teams::import, work_teams::import_trainings,
         phone_checks::phone_checks, phone_checks::draw, phone_checks::record,
         cooperation::cooperation, cooperation::import,
         employment::employment, employment::import_targets,

@@ -43,6 +43,11 @@ pub struct TeamFiguresJson {
     pub ex_poor_with_secretary: u64,
     /// 脱贫村第一书记选派率, e.g. "95.00%".
     pub secretary_rate: String,
+    /// Cadres in post trained this year, and the hours of their trainings this year.
+    pub trained: u64,
+    pub training_hours: u64,
+    /// 培训覆盖率 = trained ÷ cadres in post.
+    pub training_rate: String,
 }
 
 impl From<&TeamFigures> for TeamFiguresJson {
@@ -57,6 +62,9 @@ impl From<&TeamFigures> for TeamFiguresJson {
             ex_poor_villages: f.ex_poor_villages,
             ex_poor_with_secretary: f.ex_poor_with_secretary,
             secretary_rate: f.secretary_rate(),
+            trained: f.trained,
+            training_hours: f.training_hours,
+            training_rate: f.training_rate(),
         }
     }
 }
@@ -222,6 +230,32 @@ pub async fn import(
             "驻村干部花名册.csv",
             "请在 ledger 字段上传驻村干部花名册文件",
             |path, name| async move { app.import_roster(caller, &path, Some(&name)).await },
+        )
+        .await?;
+    Ok(Json(super::projects::LedgerImportJson::new(
+        &r.file,
+        [r.rows, r.added, r.updated, r.unchanged, r.rejected],
+        &r.errors,
+    )))
+}
+
+#[utoipa::path(post, path = "/api/v1/work-teams/trainings/import", tag = "驻村工作队",
+    request_body(content = RosterForm, content_type = "multipart/form-data"),
+    responses((status = 200, body = super::projects::LedgerImportJson, description = "Trainings (姓名, 证件号码, 培训班名称, 培训日期, 学时, 主办单位) added, changed ones updated with their history; each trainee found on a roster within the caller's area; refused rows with row, column and why."),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn import_trainings(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    multipart: Multipart,
+) -> Result<Json<super::projects::LedgerImportJson>, ApiError> {
+    let up = Upload::read(multipart).await?;
+    let (app, caller) = (&state.app, &caller);
+    let r: RosterImport = up
+        .import_ledger(
+            "驻村干部培训台账.csv",
+            "请在 ledger 字段上传驻村干部培训台账文件",
+            |path, name| async move { app.import_trainings(caller, &path, Some(&name)).await },
         )
         .await?;
     Ok(Json(super::projects::LedgerImportJson::new(

@@ -127,6 +127,31 @@ pub async fn upload(
     page(&state, &user, status, r, import, error).await
 }
 
+/// POST `/work-teams/trainings` (multipart `ledger`, `?csrf=`): imports a training ledger,
+/// then shows the user's area with what was done.
+pub async fn upload_trainings(
+    State(state): State<AppState>,
+    user: PageUser,
+    multipart: Multipart,
+) -> Result<Response, PageError> {
+    let up = Upload::read(multipart).await?;
+    let (app, caller) = (&state.app, &user.caller);
+    let result: Result<RosterImport, WebError> = up
+        .import_ledger(
+            "驻村干部培训台账.csv",
+            "请选择驻村干部培训台账文件（xlsx、xls或CSV）",
+            |path, name| async move { app.import_trainings(caller, &path, Some(&name)).await },
+        )
+        .await;
+    let own = DayQuery {
+        area: None,
+        date: None,
+    };
+    let (import, error, status) = crate::forms::upload_outcome(result)?;
+    let r = report_of(&state, &user, &own).await?;
+    page(&state, &user, status, r, import, error).await
+}
+
 /// `/work-teams/xlsx`: the roster of a county or below as a workbook, ID numbers and phones
 /// masked.
 pub async fn xlsx(
