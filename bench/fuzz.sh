@@ -17,6 +17,10 @@
 #                values read in the indicator's unit, the figures summed
 #   roster       any bytes as a roster of village-resident cadres (csv or xlsx): header search,
 #                rows parsed and checked, the teams counted, the roster written back masked
+#   targets      any bytes as a table of employment targets (csv or xlsx): header search, rows
+#                parsed and checked, the progress summed
+#   trainings    any bytes as a training ledger of the work teams (csv or xlsx): header search,
+#                rows parsed and checked, the coverage counted
 # usage: bench/fuzz.sh [SECONDS_PER_TARGET]     (default 60)
 # cargo-fuzz needs nightly-only compiler flags; on the stable toolchain RUSTC_BOOTSTRAP=1 allows
 # them. Crashes are kept in fuzz/artifacts/<target>/.
@@ -31,7 +35,7 @@ if [ -z "$(ls seeds/ledger_xlsx)" ]; then
   (cd .. && cargo run -q --release -- generate --out fuzz/seeds/ledger_xlsx --households 3 --format xlsx >/dev/null)
 fi
 status=0
-for target in values ledger_csv ledger_xlsx department projects loans construction roster cooperation; do
+for target in values ledger_csv ledger_xlsx department projects loans construction roster cooperation targets trainings; do
   mkdir -p "corpus/$target"
   echo "== $target for ${SECONDS_EACH}s"
   cargo fuzz run "$target" "corpus/$target" "seeds/$target" -- -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 \

@@ -484,6 +484,37 @@ pub enum UserCommand {
     },
 }
 
+/// A command's output piped to one that stops reading (`zhenxing stats … | head`) ends the
+/// command quietly with status 141, as other Unix tools end (128 + SIGPIPE), instead of a
+/// panic's message: `println!` panics when stdout is a closed pipe.
+fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to stdout") && message.contains("os error 32") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
+}
+
+/// Whether an error comes of writing to a pipe its reader closed.
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<csv::Error>()
+                .is_some_and(|c| matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe))
+    })
+}
+
 fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -493,6 +524,7 @@ fn main() {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    quiet_on_closed_stdout();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -505,6 +537,8 @@ fn main() {
     };
     let code = match runtime.block_on(commands::run(cli.command)) {
         Ok(code) => code,
+        // Stdout closed by its reader (`| head`): ended quietly, as on the panic above.
+        Err(e) if closed_pipe(&e) => 141,
         Err(e) => {
             eprintln!("错误：{e:#}");
             1

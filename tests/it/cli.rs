@@ -634,3 +634,48 @@ fn output_and_logs_show_no_whole_id_number_or_phone() {
         }
     }
 }
+
+/// Output piped to a reader that stops after the first line (`| head -1`): the command ends
+/// quietly with 141, as Unix tools end on a closed pipe, not with a panic's message.
+#[test]
+fn output_to_a_closed_pipe_ends_quietly() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db").to_string_lossy().to_string();
+    assert!(zhenxing(&["init", "--db", &db]).status.success());
+    // A line for every area of the province down to its villages: 1.6 MB, far more than a
+    // pipe's buffer.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhenxing"))
+        .args(["stats", "--db", &db, "--format", "csv"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut first)
+        .unwrap();
+    assert!(!first.is_empty());
+    // The reader is gone (dropped above); the command's next writes meet a closed pipe.
+    let out = child.wait_with_output().unwrap();
+    let told = String::from_utf8_lossy(&out.stderr);
+    assert!(told.is_empty(), "{told}");
+    assert_eq!(out.status.code(), Some(141), "{told}");
+    // The employment report's table, printed line by line, the same.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhenxing"))
+        .args(["employment", "--db", &db, "--format", "table"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let told = String::from_utf8_lossy(&out.stderr);
+    assert!(!told.contains("panicked"), "{told}");
+    assert!(
+        matches!(out.status.code(), Some(0 | 141)),
+        "{:?} {told}",
+        out.status
+    );
+}

@@ -79,6 +79,30 @@ impl PhoneCheckReport {
 }
 
 impl App {
+    /// The cadres in post on `today` under `area` not drawn that day: those a draw picks from.
+    async fn drawable(
+        &self,
+        within: zhenxing_domain::Scope,
+        area: AreaCode,
+        today: NaiveDate,
+    ) -> Result<Vec<(AreaCode, IdNumber)>, AppError> {
+        let store = self.store().work_teams();
+        let drawn_today: HashSet<(AreaCode, IdNumber)> = store
+            .phone_checks(within, area, today, today)
+            .await?
+            .into_iter()
+            .map(|(c, _)| (c.county, c.cadre))
+            .collect();
+        Ok(store
+            .team_members(within, area)
+            .await?
+            .into_iter()
+            .filter(|m| m.member.in_post(today))
+            .map(|m| (m.county, m.member.id))
+            .filter(|k| !drawn_today.contains(k))
+            .collect())
+    }
+
     /// The phone checks of `area` in the month of `month` (this month when `None`), for a user
     /// within their area.
     pub async fn phone_check_report_as(
@@ -95,20 +119,12 @@ impl App {
         let today = today_in_china();
         let from = month_start(month.unwrap_or(today));
         let until = month_end(from).min(today.max(from));
-        let store = self.store().work_teams();
-        let stored = store.phone_checks(within, area, from, until).await?;
-        let drawn_today: HashSet<(AreaCode, IdNumber)> = store
-            .phone_checks(within, area, today, today)
-            .await?
-            .into_iter()
-            .map(|(c, _)| (c.county, c.cadre))
-            .collect();
-        let drawable = store
-            .team_members(within, area)
-            .await?
-            .into_iter()
-            .filter(|m| m.member.in_post(today) && !drawn_today.contains(&(m.county, m.member.id)))
-            .count() as u64;
+        let stored = self
+            .store()
+            .work_teams()
+            .phone_checks(within, area, from, until)
+            .await?;
+        let drawable = self.drawable(within, area, today).await?.len() as u64;
         let tree = self.tree().await;
         let Some(root) = tree.get(area) else {
             return Err(AppError::UnknownArea(area.to_string()));
@@ -186,21 +202,7 @@ impl App {
             )));
         }
         let today = today_in_china();
-        let store = self.store().work_teams();
-        let drawn_today: HashSet<(AreaCode, IdNumber)> = store
-            .phone_checks(within, area, today, today)
-            .await?
-            .into_iter()
-            .map(|(c, _)| (c.county, c.cadre))
-            .collect();
-        let mut pool: Vec<(AreaCode, IdNumber)> = store
-            .team_members(within, area)
-            .await?
-            .into_iter()
-            .filter(|m| m.member.in_post(today))
-            .map(|m| (m.county, m.member.id))
-            .filter(|k| !drawn_today.contains(k))
-            .collect();
+        let mut pool = self.drawable(within, area, today).await?;
         if pool.is_empty() {
             return Err(AppError::Invalid(
                 "本区划今天没有可抽查的在岗驻村干部（花名册为空，或今天已全部抽查）".into(),
@@ -220,7 +222,9 @@ impl App {
         }
         pool.truncate(take);
         pool.sort();
-        let drawn = store
+        let drawn = self
+            .store()
+            .work_teams()
             .draw_phone_checks(&caller.actor(), within, &pool, today)
             .await?;
         self.audit(
