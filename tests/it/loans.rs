@@ -292,6 +292,63 @@ async fn loans_story(db: &str) {
         .unwrap();
     assert_eq!((after.totals.outstanding, after.totals.overdue), (2, 1));
 
+    // A household's loans on its page, the latest lent first; within the caller's area only.
+    let l1 = zhenxing_domain::HouseholdNo::parse("L1").unwrap();
+    let own: Vec<String> = app
+        .household_loans(&county, area("620102"), &l1)
+        .await
+        .unwrap()
+        .iter()
+        .map(|l| format!("{} {} {}", l.no, l.lent_on, l.balance.fen()))
+        .collect();
+    assert_eq!(own, ["D01 2024-03-15 3000000", "D03 2021-01-10 0"]);
+    assert!(
+        app.household_loans(&township, area("620102"), &l1)
+            .await
+            .unwrap()
+            .is_empty(),
+        "L1 lies in another township"
+    );
+    // A loan with its changes, newest first: D02's repayment field by field, its borrower's
+    // ID number masked everywhere.
+    let d02 = zhenxing_domain::loan::LoanNo::parse("D02").unwrap();
+    let d = app.loan_as(&county, area("620102"), &d02).await.unwrap();
+    assert_eq!((d.version, d.changes.len()), (2, 2));
+    assert_eq!(d.repaid_on, Some(day("2025-01-05")));
+    assert!(!d.outstanding);
+    assert_eq!(
+        d.changes[0].fields,
+        [
+            ("贷款余额（元）".into(), "15000.00".into(), "0.00".into()),
+            ("结清日期".into(), String::new(), "2025-01-05".into()),
+        ]
+    );
+    assert_eq!(d.changes[1].version, 1);
+    assert!(
+        d.changes[1]
+            .fields
+            .contains(&("借款人证件号码".into(), String::new(), masked(&p.zhao))),
+        "{:?}",
+        d.changes[1].fields
+    );
+    assert!(
+        !serde_json::to_string(&d).unwrap().contains(&p.zhao[6..14]),
+        "no whole ID number"
+    );
+    assert!(matches!(
+        app.loan_as(&township, area("620102"), &d02).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        app.loan_as(
+            &county,
+            area("620102"),
+            &zhenxing_domain::loan::LoanNo::parse("D99").unwrap()
+        )
+        .await,
+        Err(AppError::NotFound)
+    ));
+
     // The workbook: the overdue loans and those outside the cover, masked.
     let out = dir.path().join("贷款.xlsx");
     after.write_xlsx(&out).unwrap();

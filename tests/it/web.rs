@@ -1207,6 +1207,9 @@ async fn no_route_reaches_outside_the_callers_area() {
         denied("GET", "/loans", format!("/loans?area={COUNTY_B}")),
         own("GET", "/loans", "/loans?date=2026-06-30".into()),
         denied("GET", "/loans/xlsx", format!("/loans/xlsx?area={COUNTY_B}")),
+        denied("GET", "/loans/{county}/{no}", "/loans/620521000000/BLN1".into()),
+        denied("GET", "/api/v1/loans/{county}/{no}", "/api/v1/loans/620521000000/BLN1".into()),
+        denied("GET", "/api/v1/households/{no}/loans", "/api/v1/households/B001/loans".into()),
         own("GET", "/loans/xlsx", "/loans/xlsx".into()),
         Sample {
             echo: Some(li_masked.clone()),
@@ -4507,7 +4510,7 @@ async fn a_countys_small_loans_are_imported_and_followed_on_their_page() {
         "<b id=\"loans-total\">2</b>",
         "<b id=\"loans-overdue\">1</b>",
         &format!(
-            "<td>JK1</td><td>王伟</td><td class=\"id\">{}</td>",
+            "<td><a href=\"/loans/620102000000/JK1\">JK1</a></td><td>王伟</td><td class=\"id\">{}</td>",
             wang.masked()
         ),
         "href=\"/households/A001\">A001</a>",
@@ -4577,7 +4580,7 @@ async fn a_countys_small_loans_are_imported_and_followed_on_their_page() {
         "富民贷.csv：读取1行，新增贷款1笔，更新0笔，未变0笔，1笔超出产品额度或期限，全部导入",
         "<tr data-product=\"富民贷\"><td>富民贷</td><td class=\"n\">1</td><td class=\"n\">150000.00</td>",
         "<b id=\"loans-beyond\">1</b>",
-        "<td>FM1</td><td>富民贷</td>",
+        "<td><a href=\"/loans/620102000000/FM1\">FM1</a></td><td>富民贷</td>",
         "贷款金额150000.00元超过富民贷的额度100000.00元",
         "富民贷（农户，单户100000.00元以内，36个月以内）",
     ] {
@@ -4589,6 +4592,71 @@ async fn a_countys_small_loans_are_imported_and_followed_on_their_page() {
     assert_eq!(j["by_product"][1]["figures"]["loans"], 1);
     assert_eq!(j["beyond_count"], 1);
     assert_eq!(j["beyond"][0]["no"], "FM1");
+
+    // The household's page lists its loans, each linked to its own page with its changes.
+    let household = site.get("/households/A001", Some(&admin)).await;
+    assert_eq!(household.status, StatusCode::OK);
+    for part in [
+        "id=\"household-loans\"",
+        "<a href=\"/loans/620102000000/FM1\">FM1</a></td><td>富民贷</td>",
+        "<a href=\"/loans/620102000000/JK1\">JK1</a></td><td>脱贫人口小额信贷</td>",
+    ] {
+        assert!(household.body.contains(part), "{part}\n{}", household.body);
+    }
+    assert!(
+        household.body.find("FM1") < household.body.find("JK1"),
+        "the latest lent first"
+    );
+    let zhao = site.get("/households/A002", Some(&admin)).await;
+    assert_eq!(zhao.status, StatusCode::OK);
+    assert!(
+        !zhao.body.contains("id=\"household-loans\""),
+        "its own loans only"
+    );
+    let loan = site.get("/loans/620102000000/JK1", Some(&admin)).await;
+    assert_eq!(loan.status, StatusCode::OK, "{}", loan.body);
+    for part in [
+        "王伟的贷款",
+        "id=\"loan-overdue\">已逾期",
+        "<td id=\"loan-balance\">20000.00元</td>",
+        &wang.masked(),
+        "id=\"loan-history\"",
+    ] {
+        assert!(loan.body.contains(part), "{part}\n{}", loan.body);
+    }
+    assert!(!loan.body.contains(&site.wang_id), "no whole ID number");
+    for missing in [
+        "/loans/620102000000/NONE",
+        "/loans/620102001/JK1",
+        "/loans/xyz/JK1",
+    ] {
+        assert_eq!(
+            site.get(missing, Some(&admin)).await.status,
+            StatusCode::NOT_FOUND,
+            "{missing}"
+        );
+    }
+    let r = site
+        .api(Method::GET, "/api/v1/loans/620102000000/JK1", &token)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(j["loan"]["balance_fen"], 2_000_000);
+    assert_eq!(j["version"], 1);
+    assert_eq!(j["changes"][0]["version"], 1);
+    assert!(!r.body.contains(&site.wang_id), "no whole ID number");
+    let r = site
+        .api(Method::GET, "/api/v1/households/A001/loans", &token)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let nos: Vec<&str> = j
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["no"].as_str().unwrap())
+        .collect();
+    assert_eq!(nos, ["JK2", "FM1", "JK1"], "the latest lent first");
 }
 
 #[tokio::test]

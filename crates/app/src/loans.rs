@@ -22,7 +22,7 @@ use zhenxing_ledger::loan::{
 };
 use zhenxing_ledger::write::Out;
 use zhenxing_store::Actor;
-use zhenxing_store::loan::LoanRecord;
+use zhenxing_store::loan::{LoanRecord, StoredLoan};
 
 use crate::auth::Caller;
 use crate::{App, AppError};
@@ -102,6 +102,42 @@ pub struct LoanRow {
     pub product: String,
     /// Where it goes beyond its product's amount or term.
     pub beyond: Vec<String>,
+}
+
+/// A stored loan as the lists show it on `day`, judged by its product in `rule`.
+fn loan_row(s: &StoredLoan, rule: &LoanRule, day: NaiveDate, village_name: String) -> LoanRow {
+    let r = &s.record;
+    let l = &r.loan;
+    let product = rule.of(l);
+    LoanRow {
+        county: r.county,
+        no: l.no.clone(),
+        borrower_masked: l.borrower.masked(),
+        borrower_name: l.borrower_name.clone(),
+        household_no: r.household_no.clone(),
+        village: r.village,
+        village_name,
+        bank: l.bank.clone(),
+        amount: l.amount,
+        lent_on: l.lent_on,
+        due_on: l.due_on,
+        balance: l.balance,
+        extended: l.extended,
+        covered: r.covered,
+        days_overdue: if l.overdue_on(day) {
+            (day - l.due_on).num_days()
+        } else {
+            0
+        },
+        product: match (product, &l.product) {
+            (Some(p), _) => p.name.clone(),
+            (None, Some(name)) => name.clone(),
+            (None, None) => String::new(),
+        },
+        beyond: product
+            .map(|p| p.beyond(l).iter().map(ToString::to_string).collect())
+            .unwrap_or_default(),
+    }
 }
 
 /// The loans of an area as of a day.
@@ -344,14 +380,7 @@ impl App {
             return Err(AppError::UnknownArea(area.to_string()));
         };
         let day = as_of.unwrap_or_else(today_in_china);
-        let rule = match year_of_day(day) {
-            Some(y) => self
-                .policy_or_none(area, y)
-                .await?
-                .map(|p| p.loans)
-                .unwrap_or_default(),
-            None => LoanRule::default(),
-        };
+        let rule = self.loan_rule(area, day).await?;
         let stored = self.store().loans().loans(scope, area).await?;
         let skip = (area.level().number() as usize).clamp(2, 3);
         let village_name = |code: AreaCode| {
@@ -382,15 +411,8 @@ impl App {
             let r = &s.record;
             let l = &r.loan;
             totals.add(l, r.covered, day);
-            let product = rule.of(l);
-            let product_name = match (product, &l.product) {
-                (Some(p), _) => p.name.clone(),
-                (None, Some(name)) => name.clone(),
-                (None, None) => String::new(),
-            };
-            let found_beyond: Vec<String> = product
-                .map(|p| p.beyond(l).iter().map(ToString::to_string).collect())
-                .unwrap_or_default();
+            let row = loan_row(s, &rule, day, village_name(r.village));
+            let product_name = row.product.clone();
             match by_product.iter_mut().find(|(n, _)| *n == product_name) {
                 Some((_, f)) => f.add(l, r.covered, day),
                 None => {
@@ -414,39 +436,16 @@ impl App {
                     owing_by_area.entry(c).or_default().insert(key);
                 }
             }
-            let row = || LoanRow {
-                county: r.county,
-                no: l.no.clone(),
-                borrower_masked: l.borrower.masked(),
-                borrower_name: l.borrower_name.clone(),
-                household_no: r.household_no.clone(),
-                village: r.village,
-                village_name: village_name(r.village),
-                bank: l.bank.clone(),
-                amount: l.amount,
-                lent_on: l.lent_on,
-                due_on: l.due_on,
-                balance: l.balance,
-                extended: l.extended,
-                covered: r.covered,
-                days_overdue: if l.overdue_on(day) {
-                    (day - l.due_on).num_days()
-                } else {
-                    0
-                },
-                product: product_name.clone(),
-                beyond: found_beyond.clone(),
-            };
             if l.lent_on <= day {
                 if l.overdue_on(day) {
-                    overdue.push(row());
+                    overdue.push(row.clone());
                 }
                 if !r.covered {
-                    not_covered.push(row());
+                    not_covered.push(row.clone());
                 }
-                if !found_beyond.is_empty() {
+                if !row.beyond.is_empty() {
                     beyond_count += 1;
-                    beyond.push(row());
+                    beyond.push(row);
                 }
             }
         }
@@ -500,7 +499,161 @@ impl App {
         }
         self.loan_report(caller.scope(), area, as_of, limit).await
     }
+
+    /// The products of the policy in force for `area` on `day` (the default ones without).
+    async fn loan_rule(&self, area: AreaCode, day: NaiveDate) -> Result<LoanRule, AppError> {
+        Ok(match year_of_day(day) {
+            Some(y) => self
+                .policy_or_none(area, y)
+                .await?
+                .map(|p| p.loans)
+                .unwrap_or_default(),
+            None => LoanRule::default(),
+        })
+    }
+
+    /// The name of `village` below its county (乡镇 and 村).
+    async fn village_below_county(&self, village: AreaCode) -> String {
+        let tree = self.tree().await;
+        tree.path(village)
+            .iter()
+            .skip(3)
+            .map(|d| d.name.as_str())
+            .collect::<Vec<_>>()
+            .join("")
+    }
+
+    /// The loans lent to a household of `county` (a user's, within their area), as of today,
+    /// the latest lent first: its page lists them (一户一档).
+    pub async fn household_loans(
+        &self,
+        caller: &Caller,
+        county: AreaCode,
+        household: &HouseholdNo,
+    ) -> Result<Vec<LoanRow>, AppError> {
+        caller.require(Permission::ReadRegistry)?;
+        let stored = self
+            .store()
+            .loans()
+            .household_loans(caller.scope(), county, household)
+            .await?;
+        let day = today_in_china();
+        let rule = self.loan_rule(county, day).await?;
+        let mut rows = Vec::with_capacity(stored.len());
+        for s in &stored {
+            let name = self.village_below_county(s.record.village).await;
+            rows.push(loan_row(s, &rule, day, name));
+        }
+        Ok(rows)
+    }
+
+    /// One loan of a county's ledger with its changes, newest first, for a user within whose
+    /// area its borrower's household lies. The borrower's ID number masked, in the changes too.
+    pub async fn loan_as(
+        &self,
+        caller: &Caller,
+        county: AreaCode,
+        no: &LoanNo,
+    ) -> Result<LoanDetail, AppError> {
+        caller.require(Permission::ReadRegistry)?;
+        let Some((stored, changes)) = self
+            .store()
+            .loans()
+            .loan(caller.scope(), county, no)
+            .await?
+        else {
+            return Err(AppError::NotFound);
+        };
+        let day = today_in_china();
+        let rule = self.loan_rule(county, day).await?;
+        let name = self.village_below_county(stored.record.village).await;
+        let l = &stored.record.loan;
+        Ok(LoanDetail {
+            row: loan_row(&stored, &rule, day, name),
+            purpose: l.purpose.clone(),
+            repaid_on: l.repaid_on,
+            outstanding: l.outstanding_on(day),
+            version: stored.version,
+            changed_at: stored.changed_at.clone(),
+            changed_by: stored.changed_by.clone(),
+            changes: changes
+                .iter()
+                .rev()
+                .map(|c| {
+                    let flat = zhenxing_store::project::ProjectChange {
+                        before: c.before.as_ref().map(flat_loan),
+                        after: flat_loan(&c.after),
+                        ..c.clone()
+                    };
+                    crate::own_ledgers::change_view(&flat, LOAN_FIELDS)
+                })
+                .collect(),
+        })
+    }
 }
+
+/// A loan with its changes, as its page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoanDetail {
+    pub row: LoanRow,
+    pub purpose: Option<String>,
+    pub repaid_on: Option<NaiveDate>,
+    /// Not repaid today.
+    pub outstanding: bool,
+    pub version: i64,
+    pub changed_at: String,
+    pub changed_by: String,
+    /// Newest first.
+    pub changes: Vec<crate::own_ledgers::ChangeView>,
+}
+
+/// A kept loan's JSON (a [`LoanRecord`]: the loan's fields under `loan`) as one flat object,
+/// the borrower's ID number masked: what a change shows.
+fn flat_loan(v: &serde_json::Value) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    if let Some(o) = v.as_object() {
+        for (k, x) in o {
+            if k == "loan" {
+                if let Some(inner) = x.as_object() {
+                    out.extend(inner.iter().map(|(k, x)| (k.clone(), x.clone())));
+                }
+            } else {
+                out.insert(k.clone(), x.clone());
+            }
+        }
+    }
+    if let Some(id) = out.get("borrower").and_then(|b| b.as_str()) {
+        let masked = zhenxing_domain::IdNumber::parse(id)
+            .map(|i| i.masked())
+            .unwrap_or_else(|_| "已隐去".into());
+        out.insert("borrower".into(), masked.into());
+    }
+    for flag in ["extended", "covered"] {
+        if let Some(b) = out.get(flag).and_then(|b| b.as_bool()) {
+            out.insert(flag.into(), if b { "是" } else { "否" }.into());
+        }
+    }
+    serde_json::Value::Object(out)
+}
+
+/// A loan's fields in the ledger's order: the JSON key, the label, whether money.
+const LOAN_FIELDS: crate::own_ledgers::Fields = &[
+    ("no", "贷款合同编号", false),
+    ("product", "贷款产品", false),
+    ("borrower", "借款人证件号码", false),
+    ("borrower_name", "借款人姓名", false),
+    ("household_no", "户编号", false),
+    ("village", "所在村代码", false),
+    ("bank", "放贷银行", false),
+    ("amount", "贷款金额（元）", true),
+    ("lent_on", "放款日期", false),
+    ("due_on", "到期日期", false),
+    ("balance", "贷款余额（元）", true),
+    ("repaid_on", "结清日期", false),
+    ("extended", "是否展期", false),
+    ("purpose", "贷款用途", false),
+    ("covered", "借款户在产品支持对象内", false),
+];
 
 /// The columns of a list of loans in the workbook.
 pub const LOAN_HEADERS: [&str; 15] = [

@@ -7,10 +7,10 @@
 
 use async_trait::async_trait;
 use serde::Serialize;
-use zhenxing_domain::loan::Loan;
+use zhenxing_domain::loan::{Loan, LoanNo};
 use zhenxing_domain::{AreaCode, HouseholdNo, Scope};
 
-use crate::project::Saved;
+use crate::project::{ProjectChange, Saved};
 use crate::{Actor, StoreResult};
 
 /// A loan with the household it was lent to.
@@ -47,4 +47,22 @@ pub trait LoanStore: Send + Sync {
 
     /// The loans of the households under `area`, in (county, number) order.
     async fn loans(&self, scope: Scope, area: AreaCode) -> StoreResult<Vec<StoredLoan>>;
+
+    /// The loans lent to a household of `county` (as the ledger found it when imported),
+    /// within `scope`, the latest lent first.
+    async fn household_loans(
+        &self,
+        scope: Scope,
+        county: AreaCode,
+        household: &HouseholdNo,
+    ) -> StoreResult<Vec<StoredLoan>>;
+
+    /// One loan of a county's ledger with its changes (oldest first); `None` when there is no
+    /// such loan or it lies outside `scope`.
+    async fn loan(
+        &self,
+        scope: Scope,
+        county: AreaCode,
+        no: &LoanNo,
+    ) -> StoreResult<Option<(StoredLoan, Vec<ProjectChange>)>>;
 }

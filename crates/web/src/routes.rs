@@ -165,6 +165,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         ),
         (r("GET", "/loans/xlsx", Page), get(pages::loans::xlsx)),
         (
+            r("GET", "/loans/{county}/{no}", Page),
+            get(pages::loans::show),
+        ),
+        (
             r("GET", "/construction", Page),
             get(pages::construction::list),
         ),
@@ -516,6 +520,14 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             post(api::work_logs::write),
         ),
         (r("GET", "/api/v1/loans", Api), get(api::loans::loans)),
+        (
+            r("GET", "/api/v1/loans/{county}/{no}", Api),
+            get(api::loans::loan),
+        ),
+        (
+            r("GET", "/api/v1/households/{no}/loans", Api),
+            get(api::loans::household_loans),
+        ),
         (
             r("POST", "/api/v1/loans/import", Api),
             post(api::loans::import).layer(DefaultBodyLimit::max(LIST_LIMIT)),

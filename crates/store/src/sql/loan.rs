@@ -9,7 +9,7 @@ use super::monitoring::{area, corrupt, day, opt_day, row_day, row_opt_day};
 use super::versioned::{Versioned, changeset};
 use super::{Db, Row, SqlStore, Tx, Value};
 use crate::loan::*;
-use crate::project::Saved;
+use crate::project::{ProjectChange, Saved};
 use crate::{Actor, StoreError, StoreResult};
 
 const COLUMNS: &str = "l.county_code, l.loan_no, l.id_number, l.borrower_name, l.household_no, \
@@ -156,5 +156,48 @@ impl<D: Db> LoanStore for SqlStore<D> {
             )
             .await?;
         rows.iter().map(stored_loan).collect()
+    }
+
+    async fn household_loans(
+        &self,
+        scope: Scope,
+        county: AreaCode,
+        household: &HouseholdNo,
+    ) -> StoreResult<Vec<StoredLoan>> {
+        let mut tx = self.db().read().await?;
+        let rows = tx
+            .fetch(
+                &format!(
+                    "SELECT {COLUMNS} FROM loans l JOIN changesets c ON c.id = l.changeset_id \
+                     WHERE l.county_code = $1 AND l.household_no = $2 \
+                     ORDER BY l.lent_on DESC, l.loan_no"
+                ),
+                &[county.as_i64().into(), household.as_str().into()],
+            )
+            .await?;
+        let loans: Vec<StoredLoan> = rows.iter().map(stored_loan).collect::<StoreResult<_>>()?;
+        Ok(loans
+            .into_iter()
+            .filter(|l| scope.contains(l.record.village))
+            .collect())
+    }
+
+    async fn loan(
+        &self,
+        scope: Scope,
+        county: AreaCode,
+        no: &LoanNo,
+    ) -> StoreResult<Option<(StoredLoan, Vec<ProjectChange>)>> {
+        let mut tx = self.db().read().await?;
+        let Some(loan) = read_one(tx.as_mut(), county, no).await? else {
+            return Ok(None);
+        };
+        if !scope.contains(loan.record.village) {
+            return Ok(None);
+        }
+        let changes = LOANS
+            .history(tx.as_mut(), county.as_i64(), no.as_str())
+            .await?;
+        Ok(Some((loan, changes)))
     }
 }

@@ -194,6 +194,90 @@ pub async fn loans(
     }))
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoanChangeJson {
+    pub version: i64,
+    pub at: String,
+    pub actor: String,
+    /// The fields it changed: label, before, after (the first version: every field given;
+    /// the borrower's ID number masked).
+    pub fields: Vec<[String; 3]>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoanDetailJson {
+    pub loan: LoanJson,
+    pub purpose: Option<String>,
+    pub repaid_on: Option<String>,
+    /// Not repaid today.
+    pub outstanding: bool,
+    pub version: i64,
+    /// Newest first.
+    pub changes: Vec<LoanChangeJson>,
+}
+
+#[utoipa::path(get, path = "/api/v1/loans/{county}/{no}", tag = "小额信贷",
+    params(("county" = String, Path, description = "The county's code"), ("no" = String, Path, description = "贷款合同编号")),
+    responses((status = 200, body = LoanDetailJson, description = "A loan of the county's ledger with its changes (the borrower's ID number masked)."), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn loan(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    axum::extract::Path((county, no)): axum::extract::Path<(String, String)>,
+) -> Result<Json<LoanDetailJson>, ApiError> {
+    let (county, no) = crate::pages::loans::loan_key(&county, &no)?;
+    let d = state.app.loan_as(&caller, county, &no).await?;
+    Ok(Json(LoanDetailJson {
+        loan: (&d.row).into(),
+        purpose: d.purpose.clone(),
+        repaid_on: d.repaid_on.map(|d| d.to_string()),
+        outstanding: d.outstanding,
+        version: d.version,
+        changes: d
+            .changes
+            .iter()
+            .map(|c| LoanChangeJson {
+                version: c.version,
+                at: c.at.clone(),
+                actor: c.actor.clone(),
+                fields: c
+                    .fields
+                    .iter()
+                    .map(|(a, b, c)| [a.clone(), b.clone(), c.clone()])
+                    .collect(),
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HouseholdLoansParams {
+    /// 县（区）代码: the household's row in that county (a household that moved away); absent:
+    /// the one registered under the number.
+    pub county: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/households/{no}/loans", tag = "小额信贷",
+    params(("no" = String, Path, description = "户编号"), HouseholdLoansParams),
+    responses((status = 200, body = [LoanJson], description = "The loans lent to the household, the latest lent first (ID numbers masked)."), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn household_loans(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    axum::extract::Path(no): axum::extract::Path<String>,
+    Query(q): Query<HouseholdLoansParams>,
+) -> Result<Json<Vec<LoanJson>>, ApiError> {
+    let no = crate::forms::household_no(&no)?;
+    let at = crate::pages::households::county_param(q.county.as_deref())?;
+    let d = state.app.household_at(&caller, &no, at, false).await?;
+    let rows = state
+        .app
+        .household_loans(&caller, d.stored.county, &no)
+        .await?;
+    Ok(Json(rows.iter().map(LoanJson::from).collect()))
+}
+
 /// The multipart form of a loans ledger's import (documentation only).
 #[derive(ToSchema)]
 #[allow(dead_code)]

@@ -465,6 +465,8 @@ struct DetailPage {
     open_clue: Option<String>,
     /// Why a closing was refused.
     error: Option<String>,
+    /// The loans lent to the household (小额信贷, 富民贷), the latest first.
+    loans: Vec<zhenxing_app::loans::LoanRow>,
 }
 
 /// `?county=`: a household's row in that county (a closed row of a household that moved).
@@ -539,6 +541,10 @@ async fn detail_with(
                 latest.map(|e| e.found_on.to_string()).unwrap_or_default()
             )
         });
+    let loans = state
+        .app
+        .household_loans(&user.caller, d.stored.county, &no)
+        .await?;
     let m = &d.stored.household.monitoring;
     let may_eliminate = m.category.is_some() && !m.eliminated && d.stored.closed.is_none();
     let may_close =
@@ -554,6 +560,7 @@ async fn detail_with(
         may_close,
         open_clue,
         error,
+        loans,
     }))
 }
 

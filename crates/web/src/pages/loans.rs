@@ -200,3 +200,43 @@ pub async fn xlsx(
     let bytes = workbook(move |out| r.write_xlsx(out)).await?;
     Ok(download(bytes, &name, XLSX))
 }
+
+/// The county and number of a loan's address: `NotFound` unless a county's code and a number
+/// a ledger could hold.
+pub fn loan_key(
+    county: &str,
+    no: &str,
+) -> Result<(zhenxing_domain::AreaCode, zhenxing_domain::loan::LoanNo), WebError> {
+    let county = crate::pages::areas::parse_area(county)?;
+    if county.level() != zhenxing_domain::AreaLevel::County {
+        return Err(WebError::NotFound);
+    }
+    let no = zhenxing_domain::loan::LoanNo::parse(no).map_err(|_| WebError::NotFound)?;
+    Ok((county, no))
+}
+
+#[derive(Template)]
+#[template(path = "loan.html")]
+struct LoanPage {
+    title: String,
+    user: Option<UserCtx>,
+    d: zhenxing_app::loans::LoanDetail,
+}
+
+/// `/loans/{county}/{no}`: a loan with its changes.
+pub async fn show(
+    State(state): State<AppState>,
+    user: PageUser,
+    axum::extract::Path((county, no)): axum::extract::Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (county, no) = loan_key(&county, &no)?;
+    let d = state.app.loan_as(&user.caller, county, &no).await?;
+    Ok(render_with(
+        StatusCode::OK,
+        &LoanPage {
+            title: format!("贷款 {} · 小额信贷", d.row.no),
+            user: Some(UserCtx::of(&state, &user).await),
+            d,
+        },
+    ))
+}
