@@ -305,6 +305,71 @@ async fn targets_story(app: &App, dir: &std::path::Path) {
         ]
     );
     assert_eq!(lanzhou.targets.len(), 2);
+    // The city's dispatch report of today carries the same lines; one of a past day none (the
+    // registry keeps today's employment only); an issued one keeps what it had (below).
+    let actor = Actor {
+        user_id: None,
+        name: "调度".into(),
+    };
+    let issued = app
+        .issue_report(&actor, Scope::All, area("620100"), None)
+        .await
+        .unwrap();
+    let e = issued.content.employment.as_ref().expect("today's report");
+    let rows: Vec<(String, u64, Option<u64>, u64)> = e
+        .rows
+        .iter()
+        .map(|r| (r.code.to_string(), r.counted, r.target, r.ex_poor_labour))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "620100000000".to_string(),
+                5,
+                Some(6),
+                lanzhou.totals.ex_poor.labour
+            ),
+            (
+                "620102000000".to_string(),
+                4,
+                Some(5),
+                lanzhou.by_area[0].figures.ex_poor.labour
+            ),
+            (
+                "620121000000".to_string(),
+                1,
+                Some(1),
+                lanzhou.by_area[1].figures.ex_poor.labour
+            ),
+        ]
+    );
+    assert_eq!(e.rows[1].values()[6..], ["80.00%".to_string(), "1".into()]);
+    assert!(e.target_includes_monitored);
+    let past = app
+        .build_report(
+            Scope::All,
+            area("620100"),
+            chrono::NaiveDate::from_ymd_opt(this_year() - 1, 12, 31),
+        )
+        .await
+        .unwrap();
+    assert!(past.content.employment.is_none());
+    let book = dir.join("调度表.xlsx");
+    zhenxing_app::report::write_report_xlsx(&issued, &book).unwrap();
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&book).unwrap();
+    let sheet = calamine::Reader::worksheet_range(&mut wb, "务工就业").unwrap();
+    let cell = |r: u32, c: u32| {
+        sheet
+            .get_value((r, c))
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        (cell(3, 0), cell(3, 6), cell(3, 7), cell(3, 9)),
+        ("620102000000".into(), "4".into(), "5".into(), "1".into())
+    );
+    assert_eq!(cell(3, 8), "0.8", "the rate as a number");
     let province = app
         .employment_report(Scope::All, area("620000"))
         .await
@@ -347,6 +412,20 @@ async fn targets_story(app: &App, dir: &std::path::Path) {
         .unwrap();
     assert_eq!(county.progress.rate(), "100.00%");
     assert!(county.behind.is_empty());
+    let kept = app
+        .issued_report(Scope::All, issued.issued.as_ref().unwrap().id)
+        .await
+        .unwrap();
+    assert_eq!(
+        kept.content.employment.as_ref().unwrap().rows[1].target,
+        Some(5),
+        "an issued report keeps the target it had"
+    );
+    let now = app
+        .build_report(Scope::All, area("620100"), None)
+        .await
+        .unwrap();
+    assert_eq!(now.content.employment.unwrap().rows[1].target, Some(4));
 
     // Who may not set targets: refused before the file is read.
     for (role, code) in [

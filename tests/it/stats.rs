@@ -668,7 +668,9 @@ async fn an_issued_report_is_frozen_and_compared_with_the_previous_one() {
     write_report_xlsx(&second, &path).unwrap();
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
     let sheets = calamine::Reader::sheet_names(&book);
-    assert_eq!(sheets, ["汇总", "乡镇", "村社区", "核查村"]);
+    assert_eq!(sheets, ["汇总", "乡镇", "村社区", "务工就业", "核查村"]);
+    assert!(first.content.employment.is_none(), "a report of a past day");
+    assert!(second.content.employment.is_some(), "a report of today");
     let summary = calamine::Reader::worksheet_range(&mut book, "汇总").unwrap();
     let cell = |r: u32, c: u32| {
         summary

@@ -1342,6 +1342,16 @@ async fn dispatch_reports_are_issued_frozen_and_compared() {
     );
     assert_eq!(summary_now[0], "5", "A001 and C001-C004");
     assert_eq!(change[0], "+4");
+    // Today's report has the employment section (the county, then its townships with labour
+    // or a target); the first, of a past day, has none.
+    assert_eq!(
+        column(&page.body, "report-employment", 0)[0],
+        "620102000000"
+    );
+    let employment = column(&page.body, "report-employment", 2);
+    assert!(page.body.contains("务工就业（截至报告日）"));
+    let first_page = site.get(&first, Some(&admin)).await;
+    assert!(!first_page.body.contains("id=\"report-employment\""));
     // Frozen: more data does not change the issued report.
     let h = site.env.write(
         "more.csv",
@@ -1385,6 +1395,20 @@ async fn dispatch_reports_are_issued_frozen_and_compared() {
     let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(j["summary"][0]["change"], 4.0);
     assert_eq!(j["previous"]["as_of"], "2024-12-31");
+    assert_eq!(j["employment"]["rows"][0]["code"], "620102000000");
+    assert_eq!(
+        j["employment"]["rows"][0]["ex_poor_labour"].as_u64(),
+        employment[0].parse::<u64>().ok()
+    );
+    let r = site
+        .api(
+            Method::GET,
+            "/api/v1/reports/preview?as_of=2024-12-31",
+            &token,
+        )
+        .await;
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert!(j["employment"].is_null(), "{}", r.body);
 }
 
 /// Department screening in the browser and over the API: a county officer uploads a disability

@@ -26,6 +26,100 @@ pub struct ReportContent {
     pub ratio_basis_points: u32,
     pub only_ex_poor_villages: bool,
     pub over_ratio: Vec<OverRatioRow>,
+    /// 务工就业 of the area and of each area directly under it, counted when the report was
+    /// built: only a report as of today has it (the registry keeps members' employment as it
+    /// is now, not day by day), and an issued one keeps it. Absent from older reports.
+    #[serde(default)]
+    pub employment: Option<ReportEmployment>,
+}
+
+/// The employment section of a report (脱贫人口务工就业 against the counties' annual targets).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportEmployment {
+    /// The year of the targets.
+    pub year: u16,
+    /// Whether monitoring objects count toward the target (the policy's `[employment]`).
+    pub target_includes_monitored: bool,
+    /// The report's area first, then each area directly under it with labour or a target.
+    pub rows: Vec<ReportEmploymentRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportEmploymentRow {
+    pub code: AreaCode,
+    pub name: String,
+    /// 脱贫劳动力 and of them in work (务工 or 公益岗位, as the policy counts employment).
+    pub ex_poor_labour: u64,
+    pub ex_poor_employed: u64,
+    /// 监测对象劳动力 (of households not ex-poor) and of them in work.
+    pub monitored_labour: u64,
+    pub monitored_employed: u64,
+    /// The persons in work of the counties with a target, as the target counts them.
+    pub counted: u64,
+    /// The sum of its counties' targets (`None`: none has one).
+    pub target: Option<u64>,
+}
+
+impl ReportEmploymentRow {
+    fn of(
+        code: AreaCode,
+        name: &str,
+        f: &zhenxing_domain::employment::EmploymentFigures,
+        p: &zhenxing_domain::employment::TargetProgress,
+    ) -> ReportEmploymentRow {
+        ReportEmploymentRow {
+            code,
+            name: name.to_string(),
+            ex_poor_labour: f.ex_poor.labour,
+            ex_poor_employed: f.ex_poor.employed,
+            monitored_labour: f.monitored.labour,
+            monitored_employed: f.monitored.employed,
+            counted: p.counted,
+            target: p.target,
+        }
+    }
+
+    pub fn progress(&self) -> zhenxing_domain::employment::TargetProgress {
+        zhenxing_domain::employment::TargetProgress {
+            counted: self.counted,
+            target: self.target,
+        }
+    }
+}
+
+/// The headings of the employment section's columns (page and workbook).
+pub const EMPLOYMENT_HEADERS: [&str; 8] = [
+    "脱贫劳动力",
+    "其中就业",
+    "监测对象劳动力",
+    "其中就业",
+    "计入目标的就业人数",
+    "务工就业目标（人）",
+    "完成率",
+    "差额（人）",
+];
+
+impl ReportEmploymentRow {
+    /// The row's values under [`EMPLOYMENT_HEADERS`], as text.
+    pub fn values(&self) -> [String; 8] {
+        let p = self.progress();
+        [
+            self.ex_poor_labour.to_string(),
+            self.ex_poor_employed.to_string(),
+            self.monitored_labour.to_string(),
+            self.monitored_employed.to_string(),
+            self.counted.to_string(),
+            self.target
+                .map(|t| t.to_string())
+                .unwrap_or_else(|| "—".into()),
+            p.rate(),
+            if p.target.is_some() {
+                p.short().to_string()
+            } else {
+                "—".into()
+            },
+        ]
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -118,6 +212,33 @@ impl App {
                     base_persons: v.base_persons,
                 })
                 .collect(),
+            employment: None,
+        };
+        drop(tree);
+        let employment = if as_of_day == today_in_china() {
+            let e = self.employment_report(scope, area).await?;
+            let mut rows = vec![ReportEmploymentRow::of(
+                area,
+                &content.area_name,
+                &e.totals,
+                &e.progress,
+            )];
+            rows.extend(
+                e.by_area
+                    .iter()
+                    .map(|a| ReportEmploymentRow::of(a.code, &a.name, &a.figures, &a.progress)),
+            );
+            Some(ReportEmployment {
+                year: e.year.get(),
+                target_includes_monitored: e.target_rule.target_includes_monitored,
+                rows,
+            })
+        } else {
+            None
+        };
+        let content = ReportContent {
+            employment,
+            ..content
         };
         let previous = self.previous_report(scope, area, as_of_day, None).await?;
         Ok(Report {
@@ -426,6 +547,75 @@ pub fn write_report_xlsx(report: &Report, path: &Path) -> Result<(), AppError> {
             let counts = row.counts();
             for (i, (_, f)) in COLUMNS.iter().enumerate() {
                 write_value(sheet, r, i as u16 + 2, f(&counts, &row.work))?;
+            }
+        }
+        sheet.set_column_width(0, 14).map_err(xlsx)?;
+        sheet.set_column_width(1, 20).map_err(xlsx)?;
+    }
+
+    // 务工就业, when the report has it (a report of its own day).
+    if let Some(e) = &c.employment {
+        let sheet = book.add_worksheet().set_name("务工就业").map_err(xlsx)?;
+        sheet
+            .write_string_with_format(
+                0,
+                0,
+                format!(
+                    "{}年脱贫人口{}务工就业（截至{}）",
+                    e.year,
+                    if e.target_includes_monitored {
+                        "（含监测对象）"
+                    } else {
+                        ""
+                    },
+                    c.as_of
+                ),
+                &bold,
+            )
+            .map_err(xlsx)?;
+        for (i, h) in ["区划代码", "名称"]
+            .iter()
+            .chain(EMPLOYMENT_HEADERS.iter())
+            .enumerate()
+        {
+            sheet
+                .write_string_with_format(1, i as u16, *h, &bold)
+                .map_err(xlsx)?;
+        }
+        for (n, row) in e.rows.iter().enumerate() {
+            let r = n as u32 + 2;
+            sheet
+                .write_string(r, 0, row.code.to_string())
+                .map_err(xlsx)?;
+            sheet.write_string(r, 1, &row.name).map_err(xlsx)?;
+            let numbers = [
+                Some(row.ex_poor_labour),
+                Some(row.ex_poor_employed),
+                Some(row.monitored_labour),
+                Some(row.monitored_employed),
+                Some(row.counted),
+                row.target,
+            ];
+            for (i, v) in numbers.iter().enumerate() {
+                let col = i as u16 + 2;
+                match v {
+                    Some(n) => sheet.write_number(r, col, *n as f64),
+                    None => sheet.write_string(r, col, "—"),
+                }
+                .map_err(xlsx)?;
+            }
+            let p = row.progress();
+            match p.target.filter(|t| *t > 0) {
+                Some(t) => {
+                    sheet
+                        .write_number_with_format(r, 8, p.counted as f64 / t as f64, &percent)
+                        .map_err(xlsx)?;
+                    sheet.write_number(r, 9, p.short() as f64).map_err(xlsx)?;
+                }
+                None => {
+                    sheet.write_string(r, 8, "—").map_err(xlsx)?;
+                    sheet.write_string(r, 9, "—").map_err(xlsx)?;
+                }
             }
         }
         sheet.set_column_width(0, 14).map_err(xlsx)?;

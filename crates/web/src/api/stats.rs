@@ -264,6 +264,35 @@ pub struct ReportJson {
     pub ratio: f64,
     pub only_ex_poor_villages: bool,
     pub over_ratio: Vec<VillageJson>,
+    /// 务工就业 of the area and each area directly under it, counted when the report was built:
+    /// only a report as of its own day has it (an issued one keeps it).
+    pub employment: Option<ReportEmploymentJson>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportEmploymentJson {
+    /// The year of the targets.
+    pub year: u16,
+    /// Whether monitoring objects count toward the target.
+    pub target_includes_monitored: bool,
+    /// The report's area first, then each area directly under it.
+    pub rows: Vec<ReportEmploymentRowJson>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportEmploymentRowJson {
+    pub code: String,
+    pub name: String,
+    pub ex_poor_labour: u64,
+    pub ex_poor_employed: u64,
+    pub monitored_labour: u64,
+    pub monitored_employed: u64,
+    /// The persons in work of the counties with a target, as the target counts them.
+    pub counted: u64,
+    /// The sum of its counties' targets; absent when none has one.
+    pub target: Option<u64>,
+    /// 完成率, e.g. "95.73%" ("-" without a target).
+    pub rate: String,
 }
 
 fn number(v: ReportValue) -> Option<f64> {
@@ -328,6 +357,25 @@ pub fn report_json(r: &Report) -> ReportJson {
             .collect(),
         ratio: BasisPoints(c.ratio_basis_points).percent(),
         only_ex_poor_villages: c.only_ex_poor_villages,
+        employment: c.employment.as_ref().map(|e| ReportEmploymentJson {
+            year: e.year,
+            target_includes_monitored: e.target_includes_monitored,
+            rows: e
+                .rows
+                .iter()
+                .map(|r| ReportEmploymentRowJson {
+                    code: r.code.to_string(),
+                    name: r.name.clone(),
+                    ex_poor_labour: r.ex_poor_labour,
+                    ex_poor_employed: r.ex_poor_employed,
+                    monitored_labour: r.monitored_labour,
+                    monitored_employed: r.monitored_employed,
+                    counted: r.counted,
+                    target: r.target,
+                    rate: r.progress().rate(),
+                })
+                .collect(),
+        }),
         over_ratio: c
             .over_ratio
             .iter()

@@ -55,6 +55,16 @@ pub struct ReportView {
     pub ratio: String,
     pub only_ex_poor: bool,
     pub over: Vec<OverRow>,
+    /// 务工就业 (a report of its own day): its heading and rows.
+    pub employment: Option<(String, Vec<EmploymentRow>)>,
+    pub employment_headers: [&'static str; 8],
+}
+
+pub struct EmploymentRow {
+    pub code: String,
+    pub name: String,
+    pub values: [String; 8],
+    pub behind: bool,
 }
 
 pub fn value_text(v: ReportValue) -> String {
@@ -187,6 +197,29 @@ pub fn report_view(r: &Report) -> ReportView {
                 ),
             })
             .collect(),
+        employment_headers: zhenxing_app::report::EMPLOYMENT_HEADERS,
+        employment: c.employment.as_ref().map(|e| {
+            (
+                format!(
+                    "{}年脱贫人口{}务工就业（截至报告日）",
+                    e.year,
+                    if e.target_includes_monitored {
+                        "（含监测对象）"
+                    } else {
+                        ""
+                    }
+                ),
+                e.rows
+                    .iter()
+                    .map(|r| EmploymentRow {
+                        code: r.code.to_string(),
+                        name: r.name.clone(),
+                        values: r.values(),
+                        behind: r.progress().behind(),
+                    })
+                    .collect(),
+            )
+        }),
     }
 }
 
