@@ -298,6 +298,61 @@ async fn leave_story(app: &App, ids: &[i64]) {
         .await
         .unwrap();
     assert!(own.leave.is_empty());
+
+    // Withdrawn by who asked: a leave begun cannot be; one pending or not begun can, once,
+    // and its days may be asked for again.
+    let begun = app.withdraw_leave(&member, id).await;
+    assert!(
+        matches!(&begun, Err(AppError::Invalid(why)) if why.contains("已于") && why.contains("开始，不能撤回")),
+        "{begun:?}"
+    );
+    let later = today + chrono::Days::new(3);
+    let ahead = app
+        .request_leave(&member, later, later + chrono::Days::new(1), "探亲")
+        .await
+        .unwrap();
+    assert!(matches!(
+        app.withdraw_leave(&township, ahead).await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(matches!(
+        app.withdraw_leave(&other, ahead).await,
+        Err(AppError::NotFound)
+    ));
+    let w = app.withdraw_leave(&member, ahead).await.unwrap();
+    assert_eq!(w.status, LeaveStatus::Withdrawn);
+    let twice = app.withdraw_leave(&member, ahead).await;
+    assert!(
+        matches!(&twice, Err(AppError::Invalid(why)) if why.contains("已撤回")),
+        "{twice:?}"
+    );
+    assert!(
+        matches!(
+            app.decide_leave(&township, ahead, true, None).await,
+            Err(AppError::Invalid(_))
+        ),
+        "a withdrawn request is not decided"
+    );
+    let asked_again = app
+        .request_leave(&member, later, later, "探亲")
+        .await
+        .expect("the withdrawn days are free");
+    app.decide_leave(&township, asked_again, true, None)
+        .await
+        .unwrap();
+    let w = app.withdraw_leave(&member, asked_again).await.unwrap();
+    assert_eq!(w.status, LeaveStatus::Withdrawn, "approved, not begun");
+    let listed = app
+        .attendance(&county, area("620102"), Some(later))
+        .await
+        .unwrap();
+    assert!(
+        listed
+            .leave
+            .iter()
+            .filter(|l| l.request.id == ahead || l.request.id == asked_again)
+            .all(|l| l.request.status == LeaveStatus::Withdrawn)
+    );
 }
 
 #[tokio::test]

@@ -1181,6 +1181,20 @@ async fn no_route_reaches_outside_the_callers_area() {
             s("POST", "/attendance/leave/{id}", format!("/attendance/leave/{b_leave}"), Expect::Denied, "a_township"),
             form(&[("decision", "approve")]),
         ),
+        s(
+            "POST",
+            "/attendance/leave/{id}/withdraw",
+            format!("/attendance/leave/{b_leave}/withdraw"),
+            Expect::Denied,
+            "a_cadre",
+        ),
+        s(
+            "POST",
+            "/api/v1/leave/{id}/withdraw",
+            format!("/api/v1/leave/{b_leave}/withdraw"),
+            Expect::Denied,
+            "a_cadre",
+        ),
         with(
             s("POST", "/api/v1/leave", "/api/v1/leave".into(), Expect::Denied, "a_admin"),
             json(serde_json::json!({"from": "2026-12-01", "until": "2026-12-01", "reason": "事假"})),
@@ -4970,6 +4984,80 @@ async fn those_who_work_in_a_village_check_in_and_their_county_reads_the_month()
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+
+    // Withdrawn by who asked: the leave begun today offers no 撤回; one days ahead does, on the
+    // page and over the API; the township may not withdraw it.
+    let own = site.get("/attendance", Some(&cadre)).await;
+    assert!(!own.body.contains("data-withdraw="), "{}", own.body);
+    let ahead = (zhenxing_domain::today_in_china() + chrono::Days::new(3)).to_string();
+    let asked = site
+        .post_form(
+            "/attendance/leave",
+            Some(&cadre),
+            &[("from", &ahead), ("until", &ahead), ("reason", "回家探亲")],
+            true,
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+    let month = &ahead[..7];
+    let own = site
+        .get(&format!("/attendance?month={month}"), Some(&cadre))
+        .await;
+    let key = "data-withdraw=\"";
+    let at = own.body.find(key).map(|i| i + key.len()).expect(&own.body);
+    let ahead_id: i64 = own.body[at..].split('"').next().unwrap().parse().unwrap();
+    let r = site
+        .post_form(
+            &format!("/attendance/leave/{ahead_id}/withdraw"),
+            Some(&township),
+            &[],
+            true,
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "not the township's to withdraw"
+    );
+    let r = site
+        .post_form(
+            &format!("/attendance/leave/{ahead_id}/withdraw"),
+            Some(&cadre),
+            &[],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let own = site
+        .get(&format!("/attendance?month={month}"), Some(&cadre))
+        .await;
+    assert!(
+        own.body
+            .contains("<td>回家探亲</td><td class=\"status\">已撤回"),
+        "{}",
+        own.body
+    );
+    assert!(!own.body.contains(&format!("data-withdraw=\"{ahead_id}\"")));
+    let cadre_token = site.token("a_cadre").await;
+    let r = site
+        .api_json(
+            Method::POST,
+            "/api/v1/leave",
+            &cadre_token,
+            &serde_json::json!({"from": ahead, "until": ahead, "reason": "再次探亲"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let again: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let path = format!("/api/v1/leave/{}/withdraw", again["id"]);
+    let r = site.api(Method::POST, &path, &cadre_token).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = site.api(Method::POST, &path, &cadre_token).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("已撤回"), "{}", r.body);
+    let auditor = site.login("a_auditor").await;
+    let audit = site.get("/audit", Some(&auditor)).await;
+    assert!(audit.body.contains("撤回请假"), "{}", audit.body);
 }
 
 /// Uploads a construction ledger on the 乡村建设 page.

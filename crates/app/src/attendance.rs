@@ -237,7 +237,7 @@ impl App {
             .leave_requests(caller.user.area, from, until)
             .await?
             .into_iter()
-            .find(|r| r.user_id == caller.user.id && r.status != LeaveStatus::Refused)
+            .find(|r| r.user_id == caller.user.id && r.standing())
         {
             return Err(AppError::Invalid(format!(
                 "与已申请的请假（{}至{}，{}）重叠",
@@ -249,6 +249,49 @@ impl App {
         Ok(store
             .request_leave(caller.user.id, caller.user.area, from, until, reason.trim())
             .await?)
+    }
+
+    /// Withdraws the caller's own request for leave: pending, or approved and not begun (a
+    /// leave begun is cut short by checking in). Audited.
+    pub async fn withdraw_leave(&self, caller: &Caller, id: i64) -> Result<LeaveRequest, AppError> {
+        caller.require(Permission::CheckIn)?;
+        let store = self.store();
+        let r = store
+            .leave_request(id)
+            .await?
+            .filter(|r| caller.scope().contains(r.area))
+            .ok_or(AppError::NotFound)?;
+        if r.user_id != caller.user.id {
+            return Err(AppError::Forbidden);
+        }
+        let today = today_in_china();
+        if !r.withdrawable(today) {
+            return Err(AppError::Invalid(match r.status {
+                LeaveStatus::Approved => format!("已批准的请假已于{}开始，不能撤回", r.from),
+                other => format!("该请假申请{}，不能撤回", other.label()),
+            }));
+        }
+        let withdrawn = store
+            .withdraw_leave(id, caller.user.id, today)
+            .await?
+            .ok_or_else(|| AppError::Invalid("该请假申请已审批或撤回，请刷新后再看".into()))?;
+        self.audit(
+            &caller.actor(),
+            NewAudit {
+                action: "withdraw_leave",
+                area: Some(r.area),
+                subject: format!("leave:{id}"),
+                before: serde_json::json!({ "status": r.status.label() }).to_string(),
+                after: serde_json::json!({
+                    "status": LeaveStatus::Withdrawn.label(),
+                    "from": r.from.to_string(),
+                    "until": r.until.to_string(),
+                })
+                .to_string(),
+            },
+        )
+        .await?;
+        Ok(withdrawn)
     }
 
     /// Approves (or refuses) a pending request for leave of someone within the caller's area,

@@ -38,6 +38,7 @@ labelled_enum!(
         Pending = 1 => "待审批",
         Approved = 2 => "已批准" | "批准" | "同意",
         Refused = 3 => "未批准" | "不批准" | "不同意",
+        Withdrawn = 4 => "已撤回" | "撤回",
     }
 );
 
@@ -99,6 +100,20 @@ impl LeaveRequest {
             return Err(LeaveError::Reason);
         }
         Ok(())
+    }
+
+    /// Still asked for: pending or approved (not refused, not withdrawn).
+    pub fn standing(&self) -> bool {
+        matches!(self.status, LeaveStatus::Pending | LeaveStatus::Approved)
+    }
+
+    /// Whether its requester may withdraw it on `today`: pending, or approved and not begun.
+    pub fn withdrawable(&self, today: NaiveDate) -> bool {
+        match self.status {
+            LeaveStatus::Pending => true,
+            LeaveStatus::Approved => self.from > today,
+            LeaveStatus::Refused | LeaveStatus::Withdrawn => false,
+        }
     }
 
     pub fn covers(&self, day: NaiveDate) -> bool {

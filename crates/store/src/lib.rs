@@ -370,6 +370,15 @@ pub trait Store: Send + Sync {
         note: Option<&str>,
     ) -> StoreResult<Option<zhenxing_domain::attendance::LeaveRequest>>;
 
+    /// Withdraws a person's own request, if it is pending, or approved and begins after
+    /// `today` (`None`: it is not, or there is none of theirs).
+    async fn withdraw_leave(
+        &self,
+        id: i64,
+        user_id: i64,
+        today: chrono::NaiveDate,
+    ) -> StoreResult<Option<zhenxing_domain::attendance::LeaveRequest>>;
+
     /// The day's work log of a person (a later one the same day replaces it).
     async fn write_work_log(
         &self,

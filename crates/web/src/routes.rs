@@ -154,6 +154,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("POST", "/attendance/leave/{id}", Page),
             post(pages::attendance::decide_leave),
         ),
+        (
+            r("POST", "/attendance/leave/{id}/withdraw", Page),
+            post(pages::attendance::withdraw_leave),
+        ),
         (r("GET", "/posts", Page), get(pages::posts::list)),
         (r("POST", "/posts", Page), post(pages::posts::create)),
         (r("GET", "/posts/new", Page), get(pages::posts::new)),
@@ -455,6 +459,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             r("POST", "/api/v1/leave/{id}", Api),
             post(api::attendance::decide_leave),
+        ),
+        (
+            r("POST", "/api/v1/leave/{id}/withdraw", Api),
+            post(api::attendance::withdraw_leave),
         ),
         (r("GET", "/api/v1/posts", Api), get(api::posts::posts)),
         (r("POST", "/api/v1/posts", Api), post(api::posts::publish)),

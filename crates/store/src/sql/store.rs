@@ -1073,6 +1073,42 @@ impl<D: Db> Store for SqlStore<D> {
         Ok(r)
     }
 
+    async fn withdraw_leave(
+        &self,
+        id: i64,
+        user_id: i64,
+        today: chrono::NaiveDate,
+    ) -> StoreResult<Option<zhenxing_domain::attendance::LeaveRequest>> {
+        use zhenxing_domain::attendance::LeaveStatus;
+        let mut tx = self.db.write().await?;
+        let changed = tx
+            .execute(
+                "UPDATE leave_requests SET status = $1 WHERE id = $2 AND user_id = $3 \
+                 AND (status = $4 OR (status = $5 AND from_day > $6))",
+                &[
+                    LeaveStatus::Withdrawn.code().into(),
+                    id.into(),
+                    user_id.into(),
+                    LeaveStatus::Pending.code().into(),
+                    LeaveStatus::Approved.code().into(),
+                    today.format("%Y-%m-%d").to_string().into(),
+                ],
+            )
+            .await?;
+        if changed == 0 {
+            return Ok(None);
+        }
+        let rows = tx
+            .fetch(
+                &format!("SELECT {LEAVE_COLUMNS} FROM leave_requests WHERE id = $1"),
+                &[id.into()],
+            )
+            .await?;
+        let r = rows.first().map(leave_request).transpose()?;
+        tx.commit().await?;
+        Ok(r)
+    }
+
     async fn write_work_log(
         &self,
         user_id: i64,

@@ -152,6 +152,24 @@ pub async fn request_leave(
     Ok(Json(LeaveIdJson { id }))
 }
 
+#[utoipa::path(post, path = "/api/v1/leave/{id}/withdraw", tag = "驻村考勤",
+    params(("id" = i64, Path, description = "The request's id")),
+    responses((status = 204, description = "The caller's own request withdrawn (pending, or approved and not begun)."),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn withdraw_leave(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    Path(id): Path<String>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    let id: i64 = id
+        .trim()
+        .parse()
+        .map_err(|_| crate::error::WebError::NotFound)?;
+    state.app.withdraw_leave(&caller, id).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct DecisionJson {
     /// approve (批准) or refuse (不批准).

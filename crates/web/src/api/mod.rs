@@ -1125,7 +1125,7 @@ impl Modify for BearerScheme {
         work_logs::work_logs, work_logs::write,
         loans::loans, loans::loan, loans::household_loans, loans::import, stats::key_counties, posts::posts, posts::post, posts::publish,
         attendance::attendance, attendance::check_in, attendance::request_leave,
-        attendance::decide_leave),
+        attendance::decide_leave, attendance::withdraw_leave),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme)
 )]

@@ -71,6 +71,8 @@ struct AttendancePage {
     /// Who the caller is (their own requests are not theirs to decide).
     me: i64,
     today: String,
+    /// The caller's own requests they may still withdraw.
+    withdrawable: Vec<i64>,
 }
 
 /// `/attendance`
@@ -86,14 +88,22 @@ pub async fn show(
         .iter()
         .find(|r| r.user_id == user.caller.user.id)
         .map(|r| r.today.map(|k| k.label().to_string()).unwrap_or_default());
+    let today = zhenxing_domain::today_in_china();
+    let withdrawable = a
+        .leave
+        .iter()
+        .filter(|l| l.request.user_id == user.caller.user.id && l.request.withdrawable(today))
+        .map(|l| l.request.id)
+        .collect();
     Ok(render(&AttendancePage {
+        withdrawable,
         title: format!("驻村考勤 · {}", a.area_name),
         user: Some(UserCtx::of(&state, &user).await),
         csrf: user.csrf.clone(),
         month: a.month.format("%Y-%m").to_string(),
         mine,
         me: user.caller.user.id,
-        today: zhenxing_domain::today_in_china().to_string(),
+        today: today.to_string(),
         a,
     }))
 }
@@ -166,6 +176,17 @@ pub async fn decide_leave(
         .app
         .decide_leave(&user.caller, id, approve, Some(&f.note))
         .await?;
+    Ok(Redirect::to(&format!("/attendance?month={}", r.from.format("%Y-%m"))).into_response())
+}
+
+/// POST `/attendance/leave/{id}/withdraw`: the caller's own request withdrawn, then the page.
+pub async fn withdraw_leave(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id: i64 = id.trim().parse().map_err(|_| WebError::NotFound)?;
+    let r = state.app.withdraw_leave(&user.caller, id).await?;
     Ok(Redirect::to(&format!("/attendance?month={}", r.from.format("%Y-%m"))).into_response())
 }
 
