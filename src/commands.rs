@@ -392,6 +392,23 @@ pub async fn run(command: Command) -> Result<i32> {
                 let day = crate::commands::day_arg(date.as_deref())?;
                 crate::work_teams::stats(&db, a, day, format).await
             }
+            crate::WorkTeamsCommand::PhoneChecks {
+                db,
+                area: a,
+                month,
+                format,
+                out,
+            } => {
+                let a = a.as_deref().map(area).transpose()?;
+                let month = match month.as_deref() {
+                    None => None,
+                    Some(m) => match zhenxing_domain::LedgerDate::parse(m) {
+                        Ok(d) => Some(d.first_day()),
+                        Err(_) => anyhow::bail!("--month 应为月份，如 2026-12：{m}"),
+                    },
+                };
+                crate::work_teams::phone_checks(&db, a, month, format, out).await
+            }
             crate::WorkTeamsCommand::Export {
                 db,
                 area: a,

@@ -661,6 +661,22 @@ pub enum WorkTeamsCommand {
         #[arg(long, value_enum, default_value = "table")]
         format: StatsFormat,
     },
+    /// A month's phone checks (电话抽查) of an area: the calls per area under it and the 在岗率;
+    /// `--out F.xlsx` writes the checks (ID numbers and phones masked) and the figures. Exit
+    /// status 2 when a cadre was found away from their post.
+    PhoneChecks {
+        #[arg(long, env = "ZHENXING_DB")]
+        db: String,
+        #[arg(long)]
+        area: Option<String>,
+        /// The month, e.g. 2026-12 (this month when absent).
+        #[arg(long)]
+        month: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StatsFormat,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// The roster of a county or below as a workbook (.xlsx) in the layout it is imported in;
     /// ID numbers and phones masked unless `--unmasked`.
     Export {

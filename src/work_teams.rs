@@ -131,6 +131,65 @@ pub async fn stats(
     Ok(if r.attention_total == 0 { 0 } else { 2 })
 }
 
+/// `work-teams phone-checks`: a month's calls per area under the area; exit status 2 when a
+/// cadre was found away from their post.
+pub async fn phone_checks(
+    db: &str,
+    area: Option<AreaCode>,
+    month: Option<NaiveDate>,
+    format: StatsFormat,
+    out: Option<PathBuf>,
+) -> Result<i32> {
+    let app = open(db).await?;
+    let area = crate::commands::area_or_root(&app, db, area).await?;
+    let r = app.phone_check_report(Scope::All, area, month).await?;
+    app.close().await;
+    if let Some(out) = &out {
+        r.write_xlsx(out)?;
+    }
+    let total = format!("{}合计", r.area_name);
+    let rows: Vec<Vec<String>> = r
+        .by_area
+        .iter()
+        .map(|(c, n, f)| (*c, n.as_str(), f))
+        .chain(std::iter::once((r.area, total.as_str(), &r.figures)))
+        .map(|(code, name, f)| {
+            vec![
+                code.to_string(),
+                name.to_string(),
+                f.drawn.to_string(),
+                f.in_post.to_string(),
+                f.absent.to_string(),
+                f.no_answer.to_string(),
+                f.pending().to_string(),
+                f.in_post_rate(),
+            ]
+        })
+        .collect();
+    if matches!(format, StatsFormat::Table) {
+        println!("{}\n", r.summary());
+    }
+    print_rows(
+        &[
+            "code",
+            "name",
+            "drawn",
+            "in_post",
+            "absent",
+            "no_answer",
+            "pending",
+            "in_post_rate",
+        ],
+        &zhenxing_app::phone_checks::FIGURE_HEADERS,
+        &rows,
+        format,
+    )?;
+    if let Some(out) = &out {
+        eprintln!("已写出 {}", out.display());
+    }
+    Ok(if r.figures.absent == 0 { 0 } else { 2 })
+}
+
 /// `work-teams export`: the roster of a county or below as a workbook in the layout it is
 /// imported in; ID numbers and phones masked unless `unmasked` (then it imports back unchanged).
 pub async fn export(

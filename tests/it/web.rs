@@ -1221,6 +1221,8 @@ async fn no_route_reaches_outside_the_callers_area() {
         denied("GET", "/loans", format!("/loans?area={COUNTY_B}")),
         own("GET", "/loans", "/loans?date=2026-06-30".into()),
         denied("GET", "/loans/xlsx", format!("/loans/xlsx?area={COUNTY_B}")),
+        denied("GET", "/work-teams/phone-checks/xlsx", format!("/work-teams/phone-checks/xlsx?area={COUNTY_B}")),
+        own("GET", "/work-teams/phone-checks/xlsx", "/work-teams/phone-checks/xlsx".into()),
         denied("GET", "/loans/{county}/{no}", "/loans/620521000000/BLN1".into()),
         denied("GET", "/api/v1/loans/{county}/{no}", "/api/v1/loans/620521000000/BLN1".into()),
         denied("GET", "/api/v1/households/{no}/loans", "/api/v1/households/B001/loans".into()),
@@ -5318,6 +5320,42 @@ async fn the_county_checks_its_work_teams_by_phone_and_the_number_is_seen_audite
         "{:?}",
         audited.entries
     );
+    // The month's workbook: the call as recorded, the number masked; the figures per area.
+    assert!(page.body.contains("id=\"phone-checks-xlsx\""));
+    let (status, _, bytes) = site
+        .get_bytes("/work-teams/phone-checks/xlsx", &admin)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(book.sheet_names(), ["电话抽查", "按区划"]);
+        let sheet = book.worksheet_range("电话抽查").unwrap();
+        let rows: Vec<Vec<String>> = sheet
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        assert!(rows[0][0].contains("电话抽查驻村干部"), "{:?}", rows[0]);
+        let line = rows
+            .iter()
+            .find(|r| r[10] == "不在岗")
+            .expect("the recorded call");
+        assert_eq!((line[3].as_str(), line[12].as_str()), ("1", "人在县城"));
+        assert!(
+            line[9].contains('*') && !line[9].contains("13912345678"),
+            "masked: {}",
+            line[9]
+        );
+        let figures = book.worksheet_range("按区划").unwrap();
+        let total: Vec<String> = figures
+            .rows()
+            .nth(2)
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        assert_eq!((total[4].as_str(), total[7].as_str()), ("1", "0.00%"));
+    }
     // A bad count and a bad result: told, nothing written.
     let bad = site
         .post_form(

@@ -685,4 +685,64 @@ async fn work_teams_from_the_command_line() {
         &out.to_string_lossy(),
     ]);
     assert_eq!(o.status.code(), Some(1), "{o:?}");
+    // A month's phone checks, drawn and one call recorded on the page (here through the app),
+    // read from the command line: the figures, the workbook, exit status 2 for the one away.
+    {
+        use zhenxing_domain::work_team::CallResult;
+        let app = App::open(&db).await.unwrap();
+        let county = user(Role::CountyAdmin, "620102");
+        app.draw_phone_checks_as(&county, area("620102"), 2)
+            .await
+            .unwrap();
+        let r = app
+            .phone_check_report_as(&county, area("620102"), None)
+            .await
+            .unwrap();
+        app.record_phone_check_as(
+            &county,
+            r.checks[0].county,
+            r.checks[0].no,
+            CallResult::Absent,
+            Some("不在村"),
+        )
+        .await
+        .unwrap();
+        app.close().await;
+    }
+    let book = dir.path().join("电话抽查.xlsx");
+    let o = run(&[
+        "work-teams",
+        "phone-checks",
+        "--db",
+        &db,
+        "--area",
+        "620102",
+        "--format",
+        "csv",
+        "--out",
+        &book.to_string_lossy(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.starts_with("code,name,drawn,in_post,absent,no_answer,pending,in_post_rate"),
+        "{text}"
+    );
+    assert!(
+        text.contains("620102000000,城关区合计,2,0,1,0,1,0.00%"),
+        "{text}"
+    );
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&book).unwrap();
+    let sheet = calamine::Reader::worksheet_range(&mut wb, "电话抽查").unwrap();
+    assert_eq!(sheet.height(), 4, "the title, the header, two checks");
+    let o = run(&[
+        "work-teams",
+        "phone-checks",
+        "--db",
+        &db,
+        "--month",
+        "十二月",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--month 应为月份"));
 }

@@ -78,6 +78,105 @@ impl PhoneCheckReport {
     }
 }
 
+/// The columns of the checks in the workbook.
+pub const CHECK_HEADERS: [&str; 13] = [
+    "抽查日期",
+    "抽查人",
+    "县（市、区）代码",
+    "编号",
+    "所驻村",
+    "姓名",
+    "证件号码",
+    "驻村职务",
+    "派出单位",
+    "联系电话",
+    "抽查结果",
+    "拨打时间",
+    "备注",
+];
+
+/// The columns of the figures per area in the workbook.
+pub const FIGURE_HEADERS: [&str; 8] = [
+    "区划代码",
+    "区划",
+    "抽查人次",
+    "在岗",
+    "不在岗",
+    "未接通",
+    "待拨打",
+    "在岗率",
+];
+
+impl PhoneCheckReport {
+    /// The month's checks (the cadres' ID numbers and phones masked) and the figures per area,
+    /// a sheet each.
+    pub fn write_xlsx(&self, out: &std::path::Path) -> Result<(), AppError> {
+        use zhenxing_ledger::department::XlsxTableWriter;
+        use zhenxing_ledger::write::Out;
+        let failed =
+            |e: zhenxing_ledger::FileError| AppError::Output(format!("{}：{e}", out.display()));
+        let mut w = XlsxTableWriter::create(out, "电话抽查", &self.summary(), &CHECK_HEADERS)
+            .map_err(failed)?;
+        let text = |s: &Option<String>| Out::Text(s.clone().unwrap_or_default());
+        for c in &self.checks {
+            w.row(&[
+                Out::Text(c.drawn_on.to_string()),
+                Out::Text(c.drawn_by.clone()),
+                Out::Text(c.county.to_string()),
+                Out::Int(c.no),
+                Out::Text(c.village_name.clone()),
+                Out::Text(c.name.clone()),
+                Out::Text(c.id_masked.clone()),
+                Out::Text(c.post.label().to_string()),
+                Out::Text(c.unit.clone()),
+                text(&c.phone_masked),
+                Out::Text(
+                    c.result
+                        .map(|r| r.label().to_string())
+                        .unwrap_or_else(|| "待拨打".into()),
+                ),
+                Out::Text(
+                    c.called_at
+                        .as_deref()
+                        .map(crate::browse::china_time)
+                        .unwrap_or_default(),
+                ),
+                text(&c.note),
+            ])
+            .map_err(failed)?;
+        }
+        w.sheet(
+            "按区划",
+            &format!("{}电话抽查：各区划在岗率", self.area_name),
+            &FIGURE_HEADERS,
+        )
+        .map_err(failed)?;
+        let line = |code: AreaCode, name: &str, f: &CheckFigures| {
+            vec![
+                Out::Text(code.to_string()),
+                Out::Text(name.to_string()),
+                Out::Int(f.drawn as i64),
+                Out::Int(f.in_post as i64),
+                Out::Int(f.absent as i64),
+                Out::Int(f.no_answer as i64),
+                Out::Int(f.pending() as i64),
+                Out::Text(f.in_post_rate()),
+            ]
+        };
+        w.row(&line(
+            self.area,
+            &format!("{}合计", self.area_name),
+            &self.figures,
+        ))
+        .map_err(failed)?;
+        for (code, name, f) in &self.by_area {
+            w.row(&line(*code, name, f)).map_err(failed)?;
+        }
+        w.finish().map_err(failed)?;
+        Ok(())
+    }
+}
+
 impl App {
     /// The cadres in post on `today` under `area` not drawn that day: those a draw picks from.
     async fn drawable(
@@ -112,7 +211,20 @@ impl App {
         month: Option<NaiveDate>,
     ) -> Result<PhoneCheckReport, AppError> {
         caller.require(Permission::ReadRegistry)?;
-        let scope = caller.scope();
+        if !caller.scope().contains(area) {
+            return Err(AppError::NotFound);
+        }
+        self.phone_check_report(caller.scope(), area, month).await
+    }
+
+    /// The phone checks of `area` within `scope` in the month of `month` (this month when
+    /// `None`).
+    pub async fn phone_check_report(
+        &self,
+        scope: zhenxing_domain::Scope,
+        area: AreaCode,
+        month: Option<NaiveDate>,
+    ) -> Result<PhoneCheckReport, AppError> {
         let Some(within) = scope.narrow(area) else {
             return Err(AppError::NotFound);
         };

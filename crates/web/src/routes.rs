@@ -202,6 +202,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             get(pages::phone_checks::show),
         ),
         (
+            r("GET", "/work-teams/phone-checks/xlsx", Page),
+            get(pages::phone_checks::xlsx),
+        ),
+        (
             r("POST", "/work-teams/phone-checks/draw", Page),
             post(pages::phone_checks::draw),
         ),

@@ -72,6 +72,27 @@ pub async fn show(
     page(&state, &user, StatusCode::OK, r, None, None).await
 }
 
+/// `/work-teams/phone-checks/xlsx`: the month's checks and the figures per area as a workbook
+/// (ID numbers and phones masked).
+pub async fn xlsx(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<MonthQuery>,
+) -> Result<Response, PageError> {
+    let area = area_or_own(q.area.as_deref(), user.caller.user.area)?;
+    let r = state
+        .app
+        .phone_check_report_as(&user.caller, area, q.month()?)
+        .await?;
+    let name = format!("{}_电话抽查_{}.xlsx", r.area_name, r.from.format("%Y-%m"));
+    let bytes = crate::views::workbook(move |out| r.write_xlsx(out)).await?;
+    Ok(crate::views::download(
+        bytes,
+        &name,
+        crate::pages::monitoring::notice::XLSX,
+    ))
+}
+
 #[derive(Debug, Deserialize)]
 pub struct DrawForm {
     #[serde(default)]
