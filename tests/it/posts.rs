@@ -170,6 +170,91 @@ async fn posts_story(db: &str) {
         other => panic!("{other:?}"),
     }
     assert_eq!(seen(&province).await.len(), 4);
+
+    // Attachments: kept with the post, byte for byte, seen by who sees it; a file that is not
+    // what its name says, or too many, refuses the whole post.
+    let pdf = b"%PDF-1.7\n1 0 obj\n".repeat(1000);
+    let docx = b"PK\x03\x04word/document.xml".to_vec();
+    let with = app
+        .publish_with(
+            &county_a,
+            PostKind::Policy,
+            "城关区监测帮扶实施方案",
+            "见附件。",
+            Some("城乡振发〔2026〕3号"),
+            None,
+            vec![
+                ("C:\\公文\\实施方案.pdf".into(), pdf.clone()),
+                ("附表.docx".into(), docx.clone()),
+            ],
+        )
+        .await
+        .unwrap();
+    let listed = app.post_attachments(&cadre_a, with).await.unwrap();
+    let names: Vec<(i64, &str, i64)> = listed
+        .iter()
+        .map(|a| (a.seq, a.name.as_str(), a.size))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (1, "实施方案.pdf", pdf.len() as i64),
+            (2, "附表.docx", docx.len() as i64)
+        ]
+    );
+    let (meta, bytes) = app.post_attachment(&cadre_a, with, 1).await.unwrap();
+    assert_eq!(
+        (meta.content_type.as_str(), bytes),
+        ("application/pdf", pdf.clone())
+    );
+    assert!(matches!(
+        app.post_attachment(&county_b, with, 1).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(
+        app.post_attachments(&county_b, with)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        app.post_attachment(&cadre_a, with, 3).await,
+        Err(AppError::NotFound)
+    ));
+    match app
+        .publish_with(
+            &county_a,
+            PostKind::Policy,
+            "改了扩展名",
+            "正文",
+            None,
+            None,
+            vec![
+                ("伪装.pdf".into(), b"<html><script>".to_vec()),
+                ("页面.html".into(), b"<html>".to_vec()),
+            ],
+        )
+        .await
+    {
+        Err(AppError::Invalid(why)) => assert_eq!(
+            why,
+            "附件“伪装.pdf”：文件内容与扩展名不符（可能已损坏或改过扩展名）；附件“页面.html”：只能上传 PDF、OFD、Word（doc/docx）、WPS、Excel（xls/xlsx/et）或图片（jpg/png）"
+        ),
+        other => panic!("{other:?}"),
+    }
+    let six = (0..6).map(|i| (format!("{i}.pdf"), pdf.clone())).collect();
+    match app
+        .publish_with(&county_a, PostKind::Policy, "太多", "正文", None, None, six)
+        .await
+    {
+        Err(AppError::Invalid(why)) => assert_eq!(why, "每篇最多5个附件"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        seen(&province).await.len(),
+        5,
+        "nothing written for the refused"
+    );
     app.close().await;
 }
 

@@ -793,6 +793,7 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         "import_problem_pages",
         "key_counties",
         "posts",
+        "post_attachments",
         "checkins",
         "leave_requests",
         "work_logs",

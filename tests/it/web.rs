@@ -540,13 +540,14 @@ async fn no_route_reaches_outside_the_callers_area() {
     // County B's work news.
     let b_post = site
         .app()
-        .publish(
+        .publish_with(
             &caller(&site, "b_admin").await,
             zhenxing_domain::post::PostKind::News,
             "北城动态标题",
             "北城的工作动态",
             None,
             None,
+            vec![("北城附件.pdf".into(), b"%PDF-1.4 north".to_vec())],
         )
         .await
         .unwrap();
@@ -1212,6 +1213,8 @@ async fn no_route_reaches_outside_the_callers_area() {
         ),
         own("GET", "/api/v1/posts", "/api/v1/posts".into()),
         denied("GET", "/api/v1/posts/{id}", format!("/api/v1/posts/{b_post}")),
+        denied("GET", "/posts/{id}/attachments/{n}", format!("/posts/{b_post}/attachments/1")),
+        denied("GET", "/api/v1/posts/{id}/attachments/{n}", format!("/api/v1/posts/{b_post}/attachments/1")),
         with(
             own("POST", "/api/v1/posts", "/api/v1/posts".into()),
             json(serde_json::json!({"kind": "news", "title": "城关动态", "body": "城关的工作动态"})),
@@ -4843,6 +4846,141 @@ async fn policies_and_work_news_are_published_and_read_on_their_pages() {
         .api(Method::GET, "/api/v1/posts?kind=gossip", &token)
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
+    // With attachments, from the form (multipart, `?csrf=`): listed on the post's page, each a
+    // download under its own name, byte for byte; not to the other county.
+    let pdf = b"%PDF-1.4\n%\xE2\xE3\n1 0 obj<<>>endobj\n".to_vec();
+    let scan = b"\xFF\xD8\xFF\xE0scan".to_vec();
+    let (ct, body) = crate::web_monitoring::multipart_body(
+        &[
+            ("kind", "policy"),
+            ("title", "城关区监测帮扶工作方案"),
+            ("body", "全文见附件。"),
+        ],
+        &[
+            ("attachments", "工作方案.pdf", &pdf),
+            ("attachments", "签发页.jpg", &scan),
+        ],
+    );
+    let done = site
+        .send(
+            Request::post(format!("/posts?csrf={}", admin.csrf))
+                .header(header::COOKIE, format!("zx_session={}", admin.cookie))
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let to = done.headers[header::LOCATION].to_str().unwrap().to_string();
+    let page = site.get(&to, Some(&cadre)).await;
+    for part in [
+        "id=\"post-attachments\"",
+        &format!(
+            "<a href=\"{to}/attachments/1\" data-attachment=\"1\">工作方案.pdf</a> <small>（1 KB）</small>"
+        ),
+        &format!("<a href=\"{to}/attachments/2\" data-attachment=\"2\">签发页.jpg</a>"),
+    ] {
+        assert!(page.body.contains(part), "{part}\n{}", page.body);
+    }
+    let (status, headers, bytes) = site.get_bytes(&format!("{to}/attachments/1"), &cadre).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(bytes, pdf);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/pdf");
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment"),
+        "never shown inline"
+    );
+    assert_eq!(
+        site.get(&format!("{to}/attachments/1"), Some(&b))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        site.get(&format!("{to}/attachments/9"), Some(&cadre))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // A file that is not what its name says: the form again, with why, nothing published.
+    let (ct, body) = crate::web_monitoring::multipart_body(
+        &[("kind", "news"), ("title", "伪装的附件"), ("body", "正文")],
+        &[(
+            "attachments",
+            "通知.pdf",
+            b"<html><script>alert(1)</script>",
+        )],
+    );
+    let wrong = site
+        .send(
+            Request::post(format!("/posts?csrf={}", admin.csrf))
+                .header(header::COOKIE, format!("zx_session={}", admin.cookie))
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.body.contains("附件“通知.pdf”：文件内容与扩展名不符"),
+        "{}",
+        wrong.body
+    );
+    assert!(
+        wrong.body.contains("value=\"伪装的附件\""),
+        "the form as typed"
+    );
+    assert!(
+        !site
+            .get("/posts", Some(&admin))
+            .await
+            .body
+            .contains("伪装的附件")
+    );
+    // The API: attached as base64, listed with where to fetch each, fetched with the token.
+    let r = site
+        .api_json(
+            Method::POST,
+            "/api/v1/posts",
+            &token,
+            &serde_json::json!({"kind": "policy", "title": "附件通知", "body": "见附件",
+                "attachments": [{"name": "通知.pdf", "content_base64": "JVBERi0xLjQK"}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let id = serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let r = site
+        .api(Method::GET, &format!("/api/v1/posts/{id}"), &token)
+        .await;
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(j["attachments"][0]["name"], "通知.pdf");
+    assert_eq!(j["attachments"][0]["size"], 9);
+    let url = j["attachments"][0]["url"].as_str().unwrap().to_string();
+    let r = site.api(Method::GET, &url, &token).await;
+    assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "%PDF-1.4\n"));
+    let r = site.api(Method::GET, "/api/v1/posts", &token).await;
+    assert!(!r.body.contains("\"attachments\""), "not in the lists");
+    let r = site
+        .api_json(
+            Method::POST,
+            "/api/v1/posts",
+            &token,
+            &serde_json::json!({"kind": "policy", "title": "坏附件", "body": "见附件",
+                "attachments": [{"name": "通知.pdf", "content_base64": "不是base64"}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(
+        r.body.contains("content_base64 不是有效的base64"),
+        "{}",
+        r.body
+    );
 }
 
 #[tokio::test]

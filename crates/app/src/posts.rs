@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use zhenxing_domain::AreaCode;
-use zhenxing_domain::post::{Post, PostKind};
+use zhenxing_domain::post::{Attachment, AttachmentError, AttachmentMeta, Post, PostKind};
 use zhenxing_domain::{Permission, today_in_china};
 use zhenxing_store::accounts::NewAudit;
 use zhenxing_store::{Actor, StoredPost};
@@ -27,6 +27,24 @@ impl App {
         source: Option<&str>,
         published_on: Option<NaiveDate>,
     ) -> Result<i64, AppError> {
+        self.publish_with(caller, kind, title, body, source, published_on, Vec::new())
+            .await
+    }
+
+    /// [`App::publish`] with files attached (each a name as uploaded and its bytes): every
+    /// file checked (its kind read from its first bytes, its size), each problem told with the
+    /// post's, and nothing written unless all are right.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn publish_with(
+        &self,
+        caller: &Caller,
+        kind: PostKind,
+        title: &str,
+        body: &str,
+        source: Option<&str>,
+        published_on: Option<NaiveDate>,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> Result<i64, AppError> {
         caller.require(Permission::Publish)?;
         let today = today_in_china();
         let post = Post::new(
@@ -36,18 +54,33 @@ impl App {
             source,
             published_on.unwrap_or(today),
             today,
-        )
-        .map_err(|errors| {
-            AppError::Invalid(
-                errors
-                    .iter()
-                    .map(|(field, why)| format!("{field}：{why}"))
-                    .collect::<Vec<_>>()
-                    .join("；"),
-            )
-        })?;
+        );
+        let mut problems: Vec<String> = match &post {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors
+                .iter()
+                .map(|(field, why)| format!("{field}：{why}"))
+                .collect(),
+        };
+        if files.len() > Attachment::MAX_PER_POST {
+            problems.push(AttachmentError::TooMany.to_string());
+        }
+        let mut attachments = Vec::with_capacity(files.len());
+        for (name, bytes) in files {
+            match Attachment::parse(&name, bytes) {
+                Ok(a) => attachments.push(a),
+                Err(e) => problems.push(e.to_string()),
+            }
+        }
+        let post = match post {
+            Ok(p) if problems.is_empty() => p,
+            _ => return Err(AppError::Invalid(problems.join("；"))),
+        };
         let area = caller.user.area;
-        let id = self.store().add_post(&caller.actor(), area, &post).await?;
+        let id = self
+            .store()
+            .add_post(&caller.actor(), area, &post, &attachments)
+            .await?;
         self.audit(
             &caller.actor(),
             NewAudit {
@@ -55,8 +88,12 @@ impl App {
                 area: Some(area),
                 subject: format!("post:{id}"),
                 before: String::new(),
-                after: serde_json::json!({ "kind": post.kind.label(), "title": post.title })
-                    .to_string(),
+                after: serde_json::json!({
+                    "kind": post.kind.label(),
+                    "title": post.title,
+                    "attachments": attachments.iter().map(|a| &a.name).collect::<Vec<_>>(),
+                })
+                .to_string(),
             },
         )
         .await?;
@@ -82,6 +119,30 @@ impl App {
         caller.require(Permission::ReadRegistry)?;
         self.store()
             .post(caller.user.area, id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    /// The attachments of a post the caller sees, in their order.
+    pub async fn post_attachments(
+        &self,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<Vec<AttachmentMeta>, AppError> {
+        caller.require(Permission::ReadRegistry)?;
+        Ok(self.store().post_attachments(caller.user.area, id).await?)
+    }
+
+    /// One attachment of a post the caller sees, with its bytes.
+    pub async fn post_attachment(
+        &self,
+        caller: &Caller,
+        id: i64,
+        seq: i64,
+    ) -> Result<(AttachmentMeta, Vec<u8>), AppError> {
+        caller.require(Permission::ReadRegistry)?;
+        self.store()
+            .post_attachment(caller.user.area, id, seq)
             .await?
             .ok_or(AppError::NotFound)
     }
@@ -133,7 +194,7 @@ impl App {
                 today,
                 today,
             ) {
-                self.store().add_post(&actor, province, &post).await?;
+                self.store().add_post(&actor, province, &post, &[]).await?;
                 n += 1;
             }
         }
@@ -153,7 +214,7 @@ impl App {
             today,
             today,
         ) {
-            self.store().add_post(&actor, county, &post).await?;
+            self.store().add_post(&actor, county, &post, &[]).await?;
             n += 1;
         }
         Ok(n)

@@ -295,13 +295,29 @@ pub trait Store: Send + Sync {
         scope: Scope,
     ) -> StoreResult<Vec<(AreaCode, zhenxing_domain::key_county::KeyCountyKind)>>;
 
-    /// Publishes a post to `area`; its id.
+    /// Publishes a post to `area` with its attachments, in one transaction; its id.
     async fn add_post(
         &self,
         actor: &Actor,
         area: AreaCode,
         post: &zhenxing_domain::post::Post,
+        attachments: &[zhenxing_domain::post::Attachment],
     ) -> StoreResult<i64>;
+
+    /// The attachments of a post a user of `area` sees (as [`Store::post`]), in their order.
+    async fn post_attachments(
+        &self,
+        area: AreaCode,
+        id: i64,
+    ) -> StoreResult<Vec<zhenxing_domain::post::AttachmentMeta>>;
+
+    /// One attachment of a post a user of `area` sees, with its bytes.
+    async fn post_attachment(
+        &self,
+        area: AreaCode,
+        id: i64,
+        seq: i64,
+    ) -> StoreResult<Option<(zhenxing_domain::post::AttachmentMeta, Vec<u8>)>>;
 
     /// The posts a user of `area` sees — published to their area, to the areas above it, or to
     /// areas under it — newest first, of `kind` when given, ids below `before` when given, at

@@ -36,6 +36,9 @@ const VISIT_LIMIT: usize = 20 * 1024 * 1024;
 
 /// Largest disaster list.
 const LIST_LIMIT: usize = 64 * 1024 * 1024;
+/// A post with its attachments: five files of 20 MB at most, and the form (base64 over the
+/// API: a third more).
+const POST_LIMIT: usize = 140 * 1024 * 1024;
 
 fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
     use Access::*;
@@ -159,9 +162,16 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             post(pages::attendance::withdraw_leave),
         ),
         (r("GET", "/posts", Page), get(pages::posts::list)),
-        (r("POST", "/posts", Page), post(pages::posts::create)),
+        (
+            r("POST", "/posts", Page),
+            post(pages::posts::create).layer(DefaultBodyLimit::max(POST_LIMIT)),
+        ),
         (r("GET", "/posts/new", Page), get(pages::posts::new)),
         (r("GET", "/posts/{id}", Page), get(pages::posts::show)),
+        (
+            r("GET", "/posts/{id}/attachments/{n}", Page),
+            get(pages::posts::attachment),
+        ),
         (r("GET", "/loans", Page), get(pages::loans::list)),
         (
             r("POST", "/loans", Page),
@@ -469,8 +479,15 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             post(api::attendance::withdraw_leave),
         ),
         (r("GET", "/api/v1/posts", Api), get(api::posts::posts)),
-        (r("POST", "/api/v1/posts", Api), post(api::posts::publish)),
+        (
+            r("POST", "/api/v1/posts", Api),
+            post(api::posts::publish).layer(DefaultBodyLimit::max(POST_LIMIT)),
+        ),
         (r("GET", "/api/v1/posts/{id}", Api), get(api::posts::post)),
+        (
+            r("GET", "/api/v1/posts/{id}/attachments/{n}", Api),
+            get(api::posts::attachment),
+        ),
         (
             r("GET", "/api/v1/construction", Api),
             get(api::construction::construction),

@@ -1182,6 +1182,7 @@ impl<D: Db> Store for SqlStore<D> {
         actor: &Actor,
         area: AreaCode,
         post: &zhenxing_domain::post::Post,
+        attachments: &[zhenxing_domain::post::Attachment],
     ) -> StoreResult<i64> {
         let mut tx = self.db.write().await?;
         let rows = tx
@@ -1206,8 +1207,91 @@ impl<D: Db> Store for SqlStore<D> {
             .map(|r| r.int(0))
             .transpose()?
             .ok_or_else(|| StoreError::Database("没有得到文章编号".into()))?;
+        for (i, a) in attachments.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO post_attachments (post_id, seq, name, content_type, size, bytes) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                &[
+                    id.into(),
+                    (i as i64 + 1).into(),
+                    a.name.as_str().into(),
+                    a.content_type.into(),
+                    (a.bytes.len() as i64).into(),
+                    Value::Bytes(Some(std::borrow::Cow::Borrowed(a.bytes.as_slice()))),
+                ],
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(id)
+    }
+
+    async fn post_attachments(
+        &self,
+        area: AreaCode,
+        id: i64,
+    ) -> StoreResult<Vec<zhenxing_domain::post::AttachmentMeta>> {
+        let (visible, mut args) = post_visibility(area);
+        args.push(id.into());
+        let mut tx = self.db.read().await?;
+        let rows = tx
+            .fetch(
+                &format!(
+                    "SELECT a.seq, a.name, a.content_type, a.size FROM post_attachments a \
+                     WHERE a.post_id = ${n} AND EXISTS (SELECT 1 FROM posts WHERE ({visible}) \
+                     AND id = ${n}) ORDER BY a.seq",
+                    n = args.len()
+                ),
+                &args,
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(zhenxing_domain::post::AttachmentMeta {
+                    seq: r.int(0)?,
+                    name: r.text(1)?,
+                    content_type: r.text(2)?,
+                    size: r.int(3)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn post_attachment(
+        &self,
+        area: AreaCode,
+        id: i64,
+        seq: i64,
+    ) -> StoreResult<Option<(zhenxing_domain::post::AttachmentMeta, Vec<u8>)>> {
+        let (visible, mut args) = post_visibility(area);
+        args.push(id.into());
+        args.push(seq.into());
+        let mut tx = self.db.read().await?;
+        let rows = tx
+            .fetch(
+                &format!(
+                    "SELECT a.seq, a.name, a.content_type, a.size, a.bytes FROM post_attachments a \
+                     WHERE a.post_id = ${n} AND a.seq = ${m} AND EXISTS (SELECT 1 FROM posts \
+                     WHERE ({visible}) AND id = ${n})",
+                    n = args.len() - 1,
+                    m = args.len()
+                ),
+                &args,
+            )
+            .await?;
+        rows.first()
+            .map(|r| {
+                Ok((
+                    zhenxing_domain::post::AttachmentMeta {
+                        seq: r.int(0)?,
+                        name: r.text(1)?,
+                        content_type: r.text(2)?,
+                        size: r.int(3)?,
+                    },
+                    r.opt_bytes(4)?.unwrap_or_default(),
+                ))
+            })
+            .transpose()
     }
 
     async fn posts(

@@ -32,6 +32,20 @@ pub struct PostJson {
     pub source: Option<String>,
     pub published_on: String,
     pub author: String,
+    /// Its attachments (given for one post, not in the lists).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<AttachmentJson>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentJson {
+    /// Its number within the post.
+    pub n: i64,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    /// Where to download it (`GET`, with the same token).
+    pub url: String,
 }
 
 impl From<&StoredPost> for PostJson {
@@ -45,6 +59,7 @@ impl From<&StoredPost> for PostJson {
             source: p.post.source.clone(),
             published_on: p.post.published_on.to_string(),
             author: p.author.clone(),
+            attachments: None,
         }
     }
 }
@@ -75,7 +90,33 @@ pub async fn post(
 ) -> Result<Json<PostJson>, ApiError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let p = state.app.post(&caller, id).await?;
-    Ok(Json((&p).into()))
+    let attachments = state.app.post_attachments(&caller, id).await?;
+    let mut json: PostJson = (&p).into();
+    json.attachments = Some(
+        attachments
+            .into_iter()
+            .map(|a| AttachmentJson {
+                url: format!("/api/v1/posts/{id}/attachments/{}", a.seq),
+                n: a.seq,
+                name: a.name,
+                content_type: a.content_type,
+                size: a.size,
+            })
+            .collect(),
+    );
+    Ok(Json(json))
+}
+
+#[utoipa::path(get, path = "/api/v1/posts/{id}/attachments/{n}", tag = "政策动态",
+    params(("id" = i64, Path, description = "The post's id"), ("n" = i64, Path, description = "The attachment's number")),
+    responses((status = 200, content_type = "application/octet-stream", description = "The file, as a download under its own name."), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn attachment(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    Path((id, n)): Path<(String, String)>,
+) -> Result<axum::response::Response, ApiError> {
+    Ok(crate::pages::posts::attachment_response(&state, &caller, &id, &n).await?)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -88,6 +129,16 @@ pub struct NewPostJson {
     pub source: Option<String>,
     /// YYYY-MM-DD; today when absent.
     pub published_on: Option<String>,
+    /// Files to attach (at most 5 of 20 MB: PDF, OFD, Word, WPS, Excel, JPEG or PNG).
+    pub attachments: Option<Vec<NewAttachmentJson>>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewAttachmentJson {
+    /// The file's name, with its extension (e.g. 甘乡振发〔2026〕1号.pdf).
+    pub name: String,
+    /// The file's bytes, base64 (standard alphabet, padded).
+    pub content_base64: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -119,15 +170,26 @@ pub async fn publish(
                 .map_err(|_| WebError::BadRequest(format!("published_on 应为年-月-日：{d}")))?,
         ),
     };
+    let mut files = Vec::new();
+    for a in p.attachments.unwrap_or_default() {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(a.content_base64.trim())
+            .map_err(|_| {
+                WebError::BadRequest(format!("附件“{}”：content_base64 不是有效的base64", a.name))
+            })?;
+        files.push((a.name, bytes));
+    }
     let id = state
         .app
-        .publish(
+        .publish_with(
             &caller,
             kind,
             &p.title,
             &p.body,
             p.source.as_deref(),
             published_on,
+            files,
         )
         .await?;
     Ok(Json(PublishedJson { id }))

@@ -105,6 +105,7 @@ struct PostPage {
     p: PostLine,
     paragraphs: Vec<String>,
     author: String,
+    attachments: Vec<zhenxing_domain::post::AttachmentMeta>,
 }
 
 /// `/posts/{id}`
@@ -115,7 +116,9 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let p = state.app.post(&user.caller, id).await?;
+    let attachments = state.app.post_attachments(&user.caller, id).await?;
     Ok(render(&PostPage {
+        attachments,
         title: p.post.title.clone(),
         user: Some(UserCtx::of(&state, &user).await),
         paragraphs: p.post.paragraphs().iter().map(|s| s.to_string()).collect(),
@@ -176,14 +179,47 @@ pub async fn new(State(state): State<AppState>, user: PageUser) -> Result<Respon
     form_page(&state, &user, StatusCode::OK, PostForm::default(), None).await
 }
 
-/// POST `/posts` (the form, with the CSRF token): publishes, then shows the post; what was
-/// typed wrong is shown with the form as typed.
+/// POST `/posts` (the form, with the CSRF token; multipart with `?csrf=` when files are
+/// attached): publishes, then shows the post; what was typed wrong, or a file that cannot be
+/// attached, is shown with the form as typed (the files to be chosen again).
 pub async fn create(
     State(state): State<AppState>,
     user: PageUser,
-    Form(f): Form<PostForm>,
+    req: axum::extract::Request,
 ) -> Result<Response, PageError> {
+    use axum::extract::FromRequest;
     user.caller.require(zhenxing_domain::Permission::Publish)?;
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let (f, files) = if multipart {
+        let m = axum::extract::Multipart::from_request(req, &state)
+            .await
+            .map_err(|_| WebError::BadRequest("上传的内容无法读取".into()))?;
+        let up = crate::forms::Upload::read(m).await?;
+        let fields = &up.fields;
+        let f = PostForm {
+            kind: fields.text("kind"),
+            title: fields.text("title"),
+            body: fields.text("body"),
+            source: fields.text("source"),
+            published_on: fields.text("published_on"),
+        };
+        let files = up
+            .files
+            .into_iter()
+            .filter(|(field, _, _)| field == "attachments")
+            .map(|(_, name, bytes)| (name, bytes))
+            .collect();
+        (f, files)
+    } else {
+        let Form(f) = Form::<PostForm>::from_request(req, &state)
+            .await
+            .map_err(|e| WebError::BadRequest(format!("表单无法读取：{e}")))?;
+        (f, Vec::new())
+    };
     let kind = match kind_of(Some(&f.kind)) {
         Ok(Some(k)) => k,
         Ok(None) => {
@@ -205,7 +241,15 @@ pub async fn create(
     let source = Some(f.source.as_str());
     match state
         .app
-        .publish(&user.caller, kind, &f.title, &f.body, source, published_on)
+        .publish_with(
+            &user.caller,
+            kind,
+            &f.title,
+            &f.body,
+            source,
+            published_on,
+            files,
+        )
         .await
     {
         Ok(id) => Ok(Redirect::to(&format!("/posts/{id}")).into_response()),
@@ -221,4 +265,33 @@ pub async fn create(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `/posts/{id}/attachments/{n}`: an attachment of a post the user sees, as a download.
+pub async fn attachment(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path((id, seq)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    Ok(attachment_response(&state, &user.caller, &id, &seq).await?)
+}
+
+/// An attachment as a download (its own name, its kind; never shown inline).
+pub async fn attachment_response(
+    state: &AppState,
+    caller: &zhenxing_app::auth::Caller,
+    id: &str,
+    seq: &str,
+) -> Result<Response, WebError> {
+    let (Ok(id), Ok(seq)) = (id.parse::<i64>(), seq.parse::<i64>()) else {
+        return Err(WebError::NotFound);
+    };
+    let (meta, bytes) = state.app.post_attachment(caller, id, seq).await?;
+    let kind: &'static str = match meta.content_type.as_str() {
+        "application/pdf" => "application/pdf",
+        "image/jpeg" => "image/jpeg",
+        "image/png" => "image/png",
+        _ => "application/octet-stream",
+    };
+    Ok(crate::views::download(bytes, &meta.name, kind))
 }
