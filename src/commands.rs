@@ -754,6 +754,20 @@ async fn demo(
     print_stats(&rows, StatsFormat::Table)?;
     println!("\n查看某县各乡村：zhenxing stats --db {db} --area 620102 --depth village");
     let users = crate::users::demo_users(&app).await?;
+    let mut people = Vec::new();
+    for name in ["cun", "duiyuan"] {
+        let u = app
+            .user_by_name(zhenxing_app::users::Manager::CommandLine, name)
+            .await?;
+        people.push((u.id, u.area));
+    }
+    let attendance = app
+        .add_demo_attendance(&people, zhenxing_domain::today_in_china(), seed)
+        .await?;
+    println!(
+        "演示驻村考勤：本月签到{}人次，待审批的请假申请{}件（见“重点工作 · 驻村考勤”页，用乡镇账号审批）。\n",
+        attendance.checkins, attendance.leave_requests
+    );
     let tree = app.tree().await;
     println!("\n演示账号（每次运行重新生成密码）：");
     for (name, role, area, password) in &users {

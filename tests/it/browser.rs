@@ -717,6 +717,26 @@ async fn browser_story_login_tree_search_household_import_logout() {
             "{listed}"
         );
         shot(&c, "08e-loans").await;
+        // The loan's own page, and the borrower's household listing its loans.
+        c.find(Locator::LinkText("JK1"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&c, "//h1[contains(., '王伟的贷款')]").await;
+        let overdue = text_of(&c, "loan-overdue").await;
+        assert!(overdue.contains("已逾期"), "{overdue}");
+        assert!(text_of(&c, "loan-history").await.contains("新增"));
+        shot(&c, "08e1-loan").await;
+        c.find(Locator::LinkText("A001"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&c, "//table[@id='household-loans']").await;
+        assert!(text_of(&c, "household-loans").await.contains("JK1"));
 
         // Work news: published from the form, read on its page.
         c.find(Locator::LinkText("政策动态"))
@@ -729,6 +749,15 @@ async fn browser_story_login_tree_search_household_import_logout() {
         choose(&c, "post-kind", "news").await;
         fill(&c, "post-title-input", "城关区召开监测帮扶推进会").await;
         fill(&c, "post-body", "会议部署集中排查。\n各街道按月报送。").await;
+        // The meeting's minutes attached (a PDF chosen in the file field).
+        let minutes = site
+            .env
+            .write("会议纪要.pdf", b"%PDF-1.4\n%minutes\n".as_slice());
+        by_id(&c, "post-attachments-input")
+            .await
+            .send_keys(&minutes.to_string_lossy())
+            .await
+            .unwrap();
         click(&c, "publish").await;
         wait_for(
             &c,
@@ -737,6 +766,11 @@ async fn browser_story_login_tree_search_household_import_logout() {
         .await;
         let text = text_of(&c, "post").await;
         assert!(text.contains("各街道按月报送。"), "{text}");
+        assert!(
+            text_of(&c, "post-attachments")
+                .await
+                .contains("会议纪要.pdf")
+        );
         shot(&c, "08f-post").await;
 
         // Log out: back at the login page, and the old page is gone.

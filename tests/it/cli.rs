@@ -315,6 +315,12 @@ fn demo_builds_a_database_and_refuses_to_overwrite_a_real_one() {
     assert!(said.contains("演示务工就业目标："), "{said}");
     // The province's policy in words and a county's news.
     assert!(said.contains("演示政策动态：2篇"), "{said}");
+    // The village's cadre and team member checked in this month; a leave waits for the township.
+    let attendance = said
+        .lines()
+        .find(|l| l.starts_with("演示驻村考勤：本月签到"))
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!(attendance.contains("待审批的请假申请1件"), "{attendance}");
     // A demo list of key counties (said to be one), the demo county on it.
     let key = said
         .lines()

@@ -348,3 +348,58 @@ impl App {
         Ok(decided)
     }
 }
+
+/// What the demo's attendance holds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DemoAttendance {
+    pub checkins: usize,
+    pub leave_requests: usize,
+}
+
+impl App {
+    /// The demo's attendance: each person (user id and area) checked in on this month's working
+    /// days up to today — at work most days, away on duty (公出) some, deterministically from
+    /// `seed` — and the last one's request for leave in two days, pending for the township.
+    pub async fn add_demo_attendance(
+        &self,
+        people: &[(i64, AreaCode)],
+        today: NaiveDate,
+        seed: u64,
+    ) -> Result<DemoAttendance, AppError> {
+        let mut out = DemoAttendance::default();
+        let Some(&(_, first_area)) = people.first() else {
+            return Ok(out);
+        };
+        let calendar = self.calendar_for(first_area, today).await;
+        let store = self.store();
+        let mut day = zhenxing_domain::attendance::month_start(today);
+        while day <= today {
+            if calendar.is_working_day(day) {
+                for (i, (user, area)) in people.iter().enumerate() {
+                    use chrono::Datelike;
+                    let roll = (seed as u32)
+                        .wrapping_mul(31)
+                        .wrapping_add(day.ordinal() * 7 + i as u32 * 13)
+                        % 10;
+                    let (kind, note) = if roll == 0 {
+                        (CheckinKind::Away, Some("县里集中培训"))
+                    } else {
+                        (CheckinKind::Present, None)
+                    };
+                    store.check_in(*user, *area, day, kind, note).await?;
+                    out.checkins += 1;
+                }
+            }
+            let Some(next) = day.succ_opt() else { break };
+            day = next;
+        }
+        if let Some(&(user, area)) = people.last() {
+            let from = today + chrono::Days::new(2);
+            store
+                .request_leave(user, area, from, from, "家中有事，请假一天")
+                .await?;
+            out.leave_requests += 1;
+        }
+        Ok(out)
+    }
+}

@@ -41,6 +41,7 @@ use zhenxing_domain::DivisionTree;
 use zhenxing_store::{AccountStore, HouseholdSearch, Store, StoreError};
 
 pub use error::AppError;
+pub use own_ledgers::ChangeView;
 pub use progress::{NoProgress, Progress};
 pub use zhenxing_store as store;
 pub use zhenxing_store_sqlite::Sharing;

@@ -1026,13 +1026,7 @@ impl<D: Db> Store for SqlStore<D> {
         id: i64,
     ) -> StoreResult<Option<zhenxing_domain::attendance::LeaveRequest>> {
         let mut tx = self.db.read().await?;
-        let rows = tx
-            .fetch(
-                &format!("SELECT {LEAVE_COLUMNS} FROM leave_requests WHERE id = $1"),
-                &[id.into()],
-            )
-            .await?;
-        rows.first().map(leave_request).transpose()
+        leave_in(tx.as_mut(), id).await
     }
 
     async fn decide_leave(
@@ -1062,13 +1056,7 @@ impl<D: Db> Store for SqlStore<D> {
         if changed == 0 {
             return Ok(None);
         }
-        let rows = tx
-            .fetch(
-                &format!("SELECT {LEAVE_COLUMNS} FROM leave_requests WHERE id = $1"),
-                &[id.into()],
-            )
-            .await?;
-        let r = rows.first().map(leave_request).transpose()?;
+        let r = leave_in(tx.as_mut(), id).await?;
         tx.commit().await?;
         Ok(r)
     }
@@ -1098,13 +1086,7 @@ impl<D: Db> Store for SqlStore<D> {
         if changed == 0 {
             return Ok(None);
         }
-        let rows = tx
-            .fetch(
-                &format!("SELECT {LEAVE_COLUMNS} FROM leave_requests WHERE id = $1"),
-                &[id.into()],
-            )
-            .await?;
-        let r = rows.first().map(leave_request).transpose()?;
+        let r = leave_in(tx.as_mut(), id).await?;
         tx.commit().await?;
         Ok(r)
     }
@@ -1245,16 +1227,7 @@ impl<D: Db> Store for SqlStore<D> {
                 &args,
             )
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(zhenxing_domain::post::AttachmentMeta {
-                    seq: r.int(0)?,
-                    name: r.text(1)?,
-                    content_type: r.text(2)?,
-                    size: r.int(3)?,
-                })
-            })
-            .collect()
+        rows.iter().map(attachment_meta).collect()
     }
 
     async fn post_attachment(
@@ -1280,17 +1253,7 @@ impl<D: Db> Store for SqlStore<D> {
             )
             .await?;
         rows.first()
-            .map(|r| {
-                Ok((
-                    zhenxing_domain::post::AttachmentMeta {
-                        seq: r.int(0)?,
-                        name: r.text(1)?,
-                        content_type: r.text(2)?,
-                        size: r.int(3)?,
-                    },
-                    r.opt_bytes(4)?.unwrap_or_default(),
-                ))
-            })
+            .map(|r| Ok((attachment_meta(r)?, r.opt_bytes(4)?.unwrap_or_default())))
             .transpose()
     }
 
@@ -1590,6 +1553,30 @@ const POST_COLUMNS: &str =
     "id, area_code, kind, title, body, source, published_on, author, created_at";
 
 /// What a user of `area` sees: posts to it, to the areas above it, and to the areas under it.
+/// A post's attachment as listed: seq, name, content type, size.
+fn attachment_meta(r: &Row) -> StoreResult<zhenxing_domain::post::AttachmentMeta> {
+    Ok(zhenxing_domain::post::AttachmentMeta {
+        seq: r.int(0)?,
+        name: r.text(1)?,
+        content_type: r.text(2)?,
+        size: r.int(3)?,
+    })
+}
+
+/// One request for leave, read in `tx`.
+async fn leave_in(
+    tx: &mut dyn Tx,
+    id: i64,
+) -> StoreResult<Option<zhenxing_domain::attendance::LeaveRequest>> {
+    let rows = tx
+        .fetch(
+            &format!("SELECT {LEAVE_COLUMNS} FROM leave_requests WHERE id = $1"),
+            &[id.into()],
+        )
+        .await?;
+    rows.first().map(leave_request).transpose()
+}
+
 fn post_visibility(area: AreaCode) -> (String, Vec<Value<'static>>) {
     let (lo, hi) = area.range();
     let mut args: Vec<Value<'static>> = vec![(lo as i64).into(), (hi as i64).into()];

@@ -262,20 +262,11 @@ pub async fn import(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ConstructionChangeJson {
-    pub version: i64,
-    pub at: String,
-    pub actor: String,
-    /// The fields changed: [label, before, after] (an item added: every field given).
-    pub fields: Vec<[String; 3]>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
 pub struct ConstructionItemDetailJson {
     pub item: ConstructionItemJson,
     pub version: i64,
     /// Newest first.
-    pub changes: Vec<ConstructionChangeJson>,
+    pub changes: Vec<super::projects::LedgerChangeJson>,
 }
 
 #[utoipa::path(get, path = "/api/v1/construction/{county}/{no}", tag = "乡村建设",
@@ -302,16 +293,7 @@ pub async fn item(
         changes: d
             .changes
             .iter()
-            .map(|c| ConstructionChangeJson {
-                version: c.version,
-                at: c.at.clone(),
-                actor: c.actor.clone(),
-                fields: c
-                    .fields
-                    .iter()
-                    .map(|(l, b, a)| [l.clone(), b.clone(), a.clone()])
-                    .collect(),
-            })
+            .map(super::projects::LedgerChangeJson::from)
             .collect(),
     }))
 }

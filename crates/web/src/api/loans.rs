@@ -195,16 +195,6 @@ pub async fn loans(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct LoanChangeJson {
-    pub version: i64,
-    pub at: String,
-    pub actor: String,
-    /// The fields it changed: label, before, after (the first version: every field given;
-    /// the borrower's ID number masked).
-    pub fields: Vec<[String; 3]>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
 pub struct LoanDetailJson {
     pub loan: LoanJson,
     pub purpose: Option<String>,
@@ -213,7 +203,7 @@ pub struct LoanDetailJson {
     pub outstanding: bool,
     pub version: i64,
     /// Newest first.
-    pub changes: Vec<LoanChangeJson>,
+    pub changes: Vec<super::projects::LedgerChangeJson>,
 }
 
 #[utoipa::path(get, path = "/api/v1/loans/{county}/{no}", tag = "小额信贷",
@@ -236,16 +226,7 @@ pub async fn loan(
         changes: d
             .changes
             .iter()
-            .map(|c| LoanChangeJson {
-                version: c.version,
-                at: c.at.clone(),
-                actor: c.actor.clone(),
-                fields: c
-                    .fields
-                    .iter()
-                    .map(|(a, b, c)| [a.clone(), b.clone(), c.clone()])
-                    .collect(),
-            })
+            .map(super::projects::LedgerChangeJson::from)
             .collect(),
     }))
 }

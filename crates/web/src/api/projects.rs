@@ -209,13 +209,29 @@ pub async fn projects(
     }))
 }
 
+/// A change of a row of a county's own ledger (a project, a construction item, a loan).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ProjectChangeJson {
+pub struct LedgerChangeJson {
     pub version: i64,
     pub at: String,
     pub actor: String,
-    /// The fields changed: [label, before, after] (a project added: every field given).
+    /// The fields changed: [label, before, after] (a row added: every field given).
     pub fields: Vec<[String; 3]>,
+}
+
+impl From<&zhenxing_app::ChangeView> for LedgerChangeJson {
+    fn from(c: &zhenxing_app::ChangeView) -> Self {
+        LedgerChangeJson {
+            version: c.version,
+            at: c.at.clone(),
+            actor: c.actor.clone(),
+            fields: c
+                .fields
+                .iter()
+                .map(|(l, b, a)| [l.clone(), b.clone(), a.clone()])
+                .collect(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -223,7 +239,7 @@ pub struct ProjectDetailJson {
     pub project: ProjectJson,
     pub version: i64,
     /// Newest first.
-    pub changes: Vec<ProjectChangeJson>,
+    pub changes: Vec<LedgerChangeJson>,
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{county}/{no}", tag = "衔接资金项目",
@@ -245,20 +261,7 @@ pub async fn project(
     Ok(Json(ProjectDetailJson {
         project: (&row).into(),
         version: d.stored.version,
-        changes: d
-            .changes
-            .iter()
-            .map(|c| ProjectChangeJson {
-                version: c.version,
-                at: c.at.clone(),
-                actor: c.actor.clone(),
-                fields: c
-                    .fields
-                    .iter()
-                    .map(|(l, b, a)| [l.clone(), b.clone(), a.clone()])
-                    .collect(),
-            })
-            .collect(),
+        changes: d.changes.iter().map(LedgerChangeJson::from).collect(),
     }))
 }
 

@@ -58,17 +58,26 @@ async fn page(
     ))
 }
 
+/// The month's checks of the area a query names (the user's own when none).
+async fn report_of(
+    state: &AppState,
+    user: &PageUser,
+    q: &MonthQuery,
+) -> Result<PhoneCheckReport, WebError> {
+    let area = area_or_own(q.area.as_deref(), user.caller.user.area)?;
+    Ok(state
+        .app
+        .phone_check_report_as(&user.caller, area, q.month()?)
+        .await?)
+}
+
 /// `/work-teams/phone-checks`
 pub async fn show(
     State(state): State<AppState>,
     user: PageUser,
     Query(q): Query<MonthQuery>,
 ) -> Result<Response, PageError> {
-    let area = area_or_own(q.area.as_deref(), user.caller.user.area)?;
-    let r = state
-        .app
-        .phone_check_report_as(&user.caller, area, q.month()?)
-        .await?;
+    let r = report_of(&state, &user, &q).await?;
     page(&state, &user, StatusCode::OK, r, None, None).await
 }
 
@@ -79,11 +88,7 @@ pub async fn xlsx(
     user: PageUser,
     Query(q): Query<MonthQuery>,
 ) -> Result<Response, PageError> {
-    let area = area_or_own(q.area.as_deref(), user.caller.user.area)?;
-    let r = state
-        .app
-        .phone_check_report_as(&user.caller, area, q.month()?)
-        .await?;
+    let r = report_of(&state, &user, &q).await?;
     let name = format!("{}_电话抽查_{}.xlsx", r.area_name, r.from.format("%Y-%m"));
     let bytes = crate::views::workbook(move |out| r.write_xlsx(out)).await?;
     Ok(crate::views::download(
