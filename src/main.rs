@@ -635,7 +635,7 @@ pub enum ConstructionCommand {
 #[derive(Subcommand)]
 pub enum WorkTeamsCommand {
     /// Import a roster (CSV in UTF-8 or GBK, xls, xlsx: 姓名, 证件号码, 所驻村代码, 驻村职务,
-    /// 派出单位, 派出单位级别, 驻村时间; optional 联系电话, 离村时间, 备注): new cadres added,
+    /// 派出单位, 派出单位级别, 驻村时间; optional 联系电话, 离村时间, 备注, 系统账号): new cadres added,
     /// changed ones updated with their history. Exit status 2 when some rows were refused, 1
     /// when the file is no roster.
     Import {

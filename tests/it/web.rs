@@ -5577,11 +5577,13 @@ async fn a_countys_work_teams_are_imported_and_followed_on_their_page_masked() {
     let secretary = crate::support::id("620102", "19800101", 1);
     let member = crate::support::id("620102", "19800101", 2);
     let roster = csv(
-        &format!("{ROSTER_HEADER},联系电话"),
+        &format!("{ROSTER_HEADER},联系电话,系统账号"),
         &[
-            &format!("张明,{secretary},{V1},第一书记,省农业农村厅,省直,2025-03-01,13800001111"),
-            &format!("李华,{member},{V1},队员,县教育局,县直,2025-03-01,"),
-            &format!("坏行,{member},{V1},队员,县教育局,县直,明年,"),
+            &format!(
+                "张明,{secretary},{V1},第一书记,省农业农村厅,省直,2025-03-01,13800001111,a_cadre"
+            ),
+            &format!("李华,{member},{V1},队员,县教育局,县直,2025-03-01,,"),
+            &format!("坏行,{member},{V1},队员,县教育局,县直,明年,,"),
         ],
     );
     let (content_type, body) = multipart(&[("ledger", "花名册.csv", &roster)]);
@@ -5604,6 +5606,9 @@ async fn a_countys_work_teams_are_imported_and_followed_on_their_page_masked() {
         "省直单位1人",
         "<td>张明</td><td>第一书记</td><td>省农业农村厅（省直单位）</td>",
         "138****1111",
+        // 张明 checks in as a_cadre: his month's attendance; 李华 has no account.
+        "应出勤",
+        "<td class=\"attendance\">未关联签到账号</td>",
     ] {
         assert!(page.body.contains(part), "{part}\n{}", page.body);
     }
@@ -5633,6 +5638,13 @@ async fn a_countys_work_teams_are_imported_and_followed_on_their_page_masked() {
     assert_eq!(j["totals"]["secretary_rate"], "100.00%");
     assert_eq!(j["attention"][0]["problems"], "工作队仅2人");
     assert_eq!(j["members"][0]["phone"], "138****1111");
+    assert_eq!(j["members"][0]["account"], "a_cadre");
+    assert!(
+        j["members"][0]["attendance"]["working_days"].is_u64(),
+        "{}",
+        r.body
+    );
+    assert!(j["members"][1]["attendance"].is_null());
     assert!(!r.body.contains(secretary.as_str()));
     // A village cadre reads the page but is offered no import.
     let cadre = site.login("a_cadre").await;

@@ -329,7 +329,175 @@ async fn work_teams_story(db: &str) {
     assert!(!cells.iter().any(|c| c.contains("13800001111")));
     phone_checks_story(&app).await;
     trainings_story(&app, dir.path()).await;
+    accounts_story(&app, dir.path(), &ids).await;
     app.close().await;
+}
+
+/// 系统账号: the roster names the account each cadre checks in with (one of the village's, of a
+/// role that checks in, once); the teams' list gives each linked cadre's month of attendance,
+/// and a phone check that finds a cadre away on a day their own word said 在岗 is flagged.
+async fn accounts_story(app: &App, dir: &std::path::Path, ids: &[String]) {
+    use zhenxing_app::users::{AddUser, Manager};
+    use zhenxing_domain::attendance::CheckinKind;
+    use zhenxing_domain::work_team::CallResult;
+    let mut made = std::collections::HashMap::new();
+    for (name, role, code) in [
+        ("cun_a", Role::VillageCadre, "620102001001"),
+        ("dui_b", Role::TeamMember, "620102001001"),
+        ("xian_c", Role::CountyOfficer, "620102"),
+    ] {
+        let u = app
+            .add_user(
+                Manager::CommandLine,
+                AddUser {
+                    name: name.into(),
+                    role,
+                    area: area(code),
+                    password: Some("correct-horse-9".into()),
+                },
+            )
+            .await
+            .unwrap();
+        made.insert(name, u.user.id);
+    }
+    let header = format!("{HEADER},系统账号");
+    let rows = [
+        format!(
+            "张明,{},13800001111,620102001001,,第一书记,省农业农村厅,省直,2025-03-01,,,cun_a",
+            ids[0]
+        ),
+        format!(
+            "李华,{},,620102001001,,工作队员,县教育局,县直,2025/3/1,,,nobody",
+            ids[1]
+        ),
+        format!(
+            "王强,{},,620102001001,,队员,县农业农村局,县级,20230301,,,cun_a",
+            ids[2]
+        ),
+        format!(
+            "赵丽,{},,620102001002,,工作队长,市人民医院,市直,2025-06-01,,,dui_b",
+            ids[3]
+        ),
+        format!(
+            "钱进,{},,620102001002,,队员,乡镇人民政府,乡镇,2024-01-01,2025-12-31,已轮换,xian_c",
+            ids[4]
+        ),
+    ];
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let file = dir.join("账号.csv");
+    std::fs::write(&file, csv(&header, &rows)).unwrap();
+    let county = user(Role::CountyAdmin, "620102");
+    let r = app.import_roster(&county, &file, None).await.unwrap();
+    assert_eq!(
+        (r.added, r.updated, r.rejected),
+        (0, 1, 4),
+        "{:?}",
+        r.errors
+    );
+    let told: Vec<(u64, &str, &str)> = r
+        .errors
+        .iter()
+        .map(|e| (e.row, e.column.as_str(), e.reason.as_str()))
+        .collect();
+    assert_eq!(
+        told,
+        [
+            (3, "系统账号", "系统账号“nobody”不存在"),
+            (4, "系统账号", "与第2行是同一个系统账号"),
+            (
+                5,
+                "系统账号",
+                "系统账号“dui_b”属于酒泉路街道畅家巷社区居委会，不是所驻村的账号"
+            ),
+            (
+                6,
+                "系统账号",
+                "系统账号“xian_c”是县级业务人员，不签到考勤（应为村干部或驻村队员的账号）"
+            ),
+        ]
+    );
+
+    // 张明's account checks in today: the list gives his month; 李华 has no account.
+    let today = zhenxing_domain::today_in_china();
+    app.store()
+        .check_in(
+            made["cun_a"],
+            area("620102001001"),
+            today,
+            CheckinKind::Present,
+            None,
+        )
+        .await
+        .unwrap();
+    let report = app
+        .work_team_report(Scope::All, area("620102"), None)
+        .await
+        .unwrap();
+    let row = |name: &str| {
+        report
+            .members
+            .iter()
+            .find(|m| m.member.name == name)
+            .unwrap()
+    };
+    let zhang = row("张明").attendance.expect("linked");
+    let calendar_counts = zhang.working_days > 0;
+    assert_eq!(
+        zhang.present,
+        u32::from(calendar_counts && app_working_day(app, today).await),
+        "{zhang:?}"
+    );
+    assert!(row("李华").attendance.is_none());
+    assert_eq!(row("张明").member.account.as_deref(), Some("cun_a"));
+
+    // A call that finds him away on a day his own word said 在岗: flagged, in the workbook too.
+    let checks = app
+        .phone_check_report_as(&county, area("620102"), None)
+        .await
+        .unwrap();
+    let no = checks.checks.iter().find(|c| c.name == "张明").unwrap().no;
+    app.record_phone_check_as(
+        &county,
+        area("620102"),
+        no,
+        CallResult::Absent,
+        Some("人不在村"),
+    )
+    .await
+    .unwrap();
+    let checks = app
+        .phone_check_report_as(&county, area("620102"), None)
+        .await
+        .unwrap();
+    let line = checks.checks.iter().find(|c| c.no == no).unwrap();
+    assert_eq!(line.checked_in, Some(CheckinKind::Present));
+    assert!(line.contradicts());
+    assert!(
+        checks
+            .checks
+            .iter()
+            .filter(|c| c.no != no)
+            .all(|c| !c.contradicts() && c.checked_in.is_none())
+    );
+    let book = dir.join("抽查.xlsx");
+    checks.write_xlsx(&book).unwrap();
+    let mut wb: Xlsx<_> = open_workbook(&book).unwrap();
+    let sheet = wb.worksheet_range("电话抽查").unwrap();
+    assert!(
+        sheet
+            .rows()
+            .any(|r| r.get(13).map(|c| c.to_string()).as_deref() == Some("在岗（与抽查不符）"))
+    );
+}
+
+/// Whether `day` is a working day on the province's calendar of its year.
+async fn app_working_day(app: &App, day: NaiveDate) -> bool {
+    use chrono::Datelike;
+    let year = zhenxing_domain::PolicyYear::new(day.year() as u16).unwrap();
+    app.policy_in_force(area("620000"), year)
+        .await
+        .map(|p| p.policy.calendar.is_working_day(day))
+        .unwrap_or(true)
 }
 
 /// 驻村干部培训: a county's training ledger, each trainee found on the roster (the name

@@ -102,32 +102,14 @@ impl App {
         }
     }
 
-    /// The month's attendance of the people of `area` who check in, within the caller's area.
-    pub async fn attendance(
+    /// The people of `area` who check in, their words from `start` to `until` (a month's part)
+    /// and the requests for leave of that month.
+    pub(crate) async fn words(
         &self,
-        caller: &Caller,
         area: AreaCode,
-        month: Option<NaiveDate>,
-    ) -> Result<Attendance, AppError> {
-        caller.require(Permission::ReadRegistry)?;
-        let scope = caller.scope();
-        if !scope.contains(area) {
-            return Err(AppError::NotFound);
-        }
-        let tree = self.tree().await;
-        let Some(root) = tree.get(area) else {
-            return Err(AppError::NotFound);
-        };
-        let today = today_in_china();
-        let start = month_start(month.unwrap_or(today));
-        if start > today {
-            return Err(AppError::Invalid(format!(
-                "{}年{}月还没有到",
-                chrono::Datelike::year(&start),
-                chrono::Datelike::month(&start)
-            )));
-        }
-        let until = month_end(start).min(today);
+        start: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Words, AppError> {
         let calendar = self.calendar_for(area, start).await;
         let people: Vec<_> = self
             .accounts()
@@ -154,6 +136,48 @@ impl App {
                 .or_default()
                 .push((r.from, r.until));
         }
+        Ok(Words {
+            people,
+            by_user,
+            approved,
+            requests,
+            calendar,
+        })
+    }
+
+    /// The month's attendance of the people of `area` who check in, within the caller's area.
+    pub async fn attendance(
+        &self,
+        caller: &Caller,
+        area: AreaCode,
+        month: Option<NaiveDate>,
+    ) -> Result<Attendance, AppError> {
+        caller.require(Permission::ReadRegistry)?;
+        let scope = caller.scope();
+        if !scope.contains(area) {
+            return Err(AppError::NotFound);
+        }
+        let tree = self.tree().await;
+        let Some(root) = tree.get(area) else {
+            return Err(AppError::NotFound);
+        };
+        let today = today_in_china();
+        let start = month_start(month.unwrap_or(today));
+        if start > today {
+            return Err(AppError::Invalid(format!(
+                "{}年{}月还没有到",
+                chrono::Datelike::year(&start),
+                chrono::Datelike::month(&start)
+            )));
+        }
+        let until = month_end(start).min(today);
+        let Words {
+            people,
+            mut by_user,
+            approved,
+            requests,
+            calendar,
+        } = self.words(area, start, until).await?;
         let names: HashMap<i64, String> = people.iter().map(|u| (u.id, u.name.clone())).collect();
         let skip = (area.level().number() as usize).clamp(2, 4);
         let name_below = |code: AreaCode| {
@@ -346,6 +370,40 @@ impl App {
         )
         .await?;
         Ok(decided)
+    }
+}
+
+/// The people of an area who check in and their words over some days (see [`App::words`]).
+pub(crate) struct Words {
+    pub people: Vec<zhenxing_store::accounts::User>,
+    /// Each person's words, by user id, in day order.
+    pub by_user: HashMap<i64, Vec<(NaiveDate, CheckinKind)>>,
+    /// Each person's approved leave (from, until), by user id.
+    pub approved: HashMap<i64, Vec<(NaiveDate, NaiveDate)>>,
+    pub requests: Vec<LeaveRequest>,
+    pub calendar: WorkCalendar,
+}
+
+impl Words {
+    /// The attendance of user `id` from `start` to `until`.
+    pub fn month(&self, id: i64, start: NaiveDate, until: NaiveDate) -> MonthAttendance {
+        MonthAttendance::of(
+            self.by_user.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+            start,
+            until,
+            &self.calendar,
+            self.approved.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+        )
+    }
+
+    /// User `id`'s last word on `day`.
+    pub fn on(&self, id: i64, day: NaiveDate) -> Option<CheckinKind> {
+        self.by_user
+            .get(&id)?
+            .iter()
+            .rev()
+            .find(|(d, _)| *d == day)
+            .map(|(_, k)| *k)
     }
 }
 

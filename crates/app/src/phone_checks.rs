@@ -4,11 +4,11 @@
 //! level follows a month's checks and the 在岗率 of those reached. The cadre's phone is shown
 //! masked; the whole number only to who may see personal data, each view audited.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use zhenxing_domain::attendance::{month_end, month_start};
+use zhenxing_domain::attendance::{CheckinKind, month_end, month_start};
 use zhenxing_domain::work_team::{CallResult, CheckFigures, PhoneCheck, TeamPost};
 use zhenxing_domain::{AreaCode, IdNumber, Permission, today_in_china};
 use zhenxing_store::accounts::NewAudit;
@@ -41,6 +41,16 @@ pub struct CheckLine {
     pub called_at: Option<String>,
     pub called_by: Option<String>,
     pub note: Option<String>,
+    /// The cadre's own word on the day drawn (驻村考勤, through the roster's 系统账号); none
+    /// without an account or a word.
+    pub checked_in: Option<CheckinKind>,
+}
+
+impl CheckLine {
+    /// Found away from post by the call on a day the cadre's own word said 在岗.
+    pub fn contradicts(&self) -> bool {
+        self.result == Some(CallResult::Absent) && self.checked_in == Some(CheckinKind::Present)
+    }
 }
 
 /// A month's phone checks of an area.
@@ -79,7 +89,7 @@ impl PhoneCheckReport {
 }
 
 /// The columns of the checks in the workbook.
-pub const CHECK_HEADERS: [&str; 13] = [
+pub const CHECK_HEADERS: [&str; 14] = [
     "抽查日期",
     "抽查人",
     "县（市、区）代码",
@@ -93,6 +103,7 @@ pub const CHECK_HEADERS: [&str; 13] = [
     "抽查结果",
     "拨打时间",
     "备注",
+    "当日签到",
 ];
 
 /// The columns of the figures per area in the workbook.
@@ -142,6 +153,11 @@ impl PhoneCheckReport {
                         .unwrap_or_default(),
                 ),
                 text(&c.note),
+                Out::Text(match (c.checked_in, c.contradicts()) {
+                    (Some(k), true) => format!("{}（与抽查不符）", k.label()),
+                    (Some(k), false) => k.label().to_string(),
+                    (None, _) => String::new(),
+                }),
             ])
             .map_err(failed)?;
         }
@@ -237,6 +253,16 @@ impl App {
             .phone_checks(within, area, from, until)
             .await?;
         let drawable = self.drawable(within, area, today).await?.len() as u64;
+        // The cadres' own words on the days drawn, through their accounts.
+        let words = if stored.iter().any(|(_, m)| m.member.account.is_some()) {
+            Some(self.words(area, from, until).await?)
+        } else {
+            None
+        };
+        let account_ids: HashMap<&str, i64> = words
+            .as_ref()
+            .map(|w| w.people.iter().map(|u| (u.name.as_str(), u.id)).collect())
+            .unwrap_or_default();
         let tree = self.tree().await;
         let Some(root) = tree.get(area) else {
             return Err(AppError::UnknownArea(area.to_string()));
@@ -278,6 +304,13 @@ impl App {
                 called_at: c.called_at,
                 called_by: c.called_by,
                 note: c.note,
+                checked_in: m
+                    .member
+                    .account
+                    .as_deref()
+                    .and_then(|a| account_ids.get(a))
+                    .zip(words.as_ref())
+                    .and_then(|(id, w)| w.on(*id, c.drawn_on)),
             });
         }
         Ok(PhoneCheckReport {

@@ -17,7 +17,7 @@ use zhenxing_domain::work_team::{
 use zhenxing_domain::{AreaCode, AreaLevel, IdNumber, Permission, Scope, today_in_china};
 use zhenxing_ledger::RowError;
 use zhenxing_ledger::work_team::{
-    COLUMNS, ID, MemberOut, VILLAGE, parse_member, read_roster, write_roster,
+    ACCOUNT, COLUMNS, ID, MemberOut, VILLAGE, parse_member, read_roster, write_roster,
 };
 
 use crate::auth::Caller;
@@ -81,6 +81,9 @@ pub struct MemberRow {
     pub beyond_term: bool,
     /// The hours of this year's trainings up to the report's day.
     pub training_hours: u64,
+    /// The attendance of the cadre's account (系统账号) from the month's first day to the
+    /// report's day; none without an account (or one that no longer checks in).
+    pub attendance: Option<zhenxing_domain::attendance::MonthAttendance>,
 }
 
 impl MemberRow {
@@ -212,6 +215,17 @@ impl App {
         name: Option<&str>,
     ) -> Result<RosterImport, AppError> {
         let (table, file) = crate::own_ledgers::read_named(path, name, read_roster).await?;
+        // The accounts the rows name, each looked up once.
+        let mut accounts: HashMap<String, Option<zhenxing_store::accounts::User>> = HashMap::new();
+        for row in &table.rows {
+            if let Some(a) = row.get(ACCOUNT)
+                && !accounts.contains_key(a)
+            {
+                let user = self.accounts().user_by_name(Scope::All, a).await?;
+                accounts.insert(a.to_string(), user);
+            }
+        }
+        let mut linked: HashMap<String, u64> = HashMap::new();
         let tree = self.tree().await;
         let today = today_in_china();
         let mut report = RosterImport {
@@ -261,6 +275,32 @@ impl App {
                                 .unwrap_or_else(|| e.column().to_string());
                             errors.push(error(column, String::new(), e.to_string(), "rule"));
                         }
+                        if let Some(a) = &m.account {
+                            let refused = match accounts.get(a).cloned().flatten() {
+                                None => Some(format!("系统账号“{a}”不存在")),
+                                Some(u) if u.disabled => Some(format!("系统账号“{a}”已停用")),
+                                Some(u) if !u.role.may(zhenxing_domain::Permission::CheckIn) => {
+                                    Some(format!(
+                                        "系统账号“{a}”是{}，不签到考勤（应为村干部或驻村队员的账号）",
+                                        u.role.label()
+                                    ))
+                                }
+                                Some(u) if !u.area.contains(m.village) => Some(format!(
+                                    "系统账号“{a}”属于{}，不是所驻村的账号",
+                                    tree.path(u.area)
+                                        .iter()
+                                        .skip(3)
+                                        .map(|d| d.name.as_str())
+                                        .collect::<String>()
+                                )),
+                                Some(_) => linked
+                                    .get(a)
+                                    .map(|first| format!("与第{first}行是同一个系统账号")),
+                            };
+                            if let Some(why) = refused {
+                                errors.push(error(header(ACCOUNT), a.clone(), why, "rule"));
+                            }
+                        }
                         if errors.is_empty()
                             && let Some(county) = m.county()
                         {
@@ -273,6 +313,9 @@ impl App {
                                 ));
                             } else {
                                 seen.insert((county, m.id), row.row);
+                                if let Some(a) = &m.account {
+                                    linked.insert(a.clone(), row.row);
+                                }
                                 valid.push(m);
                             }
                         }
@@ -486,6 +529,17 @@ impl App {
         let child_level = area.level().child();
         let list_members = area.level() >= AreaLevel::County;
         let mut members = Vec::new();
+        // The attendance of the cadres' accounts, from the month's first day to the day.
+        let month_start = zhenxing_domain::attendance::month_start(day);
+        let words = if list_members && stored.iter().any(|s| s.member.account.is_some()) {
+            Some(self.words(area, month_start, day).await?)
+        } else {
+            None
+        };
+        let account_ids: HashMap<&str, i64> = words
+            .as_ref()
+            .map(|w| w.people.iter().map(|u| (u.name.as_str(), u.id)).collect())
+            .unwrap_or_default();
         for s in stored {
             let m = &s.member;
             let entry = teams.entry(m.village).or_default();
@@ -511,6 +565,12 @@ impl App {
                     in_post,
                     beyond_term: m.beyond_term(day, rule.term_months),
                     training_hours: trained,
+                    attendance: m
+                        .account
+                        .as_deref()
+                        .and_then(|a| account_ids.get(a))
+                        .zip(words.as_ref())
+                        .map(|(id, w)| w.month(*id, month_start, day)),
                     member: s.member,
                 });
             }
@@ -661,6 +721,7 @@ impl App {
                     from,
                     until: None,
                     note: None,
+                    account: None,
                 });
             }
             // Now and then, a cadre rotated out earlier this year.
@@ -686,6 +747,7 @@ impl App {
                     from,
                     until: Some(until),
                     note: Some("已轮换".into()),
+                    account: None,
                 });
             }
         }

@@ -51,6 +51,9 @@ pub struct TeamMember {
     /// 离村时间: the day the cadre left (rotated, recalled); none while in post.
     pub until: Option<NaiveDate>,
     pub note: Option<String>,
+    /// 系统账号: the login name the cadre checks in with (驻村考勤), linking the roster to the
+    /// attendance; none when the cadre has no account.
+    pub account: Option<String>,
 }
 
 /// What is wrong with a roster's row; each names the column it is about.
@@ -426,6 +429,7 @@ mod tests {
             from,
             until,
             note: None,
+            account: None,
         }
     }
 

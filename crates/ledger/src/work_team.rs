@@ -26,9 +26,10 @@ pub const UNIT_LEVEL: usize = 7;
 pub const FROM: usize = 8;
 pub const UNTIL: usize = 9;
 pub const NOTE: usize = 10;
+pub const ACCOUNT: usize = 11;
 
 /// The columns, each with its canonical header first.
-pub const COLUMNS: [Column; 11] = [
+pub const COLUMNS: [Column; 12] = [
     ("name", &["姓名"]),
     (
         "id_number",
@@ -55,6 +56,7 @@ pub const COLUMNS: [Column; 11] = [
         &["离村时间", "轮换时间", "撤回时间", "驻村结束时间"],
     ),
     ("note", &["备注", "说明"]),
+    ("account", &["系统账号", "登录账号", "签到账号", "账号"]),
 ];
 
 pub const ROSTER: TableKind = TableKind {
@@ -232,6 +234,7 @@ pub fn parse_member(row: &TableRow) -> Result<TeamMember, Vec<CellProblem>> {
             from,
             until,
             note: row.get(NOTE).map(str::to_string),
+            account: row.get(ACCOUNT).map(str::to_string),
         }),
         _ => Err(problems),
     }
@@ -278,6 +281,7 @@ pub fn write_roster<'a>(
             Out::Text(m.from.to_string()),
             Out::Text(m.until.map(|d| d.to_string()).unwrap_or_default()),
             Out::Text(m.note.clone().unwrap_or_default()),
+            Out::Text(m.account.clone().unwrap_or_default()),
         ])?;
     }
     w.finish()?;

@@ -16,7 +16,10 @@ use crate::work_team::*;
 use crate::{Actor, StoreError, StoreResult};
 
 const COLUMNS: &str = "m.county_code, m.id_number, m.name, m.phone, m.village_code, m.post, \
-    m.unit, m.unit_level, m.from_day, m.until_day, m.note, m.version, c.at, c.actor";
+    m.unit, m.unit_level, m.from_day, m.until_day, m.note, m.version, c.at, c.actor, m.account";
+
+/// How many columns [`COLUMNS`] has: a phone check's follow them.
+const MEMBER_WIDTH: usize = 15;
 
 fn stored_member(r: &Row) -> StoreResult<StoredMember> {
     Ok(StoredMember {
@@ -34,6 +37,7 @@ fn stored_member(r: &Row) -> StoreResult<StoredMember> {
             from: row_day(r, 8)?,
             until: row_opt_day(r, 9)?,
             note: r.opt_text(10)?,
+            account: r.opt_text(14)?,
         },
         version: r.int(11)?,
         changed_at: r.text(12)?,
@@ -55,6 +59,7 @@ const MEMBERS: Versioned = Versioned {
         "from_day",
         "until_day",
         "note",
+        "account",
     ],
 };
 
@@ -69,6 +74,7 @@ fn values(m: &TeamMember) -> Vec<Value<'static>> {
         day(m.from),
         opt_day(m.until),
         Value::from(m.note.clone()),
+        Value::from(m.account.clone()),
     ]
 }
 
@@ -318,7 +324,7 @@ impl<D: Db> TeamStore for SqlStore<D> {
             )
             .await?;
         rows.iter()
-            .map(|r| Ok((phone_check(r, 14)?, stored_member(r)?)))
+            .map(|r| Ok((phone_check(r, MEMBER_WIDTH)?, stored_member(r)?)))
             .collect()
     }
 
@@ -348,7 +354,7 @@ impl<D: Db> TeamStore for SqlStore<D> {
         if !scope.contains(member.member.village) {
             return Ok(None);
         }
-        Ok(Some((phone_check(r, 14)?, member)))
+        Ok(Some((phone_check(r, MEMBER_WIDTH)?, member)))
     }
 
     async fn record_phone_check(

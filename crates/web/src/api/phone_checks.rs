@@ -60,6 +60,10 @@ pub struct PhoneCheckJson {
     pub called_at: Option<String>,
     pub called_by: Option<String>,
     pub note: Option<String>,
+    /// The cadre's own word on the day drawn (在岗, 请假, 公出), through the roster's 系统账号.
+    pub checked_in: Option<String>,
+    /// Found 不在岗 on a day the cadre's own word said 在岗.
+    pub contradicts: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -135,6 +139,8 @@ pub async fn phone_checks(
                 called_at: c.called_at.clone(),
                 called_by: c.called_by.clone(),
                 note: c.note.clone(),
+                checked_in: c.checked_in.map(|k| k.label().to_string()),
+                contradicts: c.contradicts(),
             })
             .collect(),
         drawable: r.drawable,

@@ -108,6 +108,23 @@ pub struct TeamMemberJson {
     pub until: Option<String>,
     pub in_post: bool,
     pub beyond_term: bool,
+    /// This year's training hours up to the day.
+    pub training_hours: u64,
+    /// 系统账号: the login name the cadre checks in with.
+    pub account: Option<String>,
+    /// The account's attendance from the month's first day to the day (none without one).
+    pub attendance: Option<CadreAttendanceJson>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CadreAttendanceJson {
+    pub working_days: u32,
+    pub present: u32,
+    pub away: u32,
+    pub leave: u32,
+    pub absent: u32,
+    /// (在岗 + 公出) / working days, e.g. "95.0%".
+    pub rate: String,
 }
 
 impl From<&MemberRow> for TeamMemberJson {
@@ -127,6 +144,16 @@ impl From<&MemberRow> for TeamMemberJson {
             until: m.until.map(|d| d.to_string()),
             in_post: r.in_post,
             beyond_term: r.beyond_term,
+            training_hours: r.training_hours,
+            account: m.account.clone(),
+            attendance: r.attendance.map(|a| CadreAttendanceJson {
+                working_days: a.working_days,
+                present: a.present,
+                away: a.away,
+                leave: a.leave,
+                absent: a.absent,
+                rate: a.rate(),
+            }),
         }
     }
 }
