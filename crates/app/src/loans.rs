@@ -607,6 +607,13 @@ pub struct LoanDetail {
     pub changes: Vec<crate::own_ledgers::ChangeView>,
 }
 
+impl LoanDetail {
+    /// When the loan was last changed, in China's time.
+    pub fn changed_at_text(&self) -> String {
+        crate::browse::china_time(&self.changed_at)
+    }
+}
+
 /// A kept loan's JSON (a [`LoanRecord`]: the loan's fields under `loan`) as one flat object,
 /// the borrower's ID number masked: what a change shows.
 fn flat_loan(v: &serde_json::Value) -> serde_json::Value {

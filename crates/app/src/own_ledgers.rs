@@ -196,6 +196,13 @@ pub struct ChangeView {
     pub fields: Vec<(String, String, String)>,
 }
 
+impl ChangeView {
+    /// When the change was made, in China's time.
+    pub fn at_text(&self) -> String {
+        crate::browse::china_time(&self.at)
+    }
+}
+
 /// A ledger's fields in its order: the JSON key, the label, whether it is money in fen.
 pub(crate) type Fields = &'static [(&'static str, &'static str, bool)];
 

@@ -47,6 +47,11 @@ pub struct CheckLine {
 }
 
 impl CheckLine {
+    /// When the call was recorded, in China's time (2026-12-06 13:31).
+    pub fn called_at_text(&self) -> Option<String> {
+        self.called_at.as_deref().map(crate::browse::china_time)
+    }
+
     /// Found away from post by the call on a day the cadre's own word said 在岗.
     pub fn contradicts(&self) -> bool {
         self.result == Some(CallResult::Absent) && self.checked_in == Some(CheckinKind::Present)

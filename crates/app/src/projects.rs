@@ -101,6 +101,13 @@ pub struct ProjectDetail {
 
 pub use crate::own_ledgers::ChangeView;
 
+impl ProjectDetail {
+    /// When the project was last changed, in China's time.
+    pub fn changed_at_text(&self) -> String {
+        crate::browse::china_time(&self.stored.changed_at)
+    }
+}
+
 /// A project's fields in the ledger's order: its JSON key, its label, money in fen.
 const FIELDS: crate::own_ledgers::Fields = &[
     ("no", "项目编号", false),
