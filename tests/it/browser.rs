@@ -223,6 +223,7 @@ async fn browser_story_login_tree_search_household_import_logout() {
         let ids = c.find_all(Locator::Css("#members td.id")).await.unwrap();
         let wang = IdNumber::parse(&site.wang_id).unwrap();
         assert_eq!(ids[0].text().await.unwrap(), wang.masked());
+        assert_no_sideways_scroll(&c, "household").await;
         shot(&c, "06-household").await;
         c.find(Locator::Id("reveal"))
             .await
@@ -494,6 +495,7 @@ async fn browser_story_login_tree_search_household_import_logout() {
         );
         assert_eq!(text_of(&c, "projects-start-rate").await, "100.00%");
         assert_eq!(text_of(&c, "projects-completion-rate").await, "50.00%");
+        assert_no_sideways_scroll(&c, "projects").await;
         shot(&c, "08c-projects").await;
         c.find(Locator::LinkText("XM02"))
             .await
@@ -591,6 +593,7 @@ async fn browser_story_login_tree_search_household_import_logout() {
             listed.contains("张明") && !listed.contains(&secretary),
             "{listed}"
         );
+        assert_no_sideways_scroll(&c, "work teams").await;
         shot(&c, "08d-work-teams").await;
 
         // Phone checks: a cadre in post drawn at random, the call's result recorded.
@@ -716,6 +719,7 @@ async fn browser_story_login_tree_search_household_import_logout() {
             listed.contains("王伟") && !listed.contains(&site.wang_id),
             "{listed}"
         );
+        assert_no_sideways_scroll(&c, "loans").await;
         shot(&c, "08e-loans").await;
         // The loan's own page, and the borrower's household listing its loans.
         c.find(Locator::LinkText("JK1"))
@@ -932,6 +936,22 @@ async fn step(c: &Client, name: &str, label: &str, opinion: &str, on: &str, prom
         "step-error",
     )
     .await;
+}
+
+/// The page is no wider than the window (a wide table scrolls in its own box).
+async fn assert_no_sideways_scroll(c: &Client, page: &str) {
+    let v = c
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (page_width, window): (u64, u64) = serde_json::from_value(v).unwrap();
+    assert!(
+        page_width <= window,
+        "{page}: the page is {page_width}px wide in a {window}px window"
+    );
 }
 
 /// The text of column `col` of every body row of table `id`.
@@ -1243,6 +1263,8 @@ async fn browser_story_case_from_clue_to_approval_to_elimination() {
             assert_eq!(series[i], cells, "trend series {i}");
         }
         assert!(rates[0].iter().any(|r| *r > 0.0));
+        // Wide tables scroll within their panel: the page itself never scrolls sideways.
+        assert_no_sideways_scroll(&c, "dashboard").await;
         shot(&c, "20-dashboard").await;
         c.goto(&format!("{base}/dashboard?as_of={}", day(300)))
             .await
@@ -1257,6 +1279,7 @@ async fn browser_story_case_from_clue_to_approval_to_elimination() {
         wait_for(&c, "//p[@id='report-status' and contains(., '未发布')]").await;
         click(&c, "issue-report").await;
         wait_for(&c, "//p[@id='report-status' and contains(., '已冻结')]").await;
+        assert_no_sideways_scroll(&c, "report").await;
         shot(&c, "22-report").await;
         c.goto(&format!("{base}/monitoring/policy")).await.unwrap();
         wait_for(&c, "//dl[@id='policy-summary']").await;
