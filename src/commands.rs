@@ -761,12 +761,19 @@ async fn demo(
             .await?;
         people.push((u.id, u.area));
     }
-    let attendance = app
-        .add_demo_attendance(&people, zhenxing_domain::today_in_china(), seed)
-        .await?;
+    let today = zhenxing_domain::today_in_china();
+    let attendance = app.add_demo_attendance(&people, today, seed).await?;
+    // The team member's account on the roster of their village (its 系统账号).
+    let linked = match people.last() {
+        Some((_, village)) => {
+            app.link_demo_accounts(&[("duiyuan".to_string(), *village)], today, seed)
+                .await?
+        }
+        None => 0,
+    };
     println!(
-        "演示驻村考勤：本月签到{}人次，待审批的请假申请{}件（见“重点工作 · 驻村考勤”页，用乡镇账号审批）。\n",
-        attendance.checkins, attendance.leave_requests
+        "演示驻村考勤：本月签到{}人次，待审批的请假申请{}件，花名册中关联签到账号{}人（见“重点工作 · 驻村考勤”和“驻村工作队”页，用乡镇账号审批）。\n",
+        attendance.checkins, attendance.leave_requests, linked
     );
     let tree = app.tree().await;
     println!("\n演示账号（每次运行重新生成密码）：");

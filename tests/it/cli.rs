@@ -321,6 +321,11 @@ fn demo_builds_a_database_and_refuses_to_overwrite_a_real_one() {
         .find(|l| l.starts_with("演示驻村考勤：本月签到"))
         .unwrap_or_else(|| panic!("{said}"));
     assert!(attendance.contains("待审批的请假申请1件"), "{attendance}");
+    // The team member's account linked on the roster of the village.
+    assert!(
+        attendance.contains("花名册中关联签到账号1人"),
+        "{attendance}"
+    );
     // A demo list of key counties (said to be one), the demo county on it.
     let key = said
         .lines()

@@ -637,6 +637,71 @@ impl App {
         self.work_team_report(caller.scope(), area, day).await
     }
 
+    /// The demo's accounts on its roster: each (login name, village) given to the first cadre in
+    /// post there without one, as a county would write it in the 系统账号 column — or to a
+    /// member sent there a month ago when the village has none; how many were linked.
+    pub async fn link_demo_accounts(
+        &self,
+        links: &[(String, AreaCode)],
+        today: NaiveDate,
+        seed: u64,
+    ) -> Result<usize, AppError> {
+        let store = self.store().work_teams();
+        let tree = self.tree().await;
+        // Another stream of people than the roster's own (the same seed would give its first).
+        let mut synth = crate::synth::Synth::new(
+            &tree,
+            &crate::synth::SynthOptions::new(0, seed ^ 0x4143_4354),
+        );
+        let mut changed = Vec::new();
+        for (account, village) in links {
+            let members = store.team_members(Scope::All, *village).await?;
+            if members
+                .iter()
+                .any(|m| m.member.account.as_deref() == Some(account.as_str()))
+            {
+                continue;
+            }
+            if let Some(m) = members
+                .into_iter()
+                .find(|m| m.member.in_post(today) && m.member.account.is_none())
+            {
+                let mut member = m.member;
+                member.account = Some(account.clone());
+                changed.push(member);
+            } else if let Some(county) = village.county()
+                && let Some((name, id, phone)) = synth.person(
+                    county,
+                    NaiveDate::from_ymd_opt(1980, 1, 1).unwrap_or(today),
+                    NaiveDate::from_ymd_opt(1995, 12, 31).unwrap_or(today),
+                )
+            {
+                changed.push(TeamMember {
+                    id,
+                    name,
+                    phone: Some(phone),
+                    village: *village,
+                    post: TeamPost::Member,
+                    unit: "县农业农村局".into(),
+                    unit_level: zhenxing_domain::work_team::UnitLevel::County,
+                    from: today
+                        .checked_sub_months(chrono::Months::new(1))
+                        .unwrap_or(today),
+                    until: None,
+                    note: None,
+                    account: Some(account.clone()),
+                });
+            }
+        }
+        drop(tree);
+        if !changed.is_empty() {
+            store
+                .save_team_members(&zhenxing_store::Actor::command_line(), Scope::All, &changed)
+                .await?;
+        }
+        Ok(changed.len())
+    }
+
     /// The demo's roster: a team in most villages of `county` (deterministic by `seed`) — a
     /// first secretary and two members in each ex-poor village, fewer elsewhere, some ex-poor
     /// villages without a first secretary, some cadres beyond their term, some rotated out.
