@@ -185,11 +185,26 @@ impl App {
         as_of: Option<NaiveDate>,
     ) -> Result<Report, AppError> {
         let as_of_day = as_of.unwrap_or_else(today_in_china);
-        let figures = self
-            .stats(scope, Some(area), AreaLevel::Village, as_of)
-            .await?;
-        let ratio = self.village_ratio(area, as_of_day).await;
-        let (over, only_ex_poor) = self.over_ratio_of(scope, figures.clone(), ratio).await?;
+        // The employment of today (a report of its own day) is read beside the figures: each
+        // on its own connection (a province's labour takes a second or more).
+        let employment = async {
+            if as_of_day == today_in_china() {
+                self.employment_report(scope, area).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        };
+        let figures = async {
+            let figures = self
+                .stats(scope, Some(area), AreaLevel::Village, as_of)
+                .await?;
+            let ratio = self.village_ratio(area, as_of_day).await;
+            let over = self.over_ratio_of(scope, figures.clone(), ratio).await?;
+            Ok::<_, AppError>((figures, ratio, over))
+        };
+        let (figures, employment) = tokio::join!(figures, employment);
+        let (figures, ratio, (over, only_ex_poor)) = figures?;
+        let employment = employment?;
         let tree = self.tree().await;
         let content = ReportContent {
             area,
@@ -215,8 +230,7 @@ impl App {
             employment: None,
         };
         drop(tree);
-        let employment = if as_of_day == today_in_china() {
-            let e = self.employment_report(scope, area).await?;
+        let employment = if let Some(e) = employment {
             let mut rows = vec![ReportEmploymentRow::of(
                 area,
                 &content.area_name,
