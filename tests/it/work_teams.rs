@@ -345,6 +345,7 @@ async fn accounts_story(app: &App, dir: &std::path::Path, ids: &[String]) {
         ("cun_a", Role::VillageCadre, "620102001001"),
         ("dui_b", Role::TeamMember, "620102001001"),
         ("xian_c", Role::CountyOfficer, "620102"),
+        ("yongdeng_d", Role::TeamMember, "620121100001"),
     ] {
         let u = app
             .add_user(
@@ -382,6 +383,11 @@ async fn accounts_story(app: &App, dir: &std::path::Path, ids: &[String]) {
             "钱进,{},,620102001002,,队员,乡镇人民政府,乡镇,2024-01-01,2025-12-31,已轮换,xian_c",
             ids[4]
         ),
+        // Another county's account: not told apart from none.
+        format!(
+            "孙新,{},,620102001001,,队员,县教育局,县直,2025-03-01,,,yongdeng_d",
+            id("620102", "19900101", 11)
+        ),
     ];
     let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
     let file = dir.join("账号.csv");
@@ -390,7 +396,7 @@ async fn accounts_story(app: &App, dir: &std::path::Path, ids: &[String]) {
     let r = app.import_roster(&county, &file, None).await.unwrap();
     assert_eq!(
         (r.added, r.updated, r.rejected),
-        (0, 1, 4),
+        (0, 1, 5),
         "{:?}",
         r.errors
     );
@@ -414,6 +420,7 @@ async fn accounts_story(app: &App, dir: &std::path::Path, ids: &[String]) {
                 "系统账号",
                 "系统账号“xian_c”是县级业务人员，不签到考勤（应为村干部或驻村队员的账号）"
             ),
+            (7, "系统账号", "系统账号“yongdeng_d”不存在"),
         ]
     );
 

@@ -62,11 +62,13 @@ impl App {
                 .map(|(field, why)| format!("{field}：{why}"))
                 .collect(),
         };
-        if files.len() > Attachment::MAX_PER_POST {
+        let too_many = files.len() > Attachment::MAX_PER_POST;
+        if too_many {
             problems.push(AttachmentError::TooMany.to_string());
         }
         let mut attachments = Vec::with_capacity(files.len());
-        for (name, bytes) in files {
+        // Too many: said once, not each file's own problems besides.
+        for (name, bytes) in files.into_iter().filter(|_| !too_many) {
             match Attachment::parse(&name, bytes) {
                 Ok(a) => attachments.push(a),
                 Err(e) => problems.push(e.to_string()),

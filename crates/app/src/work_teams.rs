@@ -276,7 +276,14 @@ impl App {
                             errors.push(error(column, String::new(), e.to_string(), "rule"));
                         }
                         if let Some(a) = &m.account {
-                            let refused = match accounts.get(a).cloned().flatten() {
+                            // An account outside the importer's area is not told apart from
+                            // none: who it is and where is not theirs to learn.
+                            let refused = match accounts
+                                .get(a)
+                                .cloned()
+                                .flatten()
+                                .filter(|u| scope.contains(u.area))
+                            {
                                 None => Some(format!("系统账号“{a}”不存在")),
                                 Some(u) if u.disabled => Some(format!("系统账号“{a}”已停用")),
                                 Some(u) if !u.role.may(zhenxing_domain::Permission::CheckIn) => {
