@@ -455,6 +455,18 @@ async fn accounts_story(app: &App, dir: &std::path::Path, ids: &[String]) {
         "{zhang:?}"
     );
     assert!(row("李华").attendance.is_none());
+    // The attendance page says who the account is on the roster.
+    let month = app.attendance(&county, area("620102"), None).await.unwrap();
+    let seen: Vec<(&str, Option<&str>)> = month
+        .rows
+        .iter()
+        .map(|r| (r.name.as_str(), r.cadre.as_deref()))
+        .collect();
+    assert!(
+        seen.contains(&("cun_a", Some("张明（第一书记）"))),
+        "{seen:?}"
+    );
+    assert!(seen.contains(&("dui_b", None)), "{seen:?}");
     assert_eq!(row("张明").member.account.as_deref(), Some("cun_a"));
 
     // A call that finds him away on a day his own word said 在岗: flagged, in the workbook too.

@@ -33,6 +33,8 @@ pub struct AttendanceRow {
     pub month: MonthAttendance,
     /// Today's word, when the month is this one.
     pub today: Option<CheckinKind>,
+    /// The cadre of a roster whose 系统账号 this account is: name and post (张明（第一书记）).
+    pub cadre: Option<String>,
 }
 
 /// The attendance of the people of an area in a month.
@@ -179,6 +181,18 @@ impl App {
             calendar,
         } = self.words(area, start, until).await?;
         let names: HashMap<i64, String> = people.iter().map(|u| (u.id, u.name.clone())).collect();
+        // Who each account is on the rosters of the area (their 系统账号).
+        let cadres: HashMap<String, String> = self
+            .store()
+            .work_teams()
+            .team_members(scope, area)
+            .await?
+            .into_iter()
+            .filter_map(|m| {
+                let who = format!("{}（{}）", m.member.name, m.member.post.label());
+                m.member.account.map(|a| (a, who))
+            })
+            .collect();
         let skip = (area.level().number() as usize).clamp(2, 4);
         let name_below = |code: AreaCode| {
             tree.path(code)
@@ -228,6 +242,7 @@ impl App {
                         approved.get(&u.id).map(Vec::as_slice).unwrap_or(&[]),
                     ),
                     today: today_kind,
+                    cadre: cadres.get(&u.name).cloned(),
                     name: u.name,
                     role: u.role,
                     area: u.area,

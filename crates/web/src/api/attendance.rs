@@ -36,6 +36,8 @@ pub struct AttendanceRowJson {
     pub rate: String,
     /// Today's word: 在岗, 请假, 公出 (null: none, or not this month).
     pub today: Option<String>,
+    /// Who the account is on a roster (its 系统账号): name and post, e.g. 张明（第一书记）.
+    pub cadre: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -98,6 +100,7 @@ pub async fn attendance(
                 absent: r.month.absent,
                 rate: r.month.rate(),
                 today: r.today.map(|k| k.label().to_string()),
+                cadre: r.cadre.clone(),
             })
             .collect(),
         leave: a
