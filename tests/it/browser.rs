@@ -776,6 +776,25 @@ async fn browser_story_login_tree_search_household_import_logout() {
                 .contains("会议纪要.pdf")
         );
         shot(&c, "08f-post").await;
+        // Withdrawn by who published it: asked first (the page's own script, no inline
+        // handler), then gone from the list.
+        click(&c, "withdraw-post").await;
+        let mut asked = None;
+        for _ in 0..50 {
+            match c.get_alert_text().await {
+                Ok(text) => {
+                    asked = Some(text);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+            }
+        }
+        let asked = asked.expect("a question before withdrawing");
+        assert!(asked.contains("确定撤回"), "{asked}");
+        c.accept_alert().await.unwrap();
+        wait_for(&c, "//h1[contains(., '政策动态')]").await;
+        let body = c.source().await.unwrap();
+        assert!(!body.contains("城关区召开监测帮扶推进会"), "withdrawn");
 
         // Log out: back at the login page, and the old page is gone.
         c.find(Locator::Id("logout"))

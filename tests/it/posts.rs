@@ -255,6 +255,38 @@ async fn posts_story(db: &str) {
         5,
         "nothing written for the refused"
     );
+
+    // Withdrawn (撤回) by who may publish in its area or above it: gone for everyone, its
+    // attachments too; not by a cadre, another county, or a county under the province's post.
+    assert!(matches!(
+        app.withdraw_post(&cadre_a, with).await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(matches!(
+        app.withdraw_post(&county_b, with).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        app.withdraw_post(&county_a, policy).await,
+        Err(AppError::NotFound)
+    ));
+    app.withdraw_post(&county_a, with).await.unwrap();
+    assert!(!titles(&seen(&province).await).contains(&"城关区监测帮扶实施方案"));
+    assert!(matches!(
+        app.post(&county_a, with).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        app.post_attachment(&cadre_a, with, 1).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        app.withdraw_post(&county_a, with).await,
+        Err(AppError::NotFound)
+    ));
+    // The province withdraws a township's post under it.
+    app.withdraw_post(&province, township).await.unwrap();
+    assert_eq!(seen(&province).await.len(), 3);
     app.close().await;
 }
 

@@ -1214,6 +1214,11 @@ async fn no_route_reaches_outside_the_callers_area() {
         own("GET", "/api/v1/posts", "/api/v1/posts".into()),
         denied("GET", "/api/v1/posts/{id}", format!("/api/v1/posts/{b_post}")),
         denied("GET", "/posts/{id}/attachments/{n}", format!("/posts/{b_post}/attachments/1")),
+        with(
+            denied("POST", "/posts/{id}/withdraw", format!("/posts/{b_post}/withdraw")),
+            form(&[]),
+        ),
+        denied("POST", "/api/v1/posts/{id}/withdraw", format!("/api/v1/posts/{b_post}/withdraw")),
         denied("GET", "/api/v1/posts/{id}/attachments/{n}", format!("/api/v1/posts/{b_post}/attachments/1")),
         with(
             own("POST", "/api/v1/posts", "/api/v1/posts".into()),

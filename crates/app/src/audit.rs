@@ -55,6 +55,7 @@ pub fn action_label(action: &str) -> &'static str {
         "import_projects" => "导入项目台账",
         "import_loans" => "导入小额信贷台账",
         "publish_post" => "发布政策文件或工作动态",
+        "withdraw_post" => "撤回政策文件或工作动态",
         "import_construction" => "导入乡村建设台账",
         "import_cooperation" => "导入东西部协作和定点帮扶台账",
         "import_employment_targets" => "下达务工就业目标",

@@ -125,6 +125,37 @@ impl App {
             .ok_or(AppError::NotFound)
     }
 
+    /// Withdraws (撤回) a post published to the caller's area or one under it, for a user who
+    /// may publish. Audited.
+    pub async fn withdraw_post(&self, caller: &Caller, id: i64) -> Result<(), AppError> {
+        caller.require(Permission::Publish)?;
+        let post = self.post(caller, id).await?;
+        if !caller.scope().contains(post.area)
+            || !self
+                .store()
+                .withdraw_post(caller.user.area, id, &caller.user.name)
+                .await?
+        {
+            return Err(AppError::NotFound);
+        }
+        self.audit(
+            &caller.actor(),
+            NewAudit {
+                action: "withdraw_post",
+                area: Some(post.area),
+                subject: format!("post:{id}"),
+                before: serde_json::json!({
+                    "kind": post.post.kind.label(),
+                    "title": post.post.title,
+                })
+                .to_string(),
+                after: String::new(),
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
     /// The attachments of a post the caller sees, in their order.
     pub async fn post_attachments(
         &self,

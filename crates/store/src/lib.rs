@@ -304,6 +304,10 @@ pub trait Store: Send + Sync {
         attachments: &[zhenxing_domain::post::Attachment],
     ) -> StoreResult<i64>;
 
+    /// Withdraws (撤回) a post published to `within` or an area under it, not withdrawn yet;
+    /// whether there was one. Kept, with when and by whom; shown to nobody any more.
+    async fn withdraw_post(&self, within: AreaCode, id: i64, by: &str) -> StoreResult<bool>;
+
     /// The attachments of a post a user of `area` sees (as [`Store::post`]), in their order.
     async fn post_attachments(
         &self,

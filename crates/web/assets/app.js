@@ -43,6 +43,14 @@
     });
   });
 
+  // A form that undoes or removes something asks first (data-confirm says what); the page's
+  // policy runs no inline handler, so the question is asked from here. One listener for all.
+  document.addEventListener('submit', function (e) {
+    var form = e.target;
+    var ask = form && form.dataset && form.dataset.confirm;
+    if (ask && !window.confirm(ask)) e.preventDefault();
+  }, true);
+
   // Links come with pages htmx puts in place too: one listener for them all.
   document.addEventListener('click', function (e) {
     var link = e.target.closest && e.target.closest('a[data-progress-out]');

@@ -172,6 +172,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("GET", "/posts/{id}/attachments/{n}", Page),
             get(pages::posts::attachment),
         ),
+        (
+            r("POST", "/posts/{id}/withdraw", Page),
+            post(pages::posts::withdraw),
+        ),
         (r("GET", "/loans", Page), get(pages::loans::list)),
         (
             r("POST", "/loans", Page),
@@ -487,6 +491,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             r("GET", "/api/v1/posts/{id}/attachments/{n}", Api),
             get(api::posts::attachment),
+        ),
+        (
+            r("POST", "/api/v1/posts/{id}/withdraw", Api),
+            post(api::posts::withdraw),
         ),
         (
             r("GET", "/api/v1/construction", Api),

@@ -1208,6 +1208,26 @@ impl<D: Db> Store for SqlStore<D> {
         Ok(id)
     }
 
+    async fn withdraw_post(&self, within: AreaCode, id: i64, by: &str) -> StoreResult<bool> {
+        let (lo, hi) = within.range();
+        let mut tx = self.db.write().await?;
+        let changed = tx
+            .execute(
+                "UPDATE posts SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3 \
+                 AND area_code BETWEEN $4 AND $5 AND withdrawn_at IS NULL",
+                &[
+                    super::now_text().into(),
+                    by.into(),
+                    id.into(),
+                    (lo as i64).into(),
+                    (hi as i64).into(),
+                ],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(changed > 0)
+    }
+
     async fn post_attachments(
         &self,
         area: AreaCode,
@@ -1552,7 +1572,6 @@ async fn history_in(
 const POST_COLUMNS: &str =
     "id, area_code, kind, title, body, source, published_on, author, created_at";
 
-/// What a user of `area` sees: posts to it, to the areas above it, and to the areas under it.
 /// A post's attachment as listed: seq, name, content type, size.
 fn attachment_meta(r: &Row) -> StoreResult<zhenxing_domain::post::AttachmentMeta> {
     Ok(zhenxing_domain::post::AttachmentMeta {
@@ -1577,6 +1596,8 @@ async fn leave_in(
     rows.first().map(leave_request).transpose()
 }
 
+/// What a user of `area` sees: posts to it, to the areas above it, and to the areas under it,
+/// none withdrawn.
 fn post_visibility(area: AreaCode) -> (String, Vec<Value<'static>>) {
     let (lo, hi) = area.range();
     let mut args: Vec<Value<'static>> = vec![(lo as i64).into(), (hi as i64).into()];
@@ -1587,10 +1608,11 @@ fn post_visibility(area: AreaCode) -> (String, Vec<Value<'static>>) {
         above.push(format!("${}", args.len()));
         code = c.parent();
     }
-    let mut sql = "area_code BETWEEN $1 AND $2".to_string();
+    let mut sql = "(area_code BETWEEN $1 AND $2".to_string();
     if !above.is_empty() {
         sql.push_str(&format!(" OR area_code IN ({})", above.join(", ")));
     }
+    sql.push_str(") AND withdrawn_at IS NULL");
     (sql, args)
 }
 

@@ -1123,7 +1123,7 @@ impl Modify for BearerScheme {
         cooperation::cooperation, cooperation::import,
         employment::employment, employment::import_targets,
         work_logs::work_logs, work_logs::write,
-        loans::loans, loans::loan, loans::household_loans, loans::import, stats::key_counties, posts::posts, posts::post, posts::attachment, posts::publish,
+        loans::loans, loans::loan, loans::household_loans, loans::import, stats::key_counties, posts::posts, posts::post, posts::attachment, posts::publish, posts::withdraw,
         attendance::attendance, attendance::check_in, attendance::request_leave,
         attendance::decide_leave, attendance::withdraw_leave),
     components(schemas(ErrorBody)),

@@ -194,3 +194,18 @@ pub async fn publish(
         .await?;
     Ok(Json(PublishedJson { id }))
 }
+
+#[utoipa::path(post, path = "/api/v1/posts/{id}/withdraw", tag = "政策动态",
+    params(("id" = i64, Path, description = "The post's id")),
+    responses((status = 204, description = "Withdrawn (撤回): kept, shown to nobody any more."),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    Path(id): Path<String>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    state.app.withdraw_post(&caller, id).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

@@ -106,6 +106,9 @@ struct PostPage {
     paragraphs: Vec<String>,
     author: String,
     attachments: Vec<zhenxing_domain::post::AttachmentMeta>,
+    /// The user may withdraw it (publishes in its area or one above it).
+    may_withdraw: bool,
+    csrf: String,
 }
 
 /// `/posts/{id}`
@@ -117,8 +120,12 @@ pub async fn show(
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let p = state.app.post(&user.caller, id).await?;
     let attachments = state.app.post_attachments(&user.caller, id).await?;
+    let may_withdraw = user.caller.may(zhenxing_domain::Permission::Publish)
+        && user.caller.scope().contains(p.area);
     Ok(render(&PostPage {
         attachments,
+        may_withdraw,
+        csrf: user.csrf.clone(),
         title: p.post.title.clone(),
         user: Some(UserCtx::of(&state, &user).await),
         paragraphs: p.post.paragraphs().iter().map(|s| s.to_string()).collect(),
@@ -294,4 +301,15 @@ pub async fn attachment_response(
         _ => "application/octet-stream",
     };
     Ok(crate::views::download(bytes, &meta.name, kind))
+}
+
+/// POST `/posts/{id}/withdraw` (with the CSRF token): the post withdrawn (撤回), then the list.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    state.app.withdraw_post(&user.caller, id).await?;
+    Ok(Redirect::to("/posts").into_response())
 }
