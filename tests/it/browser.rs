@@ -505,6 +505,27 @@ async fn browser_story_login_tree_search_household_import_logout() {
             .unwrap();
         wait_for(&c, "//h1[contains(., '村道硬化')]").await;
         assert_eq!(text_of(&c, "project-stage").await, "已开工");
+        // Another year chosen: the page shows it at once (the page's own script submits the
+        // form; the policy runs no inline handler).
+        c.goto(&format!("{base}/projects")).await.unwrap();
+        wait_for(&c, "//select[@id='project-year']").await;
+        c.execute(
+            "var s = document.getElementById('project-year');\
+             var o = document.createElement('option'); o.value = '2021'; s.appendChild(o);\
+             s.value = '2021'; s.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+        let mut shown = String::new();
+        for _ in 0..50 {
+            shown = c.current_url().await.unwrap().to_string();
+            if shown.contains("year=2021") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(shown.contains("year=2021"), "{shown}");
 
         // Rural construction: the items and the county's target uploaded, the task's rate shown.
         click_link(&c, "重点工作").await;

@@ -51,6 +51,14 @@
     if (ask && !window.confirm(ask)) e.preventDefault();
   }, true);
 
+  // A choice that shows another view at once (a year) submits its form when changed.
+  document.addEventListener('change', function (e) {
+    var field = e.target;
+    if (field && field.hasAttribute && field.hasAttribute('data-autosubmit') && field.form) {
+      field.form.submit();
+    }
+  });
+
   // Links come with pages htmx puts in place too: one listener for them all.
   document.addEventListener('click', function (e) {
     var link = e.target.closest && e.target.closest('a[data-progress-out]');
