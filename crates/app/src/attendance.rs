@@ -164,15 +164,7 @@ impl App {
             return Err(AppError::NotFound);
         };
         let today = today_in_china();
-        let start = month_start(month.unwrap_or(today));
-        if start > today {
-            return Err(AppError::Invalid(format!(
-                "{}年{}月还没有到",
-                chrono::Datelike::year(&start),
-                chrono::Datelike::month(&start)
-            )));
-        }
-        let until = month_end(start).min(today);
+        let (start, until) = month_so_far(month, today)?;
         let Words {
             people,
             mut by_user,
@@ -386,6 +378,23 @@ impl App {
         .await?;
         Ok(decided)
     }
+}
+
+/// The first day of `month`'s month (this month when `None`) and its last day up to `today`; a
+/// month still to come is refused.
+pub(crate) fn month_so_far(
+    month: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let start = month_start(month.unwrap_or(today));
+    if start > today {
+        return Err(AppError::Invalid(format!(
+            "{}年{}月还没有到",
+            chrono::Datelike::year(&start),
+            chrono::Datelike::month(&start)
+        )));
+    }
+    Ok((start, month_end(start).min(today)))
 }
 
 /// The people of an area who check in and their words over some days (see [`App::words`]).

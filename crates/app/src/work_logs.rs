@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use zhenxing_domain::attendance::{month_end, month_start};
 use zhenxing_domain::{AreaCode, HouseholdNo, Permission, Role, Scope, today_in_china};
 
 use crate::auth::Caller;
@@ -133,16 +132,7 @@ impl App {
         };
         let root_name = root.name.clone();
         drop(tree);
-        let today = today_in_china();
-        let start = month_start(month.unwrap_or(today));
-        if start > today {
-            return Err(AppError::Invalid(format!(
-                "{}年{}月还没有到",
-                chrono::Datelike::year(&start),
-                chrono::Datelike::month(&start)
-            )));
-        }
-        let until = month_end(start).min(today);
+        let (start, until) = crate::attendance::month_so_far(month, today_in_china())?;
         let logs = self.store().work_logs(area, start, until).await?;
         let users: HashMap<i64, (String, Role)> = self
             .accounts()
