@@ -491,6 +491,7 @@ async fn accounts_story(app: &App, dir: &std::path::Path, ids: &[String]) {
     let line = checks.checks.iter().find(|c| c.no == no).unwrap();
     assert_eq!(line.checked_in, Some(CheckinKind::Present));
     assert!(line.contradicts());
+    assert_eq!(checks.contradicted(), 1);
     assert!(
         checks
             .checks

@@ -76,6 +76,13 @@ pub struct PhoneCheckReport {
 }
 
 impl PhoneCheckReport {
+    /// The calls that found a cadre away on a day their own word said 在岗.
+    pub fn contradicted(&self) -> usize {
+        self.checks.iter().filter(|c| c.contradicts()).count()
+    }
+}
+
+impl PhoneCheckReport {
     /// "2026年12月城关区电话抽查驻村干部N人次：在岗N、不在岗N、未接通N、待抽查N，在岗率X".
     pub fn summary(&self) -> String {
         let f = &self.figures;

@@ -82,6 +82,8 @@ pub struct PhoneChecksJson {
     pub figures: CheckFiguresJson,
     pub by_area: Vec<PhoneCheckAreaJson>,
     pub checks: Vec<PhoneCheckJson>,
+    /// Calls that found a cadre away on a day their own word said 在岗.
+    pub contradicted: usize,
     /// Cadres in post today not yet drawn today.
     pub drawable: u64,
 }
@@ -144,6 +146,7 @@ pub async fn phone_checks(
             })
             .collect(),
         drawable: r.drawable,
+        contradicted: r.contradicted(),
     }))
 }
 
