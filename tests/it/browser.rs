@@ -42,6 +42,16 @@ fn screenshot_dir() -> PathBuf {
 }
 
 async fn browser(webdriver: &str, profile: &std::path::Path) -> Client {
+    chromium(webdriver, profile, false).await
+}
+
+/// A phone's screen, 390 px wide (Chromium's own emulation: headless windows are never narrower
+/// than 500 px).
+async fn phone(webdriver: &str, profile: &std::path::Path) -> Client {
+    chromium(webdriver, profile, true).await
+}
+
+async fn chromium(webdriver: &str, profile: &std::path::Path, phone: bool) -> Client {
     let mut caps = serde_json::Map::new();
     let mut options = serde_json::json!({
         "args": [
@@ -55,6 +65,11 @@ async fn browser(webdriver: &str, profile: &std::path::Path) -> Client {
             format!("--user-data-dir={}", profile.display()),
         ]
     });
+    if phone {
+        options["mobileEmulation"] = serde_json::json!({
+            "deviceMetrics": { "width": 390, "height": 844, "pixelRatio": 2 }
+        });
+    }
     if std::path::Path::new("/usr/bin/chromium").exists() {
         options["binary"] = "/usr/bin/chromium".into();
     }
@@ -994,6 +1009,23 @@ async fn assert_no_sideways_scroll(c: &Client, page: &str) {
     );
 }
 
+/// On a phone the page is no wider than the screen (its layout viewport grows with the page,
+/// so the page is compared with the screen's width, not with `innerWidth`).
+async fn assert_fits_phone(c: &Client, page: &str) {
+    let v = c
+        .execute(
+            "return [document.documentElement.scrollWidth, screen.width];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (page_width, screen): (u64, u64) = serde_json::from_value(v).unwrap();
+    assert!(
+        page_width <= screen,
+        "{page}: the page is {page_width}px wide on a {screen}px phone"
+    );
+}
+
 /// The text of column `col` of every body row of table `id`.
 async fn table_column(c: &Client, id: &str, col: usize) -> Vec<String> {
     let v = c
@@ -1339,7 +1371,60 @@ async fn browser_story_case_from_clue_to_approval_to_elimination() {
     };
     let outcome = tokio::time::timeout(Duration::from_secs(300), result).await;
     let _ = c.close().await;
+    outcome.expect("the browser story took over 5 minutes");
+
+    // On a phone, where the village cadre visits and the household applies: no page wider
+    // than the screen, and a visit's checklist answered without scrolling sideways.
+    let profile = tempfile::tempdir().unwrap();
+    let c = phone(&webdriver, profile.path()).await;
+    let result = async {
+        login(&c, &base, "a_cadre").await;
+        for page in [
+            "/households/C101",
+            "/households/C101/visits",
+            "/households/C101/plan",
+            "/monitoring",
+            "/monitoring/clues",
+            "/monitoring/visits-due",
+            "/dashboard",
+            "/attendance",
+            "/work-logs",
+            "/posts",
+        ] {
+            c.goto(&format!("{base}{page}")).await.unwrap();
+            wait_for(&c, "//main").await;
+            assert_fits_phone(&c, page).await;
+        }
+        c.goto(&format!("{base}/households/C101/visits"))
+            .await
+            .unwrap();
+        // Each item's question reads across the screen, its answers and note below it.
+        let v = c
+            .execute(
+                "return Array.from(document.querySelectorAll('#visit-checks tr')).map(r => \
+                 [r.cells[0].getBoundingClientRect().width / screen.width, \
+                  Array.from(r.querySelectorAll('input')) \
+                  .every(e => e.getBoundingClientRect().right <= screen.width)]);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let rows: Vec<(f64, bool)> = serde_json::from_value(v).unwrap();
+        assert_eq!(rows.len(), crate::web_monitoring::CHECKS.len());
+        assert!(
+            rows.iter().all(|(share, within)| *share > 0.6 && *within),
+            "the checklist is squeezed or lies past the phone's edge: {rows:?}"
+        );
+        shot(&c, "26-phone-visit").await;
+        logout(&c).await;
+        c.goto(&format!("{base}/apply?village={V1}")).await.unwrap();
+        wait_for(&c, "//input[@id='apply-name']").await;
+        assert_fits_phone(&c, "apply").await;
+        shot(&c, "27-phone-apply").await;
+    };
+    let outcome = tokio::time::timeout(Duration::from_secs(120), result).await;
+    let _ = c.close().await;
     let _ = stop.send(());
     let _ = server.await;
-    outcome.expect("the browser story took over 5 minutes");
+    outcome.expect("the phone's pages took over 2 minutes");
 }
