@@ -1386,6 +1386,7 @@ async fn browser_story_case_from_clue_to_approval_to_elimination() {
             "/monitoring",
             "/monitoring/clues",
             "/monitoring/visits-due",
+            "/monitoring/screening",
             "/dashboard",
             "/attendance",
             "/work-logs",
