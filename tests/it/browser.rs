@@ -872,6 +872,63 @@ const PNG: [u8; 67] = [
     0x42, 0x60, 0x82,
 ];
 
+/// A photo as a phone takes it, too large to send as it is: `width` × `height` pixels of a
+/// gradient, as an uncompressed PNG (3 bytes a pixel).
+fn big_png(width: u32, height: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for b in bytes {
+            crc ^= u32::from(*b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc32(&body).to_be_bytes());
+    }
+    let mut raw = Vec::with_capacity(((width * 3 + 1) * height) as usize);
+    for y in 0..height {
+        raw.push(0); // no filter
+        for x in 0..width {
+            raw.extend_from_slice(&[(x * 255 / width) as u8, (y * 255 / height) as u8, 128]);
+        }
+    }
+    // zlib with stored blocks: no compression, so the file is as large as its pixels.
+    let mut z = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
+    for (i, block) in blocks.iter().enumerate() {
+        z.push(u8::from(i + 1 == blocks.len()));
+        let len = block.len() as u16;
+        z.extend_from_slice(&len.to_le_bytes());
+        z.extend_from_slice(&(!len).to_le_bytes());
+        z.extend_from_slice(block);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for x in &raw {
+        a = (a + u32::from(*x)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    z.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut header = width.to_be_bytes().to_vec();
+    header.extend_from_slice(&height.to_be_bytes());
+    header.extend_from_slice(&[8, 2, 0, 0, 0]);
+    chunk(&mut png, b"IHDR", &header);
+    chunk(&mut png, b"IDAT", &z);
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
 /// Two relocated households of the county (620102): RL1 with a migrant worker, RL2 whose one
 /// member with labour has no work.
 async fn seed_relocated(site: &Site) {
@@ -1086,6 +1143,7 @@ async fn browser_story_case_from_clue_to_approval_to_elimination() {
     site.env.import(Some(&h), None).await.unwrap();
     crate::web_monitoring::dashboard_data(&site).await;
     let photo = site.env.write("走访照片.png", PNG);
+    let big_photo = site.env.write("手机照片.png", big_png(2400, 1800));
     let today = zhenxing_domain::today_in_china();
     let day = |n: i64| {
         (today - chrono::Duration::days(n))
@@ -1416,7 +1474,38 @@ async fn browser_story_case_from_clue_to_approval_to_elimination() {
             rows.iter().all(|(share, within)| *share > 0.6 && *within),
             "the checklist is squeezed or lies past the phone's edge: {rows:?}"
         );
+        // A photo as a phone takes it (over the 2 MB a photo may have) is shrunk before it is
+        // sent, and the visit is recorded with it.
+        assert!(big_photo.metadata().unwrap().len() > 2 * 1024 * 1024);
+        fill(&c, "visit-date", &day(0)).await;
+        for check in crate::web_monitoring::CHECKS {
+            click(&c, &format!("check-{check}-ok")).await;
+        }
+        by_id(&c, "visit-photos")
+            .await
+            .send_keys(&big_photo.to_string_lossy())
+            .await
+            .unwrap();
+        wait_for(
+            &c,
+            "//p[@id='visit-photos-shrunk' and contains(., '已压缩1张照片')]",
+        )
+        .await;
         shot(&c, "26-phone-visit").await;
+        click(&c, "record-visit").await;
+        wait_done(&c, "//p[@id='visit-saved']", "visit-error").await;
+        let v = c
+            .execute(
+                "const img = document.querySelector('#visit-log tbody tr img.thumb'); \
+                 return fetch(img.getAttribute('src')).then(r => r.blob()) \
+                 .then(b => [b.type, b.size]);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (kind, size): (String, u64) = serde_json::from_value(v).unwrap();
+        assert_eq!(kind, "image/jpeg");
+        assert!(size <= 2 * 1024 * 1024, "{size} bytes");
         logout(&c).await;
         c.goto(&format!("{base}/apply?village={V1}")).await.unwrap();
         wait_for(&c, "//input[@id='apply-name']").await;

@@ -59,6 +59,64 @@
     }
   });
 
+  // A photo taken on a phone (often 3–8 MB, 4000 px wide) is made smaller here before it is
+  // sent, so that it fits the server's limit (data-shrink-to, in bytes): drawn again at most
+  // data-shrink-side pixels on its longer side as a JPEG, its quality lowered until it fits.
+  // Small files are sent as they are; where the browser cannot do it, the server says which
+  // photo is too large.
+  function shrink(file, limit, side) {
+    return createImageBitmap(file).then(function (bitmap) {
+      var scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
+      var canvas = document.createElement('canvas');
+      canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+      canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+      var ctx = canvas.getContext('2d');
+      ctx.fillStyle = '#fff';
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      if (bitmap.close) bitmap.close();
+      return new Promise(function (resolve, reject) {
+        var attempt = function (quality) {
+          canvas.toBlob(function (blob) {
+            if (!blob) return reject(new Error('toBlob'));
+            if (blob.size > limit && quality > 0.35) return attempt(quality - 0.15);
+            var name = file.name.replace(/\.[^.]*$/, '') + '.jpg';
+            resolve(new File([blob], name, { type: 'image/jpeg' }));
+          }, 'image/jpeg', quality);
+        };
+        attempt(0.85);
+      });
+    });
+  }
+
+  document.addEventListener('change', function (e) {
+    var input = e.target;
+    if (!input || !input.matches || !input.matches('input[type=file][data-shrink-to]')) return;
+    var limit = Number(input.dataset.shrinkTo);
+    var side = Number(input.dataset.shrinkSide || 2048);
+    var files = Array.prototype.slice.call(input.files || []);
+    var big = files.filter(function (f) { return f.size > limit; });
+    if (!big.length || !window.createImageBitmap || !window.DataTransfer) return;
+    var out = document.getElementById(input.dataset.shrinkOut);
+    var button = input.form && input.form.querySelector('button[type=submit]');
+    if (button) button.disabled = true;
+    if (out) { out.hidden = false; out.textContent = '正在压缩' + big.length + '张照片……'; }
+    Promise.all(files.map(function (f) {
+      return f.size > limit ? shrink(f, limit, side).catch(function () { return f; }) : f;
+    })).then(function (done) {
+      var list = new DataTransfer();
+      done.forEach(function (f) { list.items.add(f); });
+      input.files = list.files;
+      var before = big.reduce(function (n, f) { return n + f.size; }, 0);
+      var after = done.filter(function (f, i) { return files[i].size > limit; })
+        .reduce(function (n, f) { return n + f.size; }, 0);
+      var mb = function (n) { return (n / 1048576).toFixed(1) + 'MB'; };
+      if (out) out.textContent = '已压缩' + big.length + '张照片：' + mb(before) + ' → ' + mb(after) + '。';
+    }).finally(function () {
+      if (button) button.disabled = false;
+    });
+  });
+
   // Links come with pages htmx puts in place too: one listener for them all.
   document.addEventListener('click', function (e) {
     var link = e.target.closest && e.target.closest('a[data-progress-out]');

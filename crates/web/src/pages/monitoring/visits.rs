@@ -99,6 +99,8 @@ struct VisitsPage {
     today: String,
     error: Option<String>,
     saved: bool,
+    /// A photo's largest size in bytes: larger ones are shrunk in the browser before sending.
+    photo_limit: usize,
 }
 
 async fn page(
@@ -157,6 +159,7 @@ async fn page(
             today: day(Some(today_in_china())),
             error,
             saved,
+            photo_limit: zhenxing_domain::monitoring::visit::Photo::MAX_BYTES,
         },
     ))
 }
