@@ -772,8 +772,8 @@ async fn demo(
         None => 0,
     };
     println!(
-        "演示驻村考勤：本月签到{}人次，待审批的请假申请{}件，花名册中关联签到账号{}人（见“重点工作 · 驻村考勤”和“驻村工作队”页，用乡镇账号审批）。\n",
-        attendance.checkins, attendance.leave_requests, linked
+        "演示驻村考勤：本月签到{}人次，工作纪实{}篇，待审批的请假申请{}件，花名册中关联签到账号{}人（见“重点工作 · 驻村考勤”“工作纪实”和“驻村工作队”页，用乡镇账号审批）。\n",
+        attendance.checkins, attendance.work_logs, attendance.leave_requests, linked
     );
     let tree = app.tree().await;
     println!("\n演示账号（每次运行重新生成密码）：");

@@ -321,6 +321,14 @@ fn demo_builds_a_database_and_refuses_to_overwrite_a_real_one() {
         .find(|l| l.starts_with("演示驻村考勤：本月签到"))
         .unwrap_or_else(|| panic!("{said}"));
     assert!(attendance.contains("待审批的请假申请1件"), "{attendance}");
+    // Each day at work has its work log (工作纪实), so the month's logs are not empty.
+    let count = |after: &str, before: &str| -> u64 {
+        let rest = &attendance[attendance.find(after).unwrap() + after.len()..];
+        rest[..rest.find(before).unwrap()].parse().unwrap()
+    };
+    let (checkins, logs) = (count("本月签到", "人次"), count("工作纪实", "篇"));
+    assert!(logs <= checkins, "{attendance}");
+    assert!(checkins == 0 || logs > 0, "{attendance}");
     // The team member's account linked on the roster of the village.
     assert!(
         attendance.contains("花名册中关联签到账号1人"),

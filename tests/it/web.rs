@@ -5957,4 +5957,85 @@ async fn a_village_cadre_writes_the_days_work_log_and_the_county_reads_it() {
         "the day's later log replaces it"
     );
     assert_eq!(j["logs"][0]["body"], "下午走访王伟户");
+
+    // The form comes back with the day's log whole, its households too (saved again, they are
+    // kept), and offers the days before that may still be written (补写).
+    let page = site.get("/work-logs", Some(&cadre)).await;
+    assert!(
+        page.body
+            .contains("id=\"work-log-households\" value=\"A001\""),
+        "{}",
+        page.body
+    );
+    let today = zhenxing_domain::today_in_china();
+    let yesterday = today - chrono::Days::new(1);
+    assert!(
+        page.body.contains(&format!(
+            "<a href=\"/work-logs?day={yesterday}#work-log\" class=\"nowrap\">昨天"
+        )),
+        "{}",
+        page.body
+    );
+    let saved = site
+        .post_form(
+            "/work-logs",
+            Some(&cadre),
+            &[
+                ("day", &yesterday.to_string()),
+                ("body", "补写昨天：村两委会议"),
+                ("households", ""),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = site
+        .get(&format!("/work-logs?day={yesterday}"), Some(&cadre))
+        .await;
+    assert!(
+        page.body.contains("补写昨天：村两委会议</textarea>"),
+        "{}",
+        page.body
+    );
+    let read = site
+        .get(
+            &format!("/work-logs?month={}", yesterday.format("%Y-%m")),
+            Some(&admin),
+        )
+        .await;
+    assert!(
+        read.body.contains("<p>补写昨天：村两委会议</p>"),
+        "{}",
+        read.body
+    );
+    // Too long ago, on the page and through the API: refused, said why.
+    let old = today - chrono::Days::new(10);
+    let page = site
+        .get(&format!("/work-logs?day={old}"), Some(&cadre))
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+    assert!(
+        page.body.contains("只能填写今天或补写前3天的"),
+        "{}",
+        page.body
+    );
+    let w = site
+        .api_json(
+            Method::POST,
+            "/api/v1/work-logs",
+            &cadre_token,
+            &serde_json::json!({"day": old.to_string(), "body": "补写"}),
+        )
+        .await;
+    assert_eq!(w.status, StatusCode::BAD_REQUEST, "{}", w.body);
+    assert!(w.body.contains("工作纪实最多补写3天前的"), "{}", w.body);
+    let w = site
+        .api_json(
+            Method::POST,
+            "/api/v1/work-logs",
+            &cadre_token,
+            &serde_json::json!({"day": yesterday.to_string(), "body": "补写：API"}),
+        )
+        .await;
+    assert_eq!(w.status, StatusCode::NO_CONTENT, "{}", w.body);
 }

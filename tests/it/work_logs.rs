@@ -72,12 +72,13 @@ async fn work_logs_story(db: &str) {
         .unwrap();
     }
     let member = caller(&app, "队员甲").await;
-    app.write_work_log(&member, "走访两户，核实收入。", "L01")
+    app.write_work_log(&member, None, "走访两户，核实收入。", "L01")
         .await
         .unwrap();
     // The day's later log replaces the earlier.
     app.write_work_log(
         &member,
+        None,
         "走访王家、李家。\n宣讲防返贫政策。",
         "L01、L02 L01",
     )
@@ -89,29 +90,90 @@ async fn work_logs_story(db: &str) {
         ("走访", "L77", "户编号L77不存在或不在您的管辖范围内"),
         ("  ", "", "请填写今天的工作内容"),
     ] {
-        match app.write_work_log(&member, body, households).await {
+        match app.write_work_log(&member, None, body, households).await {
+            Err(AppError::Invalid(m)) => assert_eq!(m, why),
+            other => panic!("{other:?}"),
+        }
+    }
+    // Written again, today's log comes back whole: its text and households.
+    assert_eq!(
+        app.own_work_log(&member, today_in_china()).await.unwrap(),
+        Some((
+            "走访王家、李家。\n宣讲防返贫政策。".to_string(),
+            vec!["L01".to_string(), "L02".to_string()]
+        ))
+    );
+    // 补写: a day before within the policy's days (3 when a province says nothing); not
+    // earlier, not a day to come.
+    let today = today_in_china();
+    let back = |n: u64| today - chrono::Days::new(n);
+    app.write_work_log(
+        &member,
+        Some(back(3)),
+        "补写：入户核实李家务工收入。",
+        "L02",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        app.own_work_log(&member, back(3))
+            .await
+            .unwrap()
+            .map(|l| l.1),
+        Some(vec!["L02".to_string()])
+    );
+    for (day, why) in [
+        (
+            back(4),
+            format!(
+                "工作纪实最多补写3天前的（{}起），{}的已不能再写",
+                back(3),
+                back(4)
+            ),
+        ),
+        (
+            today + chrono::Days::new(1),
+            format!(
+                "{}还没到，只能填写今天和以前的工作纪实",
+                today + chrono::Days::new(1)
+            ),
+        ),
+    ] {
+        match app.write_work_log(&member, Some(day), "走访", "").await {
             Err(AppError::Invalid(m)) => assert_eq!(m, why),
             other => panic!("{other:?}"),
         }
     }
     let other = caller(&app, "外县队员").await;
-    app.write_work_log(&other, "外县的纪实", "L09")
+    app.write_work_log(&other, None, "外县的纪实", "L09")
         .await
         .unwrap();
     // A county officer does not work in a village: no log of their own.
     let county = caller(&app, "县干部").await;
     assert!(matches!(
-        app.write_work_log(&county, "县里的工作", "").await,
+        app.write_work_log(&county, None, "县里的工作", "").await,
         Err(AppError::Forbidden)
     ));
 
     let w = app.work_logs(&county, area("620102"), None).await.unwrap();
+    let late = app
+        .work_logs(&county, area("620102"), Some(back(3)))
+        .await
+        .unwrap();
+    assert!(
+        late.rows
+            .iter()
+            .any(|r| r.day == back(3) && r.body == "补写：入户核实李家务工收入。"),
+        "{:?}",
+        late.rows
+    );
+    let w_rows: Vec<_> = w.rows.iter().filter(|r| r.day == today).collect();
     assert_eq!(
-        w.rows.len(),
+        w_rows.len(),
         1,
         "the other county's log is not the county's"
     );
-    let r = &w.rows[0];
+    let r = w_rows[0];
     assert_eq!((r.name.as_str(), r.day), ("队员甲", today_in_china()));
     assert_eq!(r.paragraphs(), ["走访王家、李家。", "宣讲防返贫政策。"]);
     assert_eq!(r.households, ["L01", "L02"]);

@@ -11,7 +11,8 @@ use zhenxing_domain::attendance::{
     CheckinKind, LeaveRequest, LeaveStatus, MonthAttendance, month_end, month_start,
 };
 use zhenxing_domain::policy::{Policy, WorkCalendar};
-use zhenxing_domain::{AreaCode, Permission, Role, Scope, today_in_china};
+use zhenxing_domain::{AreaCode, HouseholdNo, Permission, Role, Scope, today_in_china};
+use zhenxing_store::search::HouseholdFilter;
 
 use zhenxing_store::accounts::NewAudit;
 
@@ -436,12 +437,23 @@ impl Words {
 pub struct DemoAttendance {
     pub checkins: usize,
     pub leave_requests: usize,
+    pub work_logs: usize,
 }
+
+/// The demo's day's work, in turn (the households visited are named beside it).
+const DEMO_WORK: [&str; 5] = [
+    "入户走访监测户，核实家庭收入和务工情况，宣讲防返贫政策。",
+    "参加村“两委”会议，研究本月产业帮扶和公益岗位人员安排。",
+    "协助村里开展人居环境整治，检查户厕改造进度。",
+    "走访脱贫户，了解医疗保障和子女上学情况，登记需要帮助的事项。",
+    "整理本村防返贫监测台账，核对新增人口和外出务工人员信息。",
+];
 
 impl App {
     /// The demo's attendance: each person (user id and area) checked in on this month's working
     /// days up to today — at work most days, away on duty (公出) some, deterministically from
-    /// `seed` — and the last one's request for leave in two days, pending for the township.
+    /// `seed` — with the day's work log (工作纪实) naming households of their village, and the
+    /// last one's request for leave in two days, pending for the township.
     pub async fn add_demo_attendance(
         &self,
         people: &[(i64, AreaCode)],
@@ -454,6 +466,16 @@ impl App {
         };
         let calendar = self.calendar_for(first_area, today).await;
         let store = self.store();
+        let mut villages: HashMap<AreaCode, Vec<HouseholdNo>> = HashMap::new();
+        for (_, area) in people {
+            if !villages.contains_key(area) {
+                let found = self
+                    .search
+                    .search_households(Scope::All, *area, &HouseholdFilter::default(), None, 20)
+                    .await?;
+                villages.insert(*area, found.into_iter().map(|h| h.no).collect());
+            }
+        }
         let mut day = zhenxing_domain::attendance::month_start(today);
         while day <= today {
             if calendar.is_working_day(day) {
@@ -470,6 +492,25 @@ impl App {
                     };
                     store.check_in(*user, *area, day, kind, note).await?;
                     out.checkins += 1;
+                    if kind == CheckinKind::Present {
+                        let turn = (day.ordinal() as usize + i) % DEMO_WORK.len();
+                        let visited: Vec<HouseholdNo> = match villages.get(area) {
+                            Some(nos) if !nos.is_empty() && turn.is_multiple_of(2) => {
+                                let first = (day.ordinal() as usize + i) % nos.len();
+                                nos.iter()
+                                    .cycle()
+                                    .skip(first)
+                                    .take(2.min(nos.len()))
+                                    .cloned()
+                                    .collect()
+                            }
+                            _ => Vec::new(),
+                        };
+                        store
+                            .write_work_log(*user, *area, day, DEMO_WORK[turn], &visited)
+                            .await?;
+                        out.work_logs += 1;
+                    }
                 }
             }
             let Some(next) = day.succ_opt() else { break };

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use zhenxing_domain::work_team::WorkTeamRule;
 use zhenxing_domain::{AreaCode, HouseholdNo, Permission, Role, Scope, today_in_china};
 
 use crate::auth::Caller;
@@ -73,15 +74,50 @@ pub fn parse_households(text: &str) -> Result<Vec<HouseholdNo>, AppError> {
 }
 
 impl App {
-    /// The caller's work log of today (a later one the same day replaces it); the households
-    /// it names must be registered within the caller's area.
+    /// The days a work log may be written for on `today` in `area`: from the first (today less
+    /// the province's `work_teams.log_days_back`) to today.
+    pub async fn work_log_days(
+        &self,
+        area: AreaCode,
+        today: NaiveDate,
+    ) -> Result<(NaiveDate, NaiveDate), AppError> {
+        let year = crate::monitoring::policy::year_of(today)?;
+        let rule = match self.policy_or_none(area, year).await? {
+            Some(p) => p.work_teams,
+            None => WorkTeamRule::default(),
+        };
+        Ok((rule.first_log_day(today), today))
+    }
+
+    /// The caller's work log of `day` (today when none; a day before only within the days the
+    /// province's policy lets a log be written late — 补写); a later one of the same day
+    /// replaces it. The households it names must be registered within the caller's area.
     pub async fn write_work_log(
         &self,
         caller: &Caller,
+        day: Option<NaiveDate>,
         body: &str,
         households: &str,
     ) -> Result<(), AppError> {
         caller.require(Permission::CheckIn)?;
+        let today = today_in_china();
+        let day = day.unwrap_or(today);
+        let (first, last) = self.work_log_days(caller.user.area, today).await?;
+        if day > last {
+            return Err(AppError::Invalid(format!(
+                "{day}还没到，只能填写今天和以前的工作纪实"
+            )));
+        }
+        if day < first {
+            return Err(AppError::Invalid(if first == last {
+                "工作纪实只能填写当天的".to_string()
+            } else {
+                format!(
+                    "工作纪实最多补写{}天前的（{first}起），{day}的已不能再写",
+                    (last - first).num_days()
+                )
+            }));
+        }
         let body = body.trim();
         if body.is_empty() {
             return Err(AppError::Invalid("请填写今天的工作内容".into()));
@@ -107,12 +143,28 @@ impl App {
             .write_work_log(
                 caller.user.id,
                 caller.user.area,
-                today_in_china(),
+                day,
                 &body.replace("\r\n", "\n"),
                 &households,
             )
             .await?;
         Ok(())
+    }
+
+    /// The caller's own log of `day`, to write it again: its text and the households it names.
+    pub async fn own_work_log(
+        &self,
+        caller: &Caller,
+        day: NaiveDate,
+    ) -> Result<Option<(String, Vec<String>)>, AppError> {
+        caller.require(Permission::CheckIn)?;
+        Ok(self
+            .store()
+            .work_logs(caller.user.area, day, day)
+            .await?
+            .into_iter()
+            .find(|l| l.user_id == caller.user.id)
+            .map(|l| (l.body, l.households)))
     }
 
     /// The month's work logs of the people of `area`, within the caller's area.

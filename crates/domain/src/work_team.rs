@@ -129,6 +129,18 @@ pub struct WorkTeamRule {
     pub min_members: u32,
     /// A term, in months: 24 *(default)*; in post longer, the cadre is due for rotation.
     pub term_months: u32,
+    /// 工作纪实 may be written for today and this many days before (补写): 3 *(default)*; 0
+    /// is today only.
+    pub log_days_back: u32,
+}
+
+impl WorkTeamRule {
+    /// The first day a work log may still be written for, on `today`.
+    pub fn first_log_day(&self, today: NaiveDate) -> NaiveDate {
+        today
+            .checked_sub_days(chrono::Days::new(u64::from(self.log_days_back)))
+            .unwrap_or(today)
+    }
 }
 
 impl Default for WorkTeamRule {
@@ -136,6 +148,7 @@ impl Default for WorkTeamRule {
         WorkTeamRule {
             min_members: 3,
             term_months: 24,
+            log_days_back: 3,
         }
     }
 }

@@ -106,6 +106,12 @@ struct RawIndicator {
 struct RawWorkTeams {
     min_members: u32,
     term_months: u32,
+    #[serde(default = "default_log_days_back")]
+    log_days_back: u32,
+}
+
+fn default_log_days_back() -> u32 {
+    WorkTeamRule::default().log_days_back
 }
 
 #[derive(Deserialize)]
@@ -980,9 +986,16 @@ impl Checker {
                 format!("应为6到120之间的月数，实为{}", r.term_months),
             );
         }
+        if r.log_days_back > 31 {
+            self.fail(
+                "work_teams.log_days_back",
+                format!("应为0到31之间的天数，实为{}", r.log_days_back),
+            );
+        }
         WorkTeamRule {
             min_members: r.min_members,
             term_months: r.term_months,
+            log_days_back: r.log_days_back,
         }
     }
 

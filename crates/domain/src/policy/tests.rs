@@ -477,6 +477,28 @@ fn the_work_teams_rule_is_read_as_written_and_default_when_absent() {
         e.iter().any(|e| e.contains("work_teams.term_months")),
         "{e:?}"
     );
+    // 工作纪实's days of 补写: as written (0, today only), 3 when a year's file has none.
+    let today_only = text.replace("log_days_back = 3", "log_days_back = 0");
+    let rule = Policy::parse(&today_only).unwrap().work_teams;
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+    assert_eq!(rule.first_log_day(day), day);
+    let older = text.replace("log_days_back = 3\n", "");
+    assert_ne!(older, text);
+    let rule = Policy::parse(&older).unwrap().work_teams;
+    assert_eq!(
+        rule.first_log_day(day),
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap()
+    );
+    let bad = text.replace("log_days_back = 3", "log_days_back = 40");
+    let e: Vec<String> = Policy::parse(&bad)
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        e.iter().any(|e| e.contains("work_teams.log_days_back")),
+        "{e:?}"
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::api::attendance::AttendanceParams;
 use crate::auth::ApiUser;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, WebError};
 use crate::pages::areas::area_or_own;
 use crate::pages::attendance::AttendanceQuery;
 use crate::state::AppState;
@@ -68,7 +68,11 @@ pub async fn work_logs(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewWorkLogJson {
-    /// What was done today (at most 2000 characters).
+    /// The day written for, e.g. `2026-12-05`: today when absent; a day before only within the
+    /// province's `work_teams.log_days_back` (补写).
+    #[serde(default)]
+    pub day: Option<String>,
+    /// What was done that day (at most 2000 characters).
     pub body: String,
     /// The households visited, by number (each registered within the caller's area).
     #[serde(default)]
@@ -77,7 +81,7 @@ pub struct NewWorkLogJson {
 
 #[utoipa::path(post, path = "/api/v1/work-logs", tag = "驻村考勤",
     request_body = NewWorkLogJson,
-    responses((status = 204, description = "Today's work log kept (a later one the same day replaces it)."),
+    responses((status = 204, description = "The day's work log kept (a later one of the same day replaces it)."),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn write(
@@ -85,9 +89,19 @@ pub async fn write(
     ApiUser(caller): ApiUser,
     Json(l): Json<NewWorkLogJson>,
 ) -> Result<axum::http::StatusCode, ApiError> {
+    let day = match l.day.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => None,
+        Some(d) => Some(
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                ApiError(WebError::BadRequest(format!(
+                    "日期“{d}”无效，应为如 2026-12-05 的日期"
+                )))
+            })?,
+        ),
+    };
     state
         .app
-        .write_work_log(&caller, &l.body, &l.households.join(","))
+        .write_work_log(&caller, day, &l.body, &l.households.join(","))
         .await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
