@@ -1438,6 +1438,7 @@ async fn browser_story_case_from_clue_to_approval_to_elimination() {
     let result = async {
         login(&c, &base, "a_cadre").await;
         for page in [
+            "/",
             "/households/C101",
             "/households/C101/visits",
             "/households/C101/plan",

@@ -5880,6 +5880,90 @@ async fn the_employment_page_counts_the_labour_of_ex_poor_households_in_the_area
 }
 
 #[tokio::test]
+async fn a_village_cadre_sees_what_today_asks_on_the_home_page() {
+    let site = Site::new().await;
+    let cadre = site.login("a_cadre").await;
+    let home = site.get("/", Some(&cadre)).await;
+    assert_eq!(home.location(), format!("/areas/{V1}"));
+    let page = site.get(&format!("/areas/{V1}"), Some(&cadre)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let line = |body: &str, id: &str| -> String {
+        let start = body
+            .find(&format!("<li id=\"{id}\">"))
+            .unwrap_or_else(|| panic!("{id} missing:\n{body}"));
+        let end = start + body[start..].find("</li>").unwrap();
+        body[start..end].to_string()
+    };
+    // Nothing given yet today: 未签到 (or a day of rest), 未写.
+    let check_in = line(&page.body, "my-day-check-in");
+    assert!(
+        check_in.contains("未签到") || check_in.contains("休息日"),
+        "{check_in}"
+    );
+    assert!(line(&page.body, "my-day-log").contains("未写"));
+    // The counts are those of the lists they lead to.
+    let app = site.app();
+    let caller = zhenxing_app::auth::Caller {
+        user: app
+            .user_by_name(Manager::CommandLine, "a_cadre")
+            .await
+            .unwrap(),
+        via: zhenxing_app::auth::Via::Session,
+    };
+    let today = zhenxing_domain::today_in_china();
+    let (due, _) = app
+        .due_for_visit(
+            &caller.monitoring(),
+            Some(AreaCode::parse(V1).unwrap()),
+            today,
+            100,
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(
+        line(&page.body, "my-day-visits").contains(&format!("<b>{}</b>户", due.len())),
+        "{}",
+        page.body
+    );
+    // 在岗签到 from the home page comes back to it, the word given.
+    let done = site
+        .post_form(
+            "/attendance",
+            Some(&cadre),
+            &[("kind", "present"), ("back", "home")],
+            true,
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location(), "/");
+    site.post_form(
+        "/work-logs",
+        Some(&cadre),
+        &[("body", "走访两户"), ("households", "")],
+        true,
+    )
+    .await;
+    let page = site.get(&format!("/areas/{V1}"), Some(&cadre)).await;
+    assert!(
+        line(&page.body, "my-day-check-in").contains("已签到"),
+        "{}",
+        page.body
+    );
+    assert!(
+        line(&page.body, "my-day-log").contains("已写"),
+        "{}",
+        page.body
+    );
+    // Another area's page, or someone who works above the villages: no such card.
+    let admin = site.login("a_admin").await;
+    let own = site.get("/", Some(&admin)).await;
+    let county = site.get(own.location(), Some(&admin)).await;
+    assert_eq!(county.status, StatusCode::OK);
+    assert!(!county.body.contains("id=\"my-day\""));
+}
+
+#[tokio::test]
 async fn a_village_cadre_writes_the_days_work_log_and_the_county_reads_it() {
     let site = Site::new().await;
     let cadre = site.login("a_cadre").await;

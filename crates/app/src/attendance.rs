@@ -92,7 +92,7 @@ impl App {
 
     /// The working days of the province's calendar for `day`'s year (weekends only when the
     /// province has no policy that year).
-    async fn calendar_for(&self, area: AreaCode, day: NaiveDate) -> WorkCalendar {
+    pub(crate) async fn calendar_for(&self, area: AreaCode, day: NaiveDate) -> WorkCalendar {
         let (Some(province), Ok(year)) = (
             Policy::province_of(area),
             crate::monitoring::policy::year_of(day),

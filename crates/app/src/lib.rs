@@ -19,6 +19,7 @@ pub mod key_counties;
 pub mod ledgers;
 pub mod loans;
 pub mod monitoring;
+pub mod my_day;
 mod own_ledgers;
 pub mod phone_checks;
 pub mod posts;

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use zhenxing_app::browse::AreaView;
+use zhenxing_app::my_day::MyDay;
 use zhenxing_domain::AreaCode;
 
 use crate::auth::PageUser;
@@ -19,6 +20,8 @@ struct AreaPage {
     user: Option<UserCtx>,
     v: AreaView,
     level: &'static str,
+    my_day: Option<MyDay>,
+    csrf: String,
 }
 
 #[derive(Template)]
@@ -26,6 +29,8 @@ struct AreaPage {
 struct AreaPartial {
     v: AreaView,
     level: &'static str,
+    my_day: Option<MyDay>,
+    csrf: String,
 }
 
 /// The area a query names, or the caller's own when it names none.
@@ -50,13 +55,30 @@ pub async fn show(
     let code = parse_area(&code)?;
     let v = state.app.area(&user.caller, code).await?;
     let level = v.area.level.label();
+    // Who works in a village sees, on their own area's page, what today still asks of them.
+    let my_day = if code == user.caller.user.area {
+        state
+            .app
+            .my_day(&user.caller, zhenxing_domain::today_in_china())
+            .await?
+    } else {
+        None
+    };
+    let csrf = user.csrf.clone();
     if wants_partial(&headers) {
-        return Ok(render(&AreaPartial { v, level }));
+        return Ok(render(&AreaPartial {
+            v,
+            level,
+            my_day,
+            csrf,
+        }));
     }
     Ok(render(&AreaPage {
         title: v.area.name.clone(),
         user: Some(UserCtx::of(&state, &user).await),
         v,
         level,
+        my_day,
+        csrf,
     }))
 }

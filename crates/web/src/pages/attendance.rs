@@ -196,9 +196,12 @@ pub struct CheckinForm {
     pub kind: String,
     #[serde(default)]
     pub note: String,
+    /// `home` when given from the 今日工作 of the home page, which it then returns to.
+    #[serde(default)]
+    pub back: String,
 }
 
-/// POST `/attendance` (with the CSRF token): today's word, then the page.
+/// POST `/attendance` (with the CSRF token): today's word, then the page (or home).
 pub async fn check_in(
     State(state): State<AppState>,
     user: PageUser,
@@ -209,5 +212,5 @@ pub async fn check_in(
         .app
         .check_in(&user.caller, kind, Some(&f.note))
         .await?;
-    Ok(Redirect::to("/attendance").into_response())
+    Ok(Redirect::to(if f.back == "home" { "/" } else { "/attendance" }).into_response())
 }
