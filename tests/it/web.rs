@@ -1287,6 +1287,7 @@ async fn no_route_reaches_outside_the_callers_area() {
         with(denied("POST", "/work-logs", "/work-logs".into()), form(&[("body", "走访"), ("households", "B001")])),
         denied("GET", "/api/v1/work-logs", format!("/api/v1/work-logs?area={COUNTY_B}")),
         own("GET", "/api/v1/work-logs", "/api/v1/work-logs".into()),
+        own("GET", "/api/v1/my-day", "/api/v1/my-day".into()),
         with(
             denied("POST", "/api/v1/work-logs", "/api/v1/work-logs".into()),
             json(serde_json::json!({"body": "走访", "households": ["B001"]})),
@@ -5955,12 +5956,79 @@ async fn a_village_cadre_sees_what_today_asks_on_the_home_page() {
         "{}",
         page.body
     );
-    // Another area's page, or someone who works above the villages: no such card.
+    // Leave asked ahead, for next month: the township finds it waiting on its home page and
+    // on this month's attendance, where it decides it.
+    let next_month = zhenxing_domain::attendance::month_end(today)
+        .succ_opt()
+        .unwrap()
+        .to_string();
+    let asked = site
+        .post_form(
+            "/attendance/leave",
+            Some(&cadre),
+            &[
+                ("from", &next_month),
+                ("until", &next_month),
+                ("reason", "下月初回家办事"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+    let township = site.login("a_township").await;
+    let home = site.get("/", Some(&township)).await;
+    let page = site.get(home.location(), Some(&township)).await;
+    assert!(
+        line(&page.body, "my-day-leave").contains("<b>1</b>件"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("id=\"my-day-check-in\""),
+        "a township checks in not"
+    );
+    let attendance = site.get("/attendance", Some(&township)).await;
+    assert!(
+        attendance.body.contains("以后月份待审批1件")
+            && attendance.body.contains("<td>下月初回家办事</td>")
+            && attendance.body.contains("data-approve="),
+        "{}",
+        attendance.body
+    );
+    // The same day over the API, for a phone's home screen.
+    let token = site.token("a_township").await;
+    let r = site.api(Method::GET, "/api/v1/my-day", &token).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(j["leave_waiting"], 1, "{j}");
+    assert!(j["own"].is_null() && j["visits_due"].is_null(), "{j}");
+    let token = site.token("a_cadre").await;
+    let r = site.api(Method::GET, "/api/v1/my-day", &token).await;
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(j["own"]["checked_in"], "在岗", "{j}");
+    assert_eq!(j["own"]["logged"], true, "{j}");
+    assert_eq!(j["visits_due"], due.len(), "{j}");
+    // The cadre's own leave is not theirs to decide: nothing waits for them.
+    let page = site.get(&format!("/areas/{V1}"), Some(&cadre)).await;
+    assert!(!page.body.contains("id=\"my-day-leave\""), "{}", page.body);
+    // Another area's page, or someone who only reads figures above the counties: no such card.
     let admin = site.login("a_admin").await;
-    let own = site.get("/", Some(&admin)).await;
-    let county = site.get(own.location(), Some(&admin)).await;
-    assert_eq!(county.status, StatusCode::OK);
-    assert!(!county.body.contains("id=\"my-day\""));
+    let other = site
+        .get(&format!("/areas/{TOWNSHIP_A}"), Some(&admin))
+        .await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert!(!other.body.contains("id=\"my-day\""));
+    let auditor = site.login("a_auditor").await;
+    let own = site.get("/", Some(&auditor)).await;
+    let page = site.get(own.location(), Some(&auditor)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("id=\"my-day\""), "{}", page.body);
+    // The province decides leave but takes no step of a case: no cases' line.
+    let province = site.login("province").await;
+    let own = site.get("/", Some(&province)).await;
+    let page = site.get(own.location(), Some(&province)).await;
+    assert!(line(&page.body, "my-day-leave").contains("<b>1</b>件"));
+    assert!(!page.body.contains("id=\"my-day-cases\""), "{}", page.body);
 }
 
 #[tokio::test]

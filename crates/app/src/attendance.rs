@@ -48,8 +48,11 @@ pub struct Attendance {
     /// The last day counted (the month's last, or today).
     pub until: NaiveDate,
     pub rows: Vec<AttendanceRow>,
-    /// The requests for leave that overlap the month, the latest asked first.
+    /// The requests for leave that overlap the month, the latest asked first; in this month's
+    /// view, then those of later months still waiting for a decision.
     pub leave: Vec<LeaveLine>,
+    /// Of `leave`, the requests of later months waiting (asked ahead, to be decided now).
+    pub later_pending: usize,
 }
 
 /// A request for leave as the lists show it.
@@ -170,9 +173,25 @@ impl App {
             people,
             mut by_user,
             approved,
-            requests,
+            mut requests,
             calendar,
         } = self.words(area, start, until).await?;
+        // This month's view also shows what waits for a decision of later months: a request
+        // asked ahead is decided before its month comes.
+        let mut later_pending = 0;
+        if until == today
+            && let (Some(next), Some(ahead)) = (
+                month_end(start).succ_opt(),
+                today.checked_add_days(chrono::Days::new(366)),
+            )
+        {
+            for r in self.store().leave_requests(area, next, ahead).await? {
+                if r.status == LeaveStatus::Pending && r.from >= next {
+                    requests.push(r);
+                    later_pending += 1;
+                }
+            }
+        }
         let names: HashMap<i64, String> = people.iter().map(|u| (u.id, u.name.clone())).collect();
         // Who each account is on the rosters of the area (their 系统账号).
         let cadres: HashMap<String, String> = self
@@ -249,6 +268,7 @@ impl App {
             until,
             rows,
             leave,
+            later_pending,
         })
     }
 

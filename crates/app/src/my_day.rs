@@ -1,39 +1,57 @@
-//! 今日工作: what a person who works in a village (who checks in) still has to do today, at one
-//! look on their phone — their word of the day (签到), the day's work log (工作纪实), the
-//! households of their area due for a visit (六必访) and the cases waiting at their step.
+//! 今日工作: what today still asks of the caller, at one look on their own area's page (their
+//! phone's home page). Who works in a village (checks in): their word of the day (签到), the
+//! day's work log (工作纪实) and the households of their area due for a visit (六必访). Who
+//! approves leave (a township, a county): the requests waiting for them, whatever month they
+//! are for. Everyone who takes a step of the monitoring cases: the cases waiting at it.
 
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 use serde::Serialize;
 use zhenxing_domain::Permission;
-use zhenxing_domain::attendance::CheckinKind;
+use zhenxing_domain::attendance::{CheckinKind, LeaveStatus};
 
 use crate::auth::Caller;
+use crate::monitoring::access::{Act, may};
+use crate::monitoring::cases::stage_action;
 use crate::{App, AppError};
+use zhenxing_domain::monitoring::Stage;
 
-/// Most households or cases counted: past it the page says "N+" (the lists say the rest).
+/// Most households or cases counted: past it the page says "99+" (the lists say the rest).
 pub const MY_DAY_CAP: u32 = 99;
 
 /// The caller's day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MyDay {
     pub day: NaiveDate,
-    /// A working day of the province's calendar (签到 is asked on those).
-    pub working_day: bool,
-    /// The caller's word of the day, when given.
-    pub checked_in: Option<CheckinKind>,
-    /// The day's work log written.
-    pub logged: bool,
-    /// Households of the caller's area due for a visit today (at most [`MY_DAY_CAP`] + 1).
-    pub visits_due: usize,
+    /// For who checks in: their own day.
+    pub own: Option<OwnDay>,
+    /// For who records visits: households of their area due for a visit today (at most
+    /// [`MY_DAY_CAP`] + 1).
+    pub visits_due: Option<usize>,
+    /// The caller takes a step of the monitoring cases (at their level, in their role).
+    pub takes_steps: bool,
     /// Cases waiting at a step the caller takes, due this week or late (at most
     /// [`MY_DAY_CAP`] + 1).
     pub cases_due: usize,
+    /// For who approves leave: the requests of others within their area waiting for a
+    /// decision, of any month.
+    pub leave_waiting: Option<usize>,
+}
+
+/// The day of who checks in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct OwnDay {
+    /// A working day of the province's calendar (签到 is asked on those).
+    pub working_day: bool,
+    /// The word of the day, when given.
+    pub checked_in: Option<CheckinKind>,
+    /// The day's work log written.
+    pub logged: bool,
 }
 
 impl MyDay {
     /// The households due for a visit as shown: "99+" past the cap.
     pub fn visits_shown(&self) -> String {
-        shown(self.visits_due)
+        shown(self.visits_due.unwrap_or(0))
     }
 
     /// The cases waiting as shown: "99+" past the cap.
@@ -51,46 +69,85 @@ fn shown(n: usize) -> String {
 }
 
 impl App {
-    /// The caller's day on `today`; `None` for who does not check in (they work above the
-    /// villages).
+    /// The caller's day on `today`; `None` when nothing of it is theirs to do (who only reads
+    /// figures, above the counties).
     pub async fn my_day(
         &self,
         caller: &Caller,
         today: NaiveDate,
     ) -> Result<Option<MyDay>, AppError> {
-        if !caller.user.role.may(Permission::CheckIn) {
-            return Ok(None);
-        }
+        let role = caller.user.role;
         let area = caller.user.area;
-        let working_day = self.calendar_for(area, today).await.is_working_day(today);
-        let checked_in = self
-            .store()
-            .checkins(area, today, today)
-            .await?
-            .into_iter()
-            .find(|c| c.user_id == caller.user.id)
-            .map(|c| c.kind);
-        let logged = self.own_work_log(caller, today).await?.is_some();
         let monitoring = caller.monitoring();
-        let visits_due = if caller.user.role.may(Permission::ReadRegistry) {
-            self.due_for_visit(&monitoring, Some(area), today, MY_DAY_CAP + 1, None)
+        let own = if role.may(Permission::CheckIn) {
+            let working_day = self.calendar_for(area, today).await.is_working_day(today);
+            let checked_in = self
+                .store()
+                .checkins(area, today, today)
                 .await?
-                .0
+                .into_iter()
+                .find(|c| c.user_id == caller.user.id)
+                .map(|c| c.kind);
+            let logged = self.own_work_log(caller, today).await?.is_some();
+            Some(OwnDay {
+                working_day,
+                checked_in,
+                logged,
+            })
+        } else {
+            None
+        };
+        let visits_due = if crate::monitoring::access::may(
+            &monitoring,
+            crate::monitoring::access::Act::RecordVisit,
+        ) && area.level() == zhenxing_domain::AreaLevel::Village
+        {
+            Some(
+                self.due_for_visit(&monitoring, Some(area), today, MY_DAY_CAP + 1, None)
+                    .await?
+                    .0
+                    .len(),
+            )
+        } else {
+            None
+        };
+        let takes_steps = monitoring.level().is_some_and(|level| {
+            Stage::ALL.iter().any(|s| {
+                s.acting_level() == Some(level)
+                    && stage_action(*s).is_some_and(|a| may(&monitoring, Act::Step(a)))
+            })
+        });
+        let cases_due = if takes_steps {
+            self.my_cases_due_this_week(&monitoring, today, MY_DAY_CAP + 1)
+                .await?
                 .len()
         } else {
             0
         };
-        let cases_due = self
-            .my_cases_due_this_week(&monitoring, today, MY_DAY_CAP + 1)
-            .await?
-            .len();
+        let leave_waiting = if role.may(Permission::ApproveLeave) {
+            let from = today.checked_sub_days(Days::new(366)).unwrap_or(today);
+            let until = today.checked_add_days(Days::new(366)).unwrap_or(today);
+            Some(
+                self.store()
+                    .leave_requests(area, from, until)
+                    .await?
+                    .iter()
+                    .filter(|r| r.status == LeaveStatus::Pending && r.user_id != caller.user.id)
+                    .count(),
+            )
+        } else {
+            None
+        };
+        if own.is_none() && visits_due.is_none() && leave_waiting.is_none() && !takes_steps {
+            return Ok(None);
+        }
         Ok(Some(MyDay {
             day: today,
-            working_day,
-            checked_in,
-            logged,
+            own,
             visits_due,
+            takes_steps,
             cases_due,
+            leave_waiting,
         }))
     }
 }

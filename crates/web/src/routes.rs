@@ -556,6 +556,7 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("POST", "/api/v1/work-logs", Api),
             post(api::work_logs::write),
         ),
+        (r("GET", "/api/v1/my-day", Api), get(api::my_day::my_day)),
         (r("GET", "/api/v1/loans", Api), get(api::loans::loans)),
         (
             r("GET", "/api/v1/loans/{county}/{no}", Api),

@@ -19,6 +19,7 @@ pub mod cooperation;
 pub mod employment;
 pub mod loans;
 pub mod monitoring;
+pub mod my_day;
 pub mod phone_checks;
 pub mod policy;
 pub mod posts;
@@ -1122,7 +1123,7 @@ impl Modify for BearerScheme {
         phone_checks::phone_checks, phone_checks::draw, phone_checks::record,
         cooperation::cooperation, cooperation::import,
         employment::employment, employment::import_targets,
-        work_logs::work_logs, work_logs::write,
+        work_logs::work_logs, work_logs::write, my_day::my_day,
         loans::loans, loans::loan, loans::household_loans, loans::import, stats::key_counties, posts::posts, posts::post, posts::attachment, posts::publish, posts::withdraw,
         attendance::attendance, attendance::check_in, attendance::request_leave,
         attendance::decide_leave, attendance::withdraw_leave),
