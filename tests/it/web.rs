@@ -5927,6 +5927,15 @@ async fn a_village_cadre_sees_what_today_asks_on_the_home_page() {
         "{}",
         page.body
     );
+    let overdue = app
+        .overdue_cases(&caller.monitoring(), None, today, 100)
+        .await
+        .unwrap();
+    assert!(
+        line(&page.body, "my-day-overdue").contains(&format!("{}</b>件", overdue.len())),
+        "{}",
+        page.body
+    );
     // 在岗签到 from the home page comes back to it, the word given.
     let done = site
         .post_form(
@@ -6008,6 +6017,7 @@ async fn a_village_cadre_sees_what_today_asks_on_the_home_page() {
     assert_eq!(j["own"]["checked_in"], "在岗", "{j}");
     assert_eq!(j["own"]["logged"], true, "{j}");
     assert_eq!(j["visits_due"], due.len(), "{j}");
+    assert_eq!(j["cases_overdue"], overdue.len(), "{j}");
     // The cadre's own leave is not theirs to decide: nothing waits for them.
     let page = site.get(&format!("/areas/{V1}"), Some(&cadre)).await;
     assert!(!page.body.contains("id=\"my-day-leave\""), "{}", page.body);

@@ -32,6 +32,9 @@ pub struct MyDay {
     /// Cases waiting at a step the caller takes, due this week or late (at most
     /// [`MY_DAY_CAP`] + 1).
     pub cases_due: usize,
+    /// Of the open cases within the caller's area, those past their deadline (at most
+    /// [`MY_DAY_CAP`] + 1; for who takes a step).
+    pub cases_overdue: usize,
     /// For who approves leave: the requests of others within their area waiting for a
     /// decision, of any month.
     pub leave_waiting: Option<usize>,
@@ -57,6 +60,11 @@ impl MyDay {
     /// The cases waiting as shown: "99+" past the cap.
     pub fn cases_shown(&self) -> String {
         shown(self.cases_due)
+    }
+
+    /// The area's overdue cases as shown: "99+" past the cap.
+    pub fn overdue_shown(&self) -> String {
+        shown(self.cases_overdue)
     }
 }
 
@@ -117,12 +125,17 @@ impl App {
                     && stage_action(*s).is_some_and(|a| may(&monitoring, Act::Step(a)))
             })
         });
-        let cases_due = if takes_steps {
-            self.my_cases_due_this_week(&monitoring, today, MY_DAY_CAP + 1)
-                .await?
-                .len()
+        let (cases_due, cases_overdue) = if takes_steps {
+            (
+                self.my_cases_due_this_week(&monitoring, today, MY_DAY_CAP + 1)
+                    .await?
+                    .len(),
+                self.overdue_cases(&monitoring, None, today, MY_DAY_CAP + 1)
+                    .await?
+                    .len(),
+            )
         } else {
-            0
+            (0, 0)
         };
         let leave_waiting = if role.may(Permission::ApproveLeave) {
             let from = today.checked_sub_days(Days::new(366)).unwrap_or(today);
@@ -147,6 +160,7 @@ impl App {
             visits_due,
             takes_steps,
             cases_due,
+            cases_overdue,
             leave_waiting,
         }))
     }

@@ -30,6 +30,9 @@ pub struct MyDayJson {
     /// Cases waiting at a step the caller takes, due this week or late, counted to 100; null
     /// for who takes no step.
     pub cases_due: Option<usize>,
+    /// Of the open cases within the caller's area, those past their deadline, counted to 100;
+    /// null for who takes no step.
+    pub cases_overdue: Option<usize>,
     /// For who approves leave: the requests of others within their area waiting, any month.
     pub leave_waiting: Option<usize>,
 }
@@ -50,6 +53,7 @@ pub async fn my_day(
             own: None,
             visits_due: None,
             cases_due: None,
+            cases_overdue: None,
             leave_waiting: None,
         },
         Some(d) => MyDayJson {
@@ -61,6 +65,7 @@ pub async fn my_day(
             }),
             visits_due: d.visits_due,
             cases_due: d.takes_steps.then_some(d.cases_due),
+            cases_overdue: d.takes_steps.then_some(d.cases_overdue),
             leave_waiting: d.leave_waiting,
         },
     }))
