@@ -1450,6 +1450,7 @@ async fn browser_story_case_from_clue_to_approval_to_elimination() {
             "/attendance",
             "/work-logs",
             "/posts",
+            "/apply/poster",
         ] {
             c.goto(&format!("{base}{page}")).await.unwrap();
             wait_for(&c, "//main").await;

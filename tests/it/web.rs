@@ -1288,6 +1288,8 @@ async fn no_route_reaches_outside_the_callers_area() {
         denied("GET", "/api/v1/work-logs", format!("/api/v1/work-logs?area={COUNTY_B}")),
         own("GET", "/api/v1/work-logs", "/api/v1/work-logs".into()),
         own("GET", "/api/v1/my-day", "/api/v1/my-day".into()),
+        denied("GET", "/apply/poster", format!("/apply/poster?village={VILLAGE_B}")),
+        own("GET", "/apply/poster", format!("/apply/poster?village={V1}")),
         with(
             denied("POST", "/api/v1/work-logs", "/api/v1/work-logs".into()),
             json(serde_json::json!({"body": "走访", "households": ["B001"]})),
@@ -5878,6 +5880,102 @@ async fn the_employment_page_counts_the_labour_of_ex_poor_households_in_the_area
         )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+}
+
+#[tokio::test]
+async fn a_village_prints_the_qr_code_of_its_application_form() {
+    let site = Site::new().await;
+    let cadre = site.login("a_cadre").await;
+    // The cadre's own village by default, the address the request came to in the code.
+    let page = site.get("/apply/poster", Some(&cadre)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let url = format!("/apply?village={V1}");
+    let between = |body: &str, from: &str, to: &str| -> String {
+        let start = body.find(from).unwrap_or_else(|| panic!("{from}:\n{body}")) + from.len();
+        body[start..start + body[start..].find(to).unwrap()].to_string()
+    };
+    let shown = between(
+        &page.body,
+        "<p class=\"poster-url\" id=\"poster-url\">",
+        "</p>",
+    );
+    assert!(
+        shown.starts_with("http://") && shown.ends_with(&url),
+        "{shown}"
+    );
+    let code = between(
+        &page.body,
+        "<div class=\"poster-code\" id=\"poster-code\">",
+        "</div>",
+    );
+    assert!(
+        code.starts_with("<svg") && code.contains("<path fill=\"#000000\" d=\"M"),
+        "{code}"
+    );
+    // The village by its full name; the address and telephone as given, the code changed.
+    let page = site
+        .get(
+            &format!("/apply/poster?village={V1}&address=https%3A%2F%2Ffpjc.example.gov.cn%2F&phone=0931-1234567"),
+            Some(&cadre),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(
+        between(
+            &page.body,
+            "<p class=\"poster-url\" id=\"poster-url\">",
+            "</p>"
+        ),
+        format!("https://fpjc.example.gov.cn{url}")
+    );
+    assert_ne!(
+        between(
+            &page.body,
+            "<div class=\"poster-code\" id=\"poster-code\">",
+            "</div>"
+        ),
+        code,
+        "another address, another code"
+    );
+    assert!(page.body.contains("0931-1234567"), "{}", page.body);
+    let name = between(
+        &page.body,
+        "<p class=\"poster-place\" id=\"poster-village\">",
+        "</p>",
+    );
+    assert!(
+        name.starts_with("甘肃省") && name.len() > "甘肃省".len(),
+        "{name}"
+    );
+    // An address that is none: said why.
+    let bad = site
+        .get(
+            &format!("/apply/poster?village={V1}&address=javascript:alert(1)"),
+            Some(&cadre),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
+    assert!(
+        bad.body.contains("应以 http:// 或 https:// 开头"),
+        "{}",
+        bad.body
+    );
+    // A township chooses among its villages; another county's village is not found.
+    let township = site.login("a_township").await;
+    let page = site.get("/apply/poster", Some(&township)).await;
+    assert!(
+        page.body
+            .contains(&format!("<a href=\"/apply/poster?village={V1}\">")),
+        "{}",
+        page.body
+    );
+    let other = site
+        .get(
+            &format!("/apply/poster?village={VILLAGE_B}"),
+            Some(&township),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

@@ -51,6 +51,12 @@
     if (ask && !window.confirm(ask)) e.preventDefault();
   }, true);
 
+  // A button that prints the page (a poster).
+  document.addEventListener('click', function (e) {
+    var b = e.target.closest && e.target.closest('[data-print]');
+    if (b) { e.preventDefault(); window.print(); }
+  });
+
   // A choice that shows another view at once (a year) submits its form when changed.
   document.addEventListener('change', function (e) {
     var field = e.target;

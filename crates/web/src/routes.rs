@@ -306,6 +306,8 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         ),
         // The public application form: households apply without an account.
         (r("GET", "/apply", Public), get(m::apply::form)),
+        // A village's poster of the form's QR code, for its notice board.
+        (r("GET", "/apply/poster", Page), get(m::poster::show)),
         (r("POST", "/apply", Public), post(m::apply::submit)),
         // The monitoring lifecycle.
         (r("GET", "/monitoring", Page), get(m::work::workbench)),

@@ -12,6 +12,7 @@ pub mod elimination;
 pub mod notice;
 pub mod plan;
 pub mod policy;
+pub mod poster;
 pub mod screening;
 pub mod visits;
 pub mod work;
