@@ -1052,34 +1052,27 @@ async fn step(c: &Client, name: &str, label: &str, opinion: &str, on: &str, prom
 
 /// The page is no wider than the window (a wide table scrolls in its own box).
 async fn assert_no_sideways_scroll(c: &Client, page: &str) {
-    let v = c
-        .execute(
-            "return [document.documentElement.scrollWidth, window.innerWidth];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let (page_width, window): (u64, u64) = serde_json::from_value(v).unwrap();
-    assert!(
-        page_width <= window,
-        "{page}: the page is {page_width}px wide in a {window}px window"
-    );
+    assert_no_wider_than(c, page, "window.innerWidth", "window").await;
 }
 
 /// On a phone the page is no wider than the screen (its layout viewport grows with the page,
 /// so the page is compared with the screen's width, not with `innerWidth`).
 async fn assert_fits_phone(c: &Client, page: &str) {
+    assert_no_wider_than(c, page, "screen.width", "phone").await;
+}
+
+async fn assert_no_wider_than(c: &Client, page: &str, width: &str, what: &str) {
     let v = c
         .execute(
-            "return [document.documentElement.scrollWidth, screen.width];",
+            &format!("return [document.documentElement.scrollWidth, {width}];"),
             vec![],
         )
         .await
         .unwrap();
-    let (page_width, screen): (u64, u64) = serde_json::from_value(v).unwrap();
+    let (page_width, room): (u64, u64) = serde_json::from_value(v).unwrap();
     assert!(
-        page_width <= screen,
-        "{page}: the page is {page_width}px wide on a {screen}px phone"
+        page_width <= room,
+        "{page}: the page is {page_width}px wide in a {room}px {what}"
     );
 }
 
@@ -1508,11 +1501,28 @@ async fn browser_story_case_from_clue_to_approval_to_elimination() {
         let (kind, size): (String, u64) = serde_json::from_value(v).unwrap();
         assert_eq!(kind, "image/jpeg");
         assert!(size <= 2 * 1024 * 1024, "{size} bytes");
+        // The day's work log with the same photo, shrunk the same way.
+        c.goto(&format!("{base}/work-logs")).await.unwrap();
+        fill(&c, "work-log-body", "入户走访陈明户，拍照留存").await;
+        by_id(&c, "work-log-photos")
+            .await
+            .send_keys(&big_photo.to_string_lossy())
+            .await
+            .unwrap();
+        wait_for(
+            &c,
+            "//p[@id='work-log-photos-shrunk' and contains(., '已压缩1张照片')]",
+        )
+        .await;
+        click(&c, "write-work-log").await;
+        wait_for(&c, "//table[@id='work-logs']//img[@class='thumb']").await;
+        assert_fits_phone(&c, "work logs with a photo").await;
+        shot(&c, "27-phone-work-log").await;
         logout(&c).await;
         c.goto(&format!("{base}/apply?village={V1}")).await.unwrap();
         wait_for(&c, "//input[@id='apply-name']").await;
         assert_fits_phone(&c, "apply").await;
-        shot(&c, "27-phone-apply").await;
+        shot(&c, "28-phone-apply").await;
     };
     let outcome = tokio::time::timeout(Duration::from_secs(120), result).await;
     let _ = c.close().await;

@@ -797,6 +797,7 @@ async fn postgres_schema_is_ready_to_distribute_by_county() {
         "checkins",
         "leave_requests",
         "work_logs",
+        "work_log_photos",
         "meta",
         "policies",
         "reports",

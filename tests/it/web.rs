@@ -1288,6 +1288,8 @@ async fn no_route_reaches_outside_the_callers_area() {
         denied("GET", "/api/v1/work-logs", format!("/api/v1/work-logs?area={COUNTY_B}")),
         own("GET", "/api/v1/work-logs", "/api/v1/work-logs".into()),
         own("GET", "/api/v1/my-day", "/api/v1/my-day".into()),
+        denied("GET", "/work-logs/{user}/{day}/photos/{seq}", "/work-logs/1/2026-01-01/photos/1".into()),
+        denied("GET", "/api/v1/work-logs/{user}/{day}/photos/{n}", "/api/v1/work-logs/1/2026-01-01/photos/1".into()),
         denied("GET", "/apply/poster", format!("/apply/poster?village={VILLAGE_B}")),
         own("GET", "/apply/poster", format!("/apply/poster?village={V1}")),
         with(
@@ -6298,4 +6300,97 @@ async fn a_village_cadre_writes_the_days_work_log_and_the_county_reads_it() {
         )
         .await;
     assert_eq!(w.status, StatusCode::NO_CONTENT, "{}", w.body);
+
+    // Photos: sent with the page's form (multipart), shown to the county as thumbnails and
+    // served to it, to no other county; over the API as base64, listed by address.
+    let photo = crate::web_monitoring::jpeg();
+    let (ct, body) = crate::web_monitoring::multipart_body(
+        &[("body", "今天开会，照片两张"), ("households", "A001")],
+        &[("photos", "a.jpg", &photo), ("photos", "b.jpg", &photo)],
+    );
+    let sent = site
+        .send(
+            Request::post(format!("/work-logs?csrf={}", cadre.csrf))
+                .header(header::COOKIE, format!("zx_session={}", cadre.cookie))
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let page = site.get("/work-logs", Some(&cadre)).await;
+    assert!(
+        page.body.contains("已有2张，重新选择即替换"),
+        "{}",
+        page.body
+    );
+    let read = site.get("/work-logs", Some(&admin)).await;
+    let thumb = read
+        .body
+        .split("<img class=\"thumb\" src=\"")
+        .nth(2)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("two thumbnails:\n{}", read.body))
+        .to_string();
+    assert!(
+        thumb.starts_with("/work-logs/") && thumb.ends_with("/photos/2"),
+        "{thumb}"
+    );
+    let got = site.get(&thumb, Some(&admin)).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.headers[header::CONTENT_TYPE], "image/jpeg");
+    let b_admin = site.login("b_admin").await;
+    assert_eq!(
+        site.get(&thumb, Some(&b_admin)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Saved again without photos, they stay; 删除已有照片 takes them away.
+    site.post_form(
+        "/work-logs",
+        Some(&cadre),
+        &[("body", "今天开会"), ("households", "A001")],
+        true,
+    )
+    .await;
+    assert_eq!(site.get(&thumb, Some(&admin)).await.status, StatusCode::OK);
+    site.post_form(
+        "/work-logs",
+        Some(&cadre),
+        &[
+            ("body", "今天开会"),
+            ("households", "A001"),
+            ("remove_photos", "1"),
+        ],
+        true,
+    )
+    .await;
+    assert_eq!(
+        site.get(&thumb, Some(&admin)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    use base64::Engine;
+    let w = site
+        .api_json(
+            Method::POST,
+            "/api/v1/work-logs",
+            &cadre_token,
+            &serde_json::json!({"body": "开会", "photos": [base64::engine::general_purpose::STANDARD.encode(&photo)]}),
+        )
+        .await;
+    assert_eq!(w.status, StatusCode::NO_CONTENT, "{}", w.body);
+    let r = site.api(Method::GET, "/api/v1/work-logs", &token).await;
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let url = j["logs"][0]["photos"][0].as_str().unwrap().to_string();
+    let got = site.api(Method::GET, &url, &token).await;
+    assert_eq!(got.status, StatusCode::OK, "{url}");
+    let w = site
+        .api_json(
+            Method::POST,
+            "/api/v1/work-logs",
+            &cadre_token,
+            &serde_json::json!({"body": "开会", "photos": ["不是base64"]}),
+        )
+        .await;
+    assert_eq!(w.status, StatusCode::BAD_REQUEST, "{}", w.body);
+    assert!(w.body.contains("第1张照片不是有效的base64"), "{}", w.body);
 }

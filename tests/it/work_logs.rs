@@ -7,6 +7,7 @@ use zhenxing_app::auth::{Caller, Via};
 use zhenxing_app::import::ImportRequest;
 use zhenxing_app::store::Actor;
 use zhenxing_app::users::{AddUser, Manager};
+use zhenxing_app::work_logs::OwnWorkLog;
 use zhenxing_app::{App, AppError, NoProgress};
 use zhenxing_domain::{AreaCode, Role, Scope, today_in_china};
 
@@ -72,7 +73,7 @@ async fn work_logs_story(db: &str) {
         .unwrap();
     }
     let member = caller(&app, "队员甲").await;
-    app.write_work_log(&member, None, "走访两户，核实收入。", "L01")
+    app.write_work_log(&member, None, "走访两户，核实收入。", "L01", None)
         .await
         .unwrap();
     // The day's later log replaces the earlier.
@@ -81,6 +82,7 @@ async fn work_logs_story(db: &str) {
         None,
         "走访王家、李家。\n宣讲防返贫政策。",
         "L01、L02 L01",
+        None,
     )
     .await
     .unwrap();
@@ -90,7 +92,10 @@ async fn work_logs_story(db: &str) {
         ("走访", "L77", "户编号L77不存在或不在您的管辖范围内"),
         ("  ", "", "请填写今天的工作内容"),
     ] {
-        match app.write_work_log(&member, None, body, households).await {
+        match app
+            .write_work_log(&member, None, body, households, None)
+            .await
+        {
             Err(AppError::Invalid(m)) => assert_eq!(m, why),
             other => panic!("{other:?}"),
         }
@@ -98,10 +103,11 @@ async fn work_logs_story(db: &str) {
     // Written again, today's log comes back whole: its text and households.
     assert_eq!(
         app.own_work_log(&member, today_in_china()).await.unwrap(),
-        Some((
-            "走访王家、李家。\n宣讲防返贫政策。".to_string(),
-            vec!["L01".to_string(), "L02".to_string()]
-        ))
+        Some(OwnWorkLog {
+            body: "走访王家、李家。\n宣讲防返贫政策。".to_string(),
+            households: vec!["L01".to_string(), "L02".to_string()],
+            photos: 0,
+        })
     );
     // 补写: a day before within the policy's days (3 when a province says nothing); not
     // earlier, not a day to come.
@@ -112,6 +118,7 @@ async fn work_logs_story(db: &str) {
         Some(back(3)),
         "补写：入户核实李家务工收入。",
         "L02",
+        None,
     )
     .await
     .unwrap();
@@ -119,9 +126,88 @@ async fn work_logs_story(db: &str) {
         app.own_work_log(&member, back(3))
             .await
             .unwrap()
-            .map(|l| l.1),
+            .map(|l| l.households),
         Some(vec!["L02".to_string()])
     );
+    // Photos: kept with the log, replaced when given again, kept when not, removed when none
+    // are given; each read by who may read the log, not by another county.
+    let jpeg = |n: u8| [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[n; 300][..]].concat();
+    let png = [&b"\x89PNG\r\n\x1a\n"[..], &[1u8; 100][..]].concat();
+    app.write_work_log(
+        &member,
+        Some(back(3)),
+        "补写：入户核实李家务工收入。",
+        "L02",
+        Some(vec![jpeg(1), png.clone()]),
+    )
+    .await
+    .unwrap();
+    let county_reader = caller(&app, "县干部").await;
+    let member_id = member.user.id;
+    let photo = |n: u32| app.work_log_photo(&county_reader, member_id, back(3), n);
+    assert_eq!(
+        photo(1).await.unwrap(),
+        Some(("image/jpeg".to_string(), jpeg(1)))
+    );
+    assert_eq!(
+        photo(2).await.unwrap(),
+        Some(("image/png".to_string(), png.clone()))
+    );
+    assert_eq!(photo(3).await.unwrap(), None);
+    app.write_work_log(&member, Some(back(3)), "补写：改了字。", "L02", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.own_work_log(&member, back(3))
+            .await
+            .unwrap()
+            .map(|l| l.photos),
+        Some(2)
+    );
+    app.write_work_log(
+        &member,
+        Some(back(3)),
+        "补写：改了字。",
+        "L02",
+        Some(vec![jpeg(9)]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        photo(1).await.unwrap(),
+        Some(("image/jpeg".to_string(), jpeg(9)))
+    );
+    assert_eq!(photo(2).await.unwrap(), None);
+    // Not a picture, too many: refused, said why, nothing changed.
+    for (photos, why) in [
+        (vec![b"GIF89a....".to_vec()], "第1张照片："),
+        (vec![jpeg(2); 10], "一篇工作纪实最多9张照片"),
+    ] {
+        match app
+            .write_work_log(&member, Some(back(3)), "换", "", Some(photos))
+            .await
+        {
+            Err(AppError::Invalid(m)) => assert!(m.starts_with(why), "{m}"),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(
+        app.own_work_log(&member, back(3))
+            .await
+            .unwrap()
+            .map(|l| (l.body, l.photos)),
+        Some(("补写：改了字。".to_string(), 1))
+    );
+    app.write_work_log(
+        &member,
+        Some(back(3)),
+        "补写：入户核实李家务工收入。",
+        "L02",
+        Some(Vec::new()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(photo(1).await.unwrap(), None);
     for (day, why) in [
         (
             back(4),
@@ -139,19 +225,36 @@ async fn work_logs_story(db: &str) {
             ),
         ),
     ] {
-        match app.write_work_log(&member, Some(day), "走访", "").await {
+        match app
+            .write_work_log(&member, Some(day), "走访", "", None)
+            .await
+        {
             Err(AppError::Invalid(m)) => assert_eq!(m, why),
             other => panic!("{other:?}"),
         }
     }
     let other = caller(&app, "外县队员").await;
-    app.write_work_log(&other, None, "外县的纪实", "L09")
+    app.write_work_log(&other, None, "外县的纪实", "L09", Some(vec![jpeg(5)]))
         .await
         .unwrap();
+    assert_eq!(
+        app.work_log_photo(&county_reader, other.user.id, today_in_china(), 1)
+            .await
+            .unwrap(),
+        None,
+        "another county's log's photo"
+    );
+    assert_eq!(
+        app.work_log_photo(&other, other.user.id, today_in_china(), 1)
+            .await
+            .unwrap(),
+        Some(("image/jpeg".to_string(), jpeg(5)))
+    );
     // A county officer does not work in a village: no log of their own.
     let county = caller(&app, "县干部").await;
     assert!(matches!(
-        app.write_work_log(&county, None, "县里的工作", "").await,
+        app.write_work_log(&county, None, "县里的工作", "", None)
+            .await,
         Err(AppError::Forbidden)
     ));
 

@@ -527,7 +527,7 @@ impl App {
                             _ => Vec::new(),
                         };
                         store
-                            .write_work_log(*user, *area, day, DEMO_WORK[turn], &visited)
+                            .write_work_log(*user, *area, day, DEMO_WORK[turn], &visited, None)
                             .await?;
                         out.work_logs += 1;
                     }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use zhenxing_domain::monitoring::visit::Photo;
 use zhenxing_domain::work_team::WorkTeamRule;
 use zhenxing_domain::{AreaCode, HouseholdNo, Permission, Role, Scope, today_in_china};
 
@@ -29,9 +30,16 @@ pub struct WorkLogRow {
     pub day: NaiveDate,
     pub body: String,
     pub households: Vec<String>,
+    /// How many photos it has (numbered from 1).
+    pub photos: u32,
 }
 
 impl WorkLogRow {
+    /// The photos' numbers, from 1.
+    pub fn photo_numbers(&self) -> Vec<u32> {
+        (1..=self.photos).collect()
+    }
+
     /// The text, a paragraph a line.
     pub fn paragraphs(&self) -> Vec<&str> {
         self.body
@@ -40,6 +48,14 @@ impl WorkLogRow {
             .filter(|l| !l.is_empty())
             .collect()
     }
+}
+
+/// The caller's own log of a day, to write it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OwnWorkLog {
+    pub body: String,
+    pub households: Vec<String>,
+    pub photos: u32,
 }
 
 /// The logs of the people of an area in a month.
@@ -92,14 +108,36 @@ impl App {
     /// The caller's work log of `day` (today when none; a day before only within the days the
     /// province's policy lets a log be written late — 补写); a later one of the same day
     /// replaces it. The households it names must be registered within the caller's area.
+    /// `photos` (JPEG or PNG, each at most 2 MB, at most nine) replace the log's photos when
+    /// given — none given removes them — and leave them as they are when `None`.
     pub async fn write_work_log(
         &self,
         caller: &Caller,
         day: Option<NaiveDate>,
         body: &str,
         households: &str,
+        photos: Option<Vec<Vec<u8>>>,
     ) -> Result<(), AppError> {
         caller.require(Permission::CheckIn)?;
+        let photos = match photos {
+            None => None,
+            Some(files) => {
+                if files.len() > Photo::MAX_PER_VISIT {
+                    return Err(AppError::Invalid(format!(
+                        "一篇工作纪实最多{}张照片",
+                        Photo::MAX_PER_VISIT
+                    )));
+                }
+                let mut parsed = Vec::with_capacity(files.len());
+                for (i, bytes) in files.into_iter().enumerate() {
+                    parsed.push(
+                        Photo::parse(bytes)
+                            .map_err(|e| AppError::Invalid(format!("第{}张照片：{e}", i + 1)))?,
+                    );
+                }
+                Some(parsed)
+            }
+        };
         let today = today_in_china();
         let day = day.unwrap_or(today);
         let (first, last) = self.work_log_days(caller.user.area, today).await?;
@@ -146,17 +184,19 @@ impl App {
                 day,
                 &body.replace("\r\n", "\n"),
                 &households,
+                photos.as_deref(),
             )
             .await?;
         Ok(())
     }
 
-    /// The caller's own log of `day`, to write it again: its text and the households it names.
+    /// The caller's own log of `day`, to write it again: its text, the households it names and
+    /// how many photos it has.
     pub async fn own_work_log(
         &self,
         caller: &Caller,
         day: NaiveDate,
-    ) -> Result<Option<(String, Vec<String>)>, AppError> {
+    ) -> Result<Option<OwnWorkLog>, AppError> {
         caller.require(Permission::CheckIn)?;
         Ok(self
             .store()
@@ -164,7 +204,29 @@ impl App {
             .await?
             .into_iter()
             .find(|l| l.user_id == caller.user.id)
-            .map(|l| (l.body, l.households)))
+            .map(|l| OwnWorkLog {
+                body: l.body,
+                households: l.households,
+                photos: l.photos,
+            }))
+    }
+
+    /// A photo of `user_id`'s log of `day`, for who may read the log (it was written within
+    /// their area): (content type, bytes).
+    pub async fn work_log_photo(
+        &self,
+        caller: &Caller,
+        user_id: i64,
+        day: NaiveDate,
+        seq: u32,
+    ) -> Result<Option<(String, Vec<u8>)>, AppError> {
+        caller.require(Permission::ReadRegistry)?;
+        Ok(self
+            .store()
+            .work_log_photo(user_id, day, seq)
+            .await?
+            .filter(|(area, _, _)| caller.scope().contains(*area))
+            .map(|(_, kind, bytes)| (kind, bytes)))
     }
 
     /// The month's work logs of the people of `area`, within the caller's area.
@@ -216,6 +278,7 @@ impl App {
                     day: l.day,
                     body: l.body,
                     households: l.households,
+                    photos: l.photos,
                 }
             })
             .collect();

@@ -399,7 +399,8 @@ pub trait Store: Send + Sync {
         today: chrono::NaiveDate,
     ) -> StoreResult<Option<zhenxing_domain::attendance::LeaveRequest>>;
 
-    /// The day's work log of a person (a later one the same day replaces it).
+    /// The day's work log of a person (a later one the same day replaces it); its photos
+    /// replaced when `photos` is given, kept when not.
     async fn write_work_log(
         &self,
         user_id: i64,
@@ -407,7 +408,17 @@ pub trait Store: Send + Sync {
         day: chrono::NaiveDate,
         body: &str,
         households: &[HouseholdNo],
+        photos: Option<&[zhenxing_domain::monitoring::visit::Photo]>,
     ) -> StoreResult<()>;
+
+    /// A photo of a person's log of `day` (its `seq`, from 1), with the area the log was
+    /// written in: (area, content type, bytes).
+    async fn work_log_photo(
+        &self,
+        user_id: i64,
+        day: chrono::NaiveDate,
+        seq: u32,
+    ) -> StoreResult<Option<(AreaCode, String, Vec<u8>)>>;
 
     /// The work logs of the people of `area` (their area when they wrote them) from `from` to
     /// `until`, newest first.

@@ -317,6 +317,8 @@ pub struct WorkLog {
     /// The households visited, by number.
     pub households: Vec<String>,
     pub at: String,
+    /// How many photos it has (numbered from 1).
+    pub photos: u32,
 }
 
 /// A village's labour of one group ([`crate::Store::labour_by_village`]).

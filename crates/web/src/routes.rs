@@ -268,7 +268,14 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             get(pages::employment::targets_xlsx),
         ),
         (r("GET", "/work-logs", Page), get(pages::work_logs::show)),
-        (r("POST", "/work-logs", Page), post(pages::work_logs::write)),
+        (
+            r("POST", "/work-logs", Page),
+            post(pages::work_logs::write).layer(visit.clone()),
+        ),
+        (
+            r("GET", "/work-logs/{user}/{day}/photos/{seq}", Page),
+            get(pages::work_logs::photo),
+        ),
         (r("GET", "/projects", Page), get(pages::projects::list)),
         (
             r("POST", "/projects", Page),
@@ -556,7 +563,11 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         ),
         (
             r("POST", "/api/v1/work-logs", Api),
-            post(api::work_logs::write),
+            post(api::work_logs::write).layer(DefaultBodyLimit::max(VISIT_LIMIT * 4 / 3)),
+        ),
+        (
+            r("GET", "/api/v1/work-logs/{user}/{day}/photos/{n}", Api),
+            get(api::work_logs::photo),
         ),
         (r("GET", "/api/v1/my-day", Api), get(api::my_day::my_day)),
         (r("GET", "/api/v1/loans", Api), get(api::loans::loans)),

@@ -1098,8 +1098,10 @@ impl<D: Db> Store for SqlStore<D> {
         day: chrono::NaiveDate,
         body: &str,
         households: &[HouseholdNo],
+        photos: Option<&[zhenxing_domain::monitoring::visit::Photo]>,
     ) -> StoreResult<()> {
         let listed: Vec<&str> = households.iter().map(|h| h.as_str()).collect();
+        let day = day.format("%Y-%m-%d").to_string();
         let mut tx = self.db.write().await?;
         tx.execute(
             "INSERT INTO work_logs (user_id, day, area_code, body, households, at) \
@@ -1108,7 +1110,7 @@ impl<D: Db> Store for SqlStore<D> {
              body = excluded.body, households = excluded.households, at = excluded.at",
             &[
                 user_id.into(),
-                day.format("%Y-%m-%d").to_string().into(),
+                day.clone().into(),
                 area.as_i64().into(),
                 body.to_string().into(),
                 Value::from((!listed.is_empty()).then(|| listed.join(","))),
@@ -1116,8 +1118,59 @@ impl<D: Db> Store for SqlStore<D> {
             ],
         )
         .await?;
+        if let Some(photos) = photos {
+            tx.execute(
+                "DELETE FROM work_log_photos WHERE user_id = $1 AND day = $2",
+                &[user_id.into(), day.clone().into()],
+            )
+            .await?;
+            for (i, p) in photos.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO work_log_photos (user_id, day, seq, content_type, size, bytes) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    &[
+                        user_id.into(),
+                        day.clone().into(),
+                        (i as i64 + 1).into(),
+                        p.content_type().into(),
+                        (p.bytes().len() as i64).into(),
+                        Value::Bytes(Some(p.bytes().into())),
+                    ],
+                )
+                .await?;
+            }
+        }
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn work_log_photo(
+        &self,
+        user_id: i64,
+        day: chrono::NaiveDate,
+        seq: u32,
+    ) -> StoreResult<Option<(AreaCode, String, Vec<u8>)>> {
+        let mut tx = self.db.read().await?;
+        let rows = tx
+            .fetch(
+                "SELECT w.area_code, p.content_type, p.bytes FROM work_log_photos p \
+                 JOIN work_logs w ON w.user_id = p.user_id AND w.day = p.day \
+                 WHERE p.user_id = $1 AND p.day = $2 AND p.seq = $3",
+                &[
+                    user_id.into(),
+                    day.format("%Y-%m-%d").to_string().into(),
+                    i64::from(seq).into(),
+                ],
+            )
+            .await?;
+        let Some(r) = rows.first() else {
+            return Ok(None);
+        };
+        Ok(Some((
+            area(r.int(0)?)?,
+            r.text(1)?,
+            r.opt_bytes(2)?.unwrap_or_default(),
+        )))
     }
 
     async fn work_logs(
@@ -1130,9 +1183,11 @@ impl<D: Db> Store for SqlStore<D> {
         let mut tx = self.db.read().await?;
         let rows = tx
             .fetch(
-                "SELECT user_id, day, area_code, body, households, at FROM work_logs \
-                 WHERE area_code BETWEEN $1 AND $2 AND day BETWEEN $3 AND $4 \
-                 ORDER BY day DESC, area_code, user_id",
+                "SELECT w.user_id, w.day, w.area_code, w.body, w.households, w.at, \
+                 (SELECT COUNT(*) FROM work_log_photos p WHERE p.user_id = w.user_id AND p.day = w.day) \
+                 FROM work_logs w \
+                 WHERE w.area_code BETWEEN $1 AND $2 AND w.day BETWEEN $3 AND $4 \
+                 ORDER BY w.day DESC, w.area_code, w.user_id",
                 &[
                     (lo as i64).into(),
                     (hi as i64).into(),
@@ -1154,6 +1209,7 @@ impl<D: Db> Store for SqlStore<D> {
                         .map(|s| s.split(',').map(str::to_string).collect())
                         .unwrap_or_default(),
                     at: r.text(5)?,
+                    photos: u32::try_from(r.int(6)?).unwrap_or(0),
                 })
             })
             .collect()

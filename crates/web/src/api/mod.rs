@@ -1123,7 +1123,7 @@ impl Modify for BearerScheme {
         phone_checks::phone_checks, phone_checks::draw, phone_checks::record,
         cooperation::cooperation, cooperation::import,
         employment::employment, employment::import_targets,
-        work_logs::work_logs, work_logs::write, my_day::my_day,
+        work_logs::work_logs, work_logs::write, work_logs::photo, my_day::my_day,
         loans::loans, loans::loan, loans::household_loans, loans::import, stats::key_counties, posts::posts, posts::post, posts::attachment, posts::publish, posts::withdraw,
         attendance::attendance, attendance::check_in, attendance::request_leave,
         attendance::decide_leave, attendance::withdraw_leave),

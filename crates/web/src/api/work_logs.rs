@@ -22,6 +22,8 @@ pub struct WorkLogJson {
     pub body: String,
     /// The households visited, by number.
     pub households: Vec<String>,
+    /// Its photos, each's address (`/api/v1/work-logs/{user}/{day}/photos/{n}`).
+    pub photos: Vec<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -61,6 +63,11 @@ pub async fn work_logs(
                 area_name: r.area_name.clone(),
                 body: r.body.clone(),
                 households: r.households.clone(),
+                photos: r
+                    .photo_numbers()
+                    .into_iter()
+                    .map(|n| format!("/api/v1/work-logs/{}/{}/photos/{n}", r.user_id, r.day))
+                    .collect(),
             })
             .collect(),
     }))
@@ -77,6 +84,10 @@ pub struct NewWorkLogJson {
     /// The households visited, by number (each registered within the caller's area).
     #[serde(default)]
     pub households: Vec<String>,
+    /// Photos, each a JPEG or PNG file's bytes in base64 (at most 2 MB and nine): given, they
+    /// replace the log's (`[]` removes them); absent, the log's stay.
+    #[serde(default)]
+    pub photos: Option<Vec<String>>,
 }
 
 #[utoipa::path(post, path = "/api/v1/work-logs", tag = "驻村考勤",
@@ -99,9 +110,41 @@ pub async fn write(
             })?,
         ),
     };
+    let photos = match l.photos {
+        None => None,
+        Some(list) => {
+            use base64::Engine;
+            let mut files = Vec::with_capacity(list.len());
+            for (i, p) in list.iter().enumerate() {
+                files.push(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(p.trim())
+                        .map_err(|_| {
+                            WebError::BadRequest(format!("第{}张照片不是有效的base64", i + 1))
+                        })?,
+                );
+            }
+            Some(files)
+        }
+    };
     state
         .app
-        .write_work_log(&caller, day, &l.body, &l.households.join(","))
+        .write_work_log(&caller, day, &l.body, &l.households.join(","), photos)
         .await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/work-logs/{user}/{day}/photos/{n}", tag = "驻村考勤",
+    params(("user" = i64, Path, description = "The writer's user id."),
+        ("day" = String, Path, description = "The log's day, e.g. 2026-12-05."),
+        ("n" = u32, Path, description = "The photo's number, from 1.")),
+    responses((status = 200, content_type = "image/jpeg", description = "The photo (JPEG or PNG)."),
+        (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn photo(
+    State(state): State<AppState>,
+    ApiUser(caller): ApiUser,
+    axum::extract::Path((user, day, n)): axum::extract::Path<(String, String, String)>,
+) -> Result<axum::response::Response, ApiError> {
+    Ok(crate::pages::work_logs::photo_response(&state, &caller, &user, &day, &n).await?)
 }

@@ -2,8 +2,7 @@
 //! area.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
@@ -29,8 +28,10 @@ struct WorkLogsPage {
     day: NaiveDate,
     /// The days the caller may still write for, the latest first: (value, label).
     days: Vec<(NaiveDate, String)>,
-    /// The caller's own log of that day, when there is one: its text and households.
-    mine: Option<(String, String)>,
+    /// The caller's own log of that day, when there is one: its text, households and photos.
+    mine: Option<(String, String, u32)>,
+    /// A photo's largest size in bytes: larger ones are shrunk in the browser before sending.
+    photo_limit: usize,
     max_body: usize,
     /// The caller's user id: their own logs of the days still open may be written again.
     me: i64,
@@ -86,7 +87,7 @@ pub async fn show(
             .app
             .own_work_log(&user.caller, day)
             .await?
-            .map(|(body, households)| (body, households.join("、")));
+            .map(|l| (l.body, l.households.join("、"), l.photos));
     }
     Ok(render(&WorkLogsPage {
         title: format!("工作纪实 · {}", w.area_name),
@@ -97,6 +98,7 @@ pub async fn show(
         days,
         mine,
         max_body: zhenxing_app::work_logs::MAX_BODY,
+        photo_limit: zhenxing_domain::monitoring::visit::Photo::MAX_BYTES,
         me: user.caller.user.id,
         w,
     }))
@@ -113,36 +115,100 @@ fn day_label(day: NaiveDate, today: NaiveDate) -> String {
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct WorkLogForm {
-    /// The day written for (today when absent).
-    #[serde(default)]
-    pub day: String,
-    #[serde(default)]
-    pub body: String,
-    #[serde(default)]
-    pub households: String,
-}
-
-/// POST `/work-logs` (with the CSRF token): the day's log, then the page of its month.
+/// POST `/work-logs` (the form with the CSRF token, or multipart with `?csrf=` when photos
+/// are sent): the day's log, then the page of its month. Photos chosen replace the log's;
+/// `remove_photos` takes them away; neither leaves them as they are.
 pub async fn write(
     State(state): State<AppState>,
     user: PageUser,
-    Form(f): Form<WorkLogForm>,
+    req: axum::extract::Request,
 ) -> Result<Response, PageError> {
-    let day = match f.day.trim() {
+    use axum::extract::FromRequest;
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let (fields, photos) = if multipart {
+        let m = axum::extract::Multipart::from_request(req, &state)
+            .await
+            .map_err(|_| WebError::BadRequest("上传的内容无法读取".into()))?;
+        let up = crate::forms::Upload::read(m).await?;
+        let photos: Vec<Vec<u8>> = up.files_named("photos").map(<[u8]>::to_vec).collect();
+        (up.fields, photos)
+    } else {
+        let body = axum::body::Bytes::from_request(req, &state)
+            .await
+            .map_err(|e| WebError::BadRequest(format!("表单无法读取：{e}")))?;
+        (crate::forms::Fields::parse(&body)?, Vec::new())
+    };
+    let day = match fields.get("day").map(str::trim).unwrap_or("") {
         "" => None,
         d => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
             WebError::BadRequest(format!("日期“{d}”无效，应为如 2026-12-05 的日期"))
         })?),
     };
+    let photos = if !photos.is_empty() {
+        Some(photos)
+    } else if fields.get("remove_photos").is_some() {
+        Some(Vec::new())
+    } else {
+        None
+    };
     state
         .app
-        .write_work_log(&user.caller, day, &f.body, &f.households)
+        .write_work_log(
+            &user.caller,
+            day,
+            &fields.text("body"),
+            &fields.text("households"),
+            photos,
+        )
         .await?;
     Ok(Redirect::to(&match day {
         Some(d) => format!("/work-logs?month={}", d.format("%Y-%m")),
         None => "/work-logs".to_string(),
     })
     .into_response())
+}
+
+/// `/work-logs/{user}/{day}/photos/{seq}`: a log's photo, for who may read the log.
+pub async fn photo(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path((writer, day, seq)): Path<(String, String, String)>,
+) -> Result<Response, PageError> {
+    Ok(photo_response(&state, &user.caller, &writer, &day, &seq).await?)
+}
+
+/// A log's photo as an answer (the page's and the API's).
+pub async fn photo_response(
+    state: &AppState,
+    caller: &zhenxing_app::auth::Caller,
+    writer: &str,
+    day: &str,
+    seq: &str,
+) -> Result<Response, WebError> {
+    let (Ok(writer), Ok(day), Ok(seq)) = (
+        writer.parse::<i64>(),
+        NaiveDate::parse_from_str(day, "%Y-%m-%d"),
+        seq.parse::<u32>(),
+    ) else {
+        return Err(WebError::NotFound);
+    };
+    let (kind, bytes) = state
+        .app
+        .work_log_photo(caller, writer, day, seq)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let mut r = (axum::http::StatusCode::OK, bytes).into_response();
+    let kind = match kind.as_str() {
+        "image/png" => "image/png",
+        _ => "image/jpeg",
+    };
+    r.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static(kind),
+    );
+    Ok(r)
 }
