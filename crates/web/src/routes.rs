@@ -270,7 +270,7 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (r("GET", "/work-logs", Page), get(pages::work_logs::show)),
         (
             r("POST", "/work-logs", Page),
-            post(pages::work_logs::write).layer(visit.clone()),
+            post(pages::work_logs::write).layer(visit),
         ),
         (
             r("GET", "/work-logs/{user}/{day}/photos/{seq}", Page),
