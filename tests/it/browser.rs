@@ -1469,6 +1469,31 @@ async fn browser_story_case_from_clue_to_approval_to_elimination() {
             rows.iter().all(|(share, within)| *share > 0.6 && *within),
             "the checklist is squeezed or lies past the phone's edge: {rows:?}"
         );
+        // What is typed is kept in the browser until the visit is saved: the page opened
+        // again (the signal lost, the send failed) gives it back.
+        fill(&c, "visit-finding", "草稿：家中老人住院，待核实报销").await;
+        click(&c, "check-housing-problem").await;
+        c.goto(&format!("{base}/households/C101")).await.unwrap();
+        c.goto(&format!("{base}/households/C101/visits"))
+            .await
+            .unwrap();
+        wait_for(&c, "//p[@id='visit-form-draft']").await;
+        assert_eq!(
+            by_id(&c, "visit-finding")
+                .await
+                .prop("value")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("草稿：家中老人住院，待核实报销")
+        );
+        assert!(
+            by_id(&c, "check-housing-problem")
+                .await
+                .is_selected()
+                .await
+                .unwrap()
+        );
         // A photo as a phone takes it (over the 2 MB a photo may have) is shrunk before it is
         // sent, and the visit is recorded with it.
         assert!(big_photo.metadata().unwrap().len() > 2 * 1024 * 1024);
@@ -1501,6 +1526,16 @@ async fn browser_story_case_from_clue_to_approval_to_elimination() {
         let (kind, size): (String, u64) = serde_json::from_value(v).unwrap();
         assert_eq!(kind, "image/jpeg");
         assert!(size <= 2 * 1024 * 1024, "{size} bytes");
+        // Saved: the draft is let go, the page opens empty again.
+        let kept = c
+            .execute(
+                "return Object.keys(localStorage).filter(k => k.startsWith('zx-draft:visit'));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(kept, serde_json::json!([]), "the visit's draft outlived it");
+        assert!(c.find(Locator::Id("visit-form-draft")).await.is_err());
         // The day's work log with the same photo, shrunk the same way.
         c.goto(&format!("{base}/work-logs")).await.unwrap();
         fill(&c, "work-log-body", "入户走访陈明户，拍照留存").await;
@@ -1516,6 +1551,15 @@ async fn browser_story_case_from_clue_to_approval_to_elimination() {
         .await;
         click(&c, "write-work-log").await;
         wait_for(&c, "//table[@id='work-logs']//img[@class='thumb']").await;
+        wait_for(&c, "//p[@id='work-log-saved']").await;
+        let kept = c
+            .execute(
+                "return Object.keys(localStorage).filter(k => k.startsWith('zx-draft:work-log'));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(kept, serde_json::json!([]), "the log's draft outlived it");
         assert_fits_phone(&c, "work logs with a photo").await;
         shot(&c, "27-phone-work-log").await;
         logout(&c).await;

@@ -51,6 +51,85 @@
     if (ask && !window.confirm(ask)) e.preventDefault();
   }, true);
 
+  // A form typed where the signal comes and goes (a visit, the day's work log) is kept in the
+  // browser as it is typed (data-draft names it) and put back when its page opens again —
+  // after a lost connection, a failed send or an answer that refused it — until the page that
+  // says it was saved (an element with data-draft-saved naming it) lets it go. What a field
+  // held when the page came is not kept, nor files. Logging out forgets every draft.
+  var DRAFT = 'zx-draft:';
+  function draftFields(form) {
+    return Array.prototype.filter.call(form.elements, function (e) {
+      return e.name && e.name !== 'csrf' && !/^(file|hidden|submit|button|reset)$/.test(e.type);
+    });
+  }
+  function saveDraft(form) {
+    var values = {}, checks = {}, any = false;
+    draftFields(form).forEach(function (e) {
+      if (e.type === 'radio' || e.type === 'checkbox') {
+        if (e.checked !== e.defaultChecked) { checks[e.name + '=' + e.value] = e.checked; any = true; }
+      } else if (e.value !== e.defaultValue) {
+        values[e.name] = e.value; any = true;
+      }
+    });
+    try {
+      var key = DRAFT + form.dataset.draft;
+      if (any) localStorage.setItem(key, JSON.stringify({ at: Date.now(), values: values, checks: checks }));
+      else localStorage.removeItem(key);
+    } catch (err) { /* storage full or refused: the form still works */ }
+  }
+  function restoreDraft(form) {
+    var key = DRAFT + form.dataset.draft, draft;
+    if (document.querySelector('[data-draft-saved="' + form.dataset.draft + '"]')) {
+      try { localStorage.removeItem(key); } catch (err) { /* nothing kept */ }
+      return;
+    }
+    try { draft = JSON.parse(localStorage.getItem(key) || 'null'); } catch (err) { draft = null; }
+    if (!draft) return;
+    draftFields(form).forEach(function (e) {
+      if (e.type === 'radio' || e.type === 'checkbox') {
+        var c = draft.checks[e.name + '=' + e.value];
+        if (c !== undefined) e.checked = c;
+      } else if (Object.prototype.hasOwnProperty.call(draft.values, e.name)) {
+        e.value = draft.values[e.name];
+      }
+    });
+    var note = document.createElement('p');
+    note.className = 'alert warn';
+    note.id = form.id ? form.id + '-draft' : '';
+    var when = new Date(draft.at);
+    note.textContent = '已恢复' + (when.getMonth() + 1) + '月' + when.getDate() + '日 ' +
+      ('0' + when.getHours()).slice(-2) + ':' + ('0' + when.getMinutes()).slice(-2) +
+      '填写但没有保存成功的内容（照片须重新选择），请核对后提交。';
+    var clear = document.createElement('button');
+    clear.type = 'button';
+    clear.className = 'link';
+    clear.textContent = '不要了，清除';
+    clear.addEventListener('click', function () {
+      try { localStorage.removeItem(key); } catch (err) { /* nothing kept */ }
+      form.reset();
+      note.remove();
+    });
+    note.appendChild(clear);
+    form.parentNode.insertBefore(note, form);
+  }
+  document.addEventListener('DOMContentLoaded', function () {
+    document.querySelectorAll('form[data-draft]').forEach(function (form) {
+      restoreDraft(form);
+      form.addEventListener('input', function () { saveDraft(form); });
+      form.addEventListener('change', function () { saveDraft(form); });
+    });
+    var logout = document.getElementById('logout');
+    if (logout && logout.form) {
+      logout.form.addEventListener('submit', function () {
+        try {
+          Object.keys(localStorage).forEach(function (k) {
+            if (k.indexOf(DRAFT) === 0) localStorage.removeItem(k);
+          });
+        } catch (err) { /* nothing kept */ }
+      });
+    }
+  });
+
   // A button that prints the page (a poster).
   document.addEventListener('click', function (e) {
     var b = e.target.closest && e.target.closest('[data-print]');

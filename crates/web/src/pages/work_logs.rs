@@ -35,6 +35,8 @@ struct WorkLogsPage {
     max_body: usize,
     /// The caller's user id: their own logs of the days still open may be written again.
     me: i64,
+    /// The day whose log was just saved.
+    saved: Option<NaiveDate>,
 }
 
 impl WorkLogsPage {
@@ -48,6 +50,8 @@ impl WorkLogsPage {
 pub struct DayQuery {
     /// The day to write, e.g. 2026-12-05 (today when absent).
     pub day: Option<String>,
+    /// The day whose log was just saved (the page says so, and the browser lets its draft go).
+    pub saved: Option<String>,
 }
 
 /// `/work-logs`
@@ -100,6 +104,10 @@ pub async fn show(
         max_body: zhenxing_app::work_logs::MAX_BODY,
         photo_limit: zhenxing_domain::monitoring::visit::Photo::MAX_BYTES,
         me: user.caller.user.id,
+        saved: d
+            .saved
+            .as_deref()
+            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()),
         w,
     }))
 }
@@ -165,10 +173,11 @@ pub async fn write(
             photos,
         )
         .await?;
-    Ok(Redirect::to(&match day {
-        Some(d) => format!("/work-logs?month={}", d.format("%Y-%m")),
-        None => "/work-logs".to_string(),
-    })
+    let day = day.unwrap_or_else(zhenxing_domain::today_in_china);
+    Ok(Redirect::to(&format!(
+        "/work-logs?month={}&saved={day}",
+        day.format("%Y-%m")
+    ))
     .into_response())
 }
 
