@@ -5995,6 +5995,14 @@ async fn a_village_cadre_sees_what_today_asks_on_the_home_page() {
         let end = start + body[start..].find("</li>").unwrap();
         body[start..end].to_string()
     };
+    // A household looked up from there: the village's list, searched.
+    assert!(
+        page.body.contains(
+            "<form method=\"get\" action=\"/households\" class=\"filters\" id=\"my-day-search\""
+        ) && page.body.contains(&format!("name=\"area\" value=\"{V1}\"")),
+        "{}",
+        page.body
+    );
     // Nothing given yet today: 未签到 (or a day of rest), 未写.
     let check_in = line(&page.body, "my-day-check-in");
     assert!(
