@@ -1076,6 +1076,43 @@ async fn assert_no_wider_than(c: &Client, page: &str, width: &str, what: &str) {
     );
 }
 
+/// Chromium's own command (DevTools protocol) through the driver: `cmd` with `params`.
+#[derive(Debug)]
+struct DevTools {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        (
+            axum::http::Method::POST,
+            Some(serde_json::json!({"cmd": self.cmd, "params": self.params}).to_string()),
+        )
+    }
+}
+
+/// The page as it prints (CSS `@media print`), or back on the screen.
+async fn print_media(c: &Client, print: bool) {
+    c.issue_cmd(DevTools {
+        cmd: "Emulation.setEmulatedMedia",
+        params: serde_json::json!({"media": if print { "print" } else { "" }}),
+    })
+    .await
+    .unwrap();
+}
+
 /// The text of column `col` of every body row of table `id`.
 async fn table_column(c: &Client, id: &str, col: usize) -> Vec<String> {
     let v = c
@@ -1388,6 +1425,32 @@ async fn browser_story_case_from_clue_to_approval_to_elimination() {
         assert!(rates[0].iter().any(|r| *r > 0.0));
         // Wide tables scroll within their panel: the page itself never scrolls sideways.
         assert_no_sideways_scroll(&c, "dashboard").await;
+        // On paper (a page about as wide as A4's text): every table whole, not cut off by a
+        // scroll box (what is wider the browser shrinks to the paper), and no buttons.
+        c.set_window_size(720, 1000).await.unwrap();
+        print_media(&c, true).await;
+        for page in ["/dashboard", "/households/C101"] {
+            c.goto(&format!("{base}{page}")).await.unwrap();
+            wait_for(&c, "//main").await;
+            let v = c
+                .execute(
+                    "return [Array.from(document.querySelectorAll('table.data, .panel')) \
+                     .filter(t => getComputedStyle(t).overflowX !== 'visible' \
+                     && getComputedStyle(t).display !== 'table' \
+                     && t.scrollWidth > t.clientWidth + 1).map(t => t.id || t.className), \
+                     Array.from(document.querySelectorAll('a.button, button')) \
+                     .filter(b => b.offsetParent !== null).length];",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let (cut, buttons): (Vec<String>, usize) = serde_json::from_value(v).unwrap();
+            assert!(cut.is_empty(), "{page} on paper cuts off {cut:?}");
+            assert_eq!(buttons, 0, "{page} on paper shows buttons");
+        }
+        print_media(&c, false).await;
+        c.set_window_size(1280, 1000).await.unwrap();
+        c.goto(&format!("{base}/dashboard")).await.unwrap();
         shot(&c, "20-dashboard").await;
         c.goto(&format!("{base}/dashboard?as_of={}", day(300)))
             .await
