@@ -5898,7 +5898,7 @@ async fn a_village_prints_the_qr_code_of_its_application_form() {
     };
     let shown = between(
         &page.body,
-        "<p class=\"poster-url\" id=\"poster-url\">",
+        "<p class=\"poster-url\" id=\"poster-url-1\">",
         "</p>",
     );
     assert!(
@@ -5907,7 +5907,7 @@ async fn a_village_prints_the_qr_code_of_its_application_form() {
     );
     let code = between(
         &page.body,
-        "<div class=\"poster-code\" id=\"poster-code\">",
+        "<div class=\"poster-code\" id=\"poster-code-1\">",
         "</div>",
     );
     assert!(
@@ -5925,7 +5925,7 @@ async fn a_village_prints_the_qr_code_of_its_application_form() {
     assert_eq!(
         between(
             &page.body,
-            "<p class=\"poster-url\" id=\"poster-url\">",
+            "<p class=\"poster-url\" id=\"poster-url-1\">",
             "</p>"
         ),
         format!("https://fpjc.example.gov.cn{url}")
@@ -5933,7 +5933,7 @@ async fn a_village_prints_the_qr_code_of_its_application_form() {
     assert_ne!(
         between(
             &page.body,
-            "<div class=\"poster-code\" id=\"poster-code\">",
+            "<div class=\"poster-code\" id=\"poster-code-1\">",
             "</div>"
         ),
         code,
@@ -5942,7 +5942,7 @@ async fn a_village_prints_the_qr_code_of_its_application_form() {
     assert!(page.body.contains("0931-1234567"), "{}", page.body);
     let name = between(
         &page.body,
-        "<p class=\"poster-place\" id=\"poster-village\">",
+        "<p class=\"poster-place\" id=\"poster-village-1\">",
         "</p>",
     );
     assert!(
@@ -5978,6 +5978,38 @@ async fn a_village_prints_the_qr_code_of_its_application_form() {
         )
         .await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
+    // Or prints every village's at once, a poster a page, each with its own village's code.
+    let villages = page
+        .body
+        .matches("<a href=\"/apply/poster?village=")
+        .count();
+    assert!(
+        page.body.contains(&format!("全部{villages}个村的二维码")),
+        "{}",
+        page.body
+    );
+    let all = site
+        .get(
+            &format!("/apply/poster?village={TOWNSHIP_A}&all=1"),
+            Some(&township),
+        )
+        .await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.body);
+    let urls: std::collections::BTreeSet<String> = (1..=villages)
+        .map(|n| {
+            between(
+                &all.body,
+                &format!("<p class=\"poster-url\" id=\"poster-url-{n}\">"),
+                "</p>",
+            )
+        })
+        .collect();
+    assert_eq!(urls.len(), villages);
+    assert!(urls.iter().any(|u| u.ends_with(&url)), "{urls:?}");
+    assert!(
+        !all.body
+            .contains(&format!("id=\"poster-url-{}\"", villages + 1))
+    );
 }
 
 #[tokio::test]

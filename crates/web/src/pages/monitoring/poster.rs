@@ -23,12 +23,23 @@ use crate::views::{UserCtx, render};
 struct PosterPage {
     title: String,
     user: Option<UserCtx>,
-    /// The village's full name (province to village), when one is chosen.
-    village: Option<(String, String)>,
+    /// The area asked for (a village, or a township whose villages all get one).
+    area: String,
+    /// Every village of a township at once.
+    all: bool,
+    /// The posters: one for a village, one a village for a township's all.
+    posters: Vec<Poster>,
     /// Otherwise the villages or areas one level down to choose from: (code, name).
     choose: Vec<(String, String)>,
+    /// A township chosen: it may print all its villages' at once.
+    township: bool,
     address: String,
     phone: String,
+}
+
+struct Poster {
+    /// The village's full name (province to village).
+    name: String,
     /// The form's address for the village.
     url: String,
     /// The QR code of `url`, an inline SVG.
@@ -43,6 +54,8 @@ pub struct PosterQuery {
     pub address: Option<String>,
     /// A telephone to call instead (咨询电话), printed under the code.
     pub phone: Option<String>,
+    /// `1`: every village of the township given, a poster a page.
+    pub all: Option<String>,
 }
 
 /// The address the request came to (behind a proxy, what it says it forwarded).
@@ -129,39 +142,55 @@ pub async fn show(
     let Some(division) = tree.get(area) else {
         return Err(WebError::NotFound.into());
     };
-    let (village, choose, url, qr) = if division.level == AreaLevel::Village {
-        let name = tree
-            .path(area)
+    let all = q.all.as_deref() == Some("1") && division.level == AreaLevel::Township;
+    let full_name = |code: AreaCode| {
+        tree.path(code)
             .iter()
             .map(|d| d.name.as_str())
             .collect::<Vec<_>>()
-            .join("");
-        let url = format!("{address}/apply?village={area}");
-        let qr = qr_svg(&url)?;
-        (Some((area.to_string(), name)), Vec::new(), url, qr)
+            .join("")
+    };
+    let villages: Vec<AreaCode> = if division.level == AreaLevel::Village {
+        vec![area]
+    } else if all {
+        tree.children(area).to_vec()
     } else {
-        let choose = tree
-            .children(area)
+        Vec::new()
+    };
+    let mut posters = Vec::with_capacity(villages.len());
+    for v in villages {
+        let url = format!("{address}/apply?village={v}");
+        posters.push(Poster {
+            name: full_name(v),
+            qr: qr_svg(&url)?,
+            url,
+        });
+    }
+    let choose = if posters.is_empty() {
+        tree.children(area)
             .iter()
             .filter_map(|c| tree.get(*c))
             .map(|d| (d.code.to_string(), d.name.clone()))
-            .collect();
-        (None, choose, String::new(), String::new())
+            .collect()
+    } else {
+        Vec::new()
     };
-    let title = match &village {
-        Some((_, name)) => format!("申报二维码 · {name}"),
-        None => format!("申报二维码 · {}", division.name),
+    let title = match posters.as_slice() {
+        [one] => format!("申报二维码 · {}", one.name),
+        _ => format!("申报二维码 · {}", division.name),
     };
+    let township = division.level == AreaLevel::Township;
     drop(tree);
     Ok(render(&PosterPage {
         title,
         user: Some(UserCtx::of(&state, &user).await),
-        village,
+        area: area.to_string(),
+        all,
+        posters,
         choose,
+        township,
         address,
         phone,
-        url,
-        qr,
     }))
 }
 
