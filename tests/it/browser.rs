@@ -1076,6 +1076,35 @@ async fn assert_no_wider_than(c: &Client, page: &str, width: &str, what: &str) {
     );
 }
 
+/// Chooses `photo` (too large to send as it is) in the file field `id`, and waits until the
+/// page has shrunk it (its note `{id}-shrunk`).
+async fn choose_big_photo(c: &Client, id: &str, photo: &std::path::Path) {
+    by_id(c, id)
+        .await
+        .send_keys(&photo.to_string_lossy())
+        .await
+        .unwrap();
+    wait_for(
+        c,
+        &format!("//p[@id='{id}-shrunk' and contains(., '已压缩1张照片')]"),
+    )
+    .await;
+}
+
+/// The drafts the browser keeps of forms named `kind:…`.
+async fn drafts(c: &Client, kind: &str) -> Vec<String> {
+    let v = c
+        .execute(
+            &format!(
+                "return Object.keys(localStorage).filter(k => k.startsWith('zx-draft:{kind}:'));"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(v).unwrap()
+}
+
 /// Chromium's own command (DevTools protocol) through the driver: `cmd` with `params`.
 #[derive(Debug)]
 struct DevTools {
@@ -1564,16 +1593,7 @@ async fn browser_story_case_from_clue_to_approval_to_elimination() {
         for check in crate::web_monitoring::CHECKS {
             click(&c, &format!("check-{check}-ok")).await;
         }
-        by_id(&c, "visit-photos")
-            .await
-            .send_keys(&big_photo.to_string_lossy())
-            .await
-            .unwrap();
-        wait_for(
-            &c,
-            "//p[@id='visit-photos-shrunk' and contains(., '已压缩1张照片')]",
-        )
-        .await;
+        choose_big_photo(&c, "visit-photos", &big_photo).await;
         shot(&c, "26-phone-visit").await;
         click(&c, "record-visit").await;
         wait_done(&c, "//p[@id='visit-saved']", "visit-error").await;
@@ -1590,39 +1610,24 @@ async fn browser_story_case_from_clue_to_approval_to_elimination() {
         assert_eq!(kind, "image/jpeg");
         assert!(size <= 2 * 1024 * 1024, "{size} bytes");
         // Saved: the draft is let go, the page opens empty again.
-        let kept = c
-            .execute(
-                "return Object.keys(localStorage).filter(k => k.startsWith('zx-draft:visit'));",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(kept, serde_json::json!([]), "the visit's draft outlived it");
+        assert_eq!(
+            drafts(&c, "visit").await,
+            [""; 0],
+            "the visit's draft outlived it"
+        );
         assert!(c.find(Locator::Id("visit-form-draft")).await.is_err());
         // The day's work log with the same photo, shrunk the same way.
         c.goto(&format!("{base}/work-logs")).await.unwrap();
         fill(&c, "work-log-body", "入户走访陈明户，拍照留存").await;
-        by_id(&c, "work-log-photos")
-            .await
-            .send_keys(&big_photo.to_string_lossy())
-            .await
-            .unwrap();
-        wait_for(
-            &c,
-            "//p[@id='work-log-photos-shrunk' and contains(., '已压缩1张照片')]",
-        )
-        .await;
+        choose_big_photo(&c, "work-log-photos", &big_photo).await;
         click(&c, "write-work-log").await;
         wait_for(&c, "//table[@id='work-logs']//img[@class='thumb']").await;
         wait_for(&c, "//p[@id='work-log-saved']").await;
-        let kept = c
-            .execute(
-                "return Object.keys(localStorage).filter(k => k.startsWith('zx-draft:work-log'));",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(kept, serde_json::json!([]), "the log's draft outlived it");
+        assert_eq!(
+            drafts(&c, "work-log").await,
+            [""; 0],
+            "the log's draft outlived it"
+        );
         assert_fits_phone(&c, "work logs with a photo").await;
         shot(&c, "27-phone-work-log").await;
         logout(&c).await;
