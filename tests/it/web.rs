@@ -6155,6 +6155,21 @@ async fn a_village_cadre_sees_what_today_asks_on_the_home_page() {
     let r = site.api(Method::GET, "/api/v1/my-day", &token).await;
     let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(j["own"]["checked_in"], "在岗", "{j}");
+    // The month so far counts today's word when today is a working day.
+    let (attended, working) = (
+        j["own"]["attended"].as_u64().unwrap(),
+        j["own"]["working_days"].as_u64().unwrap(),
+    );
+    assert!(attended <= working, "{j}");
+    if j["own"]["working_day"] == true {
+        assert!(attended >= 1, "{j}");
+    }
+    let own_page = site.get(&format!("/areas/{V1}"), Some(&cadre)).await;
+    assert!(
+        line(&own_page.body, "my-day-month").contains(&format!("<b>{attended}</b>/{working}天")),
+        "{}",
+        own_page.body
+    );
     assert_eq!(j["own"]["logged"], true, "{j}");
     assert_eq!(j["visits_due"], due.len(), "{j}");
     assert_eq!(j["cases_overdue"], overdue.len(), "{j}");

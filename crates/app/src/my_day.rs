@@ -7,7 +7,7 @@
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 use zhenxing_domain::Permission;
-use zhenxing_domain::attendance::{CheckinKind, LeaveStatus};
+use zhenxing_domain::attendance::{CheckinKind, LeaveStatus, MonthAttendance, month_start};
 
 use crate::auth::Caller;
 use crate::monitoring::access::{Act, may};
@@ -49,6 +49,8 @@ pub struct OwnDay {
     pub checked_in: Option<CheckinKind>,
     /// The day's work log written.
     pub logged: bool,
+    /// The month so far (出勤, 缺勤), as the attendance counts it.
+    pub month: MonthAttendance,
 }
 
 impl MyDay {
@@ -88,19 +90,28 @@ impl App {
         let area = caller.user.area;
         let monitoring = caller.monitoring();
         let own = if role.may(Permission::CheckIn) {
-            let working_day = self.calendar_for(area, today).await.is_working_day(today);
-            let checked_in = self
-                .store()
-                .checkins(area, today, today)
-                .await?
-                .into_iter()
-                .find(|c| c.user_id == caller.user.id)
-                .map(|c| c.kind);
+            let start = month_start(today);
+            let words = self.words(area, start, today).await?;
+            let me = caller.user.id;
+            let days = words.by_user.get(&me).map(Vec::as_slice).unwrap_or(&[]);
+            let checked_in = days
+                .iter()
+                .rev()
+                .find(|(d, _)| *d == today)
+                .map(|(_, k)| *k);
+            let month = MonthAttendance::of(
+                days,
+                start,
+                today,
+                &words.calendar,
+                words.approved.get(&me).map(Vec::as_slice).unwrap_or(&[]),
+            );
             let logged = self.own_work_log(caller, today).await?.is_some();
             Some(OwnDay {
-                working_day,
+                working_day: words.calendar.is_working_day(today),
                 checked_in,
                 logged,
+                month,
             })
         } else {
             None

@@ -17,6 +17,10 @@ pub struct OwnDayJson {
     pub checked_in: Option<String>,
     /// The day's work log (工作纪实) written.
     pub logged: bool,
+    /// This month so far: working days (应出勤), days at work (在岗 or 公出), days absent.
+    pub working_days: u32,
+    pub attended: u32,
+    pub absent: u32,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -62,6 +66,9 @@ pub async fn my_day(
                 working_day: o.working_day,
                 checked_in: o.checked_in.map(|k| k.label().to_string()),
                 logged: o.logged,
+                working_days: o.month.working_days,
+                attended: o.month.present + o.month.away,
+                absent: o.month.absent,
             }),
             visits_due: d.visits_due,
             cases_due: d.takes_steps.then_some(d.cases_due),
