@@ -116,10 +116,8 @@ impl App {
         } else {
             None
         };
-        let visits_due = if crate::monitoring::access::may(
-            &monitoring,
-            crate::monitoring::access::Act::RecordVisit,
-        ) && area.level() == zhenxing_domain::AreaLevel::Village
+        let visits_due = if may(&monitoring, Act::RecordVisit)
+            && area.level() == zhenxing_domain::AreaLevel::Village
         {
             Some(
                 self.due_for_visit(&monitoring, Some(area), today, MY_DAY_CAP + 1, None)
