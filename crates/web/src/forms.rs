@@ -271,6 +271,34 @@ pub struct Upload {
 }
 
 impl Upload {
+    /// A form sent either way: multipart (with files; its CSRF token in the address) or
+    /// urlencoded (no files).
+    pub async fn read_either<S: Send + Sync>(
+        req: axum::extract::Request,
+        state: &S,
+    ) -> Result<Upload, WebError> {
+        use axum::extract::FromRequest;
+        let multipart = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if multipart {
+            let m = Multipart::from_request(req, state)
+                .await
+                .map_err(|_| WebError::BadRequest("上传的内容无法读取".into()))?;
+            Upload::read(m).await
+        } else {
+            let body = axum::body::Bytes::from_request(req, state)
+                .await
+                .map_err(|e| WebError::BadRequest(format!("表单无法读取：{e}")))?;
+            Ok(Upload {
+                fields: Fields::parse(&body)?,
+                files: Vec::new(),
+            })
+        }
+    }
+
     pub async fn read(mut multipart: Multipart) -> Result<Upload, WebError> {
         let mut up = Upload::default();
         loop {

@@ -2,7 +2,6 @@
 //! it and those under it), a post, and the form of who may publish.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -194,39 +193,22 @@ pub async fn create(
     user: PageUser,
     req: axum::extract::Request,
 ) -> Result<Response, PageError> {
-    use axum::extract::FromRequest;
     user.caller.require(zhenxing_domain::Permission::Publish)?;
-    let multipart = req
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
-    let (f, files) = if multipart {
-        let m = axum::extract::Multipart::from_request(req, &state)
-            .await
-            .map_err(|_| WebError::BadRequest("上传的内容无法读取".into()))?;
-        let up = crate::forms::Upload::read(m).await?;
-        let fields = &up.fields;
-        let f = PostForm {
-            kind: fields.text("kind"),
-            title: fields.text("title"),
-            body: fields.text("body"),
-            source: fields.text("source"),
-            published_on: fields.text("published_on"),
-        };
-        let files = up
-            .files
-            .into_iter()
-            .filter(|(field, _, _)| field == "attachments")
-            .map(|(_, name, bytes)| (name, bytes))
-            .collect();
-        (f, files)
-    } else {
-        let Form(f) = Form::<PostForm>::from_request(req, &state)
-            .await
-            .map_err(|e| WebError::BadRequest(format!("表单无法读取：{e}")))?;
-        (f, Vec::new())
+    let up = crate::forms::Upload::read_either(req, &state).await?;
+    let fields = &up.fields;
+    let f = PostForm {
+        kind: fields.text("kind"),
+        title: fields.text("title"),
+        body: fields.text("body"),
+        source: fields.text("source"),
+        published_on: fields.text("published_on"),
     };
+    let files: Vec<(String, Vec<u8>)> = up
+        .files
+        .into_iter()
+        .filter(|(field, _, _)| field == "attachments")
+        .map(|(_, name, bytes)| (name, bytes))
+        .collect();
     let kind = match kind_of(Some(&f.kind)) {
         Ok(Some(k)) => k,
         Ok(None) => {

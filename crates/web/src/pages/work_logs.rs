@@ -131,25 +131,9 @@ pub async fn write(
     user: PageUser,
     req: axum::extract::Request,
 ) -> Result<Response, PageError> {
-    use axum::extract::FromRequest;
-    let multipart = req
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
-    let (fields, photos) = if multipart {
-        let m = axum::extract::Multipart::from_request(req, &state)
-            .await
-            .map_err(|_| WebError::BadRequest("上传的内容无法读取".into()))?;
-        let up = crate::forms::Upload::read(m).await?;
-        let photos: Vec<Vec<u8>> = up.files_named("photos").map(<[u8]>::to_vec).collect();
-        (up.fields, photos)
-    } else {
-        let body = axum::body::Bytes::from_request(req, &state)
-            .await
-            .map_err(|e| WebError::BadRequest(format!("表单无法读取：{e}")))?;
-        (crate::forms::Fields::parse(&body)?, Vec::new())
-    };
+    let up = crate::forms::Upload::read_either(req, &state).await?;
+    let photos: Vec<Vec<u8>> = up.files_named("photos").map(<[u8]>::to_vec).collect();
+    let fields = up.fields;
     let day = match fields.get("day").map(str::trim).unwrap_or("") {
         "" => None,
         d => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
