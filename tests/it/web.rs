@@ -5896,20 +5896,15 @@ async fn a_village_prints_the_qr_code_of_its_application_form() {
         let start = body.find(from).unwrap_or_else(|| panic!("{from}:\n{body}")) + from.len();
         body[start..start + body[start..].find(to).unwrap()].to_string()
     };
-    let shown = between(
-        &page.body,
-        "<p class=\"poster-url\" id=\"poster-url-1\">",
-        "</p>",
-    );
+    let url_of = |body: &str, n: usize| between(body, &format!("id=\"poster-url-{n}\">"), "</p>");
+    let code_of =
+        |body: &str, n: usize| between(body, &format!("id=\"poster-code-{n}\">"), "</div>");
+    let shown = url_of(&page.body, 1);
     assert!(
         shown.starts_with("http://") && shown.ends_with(&url),
         "{shown}"
     );
-    let code = between(
-        &page.body,
-        "<div class=\"poster-code\" id=\"poster-code-1\">",
-        "</div>",
-    );
+    let code = code_of(&page.body, 1);
     assert!(
         code.starts_with("<svg") && code.contains("<path fill=\"#000000\" d=\"M"),
         "{code}"
@@ -5923,19 +5918,11 @@ async fn a_village_prints_the_qr_code_of_its_application_form() {
         .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert_eq!(
-        between(
-            &page.body,
-            "<p class=\"poster-url\" id=\"poster-url-1\">",
-            "</p>"
-        ),
+        url_of(&page.body, 1),
         format!("https://fpjc.example.gov.cn{url}")
     );
     assert_ne!(
-        between(
-            &page.body,
-            "<div class=\"poster-code\" id=\"poster-code-1\">",
-            "</div>"
-        ),
+        code_of(&page.body, 1),
         code,
         "another address, another code"
     );
@@ -5995,15 +5982,8 @@ async fn a_village_prints_the_qr_code_of_its_application_form() {
         )
         .await;
     assert_eq!(all.status, StatusCode::OK, "{}", all.body);
-    let urls: std::collections::BTreeSet<String> = (1..=villages)
-        .map(|n| {
-            between(
-                &all.body,
-                &format!("<p class=\"poster-url\" id=\"poster-url-{n}\">"),
-                "</p>",
-            )
-        })
-        .collect();
+    let urls: std::collections::BTreeSet<String> =
+        (1..=villages).map(|n| url_of(&all.body, n)).collect();
     assert_eq!(urls.len(), villages);
     assert!(urls.iter().any(|u| u.ends_with(&url)), "{urls:?}");
     assert!(
