@@ -441,6 +441,14 @@ impl Words {
         )
     }
 
+    /// The user id of each account that checks in, by its name (a roster's 系统账号).
+    pub fn account_ids(&self) -> HashMap<&str, i64> {
+        self.people
+            .iter()
+            .map(|u| (u.name.as_str(), u.id))
+            .collect()
+    }
+
     /// User `id`'s last word on `day`.
     pub fn on(&self, id: i64, day: NaiveDate) -> Option<CheckinKind> {
         self.by_user

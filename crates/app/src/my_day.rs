@@ -93,19 +93,8 @@ impl App {
             let start = month_start(today);
             let words = self.words(area, start, today).await?;
             let me = caller.user.id;
-            let days = words.by_user.get(&me).map(Vec::as_slice).unwrap_or(&[]);
-            let checked_in = days
-                .iter()
-                .rev()
-                .find(|(d, _)| *d == today)
-                .map(|(_, k)| *k);
-            let month = MonthAttendance::of(
-                days,
-                start,
-                today,
-                &words.calendar,
-                words.approved.get(&me).map(Vec::as_slice).unwrap_or(&[]),
-            );
+            let checked_in = words.on(me, today);
+            let month = words.month(me, start, today);
             let logged = self.own_work_log(caller, today).await?.is_some();
             Some(OwnDay {
                 working_day: words.calendar.is_working_day(today),

@@ -273,7 +273,7 @@ impl App {
         };
         let account_ids: HashMap<&str, i64> = words
             .as_ref()
-            .map(|w| w.people.iter().map(|u| (u.name.as_str(), u.id)).collect())
+            .map(crate::attendance::Words::account_ids)
             .unwrap_or_default();
         let tree = self.tree().await;
         let Some(root) = tree.get(area) else {

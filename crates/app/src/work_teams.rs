@@ -545,7 +545,7 @@ impl App {
         };
         let account_ids: HashMap<&str, i64> = words
             .as_ref()
-            .map(|w| w.people.iter().map(|u| (u.name.as_str(), u.id)).collect())
+            .map(crate::attendance::Words::account_ids)
             .unwrap_or_default();
         for s in stored {
             let m = &s.member;

@@ -90,16 +90,20 @@ fn shipped_files_parse_with_the_defaults() {
     assert_eq!(p.due(d("2021-09-30"), Period::working(1)), d("2021-10-08"));
 }
 
+/// The errors of a policy text, as `key | line | message`; none when it parses.
+fn errors_of(text: &str) -> Vec<String> {
+    match Policy::parse(text) {
+        Ok(_) => vec![],
+        Err(errors) => errors.iter().map(|e| e.to_string()).collect(),
+    }
+}
+
 /// Replaces `from` (which must occur) in the 2022 file and returns the errors as
 /// `key | line | message`.
 fn errors_after(from: &str, to: &str) -> Vec<String> {
     let text = gansu(2022);
     assert!(text.contains(from), "fixture: {from}");
-    let edited = text.replacen(from, to, 1);
-    match Policy::parse(&edited) {
-        Ok(_) => vec![],
-        Err(errors) => errors.iter().map(|e| e.to_string()).collect(),
-    }
+    errors_of(&text.replacen(from, to, 1))
 }
 
 #[test]
@@ -468,11 +472,7 @@ fn the_work_teams_rule_is_read_as_written_and_default_when_absent() {
     let own = text.replace("min_members = 3", "min_members = 5");
     assert_eq!(Policy::parse(&own).unwrap().work_teams.min_members, 5);
     let bad = text.replace("term_months = 24", "term_months = 0");
-    let e: Vec<String> = Policy::parse(&bad)
-        .unwrap_err()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let e = errors_of(&bad);
     assert!(
         e.iter().any(|e| e.contains("work_teams.term_months")),
         "{e:?}"
@@ -490,11 +490,7 @@ fn the_work_teams_rule_is_read_as_written_and_default_when_absent() {
         chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap()
     );
     let bad = text.replace("log_days_back = 3", "log_days_back = 40");
-    let e: Vec<String> = Policy::parse(&bad)
-        .unwrap_err()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let e = errors_of(&bad);
     assert!(
         e.iter().any(|e| e.contains("work_teams.log_days_back")),
         "{e:?}"
